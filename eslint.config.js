@@ -1,0 +1,39 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'src/model/generated/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{js,mjs}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/model/**/*.ts'],
+    rules: {
+      // The core is pure: no I/O, no clock, no console. See docs/architecture.md.
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'node:process'], message: 'core must stay free of I/O' },
+          { group: ['**/collectors/**', '**/cli/**', '**/sandbox/**', '**/action/**', '@aws-sdk/*'], message: 'imports point inward only' },
+        ],
+      }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'core must not read the environment' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'core must not read the clock; use the snapshot as-of time' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/collectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**', '**/action/**'], message: 'imports point inward only' }] }],
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+);

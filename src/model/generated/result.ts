@@ -1,0 +1,143 @@
+/* eslint-disable */
+/**
+ * Generated from schemas/result.schema.json by scripts/gen-types.mjs. Do not edit; run `npm run gen:types`.
+ */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
+
+/**
+ * The machine-readable scan result (format 'json'). Stable contract for CI scripts, version 1.
+ */
+export interface ScanResult {
+  schemaVersion: 1;
+  tool: {
+    name: 'credwarden';
+    version: string;
+  };
+  /**
+   * The --as-of override, or null when each account is evaluated at its own report time.
+   */
+  asOf: string | null;
+  pack: string;
+  /**
+   * sha256 of the effective rules and parameters.
+   */
+  rulesHash: string;
+  /**
+   * The effective rules of this scan.
+   */
+  rules?: RuleSummary[];
+  accounts: AccountResult[];
+  summary: Summary;
+  findings: Finding[];
+  /**
+   * Findings of the baseline that are gone in this scan (only with --baseline).
+   */
+  resolved?: Finding[];
+  /**
+   * Waivers and how they applied (only with --waivers).
+   */
+  waivers?: {
+    [k: string]: unknown;
+  }[];
+  warnings?: string[];
+}
+export interface RuleSummary {
+  id: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  parameters: {
+    [k: string]: unknown;
+  };
+  frameworks: Frameworks;
+  docs?: string;
+  /**
+   * Rule file, relative to the rules root.
+   */
+  source?: string;
+}
+export interface Frameworks {
+  'cis-aws-3.0': string[];
+  'cis-aws-5.0': string[];
+  'aws-security-hub': string[];
+  'aws-config': string[];
+}
+export interface AccountResult {
+  id: string;
+  name?: string;
+  ouPath?: string;
+  reportGeneratedTime?: string | null;
+  asOf?: string | null;
+  status: 'scanned' | 'failed' | 'skipped';
+  reason?: string;
+  principals?: number;
+  facts?: {
+    [k: string]: unknown;
+  };
+}
+export interface Summary {
+  total: number;
+  open: number;
+  waived: number;
+  new?: number;
+  bySeverity: {
+    critical: number;
+    high: number;
+    medium: number;
+    low: number;
+    info: number;
+  };
+  byRule: {
+    [k: string]: number;
+  };
+  accounts: {
+    scanned: number;
+    failed: number;
+    skipped: number;
+  };
+}
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  accountId: string;
+  accountName?: string | null;
+  ouPath?: string | null;
+  principal: Principal;
+  credential: Credential;
+  message: string;
+  evidence: {
+    [k: string]: unknown;
+  };
+  frameworks: Frameworks;
+  remediation: Remediation;
+  status: 'open' | 'waived';
+  waiver?: {
+    reason?: string;
+    approvedBy?: string;
+    expires?: string;
+    [k: string]: unknown;
+  };
+  baseline?: 'new' | 'existing';
+  fingerprint: string;
+}
+export interface Principal {
+  type: 'root' | 'user';
+  name: string;
+  arn: string;
+}
+export interface Remediation {
+  /**
+   * Id of the remediation procedure in the catalogue.
+   */
+  procedure: string;
+  /**
+   * The concrete plan for this finding (filled in by the planner).
+   */
+  plan?: {
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}

@@ -1,0 +1,104 @@
+/* eslint-disable */
+/**
+ * Generated from schemas/rule.schema.json by scripts/gen-types.mjs. Do not edit; run `npm run gen:types`.
+ */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Condition =
+  | {
+      /**
+       * @minItems 1
+       */
+      all: [Condition, ...Condition[]];
+    }
+  | {
+      /**
+       * @minItems 1
+       */
+      any: [Condition, ...Condition[]];
+    }
+  | {
+      not: Condition;
+    }
+  | Comparison
+  | Quantifier;
+export type Operand = (string | number | boolean | null) | ParamRef | (string | number | boolean | null)[];
+export type Collection = 'accessKeys' | 'certificates' | 'credentials';
+export type ControlIds = string[];
+
+/**
+ * One credwarden rule (rules/<id>.yaml). See docs/rules.md.
+ */
+export interface RuleFile {
+  /**
+   * kebab-case id; the file is named <id>.yaml.
+   */
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  /**
+   * Principal types the rule evaluates.
+   *
+   * @minItems 1
+   */
+  appliesTo: ['root' | 'user', ...('root' | 'user')[]];
+  /**
+   * What one finding is about. accessKey/certificate: each slot in use; credential: the password and each access key in use.
+   */
+  subject: 'principal' | 'password' | 'accessKey' | 'certificate' | 'credential';
+  parameters?: {
+    [k: string]: Parameter;
+  };
+  condition: Condition;
+  /**
+   * Template; {{field.path}} and {{params.name}} are replaced.
+   */
+  message: string;
+  /**
+   * Field paths copied into the finding's evidence.
+   */
+  evidence?: string[];
+  remediation: {
+    procedure: string;
+  };
+  frameworks: FrameworkMappings;
+  docs: string;
+  tags?: string[];
+}
+export interface Parameter {
+  type: 'integer' | 'number' | 'boolean' | 'string';
+  default: number | boolean | string;
+  minimum?: number;
+  maximum?: number;
+  description?: string;
+}
+export interface Comparison {
+  /**
+   * Field path, e.g. key.ageDays or facts.recovery.password.rootOnly.
+   */
+  fact: string;
+  eq?: Operand;
+  ne?: Operand;
+  gt?: Operand;
+  gte?: Operand;
+  lt?: Operand;
+  lte?: Operand;
+  in?: Operand;
+  exists?: boolean;
+}
+export interface ParamRef {
+  param: string;
+}
+export interface Quantifier {
+  some?: Collection;
+  every?: Collection;
+  none?: Collection;
+  where: Condition;
+}
+export interface FrameworkMappings {
+  'cis-aws-3.0'?: ControlIds;
+  'cis-aws-5.0'?: ControlIds;
+  'aws-security-hub'?: ControlIds;
+  'aws-config'?: ControlIds;
+}
