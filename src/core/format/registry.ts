@@ -1,0 +1,19 @@
+import type { FormatterEntry } from './types.js';
+import { jsonFormatter } from './json.js';
+import { textFormatter } from './text.js';
+
+/**
+ * The one formatter registry. Every output format is listed here, so `--format`,
+ * `--help` and the GitHub Action all see the same set.
+ */
+const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter];
+
+/** All registered formatters, in display order. */
+export function listFormatters(): readonly FormatterEntry[] {
+  return FORMATTERS;
+}
+
+/** The formatter registered under `name`, or undefined. */
+export function findFormatter(name: string): FormatterEntry | undefined {
+  return FORMATTERS.find((f) => f.name === name);
+}
