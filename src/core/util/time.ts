@@ -1,0 +1,13 @@
+/** Milliseconds in one day. */
+export const DAY_MS = 86_400_000;
+
+/** Parses an ISO 8601 timestamp; NaN when it is not one. */
+export function parseTimestamp(value: string): number {
+  // Date.parse accepts many non-ISO shapes; require the ISO date prefix first.
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+}
+
+/** Whole days from `fromMs` to `asOfMs` (floored). Negative when `fromMs` lies after the as-of time. */
+export function wholeDaysBetween(fromMs: number, asOfMs: number): number {
+  return Math.floor((asOfMs - fromMs) / DAY_MS);
+}
