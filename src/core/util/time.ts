@@ -7,7 +7,11 @@ export function parseTimestamp(value: string): number {
   return /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
 }
 
-/** Whole days from `fromMs` to `asOfMs` (floored). Negative when `fromMs` lies after the as-of time. */
-export function wholeDaysBetween(fromMs: number, asOfMs: number): number {
-  return Math.floor((asOfMs - fromMs) / DAY_MS);
+/**
+ * Exact elapsed days from `fromMs` to `asOfMs`, as a fraction, so that "more than
+ * 90 days" means strictly more than 90 × 24 hours. Negative when `fromMs` lies
+ * after the as-of time (real reports contain dates in 2099).
+ */
+export function daysBetween(fromMs: number, asOfMs: number): number {
+  return (asOfMs - fromMs) / DAY_MS;
 }

@@ -1,0 +1,107 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import type { ConfigFile, Diagnostic, PackFile } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import { parseRuleDefinition, type RuleDefinition } from '../../core/rules/definition.js';
+import { buildRuleset, type Ruleset } from '../../core/rules/ruleset.js';
+import { parseConfig, parsePack, type Sourced } from '../../core/rules/settings.js';
+import { didYouMean } from '../../core/util/suggest.js';
+import { packageRoot } from './package-root.js';
+
+/** Where the built-in rules live. */
+export function builtInRulesDir(): string {
+  return join(packageRoot(), 'rules');
+}
+
+/** Names of the built-in packs. */
+export function builtInPacks(): string[] {
+  return readdirSync(join(packageRoot(), 'packs'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+function isRuleFile(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+/**
+ * Reads and validates every rule file in `dir`. Built-in rule files are named
+ * relative to the package (rules/x.yaml), so reports can point at them.
+ * @throws InputError listing the problems of every invalid file at once
+ */
+export function loadRuleDefinitions(dir: string, builtIn: boolean): RuleDefinition[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError([{ severity: 'error', file: dir, message: 'rules folder not found' }]);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const definitions: RuleDefinition[] = [];
+  for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
+    const path = join(dir, name);
+    const label = builtIn ? relative(packageRoot(), path) : path;
+    const parsed = parseRuleDefinition(readFileSync(path, 'utf8'), label, builtIn);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.definition) definitions.push(parsed.definition);
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, `invalid rules in ${dir}`);
+  return definitions;
+}
+
+/** Reads a built-in pack by name, or a pack file by path. @throws InputError */
+export function loadPack(nameOrPath: string): Sourced<PackFile> {
+  const builtIn = join(packageRoot(), 'packs', `${nameOrPath}.yaml`);
+  if (existsSync(builtIn)) return parsePack(readFileSync(builtIn, 'utf8'), relative(packageRoot(), builtIn));
+  if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readFileSync(nameOrPath, 'utf8'), nameOrPath);
+  throw new InputError([
+    { severity: 'error', file: nameOrPath, message: `unknown pack '${nameOrPath}'`, suggestion: didYouMean(nameOrPath, builtInPacks()) ?? `built-in packs: ${builtInPacks().join(', ')}` },
+  ]);
+}
+
+/** Reads credwarden.config.yaml. @throws InputError */
+export function loadConfig(path: string): Sourced<ConfigFile> {
+  if (!existsSync(path)) throw new InputError([{ severity: 'error', file: path, message: 'config file not found' }]);
+  return parseConfig(readFileSync(path, 'utf8'), path);
+}
+
+/** What decides the effective rules of a scan. */
+export interface RulesetOptions {
+  /** Pack name or file; default: the config's pack, else 'recommended'. */
+  pack?: string;
+  /** Extra rule folders (--rules). */
+  rulesDirs?: string[];
+  /** Path of credwarden.config.yaml, if any. */
+  configPath?: string;
+}
+
+/** A ruleset with the definitions and config it was built from. */
+export interface LoadedRuleset {
+  ruleset: Ruleset;
+  definitions: RuleDefinition[];
+  config?: Sourced<ConfigFile>;
+}
+
+/**
+ * Loads built-in and user rules, the pack and the config, and builds the ruleset.
+ * @throws InputError with every problem found
+ */
+export function loadRuleset(options: RulesetOptions): LoadedRuleset {
+  const config = options.configPath ? loadConfig(options.configPath) : undefined;
+  const configDir = options.configPath ? resolve(options.configPath, '..') : '.';
+  const userDirs = [...(options.rulesDirs ?? []), ...(config?.value.rulesDirs ?? []).map((d) => resolve(configDir, d))];
+  const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
+  checkDuplicates(definitions);
+  const pack = loadPack(options.pack ?? config?.value.pack ?? 'recommended');
+  const ruleset = buildRuleset({ definitions, pack, ...(config ? { config } : {}) });
+  return { ruleset, definitions, ...(config ? { config } : {}) };
+}
+
+function checkDuplicates(definitions: RuleDefinition[]): void {
+  const seen = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const { rule, file } of definitions) {
+    const first = seen.get(rule.id);
+    if (first) diagnostics.push({ severity: 'error', file, line: 1, pointer: '/id', message: `rule id '${rule.id}' is already defined in ${first}`, suggestion: 'user rules need ids of their own' });
+    else seen.set(rule.id, file);
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'duplicate rule ids');
+}

@@ -1,0 +1,78 @@
+import type { Account, Credential, Finding, Principal } from '../../model/index.js';
+import { sha256 } from '../util/hash.js';
+import { parseTimestamp } from '../util/time.js';
+import { credentialsOf, slotInUse, type EvalFrame } from '../rules/frame.js';
+import type { CompiledRule, Ruleset } from '../rules/ruleset.js';
+
+/**
+ * The as-of time of an account: an explicit override, else the account's own
+ * as-of, else its report's generated time. Never the wall clock.
+ */
+export function accountAsOf(account: Account, override?: string): string {
+  return override ?? account.asOf ?? account.reportGeneratedTime;
+}
+
+/**
+ * Evaluates every rule of the ruleset against every principal of one account.
+ * Deterministic: the same account, rules and as-of time give the same findings in the same order.
+ */
+export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride?: string): Finding[] {
+  const asOfMs = parseTimestamp(accountAsOf(account, asOfOverride));
+  if (Number.isNaN(asOfMs)) throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride)}' is not an ISO 8601 time`);
+  const findings: Finding[] = [];
+  for (const principal of account.principals) {
+    for (const rule of ruleset.rules) {
+      if (!rule.appliesTo.has(principal.type)) continue;
+      const base: EvalFrame = { account, principal, asOfMs, params: rule.params };
+      for (const [frame, credential] of subjectFrames(rule, base)) {
+        if (rule.predicate(frame)) findings.push(toFinding(rule, frame, credential));
+      }
+    }
+  }
+  return findings;
+}
+
+/** The frames one rule evaluates for one principal: one per credential where the rule is about one. */
+function subjectFrames(rule: CompiledRule, base: EvalFrame): [EvalFrame, Credential][] {
+  const { principal } = base;
+  switch (rule.subject) {
+    case 'principal':
+      return [[base, null]];
+    case 'password':
+      return [[base, 'password']];
+    case 'accessKey':
+      return principal.accessKeys.filter(slotInUse).map((key) => [{ ...base, key }, key.slot === 1 ? 'access_key_1' : 'access_key_2']);
+    case 'certificate':
+      return principal.certificates.filter(slotInUse).map((cert) => [{ ...base, cert }, cert.slot === 1 ? 'cert_1' : 'cert_2']);
+    case 'credential':
+      return credentialsOf(principal).map((credential) => [{ ...base, credential }, credential.id]);
+  }
+}
+
+function toFinding(rule: CompiledRule, frame: EvalFrame, credential: Credential): Finding {
+  const { account, principal } = frame;
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    accountId: account.id,
+    accountName: account.name ?? null,
+    ouPath: account.ouPath ?? null,
+    principal: { type: principal.type, name: principal.name, arn: principal.arn },
+    credential,
+    message: rule.message(frame),
+    evidence: rule.evidence(frame),
+    frameworks: rule.frameworks,
+    remediation: { procedure: rule.procedure },
+    status: 'open',
+    fingerprint: fingerprint(rule.id, account.id, principal, credential),
+  };
+}
+
+/**
+ * A stable identity for a finding: the same rule on the same credential of the same
+ * principal gives the same fingerprint in every scan, whatever the ages or messages.
+ */
+export function fingerprint(ruleId: string, accountId: string, principal: Pick<Principal, 'arn'>, credential: Credential): string {
+  return sha256([ruleId, accountId, principal.arn, credential ?? ''].join('\u0000')).slice(0, 32);
+}

@@ -1,0 +1,126 @@
+import type { Account, AccountOutcome, AccountResult, Finding, ScanResult, Severity, Summary } from '../../model/index.js';
+import { SEVERITIES } from '../../model/index.js';
+import type { Ruleset } from '../rules/ruleset.js';
+import { accountAsOf, evaluateAccount } from './evaluate.js';
+
+/** Metadata of a result that does not come from the accounts. */
+export interface ResultMeta {
+  toolVersion: string;
+  /** The --as-of override, if any. */
+  asOf?: string;
+}
+
+/**
+ * Accumulates a scan result one account at a time, so collectors can stream
+ * accounts through evaluation without keeping their principals.
+ */
+export class ResultBuilder {
+  private readonly accounts: AccountResult[] = [];
+  private readonly findings: Finding[] = [];
+  readonly warnings: string[] = [];
+
+  constructor(
+    private readonly ruleset: Ruleset,
+    private readonly meta: ResultMeta,
+  ) {}
+
+  /** Evaluates one account and records its findings; returns them. */
+  addAccount(account: Account): Finding[] {
+    const findings = evaluateAccount(account, this.ruleset, this.meta.asOf);
+    this.accounts.push({
+      id: account.id,
+      ...(account.name !== undefined ? { name: account.name } : {}),
+      ...(account.ouPath !== undefined ? { ouPath: account.ouPath } : {}),
+      reportGeneratedTime: account.reportGeneratedTime,
+      asOf: accountAsOf(account, this.meta.asOf),
+      status: 'scanned',
+      principals: account.principals.length,
+      ...(account.facts !== undefined ? { facts: account.facts } : {}),
+    });
+    for (const finding of findings) this.findings.push(finding);
+    return findings;
+  }
+
+  /** Records an account that was skipped or failed, with the reason. */
+  addOutcome(outcome: AccountOutcome): void {
+    this.accounts.push({ ...outcome });
+  }
+
+  /** The finished result, with accounts and findings in a deterministic order. */
+  build(): ScanResult {
+    const accounts = [...this.accounts].sort((a, b) => a.id.localeCompare(b.id));
+    const findings = [...this.findings].sort(compareFindings);
+    return {
+      schemaVersion: 1,
+      tool: { name: 'credwarden', version: this.meta.toolVersion },
+      asOf: this.meta.asOf ?? null,
+      pack: this.ruleset.pack,
+      rulesHash: this.ruleset.hash,
+      rules: this.ruleset.rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        severity: r.severity,
+        parameters: { ...r.params },
+        frameworks: r.frameworks,
+        docs: r.docs,
+        source: r.file,
+      })),
+      accounts,
+      summary: summarise(findings, accounts),
+      findings,
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
+    };
+  }
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Orders findings by account, principal, severity, rule and credential. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.accountId.localeCompare(b.accountId) ||
+    a.principal.name.localeCompare(b.principal.name) ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.credential ?? '').localeCompare(b.credential ?? '')
+  );
+}
+
+/** Counts open (not waived) findings by severity and rule, and accounts by status. */
+export function summarise(findings: readonly Finding[], accounts: readonly AccountResult[]): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Summary['bySeverity'];
+  const byRule: Record<string, number> = {};
+  let open = 0;
+  let fresh = 0;
+  for (const finding of findings) {
+    if (finding.baseline === 'new') fresh++;
+    if (finding.status !== 'open') continue;
+    open++;
+    bySeverity[finding.severity]++;
+    byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+  }
+  const count = (status: AccountResult['status']) => accounts.filter((a) => a.status === status).length;
+  return {
+    total: findings.length,
+    open,
+    waived: findings.length - open,
+    ...(findings.some((f) => f.baseline !== undefined) ? { new: fresh } : {}),
+    bySeverity,
+    byRule,
+    accounts: { scanned: count('scanned'), failed: count('failed'), skipped: count('skipped') },
+  };
+}
+
+/** True when an open finding is at or above `threshold`. */
+export function reachesSeverity(findings: readonly Finding[], threshold: Severity): boolean {
+  return findings.some((f) => f.status === 'open' && SEVERITY_RANK[f.severity] <= SEVERITY_RANK[threshold]);
+}
+
+/** Evaluates a whole snapshot at once. */
+export function evaluateSnapshot(snapshot: { accounts: Account[]; skippedAccounts?: AccountOutcome[] }, ruleset: Ruleset, meta: ResultMeta): ScanResult {
+  const builder = new ResultBuilder(ruleset, meta);
+  for (const account of snapshot.accounts) builder.addAccount(account);
+  for (const outcome of snapshot.skippedAccounts ?? []) builder.addOutcome(outcome);
+  return builder.build();
+}

@@ -1,0 +1,100 @@
+import ruleSchema from '../../../schemas/rule.schema.json' with { type: 'json' };
+import type { Diagnostic, Parameter, RuleFile } from '../../model/index.js';
+import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
+import { validatorFor } from '../validation/ajv.js';
+import { parseYamlSource, type YamlSource } from '../yaml/source.js';
+import { compileCondition, type ParamBinding } from './compile.js';
+import type { FieldScope } from './fields.js';
+import { compileTemplate } from './template.js';
+import { resolveField } from './fields.js';
+
+/** A rule file that passed validation, with where it came from. */
+export interface RuleDefinition {
+  rule: RuleFile;
+  /** File name used in diagnostics and SARIF locations. */
+  file: string;
+  /** Whether the rule ships with credwarden (otherwise it came from --rules or the config). */
+  builtIn: boolean;
+  source: YamlSource;
+}
+
+/** Item scopes readable in a rule's condition, by subject. */
+export const SUBJECT_SCOPES: Readonly<Record<RuleFile['subject'], ReadonlySet<FieldScope>>> = {
+  principal: new Set(['principal']),
+  password: new Set(['principal']),
+  accessKey: new Set(['principal', 'key']),
+  certificate: new Set(['principal', 'cert']),
+  credential: new Set(['principal', 'credential']),
+};
+
+/**
+ * Parses and validates one rule file: YAML syntax, the rule JSON Schema, the file
+ * name, parameter defaults, the condition, message and evidence fields. Returns
+ * every problem found, never throws.
+ */
+export function parseRuleDefinition(text: string, file: string, builtIn = false): { definition?: RuleDefinition; diagnostics: Diagnostic[] } {
+  const source = parseYamlSource(text, file);
+  if (source.errors.length > 0) return { diagnostics: source.errors };
+  const validate = validatorFor(ruleSchema);
+  const diagnostics: Diagnostic[] = [];
+  if (!validate(source.value)) {
+    // Condition shape errors come from the compiler below, with better messages than anyOf noise.
+    const errors = (validate.errors ?? []).filter((e) => !e.instancePath.startsWith('/condition'));
+    diagnostics.push(...schemaDiagnostics(errors, source));
+  }
+  const rule = source.value as RuleFile;
+  if (rule === null || typeof rule !== 'object') return { diagnostics };
+  checkFileName(rule, file, source, diagnostics);
+  const params = checkParameters(rule, source, diagnostics);
+  if (rule.subject in SUBJECT_SCOPES && rule.condition !== undefined) {
+    const scopes = SUBJECT_SCOPES[rule.subject];
+    compileCondition(rule.condition, { params, scopes, locate: source.locate, diagnostics });
+    if (typeof rule.message === 'string') {
+      compileTemplate(rule.message, scopes, defaults(params), source.locate('/message'), diagnostics);
+    }
+    checkEvidence(rule, scopes, source, diagnostics);
+  }
+  return diagnostics.length > 0 ? { diagnostics } : { definition: { rule, file, builtIn, source }, diagnostics };
+}
+
+function checkFileName(rule: RuleFile, file: string, source: YamlSource, diagnostics: Diagnostic[]): void {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  if (typeof rule.id === 'string' && base !== `${rule.id}.yaml` && base !== `${rule.id}.yml`) {
+    diagnostics.push({ severity: 'error', ...source.locate('/id'), message: `rule id '${rule.id}' does not match the file name '${base}'`, suggestion: `rename the file to ${rule.id}.yaml` });
+  }
+}
+
+function checkParameters(rule: RuleFile, source: YamlSource, diagnostics: Diagnostic[]): Record<string, ParamBinding> {
+  const bindings: Record<string, ParamBinding> = {};
+  for (const [name, param] of Object.entries(rule.parameters ?? {})) {
+    if (param === null || typeof param !== 'object') continue;
+    const problem = parameterProblem(param, param.default);
+    if (problem) diagnostics.push({ severity: 'error', ...source.locate(`/parameters/${name}/default`), message: `default of '${name}' ${problem}` });
+    bindings[name] = { type: param.type, value: param.default };
+  }
+  return bindings;
+}
+
+/** Why `value` is not acceptable for `param`, or undefined when it is. */
+export function parameterProblem(param: Parameter, value: unknown): string | undefined {
+  const numeric = param.type === 'integer' || param.type === 'number';
+  if (numeric && typeof value !== 'number') return `must be a ${param.type}, got ${JSON.stringify(value)}`;
+  if (param.type === 'integer' && !Number.isInteger(value)) return `must be an integer, got ${JSON.stringify(value)}`;
+  if (!numeric && typeof value !== param.type) return `must be a ${param.type}, got ${JSON.stringify(value)}`;
+  if (numeric && param.minimum !== undefined && (value as number) < param.minimum) return `must be at least ${param.minimum}, got ${String(value)}`;
+  if (numeric && param.maximum !== undefined && (value as number) > param.maximum) return `must be at most ${param.maximum}, got ${String(value)}`;
+  return undefined;
+}
+
+function checkEvidence(rule: RuleFile, scopes: ReadonlySet<FieldScope>, source: YamlSource, diagnostics: Diagnostic[]): void {
+  (rule.evidence ?? []).forEach((path, i) => {
+    const field = resolveField(path);
+    if (!field || !scopes.has(field.scope)) {
+      diagnostics.push({ severity: 'error', ...source.locate(`/evidence/${i}`), message: `evidence field '${path}' is not available for subject '${rule.subject}'` });
+    }
+  });
+}
+
+function defaults(params: Record<string, ParamBinding>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.value]));
+}

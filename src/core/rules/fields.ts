@@ -1,0 +1,117 @@
+import { daysBetween, parseTimestamp } from '../util/time.js';
+import type { EvalFrame } from './frame.js';
+
+/** Value type of a field, used to type-check comparisons at load time. */
+export type FieldType = 'number' | 'boolean' | 'string' | 'any';
+
+/** Which item a field reads: always available, or only inside a subject/quantifier. */
+export type FieldScope = 'principal' | 'key' | 'cert' | 'credential';
+
+/** A readable field of the rule language. */
+export interface FieldDef {
+  type: FieldType;
+  scope: FieldScope;
+  description: string;
+  get(frame: EvalFrame): unknown;
+}
+
+/** Elapsed days (fractional) from `time` to the as-of time, or null when there is no time. */
+function daysAgo(time: string | null | undefined, frame: EvalFrame): number | null {
+  if (time === null || time === undefined) return null;
+  return daysBetween(parseTimestamp(time), frame.asOfMs);
+}
+
+/** Days from the as-of time until `time`, or null. */
+function daysUntil(time: string | null | undefined, frame: EvalFrame): number | null {
+  const ago = daysAgo(time, frame);
+  return ago === null ? null : -ago;
+}
+
+function field(type: FieldType, scope: FieldScope, description: string, get: (frame: EvalFrame) => unknown): FieldDef {
+  return { type, scope, description, get };
+}
+
+// The `!` below are safe: the compiler only lets a key/cert/credential field be read where that item is set.
+const principalFields: Record<string, FieldDef> = {
+  'account.id': field('string', 'principal', 'AWS account id', (f) => f.account.id),
+  'account.name': field('string', 'principal', 'account name, when known', (f) => f.account.name ?? null),
+  'account.ouPath': field('string', 'principal', 'organizational unit path, when known', (f) => f.account.ouPath ?? null),
+  'principal.type': field('string', 'principal', "'root' or 'user'", (f) => f.principal.type),
+  'principal.name': field('string', 'principal', 'user name', (f) => f.principal.name),
+  'principal.arn': field('string', 'principal', 'principal ARN', (f) => f.principal.arn),
+  'principal.path': field('string', 'principal', 'IAM path of a user', (f) => f.principal.path ?? null),
+  'principal.ageDays': field('number', 'principal', 'days since the user was created', (f) => daysAgo(f.principal.createdAt, f)),
+  'principal.mfaActive': field('boolean', 'principal', 'an MFA device is active', (f) => f.principal.mfaActive),
+  'password.enabled': field('boolean', 'principal', 'console password enabled (null for root: not_supported)', (f) => f.principal.password.enabled),
+  'password.lastUsed': field('string', 'principal', 'time the password was last used', (f) => f.principal.password.lastUsed),
+  'password.lastUsedDaysAgo': field('number', 'principal', 'days since the password was last used', (f) => daysAgo(f.principal.password.lastUsed, f)),
+  'password.neverUsed': field('boolean', 'principal', 'enabled but no recorded use', (f) => f.principal.password.lastUsed === null && f.principal.password.enabled !== false),
+  'password.lastChanged': field('string', 'principal', 'time the password was last set', (f) => f.principal.password.lastChanged),
+  'password.lastChangedDaysAgo': field('number', 'principal', 'days since the password was last set', (f) => daysAgo(f.principal.password.lastChanged, f)),
+  'password.nextRotationInDays': field('number', 'principal', 'days until the password policy requires a change', (f) => daysUntil(f.principal.password.nextRotation, f)),
+  'password.daysSinceLastActivity': field('number', 'principal', 'days since last use, or since set/created when never used', (f) =>
+    daysAgo(f.principal.password.lastUsed ?? f.principal.password.lastChanged ?? f.principal.createdAt, f),
+  ),
+};
+
+const keyFields: Record<string, FieldDef> = {
+  'key.slot': field('number', 'key', 'access key slot, 1 or 2', (f) => f.key!.slot),
+  'key.active': field('boolean', 'key', 'the key is active', (f) => f.key!.active),
+  'key.inUse': field('boolean', 'key', 'the slot holds a key (active, or inactive but present)', (f) => f.key!.active || f.key!.lastRotated !== null),
+  'key.lastRotated': field('string', 'key', 'time the key was created or rotated', (f) => f.key!.lastRotated),
+  'key.ageDays': field('number', 'key', 'days since the key was created or rotated', (f) => daysAgo(f.key!.lastRotated, f)),
+  'key.lastUsed': field('string', 'key', 'time the key was last used', (f) => f.key!.lastUsed),
+  'key.lastUsedDaysAgo': field('number', 'key', 'days since the key was last used', (f) => daysAgo(f.key!.lastUsed, f)),
+  'key.neverUsed': field('boolean', 'key', 'the key has no recorded use', (f) => f.key!.lastUsed === null),
+  'key.lastUsedRegion': field('string', 'key', 'region of the last use', (f) => f.key!.lastUsedRegion),
+  'key.lastUsedService': field('string', 'key', 'service of the last use', (f) => f.key!.lastUsedService),
+  'key.daysSinceLastActivity': field('number', 'key', 'days since last use, or since creation when never used', (f) => daysAgo(f.key!.lastUsed ?? f.key!.lastRotated, f)),
+};
+
+const certFields: Record<string, FieldDef> = {
+  'cert.slot': field('number', 'cert', 'certificate slot, 1 or 2', (f) => f.cert!.slot),
+  'cert.active': field('boolean', 'cert', 'the certificate is active', (f) => f.cert!.active),
+  'cert.inUse': field('boolean', 'cert', 'the slot holds a certificate', (f) => f.cert!.active || f.cert!.lastRotated !== null),
+  'cert.lastRotated': field('string', 'cert', 'time the certificate was uploaded or rotated', (f) => f.cert!.lastRotated),
+  'cert.ageDays': field('number', 'cert', 'days since the certificate was uploaded or rotated', (f) => daysAgo(f.cert!.lastRotated, f)),
+};
+
+const credentialFields: Record<string, FieldDef> = {
+  'credential.id': field('string', 'credential', "'password', 'access_key_1' or 'access_key_2'", (f) => f.credential!.id),
+  'credential.kind': field('string', 'credential', "'password' or 'access_key'", (f) => f.credential!.kind),
+  'credential.enabled': field('boolean', 'credential', 'password enabled / key active (null for the root password)', (f) => f.credential!.enabled),
+  'credential.ageDays': field('number', 'credential', 'days since the credential was set', (f) => daysAgo(f.credential!.setAt, f)),
+  'credential.lastUsed': field('string', 'credential', 'time of last use', (f) => f.credential!.lastUsed),
+  'credential.lastUsedDaysAgo': field('number', 'credential', 'days since last use', (f) => daysAgo(f.credential!.lastUsed, f)),
+  'credential.neverUsed': field('boolean', 'credential', 'no recorded use', (f) => f.credential!.lastUsed === null),
+  'credential.daysSinceLastActivity': field('number', 'credential', 'days since last use, or since set when never used', (f) =>
+    daysAgo(f.credential!.lastUsed ?? f.credential!.setAt ?? f.principal.createdAt, f),
+  ),
+};
+
+/** Every static field of the rule language, by path. `facts.*` and `account.facts.*` are dynamic. */
+export const FIELDS: Readonly<Record<string, FieldDef>> = { ...principalFields, ...keyFields, ...certFields, ...credentialFields };
+
+/** Prefixes of open fact maps added by collectors; any path below them is accepted. */
+export const FACT_PREFIXES = { 'facts.': 'principal', 'account.facts.': 'account' } as const;
+
+/** Resolves a field path to its definition, including dynamic fact paths; undefined when unknown. */
+export function resolveField(path: string): FieldDef | undefined {
+  const known = FIELDS[path];
+  if (known) return known;
+  for (const [prefix, owner] of Object.entries(FACT_PREFIXES)) {
+    if (!path.startsWith(prefix) || path.length === prefix.length) continue;
+    const segments = path.slice(prefix.length).split('.');
+    return field('any', 'principal', `fact ${path}`, (f) => readPath(owner === 'account' ? f.account.facts : f.principal.facts, segments));
+  }
+  return undefined;
+}
+
+function readPath(root: unknown, segments: string[]): unknown {
+  let node = root;
+  for (const segment of segments) {
+    if (node === null || typeof node !== 'object') return null;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node ?? null;
+}

@@ -1,0 +1,162 @@
+import type { ConfigFile, Diagnostic, Frameworks, PackFile, RuleFile, RuleSettings, Severity } from '../../model/index.js';
+import { FRAMEWORKS } from '../../model/index.js';
+import { sha256 } from '../util/hash.js';
+import { didYouMean } from '../util/suggest.js';
+import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
+import { parameterProblem, SUBJECT_SCOPES, type RuleDefinition } from './definition.js';
+import { resolveField } from './fields.js';
+import type { EvalFrame } from './frame.js';
+import { throwIfAny, type Sourced } from './settings.js';
+import { compileTemplate, type Template } from './template.js';
+
+/** A rule ready to evaluate: effective settings plus compiled closures. */
+export interface CompiledRule {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  appliesTo: ReadonlySet<'root' | 'user'>;
+  subject: RuleFile['subject'];
+  params: Readonly<Record<string, unknown>>;
+  frameworks: Frameworks;
+  procedure: string;
+  docs: string;
+  /** The rule's file, for reports that point at it. */
+  file: string;
+  builtIn: boolean;
+  predicate: Predicate;
+  message: Template;
+  evidence(frame: EvalFrame): Record<string, unknown>;
+}
+
+/** The effective rules of one scan. */
+export interface Ruleset {
+  pack: string;
+  rules: CompiledRule[];
+  /** sha256 of the effective rules and parameters: two scans with equal hashes applied the same policy. */
+  hash: string;
+}
+
+/** Inputs of {@link buildRuleset}. */
+export interface RulesetInput {
+  definitions: readonly RuleDefinition[];
+  pack: Sourced<PackFile>;
+  config?: Sourced<ConfigFile>;
+}
+
+interface Effective {
+  enabled: boolean;
+  severity: Severity;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Applies the pack and the user's config to the rule definitions and compiles the
+ * enabled rules. Built-in rules run only when the pack (or config) selects them;
+ * the user's own rules run unless the config disables them.
+ * @throws InputError with every problem: unknown rule ids, unknown or invalid parameters
+ */
+export function buildRuleset({ definitions, pack, config }: RulesetInput): Ruleset {
+  const diagnostics: Diagnostic[] = [];
+  const byId = new Map(definitions.map((d) => [d.rule.id, d]));
+  const effective = new Map<string, Effective>(
+    definitions.map((d) => [d.rule.id, { enabled: !d.builtIn, severity: d.rule.severity, params: defaultParams(d.rule) }]),
+  );
+  for (const layer of [pack, config].filter((l): l is Sourced<PackFile> | Sourced<ConfigFile> => l !== undefined)) {
+    const isPack = layer === pack;
+    for (const [id, settings] of Object.entries(layer.value.rules ?? {})) {
+      applySettings(id, settings, isPack, layer, byId, effective, diagnostics);
+    }
+  }
+  throwIfAny(diagnostics, 'invalid rule settings');
+  const rules = definitions
+    .filter((d) => effective.get(d.rule.id)?.enabled)
+    .map((d) => compileRule(d, effective.get(d.rule.id) as Effective));
+  throwIfAny(diagnostics, 'invalid rules');
+  rules.sort((a, b) => a.id.localeCompare(b.id));
+  return { pack: pack.value.id, rules, hash: rulesetHash(rules, definitions) };
+}
+
+function applySettings(
+  id: string,
+  settings: RuleSettings | null | undefined,
+  isPack: boolean,
+  layer: Sourced<PackFile> | Sourced<ConfigFile>,
+  byId: Map<string, RuleDefinition>,
+  effective: Map<string, Effective>,
+  diagnostics: Diagnostic[],
+): void {
+  const pointer = `/rules/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const definition = byId.get(id);
+  const state = effective.get(id);
+  if (!definition || !state) {
+    diagnostics.push({ severity: 'error', ...layer.source.locateKey('/rules', id), pointer, message: `unknown rule '${id}'`, suggestion: didYouMean(id, byId.keys()) });
+    return;
+  }
+  // Listing a rule in a pack selects it; in the config, only `enabled` changes selection.
+  if (isPack) state.enabled = settings?.enabled ?? true;
+  else if (settings?.enabled !== undefined) state.enabled = settings.enabled;
+  if (settings?.severity) state.severity = settings.severity;
+  for (const [name, value] of Object.entries(settings?.parameters ?? {})) {
+    const declared = definition.rule.parameters?.[name];
+    const where = `${pointer}/parameters/${name}`;
+    if (!declared) {
+      const known = Object.keys(definition.rule.parameters ?? {});
+      diagnostics.push({ severity: 'error', ...layer.source.locateKey(`${pointer}/parameters`, name), pointer: where, message: `rule '${id}' has no parameter '${name}'`, suggestion: didYouMean(name, known) ?? (known.length ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters') });
+      continue;
+    }
+    const problem = parameterProblem(declared, value);
+    if (problem) diagnostics.push({ severity: 'error', ...layer.source.locate(where), message: `parameter '${name}' of rule '${id}' ${problem}` });
+    else state.params[name] = value;
+  }
+}
+
+function defaultParams(rule: RuleFile): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, p.default]));
+}
+
+function compileRule(definition: RuleDefinition, settings: Effective): CompiledRule {
+  const { rule, source, file, builtIn } = definition;
+  const scopes = SUBJECT_SCOPES[rule.subject];
+  const bindings: Record<string, ParamBinding> = Object.fromEntries(
+    Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, { type: p.type, value: settings.params[name] }]),
+  );
+  const sink: Diagnostic[] = [];
+  const predicate = compileCondition(rule.condition, { params: bindings, scopes, locate: source.locate, diagnostics: sink });
+  const message = compileTemplate(rule.message, scopes, settings.params, source.locate('/message'), sink);
+  throwIfAny(sink, `invalid rule ${file}`);
+  const evidenceFields = (rule.evidence ?? []).map((path) => [path, resolveField(path)?.get] as const);
+  return {
+    id: rule.id,
+    title: rule.title,
+    description: rule.description,
+    severity: settings.severity,
+    appliesTo: new Set(rule.appliesTo),
+    subject: rule.subject,
+    params: Object.freeze({ ...settings.params }),
+    frameworks: fullFrameworks(rule),
+    procedure: rule.remediation.procedure,
+    docs: rule.docs,
+    file,
+    builtIn,
+    predicate,
+    message,
+    evidence: (frame) => Object.fromEntries(evidenceFields.map(([path, get]) => [path, evidenceValue(get?.(frame))])),
+  };
+}
+
+/** Evidence keeps ages to two decimals: exact enough to audit, short enough to read. */
+function evidenceValue(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isInteger(value)) return Math.round(value * 100) / 100;
+  return value ?? null;
+}
+
+function fullFrameworks(rule: RuleFile): Frameworks {
+  return Object.fromEntries(FRAMEWORKS.map((f) => [f, [...(rule.frameworks[f] ?? [])]])) as unknown as Frameworks;
+}
+
+function rulesetHash(rules: readonly CompiledRule[], definitions: readonly RuleDefinition[]): string {
+  const conditions = new Map(definitions.map((d) => [d.rule.id, d.rule.condition]));
+  const canonical = rules.map((r) => ({ id: r.id, severity: r.severity, subject: r.subject, appliesTo: [...r.appliesTo], params: r.params, condition: conditions.get(r.id) }));
+  return sha256(JSON.stringify(canonical));
+}

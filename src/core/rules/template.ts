@@ -1,0 +1,56 @@
+import type { Diagnostic, SourceLocation } from '../../model/index.js';
+import { didYouMean } from '../util/suggest.js';
+import { FIELDS, resolveField, type FieldScope } from './fields.js';
+import type { EvalFrame } from './frame.js';
+
+/** A compiled message template. */
+export type Template = (frame: EvalFrame) => string;
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+/** Special placeholders beside fields: the credential label and rule parameters. */
+function specialGetter(path: string, params: Readonly<Record<string, unknown>>): ((f: EvalFrame) => unknown) | undefined {
+  if (path === 'credential') return (f) => f.credential?.id ?? (f.key ? `access_key_${f.key.slot}` : f.cert ? `cert_${f.cert.slot}` : 'principal');
+  if (path.startsWith('params.')) {
+    const name = path.slice('params.'.length);
+    return name in params ? () => params[name] : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Compiles `{{field.path}}`, `{{params.name}}` and `{{credential}}` placeholders.
+ * Unknown placeholders are reported in `diagnostics`.
+ */
+export function compileTemplate(
+  text: string,
+  scopes: ReadonlySet<FieldScope>,
+  params: Readonly<Record<string, unknown>>,
+  location: SourceLocation,
+  diagnostics: Diagnostic[],
+): Template {
+  const parts: (string | ((f: EvalFrame) => unknown))[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const path = match[1] ?? '';
+    parts.push(text.slice(last, match.index));
+    last = (match.index ?? 0) + match[0].length;
+    const special = specialGetter(path, params);
+    const field = resolveField(path);
+    if (special) parts.push(special);
+    else if (field && scopes.has(field.scope)) parts.push(field.get);
+    else {
+      const candidates = [...Object.keys(FIELDS), 'credential', ...Object.keys(params).map((p) => `params.${p}`)];
+      diagnostics.push({ severity: 'error', ...location, message: `unknown placeholder '{{${path}}}' in message`, suggestion: didYouMean(path, candidates) });
+    }
+  }
+  parts.push(text.slice(last));
+  return (frame) => parts.map((p) => (typeof p === 'string' ? p : show(p(frame)))).join('');
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return 'n/a';
+  // Ages are exact fractions of days; people read whole days ("91 days ago").
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Math.floor(value));
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

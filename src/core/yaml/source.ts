@@ -1,0 +1,80 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../../model/index.js';
+
+/** A parsed YAML (or JSON) document that can map JSON pointers back to lines. */
+export interface YamlSource {
+  file: string;
+  /** The document as plain data. */
+  value: unknown;
+  /** Syntax errors, each with file and line. Empty when the text parsed. */
+  errors: Diagnostic[];
+  /** The location of the value at `pointer`, or of its nearest existing ancestor. */
+  locate(pointer: string): SourceLocation;
+  /** The location of the key `key` in the mapping at `pointer` (for unknown-property errors). */
+  locateKey(pointer: string, key: string): SourceLocation;
+}
+
+/** Splits an RFC 6901 JSON pointer into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Joins segments into an RFC 6901 JSON pointer. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * Parses YAML text, keeping positions so that validation errors can name a line.
+ * Never throws: syntax errors are returned in `errors`.
+ */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const errors: Diagnostic[] = doc.errors.map((error) => {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return { severity: 'error', file, line: pos.line, column: pos.col, message: `YAML syntax: ${firstLine(error.message)}` };
+  });
+  const at = (node: Node | undefined, pointer: string): SourceLocation => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { file, pointer };
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col, pointer };
+  };
+  return {
+    file,
+    value: errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined,
+    errors,
+    locate: (pointer) => at(findNode(doc, pointerSegments(pointer)), pointer),
+    locateKey: (pointer, key) => {
+      const parent = findNode(doc, pointerSegments(pointer));
+      const pair = isMap(parent) ? parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key) : undefined;
+      const keyNode = pair && isScalar(pair.key) ? pair.key : parent;
+      return at(keyNode ?? undefined, pointer);
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Walks the YAML tree along `segments`, stopping at the deepest node that exists. */
+function findNode(doc: Document, segments: string[]): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const segment of segments) {
+    let next: unknown;
+    if (isMap(node)) {
+      next = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment)?.value;
+    } else if (isSeq(node)) {
+      next = node.items[Number(segment)];
+    }
+    if (next === undefined || next === null) break;
+    node = next;
+  }
+  return node as Node | undefined;
+}
