@@ -1,4 +1,66 @@
-/** Placeholder until the CLI lands. */
-export async function run(_argv: string[]): Promise<number> {
-  return 0;
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../model/index.js';
+import { toolVersion } from '../collectors/files/package-root.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
+import { reportError } from './errors.js';
+import { processIO, type CliIO } from './io.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}  no open finding at or above --fail-on (or no gate)
+  ${EXIT.findings}  open findings at or above --fail-on (or new findings with --fail-on-new)
+  ${EXIT.usage}  usage, configuration or input error (bad flag, rule, config, waiver, CSV or snapshot)
+  ${EXIT.partial}  incomplete scan: some accounts could not be scanned (unless --allow-partial)
+
+Examples:
+  credwarden scan --from examples/org/
+  credwarden scan --from reports/ --pack cis-aws-3.0 --format json --output result.json --fail-on high
+  credwarden rules list --pack cis-aws-3.0
+`;
+
+/** Builds the command tree. `setExitCode` lets commands report their gate result. */
+export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+  const program = new Command('credwarden')
+    .description('Policy-as-code scanner for AWS IAM credential hygiene')
+    .version(toolVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  program.addCommand(scanCommand(io, setExitCode));
+  program.addCommand(evaluateCommand(io, setExitCode));
+  program.addCommand(rulesCommand(io));
+  return program;
+}
+
+function exitOverrideAll(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) exitOverrideAll(sub);
+}
+
+/**
+ * Runs the CLI on `argv` (without the node and script names) and returns the exit
+ * code. Never throws and never prints a stack trace (unless CREDWARDEN_DEBUG=1).
+ */
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  exitOverrideAll(program);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (or the help/version text).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportError(error, (text) => io.stderr(text), io.env.CREDWARDEN_DEBUG === '1');
+  }
 }

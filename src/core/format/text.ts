@@ -1,9 +1,96 @@
-import type { FormatterEntry } from './types.js';
+import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
+import { SEVERITIES } from '../../model/index.js';
+import type { FormatContext, FormatterEntry } from './types.js';
 
-/** Human-readable terminal output (filled in by the core issue). */
+type Paint = (text: string) => string;
+
+const ANSI: Record<Severity | 'dim' | 'bold' | 'green', string> = {
+  critical: '\u001b[1;31m',
+  high: '\u001b[31m',
+  medium: '\u001b[33m',
+  low: '\u001b[36m',
+  info: '\u001b[2m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  green: '\u001b[32m',
+};
+
+function painter(color: boolean): (style: keyof typeof ANSI) => Paint {
+  return (style) => (text) => (color ? `${ANSI[style]}${text}\u001b[0m` : text);
+}
+
+/** Findings grouped by account, then principal, with aligned columns and a summary line. */
+export function formatText(result: ScanResult, context: FormatContext): string {
+  const paint = painter(context.color);
+  const lines: string[] = [header(result, paint)];
+  const byAccount = groupBy(result.findings, (f) => f.accountId);
+  for (const account of result.accounts.filter((a) => a.status === 'scanned')) {
+    lines.push('', accountLine(account, paint));
+    const findings = byAccount.get(account.id) ?? [];
+    if (findings.length === 0) lines.push(`  ${paint('green')('no findings')}`);
+    const ruleWidth = Math.max(0, ...findings.map((f) => f.ruleId.length));
+    for (const [, group] of groupBy(findings, (f) => f.principal.arn)) lines.push(...principalBlock(group, ruleWidth, paint));
+  }
+  const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
+  if (notScanned.length > 0) {
+    lines.push('', paint('bold')('Not scanned'));
+    for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${a.id}${a.name ? ` (${a.name})` : ''}  ${a.reason ?? ''}`);
+  }
+  for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${warning}`));
+  lines.push('', summaryLine(result, paint));
+  return `${lines.join('\n')}\n`;
+}
+
+function header(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
+  const asOf = result.asOf ? ` · as of ${result.asOf}` : '';
+  return paint('dim')(`credwarden ${result.tool.version} · pack ${result.pack}${asOf}`);
+}
+
+function accountLine(account: AccountResult, paint: (s: keyof typeof ANSI) => Paint): string {
+  const name = account.name ? `  ${account.name}` : '';
+  const ou = account.ouPath ? paint('dim')(`  ${account.ouPath}`) : '';
+  const asOf = paint('dim')(`  as of ${account.asOf ?? account.reportGeneratedTime ?? 'unknown'} · ${account.principals ?? 0} principals`);
+  return `${paint('bold')(account.id)}${name}${ou}${asOf}`;
+}
+
+function principalBlock(findings: Finding[], ruleWidth: number, paint: (s: keyof typeof ANSI) => Paint): string[] {
+  const first = findings[0] as Finding;
+  const lines = [`  ${paint('bold')(first.principal.name)}  ${paint('dim')(first.principal.arn)}`];
+  for (const f of findings) {
+    const severity = paint(f.severity)(f.severity.toUpperCase().padEnd(8));
+    const credential = (f.credential ?? '-').padEnd(12);
+    const waived = f.status === 'waived' ? paint('dim')(' [waived]') : '';
+    const fresh = f.baseline === 'new' ? paint('bold')(' [new]') : '';
+    lines.push(`    ${severity}  ${f.ruleId.padEnd(ruleWidth)}  ${credential}  ${f.message}${waived}${fresh}`);
+  }
+  return lines;
+}
+
+function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
+  const { summary } = result;
+  const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
+  const findings = summary.open === 0 ? paint('green')('no open findings') : `${summary.open} open finding${summary.open === 1 ? '' : 's'} (${counts.join(', ')})`;
+  const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
+  const { scanned, failed, skipped } = summary.accounts;
+  const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
+  return `${paint('bold')('Summary:')} ${findings}${waived} · ${coverage}`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Human-readable terminal output. */
 export const textFormatter: FormatterEntry = {
   name: 'text',
-  description: 'grouped, aligned terminal output',
+  description: 'grouped, aligned terminal output (colour on a TTY)',
   extension: 'txt',
-  format: (result) => `${result.findings.length} findings\n`,
+  format: formatText,
 };

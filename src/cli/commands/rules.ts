@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { InputError } from '../../model/index.js';
+import { FRAMEWORKS } from '../../model/index.js';
+import { builtInRulesDir, loadRuleDefinitions } from '../../collectors/files/rules.js';
+import type { CompiledRule } from '../../core/rules/ruleset.js';
+import type { CliIO } from '../io.js';
+import { collect } from '../options.js';
+import { didYouMean } from '../../core/util/suggest.js';
+import { rulesetFor } from '../pipeline.js';
+
+interface ListOptions {
+  pack?: string;
+  rules?: string[];
+  config?: string;
+  format?: string;
+}
+
+function controls(rule: CompiledRule): string {
+  return FRAMEWORKS.flatMap((f) => rule.frameworks[f].map((id) => `${f} ${id}`)).join(', ');
+}
+
+function ruleJson(rule: CompiledRule) {
+  const { predicate: _p, message: _m, evidence: _e, appliesTo, ...rest } = rule;
+  return { ...rest, appliesTo: [...appliesTo] };
+}
+
+/** `credwarden rules list|show|validate`. */
+export function rulesCommand(io: CliIO): Command {
+  const command = new Command('rules').description('list, show and validate rules');
+  const shared = () => [
+    new Option('--pack <name|file>', 'rule pack'),
+    new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
+    new Option('--config <file>', 'credwarden.config.yaml'),
+  ];
+  const list = new Command('list').description('the rules the pack and config enable, with their parameters');
+  for (const o of [...shared(), new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text')]) list.addOption(o);
+  list.action((options: ListOptions) => {
+    const { ruleset } = rulesetFor({ ...options, format: [], color: false }, io);
+    if (options.format === 'json') {
+      io.stdout(`${JSON.stringify(ruleset.rules.map(ruleJson), null, 2)}\n`);
+      return;
+    }
+    const width = Math.max(...ruleset.rules.map((r) => r.id.length));
+    io.stdout(`pack ${ruleset.pack} · ${ruleset.rules.length} rules · rules hash ${ruleset.hash.slice(0, 12)}\n`);
+    for (const rule of ruleset.rules) {
+      const params = Object.entries(rule.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      io.stdout(`${rule.severity.padEnd(8)}  ${rule.id.padEnd(width)}  ${rule.title}${params ? `  [${params}]` : ''}\n`);
+    }
+  });
+  const show = new Command('show').description('one rule in full').argument('<id>', 'rule id');
+  for (const o of shared()) show.addOption(o);
+  show.action((id: string, options: ListOptions) => {
+    const loaded = rulesetFor({ ...options, format: [], color: false }, io);
+    const definition = loaded.definitions.find((d) => d.rule.id === id);
+    if (!definition) {
+      throw new InputError([{ severity: 'error', file: '<rules>', message: `unknown rule '${id}'`, suggestion: didYouMean(id, loaded.definitions.map((d) => d.rule.id)) }]);
+    }
+    const effective = loaded.ruleset.rules.find((r) => r.id === id);
+    const rule = definition.rule;
+    const lines = [
+      `${rule.id}  (${effective ? effective.severity : `${rule.severity}, not enabled by pack ${loaded.ruleset.pack}`})`,
+      rule.title,
+      '',
+      rule.description,
+      '',
+      `applies to:   ${rule.appliesTo.join(', ')}; one finding per ${rule.subject}`,
+      `parameters:   ${Object.entries(effective?.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ') || 'none'}`,
+      `frameworks:   ${effective ? controls(effective) : ''}`,
+      `remediation:  ${rule.remediation.procedure}`,
+      `docs:         ${rule.docs}`,
+      `file:         ${definition.file}`,
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+  });
+  const validate = new Command('validate')
+    .description('validate rule files (default: the built-in rules); exit 2 with every problem when invalid')
+    .argument('[dir]', 'folder of rule files');
+  validate.action((dir: string | undefined) => {
+    const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
+    const definitions = loadRuleDefinitions(path, dir === undefined);
+    io.stdout(`${definitions.length} rule file(s) valid in ${dir ?? 'rules/'}\n`);
+  });
+  return command.addCommand(list).addCommand(show).addCommand(validate);
+}

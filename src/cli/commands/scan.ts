@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { Snapshot } from '../../model/index.js';
+import { serialiseSnapshot } from '../../core/snapshot.js';
+import { collectFromFiles } from '../../collectors/files/reports.js';
+import type { CliIO } from '../io.js';
+import { writeFileAtomic } from '../io.js';
+import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
+import { evaluate, gate, printWarnings, rulesetFor, writeReports } from '../pipeline.js';
+import { UsageError } from '../errors.js';
+
+/** Options of `credwarden scan`. */
+export interface ScanOptions extends EvaluationOptions {
+  from?: string[];
+  saveSnapshot?: string;
+}
+
+/** `credwarden scan`: collect credential reports, evaluate the rules, report and gate. */
+export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Command {
+  const command = new Command('scan')
+    .description('scan saved credential reports (--from) or AWS, evaluate the rules, and report findings')
+    .option('--from <path>', 'saved credential report CSV files or folders (repeatable); the account id comes from the ARNs', collect)
+    .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
+  for (const option of evaluationOptions()) command.addOption(option);
+  return command.action(async (options: ScanOptions) => {
+    options.format ??= [];
+    checkEvaluationOptions(options);
+    const loaded = rulesetFor(options, io);
+    const snapshot = await collectSnapshot(options, io);
+    const result = evaluate(snapshot, loaded, options);
+    writeReports(result, loaded, options, io);
+    if (options.saveSnapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshot));
+    setExitCode(gate(result, options.failOn ?? loaded.config?.value.failOn));
+  });
+}
+
+async function collectSnapshot(options: ScanOptions, io: CliIO): Promise<Snapshot> {
+  if (!options.from || options.from.length === 0) {
+    throw new UsageError('live AWS collection is not available in this build', 'scan saved reports with --from PATH');
+  }
+  const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)));
+  printWarnings(warnings, options, io);
+  return snapshot;
+}

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Account, Diagnostic, Snapshot } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import { parseCredentialReport } from '../../core/report/parse.js';
+
+/** A snapshot read from saved reports, plus non-fatal warnings. */
+export interface FileCollection {
+  snapshot: Snapshot;
+  warnings: Diagnostic[];
+}
+
+// `2016-11-25T143042Z` (as in AWS-derived fixture names) or `2016-11-25T14:30:42Z`.
+const TIME_IN_NAME = /(\d{4}-\d{2}-\d{2})T(\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?Z/;
+// `123456789012-payments-prod…csv`: a leading account id, then the account name.
+const ID_AND_NAME = /^(\d{12})-([^.]+)/;
+
+/** Lists the CSV files under the given files and folders (recursively), sorted. */
+export function listReportFiles(paths: readonly string[]): string[] {
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  const walk = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path).sort()) {
+        const child = join(path, name);
+        if (statSync(child).isDirectory() || name.toLowerCase().endsWith('.csv')) walk(child);
+      }
+    } else files.push(path);
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) diagnostics.push({ severity: 'error', file: path, message: 'no such file or folder' });
+    else walk(path);
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'cannot read --from');
+  if (files.length === 0) throw new InputError([{ severity: 'error', file: paths.join(', '), message: 'no credential report (*.csv) found' }]);
+  return files;
+}
+
+/**
+ * Reads one saved credential report into an account. The account id comes from the
+ * ARNs; the report time from a timestamp in the file name (`…2024-06-01T120000Z.csv`),
+ * else the file's modification time (with a warning: prefer --as-of for repeatable results).
+ */
+export function readReportFile(file: string, warnings: Diagnostic[]): Account {
+  const report = parseCredentialReport(readFileSync(file, 'utf8'), file);
+  warnings.push(...report.warnings);
+  const name = basename(file);
+  const idAndName = ID_AND_NAME.exec(name);
+  return {
+    id: report.accountId,
+    ...(idAndName && idAndName[1] === report.accountId ? { name: idAndName[2] } : {}),
+    partition: report.partition,
+    reportGeneratedTime: reportTime(file, warnings),
+    source: file,
+    principals: report.principals,
+  };
+}
+
+function reportTime(file: string, warnings: Diagnostic[]): string {
+  const match = TIME_IN_NAME.exec(basename(file));
+  if (match) return `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
+  warnings.push({
+    severity: 'warning',
+    file,
+    message: 'no report time in the file name; using the file modification time',
+    suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv or pass --as-of',
+  });
+  return statSync(file).mtime.toISOString();
+}
+
+/**
+ * Reads saved credential reports (files or folders) into a snapshot. When several
+ * reports cover one account, the newest is used and the others are reported.
+ * @throws InputError listing the problems of every bad file
+ */
+export function collectFromFiles(paths: readonly string[]): FileCollection {
+  const warnings: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const byAccount = new Map<string, Account>();
+  for (const file of listReportFiles(paths)) {
+    let account: Account;
+    try {
+      account = readReportFile(file, warnings);
+    } catch (error) {
+      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
+      else diagnostics.push({ severity: 'error', file, message: (error as Error).message });
+      continue;
+    }
+    const existing = byAccount.get(account.id);
+    if (!existing || Date.parse(existing.reportGeneratedTime) < Date.parse(account.reportGeneratedTime)) byAccount.set(account.id, account);
+    if (existing) {
+      const older = byAccount.get(account.id) === account ? existing : account;
+      warnings.push({ severity: 'warning', file: older.source ?? file, message: `a newer report of account ${account.id} is used instead of this one` });
+    }
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid credential reports');
+  const accounts = [...byAccount.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { snapshot: { schemaVersion: 1, accounts }, warnings };
+}
