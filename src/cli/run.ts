@@ -26,17 +26,17 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .description('Policy-as-code scanner for AWS IAM credential hygiene')
     .version(toolVersion(), '-V, --version')
     .showSuggestionAfterError(true)
-    .addHelpText('after', EXIT_CODES_HELP)
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+    .addHelpText('after', EXIT_CODES_HELP);
   program.addCommand(scanCommand(io, setExitCode));
   program.addCommand(evaluateCommand(io, setExitCode));
   program.addCommand(rulesCommand(io));
   return program;
 }
 
-function exitOverrideAll(command: Command): void {
-  command.exitOverride();
-  for (const sub of command.commands) exitOverrideAll(sub);
+/** Subcommands do not inherit these settings from their parent, so apply them to each. */
+function configureAll(command: Command, io: CliIO): void {
+  command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  for (const sub of command.commands) configureAll(sub, io);
 }
 
 /**
@@ -48,7 +48,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
-  exitOverrideAll(program);
+  configureAll(program, io);
   try {
     if (argv.length === 0) {
       program.outputHelp();

@@ -19,7 +19,11 @@ function editDistance(a: string, b: string): number {
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  const list = [...candidates];
+  // A truncated name ("maxAge" for "maxAgeDays") is a likely slip even when far in edits.
+  const extended = list.find((c) => input.length >= 3 && c.toLowerCase().startsWith(input.toLowerCase()));
+  if (extended !== undefined && extended !== input) return `did you mean '${extended}'?`;
+  for (const candidate of list) {
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
