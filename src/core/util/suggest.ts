@@ -20,9 +20,6 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   const list = [...candidates];
-  // A truncated name ("maxAge" for "maxAgeDays") is a likely slip even when far in edits.
-  const extended = list.find((c) => input.length >= 3 && c.toLowerCase().startsWith(input.toLowerCase()));
-  if (extended !== undefined && extended !== input) return `did you mean '${extended}'?`;
   for (const candidate of list) {
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
@@ -31,5 +28,8 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
     }
   }
   const tolerance = Math.max(2, Math.floor(input.length / 3));
-  return best !== undefined && bestDistance <= tolerance ? `did you mean '${best}'?` : undefined;
+  if (best !== undefined && bestDistance <= tolerance) return `did you mean '${best}'?`;
+  // A truncated name ("maxAge" for "maxAgeDays") is a likely slip even when far in edits.
+  const extended = list.find((c) => input.length >= 3 && c.toLowerCase().startsWith(input.toLowerCase()));
+  return extended !== undefined ? `did you mean '${extended}'?` : undefined;
 }
