@@ -32,6 +32,13 @@ export interface ProcedureStep {
   commands?: string[];
   /** Only for these credential kinds (e.g. the password half of disable-unused-credential). */
   only?: CredentialKind[];
+  /** Only for this principal type (root keys are managed differently from IAM users' keys). */
+  for?: 'root' | 'user';
+  /**
+   * Only when the user can (self-service) or cannot (administrator) manage their own
+   * credentials. When that is unknown, both variants are kept.
+   */
+  when?: 'self-service' | 'administrator';
 }
 
 /** Another way to reach the same result, e.g. a privileged root task from the management account. */
