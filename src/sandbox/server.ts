@@ -1,0 +1,242 @@
+/**
+ * The sandbox HTTP server: one loopback endpoint for IAM, STS (AWS Query) and Organizations
+ * (JSON 1.1). Routing: an `X-Amz-Target: AWSOrganizationsV20161128.*` header means
+ * Organizations; otherwise the form's Version (2011-06-15 = STS, 2010-05-08 = IAM).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CallContext } from './context.js';
+import { ServiceError, jsonErrors, queryErrors } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { IAM_HANDLERS, IAM_NAMESPACE } from './iam.js';
+import { DEFAULT_CALLER_CREDENTIALS, KeyStore, signingKeyId, signingService, type SandboxPrincipal } from './identity.js';
+import type { CallEntry, SandboxHandle, SandboxOptions, SandboxService, SandboxStats } from './options.js';
+import { ORGANIZATIONS_HANDLERS, ORGANIZATIONS_TARGET_PREFIX } from './organizations.js';
+import { OrgRuntime } from './org.js';
+import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
+import { queryError, queryResponse } from './xml.js';
+
+/** A parsed request, before authentication. */
+interface ParsedCall {
+  service: SandboxService | 'unknown';
+  operation: string;
+  query?: URLSearchParams;
+  json?: Record<string, unknown>;
+}
+
+/** A response ready to be written. */
+interface Reply {
+  status: number;
+  contentType: string;
+  body: string;
+  errorCode?: string;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseCall(req: IncomingMessage, body: string): ParsedCall {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    let json: Record<string, unknown> = {};
+    try {
+      json = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
+    } catch {
+      // answered as a serialization error below via an empty operation input
+    }
+    return { service: 'organizations', operation: target.slice(ORGANIZATIONS_TARGET_PREFIX.length), json };
+  }
+  const query = new URLSearchParams(body);
+  const version = query.get('Version');
+  const scope = signingService(req.headers.authorization);
+  const service = version === '2011-06-15' || (version === null && scope === 'sts') ? 'sts' : version === '2010-05-08' || scope === 'iam' ? 'iam' : 'unknown';
+  return { service, operation: query.get('Action') ?? '', query };
+}
+
+/** Builds the server state and the request handler. */
+class Sandbox {
+  readonly callLog: CallEntry[] = [];
+  private readonly org: OrgRuntime;
+  private readonly keys: KeyStore;
+  private readonly injector: FaultInjector;
+  private readonly now: () => number;
+  private seq = 0;
+  private inFlight = 0;
+  private readonly counters: SandboxStats = { calls: 0, byOperation: {}, byStatus: {}, throttled: 0, serverErrors: 0, assumedRoles: 0, peakInFlight: 0 };
+
+  constructor(private readonly options: SandboxOptions, readonly credentials: { accessKeyId: string; secretAccessKey: string }) {
+    this.now = options.now ?? Date.now;
+    this.org = new OrgRuntime(options.fixture, this.now(), { reportPolls: options.faults?.reportPolls });
+    const fixture = options.fixture;
+    const partition = fixture.partition ?? 'aws';
+    const userName = fixture.callerUserName ?? 'credwarden-sandbox';
+    this.keys = new KeyStore({
+      accessKeyId: credentials.accessKeyId,
+      accountId: fixture.managementAccountId,
+      arn: `arn:${partition}:iam::${fixture.managementAccountId}:user/${userName}`,
+      userId: `AIDA${fixture.managementAccountId}SANDBOX`,
+    });
+    this.injector = new FaultInjector(options.faults ?? {}, options.latencyMs);
+  }
+
+  /** Handles one HTTP request; never throws. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const time = this.now();
+    this.inFlight += 1;
+    this.counters.peakInFlight = Math.max(this.counters.peakInFlight, this.inFlight);
+    try {
+      const call = parseCall(req, await readBody(req));
+      const accessKeyId = signingKeyId(req.headers.authorization) ?? '';
+      const entry: CallEntry = { seq: ++this.seq, service: call.service, operation: call.operation, accessKeyId, accountId: '', time, endTime: time, status: 0 };
+      const requestId = randomUUID();
+      const reply = this.dispatch(req, call, entry, requestId);
+      const latency = this.injector.latencyFor(call.operation);
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      this.write(res, reply, entry, requestId);
+    } catch {
+      res.writeHead(500).end();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private write(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {
+    const body = Buffer.from(reply.body, 'utf8');
+    res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': body.length, 'x-amzn-RequestId': requestId });
+    res.end(body);
+    entry.endTime = this.now();
+    entry.status = reply.status;
+    if (reply.errorCode !== undefined) entry.errorCode = reply.errorCode;
+    const counters = this.counters;
+    counters.calls += 1;
+    counters.byOperation[entry.operation] = (counters.byOperation[entry.operation] ?? 0) + 1;
+    counters.byStatus[reply.status] = (counters.byStatus[reply.status] ?? 0) + 1;
+    if (reply.errorCode === 'Throttling' || reply.errorCode === 'TooManyRequestsException') counters.throttled += 1;
+    if (reply.status >= 500) counters.serverErrors += 1;
+    if (entry.operation === 'AssumeRole' && reply.status === 200) counters.assumedRoles += 1;
+    if (this.options.recordCalls !== false) this.callLog.push(entry);
+  }
+
+  private dispatch(req: IncomingMessage, call: ParsedCall, entry: CallEntry, requestId: string): Reply {
+    const json = call.service === 'organizations';
+    try {
+      const principal = this.authenticate(req, json, entry);
+      return json ? this.answerJson(call, principal, entry) : this.answerQuery(call, principal, entry, requestId);
+    } catch (error) {
+      const failure = error instanceof ServiceError ? error : new ServiceError(json ? 'InternalFailure' : 'InternalFailure', 500, 'The sandbox failed to process the request.');
+      return json
+        ? { status: failure.status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: failure.code, Message: failure.message }), errorCode: failure.code }
+        : { status: failure.status, contentType: 'text/xml', body: queryError(failure.type, failure.code, failure.message, requestId), errorCode: failure.code };
+    }
+  }
+
+  private authenticate(req: IncomingMessage, json: boolean, entry: CallEntry): SandboxPrincipal {
+    const errors = json ? jsonErrors : queryErrors;
+    if (entry.accessKeyId === '') throw errors.missingAuthentication();
+    const principal = this.keys.lookup(entry.accessKeyId);
+    if (principal === undefined) throw json ? jsonErrors.unrecognizedClient() : queryErrors.invalidClientTokenId();
+    if (principal.sessionToken !== undefined && req.headers['x-amz-security-token'] !== principal.sessionToken) {
+      throw json ? jsonErrors.unrecognizedClient() : queryErrors.invalidClientTokenId();
+    }
+    if (principal.expiresAt !== undefined && this.now() >= principal.expiresAt) throw errors.expiredToken();
+    entry.accountId = principal.accountId;
+    return principal;
+  }
+
+  private context(principal: SandboxPrincipal, entry: CallEntry): CallContext {
+    return {
+      org: this.org,
+      keys: this.keys,
+      faults: this.options.faults ?? {},
+      principal,
+      account: this.org.accounts.get(principal.accountId),
+      now: this.now(),
+      pageSize: Math.max(1, Math.min(20, this.options.pageSize ?? 20)),
+      entry,
+    };
+  }
+
+  /** Throttling, injected 5xx and denied operations, checked before the operation runs. */
+  private injectFaults(ctx: CallContext, service: SandboxService, operation: string, json: boolean): void {
+    const errors = json ? jsonErrors : queryErrors;
+    if (this.injector.throttled(service, operation, ctx.principal.accountId, ctx.now)) throw errors.throttling();
+    if (this.injector.serverError(operation)) throw json ? jsonErrors.serviceFailure() : serverFailure(service);
+    const account = ctx.account;
+    if (account === undefined) return;
+    if (service === 'iam' && account.serverErrorsLeft > 0) {
+      account.serverErrorsLeft -= 1;
+      throw queryErrors.serviceFailure();
+    }
+    if (account.faults.denyOperations?.includes(operation)) {
+      if (json) throw jsonErrors.accessDenied();
+      throw queryErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform: ${service}:${operation} on resource: *`);
+    }
+  }
+
+  private answerQuery(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry, requestId: string): Reply {
+    if (call.service === 'unknown' || call.query === undefined) throw queryErrors.invalidAction(call.operation);
+    const handler = (call.service === 'sts' ? STS_HANDLERS : IAM_HANDLERS)[call.operation];
+    if (handler === undefined) throw queryErrors.invalidAction(call.operation);
+    const ctx = this.context(principal, entry);
+    this.injectFaults(ctx, call.service, call.operation, false);
+    const result = handler(ctx, call.query);
+    const namespace = call.service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE;
+    return { status: 200, contentType: 'text/xml', body: queryResponse(call.operation, namespace, result, requestId) };
+  }
+
+  private answerJson(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry): Reply {
+    const handler = ORGANIZATIONS_HANDLERS[call.operation];
+    if (handler === undefined) throw jsonErrors.unknownOperation();
+    const ctx = this.context(principal, entry);
+    this.injectFaults(ctx, 'organizations', call.operation, true);
+    const result = handler(ctx, call.json ?? {});
+    return { status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify(result) };
+  }
+
+  stats(): SandboxStats {
+    const c = this.counters;
+    return { ...c, byOperation: { ...c.byOperation }, byStatus: { ...c.byStatus } };
+  }
+}
+
+function serverFailure(service: SandboxService): ServiceError {
+  return service === 'iam' ? queryErrors.serviceFailure() : new ServiceError('InternalFailure', 500, 'An internal error occurred. Try again.');
+}
+
+/**
+ * Starts the sandbox on 127.0.0.1. Point the SDK clients at `endpoint` with the returned
+ * `credentials` and any region; nothing ever leaves the loopback interface.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
+  const credentials = options.credentials ?? DEFAULT_CALLER_CREDENTIALS;
+  const sandbox = new Sandbox(options, credentials);
+  const server = createServer({ keepAlive: true }, (req, res) => void sandbox.handle(req, res));
+  // Clients keep sockets alive between calls; keep ours open longer than the SDK's idle reuse.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
+  server.maxHeadersCount = 200;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    callLog: sandbox.callLog,
+    credentials: { ...credentials },
+    stats: () => sandbox.stats(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,61 @@
+/** STS over the AWS Query protocol: AssumeRole and GetCallerIdentity. */
+import type { CallContext, QueryHandler } from './context.js';
+import { queryErrors } from './errors.js';
+import { element, isoSeconds } from './xml.js';
+
+/** XML namespace of STS responses. */
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+function denied(ctx: CallContext, roleArn: string): never {
+  throw queryErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+}
+
+const assumeRole: QueryHandler = (ctx, params) => {
+  const roleArn = params.get('RoleArn') ?? '';
+  const sessionName = params.get('RoleSessionName') ?? '';
+  const externalId = params.get('ExternalId');
+  const durationText = params.get('DurationSeconds');
+  const match = ROLE_ARN.exec(roleArn);
+  if (match === null) throw queryErrors.validation(`${roleArn} is invalid`);
+  if (!SESSION_NAME.test(sessionName)) {
+    throw queryErrors.validation("1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+  }
+  if (externalId !== null && !EXTERNAL_ID.test(externalId)) {
+    throw queryErrors.validation("1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*");
+  }
+  const duration = durationText === null ? 3600 : Number(durationText);
+  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
+    throw queryErrors.validation(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+  }
+  const [, partition, accountId = '', roleName = ''] = match;
+  ctx.entry.targetAccountId = accountId;
+  if (partition !== ctx.org.partition) denied(ctx, roleArn);
+  const target = ctx.org.accounts.get(accountId);
+  if (target === undefined || target.state !== 'ACTIVE' || target.status !== 'ACTIVE') denied(ctx, roleArn);
+  const role = target.roles.get(roleName);
+  if (role === undefined || target.faults.denyAssumeRole || (ctx.faults.denyAssumeRole ?? []).includes(accountId)) denied(ctx, roleArn);
+  if (role.externalId !== undefined && role.externalId !== externalId) denied(ctx, roleArn);
+  if (duration > (role.maxSessionDuration ?? 3600)) {
+    throw queryErrors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  const expiresAt = ctx.now + duration * 1000;
+  const issued = ctx.keys.issue(accountId, roleName, sessionName, ctx.org.partition, expiresAt);
+  return (
+    `<AssumedRoleUser>${element('AssumedRoleId', issued.userId)}${element('Arn', issued.arn)}</AssumedRoleUser>` +
+    `<Credentials>${element('AccessKeyId', issued.accessKeyId)}${element('SecretAccessKey', issued.secretAccessKey)}` +
+    `${element('SessionToken', issued.sessionToken)}${element('Expiration', isoSeconds(expiresAt))}</Credentials>`
+  );
+};
+
+const getCallerIdentity: QueryHandler = (ctx) =>
+  element('UserId', ctx.principal.userId) + element('Account', ctx.principal.accountId) + element('Arn', ctx.principal.arn);
+
+/** STS operations the sandbox serves, by Action name. */
+export const STS_HANDLERS: Record<string, QueryHandler> = {
+  AssumeRole: assumeRole,
+  GetCallerIdentity: getCallerIdentity,
+};
