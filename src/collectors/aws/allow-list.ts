@@ -1,0 +1,67 @@
+/**
+ * The read-only guarantee: every AWS client credwarden creates carries a middleware
+ * that refuses any operation not on this list *before* the request is built or signed.
+ * The only operation that changes anything is GenerateCredentialReport, which only
+ * refreshes IAM's own report cache.
+ */
+import type { Client, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+
+/** Operations credwarden may send, by service. */
+export const ALLOWED_OPERATIONS = {
+  sts: ['GetCallerIdentity', 'AssumeRole'],
+  organizations: [
+    'DescribeOrganization',
+    'ListAccounts',
+    'ListRoots',
+    'ListOrganizationalUnitsForParent',
+    'ListAccountsForParent',
+    'DescribeAccount',
+    'ListParents',
+    'DescribeOrganizationalUnit',
+  ],
+  iam: [
+    'GetCredentialReport',
+    'GenerateCredentialReport',
+    'GetAccountSummary',
+    'ListVirtualMFADevices',
+    'GetAccountPasswordPolicy',
+    'ListOrganizationsFeatures',
+    'GetAccountAuthorizationDetails',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Every allowed operation name (without the service). */
+export const ALLOWED_OPERATION_NAMES: ReadonlySet<string> = new Set(Object.values(ALLOWED_OPERATIONS).flat());
+
+/** Thrown (and never sent) when code tries an operation outside the allow-list. */
+export class ReadOnlyViolation extends Error {
+  constructor(readonly operation: string) {
+    super(`credwarden refused to send ${operation}: only read operations (and GenerateCredentialReport) are allowed`);
+    this.name = 'ReadOnlyViolation';
+  }
+}
+
+/** The operation name of a command context, e.g. `GetCredentialReportCommand` → `GetCredentialReport`. */
+export function operationName(context: HandlerExecutionContext): string {
+  return String(context.commandName ?? '').replace(/Command$/, '');
+}
+
+/** A plugin that rejects any command whose operation is not allowed. */
+export const readOnlyPlugin: Pluggable<object, MetadataBearer> = {
+  applyToStack(stack) {
+    stack.add(
+      (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
+        const operation = operationName(context);
+        if (!ALLOWED_OPERATION_NAMES.has(operation)) throw new ReadOnlyViolation(operation);
+        return next(args);
+      },
+      { step: 'initialize', name: 'credwardenReadOnly', priority: 'high', override: true },
+    );
+  },
+};
+
+/** Adds the read-only guard to a client and returns it. */
+export function enforceReadOnly<C extends Client<object, MetadataBearer, unknown>>(client: C): C {
+  client.middlewareStack.use(readOnlyPlugin);
+  return client;
+}

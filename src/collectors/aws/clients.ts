@@ -1,0 +1,123 @@
+/**
+ * AWS clients for a scan. One HTTP handler (keep-alive agents with a socket pool sized
+ * to the concurrency) is shared by every client; every client carries the read-only
+ * guard and a call counter. Per-account IAM clients are built with that account's
+ * credentials only.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { IAMClientConfig } from '@aws-sdk/client-iam';
+import type { AwsCredentialIdentity, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
+import { enforceReadOnly, operationName } from './allow-list.js';
+
+/** Where and how to reach AWS. Every field is optional; the SDK defaults apply. */
+export interface AwsConfig {
+  /** Region for STS and Organizations (IAM is global). Default: us-east-1. */
+  region?: string;
+  /** Named profile for the base credentials (AWS_PROFILE / --profile). */
+  profile?: string;
+  /** Explicit base credentials (the sandbox); default: the SDK's default credential chain. */
+  credentials?: AwsCredentialIdentity;
+  /** Endpoint overrides per service (--endpoint-url, AWS_ENDPOINT_URL[_SERVICE]). */
+  endpoints?: { iam?: string; sts?: string; organizations?: string };
+  /** Attempts per call including the first (adaptive retry). Default 8. */
+  maxAttempts?: number;
+  /** SDK retry mode. Default `adaptive`: client-side rate limiting after throttling. */
+  retryMode?: 'adaptive' | 'standard';
+  /** Sockets per agent; default concurrency + 8. */
+  maxSockets?: number;
+  /** Per-request timeout in ms. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Replaces the HTTP handler (tests only: record what would be sent). */
+  requestHandler?: IAMClientConfig['requestHandler'];
+}
+
+/** Called once per logical AWS call (before retries) with the operation name. */
+export type CallListener = (operation: string) => void;
+
+const DEFAULT_REGION = 'us-east-1';
+
+function countingPlugin(listener: CallListener): Pluggable<object, MetadataBearer> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next, context: HandlerExecutionContext) => async (args) => {
+          listener(operationName(context));
+          return next(args);
+        },
+        { step: 'initialize', name: 'credwardenCallCounter', priority: 'low', override: true },
+      );
+    },
+  };
+}
+
+/** Builds the clients of one scan and owns their shared HTTP handler. */
+export class AwsClients {
+  private readonly handler: NodeHttpHandler;
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
+
+  constructor(
+    readonly config: AwsConfig,
+    concurrency: number,
+  ) {
+    const maxSockets = config.maxSockets ?? concurrency + 8;
+    this.agents = {
+      http: new HttpAgent({ keepAlive: true, maxSockets }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets }),
+    };
+    this.handler = new NodeHttpHandler({
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      connectionTimeout: 10_000,
+      requestTimeout: config.requestTimeoutMs ?? 30_000,
+    });
+  }
+
+  private common(endpoint: string | undefined, credentials: AwsCredentialIdentity | undefined) {
+    return {
+      region: this.config.region ?? DEFAULT_REGION,
+      requestHandler: this.config.requestHandler ?? this.handler,
+      maxAttempts: this.config.maxAttempts ?? 8,
+      retryMode: this.config.retryMode ?? 'adaptive',
+      ...(endpoint ? { endpoint } : {}),
+      ...(credentials ? { credentials } : this.config.profile ? { profile: this.config.profile } : {}),
+    };
+  }
+
+  private guard<C extends STSClient | IAMClient | OrganizationsClient>(client: C, onCall?: CallListener): C {
+    enforceReadOnly(client);
+    if (onCall) client.middlewareStack.use(countingPlugin(onCall));
+    return client;
+  }
+
+  /** STS with the caller's (base) credentials. */
+  callerSts(onCall?: CallListener): STSClient {
+    return this.guard(new STSClient(this.common(this.config.endpoints?.sts, this.config.credentials)), onCall);
+  }
+
+  /** Organizations with the caller's credentials. */
+  callerOrganizations(onCall?: CallListener): OrganizationsClient {
+    return this.guard(new OrganizationsClient(this.common(this.config.endpoints?.organizations, this.config.credentials)), onCall);
+  }
+
+  /** IAM with the caller's credentials (the caller's own account). */
+  callerIam(onCall?: CallListener): IAMClient {
+    return this.guard(new IAMClient(this.common(this.config.endpoints?.iam, this.config.credentials)), onCall);
+  }
+
+  /** IAM with one account's assumed-role credentials, used for that account only. */
+  accountIam(credentials: AwsCredentialIdentity, onCall?: CallListener): IAMClient {
+    return this.guard(new IAMClient(this.common(this.config.endpoints?.iam, credentials)), onCall);
+  }
+
+  /** Closes the pooled sockets. Clients must not be used afterwards. */
+  close(): void {
+    this.handler.destroy();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}

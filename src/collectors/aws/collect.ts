@@ -1,0 +1,170 @@
+/**
+ * Live collection across an AWS Organization: select accounts, assume the scanning role in
+ * each, fetch the credential report and the account context, and stream each account out
+ * as soon as it is done (nothing is kept per account after it is yielded).
+ */
+import { DescribeOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
+import pLimit from 'p-limit';
+import type { Account, AccountOutcome, Diagnostic } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import { parseCredentialReport } from '../../core/report/parse.js';
+import { assumeAccountRole, callerIdentity, type CallerIdentity } from './assume.js';
+import { Channel } from './channel.js';
+import { AwsClients } from './clients.js';
+import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, type OrganizationFacts } from './context.js';
+import { AccountFailure, describeError } from './errors.js';
+import type { CollectOptions } from './options.js';
+import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
+import { selectAccounts, type AccountTarget, type Selection } from './select.js';
+
+/** AWS calls made for one account (or for the scan itself), by operation. */
+export type CallCounts = Record<string, number>;
+
+/** One account's result, streamed as soon as it is known. */
+export type AccountEvent =
+  | { type: 'scanned'; account: Account; calls: CallCounts; warnings: Diagnostic[] }
+  | { type: 'failed' | 'skipped'; outcome: AccountOutcome; calls: CallCounts };
+
+/** What the collection learnt before scanning accounts. */
+export interface CollectionPlan {
+  caller: CallerIdentity;
+  /** Accounts that will be scanned. */
+  total: number;
+  skipped: number;
+  organization: OrganizationFacts;
+  /** Non-fatal problems of the selection (e.g. OU paths unavailable). */
+  warnings: string[];
+  /** Scan-level calls so far (identity, Organizations, features). */
+  calls: CallCounts;
+}
+
+/** Optional observers and test seams. */
+export interface CollectHooks {
+  /** Called once, after selection and before the first account is scanned. */
+  onPlan?(plan: CollectionPlan): void;
+  /** Time, sleep and randomness (report polling); default the real clock. */
+  clock?: Clock;
+}
+
+function counter(counts: CallCounts): (operation: string) => void {
+  return (operation) => {
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  };
+}
+
+/** A failure reason, without the SDK's internals. */
+function failureReason(error: unknown): string {
+  if (error instanceof AccountFailure) return error.message;
+  if (error instanceof InputError) {
+    const first = error.diagnostics[0];
+    const more = error.diagnostics.length > 1 ? ` (and ${error.diagnostics.length - 1} more problems)` : '';
+    return `malformed credential report: ${first ? `line ${first.line ?? '?'}: ${first.message}` : error.message}${more}`;
+  }
+  return describeError(error);
+}
+
+interface ScanContext {
+  options: CollectOptions;
+  clients: AwsClients;
+  sts: STSClient;
+  caller: CallerIdentity;
+  organization: OrganizationFacts;
+  clock: Clock;
+}
+
+async function organizationFacts(ctx: Pick<ScanContext, 'options' | 'clients'>, org: OrganizationsClient | undefined, scanCalls: CallCounts): Promise<OrganizationFacts> {
+  if (ctx.options.context === 'none' || !org) return { rootCredentialsManagement: UNKNOWN, rootSessions: UNKNOWN };
+  let managementAccountId: string | undefined;
+  try {
+    managementAccountId = (await org.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId;
+  } catch {
+    // Unknown management account: every account is treated as a member.
+  }
+  const features = await readOrganizationFeatures(ctx.clients.callerIam(counter(scanCalls)));
+  return { ...(managementAccountId ? { managementAccountId } : {}), ...features };
+}
+
+async function accountIam(ctx: ScanContext, target: AccountTarget, calls: CallCounts): Promise<IAMClient> {
+  if (target.id === ctx.caller.accountId && !ctx.options.assumeRoleInCallerAccount) return ctx.clients.callerIam(counter(calls));
+  calls.AssumeRole = (calls.AssumeRole ?? 0) + 1;
+  const credentials = await assumeAccountRole(ctx.sts, ctx.caller.partition, target.id, ctx.options);
+  return ctx.clients.accountIam(credentials, counter(calls));
+}
+
+async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<AccountEvent> {
+  const calls: CallCounts = {};
+  const base = { id: target.id, ...(target.name ? { name: target.name } : {}), ...(target.ouPath ? { ouPath: target.ouPath } : {}) };
+  try {
+    const iam = await accountIam(ctx, target, calls);
+    let report;
+    try {
+      report = await fetchCredentialReport(iam, ctx.options, ctx.clock);
+    } catch (error) {
+      throw new AccountFailure(reportFailureReason(error));
+    }
+    const parsed = parseCredentialReport(report.csv, `credential report of ${target.id}`);
+    if (parsed.principals.length > 0 && parsed.accountId !== target.id) {
+      throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
+    }
+    const root = parsed.principals.find((p) => p.type === 'root');
+    const managed = ctx.organization.managementAccountId;
+    const isMember = target.id !== (managed ?? ctx.caller.accountId);
+    const central = isMember ? ctx.organization.rootCredentialsManagement : false;
+    const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember);
+    const context = await readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id);
+    const account: Account = {
+      ...base,
+      partition: parsed.partition || ctx.caller.partition,
+      reportGeneratedTime: report.generatedTime,
+      source: 'aws',
+      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember ? ctx.organization.rootSessions : false },
+      principals: parsed.principals,
+    };
+    return { type: 'scanned', account, calls, warnings: parsed.warnings };
+  } catch (error) {
+    return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
+  }
+}
+
+/**
+ * Collects credential reports from the selected accounts of an AWS Organization.
+ *
+ * Yields skipped accounts first, then one event per account as it completes (in completion
+ * order), at most `options.concurrency` accounts at a time. A failing account becomes a
+ * `failed` event with a reason; the collection goes on. Every AWS client is read-only
+ * (see allow-list.ts) and per-account clients use only that account's credentials.
+ *
+ * @throws when the caller's identity or the organisation cannot be read (nothing to scan)
+ * @throws InputError for account ids or OUs that are not in the organisation
+ */
+export async function* collectOrganization(options: CollectOptions, hooks: CollectHooks = {}): AsyncGenerator<AccountEvent> {
+  const clients = new AwsClients(options.aws, options.concurrency);
+  let limit: ReturnType<typeof pLimit> | undefined;
+  try {
+    const scanCalls: CallCounts = {};
+    const sts = clients.callerSts();
+    const identityCalls = counter(scanCalls);
+    identityCalls('GetCallerIdentity');
+    const caller = await callerIdentity(sts);
+    const org = options.selection.mode === 'caller' ? undefined : clients.callerOrganizations(counter(scanCalls));
+    const selection: Selection = org ? await selectAccounts(org, options.selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+    const organization = await organizationFacts({ options, clients }, org, scanCalls);
+    hooks.onPlan?.({ caller, total: selection.targets.length, skipped: selection.skipped.length, organization, warnings: selection.warnings, calls: scanCalls });
+    for (const outcome of selection.skipped) yield { type: 'skipped', outcome, calls: {} };
+
+    const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock };
+    const channel = new Channel<AccountEvent>();
+    const limiter = pLimit(options.concurrency);
+    limit = limiter;
+    const all = Promise.all(selection.targets.map((target) => limiter(async () => channel.push(await scanAccount(ctx, target)))));
+    void all.finally(() => channel.close());
+    for (let next = await channel.next(); !next.done; next = await channel.next()) yield next.value;
+    await all;
+  } finally {
+    // Stop queued accounts if the consumer stopped early; then close the sockets.
+    limit?.clearQueue();
+    clients.close();
+  }
+}

@@ -1,0 +1,85 @@
+/** Options of a live collection, with their defaults. */
+import type { AwsConfig } from './clients.js';
+
+/** Which accounts to scan. */
+export interface AccountSelection {
+  /**
+   * `caller`: only the caller's own account, with the caller's credentials.
+   * `org`: every account of the organisation (ListAccounts).
+   * `accounts`: only the listed accounts (checked against the organisation when it can be listed).
+   */
+  mode: 'caller' | 'org' | 'accounts';
+  /** Account ids to scan (mode `accounts`), or to narrow `org` to. */
+  accounts?: string[];
+  /** OU ids (`ou-…` or `r-…`): only accounts below them, recursively. */
+  organizationalUnits?: string[];
+  /** Account ids never to scan. */
+  exclude?: string[];
+}
+
+/**
+ * Which account-context calls to make. `auto` makes only calls that can change a finding of
+ * the enabled rules (see docs/aws-setup.md); `all` makes every call; `none` makes none.
+ */
+export type ContextMode = 'auto' | 'all' | 'none';
+
+/** In `auto` mode: which facts the enabled rules read. */
+export interface ContextNeeds {
+  /** account.facts.rootMfa (ListVirtualMFADevices, for accounts whose root has MFA). */
+  rootMfa: boolean;
+  /** account.facts.passwordPolicy (GetAccountPasswordPolicy). */
+  passwordPolicy: boolean;
+  /** account.facts.rootCredentialsPresent / accountSummary (GetAccountSummary). */
+  summary: boolean;
+}
+
+/** Everything a live collection needs. */
+export interface CollectOptions {
+  selection: AccountSelection;
+  /** Role assumed in each account. Default OrganizationAccountAccessRole. */
+  roleName: string;
+  externalId?: string;
+  /** Default `credwarden`. */
+  roleSessionName: string;
+  /** Assumed-role session duration in seconds (900–43200). Default 3600. */
+  durationSeconds: number;
+  /** Also assume the role in the caller's own account instead of using the caller's credentials. */
+  assumeRoleInCallerAccount: boolean;
+  /** Reports older than this are regenerated (ms). Default 4 h. */
+  maxReportAgeMs: number;
+  /** How long to wait for a report to be generated (ms). Default 5 min. */
+  reportTimeoutMs: number;
+  /** First poll delay and cap of the exponential backoff while a report is generated (ms). */
+  pollDelayMs: { initial: number; max: number };
+  /** Accounts processed in parallel. Default 16. */
+  concurrency: number;
+  context: ContextMode;
+  /** For `auto`: which context facts matter. Default: root MFA kind only. */
+  contextNeeds: ContextNeeds;
+  aws: AwsConfig;
+}
+
+/** Default option values. */
+export const COLLECT_DEFAULTS = {
+  roleName: 'OrganizationAccountAccessRole',
+  roleSessionName: 'credwarden',
+  durationSeconds: 3600,
+  assumeRoleInCallerAccount: false,
+  maxReportAgeMs: 4 * 3_600_000,
+  reportTimeoutMs: 5 * 60_000,
+  pollDelayMs: { initial: 1000, max: 15_000 },
+  concurrency: 16,
+  context: 'auto',
+  contextNeeds: { rootMfa: true, passwordPolicy: false, summary: false },
+} as const satisfies Omit<CollectOptions, 'selection' | 'aws'>;
+
+/** Fills defaults into partial options. */
+export function withDefaults(options: Partial<CollectOptions> & Pick<CollectOptions, 'selection'>): CollectOptions {
+  return {
+    ...COLLECT_DEFAULTS,
+    pollDelayMs: { ...COLLECT_DEFAULTS.pollDelayMs },
+    contextNeeds: { ...COLLECT_DEFAULTS.contextNeeds },
+    aws: {},
+    ...options,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Getting one account's credential report: GetCredentialReport first; generate and poll
+ * (backoff with jitter, bounded by a timeout) only when the report is missing, expired or
+ * older than the maximum age.
+ */
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { AccountFailure, describeError, errorCode, isThrottling } from './errors.js';
+
+/** Time, sleeping and randomness, injectable so tests never wait. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/** How to get a report. */
+export interface ReportOptions {
+  maxReportAgeMs: number;
+  reportTimeoutMs: number;
+  pollDelayMs: { initial: number; max: number };
+}
+
+/** A decoded credential report. */
+export interface FetchedReport {
+  csv: string;
+  /** GeneratedTime, ISO 8601: the account's as-of time. */
+  generatedTime: string;
+}
+
+// The SDK names modelled errors after their shape; AWS sends the short codes.
+const NOT_PRESENT = new Set(['ReportNotPresent', 'CredentialReportNotPresentException']);
+const EXPIRED = new Set(['ReportExpired', 'CredentialReportExpiredException']);
+const IN_PROGRESS = new Set(['ReportInProgress', 'CredentialReportNotReadyException']);
+
+type GetOutcome = { kind: 'report'; report: FetchedReport } | { kind: 'missing'; why: string } | { kind: 'pending' };
+
+const decoder = new TextDecoder('utf-8');
+
+async function getReport(iam: IAMClient): Promise<GetOutcome> {
+  try {
+    const out = await iam.send(new GetCredentialReportCommand({}));
+    if (!out.Content || !out.GeneratedTime) throw new AccountFailure('GetCredentialReport returned no content');
+    const csv = typeof out.Content === 'string' ? out.Content : decoder.decode(out.Content);
+    return { kind: 'report', report: { csv, generatedTime: out.GeneratedTime.toISOString() } };
+  } catch (error) {
+    const code = errorCode(error) ?? '';
+    if (NOT_PRESENT.has(code)) return { kind: 'missing', why: 'no credential report' };
+    if (EXPIRED.has(code)) return { kind: 'missing', why: 'the credential report expired' };
+    if (IN_PROGRESS.has(code) || isThrottling(error)) return { kind: 'pending' };
+    throw error;
+  }
+}
+
+/** Starts generation; true when AWS says the report is already COMPLETE. Throttling counts as "not yet". */
+async function generateReport(iam: IAMClient): Promise<boolean> {
+  try {
+    const out = await iam.send(new GenerateCredentialReportCommand({}));
+    return out.State === 'COMPLETE';
+  } catch (error) {
+    if (isThrottling(error)) return false;
+    throw error;
+  }
+}
+
+/** Delay before poll `n` (0-based): exponential, capped, with "equal jitter" so accounts do not poll in lockstep. */
+export function pollDelay(n: number, options: ReportOptions, clock: Clock): number {
+  const base = Math.min(options.pollDelayMs.max, options.pollDelayMs.initial * 2 ** n);
+  return base / 2 + clock.random() * (base / 2);
+}
+
+/**
+ * Fetches a fresh enough credential report for the account behind `iam`.
+ * @throws AccountFailure when generation does not finish within the timeout
+ */
+export async function fetchCredentialReport(iam: IAMClient, options: ReportOptions, clock: Clock): Promise<FetchedReport> {
+  const first = await getReport(iam);
+  if (first.kind === 'report' && clock.now() - Date.parse(first.report.generatedTime) <= options.maxReportAgeMs) return first.report;
+  const deadline = clock.now() + options.reportTimeoutMs;
+  // AWS only regenerates reports older than 4 h; a younger one comes back as COMPLETE and is used as is.
+  let needsGenerate = first.kind !== 'pending';
+  for (let poll = 0; ; poll++) {
+    if (needsGenerate) {
+      needsGenerate = false;
+      if (await generateReport(iam)) {
+        const ready = await getReport(iam);
+        if (ready.kind === 'report') return ready.report;
+      }
+    }
+    if (clock.now() >= deadline) {
+      throw new AccountFailure(`credential report not ready after ${Math.round(options.reportTimeoutMs / 1000)} s (--report-timeout)`);
+    }
+    await clock.sleep(Math.min(pollDelay(poll, options, clock), Math.max(0, deadline - clock.now())));
+    const outcome = await getReport(iam);
+    if (outcome.kind === 'report') return outcome.report;
+    // Generation was lost (or never started because of LimitExceeded): start it again.
+    if (outcome.kind === 'missing') needsGenerate = true;
+  }
+}
+
+/** A readable reason for a report failure. */
+export function reportFailureReason(error: unknown): string {
+  return error instanceof AccountFailure ? error.message : `cannot read the credential report: ${describeError(error)}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * Account selection: which accounts of the organisation to scan, with their names and
+ * OU paths, and which to skip (suspended, closing, closed) without touching them.
+ */
+import {
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  type Account as OrgAccount,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { AccountOutcome, Diagnostic } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import { describeError, errorCode, isAccessDenied } from './errors.js';
+import type { AccountSelection } from './options.js';
+
+/** An account to scan. */
+export interface AccountTarget {
+  id: string;
+  name?: string;
+  ouPath?: string;
+}
+
+/** The outcome of selection. */
+export interface Selection {
+  targets: AccountTarget[];
+  /** Selected accounts that are not active: never touched. */
+  skipped: AccountOutcome[];
+  /** Non-fatal problems (e.g. OU paths unavailable). */
+  warnings: string[];
+}
+
+/** Where an account sits in the organisation tree. */
+interface Placement {
+  ouPath: string;
+  /** Ids of the root and every OU above the account. */
+  ancestors: string[];
+  account: OrgAccount;
+}
+
+const INACTIVE = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PENDING_ACTIVATION']);
+
+/** Why an account must not be touched (its Status or State is not ACTIVE), or undefined. */
+export function inactiveReason(account: Pick<OrgAccount, 'Status' | 'State'>): string | undefined {
+  const state = account.State as string | undefined;
+  const status = account.Status as string | undefined;
+  if (state !== undefined && INACTIVE.has(state)) return `account state is ${state}`;
+  if (status !== undefined && INACTIVE.has(status)) return `account status is ${status}`;
+  return undefined;
+}
+
+/** Collects every page of a NextToken-paginated call (pages may be empty). */
+async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    items.push(...(page.items ?? []));
+    token = page.next || undefined;
+  } while (token !== undefined);
+  return items;
+}
+
+/** Every account of the organisation (ListAccounts, all pages). */
+export async function listOrganizationAccounts(org: OrganizationsClient): Promise<OrgAccount[]> {
+  return allPages(async (NextToken) => {
+    const out = await org.send(new ListAccountsCommand({ NextToken }));
+    return { items: out.Accounts, next: out.NextToken };
+  });
+}
+
+/** Walks the OU tree from the root: each account's OU path and ancestors. */
+export async function walkOrganization(org: OrganizationsClient): Promise<Map<string, Placement>> {
+  const roots = await allPages(async (NextToken) => {
+    const out = await org.send(new ListRootsCommand({ NextToken }));
+    return { items: out.Roots, next: out.NextToken };
+  });
+  const placements = new Map<string, Placement>();
+  const visit = async (parentId: string, path: string, ancestors: string[]): Promise<void> => {
+    const [units, accounts] = await Promise.all([
+      allPages(async (NextToken) => {
+        const out = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }));
+        return { items: out.OrganizationalUnits, next: out.NextToken };
+      }),
+      allPages(async (NextToken) => {
+        const out = await org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken }));
+        return { items: out.Accounts, next: out.NextToken };
+      }),
+    ]);
+    for (const account of accounts) if (account.Id) placements.set(account.Id, { ouPath: path, ancestors, account });
+    await Promise.all(units.map((unit) => visit(unit.Id ?? '', `${path}/${unit.Name ?? unit.Id}`, [...ancestors, unit.Id ?? ''])));
+  };
+  await Promise.all(roots.map((root) => visit(root.Id ?? '', root.Name ?? 'Root', [root.Id ?? ''])));
+  return placements;
+}
+
+function unknownIds(ids: readonly string[], known: ReadonlySet<string>, what: string): Diagnostic[] {
+  return ids
+    .filter((id) => !known.has(id))
+    .map((id) => ({ severity: 'error' as const, file: what, message: `account ${id} is not in the organisation`, suggestion: 'check the id, or drop it' }));
+}
+
+/**
+ * Resolves a selection into targets and skipped accounts.
+ * @param callerAccountId the caller's own account (mode `caller`)
+ * @throws InputError for account ids or OUs that are not in the organisation
+ */
+export async function selectAccounts(org: OrganizationsClient, selection: AccountSelection, callerAccountId: string): Promise<Selection> {
+  if (selection.mode === 'caller') return { targets: [{ id: callerAccountId }], skipped: [], warnings: [] };
+  const warnings: string[] = [];
+  const wanted = selection.accounts && selection.accounts.length > 0 ? new Set(selection.accounts) : undefined;
+  const excluded = new Set(selection.exclude ?? []);
+  const ous = selection.organizationalUnits ?? [];
+
+  let listed: OrgAccount[];
+  try {
+    listed = await listOrganizationAccounts(org);
+  } catch (error) {
+    if (selection.mode === 'org' || ous.length > 0) throw error;
+    // `--accounts` without Organizations access: scan the ids as given.
+    warnings.push(`cannot list the organisation (${describeError(error)}); account ids are not checked and names are unknown`);
+    const targets = [...(wanted ?? [])].filter((id) => !excluded.has(id)).map((id) => ({ id }));
+    return { targets, skipped: [], warnings };
+  }
+
+  let placements: Map<string, Placement> | undefined;
+  try {
+    placements = await walkOrganization(org);
+  } catch (error) {
+    if (ous.length > 0) throw error;
+    warnings.push(`OU paths are unknown: ${isAccessDenied(error) ? 'no permission to list OUs' : describeError(error)}`);
+  }
+
+  const knownIds = new Set(listed.map((a) => a.Id ?? ''));
+  const diagnostics = [
+    ...unknownIds([...(wanted ?? [])], knownIds, '--accounts'),
+    ...unknownIds([...excluded], knownIds, '--exclude-accounts'),
+  ];
+  if (placements && ous.length > 0) {
+    const knownOus = new Set([...placements.values()].flatMap((p) => p.ancestors));
+    for (const ou of ous) {
+      if (!knownOus.has(ou)) diagnostics.push({ severity: 'error', file: '--ou', message: `OU ${ou} has no accounts or is not in the organisation` });
+    }
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid account selection');
+
+  const selection2: Selection = { targets: [], skipped: [], warnings };
+  for (const account of listed) {
+    const id = account.Id ?? '';
+    if (excluded.has(id) || (wanted && !wanted.has(id))) continue;
+    const placement = placements?.get(id);
+    if (ous.length > 0 && !ous.some((ou) => placement?.ancestors.includes(ou))) continue;
+    const target: AccountTarget = { id, ...(account.Name ? { name: account.Name } : {}), ...(placement ? { ouPath: placement.ouPath } : {}) };
+    const reason = inactiveReason(account);
+    if (reason) selection2.skipped.push({ ...target, status: 'skipped', reason: `${reason}: not scanned` });
+    else selection2.targets.push(target);
+  }
+  return selection2;
+}
+
+/** Whether an error means the caller is not in (or not allowed to read) an organisation. */
+export function isOrganizationUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
+  return isAccessDenied(error) || code === 'AWSOrganizationsNotInUseException';
+}
