@@ -1,0 +1,188 @@
+import type { Account, Finding, Principal } from '../../model/index.js';
+import { daysBetween, parseTimestamp } from '../util/time.js';
+
+/** What the planner knows about one access key slot or certificate slot. */
+export interface SlotFacts {
+  slot: 1 | 2;
+  /** The slot holds a credential (active, or inactive but not deleted); null when unknown. */
+  present: boolean | null;
+  active: boolean | null;
+  lastRotated: string | null;
+  ageDays: number | null;
+  /** Whether last-use data was seen at all; lastUsed null + known = never used. */
+  lastUsedKnown: boolean;
+  lastUsed: string | null;
+  lastUsedDaysAgo: number | null;
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+}
+
+/** Who can replace a credential, as found by the recovery-path collector. */
+export interface RecoveryFacts {
+  selfService?: boolean;
+  /** ARNs of principals who can reset the credential for the user. */
+  administrators?: string[];
+  conditional?: boolean;
+  rootOnly?: boolean;
+}
+
+/** Everything the planner knows about one principal. */
+export interface PrincipalFacts {
+  accountId: string;
+  accountName: string | null;
+  asOf: string | null;
+  principal: { type: 'root' | 'user'; name: string; arn: string };
+  keys: [SlotFacts, SlotFacts];
+  certs: [SlotFacts, SlotFacts];
+  password: { lastUsed: string | null; lastUsedKnown: boolean; lastUsedDaysAgo: number | null; nextRotation: string | null };
+  recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts };
+}
+
+function emptySlot(slot: 1 | 2): SlotFacts {
+  return { slot, present: null, active: null, lastRotated: null, ageDays: null, lastUsedKnown: false, lastUsed: null, lastUsedDaysAgo: null, lastUsedService: null, lastUsedRegion: null };
+}
+
+function daysSince(time: string | null, asOf: string | null): number | null {
+  if (time === null || asOf === null) return null;
+  const from = parseTimestamp(time);
+  const to = parseTimestamp(asOf);
+  return Number.isNaN(from) || Number.isNaN(to) ? null : daysBetween(from, to);
+}
+
+/**
+ * Collects facts about one principal: from its snapshot entry when the caller has
+ * one, else from the evidence of its findings. Evidence is partial (a rule records
+ * only the fields it names), so every fact may stay unknown.
+ */
+export function principalFacts(findings: readonly Finding[], asOf: string | null, snapshot?: { account: Account; principal: Principal }): PrincipalFacts {
+  const first = findings[0]!;
+  const facts: PrincipalFacts = {
+    accountId: first.accountId,
+    accountName: first.accountName ?? snapshot?.account.name ?? null,
+    asOf,
+    principal: { ...first.principal },
+    keys: [emptySlot(1), emptySlot(2)],
+    certs: [emptySlot(1), emptySlot(2)],
+    password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null },
+    recovery: {},
+  };
+  if (snapshot) fromSnapshot(facts, snapshot.principal);
+  else for (const finding of findings) fromEvidence(facts, finding);
+  if (!snapshot && findings.some((f) => f.remediation.procedure === 'finish-access-key-rotation')) {
+    // That procedure's rule fires only when both slots hold active keys.
+    for (const key of facts.keys) {
+      key.present = true;
+      key.active ??= true;
+    }
+  }
+  for (const slot of [...facts.keys, ...facts.certs]) {
+    slot.ageDays ??= daysSince(slot.lastRotated, asOf);
+    slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOf);
+  }
+  facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOf);
+  return facts;
+}
+
+function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {
+  principal.accessKeys.forEach((key, i) => {
+    Object.assign(facts.keys[i]!, {
+      present: key.active || key.lastRotated !== null,
+      active: key.active,
+      lastRotated: key.lastRotated,
+      lastUsedKnown: true,
+      lastUsed: key.lastUsed,
+      lastUsedService: key.lastUsedService,
+      lastUsedRegion: key.lastUsedRegion,
+    });
+  });
+  principal.certificates.forEach((cert, i) => {
+    Object.assign(facts.certs[i]!, { present: cert.active || cert.lastRotated !== null, active: cert.active, lastRotated: cert.lastRotated });
+  });
+  facts.password.lastUsed = principal.password.lastUsed;
+  facts.password.lastUsedKnown = true;
+  facts.password.nextRotation = principal.password.nextRotation;
+  facts.recovery = recoveryFrom(principal.facts?.recovery);
+}
+
+/** Reads `key.*`, `cert.*`, `credential.*`, `password.*` and `facts.recovery*` evidence. */
+function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
+  const ev = finding.evidence;
+  const slotNo = slotOf(finding.credential);
+  const isKey = finding.credential === 'access_key_1' || finding.credential === 'access_key_2';
+  const isCert = finding.credential === 'cert_1' || finding.credential === 'cert_2';
+  if (slotNo !== null && isKey) {
+    const key = facts.keys[slotNo - 1]!;
+    key.present = true;
+    readSlot(key, ev, 'key.');
+    readSlot(key, ev, 'credential.');
+    if (ev['credential.enabled'] !== undefined) key.active = ev['credential.enabled'] as boolean | null;
+  }
+  if (slotNo !== null && isCert) {
+    const cert = facts.certs[slotNo - 1]!;
+    cert.present = true;
+    readSlot(cert, ev, 'cert.');
+  }
+  const passwordPrefix = finding.credential === 'password' ? ['password.', 'credential.'] : ['password.'];
+  for (const prefix of passwordPrefix) {
+    if (`${prefix}lastUsed` in ev) {
+      facts.password.lastUsed = (ev[`${prefix}lastUsed`] as string | null) ?? null;
+      facts.password.lastUsedKnown = true;
+    }
+    if (typeof ev[`${prefix}lastUsedDaysAgo`] === 'number') facts.password.lastUsedDaysAgo = ev[`${prefix}lastUsedDaysAgo`] as number;
+  }
+  if (typeof ev['password.nextRotation'] === 'string') facts.password.nextRotation = ev['password.nextRotation'] as string;
+  const recovery = recoveryFromEvidence(ev);
+  if (recovery.password) facts.recovery.password = { ...facts.recovery.password, ...recovery.password };
+  if (recovery.accessKeys) facts.recovery.accessKeys = { ...facts.recovery.accessKeys, ...recovery.accessKeys };
+}
+
+function readSlot(slot: SlotFacts, ev: Record<string, unknown>, prefix: string): void {
+  const get = (name: string): unknown => ev[`${prefix}${name}`];
+  if (typeof get('active') === 'boolean') slot.active = get('active') as boolean;
+  if (typeof get('lastRotated') === 'string') slot.lastRotated = get('lastRotated') as string;
+  if (typeof get('ageDays') === 'number') slot.ageDays = get('ageDays') as number;
+  if (`${prefix}lastUsed` in ev) {
+    slot.lastUsedKnown = true;
+    slot.lastUsed = (get('lastUsed') as string | null) ?? null;
+  }
+  if (get('neverUsed') === true) slot.lastUsedKnown = true;
+  if (typeof get('lastUsedDaysAgo') === 'number') slot.lastUsedDaysAgo = get('lastUsedDaysAgo') as number;
+  if (typeof get('lastUsedService') === 'string') slot.lastUsedService = get('lastUsedService') as string;
+  if (typeof get('lastUsedRegion') === 'string') slot.lastUsedRegion = get('lastUsedRegion') as string;
+}
+
+/** 1 or 2 for a slot credential, else null. */
+export function slotOf(credential: Finding['credential']): 1 | 2 | null {
+  if (credential === 'access_key_1' || credential === 'cert_1') return 1;
+  if (credential === 'access_key_2' || credential === 'cert_2') return 2;
+  return null;
+}
+
+function recoveryFrom(value: unknown): PrincipalFacts['recovery'] {
+  if (!isRecord(value)) return {};
+  return {
+    ...(isRecord(value.password) ? { password: value.password as RecoveryFacts } : {}),
+    ...(isRecord(value.accessKeys) ? { accessKeys: value.accessKeys as RecoveryFacts } : {}),
+  };
+}
+
+/** Evidence may hold `facts.recovery`, `facts.recovery.password` or `facts.recovery.password.selfService`. */
+function recoveryFromEvidence(ev: Record<string, unknown>): PrincipalFacts['recovery'] {
+  const tree: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(ev)) {
+    if (path !== 'facts.recovery' && !path.startsWith('facts.recovery.')) continue;
+    const segments = path.split('.').slice(2);
+    if (segments.length === 0) {
+      if (isRecord(value)) Object.assign(tree, value);
+      continue;
+    }
+    let node = tree;
+    for (const segment of segments.slice(0, -1)) node = (node[segment] = isRecord(node[segment]) ? node[segment] : {}) as Record<string, unknown>;
+    node[segments.at(-1)!] = value;
+  }
+  return recoveryFrom(tree);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
