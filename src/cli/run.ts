@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { planCommand } from './commands/plan.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { reportError } from './errors.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program.addCommand(scanCommand(io, setExitCode));
   program.addCommand(evaluateCommand(io, setExitCode));
   program.addCommand(rulesCommand(io));
+  program.addCommand(planCommand(io));
   return program;
 }
 
