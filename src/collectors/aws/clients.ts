@@ -11,8 +11,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { IAMClientConfig } from '@aws-sdk/client-iam';
-import type { AwsCredentialIdentity, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
-import { enforceReadOnly, operationName } from './allow-list.js';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { enforceReadOnly } from './allow-list.js';
 
 /** Where and how to reach AWS. Every field is optional; the SDK defaults apply. */
 export interface AwsConfig {
@@ -36,23 +36,22 @@ export interface AwsConfig {
   requestHandler?: IAMClientConfig['requestHandler'];
 }
 
-/** Called once per logical AWS call (before retries) with the operation name. */
+/** Called once per logical AWS call (retries are not counted) with the operation name. */
 export type CallListener = (operation: string) => void;
 
 const DEFAULT_REGION = 'us-east-1';
 
-function countingPlugin(listener: CallListener): Pluggable<object, MetadataBearer> {
-  return {
-    applyToStack(stack) {
-      stack.add(
-        (next, context: HandlerExecutionContext) => async (args) => {
-          listener(operationName(context));
-          return next(args);
-        },
-        { step: 'initialize', name: 'credwardenCallCounter', priority: 'low', override: true },
-      );
-    },
-  };
+/**
+ * Counts logical calls (retries excluded) by wrapping `send` on the instance, so counts are
+ * right whatever handles the request (the SDK stack, or a test double).
+ */
+function countCalls<C extends { send: (...args: never[]) => unknown }>(client: C, listener: CallListener): void {
+  const send = client.send.bind(client) as (...args: unknown[]) => unknown;
+  client.send = ((...args: unknown[]) => {
+    const command = args[0] as { constructor?: { name?: string } } | undefined;
+    listener(String(command?.constructor?.name ?? '').replace(/Command$/, ''));
+    return send(...args);
+  }) as C['send'];
 }
 
 /** Builds the clients of one scan and owns their shared HTTP handler. */
@@ -90,7 +89,7 @@ export class AwsClients {
 
   private guard<C extends STSClient | IAMClient | OrganizationsClient>(client: C, onCall?: CallListener): C {
     enforceReadOnly(client);
-    if (onCall) client.middlewareStack.use(countingPlugin(onCall));
+    if (onCall) countCalls(client, onCall);
     return client;
   }
 

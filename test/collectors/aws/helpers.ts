@@ -1,0 +1,41 @@
+/** Shared helpers for the AWS collector tests. */
+import type { Clock } from '../../../src/collectors/aws/report.js';
+
+/** An AWS-style SDK error with a code (`name`). */
+export function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {}, $fault: 'client' });
+}
+
+/** A clock that never waits: sleep advances time. */
+export function fakeClock(start = Date.parse('2026-11-27T00:00:00Z')): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+    random: () => 0.5,
+  };
+}
+
+/** A credential report CSV with a root row and the given users. */
+export function reportCsv(accountId: string, options: { rootMfa?: boolean; users?: string[] } = {}): string {
+  const header =
+    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
+    'access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,' +
+    'access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,' +
+    'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+  const root = `<root_account>,arn:aws:iam::${accountId}:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,${options.rootMfa ?? true},false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+  const users = (options.users ?? []).map(
+    (name) => `${name},arn:aws:iam::${accountId}:user/${name},2024-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2024-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+  );
+  return [header, root, ...users].join('\n') + '\n';
+}
+
+/** The bytes GetCredentialReport returns. */
+export function content(csv: string): Uint8Array {
+  return new TextEncoder().encode(csv);
+}

@@ -1,0 +1,97 @@
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchCredentialReport, pollDelay } from '../../../src/collectors/aws/report.js';
+import { AccountFailure } from '../../../src/collectors/aws/errors.js';
+import { awsError, content, fakeClock, reportCsv } from './helpers.js';
+
+const iamMock = mockClient(IAMClient);
+const options = { maxReportAgeMs: 4 * 3_600_000, reportTimeoutMs: 60_000, pollDelayMs: { initial: 1000, max: 8000 } };
+const csv = reportCsv('111111111111');
+
+afterEach(() => iamMock.reset());
+
+function calls(): string[] {
+  return iamMock.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''));
+}
+
+describe('fetchCredentialReport', () => {
+  it('uses a fresh report with a single GetCredentialReport and decodes the bytes', async () => {
+    const clock = fakeClock();
+    iamMock.on(GetCredentialReportCommand).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now() - 3_600_000), ReportFormat: 'text/csv' });
+    const report = await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(report.csv).toBe(csv);
+    expect(report.generatedTime).toBe(new Date(clock.now() - 3_600_000).toISOString());
+    expect(calls()).toEqual(['GetCredentialReport']);
+  });
+
+  it('generates and polls with growing, jittered delays when no report exists', async () => {
+    const clock = fakeClock();
+    iamMock
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('CredentialReportNotPresentException'))
+      .rejectsOnce(awsError('CredentialReportNotReadyException'))
+      .rejectsOnce(awsError('CredentialReportNotReadyException'))
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'STARTED' });
+    const report = await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(report.csv).toBe(csv);
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GetCredentialReport', 'GetCredentialReport']);
+    expect(clock.slept).toEqual([750, 1500, 3000]);
+  });
+
+  it('regenerates a report older than the maximum age', async () => {
+    const clock = fakeClock();
+    const stale = { Content: content(csv), GeneratedTime: new Date(clock.now() - 5 * 3_600_000) };
+    const fresh = { Content: content(csv), GeneratedTime: new Date(clock.now()) };
+    iamMock.on(GetCredentialReportCommand).resolvesOnce(stale).resolves(fresh);
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    const report = await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(report.generatedTime).toBe(fresh.GeneratedTime.toISOString());
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('treats an expired report like a missing one', async () => {
+    const clock = fakeClock();
+    iamMock.on(GetCredentialReportCommand).rejectsOnce(awsError('ReportExpired')).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('retries generation after LimitExceeded', async () => {
+    const clock = fakeClock();
+    iamMock
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('ReportNotPresent'))
+      .rejectsOnce(awsError('ReportNotPresent'))
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    iamMock.on(GenerateCredentialReportCommand).rejectsOnce(awsError('LimitExceeded')).resolves({ State: 'COMPLETE' });
+    await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('gives up after --report-timeout with a clear reason', async () => {
+    const clock = fakeClock();
+    iamMock.on(GetCredentialReportCommand).rejectsOnce(awsError('ReportNotPresent')).rejects(awsError('ReportInProgress'));
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' });
+    const error = await fetchCredentialReport(new IAMClient({}), { ...options, reportTimeoutMs: 20_000 }, clock).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccountFailure);
+    expect((error as Error).message).toBe('credential report not ready after 20 s (--report-timeout)');
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(20_000);
+  });
+
+  it('passes other errors through', async () => {
+    iamMock.on(GetCredentialReportCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetCredentialReport'));
+    await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('iam:GetCredentialReport');
+  });
+});
+
+describe('pollDelay', () => {
+  it('doubles up to the cap, with jitter between half and the full delay', () => {
+    const low = { now: () => 0, sleep: async () => {}, random: () => 0 };
+    const high = { ...low, random: () => 1 };
+    expect([0, 1, 2, 3, 4].map((n) => pollDelay(n, options, high))).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect([0, 1, 2, 3, 4].map((n) => pollDelay(n, options, low))).toEqual([500, 1000, 2000, 4000, 4000]);
+  });
+});
