@@ -1,0 +1,3 @@
+/** Recovery-path analysis: who can reset each IAM user's password and access keys. */
+export * from './types.js';
+export { analyseAccount, unknownUserRecovery, PASSWORD_ACTIONS, KEY_ACTIONS, type RecoveryAnalysis, type AnalyseOptions } from './analyse.js';

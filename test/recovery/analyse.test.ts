@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { analyseAccount } from '../../src/core/recovery/index.js';
+import { ACCOUNT, ADMIN_POLICY, IAM_FULL, account, arn, doc, role, user } from './builders.js';
+
+const FULL_ACCESS_SCP = { name: 'FullAWSAccess', arn: 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess', document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) };
+
+describe('analyseAccount', () => {
+  it('finds a sole administrator; the administrator itself is left to root', () => {
+    const result = analyseAccount(account({ users: [user('alice', { attachedPolicies: [ADMIN_POLICY] }), user('bob'), user('carol')] }));
+    const bob = result.users.get(arn('user', 'bob'))!;
+    expect(bob.password).toMatchObject({ administrators: [arn('user', 'alice')], hasPath: true, rootOnly: false, conditional: false });
+    expect(bob.accessKeys.administrators).toEqual([arn('user', 'alice')]);
+    const alice = result.users.get(arn('user', 'alice'))!;
+    // alice can reset herself through the API with her key, so she keeps a path.
+    expect(alice.password).toMatchObject({ administrators: [], selfService: true, hasPath: true });
+    expect(result.account).toMatchObject({ administrators: [arn('user', 'alice')], administratorCount: 1, singleAdministrator: true });
+  });
+
+  it('a user without any permission has only root', () => {
+    const result = analyseAccount(account({ users: [user('solo')] }));
+    expect(result.users.get(arn('user', 'solo'))!.password).toMatchObject({ hasPath: false, rootOnly: true, rootFallback: 'available', unknown: false });
+    expect(result.account.singleAdministrator).toBe(false);
+  });
+
+  it('group policies grant administration', () => {
+    const result = analyseAccount(
+      account({
+        users: [user('alice', { groups: ['admins'] }), user('bob', { groups: ['admins'] }), user('carol')],
+        groups: [{ name: 'admins', arn: `arn:aws:iam::${ACCOUNT}:group/admins`, inlinePolicies: [], attachedPolicies: [IAM_FULL] }],
+      }),
+    );
+    expect(result.users.get(arn('user', 'carol'))!.password.administrators).toEqual([arn('user', 'alice'), arn('user', 'bob')]);
+    expect(result.account.singleAdministrator).toBe(false);
+  });
+
+  it('an SCP that denies UpdateLoginProfile removes the password path and blocks root', () => {
+    const denyReset = { name: 'DenyPasswordReset', document: doc({ Effect: 'Deny', Action: ['iam:UpdateLoginProfile', 'iam:CreateLoginProfile'], Resource: '*' }) };
+    const result = analyseAccount(
+      account(
+        { users: [user('alice', { attachedPolicies: [ADMIN_POLICY] }), user('bob')] },
+        { scps: { ok: true, value: [{ target: 'r-root', policies: [FULL_ACCESS_SCP] }, { target: 'ou-prod', policies: [FULL_ACCESS_SCP, denyReset] }, { target: ACCOUNT, policies: [FULL_ACCESS_SCP] }] } },
+      ),
+    );
+    const bob = result.users.get(arn('user', 'bob'))!;
+    expect(bob.password).toMatchObject({ hasPath: false, rootOnly: false, rootFallback: 'blocked-by-scp', unknown: false });
+    expect(bob.accessKeys).toMatchObject({ administrators: [arn('user', 'alice')] });
+  });
+
+  it('SCPs do not restrict the management account', () => {
+    const denyAll = { name: 'DenyIam', document: doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' }) };
+    const result = analyseAccount(
+      account(
+        { users: [user('alice', { attachedPolicies: [ADMIN_POLICY] }), user('bob')] },
+        { isManagementAccount: true, scps: { ok: true, value: [{ target: 'r-root', policies: [FULL_ACCESS_SCP, denyAll] }] } },
+      ),
+    );
+    expect(result.users.get(arn('user', 'bob'))!.password.administrators).toEqual([arn('user', 'alice')]);
+  });
+
+  it('unreadable SCPs make found paths conditional and root unknown, never "no path"', () => {
+    const result = analyseAccount(
+      account({ users: [user('alice', { attachedPolicies: [ADMIN_POLICY] }), user('bob'), user('carol')] }, { scps: { ok: false, reason: 'AccessDenied on organizations:ListPoliciesForTarget' } }),
+    );
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ hasPath: true, conditional: true, rootFallback: 'unknown' });
+    expect(result.users.get(arn('user', 'bob'))!.password.reason).toMatch(/AccessDenied/);
+  });
+
+  it('users with a self-service key policy can issue their own key while they can still sign in', () => {
+    const selfKeys = { name: 'self-keys', document: doc({ Effect: 'Allow', Action: ['iam:CreateAccessKey', 'iam:UpdateAccessKey'], Resource: 'arn:aws:iam::*:user/${aws:username}' }) };
+    const input = account({ users: [user('dave', { inlinePolicies: [selfKeys] }), user('erin', { inlinePolicies: [selfKeys] })] });
+    (input.signIn as Map<string, unknown>).set(arn('user', 'erin'), { passwordEnabled: false, activeKeys: 1 });
+    const result = analyseAccount(input);
+    expect(result.users.get(arn('user', 'dave'))!.accessKeys).toMatchObject({ selfService: true, hasPath: true, administrators: [] });
+    // dave's policy only covers his own ARN: he is not erin's administrator.
+    expect(result.users.get(arn('user', 'erin'))!.accessKeys).toMatchObject({ selfService: false, hasPath: false, rootOnly: true });
+  });
+
+  it('a permission boundary removes an administrator path', () => {
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/s3-only`;
+    const result = analyseAccount(
+      account({
+        users: [user('alice', { attachedPolicies: [IAM_FULL], permissionsBoundary: boundaryArn }), user('bob')],
+        policies: [
+          { arn: IAM_FULL, name: 'IAMFullAccess', document: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }) },
+          { arn: boundaryArn, name: 's3-only', document: doc({ Effect: 'Allow', Action: ['s3:*', 'iam:Get*', 'iam:List*'], Resource: '*' }) },
+        ],
+      }),
+    );
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ hasPath: false, rootOnly: true });
+  });
+
+  it('an MFA-conditioned administrator makes the path conditional', () => {
+    const mfaAdmin = { name: 'admin-with-mfa', document: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }) };
+    const result = analyseAccount(account({ users: [user('frank', { inlinePolicies: [mfaAdmin] }), user('gina')] }));
+    expect(result.users.get(arn('user', 'gina'))!.password).toMatchObject({ administrators: [arn('user', 'frank')], hasPath: true, conditional: true });
+  });
+
+  it('roles count when a person can assume them, with who; service-only and service-linked roles do not', () => {
+    const sso = role('AWSReservedSSO_Admin', { Effect: 'Allow', Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'], Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_1234_DO_NOT_DELETE` } }, { attachedPolicies: [ADMIN_POLICY] });
+    const lambda = role('deployer', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }, { attachedPolicies: [ADMIN_POLICY] });
+    const linked = role('AWSServiceRoleForSupport', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'support.amazonaws.com' } }, { path: '/aws-service-role/support.amazonaws.com/', attachedPolicies: [ADMIN_POLICY] });
+    const result = analyseAccount(account({ users: [user('bob')], roles: [sso, lambda, linked] }), { collectPaths: true });
+    expect(result.users.get(arn('user', 'bob'))!.password.administrators).toEqual([sso.arn]);
+    const paths = result.paths!.get(arn('user', 'bob'))!;
+    expect(paths.find((p) => p.principal === sso.arn && p.credential === 'password')?.assumableBy?.map((e) => e.kind)).toEqual(['sso']);
+    expect(paths.find((p) => p.principal === lambda.arn && p.credential === 'password')?.note).toMatch(/only AWS services/);
+  });
+
+  it('users without credentials do not count as administrators', () => {
+    const input = account({ users: [user('ghost', { attachedPolicies: [ADMIN_POLICY] }), user('bob')] });
+    (input.signIn as Map<string, unknown>).set(arn('user', 'ghost'), { passwordEnabled: false, activeKeys: 0 });
+    expect(analyseAccount(input).users.get(arn('user', 'bob'))!.password.hasPath).toBe(false);
+  });
+
+  it('HardExpiry locks out a user with no administrator and no API self-reset', () => {
+    const result = analyseAccount(
+      account({ users: [user('hank')] }, { passwordPolicy: { ok: true, value: { present: true, allowUsersToChangePassword: true, hardExpiry: true, maxPasswordAge: 90 } } }),
+    );
+    expect(result.users.get(arn('user', 'hank'))!.password).toMatchObject({ selfService: true, selfServiceVia: ['change-password'], hasPath: false, hardExpiry: true, hardExpiryLockout: true });
+  });
+
+  it('HardExpiry without a maximum age cannot lock anyone out', () => {
+    const result = analyseAccount(account({ users: [user('hank')] }, { passwordPolicy: { ok: true, value: { present: true, allowUsersToChangePassword: true, hardExpiry: true } } }));
+    expect(result.users.get(arn('user', 'hank'))!.password.hardExpiryLockout).toBe(false);
+  });
+
+  it('missing authorization details make every answer unknown', () => {
+    const input = account({ users: [user('bob')] }, { authorization: { ok: false, reason: 'AccessDenied: iam:GetAccountAuthorizationDetails' } });
+    const result = analyseAccount(input);
+    expect(result.users.size).toBe(0);
+    expect(result.account).toMatchObject({ unknown: true, singleAdministrator: false });
+    expect(result.account.reason).toMatch(/AccessDenied/);
+  });
+
+  it('a missing managed policy makes a path unknown instead of absent', () => {
+    const result = analyseAccount(account({ users: [user('alice', { attachedPolicies: [`arn:aws:iam::${ACCOUNT}:policy/gone`] }), user('bob')] }));
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ hasPath: false, unknown: true, rootOnly: false });
+    expect(result.users.get(arn('user', 'bob'))!.password.reason).toMatch(/policy\/gone/);
+  });
+
+  it('centrally managed root credentials make root recovery a privileged root task', () => {
+    const result = analyseAccount(account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true }));
+    expect(result.users.get(arn('user', 'solo'))!.password).toMatchObject({ rootOnly: true, rootFallback: 'privileged-root-task' });
+    expect(result.account.rootRecovery).toBe('privileged-root-task');
+  });
+
+  it('a role trusted by the account is a path through users who may assume it', () => {
+    const breakGlass = role('break-glass', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }, { attachedPolicies: [IAM_FULL] });
+    const result = analyseAccount(account({ users: [user('bob')], roles: [breakGlass] }), { collectPaths: true });
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ administrators: [breakGlass.arn], conditional: true });
+    const path = result.paths!.get(arn('user', 'bob'))!.find((p) => p.principal === breakGlass.arn)!;
+    expect(path.assumableBy).toEqual([{ kind: 'same-account', id: `arn:aws:iam::${ACCOUNT}:root`, conditional: true, index: 0 }]);
+  });
+});
