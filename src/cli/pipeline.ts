@@ -4,6 +4,7 @@ import type { Diagnostic, ScanResult, Snapshot } from '../model/index.js';
 import { EXIT, formatDiagnostic } from '../model/index.js';
 import { evaluateSnapshot, reachesSeverity } from '../core/engine/result.js';
 import { findFormatter } from '../core/format/registry.js';
+import { attachPlans, builtInCatalogue, type Catalogue } from '../core/remediation/index.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
 import { toolVersion } from '../collectors/files/package-root.js';
@@ -29,8 +30,10 @@ export function rulesetFor(options: EvaluationOptions, io: CliIO): LoadedRuleset
 }
 
 /** Evaluates a snapshot into a result. */
-export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: EvaluationOptions): ScanResult {
-  return evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
+export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: EvaluationOptions, catalogue: Catalogue = builtInCatalogue()): ScanResult {
+  const result = evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
+  // Every finding carries its concrete remediation plan (remediation.plan).
+  return attachPlans(result, catalogue, { accounts: snapshot.accounts });
 }
 
 /** What formatters may know, from the ruleset. */
