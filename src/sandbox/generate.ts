@@ -27,6 +27,10 @@ export interface GenerateUsersOptions {
   partition?: string;
 }
 
+/** "00".."59", and "00:00".."23:59": time-of-day parts built once instead of per date. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+const HOURS_MINUTES = Array.from({ length: 1440 }, (_, i) => `${TWO_DIGITS[Math.floor(i / 60)]}:${TWO_DIGITS[i % 60]}`);
+
 /** Formats day offsets before the report time as `YYYY-MM-DDThh:mm:ss+00:00`, caching the date part. */
 class ReportClock {
   private readonly days = new Map<number, string>();
@@ -36,16 +40,12 @@ class ReportClock {
   ago(daysAgo: number, random: Random): string {
     let day = this.days.get(daysAgo);
     if (day === undefined) {
-      day = new Date(this.generatedAt - daysAgo * DAY_MS).toISOString().slice(0, 10);
+      day = `${new Date(this.generatedAt - daysAgo * DAY_MS).toISOString().slice(0, 10)}T`;
       this.days.set(daysAgo, day);
     }
     const seconds = Math.floor(random() * 86_400);
-    return `${day}T${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}+00:00`;
+    return `${day}${HOURS_MINUTES[Math.floor(seconds / 60)]}:${TWO_DIGITS[seconds % 60]}+00:00`;
   }
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
 }
 
 function pick<T>(random: Random, items: readonly T[]): T {
