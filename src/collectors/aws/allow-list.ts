@@ -18,6 +18,9 @@ export const ALLOWED_OPERATIONS = {
     'DescribeAccount',
     'ListParents',
     'DescribeOrganizationalUnit',
+    // Recovery-path analysis (authorization.ts): the SCPs that apply to an account.
+    'ListPoliciesForTarget',
+    'DescribePolicy',
   ],
   iam: [
     'GetCredentialReport',

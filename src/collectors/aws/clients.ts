@@ -13,6 +13,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { IAMClientConfig } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { enforceReadOnly } from './allow-list.js';
+import { ScanRetryStrategy } from './retry.js';
 
 /** Where and how to reach AWS. Every field is optional; the SDK defaults apply. */
 export interface AwsConfig {
@@ -24,10 +25,15 @@ export interface AwsConfig {
   credentials?: AwsCredentialIdentity;
   /** Endpoint overrides per service (--endpoint-url, AWS_ENDPOINT_URL[_SERVICE]). */
   endpoints?: { iam?: string; sts?: string; organizations?: string };
-  /** Attempts per call including the first (adaptive retry). Default 8. */
+  /** Attempts per call including the first. Default 10. */
   maxAttempts?: number;
-  /** SDK retry mode. Default `adaptive`: client-side rate limiting after throttling. */
-  retryMode?: 'adaptive' | 'standard';
+  /**
+   * `jittered` (default): credwarden's strategy, exponential backoff with full jitter from
+   * `retryBaseDelayMs`; `adaptive`/`standard`: the SDK's own modes.
+   */
+  retryMode?: 'jittered' | 'adaptive' | 'standard';
+  /** Backoff base of the jittered mode, in ms. Default 100. */
+  retryBaseDelayMs?: number;
   /** Sockets per agent; default concurrency + 8. */
   maxSockets?: number;
   /** Per-request timeout in ms. Default 30 s. */
@@ -58,12 +64,19 @@ function countCalls<C extends { send: (...args: never[]) => unknown }>(client: C
 export class AwsClients {
   private readonly handler: NodeHttpHandler;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly retry: { maxAttempts: number; retryMode?: string; retryStrategy?: ScanRetryStrategy };
 
   constructor(
     readonly config: AwsConfig,
     concurrency: number,
   ) {
     const maxSockets = config.maxSockets ?? concurrency + 8;
+    const maxAttempts = config.maxAttempts ?? 10;
+    const mode = config.retryMode ?? 'jittered';
+    this.retry =
+      mode === 'jittered'
+        ? { maxAttempts, retryStrategy: new ScanRetryStrategy({ maxAttempts, ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}) }) }
+        : { maxAttempts, retryMode: mode };
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -80,8 +93,7 @@ export class AwsClients {
     return {
       region: this.config.region ?? DEFAULT_REGION,
       requestHandler: this.config.requestHandler ?? this.handler,
-      maxAttempts: this.config.maxAttempts ?? 8,
-      retryMode: this.config.retryMode ?? 'adaptive',
+      ...this.retry,
       ...(endpoint ? { endpoint } : {}),
       ...(credentials ? { credentials } : this.config.profile ? { profile: this.config.profile } : {}),
     };
