@@ -122,7 +122,8 @@ export function planPrincipal(findings: readonly Finding[], facts: PrincipalFact
     steps,
     alternatives,
     verification: unique(blocks.flatMap((b) => b.procedure.verification.map((v) => fill(v, b.vars)))),
-    links: uniqueLinks(usedProcedures.flatMap((p) => [...(p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : []), ...p.links])),
+    // The organisation's own runbooks come before the AWS pages.
+    links: uniqueLinks([...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])), ...usedProcedures.flatMap((p) => p.links)]),
   };
 }
 
