@@ -12,6 +12,7 @@ import { InputError } from '../../model/index.js';
 import { parseCredentialReport } from '../../core/report/parse.js';
 import { assumeAccountRole, callerIdentity, type CallerIdentity } from './assume.js';
 import { Channel } from './channel.js';
+import { collectRecovery, ScpReader } from './authorization.js';
 import { AwsClients } from './clients.js';
 import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, type OrganizationFacts } from './context.js';
 import { AccountFailure, describeError } from './errors.js';
@@ -72,6 +73,8 @@ interface ScanContext {
   caller: CallerIdentity;
   organization: OrganizationFacts;
   clock: Clock;
+  /** Set when recovery paths are collected (context `all`, or `auto` with needs.recovery). */
+  scps?: ScpReader;
 }
 
 async function organizationFacts(ctx: Pick<ScanContext, 'options' | 'clients'>, org: OrganizationsClient | undefined, scanCalls: CallCounts): Promise<OrganizationFacts> {
@@ -122,7 +125,8 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember ? ctx.organization.rootSessions : false },
       principals: parsed.principals,
     };
-    return { type: 'scanned', account, calls, warnings: parsed.warnings };
+    const withRecovery = ctx.scps ? await collectRecovery(account, iam, ctx.scps, managed) : account;
+    return { type: 'scanned', account: withRecovery, calls, warnings: parsed.warnings };
   } catch (error) {
     return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
   }
@@ -154,7 +158,9 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     hooks.onPlan?.({ caller, total: selection.targets.length, skipped: selection.skipped.length, organization, warnings: selection.warnings, calls: scanCalls });
     for (const outcome of selection.skipped) yield { type: 'skipped', outcome, calls: {} };
 
-    const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock };
+    const recovery = options.context === 'all' || (options.context === 'auto' && options.contextNeeds.recovery === true);
+    const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
+    const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
     const channel = new Channel<AccountEvent>();
     const limiter = pLimit(options.concurrency);
     limit = limiter;

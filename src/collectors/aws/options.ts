@@ -31,6 +31,8 @@ export interface ContextNeeds {
   passwordPolicy: boolean;
   /** account.facts.rootCredentialsPresent / accountSummary (GetAccountSummary). */
   summary: boolean;
+  /** facts.recovery.* (GetAccountAuthorizationDetails, password policy, SCPs: see authorization.ts). */
+  recovery?: boolean;
 }
 
 /** Everything a live collection needs. */

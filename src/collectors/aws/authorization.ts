@@ -1,0 +1,152 @@
+/**
+ * Read-only collection for the recovery-path analysis: the account's authorization details
+ * (all pages), its password policy, and the SCPs that apply to it (read once per target
+ * from the management account and cached for the whole scan). Nothing here fails an
+ * account: a denied or failing call leaves that input "unknown" with the reason.
+ */
+import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { Account } from '../../model/index.js';
+import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
+import { describeError, errorCode } from './errors.js';
+
+const SCP = 'SERVICE_CONTROL_POLICY';
+
+/** Reads GetAccountAuthorizationDetails, every page, and normalises it. */
+export async function readAuthorizationDetails(iam: IAMClient): Promise<Collected<AuthorizationDetails>> {
+  const merged = { UserDetailList: [] as unknown[], GroupDetailList: [] as unknown[], RoleDetailList: [] as unknown[], Policies: [] as unknown[] } satisfies RawAuthorizationDetails;
+  try {
+    let Marker: string | undefined;
+    do {
+      const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ Marker, MaxItems: 1000 }));
+      merged.UserDetailList.push(...(page.UserDetailList ?? []));
+      merged.GroupDetailList.push(...(page.GroupDetailList ?? []));
+      merged.RoleDetailList.push(...(page.RoleDetailList ?? []));
+      merged.Policies.push(...(page.Policies ?? []));
+      Marker = page.IsTruncated ? page.Marker : undefined;
+    } while (Marker);
+  } catch (error) {
+    return { ok: false, reason: `GetAccountAuthorizationDetails: ${describeError(error)}` };
+  }
+  return { ok: true, value: fromAwsAuthorizationDetails(merged) };
+}
+
+/** Reads the password policy into the `passwordPolicy` fact shape: the policy, 'none' (404) or 'unknown'. */
+export async function readPasswordPolicy(iam: IAMClient): Promise<unknown> {
+  try {
+    return (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none';
+  } catch (error) {
+    const code = errorCode(error);
+    return code === 'NoSuchEntity' || code === 'NoSuchEntityException' ? 'none' : 'unknown';
+  }
+}
+
+/** Organizations errors meaning "no SCPs apply here" rather than "cannot tell". */
+const NO_SCP_CODES = new Set(['AWSOrganizationsNotInUseException', 'PolicyTypeNotEnabledException']);
+
+/**
+ * Reads the SCP chain (root → OUs → account) of member accounts through the management
+ * account's Organizations client. Targets and policies are cached: accounts in the same
+ * OU cost one ListParents and one ListPoliciesForTarget each after the first.
+ */
+export class ScpReader {
+  private readonly parents = new Map<string, Promise<string | undefined>>();
+  private readonly attached = new Map<string, Promise<{ id: string; name: string; arn?: string }[]>>();
+  private readonly contents = new Map<string, Promise<string>>();
+
+  private management?: Promise<string | null | undefined>;
+
+  constructor(private readonly org: OrganizationsClient | undefined) {}
+
+  /** The management account id; null when the caller is in no organisation; undefined when it cannot be read. */
+  managementAccountId(): Promise<string | null | undefined> {
+    if (!this.org) return Promise.resolve(undefined);
+    this.management ??= this.org.send(new DescribeOrganizationCommand({})).then(
+      (out) => out.Organization?.MasterAccountId,
+      (error: unknown) => (errorCode(error) === 'AWSOrganizationsNotInUseException' ? null : undefined),
+    );
+    return this.management;
+  }
+
+  private parentOf(childId: string): Promise<string | undefined> {
+    let p = this.parents.get(childId);
+    if (!p) {
+      p = this.org!.send(new ListParentsCommand({ ChildId: childId })).then((out) => out.Parents?.[0]?.Id);
+      this.parents.set(childId, p);
+    }
+    return p;
+  }
+
+  private policiesOf(targetId: string): Promise<{ id: string; name: string; arn?: string }[]> {
+    let p = this.attached.get(targetId);
+    if (!p) {
+      p = (async () => {
+        const out: { id: string; name: string; arn?: string }[] = [];
+        let NextToken: string | undefined;
+        do {
+          const page = await this.org!.send(new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: SCP, NextToken }));
+          for (const s of page.Policies ?? []) if (s.Id) out.push({ id: s.Id, name: s.Name ?? s.Id, ...(s.Arn ? { arn: s.Arn } : {}) });
+          NextToken = page.NextToken ?? undefined;
+        } while (NextToken);
+        return out;
+      })();
+      this.attached.set(targetId, p);
+    }
+    return p;
+  }
+
+  private contentOf(policyId: string): Promise<string> {
+    let p = this.contents.get(policyId);
+    if (!p) {
+      p = this.org!.send(new DescribePolicyCommand({ PolicyId: policyId })).then((out) => out.Policy?.Content ?? '');
+      this.contents.set(policyId, p);
+    }
+    return p;
+  }
+
+  /** The SCP levels of an account, root first; `null` when SCPs do not apply; unknown on any failure. */
+  async chain(accountId: string): Promise<Collected<ScpLevelDetail[] | null>> {
+    if (!this.org) return { ok: false, reason: 'the organisation cannot be read from this caller' };
+    try {
+      const targets = [accountId];
+      for (let child = accountId; ; ) {
+        const parent = await this.parentOf(child);
+        if (!parent) break;
+        targets.unshift(parent);
+        if (parent.startsWith('r-')) break;
+        child = parent;
+      }
+      const levels: ScpLevelDetail[] = [];
+      for (const target of targets) {
+        const summaries = await this.policiesOf(target);
+        const policies = await Promise.all(summaries.map(async (s) => ({ ...s, document: await this.contentOf(s.id) })));
+        levels.push({ target, policies });
+      }
+      return { ok: true, value: levels };
+    } catch (error) {
+      if (NO_SCP_CODES.has(errorCode(error) ?? '')) return { ok: true, value: null };
+      return { ok: false, reason: `service control policies: ${describeError(error)}` };
+    }
+  }
+}
+
+/**
+ * Collects the recovery inputs of one account with its own IAM client and attaches the
+ * analysis as facts: `account.facts.recoveryInputs` (kept so that snapshots can be explained
+ * later), `account.facts.recovery`, and `facts.recovery` on every IAM user.
+ * `managementAccountId`: when the caller already knows it; otherwise it is read once.
+ */
+export async function collectRecovery(account: Account, iam: IAMClient, scps: ScpReader, managementAccountId?: string): Promise<Account> {
+  const facts = { ...account.facts };
+  const management = managementAccountId ?? (await scps.managementAccountId());
+  const isManagementAccount = management === account.id;
+  // SCPs never restrict the management account, and do not exist outside an organisation.
+  const noScps = isManagementAccount || management === null;
+  const [authorization, passwordPolicy, chain] = await Promise.all([
+    readAuthorizationDetails(iam),
+    facts.passwordPolicy === undefined || facts.passwordPolicy === 'unknown' ? readPasswordPolicy(iam) : Promise.resolve(facts.passwordPolicy),
+    noScps ? Promise.resolve<Collected<ScpLevelDetail[] | null>>({ ok: true, value: null }) : scps.chain(account.id),
+  ]);
+  const recoveryInputs: StoredRecoveryInputs = { authorization, scps: chain, isManagementAccount };
+  return withRecoveryFacts({ ...account, facts: { ...facts, passwordPolicy, recoveryInputs } });
+}
