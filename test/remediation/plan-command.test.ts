@@ -1,0 +1,58 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../helpers/cli.js';
+
+describe('credwarden plan', () => {
+  it('plans a scan of saved reports as Markdown, with the never-executes header', async () => {
+    const run = await cli(['plan', '--from', 'examples/org/']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^# Remediation plans\n\n> credwarden never executes these plans/);
+    expect(run.stdout).toContain('## Account 222222222222 (payments-prod)');
+  });
+
+  it('gives the same plans from a saved result and its snapshot as from the scan', async () => {
+    const dir = tempDir();
+    const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json', '--output', join(dir, 'result.json'), '--save-snapshot', join(dir, 'snap.json')]);
+    expect(scan.code).toBe(0);
+    const direct = await cli(['plan', '--from', 'examples/org/', '--format', 'json']);
+    const saved = await cli(['plan', join(dir, 'result.json'), '--snapshot', join(dir, 'snap.json'), '--format', 'json']);
+    expect(saved.code).toBe(0);
+    expect(JSON.parse(saved.stdout)).toEqual(JSON.parse(direct.stdout));
+    const evidenceOnly = await cli(['plan', join(dir, 'result.json'), '--format', 'json', '--output', join(dir, 'plans.json')]);
+    expect(evidenceOnly.stdout).toBe('');
+    expect(JSON.parse(readFileSync(join(dir, 'plans.json'), 'utf8')).accounts.length).toBeGreaterThan(0);
+  });
+
+  it('embeds each finding\'s plan in the JSON scan result', async () => {
+    const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json']);
+    const findings = JSON.parse(scan.stdout).findings as { remediation: { procedure: string; plan?: { header: string; steps: unknown[] } } }[];
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.remediation.plan?.header).toMatch(/never executes/);
+      expect(f.remediation.plan?.steps.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('applies procedure overrides from .credwarden/procedures', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.credwarden/procedures'), { recursive: true });
+    writeFileSync(join(dir, '.credwarden/procedures/mfa.yaml'), 'id: enable-user-mfa\nrunbook: https://wiki.example.com/mfa\n');
+    const run = await cli(['plan', '--from', join(process.cwd(), 'examples/org/')], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('[Enable MFA for an IAM user: your runbook](https://wiki.example.com/mfa)');
+  });
+
+  it.each([
+    [['plan'], /give either a saved result file or --from PATH/],
+    [['plan', 'missing.json'], /result file not found/],
+    [['plan', 'package.json'], /not a credwarden result/],
+    [['plan', '--from', 'examples/org/', '--procedures', 'nowhere'], /procedures folder not found/],
+    [['plan', '--from', 'examples/org/', '--format', 'html'], /Allowed choices are markdown, json/],
+  ])('%s is a usage or input error (exit 2)', async (argv, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+});
