@@ -2,12 +2,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseYamlSource } from '../core/yaml/source.js';
+import { didYouMean } from '../core/util/suggest.js';
 import { InputError } from '../model/index.js';
 import type { FixtureAccount, FixtureOu, OrgFixture } from './fixture.js';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const STATUSES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE']);
 const STATES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PENDING_ACTIVATION']);
+
+/** Known keys per object kind, so that a typo ("fault" for "faults") is reported, not ignored. */
+const KNOWN_KEYS = {
+  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'delegatedAdministrators', 'features', 'organizationalUnits', 'accounts', 'policies', 'baseDir'],
+  account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults'],
+  report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
+  context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
+  faults: ['denyAssumeRole', 'reportPolls', 'reportNeverCompletes', 'malformedReport', 'limitExceeded', 'denyOperations', 'serverErrors'],
+};
 
 /**
  * Loads a sandbox fixture. Relative report and authorization-details paths are resolved
@@ -27,7 +37,15 @@ export function loadFixture(path: string): OrgFixture {
   const baseDir = dirname(file);
   const problems = checkFixture(fixture, baseDir);
   if (problems.length > 0) {
-    throw new InputError(problems.map((p) => ({ severity: 'error', ...source.locate(p.pointer), pointer: p.pointer, message: p.message })));
+    throw new InputError(
+      problems.map((p) => ({
+        severity: 'error',
+        ...(p.key === undefined ? source.locate(p.pointer) : source.locateKey(p.pointer, p.key)),
+        pointer: p.key === undefined ? p.pointer : `${p.pointer}/${p.key}`,
+        message: p.message,
+        ...(p.suggestion === undefined ? {} : { suggestion: p.suggestion }),
+      })),
+    );
   }
   return { ...fixture, baseDir: fixture.baseDir === undefined ? baseDir : resolve(baseDir, fixture.baseDir) };
 }
@@ -35,7 +53,19 @@ export function loadFixture(path: string): OrgFixture {
 /** A problem found by {@link checkFixture}. */
 export interface FixtureProblem {
   pointer: string;
+  /** For unknown properties: the offending key inside the object at `pointer`. */
+  key?: string;
   message: string;
+  suggestion?: string;
+}
+
+function checkKeys(value: unknown, pointer: string, known: readonly string[], problems: FixtureProblem[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const close = didYouMean(key, known);
+    problems.push({ pointer, key, message: `unknown property '${key}'`, ...(close ? { suggestion: close } : {}) });
+  }
 }
 
 /** Checks a fixture object (from a file or built in code); returns every problem found. */
@@ -43,6 +73,7 @@ export function checkFixture(fixture: OrgFixture, baseDir = process.cwd()): Fixt
   const problems: FixtureProblem[] = [];
   const add = (pointer: string, message: string): void => void problems.push({ pointer, message });
   if (fixture === null || typeof fixture !== 'object') return [{ pointer: '', message: 'fixture must be an object' }];
+  checkKeys(fixture, '', KNOWN_KEYS.fixture, problems);
   if (!ACCOUNT_ID.test(String(fixture.managementAccountId ?? ''))) add('/managementAccountId', 'must be a 12-digit account id');
   if (!/^o-[a-z0-9]{10,32}$/.test(String(fixture.organizationId ?? ''))) add('/organizationId', 'must look like o-exampleorgid (o- and 10 to 32 lowercase letters or digits)');
   if (!Array.isArray(fixture.accounts)) {
@@ -52,7 +83,14 @@ export function checkFixture(fixture: OrgFixture, baseDir = process.cwd()): Fixt
   const ouPaths = new Set<string>();
   collectOuRefs(fixture.organizationalUnits ?? [], '', ouPaths);
   const seen = new Set<string>();
-  fixture.accounts.forEach((account, i) => checkAccount(account, `/accounts/${i}`, { seen, ouPaths, baseDir: fixture.baseDir ?? baseDir, add }));
+  fixture.accounts.forEach((account, i) => {
+    const at = `/accounts/${i}`;
+    checkKeys(account, at, KNOWN_KEYS.account, problems);
+    checkKeys(account?.report, `${at}/report`, KNOWN_KEYS.report, problems);
+    checkKeys(account?.context, `${at}/context`, KNOWN_KEYS.context, problems);
+    checkKeys(account?.faults, `${at}/faults`, KNOWN_KEYS.faults, problems);
+    checkAccount(account, at, { seen, ouPaths, baseDir: fixture.baseDir ?? baseDir, add });
+  });
   if (!seen.has(String(fixture.managementAccountId))) add('/managementAccountId', 'the management account must also be listed in accounts');
   return problems;
 }

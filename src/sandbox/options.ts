@@ -85,6 +85,11 @@ export interface SandboxStats {
   calls: number;
   byOperation: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Successful (2xx) calls by operation, e.g. to compute an achieved AssumeRole rate. */
+  okByOperation: Record<string, number>;
+  /** Arrival time (ms) of the first call and answer time of the last; 0 before any call. */
+  firstCallAt: number;
+  lastCallAt: number;
   throttled: number;
   serverErrors: number;
   assumedRoles: number;

@@ -69,7 +69,7 @@ class Sandbox {
   private readonly now: () => number;
   private seq = 0;
   private inFlight = 0;
-  private readonly counters: SandboxStats = { calls: 0, byOperation: {}, byStatus: {}, throttled: 0, serverErrors: 0, assumedRoles: 0, peakInFlight: 0 };
+  private readonly counters: SandboxStats = { calls: 0, byOperation: {}, byStatus: {}, okByOperation: {}, firstCallAt: 0, lastCallAt: 0, throttled: 0, serverErrors: 0, assumedRoles: 0, peakInFlight: 0 };
 
   constructor(private readonly options: SandboxOptions, readonly credentials: { accessKeyId: string; secretAccessKey: string }) {
     this.now = options.now ?? Date.now;
@@ -118,6 +118,9 @@ class Sandbox {
     counters.calls += 1;
     counters.byOperation[entry.operation] = (counters.byOperation[entry.operation] ?? 0) + 1;
     counters.byStatus[reply.status] = (counters.byStatus[reply.status] ?? 0) + 1;
+    if (reply.status < 300) counters.okByOperation[entry.operation] = (counters.okByOperation[entry.operation] ?? 0) + 1;
+    if (counters.firstCallAt === 0) counters.firstCallAt = entry.time;
+    counters.lastCallAt = entry.endTime;
     if (reply.errorCode === 'Throttling' || reply.errorCode === 'TooManyRequestsException') counters.throttled += 1;
     if (reply.status >= 500) counters.serverErrors += 1;
     if (entry.operation === 'AssumeRole' && reply.status === 200) counters.assumedRoles += 1;
@@ -202,7 +205,7 @@ class Sandbox {
 
   stats(): SandboxStats {
     const c = this.counters;
-    return { ...c, byOperation: { ...c.byOperation }, byStatus: { ...c.byStatus } };
+    return { ...c, byOperation: { ...c.byOperation }, byStatus: { ...c.byStatus }, okByOperation: { ...c.okByOperation } };
   }
 }
 

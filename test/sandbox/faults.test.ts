@@ -112,7 +112,9 @@ describe('fault injection', () => {
     await assume(box, MEMBER);
     await sts(box).send(new GetCallerIdentityCommand({}));
     const stats = box.stats();
-    expect(stats).toMatchObject({ calls: 2, assumedRoles: 1, byOperation: { AssumeRole: 1, GetCallerIdentity: 1 }, byStatus: { 200: 2 } });
+    expect(stats).toMatchObject({ calls: 2, assumedRoles: 1, byOperation: { AssumeRole: 1, GetCallerIdentity: 1 }, okByOperation: { AssumeRole: 1 }, byStatus: { 200: 2 } });
+    expect(stats.lastCallAt).toBeGreaterThanOrEqual(stats.firstCallAt);
+    expect(stats.firstCallAt).toBeGreaterThan(0);
     expect(stats.peakInFlight).toBeGreaterThanOrEqual(1);
   });
 

@@ -66,6 +66,24 @@ describe('fixtures', () => {
     expect(byPointer['/accounts/0/ou']?.message).toContain('Nowhere');
   });
 
+  test('unknown properties are reported with a suggestion', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-fixture-'));
+    const file = join(dir, 'typo.json');
+    const fixture = { managementAccountId: '111111111111', organizationId: 'o-abcdefghij', accounts: [{ id: '111111111111', name: 'm', fault: { denyAssumeRole: true } }] };
+    writeFileSync(file, JSON.stringify(fixture, null, 2));
+    const error = (() => {
+      try {
+        loadFixture(file);
+      } catch (e) {
+        return e as InputError;
+      }
+      throw new Error('expected an InputError');
+    })();
+    expect(error.diagnostics).toEqual([
+      expect.objectContaining({ pointer: '/accounts/0/fault', message: "unknown property 'fault'", suggestion: "did you mean 'faults'?", line: 8 }),
+    ]);
+  });
+
   test('an unreadable fixture is an InputError, not a crash', () => {
     expect(() => loadFixture('/nonexistent/fixture.json')).toThrow(InputError);
   });
