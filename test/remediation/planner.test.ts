@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
-import { attachPlans, builtInCatalogue, buildCatalogue, planFindings, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
+import { attachPlans, builtInCatalogue, buildCatalogue, planFindings, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
 import { finding, keyEvidence, result, snapshotAccount } from './helpers.js';
 
 const catalogue = builtInCatalogue();
@@ -260,5 +260,18 @@ describe('plan set', () => {
     const plan = planFindings(result(findings), custom).accounts[0]!.plans.find((p) => p.principal.name === 'amy')!;
     expect(plan.steps.at(-1)!.text).toBe('Page the owner of amy in 123456789012.');
     expect(plan.links[0]!.url).toBe('https://wiki.example.com/rb');
+  });
+});
+
+describe('plans embedded in a result', () => {
+  it('rebuild the same plan set without a catalogue (for the Markdown report)', () => {
+    const findings = [
+      finding('root-mfa-disabled', 'enable-root-mfa', null, {}, { type: 'root' }),
+      finding('unused-credentials', 'disable-unused-credential', 'access_key_1', keyEvidence(200, 100)),
+      finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(200, 100)),
+    ];
+    const direct = planFindings(result(findings), catalogue);
+    expect(plansFromResult(attachPlans(result(findings), catalogue))).toEqual(direct);
+    expect(plansFromResult(result(findings)).accounts).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ScanResult } from '../../model/index.js';
 import { planFindings, type PlanOptions } from './planner.js';
-import type { Catalogue, PlanSet, PrincipalPlan } from './types.js';
+import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
+import { PLAN_HEADER } from './types.js';
 
 /** The plan embedded in one finding's `remediation.plan`: its principal's merged plan, plus how it resolves this finding. */
 export interface FindingPlan {
@@ -10,6 +11,8 @@ export interface FindingPlan {
   actors: PrincipalPlan['actors'];
   administrators: string[];
   goals: string[];
+  /** Catalogue procedures the merged plan follows. */
+  procedures: string[];
   notes: string[];
   steps: PrincipalPlan['steps'];
   alternatives: PrincipalPlan['alternatives'];
@@ -53,6 +56,7 @@ function toFindingPlan(header: string, plan: PrincipalPlan, resolution: string, 
     actors: plan.actors,
     administrators: plan.administrators,
     goals: plan.goals,
+    procedures: plan.procedures,
     notes: plan.notes,
     steps: plan.steps,
     alternatives: plan.alternatives,
@@ -60,4 +64,45 @@ function toFindingPlan(header: string, plan: PrincipalPlan, resolution: string, 
     links: plan.links,
     covers,
   };
+}
+
+/**
+ * Rebuilds the plan set from the plans embedded in a result's findings, without a
+ * catalogue: what the Markdown report shows is exactly what the JSON result holds.
+ * Findings without an embedded plan are skipped.
+ */
+export function plansFromResult(result: ScanResult): PlanSet {
+  const byPrincipal = new Map<string, { finding: ScanResult['findings'][number]; plan: FindingPlan }[]>();
+  for (const finding of result.findings) {
+    const plan = finding.remediation.plan as FindingPlan | undefined;
+    if (!plan || !Array.isArray(plan.steps)) continue;
+    const key = `${finding.accountId}\u0000${finding.principal.arn}`;
+    byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), { finding, plan }]);
+  }
+  const accounts = new Map<string, AccountPlans>();
+  for (const entries of byPrincipal.values()) {
+    const { finding, plan } = entries[0]!;
+    const account = accounts.get(finding.accountId) ?? { accountId: finding.accountId, accountName: finding.accountName ?? null, plans: [] };
+    account.plans.push({
+      accountId: finding.accountId,
+      accountName: finding.accountName ?? null,
+      principal: finding.principal,
+      actors: plan.actors,
+      administrators: plan.administrators,
+      goals: plan.goals,
+      findings: entries.map((e) => ({ ruleId: e.finding.ruleId, severity: e.finding.severity, credential: e.finding.credential, fingerprint: e.finding.fingerprint, message: e.finding.message, resolution: e.plan.resolution })),
+      procedures: plan.procedures,
+      notes: plan.notes,
+      steps: plan.steps,
+      alternatives: plan.alternatives,
+      verification: plan.verification,
+      links: plan.links,
+    });
+    accounts.set(finding.accountId, account);
+  }
+  const sorted = [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  for (const account of sorted) {
+    account.plans.sort((a, b) => (a.principal.type !== b.principal.type ? (a.principal.type === 'root' ? -1 : 1) : a.principal.name.localeCompare(b.principal.name)));
+  }
+  return { header: PLAN_HEADER, asOf: result.asOf, accounts: sorted, unknownProcedures: [] };
 }
