@@ -14,6 +14,7 @@ export type {
   Summary,
   Remediation,
   Principal as FindingPrincipal,
+  WaiverOutcome,
 } from './generated/result.js';
 export type { RuleFile, Condition, Comparison, Quantifier, Operand, Parameter, FrameworkMappings } from './generated/rule.js';
 export type { PackFile, RuleSettings } from './generated/pack.js';

@@ -36,12 +36,17 @@ export interface ScanResult {
    */
   resolved?: Finding[];
   /**
-   * Waivers and how they applied (only with --waivers).
+   * Every waiver of the --waivers file and how it applied (only with --waivers).
    */
-  waivers?: {
-    [k: string]: unknown;
-  }[];
+  waivers?: WaiverOutcome[];
   warnings?: string[];
+  /**
+   * Set when this result covers one shard of the accounts (--shard K/N); `credwarden merge` removes it.
+   */
+  shard?: {
+    index: number;
+    count: number;
+  };
 }
 export interface RuleSummary {
   id: string;
@@ -114,11 +119,14 @@ export interface Finding {
   frameworks: Frameworks;
   remediation: Remediation;
   status: 'open' | 'waived';
+  /**
+   * The waiver in force for this finding (status 'waived').
+   */
   waiver?: {
-    reason?: string;
+    id: string;
+    reason: string;
     approvedBy?: string;
-    expires?: string;
-    [k: string]: unknown;
+    expires: string;
   };
   baseline?: 'new' | 'existing';
   fingerprint: string;
@@ -140,4 +148,29 @@ export interface Remediation {
     [k: string]: unknown;
   };
   [k: string]: unknown;
+}
+export interface WaiverOutcome {
+  /**
+   * The waiver's explicit id, or a hash of its match fields.
+   */
+  id: string;
+  rule: string;
+  account: string;
+  principal: string;
+  credential?: Credential;
+  reason: string;
+  approvedBy?: string;
+  expires: string;
+  /**
+   * active: in force and matching findings; expired: past its expiry, no longer applied; stale: in force but matching no finding.
+   */
+  state: 'active' | 'expired' | 'stale';
+  /**
+   * Findings matched (for an expired waiver: findings it would have matched).
+   */
+  matched: number;
+  /**
+   * file:line of the waiver.
+   */
+  source?: string;
 }

@@ -1,0 +1,80 @@
+/**
+ * Escaping helpers shared by the report formatters. Every value that comes from
+ * a credential report (user names, paths, messages) is attacker-influenced:
+ * IAM user names may contain `+=,.@_-`, and paths may contain more.
+ */
+
+/** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection). */
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+/**
+ * Neutralises a CSV cell the way OWASP recommends: a cell starting with `=`, `+`,
+ * `-`, `@`, tab or carriage return gets a leading single quote, so spreadsheet
+ * applications show it as text instead of evaluating it.
+ */
+export function neutraliseFormula(cell: string): string {
+  return cell.length > 0 && FORMULA_TRIGGERS.has(cell[0] as string) ? `'${cell}` : cell;
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Escapes HTML special characters, so names cannot inject markup into a rendered report. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c] as string);
+}
+
+/**
+ * Escapes text for a Markdown table cell: HTML is neutralised, pipes and
+ * backslashes cannot end the cell, line breaks become `<br>`, and Markdown
+ * emphasis and code characters are shown literally.
+ */
+export function escapeMarkdownCell(text: string): string {
+  return escapeMarkdownText(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+/** Escapes text for inline Markdown (headings, list items): HTML, backslashes and Markdown punctuation. */
+export function escapeMarkdownInline(text: string): string {
+  return escapeMarkdownText(text).replace(/\r\n|\r|\n/g, ' ');
+}
+
+/** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
+function escapeMarkdownText(text: string): string {
+  return escapeHtml(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/([`*[\]#~!])/g, '\\$1')
+    // An underscore inside a word (access_key_1) never starts emphasis; escape only the others.
+    .replace(/_/g, (u, at: number, all: string) => (/[A-Za-z0-9]/.test(all[at - 1] ?? '') && /[A-Za-z0-9]/.test(all[at + 1] ?? '') ? u : '\\_'));
+}
+
+/**
+ * Wraps text as an inline code span that cannot be broken out of: the fence is
+ * one backtick longer than the longest run inside. In a table, pipes are still
+ * escaped (GitHub splits cells before it parses code spans).
+ */
+export function markdownCode(text: string, inTable = true): string {
+  const flat = text.replace(/\r\n|\r|\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const padded = flat.startsWith('`') || flat.endsWith('`') ? ` ${flat} ` : flat;
+  const body = inTable ? padded.replace(/\|/g, '\\|') : padded;
+  return `${fence}${body}${fence}`;
+}
+
+/** Escapes text for XML element content and attribute values. Drops characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+}
+
+/** Escapes the message part of a GitHub workflow command (`::error ...::MESSAGE`). */
+export function escapeWorkflowData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value of a GitHub workflow command (`title=VALUE`): also `:` and `,`. */
+export function escapeWorkflowProperty(text: string): string {
+  return escapeWorkflowData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
