@@ -204,10 +204,13 @@ function accountSummary(input: AccountRecoveryInput, users: Map<string, UserReco
   for (const r of users.values()) for (const a of [...r.password.administrators, ...r.accessKeys.administrators]) admins.add(a);
   const anyUnknown = unknownReason ?? [...users.values()].find((r) => r.password.unknown || r.accessKeys.unknown)?.password.reason;
   const central = !input.isManagementAccount && input.rootCredentialsCentrallyManaged === true;
+  const single = admins.size === 1 && unknownReason === undefined;
+  const sole = single ? [...admins][0]! : undefined;
   return {
     administrators: [...admins].sort(),
     administratorCount: admins.size,
-    singleAdministrator: admins.size === 1 && unknownReason === undefined,
+    singleAdministrator: single,
+    ...(sole ? { soleAdministrator: sole, soleAdministratorKind: sole.includes(':role/') ? ('role' as const) : ('user' as const) } : {}),
     unknown: unknownReason !== undefined,
     ...(unknownReason ? { reason: unknownReason } : anyUnknown ? { reason: `some users could not be analysed: ${anyUnknown}` } : {}),
     rootRecovery: central ? 'privileged-root-task' : 'email-flow',

@@ -75,7 +75,8 @@ export function withRecoveryFacts(account: Account): Account {
   const fallback = analysis.account.reason ?? 'user not found in the authorization details';
   const principals = account.principals.map((p) => {
     if (p.type !== 'user') return p;
-    const recovery = analysis.users.get(p.arn) ?? unknownUserRecovery(fallback);
+    const analysed = analysis.users.get(p.arn) ?? unknownUserRecovery(fallback);
+    const recovery = { ...analysed, soleAdministrator: analysis.account.soleAdministrator === p.arn };
     return { ...p, facts: { ...p.facts, recovery } };
   });
   return { ...account, facts: { ...account.facts, recovery: analysis.account }, principals };

@@ -137,6 +137,8 @@ export interface PasswordRecovery extends CredentialRecovery {
 export interface UserRecovery {
   password: PasswordRecovery;
   accessKeys: CredentialRecovery;
+  /** This user is the account's only administrator: losing its credentials leaves only root. */
+  soleAdministrator?: boolean;
 }
 
 /** `facts.recovery` of the account. */
@@ -145,6 +147,9 @@ export interface AccountRecovery {
   administrators: string[];
   administratorCount: number;
   singleAdministrator: boolean;
+  /** When `singleAdministrator`: that principal's ARN and whether it is a user or a role. */
+  soleAdministrator?: string;
+  soleAdministratorKind?: 'user' | 'role';
   unknown: boolean;
   reason?: string;
   rootRecovery: 'email-flow' | 'privileged-root-task';
