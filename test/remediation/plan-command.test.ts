@@ -43,6 +43,16 @@ describe('credwarden plan', () => {
     expect(run.stdout).toContain('[Enable MFA for an IAM user: your runbook](https://wiki.example.com/mfa)');
   });
 
+  it('reports an invalid procedure file with its line and exits 2', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'procs'));
+    writeFileSync(join(dir, 'procs/bad.yaml'), 'id: rotate-access-key\nrunbok: https://x\n');
+    const run = await cli(['plan', '--from', join(process.cwd(), 'examples/org/'), '--procedures', 'procs'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bad\.yaml:2:1.*unknown field 'runbok' \(did you mean 'runbook'\?\)/);
+    expect(run.stdout).toBe('');
+  });
+
   it.each([
     [['plan'], /give either a saved result file or --from PATH/],
     [['plan', 'missing.json'], /result file not found/],
