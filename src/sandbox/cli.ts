@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${sandbox.endpoint}\n` +
       `# export AWS_ENDPOINT_URL=${sandbox.endpoint} AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId} ` +
-      `AWS_SECRET_ACCESS_KEY=<the sandbox's fake secret> AWS_REGION=us-east-1\n`,
+      `AWS_SECRET_ACCESS_KEY=not-checked-by-the-sandbox AWS_REGION=us-east-1\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -2,6 +2,7 @@
  * The sandbox organisation: what a fixture file (JSON or YAML) describes.
  * See docs/sandbox.md for the format and examples/sandbox/demo-org.json for an example.
  */
+import type { SandboxFaults } from './options.js';
 
 /** Legacy `Status` of an Organizations account. */
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
@@ -36,6 +37,10 @@ export interface OrgFixture {
   accounts: FixtureAccount[];
   /** Service control policies (beyond the AWS-managed FullAWSAccess attached to the root). */
   policies?: FixturePolicy[];
+  /** Organisation-wide faults; startSandbox's `faults` option overrides them key by key. */
+  faults?: SandboxFaults;
+  /** Delay before every answer (or per operation); startSandbox's `latencyMs` wins. */
+  latencyMs?: number | Record<string, number>;
   /** Directory that relative paths (report files, authorization details) are resolved against. */
   baseDir?: string;
 }

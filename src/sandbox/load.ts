@@ -12,10 +12,11 @@ const STATES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PEN
 
 /** Known keys per object kind, so that a typo ("fault" for "faults") is reported, not ignored. */
 const KNOWN_KEYS = {
-  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'delegatedAdministrators', 'features', 'organizationalUnits', 'accounts', 'policies', 'baseDir'],
+  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'delegatedAdministrators', 'features', 'organizationalUnits', 'accounts', 'policies', 'baseDir', 'faults', 'latencyMs'],
   account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults'],
   report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
   context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
+  orgFaults: ['throttleProbability', 'seed', 'throttleOperations', 'buckets', 'serverErrorProbability', 'serverErrorOperations', 'denyAssumeRole', 'reportPolls', 'emptyPagesBefore', 'emptyPageAfterEach'],
   faults: ['denyAssumeRole', 'reportPolls', 'reportNeverCompletes', 'malformedReport', 'limitExceeded', 'denyOperations', 'serverErrors'],
 };
 
@@ -74,6 +75,7 @@ export function checkFixture(fixture: OrgFixture, baseDir = process.cwd()): Fixt
   const add = (pointer: string, message: string): void => void problems.push({ pointer, message });
   if (fixture === null || typeof fixture !== 'object') return [{ pointer: '', message: 'fixture must be an object' }];
   checkKeys(fixture, '', KNOWN_KEYS.fixture, problems);
+  checkKeys(fixture.faults, '/faults', KNOWN_KEYS.orgFaults, problems);
   if (!ACCOUNT_ID.test(String(fixture.managementAccountId ?? ''))) add('/managementAccountId', 'must be a 12-digit account id');
   if (!/^o-[a-z0-9]{10,32}$/.test(String(fixture.organizationId ?? ''))) add('/organizationId', 'must look like o-exampleorgid (o- and 10 to 32 lowercase letters or digits)');
   if (!Array.isArray(fixture.accounts)) {

@@ -11,7 +11,7 @@ import { ServiceError, jsonErrors, queryErrors } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { IAM_HANDLERS, IAM_NAMESPACE } from './iam.js';
 import { DEFAULT_CALLER_CREDENTIALS, KeyStore, signingKeyId, signingService, type SandboxPrincipal } from './identity.js';
-import type { CallEntry, SandboxHandle, SandboxOptions, SandboxService, SandboxStats } from './options.js';
+import type { CallEntry, SandboxFaults, SandboxHandle, SandboxOptions, SandboxService, SandboxStats } from './options.js';
 import { ORGANIZATIONS_HANDLERS, ORGANIZATIONS_TARGET_PREFIX } from './organizations.js';
 import { OrgRuntime } from './org.js';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
@@ -67,13 +67,16 @@ class Sandbox {
   private readonly keys: KeyStore;
   private readonly injector: FaultInjector;
   private readonly now: () => number;
+  /** Fixture-level faults overridden by the options' ones. */
+  private readonly faults: SandboxFaults;
   private seq = 0;
   private inFlight = 0;
   private readonly counters: SandboxStats = { calls: 0, byOperation: {}, byStatus: {}, okByOperation: {}, firstCallAt: 0, lastCallAt: 0, throttled: 0, serverErrors: 0, assumedRoles: 0, peakInFlight: 0 };
 
   constructor(private readonly options: SandboxOptions, readonly credentials: { accessKeyId: string; secretAccessKey: string }) {
     this.now = options.now ?? Date.now;
-    this.org = new OrgRuntime(options.fixture, this.now(), { reportPolls: options.faults?.reportPolls });
+    this.faults = { ...options.fixture.faults, ...options.faults };
+    this.org = new OrgRuntime(options.fixture, this.now(), { reportPolls: this.faults.reportPolls });
     const fixture = options.fixture;
     const partition = fixture.partition ?? 'aws';
     const userName = fixture.callerUserName ?? 'credwarden-sandbox';
@@ -83,7 +86,7 @@ class Sandbox {
       arn: `arn:${partition}:iam::${fixture.managementAccountId}:user/${userName}`,
       userId: `AIDA${fixture.managementAccountId}SANDBOX`,
     });
-    this.injector = new FaultInjector(options.faults ?? {}, options.latencyMs);
+    this.injector = new FaultInjector(this.faults, options.latencyMs ?? fixture.latencyMs);
   }
 
   /** Handles one HTTP request; never throws. */
@@ -157,7 +160,7 @@ class Sandbox {
     return {
       org: this.org,
       keys: this.keys,
-      faults: this.options.faults ?? {},
+      faults: this.faults,
       principal,
       account: this.org.accounts.get(principal.accountId),
       now: this.now(),

@@ -1,5 +1,6 @@
-import { GetAccountSummaryCommand, GetCredentialReportCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetAccountSummaryCommand, GetCredentialReportCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { REPORT_COLUMNS } from '../../src/core/report/columns.js';
 import { parseCredentialReport } from '../../src/core/report/parse.js';
 import { InputError } from '../../src/model/index.js';
 import { generateOrganization, generateUsersCsv, loadFixture } from '../../src/sandbox/index.js';
-import { assume, iam, organizations, sandbox } from './helpers.js';
+import { assume, failure, iam, organizations, sandbox, sts } from './helpers.js';
 
 const demoPath = fileURLToPath(new URL('../../examples/sandbox/demo-org.json', import.meta.url));
 
@@ -29,6 +30,22 @@ describe('fixtures', () => {
     const payments = await assume(box, '222222222222');
     expect((await iam(box, payments).send(new GetAccountSummaryCommand({}))).SummaryMap?.['AccountAccessKeysPresent']).toBe(1);
     expect((await iam(box, payments).send(new ListVirtualMFADevicesCommand({}))).VirtualMFADevices).toEqual([]);
+  });
+
+  test('the faulty organisation carries its own faults; options override them', async () => {
+    const fixture = loadFixture(fileURLToPath(new URL('../../examples/sandbox/faulty-org.yaml', import.meta.url)));
+    const box = await sandbox({ fixture });
+    const client = sts(box);
+    let throttled = 0;
+    for (let i = 0; i < 100; i++) await client.send(new GetCallerIdentityCommand({})).catch((e: Error) => (throttled += e.name === 'Throttling' ? 1 : 0));
+    expect(throttled).toBeGreaterThan(15);
+    expect(throttled).toBeLessThan(45);
+    const calm = await sandbox({ fixture, faults: { throttleProbability: 0 } });
+    expect((await failure(() => assume(calm, '333333333333'))).name).toBe('AccessDenied');
+    const keys = await assume(calm, '222222222222');
+    const states = [];
+    for (let i = 0; i < 4; i++) states.push((await iam(calm, keys).send(new GenerateCredentialReportCommand({}))).State);
+    expect(states).toEqual(['STARTED', 'INPROGRESS', 'INPROGRESS', 'COMPLETE']);
   });
 
   test('loadFixture reports every problem with its line and JSON pointer', () => {
