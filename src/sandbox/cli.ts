@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic, InputError } from '../model/index.js';
 import { generateOrganization } from './generate.js';
 import { loadFixture } from './load.js';
+import type { SandboxFaults } from './options.js';
 import { startSandbox } from './server.js';
 
 async function main(): Promise<number> {
@@ -18,24 +19,29 @@ async function main(): Promise<number> {
       latency: { type: 'string', default: '0' },
       'report-polls': { type: 'string' },
       'throttle-probability': { type: 'string' },
+      faults: { type: 'string' },
+      seed: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help || (values.fixture === undefined && values.generate === undefined)) {
     process.stderr.write(
       'usage: credwarden-sandbox (--fixture FILE | --generate ACCOUNTS [--users N]) [--port N] [--latency MS]\n' +
-        '                          [--report-polls N] [--throttle-probability P]\n',
+        '                          [--report-polls N] [--throttle-probability P] [--faults JSON] [--seed N]\n' +
+        '  --faults takes SandboxFaults as JSON, e.g. \'{"buckets":[{"operations":["AssumeRole"],"ratePerSecond":20}]}\'\n',
     );
     return values.help ? 0 : 2;
   }
   const fixture = values.fixture !== undefined
     ? loadFixture(values.fixture)
-    : generateOrganization({ accounts: Number(values.generate), usersPerAccount: Number(values.users) });
+    : generateOrganization({ accounts: Number(values.generate), usersPerAccount: Number(values.users), seed: Number(values.seed) });
+  const extraFaults = values.faults === undefined ? {} : (JSON.parse(values.faults) as SandboxFaults);
   const sandbox = await startSandbox({
     fixture,
     port: Number(values.port),
     latencyMs: Number(values.latency),
     faults: {
+      ...extraFaults,
       ...(values['report-polls'] !== undefined ? { reportPolls: Number(values['report-polls']) } : {}),
       ...(values['throttle-probability'] !== undefined ? { throttleProbability: Number(values['throttle-probability']) } : {}),
     },
