@@ -7,10 +7,12 @@ import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, gate, printWarnings, rulesetFor, writeReports } from '../pipeline.js';
-import { UsageError } from '../errors.js';
+import { addAwsOptions, checkSourceConflicts, type AwsScanOptions } from '../aws-options.js';
+import { collectLiveSnapshot, incompleteScanExit } from '../live-scan.js';
+import type { LoadedRuleset } from '../../collectors/files/rules.js';
 
 /** Options of `credwarden scan`. */
-export interface ScanOptions extends EvaluationOptions {
+export interface ScanOptions extends EvaluationOptions, AwsScanOptions {
   from?: string[];
   saveSnapshot?: string;
 }
@@ -21,23 +23,24 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .description('scan saved credential reports (--from) or AWS, evaluate the rules, and report findings')
     .option('--from <path>', 'saved credential report CSV files or folders (repeatable); the account id comes from the ARNs', collect)
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
+  addAwsOptions(command);
   for (const option of evaluationOptions()) command.addOption(option);
   return command.action(async (options: ScanOptions) => {
     options.format ??= [];
     checkEvaluationOptions(options);
+    checkSourceConflicts(options);
     const loaded = rulesetFor(options, io);
-    const snapshot = await collectSnapshot(options, io);
+    const snapshot = await collectSnapshot(options, io, loaded);
     const result = evaluate(snapshot, loaded, options);
     writeReports(result, loaded, options, io);
     if (options.saveSnapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshot));
-    setExitCode(gate(result, options.failOn ?? loaded.config?.value.failOn));
+    setExitCode(incompleteScanExit(snapshot, options) ?? gate(result, options.failOn ?? loaded.config?.value.failOn));
   });
 }
 
-async function collectSnapshot(options: ScanOptions, io: CliIO): Promise<Snapshot> {
-  if (!options.from || options.from.length === 0) {
-    throw new UsageError('live AWS collection is not available in this build', 'scan saved reports with --from PATH');
-  }
+async function collectSnapshot(options: ScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
+  // No --from: collect live from AWS (the caller's account, --org, --accounts/--ou) or the --demo sandbox.
+  if (!options.from || options.from.length === 0) return collectLiveSnapshot(options, io, loaded);
   const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)));
   printWarnings(warnings, options, io);
   return snapshot;

@@ -1,0 +1,257 @@
+/**
+ * The AWS flags of `credwarden scan`: declaration, validation (every problem at once,
+ * exit 2) and translation into the collector's options.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { Diagnostic } from '../model/index.js';
+import { InputError } from '../model/index.js';
+import type { RuleDefinition } from '../core/rules/definition.js';
+import { COLLECT_DEFAULTS, type AccountSelection, type CollectOptions, type ContextMode, type ContextNeeds } from '../collectors/aws/options.js';
+import type { AwsConfig } from '../collectors/aws/clients.js';
+import type { CliIO } from './io.js';
+import { collect } from './options.js';
+
+/** The AWS-related options of `credwarden scan`, as commander parses them. */
+export interface AwsScanOptions {
+  org?: boolean;
+  accounts?: string[];
+  accountsFile?: string;
+  ou?: string[];
+  excludeAccounts?: string[];
+  roleName?: string;
+  externalId?: string;
+  roleSessionName?: string;
+  duration?: string;
+  assumeRoleInCaller?: boolean;
+  maxReportAge?: string;
+  reportTimeout?: string;
+  concurrency?: string;
+  accountContext?: ContextMode;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  allowPartial?: boolean;
+  demo?: boolean;
+}
+
+/** Flags that only make sense for live collection (they conflict with --from). */
+const LIVE_FLAGS: (keyof AwsScanOptions)[] = [
+  'org', 'accounts', 'accountsFile', 'ou', 'excludeAccounts', 'roleName', 'externalId', 'roleSessionName', 'duration',
+  'assumeRoleInCaller', 'maxReportAge', 'reportTimeout', 'concurrency', 'accountContext', 'profile', 'region', 'endpointUrl', 'demo',
+];
+
+/** Adds the AWS flags to the scan command. */
+export function addAwsOptions(command: Command): Command {
+  const options = [
+    new Option('--org', 'scan every account of the organisation (from the management or delegated-administrator account)'),
+    new Option('--accounts <ids>', 'only these account ids (comma-separated, repeatable)').argParser(collect),
+    new Option('--accounts-file <file>', 'only the account ids in this file (one per line or comma-separated; # comments)'),
+    new Option('--ou <id>', 'only accounts below this OU or root id, recursively (repeatable)').argParser(collect),
+    new Option('--exclude-accounts <ids>', 'never scan these account ids (comma-separated, repeatable)').argParser(collect),
+    new Option('--role-name <name>', `role to assume in each account (default ${COLLECT_DEFAULTS.roleName})`),
+    new Option('--external-id <id>', 'ExternalId passed to AssumeRole'),
+    new Option('--role-session-name <name>', `AssumeRole session name (default ${COLLECT_DEFAULTS.roleSessionName})`),
+    new Option('--duration <time>', 'assumed-role session duration, e.g. 1h or 900 (seconds); 15m to 12h (default 1h)'),
+    new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials"),
+    new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)'),
+    new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)'),
+    new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`),
+    new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none']),
+    new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)'),
+    new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else us-east-1)'),
+    new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)'),
+    new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
+    new Option('--demo', 'scan a local sandbox organisation (examples/sandbox/demo-org.json): no AWS account needed'),
+  ];
+  for (const option of options) command.addOption(option);
+  return command;
+}
+
+/** Whether any live-collection flag was given. */
+export function hasLiveFlags(options: AwsScanOptions): boolean {
+  return LIVE_FLAGS.some((flag) => options[flag] !== undefined);
+}
+
+function kebab(flag: string): string {
+  return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `4h`, `30m`, `1h30m`, `90s`, `250ms` or bare seconds into ms; NaN when malformed. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return Number.NaN;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? Number.NaN), 0);
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const OU_ID = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{4,32}|r-[0-9a-z]{4,32})$/;
+const ROLE_NAME = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/** Checks and translates the flags. */
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+
+  error(flag: string, message: string, suggestion?: string): void {
+    this.diagnostics.push({ severity: 'error', file: flag, message, ...(suggestion ? { suggestion } : {}) });
+  }
+
+  ids(flag: string, values: readonly string[] | undefined): string[] {
+    for (const id of values ?? []) if (!ACCOUNT_ID.test(id)) this.error(flag, `'${id}' is not a 12-digit account id`);
+    return [...(values ?? [])];
+  }
+
+  duration(flag: string, text: string | undefined, fallbackMs: number, min: number, max: number): number {
+    if (text === undefined) return fallbackMs;
+    const ms = parseDuration(text);
+    if (Number.isNaN(ms)) this.error(flag, `'${text}' is not a duration`, 'e.g. 90s, 30m, 4h or 1h30m');
+    else if (ms < min || ms > max) this.error(flag, `'${text}' is out of range`, `between ${min / 1000} s and ${max / 1000} s`);
+    return ms;
+  }
+}
+
+/** Reads account ids from --accounts-file: one per line or comma-separated, `#` starts a comment. */
+function readAccountsFile(path: string, checker: Checker): string[] {
+  if (!existsSync(path)) {
+    checker.error('--accounts-file', `cannot read ${path}: no such file`);
+    return [];
+  }
+  const ids: string[] = [];
+  readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      for (const id of line.replace(/#.*/, '').split(/[,\s]+/).filter(Boolean)) {
+        if (ACCOUNT_ID.test(id)) ids.push(id);
+        else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: `'${id}' is not a 12-digit account id` });
+      }
+    });
+  return ids;
+}
+
+function selectionFrom(options: AwsScanOptions, io: CliIO, checker: Checker): AccountSelection {
+  const accounts = checker.ids('--accounts', options.accounts);
+  if (options.accountsFile) accounts.push(...readAccountsFile(resolve(io.cwd, options.accountsFile), checker));
+  const exclude = checker.ids('--exclude-accounts', options.excludeAccounts);
+  const ous = options.ou ?? [];
+  for (const ou of ous) if (!OU_ID.test(ou)) checker.error('--ou', `'${ou}' is not an OU or root id`, 'e.g. ou-ab12-cd34ef56 or r-ab12');
+  const org = options.org === true || options.demo === true || ous.length > 0;
+  if (!org && accounts.length === 0 && exclude.length > 0) checker.error('--exclude-accounts', 'only narrows --org, --ou or --accounts');
+  if (options.accountsFile && accounts.length === 0 && checker.diagnostics.length === 0) checker.error('--accounts-file', 'the file lists no account id');
+  const mode = org ? 'org' : accounts.length > 0 ? 'accounts' : 'caller';
+  return {
+    mode,
+    ...(accounts.length > 0 ? { accounts } : {}),
+    ...(ous.length > 0 ? { organizationalUnits: ous } : {}),
+    ...(exclude.length > 0 ? { exclude } : {}),
+  };
+}
+
+function roleOptions(options: AwsScanOptions, checker: Checker) {
+  const roleName = options.roleName ?? COLLECT_DEFAULTS.roleName;
+  if (roleName.startsWith('arn:')) {
+    checker.error('--role-name', `'${roleName}' is an ARN; pass the role name (with its path, if any)`, 'the account id differs per account, e.g. --role-name OrganizationAccountAccessRole');
+  } else if (!ROLE_NAME.test(roleName)) {
+    checker.error('--role-name', `'${roleName}' is not a valid IAM role name`, 'up to 64 letters, digits and +=,.@_- (a path may precede it: path/Name)');
+  }
+  if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId)) {
+    checker.error('--external-id', 'the external id must be 2 to 1224 characters of letters, digits and +=,.@:/_-');
+  }
+  const roleSessionName = options.roleSessionName ?? COLLECT_DEFAULTS.roleSessionName;
+  if (!SESSION_NAME.test(roleSessionName)) checker.error('--role-session-name', `'${roleSessionName}' is not a valid session name`, '2 to 64 letters, digits and +=,.@_-');
+  const durationMs = checker.duration('--duration', options.duration, COLLECT_DEFAULTS.durationSeconds * 1000, 900_000, 43_200_000);
+  return { roleName, roleSessionName, durationSeconds: Math.round(durationMs / 1000), ...(options.externalId !== undefined ? { externalId: options.externalId } : {}) };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Endpoints from --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL. */
+function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Checker): AwsConfig {
+  const endpoint = (service: string) => options.endpointUrl ?? env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+  const endpoints = { iam: endpoint('IAM'), sts: endpoint('STS'), organizations: endpoint('ORGANIZATIONS') };
+  for (const url of new Set(Object.values(endpoints))) {
+    if (url === undefined) continue;
+    if (!isHttpUrl(url)) checker.error(options.endpointUrl !== undefined ? '--endpoint-url' : 'AWS_ENDPOINT_URL', `'${url}' is not an http(s) URL`);
+  }
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const profile = options.profile ?? env.AWS_PROFILE;
+  return {
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** Which account facts the enabled rules read, so `auto` makes only the calls that matter. */
+export function contextNeedsOf(definitions: readonly Pick<RuleDefinition, 'rule'>[]): ContextNeeds {
+  const text = definitions.map((d) => JSON.stringify([d.rule.condition, d.rule.message, d.rule.evidence])).join('\n');
+  return {
+    rootMfa: text.includes('account.facts.rootMfa'),
+    passwordPolicy: text.includes('account.facts.passwordPolicy'),
+    summary: text.includes('account.facts.accountSummary') || text.includes('account.facts.rootCredentialsPresent'),
+    recovery: /"facts\.recovery\./.test(text),
+  };
+}
+
+/**
+ * Validates the AWS flags and builds the collector options.
+ * @param from the --from paths, which conflict with every live flag
+ * @throws InputError listing every problem (exit 2)
+ */
+export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: readonly Pick<RuleDefinition, 'rule'>[]): CollectOptions {
+  const checker = new Checker();
+  const selection = selectionFrom(options, io, checker);
+  const role = roleOptions(options, checker);
+  const maxReportAgeMs = checker.duration('--max-report-age', options.maxReportAge, COLLECT_DEFAULTS.maxReportAgeMs, 1000, 30 * 86_400_000);
+  const reportTimeoutMs = checker.duration('--report-timeout', options.reportTimeout, COLLECT_DEFAULTS.reportTimeoutMs, 1000, 86_400_000);
+  const concurrency = options.concurrency === undefined ? COLLECT_DEFAULTS.concurrency : Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
+  const aws = awsConfigFrom(options, io.env, checker);
+  if (options.demo) {
+    for (const flag of ['profile', 'endpointUrl', 'accounts', 'accountsFile', 'ou', 'assumeRoleInCaller'] as const) {
+      if (options[flag] !== undefined) checker.error(kebab(flag), `--demo scans the bundled sandbox organisation; it cannot be combined with ${kebab(flag)}`);
+    }
+  }
+  if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid AWS options');
+  return {
+    ...COLLECT_DEFAULTS,
+    selection,
+    ...role,
+    assumeRoleInCallerAccount: options.assumeRoleInCaller === true,
+    maxReportAgeMs,
+    reportTimeoutMs,
+    pollDelayMs: { ...COLLECT_DEFAULTS.pollDelayMs },
+    concurrency,
+    context: options.accountContext ?? 'auto',
+    contextNeeds: contextNeedsOf(rules),
+    aws,
+  };
+}
+
+/** Rejects live flags combined with --from. @throws InputError */
+export function checkSourceConflicts(options: AwsScanOptions & { from?: string[] }): void {
+  if (!options.from || options.from.length === 0) return;
+  const given = LIVE_FLAGS.filter((flag) => options[flag] !== undefined && flag !== 'allowPartial');
+  if (given.length === 0) return;
+  throw new InputError(
+    given.map((flag) => ({
+      severity: 'error' as const,
+      file: kebab(flag),
+      message: `${kebab(flag)} collects from AWS and cannot be combined with --from (saved reports)`,
+      suggestion: 'drop --from to scan AWS, or drop the AWS flags',
+    })),
+    'conflicting options',
+  );
+}

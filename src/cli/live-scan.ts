@@ -1,0 +1,85 @@
+/**
+ * `credwarden scan` without --from: collect from AWS (or, with --demo, from the bundled
+ * sandbox organisation) into a snapshot, with progress on stderr.
+ */
+import { join } from 'node:path';
+import type { Account, AccountOutcome, Diagnostic, Snapshot } from '../model/index.js';
+import { EXIT, formatDiagnostic } from '../model/index.js';
+import { collectOrganization, type CallCounts } from '../collectors/aws/collect.js';
+import type { CollectOptions } from '../collectors/aws/options.js';
+import { ScanProgress } from '../collectors/aws/progress.js';
+import { describeError } from '../collectors/aws/errors.js';
+import type { LoadedRuleset } from '../collectors/files/rules.js';
+import { packageRoot } from '../collectors/files/package-root.js';
+import { DEMO_FIXTURE_PATH, loadFixture, startSandbox } from '../sandbox/index.js';
+import { collectOptionsFrom, type AwsScanOptions } from './aws-options.js';
+import { UsageError } from './errors.js';
+import type { CliIO } from './io.js';
+import type { EvaluationOptions } from './options.js';
+
+/** Options the live scan reads. */
+export type LiveScanOptions = AwsScanOptions & Pick<EvaluationOptions, 'quiet' | 'verbose'>;
+
+/** Streams the collection into a snapshot, reporting progress. */
+async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: CliIO): Promise<Snapshot> {
+  const progress = new ScanProgress({ write: (t) => io.stderr(t), tty: io.stderrIsTTY, quiet: cli.quiet === true, verbose: cli.verbose === true });
+  const accounts: Account[] = [];
+  const outcomes: AccountOutcome[] = [];
+  const warnings: Diagnostic[] = [];
+  let scanCalls: CallCounts | undefined;
+  try {
+    const events = collectOrganization(options, {
+      onPlan: (plan) => {
+        scanCalls = plan.calls;
+        progress.start(plan.total, plan.skipped, plan.warnings);
+        if (cli.verbose && !cli.quiet && plan.organization.unknownBecause) io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}\n`);
+      },
+    });
+    for await (const event of events) {
+      progress.account(event);
+      if (event.type === 'scanned') {
+        accounts.push(event.account);
+        warnings.push(...event.warnings);
+      } else outcomes.push(event.outcome);
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InputError') throw error;
+    throw new UsageError(`cannot start the AWS scan: ${describeError(error)}`, 'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account');
+  }
+  progress.finish(scanCalls);
+  if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
+  accounts.sort((a, b) => a.id.localeCompare(b.id));
+  outcomes.sort((a, b) => a.id.localeCompare(b.id));
+  return { schemaVersion: 1, accounts, ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}) };
+}
+
+/** Starts the bundled sandbox organisation and scans it through the full live path. */
+async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO): Promise<Snapshot> {
+  const fixture = loadFixture(join(packageRoot(), DEMO_FIXTURE_PATH));
+  const sandbox = await startSandbox({ fixture, recordCalls: false });
+  try {
+    const endpoints = { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint };
+    if (!cli.quiet) io.stderr(`credwarden: demo: sandbox organisation on ${sandbox.endpoint} (no AWS account is used)\n`);
+    // The sandbox is local: poll report generation quickly.
+    return await collectInto({ ...options, pollDelayMs: { initial: 50, max: 400 }, selection: { ...options.selection, mode: 'org' }, aws: { ...options.aws, endpoints, credentials: sandbox.credentials } }, cli, io);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/**
+ * Collects a snapshot from AWS for `credwarden scan` (no --from): the caller's account,
+ * `--org`, `--accounts`/`--ou`, or the `--demo` sandbox.
+ * @throws InputError for bad flags (exit 2); UsageError when the scan cannot start
+ */
+export async function collectLiveSnapshot(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
+  const enabled = new Set(loaded.ruleset.rules.map((r) => r.id));
+  const options = collectOptionsFrom(cli, io, loaded.definitions.filter((d) => enabled.has(d.rule.id)));
+  return cli.demo ? collectDemo(options, cli, io) : collectInto(options, cli, io);
+}
+
+/** Exit code 3 when some accounts failed (unless --allow-partial), else undefined. */
+export function incompleteScanExit(snapshot: Snapshot, options: Pick<AwsScanOptions, 'allowPartial'>): number | undefined {
+  const failed = (snapshot.skippedAccounts ?? []).some((a) => a.status === 'failed');
+  return failed && options.allowPartial !== true ? EXIT.partial : undefined;
+}

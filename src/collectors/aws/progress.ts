@@ -1,0 +1,92 @@
+/**
+ * Progress of a live scan on stderr: a redrawn bar on a terminal, plain lines elsewhere
+ * (CI logs), nothing with --quiet. Never prints credentials: only ids, names and reasons.
+ */
+import type { AccountEvent, CallCounts } from './collect.js';
+
+/** Where and how to report. */
+export interface ProgressOptions {
+  write(text: string): void;
+  /** Redraw a bar in place (stderr is a terminal). */
+  tty: boolean;
+  quiet: boolean;
+  /** Also print each account's AWS call counts. */
+  verbose: boolean;
+}
+
+/** Renders `k=v` call counts in a stable order. */
+export function formatCalls(calls: CallCounts): string {
+  const entries = Object.entries(calls).sort(([a], [b]) => a.localeCompare(b));
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  return `${total} call${total === 1 ? '' : 's'}${entries.length > 0 ? ` (${entries.map(([k, n]) => `${k}=${n}`).join(', ')})` : ''}`;
+}
+
+function label(id: string, name: string | undefined): string {
+  return name ? `${id} (${name})` : id;
+}
+
+/** Tracks done/total/failures and prints them. */
+export class ScanProgress {
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  private skipped = 0;
+  private drawn = false;
+
+  constructor(private readonly options: ProgressOptions) {}
+
+  /** Called once the selection is known. */
+  start(total: number, skipped: number, warnings: readonly string[]): void {
+    this.total = total;
+    if (this.options.quiet) return;
+    for (const warning of warnings) this.options.write(`credwarden: warning: ${warning}\n`);
+    this.options.write(`credwarden: scanning ${total} account${total === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped)` : ''}\n`);
+  }
+
+  /** Prints a line without breaking the bar. */
+  private line(text: string): void {
+    if (this.drawn) this.options.write('\r\x1b[2K');
+    this.options.write(`${text}\n`);
+    this.drawn = false;
+  }
+
+  /** Records one account event. */
+  account(event: AccountEvent): void {
+    if (event.type === 'skipped') {
+      this.skipped++;
+      if (!this.options.quiet) this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${event.outcome.reason}`);
+      return;
+    }
+    this.done++;
+    if (event.type === 'failed') this.failed++;
+    if (this.options.quiet) return;
+    const id = event.type === 'scanned' ? event.account.id : event.outcome.id;
+    const name = event.type === 'scanned' ? event.account.name : event.outcome.name;
+    if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${event.outcome.reason}`);
+    if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
+    if (this.options.tty) this.bar();
+    else if (this.shouldLog()) this.line(`credwarden: [${this.done}/${this.total}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
+  }
+
+  // Large organisations log every 1% in CI, so logs stay readable.
+  private shouldLog(): boolean {
+    const step = Math.max(1, Math.floor(this.total / 100));
+    return this.done % step === 0 || this.done === this.total;
+  }
+
+  private bar(): void {
+    const width = 30;
+    const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width);
+    this.options.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} accounts${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
+    this.drawn = true;
+  }
+
+  /** Final summary line. */
+  finish(scanCalls?: CallCounts): void {
+    if (this.options.quiet) return;
+    if (this.drawn) this.options.write('\n');
+    this.drawn = false;
+    if (this.options.verbose && scanCalls) this.options.write(`credwarden: scan-level: ${formatCalls(scanCalls)}\n`);
+    this.options.write(`credwarden: ${this.done - this.failed} scanned, ${this.failed} failed, ${this.skipped} skipped\n`);
+  }
+}

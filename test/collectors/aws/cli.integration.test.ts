@@ -1,0 +1,122 @@
+/** `credwarden scan` on the live path: --demo, the sandbox via --endpoint-url, flag errors. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
+import { cli, tempDir } from '../../helpers/cli.js';
+import type { ScanResult } from '../../../src/model/index.js';
+
+let box: SandboxHandle | undefined;
+afterEach(async () => {
+  await box?.close();
+  box = undefined;
+});
+
+const users = (count: number) => ({ generatedUsers: { count, seed: 5 } });
+const fixture: OrgFixture = {
+  managementAccountId: '111111111111',
+  organizationId: 'o-clitest0001',
+  accounts: [
+    { id: '111111111111', name: 'management', report: users(2) },
+    { id: '222222222222', name: 'prod', report: users(4) },
+    { id: '333333333333', name: 'denied', report: users(1), faults: { denyAssumeRole: true } },
+    { id: '444444444444', name: 'closing', status: 'PENDING_CLOSURE' },
+  ],
+};
+
+function sandboxEnv(sandbox: SandboxHandle): Record<string, string> {
+  return { AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
+}
+
+describe('credwarden scan (live)', () => {
+  it('--demo scans the bundled sandbox organisation through the live path', async () => {
+    const { code, stdout, stderr } = await cli(['scan', '--demo', '--format', 'json']);
+    expect(stderr).toMatch(/demo: sandbox organisation on http:\/\/127\.0\.0\.1:\d+/);
+    const result = JSON.parse(stdout) as ScanResult;
+    expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
+      '111111111111': 'scanned',
+      '222222222222': 'scanned',
+      '333333333333': 'scanned',
+      '444444444444': 'skipped',
+      '555555555555': 'scanned',
+    });
+    expect(result.accounts.find((a) => a.id === '222222222222')).toMatchObject({ name: 'payments-prod', ouPath: 'Root/Workloads/Prod' });
+    expect(result.findings.some((f) => f.accountId === '222222222222' && f.ruleId === 'root-mfa-disabled')).toBe(true);
+    expect(code).toBe(0);
+    expect(stdout + stderr).not.toMatch(/sandbox\/secret|SessionToken|secretAccessKey/i);
+  });
+
+  it('--org against a sandbox (AWS_ENDPOINT_URL): coverage, failed account reason, exit 3; --allow-partial exits as usual', async () => {
+    box = await startSandbox({ fixture });
+    // The SDK reads the caller's keys from the real environment; the CLI reads endpoints from its own env.
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = box.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = box.credentials.secretAccessKey;
+    try {
+      const dir = tempDir();
+      const partial = await cli(['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'], { env: sandboxEnv(box) });
+      expect(partial.stderr).toMatch(/failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
+      expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE: not scanned/);
+      expect(partial.stderr).toMatch(/222222222222 \(prod\): 2 calls \(AssumeRole=1, GetCredentialReport=1\)/);
+      expect(partial.stderr).toMatch(/2 scanned, 1 failed, 1 skipped/);
+      expect(partial.code).toBe(3);
+      const allowed = await cli(['scan', '--org', '--allow-partial', '--quiet', '--format', 'json'], { env: sandboxEnv(box) });
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).toBe('');
+      const result = JSON.parse(allowed.stdout) as ScanResult;
+      expect(result.summary.accounts).toEqual({ scanned: 2, failed: 1, skipped: 1 });
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
+  });
+
+  it('bad flags are reported together with exit 2, before any AWS call', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ids.txt'), '222222222222\n# comment\n12345\n');
+    const { code, stderr } = await cli(
+      ['scan', '--org', '--accounts', '1234', '--accounts-file', 'ids.txt', '--role-name', 'arn:aws:iam::123456789012:role/X', '--external-id', 'x', '--duration', '10h30x', '--concurrency', '0', '--endpoint-url', 'ftp://nope'],
+      { cwd: dir },
+    );
+    expect(code).toBe(2);
+    for (const expected of [
+      "'1234' is not a 12-digit account id",
+      `ids.txt:3: error: '12345' is not a 12-digit account id`,
+      'is an ARN; pass the role name',
+      'the external id must be 2 to 1224 characters',
+      "'10h30x' is not a duration",
+      "'0' is not a whole number from 1 to 512",
+      "'ftp://nope' is not an http(s) URL",
+    ]) {
+      expect(stderr).toContain(expected);
+    }
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('--from conflicts with live flags (exit 2)', async () => {
+    const { code, stderr } = await cli(['scan', '--from', 'examples/org', '--org', '--role-name', 'Audit']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--org collects from AWS and cannot be combined with --from');
+    expect(stderr).toContain('--role-name collects from AWS');
+  });
+
+  it('account ids that are not in the organisation are a usage error (exit 2)', async () => {
+    box = await startSandbox({ fixture });
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = box.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = box.credentials.secretAccessKey;
+    try {
+      const { code, stderr } = await cli(['scan', '--accounts', '222222222222,999999999999', '--endpoint-url', box.endpoint]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('account 999999999999 is not in the organisation');
+      expect(box.callLog.some((c) => c.operation === 'AssumeRole')).toBe(false);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
+  });
+});
