@@ -125,7 +125,10 @@ function checkAccount(account: FixtureAccount, at: string, state: CheckState): v
   if (account?.ou !== undefined && !state.ouPaths.has(account.ou.replace(/^Root\//, '')) && account.ou !== 'Root') {
     add(`${at}/ou`, `unknown OU '${account.ou}'`);
   }
+  if (account?.joined !== undefined && Number.isNaN(Date.parse(account.joined))) add(`${at}/joined`, 'must be an ISO 8601 time');
   const report = account?.report;
+  if (report?.generatedTime !== undefined && Number.isNaN(Date.parse(report.generatedTime))) add(`${at}/report/generatedTime`, 'must be an ISO 8601 time');
+  if (report?.state !== undefined && !['present', 'absent', 'expired'].includes(report.state)) add(`${at}/report/state`, 'must be one of present, absent, expired');
   if (report?.file !== undefined) {
     const full = isAbsolute(report.file) ? report.file : resolve(state.baseDir, report.file);
     if (!existsSync(full)) add(`${at}/report/file`, `report file not found: ${full}`);

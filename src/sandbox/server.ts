@@ -23,6 +23,8 @@ interface ParsedCall {
   operation: string;
   query?: URLSearchParams;
   json?: Record<string, unknown>;
+  /** Set when the JSON body did not parse. */
+  malformed?: boolean;
 }
 
 /** A response ready to be written. */
@@ -45,13 +47,14 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseCall(req: IncomingMessage, body: string): ParsedCall {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
-    let json: Record<string, unknown> = {};
+    const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
     try {
-      json = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
+      const json = body.trim() === '' ? {} : (JSON.parse(body) as unknown);
+      if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { service: 'organizations', operation, json: json as Record<string, unknown> };
     } catch {
-      // answered as a serialization error below via an empty operation input
+      // answered with SerializationException below
     }
-    return { service: 'organizations', operation: target.slice(ORGANIZATIONS_TARGET_PREFIX.length), json };
+    return { service: 'organizations', operation, malformed: true };
   }
   const query = new URLSearchParams(body);
   const version = query.get('Version');
@@ -200,6 +203,7 @@ class Sandbox {
   private answerJson(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry): Reply {
     const handler = ORGANIZATIONS_HANDLERS[call.operation];
     if (handler === undefined) throw jsonErrors.unknownOperation();
+    if (call.malformed) throw new ServiceError('SerializationException', 400, 'The request body is not a JSON object.');
     const ctx = this.context(principal, entry);
     this.injectFaults(ctx, 'organizations', call.operation, true);
     const result = handler(ctx, call.json ?? {});

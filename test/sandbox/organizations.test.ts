@@ -128,6 +128,21 @@ describe('Organizations', () => {
     expect(out.Accounts).toHaveLength(4);
   });
 
+  test('a body that is not a JSON object answers SerializationException', async () => {
+    const box = await sandbox({ fixture: smallOrg() });
+    const response = await fetch(box.endpoint, {
+      method: 'POST',
+      headers: {
+        'X-Amz-Target': 'AWSOrganizationsV20161128.ListAccounts',
+        'Content-Type': 'application/x-amz-json-1.1',
+        Authorization: `AWS4-HMAC-SHA256 Credential=${box.credentials.accessKeyId}/20261127/us-east-1/organizations/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: '{not json',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+
   test('unknown keys answer UnrecognizedClientException', async () => {
     const box = await sandbox({ fixture: smallOrg() });
     const error = await failure(() => organizations(box, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new ListRootsCommand({})));
