@@ -275,3 +275,45 @@ describe('plans embedded in a result', () => {
     expect(plansFromResult(result(findings)).accounts).toEqual([]);
   });
 });
+
+describe('recovery-path findings', () => {
+  it('single administrator: the root user acts on its own plan, a user plan names the sole administrator', () => {
+    const sole = { 'account.facts.recovery.soleAdministrator': 'arn:aws:iam::123456789012:role/OnlyAdmin' };
+    const root = planOf([finding('single-administrator', 'add-second-administrator', null, sole, { type: 'root' })]);
+    expect(root.actors).toEqual(['root']);
+    expect(root.steps.map((s) => s.id)).toEqual(['root-grant-second-admin']);
+    expect(root.steps[0]!.text).toContain('Only arn:aws:iam::123456789012:role/OnlyAdmin can reset');
+
+    const user = planOf([finding('single-administrator', 'add-second-administrator', null, { 'account.facts.recovery.soleAdministrator': 'arn:aws:iam::123456789012:user/alice' })]);
+    expect(user.steps.map((s) => s.id)).toEqual(['grant-second-admin', 'check-second-admin']);
+    expect(user.steps[0]!.text).toContain('Only arn:aws:iam::123456789012:user/alice can reset');
+  });
+
+  it('hard expiry lock-out: says when the password expires', () => {
+    const plan = planOf([finding('password-hard-expiry-lockout', 'fix-password-expiry-lockout', 'password', { 'password.nextRotationInDays': 12.4, 'facts.recovery.password.hardExpiry': true, 'facts.recovery.password.administrators': [] })]);
+    expect(plan.steps.find((s) => s.id === 'plan-reset-before-expiry')!.text).toMatch(/^alice's password expires in 12 days\. Until the policy changes, the root user of account 123456789012/);
+  });
+
+  it('a credential only the management account can recover is handled there', () => {
+    const plan = planOf([finding('lost', 'reset-user-password', 'password', { 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false, 'facts.recovery.password.rootFallback': 'privileged-root-task' })]);
+    expect(plan.steps[0]!.actor).toBe('management-account');
+    expect(plan.steps[0]!.text).toMatch(/^The management account, through a privileged root task/);
+  });
+
+  it('an undecided analysis counts as unknown: both variants, each with its condition', () => {
+    const plan = planOf([finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', { 'facts.recovery.accessKeys.unknown': true, 'facts.recovery.accessKeys.selfService': false })]);
+    expect(plan.steps.slice(0, 2).map((s) => s.text.slice(0, 40))).toEqual(['If alice may manage this credential them', 'If alice may not: an administrator creat']);
+  });
+
+  it('password recovery facts do not decide who registers an MFA device', () => {
+    const plan = planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', { 'facts.recovery.password.selfService': true, 'facts.recovery.password.administrators': [] })]);
+    expect(plan.steps.map((s) => s.id)).toEqual(['user-assign-mfa', 'admin-assign-mfa', 'require-mfa']);
+    expect(plan.steps[1]!.actor).toBe('administrator');
+  });
+
+  it('no recovery path: the user plan names who should be able to reset', () => {
+    const plan = planOf([finding('no-recovery-path', 'establish-recovery-path', 'password', { 'facts.recovery.password.hasPath': false, 'facts.recovery.password.rootOnly': true })]);
+    expect(plan.steps.map((s) => s.id)).toEqual(['name-recovery-admins', 'check-recovery-permissions', 'document-recovery']);
+    expect(plan.steps[1]!.commands[0]).toContain('--resource-arns arn:aws:iam::123456789012:user/alice');
+  });
+});

@@ -24,6 +24,10 @@ export interface RecoveryFacts {
   administrators?: string[];
   conditional?: boolean;
   rootOnly?: boolean;
+  /** How root could reset it: available, blocked-by-scp, privileged-root-task or unknown. */
+  rootFallback?: string;
+  /** The analysis could not decide: treated as "not known". */
+  unknown?: boolean;
 }
 
 /** Everything the planner knows about one principal. */
@@ -34,8 +38,10 @@ export interface PrincipalFacts {
   principal: { type: 'root' | 'user'; name: string; arn: string };
   keys: [SlotFacts, SlotFacts];
   certs: [SlotFacts, SlotFacts];
-  password: { lastUsed: string | null; lastUsedKnown: boolean; lastUsedDaysAgo: number | null; nextRotation: string | null };
+  password: { lastUsed: string | null; lastUsedKnown: boolean; lastUsedDaysAgo: number | null; nextRotation: string | null; nextRotationInDays: number | null };
   recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts };
+  /** The account's only credential administrator (account.facts.recovery.soleAdministrator), when there is one. */
+  soleAdministrator: string | null;
 }
 
 function emptySlot(slot: 1 | 2): SlotFacts {
@@ -63,10 +69,15 @@ export function principalFacts(findings: readonly Finding[], asOf: string | null
     principal: { ...first.principal },
     keys: [emptySlot(1), emptySlot(2)],
     certs: [emptySlot(1), emptySlot(2)],
-    password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null },
+    password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
     recovery: {},
+    soleAdministrator: null,
   };
-  if (snapshot) fromSnapshot(facts, snapshot.principal);
+  if (snapshot) {
+    fromSnapshot(facts, snapshot.principal);
+    const sole = (snapshot.account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
+    if (typeof sole === 'string') facts.soleAdministrator = sole;
+  }
   else for (const finding of findings) fromEvidence(facts, finding);
   if (!snapshot && findings.some((f) => f.remediation.procedure === 'finish-access-key-rotation')) {
     // That procedure's rule fires only when both slots hold active keys.
@@ -80,6 +91,10 @@ export function principalFacts(findings: readonly Finding[], asOf: string | null
     slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOf);
   }
   facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOf);
+  if (facts.password.nextRotationInDays === null && facts.password.nextRotation !== null) {
+    const ago = daysSince(facts.password.nextRotation, asOf);
+    facts.password.nextRotationInDays = ago === null ? null : -ago;
+  }
   return facts;
 }
 
@@ -131,6 +146,8 @@ function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
     if (typeof ev[`${prefix}lastUsedDaysAgo`] === 'number') facts.password.lastUsedDaysAgo = ev[`${prefix}lastUsedDaysAgo`] as number;
   }
   if (typeof ev['password.nextRotation'] === 'string') facts.password.nextRotation = ev['password.nextRotation'] as string;
+  if (typeof ev['password.nextRotationInDays'] === 'number') facts.password.nextRotationInDays = ev['password.nextRotationInDays'] as number;
+  if (typeof ev['account.facts.recovery.soleAdministrator'] === 'string') facts.soleAdministrator = ev['account.facts.recovery.soleAdministrator'] as string;
   const recovery = recoveryFromEvidence(ev);
   if (recovery.password) facts.recovery.password = { ...facts.recovery.password, ...recovery.password };
   if (recovery.accessKeys) facts.recovery.accessKeys = { ...facts.recovery.accessKeys, ...recovery.accessKeys };

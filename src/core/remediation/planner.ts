@@ -7,6 +7,12 @@ import type { AccountPlans, Actor, Catalogue, PlanSet, PlanStep, PrincipalPlan, 
 import { PLAN_HEADER } from './types.js';
 import { RESOLVE_KEY_IDS } from './procedures/steps.js';
 
+/** Says which of two variants applies when it is not known whether the user may manage the credential. */
+const WHEN_PREFIX = {
+  'self-service': 'If {user} may manage this credential themself: ',
+  administrator: 'If {user} may not: ',
+} as const;
+
 /** A key used this recently gets a "find its consumers first" caution. */
 export const RECENT_USE_DAYS = 30;
 
@@ -215,10 +221,12 @@ function keyCautions(facts: PrincipalFacts, slot: 1 | 2, action: KeyAction): Map
 /** Who can reset a credential of the principal, in words, for `{admin}`. */
 function adminPhrase(facts: PrincipalFacts, kind: 'password' | 'accessKeys'): string {
   if (facts.principal.type === 'root') return 'the root user';
-  const recovery: RecoveryFacts | undefined = facts.recovery[kind];
+  const recovery = known(facts.recovery[kind]);
   if (!recovery) return 'an administrator';
   const admins = recovery.administrators ?? [];
   if (admins.length > 0) return admins.length === 1 ? `an administrator (${admins[0]})` : `an administrator (one of ${admins.join(', ')})`;
+  if (recovery.rootFallback === 'privileged-root-task') return `the management account, through a privileged root task on account ${facts.accountId} (no administrator in the account can reset this credential)`;
+  if (recovery.rootFallback === 'blocked-by-scp') return `the root user of account ${facts.accountId}, once the SCP that blocks it is relaxed (no administrator can reset this credential)`;
   return `the root user of account ${facts.accountId} (no administrator can reset this credential)`;
 }
 
@@ -249,6 +257,7 @@ function assemble(blocks: readonly Block[], facts: PrincipalFacts, notes: string
       if (seen.has(identity)) continue;
       seen.add(identity);
       const caution = block.cautions.get(step.id);
+      const condition = step.when !== undefined && blockRecovery(block, facts)?.selfService === undefined ? WHEN_PREFIX[step.when] : '';
       if (caution) notes.push(caution);
       steps.push({
         n: steps.length + 1,
@@ -256,7 +265,7 @@ function assemble(blocks: readonly Block[], facts: PrincipalFacts, notes: string
         procedure: block.procedure.id,
         actor,
         credential: principalWide ? null : block.credential,
-        text: capitalise(fill(step.text, block.vars)),
+        text: fill(condition, block.vars) + (condition || startsWithName(step.text) ? fill(step.text, block.vars) : capitalise(fill(step.text, block.vars))),
         commands: (step.commands ?? []).map((c) => fill(c, block.vars)),
         ...(caution ? { caution } : {}),
       });
@@ -289,7 +298,7 @@ function applies(step: ProcedureStep, block: Block, facts: PrincipalFacts): bool
   const kind = kindOf(block.credential);
   if (step.only !== undefined && (kind === null ? block.procedure.id !== 'finish-access-key-rotation' : !step.only.includes(kind))) return false;
   if (step.when !== undefined) {
-    const selfService = recoveryFor(facts, kind)?.selfService;
+    const selfService = blockRecovery(block, facts)?.selfService;
     if (selfService !== undefined && (step.when === 'self-service') !== selfService) return false;
   }
   return true;
@@ -298,15 +307,32 @@ function applies(step: ProcedureStep, block: Block, facts: PrincipalFacts): bool
 function actorOf(step: ProcedureStep, block: Block, facts: PrincipalFacts, fixedActor?: Actor): Actor {
   const actor = step.actor ?? fixedActor ?? block.procedure.actor;
   if (facts.principal.type !== 'user' || actor !== 'administrator') return actor;
-  const recovery = recoveryFor(facts, kindOf(block.credential));
+  const recovery = blockRecovery(block, facts);
   // A user allowed to manage their own keys does the key work; a root-only path means root does it.
   if (recovery?.selfService === true && kindOf(block.credential) === 'access_key') return 'iam-user';
-  if (recovery?.rootOnly === true || (recovery?.administrators?.length === 0 && recovery.selfService !== true)) return 'root';
+  if (recovery?.rootOnly === true || (recovery?.administrators?.length === 0 && recovery.selfService !== true)) {
+    return recovery.rootFallback === 'privileged-root-task' ? 'management-account' : 'root';
+  }
   return actor;
 }
 
+/**
+ * Procedures whose self-service question is not the one the recovery analysis answers
+ * (it covers resetting passwords and issuing keys, not registering MFA devices).
+ */
+const NOT_RECOVERY_QUESTIONS = new Set(['enable-user-mfa']);
+
+function blockRecovery(block: Block, facts: PrincipalFacts): RecoveryFacts | undefined {
+  return NOT_RECOVERY_QUESTIONS.has(block.procedure.id) ? undefined : recoveryFor(facts, kindOf(block.credential));
+}
+
 function recoveryFor(facts: PrincipalFacts, kind: ReturnType<typeof kindOf>): RecoveryFacts | undefined {
-  return kind === 'password' ? facts.recovery.password : kind === 'access_key' ? facts.recovery.accessKeys : undefined;
+  return known(kind === 'password' ? facts.recovery.password : kind === 'access_key' ? facts.recovery.accessKeys : undefined);
+}
+
+/** Recovery facts the analysis could not decide count as not known at all. */
+function known(recovery: RecoveryFacts | undefined): RecoveryFacts | undefined {
+  return recovery?.unknown === true ? undefined : recovery;
 }
 
 function kindOf(credential: Credential): 'password' | 'access_key' | 'certificate' | null {
@@ -331,6 +357,11 @@ function goals(d: Decisions, blocks: readonly Block[], facts: PrincipalFacts): s
     lines.push(block.credential === 'password' && d.removePassword && block.procedure.id === 'disable-unused-credential' ? 'Remove the unused console password.' : `${block.procedure.title}.`);
   }
   return unique(lines);
+}
+
+/** A sentence that starts with a user name keeps the name's case ('carol', not 'Carol'). */
+function startsWithName(template: string): boolean {
+  return /^\{(user|arn|soleAdmin)\}/.test(template);
 }
 
 function capitalise(text: string): string {

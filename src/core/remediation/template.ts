@@ -46,7 +46,8 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     user: facts.principal.name,
     arn: facts.principal.arn,
     keyDates: keyDates(facts),
-    nextRotation: facts.password.nextRotation ?? 'at its next rotation date',
+    nextRotation: nextRotation(facts),
+    soleAdmin: facts.soleAdministrator ?? 'the only administrator',
   };
   const slot = slotOf(credential);
   if (slot !== null && (credential === 'access_key_1' || credential === 'access_key_2')) {
@@ -67,6 +68,14 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     vars.lastUsed = facts.password.lastUsed ?? (facts.password.lastUsedKnown ? 'never' : 'unknown');
   }
   return { ...vars, ...extra };
+}
+
+function nextRotation(facts: PrincipalFacts): string {
+  const days = facts.password.nextRotationInDays;
+  const when = facts.password.nextRotation;
+  if (days === null) return when ? `on ${when}` : 'at its next rotation date';
+  const relative = days < 0 ? `${formatDays(-days)} ago` : `in ${formatDays(days)}`;
+  return when ? `${relative} (${when})` : relative;
 }
 
 function keyDates(facts: PrincipalFacts): string {

@@ -120,7 +120,7 @@ export const replaceLostUserAccessKey: Procedure = {
       id: 'admin-create-key',
       actor: 'administrator',
       when: 'administrator',
-      text: '{user} may not manage their own keys, so {admin} creates the key and hands the secret over through a secret store, never in chat or email.',
+      text: '{admin} creates the key and hands the secret over through a secret store, never in chat or email.',
       commands: ['aws iam create-access-key --user-name {user}'],
     },
     UPDATE_CONSUMERS,

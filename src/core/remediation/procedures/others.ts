@@ -125,21 +125,30 @@ export const addSecondAdministrator: Procedure = {
   id: 'add-second-administrator',
   title: 'Add a second administrator who can reset credentials',
   actor: 'administrator',
-  appliesTo: ['user'],
-  summary: 'Only one principal can reset these credentials. If that person is away or locked out, nobody can; add a second one.',
+  appliesTo: ['user', 'root'],
+  summary:
+    "Only one principal in the account can reset other users' passwords or issue their access keys. If its credentials are lost, every reset falls back to the root user; add a second one.",
   prerequisites: ['Permission to change IAM policies in account {account}.'],
   steps: [
     {
       id: 'grant-second-admin',
-      text: 'Grant the credential-reset permissions on {user} (iam:UpdateLoginProfile, iam:CreateLoginProfile, iam:CreateAccessKey, iam:UpdateAccessKey, iam:DeleteAccessKey on {arn}) to a second principal besides {admin}, preferably a role that several people can assume.',
+      for: 'user',
+      text: "Only {soleAdmin} can reset other users' credentials in account {account}. Grant the same permissions (iam:UpdateLoginProfile, iam:CreateLoginProfile, iam:CreateAccessKey, iam:UpdateAccessKey, iam:DeleteAccessKey) to a second principal, preferably a role that several people can assume through IAM Identity Center.",
     },
     {
-      id: 'check-recovery-permissions',
+      id: 'root-grant-second-admin',
+      actor: 'root',
+      for: 'root',
+      text: "Only {soleAdmin} can reset other users' credentials in account {account}, so losing it leaves only the root user. Using {soleAdmin} (or, if it is unusable, the root user), grant the same reset permissions to a second principal, preferably a role that several people can assume, and check them.",
+      commands: ['aws iam simulate-principal-policy --policy-source-arn <SECOND_ADMIN_ARN> --action-names iam:UpdateLoginProfile iam:CreateLoginProfile iam:CreateAccessKey --resource-arns arn:aws:iam::{account}:user/<ANY_USER>'],
+    },
+    {
+      id: 'check-second-admin',
       for: 'user',
-      text: 'Check that the second principal really has the permissions on {user}.',
-      commands: ['aws iam simulate-principal-policy --policy-source-arn <SECOND_ADMIN_ARN> --action-names iam:UpdateLoginProfile iam:CreateAccessKey --resource-arns {arn}'],
+      text: 'Check that the second principal really has the permissions.',
+      commands: ['aws iam simulate-principal-policy --policy-source-arn <SECOND_ADMIN_ARN> --action-names iam:UpdateLoginProfile iam:CreateLoginProfile iam:CreateAccessKey --resource-arns arn:aws:iam::{account}:user/<ANY_USER>'],
     },
   ],
-  verification: ['Two principals are allowed to reset the credentials of {user}; the next scan no longer reports a single administrator.'],
+  verification: ["Two principals may reset other users' credentials; the next scan no longer reports a single administrator."],
   links: [LINKS.userPasswords, LINKS.accessKeys, LINKS.bestPractices],
 };
