@@ -4,6 +4,7 @@
  * management account; every AssumeRole issues fresh keys bound to the role's account.
  */
 import { randomBytes } from 'node:crypto';
+import { hashSeed } from './random.js';
 
 /** A set of credentials the sandbox knows. */
 export interface SandboxPrincipal {
@@ -64,7 +65,8 @@ export class KeyStore {
     this.issued += 1;
     // ASIA + 16 uppercase base-36 characters: the shape of a real temporary key id.
     const accessKeyId = `ASIA${this.issued.toString(36).toUpperCase().padStart(16, '0')}`;
-    const roleId = `AROA${accountId}${roleName.length.toString(36).toUpperCase().padStart(4, 'X')}`;
+    // A stable role id per (account, role), shaped like AWS's: AROA + 17 characters.
+    const roleId = `AROA${(hashSeed(accountId, roleName).toString(36) + hashSeed(roleName, accountId).toString(36)).toUpperCase().padEnd(17, 'X').slice(0, 17)}`;
     const principal: SandboxPrincipal = {
       accessKeyId,
       accountId,
