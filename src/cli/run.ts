@@ -5,6 +5,8 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { planCommand } from './commands/plan.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
+import { diffCommand } from './commands/diff.js';
+import { mergeCommand } from './commands/merge.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program.addCommand(scanCommand(io, setExitCode));
   program.addCommand(evaluateCommand(io, setExitCode));
   program.addCommand(rulesCommand(io));
+  program.addCommand(diffCommand(io, setExitCode));
+  program.addCommand(mergeCommand(io, setExitCode));
   program.addCommand(planCommand(io));
   return program;
 }

@@ -1,0 +1,100 @@
+import type { Diagnostic, ScanResult, WaiverOutcome } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import { compareFindings, summarise } from '../engine/result.js';
+
+/** A result together with the file it came from, for error messages. */
+export interface NamedResult {
+  file: string;
+  result: ScanResult;
+}
+
+/**
+ * Combines the results of shards (or of separate scans of disjoint accounts)
+ * into one result with the same findings a single run would give. All inputs
+ * must have used the same rules (rules hash), pack and as-of override, and no
+ * account may appear twice. With shard metadata, missing shards are an error.
+ * @throws InputError listing every inconsistency
+ */
+export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
+  const first = inputs[0];
+  if (!first) throw new InputError([{ severity: 'error', file: '(none)', message: 'no results to merge' }]);
+  const diagnostics = [...consistency(inputs, first), ...duplicateAccounts(inputs), ...missingShards(inputs)];
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'results cannot be merged');
+  const accounts = inputs.flatMap((i) => i.result.accounts).sort((a, b) => a.id.localeCompare(b.id));
+  const findings = inputs.flatMap((i) => i.result.findings).sort(compareFindings);
+  const resolved = inputs.some((i) => i.result.resolved) ? inputs.flatMap((i) => i.result.resolved ?? []).sort(compareFindings) : undefined;
+  const waivers = inputs.some((i) => i.result.waivers) ? mergeWaivers(inputs.map((i) => i.result.waivers ?? [])) : undefined;
+  const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings ?? []))];
+  const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, ...base } = first.result;
+  return {
+    ...base,
+    accounts,
+    summary: summarise(findings, accounts),
+    findings,
+    ...(resolved ? { resolved } : {}),
+    ...(waivers ? { waivers } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
+
+function consistency(inputs: readonly NamedResult[], first: NamedResult): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { file, result } of inputs.slice(1)) {
+    const check = (pointer: string, a: unknown, b: unknown, what: string) => {
+      if (a !== b) out.push({ severity: 'error', file, pointer, message: `${what} ${JSON.stringify(b)} differs from ${JSON.stringify(a)} in ${first.file}`, suggestion: 'merge only shards of the same scan' });
+    };
+    check('/rulesHash', first.result.rulesHash, result.rulesHash, 'rules hash');
+    check('/pack', first.result.pack, result.pack, 'pack');
+    check('/asOf', first.result.asOf, result.asOf, 'as-of');
+    check('/tool/version', first.result.tool.version, result.tool.version, 'tool version');
+    if (first.result.shard?.count !== result.shard?.count) check('/shard/count', first.result.shard?.count, result.shard?.count, 'shard count');
+  }
+  return out;
+}
+
+function duplicateAccounts(inputs: readonly NamedResult[]): Diagnostic[] {
+  const seen = new Map<string, string>();
+  const out: Diagnostic[] = [];
+  for (const { file, result } of inputs) {
+    result.accounts.forEach((account, index) => {
+      const other = seen.get(account.id);
+      if (other !== undefined) out.push({ severity: 'error', file, pointer: `/accounts/${index}`, message: `account ${account.id} is also in ${other}`, suggestion: 'each account must come from one shard only' });
+      else seen.set(account.id, file);
+    });
+  }
+  return out;
+}
+
+function missingShards(inputs: readonly NamedResult[]): Diagnostic[] {
+  const count = inputs[0]?.result.shard?.count;
+  if (count === undefined) return [];
+  const present = new Map<number, string>();
+  const out: Diagnostic[] = [];
+  for (const { file, result } of inputs) {
+    const index = result.shard?.index;
+    if (index === undefined) continue;
+    const other = present.get(index);
+    if (other !== undefined) out.push({ severity: 'error', file, pointer: '/shard/index', message: `shard ${index}/${count} is also ${other}` });
+    present.set(index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !present.has(i));
+  if (missing.length > 0) {
+    out.push({ severity: 'error', file: inputs.map((i) => i.file).join(', '), message: `missing shard(s) ${missing.map((m) => `${m}/${count}`).join(', ')}`, suggestion: 'pass every shard result, or none with shard metadata' });
+  }
+  return out;
+}
+
+/**
+ * One outcome per waiver: matches add up across shards; a waiver is stale only
+ * when it matched nothing in any shard.
+ */
+function mergeWaivers(lists: readonly WaiverOutcome[][]): WaiverOutcome[] {
+  const merged = new Map<string, WaiverOutcome>();
+  for (const list of lists) {
+    for (const w of list) {
+      const seen = merged.get(w.id);
+      merged.set(w.id, seen ? { ...seen, matched: seen.matched + w.matched } : { ...w });
+    }
+  }
+  return [...merged.values()].map((w) => (w.state === 'expired' ? w : { ...w, state: w.matched > 0 ? 'active' : 'stale' }));
+}
