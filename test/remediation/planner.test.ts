@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
-import { attachPlans, builtInCatalogue, buildCatalogue, planFindings, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
+import { attachPlans, builtInCatalogue, buildCatalogue, planFindings, plansForReport, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
 import { finding, keyEvidence, result, snapshotAccount } from './helpers.js';
 
 const catalogue = builtInCatalogue();
@@ -315,5 +315,15 @@ describe('recovery-path findings', () => {
     const plan = planOf([finding('no-recovery-path', 'establish-recovery-path', 'password', { 'facts.recovery.password.hasPath': false, 'facts.recovery.password.rootOnly': true })]);
     expect(plan.steps.map((s) => s.id)).toEqual(['name-recovery-admins', 'check-recovery-permissions', 'document-recovery']);
     expect(plan.steps[1]!.commands[0]).toContain('--resource-arns arn:aws:iam::123456789012:user/alice');
+  });
+});
+
+describe('plansForReport', () => {
+  it('prefers the embedded plans, and plans from evidence otherwise', () => {
+    const findings = [finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2))];
+    const custom = buildCatalogue([{ id: 'rotate-access-key', runbook: 'https://wiki.example.com/rotate' }]);
+    const embedded = attachPlans(result(findings), custom);
+    expect(plansForReport(embedded, catalogue).accounts[0]!.plans[0]!.links[0]!.url).toBe('https://wiki.example.com/rotate');
+    expect(plansForReport(result(findings), catalogue)).toEqual(planFindings(result(findings), catalogue));
   });
 });

@@ -106,3 +106,13 @@ export function plansFromResult(result: ScanResult): PlanSet {
   }
   return { header: PLAN_HEADER, asOf: result.asOf, accounts: sorted, unknownProcedures: [] };
 }
+
+/**
+ * The plans to show for a result in a report: the embedded ones when the result
+ * carries them (as every scan does), else plans computed with `catalogue` from the
+ * findings' evidence (e.g. for a result written by an older version).
+ */
+export function plansForReport(result: ScanResult, catalogue: Catalogue): PlanSet {
+  const embedded = result.findings.some((f) => f.remediation.plan !== undefined);
+  return embedded ? plansFromResult(result) : planFindings(result, catalogue);
+}
