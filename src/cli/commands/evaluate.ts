@@ -5,23 +5,25 @@ import { InputError } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { evaluate, gate, rulesetFor, writeReports } from '../pipeline.js';
+import { evaluate, formatContext, rulesetFor } from '../pipeline.js';
+import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
 export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   const command = new Command('evaluate')
     .description('evaluate the rules on a saved snapshot (from scan --save-snapshot): same evidence, same findings')
     .argument('<snapshot>', 'snapshot JSON file');
-  for (const option of evaluationOptions()) command.addOption(option);
-  return command.action(async (file: string, options: EvaluationOptions) => {
+  for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
+  return command.action(async (file: string, options: EvaluationOptions & ReportOptions) => {
     options.format ??= [];
     checkEvaluationOptions(options);
+    const shard = checkReportOptions(options);
     const path = resolve(io.cwd, file);
     if (!existsSync(path)) throw new InputError([{ severity: 'error', file, message: 'snapshot file not found' }]);
     const loaded = rulesetFor(options, io);
-    const snapshot = parseSnapshot(readFileSync(path, 'utf8'), file);
-    const result = evaluate(snapshot, loaded, options);
-    writeReports(result, loaded, options, io);
-    setExitCode(gate(result, options.failOn ?? loaded.config?.value.failOn));
+    const snapshot = shardSnapshot(parseSnapshot(readFileSync(path, 'utf8'), file), shard);
+    const result = refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard);
+    writeReportSet(result, (color) => formatContext(loaded, color), options, io);
+    setExitCode(reportGate(result, options, loaded.config?.value.failOn));
   });
 }

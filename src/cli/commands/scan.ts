@@ -6,13 +6,14 @@ import { collectFromFiles } from '../../collectors/files/reports.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { evaluate, gate, printWarnings, rulesetFor, writeReports } from '../pipeline.js';
+import { evaluate, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
+import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 import { addAwsOptions, checkSourceConflicts, type AwsScanOptions } from '../aws-options.js';
 import { collectLiveSnapshot, incompleteScanExit } from '../live-scan.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
 
 /** Options of `credwarden scan`. */
-export interface ScanOptions extends EvaluationOptions, AwsScanOptions {
+export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOptions {
   from?: string[];
   saveSnapshot?: string;
 }
@@ -24,17 +25,18 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .option('--from <path>', 'saved credential report CSV files or folders (repeatable); the account id comes from the ARNs', collect)
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
   addAwsOptions(command);
-  for (const option of evaluationOptions()) command.addOption(option);
+  for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
   return command.action(async (options: ScanOptions) => {
     options.format ??= [];
     checkEvaluationOptions(options);
     checkSourceConflicts(options);
+    const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    const snapshot = await collectSnapshot(options, io, loaded);
-    const result = evaluate(snapshot, loaded, options);
-    writeReports(result, loaded, options, io);
+    const snapshot = shardSnapshot(await collectSnapshot(options, io, loaded), shard);
+    const result = refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard);
+    writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     if (options.saveSnapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshot));
-    setExitCode(incompleteScanExit(snapshot, options) ?? gate(result, options.failOn ?? loaded.config?.value.failOn));
+    setExitCode(incompleteScanExit(snapshot, options) ?? reportGate(result, options, loaded.config?.value.failOn));
   });
 }
 
