@@ -2,7 +2,7 @@
  * Deterministic synthetic organisations for tests and benchmarks. Reports are generated on
  * demand from (seed, account, user) so that 10,000 accounts cost almost no memory until asked.
  */
-import type { FixtureAccount, FixtureOu, OrgFixture } from './fixture.js';
+import type { FixtureAccount, FixtureOu, FixtureReport, OrgFixture } from './fixture.js';
 import { hashSeed, seededRandom, type Random } from './random.js';
 
 const DAY_MS = 86_400_000;
@@ -122,6 +122,8 @@ export interface GenerateOrganizationOptions {
   suspendedAccounts?: number;
   /** Role assumable in every member account; default OrganizationAccountAccessRole. */
   roleName?: string;
+  /** Initial report of every account: e.g. `{ state: 'absent' }` or `{ ageHours: 30 }` to force generation. */
+  reports?: Pick<FixtureReport, 'state' | 'ageHours'>;
 }
 
 const OU_TREE: FixtureOu[] = [
@@ -156,7 +158,7 @@ export function generateOrganization(options: GenerateOrganizationOptions): OrgF
       ...(isSuspended ? { status: 'SUSPENDED' as const } : {}),
       ...(path ? { ou: path } : {}),
       roles: management ? [] : [roleName],
-      report: { generatedUsers: { count: options.usersPerAccount, seed } },
+      report: { generatedUsers: { count: options.usersPerAccount, seed }, ...options.reports },
     });
   }
   return {

@@ -137,6 +137,15 @@ describe('generator', () => {
     expect(dates.every((d) => Date.parse(d) <= generatedAt)).toBe(true);
   });
 
+  test('generated organisations can start without reports, to exercise generation', async () => {
+    const box = await sandbox({ fixture: generateOrganization({ accounts: 3, usersPerAccount: 2, reports: { state: 'absent' } }), faults: { reportPolls: 2 } });
+    const client = iam(box, await assume(box, '100000000002'));
+    expect((await failure(() => client.send(new GetCredentialReportCommand({})))).name).toBe('CredentialReportNotPresentException');
+    const states = [];
+    for (let i = 0; i < 3; i++) states.push((await client.send(new GenerateCredentialReportCommand({}))).State);
+    expect(states).toEqual(['STARTED', 'INPROGRESS', 'COMPLETE']);
+  });
+
   test('a generated organisation of 10,000 accounts is served lazily', async () => {
     const fixture = generateOrganization({ accounts: 10_000, usersPerAccount: 100 });
     const box = await sandbox({ fixture });
