@@ -65,6 +65,12 @@ describe('credwarden scan (live)', () => {
       expect(allowed.stderr).toBe('');
       const result = JSON.parse(allowed.stdout) as ScanResult;
       expect(result.summary.accounts).toEqual({ scanned: 2, failed: 1, skipped: 1 });
+      // No target flag: the caller's own account, with the caller's credentials and no AssumeRole.
+      const before = box.callLog.length;
+      const caller = await cli(['scan', '--quiet', '--format', 'json', '--account-context', 'none'], { env: sandboxEnv(box) });
+      expect(caller.code).toBe(0);
+      expect((JSON.parse(caller.stdout) as ScanResult).accounts.map((a) => [a.id, a.status])).toEqual([['111111111111', 'scanned']]);
+      expect(box.callLog.slice(before).map((c) => c.operation)).toEqual(['GetCallerIdentity', 'GetCredentialReport']);
     } finally {
       process.env.AWS_ACCESS_KEY_ID = saved.id;
       process.env.AWS_SECRET_ACCESS_KEY = saved.secret;

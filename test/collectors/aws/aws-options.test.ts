@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { collectOptionsFrom, contextNeedsOf, parseDuration } from '../../../src/cli/aws-options.js';
+import type { CliIO } from '../../../src/cli/io.js';
+import { InputError } from '../../../src/model/index.js';
+
+const io = (env: Record<string, string> = {}): CliIO => ({
+  stdout: () => {},
+  stderr: () => {},
+  env,
+  cwd: process.cwd(),
+  stdoutIsTTY: false,
+  stderrIsTTY: false,
+  now: () => new Date(0),
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['4h', 14_400_000],
+    ['30m', 1_800_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['250ms', 250],
+    ['3600', 3_600_000],
+  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'h', '4 hours', '10h30x', '-5m'])('%j is malformed', (text) => expect(parseDuration(text)).toBeNaN());
+});
+
+describe('collectOptionsFrom', () => {
+  it('defaults: the caller account, the default role, 16 in parallel, auto context', () => {
+    const options = collectOptionsFrom({}, io(), []);
+    expect(options).toMatchObject({
+      selection: { mode: 'caller' },
+      roleName: 'OrganizationAccountAccessRole',
+      roleSessionName: 'credwarden',
+      durationSeconds: 3600,
+      maxReportAgeMs: 14_400_000,
+      reportTimeoutMs: 300_000,
+      concurrency: 16,
+      context: 'auto',
+      aws: { endpoints: {} },
+    });
+  });
+
+  it('selection modes', () => {
+    expect(collectOptionsFrom({ org: true, excludeAccounts: ['222222222222'] }, io(), []).selection).toEqual({ mode: 'org', exclude: ['222222222222'] });
+    expect(collectOptionsFrom({ ou: ['ou-ab12-cd34ef56'] }, io(), []).selection).toEqual({ mode: 'org', organizationalUnits: ['ou-ab12-cd34ef56'] });
+    expect(collectOptionsFrom({ accounts: ['222222222222'] }, io(), []).selection).toEqual({ mode: 'accounts', accounts: ['222222222222'] });
+  });
+
+  it('role flags and durations', () => {
+    const options = collectOptionsFrom({ roleName: 'audit/CredwardenAudit', externalId: 'ext:id/1', roleSessionName: 'nightly.scan', duration: '15m', maxReportAge: '1h', reportTimeout: '90s', concurrency: '64' }, io(), []);
+    expect(options).toMatchObject({ roleName: 'audit/CredwardenAudit', externalId: 'ext:id/1', roleSessionName: 'nightly.scan', durationSeconds: 900, maxReportAgeMs: 3_600_000, reportTimeoutMs: 90_000, concurrency: 64 });
+  });
+
+  it('endpoints: --endpoint-url, else the service variable, else AWS_ENDPOINT_URL; region and profile from the environment', () => {
+    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2', AWS_REGION: 'eu-west-1', AWS_PROFILE: 'audit' };
+    expect(collectOptionsFrom({}, io(env), []).aws).toEqual({ region: 'eu-west-1', profile: 'audit', endpoints: { iam: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:1', organizations: 'http://127.0.0.1:1' } });
+    expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3', region: 'us-west-2', profile: 'other' }, io(env), []).aws).toEqual({
+      region: 'us-west-2',
+      profile: 'other',
+      endpoints: { iam: 'http://127.0.0.1:3', sts: 'http://127.0.0.1:3', organizations: 'http://127.0.0.1:3' },
+    });
+  });
+
+  it('reports every bad value at once', () => {
+    let error: unknown;
+    try {
+      collectOptionsFrom({ accounts: ['12'], roleName: 'bad name!', roleSessionName: 'x', duration: '1m', excludeAccounts: ['abc'], ou: ['ou_bad'], concurrency: '2.5' }, io(), []);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([
+      "--accounts: '12' is not a 12-digit account id",
+      "--exclude-accounts: 'abc' is not a 12-digit account id",
+      "--ou: 'ou_bad' is not an OU or root id",
+      "--role-name: 'bad name!' is not a valid IAM role name",
+      "--role-session-name: 'x' is not a valid session name",
+      "--duration: '1m' is out of range",
+      "--concurrency: '2.5' is not a whole number from 1 to 512",
+    ]);
+  });
+
+  it('--demo cannot be combined with another target or endpoint', () => {
+    expect(() => collectOptionsFrom({ demo: true, endpointUrl: 'http://127.0.0.1:1' }, io(), [])).toThrow(InputError);
+    expect(collectOptionsFrom({ demo: true }, io(), []).selection.mode).toBe('org');
+  });
+});
+
+describe('contextNeedsOf', () => {
+  const rule = (condition: unknown) => ({ rule: { condition } as never });
+  it('asks only for the facts the enabled rules read', () => {
+    expect(contextNeedsOf([rule({ fact: 'principal.mfaActive', eq: false })])).toEqual({ rootMfa: false, passwordPolicy: false, summary: false, recovery: false });
+    expect(contextNeedsOf([rule({ all: [{ fact: 'account.facts.rootMfa', eq: 'virtual' }] })]).rootMfa).toBe(true);
+    expect(contextNeedsOf([rule({ fact: 'account.facts.passwordPolicy.MinimumPasswordLength', lt: 14 })]).passwordPolicy).toBe(true);
+    expect(contextNeedsOf([rule({ fact: 'facts.recovery.password.rootOnly', eq: true })]).recovery).toBe(true);
+  });
+});
