@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { explainCommand } from './commands/explain.js';
 import { planCommand } from './commands/plan.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program.addCommand(diffCommand(io, setExitCode));
   program.addCommand(mergeCommand(io, setExitCode));
   program.addCommand(planCommand(io));
+  program.addCommand(explainCommand(io));
   return program;
 }
 

@@ -3,3 +3,4 @@ export * from './types.js';
 export { analyseAccount, unknownUserRecovery, PASSWORD_ACTIONS, KEY_ACTIONS, type RecoveryAnalysis, type AnalyseOptions } from './analyse.js';
 export { fromAwsAuthorizationDetails, decodeDocument, type RawAuthorizationDetails } from './aws-details.js';
 export { withRecoveryFacts, recoveryInputOf, analyseStoredAccount, passwordPolicyFrom, type StoredRecoveryInputs } from './facts.js';
+export { formatExplanation, type Explanation } from './explain.js';

@@ -1,0 +1,77 @@
+import type { MatchedStatement } from '../policy/index.js';
+import type { AccountRecovery, CredentialRecovery, RecoveryPath, UserRecovery } from './types.js';
+
+/** Everything `credwarden explain` shows for one user. */
+export interface Explanation {
+  accountId: string;
+  userArn: string;
+  recovery: UserRecovery;
+  account: AccountRecovery;
+  paths: RecoveryPath[];
+}
+
+const DECISION_LABEL: Record<RecoveryPath['decision'], string> = {
+  allow: 'ALLOWED',
+  deny: 'DENIED (explicit deny)',
+  implicitDeny: 'not allowed (no Allow in every layer)',
+  unknown: 'UNKNOWN',
+};
+
+function statementLine(s: MatchedStatement): string {
+  const where = s.layer === 'scp' ? `SCP at ${s.scpTarget ?? '?'}` : s.layer === 'boundary' ? 'permissions boundary' : 'identity policy';
+  const id = s.sid ? `Sid ${s.sid}` : `statement #${s.index}`;
+  const policy = s.policyArn ? `${s.policyName} (${s.policyArn})` : s.policyName;
+  const via = s.attachedVia && s.layer === 'identity' ? ` via ${s.attachedVia}` : '';
+  const cond = s.conditional ? ` — conditional on ${(s.unknownKeys ?? []).join(', ') || 'unknown keys'}` : '';
+  return `      ${s.effect.padEnd(5)} ${where}: ${policy}${via}, ${id}${cond}`;
+}
+
+function pathLines(p: RecoveryPath): string[] {
+  const who = p.via === 'self' ? 'the user itself' : p.via === 'root' ? 'root user' : `${p.via} ${p.principal}`;
+  const cond = p.conditional && p.decision === 'allow' ? ', conditional' : '';
+  const lines = [`  - ${who}: ${p.action} ${DECISION_LABEL[p.decision]}${cond}`];
+  if (p.note) lines.push(`      note: ${p.note}`);
+  if (p.assumableBy) {
+    const who = p.assumableBy.map((e) => `${e.kind} ${e.id}${e.conditional ? ' (conditional)' : ''}`);
+    lines.push(`      assumable by: ${who.length > 0 ? who.join('; ') : 'nobody'}`);
+  }
+  // SCP allows (FullAWSAccess at every level, usually) are summarised on one line.
+  const scpAllows = p.statements.filter((s) => s.layer === 'scp' && s.effect === 'Allow' && !s.conditional);
+  lines.push(...p.statements.filter((s) => !scpAllows.includes(s)).map(statementLine));
+  if (scpAllows.length > 0) lines.push(`      Allow SCPs: ${scpAllows.map((s) => `${s.policyName} at ${s.scpTarget ?? '?'}`).join(', ')}`);
+  if (p.statements.length === 0 && p.via !== 'root') lines.push('      (no statement applies)');
+  return lines;
+}
+
+function summaryLine(r: CredentialRecovery): string {
+  if (r.unknown) return `UNKNOWN — ${r.reason ?? 'missing data'}`;
+  const parts = [
+    r.selfService ? 'self-service' : 'no self-service',
+    `${r.administratorCount} administrator(s)${r.administrators.length > 0 ? `: ${r.administrators.join(', ')}` : ''}`,
+    `root fallback: ${r.rootFallback}`,
+  ];
+  if (r.conditional) parts.push('every path is conditional');
+  if (!r.hasPath) parts.push(r.rootOnly ? 'ONLY ROOT can reset it' : 'NO PATH (not even root)');
+  return parts.join('; ');
+}
+
+/** Renders an explanation as plain text: per credential, the summary, then every path with its statements. */
+export function formatExplanation(e: Explanation): string {
+  const out = [`Recovery paths for ${e.userArn} (account ${e.accountId})`, ''];
+  const sections: [string, RecoveryPath['credential'], CredentialRecovery][] = [
+    ['Password', 'password', e.recovery.password],
+    ['Access keys', 'accessKeys', e.recovery.accessKeys],
+  ];
+  for (const [title, credential, summary] of sections) {
+    out.push(`${title}: ${summaryLine(summary)}`);
+    if (credential === 'password') {
+      const p = e.recovery.password;
+      out.push(`  self-service via: ${p.selfServiceVia.join(', ') || 'none'}; hard expiry: ${p.hardExpiry ? 'on' : 'off'}${p.hardExpiryLockout ? ' — LOCK-OUT when the password expires' : ''}`);
+    }
+    for (const path of e.paths.filter((p) => p.credential === credential)) out.push(...pathLines(path));
+    out.push('');
+  }
+  out.push(`Account: ${e.account.administratorCount} administrator(s)${e.account.singleAdministrator ? ' — SINGLE ADMINISTRATOR' : ''}; root recovery: ${e.account.rootRecovery}`);
+  out.push('Assumptions:', ...e.account.assumptions.map((a) => `  - ${a}`), '');
+  return out.join('\n');
+}
