@@ -77,7 +77,9 @@ export function plansFromResult(result: ScanResult): PlanSet {
     const plan = finding.remediation.plan as FindingPlan | undefined;
     if (!plan || !Array.isArray(plan.steps)) continue;
     const key = `${finding.accountId}\u0000${finding.principal.arn}`;
-    byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), { finding, plan }]);
+    const group = byPrincipal.get(key);
+    if (group) group.push({ finding, plan });
+    else byPrincipal.set(key, [{ finding, plan }]);
   }
   const accounts = new Map<string, AccountPlans>();
   for (const entries of byPrincipal.values()) {

@@ -1,4 +1,4 @@
-import type { Account, Credential, Finding, ScanResult } from '../../model/index.js';
+import type { Account, Credential, Finding, Principal, ScanResult } from '../../model/index.js';
 import type { PrincipalFacts, RecoveryFacts } from './facts.js';
 import { principalFacts, slotOf } from './facts.js';
 import { decide, type Decisions, type KeyAction } from './decide.js';
@@ -65,12 +65,16 @@ export function planFindings(result: ScanResult, catalogue: Catalogue, options: 
       continue;
     }
     const key = `${finding.accountId}\u0000${finding.principal.arn}`;
-    groups.set(key, [...(groups.get(key) ?? []), finding]);
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
   }
+  const snapshotIndex = indexSnapshot(options.accounts);
+  const resultAccounts = new Map(result.accounts.map((a) => [a.id, a]));
   const accounts = new Map<string, AccountPlans>();
   for (const findings of groups.values()) {
     const first = findings[0]!;
-    const facts = principalFacts(findings, asOfOf(result, first.accountId), snapshotEntry(options.accounts, first));
+    const facts = principalFacts(findings, asOfOf(result.asOf, resultAccounts.get(first.accountId)), snapshotIndex.get(first.accountId)?.get(first.principal.arn));
     const plan = planPrincipal(findings, facts, catalogue);
     const account = accounts.get(first.accountId) ?? { accountId: first.accountId, accountName: first.accountName ?? null, plans: [] };
     account.plans.push(plan);
@@ -87,15 +91,20 @@ function comparePlans(a: PrincipalPlan, b: PrincipalPlan): number {
   return a.principal.name.localeCompare(b.principal.name);
 }
 
-function asOfOf(result: ScanResult, accountId: string): string | null {
-  const account = result.accounts.find((a) => a.id === accountId);
-  return result.asOf ?? account?.asOf ?? account?.reportGeneratedTime ?? null;
+/** The time ages are measured from: the scan's --as-of, else the account's own. */
+function asOfOf(override: string | null, account: ScanResult['accounts'][number] | undefined): string | null {
+  return override ?? account?.asOf ?? account?.reportGeneratedTime ?? null;
 }
 
-function snapshotEntry(accounts: readonly Account[] | undefined, finding: Finding) {
-  const account = accounts?.find((a) => a.id === finding.accountId);
-  const principal = account?.principals.find((p) => p.arn === finding.principal.arn);
-  return account && principal ? { account, principal } : undefined;
+/** Snapshot principals by account id and ARN, so large organisations plan in linear time. */
+function indexSnapshot(accounts: readonly Account[] | undefined): Map<string, Map<string, { account: Account; principal: Principal }>> {
+  const index = new Map<string, Map<string, { account: Account; principal: Principal }>>();
+  for (const account of accounts ?? []) {
+    const byArn = index.get(account.id) ?? new Map<string, { account: Account; principal: Principal }>();
+    for (const principal of account.principals) byArn.set(principal.arn, { account, principal });
+    index.set(account.id, byArn);
+  }
+  return index;
 }
 
 /** Plans one principal's findings (all of the same account and principal). */
