@@ -1,7 +1,7 @@
 import type { Account, Credential, Finding, Principal } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { parseTimestamp } from '../util/time.js';
-import { credentialsOf, slotInUse, type EvalFrame } from '../rules/frame.js';
+import { credentialsOf, slotInUse, type CredentialView, type EvalFrame } from '../rules/frame.js';
 import type { CompiledRule, Ruleset } from '../rules/ruleset.js';
 
 /**
@@ -20,33 +20,48 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
   const asOfMs = parseTimestamp(accountAsOf(account, asOfOverride));
   if (Number.isNaN(asOfMs)) throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride)}' is not an ISO 8601 time`);
   const findings: Finding[] = [];
+  // One frame per account, updated in place: predicates, messages and evidence read it
+  // synchronously and never keep it, so a million principals cost no frame garbage.
+  const frame: EvalFrame = { account, principal: account.principals[0] as Principal, asOfMs, key: undefined, cert: undefined, credential: undefined, params: {} };
   for (const principal of account.principals) {
+    frame.principal = principal;
+    let credentials: CredentialView[] | undefined;
     for (const rule of ruleset.rules) {
       if (!rule.appliesTo.has(principal.type)) continue;
-      const base: EvalFrame = { account, principal, asOfMs, params: rule.params };
-      for (const [frame, credential] of subjectFrames(rule, base)) {
-        if (rule.predicate(frame)) findings.push(toFinding(rule, frame, credential));
+      frame.params = rule.params;
+      switch (rule.subject) {
+        case 'principal':
+        case 'password':
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, rule.subject === 'password' ? 'password' : null));
+          break;
+        case 'accessKey':
+          for (const key of principal.accessKeys) {
+            if (!slotInUse(key)) continue;
+            frame.key = key;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, key.slot === 1 ? 'access_key_1' : 'access_key_2'));
+          }
+          frame.key = undefined;
+          break;
+        case 'certificate':
+          for (const cert of principal.certificates) {
+            if (!slotInUse(cert)) continue;
+            frame.cert = cert;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, cert.slot === 1 ? 'cert_1' : 'cert_2'));
+          }
+          frame.cert = undefined;
+          break;
+        case 'credential':
+          credentials ??= credentialsOf(principal);
+          for (const credential of credentials) {
+            frame.credential = credential;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, credential.id));
+          }
+          frame.credential = undefined;
+          break;
       }
     }
   }
   return findings;
-}
-
-/** The frames one rule evaluates for one principal: one per credential where the rule is about one. */
-function subjectFrames(rule: CompiledRule, base: EvalFrame): [EvalFrame, Credential][] {
-  const { principal } = base;
-  switch (rule.subject) {
-    case 'principal':
-      return [[base, null]];
-    case 'password':
-      return [[base, 'password']];
-    case 'accessKey':
-      return principal.accessKeys.filter(slotInUse).map((key) => [{ ...base, key }, key.slot === 1 ? 'access_key_1' : 'access_key_2']);
-    case 'certificate':
-      return principal.certificates.filter(slotInUse).map((cert) => [{ ...base, cert }, cert.slot === 1 ? 'cert_1' : 'cert_2']);
-    case 'credential':
-      return credentialsOf(principal).map((credential) => [{ ...base, credential }, credential.id]);
-  }
 }
 
 function toFinding(rule: CompiledRule, frame: EvalFrame, credential: Credential): Finding {

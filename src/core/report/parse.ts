@@ -72,8 +72,11 @@ interface CsvRecord {
 }
 
 function readRecords(text: string, source: string): CsvRecord[] {
+  const body = text.replace(/^\uFEFF/, '');
+  // Reports without a single quote character (nearly all of them) need no RFC 4180 state machine.
+  if (!body.includes('"')) return splitUnquoted(body);
   try {
-    const rows = parse(text.replace(/^\uFEFF/, ''), {
+    const rows = parse(body, {
       relax_column_count: true,
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
@@ -92,6 +95,20 @@ function readRecords(text: string, source: string): CsvRecord[] {
       },
     ]);
   }
+}
+
+/**
+ * The fast path for text without quotes: every line is one record and every comma a
+ * separator. Same records and line numbers as csv-parse with the options above.
+ */
+function splitUnquoted(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line !== '') records.push({ fields: line.split(','), line: i + 1 });
+  }
+  return records;
 }
 
 function countNewlines(fields: string[]): number {
@@ -145,7 +162,10 @@ function checkSingleAccount(principals: Principal[], lines: number[], source: st
     return { id: '', partition: '' };
   }
   const expected = parseArn(first.arn);
+  // Almost every row shares the first row's ARN prefix; only the others need a full parse.
+  const prefix = `arn:${expected.partition}:iam::${expected.accountId}:`;
   principals.forEach((principal, i) => {
+    if (principal.arn.startsWith(prefix)) return;
     const arn = parseArn(principal.arn);
     if (arn.accountId !== expected.accountId) {
       errors.push({

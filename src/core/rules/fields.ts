@@ -15,10 +15,25 @@ export interface FieldDef {
   get(frame: EvalFrame): unknown;
 }
 
+// Several rules read the same timestamps of a principal; parse each one once. A pure memo:
+// bounded, so memory stays flat however many principals are evaluated.
+const EPOCH_CACHE_LIMIT = 4096;
+const epochCache = new Map<string, number>();
+
+function epochMs(time: string): number {
+  let ms = epochCache.get(time);
+  if (ms === undefined) {
+    if (epochCache.size >= EPOCH_CACHE_LIMIT) epochCache.clear();
+    ms = parseTimestamp(time);
+    epochCache.set(time, ms);
+  }
+  return ms;
+}
+
 /** Elapsed days (fractional) from `time` to the as-of time, or null when there is no time. */
 function daysAgo(time: string | null | undefined, frame: EvalFrame): number | null {
   if (time === null || time === undefined) return null;
-  return daysBetween(parseTimestamp(time), frame.asOfMs);
+  return daysBetween(epochMs(time), frame.asOfMs);
 }
 
 /** Days from the as-of time until `time`, or null. */

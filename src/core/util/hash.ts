@@ -1,6 +1,10 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// crypto.hash (Node >= 20.12) hashes in one call, several times faster than createHash for
+// short inputs such as fingerprints; older Node 20 releases fall back to createHash.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** Hex sha256 of a string; used for fingerprints and the rules hash. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
