@@ -55,6 +55,21 @@ describe('root user versus IAM user', () => {
   });
 });
 
+describe('procedures that do not fit the principal', () => {
+  it('an IAM user finding that names the root password procedure gets no "Forgot your password?" step', () => {
+    const plan = planOf([finding('my-rule', 'reset-root-password', 'password', {}, { name: 'bob' })]);
+    expect(plan.steps).toEqual([]);
+    expect(allText(plan)).not.toMatch(/forgot your password/i);
+    expect(plan.findings[0]!.resolution).toBe('No plan: procedure reset-root-password does not apply to IAM users.');
+  });
+
+  it('a root key flagged by a user-only key procedure is deleted the root way', () => {
+    const plan = planOf([finding('my-rule', 'remove-unused-access-key', 'access_key_1', keyEvidence(300, null), { type: 'root' })]);
+    expect(plan.procedures).toEqual(['delete-root-access-key']);
+    expect(plan.actors).toEqual(['root']);
+  });
+});
+
 describe('self-service versus administrator', () => {
   const recovery = (accessKeys: Record<string, unknown>, password: Record<string, unknown> = accessKeys) => ({ 'facts.recovery': { accessKeys, password } });
   const lostKey = (evidence: Record<string, unknown>) => [finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', { ...keyEvidence(30, 1), ...evidence })];

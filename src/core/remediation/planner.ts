@@ -146,7 +146,11 @@ function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue):
   const blocks: Block[] = [];
   const keyPlaceholders = [...d.keys.keys()].sort().map(keyIdPlaceholder).join(' and ') || keyIdPlaceholder(1);
   const base = { keyIdPlaceholders: keyPlaceholders, admin: adminPhrase(facts, 'accessKeys') };
-  const procedureFor = (id: string) => catalogue.get(id) ?? catalogue.get('remove-unused-access-key')!;
+  // A key procedure written for IAM users cannot retire a root key: root keys follow the root procedure.
+  const procedureFor = (id: string) => {
+    const procedure = catalogue.get(id) ?? catalogue.get('remove-unused-access-key')!;
+    return procedure.appliesTo.includes(facts.principal.type) ? procedure : catalogue.get(facts.principal.type === 'root' ? 'delete-root-access-key' : 'remove-unused-access-key')!;
+  };
 
   for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
     const credential = slot === 1 ? 'access_key_1' : 'access_key_2';
@@ -169,6 +173,14 @@ function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue):
     const id = `${f.remediation.procedure}|${f.credential ?? ''}`;
     if (seen.has(id)) continue;
     seen.add(id);
+    const procedure = catalogue.get(f.remediation.procedure)!;
+    if (!procedure.appliesTo.includes(facts.principal.type)) {
+      // E.g. a root-only procedure on an IAM user: never hand an IAM user the root password flow.
+      const who = facts.principal.type === 'root' ? 'the root user' : 'IAM users';
+      d.notes.push(`Rule ${f.ruleId} names procedure ${procedure.id}, which is not written for ${who}; it is left out of this plan.`);
+      d.resolutions.set(f, `No plan: procedure ${procedure.id} does not apply to ${who}.`);
+      continue;
+    }
     const kind = f.credential === 'password' ? 'password' : 'accessKeys';
     blocks.push({
       phase: PROCEDURE_PHASE[f.remediation.procedure] ?? PHASE.other,
