@@ -12,6 +12,7 @@ export const LINKS = {
   rootPasswordReset: link('Reset a lost or forgotten root user password', `${IAM}/reset-root-password.html`),
   lostRootAccess: link('I need to access an old account (troubleshooting)', `${IAM}/troubleshoot_general.html#troubleshoot_general_lost-root-creds`),
   rootAccessKeys: link('Access keys for the root user', `${IAM}/id_root-user_manage_add-key.html`),
+  rootDeleteKeys: link('Delete access keys for the root user', `${IAM}/id_root-user_manage_delete-key.html`),
   rootTasks: link('Tasks that require root user credentials', `${IAM}/root-user-tasks.html`),
   rootBestPractices: link('Root user best practices', `${IAM}/root-user-best-practices.html`),
   centralRootAccess: link('Centralize root access for member accounts', `${IAM}/id_root-enable-root-access.html`),

@@ -34,7 +34,7 @@ export const deleteRootAccessKey: Procedure = {
         {
           id: 'central-delete-root-key',
           actor: 'management-account',
-          text: 'With the session credentials, list the root access keys and delete access key {slot}; no user name is given in a root session.',
+          text: 'With the session credentials, find the id of access key {slot} and delete it; no user name is given in a root session. If this task policy does not allow listing the keys, list them first in a session scoped to IAMAuditRootUserCredentials.',
           commands: ['aws iam list-access-keys', 'aws iam delete-access-key --access-key-id {keyId}'],
         },
       ],
@@ -42,7 +42,7 @@ export const deleteRootAccessKey: Procedure = {
   ],
   verification: ['The next credential report shows access_key_{slot}_active false for <root_account>, and AccountAccessKeysPresent is 0.'],
   verifyCommands: ["aws iam get-account-summary --query 'SummaryMap.AccountAccessKeysPresent'"],
-  links: [LINKS.rootAccessKeys, LINKS.lostCredentials, LINKS.privilegedTask, LINKS.assumeRoot],
+  links: [LINKS.rootDeleteKeys, LINKS.rootAccessKeys, LINKS.lostCredentials, LINKS.privilegedTask, LINKS.assumeRoot],
 };
 
 const rootMfaSteps = (device: string): ProcedureStep[] => [
