@@ -1,0 +1,42 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { ScanResult } from '../../src/model/index.js';
+import type { FormatContext } from '../../src/core/format/types.js';
+import { cli } from '../helpers/cli.js';
+
+/** A fixed context, so golden files do not change with the package version. */
+export const CONTEXT: FormatContext = {
+  toolVersion: '0.0.0-test',
+  color: false,
+  ruleSources: {},
+};
+
+/** The JSON result of scanning a folder of saved reports (in-process CLI). */
+export async function scanResult(from: string, extra: string[] = []): Promise<ScanResult> {
+  const run = await cli(['scan', '--from', from, '--format', 'json', '--quiet', ...extra]);
+  if (run.code !== 0) throw new Error(`scan failed (${run.code}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as ScanResult;
+}
+
+/** The example organisation's result. */
+export function exampleResult(): Promise<ScanResult> {
+  return scanResult('examples/org');
+}
+
+/** Reports with hostile principal names, evaluated at a fixed time. */
+export function injectionResult(): Promise<ScanResult> {
+  return scanResult('test/fixtures/injection', ['--as-of', '2026-11-01T00:00:00Z']);
+}
+
+const GOLDEN_DIR = join(import.meta.dirname, 'golden');
+
+/**
+ * Compares `actual` with the golden file. Set UPDATE_GOLDEN=1 to rewrite the
+ * golden files after an intended change (then review the diff).
+ */
+export function expectGolden(name: string, actual: string): void {
+  const path = join(GOLDEN_DIR, name);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
