@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv04 from 'ajv-draft-04';
+import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
@@ -10,9 +10,12 @@ import { CONTEXT, exampleResult, injectionResult } from './helpers.js';
 // The official SARIF 2.1.0 schema (draft-04), copied into the repository so CI
 // does not depend on anything outside it.
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as object;
+// Both packages are CommonJS; under ESM their default export may arrive wrapped.
+type Ajv04 = InstanceType<typeof Ajv04Module.default>;
 type AddFormats = (ajv: Ajv04) => Ajv04;
+const Ajv04Class = ((Ajv04Module as unknown as { default?: typeof Ajv04Module.default }).default ?? Ajv04Module) as typeof Ajv04Module.default;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
-const ajv = new Ajv04({ allErrors: true, strict: false });
+const ajv = new Ajv04Class({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
 
@@ -33,6 +36,13 @@ function sarifOf(result: ScanResult, context = CONTEXT): SarifLog {
 }
 
 describe('SARIF 2.1.0', () => {
+  it('uses a validator that rejects a broken log (so the checks below mean something)', async () => {
+    const log = JSON.parse(formatSarif(await exampleResult(), CONTEXT)) as { runs: { results: { level: string }[] }[] };
+    const first = log.runs[0]?.results[0];
+    if (first) first.level = 'fatal';
+    expect(validate(log)).toBe(false);
+  });
+
   it('validates against the official schema for the example organisation', async () => {
     sarifOf(await exampleResult());
   });
