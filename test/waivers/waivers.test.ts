@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, type Diagnostic } from '../../src/model/index.js';
+import { applyWaivers, expiryTime, parseWaivers, principalMatches } from '../../src/core/waivers/index.js';
+import { reachesSeverity } from '../../src/core/engine/result.js';
+import { exampleResult } from '../format/helpers.js';
+
+const NOW = '2026-11-02T00:00:00Z';
+
+function load(text: string, options: { maxExpiryDays?: number; knownRules?: string[] } = {}) {
+  return parseWaivers(text, 'waivers.yaml', { now: NOW, ...options });
+}
+
+function errorsOf(text: string, options: { maxExpiryDays?: number; knownRules?: string[] } = {}): Diagnostic[] {
+  try {
+    load(text, options);
+  } catch (error) {
+    if (error instanceof InputError) return [...error.diagnostics];
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+const ROOT_KEY = `
+waivers:
+  - rule: root-access-key-exists
+    account: '222222222222'
+    principal: 'arn:aws:iam::222222222222:root'
+    reason: Legacy batch job; migration ticket SEC-101
+    approvedBy: ciso@example.com
+    expires: 2026-12-31
+`;
+
+describe('waivers in force', () => {
+  it('mark the matching finding waived with reason and expiry, and take it out of the gate', async () => {
+    const result = await exampleResult();
+    const waived = applyWaivers(result, load(ROOT_KEY), NOW);
+    const finding = waived.findings.find((f) => f.ruleId === 'root-access-key-exists');
+    expect(finding?.status).toBe('waived');
+    expect(finding?.waiver).toEqual({ id: 'root-access-key-exists|222222222222|arn:aws:iam::222222222222:root|*', reason: 'Legacy batch job; migration ticket SEC-101', approvedBy: 'ciso@example.com', expires: '2026-12-31' });
+    expect(waived.findings).toHaveLength(result.findings.length);
+    expect(waived.summary.waived).toBe(1);
+    expect(waived.summary.open).toBe(result.summary.open - 1);
+    expect(waived.summary.bySeverity.critical).toBe(result.summary.bySeverity.critical - 1);
+    expect(waived.waivers?.[0]).toMatchObject({ state: 'active', matched: 1, source: 'waivers.yaml:3' });
+  });
+
+  it('match principals by glob on name or ARN, and by credential', async () => {
+    const result = await exampleResult();
+    const waivers = load(`
+waivers:
+  - rule: '*'
+    account: '*'
+    principal: 'arn:aws:iam::*:user/ci/*'
+    credential: access_key_1
+    reason: CI keys are rotated by the vault job
+    expires: 2027-01-15
+`);
+    const waived = applyWaivers(result, waivers, NOW).findings.filter((f) => f.status === 'waived');
+    expect(waived.length).toBeGreaterThan(0);
+    for (const f of waived) {
+      expect(f.principal.arn).toMatch(/:user\/ci\/[^/]+$/);
+      expect(f.credential).toBe('access_key_1');
+    }
+  });
+
+  it('treat + and @ in names literally, not as glob syntax', () => {
+    const principal = { type: 'user' as const, name: 'svc+build@x', arn: 'arn:aws:iam::111111111111:user/svc+build@x' };
+    expect(principalMatches('svc+build@x', principal)).toBe(true);
+    expect(principalMatches('svc+*', principal)).toBe(true);
+    expect(principalMatches('svc-*', principal)).toBe(false);
+  });
+});
+
+describe('expired waivers', () => {
+  it('stop applying and are reported as expired', async () => {
+    const result = await exampleResult();
+    const waivers = load(ROOT_KEY.replace('2026-12-31', '2026-11-01'));
+    const applied = applyWaivers(result, waivers, NOW);
+    expect(applied.findings.find((f) => f.ruleId === 'root-access-key-exists')?.status).toBe('open');
+    expect(reachesSeverity(applied.findings, 'critical')).toBe(true);
+    expect(applied.waivers?.[0]).toMatchObject({ state: 'expired', matched: 1 });
+  });
+
+  it('hold through the whole expiry day (UTC) and end at the next midnight', () => {
+    expect(expiryTime('2026-11-01')).toBe(Date.parse('2026-11-02T00:00:00Z'));
+    expect(expiryTime('2026-02-30')).toBeNaN();
+    expect(expiryTime('2026-11-01T10:00:00+02:00')).toBe(Date.parse('2026-11-01T08:00:00Z'));
+  });
+
+  it('are judged at the evaluation time passed in, not the clock', async () => {
+    const result = await exampleResult();
+    const waivers = parseWaivers(ROOT_KEY, 'waivers.yaml', { now: '2026-12-01T00:00:00Z' });
+    expect(applyWaivers(result, waivers, '2026-12-31T23:59:59Z').waivers?.[0]?.state).toBe('active');
+    expect(applyWaivers(result, waivers, '2027-01-01T00:00:00Z').waivers?.[0]?.state).toBe('expired');
+  });
+});
+
+describe('stale waivers', () => {
+  it('are reported when they match no finding', async () => {
+    const result = await exampleResult();
+    const waivers = load(`
+waivers:
+  - rule: console-user-without-mfa
+    account: '111111111111'
+    principal: departed-user
+    reason: user left in 2025
+    expires: 2027-01-01
+`);
+    const applied = applyWaivers(result, waivers, NOW);
+    expect(applied.waivers?.[0]).toMatchObject({ state: 'stale', matched: 0 });
+    expect(applied.summary).toEqual(result.summary);
+  });
+});
+
+describe('invalid waiver files', () => {
+  it('report every problem with file, line and JSON pointer', () => {
+    const errors = errorsOf(`waivers:
+  - rule: root-access-key-exists
+    account: 2222
+    principal: 'arn:aws:iam::222222222222:root'
+    expires: 2026-12-31
+  - rule: unused-credentials
+    account: '*'
+    principal: bob
+    reason: ok
+    expires: 2026-12-31
+    approver: me
+`);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'waivers.yaml', line: 2, pointer: '/waivers/0', message: "missing required property 'reason'" }),
+        expect.objectContaining({ file: 'waivers.yaml', line: 3, pointer: '/waivers/0/account', suggestion: expect.stringContaining('quote') }),
+        expect.objectContaining({ file: 'waivers.yaml', line: 11, pointer: '/waivers/1/approver', message: "unknown property 'approver'", suggestion: expect.stringContaining('approvedBy') }),
+      ]),
+    );
+  });
+
+  it('reject an expiry beyond the maximum horizon, which is configurable', () => {
+    const text = ROOT_KEY.replace('2026-12-31', '2028-06-30');
+    expect(errorsOf(text)).toEqual([expect.objectContaining({ line: 8, pointer: '/waivers/0/expires', message: expect.stringContaining('more than 365 days') })]);
+    expect(errorsOf(`maxExpiryDays: 30\n${ROOT_KEY}`)).toEqual([expect.objectContaining({ message: expect.stringContaining('more than 30 days') })]);
+    expect(load(text, { maxExpiryDays: 800 })).toHaveLength(1);
+  });
+
+  it('reject an unknown rule with a suggestion, a bad date, duplicates and YAML syntax errors', () => {
+    expect(errorsOf(ROOT_KEY.replace('root-access-key-exists', 'root-acess-key-exists'), { knownRules: ['root-access-key-exists'] })).toEqual([
+      expect.objectContaining({ pointer: '/waivers/0/rule', suggestion: expect.stringContaining('root-access-key-exists') }),
+    ]);
+    expect(errorsOf(ROOT_KEY.replace('2026-12-31', '2026-02-30'))).toEqual([expect.objectContaining({ pointer: '/waivers/0/expires', message: expect.stringContaining('not a valid date') })]);
+    const twice = `${ROOT_KEY}${ROOT_KEY.replace('waivers:\n', '')}`;
+    expect(errorsOf(twice)).toEqual([expect.objectContaining({ pointer: '/waivers/1', message: expect.stringContaining('duplicate') })]);
+    expect(errorsOf('waivers: [\n')[0]).toMatchObject({ file: 'waivers.yaml', line: expect.any(Number), message: expect.stringContaining('YAML syntax') });
+  });
+});
