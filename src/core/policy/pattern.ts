@@ -66,11 +66,36 @@ export function compilePattern(pattern: string, context: RequestContext, options
     literal += ch;
     i += 1;
   }
-  return { state: 'ok', regex: new RegExp(`^${source}$`, options.caseInsensitive ? 'is' : 's'), literal };
+  return { state: 'ok', regex: cachedRegex(`^${source}$`, options.caseInsensitive ? 'is' : 's'), literal };
 }
+
+// Policies repeat the same few patterns across thousands of principals: compile each once.
+const REGEX_CACHE = new Map<string, RegExp>();
+const REGEX_CACHE_LIMIT = 50_000;
+
+function cachedRegex(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let regex = REGEX_CACHE.get(key);
+  if (!regex) {
+    if (REGEX_CACHE.size >= REGEX_CACHE_LIMIT) REGEX_CACHE.clear();
+    regex = new RegExp(source, flags);
+    REGEX_CACHE.set(key, regex);
+  }
+  return regex;
+}
+
+const NO_CONTEXT: RequestContext = new Map();
+const ACTION_CACHE = new Map<string, boolean>();
 
 /** Case-insensitive action match with `*`/`?` wildcards (actions never hold variables). */
 export function actionMatches(pattern: string, action: string): boolean {
-  const compiled = compilePattern(pattern, new Map(), { wildcards: true, variables: false, caseInsensitive: true });
-  return compiled.state === 'ok' && compiled.regex.test(action);
+  const key = `${pattern}\n${action}`;
+  let hit = ACTION_CACHE.get(key);
+  if (hit === undefined) {
+    const compiled = compilePattern(pattern, NO_CONTEXT, { wildcards: true, variables: false, caseInsensitive: true });
+    hit = compiled.state === 'ok' && compiled.regex.test(action);
+    if (ACTION_CACHE.size >= REGEX_CACHE_LIMIT) ACTION_CACHE.clear();
+    ACTION_CACHE.set(key, hit);
+  }
+  return hit;
 }

@@ -1,5 +1,5 @@
 import { evaluate, type EvalResult, type NamedPolicy, type PolicySet, type ScpLevel } from '../policy/index.js';
-import { buildCandidates, mayAllow, type Candidate } from './candidates.js';
+import { buildCandidates, mayReach, type Candidate } from './candidates.js';
 import { requestContext, rootContext } from './context.js';
 import { PolicyIndex } from './policies.js';
 import type {
@@ -48,6 +48,7 @@ interface Scope {
   partition: string;
   index: PolicyIndex;
   candidates: Candidate[];
+  byArn: Map<string, Candidate>;
   /** SCP levels applied to principals of this account; undefined when none apply. */
   scps?: readonly ScpLevel[];
   /** Why SCPs that should apply could not be read. */
@@ -118,7 +119,7 @@ function summarise(
   let unconditional = self.allowed && !self.conditional;
   for (const candidate of scope.candidates) {
     if (candidate.arn === target.arn) continue;
-    if (!mayAllow(candidate, actions) && candidate.policies.problems.length === 0) continue;
+    if (!mayReach(candidate, target.arn, actions, scope.input.accountId)) continue;
     const via = candidate.actor.kind;
     const decided = decide(candidate, target, actions, scope);
     const path = toPath(credential, via, candidate, decided, candidate.unusable ? `does not count: ${candidate.unusable}` : undefined);
@@ -164,7 +165,7 @@ function selfDecision(candidate: Candidate, target: UserDetail, actions: readonl
 }
 
 function analyseUser(target: UserDetail, scope: Scope): { recovery: UserRecovery; paths: RecoveryPath[] } {
-  const me = scope.candidates.find((c) => c.arn === target.arn)!;
+  const me = scope.byArn.get(target.arn)!;
   const signIn = scope.input.signIn.get(target.arn);
   const passwordEnabled = signIn?.passwordEnabled ?? false;
   const activeKeys = signIn?.activeKeys ?? 0;
@@ -244,7 +245,7 @@ export function analyseAccount(input: AccountRecoveryInput, options: AnalyseOpti
     }
   }
   const candidates = buildCandidates(details, index, scps, input.accountId, input.signIn);
-  const scope: Scope = { ...scopeBase, candidates, ...(scps ? { scps } : {}), ...(scpProblem ? { scpProblem } : {}) };
+  const scope: Scope = { ...scopeBase, candidates, byArn: new Map(candidates.map((c) => [c.arn, c])), ...(scps ? { scps } : {}), ...(scpProblem ? { scpProblem } : {}) };
   const paths = options.collectPaths ? new Map<string, RecoveryPath[]>() : undefined;
   const only = options.onlyUsers ? new Set(options.onlyUsers) : undefined;
   for (const user of details.users) {

@@ -1,4 +1,6 @@
-import { actionMatches, PolicyParseError, trustedEntities, type ScpLevel, type TrustedEntity } from '../policy/index.js';
+import { actionMatches, PolicyParseError, trustedEntities, type RequestContext, type ScpLevel, type Statement, type TrustedEntity } from '../policy/index.js';
+import { compilePattern } from '../policy/pattern.js';
+import { requestContext } from './context.js';
 import type { Actor } from './context.js';
 import type { BuiltPolicySet, PolicyIndex } from './policies.js';
 import type { AuthorizationDetails, SignInState } from './types.js';
@@ -14,6 +16,8 @@ export interface Candidate {
   unusable?: string;
   /** For roles: every person who can assume it must meet a trust-policy condition (MFA, external id…). */
   trustConditional?: boolean;
+  /** Caches for `mayReach`: Allow statements per action list, and the principal-only context. */
+  cache?: { allows: Map<readonly string[], AllowEntry[]>; context?: RequestContext };
 }
 
 /** Service-linked roles are used by AWS services only; no person can act through them. */
@@ -73,13 +77,54 @@ export function buildCandidates(
   return out;
 }
 
-/** Cheap pre-check: does any identity Allow statement name one of these actions? Skips most principals. */
-export function mayAllow(candidate: Candidate, actions: readonly string[]): boolean {
-  return candidate.policies.set.identity.some((policy) =>
-    policy.document.statements.some((s) => {
-      if (s.effect !== 'Allow') return false;
-      if (s.action) return actions.some((a) => s.action!.some((p) => actionMatches(p, a)));
-      return actions.some((a) => !(s.notAction ?? []).some((p) => actionMatches(p, a)));
-    }),
-  );
+/** An Allow statement of a candidate, with its resource patterns compiled for that candidate. */
+interface AllowEntry {
+  statement: Statement;
+  variables: boolean;
+  /** Per Resource pattern: a regex, or 'unknown' when it needs an unknown key; undefined for NotResource. */
+  resources?: (RegExp | 'unknown' | 'none')[];
+}
+
+function allowsFor(candidate: Candidate, actions: readonly string[]): AllowEntry[] {
+  candidate.cache ??= { allows: new Map() };
+  // Keyed by the action list itself: callers pass the same constant arrays.
+  let list = candidate.cache.allows.get(actions);
+  if (!list) {
+    list = [];
+    for (const policy of candidate.policies.set.identity) {
+      const variables = policy.document.version === '2012-10-17';
+      for (const s of policy.document.statements) {
+        if (s.effect !== 'Allow') continue;
+        const hit = s.action
+          ? actions.some((a) => s.action!.some((p) => actionMatches(p, a)))
+          : actions.some((a) => !(s.notAction ?? []).some((p) => actionMatches(p, a)));
+        if (hit) list.push({ statement: s, variables });
+      }
+    }
+    candidate.cache.allows.set(actions, list);
+  }
+  return list;
+}
+
+/**
+ * Cheap pre-check before a full evaluation: could any identity Allow statement for these
+ * actions cover the target's ARN? Skips most principals (no IAM rights, or rights on their
+ * own user only). Anything it cannot decide cheaply counts as "could".
+ */
+export function mayReach(candidate: Candidate, targetArn: string, actions: readonly string[], accountId: string): boolean {
+  if (candidate.policies.problems.length > 0) return true;
+  const allows = candidate.cache?.allows.get(actions) ?? allowsFor(candidate, actions);
+  if (allows.length === 0) return false;
+  // Resource patterns name principal variables (${aws:username}); target-specific keys stay unknown.
+  const probe = { name: '', arn: '', groups: [], inlinePolicies: [], attachedPolicies: [] };
+  const context = (candidate.cache!.context ??= requestContext(candidate.actor, probe, accountId));
+  return allows.some((entry) => {
+    const { statement, variables } = entry;
+    if (!statement.resource && statement.notResource) return true;
+    entry.resources ??= (statement.resource ?? ['*']).map((p) => {
+      const r = compilePattern(p, context, { wildcards: true, variables, caseInsensitive: false });
+      return r.state === 'ok' ? r.regex : r.state === 'unknown' ? 'unknown' : 'none';
+    });
+    return entry.resources.some((r) => r === 'unknown' || (r !== 'none' && r.test(targetArn)));
+  });
 }
