@@ -18,7 +18,7 @@ import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, typ
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
-import { selectAccounts, type AccountTarget, type Selection } from './select.js';
+import { selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
 
 /** AWS calls made for one account (or for the scan itself), by operation. */
 export type CallCounts = Record<string, number>;
@@ -71,7 +71,8 @@ interface ScanContext {
   clients: AwsClients;
   sts: STSClient;
   caller: CallerIdentity;
-  organization: OrganizationFacts;
+  /** Read once, in parallel with the first accounts; awaited only when an account needs it. */
+  organization: Promise<OrganizationFacts>;
   clock: Clock;
   /** Set when recovery paths are collected (context `all`, or `auto` with needs.recovery). */
   scps?: ScpReader;
@@ -112,9 +113,10 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
     }
     const root = parsed.principals.find((p) => p.type === 'root');
-    const managed = ctx.organization.managementAccountId;
+    const organization = await ctx.organization;
+    const managed = organization.managementAccountId;
     const isMember = target.id !== (managed ?? ctx.caller.accountId);
-    const central = isMember ? ctx.organization.rootCredentialsManagement : false;
+    const central = isMember ? organization.rootCredentialsManagement : false;
     const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember);
     const context = await readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id);
     const account: Account = {
@@ -122,7 +124,7 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       partition: parsed.partition || ctx.caller.partition,
       reportGeneratedTime: report.generatedTime,
       source: 'aws',
-      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember ? ctx.organization.rootSessions : false },
+      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember ? organization.rootSessions : false },
       principals: parsed.principals,
     };
     const withRecovery = ctx.scps ? await collectRecovery(account, iam, ctx.scps, managed) : account;
@@ -132,45 +134,80 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
   }
 }
 
+/** Adds the OU path learnt after the account was scheduled (streamed `--org`). */
+function withOuPath(event: AccountEvent, ouPath: string | undefined): AccountEvent {
+  if (ouPath === undefined) return event;
+  if (event.type === 'scanned') return { ...event, account: { ...event.account, ouPath } };
+  return { ...event, outcome: { ...event.outcome, ouPath } };
+}
+
 /**
  * Collects credential reports from the selected accounts of an AWS Organization.
  *
- * Yields skipped accounts first, then one event per account as it completes (in completion
- * order), at most `options.concurrency` accounts at a time. A failing account becomes a
- * `failed` event with a reason; the collection goes on. Every AWS client is read-only
- * (see allow-list.ts) and per-account clients use only that account's credentials.
+ * Yields one event per selected account (scanned, failed or skipped) in completion order,
+ * scanning at most `options.concurrency` accounts at a time. With plain `--org`, scanning
+ * starts while the account list is still being paged. `hooks.onPlan` runs before the first
+ * event. A failing account becomes a `failed` event with a reason; the collection goes on.
+ * Every AWS client is read-only (see allow-list.ts) and per-account clients use only that
+ * account's credentials.
  *
  * @throws when the caller's identity or the organisation cannot be read (nothing to scan)
  * @throws InputError for account ids or OUs that are not in the organisation
  */
 export async function* collectOrganization(options: CollectOptions, hooks: CollectHooks = {}): AsyncGenerator<AccountEvent> {
   const clients = new AwsClients(options.aws, options.concurrency);
-  let limit: ReturnType<typeof pLimit> | undefined;
+  const limiter = pLimit(options.concurrency);
   try {
     const scanCalls: CallCounts = {};
     const sts = clients.callerSts();
-    const identityCalls = counter(scanCalls);
-    identityCalls('GetCallerIdentity');
+    counter(scanCalls)('GetCallerIdentity');
     const caller = await callerIdentity(sts);
     const org = options.selection.mode === 'caller' ? undefined : clients.callerOrganizations(counter(scanCalls));
-    const selection: Selection = org ? await selectAccounts(org, options.selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
-    const organization = await organizationFacts({ options, clients }, org, scanCalls);
-    hooks.onPlan?.({ caller, total: selection.targets.length, skipped: selection.skipped.length, organization, warnings: selection.warnings, calls: scanCalls });
-    for (const outcome of selection.skipped) yield { type: 'skipped', outcome, calls: {} };
-
+    const organization = organizationFacts({ options, clients }, org, scanCalls);
     const recovery = options.context === 'all' || (options.context === 'auto' && options.contextNeeds.recovery === true);
     const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
     const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
+
     const channel = new Channel<AccountEvent>();
-    const limiter = pLimit(options.concurrency);
-    limit = limiter;
-    const all = Promise.all(selection.targets.map((target) => limiter(async () => channel.push(await scanAccount(ctx, target)))));
+    const running: Promise<void>[] = [];
+    let total = 0;
+    let skipped = 0;
+    const schedule = (target: AccountTarget, ouPath?: Promise<string | undefined>) => {
+      total++;
+      running.push(limiter(async () => channel.push(withOuPath(await scanAccount(ctx, target), await ouPath))));
+    };
+    const skip = (outcome: AccountOutcome) => {
+      skipped++;
+      channel.push({ type: 'skipped', outcome, calls: {} });
+    };
+
+    const streamed = org !== undefined && options.selection.mode === 'org' && !options.selection.accounts?.length && !options.selection.exclude?.length && !options.selection.organizationalUnits?.length;
+    let warnings: string[];
+    if (streamed) {
+      const pending: Promise<void>[] = [];
+      const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
+        const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
+        if (skipReason) pending.push(ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })));
+        else schedule(target, ouPath);
+      });
+      await listed;
+      await Promise.all(pending);
+      const paths = await ouPaths;
+      warnings = paths.warning ? [paths.warning] : [];
+    } else {
+      const selection: Selection = org ? await selectAccounts(org, options.selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+      selection.skipped.forEach(skip);
+      selection.targets.forEach((target) => schedule(target));
+      warnings = selection.warnings;
+    }
+    hooks.onPlan?.({ caller, total, skipped, organization: await organization, warnings, calls: scanCalls });
+    const all = Promise.all(running);
     void all.finally(() => channel.close());
     for (let next = await channel.next(); !next.done; next = await channel.next()) yield next.value;
     await all;
   } finally {
-    // Stop queued accounts if the consumer stopped early; then close the sockets.
-    limit?.clearQueue();
+    // Stop queued accounts if the consumer stopped early (or listing failed); then close the sockets.
+    limiter.clearQueue();
     clients.close();
   }
 }

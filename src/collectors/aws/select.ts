@@ -113,10 +113,16 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
   const excluded = new Set(selection.exclude ?? []);
   const ous = selection.organizationalUnits ?? [];
 
+  // The account list and the OU tree are independent: read them in parallel.
+  const walk = walkOrganization(org).then(
+    (placements) => ({ placements }),
+    (error: unknown) => ({ error }),
+  );
   let listed: OrgAccount[];
   try {
     listed = await listOrganizationAccounts(org);
   } catch (error) {
+    await walk;
     if (selection.mode === 'org' || ous.length > 0) throw error;
     // `--accounts` without Organizations access: scan the ids as given.
     warnings.push(`cannot list the organisation (${describeError(error)}); account ids are not checked and names are unknown`);
@@ -124,13 +130,12 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
     return { targets, skipped: [], warnings };
   }
 
-  let placements: Map<string, Placement> | undefined;
-  try {
-    placements = await walkOrganization(org);
-  } catch (error) {
-    if (ous.length > 0) throw error;
-    warnings.push(`OU paths are unknown: ${isAccessDenied(error) ? 'no permission to list OUs' : describeError(error)}`);
+  const walked = await walk;
+  if ('error' in walked) {
+    if (ous.length > 0) throw walked.error;
+    warnings.push(ouWarning(walked.error));
   }
+  const placements = 'placements' in walked ? walked.placements : undefined;
 
   const knownIds = new Set(listed.map((a) => a.Id ?? ''));
   const diagnostics = [
@@ -157,6 +162,44 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
     else selection2.targets.push(target);
   }
   return selection2;
+}
+
+function ouWarning(error: unknown): string {
+  return `OU paths are unknown: ${isAccessDenied(error) ? 'no permission to list OUs' : describeError(error)}`;
+}
+
+/** An account of the organisation as listed, with the reason it is skipped (if inactive). */
+export interface ListedAccount {
+  target: AccountTarget;
+  skipReason?: string;
+}
+
+/**
+ * Plain `--org` (no filter to validate first): lists accounts page by page and hands each one
+ * over at once, so scanning overlaps listing. OU paths come from a parallel walk of the tree;
+ * `ouPaths` resolves them once the walk is done.
+ */
+export function streamOrganization(org: OrganizationsClient, onAccount: (account: ListedAccount) => void): { listed: Promise<number>; ouPaths: Promise<{ pathOf(id: string): string | undefined; warning?: string }> } {
+  const ouPaths = walkOrganization(org).then(
+    (placements) => ({ pathOf: (id: string) => placements.get(id)?.ouPath }),
+    (error: unknown) => ({ pathOf: () => undefined, warning: ouWarning(error) }),
+  );
+  const listed = (async () => {
+    let count = 0;
+    let token: string | undefined;
+    do {
+      const page = await org.send(new ListAccountsCommand({ NextToken: token }));
+      for (const account of page.Accounts ?? []) {
+        if (!account.Id) continue;
+        count++;
+        const reason = inactiveReason(account);
+        onAccount({ target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) }, ...(reason ? { skipReason: `${reason}: not scanned` } : {}) });
+      }
+      token = page.NextToken || undefined;
+    } while (token !== undefined);
+    return count;
+  })();
+  return { listed, ouPaths };
 }
 
 /** Whether an error means the caller is not in (or not allowed to read) an organisation. */
