@@ -2,7 +2,7 @@ import type { Account, Credential, Finding, Principal, ScanResult } from '../../
 import type { PrincipalFacts, RecoveryFacts } from './facts.js';
 import { principalFacts, slotOf } from './facts.js';
 import { decide, type Decisions, type KeyAction } from './decide.js';
-import { describeLastUse, fill, formatDays, keyIdPlaceholder, mentionsCredential, templateVars } from './template.js';
+import { describeLastUse, fill, fillCommand, formatDays, keyIdPlaceholder, mentionsCredential, templateVars } from './template.js';
 import type { AccountPlans, Actor, Catalogue, PlanSet, PlanStep, PrincipalPlan, Procedure, ProcedureLink, ProcedureStep } from './types.js';
 import { PLAN_HEADER } from './types.js';
 import { RESOLVE_KEY_IDS } from './procedures/steps.js';
@@ -287,7 +287,7 @@ function assemble(blocks: readonly Block[], facts: PrincipalFacts, notes: string
         actor,
         credential: principalWide ? null : block.credential,
         text: fill(condition, block.vars) + (condition || startsWithName(step.text) ? fill(step.text, block.vars) : capitalise(fill(step.text, block.vars))),
-        commands: (step.commands ?? []).map((c) => fill(c, block.vars)),
+        commands: (step.commands ?? []).map((c) => fillCommand(c, block.vars)),
         ...(caution ? { caution } : {}),
       });
     }

@@ -24,48 +24,72 @@ export function renderPlansMarkdown(plans: PlanSet, options: MarkdownPlanOptions
   const level = Math.min(Math.max(options.headingLevel ?? 1, 1), 4);
   const h = (depth: number) => '#'.repeat(Math.min(level + depth, 6));
   const out: string[] = [];
-  if (!options.omitTitle) out.push(`${h(0)} Remediation plans`, '', `> ${plans.header}`, '');
+  if (!options.omitTitle) out.push(`${h(0)} Remediation plans`, '', `> ${escapeMarkdown(plans.header)}`, '');
   if (plans.accounts.length === 0) out.push('No open findings need a plan.', '');
   for (const account of plans.accounts) out.push(...renderAccount(account, h));
   if (plans.unknownProcedures.length > 0) {
     out.push(`${h(1)} Findings without a procedure`, '');
-    for (const u of plans.unknownProcedures) out.push(`- rule \`${u.ruleId}\` names procedure \`${u.procedure}\`, which is not in the catalogue`);
+    for (const u of plans.unknownProcedures) out.push(`- rule ${code(u.ruleId)} names procedure ${code(u.procedure)}, which is not in the catalogue`);
     out.push('');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
+/**
+ * Prose from reports and rules (names, messages) may hold anything: keep it one line,
+ * and escape what would turn into HTML, links or code. Placeholders such as
+ * <ACCESS_KEY_ID_1> also need this, or Markdown would swallow them as tags.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`[\]])/g, '\\$1');
+}
+
+/** A value shown as inline code: backticks and line breaks cannot be escaped there. */
+function code(text: string): string {
+  return `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+}
+
+/** Commands go into fenced blocks: a line break would start a new command. */
+function commandLine(command: string): string {
+  return command.replace(/[\r\n]+/g, ' ');
+}
+
 function renderAccount(account: AccountPlans, h: (depth: number) => string): string[] {
-  const name = account.accountName ? ` (${account.accountName})` : '';
-  const out = [`${h(1)} Account ${account.accountId}${name}`, ''];
+  const name = account.accountName ? ` (${escapeMarkdown(account.accountName)})` : '';
+  const out = [`${h(1)} Account ${escapeMarkdown(account.accountId)}${name}`, ''];
   for (const plan of account.plans) out.push(...renderPlan(plan, h));
   return out;
 }
 
 function renderPlan(plan: PrincipalPlan, h: (depth: number) => string): string[] {
-  const who = plan.principal.type === 'root' ? 'Root user' : `IAM user \`${plan.principal.name}\``;
+  const who = plan.principal.type === 'root' ? 'Root user' : `IAM user ${code(plan.principal.name)}`;
   const out = [`${h(2)} ${who}`, ''];
-  out.push(`Who acts: ${plan.actors.map((a) => ACTOR_LABEL[a]).join(', ') || 'nobody (nothing to do)'}${plan.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan.administrators.map((a) => `\`${a}\``).join(', ')}` : ''}`, '');
-  out.push('**Goal**', '', ...plan.goals.map((g) => `- ${g}`), '');
+  out.push(`Who acts: ${plan.actors.map((a) => ACTOR_LABEL[a]).join(', ') || 'nobody (nothing to do)'}${plan.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan.administrators.map(code).join(', ')}` : ''}`, '');
+  out.push('**Goal**', '', ...plan.goals.map((g) => `- ${escapeMarkdown(g)}`), '');
   out.push('**Findings resolved**', '');
-  for (const f of plan.findings) out.push(`- [${f.severity}] \`${f.ruleId}\`${f.credential ? ` (${f.credential})` : ''}: ${f.message} — ${f.resolution}`);
+  for (const f of plan.findings) out.push(`- \\[${f.severity}\\] ${code(f.ruleId)}${f.credential ? ` (${f.credential})` : ''}: ${escapeMarkdown(f.message)} — ${escapeMarkdown(f.resolution)}`);
   out.push('');
-  if (plan.notes.length > 0) out.push('**Before you start**', '', ...plan.notes.map((n) => `- ⚠ ${n}`), '');
+  if (plan.notes.length > 0) out.push('**Before you start**', '', ...plan.notes.map((n) => `- ⚠ ${escapeMarkdown(n)}`), '');
   out.push('**Steps**', '', ...renderSteps(plan.steps), '');
   for (const alt of plan.alternatives) {
-    out.push(`**Alternative: ${alt.title}** (${ACTOR_LABEL[alt.actor]}; when: ${alt.when})`, '', ...renderSteps(alt.steps), '');
+    out.push(`**Alternative: ${escapeMarkdown(alt.title)}** (${ACTOR_LABEL[alt.actor]}; when: ${escapeMarkdown(alt.when)})`, '', ...renderSteps(alt.steps), '');
   }
-  if (plan.verification.length > 0) out.push('**Verify**', '', ...plan.verification.map((v) => `- ${v}`), '');
-  if (plan.links.length > 0) out.push('**References**', '', ...plan.links.map((l) => `- [${l.title}](${l.url})`), '');
+  if (plan.verification.length > 0) out.push('**Verify**', '', ...plan.verification.map((v) => `- ${escapeMarkdown(v)}`), '');
+  if (plan.links.length > 0) out.push('**References**', '', ...plan.links.map((l) => `- [${escapeMarkdown(l.title)}](${l.url.replace(/[()<>\s]/g, encodeURIComponent)})`), '');
   return out;
 }
 
 function renderSteps(steps: readonly PlanStep[]): string[] {
   const out: string[] = [];
   for (const step of steps) {
-    out.push(`${step.n}. **${ACTOR_LABEL[step.actor]}**: ${step.text}`);
-    if (step.caution) out.push(`   > ⚠ ${step.caution}`);
-    if (step.commands.length > 0) out.push('', '   ```sh', ...step.commands.map((c) => `   ${c}`), '   ```', '');
+    out.push(`${step.n}. **${ACTOR_LABEL[step.actor]}**: ${escapeMarkdown(step.text)}`);
+    if (step.caution) out.push(`   > ⚠ ${escapeMarkdown(step.caution)}`);
+    if (step.commands.length > 0) out.push('', '   ```sh', ...step.commands.map((c) => `   ${commandLine(c)}`), '   ```', '');
   }
   return out;
 }

@@ -13,6 +13,26 @@ export function fill(template: string, vars: TemplateVars): string {
   return template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`);
 }
 
+/** Characters that need no quoting in a POSIX shell word (every real IAM name and ARN fits). */
+const SHELL_SAFE = /^[A-Za-z0-9+=,.@_:/-]+$/;
+
+/** A placeholder the reader replaces, e.g. <ACCESS_KEY_ID_1>: left as it is. */
+const PLACEHOLDER = /^<[A-Z0-9_]+>$/;
+
+/**
+ * Quotes a value for a shell command. Real IAM names never need it, but a tampered
+ * report must not turn a copied command into `$(...)` or `; rm`.
+ */
+export function shellQuote(value: string): string {
+  if (SHELL_SAFE.test(value) || PLACEHOLDER.test(value)) return value;
+  return `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** Fills a command template, shell-quoting every value. */
+export function fillCommand(template: string, vars: TemplateVars): string {
+  return fill(template, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, shellQuote(v)])));
+}
+
 /** Whether a step's templates mention any credential-specific placeholder. */
 export function mentionsCredential(templates: readonly string[]): boolean {
   return templates.some((t) => CREDENTIAL_PLACEHOLDERS.some((name) => t.includes(`{${name}}`)));
