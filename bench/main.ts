@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: runs the scenarios of issue 7 and writes reports/bench/latest.json
+ * (exactly the fields of the issue) and reports/bench/latest.md (figures, targets, details).
+ *
+ * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale, --workers N (offline
+ * threads; default one per core), --out DIR (default reports/bench), --verify.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/collectors/files/package-root.js';
+import { renderMarkdown, type BenchDetails } from './markdown.js';
+import { liveScenario, offlineScenario, scaleScenario, throttledScenario, type LiveSection, type OfflineSection, type ScaleSection, type ScenarioEnv, type ThrottledSection } from './scenarios.js';
+import { FULL_SIZES, SMOKE_SIZES, type BenchSizes } from './sizes.js';
+
+/** The machine the figures were measured on. */
+export interface MachineInfo {
+  nproc: number;
+  cpuModel: string;
+  ramGb: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews figures. */
+  loadAverage1m: number;
+}
+
+/** reports/bench/latest.json. Sections are null when the scenario was not run (--only). */
+export interface BenchReport {
+  machine: MachineInfo;
+  offline: OfflineSection | null;
+  live: LiveSection | null;
+  throttled: ThrottledSection | null;
+  scale: ScaleSection | null;
+}
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  sizes: BenchSizes;
+  only?: readonly ScenarioName[];
+  outDir: string;
+  env: ScenarioEnv;
+  /** Label of the sizes in the summary. */
+  label: string;
+}
+
+/** The scenario names, in run order. */
+export const SCENARIOS = ['offline', 'live', 'throttled', 'scale'] as const;
+/** One scenario. */
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) return line.split(':').slice(1).join(':').trim();
+  } catch {
+    // not Linux: fall back to os.cpus()
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+/** Describes this machine. */
+export function machineInfo(): MachineInfo {
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpuModel(),
+    ramGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+}
+
+/** Runs the selected scenarios and writes latest.json and latest.md into `outDir`. */
+export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; details: BenchDetails }> {
+  const only = new Set(options.only ?? SCENARIOS);
+  const report: BenchReport = { machine: machineInfo(), offline: null, live: null, throttled: null, scale: null };
+  const details: BenchDetails = { label: options.label, sizes: options.sizes, workers: options.env.workers };
+  mkdirSync(options.outDir, { recursive: true });
+  mkdirSync(options.env.scratchDir, { recursive: true });
+  if (only.has('offline')) {
+    const { section, details: d } = await offlineScenario(options.sizes.offline, options.env);
+    report.offline = section;
+    details.offline = d;
+  }
+  if (only.has('live')) {
+    const { section, details: d } = await liveScenario(options.sizes.live, options.env);
+    report.live = section;
+    details.live = d;
+  }
+  if (only.has('throttled')) {
+    const { section, details: d } = await throttledScenario(options.sizes.throttled, options.env);
+    report.throttled = section;
+    details.throttled = d;
+  }
+  if (only.has('scale')) {
+    const { section, details: d } = await scaleScenario(options.sizes.scale, options.env);
+    report.scale = section;
+    details.scale = d;
+  }
+  writeFileSync(join(options.outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(options.outDir, 'latest.md'), renderMarkdown(report, details));
+  return { report, details };
+}
+
+function parseOnly(value: string | undefined): ScenarioName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  return names as ScenarioName[];
+}
+
+/** Command-line entry point. */
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      workers: { type: 'string' },
+      out: { type: 'string' },
+      verify: { type: 'boolean', default: false },
+    },
+  });
+  const root = packageRoot();
+  const env: ScenarioEnv = {
+    inProcess: false,
+    workers: values.workers !== undefined ? Number(values.workers) : availableParallelism(),
+    scratchDir: join(tmpdir(), 'credwarden-bench'),
+    verify: values.verify === true,
+    pack: 'recommended',
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  };
+  const outDir = resolve(values.out ?? join(root, 'reports', 'bench'));
+  const only = parseOnly(values.only);
+  const { report } = await runBench({ sizes: values.smoke ? SMOKE_SIZES : FULL_SIZES, ...(only ? { only } : {}), outDir, env, label: values.smoke ? 'smoke' : 'full' });
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`bench: wrote ${join(outDir, 'latest.json')} and latest.md\n`);
+  return 0;
+}

@@ -1,0 +1,25 @@
+/** Scenario sizes: the full benchmark (issue 7) and the seconds-long smoke version run in CI. */
+
+/** Sizes and settings of every scenario. */
+export interface BenchSizes {
+  offline: { accounts: number; usersPerAccount: number };
+  live: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number; reportPolls: number };
+  throttled: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number; assumeRoleRps: number; iamRpsPerAccount: number };
+  scale: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number };
+}
+
+/** The sizes of issue 7: 1M principals offline, 1,000 accounts live, 10,000 accounts at scale. */
+export const FULL_SIZES: BenchSizes = {
+  offline: { accounts: 500, usersPerAccount: 2000 },
+  live: { accounts: 1000, usersPerAccount: 100, latencyMs: 50, concurrency: 16, reportPolls: 2 },
+  throttled: { accounts: 400, usersPerAccount: 20, latencyMs: 10, concurrency: 16, assumeRoleRps: 20, iamRpsPerAccount: 2 },
+  scale: { accounts: 10_000, usersPerAccount: 100, latencyMs: 1, concurrency: 16 },
+};
+
+/** Tiny sizes: every code path of the benchmark in a few seconds (test/bench/smoke.test.ts). */
+export const SMOKE_SIZES: BenchSizes = {
+  offline: { accounts: 3, usersPerAccount: 60 },
+  live: { accounts: 12, usersPerAccount: 5, latencyMs: 5, concurrency: 4, reportPolls: 2 },
+  throttled: { accounts: 24, usersPerAccount: 3, latencyMs: 1, concurrency: 6, assumeRoleRps: 40, iamRpsPerAccount: 5 },
+  scale: { accounts: 40, usersPerAccount: 10, latencyMs: 0, concurrency: 8 },
+};
