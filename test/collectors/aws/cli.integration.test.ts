@@ -1,5 +1,5 @@
 /** `credwarden scan` on the live path: --demo, the sandbox via --endpoint-url, flag errors. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
@@ -30,7 +30,8 @@ function sandboxEnv(sandbox: SandboxHandle): Record<string, string> {
 
 describe('credwarden scan (live)', () => {
   it('--demo scans the bundled sandbox organisation through the live path', async () => {
-    const { code, stdout, stderr } = await cli(['scan', '--demo', '--format', 'json']);
+    const dir = tempDir();
+    const { code, stdout, stderr } = await cli(['scan', '--demo', '--format', 'json', '--save-snapshot', join(dir, 'snapshot.json')]);
     expect(stderr).toMatch(/demo: sandbox organisation on http:\/\/127\.0\.0\.1:\d+/);
     const result = JSON.parse(stdout) as ScanResult;
     expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
@@ -43,6 +44,10 @@ describe('credwarden scan (live)', () => {
     expect(result.accounts.find((a) => a.id === '222222222222')).toMatchObject({ name: 'payments-prod', ouPath: 'Root/Workloads/Prod' });
     expect(result.findings.some((f) => f.accountId === '222222222222' && f.ruleId === 'root-mfa-disabled')).toBe(true);
     expect(code).toBe(0);
+    // The saved snapshot re-evaluates to the same findings (evidence for an auditor).
+    const again = await cli(['evaluate', join(dir, 'snapshot.json'), '--format', 'json']);
+    expect((JSON.parse(again.stdout) as ScanResult).findings.map((f) => f.fingerprint)).toEqual(result.findings.map((f) => f.fingerprint));
+    expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).not.toMatch(/sandbox\/secret|ASIA|sessionToken/i);
     expect(stdout + stderr).not.toMatch(/sandbox\/secret|SessionToken|secretAccessKey/i);
   });
 

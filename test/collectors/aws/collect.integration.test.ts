@@ -152,4 +152,16 @@ describe('collectOrganization against the sandbox', () => {
     expect(stuck?.type === 'failed' && stuck.outcome).toMatchObject({ id: '222222222222', reason: 'credential report not ready after 0 s (--report-timeout)' });
     expect(events.filter((e) => e.type === 'scanned')).toHaveLength(1);
   });
+
+  it('under a token bucket on AssumeRole, every account is scanned: throttling only slows the scan', async () => {
+    const many: OrgFixture = {
+      managementAccountId: '100000000000',
+      organizationId: 'o-bucket00001',
+      accounts: Array.from({ length: 40 }, (_, i) => ({ id: String(100_000_000_000 + i), name: `a${i}`, report: { generatedUsers: { count: 2, seed: i } } })),
+    };
+    box = await startSandbox({ fixture: many, faults: { buckets: [{ operations: ['AssumeRole'], ratePerSecond: 60, burst: 5 }] } });
+    const events = await collectAll(optionsFor(box, { context: 'none', concurrency: 16 }));
+    expect(events.filter((e) => e.type === 'scanned')).toHaveLength(40);
+    expect(box.stats().throttled).toBeGreaterThan(0);
+  });
 });
