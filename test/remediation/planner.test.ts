@@ -184,6 +184,11 @@ describe('merging findings on one principal', () => {
     expect(plan.findings[1]!.resolution).toBe('Access key 1 is retired instead of rotated (unused for 100 days); no replacement is needed.');
   });
 
+  it('an inactive key is deleted without a deactivation step, whatever procedure flagged it', () => {
+    const plan = planOf([finding('my-rule', 'remove-unused-access-key', 'access_key_2', keyEvidence(300, 200, false))]);
+    expect(stepIds(plan)).toEqual(['resolve-key-ids', 'check-key-last-used@access_key_2', 'delete-key@access_key_2']);
+  });
+
   it('never repeats a step', () => {
     const evidence = keyEvidence(200, null);
     const plan = planOf([

@@ -70,7 +70,9 @@ export function decide(findings: readonly Finding[], facts: PrincipalFacts): Dec
     const kind = key.active === false ? 'delete-inactive' : RETIRING[f.remediation.procedure]!;
     const existing = d.keys.get(slot);
     const why = looksUnused(key) ?? (facts.principal.type === 'root' ? 'the root user should have no access keys' : 'no longer needed');
-    if (!existing) d.keys.set(slot, { kind, procedure: f.remediation.procedure, why });
+    // An inactive key only needs deleting, whatever the rule's procedure: no deactivation step.
+    const procedure = kind === 'delete-inactive' ? 'delete-inactive-access-key' : f.remediation.procedure;
+    if (!existing) d.keys.set(slot, { kind, procedure, why });
     d.resolutions.set(f, `${kind === 'delete-inactive' ? 'Delete' : 'Retire'} access key ${slot} (${why}).`);
   }
 
