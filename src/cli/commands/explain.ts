@@ -49,7 +49,9 @@ export function explainCommand(io: CliIO): Command {
     .option('--snapshot <file>', 'a snapshot saved by `scan --save-snapshot` (else: a live scan, or --demo)')
     .addOption(new Option('--format <name>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--pack <name|file>', 'rule pack for a live scan (decides which facts are collected)')
-    .option('--config <file>', 'credwarden.config.yaml for a live scan');
+    .option('--config <file>', 'credwarden.config.yaml for a live scan')
+    .option('-q, --quiet', 'no progress or warnings on stderr')
+    .option('-v, --verbose', 'more detail on stderr');
   addAwsOptions(command);
   return command.action(async (arn: string, options: ExplainOptions) => {
     if (!USER_ARN.test(arn)) throw usage(`'${arn}' is not an IAM user ARN`, 'use arn:aws:iam::<account-id>:user/<path/>name');

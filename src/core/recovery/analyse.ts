@@ -158,7 +158,7 @@ function summarise(
 /** The user's own permission on its own ARN, with the path for `explain`. */
 function selfDecision(candidate: Candidate, target: UserDetail, actions: readonly string[], scope: Scope, credential: RecoveryPath['credential'], prerequisite?: string): { allowed: boolean; conditional: boolean; unknown?: string; path: RecoveryPath } {
   const decided = decide(candidate, target, actions, scope);
-  const path = toPath(credential, 'self', candidate, decided, prerequisite);
+  const path = toPath(credential, 'self', candidate, decided, prerequisite === undefined ? undefined : `does not count: ${prerequisite}`);
   const allowed = path.decision === 'allow' && prerequisite === undefined;
   const unknown = path.decision === 'unknown' ? `${target.arn}: ${candidate.policies.problems.join('; ')}` : undefined;
   return { allowed, conditional: decided.result.conditional, ...(unknown ? { unknown } : {}), path };
