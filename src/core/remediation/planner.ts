@@ -208,7 +208,7 @@ function undecidedRotationBlock(facts: PrincipalFacts, catalogue: Catalogue, bas
       {
         id: 'choose-key-to-retire',
         for: 'user',
-        text: 'Choose the key to retire: the one that is unused, else the older one. Compare both keys\' last-used dates and creation dates; the other key is the one to keep.',
+        text: "Choose the key to retire: the unused one, else the older one. Compare both keys' last-used and creation dates. Below, key X is the one you retire (its id replaces <ACCESS_KEY_ID_TO_RETIRE>) and key Y is the one that stays.",
         commands: ['aws iam get-access-key-last-used --access-key-id <ACCESS_KEY_ID_1>', 'aws iam get-access-key-last-used --access-key-id <ACCESS_KEY_ID_2>'],
       },
     ],
