@@ -50,7 +50,7 @@ function runMeasured<T>(job: ChildJob, env: ScenarioEnv): Promise<JobResult<T>> 
   });
 }
 
-function round(value: number, digits = 2): number {
+function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
