@@ -61,6 +61,9 @@ describe('credwarden explain', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('not in the authorization details');
     expect((await cli(['explain', 'arn:aws:iam::999999999999:user/x', '--snapshot', snapshotFile])).stderr).toContain('not in the snapshot');
+    const conflict = await cli(['explain', 'arn:aws:iam::300000000003:user/analyst', '--snapshot', snapshotFile, '--demo']);
+    expect(conflict).toMatchObject({ code: 2, stdout: '' });
+    expect(conflict.stderr).toContain('cannot be combined');
   });
 });
 

@@ -5,7 +5,7 @@ import type { Account, Snapshot } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import { analyseStoredAccount, formatExplanation, type Explanation } from '../../core/recovery/index.js';
-import { addAwsOptions, hasLiveFlags, type AwsScanOptions } from '../aws-options.js';
+import { addAwsOptions, type AwsScanOptions } from '../aws-options.js';
 import { collectLiveSnapshot } from '../live-scan.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../errors.js';
@@ -17,6 +17,9 @@ interface ExplainOptions extends AwsScanOptions, Pick<EvaluationOptions, 'pack' 
   snapshot?: string;
   format: 'text' | 'json';
 }
+
+/** Flags that select what a live scan reads; they make no sense with --snapshot. */
+const LIVE_FLAGS = ['org', 'accounts', 'accountsFile', 'ou', 'excludeAccounts', 'demo', 'profile', 'endpointUrl', 'roleName', 'externalId'] as const;
 
 const USER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):user\/.+$/;
 
@@ -57,7 +60,7 @@ export function explainCommand(io: CliIO): Command {
     if (!USER_ARN.test(arn)) throw usage(`'${arn}' is not an IAM user ARN`, 'use arn:aws:iam::<account-id>:user/<path/>name');
     let snapshot: Snapshot;
     if (options.snapshot) {
-      if (hasLiveFlags(options)) throw usage('--snapshot reads saved evidence: it cannot be combined with live-scan flags (--demo, --org, --accounts, …)');
+      if (LIVE_FLAGS.some((flag) => options[flag] !== undefined)) throw usage('--snapshot reads saved evidence: it cannot be combined with live-scan flags (--demo, --org, --accounts, …)');
       const path = resolve(io.cwd, options.snapshot);
       if (!existsSync(path)) throw new InputError([{ severity: 'error', file: options.snapshot, message: 'snapshot file not found' }]);
       snapshot = parseSnapshot(readFileSync(path, 'utf8'), options.snapshot);
