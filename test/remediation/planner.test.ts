@@ -275,6 +275,19 @@ describe('plan set', () => {
     expect(attached.findings[4]!.remediation.plan).toBeUndefined();
   });
 
+  it('re-planning after a waiver drops the waived finding\'s plan and its effect on the others', () => {
+    const evidence = keyEvidence(200, 100);
+    const unused = finding('unused-credentials', 'disable-unused-credential', 'access_key_1', evidence);
+    const old = finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', evidence);
+    const first = attachPlans(result([unused, old]), catalogue);
+    const waived = { ...first, findings: first.findings.map((f) => (f.ruleId === 'unused-credentials' ? { ...f, status: 'waived' as const } : f)) };
+    const again = attachPlans(waived, catalogue);
+    expect(again.findings[0]!.remediation.plan).toBeUndefined();
+    const plan = again.findings[1]!.remediation.plan as { steps: { id: string }[]; covers: string[] };
+    expect(plan.steps.map((s) => s.id)).toContain('create-replacement-key');
+    expect(plan.covers).toEqual([old.fingerprint]);
+  });
+
   it('uses user procedures and their runbook', () => {
     const custom = buildCatalogue([{ id: 'my-own-procedure', title: 'Page the owner', actor: 'administrator', summary: 's', steps: [{ id: 'page', text: 'Page the owner of {user} in {account}.' }], runbook: 'https://wiki.example.com/rb' }]);
     const plan = planFindings(result(findings), custom).accounts[0]!.plans.find((p) => p.principal.name === 'amy')!;

@@ -25,7 +25,8 @@ export interface FindingPlan {
 /**
  * Returns a copy of the result in which every planned finding carries its concrete
  * plan in `remediation.plan`. Findings without a plan (waived, or an unknown
- * procedure) are left as they are. Pure.
+ * procedure) carry none, so calling it again after waivers are applied corrects
+ * the plans. Pure.
  */
 export function attachPlans(result: ScanResult, catalogue: Catalogue, options: PlanOptions = {}): ScanResult {
   return embedPlans(result, planFindings(result, catalogue, options));
@@ -44,7 +45,11 @@ export function embedPlans(result: ScanResult, plans: PlanSet): ScanResult {
     ...result,
     findings: result.findings.map((finding) => {
       const plan = byFingerprint.get(finding.fingerprint);
-      return plan ? { ...finding, remediation: { ...finding.remediation, plan: plan as unknown as Record<string, unknown> } } : finding;
+      if (plan) return { ...finding, remediation: { ...finding.remediation, plan: plan as unknown as Record<string, unknown> } };
+      // Re-planning after waivers: a finding that no longer gets a plan loses its old one.
+      if (finding.remediation.plan === undefined) return finding;
+      const { plan: _stale, ...remediation } = finding.remediation;
+      return { ...finding, remediation };
     }),
   };
 }
