@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { Diagnostic } from '../model/index.js';
-import { InputError } from '../model/index.js';
+import type { Diagnostic, Snapshot } from '../model/index.js';
+import { EXIT, InputError } from '../model/index.js';
 import type { RuleDefinition } from '../core/rules/definition.js';
 import { COLLECT_DEFAULTS, type AccountSelection, type CollectOptions, type ContextMode, type ContextNeeds } from '../collectors/aws/options.js';
 import type { AwsConfig } from '../collectors/aws/clients.js';
@@ -207,7 +207,7 @@ export function contextNeedsOf(definitions: readonly Pick<RuleDefinition, 'rule'
 
 /**
  * Validates the AWS flags and builds the collector options.
- * @param from the --from paths, which conflict with every live flag
+ * @param rules the enabled rules' definitions: `auto` context makes only the calls they need
  * @throws InputError listing every problem (exit 2)
  */
 export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: readonly Pick<RuleDefinition, 'rule'>[]): CollectOptions {
@@ -254,4 +254,10 @@ export function checkSourceConflicts(options: AwsScanOptions & { from?: string[]
     })),
     'conflicting options',
   );
+}
+
+/** Exit code 3 when some accounts failed (unless --allow-partial), else undefined. */
+export function incompleteScanExit(snapshot: Snapshot, options: Pick<AwsScanOptions, 'allowPartial'>): number | undefined {
+  const failed = (snapshot.skippedAccounts ?? []).some((a) => a.status === 'failed');
+  return failed && options.allowPartial !== true ? EXIT.partial : undefined;
 }

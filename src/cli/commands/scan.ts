@@ -8,8 +8,7 @@ import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
 import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
-import { addAwsOptions, checkSourceConflicts, type AwsScanOptions } from '../aws-options.js';
-import { collectLiveSnapshot, incompleteScanExit } from '../live-scan.js';
+import { addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
 
 /** Options of `credwarden scan`. */
@@ -42,7 +41,8 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
 
 async function collectSnapshot(options: ScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
   // No --from: collect live from AWS (the caller's account, --org, --accounts/--ou) or the --demo sandbox.
-  if (!options.from || options.from.length === 0) return collectLiveSnapshot(options, io, loaded);
+  // Loaded on demand: offline scans never pay for the AWS SDK.
+  if (!options.from || options.from.length === 0) return (await import('../live-scan.js')).collectLiveSnapshot(options, io, loaded);
   const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)));
   printWarnings(warnings, options, io);
   return snapshot;
