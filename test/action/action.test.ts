@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
+import { runAction } from '../../src/action/main.js';
+import { scanArguments } from '../../src/action/inputs.js';
+import { tempDir } from '../helpers/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface ActionYaml {
+  inputs: Record<string, { default?: string }>;
+  outputs: Record<string, { value: string }>;
+  runs: { using: string; steps: { id?: string; env?: Record<string, string>; run?: string }[] };
+}
+
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+const scanStep = action.runs.steps.find((s) => s.id === 'scan');
+
+/** The scan step's environment with `${{ inputs.x }}` filled from the defaults and `given`. */
+function stepEnv(given: Record<string, string>): Record<string, string> {
+  const values = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...given };
+  return Object.fromEntries(Object.entries(scanStep?.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => values[name] ?? '')]));
+}
+
+/** Parses a $GITHUB_OUTPUT file written in the heredoc form. */
+function readOutputs(path: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([\w-]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    while (lines[++i] !== delimiter) value.push(lines[i] ?? '');
+    outputs[name as string] = value.join('\n');
+  }
+  return outputs;
+}
+
+function fakeRunner(env: Record<string, string>) {
+  const cwd = tempDir();
+  const files = { output: join(cwd, 'github_output'), summary: join(cwd, 'step_summary') };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env: { ...env, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary },
+    cwd,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    now: () => new Date('2026-11-02T00:00:00Z'),
+  };
+  return { io, cwd, files, out: () => ({ stdout, stderr }) };
+}
+
+describe('action.yml', () => {
+  it('is a composite action whose scan step passes every input', () => {
+    expect(action.runs.using).toBe('composite');
+    const passed = Object.values(scanStep?.env ?? {}).map((v) => /inputs\.([\w-]+)/.exec(v)?.[1]);
+    expect(passed.sort()).toEqual(Object.keys(action.inputs).filter((i) => i !== 'node-version').sort());
+    for (const [key, value] of Object.entries(scanStep?.env ?? {})) expect(key).toBe(`INPUT_${(/inputs\.([\w-]+)/.exec(value)?.[1] ?? '').toUpperCase().replace(/-/g, '_')}`);
+  });
+
+  it('declares outputs that the scan step writes', () => {
+    for (const [name, output] of Object.entries(action.outputs)) expect(output.value).toBe(`\${{ steps.scan.outputs.${name} }}`);
+  });
+
+  it('turns inputs into scan arguments', () => {
+    expect(scanArguments({ from: 'a, b', org: 'true', 'fail-on': 'high', 'fail-on-new': 'false', formats: 'markdown csv', 'role-name': 'Audit' })).toEqual([
+      'scan', '--from', 'a', '--from', 'b', '--fail-on', 'high', '--role-name', 'Audit', '--org',
+      '--format', 'json', '--format', 'sarif', '--format', 'github', '--format', 'markdown', '--format', 'csv',
+      '--output-dir', 'credwarden-reports', '--no-color',
+    ]);
+  });
+});
+
+describe('the action against the example organisation', () => {
+  it('writes outputs, annotations, the job summary and the reports, and fails the gate', async () => {
+    const runner = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), 'fail-on': 'critical', formats: 'markdown,csv,junit' }));
+    const code = await runAction(runner.io);
+    expect(code).toBe(1);
+    const outputs = readOutputs(runner.files.output);
+    expect(outputs).toMatchObject({ critical: '2', high: '2', medium: '12', low: '2', info: '0', open: '18', waived: '0', new: '0', 'exit-code': '1' });
+    for (const format of ['json', 'sarif', 'markdown', 'csv', 'junit']) {
+      const path = outputs[`${format}-report`];
+      expect(path && existsSync(path), `${format} report`).toBe(true);
+    }
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(outputs).filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k)).sort());
+    const { stdout } = runner.out();
+    expect(stdout.split('\n').filter((l) => l.startsWith('::error ')).length).toBe(4);
+    expect(stdout).toContain('::notice title=credwarden summary::18 open finding(s)');
+    expect(readFileSync(runner.files.summary, 'utf8')).toMatch(/^## credwarden: ⚠️ 18 open findings/);
+  });
+
+  it('uses the baseline when it exists and scans without it on the first run', async () => {
+    const first = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), baseline: 'previous.json', 'fail-on-new': 'true', 'fail-on': 'none' }));
+    expect(await runAction(first.io)).toBe(0);
+    expect(first.out().stdout).toContain('::notice title=credwarden::No baseline at previous.json');
+    const previous = readOutputs(first.files.output)['json-report'] as string;
+    const second = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), baseline: previous, 'fail-on-new': 'true' }));
+    expect(await runAction(second.io)).toBe(0);
+    expect(readOutputs(second.files.output)).toMatchObject({ new: '0', resolved: '0', 'exit-code': '0' });
+  });
+
+  // The step exactly as action.yml runs it, on the compiled action (npm ci builds dist/ via `prepare`).
+  it.skipIf(!existsSync(join(ROOT, 'dist/src/action/main.js')))('runs the scan step command from action.yml', () => {
+    const runner = fakeRunner({});
+    let status = 0;
+    let stdout: string;
+    try {
+      stdout = execFileSync('bash', ['-c', scanStep?.run ?? 'false'], {
+        cwd: runner.cwd,
+        env: { PATH: process.env.PATH ?? '', GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: runner.files.output, GITHUB_STEP_SUMMARY: runner.files.summary, ...stepEnv({ from: join(ROOT, 'examples/org') }) },
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      const failed = error as { status: number; stdout: string };
+      status = failed.status;
+      stdout = failed.stdout;
+    }
+    // The default gate is `high`, and the example organisation has high findings.
+    expect(status).toBe(1);
+    expect(readOutputs(runner.files.output)).toMatchObject({ critical: '2', 'exit-code': '1' });
+    expect(stdout).toMatch(/^::error title=/m);
+    expect(readFileSync(runner.files.summary, 'utf8')).toContain('## credwarden:');
+  });
+});
