@@ -130,4 +130,30 @@ describe('credwarden scan (live)', () => {
       if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
     }
   });
+
+  it('--profile picks the caller credentials from the shared credentials file', async () => {
+    box = await startSandbox({ fixture });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'credentials'), `[audit]\naws_access_key_id = ${box.credentials.accessKeyId}\naws_secret_access_key = ${box.credentials.secretAccessKey}\n`);
+    writeFileSync(join(dir, 'config'), '[profile audit]\nregion = us-east-1\n');
+    const names = ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    for (const n of names) delete process.env[n];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    try {
+      const { code, stderr } = await cli(['scan', '--profile', 'audit', '--endpoint-url', box.endpoint, '--quiet', '--account-context', 'none', '--format', 'json']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(box.callLog.map((c) => [c.operation, c.accessKeyId])).toEqual([
+        ['GetCallerIdentity', box.credentials.accessKeyId],
+        ['GetCredentialReport', box.credentials.accessKeyId],
+      ]);
+    } finally {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+    }
+  });
 });
