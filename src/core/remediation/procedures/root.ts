@@ -69,9 +69,25 @@ export const enableRootMfa: Procedure = {
   summary: 'Without MFA, anyone who learns or resets the root password controls the whole account. Only the root user can add its own MFA device.',
   prerequisites: ['Access to the account email address and the root password.', 'An MFA device: a passkey or security key, an authenticator app, or a hardware TOTP token.'],
   steps: rootMfaSteps('a passkey or security key (preferred), an authenticator app or a hardware TOTP token'),
+  alternatives: [
+    {
+      title: 'Remove the root credentials of a member account instead',
+      when: `${CENTRAL_WHEN}: a root user without a password or keys has nothing to protect with MFA`,
+      actor: 'management-account',
+      steps: [
+        assumeRootStep('IAMDeleteRootUserCredentials'),
+        {
+          id: 'central-delete-root-password',
+          actor: 'management-account',
+          text: "With the session credentials, delete the root user's password of account {account} (no user name in a root session). Delete any root access keys and signing certificates the same way; when root is needed later, a privileged task can allow password recovery again.",
+          commands: ['aws iam delete-login-profile'],
+        },
+      ],
+    },
+  ],
   verification: ['The next credential report shows mfa_active true for <root_account>; AccountMFAEnabled is 1.'],
   verifyCommands: ["aws iam get-account-summary --query 'SummaryMap.AccountMFAEnabled'"],
-  links: [LINKS.rootMfa, LINKS.rootFidoMfa, LINKS.rootHardwareMfa, LINKS.rootBestPractices],
+  links: [LINKS.rootMfa, LINKS.rootFidoMfa, LINKS.rootHardwareMfa, LINKS.rootBestPractices, LINKS.centralRootAccess],
 };
 
 export const enableRootHardwareMfa: Procedure = {
