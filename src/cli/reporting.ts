@@ -5,7 +5,7 @@
  * src/core (waivers, baseline, format); this file only does the I/O around it.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
 import { EXIT, InputError } from '../model/index.js';
@@ -84,8 +84,11 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
   let refined = result;
   const waiversFile = waiversPath(options, loaded, io);
   if (waiversFile) {
-    const now = io.now().toISOString();
-    const waivers = parseWaivers(readInput(waiversFile, 'waivers file'), waiversFile, {
+    // Waivers expire relative to the evaluation time: --as-of when given (so an
+    // evaluation of old evidence is reproducible), else the wall clock.
+    const now = options.asOf ? new Date(options.asOf).toISOString() : io.now().toISOString();
+    const label = displayPath(waiversFile, io);
+    const waivers = parseWaivers(readInput(waiversFile, 'waivers file'), label, {
       now,
       ...(options.waiverMaxDays ? { maxExpiryDays: options.waiverMaxDays } : {}),
       knownRules: loaded.ruleset.rules.map((r) => r.id),
@@ -93,7 +96,7 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
     refined = applyWaivers(refined, waivers, now);
     if (!options.quiet) {
       for (const w of refined.waivers ?? []) {
-        if (w.state !== 'active') io.stderr(`credwarden: ${w.source ?? waiversFile}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`);
+        if (w.state !== 'active') io.stderr(`credwarden: ${w.source ?? label}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`);
       }
     }
   }
@@ -107,6 +110,12 @@ function waiversPath(options: ReportOptions, loaded: LoadedRuleset, io: CliIO): 
   if (options.waivers) return resolve(io.cwd, options.waivers);
   const fromConfig = loaded.config?.value.waivers;
   return fromConfig && loaded.config ? resolve(io.cwd, dirname(loaded.config.source.file), fromConfig) : undefined;
+}
+
+/** A path as the user would write it: relative to the working folder when inside it. */
+function displayPath(path: string, io: CliIO): string {
+  const rel = relative(io.cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function readInput(path: string, what: string): string {
