@@ -146,9 +146,24 @@ describe('analyseAccount', () => {
 
   it('a role trusted by the account is a path through users who may assume it', () => {
     const breakGlass = role('break-glass', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }, { attachedPolicies: [IAM_FULL] });
-    const result = analyseAccount(account({ users: [user('bob')], roles: [breakGlass] }), { collectPaths: true });
+    const mayAssume = { name: 'assume-break-glass', document: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: breakGlass.arn }) };
+    const result = analyseAccount(account({ users: [user('bob'), user('oncall', { inlinePolicies: [mayAssume] })], roles: [breakGlass] }), { collectPaths: true });
     expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ administrators: [breakGlass.arn], conditional: true });
     const path = result.paths!.get(arn('user', 'bob'))!.find((p) => p.principal === breakGlass.arn)!;
     expect(path.assumableBy).toEqual([{ kind: 'same-account', id: `arn:aws:iam::${ACCOUNT}:root`, conditional: true, index: 0 }]);
+    expect(path.note).toBe(`assumable by users: ${arn('user', 'oncall')}`);
+  });
+
+  it('a role trusted by the account that no user may assume does not count', () => {
+    const orphan = role('orphan-admin', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: ACCOUNT } }, { attachedPolicies: [IAM_FULL] });
+    const result = analyseAccount(account({ users: [user('bob')], roles: [orphan] }), { collectPaths: true });
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ hasPath: false, rootOnly: true });
+    expect(result.paths!.get(arn('user', 'bob'))!.find((p) => p.principal === orphan.arn)?.note).toMatch(/no user of the account may assume it/);
+  });
+
+  it('a role that names a user in its trust policy is reachable through that user', () => {
+    const named = role('named', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: arn('user', 'oncall') } }, { attachedPolicies: [IAM_FULL] });
+    const result = analyseAccount(account({ users: [user('bob'), user('oncall')], roles: [named] }));
+    expect(result.users.get(arn('user', 'bob'))!.password.administrators).toEqual([named.arn]);
   });
 });

@@ -69,7 +69,8 @@ function decide(candidate: Candidate, target: UserDetail, actions: readonly stri
 function toPath(credential: RecoveryPath['credential'], via: RecoveryPath['via'], candidate: Candidate, decided: { action: string; result: EvalResult }, note?: string): RecoveryPath {
   const problems = candidate.policies.problems;
   const unknown = decided.result.decision !== 'allow' && problems.length > 0;
-  const finalNote = note ?? (unknown ? problems.join('; ') : undefined);
+  const reachedVia = candidate.assumableByUsers ? `assumable by users: ${candidate.assumableByUsers.join(', ')}` : undefined;
+  const finalNote = note ?? (unknown ? problems.join('; ') : reachedVia);
   return {
     credential,
     via,

@@ -1,4 +1,4 @@
-import { actionMatches, PolicyParseError, trustedEntities, type RequestContext, type ScpLevel, type Statement, type TrustedEntity } from '../policy/index.js';
+import { actionMatches, evaluate, PolicyParseError, trustedEntities, type RequestContext, type ScpLevel, type Statement, type TrustedEntity } from '../policy/index.js';
 import { compilePattern } from '../policy/pattern.js';
 import { requestContext } from './context.js';
 import type { Actor } from './context.js';
@@ -16,6 +16,8 @@ export interface Candidate {
   unusable?: string;
   /** For roles: every person who can assume it must meet a trust-policy condition (MFA, external id…). */
   trustConditional?: boolean;
+  /** For roles trusted only inside the account: the users allowed to assume it. */
+  assumableByUsers?: string[];
   /** Caches for `mayReach`: Allow statements per action list, and the principal-only context. */
   cache?: { allows: Map<readonly string[], AllowEntry[]>; context?: RequestContext };
 }
@@ -74,7 +76,35 @@ export function buildCandidates(
       ...(unusable ? { unusable } : {}),
     });
   }
+  for (const candidate of out) checkInAccountTrust(candidate, out, accountId);
   return out;
+}
+
+const ASSUME_ROLE = ['sts:AssumeRole'] as const;
+/** Trust kinds that reach the role from outside the account's IAM users and roles. */
+const OUTSIDE_KINDS = new Set(['sso', 'saml', 'web-identity', 'other-account', 'public']);
+
+/**
+ * A role trusted only by its own account (or by principals in it) is reachable only through
+ * users of the account: one named in the trust policy, or, for an account-wide trust, one
+ * whose own policies allow sts:AssumeRole on the role. Otherwise nobody can use it.
+ */
+function checkInAccountTrust(role: Candidate, all: readonly Candidate[], accountId: string): void {
+  if (role.actor.kind !== 'role' || role.unusable || !role.assumableBy) return;
+  const detail = role.actor.role;
+  const people = role.assumableBy.filter((e) => e.kind !== 'service');
+  if (people.some((e) => OUTSIDE_KINDS.has(e.kind)) || people.some((e) => e.kind === 'role')) return;
+  const named = new Set(people.filter((e) => e.kind === 'user').map((e) => e.id));
+  const accountWide = people.some((e) => e.kind === 'same-account');
+  const users = all.filter((c) => c.actor.kind === 'user' && !c.unusable);
+  const via = users.filter((u) => {
+    if (named.has(u.arn)) return true;
+    if (!accountWide || !mayReach(u, role.arn, ASSUME_ROLE, accountId)) return false;
+    const context = requestContext(u.actor, detail, accountId);
+    return evaluate({ action: 'sts:AssumeRole', resource: role.arn, context }, u.policies.set).decision === 'allow';
+  });
+  if (via.length > 0) role.assumableByUsers = via.map((u) => u.arn);
+  else role.unusable = 'no user of the account may assume it (trusted only inside the account, and nobody is allowed sts:AssumeRole on it)';
 }
 
 /** An Allow statement of a candidate, with its resource patterns compiled for that candidate. */
@@ -116,8 +146,7 @@ export function mayReach(candidate: Candidate, targetArn: string, actions: reado
   const allows = candidate.cache?.allows.get(actions) ?? allowsFor(candidate, actions);
   if (allows.length === 0) return false;
   // Resource patterns name principal variables (${aws:username}); target-specific keys stay unknown.
-  const probe = { name: '', arn: '', groups: [], inlinePolicies: [], attachedPolicies: [] };
-  const context = (candidate.cache!.context ??= requestContext(candidate.actor, probe, accountId));
+  const context = (candidate.cache!.context ??= requestContext(candidate.actor, {}, accountId));
   return allows.some((entry) => {
     const { statement, variables } = entry;
     if (!statement.resource && statement.notResource) return true;

@@ -15,11 +15,11 @@ function tagEntries(prefixes: readonly string[], tags: Record<string, string> | 
 export type Actor = { kind: 'user'; user: UserDetail } | { kind: 'role'; role: RoleDetail };
 
 /**
- * The request context IAM would build when `actor` acts on `target` (a user), limited to
+ * The request context IAM would build when `actor` acts on `target` (a user or role), limited to
  * keys whose values follow from collected data. MFA, source IP, request tags, time of day
  * and the like are left unknown on purpose: statements that test them become conditional.
  */
-export function requestContext(actor: Actor, target: UserDetail, accountId: string): RequestContext {
+export function requestContext(actor: Actor, target: Pick<UserDetail, 'tags'>, accountId: string): RequestContext {
   const principal =
     actor.kind === 'user'
       ? {
