@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Regenerates reports/examples/: one example of every report format for the
+// bundled example organisation (examples/org), with waivers and a baseline so
+// every section shows up. Run `npm run examples:reports` (it builds first).
+// Everything is evaluated --as-of a fixed time, so the output is reproducible.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'reports/examples');
+const AS_OF = '2026-11-01T12:00:00Z';
+const BASELINE_AS_OF = '2026-08-01T12:00:00Z';
+
+const WAIVERS = `# Example waivers: approved, expiring exceptions (see docs/reports.md).
+waivers:
+  - id: SEC-101
+    rule: root-access-key-exists
+    account: '222222222222'
+    principal: 'arn:aws:iam::222222222222:root'
+    reason: Legacy billing export still signs with the root key; migration tracked in SEC-101
+    approvedBy: ciso@example.com
+    expires: 2026-12-31
+  - id: SEC-087
+    rule: console-user-without-mfa
+    account: '333333333333'
+    principal: erin
+    reason: Hardware key on order
+    approvedBy: security-team@example.com
+    expires: 2026-10-15
+  - id: SEC-120
+    rule: access-key-not-rotated
+    account: '*'
+    principal: 'arn:aws:iam::*:user/build/*'
+    reason: Build users are rotated by the vault job
+    approvedBy: platform@example.com
+    expires: 2027-01-31
+`;
+
+function credwarden(args, env = {}) {
+  execFileSync(process.execPath, [join(root, 'bin/credwarden.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Runs a command that may exit 1 (a failed gate is expected in examples). */
+function tolerate(fn) {
+  try {
+    fn();
+  } catch (error) {
+    if (error.status !== 1) throw error;
+  }
+}
+
+mkdirSync(out, { recursive: true });
+for (const file of readdirSync(out, { withFileTypes: true })) if (file.isFile() && file.name !== 'README.md') rmSync(join(out, file.name));
+const rel = (name) => `reports/examples/${name}`;
+writeFileSync(join(out, 'waivers.yaml'), WAIVERS);
+
+// The "previous" scheduled scan: the same reports, evaluated three months earlier.
+credwarden(['scan', '--from', 'examples/org', '--as-of', BASELINE_AS_OF, '--format', 'json', '--output', rel('baseline.json'), '--quiet']);
+
+const common = ['--from', 'examples/org', '--as-of', AS_OF, '--waivers', rel('waivers.yaml'), '--baseline', rel('baseline.json'), '--quiet'];
+credwarden(['scan', ...common, '--format', 'json,csv,markdown,sarif,junit', '--output-dir', 'reports/examples']);
+const summary = join(out, 'github-job-summary.md');
+writeFileSync(summary, '');
+tolerate(() => credwarden(['scan', ...common, '--format', 'github', '--output', rel('github-annotations.txt')], { GITHUB_STEP_SUMMARY: summary }));
+credwarden(['diff', rel('baseline.json'), rel('credwarden.json'), '--format', 'markdown', '--output', rel('diff.md')]);
+credwarden(['diff', rel('baseline.json'), rel('credwarden.json'), '--output', rel('diff.txt')]);
+console.log(`wrote ${readdirSync(out).length} files to reports/examples/`);
