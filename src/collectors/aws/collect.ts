@@ -115,16 +115,17 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     const root = parsed.principals.find((p) => p.type === 'root');
     const organization = await ctx.organization;
     const managed = organization.managementAccountId;
-    const isMember = target.id !== (managed ?? ctx.caller.accountId);
-    const central = isMember ? organization.rootCredentialsManagement : false;
-    const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember);
+    // Central root management covers member accounts only; without DescribeOrganization we cannot tell.
+    const isMember = managed === undefined ? undefined : target.id !== managed;
+    const central = isMember === false ? false : organization.rootCredentialsManagement;
+    const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember !== false);
     const context = await readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id);
     const account: Account = {
       ...base,
       partition: parsed.partition || ctx.caller.partition,
       reportGeneratedTime: report.generatedTime,
       source: 'aws',
-      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember ? organization.rootSessions : false },
+      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember === false ? false : organization.rootSessions },
       principals: parsed.principals,
     };
     const withRecovery = ctx.scps ? await collectRecovery(account, iam, ctx.scps, managed) : account;
