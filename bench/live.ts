@@ -53,11 +53,13 @@ export interface ScanMeasurement {
   scanned: number;
   failed: number;
   findings: number;
-  /** From the first account starting (after enumeration) to the last account's findings written. */
-  accountPhaseSeconds: number;
-  /** Identity, ListAccounts and the organisation facts, before the first account starts. */
-  setupSeconds: number;
+  /** From the collection's start to the last account's findings written: the scan's wall time. */
   totalSeconds: number;
+  /**
+   * Until the account selection was complete (the collector's onPlan). The collector may already
+   * be scanning accounts while it lists them, so this overlaps the scanning.
+   */
+  planSeconds: number;
   /** Mean AWS calls per scanned account, and the count of scanned accounts by call count. */
   callsPerAccount: number;
   callHistogram: Record<string, number>;
@@ -65,6 +67,8 @@ export interface ScanMeasurement {
   failures: string[];
   /** RSS (MiB) after every `rssEvery` accounts: [accounts done, rss]. */
   rssSamples: [number, number][];
+  /** V8 heap in use (MiB) at the same points, after a full GC when --expose-gc is on. */
+  heapSamples: [number, number][];
 }
 
 function write(stream: WriteStream, text: string): Promise<void> | undefined {
@@ -91,17 +95,25 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
     scanned: 0,
     failed: 0,
     findings: 0,
-    accountPhaseSeconds: 0,
-    setupSeconds: 0,
     totalSeconds: 0,
+    planSeconds: 0,
     callsPerAccount: 0,
     callHistogram: {},
     failures: [],
     rssSamples: [],
+    heapSamples: [],
   };
   let totalCalls = 0;
+  // With --expose-gc, collect first so the samples show what is retained, not garbage not yet collected.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const sample = (done: number) => {
+    gc?.();
+    const usage = process.memoryUsage();
+    m.rssSamples.push([done, mib(usage.rss)]);
+    m.heapSamples.push([done, mib(usage.heapUsed)]);
+  };
   const started = performance.now();
-  let phaseStart = started;
+  let planned = started;
   const onEvent = async (event: AccountEvent) => {
     if (event.type === 'skipped') return;
     const done = m.scanned + m.failed + 1;
@@ -117,11 +129,11 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
       m.findings += findings.length;
       if (findings.length > 0) await write(out, `${findings.map((finding) => JSON.stringify(finding)).join('\n')}\n`);
     }
-    if (spec.rssEvery && done % spec.rssEvery === 0) m.rssSamples.push([done, mib(process.memoryUsage().rss)]);
+    if (spec.rssEvery && done % spec.rssEvery === 0) sample(done);
   };
   for await (const event of collectOrganization(options, {
     onPlan: (plan) => {
-      phaseStart = performance.now();
+      planned = performance.now();
       m.accounts = plan.total;
     },
   })) {
@@ -130,10 +142,8 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
   const ended = performance.now();
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   rmSync(spec.outputFile, { force: true });
-  m.setupSeconds = (phaseStart - started) / 1000;
-  m.accountPhaseSeconds = (ended - phaseStart) / 1000;
+  m.planSeconds = (planned - started) / 1000;
   m.totalSeconds = (ended - started) / 1000;
   m.callsPerAccount = m.scanned > 0 ? totalCalls / m.scanned : 0;
-  m.rssSamples.push([m.scanned + m.failed, mib(process.memoryUsage().rss)]);
   return m;
 }

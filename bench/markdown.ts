@@ -11,7 +11,7 @@ export interface BenchDetails {
   workers: number;
   offline?: OfflineMeasurement;
   live?: ScanMeasurement & { peakRssMb: number };
-  throttled?: ScanMeasurement & { throttled: number; assumeRoleOk: number; assumeRoleSeconds: number };
+  throttled?: ScanMeasurement & { throttled: number; assumeRoleOk: number };
   scale?: ScanMeasurement & { peakRssMb: number };
 }
 
@@ -23,7 +23,7 @@ function row(cells: (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-/** RSS growth between the first sample after warm-up (20 % of accounts) and the last. */
+/** Growth (MiB) between the first sample after warm-up (the second sample, 20 % of accounts) and the last. */
 export function rssGrowthMb(samples: [number, number][]): number | undefined {
   if (samples.length < 3) return undefined;
   const warm = samples[Math.min(1, samples.length - 1)] as [number, number];
@@ -68,7 +68,7 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       '',
       `${l.accounts} accounts, ${l.latencyMs} ms injected on every call, concurrency ${l.concurrency}; report generation would need ${details.sizes.live.reportPolls} polls, but every report is fresh so none is generated. ` +
         `Lower bound = ceil(${l.accounts} / ${l.concurrency}) x 2 calls x ${l.latencyMs} ms. ` +
-        `Seconds are the account phase; enumeration before it (GetCallerIdentity, ${Math.ceil(l.accounts / 20)} ListAccounts pages, organisation facts) took ${d.setupSeconds.toFixed(2)} s more (total ${d.totalSeconds.toFixed(2)} s). ` +
+        `Seconds are the whole scan's wall time, account listing included (GetCallerIdentity, ${Math.ceil(l.accounts / 20)} ListAccounts pages of 20, organisation facts; the selection was complete after ${d.planSeconds.toFixed(2)} s). ` +
         `Calls per scanned account: ${JSON.stringify(d.callHistogram)} (the management account is read with the caller's own credentials: no AssumeRole). Failed accounts: ${d.failed}. Scanner peak RSS ${d.peakRssMb} MiB.`,
       '',
     );
@@ -82,7 +82,7 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       '## throttled',
       '',
       `${t.accounts} accounts; token buckets of ${t.allowedRps} AssumeRole/s (whole organisation) and ${details.sizes.throttled.iamRpsPerAccount} IAM calls/s per account; ${details.sizes.throttled.latencyMs} ms latency, concurrency ${details.sizes.throttled.concurrency}. ` +
-        `${d.assumeRoleOk} successful AssumeRole calls over the ${d.assumeRoleSeconds.toFixed(2)} s account phase; the sandbox answered ${d.throttled} calls with Throttling. ` +
+        `${d.assumeRoleOk} successful AssumeRole calls over the ${d.totalSeconds.toFixed(2)} s scan; the sandbox answered ${d.throttled} calls with Throttling. ` +
         `Failures: ${d.failures.length > 0 ? d.failures.join('; ') : 'none'}.`,
       '',
     );
@@ -92,16 +92,17 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
     const d = details.scale;
     const growth = rssGrowthMb(d.rssSamples);
     lines.push(row(['scale', 'completes', `${d.scanned}/${s.accounts} scanned, ${d.failed} failed, ${s.seconds} s`, verdict(d.failed === 0 && d.scanned === s.accounts)]));
-    lines.push(row(['scale', 'RSS bounded and flat in the number of accounts', `peak ${s.peakRssMb} MiB; growth after warm-up ${growth ?? 'n/a'} MiB`, verdict(growth !== undefined && growth < 64)]));
+    const heapGrowth = rssGrowthMb(d.heapSamples);
+    lines.push(row(['scale', 'RSS bounded and flat in the number of accounts', `peak ${s.peakRssMb} MiB; after warm-up RSS grew ${growth ?? 'n/a'} MiB, heap ${heapGrowth ?? 'n/a'} MiB`, verdict(growth !== undefined && growth < 64)]));
     notes.push(
       '## scale',
       '',
       `${s.accounts} accounts x ${s.usersPerAccount} users (${(s.accounts * (s.usersPerAccount + 1)).toLocaleString('en-US')} principals), ${details.sizes.scale.latencyMs} ms latency, concurrency ${details.sizes.scale.concurrency}; ${d.findings.toLocaleString('en-US')} findings streamed to a JSON Lines file. ` +
-        `Enumeration ${d.setupSeconds.toFixed(2)} s, accounts ${d.accountPhaseSeconds.toFixed(2)} s.`,
+        `Selection complete after ${d.planSeconds.toFixed(2)} s; scan ${d.totalSeconds.toFixed(2)} s. Samples are taken after a full GC.`,
       '',
-      '| accounts done | scanner RSS (MiB) |',
-      '|---|---|',
-      ...d.rssSamples.map(([done, rss]) => row([done, rss])),
+      '| accounts done | scanner RSS (MiB) | V8 heap used (MiB) |',
+      '|---|---|---|',
+      ...d.rssSamples.map(([done, rss], i) => row([done, rss, d.heapSamples[i]?.[1] ?? 'n/a'])),
       '',
     );
   }
