@@ -311,3 +311,30 @@ describe('evaluate', () => {
     expect(result.decision).toBe('implicitDeny');
   });
 });
+
+describe('policy variables', () => {
+  const allow = (resource: string) => ({ identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: resource })] });
+  const decide = (resource: string, target: string, context = aliceContext) => evaluate({ action: 'iam:CreateAccessKey', resource: target, context }, allow(resource)).decision;
+
+  it('${*}, ${?} and ${$} stand for the literal characters', () => {
+    expect(decide('arn:aws:iam::111122223333:user/a${*}b', 'arn:aws:iam::111122223333:user/a*b')).toBe('allow');
+    expect(decide('arn:aws:iam::111122223333:user/a${*}b', 'arn:aws:iam::111122223333:user/axxb')).toBe('implicitDeny');
+    expect(decide('arn:aws:iam::111122223333:user/a${?}', 'arn:aws:iam::111122223333:user/a?')).toBe('allow');
+    expect(decide('arn:aws:iam::111122223333:user/${$}x', 'arn:aws:iam::111122223333:user/$x')).toBe('allow');
+  });
+
+  it('a default value applies when the key is absent', () => {
+    const noName = makeContext({ 'aws:username': null });
+    expect(decide("arn:aws:iam::111122223333:user/${aws:username, 'shared'}", 'arn:aws:iam::111122223333:user/shared', noName)).toBe('allow');
+    expect(decide("arn:aws:iam::111122223333:user/${aws:username, 'shared'}", ALICE)).toBe('allow');
+  });
+
+  it('substituted values match literally, never as wildcards', () => {
+    const starUser = makeContext({ 'aws:username': 'a*' });
+    expect(decide('arn:aws:iam::111122223333:user/${aws:username}', 'arn:aws:iam::111122223333:user/abc', starUser)).toBe('implicitDeny');
+  });
+
+  it('principal tag variables', () => {
+    expect(decide('arn:aws:iam::111122223333:user/${aws:PrincipalTag/team}/*', 'arn:aws:iam::111122223333:user/ops/bob')).toBe('allow');
+  });
+});
