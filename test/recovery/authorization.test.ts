@@ -3,7 +3,7 @@ import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand,
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectRecovery, readAuthorizationDetails, readPasswordPolicy, ScpReader } from '../../src/collectors/aws/authorization.js';
-import type { Account } from '../../src/model/index.js';
+import type { Account, Principal } from '../../src/model/index.js';
 import { awsError } from '../collectors/aws/helpers.js';
 
 const iamMock = mockClient(IAMClient);
@@ -17,15 +17,17 @@ const enc = (doc: object) => encodeURIComponent(JSON.stringify(doc));
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 function account(id: string, users: string[]): Account {
-  const principal = (name: string) => ({
+  const key = (slot: 1 | 2) => ({ slot, active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null });
+  const cert = (slot: 1 | 2) => ({ slot, active: false, lastRotated: null });
+  const principal = (name: string): Principal => ({
     type: 'user' as const,
     name,
     arn: `arn:aws:iam::${id}:user/${name}`,
     createdAt: null,
     password: { enabled: true, lastUsed: null, lastUsedStatus: 'never' as const, lastChanged: null, nextRotation: null },
     mfaActive: true,
-    accessKeys: [1, 2].map((slot) => ({ slot: slot as 1 | 2, active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null })),
-    certificates: [1, 2].map((slot) => ({ slot: slot as 1 | 2, active: false, lastRotated: null })),
+    accessKeys: [key(1), key(2)],
+    certificates: [cert(1), cert(2)],
   });
   return { id, reportGeneratedTime: '2026-11-01T00:00:00Z', principals: users.map(principal) };
 }
