@@ -31,7 +31,7 @@ export type AccountEvent =
 /** What the collection learnt before scanning accounts. */
 export interface CollectionPlan {
   caller: CallerIdentity;
-  /** Accounts that will be scanned. */
+  /** Accounts that are scanned (not counting skipped ones). */
   total: number;
   skipped: number;
   organization: OrganizationFacts;
@@ -43,7 +43,7 @@ export interface CollectionPlan {
 
 /** Optional observers and test seams. */
 export interface CollectHooks {
-  /** Called once, after selection and before the first account is scanned. */
+  /** Called once the selection is known: before the first event, except with streamed `--org` (see collectOrganization). */
   onPlan?(plan: CollectionPlan): void;
   /** Time, sleep and randomness (report polling); default the real clock. */
   clock?: Clock;
@@ -146,9 +146,11 @@ function withOuPath(event: AccountEvent, ouPath: string | undefined): AccountEve
  * Collects credential reports from the selected accounts of an AWS Organization.
  *
  * Yields one event per selected account (scanned, failed or skipped) in completion order,
- * scanning at most `options.concurrency` accounts at a time. With plain `--org`, scanning
- * starts while the account list is still being paged. `hooks.onPlan` runs before the first
- * event. A failing account becomes a `failed` event with a reason; the collection goes on.
+ * scanning at most `options.concurrency` accounts at a time. With plain `--org` (no filter),
+ * scanning starts while the account list is still being paged, so `hooks.onPlan` may come
+ * after the first events; otherwise it comes first. A failing account becomes a `failed`
+ * event with a reason; the collection goes on. Finished accounts wait in a small buffer
+ * when the consumer is slower than the scan, so memory stays bounded.
  * Every AWS client is read-only (see allow-list.ts) and per-account clients use only that
  * account's credentials.
  *
@@ -169,43 +171,51 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
     const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
 
-    const channel = new Channel<AccountEvent>();
+    // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
+    const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
-    let total = 0;
-    let skipped = 0;
     const schedule = (target: AccountTarget, ouPath?: Promise<string | undefined>) => {
-      total++;
-      running.push(limiter(async () => channel.push(withOuPath(await scanAccount(ctx, target), await ouPath))));
+      running.push(limiter(async () => channel.push({ event: withOuPath(await scanAccount(ctx, target), await ouPath) })));
     };
-    const skip = (outcome: AccountOutcome) => {
-      skipped++;
-      channel.push({ type: 'skipped', outcome, calls: {} });
-    };
+    const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
+    const plan = async (total: number, skipped: number, warnings: string[]) =>
+      channel.push({ plan: { caller, total, skipped, organization: await organization, warnings, calls: scanCalls } });
 
-    const streamed = org !== undefined && options.selection.mode === 'org' && !options.selection.accounts?.length && !options.selection.exclude?.length && !options.selection.organizationalUnits?.length;
-    let warnings: string[];
-    if (streamed) {
-      const pending: Promise<void>[] = [];
-      const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
-        const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
-        if (skipReason) pending.push(ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })));
-        else schedule(target, ouPath);
-      });
-      await listed;
-      await Promise.all(pending);
-      const paths = await ouPaths;
-      warnings = paths.warning ? [paths.warning] : [];
-    } else {
-      const selection: Selection = org ? await selectAccounts(org, options.selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
-      selection.skipped.forEach(skip);
-      selection.targets.forEach((target) => schedule(target));
-      warnings = selection.warnings;
+    const selection = options.selection;
+    const streamed = org !== undefined && selection.mode === 'org' && !selection.accounts?.length && !selection.exclude?.length && !selection.organizationalUnits?.length;
+    const produce = async () => {
+      if (streamed) {
+        // Scan each account as soon as its page arrives; the plan follows once the list is complete.
+        let total = 0;
+        const skips: Promise<void>[] = [];
+        const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
+          const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
+          if (skipReason) skips.push(ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })));
+          else {
+            total++;
+            schedule(target, ouPath);
+          }
+        });
+        await listed;
+        const paths = await ouPaths;
+        await plan(total, skips.length, paths.warning ? [paths.warning] : []);
+        await Promise.all(skips);
+      } else {
+        const selected: Selection = org ? await selectAccounts(org, selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+        await plan(selected.targets.length, selected.skipped.length, selected.warnings);
+        for (const outcome of selected.skipped) await skip(outcome);
+        for (const target of selected.targets) schedule(target);
+      }
+      await Promise.all(running);
+    };
+    produce().then(
+      () => channel.close(),
+      (error: unknown) => channel.fail(error),
+    );
+    for (let next = await channel.next(); !next.done; next = await channel.next()) {
+      if ('plan' in next.value) hooks.onPlan?.(next.value.plan);
+      else yield next.value.event;
     }
-    hooks.onPlan?.({ caller, total, skipped, organization: await organization, warnings, calls: scanCalls });
-    const all = Promise.all(running);
-    void all.finally(() => channel.close());
-    for (let next = await channel.next(); !next.done; next = await channel.next()) yield next.value;
-    await all;
   } finally {
     // Stop queued accounts if the consumer stopped early (or listing failed); then close the sockets.
     limiter.clearQueue();

@@ -27,7 +27,8 @@ function label(id: string, name: string | undefined): string {
 
 /** Tracks done/total/failures and prints them. */
 export class ScanProgress {
-  private total = 0;
+  /** Undefined until the selection is known (streamed --org reports accounts before that). */
+  private total: number | undefined;
   private done = 0;
   private failed = 0;
   private skipped = 0;
@@ -39,8 +40,13 @@ export class ScanProgress {
   start(total: number, skipped: number, warnings: readonly string[]): void {
     this.total = total;
     if (this.options.quiet) return;
-    for (const warning of warnings) this.options.write(`credwarden: warning: ${warning}\n`);
-    this.options.write(`credwarden: scanning ${total} account${total === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped)` : ''}\n`);
+    for (const warning of warnings) this.line(`credwarden: warning: ${warning}`);
+    this.line(`credwarden: scanning ${total} account${total === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped)` : ''}`);
+    if (this.options.tty && this.done > 0) this.bar();
+  }
+
+  private get totalText(): string {
+    return this.total === undefined ? '?' : String(this.total);
   }
 
   /** Prints a line without breaking the bar. */
@@ -65,19 +71,20 @@ export class ScanProgress {
     if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${event.outcome.reason}`);
     if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
     if (this.options.tty) this.bar();
-    else if (this.shouldLog()) this.line(`credwarden: [${this.done}/${this.total}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
+    else if (this.shouldLog()) this.line(`credwarden: [${this.done}/${this.totalText}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
   }
 
   // Large organisations log every 1% in CI, so logs stay readable.
   private shouldLog(): boolean {
+    if (this.total === undefined) return true;
     const step = Math.max(1, Math.floor(this.total / 100));
     return this.done % step === 0 || this.done === this.total;
   }
 
   private bar(): void {
     const width = 30;
-    const filled = this.total === 0 ? width : Math.round((this.done / this.total) * width);
-    this.options.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.total} accounts${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
+    const filled = this.total === undefined ? 0 : this.total === 0 ? width : Math.min(width, Math.round((this.done / this.total) * width));
+    this.options.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.totalText} accounts${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
     this.drawn = true;
   }
 

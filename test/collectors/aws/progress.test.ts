@@ -47,6 +47,17 @@ describe('ScanProgress', () => {
   });
 });
 
+describe('ScanProgress before the total is known (streamed --org)', () => {
+  it('counts against ? until start()', () => {
+    let out = '';
+    const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
+    progress.account(scanned('111111111111'));
+    progress.start(2, 0, []);
+    progress.account(scanned('222222222222'));
+    expect(out).toBe('credwarden: [1/?] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n');
+  });
+});
+
 describe('formatCalls', () => {
   it('sorts operations and totals them', () => {
     expect(formatCalls({ GetCredentialReport: 3, AssumeRole: 1 })).toBe('4 calls (AssumeRole=1, GetCredentialReport=3)');
