@@ -67,6 +67,22 @@ describe('scan --waivers', () => {
     expect(run.stderr).toContain('matches no finding (stale)');
   });
 
+  it('judges expiry and the horizon at --as-of when given, else now', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'waivers.yaml'), WAIVERS);
+    const args = ['scan', '--from', 'examples/org', '--waivers', join(dir, 'waivers.yaml'), '--format', 'json', '--quiet'];
+    const states = async (extra: string[], now: string) => {
+      const run = await cli([...args, ...extra], { now: new Date(now) });
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as ScanResult).waivers?.map((w) => w.state);
+    };
+    expect(await states(['--as-of', '2026-10-01T00:00:00Z'], '2030-01-01T00:00:00Z')).toEqual(['active', 'active', 'stale']);
+    expect(await states([], '2027-01-01T00:00:00Z')).toEqual(['expired', 'expired', 'stale']);
+    const horizon = await cli([...args, '--waiver-max-days', '30'], { now: new Date('2026-11-02T00:00:00Z') });
+    expect(horizon.code).toBe(2);
+    expect(horizon.stderr).toContain('more than 30 days after');
+  });
+
   it('exits 2 with file, line and pointer for an invalid waivers file, writing nothing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'waivers.yaml'), WAIVERS.replace('    reason: MFA device on order\n', ''));
