@@ -220,8 +220,8 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
   const aws = awsConfigFrom(options, io.env, checker);
   if (options.demo) {
-    for (const flag of ['profile', 'endpointUrl', 'accounts', 'accountsFile', 'ou', 'assumeRoleInCaller'] as const) {
-      if (options[flag] !== undefined) checker.error(kebab(flag), `--demo scans the bundled sandbox organisation; it cannot be combined with ${kebab(flag)}`);
+    for (const flag of ['profile', 'endpointUrl', 'region'] as const) {
+      if (options[flag] !== undefined) checker.error(kebab(flag), `--demo talks to a local sandbox with its own credentials; it cannot be combined with ${kebab(flag)}`);
     }
   }
   if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid AWS options');

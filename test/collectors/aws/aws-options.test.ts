@@ -85,6 +85,7 @@ describe('collectOptionsFrom', () => {
   it('--demo cannot be combined with another target or endpoint', () => {
     expect(() => collectOptionsFrom({ demo: true, endpointUrl: 'http://127.0.0.1:1' }, io(), [])).toThrow(InputError);
     expect(collectOptionsFrom({ demo: true }, io(), []).selection.mode).toBe('org');
+    expect(collectOptionsFrom({ demo: true, ou: ['ou-demo-workloads'] }, io(), []).selection).toEqual({ mode: 'org', organizationalUnits: ['ou-demo-workloads'] });
   });
 });
 

@@ -51,6 +51,15 @@ describe('credwarden scan (live)', () => {
     expect(stdout + stderr).not.toMatch(/sandbox\/secret|SessionToken|secretAccessKey/i);
   });
 
+  it('--demo --ou narrows the demo organisation', async () => {
+    const { code, stdout } = await cli(['scan', '--demo', '--ou', 'ou-demo-workloads', '--format', 'json', '--quiet']);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as ScanResult).accounts.map((a) => [a.id, a.ouPath])).toEqual([
+      ['222222222222', 'Root/Workloads/Prod'],
+      ['333333333333', 'Root/Workloads/Dev'],
+    ]);
+  });
+
   it('--org against a sandbox (AWS_ENDPOINT_URL): coverage, failed account reason, exit 3; --allow-partial exits as usual', async () => {
     box = await startSandbox({ fixture });
     // The SDK reads the caller's keys from the real environment; the CLI reads endpoints from its own env.
