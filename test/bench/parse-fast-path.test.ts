@@ -50,3 +50,25 @@ describe('the quote-free fast path of the credential report parser', () => {
     expect(fast).toEqual(outcome(viaCsvParse(text)));
   });
 });
+
+describe('parseTimestamp without a regular expression', () => {
+  const viaRegex = (value: string) => (/^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN);
+  it.each([
+    '2026-01-02T03:04:05+00:00',
+    '2016-11-25T14:30:42Z',
+    '2099-12-31T23:59:59.999-05:00',
+    '2026-01-02 03:04:05',
+    '2026-1-02T03:04:05Z',
+    '202a-01-02T03:04:05Z',
+    '2026/01/02T03:04:05Z',
+    '2026-01-02',
+    '2026-01-02T',
+    'N/A',
+    '',
+    'Jan 2, 2026',
+    ' 2026-01-02T03:04:05Z',
+  ])('parses %j like the ISO prefix check', async (value) => {
+    const { parseTimestamp } = await import('../../src/core/util/time.js');
+    expect(parseTimestamp(value)).toEqual(viaRegex(value));
+  });
+});

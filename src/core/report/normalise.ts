@@ -82,7 +82,11 @@ function certificate(row: RawRow, slot: 1 | 2): Certificate {
 }
 
 function bool(row: RawRow, column: ReportColumn): boolean {
-  const value = row[column].trim().toLowerCase();
+  const raw = row[column];
+  // AWS writes lower-case true/false; only other spellings need the slower normalisation.
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  const value = raw.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new RowError(column, `expected true or false, got '${row[column]}'`);
