@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { cli, tempDir } from '../../helpers/cli.js';
+import { assumeInSandbox } from './helpers.js';
 import type { ScanResult } from '../../../src/model/index.js';
 
 let box: SandboxHandle | undefined;
@@ -158,6 +159,35 @@ describe('credwarden scan (live)', () => {
         ['GetCallerIdentity', box.credentials.accessKeyId],
         ['GetCredentialReport', box.credentials.accessKeyId],
       ]);
+    } finally {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+    }
+  });
+
+  it('a scan that cannot start (no credentials, or --org from a member account) is one clear paragraph, exit 2', async () => {
+    box = await startSandbox({ fixture });
+    const names = ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED'] as const;
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    for (const n of names) delete process.env[n];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(tempDir(), 'none');
+    process.env.AWS_CONFIG_FILE = join(tempDir(), 'none');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const none = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*credentials.*\n {2}hint: check the credentials/);
+
+      const member = await assumeInSandbox(box, '222222222222');
+      process.env.AWS_ACCESS_KEY_ID = member.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = member.secretAccessKey;
+      process.env.AWS_SESSION_TOKEN = member.sessionToken;
+      const fromMember = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
+      expect(fromMember.code).toBe(2);
+      expect(fromMember.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*\n {2}hint: .*management or delegated-administrator account/);
+      expect(fromMember.stderr).not.toContain(member.secretAccessKey);
     } finally {
       for (const n of names) {
         if (saved[n] === undefined) delete process.env[n];

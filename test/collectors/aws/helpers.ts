@@ -39,3 +39,13 @@ export function reportCsv(accountId: string, options: { rootMfa?: boolean; users
 export function content(csv: string): Uint8Array {
   return new TextEncoder().encode(csv);
 }
+
+/** Assumes the default role in a sandbox account with the caller's keys and returns the temporary keys. */
+export async function assumeInSandbox(box: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } }, accountId: string) {
+  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ endpoint: box.endpoint, region: 'us-east-1', credentials: box.credentials, maxAttempts: 1 });
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'test' }));
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+}
