@@ -150,10 +150,11 @@ export function writeReportSet(result: ScanResult, contextFor: (color: boolean) 
   const toDir = options.outputDir !== undefined || formats.length > 1;
   const toFile = toDir || options.output !== undefined;
   const color = !toFile && useColor(io, !options.color);
+  const context = (useColour: boolean) => repositoryRelative(contextFor(useColour), io);
   const rendered = formats.map((name) => {
     const formatter = findFormatter(name);
     if (!formatter) throw new UsageError(`unknown format '${name}'`);
-    return { name, extension: formatter.extension, text: formatter.format(result, contextFor(color)) };
+    return { name, extension: formatter.extension, text: formatter.format(result, context(color)) };
   });
   const written: string[] = [];
   if (toDir) {
@@ -176,8 +177,18 @@ export function writeReportSet(result: ScanResult, contextFor: (color: boolean) 
     for (const r of rendered) io.stdout(r.text);
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (formats.includes('github') && summaryFile) appendFileSync(summaryFile, `${formatJobSummary(result, contextFor(false))}\n`);
+  if (formats.includes('github') && summaryFile) appendFileSync(summaryFile, `${formatJobSummary(result, context(false))}\n`);
   return written;
+}
+
+/**
+ * User rule files are loaded by absolute path; SARIF locations must be relative
+ * to the repository (the working folder in CI) for code scanning to show them.
+ */
+function repositoryRelative(context: FormatContext, io: CliIO): FormatContext {
+  if (!context.ruleSources) return context;
+  const ruleSources = Object.fromEntries(Object.entries(context.ruleSources).map(([id, file]) => [id, isAbsolute(file) ? displayPath(file, io) : file]));
+  return { ...context, ruleSources };
 }
 
 /**
