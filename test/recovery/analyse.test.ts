@@ -101,6 +101,7 @@ describe('analyseAccount', () => {
     const linked = role('AWSServiceRoleForSupport', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'support.amazonaws.com' } }, { path: '/aws-service-role/support.amazonaws.com/', attachedPolicies: [ADMIN_POLICY] });
     const result = analyseAccount(account({ users: [user('bob')], roles: [sso, lambda, linked] }), { collectPaths: true });
     expect(result.users.get(arn('user', 'bob'))!.password.administrators).toEqual([sso.arn]);
+    expect(result.account.administratorRoles).toEqual([{ arn: sso.arn, assumableBy: ['sso'] }]);
     const paths = result.paths!.get(arn('user', 'bob'))!;
     expect(paths.find((p) => p.principal === sso.arn && p.credential === 'password')?.assumableBy?.map((e) => e.kind)).toEqual(['sso']);
     expect(paths.find((p) => p.principal === lambda.arn && p.credential === 'password')?.note).toMatch(/only AWS services/);

@@ -201,15 +201,21 @@ function unknownCredential(reason: string): CredentialRecovery {
   return { selfService: false, administrators: [], administratorCount: 0, hasPath: false, conditional: false, rootOnly: false, rootFallback: 'unknown', unknown: true, reason };
 }
 
-function accountSummary(input: AccountRecoveryInput, users: Map<string, UserRecovery>, unknownReason?: string): AccountRecovery {
+function accountSummary(input: AccountRecoveryInput, users: Map<string, UserRecovery>, unknownReason?: string, candidates: readonly Candidate[] = []): AccountRecovery {
   const admins = new Set<string>();
   for (const r of users.values()) for (const a of [...r.password.administrators, ...r.accessKeys.administrators]) admins.add(a);
   const anyUnknown = unknownReason ?? [...users.values()].find((r) => r.password.unknown || r.accessKeys.unknown)?.password.reason;
   const central = !input.isManagementAccount && input.rootCredentialsCentrallyManaged === true;
   const single = admins.size === 1 && unknownReason === undefined;
   const sole = single ? [...admins][0]! : undefined;
+  const roles = candidates.filter((c) => c.actor.kind === 'role' && admins.has(c.arn));
   return {
     administrators: [...admins].sort(),
+    administratorRoles: roles.map((c) => ({
+      arn: c.arn,
+      assumableBy: [...new Set((c.assumableBy ?? []).filter((e) => e.kind !== 'service').map((e) => e.kind))],
+      ...(c.assumableByUsers ? { viaUsers: c.assumableByUsers } : {}),
+    })),
     administratorCount: admins.size,
     singleAdministrator: single,
     ...(sole ? { soleAdministrator: sole, soleAdministratorKind: sole.includes(':role/') ? ('role' as const) : ('user' as const) } : {}),
@@ -255,7 +261,7 @@ export function analyseAccount(input: AccountRecoveryInput, options: AnalyseOpti
     users.set(user.arn, analysed.recovery);
     paths?.set(user.arn, analysed.paths);
   }
-  return { users, account: accountSummary(input, users), ...(paths ? { paths } : {}) };
+  return { users, account: accountSummary(input, users, undefined, candidates), ...(paths ? { paths } : {}) };
 }
 
 /** The `facts.recovery` value of a user when the account could not be analysed. */

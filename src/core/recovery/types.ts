@@ -146,6 +146,8 @@ export interface AccountRecovery {
   /** Principals that can reset some other user's password or issue their keys. */
   administrators: string[];
   administratorCount: number;
+  /** The administrators that are roles, with who can assume them (SSO, SAML, another account, users…). */
+  administratorRoles: { arn: string; assumableBy: string[]; viaUsers?: string[] }[];
   singleAdministrator: boolean;
   /** When `singleAdministrator`: that principal's ARN and whether it is a user or a role. */
   soleAdministrator?: string;
