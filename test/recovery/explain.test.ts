@@ -33,7 +33,7 @@ describe('credwarden explain', () => {
   it('shows every path with the statements that grant or deny it', async () => {
     const run = await cli(['explain', 'arn:aws:iam::300000000003:user/analyst', '--snapshot', snapshotFile]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Password: self-service; 0 administrator(s); root fallback: blocked-by-scp; NO PATH (not even root)');
+    expect(run.stdout).toContain('Password: self-service change only (needs the current password); 0 administrator(s); root fallback: blocked-by-scp; NO PATH (not even root)');
     expect(run.stdout).toMatch(/user arn:aws:iam::300000000003:user\/admin\.a: iam:\w+LoginProfile DENIED \(explicit deny\)/);
     expect(run.stdout).toContain('Deny  SCP at ou-rcvr-locked: DenyPasswordReset');
     expect(run.stdout).toContain('Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/admins');

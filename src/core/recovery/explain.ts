@@ -43,10 +43,17 @@ function pathLines(p: RecoveryPath): string[] {
   return lines;
 }
 
+function selfLabel(r: CredentialRecovery): string {
+  const via = (r as Partial<UserRecovery['password']>).selfServiceVia;
+  if (!r.selfService) return 'no self-service';
+  // Changing a password needs the current one: it does not recover a forgotten password.
+  return via && !via.includes('update-login-profile') ? 'self-service change only (needs the current password)' : 'self-service';
+}
+
 function summaryLine(r: CredentialRecovery): string {
   if (r.unknown) return `UNKNOWN — ${r.reason ?? 'missing data'}`;
   const parts = [
-    r.selfService ? 'self-service' : 'no self-service',
+    selfLabel(r),
     `${r.administratorCount} administrator(s)${r.administrators.length > 0 ? `: ${r.administrators.join(', ')}` : ''}`,
     `root fallback: ${r.rootFallback}`,
   ];
