@@ -8,6 +8,7 @@ interface Waiter<T> {
   reject(error: unknown): void;
 }
 
+/** Bounded async queue: many producers, one consumer. */
 export class Channel<T> {
   private readonly items: T[] = [];
   private readonly waitingForRoom: (() => void)[] = [];

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { AccountOutcome, Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
-import { describeError, errorCode, isAccessDenied } from './errors.js';
+import { describeError, isAccessDenied } from './errors.js';
 import type { AccountSelection } from './options.js';
 
 /** An account to scan. */
@@ -200,10 +200,4 @@ export function streamOrganization(org: OrganizationsClient, onAccount: (account
     return count;
   })();
   return { listed, ouPaths };
-}
-
-/** Whether an error means the caller is not in (or not allowed to read) an organisation. */
-export function isOrganizationUnavailable(error: unknown): boolean {
-  const code = errorCode(error);
-  return isAccessDenied(error) || code === 'AWSOrganizationsNotInUseException';
 }
