@@ -164,4 +164,23 @@ describe('collectOrganization against the sandbox', () => {
     expect(events.filter((e) => e.type === 'scanned')).toHaveLength(40);
     expect(box.stats().throttled).toBeGreaterThan(0);
   });
+
+  it('passes --role-name and --external-id to AssumeRole: the wrong id fails only that account', async () => {
+    const guarded: OrgFixture = {
+      managementAccountId: '111111111111',
+      organizationId: 'o-extid000001',
+      accounts: [
+        { id: '111111111111', name: 'management', report: { generatedUsers: { count: 1 } } },
+        { id: '222222222222', name: 'audited', roles: [{ name: 'CredwardenAudit', externalId: 'ext-secret-1' }], report: { generatedUsers: { count: 1 } } },
+        { id: '333333333333', name: 'other-id', roles: [{ name: 'CredwardenAudit', externalId: 'another-id' }], report: { generatedUsers: { count: 1 } } },
+      ],
+    };
+    box = await startSandbox({ fixture: guarded });
+    const events = await collectAll(optionsFor(box, { roleName: 'CredwardenAudit', externalId: 'ext-secret-1', context: 'none' }));
+    const status = Object.fromEntries(events.map((e) => (e.type === 'scanned' ? [e.account.id, 'scanned'] : [e.outcome.id, e.outcome.reason])));
+    expect(status['111111111111']).toBe('scanned');
+    expect(status['222222222222']).toBe('scanned');
+    expect(status['333333333333']).toMatch(/^cannot assume arn:aws:iam::333333333333:role\/CredwardenAudit: AccessDenied/);
+    expect(JSON.stringify(events)).not.toContain('ext-secret-1');
+  });
 });
