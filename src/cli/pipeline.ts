@@ -4,7 +4,8 @@ import type { Diagnostic, ScanResult, Snapshot } from '../model/index.js';
 import { EXIT, formatDiagnostic } from '../model/index.js';
 import { evaluateSnapshot, reachesSeverity } from '../core/engine/result.js';
 import { findFormatter } from '../core/format/registry.js';
-import { attachPlans, builtInCatalogue, type Catalogue } from '../core/remediation/index.js';
+import { attachPlans } from '../core/remediation/index.js';
+import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
 import { toolVersion } from '../collectors/files/package-root.js';
@@ -29,11 +30,18 @@ export function rulesetFor(options: EvaluationOptions, io: CliIO): LoadedRuleset
   });
 }
 
-/** Evaluates a snapshot into a result. */
-export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: EvaluationOptions, catalogue: Catalogue = builtInCatalogue()): ScanResult {
-  const result = evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
-  // Every finding carries its concrete remediation plan (remediation.plan).
-  return attachPlans(result, catalogue, { accounts: snapshot.accounts });
+/** Evaluates a snapshot into a result (without remediation plans: see {@link withPlans}). */
+export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: EvaluationOptions): ScanResult {
+  return evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
+}
+
+/**
+ * Embeds each finding's concrete remediation plan (remediation.plan). Run it last,
+ * after waivers and baselines, so that waived findings do not shape the plans.
+ * Procedures come from the built-in catalogue and ./.credwarden/procedures.
+ */
+export function withPlans(result: ScanResult, snapshot: Snapshot, io: CliIO): ScanResult {
+  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: snapshot.accounts });
 }
 
 /** What formatters may know, from the ruleset. */

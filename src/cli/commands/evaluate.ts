@@ -5,7 +5,7 @@ import { InputError } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { evaluate, formatContext, rulesetFor } from '../pipeline.js';
+import { evaluate, withPlans, formatContext, rulesetFor } from '../pipeline.js';
 import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
@@ -22,7 +22,7 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     if (!existsSync(path)) throw new InputError([{ severity: 'error', file, message: 'snapshot file not found' }]);
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(parseSnapshot(readFileSync(path, 'utf8'), file), shard);
-    const result = refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard);
+    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     setExitCode(reportGate(result, options, loaded.config?.value.failOn));
   });

@@ -6,7 +6,7 @@ import { collectFromFiles } from '../../collectors/files/reports.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { evaluate, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
+import { evaluate, withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
 import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 import { addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
@@ -32,7 +32,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(await collectSnapshot(options, io, loaded), shard);
-    const result = refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard);
+    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     if (options.saveSnapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshot));
     setExitCode(incompleteScanExit(snapshot, options) ?? reportGate(result, options, loaded.config?.value.failOn));

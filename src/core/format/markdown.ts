@@ -1,6 +1,6 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { builtInCatalogue, planFindings, renderPlansMarkdown } from '../remediation/index.js';
+import { builtInCatalogue, plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from './escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
@@ -166,30 +166,10 @@ function resolved(result: ScanResult): string[] {
 
 function plans(result: ScanResult): string[] {
   if (!result.findings.some((f) => f.status === 'open')) return [];
-  const set = planFindings(withDisplaySafeText(result), builtInCatalogue());
+  // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
+  const set = plansForReport(result, builtInCatalogue());
   return ['## Remediation plans', '', `> ${inline(set.header)}`, '', renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd()];
 }
-
-/**
- * The plan renderer writes names and messages as Markdown. Real IAM names only
- * use [A-Za-z0-9+=,.@_-], so characters outside that set can only come from a
- * tampered report: swap the ones that would break Markdown or inject HTML for
- * look-alikes before planning, instead of trusting them.
- */
-function withDisplaySafeText(result: ScanResult): ScanResult {
-  const safe = (text: string) => text.replace(/[<>&|`\r\n]/g, (c) => LOOK_ALIKE[c] ?? ' ');
-  return {
-    ...result,
-    findings: result.findings.map((f) => ({
-      ...f,
-      ...(f.accountName ? { accountName: safe(f.accountName) } : {}),
-      principal: { ...f.principal, name: f.principal.type === 'root' ? f.principal.name : safe(f.principal.name), arn: safe(f.principal.arn) },
-      message: safe(f.message),
-    })),
-  };
-}
-
-const LOOK_ALIKE: Record<string, string> = { '<': '‹', '>': '›', '&': '＆', '|': '¦', '`': 'ʼ' };
 
 function waivers(outcomes: readonly WaiverOutcome[]): string[] {
   if (outcomes.length === 0) return [];
