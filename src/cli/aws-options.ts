@@ -197,10 +197,14 @@ function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Chec
 /** Which account facts the enabled rules read, so `auto` makes only the calls that matter. */
 export function contextNeedsOf(definitions: readonly Pick<RuleDefinition, 'rule'>[]): ContextNeeds {
   const text = definitions.map((d) => JSON.stringify([d.rule.condition, d.rule.message, d.rule.evidence])).join('\n');
+  // root-mfa-disabled reads rootCredentialsPresent only where planContext already fetches it
+  // (central root management, member account, root without MFA): it costs no call elsewhere.
+  const others = definitions.filter((d) => d.rule.id !== 'root-mfa-disabled');
+  const othersText = others.map((d) => JSON.stringify([d.rule.condition, d.rule.message, d.rule.evidence])).join('\n');
   return {
     rootMfa: text.includes('account.facts.rootMfa'),
     passwordPolicy: text.includes('account.facts.passwordPolicy'),
-    summary: text.includes('account.facts.accountSummary') || text.includes('account.facts.rootCredentialsPresent'),
+    summary: text.includes('account.facts.accountSummary') || othersText.includes('account.facts.rootCredentialsPresent'),
     recovery: /"facts\.recovery\./.test(text),
   };
 }

@@ -49,7 +49,7 @@ function recoveryOf(accounts: Account[], account: string, user: string): UserRec
 describe('recovery paths against the sandbox organisation', () => {
   it('flags exactly the planted users', async () => {
     const { accounts } = await scan('auto', true);
-    const findings = evaluateSnapshot({ accounts }, loadRuleset({ rulesDirs: [] }).ruleset, { toolVersion: 't' }).findings;
+    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, { toolVersion: 't' }).findings;
     const flagged = findings.filter((f) => RECOVERY_RULES.has(f.ruleId)).map((f) => `${f.ruleId} ${f.accountId} ${f.principal.name} ${f.credential ?? '-'}`);
     expect(flagged.sort()).toEqual([
       'no-recovery-path 300000000003 analyst password', // the SCP denies every password reset, even root's
