@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import type { Diagnostic, Snapshot } from '../model/index.js';
 import { EXIT, InputError } from '../model/index.js';
 import type { RuleDefinition } from '../core/rules/definition.js';
+import { parseShard } from '../core/baseline/shard.js';
 import { COLLECT_DEFAULTS, type AccountSelection, type CollectOptions, type ContextMode, type ContextNeeds } from '../collectors/aws/options.js';
 import type { AwsConfig } from '../collectors/aws/clients.js';
 import type { CliIO } from './io.js';
@@ -16,6 +17,8 @@ import { collect } from './options.js';
 /** The AWS-related options of `credwarden scan`, as commander parses them. */
 export interface AwsScanOptions {
   org?: boolean;
+  /** `--shard K/N` (validated by the reporting options). */
+  shard?: string;
   accounts?: string[];
   accountsFile?: string;
   ou?: string[];
@@ -229,9 +232,10 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
     }
   }
   if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid AWS options');
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   return {
     ...COLLECT_DEFAULTS,
-    selection,
+    selection: typeof shard === 'object' ? { ...selection, shard } : selection,
     ...role,
     assumeRoleInCallerAccount: options.assumeRoleInCaller === true,
     maxReportAgeMs,

@@ -18,6 +18,7 @@ import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, typ
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
+import { shardOf } from '../../core/baseline/shard.js';
 import { selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
 
 /** AWS calls made for one account (or for the scan itself), by operation. */
@@ -182,6 +183,8 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
       channel.push({ plan: { caller, total, skipped, organization: await organization, warnings, calls: scanCalls } });
 
     const selection = options.selection;
+    // Sharded jobs never touch another shard's accounts: the split costs no AWS calls.
+    const inShard = (id: string) => !selection.shard || shardOf(id, selection.shard.count) === selection.shard.index;
     const streamed = org !== undefined && selection.mode === 'org' && !selection.accounts?.length && !selection.exclude?.length && !selection.organizationalUnits?.length;
     const produce = async () => {
       if (streamed) {
@@ -189,6 +192,7 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         let total = 0;
         const skips: Promise<void>[] = [];
         const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
+          if (!inShard(target.id)) return;
           const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
           if (skipReason) skips.push(ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })));
           else {
@@ -201,7 +205,8 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         await plan(total, skips.length, paths.warning ? [paths.warning] : []);
         await Promise.all(skips);
       } else {
-        const selected: Selection = org ? await selectAccounts(org, selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+        const all: Selection = org ? await selectAccounts(org, selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+        const selected: Selection = { ...all, targets: all.targets.filter((t) => inShard(t.id)), skipped: all.skipped.filter((o) => inShard(o.id)) };
         await plan(selected.targets.length, selected.skipped.length, selected.warnings);
         for (const outcome of selected.skipped) await skip(outcome);
         for (const target of selected.targets) schedule(target);

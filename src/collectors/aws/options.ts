@@ -1,5 +1,6 @@
 /** Options of a live collection, with their defaults. */
 import type { AwsConfig } from './clients.js';
+import type { ShardSpec } from '../../core/baseline/shard.js';
 
 /** Which accounts to scan. */
 export interface AccountSelection {
@@ -15,6 +16,8 @@ export interface AccountSelection {
   organizationalUnits?: string[];
   /** Account ids never to scan. */
   exclude?: string[];
+  /** Only accounts of this shard (`--shard K/N`): other jobs of the matrix take the rest. */
+  shard?: ShardSpec;
 }
 
 /**
