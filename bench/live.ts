@@ -60,6 +60,8 @@ export interface ScanMeasurement {
    * be scanning accounts while it lists them, so this overlaps the scanning.
    */
   planSeconds: number;
+  /** CPU time (user + system) the scanner process used during the scan. */
+  cpuSeconds: number;
   /** Mean AWS calls per scanned account, and the count of scanned accounts by call count. */
   callsPerAccount: number;
   callHistogram: Record<string, number>;
@@ -97,6 +99,7 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
     findings: 0,
     totalSeconds: 0,
     planSeconds: 0,
+    cpuSeconds: 0,
     callsPerAccount: 0,
     callHistogram: {},
     failures: [],
@@ -112,6 +115,7 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
     m.rssSamples.push([done, mib(usage.rss)]);
     m.heapSamples.push([done, mib(usage.heapUsed)]);
   };
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   let planned = started;
   const onEvent = async (event: AccountEvent) => {
@@ -140,6 +144,8 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
     await onEvent(event);
   }
   const ended = performance.now();
+  const cpu = process.cpuUsage(cpuStart);
+  m.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   rmSync(spec.outputFile, { force: true });
   m.planSeconds = (planned - started) / 1000;

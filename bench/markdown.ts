@@ -69,7 +69,7 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       `${l.accounts} accounts, ${l.latencyMs} ms injected on every call, concurrency ${l.concurrency}; report generation would need ${details.sizes.live.reportPolls} polls, but every report is fresh so none is generated. ` +
         `Lower bound = ceil(${l.accounts} / ${l.concurrency}) x 2 calls x ${l.latencyMs} ms. ` +
         `Seconds are the whole scan's wall time, account listing included (GetCallerIdentity, ${Math.ceil(l.accounts / 20)} ListAccounts pages of 20, organisation facts; the selection was complete after ${d.planSeconds.toFixed(2)} s). ` +
-        `Calls per scanned account: ${JSON.stringify(d.callHistogram)} (the management account is read with the caller's own credentials: no AssumeRole). Failed accounts: ${d.failed}. Scanner peak RSS ${d.peakRssMb} MiB.`,
+        `Calls per scanned account: ${JSON.stringify(d.callHistogram)} (the management account is read with the caller's own credentials: no AssumeRole). Failed accounts: ${d.failed}. Scanner peak RSS ${d.peakRssMb} MiB; scanner CPU ${d.cpuSeconds.toFixed(2)} s.`,
       '',
     );
   }
@@ -98,7 +98,7 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       '## scale',
       '',
       `${s.accounts} accounts x ${s.usersPerAccount} users (${(s.accounts * (s.usersPerAccount + 1)).toLocaleString('en-US')} principals), ${details.sizes.scale.latencyMs} ms latency, concurrency ${details.sizes.scale.concurrency}; ${d.findings.toLocaleString('en-US')} findings streamed to a JSON Lines file. ` +
-        `Selection complete after ${d.planSeconds.toFixed(2)} s; scan ${d.totalSeconds.toFixed(2)} s. Samples are taken after a full GC.`,
+        `Selection complete after ${d.planSeconds.toFixed(2)} s; scan ${d.totalSeconds.toFixed(2)} s; scanner CPU ${d.cpuSeconds.toFixed(2)} s. Samples are taken after a full GC.`,
       '',
       '| accounts done | scanner RSS (MiB) | V8 heap used (MiB) |',
       '|---|---|---|',
