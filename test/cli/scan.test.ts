@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
@@ -6,6 +6,7 @@ import resultSchema from '../../schemas/result.schema.json' with { type: 'json' 
 import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { realReportsDir } from '../helpers/reports.js';
+import { writeUserRule } from '../helpers/user-rule.js';
 
 const exampleOrg = resolve('examples/org');
 
@@ -99,29 +100,8 @@ describe('credwarden scan --from', () => {
   });
 
   it('adds user rules from --rules', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'rules'));
-    writeFileSync(
-      join(dir, 'rules', 'ci-users-need-path.yaml'),
-      [
-        'id: ci-users-need-path',
-        'title: Programmatic users live under /ci/',
-        'description: Users with keys and no password must be under the /ci/ path.',
-        'severity: low',
-        'appliesTo: [user]',
-        'subject: principal',
-        'condition:',
-        '  all:',
-        '    - { fact: password.enabled, eq: false }',
-        '    - { some: accessKeys, where: { fact: key.active, eq: true } }',
-        '    - { not: { fact: principal.path, eq: /ci/ } }',
-        'message: "{{principal.name}} has keys but lives under {{principal.path}}"',
-        'remediation: { procedure: rotate-access-key }',
-        'frameworks: {}',
-        'docs: https://example.com/runbooks/ci-users',
-      ].join('\n'),
-    );
-    const { stdout } = await cli(['scan', '--from', exampleOrg, '--rules', join(dir, 'rules'), '--format', 'json']);
+    const rules = writeUserRule(tempDir(), 'rules');
+    const { stdout } = await cli(['scan', '--from', exampleOrg, '--rules', rules, '--format', 'json']);
     const result = JSON.parse(stdout) as ScanResult;
     expect(result.findings.filter((f) => f.ruleId === 'ci-users-need-path').map((f) => f.principal.name)).toEqual(['terraform-ci', 'etl-runner']);
   });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeUserRule } from '../helpers/user-rule.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
@@ -55,27 +56,7 @@ describe('scan --format (repeatable) and --output-dir', () => {
 describe('SARIF locations of user rules', () => {
   it('are relative to the working folder (the repository in CI)', async () => {
     const cwd = tempDir();
-    mkdirSync(join(cwd, 'policies'));
-    writeFileSync(
-      join(cwd, 'policies', 'ci-users-need-path.yaml'),
-      [
-        'id: ci-users-need-path',
-        'title: Programmatic users live under /ci/',
-        'description: Users with keys and no password must be under the /ci/ path.',
-        'severity: low',
-        'appliesTo: [user]',
-        'subject: principal',
-        'condition:',
-        '  all:',
-        '    - { fact: password.enabled, eq: false }',
-        '    - { some: accessKeys, where: { fact: key.active, eq: true } }',
-        '    - { not: { fact: principal.path, eq: /ci/ } }',
-        'message: "{{principal.name}} has keys but lives under {{principal.path}}"',
-        'remediation: { procedure: rotate-access-key }',
-        'frameworks: {}',
-        'docs: https://example.com/runbooks/ci-users',
-      ].join('\n'),
-    );
+    writeUserRule(cwd, 'policies');
     const run = await cli(['scan', '--from', join(process.cwd(), 'examples/org'), '--rules', 'policies', '--format', 'sarif'], { cwd });
     const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     const uris = new Set(log.runs[0]?.results.filter((r) => r.ruleId === 'ci-users-need-path').map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri));

@@ -3,23 +3,22 @@ import { planFindings, type PlanOptions } from './planner.js';
 import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
 import { PLAN_HEADER } from './types.js';
 
+/** The parts of a principal's merged plan that every finding of that principal carries. */
+type PlanBody = Pick<PrincipalPlan, 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
+
 /** The plan embedded in one finding's `remediation.plan`: its principal's merged plan, plus how it resolves this finding. */
-export interface FindingPlan {
+export interface FindingPlan extends PlanBody {
   header: string;
   /** How the merged plan resolves this particular finding. */
   resolution: string;
-  actors: PrincipalPlan['actors'];
-  administrators: string[];
-  goals: string[];
-  /** Catalogue procedures the merged plan follows. */
-  procedures: string[];
-  notes: string[];
-  steps: PrincipalPlan['steps'];
-  alternatives: PrincipalPlan['alternatives'];
-  verification: string[];
-  links: PrincipalPlan['links'];
   /** Fingerprints of every finding the same plan resolves (this one included). */
   covers: string[];
+}
+
+/** The shared plan body, copied field by field so nothing else of the source leaks in. */
+function planBody(plan: PlanBody): PlanBody {
+  const { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
+  return { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links };
 }
 
 /**
@@ -55,20 +54,7 @@ export function embedPlans(result: ScanResult, plans: PlanSet): ScanResult {
 }
 
 function toFindingPlan(header: string, plan: PrincipalPlan, resolution: string, covers: string[]): FindingPlan {
-  return {
-    header,
-    resolution,
-    actors: plan.actors,
-    administrators: plan.administrators,
-    goals: plan.goals,
-    procedures: plan.procedures,
-    notes: plan.notes,
-    steps: plan.steps,
-    alternatives: plan.alternatives,
-    verification: plan.verification,
-    links: plan.links,
-    covers,
-  };
+  return { header, resolution, ...planBody(plan), covers };
 }
 
 /**
@@ -94,16 +80,8 @@ export function plansFromResult(result: ScanResult): PlanSet {
       accountId: finding.accountId,
       accountName: finding.accountName ?? null,
       principal: finding.principal,
-      actors: plan.actors,
-      administrators: plan.administrators,
-      goals: plan.goals,
+      ...planBody(plan),
       findings: entries.map((e) => ({ ruleId: e.finding.ruleId, severity: e.finding.severity, credential: e.finding.credential, fingerprint: e.finding.fingerprint, message: e.finding.message, resolution: e.plan.resolution })),
-      procedures: plan.procedures,
-      notes: plan.notes,
-      steps: plan.steps,
-      alternatives: plan.alternatives,
-      verification: plan.verification,
-      links: plan.links,
     });
     accounts.set(finding.accountId, account);
   }
