@@ -20,11 +20,15 @@ import type { EvaluationOptions } from './options.js';
 /** Options the live scan reads. */
 export type LiveScanOptions = AwsScanOptions & Pick<EvaluationOptions, 'quiet' | 'verbose'>;
 
-/** Streams the collection into a snapshot, reporting progress. */
-async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: CliIO): Promise<Snapshot> {
+/** Receives accounts as the collection completes them. */
+export interface AccountSink {
+  account(account: Account): void;
+  outcome(outcome: AccountOutcome): void;
+}
+
+/** Streams the collection into `sink`, reporting progress. */
+async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
   const progress = new ScanProgress({ write: (t) => io.stderr(t), tty: io.stderrIsTTY, quiet: cli.quiet === true, verbose: cli.verbose === true });
-  const accounts: Account[] = [];
-  const outcomes: AccountOutcome[] = [];
   const warnings: Diagnostic[] = [];
   let scanCalls: CallCounts | undefined;
   try {
@@ -38,9 +42,9 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
     for await (const event of events) {
       progress.account(event);
       if (event.type === 'scanned') {
-        accounts.push(event.account);
+        sink.account(event.account);
         warnings.push(...event.warnings);
-      } else outcomes.push(event.outcome);
+      } else sink.outcome(event.outcome);
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
@@ -48,35 +52,42 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
   }
   progress.finish(scanCalls);
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
-  accounts.sort((a, b) => a.id.localeCompare(b.id));
-  outcomes.sort((a, b) => a.id.localeCompare(b.id));
-  return { schemaVersion: 1, accounts, ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}) };
 }
 
 /** Starts the bundled sandbox organisation and scans it through the full live path. */
-async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO): Promise<Snapshot> {
+async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
   const fixture = loadFixture(join(packageRoot(), DEMO_FIXTURE_PATH));
   const sandbox = await startSandbox({ fixture, recordCalls: false });
   try {
     const endpoints = { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint };
     if (!cli.quiet) io.stderr(`credwarden: demo: sandbox organisation on ${sandbox.endpoint} (no AWS account is used)\n`);
     // The sandbox is local: poll report generation quickly.
-    return await collectInto({ ...options, pollDelayMs: { initial: 50, max: 400 }, selection: { ...options.selection, mode: 'org' }, aws: { ...options.aws, endpoints, credentials: sandbox.credentials } }, cli, io);
+    return await collectInto({ ...options, pollDelayMs: { initial: 50, max: 400 }, selection: { ...options.selection, mode: 'org' }, aws: { ...options.aws, endpoints, credentials: sandbox.credentials } }, cli, io, sink);
   } finally {
     await sandbox.close();
   }
 }
 
 /**
- * Collects a snapshot from AWS for `credwarden scan` (no --from): the caller's account,
- * `--org`, `--accounts`/`--ou`, or the `--demo` sandbox.
+ * Collects from AWS for `credwarden scan` (no --from): the caller's account, `--org`,
+ * `--accounts`/`--ou`, or the `--demo` sandbox. Accounts reach `sink` as they complete.
  * @throws InputError for bad flags (exit 2); UsageError when the scan cannot start
  */
-export async function collectLiveSnapshot(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
+export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
   // The SDK warns on Node 20 about its releases after January 2027; credwarden supports Node >= 20
   // and pins the SDK, so the warning is noise on every scan. An explicit setting still wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const enabled = new Set(loaded.ruleset.rules.map((r) => r.id));
   const options = collectOptionsFrom(cli, io, loaded.definitions.filter((d) => enabled.has(d.rule.id)));
-  return cli.demo ? collectDemo(options, cli, io) : collectInto(options, cli, io);
+  await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
+}
+
+/** Like {@link collectLive}, gathering everything into one snapshot (for `explain`). */
+export async function collectLiveSnapshot(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
+  const accounts: Account[] = [];
+  const outcomes: AccountOutcome[] = [];
+  await collectLive(cli, io, loaded, { account: (a) => accounts.push(a), outcome: (o) => outcomes.push(o) });
+  accounts.sort((a, b) => a.id.localeCompare(b.id));
+  outcomes.sort((a, b) => a.id.localeCompare(b.id));
+  return { schemaVersion: 1, accounts, ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}) };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Diagnostic, ScanResult, Snapshot } from '../model/index.js';
+import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
 import { EXIT, formatDiagnostic } from '../model/index.js';
 import { evaluateSnapshot, reachesSeverity } from '../core/engine/result.js';
 import { findFormatter } from '../core/format/registry.js';
@@ -40,8 +40,8 @@ export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: Eva
  * after waivers and baselines, so that waived findings do not shape the plans.
  * Procedures come from the built-in catalogue and ./.credwarden/procedures.
  */
-export function withPlans(result: ScanResult, snapshot: Snapshot, io: CliIO): ScanResult {
-  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: snapshot.accounts });
+export function withPlans(result: ScanResult, accounts: readonly Account[], io: CliIO): ScanResult {
+  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: [...accounts] });
 }
 
 /** What formatters may know, from the ruleset. */

@@ -22,7 +22,7 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     if (!existsSync(path)) throw new InputError([{ severity: 'error', file, message: 'snapshot file not found' }]);
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(parseSnapshot(readFileSync(path, 'utf8'), file), shard);
-    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot, io);
+    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     setExitCode(reportGate(result, options, loaded.config?.value.failOn));
   });

@@ -1,15 +1,17 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Snapshot } from '../../model/index.js';
 import { serialiseSnapshot } from '../../core/snapshot.js';
+import { shardOf } from '../../core/baseline/shard.js';
 import { collectFromFiles } from '../../collectors/files/reports.js';
+import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { evaluate, withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
-import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
+import { withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
+import { checkReportOptions, refineResult, reportGate, reportOptions, writeReportSet, type ReportOptions } from '../reporting.js';
 import { addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
-import type { LoadedRuleset } from '../../collectors/files/rules.js';
+import { StreamingScan, type StreamedScan } from '../streaming.js';
+import type { AccountSink } from '../live-scan.js';
 
 /** Options of `credwarden scan`. */
 export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOptions {
@@ -31,19 +33,34 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     checkSourceConflicts(options);
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    const snapshot = shardSnapshot(await collectSnapshot(options, io, loaded), shard);
-    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot, io);
+    const scan = new StreamingScan(loaded, options, options.saveSnapshot !== undefined);
+    // Accounts of other shards never reach evaluation (a live scan does not even collect them).
+    const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
+    await collectInto(options, io, loaded, {
+      account: (account) => {
+        if (inShard(account.id)) scan.account(account);
+      },
+      outcome: (outcome) => {
+        if (inShard(outcome.id)) scan.outcome(outcome);
+      },
+    });
+    const streamed: StreamedScan = scan.finish();
+    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
-    if (options.saveSnapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshot));
-    setExitCode(incompleteScanExit(snapshot, options) ?? reportGate(result, options, loaded.config?.value.failOn));
+    if (options.saveSnapshot && streamed.snapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
+    const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: streamed.outcomes };
+    setExitCode(incompleteScanExit(coverage, options) ?? reportGate(result, options, loaded.config?.value.failOn));
   });
 }
 
-async function collectSnapshot(options: ScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
+async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
   // No --from: collect live from AWS (the caller's account, --org, --accounts/--ou) or the --demo sandbox.
   // Loaded on demand: offline scans never pay for the AWS SDK.
-  if (!options.from || options.from.length === 0) return (await import('../live-scan.js')).collectLiveSnapshot(options, io, loaded);
+  if (!options.from || options.from.length === 0) {
+    await (await import('../live-scan.js')).collectLive(options, io, loaded, sink);
+    return;
+  }
   const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)));
   printWarnings(warnings, options, io);
-  return snapshot;
+  for (const account of snapshot.accounts) sink.account(account);
 }

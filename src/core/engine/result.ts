@@ -35,7 +35,7 @@ export class ResultBuilder {
       asOf: accountAsOf(account, this.meta.asOf),
       status: 'scanned',
       principals: account.principals.length,
-      ...(account.facts !== undefined ? { facts: account.facts } : {}),
+      ...(account.facts !== undefined ? { facts: reportedFacts(account.facts) } : {}),
     });
     for (const finding of findings) this.findings.push(finding);
     return findings;
@@ -72,6 +72,15 @@ export class ResultBuilder {
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
     };
   }
+}
+
+/**
+ * Account facts for the result. Facts named `…Inputs` are a collector's raw inputs (e.g. the
+ * authorization details behind recovery paths): evidence for the snapshot, too large and
+ * too detailed for every report.
+ */
+function reportedFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith('Inputs')));
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
