@@ -17,10 +17,14 @@ Exit codes:
   ${EXIT.findings}  open findings at or above --fail-on (or new findings with --fail-on-new)
   ${EXIT.usage}  usage, configuration or input error (bad flag, rule, config, waiver, CSV or snapshot)
   ${EXIT.partial}  incomplete scan: some accounts could not be scanned (unless --allow-partial)
+`;
 
+const EXAMPLES_HELP = `
 Examples:
-  credwarden scan --from examples/org/
-  credwarden scan --from reports/ --pack cis-aws-3.0 --format json --output result.json --fail-on high
+  credwarden scan --demo
+  credwarden scan --org --fail-on high --format json,sarif,markdown --output-dir reports/
+  credwarden scan --from examples/org/ --pack cis-aws-3.0 --format json --output result.json
+  credwarden plan result.json
   credwarden rules list --pack cis-aws-3.0
 `;
 
@@ -30,12 +34,13 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .description('Policy-as-code scanner for AWS IAM credential hygiene')
     .version(toolVersion(), '-V, --version')
     .showSuggestionAfterError(true)
-    .addHelpText('after', EXIT_CODES_HELP);
-  program.addCommand(scanCommand(io, setExitCode));
-  program.addCommand(evaluateCommand(io, setExitCode));
+    .addHelpText('after', `${EXIT_CODES_HELP}${EXAMPLES_HELP}`);
+  // The commands that gate document the exit codes in their own --help too.
+  program.addCommand(scanCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
+  program.addCommand(evaluateCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(rulesCommand(io));
   program.addCommand(diffCommand(io, setExitCode));
-  program.addCommand(mergeCommand(io, setExitCode));
+  program.addCommand(mergeCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(planCommand(io));
   program.addCommand(explainCommand(io));
   return program;

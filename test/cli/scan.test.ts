@@ -197,3 +197,11 @@ describe('credwarden rules', () => {
     expect(stdout).toMatch(/ {2}3 {2}incomplete scan/);
   });
 });
+
+describe('scan --help', () => {
+  it('documents the exit codes too', async () => {
+    const { code, stdout } = await cli(['scan', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Exit codes:\n {2}0 {2}no open finding.*\n {2}1 .*\n {2}2 .*\n {2}3 {2}incomplete scan/);
+  });
+});
