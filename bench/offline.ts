@@ -26,8 +26,9 @@ export interface OfflineOptions {
   seed: number;
   /** Folder holding (or receiving) the generated reports; reused across runs of the same size. */
   reportsDir: string;
-  /** Where the JSON findings are streamed; deleted afterwards. */
+  /** Where the JSON findings are streamed; deleted afterwards unless keepOutput. */
   outputFile: string;
+  keepOutput?: boolean;
   /** Deep-compare engine and baseline findings in the compare pass (slow; the smoke test does it). */
   verify?: boolean;
 }
@@ -36,7 +37,7 @@ export interface OfflineOptions {
 export interface AccountWork {
   principals: number;
   findings: number;
-  /** The account's findings as JSON array items joined by ",\n" ('' when none). */
+  /** The account's findings as JSON array items separated by commas ('' when none). */
   json: string;
   parseMs: number;
   engineMs: number;
@@ -99,7 +100,8 @@ export function processReport(file: string, index: number, ruleset: Ruleset, pla
   if (!plan) {
     const findings = evaluateAccount(account, ruleset);
     work.findings = findings.length;
-    work.json = findings.map((finding) => JSON.stringify(finding)).join(',\n');
+    // One stringify per account (about a third cheaper than one per finding), minus its brackets.
+    work.json = findings.length > 0 ? JSON.stringify(findings).slice(1, -1) : '';
     work.engineMs = performance.now() - t1;
     return work;
   }
@@ -156,7 +158,7 @@ export async function runOffline(options: OfflineOptions, runner: AccountRunner,
   await write(out, '\n]\n');
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   const seconds = (performance.now() - started) / 1000;
-  rmSync(options.outputFile, { force: true });
+  if (!options.keepOutput) rmSync(options.outputFile, { force: true });
 
   await runner(files, true, (work) => {
     totals.parse += work.parseMs;

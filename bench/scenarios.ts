@@ -22,6 +22,8 @@ export interface ScenarioEnv {
   scratchDir: string;
   /** Deep-compare engine and baseline findings. */
   verify: boolean;
+  /** Keep the offline findings file (scratchDir/offline-findings.json) for inspection. */
+  keepOutput?: boolean;
   pack: string;
   /** Progress lines. */
   log(line: string): void;
@@ -74,8 +76,9 @@ export async function offlineScenario(sizes: BenchSizes['offline'], env: Scenari
     usersPerAccount,
     seed: BENCH_SEED,
     reportsDir: reportSetDir(env.scratchDir, accounts, usersPerAccount, BENCH_SEED),
-    outputFile: join(env.scratchDir, `offline-findings-${process.pid}.json`),
+    outputFile: join(env.scratchDir, env.keepOutput ? 'offline-findings.json' : `offline-findings-${process.pid}.json`),
     verify: env.verify,
+    keepOutput: env.keepOutput === true,
   };
   // Generated here, in the runner, so generation never counts toward the measured child's time or RSS.
   prepareOfflineReports(options);

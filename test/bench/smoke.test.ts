@@ -20,7 +20,7 @@ function smoke() {
     sizes: SMOKE_SIZES,
     outDir: join(dir, 'out'),
     label: 'smoke',
-    env: { inProcess: true, workers: 0, scratchDir: join(dir, 'scratch'), verify: true, pack: 'recommended', log: () => undefined },
+    env: { inProcess: true, workers: 0, scratchDir: join(dir, 'scratch'), verify: true, keepOutput: true, pack: 'recommended', log: () => undefined },
   });
   return run;
 }
@@ -49,6 +49,14 @@ describe('npm run bench, smoke sizes', () => {
     expect(details.offline?.baselineSeconds).toBeGreaterThan(0);
     expect(report.offline?.ratioToBaseline).toBeGreaterThan(0);
     expect(report.offline?.peakRssMb).toBeGreaterThan(10);
+  });
+
+  it('streams the offline findings out as one valid JSON array', { timeout: 120_000 }, async () => {
+    const { details } = await smoke();
+    const findings = JSON.parse(readFileSync(join(dir, 'scratch', 'offline-findings.json'), 'utf8')) as { ruleId: string; fingerprint: string }[];
+    expect(findings).toHaveLength(details.offline?.findings ?? -1);
+    expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(findings.length);
+    expect(findings.every((f) => typeof f.ruleId === 'string')).toBe(true);
   });
 
   it('scans every live account with AssumeRole + GetCredentialReport and a positive lower bound', { timeout: 120_000 }, async () => {
