@@ -63,7 +63,7 @@ export function addAwsOptions(command: Command): Command {
     new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`),
     new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none']),
     new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)'),
-    new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else us-east-1)'),
+    new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else the profile\'s region, else us-east-1)'),
     new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)'),
     new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
     new Option('--demo', 'scan a local sandbox organisation (examples/sandbox/demo-org.json): no AWS account needed'),
@@ -180,20 +180,37 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** Endpoints from --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL. */
+/**
+ * Endpoints as the AWS SDKs and CLI resolve them: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>,
+ * else AWS_ENDPOINT_URL; the environment variables are ignored when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. (A profile's `endpoint_url` applies through the SDK.)
+ */
 function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Checker): AwsConfig {
-  const endpoint = (service: string) => options.endpointUrl ?? env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-  const endpoints = { iam: endpoint('IAM'), sts: endpoint('STS'), organizations: endpoint('ORGANIZATIONS') };
-  for (const url of new Set(Object.values(endpoints))) {
-    if (url === undefined) continue;
-    if (!isHttpUrl(url)) checker.error(options.endpointUrl !== undefined ? '--endpoint-url' : 'AWS_ENDPOINT_URL', `'${url}' is not an http(s) URL`);
+  const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true';
+  const fromEnv = (service: string): [string, string] | undefined => {
+    if (ignoreEnv) return undefined;
+    for (const name of [`AWS_ENDPOINT_URL_${service}`, 'AWS_ENDPOINT_URL']) {
+      const value = env[name]?.trim();
+      if (value) return [name, value];
+    }
+    return undefined;
+  };
+  const endpoint = (service: string): [string, string] | undefined => (options.endpointUrl !== undefined ? ['--endpoint-url', options.endpointUrl] : fromEnv(service));
+  const sources = { iam: endpoint('IAM'), sts: endpoint('STS'), organizations: endpoint('ORGANIZATIONS') };
+  const reported = new Set<string>();
+  for (const [source, url] of Object.values(sources).filter((v) => v !== undefined)) {
+    if (!isHttpUrl(url) && !reported.has(source)) {
+      reported.add(source);
+      checker.error(source, `'${url}' is not an http(s) URL`);
+    }
   }
+  const endpoints = Object.fromEntries(Object.entries(sources).flatMap(([service, v]) => (v === undefined ? [] : [[service, v[1]]])));
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const profile = options.profile ?? env.AWS_PROFILE;
   return {
     ...(region ? { region } : {}),
     ...(profile ? { profile } : {}),
-    endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
+    endpoints,
   };
 }
 

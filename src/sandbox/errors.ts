@@ -26,14 +26,18 @@ export const queryErrors = {
   invalidAction: (action: string) => new ServiceError('InvalidAction', 400, `Could not find operation ${action}`),
 };
 
-/** Common Organizations (JSON 1.1) errors. Organizations answers client errors with 400. */
+/**
+ * Common Organizations (JSON 1.1) errors, with the HTTP statuses of the service model
+ * (AccessDeniedException 403, TooManyRequestsException 429, *NotFound 404, AWSOrganizationsNotInUse 404).
+ */
 export const jsonErrors = {
-  accessDenied: () => new ServiceError('AccessDeniedException', 400, "You don't have permissions to access this resource."),
-  throttling: () => new ServiceError('TooManyRequestsException', 400, 'AWS Organizations can\'t complete your request because another request is already in progress or you sent too many requests. Try again later.'),
+  accessDenied: () => new ServiceError('AccessDeniedException', 403, "You don't have permissions to access this resource."),
+  throttling: () => new ServiceError('TooManyRequestsException', 429, 'AWS Organizations can\'t complete your request because another request is already in progress or you sent too many requests. Try again later.'),
   serviceFailure: () => new ServiceError('ServiceException', 500, 'AWS Organizations can\'t complete your request because of an internal service error. Try again later.'),
   unrecognizedClient: () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.'),
   missingAuthentication: () => new ServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'),
   expiredToken: () => new ServiceError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
   invalidInput: (message: string) => new ServiceError('InvalidInputException', 400, message),
   unknownOperation: () => new ServiceError('UnknownOperationException', 400, 'Unknown operation'),
+  notFound: (code: string, message: string) => new ServiceError(code, 404, message),
 };

@@ -31,6 +31,13 @@ export interface OrgFixture {
   delegatedAdministrators?: string[];
   /** IAM ListOrganizationsFeatures EnabledFeatures, e.g. RootCredentialsManagement, RootSessions. */
   features?: string[];
+  /**
+   * DescribeOrganization FeatureSet; default ALL. With CONSOLIDATED_BILLING, ListOrganizationsFeatures
+   * answers OrganizationNotInAllFeaturesModeException, as AWS does.
+   */
+  featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+  /** Whether trusted access for IAM is enabled in Organizations; default true. When false, ListOrganizationsFeatures answers ServiceAccessNotEnabledException. */
+  iamTrustedAccess?: boolean;
   /** Organizational units under the root. */
   organizationalUnits?: FixtureOu[];
   /** Every account, including the management account. */

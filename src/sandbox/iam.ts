@@ -198,6 +198,12 @@ const listOrganizationsFeatures: QueryHandler = (ctx) => {
       'The request was rejected because the account is not the management account or delegated administrator account for centralized root access.',
     );
   }
+  if (ctx.org.fixture.featureSet === 'CONSOLIDATED_BILLING') {
+    throw new ServiceError('OrganizationNotInAllFeaturesModeException', 400, 'The request failed because your organization does not have all features enabled.');
+  }
+  if (ctx.org.fixture.iamTrustedAccess === false) {
+    throw new ServiceError('ServiceAccessNotEnabledException', 400, 'The request failed because AWS service access is not enabled for IAM in AWS Organizations.');
+  }
   return element('OrganizationId', ctx.org.fixture.organizationId) + toXml('EnabledFeatures', ctx.org.fixture.features ?? []);
 };
 

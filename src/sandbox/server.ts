@@ -17,6 +17,8 @@ import { OrgRuntime } from './org.js';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
 import { queryError, queryResponse } from './xml.js';
 
+const QUERY_NAMESPACES: Partial<Record<ParsedCall['service'], string>> = { iam: IAM_NAMESPACE, sts: STS_NAMESPACE };
+
 /** A parsed request, before authentication. */
 interface ParsedCall {
   service: SandboxService | 'unknown';
@@ -142,7 +144,7 @@ class Sandbox {
       const failure = error instanceof ServiceError ? error : new ServiceError(json ? 'InternalFailure' : 'InternalFailure', 500, 'The sandbox failed to process the request.');
       return json
         ? { status: failure.status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: failure.code, Message: failure.message }), errorCode: failure.code }
-        : { status: failure.status, contentType: 'text/xml', body: queryError(failure.type, failure.code, failure.message, requestId), errorCode: failure.code };
+        : { status: failure.status, contentType: 'text/xml', body: queryError(failure.type, failure.code, failure.message, requestId, QUERY_NAMESPACES[call.service]), errorCode: failure.code };
     }
   }
 

@@ -65,10 +65,10 @@ export function queryResponse(action: string, namespace: string, resultXml: stri
   );
 }
 
-/** The error envelope of an AWS Query response. */
-export function queryError(type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): string {
+/** The error envelope of an AWS Query response, in the service's namespace as AWS writes it. */
+export function queryError(type: 'Sender' | 'Receiver', code: string, message: string, requestId: string, namespace?: string): string {
   return (
-    `<ErrorResponse><Error>${element('Type', type)}${element('Code', code)}${element('Message', message)}</Error>` +
+    `<ErrorResponse${namespace ? ` xmlns="${namespace}"` : ''}><Error>${element('Type', type)}${element('Code', code)}${element('Message', message)}</Error>` +
     `${element('RequestId', requestId)}</ErrorResponse>`
   );
 }

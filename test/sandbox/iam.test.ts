@@ -14,6 +14,8 @@ import {
   ListVirtualMFADevicesCommand,
   NoSuchEntityException,
   AccountNotManagementOrDelegatedAdministratorException,
+  OrganizationNotInAllFeaturesModeException,
+  ServiceAccessNotEnabledException,
   ServiceFailureException,
   paginateGetAccountAuthorizationDetails,
 } from '@aws-sdk/client-iam';
@@ -155,6 +157,15 @@ describe('IAM account context', () => {
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
+  test('ListOrganizationsFeatures without all features or IAM trusted access answers their errors', async () => {
+    const billing = await sandbox({ fixture: { ...smallOrg(), featureSet: 'CONSOLIDATED_BILLING' } });
+    const notAll = await failure(() => iam(billing).send(new ListOrganizationsFeaturesCommand({})));
+    expect(notAll).toBeInstanceOf(OrganizationNotInAllFeaturesModeException);
+    expect(notAll.$metadata.httpStatusCode).toBe(400);
+    const untrusted = await sandbox({ fixture: { ...smallOrg(), iamTrustedAccess: false } });
+    expect(await failure(() => iam(untrusted).send(new ListOrganizationsFeaturesCommand({})))).toBeInstanceOf(ServiceAccessNotEnabledException);
+  });
+
   test('GetAccountAuthorizationDetails paginates with Marker and URL-encodes policy documents', async () => {
     const fixture = smallOrg();
     const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
@@ -216,6 +227,19 @@ describe('IAM errors', () => {
     expect(error).toBeInstanceOf(ServiceFailureException);
     expect(error.$metadata.httpStatusCode).toBe(500);
     expect((await client.send(new GetCredentialReportCommand({}))).$metadata.httpStatusCode).toBe(200);
+  });
+
+  test('Query errors are an ErrorResponse in the service namespace, Sender for client faults and Receiver for server faults', async () => {
+    const fixture = smallOrg();
+    fixture.accounts[1]!.report = { ...fixture.accounts[1]!.report, state: 'absent' };
+    fixture.accounts[1]!.faults = { serverErrors: 1 };
+    const box = await sandbox({ fixture });
+    const client = iam(box, await assume(box, MEMBER));
+    const server = await failure(() => client.send(new GetCredentialReportCommand({})));
+    expect(server).toMatchObject({ Code: 'ServiceFailure', Type: 'Receiver', $fault: 'server' });
+    const missing = await failure(() => client.send(new GetCredentialReportCommand({})));
+    // The SDK keeps the wire code in Code and names the exception after the modelled shape.
+    expect(missing).toMatchObject({ name: 'CredentialReportNotPresentException', Code: 'ReportNotPresent', Type: 'Sender', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/' });
   });
 
   test('unknown keys answer InvalidClientTokenId 403', async () => {

@@ -8,7 +8,8 @@ import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand,
 import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Account } from '../../model/index.js';
 import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
-import { describeError, errorCode } from './errors.js';
+import { describeError, hasCode } from './errors.js';
+import { NO_SUCH_ENTITY } from './context.js';
 
 const SCP = 'SERVICE_CONTROL_POLICY';
 
@@ -36,13 +37,14 @@ export async function readPasswordPolicy(iam: IAMClient): Promise<unknown> {
   try {
     return (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none';
   } catch (error) {
-    const code = errorCode(error);
-    return code === 'NoSuchEntity' || code === 'NoSuchEntityException' ? 'none' : 'unknown';
+    return hasCode(error, NO_SUCH_ENTITY) ? 'none' : 'unknown';
   }
 }
 
+const NOT_IN_ORGANIZATION: ReadonlySet<string> = new Set(['AWSOrganizationsNotInUseException']);
+
 /** Organizations errors meaning "no SCPs apply here" rather than "cannot tell". */
-const NO_SCP_CODES = new Set(['AWSOrganizationsNotInUseException', 'PolicyTypeNotEnabledException']);
+const NO_SCP_CODES: ReadonlySet<string> = new Set(['AWSOrganizationsNotInUseException', 'PolicyTypeNotEnabledException']);
 
 /**
  * Reads the SCP chain (root → OUs → account) of member accounts through the management
@@ -63,7 +65,7 @@ export class ScpReader {
     if (!this.org) return Promise.resolve(undefined);
     this.management ??= this.org.send(new DescribeOrganizationCommand({})).then(
       (out) => out.Organization?.MasterAccountId,
-      (error: unknown) => (errorCode(error) === 'AWSOrganizationsNotInUseException' ? null : undefined),
+      (error: unknown) => (hasCode(error, NOT_IN_ORGANIZATION) ? null : undefined),
     );
     return this.management;
   }
@@ -124,7 +126,7 @@ export class ScpReader {
       }
       return { ok: true, value: levels };
     } catch (error) {
-      if (NO_SCP_CODES.has(errorCode(error) ?? '')) return { ok: true, value: null };
+      if (hasCode(error, NO_SCP_CODES)) return { ok: true, value: null };
       return { ok: false, reason: `service control policies: ${describeError(error)}` };
     }
   }

@@ -17,7 +17,10 @@ import { ScanRetryStrategy } from './retry.js';
 
 /** Where and how to reach AWS. Every field is optional; the SDK defaults apply. */
 export interface AwsConfig {
-  /** Region for STS and Organizations (IAM is global). Default: us-east-1. */
+  /**
+   * Region for STS and Organizations (IAM is global: the SDK's endpoint rules sign it for
+   * us-east-1 in the `aws` partition). Default: the profile's `region`, else us-east-1.
+   */
   region?: string;
   /** Named profile for the base credentials (AWS_PROFILE / --profile). */
   profile?: string;
@@ -48,6 +51,22 @@ export type CallListener = (operation: string) => void;
 const DEFAULT_REGION = 'us-east-1';
 
 /**
+ * The region when none is given: what the SDK resolves itself (AWS_REGION, then the profile's
+ * `region` in ~/.aws/config), else us-east-1, where the global IAM and Organizations endpoints
+ * of the `aws` partition sign.
+ */
+async function defaultRegion(profile: string | undefined): Promise<string> {
+  const probe = new STSClient(profile ? { profile } : {});
+  try {
+    return await probe.config.region();
+  } catch {
+    return DEFAULT_REGION;
+  } finally {
+    probe.destroy();
+  }
+}
+
+/**
  * Counts logical calls (retries excluded) by wrapping `send` on the instance, so counts are
  * right whatever handles the request (the SDK stack, or a test double).
  */
@@ -65,6 +84,7 @@ export class AwsClients {
   private readonly handler: NodeHttpHandler;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly retry: { maxAttempts: number; retryMode?: string; retryStrategy?: ScanRetryStrategy };
+  private readonly region: string | (() => Promise<string>);
 
   constructor(
     readonly config: AwsConfig,
@@ -77,6 +97,8 @@ export class AwsClients {
       mode === 'jittered'
         ? { maxAttempts, retryStrategy: new ScanRetryStrategy({ maxAttempts, ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}) }) }
         : { maxAttempts, retryMode: mode };
+    let resolved: Promise<string> | undefined;
+    this.region = config.region ?? (() => (resolved ??= defaultRegion(config.profile)));
     this.agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -91,7 +113,7 @@ export class AwsClients {
 
   private common(endpoint: string | undefined, credentials: AwsCredentialIdentity | undefined) {
     return {
-      region: this.config.region ?? DEFAULT_REGION,
+      region: this.region,
       requestHandler: this.config.requestHandler ?? this.handler,
       ...this.retry,
       ...(endpoint ? { endpoint } : {}),

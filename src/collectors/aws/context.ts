@@ -11,7 +11,7 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import type { Principal } from '../../model/index.js';
-import { describeError, errorCode } from './errors.js';
+import { describeError, hasCode } from './errors.js';
 import type { ContextMode, ContextNeeds } from './options.js';
 
 /** The value of a fact that could not be read. */
@@ -29,6 +29,18 @@ export interface OrganizationFacts {
   unknownBecause?: string;
 }
 
+/**
+ * ListOrganizationsFeatures errors that prove the features are off: without an organisation,
+ * without all features, or without trusted access for IAM, root credentials cannot be centrally
+ * managed. Any other error (not the management account or delegated administrator, denied,
+ * throttled) leaves them unknown.
+ */
+const FEATURES_OFF: ReadonlySet<string> = new Set([
+  'OrganizationNotFoundException',
+  'OrganizationNotInAllFeaturesModeException',
+  'ServiceAccessNotEnabledException',
+]);
+
 /** Reads ListOrganizationsFeatures once; never throws. */
 export async function readOrganizationFeatures(iam: IAMClient): Promise<Pick<OrganizationFacts, 'rootCredentialsManagement' | 'rootSessions' | 'unknownBecause'>> {
   try {
@@ -36,6 +48,7 @@ export async function readOrganizationFeatures(iam: IAMClient): Promise<Pick<Org
     const features = new Set<string>(out.EnabledFeatures ?? []);
     return { rootCredentialsManagement: features.has('RootCredentialsManagement'), rootSessions: features.has('RootSessions') };
   } catch (error) {
+    if (hasCode(error, FEATURES_OFF)) return { rootCredentialsManagement: false, rootSessions: false };
     return { rootCredentialsManagement: UNKNOWN, rootSessions: UNKNOWN, unknownBecause: `ListOrganizationsFeatures: ${describeError(error)}` };
   }
 }
@@ -66,6 +79,9 @@ export function planContext(mode: ContextMode, needs: ContextNeeds, root: Princi
 
 type Facts = Record<string, unknown>;
 
+/** GetAccountPasswordPolicy's 404 (wire code and SDK class): the account has no password policy. */
+export const NO_SUCH_ENTITY: ReadonlySet<string> = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+
 async function attempt(name: string, unknown: string[], call: () => Promise<void>): Promise<void> {
   try {
     await call();
@@ -74,10 +90,29 @@ async function attempt(name: string, unknown: string[], call: () => Promise<void
   }
 }
 
-function rootMfaKind(devices: VirtualMFADevice[], partition: string, accountId: string): 'virtual' | 'hardware' {
-  const rootArn = `arn:${partition}:iam::${accountId}:root`;
-  const virtual = devices.some((d) => d.User?.Arn === rootArn || (d.SerialNumber ?? '').endsWith(':mfa/root-account-mfa-device'));
-  return virtual ? 'virtual' : 'hardware';
+/**
+ * Whether root's MFA is a virtual device. Root's virtual devices are listed with `User.Arn`
+ * `arn:PARTITION:iam::ACCOUNT:root` (serial `…:mfa/root-account-mfa-device`, or any name since
+ * root may have several devices). A root with MFA and no virtual device assigned to it uses a
+ * hardware device (TOTP token or FIDO security key).
+ */
+function rootMfaKind(devices: VirtualMFADevice[], accountId: string): 'virtual' | 'hardware' {
+  const rootArn = new RegExp(`^arn:[\\w-]+:iam::${accountId}:root$`);
+  const assignedToRoot = (d: VirtualMFADevice) => {
+    if (d.User?.Arn !== undefined) return rootArn.test(d.User.Arn);
+    // Some endpoints omit User for root: the default root serial counts only when the device is enabled.
+    return d.EnableDate !== undefined && /:mfa\/root-account-mfa-device$/.test(d.SerialNumber ?? '') && (d.SerialNumber ?? '').includes(`::${accountId}:`);
+  };
+  return devices.some(assignedToRoot) ? 'virtual' : 'hardware';
+}
+
+/** The summary keys that say whether root has any credential; absent keys are unknown. */
+const ROOT_CREDENTIAL_KEYS = ['AccountPasswordPresent', 'AccountAccessKeysPresent', 'AccountSigningCertificatesPresent', 'AccountMFAEnabled'];
+
+/** true when any root credential is present, false when the summary shows none, else unknown. */
+function rootCredentialsPresent(map: Record<string, number | undefined>): boolean | typeof UNKNOWN {
+  if (ROOT_CREDENTIAL_KEYS.some((k) => (map[k] ?? 0) > 0)) return true;
+  return ROOT_CREDENTIAL_KEYS.every((k) => typeof map[k] === 'number') ? false : UNKNOWN;
 }
 
 /**
@@ -86,7 +121,7 @@ function rootMfaKind(devices: VirtualMFADevice[], partition: string, accountId: 
  * `rootCredentialsPresent` (boolean or 'unknown'), `passwordPolicy` (object, 'none' or 'unknown'),
  * `contextUnknown` (why any fact is unknown).
  */
-export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root: Principal | undefined, partition: string, accountId: string): Promise<Facts> {
+export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root: Principal | undefined, _partition: string, accountId: string): Promise<Facts> {
   const unknown: string[] = [];
   const facts: Facts = {
     rootMfa: root && !root.mfaActive ? 'none' : UNKNOWN,
@@ -100,8 +135,7 @@ export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root
       attempt('GetAccountSummary', unknown, async () => {
         const map: Record<string, number | undefined> = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
         facts.accountSummary = map;
-        const present = ['AccountPasswordPresent', 'AccountAccessKeysPresent', 'AccountSigningCertificatesPresent', 'AccountMFAEnabled'];
-        if (present.every((k) => typeof map[k] === 'number')) facts.rootCredentialsPresent = present.some((k) => (map[k] ?? 0) > 0);
+        facts.rootCredentialsPresent = rootCredentialsPresent(map);
       }),
     );
   }
@@ -115,7 +149,7 @@ export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root
           devices.push(...(out.VirtualMFADevices ?? []));
           Marker = out.IsTruncated ? out.Marker : undefined;
         } while (Marker);
-        facts.rootMfa = rootMfaKind(devices, partition, accountId);
+        facts.rootMfa = rootMfaKind(devices, accountId);
       }),
     );
   }
@@ -125,8 +159,7 @@ export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root
         try {
           facts.passwordPolicy = (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none';
         } catch (error) {
-          const code = errorCode(error);
-          if (code !== 'NoSuchEntity' && code !== 'NoSuchEntityException') throw error;
+          if (!hasCode(error, NO_SUCH_ENTITY)) throw error;
           facts.passwordPolicy = 'none';
         }
       }),

@@ -1,6 +1,12 @@
 /** Classifying AWS SDK errors without leaking anything sensitive into messages. */
 
-/** The AWS error code of an SDK error (`name`, or `Code` for some Query errors), else undefined. */
+/**
+ * The AWS error code of an SDK error, else undefined. Query-protocol errors (IAM, STS) carry
+ * the wire code in `Code` (e.g. `ReportNotPresent`) and the modelled class in `name`
+ * (`CredentialReportNotPresentException`); unmodelled codes (`Throttling`, `AccessDenied`)
+ * come as a generic ServiceException whose `name` is the code. JSON errors (Organizations)
+ * carry only `name`. Callers should match both spellings.
+ */
 export function errorCode(error: unknown): string | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const record = error as { name?: unknown; Code?: unknown; code?: unknown };
@@ -18,22 +24,37 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
   'LimitExceeded',
   'LimitExceededException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
 ]);
 
 /** Whether an error is throttling (the SDK retries these; the report poller waits on them). */
 export function isThrottling(error: unknown): boolean {
-  const code = errorCode(error);
-  return code !== undefined && THROTTLING_CODES.has(code);
+  if (hasCode(error, THROTTLING_CODES)) return true;
+  // The SDK marks modelled throttling errors; 429 is throttling whatever the code.
+  const record = (error ?? {}) as { $retryable?: { throttling?: unknown }; $metadata?: { httpStatusCode?: unknown } };
+  return record.$retryable?.throttling === true || record.$metadata?.httpStatusCode === 429;
 }
+
+const ACCESS_DENIED: ReadonlySet<string> = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 
 /** Whether an error means the caller lacks permission. */
 export function isAccessDenied(error: unknown): boolean {
-  const code = errorCode(error) ?? '';
-  return code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation';
+  return hasCode(error, ACCESS_DENIED);
 }
 
 // AWS messages can echo ARNs and ids, never secrets; still, trim anything that looks like a key id.
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+
+/** Whether `error` has one of `codes`, under either spelling (wire `Code` or SDK `name`). */
+export function hasCode(error: unknown, codes: ReadonlySet<string>): boolean {
+  const record = error as { name?: unknown } | null;
+  const name = typeof record?.name === 'string' && record.name !== 'Error' ? record.name : undefined;
+  const code = errorCode(error);
+  return (code !== undefined && codes.has(code)) || (name !== undefined && codes.has(name));
+}
 
 /** `Code: message` for a user-facing reason, with access key ids masked. */
 export function describeError(error: unknown): string {

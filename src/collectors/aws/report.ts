@@ -4,7 +4,7 @@
  * older than the maximum age.
  */
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { AccountFailure, describeError, errorCode, isThrottling } from './errors.js';
+import { AccountFailure, describeError, hasCode, isThrottling } from './errors.js';
 
 /** Time, sleeping and randomness, injectable so tests never wait. */
 export interface Clock {
@@ -34,7 +34,8 @@ export interface FetchedReport {
   generatedTime: string;
 }
 
-// The SDK names modelled errors after their shape; AWS sends the short codes.
+// AWS sends the short codes (ReportNotPresent 410, ReportExpired 410, ReportInProgress 404); the SDK
+// names the modelled exceptions after their shapes. Either may be what a caller sees.
 const NOT_PRESENT = new Set(['ReportNotPresent', 'CredentialReportNotPresentException']);
 const EXPIRED = new Set(['ReportExpired', 'CredentialReportExpiredException']);
 const IN_PROGRESS = new Set(['ReportInProgress', 'CredentialReportNotReadyException']);
@@ -50,10 +51,9 @@ async function getReport(iam: IAMClient): Promise<GetOutcome> {
     const csv = typeof out.Content === 'string' ? out.Content : decoder.decode(out.Content);
     return { kind: 'report', report: { csv, generatedTime: out.GeneratedTime.toISOString() } };
   } catch (error) {
-    const code = errorCode(error) ?? '';
-    if (NOT_PRESENT.has(code)) return { kind: 'missing', why: 'no credential report' };
-    if (EXPIRED.has(code)) return { kind: 'missing', why: 'the credential report expired' };
-    if (IN_PROGRESS.has(code) || isThrottling(error)) return { kind: 'pending' };
+    if (hasCode(error, NOT_PRESENT)) return { kind: 'missing', why: 'no credential report' };
+    if (hasCode(error, EXPIRED)) return { kind: 'missing', why: 'the credential report expired' };
+    if (hasCode(error, IN_PROGRESS) || isThrottling(error)) return { kind: 'pending' };
     throw error;
   }
 }
@@ -83,12 +83,17 @@ export async function fetchCredentialReport(iam: IAMClient, options: ReportOptio
   const first = await getReport(iam);
   if (first.kind === 'report' && clock.now() - Date.parse(first.report.generatedTime) <= options.maxReportAgeMs) return first.report;
   const deadline = clock.now() + options.reportTimeoutMs;
+  // The stale report we are replacing: while generation runs, an endpoint may keep serving it.
+  const staleTime = first.kind === 'report' ? first.report.generatedTime : undefined;
   // AWS only regenerates reports older than 4 h; a younger one comes back as COMPLETE and is used as is.
+  let complete = false;
+  const usable = (report: FetchedReport) => complete || report.generatedTime !== staleTime || clock.now() - Date.parse(report.generatedTime) <= options.maxReportAgeMs;
   let needsGenerate = first.kind !== 'pending';
   for (let poll = 0; ; poll++) {
     if (needsGenerate) {
       needsGenerate = false;
       if (await generateReport(iam)) {
+        complete = true;
         const ready = await getReport(iam);
         if (ready.kind === 'report') return ready.report;
       }
@@ -98,9 +103,10 @@ export async function fetchCredentialReport(iam: IAMClient, options: ReportOptio
     }
     await clock.sleep(Math.min(pollDelay(poll, options, clock), Math.max(0, deadline - clock.now())));
     const outcome = await getReport(iam);
-    if (outcome.kind === 'report') return outcome.report;
-    // Generation was lost (or never started because of LimitExceeded): start it again.
-    if (outcome.kind === 'missing') needsGenerate = true;
+    if (outcome.kind === 'report' && usable(outcome.report)) return outcome.report;
+    // Generation was lost (or never started because of LimitExceeded), or the old report is still
+    // served: ask GenerateCredentialReport again, whose State says when the new one is COMPLETE.
+    if (outcome.kind !== 'pending') needsGenerate = true;
   }
 }
 

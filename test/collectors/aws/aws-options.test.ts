@@ -63,6 +63,29 @@ describe('collectOptionsFrom', () => {
     });
   });
 
+  it('each service variable wins over AWS_ENDPOINT_URL for its own service only; empty variables are unset', () => {
+    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4', AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:5', AWS_ENDPOINT_URL_IAM: '' };
+    expect(collectOptionsFrom({}, io(env), []).aws.endpoints).toEqual({ iam: 'http://127.0.0.1:1', sts: 'http://127.0.0.1:4', organizations: 'http://127.0.0.1:5' });
+  });
+
+  it('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores the variables, not --endpoint-url', () => {
+    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+    expect(collectOptionsFrom({}, io(env), []).aws.endpoints).toEqual({});
+    expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3' }, io(env), []).aws.endpoints).toEqual({ iam: 'http://127.0.0.1:3', sts: 'http://127.0.0.1:3', organizations: 'http://127.0.0.1:3' });
+  });
+
+  it('a bad endpoint names the variable it came from', () => {
+    const error = (() => {
+      try {
+        collectOptionsFrom({}, io({ AWS_ENDPOINT_URL_ORGANIZATIONS: 'localhost:4566' }), []);
+      } catch (e) {
+        return e as InputError;
+      }
+      return undefined;
+    })();
+    expect(error?.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual(["AWS_ENDPOINT_URL_ORGANIZATIONS: 'localhost:4566' is not an http(s) URL"]);
+  });
+
   it('reports every bad value at once', () => {
     let error: unknown;
     try {

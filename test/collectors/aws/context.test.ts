@@ -1,4 +1,16 @@
-import { GetAccountPasswordPolicyCommand, GetAccountSummaryCommand, IAMClient, ListOrganizationsFeaturesCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
+import {
+  AccountNotManagementOrDelegatedAdministratorException,
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  IAMClient,
+  IAMServiceException,
+  ListOrganizationsFeaturesCommand,
+  ListVirtualMFADevicesCommand,
+  NoSuchEntityException,
+  OrganizationNotFoundException,
+  OrganizationNotInAllFeaturesModeException,
+  ServiceAccessNotEnabledException,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planContext, readAccountContext, readOrganizationFeatures } from '../../../src/collectors/aws/context.js';
@@ -37,6 +49,47 @@ describe('readAccountContext', () => {
     expect((await readAccountContext(new IAMClient({}), { ...all, summary: false, passwordPolicy: false }, rootOf(true), 'aws', ID)).rootMfa).toBe('virtual');
   });
 
+  const mfaOnly = { ...all, summary: false, passwordPolicy: false };
+  const device = (serial: string, user?: { Arn: string; UserId?: string }, enabled = true) => ({
+    SerialNumber: serial,
+    ...(user ? { User: { Path: '/', UserName: '', UserId: user.UserId ?? ID, Arn: user.Arn, CreateDate: new Date() } } : {}),
+    ...(enabled ? { EnableDate: new Date() } : {}),
+  });
+
+  it('a root virtual device may have any name (root can have several MFA devices), in any partition', async () => {
+    iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [device(`arn:aws-us-gov:iam::${ID}:mfa/my-phone`, { Arn: `arn:aws-us-gov:iam::${ID}:root` })] });
+    expect((await readAccountContext(new IAMClient({}), mfaOnly, rootOf(true), 'aws-us-gov', ID)).rootMfa).toBe('virtual');
+    expect(iamMock.commandCalls(ListVirtualMFADevicesCommand)[0]?.args[0].input).toEqual({ AssignmentStatus: 'Assigned' });
+  });
+
+  it('the default root serial without a user counts only when the device is enabled', async () => {
+    iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [device(`arn:aws:iam::${ID}:mfa/root-account-mfa-device`, undefined, false)] });
+    expect((await readAccountContext(new IAMClient({}), mfaOnly, rootOf(true), 'aws', ID)).rootMfa).toBe('hardware');
+    iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [device(`arn:aws:iam::${ID}:mfa/root-account-mfa-device`)] });
+    expect((await readAccountContext(new IAMClient({}), mfaOnly, rootOf(true), 'aws', ID)).rootMfa).toBe('virtual');
+  });
+
+  it('follows every page of virtual devices', async () => {
+    iamMock
+      .on(ListVirtualMFADevicesCommand)
+      .resolvesOnce({ VirtualMFADevices: [], IsTruncated: true, Marker: 'm1' })
+      .resolves({ VirtualMFADevices: [device(`arn:aws:iam::${ID}:mfa/root-account-mfa-device`, { Arn: `arn:aws:iam::${ID}:root` })], IsTruncated: false });
+    expect((await readAccountContext(new IAMClient({}), mfaOnly, rootOf(true), 'aws', ID)).rootMfa).toBe('virtual');
+    expect(iamMock.commandCalls(ListVirtualMFADevicesCommand).map((c) => c.args[0].input.Marker)).toEqual([undefined, 'm1']);
+  });
+
+  it('a summary without some root keys: present when any key says so, else unknown', async () => {
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 1 } });
+    expect((await readAccountContext(new IAMClient({}), { ...all, mfaDevices: false, passwordPolicy: false }, rootOf(false), 'aws', ID)).rootCredentialsPresent).toBe(true);
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0 } });
+    expect((await readAccountContext(new IAMClient({}), { ...all, mfaDevices: false, passwordPolicy: false }, rootOf(false), 'aws', ID)).rootCredentialsPresent).toBe('unknown');
+  });
+
+  it('the real NoSuchEntityException (wire code NoSuchEntity) means no password policy', async () => {
+    iamMock.on(GetAccountPasswordPolicyCommand).rejects(Object.assign(new NoSuchEntityException({ message: 'The Password Policy with domain name x cannot be found.', $metadata: { httpStatusCode: 404 } }), { Code: 'NoSuchEntity' }));
+    expect((await readAccountContext(new IAMClient({}), { ...all, summary: false, mfaDevices: false }, rootOf(true), 'aws', ID)).passwordPolicy).toBe('none');
+  });
+
   it('reads the summary and password policy; NoSuchEntity means no policy', async () => {
     iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: { AccountMFAEnabled: 0, AccountAccessKeysPresent: 0, AccountPasswordPresent: 0, AccountSigningCertificatesPresent: 0, Users: 3 } });
     iamMock.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 'The Password Policy with domain name x cannot be found.'));
@@ -69,6 +122,25 @@ describe('readOrganizationFeatures', () => {
   it('reads centrally managed root credentials', async () => {
     iamMock.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: 'o-abc', EnabledFeatures: ['RootCredentialsManagement'] });
     expect(await readOrganizationFeatures(new IAMClient({}))).toEqual({ rootCredentialsManagement: true, rootSessions: false });
+  });
+
+  it.each([
+    ['OrganizationNotFoundException', new OrganizationNotFoundException({ message: 'no organization', $metadata: {} })],
+    ['OrganizationNotInAllFeaturesModeException', new OrganizationNotInAllFeaturesModeException({ message: 'not all features', $metadata: {} })],
+    ['ServiceAccessNotEnabledException', new ServiceAccessNotEnabledException({ message: 'no trusted access for IAM', $metadata: {} })],
+  ])('%s: root credentials cannot be centrally managed (false)', async (_name, error) => {
+    iamMock.on(ListOrganizationsFeaturesCommand).rejects(error);
+    expect(await readOrganizationFeatures(new IAMClient({}))).toEqual({ rootCredentialsManagement: false, rootSessions: false });
+  });
+
+  it.each([
+    ['not the management account', new AccountNotManagementOrDelegatedAdministratorException({ message: 'not management', $metadata: {} })],
+    ['AccessDenied (generic ServiceException)', new IAMServiceException({ name: 'AccessDenied', $fault: 'client', message: 'denied', $metadata: { httpStatusCode: 403 } })],
+  ])('%s: unknown, with the reason', async (_what, error) => {
+    iamMock.on(ListOrganizationsFeaturesCommand).rejects(error);
+    const facts = await readOrganizationFeatures(new IAMClient({}));
+    expect(facts).toMatchObject({ rootCredentialsManagement: 'unknown', rootSessions: 'unknown' });
+    expect(facts.unknownBecause).toMatch(/^ListOrganizationsFeatures: (AccountNotManagementOrDelegatedAdministratorException|AccessDenied): /);
   });
 
   it('is unknown when not allowed', async () => {

@@ -1,4 +1,13 @@
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CredentialReportExpiredException,
+  CredentialReportNotPresentException,
+  CredentialReportNotReadyException,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  IAMServiceException,
+  LimitExceededException,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchCredentialReport, pollDelay } from '../../../src/collectors/aws/report.js';
@@ -79,6 +88,54 @@ describe('fetchCredentialReport', () => {
     expect(error).toBeInstanceOf(AccountFailure);
     expect((error as Error).message).toBe('credential report not ready after 20 s (--report-timeout)');
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(20_000);
+  });
+
+  it('recognises the SDK exceptions as deserialised from the wire codes (Code and name differ)', async () => {
+    const clock = fakeClock();
+    // What the SDK builds from <Code>ReportNotPresent</Code> 410 etc.: the modelled class, with the wire code kept in Code.
+    const wire = <E extends Error>(error: E, code: string) => Object.assign(error, { Code: code, Type: 'Sender' });
+    iamMock
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(wire(new CredentialReportExpiredException({ message: 'expired', $metadata: { httpStatusCode: 410 } }), 'ReportExpired'))
+      .rejectsOnce(wire(new CredentialReportNotPresentException({ message: 'absent', $metadata: { httpStatusCode: 410 } }), 'ReportNotPresent'))
+      .rejectsOnce(wire(new CredentialReportNotReadyException({ message: 'in progress', $metadata: { httpStatusCode: 404 } }), 'ReportInProgress'))
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()), ReportFormat: 'text/csv' });
+    iamMock
+      .on(GenerateCredentialReportCommand)
+      .rejectsOnce(wire(new LimitExceededException({ message: 'Cannot exceed quota for report generation requests.', $metadata: { httpStatusCode: 409 } }), 'LimitExceeded'))
+      .resolves({ State: 'STARTED' });
+    const report = await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(report.csv).toBe(csv);
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('treats throttling (generic ServiceException named Throttling) while polling as not ready yet', async () => {
+    const clock = fakeClock();
+    const throttled = new IAMServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+    iamMock.on(GetCredentialReportCommand).rejectsOnce(awsError('ReportNotPresent')).rejectsOnce(throttled).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'STARTED' });
+    expect((await fetchCredentialReport(new IAMClient({}), options, clock)).csv).toBe(csv);
+  });
+
+  it('does not take the old report served during generation for the new one: asks GenerateCredentialReport for the State', async () => {
+    const clock = fakeClock();
+    const stale = { Content: content(csv), GeneratedTime: new Date(clock.now() - 6 * 3_600_000) };
+    const fresh = { Content: content(csv), GeneratedTime: new Date(clock.now() + 5_000) };
+    iamMock.on(GetCredentialReportCommand).resolvesOnce(stale).resolvesOnce(stale).resolves(fresh);
+    iamMock.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' });
+    const report = await fetchCredentialReport(new IAMClient({}), options, clock);
+    expect(report.generatedTime).toBe(fresh.GeneratedTime.toISOString());
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('uses the existing report when AWS says COMPLETE without regenerating (it is under 4 h old)', async () => {
+    const clock = fakeClock();
+    const recent = { Content: content(csv), GeneratedTime: new Date(clock.now() - 2 * 3_600_000) };
+    iamMock.on(GetCredentialReportCommand).resolves(recent);
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    const report = await fetchCredentialReport(new IAMClient({}), { ...options, maxReportAgeMs: 3_600_000 }, clock);
+    expect(report.generatedTime).toBe(recent.GeneratedTime.toISOString());
+    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
   });
 
   it('passes other errors through', async () => {

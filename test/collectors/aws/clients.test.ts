@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AwsClients } from '../../../src/collectors/aws/clients.js';
+
+afterEach(() => vi.unstubAllEnvs());
+
+/** Points the SDK at a private ~/.aws so the machine's files never matter. */
+function awsFiles(config: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'credwarden-aws-'));
+  writeFileSync(join(dir, 'config'), config);
+  vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
+  vi.stubEnv('AWS_REGION', undefined);
+  vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+}
+
+const keys = { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'not-a-secret' };
+
+describe('AwsClients configuration', () => {
+  it('an explicit region is used by every client', async () => {
+    awsFiles('');
+    const clients = new AwsClients({ region: 'eu-west-1', credentials: keys }, 1);
+    expect(await clients.callerSts().config.region()).toBe('eu-west-1');
+    expect(await clients.callerOrganizations().config.region()).toBe('eu-west-1');
+    clients.close();
+  });
+
+  it("without a region: the profile's region, as the SDK resolves it", async () => {
+    awsFiles('[profile audit]\nregion = eu-central-1\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = x\n');
+    const clients = new AwsClients({ profile: 'audit' }, 1);
+    expect(await clients.callerSts().config.region()).toBe('eu-central-1');
+    expect(await clients.callerIam().config.region()).toBe('eu-central-1');
+    clients.close();
+  });
+
+  it('without any region: us-east-1, where the global IAM and Organizations endpoints sign', async () => {
+    awsFiles('');
+    const clients = new AwsClients({ credentials: keys }, 1);
+    expect(await clients.callerIam().config.region()).toBe('us-east-1');
+    expect(await clients.callerOrganizations().config.region()).toBe('us-east-1');
+    clients.close();
+  });
+
+  it('assumed-role IAM clients use the custom IAM endpoint and only the given credentials', async () => {
+    awsFiles('');
+    const clients = new AwsClients({ region: 'us-east-1', credentials: keys, endpoints: { iam: 'http://127.0.0.1:4566/iam', sts: 'http://127.0.0.1:4567' } }, 1);
+    const member = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'member', sessionToken: 'token' };
+    const iam = clients.accountIam(member);
+    expect(await iam.config.credentials()).toMatchObject(member);
+    const endpoint = await iam.config.endpoint?.();
+    expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 4566, path: '/iam', protocol: 'http:' });
+    clients.close();
+  });
+});
