@@ -53,7 +53,7 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       '## offline',
       '',
       `${d.principals.toLocaleString('en-US')} principals in ${details.sizes.offline.accounts} reports, ${d.findings.toLocaleString('en-US')} findings written as one JSON array. ` +
-        `Pipeline pass on ${d.workers} thread(s): ${d.seconds.toFixed(2)} s. Compare pass (CPU time summed over threads): parse + normalise ${d.parseSeconds.toFixed(2)} s, engine ${d.engineSeconds.toFixed(2)} s, baseline ${d.baselineSeconds.toFixed(2)} s. ` +
+        `Pipeline pass on ${d.workers} thread(s): ${d.seconds.toFixed(2)} s. Compare pass (time summed over threads): parse + normalise ${d.parseSeconds.toFixed(2)} s, engine ${d.engineSeconds.toFixed(2)} s, baseline ${d.baselineSeconds.toFixed(2)} s. ` +
         `Engine and baseline disagreed on ${d.mismatchedAccounts} account(s).`,
       '',
     );

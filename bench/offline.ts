@@ -51,7 +51,7 @@ export interface OfflineMeasurement {
   findings: number;
   /** Pipeline pass, end to end (read, parse, evaluate, write JSON). */
   seconds: number;
-  /** Compare pass: CPU time of parse + normalise, of the engine, and of the baseline. */
+  /** Compare pass: time (summed over threads) in parse + normalise, in the engine, and in the baseline. */
   parseSeconds: number;
   engineSeconds: number;
   baselineSeconds: number;
