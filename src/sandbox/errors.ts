@@ -21,6 +21,9 @@ export const queryErrors = {
   serviceFailure: () => new ServiceError('ServiceFailure', 500, 'Request processing has failed due to some unknown error, exception or failure.'),
   invalidClientTokenId: () => new ServiceError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'),
   missingAuthentication: () => new ServiceError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token'),
+  signatureDoesNotMatch: () =>
+    new ServiceError('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'),
+  incompleteSignature: () => new ServiceError('IncompleteSignature', 400, 'The request signature does not conform to AWS standards.'),
   expiredToken: () => new ServiceError('ExpiredToken', 400, 'The security token included in the request is expired'),
   validation: (message: string) => new ServiceError('ValidationError', 400, message),
   invalidAction: (action: string) => new ServiceError('InvalidAction', 400, `Could not find operation ${action}`),
@@ -36,6 +39,9 @@ export const jsonErrors = {
   serviceFailure: () => new ServiceError('ServiceException', 500, 'AWS Organizations can\'t complete your request because of an internal service error. Try again later.'),
   unrecognizedClient: () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.'),
   missingAuthentication: () => new ServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'),
+  invalidSignature: () =>
+    new ServiceError('InvalidSignatureException', 400, 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'),
+  incompleteSignature: () => new ServiceError('IncompleteSignatureException', 400, 'The request signature does not conform to AWS standards.'),
   expiredToken: () => new ServiceError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
   invalidInput: (message: string) => new ServiceError('InvalidInputException', 400, message),
   unknownOperation: () => new ServiceError('UnknownOperationException', 400, 'Unknown operation'),

@@ -1,6 +1,6 @@
 /**
  * Who signed a request. The sandbox reads the access key id from the SigV4 Authorization header
- * (signatures are not verified) and maps it to an account: the fixed caller keys belong to the
+ * (and, with `verifySignatures`, checks the signature: see signature.ts) and maps it to an account: the fixed caller keys belong to the
  * management account; every AssumeRole issues fresh keys bound to the role's account.
  */
 import { randomBytes } from 'node:crypto';
@@ -49,10 +49,18 @@ export function signingService(authorization: string | undefined): string | unde
 /** Known credentials, by access key id. */
 export class KeyStore {
   private readonly byKey = new Map<string, SandboxPrincipal>();
+  /** Secret keys by access key id, for signature checks; never logged or returned. */
+  private readonly secrets = new Map<string, string>();
   private issued = 0;
 
-  constructor(readonly caller: SandboxPrincipal) {
+  constructor(readonly caller: SandboxPrincipal, callerSecretAccessKey: string) {
     this.byKey.set(caller.accessKeyId, caller);
+    this.secrets.set(caller.accessKeyId, callerSecretAccessKey);
+  }
+
+  /** The secret key of a known access key id (to verify signatures). */
+  secretOf(accessKeyId: string): string | undefined {
+    return this.secrets.get(accessKeyId);
   }
 
   /** The principal for an access key id, or undefined when the key is unknown. */
@@ -76,8 +84,10 @@ export class KeyStore {
       expiresAt,
       roleName,
     };
+    const secretAccessKey = randomBytes(30).toString('base64');
     this.byKey.set(accessKeyId, principal);
-    return { ...principal, secretAccessKey: randomBytes(30).toString('base64') };
+    this.secrets.set(accessKeyId, secretAccessKey);
+    return { ...principal, secretAccessKey };
   }
 
   /** Number of temporary credentials issued so far. */

@@ -53,6 +53,11 @@ export interface SandboxOptions {
   credentials?: SandboxCredentials;
   /** Organizations list page size (AWS caps ListAccounts at 20); default 20. */
   pageSize?: number;
+  /**
+   * Check every request's SigV4 signature against the secret of the key it names, as AWS does
+   * (SignatureDoesNotMatch / InvalidSignatureException otherwise). Default true.
+   */
+  verifySignatures?: boolean;
   /** Keep a call log (default true). Benchmarks with millions of calls may turn it off. */
   recordCalls?: boolean;
   /** Clock in ms; default Date.now. Lets tests pin report times. */

@@ -18,6 +18,15 @@ export interface OuNode {
   path: string;
 }
 
+/** The legacy Status AWS shows next to each State. */
+const STATUS_OF_STATE: Record<AccountState, AccountStatus> = {
+  ACTIVE: 'ACTIVE',
+  PENDING_ACTIVATION: 'ACTIVE',
+  SUSPENDED: 'SUSPENDED',
+  PENDING_CLOSURE: 'PENDING_CLOSURE',
+  CLOSED: 'SUSPENDED',
+};
+
 /** Credential-report state of one account. */
 export interface ReportState {
   /** GeneratedTime (ms) of the current report; undefined when none exists. */
@@ -91,7 +100,8 @@ export class OrgRuntime {
   }
 
   private buildAccount(account: FixtureAccount, startedAt: number, defaultPolls: number | undefined): AccountRuntime {
-    const status = account.status ?? 'ACTIVE';
+    // AWS reports a closed account as State CLOSED with the older Status SUSPENDED.
+    const status = account.status ?? STATUS_OF_STATE[account.state ?? 'ACTIVE'];
     const management = account.id === this.fixture.managementAccountId;
     const roleSpecs = account.roles ?? (management ? [] : ['OrganizationAccountAccessRole']);
     const roles = new Map<string, FixtureRole>();

@@ -14,6 +14,7 @@ import { DEFAULT_CALLER_CREDENTIALS, KeyStore, signingKeyId, signingService, typ
 import type { CallEntry, SandboxFaults, SandboxHandle, SandboxOptions, SandboxService, SandboxStats } from './options.js';
 import { ORGANIZATIONS_HANDLERS, ORGANIZATIONS_TARGET_PREFIX } from './organizations.js';
 import { OrgRuntime } from './org.js';
+import { parseAuthorization, signatureMatches } from './signature.js';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
 import { queryError, queryResponse } from './xml.js';
 
@@ -37,11 +38,11 @@ interface Reply {
   errorCode?: string;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -85,12 +86,15 @@ class Sandbox {
     const fixture = options.fixture;
     const partition = fixture.partition ?? 'aws';
     const userName = fixture.callerUserName ?? 'credwarden-sandbox';
-    this.keys = new KeyStore({
-      accessKeyId: credentials.accessKeyId,
-      accountId: fixture.managementAccountId,
-      arn: `arn:${partition}:iam::${fixture.managementAccountId}:user/${userName}`,
-      userId: `AIDA${fixture.managementAccountId}SANDBOX`,
-    });
+    this.keys = new KeyStore(
+      {
+        accessKeyId: credentials.accessKeyId,
+        accountId: fixture.managementAccountId,
+        arn: `arn:${partition}:iam::${fixture.managementAccountId}:user/${userName}`,
+        userId: `AIDA${fixture.managementAccountId}SANDBOX`,
+      },
+      credentials.secretAccessKey,
+    );
     this.injector = new FaultInjector(this.faults, options.latencyMs ?? fixture.latencyMs);
   }
 
@@ -100,11 +104,12 @@ class Sandbox {
     this.inFlight += 1;
     this.counters.peakInFlight = Math.max(this.counters.peakInFlight, this.inFlight);
     try {
-      const call = parseCall(req, await readBody(req));
+      const raw = await readBody(req);
+      const call = parseCall(req, raw.toString('utf8'));
       const accessKeyId = signingKeyId(req.headers.authorization) ?? '';
       const entry: CallEntry = { seq: ++this.seq, service: call.service, operation: call.operation, accessKeyId, accountId: '', time, endTime: time, status: 0 };
       const requestId = randomUUID();
-      const reply = this.dispatch(req, call, entry, requestId);
+      const reply = this.dispatch(req, raw, call, entry, requestId);
       const latency = this.injector.latencyFor(call.operation);
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       this.write(res, reply, entry, requestId);
@@ -135,10 +140,10 @@ class Sandbox {
     if (this.options.recordCalls !== false) this.callLog.push(entry);
   }
 
-  private dispatch(req: IncomingMessage, call: ParsedCall, entry: CallEntry, requestId: string): Reply {
+  private dispatch(req: IncomingMessage, raw: Buffer, call: ParsedCall, entry: CallEntry, requestId: string): Reply {
     const json = call.service === 'organizations';
     try {
-      const principal = this.authenticate(req, json, entry);
+      const principal = this.authenticate(req, raw, json, entry);
       return json ? this.answerJson(call, principal, entry) : this.answerQuery(call, principal, entry, requestId);
     } catch (error) {
       const failure = error instanceof ServiceError ? error : new ServiceError(json ? 'InternalFailure' : 'InternalFailure', 500, 'The sandbox failed to process the request.');
@@ -148,11 +153,17 @@ class Sandbox {
     }
   }
 
-  private authenticate(req: IncomingMessage, json: boolean, entry: CallEntry): SandboxPrincipal {
+  private authenticate(req: IncomingMessage, raw: Buffer, json: boolean, entry: CallEntry): SandboxPrincipal {
     const errors = json ? jsonErrors : queryErrors;
     if (entry.accessKeyId === '') throw errors.missingAuthentication();
     const principal = this.keys.lookup(entry.accessKeyId);
     if (principal === undefined) throw json ? jsonErrors.unrecognizedClient() : queryErrors.invalidClientTokenId();
+    if (this.options.verifySignatures !== false) {
+      const parts = parseAuthorization(req.headers.authorization);
+      if (parts === undefined) throw errors.incompleteSignature();
+      const secret = this.keys.secretOf(entry.accessKeyId) ?? '';
+      if (!signatureMatches(req, raw, parts, secret)) throw json ? jsonErrors.invalidSignature() : queryErrors.signatureDoesNotMatch();
+    }
     if (principal.sessionToken !== undefined && req.headers['x-amz-security-token'] !== principal.sessionToken) {
       throw json ? jsonErrors.unrecognizedClient() : queryErrors.invalidClientTokenId();
     }
