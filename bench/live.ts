@@ -25,6 +25,8 @@ export interface LiveSandboxSpec {
   usersPerAccount: number;
   latencyMs: number;
   faults?: SandboxFaults;
+  /** No account has a report yet: each must be generated (and polled for). */
+  absentReports?: boolean;
 }
 
 /** Starts the sandbox with a generated organisation whose reports are all fresh. */
@@ -33,6 +35,7 @@ export function startLiveSandbox(spec: LiveSandboxSpec): Promise<SandboxHandle> 
   // No central root-credential management: the recommended pack then needs no account-context
   // call, so a fresh report costs exactly AssumeRole + GetCredentialReport.
   fixture.features = [];
+  if (spec.absentReports) for (const account of fixture.accounts) account.report = { ...account.report, state: 'absent' };
   return startSandbox({ fixture, latencyMs: spec.latencyMs, ...(spec.faults ? { faults: spec.faults } : {}), recordCalls: false });
 }
 

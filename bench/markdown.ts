@@ -10,7 +10,7 @@ export interface BenchDetails {
   sizes: BenchSizes;
   workers: number;
   offline?: OfflineMeasurement;
-  live?: ScanMeasurement & { peakRssMb: number };
+  live?: ScanMeasurement & { peakRssMb: number; generated?: ScanMeasurement };
   throttled?: ScanMeasurement & { throttled: number; assumeRoleOk: number };
   scale?: ScanMeasurement & { peakRssMb: number };
 }
@@ -71,6 +71,13 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
         `Seconds are the whole scan's wall time, account listing included (GetCallerIdentity, ${Math.ceil(l.accounts / 20)} ListAccounts pages of 20, organisation facts; the selection was complete after ${d.planSeconds.toFixed(2)} s). ` +
         `Calls per scanned account: ${JSON.stringify(d.callHistogram)} (the management account is read with the caller's own credentials: no AssumeRole). Failed accounts: ${d.failed}. Scanner peak RSS ${d.peakRssMb} MiB; scanner CPU ${d.cpuSeconds.toFixed(2)} s.`,
       '',
+      ...(d.generated
+        ? [
+            `Without fresh reports (${d.generated.accounts} accounts, no report present, generation needing ${details.sizes.live.reportPolls} polls, the collector's default poll backoff): ` +
+              `${d.generated.totalSeconds.toFixed(2)} s, ${d.generated.failed} failed, calls per scanned account ${JSON.stringify(d.generated.callHistogram)} (mean ${d.generated.callsPerAccount.toFixed(2)}).`,
+            '',
+          ]
+        : []),
     );
   }
   const t = report.throttled;

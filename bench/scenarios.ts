@@ -130,10 +130,18 @@ export interface LiveSection {
 const FRESH_REPORT_CALLS = 2;
 
 /** Live: 1,000 accounts, 50 ms on every call, generation needing 2 polls; wall time vs the latency floor. */
-export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv): Promise<{ section: LiveSection; details: ScanMeasurement & { peakRssMb: number } }> {
+export async function liveScenario(
+  sizes: BenchSizes['live'],
+  env: ScenarioEnv,
+): Promise<{ section: LiveSection; details: ScanMeasurement & { peakRssMb: number; generated: ScanMeasurement } }> {
   env.log(`live: ${sizes.accounts} accounts, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}`);
   const sandbox = startLiveSandbox({ accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls } });
   const { result, peakRssMb } = await withSandbox(sandbox, (s) => runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env) }, env));
+  // The same organisation without any report: every account generates one and polls for it (Markdown only).
+  const generatedAccounts = Math.min(sizes.accounts, sizes.generatedAccounts);
+  env.log(`live: ${generatedAccounts} accounts without a report (generation needs ${sizes.reportPolls} polls)`);
+  const absent = startLiveSandbox({ accounts: generatedAccounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls }, absentReports: true });
+  const generated = await withSandbox(absent, (s) => runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env) }, env));
   // One account's critical path is its sequential calls, each costing the injected latency.
   const lowerBound = Math.ceil(result.accounts / sizes.concurrency) * ((FRESH_REPORT_CALLS * sizes.latencyMs) / 1000);
   return {
@@ -146,7 +154,7 @@ export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv):
       ratioToLowerBound: round(result.totalSeconds / lowerBound),
       callsPerAccount: round(result.callsPerAccount),
     },
-    details: { ...result, peakRssMb },
+    details: { ...result, peakRssMb, generated: generated.result },
   };
 }
 

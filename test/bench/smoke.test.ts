@@ -72,6 +72,14 @@ describe('npm run bench, smoke sizes', () => {
     expect(live?.ratioToLowerBound).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('generates and polls for reports when none exists', { timeout: 120_000 }, async () => {
+    const { details } = await smoke();
+    const generated = details.live?.generated;
+    expect(generated).toMatchObject({ accounts: SMOKE_SIZES.live.generatedAccounts, scanned: SMOKE_SIZES.live.generatedAccounts, failed: 0 });
+    // AssumeRole, GetCredentialReport (absent), GenerateCredentialReport and polls: more than the fresh path's 2.
+    expect(generated?.callsPerAccount).toBeGreaterThan(3);
+  });
+
   it('survives the token buckets without failed accounts', { timeout: 120_000 }, async () => {
     const { report, details } = await smoke();
     expect(report.throttled).toMatchObject({ accounts: SMOKE_SIZES.throttled.accounts, allowedRps: SMOKE_SIZES.throttled.assumeRoleRps, failedAccounts: 0 });
