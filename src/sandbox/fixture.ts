@@ -27,6 +27,12 @@ export interface OrgFixture {
   managementEmail?: string;
   /** Name of the IAM user that owns the caller's base credentials; default `credwarden-sandbox`. */
   callerUserName?: string;
+  /**
+   * When set, the caller's base credentials are an assumed-role session of this role in the
+   * management account (GetCallerIdentity: `arn:PARTITION:sts::ID:assumed-role/ROLE/credwarden-sandbox`),
+   * as with SSO or a CI role, instead of an IAM user.
+   */
+  callerRoleName?: string;
   /** Accounts registered as delegated administrators: they may call Organizations too. */
   delegatedAdministrators?: string[];
   /** IAM ListOrganizationsFeatures EnabledFeatures, e.g. RootCredentialsManagement, RootSessions. */

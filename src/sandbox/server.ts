@@ -86,15 +86,13 @@ class Sandbox {
     const fixture = options.fixture;
     const partition = fixture.partition ?? 'aws';
     const userName = fixture.callerUserName ?? 'credwarden-sandbox';
-    this.keys = new KeyStore(
-      {
-        accessKeyId: credentials.accessKeyId,
-        accountId: fixture.managementAccountId,
-        arn: `arn:${partition}:iam::${fixture.managementAccountId}:user/${userName}`,
-        userId: `AIDA${fixture.managementAccountId}SANDBOX`,
-      },
-      credentials.secretAccessKey,
-    );
+    const management = fixture.managementAccountId;
+    const role = fixture.callerRoleName;
+    const identity =
+      role === undefined
+        ? { arn: `arn:${partition}:iam::${management}:user/${userName}`, userId: `AIDA${management}SANDBOX` }
+        : { arn: `arn:${partition}:sts::${management}:assumed-role/${role}/credwarden-sandbox`, userId: `AROA${management}SANDBOX:credwarden-sandbox` };
+    this.keys = new KeyStore({ accessKeyId: credentials.accessKeyId, accountId: management, ...identity }, credentials.secretAccessKey);
     this.injector = new FaultInjector(this.faults, options.latencyMs ?? fixture.latencyMs);
   }
 
