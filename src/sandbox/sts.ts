@@ -31,6 +31,10 @@ const assumeRole: QueryHandler = (ctx, params) => {
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
     throw queryErrors.validation(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
   }
+  // Role chaining (a role session assuming a role) is capped at one hour whatever the role allows.
+  if (ctx.principal.arn.includes(':assumed-role/') && duration > 3600) {
+    throw queryErrors.validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  }
   const [, partition, accountId = '', roleName = ''] = match;
   ctx.entry.targetAccountId = accountId;
   if (partition !== ctx.org.partition) denied(ctx, roleArn);

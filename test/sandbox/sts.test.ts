@@ -95,4 +95,14 @@ describe('STS', () => {
     expect(expired.name).toBe('ExpiredToken');
     expect(expired.$metadata.httpStatusCode).toBe(400);
   });
+
+  test('role chaining: a role session may not assume a role for more than one hour', async () => {
+    const box = await sandbox({ fixture: smallOrg() });
+    const session = await assume(box, MEMBER);
+    const input = { RoleArn: `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`, RoleSessionName: 'chained', DurationSeconds: 7200 };
+    const error = await failure(() => sts(box, session).send(new AssumeRoleCommand(input)));
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toBe('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    expect((await sts(box, session).send(new AssumeRoleCommand({ ...input, DurationSeconds: 3600 }))).Credentials?.AccessKeyId).toMatch(/^ASIA/);
+  });
 });

@@ -136,6 +136,21 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
   }
 }
 
+/** The longest session AWS grants to a role assumed by a role session (role chaining). */
+const CHAINED_MAX_SECONDS = 3600;
+
+/**
+ * A caller that is itself an assumed role (SSO, CI, instance roles) chains roles: AWS rejects
+ * AssumeRole with DurationSeconds above one hour for every account. Cap it, and say so.
+ */
+export function chainedRoleOptions(options: CollectOptions, caller: CallerIdentity): { roleOptions: CollectOptions; warning?: string } {
+  if (!caller.arn.includes(':assumed-role/') || options.durationSeconds <= CHAINED_MAX_SECONDS) return { roleOptions: options };
+  return {
+    roleOptions: { ...options, durationSeconds: CHAINED_MAX_SECONDS },
+    warning: `--duration capped at 1h: the caller is an assumed role, and AWS limits role chaining to one-hour sessions`,
+  };
+}
+
 /** Adds the OU path learnt after the account was scheduled (streamed `--org`). */
 function withOuPath(event: AccountEvent, ouPath: string | undefined): AccountEvent {
   if (ouPath === undefined) return event;
@@ -170,7 +185,8 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     const organization = organizationFacts({ options, clients }, org, scanCalls);
     const recovery = options.context === 'all' || (options.context === 'auto' && options.contextNeeds.recovery === true);
     const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
-    const ctx: ScanContext = { options, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
+    const { roleOptions, warning: chainWarning } = chainedRoleOptions(options, caller);
+    const ctx: ScanContext = { options: roleOptions, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
 
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
@@ -180,7 +196,7 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
     const plan = async (total: number, skipped: number, warnings: string[]) =>
-      channel.push({ plan: { caller, total, skipped, organization: await organization, warnings, calls: scanCalls } });
+      channel.push({ plan: { caller, total, skipped, organization: await organization, warnings: chainWarning ? [chainWarning, ...warnings] : warnings, calls: scanCalls } });
 
     const selection = options.selection;
     // Sharded jobs never touch another shard's accounts: the split costs no AWS calls.

@@ -63,6 +63,26 @@ describe('live collection, as real AWS behaves', () => {
     for (const call of box.callLog.filter((c) => c.service === 'iam' && c.operation !== 'ListOrganizationsFeatures')) expect([MGMT, MEMBER]).toContain(call.accountId);
   });
 
+  it('an assumed-role caller chains roles: --duration above 1h is capped (AWS would reject every AssumeRole) and the scan says so', async () => {
+    const fixture: OrgFixture = {
+      managementAccountId: MGMT,
+      organizationId: 'o-chained00001',
+      callerRoleName: 'CiScanner',
+      accounts: [
+        { id: MGMT, name: 'management', report: { generatedUsers: { count: 1 } } },
+        { id: MEMBER, name: 'member', roles: [{ name: 'OrganizationAccountAccessRole', maxSessionDuration: 43200 }], report: { generatedUsers: { count: 1 } } },
+      ],
+    };
+    box = await startSandbox({ fixture });
+    const warnings: string[] = [];
+    const events = new Map<string, AccountEvent>();
+    for await (const event of collectOrganization(optionsFor(box, { durationSeconds: 4 * 3600, context: 'none' }), { onPlan: (plan) => warnings.push(...plan.warnings) })) {
+      events.set(event.type === 'scanned' ? event.account.id : event.outcome.id, event);
+    }
+    expect(events.get(MEMBER)?.type).toBe('scanned');
+    expect(warnings).toEqual(['--duration capped at 1h: the caller is an assumed role, and AWS limits role chaining to one-hour sessions']);
+  });
+
   it.each([
     ['an organisation without all features', { featureSet: 'CONSOLIDATED_BILLING' as const }],
     ['IAM trusted access not enabled', { iamTrustedAccess: false }],
