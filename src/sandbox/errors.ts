@@ -30,12 +30,13 @@ export const queryErrors = {
 };
 
 /**
- * Common Organizations (JSON 1.1) errors, with the HTTP statuses of the service model
- * (AccessDeniedException 403, TooManyRequestsException 429, *NotFound 404, AWSOrganizationsNotInUse 404).
+ * Common Organizations (JSON 1.1) errors. Organizations answers every client error with HTTP 400,
+ * even where its service model declares 403, 404 or 429 (AccessDeniedException,
+ * AWSOrganizationsNotInUseException, TooManyRequestsException): clients must go by `__type`.
  */
 export const jsonErrors = {
-  accessDenied: () => new ServiceError('AccessDeniedException', 403, "You don't have permissions to access this resource."),
-  throttling: () => new ServiceError('TooManyRequestsException', 429, 'AWS Organizations can\'t complete your request because another request is already in progress or you sent too many requests. Try again later.'),
+  accessDenied: () => new ServiceError('AccessDeniedException', 400, "You don't have permissions to access this resource."),
+  throttling: () => new ServiceError('TooManyRequestsException', 400, 'AWS Organizations can\'t complete your request because another request is already in progress or you sent too many requests. Try again later.'),
   serviceFailure: () => new ServiceError('ServiceException', 500, 'AWS Organizations can\'t complete your request because of an internal service error. Try again later.'),
   unrecognizedClient: () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.'),
   missingAuthentication: () => new ServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'),
@@ -45,5 +46,5 @@ export const jsonErrors = {
   expiredToken: () => new ServiceError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
   invalidInput: (message: string) => new ServiceError('InvalidInputException', 400, message),
   unknownOperation: () => new ServiceError('UnknownOperationException', 400, 'Unknown operation'),
-  notFound: (code: string, message: string) => new ServiceError(code, 404, message),
+  clientError: (code: string, message: string) => new ServiceError(code, 400, message),
 };

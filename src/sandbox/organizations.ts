@@ -83,7 +83,7 @@ function ouJson(org: OrgRuntime, ou: OuNode): Record<string, unknown> {
 
 function parentOf(ctx: CallContext, id: unknown): OuNode {
   const parent = typeof id === 'string' ? ctx.org.ous.get(id) : undefined;
-  if (parent === undefined) throw jsonErrors.notFound('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+  if (parent === undefined) throw jsonErrors.clientError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
   return parent;
 }
 
@@ -128,13 +128,13 @@ const listParents: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const childId = String(input['ChildId'] ?? '');
   const parentId = ctx.org.accounts.get(childId)?.parentId ?? ctx.org.ous.get(childId)?.parentId;
-  if (parentId === undefined) throw jsonErrors.notFound('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+  if (parentId === undefined) throw jsonErrors.clientError('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
   return { Parents: [{ Id: parentId, Type: parentId === ctx.org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] };
 };
 
 const describeOrganization: JsonHandler = (ctx) => {
   const org = ctx.org;
-  if (!org.accounts.has(ctx.principal.accountId)) throw jsonErrors.notFound('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  if (!org.accounts.has(ctx.principal.accountId)) throw jsonErrors.clientError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
   const management = org.accounts.get(org.fixture.managementAccountId);
   return {
     Organization: {
@@ -152,7 +152,7 @@ const describeOrganization: JsonHandler = (ctx) => {
 const describeAccount: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const account = ctx.org.accounts.get(String(input['AccountId'] ?? ''));
-  if (account === undefined) throw jsonErrors.notFound('AccountNotFoundException', "You specified an account that doesn't exist.");
+  if (account === undefined) throw jsonErrors.clientError('AccountNotFoundException', "You specified an account that doesn't exist.");
   return { Account: accountJson(ctx.org, account) };
 };
 
@@ -206,7 +206,7 @@ const listPoliciesForTarget: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const targetId = String(input['TargetId'] ?? '');
   if (!ctx.org.accounts.has(targetId) && !ctx.org.ous.has(targetId)) {
-    throw jsonErrors.notFound('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+    throw jsonErrors.clientError('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.");
   }
   if (input['Filter'] !== SCP) return { Policies: [] };
   const attached = [...policies(ctx.org).values()].filter((p) => p.targets === 'all' || p.targets.has(targetId));
@@ -217,7 +217,7 @@ const listPoliciesForTarget: JsonHandler = (ctx, input) => {
 const describePolicy: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const policy = policies(ctx.org).get(String(input['PolicyId'] ?? ''));
-  if (policy === undefined) throw jsonErrors.notFound('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
+  if (policy === undefined) throw jsonErrors.clientError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
   return { Policy: { PolicySummary: policy.summary, Content: policy.content } };
 };
 

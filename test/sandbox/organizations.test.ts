@@ -98,7 +98,7 @@ describe('Organizations', () => {
     expect((await client.send(new DescribeAccountCommand({ AccountId: MEMBER }))).Account?.Name).toBe('prod');
     const error = await failure(() => client.send(new DescribeAccountCommand({ AccountId: '999999999999' })));
     expect(error).toBeInstanceOf(AccountNotFoundException);
-    expect(error.$metadata.httpStatusCode).toBe(404);
+    expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
   test('DescribeOrganization reports a consolidated-billing organisation', async () => {
@@ -124,7 +124,7 @@ describe('Organizations', () => {
     const box = await sandbox({ fixture: smallOrg() });
     const error = await failure(async () => organizations(box, await assume(box, MEMBER)).send(new ListAccountsCommand({})));
     expect(error).toBeInstanceOf(AccessDeniedException);
-    expect(error.$metadata.httpStatusCode).toBe(403);
+    expect(error.$metadata.httpStatusCode).toBe(400);
     expect(box.callLog.at(-1)).toMatchObject({ service: 'organizations', operation: 'ListAccounts', accountId: MEMBER, errorCode: 'AccessDeniedException' });
   });
 
