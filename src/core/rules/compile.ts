@@ -62,7 +62,17 @@ function compileJunction(record: Record<string, unknown>, ctx: CompileContext, s
   const items = record[op];
   if (!Array.isArray(items) || items.length === 0) return fail(ctx, `${pointer}/${op}`, `'${op}' needs a non-empty list of conditions`);
   const parts = items.map((item, i) => compileNode(item, ctx, scopes, `${pointer}/${op}/${i}`));
-  return op === 'all' ? (frame) => parts.every((p) => p(frame)) : (frame) => parts.some((p) => p(frame));
+  // Plain loops instead of every/some with a fresh arrow per call: predicates run per subject.
+  if (op === 'all') {
+    return (frame) => {
+      for (const part of parts) if (!part(frame)) return false;
+      return true;
+    };
+  }
+  return (frame) => {
+    for (const part of parts) if (part(frame)) return true;
+    return false;
+  };
 }
 
 function compileQuantifier(

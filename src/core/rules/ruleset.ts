@@ -141,7 +141,12 @@ function compileRule(definition: RuleDefinition, settings: Effective): CompiledR
     builtIn,
     predicate,
     message,
-    evidence: (frame) => Object.fromEntries(evidenceFields.map(([path, get]) => [path, evidenceValue(get?.(frame))])),
+    evidence: (frame) => {
+      // A plain loop: this runs once per finding, over a million times in a large scan.
+      const evidence: Record<string, unknown> = {};
+      for (const [path, get] of evidenceFields) evidence[path] = evidenceValue(get?.(frame));
+      return evidence;
+    },
   };
 }
 

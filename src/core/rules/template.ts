@@ -45,7 +45,11 @@ export function compileTemplate(
     }
   }
   parts.push(text.slice(last));
-  return (frame) => parts.map((p) => (typeof p === 'string' ? p : show(p(frame)))).join('');
+  return (frame) => {
+    let text = '';
+    for (const part of parts) text += typeof part === 'string' ? part : show(part(frame));
+    return text;
+  };
 }
 
 function show(value: unknown): string {
