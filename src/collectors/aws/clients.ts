@@ -79,6 +79,16 @@ function countCalls<C extends { send: (...args: never[]) => unknown }>(client: C
   }) as C['send'];
 }
 
+/**
+ * Base64 decoding that tolerates line breaks and spaces. AWS sends GetCredentialReport's
+ * Content on one line; some AWS-compatible endpoints wrap it (MIME style, every 76 characters)
+ * or indent it, which the SDK's strict decoder rejects ("Incorrect padding on base64 string").
+ */
+export function lenientBase64Decoder(input: string): Uint8Array {
+  const bytes = Buffer.from(input.replace(/\s+/g, ''), 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /** Builds the clients of one scan and owns their shared HTTP handler. */
 export class AwsClients {
   private readonly handler: NodeHttpHandler;
@@ -115,6 +125,7 @@ export class AwsClients {
     return {
       region: this.region,
       requestHandler: this.config.requestHandler ?? this.handler,
+      base64Decoder: lenientBase64Decoder,
       ...this.retry,
       ...(endpoint ? { endpoint } : {}),
       ...(credentials ? { credentials } : this.config.profile ? { profile: this.config.profile } : {}),

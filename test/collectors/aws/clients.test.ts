@@ -55,3 +55,35 @@ describe('AwsClients configuration', () => {
     clients.close();
   });
 });
+
+describe('credential report Content as AWS-compatible endpoints may send it', () => {
+  it('base64 wrapped every 76 characters and indented still decodes (the SDK alone rejects it)', async () => {
+    const { createServer } = await import('node:http');
+    const { fetchCredentialReport } = await import('../../../src/collectors/aws/report.js');
+    const { reportCsv, fakeClock } = await import('./helpers.js');
+    const csv = reportCsv('111111111111', { users: ['alice', 'bob', 'carol'] });
+    const wrapped = Buffer.from(csv).toString('base64').replace(/(.{76})/g, '$1\n      ');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'text/xml' });
+        res.end(
+          `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>\n    <Content>\n      ${wrapped}\n    </Content>\n` +
+            `<ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-27T00:00:00Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCredentialReportResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    awsFiles('');
+    const clients = new AwsClients({ region: 'us-east-1', credentials: keys, endpoints: { iam: `http://127.0.0.1:${port}` }, maxAttempts: 1 }, 1);
+    try {
+      const clock = fakeClock(Date.parse('2026-11-27T01:00:00Z'));
+      const report = await fetchCredentialReport(clients.callerIam(), { maxReportAgeMs: 4 * 3_600_000, reportTimeoutMs: 1000, pollDelayMs: { initial: 1, max: 1 } }, clock);
+      expect(report).toEqual({ csv, generatedTime: '2026-11-27T00:00:00.000Z' });
+    } finally {
+      clients.close();
+      server.close();
+    }
+  });
+});
