@@ -157,9 +157,20 @@ export class AwsClients {
     return this.guard(new OrganizationsClient(this.common(this.config.endpoints?.organizations, this.config.credentials)), onCall);
   }
 
-  /** IAM with the caller's credentials (the caller's own account). */
-  callerIam(onCall?: CallListener): IAMClient {
-    return this.guard(new IAMClient(this.common(this.config.endpoints?.iam, this.config.credentials)), onCall);
+  /**
+   * IAM with the caller's credentials (the caller's own account). `maxAttempts` lowers the
+   * attempts for optional calls whose failure only leaves a fact unknown.
+   */
+  callerIam(onCall?: CallListener, maxAttempts?: number): IAMClient {
+    const common = this.common(this.config.endpoints?.iam, this.config.credentials);
+    return this.guard(new IAMClient(maxAttempts === undefined ? common : { ...common, ...this.fewerAttempts(maxAttempts) }), onCall);
+  }
+
+  private fewerAttempts(maxAttempts: number) {
+    const attempts = Math.min(maxAttempts, this.retry.maxAttempts);
+    if (!this.retry.retryStrategy) return { maxAttempts: attempts };
+    const base = this.config.retryBaseDelayMs;
+    return { maxAttempts: attempts, retryStrategy: new ScanRetryStrategy({ maxAttempts: attempts, ...(base !== undefined ? { baseDelayMs: base } : {}) }) };
   }
 
   /** IAM with one account's assumed-role credentials, used for that account only. */

@@ -87,7 +87,8 @@ async function organizationFacts(ctx: Pick<ScanContext, 'options' | 'clients'>, 
   } catch {
     // Unknown management account: every account is treated as a member.
   }
-  const features = await readOrganizationFeatures(ctx.clients.callerIam(counter(scanCalls)));
+  // Optional and once per scan: a few attempts, so an endpoint without the operation does not stall every account.
+  const features = await readOrganizationFeatures(ctx.clients.callerIam(counter(scanCalls), 3));
   return { ...(managementAccountId ? { managementAccountId } : {}), ...features };
 }
 

@@ -47,7 +47,9 @@ const decoder = new TextDecoder('utf-8');
 async function getReport(iam: IAMClient): Promise<GetOutcome> {
   try {
     const out = await iam.send(new GetCredentialReportCommand({}));
-    if (!out.Content || !out.GeneratedTime) throw new AccountFailure('GetCredentialReport returned no content');
+    if (!out.Content) throw new AccountFailure('GetCredentialReport returned no Content');
+    // GeneratedTime is the account's as-of time: without it, ages cannot be measured.
+    if (!out.GeneratedTime || Number.isNaN(out.GeneratedTime.getTime())) throw new AccountFailure('GetCredentialReport returned no GeneratedTime');
     const csv = typeof out.Content === 'string' ? out.Content : decoder.decode(out.Content);
     return { kind: 'report', report: { csv, generatedTime: out.GeneratedTime.toISOString() } };
   } catch (error) {

@@ -32,6 +32,8 @@ class Token implements RetryToken {
 
 /** Whether the SDK should retry an error at all. */
 function retryable(info: RetryErrorInfo): boolean {
+  // 501 Not Implemented (an AWS-compatible endpoint without this operation) never succeeds on retry.
+  if ((info.error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode === 501) return false;
   if (info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT' || info.errorType === 'SERVER_ERROR') return true;
   return isThrottling(info.error);
 }

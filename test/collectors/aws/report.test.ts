@@ -138,6 +138,13 @@ describe('fetchCredentialReport', () => {
     expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
   });
 
+  it('a response without Content or GeneratedTime fails the account with a clear reason', async () => {
+    iamMock.on(GetCredentialReportCommand).resolves({ Content: content(csv), ReportFormat: 'text/csv' });
+    await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('GetCredentialReport returned no GeneratedTime');
+    iamMock.on(GetCredentialReportCommand).resolves({ GeneratedTime: new Date() });
+    await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('GetCredentialReport returned no Content');
+  });
+
   it('passes other errors through', async () => {
     iamMock.on(GetCredentialReportCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetCredentialReport'));
     await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('iam:GetCredentialReport');
