@@ -15,6 +15,7 @@ import { Channel } from './channel.js';
 import { collectRecovery, ScpReader } from './authorization.js';
 import { AwsClients } from './clients.js';
 import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, type OrganizationFacts } from './context.js';
+import { asOfOverride } from './as-of.js';
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
@@ -53,6 +54,15 @@ export interface CollectHooks {
 function counter(counts: CallCounts): (operation: string) => void {
   return (operation) => {
     counts[operation] = (counts[operation] ?? 0) + 1;
+  };
+}
+
+function asOfWarning(accountId: string, generatedTime: string, asOf: string): Diagnostic {
+  return {
+    severity: 'warning',
+    file: `credential report of ${accountId}`,
+    message: `GeneratedTime ${generatedTime} is older than events the report records; ages are measured from the newest event, ${asOf}`,
+    suggestion: 'AWS never does this: check the endpoint (AWS_ENDPOINT_URL) or pass --as-of',
   };
 }
 
@@ -114,6 +124,8 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     if (parsed.principals.length > 0 && parsed.accountId !== target.id) {
       throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
     }
+    const asOf = asOfOverride(report.generatedTime, parsed.principals);
+    const warnings = asOf === undefined ? parsed.warnings : [...parsed.warnings, asOfWarning(target.id, report.generatedTime, asOf)];
     const root = parsed.principals.find((p) => p.type === 'root');
     const organization = await ctx.organization;
     const managed = organization.managementAccountId;
@@ -126,12 +138,13 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       ...base,
       partition: parsed.partition || ctx.caller.partition,
       reportGeneratedTime: report.generatedTime,
+      ...(asOf !== undefined ? { asOf } : {}),
       source: 'aws',
       facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember === false ? false : organization.rootSessions },
       principals: parsed.principals,
     };
     const withRecovery = ctx.scps ? await collectRecovery(account, iam, ctx.scps, managed) : account;
-    return { type: 'scanned', account: withRecovery, calls, warnings: parsed.warnings };
+    return { type: 'scanned', account: withRecovery, calls, warnings };
   } catch (error) {
     return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
   }

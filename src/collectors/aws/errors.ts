@@ -58,6 +58,11 @@ export function hasCode(error: unknown, codes: ReadonlySet<string>): boolean {
 
 /** `Code: message` for a user-facing reason, with access key ids masked. */
 export function describeError(error: unknown): string {
+  // The SDK could not parse the answer (an HTML error page, a proxy): say so instead of quoting its parser.
+  if (error instanceof Error && error.message.includes('Deserialization error')) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return `unreadable response${status !== undefined ? ` (HTTP ${status})` : ''}: not an AWS API answer`;
+  }
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   const text = code && !message.startsWith(code) ? `${code}: ${message}` : message;

@@ -133,4 +133,32 @@ describe('live collection, as real AWS behaves', () => {
     expect(names('555555555555')).toMatch(/^malformed credential report: line \d+: /);
     expect(events.get(MGMT)?.type).toBe('scanned');
   });
+
+  it('an endpoint with a fixed, years-old GeneratedTime (as some emulators answer): ages run from the newest recorded event, with a warning', async () => {
+    const fixture: OrgFixture = {
+      managementAccountId: MGMT,
+      organizationId: 'o-oldtime00001',
+      accounts: [{ id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2015-02-02T20:02:02Z' } }],
+    };
+    box = await startSandbox({ fixture });
+    const event = (await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))).get(MGMT);
+    if (event?.type !== 'scanned') throw new Error('not scanned');
+    expect(event.account.reportGeneratedTime).toBe('2015-02-02T20:02:02.000Z');
+    // alice's password was last used 2026-11-01 (see helpers.reportCsv).
+    expect(event.account.asOf).toBe('2026-11-01T00:00:00.000Z');
+    expect(event.warnings.map((w) => w.message)).toEqual(['GeneratedTime 2015-02-02T20:02:02.000Z is older than events the report records; ages are measured from the newest event, 2026-11-01T00:00:00.000Z']);
+  });
+
+  it('a real GeneratedTime (after every recorded event) is the as-of time', async () => {
+    const fixture: OrgFixture = {
+      managementAccountId: MGMT,
+      organizationId: 'o-realtime0001',
+      accounts: [{ id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2026-11-01T00:30:00Z' } }],
+    };
+    box = await startSandbox({ fixture });
+    const event = (await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))).get(MGMT);
+    if (event?.type !== 'scanned') throw new Error('not scanned');
+    expect(event.account.asOf).toBeUndefined();
+    expect(event.warnings).toEqual([]);
+  });
 });

@@ -66,3 +66,26 @@ describe('optional calls against an endpoint that lacks the operation', () => {
     }
   });
 });
+
+describe('describeError on answers that are not AWS protocol', () => {
+  it('an HTML error page is reported as an unreadable response with its status, not as a parser message', async () => {
+    const { describeError } = await import('../../../src/collectors/aws/errors.js');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'Content-Type': 'text/html' });
+        res.end('<!doctype html><html><head><title>500 Internal Server Error</title></head><body><p>boom</body></html>');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' }, endpoints: { iam: endpoint }, maxAttempts: 1 }, 1);
+    try {
+      const error = await clients.callerIam().send(new ListOrganizationsFeaturesCommand({})).catch((e: unknown) => e);
+      expect(describeError(error)).toBe('unreadable response (HTTP 500): not an AWS API answer');
+    } finally {
+      clients.close();
+      server.close();
+    }
+  });
+});
