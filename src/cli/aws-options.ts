@@ -207,10 +207,17 @@ function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Chec
   const endpoints = Object.fromEntries(Object.entries(sources).flatMap(([service, v]) => (v === undefined ? [] : [[service, v[1]]])));
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const profile = options.profile ?? env.AWS_PROFILE;
+  // The SDKs' standard setting for attempts per call (first try included).
+  const attemptsText = env.AWS_MAX_ATTEMPTS?.trim();
+  const maxAttempts = attemptsText ? Number(attemptsText) : undefined;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)) {
+    checker.error('AWS_MAX_ATTEMPTS', `'${attemptsText}' is not a whole number from 1 to 100`);
+  }
   return {
     ...(region ? { region } : {}),
     ...(profile ? { profile } : {}),
     endpoints,
+    ...(maxAttempts !== undefined && Number.isInteger(maxAttempts) ? { maxAttempts } : {}),
   };
 }
 

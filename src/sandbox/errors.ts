@@ -24,7 +24,7 @@ export const queryErrors = {
   signatureDoesNotMatch: () =>
     new ServiceError('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'),
   incompleteSignature: () => new ServiceError('IncompleteSignature', 400, 'The request signature does not conform to AWS standards.'),
-  expiredToken: () => new ServiceError('ExpiredToken', 400, 'The security token included in the request is expired'),
+  expiredToken: () => new ServiceError('ExpiredToken', 403, 'The security token included in the request is expired'),
   validation: (message: string) => new ServiceError('ValidationError', 400, message),
   invalidAction: (action: string) => new ServiceError('InvalidAction', 400, `Could not find operation ${action}`),
 };

@@ -93,7 +93,7 @@ describe('STS', () => {
     clock += 3_601_000;
     const expired = await failure(() => sts(box, keys).send(new GetCallerIdentityCommand({})));
     expect(expired.name).toBe('ExpiredToken');
-    expect(expired.$metadata.httpStatusCode).toBe(400);
+    expect(expired.$metadata.httpStatusCode).toBe(403);
   });
 
   test('role chaining: a role session may not assume a role for more than one hour', async () => {

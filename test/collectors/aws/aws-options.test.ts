@@ -74,6 +74,12 @@ describe('collectOptionsFrom', () => {
     expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3' }, io(env), []).aws.endpoints).toEqual({ iam: 'http://127.0.0.1:3', sts: 'http://127.0.0.1:3', organizations: 'http://127.0.0.1:3' });
   });
 
+  it('AWS_MAX_ATTEMPTS sets the attempts per call; a bad value is a usage error', () => {
+    expect(collectOptionsFrom({}, io({ AWS_MAX_ATTEMPTS: '4' }), []).aws.maxAttempts).toBe(4);
+    expect(collectOptionsFrom({}, io(), []).aws.maxAttempts).toBeUndefined();
+    expect(() => collectOptionsFrom({}, io({ AWS_MAX_ATTEMPTS: 'many' }), [])).toThrow(InputError);
+  });
+
   it('a bad endpoint names the variable it came from', () => {
     const error = (() => {
       try {
