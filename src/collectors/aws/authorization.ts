@@ -10,6 +10,7 @@ import type { Account } from '../../model/index.js';
 import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
 import { describeError, hasCode } from './errors.js';
 import { NO_SUCH_ENTITY } from './context.js';
+import { managementAccountOf } from './select.js';
 
 const SCP = 'SERVICE_CONTROL_POLICY';
 
@@ -64,7 +65,7 @@ export class ScpReader {
   managementAccountId(): Promise<string | null | undefined> {
     if (!this.org) return Promise.resolve(undefined);
     this.management ??= this.org.send(new DescribeOrganizationCommand({})).then(
-      (out) => out.Organization?.MasterAccountId,
+      (out) => managementAccountOf(out.Organization),
       (error: unknown) => (hasCode(error, NOT_IN_ORGANIZATION) ? null : undefined),
     );
     return this.management;

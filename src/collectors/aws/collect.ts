@@ -20,7 +20,7 @@ import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
 import { shardOf } from '../../core/baseline/shard.js';
-import { selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
+import { managementAccountOf, selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
 
 /** AWS calls made for one account (or for the scan itself), by operation. */
 export type CallCounts = Record<string, number>;
@@ -93,7 +93,7 @@ async function organizationFacts(ctx: Pick<ScanContext, 'options' | 'clients'>, 
   if (ctx.options.context === 'none' || !org) return { rootCredentialsManagement: UNKNOWN, rootSessions: UNKNOWN };
   let managementAccountId: string | undefined;
   try {
-    managementAccountId = (await org.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId;
+    managementAccountId = managementAccountOf((await org.send(new DescribeOrganizationCommand({}))).Organization);
   } catch {
     // Unknown management account: every account is treated as a member.
   }

@@ -15,6 +15,16 @@ import { InputError } from '../../model/index.js';
 import { describeError, isAccessDenied } from './errors.js';
 import type { AccountSelection } from './options.js';
 
+/**
+ * The management account id of DescribeOrganization's answer: MasterAccountId, else the last
+ * segment of MasterAccountArn (`arn:aws:organizations::ID:account/o-…/ID`).
+ */
+export function managementAccountOf(organization: { MasterAccountId?: string; MasterAccountArn?: string } | undefined): string | undefined {
+  if (organization?.MasterAccountId) return organization.MasterAccountId;
+  const fromArn = /:account\/o-[a-z0-9]+\/(\d{12})$/.exec(organization?.MasterAccountArn ?? '');
+  return fromArn?.[1];
+}
+
 /** An account to scan. */
 export interface AccountTarget {
   id: string;

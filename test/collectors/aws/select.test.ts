@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/model/index.js';
-import { inactiveReason, selectAccounts } from '../../../src/collectors/aws/select.js';
+import { inactiveReason, managementAccountOf, selectAccounts } from '../../../src/collectors/aws/select.js';
 import { awsError } from './helpers.js';
 
 const orgMock = mockClient(OrganizationsClient);
@@ -110,5 +110,14 @@ describe('inactiveReason', () => {
     [{ State: 'CLOSED' }, 'account state is CLOSED'],
   ] as const)('%j → %s', (account, reason) => {
     expect(inactiveReason(account as never)).toBe(reason);
+  });
+});
+
+describe('managementAccountOf (DescribeOrganization)', () => {
+  it('MasterAccountId, else the id at the end of MasterAccountArn', () => {
+    expect(managementAccountOf({ MasterAccountId: '111111111111', MasterAccountArn: 'arn:aws:organizations::111111111111:account/o-abcdefghij/111111111111' })).toBe('111111111111');
+    expect(managementAccountOf({ MasterAccountArn: 'arn:aws-us-gov:organizations::222222222222:account/o-abcdefghij/222222222222' })).toBe('222222222222');
+    expect(managementAccountOf({})).toBeUndefined();
+    expect(managementAccountOf(undefined)).toBeUndefined();
   });
 });
