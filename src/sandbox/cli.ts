@@ -49,7 +49,8 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${sandbox.endpoint}\n` +
       `# export AWS_ENDPOINT_URL=${sandbox.endpoint} AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId} ` +
-      `AWS_SECRET_ACCESS_KEY=not-checked-by-the-sandbox AWS_REGION=us-east-1\n`,
+      // Fake keys valid only here; the sandbox checks signatures, so the secret must match.
+      `AWS_SECRET_ACCESS_KEY=${sandbox.credentials.secretAccessKey} AWS_REGION=us-east-1\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
