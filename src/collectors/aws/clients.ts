@@ -175,7 +175,30 @@ export class AwsClients {
 
   /** IAM with one account's assumed-role credentials, used for that account only. */
   accountIam(credentials: AwsCredentialIdentity, onCall?: CallListener): IAMClient {
-    return this.guard(new IAMClient(this.common(this.config.endpoints?.iam, credentials)), onCall);
+    const client = new IAMClient({ ...this.common(this.config.endpoints?.iam, credentials), ...this.sharedIamSettings() });
+    this.iamTemplate ??= client.config;
+    return this.guard(client, onCall);
+  }
+
+  private iamTemplate: IAMClient['config'] | undefined;
+
+  /**
+   * Settings every account's IAM client resolves the same way (FIPS, dual-stack, defaults mode,
+   * user agent...), taken as the first client's memoised providers. Each new client would
+   * otherwise walk the environment and shared config files again: measurable CPU per account
+   * in a large organisation. Credentials are never shared.
+   */
+  private sharedIamSettings() {
+    const t = this.iamTemplate;
+    if (!t) return {};
+    return {
+      useFipsEndpoint: t.useFipsEndpoint,
+      useDualstackEndpoint: t.useDualstackEndpoint,
+      defaultsMode: t.defaultsMode,
+      authSchemePreference: t.authSchemePreference,
+      userAgentAppId: t.userAgentAppId,
+      defaultUserAgentProvider: t.defaultUserAgentProvider,
+    };
   }
 
   /** Closes the pooled sockets. Clients must not be used afterwards. */
