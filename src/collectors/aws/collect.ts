@@ -205,8 +205,30 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
+    // With plain --org, accounts are scanned while the OU walk is still running. An account
+    // that finishes before its OU path is known waits for it outside its concurrency slot, so
+    // scanning goes on; at most `parkLimit` accounts wait like that, which bounds memory.
+    const parkLimit = Math.max(64, options.concurrency * 8);
+    let parked = 0;
+    let ouPathsKnown = false;
     const schedule = (target: AccountTarget, ouPath?: Promise<string | undefined>) => {
-      running.push(limiter(async () => channel.push({ event: withOuPath(await scanAccount(ctx, target), await ouPath) })));
+      const scanned = limiter(async () => {
+        const event = await scanAccount(ctx, target);
+        if (ouPath === undefined || ouPathsKnown || parked >= parkLimit) {
+          await channel.push({ event: withOuPath(event, await ouPath) });
+          return undefined;
+        }
+        parked++;
+        return event;
+      });
+      running.push(
+        scanned.then(async (event) => {
+          if (event === undefined) return;
+          const path = await ouPath;
+          parked--;
+          await channel.push({ event: withOuPath(event, path) });
+        }),
+      );
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
     const plan = async (total: number, skipped: number, warnings: string[]) =>
@@ -230,6 +252,10 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
             schedule(target, ouPath);
           }
         });
+        void ouPaths.then(
+          () => (ouPathsKnown = true),
+          () => undefined,
+        );
         await listed;
         const paths = await ouPaths;
         await plan(total, skips.length, paths.warning ? [paths.warning] : []);
