@@ -36,7 +36,8 @@ export interface AwsScanOptions {
   region?: string;
   endpointUrl?: string;
   allowPartial?: boolean;
-  demo?: boolean;
+  /** `--demo`: true for the bundled organisation, or the path of a sandbox fixture. */
+  demo?: boolean | string;
 }
 
 /** Flags that only make sense for live collection (they conflict with --from). */
@@ -66,7 +67,7 @@ export function addAwsOptions(command: Command): Command {
     new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else the profile\'s region, else us-east-1)'),
     new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)'),
     new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
-    new Option('--demo', 'scan a local sandbox organisation (examples/sandbox/demo-org.json): no AWS account needed'),
+    new Option('--demo [fixture]', 'scan a local sandbox organisation (default examples/sandbox/demo-org.json; e.g. examples/sandbox/recovery-org.json): no AWS account needed'),
   ];
   for (const option of options) command.addOption(option);
   return command;
@@ -144,7 +145,7 @@ function selectionFrom(options: AwsScanOptions, io: CliIO, checker: Checker): Ac
   const exclude = checker.ids('--exclude-accounts', options.excludeAccounts);
   const ous = options.ou ?? [];
   for (const ou of ous) if (!OU_ID.test(ou)) checker.error('--ou', `'${ou}' is not an OU or root id`, 'e.g. ou-ab12-cd34ef56 or r-ab12');
-  const org = options.org === true || options.demo === true || ous.length > 0;
+  const org = options.org === true || (options.demo !== undefined && options.demo !== false) || ous.length > 0;
   if (!org && accounts.length === 0 && exclude.length > 0) checker.error('--exclude-accounts', 'only narrows --org, --ou or --accounts');
   if (options.accountsFile && accounts.length === 0 && checker.diagnostics.length === 0) checker.error('--accounts-file', 'the file lists no account id');
   const mode = org ? 'org' : accounts.length > 0 ? 'accounts' : 'caller';

@@ -2,7 +2,7 @@
  * `credwarden scan` without --from: collect from AWS (or, with --demo, from the bundled
  * sandbox organisation) into a snapshot, with progress on stderr.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Account, AccountOutcome, Diagnostic, Snapshot } from '../model/index.js';
 import { formatDiagnostic } from '../model/index.js';
 import { collectOrganization, type CallCounts } from '../collectors/aws/collect.js';
@@ -56,7 +56,7 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
 
 /** Starts the bundled sandbox organisation and scans it through the full live path. */
 async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
-  const fixture = loadFixture(join(packageRoot(), DEMO_FIXTURE_PATH));
+  const fixture = loadFixture(typeof cli.demo === 'string' ? resolve(io.cwd, cli.demo) : join(packageRoot(), DEMO_FIXTURE_PATH));
   const sandbox = await startSandbox({ fixture, recordCalls: false });
   try {
     const endpoints = { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint };

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/model/index.js';
+import { cli } from '../helpers/cli.js';
+
+describe('scan --demo', () => {
+  it('scans the bundled sandbox organisation through the live path', async () => {
+    const { code, stdout } = await cli(['scan', '--demo', '--format', 'json', '-q']);
+    const result = JSON.parse(stdout) as ScanResult;
+    expect(code).toBe(0);
+    expect(result.summary.accounts).toEqual({ scanned: 4, failed: 0, skipped: 1 });
+    expect(result.accounts.find((a) => a.id === '444444444444')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('SUSPENDED') });
+    expect(result.findings.find((f) => f.ruleId === 'root-access-key-exists')).toMatchObject({ accountName: 'payments-prod', ouPath: expect.stringContaining('Root/') });
+  });
+
+  it('takes another sandbox fixture, e.g. the recovery-path organisation', async () => {
+    const { code, stdout } = await cli(['scan', '--demo', 'examples/sandbox/recovery-org.json', '--pack', 'complete', '--format', 'json', '-q']);
+    const result = JSON.parse(stdout) as ScanResult;
+    expect(code).toBe(0);
+    const recovery = result.findings.filter((f) => f.ruleId === 'no-recovery-path').map((f) => f.principal.name).sort();
+    expect(recovery).toEqual(['analyst', 'app.user', 'ops.lead']);
+  });
+
+  it('reports a missing fixture as an input error', async () => {
+    const { code, stderr } = await cli(['scan', '--demo', 'no-such-fixture.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no-such-fixture.json');
+  });
+});
