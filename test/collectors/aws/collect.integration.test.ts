@@ -4,11 +4,12 @@
  * several polls and 30% of calls are throttled.
  */
 import { fileURLToPath } from 'node:url';
+import { sandboxOptions } from './helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { ALLOWED_OPERATION_NAMES } from '../../../src/collectors/aws/allow-list.js';
 import { collectOrganization, type AccountEvent } from '../../../src/collectors/aws/collect.js';
-import { withDefaults, type CollectOptions } from '../../../src/collectors/aws/options.js';
+import type { CollectOptions } from '../../../src/collectors/aws/options.js';
 import { collectFromFiles } from '../../../src/collectors/files/reports.js';
 import { loadRuleset } from '../../../src/collectors/files/rules.js';
 import { evaluateSnapshot } from '../../../src/core/engine/result.js';
@@ -45,14 +46,7 @@ afterEach(async () => {
 });
 
 function optionsFor(sandbox: SandboxHandle, overrides: Partial<CollectOptions> = {}): CollectOptions {
-  return withDefaults({
-    selection: { mode: 'org' },
-    pollDelayMs: { initial: 5, max: 20 },
-    concurrency: 4,
-    context: 'all',
-    aws: { endpoints: { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint }, credentials: sandbox.credentials, maxAttempts: 12 },
-    ...overrides,
-  });
+  return sandboxOptions(sandbox, 12, overrides);
 }
 
 async function collectAll(options: CollectOptions): Promise<AccountEvent[]> {

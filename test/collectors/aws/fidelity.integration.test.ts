@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { collectOrganization, type AccountEvent } from '../../../src/collectors/aws/collect.js';
-import { withDefaults, type CollectOptions } from '../../../src/collectors/aws/options.js';
-import { reportCsv } from './helpers.js';
+import type { CollectOptions } from '../../../src/collectors/aws/options.js';
+import { reportCsv, sandboxOptions } from './helpers.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
@@ -16,14 +16,7 @@ afterEach(async () => {
 });
 
 function optionsFor(sandbox: SandboxHandle, overrides: Partial<CollectOptions> = {}): CollectOptions {
-  return withDefaults({
-    selection: { mode: 'org' },
-    pollDelayMs: { initial: 5, max: 20 },
-    concurrency: 4,
-    context: 'all',
-    aws: { endpoints: { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint }, credentials: sandbox.credentials, maxAttempts: 3 },
-    ...overrides,
-  });
+  return sandboxOptions(sandbox, 3, overrides);
 }
 
 async function collectAll(options: CollectOptions): Promise<Map<string, AccountEvent>> {

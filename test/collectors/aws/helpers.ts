@@ -1,5 +1,7 @@
 /** Shared helpers for the AWS collector tests. */
 import type { Clock } from '../../../src/collectors/aws/report.js';
+import { withDefaults, type CollectOptions } from '../../../src/collectors/aws/options.js';
+import type { SandboxHandle } from '../../../src/sandbox/index.js';
 
 /** An AWS-style SDK error with a code (`name`). */
 export function awsError(name: string, message = name): Error {
@@ -48,4 +50,19 @@ export async function assumeInSandbox(box: { endpoint: string; credentials: { ac
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+}
+
+/**
+ * Collector options aimed at a running sandbox: the whole organisation, every context call,
+ * quick polling, and `maxAttempts` attempts per call.
+ */
+export function sandboxOptions(sandbox: SandboxHandle, maxAttempts: number, overrides: Partial<CollectOptions> = {}): CollectOptions {
+  return withDefaults({
+    selection: { mode: 'org' },
+    pollDelayMs: { initial: 5, max: 20 },
+    concurrency: 4,
+    context: 'all',
+    aws: { endpoints: { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint }, credentials: sandbox.credentials, maxAttempts },
+    ...overrides,
+  });
 }
