@@ -1,20 +1,22 @@
 /**
- * The as-of time of a fetched report. AWS's GeneratedTime is never earlier than the events the
- * report records; some AWS-compatible endpoints answer a fixed, years-old GeneratedTime, which
- * would make every age negative. Then the newest recorded event is the as-of time instead.
+ * The as-of time of a fetched report. AWS's GeneratedTime is the as-of time, and it is never
+ * earlier than the events the report records, with one exception: real reports can hold a
+ * few far-future dates (keys "rotated" in 2099, see test/fixtures/real-world-credential-reports),
+ * which must not move the as-of time. Some AWS-compatible endpoints, though, answer a fixed,
+ * years-old GeneratedTime, which would make every age negative. Only when MOST recorded
+ * events lie after GeneratedTime is it treated as bogus; the as-of time is then the newest
+ * event that is not later than the moment the report was fetched.
  */
 import type { Principal } from '../../model/index.js';
 
-/** Clock skew tolerated between GeneratedTime and the newest recorded event. */
+/** Clock skew tolerated between GeneratedTime and a recorded event. */
 const SKEW_MS = 3_600_000;
 
-/** The newest creation, use, change or rotation time in the report, in ms; -Infinity when none. */
-export function newestEventTime(principals: readonly Principal[]): number {
-  let newest = Number.NEGATIVE_INFINITY;
+/** Every creation, use, change or rotation time the report records, in ms. */
+export function eventTimes(principals: readonly Principal[]): number[] {
+  const times: number[] = [];
   const see = (time: string | null) => {
-    if (time === null) return;
-    const ms = Date.parse(time);
-    if (ms > newest) newest = ms;
+    if (time !== null) times.push(Date.parse(time));
   };
   for (const p of principals) {
     see(p.createdAt);
@@ -26,14 +28,20 @@ export function newestEventTime(principals: readonly Principal[]): number {
     }
     for (const cert of p.certificates) see(cert.lastRotated);
   }
-  return newest;
+  return times;
 }
 
 /**
- * An as-of time to use instead of `generatedTime` when the report records events after it
- * (beyond clock skew), else undefined: with real AWS, always undefined.
+ * An as-of time to use instead of `generatedTime` when that is evidently not the report's
+ * time (most events after it, beyond clock skew), else undefined: with real AWS, always
+ * undefined. `fetchedAtMs` is when the report was fetched (the collector's clock).
  */
-export function asOfOverride(generatedTime: string, principals: readonly Principal[]): string | undefined {
-  const newest = newestEventTime(principals);
-  return newest > Date.parse(generatedTime) + SKEW_MS ? new Date(newest).toISOString() : undefined;
+export function asOfOverride(generatedTime: string, principals: readonly Principal[], fetchedAtMs: number): string | undefined {
+  const generated = Date.parse(generatedTime);
+  const times = eventTimes(principals);
+  const later = times.filter((t) => t > generated + SKEW_MS);
+  if (later.length * 2 <= times.length) return undefined;
+  const plausible = later.filter((t) => t <= fetchedAtMs + SKEW_MS);
+  if (plausible.length === 0) return undefined;
+  return new Date(Math.max(...plausible)).toISOString();
 }

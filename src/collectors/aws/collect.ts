@@ -124,7 +124,7 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     if (parsed.principals.length > 0 && parsed.accountId !== target.id) {
       throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
     }
-    const asOf = asOfOverride(report.generatedTime, parsed.principals);
+    const asOf = asOfOverride(report.generatedTime, parsed.principals, ctx.clock.now());
     const warnings = asOf === undefined ? parsed.warnings : [...parsed.warnings, asOfWarning(target.id, report.generatedTime, asOf)];
     const root = parsed.principals.find((p) => p.type === 'root');
     const organization = await ctx.organization;
