@@ -96,6 +96,13 @@ describe('self-service versus administrator', () => {
     expect(rootOnly.steps[0]!.text).toContain('The root user of account 123456789012');
   });
 
+  it('lists only the administrators of the credentials the findings are about', () => {
+    const keyAdmin = 'arn:aws:iam::123456789012:role/KeyAdmin';
+    const facts = recovery({ selfService: false, administrators: [keyAdmin] }, { selfService: false, administrators: [] });
+    expect(planOf([finding('lost', 'reset-user-password', 'password', facts)]).administrators).toEqual([]);
+    expect(planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', { ...keyEvidence(120, 2), ...facts })]).administrators).toEqual([keyAdmin]);
+  });
+
   it('a user allowed to manage their own keys rotates them themself', () => {
     const plan = planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', { ...keyEvidence(120, 2), ...recovery({ selfService: true, administrators: [] }) })]);
     expect(plan.steps.find((s) => s.id === 'create-replacement-key')!.actor).toBe('iam-user');

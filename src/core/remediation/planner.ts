@@ -122,7 +122,7 @@ export function planPrincipal(findings: readonly Finding[], facts: PrincipalFact
     accountName: facts.accountName,
     principal: facts.principal,
     actors,
-    administrators: administratorsOf(facts),
+    administrators: administratorsOf(facts, findings),
     goals: goals(decisions, blocks, facts),
     findings: findings.map((f) => ({
       ruleId: f.ruleId,
@@ -251,8 +251,16 @@ function adminPhrase(facts: PrincipalFacts, kind: 'password' | 'accessKeys'): st
   return `the root user of account ${facts.accountId} (no administrator can reset this credential)`;
 }
 
-function administratorsOf(facts: PrincipalFacts): string[] {
-  return unique([...(facts.recovery.password?.administrators ?? []), ...(facts.recovery.accessKeys?.administrators ?? [])]);
+/**
+ * Who can reset the credentials these findings are about: password administrators for a
+ * password finding, key administrators for a key finding, both for a principal-wide one.
+ */
+function administratorsOf(facts: PrincipalFacts, findings: readonly Finding[]): string[] {
+  const about = (kind: 'password' | 'access_key') => findings.some((f) => f.credential === null || (f.credential ?? '').startsWith(kind));
+  return unique([
+    ...(about('password') ? (facts.recovery.password?.administrators ?? []) : []),
+    ...(about('access_key') ? (facts.recovery.accessKeys?.administrators ?? []) : []),
+  ]);
 }
 
 /**
