@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import resultSchema from '../../schemas/result.schema.json' with { type: 'json' };
 import type { ScanResult } from '../../src/model/index.js';
 import { cli } from '../helpers/cli.js';
 
@@ -18,6 +20,10 @@ describe('scan --demo', () => {
     expect(code).toBe(0);
     const recovery = result.findings.filter((f) => f.ruleId === 'no-recovery-path').map((f) => f.principal.name).sort();
     expect(recovery).toEqual(['analyst', 'app.user', 'ops.lead']);
+    // The live result, facts and embedded plans included, follows the published contract.
+    const validate = new Ajv({ strict: false }).compile(resultSchema);
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+    expect(result.findings.every((f) => f.status !== 'open' || f.remediation.plan !== undefined)).toBe(true);
   });
 
   it('reports a missing fixture as an input error', async () => {

@@ -44,7 +44,7 @@ export function embedPlans(result: ScanResult, plans: PlanSet): ScanResult {
     ...result,
     findings: result.findings.map((finding) => {
       const plan = byFingerprint.get(finding.fingerprint);
-      if (plan) return { ...finding, remediation: { ...finding.remediation, plan: plan as unknown as Record<string, unknown> } };
+      if (plan) return { ...finding, remediation: { ...finding.remediation, plan } };
       // Re-planning after waivers: a finding that no longer gets a plan loses its old one.
       if (finding.remediation.plan === undefined) return finding;
       const { plan: _stale, ...remediation } = finding.remediation;
@@ -65,7 +65,7 @@ function toFindingPlan(header: string, plan: PrincipalPlan, resolution: string, 
 export function plansFromResult(result: ScanResult): PlanSet {
   const byPrincipal = new Map<string, { finding: ScanResult['findings'][number]; plan: FindingPlan }[]>();
   for (const finding of result.findings) {
-    const plan = finding.remediation.plan as FindingPlan | undefined;
+    const plan: FindingPlan | undefined = finding.remediation.plan;
     if (!plan || !Array.isArray(plan.steps)) continue;
     const key = `${finding.accountId}\u0000${finding.principal.arn}`;
     const group = byPrincipal.get(key);

@@ -5,6 +5,7 @@
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
+export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account';
 
 /**
  * The machine-readable scan result (format 'json'). Stable contract for CI scripts, version 1.
@@ -141,13 +142,65 @@ export interface Remediation {
    * Id of the remediation procedure in the catalogue.
    */
   procedure: string;
-  /**
-   * The concrete plan for this finding (filled in by the planner).
-   */
-  plan?: {
-    [k: string]: unknown;
-  };
+  plan?: Plan;
   [k: string]: unknown;
+}
+/**
+ * The concrete plan of the finding's principal (every finding of one principal shares it), and how it resolves this finding. credwarden never executes it.
+ */
+export interface Plan {
+  header: string;
+  /**
+   * How the plan resolves this finding.
+   */
+  resolution: string;
+  actors: Actor[];
+  /**
+   * ARNs of principals known to be able to do the administrator steps.
+   */
+  administrators: string[];
+  goals: string[];
+  procedures: string[];
+  notes: string[];
+  steps: PlanStep[];
+  alternatives: {
+    procedure: string;
+    title: string;
+    when: string;
+    actor: Actor;
+    steps: PlanStep[];
+  }[];
+  verification: string[];
+  links: {
+    title: string;
+    url: string;
+  }[];
+  /**
+   * Fingerprints of every finding this plan resolves.
+   */
+  covers: string[];
+}
+export interface PlanStep {
+  /**
+   * 1-based position in the plan.
+   */
+  n: number;
+  /**
+   * Step id from the procedure catalogue.
+   */
+  id: string;
+  procedure: string;
+  actor: Actor;
+  credential: Credential;
+  text: string;
+  /**
+   * AWS CLI commands; credwarden never runs them.
+   */
+  commands: string[];
+  /**
+   * A safety note shown with this step.
+   */
+  caution?: string;
 }
 export interface WaiverOutcome {
   /**
