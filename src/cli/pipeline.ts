@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
-import { EXIT, formatDiagnostic } from '../model/index.js';
-import { evaluateSnapshot, reachesSeverity } from '../core/engine/result.js';
-import { findFormatter } from '../core/format/registry.js';
+import { formatDiagnostic } from '../model/index.js';
+import { evaluateSnapshot } from '../core/engine/result.js';
 import { attachPlans } from '../core/remediation/index.js';
 import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import type { CliIO } from './io.js';
-import { useColor, writeFileAtomic } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
 /** The config file to use: --config, else ./credwarden.config.yaml when it exists. */
@@ -53,30 +51,8 @@ export function formatContext(loaded: LoadedRuleset, color: boolean): FormatCont
   };
 }
 
-/**
- * Renders every requested format first, then writes them, so that a failure
- * leaves no half-finished output. Text goes to stdout unless --output is given.
- */
-export function writeReports(result: ScanResult, loaded: LoadedRuleset, options: EvaluationOptions, io: CliIO): void {
-  const formats = options.format.length > 0 ? options.format : ['text'];
-  const rendered = formats.map((name) => {
-    const formatter = findFormatter(name);
-    if (!formatter) throw new Error(`unknown format '${name}'`);
-    const toFile = options.output !== undefined;
-    return formatter.format(result, formatContext(loaded, !toFile && useColor(io, !options.color)));
-  });
-  if (options.output) writeFileAtomic(resolve(io.cwd, options.output), rendered[0] ?? '');
-  else for (const text of rendered) io.stdout(text);
-}
-
 /** Prints warnings to stderr unless --quiet. */
 export function printWarnings(warnings: readonly Diagnostic[], options: EvaluationOptions, io: CliIO): void {
   if (options.quiet) return;
   for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
-}
-
-/** The exit code for a result under --fail-on (or the config's failOn). */
-export function gate(result: ScanResult, failOn: EvaluationOptions['failOn'] | undefined): number {
-  if (failOn === undefined || failOn === 'none') return EXIT.ok;
-  return reachesSeverity(result.findings, failOn) ? EXIT.findings : EXIT.ok;
 }
