@@ -73,11 +73,6 @@ export function addAwsOptions(command: Command): Command {
   return command;
 }
 
-/** Whether any live-collection flag was given. */
-export function hasLiveFlags(options: AwsScanOptions): boolean {
-  return LIVE_FLAGS.some((flag) => options[flag] !== undefined);
-}
-
 function kebab(flag: string): string {
   return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

@@ -23,11 +23,6 @@ export function pointerSegments(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Joins segments into an RFC 6901 JSON pointer. */
-export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
 /**
  * Parses YAML text, keeping positions so that validation errors can name a line.
  * Never throws: syntax errors are returned in `errors`.
