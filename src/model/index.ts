@@ -15,6 +15,9 @@ export type {
   Remediation,
   Principal as FindingPrincipal,
   WaiverOutcome,
+  Plan,
+  PlanStep,
+  Actor,
 } from './generated/result.js';
 export type { RuleFile, Condition, Comparison, Quantifier, Operand, Parameter, FrameworkMappings } from './generated/rule.js';
 export type { PackFile, RuleSettings } from './generated/pack.js';

@@ -1,4 +1,4 @@
-import type { ScanResult } from '../../model/index.js';
+import type { Plan, ScanResult } from '../../model/index.js';
 import { planFindings, type PlanOptions } from './planner.js';
 import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
 import { PLAN_HEADER } from './types.js';
@@ -6,14 +6,11 @@ import { PLAN_HEADER } from './types.js';
 /** The parts of a principal's merged plan that every finding of that principal carries. */
 type PlanBody = Pick<PrincipalPlan, 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
 
-/** The plan embedded in one finding's `remediation.plan`: its principal's merged plan, plus how it resolves this finding. */
-export interface FindingPlan extends PlanBody {
-  header: string;
-  /** How the merged plan resolves this particular finding. */
-  resolution: string;
-  /** Fingerprints of every finding the same plan resolves (this one included). */
-  covers: string[];
-}
+/**
+ * The plan embedded in one finding's `remediation.plan`: its principal's merged plan, plus how
+ * it resolves this finding. Defined by the result schema (`Plan`), so the contract has one source.
+ */
+export type FindingPlan = Plan;
 
 /** The shared plan body, copied field by field so nothing else of the source leaks in. */
 function planBody(plan: PlanBody): PlanBody {

@@ -1,11 +1,10 @@
-import type { Credential, Severity } from '../../model/index.js';
+import type { Actor, Credential, PlanStep, Severity } from '../../model/index.js';
 
-/**
- * Who carries out a step. `management-account` is an IAM principal of the
- * organization's management (or delegated administrator) account using
- * centralized root access; it is never the member account's root user.
- */
-export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account';
+export type { Actor, PlanStep };
+
+// Actor and PlanStep are part of the published result contract (schemas/result.schema.json).
+// Actor `management-account` is an IAM principal of the organization's management (or
+// delegated administrator) account using centralized root access, never a member's root user.
 
 /** A link to the page a procedure follows, normally on docs.aws.amazon.com. */
 export interface ProcedureLink {
@@ -77,23 +76,6 @@ export interface Procedure {
 
 /** Procedures by id. */
 export type Catalogue = ReadonlyMap<string, Procedure>;
-
-/** One step of a concrete plan, filled in with real values. */
-export interface PlanStep {
-  /** 1-based position in the plan. */
-  n: number;
-  /** Step id from the catalogue. */
-  id: string;
-  /** Procedure the step comes from. */
-  procedure: string;
-  actor: Actor;
-  /** The credential the step acts on, or null for the whole principal. */
-  credential: Credential;
-  text: string;
-  commands: string[];
-  /** A safety note shown with this step. */
-  caution?: string;
-}
 
 /** A finding as the plan refers to it. */
 export interface PlanFindingRef {
