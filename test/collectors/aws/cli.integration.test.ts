@@ -1,7 +1,7 @@
 /** `credwarden scan` on the live path: --demo, the sandbox via --endpoint-url, flag errors. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { cli, tempDir } from '../../helpers/cli.js';
 import { assumeInSandbox } from './helpers.js';
@@ -9,6 +9,8 @@ import type { ScanResult } from '../../../src/model/index.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
+  // The SDK reads the caller's keys from the real environment; every test restores it.
+  vi.unstubAllEnvs();
   await box?.close();
   box = undefined;
 });
@@ -63,35 +65,26 @@ describe('credwarden scan (live)', () => {
 
   it('--org against a sandbox (AWS_ENDPOINT_URL): coverage, failed account reason, exit 3; --allow-partial exits as usual', async () => {
     box = await startSandbox({ fixture });
-    // The SDK reads the caller's keys from the real environment; the CLI reads endpoints from its own env.
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    process.env.AWS_ACCESS_KEY_ID = box.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = box.credentials.secretAccessKey;
-    try {
-      const dir = tempDir();
-      const partial = await cli(['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'], { env: sandboxEnv(box) });
-      expect(partial.stderr).toMatch(/failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
-      expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE: not scanned/);
-      expect(partial.stderr).toMatch(/222222222222 \(prod\): 2 calls \(AssumeRole=1, GetCredentialReport=1\)/);
-      expect(partial.stderr).toMatch(/2 scanned, 1 failed, 1 skipped/);
-      expect(partial.code).toBe(3);
-      const allowed = await cli(['scan', '--org', '--allow-partial', '--quiet', '--format', 'json'], { env: sandboxEnv(box) });
-      expect(allowed.code).toBe(0);
-      expect(allowed.stderr).toBe('');
-      const result = JSON.parse(allowed.stdout) as ScanResult;
-      expect(result.summary.accounts).toEqual({ scanned: 2, failed: 1, skipped: 1 });
-      // No target flag: the caller's own account, with the caller's credentials and no AssumeRole.
-      const before = box.callLog.length;
-      const caller = await cli(['scan', '--quiet', '--format', 'json', '--account-context', 'none'], { env: sandboxEnv(box) });
-      expect(caller.code).toBe(0);
-      expect((JSON.parse(caller.stdout) as ScanResult).accounts.map((a) => [a.id, a.status])).toEqual([['111111111111', 'scanned']]);
-      expect(box.callLog.slice(before).map((c) => c.operation)).toEqual(['GetCallerIdentity', 'GetCredentialReport']);
-    } finally {
-      process.env.AWS_ACCESS_KEY_ID = saved.id;
-      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    }
+    vi.stubEnv('AWS_ACCESS_KEY_ID', box.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', box.credentials.secretAccessKey);
+    const dir = tempDir();
+    const partial = await cli(['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'], { env: sandboxEnv(box) });
+    expect(partial.stderr).toMatch(/failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
+    expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE: not scanned/);
+    expect(partial.stderr).toMatch(/222222222222 \(prod\): 2 calls \(AssumeRole=1, GetCredentialReport=1\)/);
+    expect(partial.stderr).toMatch(/2 scanned, 1 failed, 1 skipped/);
+    expect(partial.code).toBe(3);
+    const allowed = await cli(['scan', '--org', '--allow-partial', '--quiet', '--format', 'json'], { env: sandboxEnv(box) });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toBe('');
+    const result = JSON.parse(allowed.stdout) as ScanResult;
+    expect(result.summary.accounts).toEqual({ scanned: 2, failed: 1, skipped: 1 });
+    // No target flag: the caller's own account, with the caller's credentials and no AssumeRole.
+    const before = box.callLog.length;
+    const caller = await cli(['scan', '--quiet', '--format', 'json', '--account-context', 'none'], { env: sandboxEnv(box) });
+    expect(caller.code).toBe(0);
+    expect((JSON.parse(caller.stdout) as ScanResult).accounts.map((a) => [a.id, a.status])).toEqual([['111111111111', 'scanned']]);
+    expect(box.callLog.slice(before).map((c) => c.operation)).toEqual(['GetCallerIdentity', 'GetCredentialReport']);
   });
 
   it('bad flags are reported together with exit 2, before any AWS call', async () => {
@@ -125,20 +118,12 @@ describe('credwarden scan (live)', () => {
 
   it('account ids that are not in the organisation are a usage error (exit 2)', async () => {
     box = await startSandbox({ fixture });
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    process.env.AWS_ACCESS_KEY_ID = box.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = box.credentials.secretAccessKey;
-    try {
-      const { code, stderr } = await cli(['scan', '--accounts', '222222222222,999999999999', '--endpoint-url', box.endpoint]);
-      expect(code).toBe(2);
-      expect(stderr).toContain('account 999999999999 is not in the organisation');
-      expect(box.callLog.some((c) => c.operation === 'AssumeRole')).toBe(false);
-    } finally {
-      process.env.AWS_ACCESS_KEY_ID = saved.id;
-      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    }
+    vi.stubEnv('AWS_ACCESS_KEY_ID', box.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', box.credentials.secretAccessKey);
+    const { code, stderr } = await cli(['scan', '--accounts', '222222222222,999999999999', '--endpoint-url', box.endpoint]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('account 999999999999 is not in the organisation');
+    expect(box.callLog.some((c) => c.operation === 'AssumeRole')).toBe(false);
   });
 
   it('--profile picks the caller credentials from the shared credentials file', async () => {
@@ -146,53 +131,35 @@ describe('credwarden scan (live)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'credentials'), `[audit]\naws_access_key_id = ${box.credentials.accessKeyId}\naws_secret_access_key = ${box.credentials.secretAccessKey}\n`);
     writeFileSync(join(dir, 'config'), '[profile audit]\nregion = us-east-1\n');
-    const names = ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
-    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
-    for (const n of names) delete process.env[n];
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
-    process.env.AWS_CONFIG_FILE = join(dir, 'config');
-    try {
-      const { code, stderr } = await cli(['scan', '--profile', 'audit', '--endpoint-url', box.endpoint, '--quiet', '--account-context', 'none', '--format', 'json']);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      expect(box.callLog.map((c) => [c.operation, c.accessKeyId])).toEqual([
-        ['GetCallerIdentity', box.credentials.accessKeyId],
-        ['GetCredentialReport', box.credentials.accessKeyId],
-      ]);
-    } finally {
-      for (const n of names) {
-        if (saved[n] === undefined) delete process.env[n];
-        else process.env[n] = saved[n];
-      }
-    }
+    for (const n of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) vi.stubEnv(n, undefined);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    const { code, stderr } = await cli(['scan', '--profile', 'audit', '--endpoint-url', box.endpoint, '--quiet', '--account-context', 'none', '--format', 'json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(box.callLog.map((c) => [c.operation, c.accessKeyId])).toEqual([
+      ['GetCallerIdentity', box.credentials.accessKeyId],
+      ['GetCredentialReport', box.credentials.accessKeyId],
+    ]);
   });
 
   it('a scan that cannot start (no credentials, or --org from a member account) is one clear paragraph, exit 2', async () => {
     box = await startSandbox({ fixture });
-    const names = ['AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_EC2_METADATA_DISABLED'] as const;
-    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
-    for (const n of names) delete process.env[n];
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(tempDir(), 'none');
-    process.env.AWS_CONFIG_FILE = join(tempDir(), 'none');
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    try {
-      const none = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
-      expect(none.code).toBe(2);
-      expect(none.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*credentials.*\n {2}hint: check the credentials/);
+    for (const n of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) vi.stubEnv(n, undefined);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(tempDir(), 'none'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(tempDir(), 'none'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    const none = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*credentials.*\n {2}hint: check the credentials/);
 
-      const member = await assumeInSandbox(box, '222222222222');
-      process.env.AWS_ACCESS_KEY_ID = member.accessKeyId;
-      process.env.AWS_SECRET_ACCESS_KEY = member.secretAccessKey;
-      process.env.AWS_SESSION_TOKEN = member.sessionToken;
-      const fromMember = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
-      expect(fromMember.code).toBe(2);
-      expect(fromMember.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*\n {2}hint: .*management or delegated-administrator account/);
-      expect(fromMember.stderr).not.toContain(member.secretAccessKey);
-    } finally {
-      for (const n of names) {
-        if (saved[n] === undefined) delete process.env[n];
-        else process.env[n] = saved[n];
-      }
-    }
+    const member = await assumeInSandbox(box, '222222222222');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', member.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', member.secretAccessKey);
+    vi.stubEnv('AWS_SESSION_TOKEN', member.sessionToken);
+    const fromMember = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
+    expect(fromMember.code).toBe(2);
+    expect(fromMember.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*\n {2}hint: .*management or delegated-administrator account/);
+    expect(fromMember.stderr).not.toContain(member.secretAccessKey);
   });
 });
