@@ -48,7 +48,14 @@ export interface OrgFixture {
   organizationalUnits?: FixtureOu[];
   /** Every account, including the management account. */
   accounts: FixtureAccount[];
-  /** Service control policies (beyond the AWS-managed FullAWSAccess attached to the root). */
+  /**
+   * Whether the SCP policy type is enabled on the root; default true. When false, as in an
+   * organisation that never enabled SCPs or disabled them: ListRoots shows no
+   * SERVICE_CONTROL_POLICY entry, no SCP is attached anywhere (ListPoliciesForTarget answers an
+   * empty list, as AWS does after detaching them all) and `policies` is ignored.
+   */
+  serviceControlPolicies?: boolean;
+  /** Service control policies (beyond the AWS-managed FullAWSAccess attached to every target). */
   policies?: FixturePolicy[];
   /** Organisation-wide faults; startSandbox's `faults` option overrides them key by key. */
   faults?: SandboxFaults;

@@ -12,7 +12,7 @@ const STATES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PEN
 
 /** Known keys per object kind, so that a typo ("fault" for "faults") is reported, not ignored. */
 const KNOWN_KEYS = {
-  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'callerRoleName', 'delegatedAdministrators', 'features', 'featureSet', 'iamTrustedAccess', 'organizationalUnits', 'accounts', 'policies', 'baseDir', 'faults', 'latencyMs'],
+  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'callerRoleName', 'delegatedAdministrators', 'features', 'featureSet', 'iamTrustedAccess', 'serviceControlPolicies', 'organizationalUnits', 'accounts', 'policies', 'baseDir', 'faults', 'latencyMs'],
   account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults'],
   report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
   context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
@@ -80,6 +80,7 @@ export function checkFixture(fixture: OrgFixture, baseDir = process.cwd()): Fixt
   if (!/^o-[a-z0-9]{10,32}$/.test(String(fixture.organizationId ?? ''))) add('/organizationId', 'must look like o-exampleorgid (o- and 10 to 32 lowercase letters or digits)');
   if (fixture.featureSet !== undefined && fixture.featureSet !== 'ALL' && fixture.featureSet !== 'CONSOLIDATED_BILLING') add('/featureSet', 'must be ALL or CONSOLIDATED_BILLING');
   if (fixture.iamTrustedAccess !== undefined && typeof fixture.iamTrustedAccess !== 'boolean') add('/iamTrustedAccess', 'must be true or false');
+  if (fixture.serviceControlPolicies !== undefined && typeof fixture.serviceControlPolicies !== 'boolean') add('/serviceControlPolicies', 'must be true or false');
   if (!Array.isArray(fixture.accounts)) {
     add('/accounts', 'must be a list of accounts');
     return problems;

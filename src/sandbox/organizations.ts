@@ -118,11 +118,16 @@ const listRoots: JsonHandler = (ctx) => {
         Id: org.rootId,
         Arn: `arn:${org.partition}:organizations::${org.fixture.managementAccountId}:root/${org.fixture.organizationId}/${org.rootId}`,
         Name: 'Root',
-        PolicyTypes: [{ Type: SCP, Status: 'ENABLED' }],
+        PolicyTypes: scpEnabled(org) ? [{ Type: SCP, Status: 'ENABLED' }] : [],
       },
     ],
   };
 };
+
+/** Whether the fixture's organisation has the SCP policy type enabled (the default). */
+function scpEnabled(org: OrgRuntime): boolean {
+  return org.fixture.serviceControlPolicies !== false;
+}
 
 const listParents: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
@@ -144,7 +149,8 @@ const describeOrganization: JsonHandler = (ctx) => {
       MasterAccountArn: org.accountArn(org.fixture.managementAccountId),
       MasterAccountId: org.fixture.managementAccountId,
       MasterAccountEmail: org.fixture.managementEmail ?? management?.fixture.email ?? 'management@example.com',
-      AvailablePolicyTypes: [{ Type: SCP, Status: 'ENABLED' }],
+      // Deprecated field, kept as AWS does; ListRoots is the source of truth.
+      AvailablePolicyTypes: scpEnabled(org) ? [{ Type: SCP, Status: 'ENABLED' }] : [],
     },
   };
 };
@@ -208,7 +214,8 @@ const listPoliciesForTarget: JsonHandler = (ctx, input) => {
   if (!ctx.org.accounts.has(targetId) && !ctx.org.ous.has(targetId)) {
     throw jsonErrors.clientError('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.");
   }
-  if (input['Filter'] !== SCP) return { Policies: [] };
+  // Disabling the SCP policy type detaches every SCP: the list is empty, not an error.
+  if (input['Filter'] !== SCP || !scpEnabled(ctx.org)) return { Policies: [] };
   const attached = [...policies(ctx.org).values()].filter((p) => p.targets === 'all' || p.targets.has(targetId));
   const { page, NextToken } = paginate(ctx, input, `policies:${targetId}`, attached, false);
   return { Policies: page.map((p) => p.summary), ...(NextToken ? { NextToken } : {}) };

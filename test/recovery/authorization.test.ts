@@ -1,5 +1,5 @@
 import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectRecovery, readAuthorizationDetails, readPasswordPolicy, ScpReader } from '../../src/collectors/aws/authorization.js';
@@ -15,6 +15,7 @@ afterEach(() => {
 
 const enc = (doc: object) => encodeURIComponent(JSON.stringify(doc));
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const SCPS_ENABLED = { Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY' as const, Status: 'ENABLED' as const }] }] };
 
 function account(id: string, users: string[]): Account {
   const key = (slot: 1 | 2) => ({ slot, active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null });
@@ -85,6 +86,7 @@ describe('readPasswordPolicy', () => {
 
 describe('ScpReader', () => {
   it('reads the chain root first, with every page, and caches targets and documents', async () => {
+    orgMock.on(ListRootsCommand).resolves(SCPS_ENABLED);
     orgMock.on(ListParentsCommand, { ChildId: '222222222222' }).resolves({ Parents: [{ Id: 'ou-a-prod', Type: 'ORGANIZATIONAL_UNIT' }] });
     orgMock.on(ListParentsCommand, { ChildId: '333333333333' }).resolves({ Parents: [{ Id: 'ou-a-prod', Type: 'ORGANIZATIONAL_UNIT' }] });
     orgMock.on(ListParentsCommand, { ChildId: 'ou-a-prod' }).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
@@ -108,10 +110,37 @@ describe('ScpReader', () => {
   });
 
   it('SCPs not enabled means none apply; a denied call means unknown', async () => {
+    orgMock.on(ListRootsCommand).resolves(SCPS_ENABLED);
     orgMock.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
     orgMock.on(ListPoliciesForTargetCommand).rejectsOnce(awsError('PolicyTypeNotEnabledException')).rejects(awsError('AccessDeniedException'));
     expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toEqual({ ok: true, value: null });
     expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/AccessDeniedException/) });
+  });
+
+  it('the root without an ENABLED SCP policy type means no SCP applies, even with FullAWSAccess still listed (moto)', async () => {
+    orgMock.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'TAG_POLICY', Status: 'ENABLED' }] }] });
+    orgMock.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
+    orgMock.on(ListPoliciesForTargetCommand).resolves({ Policies: [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess' }] });
+    const reader = new ScpReader(new OrganizationsClient({}));
+    expect(await reader.chain('222222222222')).toEqual({ ok: true, value: null });
+    expect(await reader.chain('333333333333')).toEqual({ ok: true, value: null });
+    expect(orgMock.commandCalls(ListRootsCommand)).toHaveLength(1);
+    expect(orgMock.commandCalls(ListPoliciesForTargetCommand)).toHaveLength(0);
+  });
+
+  it('a pending or unreadable policy type status is unknown, never "none apply"', async () => {
+    orgMock.on(ListRootsCommand).resolvesOnce({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'PENDING_DISABLE' }] }] }).rejects(awsError('AccessDeniedException'));
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/PENDING_DISABLE/) });
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/ListRoots: AccessDeniedException/) });
+  });
+
+  it('an empty attachment list while SCPs are enabled is unknown, not "deny everything"', async () => {
+    orgMock.on(ListRootsCommand).resolves(SCPS_ENABLED);
+    orgMock.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
+    orgMock.on(ListPoliciesForTargetCommand, { TargetId: 'r-abcd' }).resolves({ Policies: [{ Id: 'p-full', Name: 'FullAWSAccess' }] });
+    orgMock.on(ListPoliciesForTargetCommand, { TargetId: '222222222222' }).resolves({ Policies: [] });
+    orgMock.on(DescribePolicyCommand).resolves({ Policy: { Content: JSON.stringify(ADMIN) } });
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/none attached to 222222222222/) });
   });
 });
 
@@ -139,6 +168,7 @@ describe('collectRecovery', () => {
     expect(alone.principals[0]?.facts?.recovery).toMatchObject({ password: { rootOnly: true, rootFallback: 'available' } });
 
     orgMock.on(DescribeOrganizationCommand).resolves({ Organization: { MasterAccountId: '111111111111' } });
+    orgMock.on(ListRootsCommand).resolves(SCPS_ENABLED);
     orgMock.on(ListParentsCommand).rejects(awsError('AccessDeniedException'));
     const member = await collectRecovery(account('222222222222', ['bob']), new IAMClient({}), new ScpReader(new OrganizationsClient({})));
     expect(member.principals[0]?.facts?.recovery).toMatchObject({ password: { hasPath: false, rootOnly: false, rootFallback: 'unknown' } });

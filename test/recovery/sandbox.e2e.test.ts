@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadFixture, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { loadFixture, startSandbox, type OrgFixture, type SandboxHandle } from '../../src/sandbox/index.js';
 import { collectOrganization } from '../../src/collectors/aws/collect.js';
 import { withDefaults } from '../../src/collectors/aws/options.js';
 import { loadRuleset } from '../../src/collectors/files/rules.js';
@@ -22,8 +22,8 @@ afterEach(async () => {
   box = undefined;
 });
 
-async function scan(context: 'all' | 'auto', recoveryNeeded: boolean): Promise<{ accounts: Account[]; calls: Record<string, number> }> {
-  box = await startSandbox({ fixture: loadFixture(FIXTURE) });
+async function scan(context: 'all' | 'auto', recoveryNeeded: boolean, fixture: Partial<OrgFixture> = {}): Promise<{ accounts: Account[]; calls: Record<string, number> }> {
+  box = await startSandbox({ fixture: { ...loadFixture(FIXTURE), ...fixture } });
   const options = withDefaults({
     selection: { mode: 'org' },
     concurrency: 3,
@@ -88,6 +88,22 @@ describe('recovery paths against the sandbox organisation', () => {
     const denied = analysis.paths!.get(analyst)!.find((p) => p.principal.endsWith('user/admin.a') && p.credential === 'password')!;
     expect(denied.decision).toBe('deny');
     expect(denied.statements.find((s) => s.effect === 'Deny')).toMatchObject({ layer: 'scp', policyName: 'DenyPasswordReset', sid: 'NoPasswordResets', scpTarget: 'ou-rcvr-locked' });
+  });
+
+  it('with the SCP policy type disabled, SCPs apply to nobody and only users without any path are flagged', async () => {
+    const { accounts, calls } = await scan('auto', true, { serviceControlPolicies: false });
+    expect(recoveryOf(accounts, '300000000003', 'analyst').password).toMatchObject({ hasPath: true, administrators: ['arn:aws:iam::300000000003:user/admin.a', 'arn:aws:iam::300000000003:user/admin.b'] });
+    for (const account of accounts) {
+      for (const user of account.principals.filter((p) => p.type === 'user')) {
+        const recovery = user.facts?.recovery as UserRecovery;
+        expect(recovery.password.rootFallback).not.toBe('blocked-by-scp');
+        expect(recovery.accessKeys.rootFallback).not.toBe('blocked-by-scp');
+      }
+    }
+    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, { toolVersion: 't' }).findings;
+    expect(findings.filter((f) => f.ruleId === 'no-recovery-path').map((f) => `${f.accountId} ${f.principal.name}`).sort()).toEqual(['500000000005 app.user', '500000000005 ops.lead']);
+    // The policy type status says SCPs are off: no attachment is even listed.
+    expect(calls.ListPoliciesForTarget).toBeUndefined();
   });
 
   it('makes no recovery calls unless a rule needs them', async () => {

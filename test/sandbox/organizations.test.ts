@@ -120,6 +120,19 @@ describe('Organizations', () => {
     expect(await failure(() => client.send(new DescribePolicyCommand({ PolicyId: 'p-nope12345' })))).toBeInstanceOf(PolicyNotFoundException);
   });
 
+  test('SCP policy type enabled by default; disabled: no ListRoots entry and nothing attached anywhere', async () => {
+    const enabled = await sandbox({ fixture: smallOrg() });
+    expect((await organizations(enabled).send(new ListRootsCommand({}))).Roots?.[0]?.PolicyTypes).toEqual([{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }]);
+    const box = await sandbox({
+      fixture: smallOrg({ serviceControlPolicies: false, policies: [{ id: 'p-denyroot', name: 'DenyRoot', content: { Version: '2012-10-17', Statement: [] }, targets: ['Workloads/Prod'] }] }),
+    });
+    const client = organizations(box);
+    expect((await client.send(new ListRootsCommand({}))).Roots?.[0]?.PolicyTypes).toEqual([]);
+    for (const target of ['r-test', 'ou-test-prod', MEMBER]) {
+      expect((await client.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies).toEqual([]);
+    }
+  });
+
   test('member accounts may not list accounts: AccessDeniedException', async () => {
     const box = await sandbox({ fixture: smallOrg() });
     const error = await failure(async () => organizations(box, await assume(box, MEMBER)).send(new ListAccountsCommand({})));

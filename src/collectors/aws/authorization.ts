@@ -5,7 +5,7 @@
  * account: a denied or failing call leaves that input "unknown" with the reason.
  */
 import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, ListRootsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Account } from '../../model/index.js';
 import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
 import { describeError, hasCode } from './errors.js';
@@ -48,9 +48,41 @@ const NOT_IN_ORGANIZATION: ReadonlySet<string> = new Set(['AWSOrganizationsNotIn
 const NO_SCP_CODES: ReadonlySet<string> = new Set(['AWSOrganizationsNotInUseException', 'PolicyTypeNotEnabledException']);
 
 /**
+ * Whether SCPs are in force, from the `PolicyTypes` of the organisation's root (ListRoots):
+ * `enabled`, `disabled` (no SERVICE_CONTROL_POLICY entry: SCPs were never enabled, or were
+ * disabled, and then apply to nobody), or a reason why it cannot be told (PENDING_ENABLE and
+ * PENDING_DISABLE are transitions: what applies is not known yet).
+ */
+export type ScpPolicyTypeStatus = { state: 'enabled' } | { state: 'disabled' } | { state: 'unknown'; reason: string };
+
+/** Reads the SCP policy type status of the organisation's root; never throws. */
+export async function readScpPolicyType(org: OrganizationsClient): Promise<ScpPolicyTypeStatus> {
+  try {
+    const roots = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await org.send(new ListRootsCommand({ NextToken }));
+      roots.push(...(page.Roots ?? []));
+      NextToken = page.NextToken ?? undefined;
+    } while (NextToken);
+    const root = roots[0];
+    if (!root) return { state: 'unknown', reason: 'ListRoots returned no root' };
+    const status = root.PolicyTypes?.find((t) => t.Type === SCP)?.Status;
+    if (status === undefined) return { state: 'disabled' };
+    if (status === 'ENABLED') return { state: 'enabled' };
+    return { state: 'unknown', reason: `the SCP policy type of root ${root.Id ?? '?'} is ${status}` };
+  } catch (error) {
+    if (hasCode(error, NOT_IN_ORGANIZATION)) return { state: 'disabled' };
+    return { state: 'unknown', reason: `ListRoots: ${describeError(error)}` };
+  }
+}
+
+/**
  * Reads the SCP chain (root → OUs → account) of member accounts through the management
- * account's Organizations client. Targets and policies are cached: accounts in the same
- * OU cost one ListParents and one ListPoliciesForTarget each after the first.
+ * account's Organizations client. The SCP policy type status is read once (ListRoots): while
+ * it is not enabled no SCP applies, whatever ListPoliciesForTarget lists (moto keeps
+ * FullAWSAccess attached then). Targets and policies are cached: accounts in the same OU cost
+ * one ListParents and one ListPoliciesForTarget each after the first.
  */
 export class ScpReader {
   private readonly parents = new Map<string, Promise<string | undefined>>();
@@ -58,8 +90,16 @@ export class ScpReader {
   private readonly contents = new Map<string, Promise<string>>();
 
   private management?: Promise<string | null | undefined>;
+  private policyType?: Promise<ScpPolicyTypeStatus>;
 
   constructor(private readonly org: OrganizationsClient | undefined) {}
+
+  /** The SCP policy type status, read once per scan. */
+  scpPolicyType(): Promise<ScpPolicyTypeStatus> {
+    if (!this.org) return Promise.resolve({ state: 'unknown', reason: 'the organisation cannot be read from this caller' });
+    this.policyType ??= readScpPolicyType(this.org);
+    return this.policyType;
+  }
 
   /** The management account id; null when the caller is in no organisation; undefined when it cannot be read. */
   managementAccountId(): Promise<string | null | undefined> {
@@ -107,9 +147,17 @@ export class ScpReader {
     return p;
   }
 
-  /** The SCP levels of an account, root first; `null` when SCPs do not apply; unknown on any failure. */
+  /**
+   * The SCP levels of an account, root first; `null` when SCPs do not apply (policy type not
+   * enabled); unknown on any failure. With SCPs enabled AWS keeps at least one SCP attached to
+   * the root, every OU and every account: an empty level is an anomaly (or a partial answer),
+   * never "deny everything", so the chain is unknown then.
+   */
   async chain(accountId: string): Promise<Collected<ScpLevelDetail[] | null>> {
     if (!this.org) return { ok: false, reason: 'the organisation cannot be read from this caller' };
+    const type = await this.scpPolicyType();
+    if (type.state === 'disabled') return { ok: true, value: null };
+    if (type.state === 'unknown') return { ok: false, reason: `service control policies: ${type.reason}` };
     try {
       const targets = [accountId];
       for (let child = accountId; ; ) {
@@ -122,6 +170,9 @@ export class ScpReader {
       const levels: ScpLevelDetail[] = [];
       for (const target of targets) {
         const summaries = await this.policiesOf(target);
+        if (summaries.length === 0) {
+          return { ok: false, reason: `service control policies: none attached to ${target} although the SCP policy type is enabled (AWS requires at least one at every level)` };
+        }
         const policies = await Promise.all(summaries.map(async (s) => ({ ...s, document: await this.contentOf(s.id) })));
         levels.push({ target, policies });
       }
