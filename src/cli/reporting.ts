@@ -4,11 +4,11 @@
  * GitHub job summary, and the gate with --fail-on-new. The logic itself is in
  * src/core (waivers, baseline, format); this file only does the I/O around it.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
-import { EXIT, InputError } from '../model/index.js';
+import { EXIT } from '../model/index.js';
 import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
 import { applyBaseline, hasNewFindings, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { reachesSeverity } from '../core/engine/result.js';
@@ -16,6 +16,8 @@ import { findFormatter } from '../core/format/registry.js';
 import { formatJobSummary } from '../core/format/github.js';
 import type { FormatContext } from '../core/format/types.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
+import { readInputFile } from '../collectors/files/input.js';
+import { readResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { useColor, writeFileAtomic } from './io.js';
@@ -88,7 +90,7 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
     // evaluation of old evidence is reproducible), else the wall clock.
     const now = options.asOf ? new Date(options.asOf).toISOString() : io.now().toISOString();
     const label = displayPath(waiversFile, io);
-    const waivers = parseWaivers(readInput(waiversFile, 'waivers file'), label, {
+    const waivers = parseWaivers(readInputFile(waiversFile, 'waivers file', label), label, {
       now,
       ...(options.waiverMaxDays ? { maxExpiryDays: options.waiverMaxDays } : {}),
       knownRules: loaded.ruleset.rules.map((r) => r.id),
@@ -100,7 +102,7 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
       }
     }
   }
-  if (options.baseline) refined = applyBaseline(refined, readResult(resolve(io.cwd, options.baseline)));
+  if (options.baseline) refined = applyBaseline(refined, readResultFile(resolve(io.cwd, options.baseline), options.baseline));
   if (shard) refined = { ...refined, shard: { index: shard.index, count: shard.count } };
   return refined;
 }
@@ -116,27 +118,6 @@ function waiversPath(options: ReportOptions, loaded: LoadedRuleset, io: CliIO): 
 function displayPath(path: string, io: CliIO): string {
   const rel = relative(io.cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
-function readInput(path: string, what: string): string {
-  if (!existsSync(path)) throw new InputError([{ severity: 'error', file: path, message: `${what} not found` }]);
-  return readFileSync(path, 'utf8');
-}
-
-/** Reads a JSON result (a baseline, or a shard for merge). @throws InputError */
-export function readResult(path: string): ScanResult {
-  const text = readInput(path, 'result file');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError([{ severity: 'error', file: path, message: `not JSON: ${(error as Error).message}`, suggestion: 'pass a result written by --format json' }]);
-  }
-  const result = value as Partial<ScanResult> | null;
-  if (!result || typeof result !== 'object' || result.schemaVersion !== 1 || !Array.isArray(result.findings) || !Array.isArray(result.accounts)) {
-    throw new InputError([{ severity: 'error', file: path, pointer: '', message: 'not a credwarden result (schemaVersion 1 with accounts and findings)', suggestion: 'pass a result written by --format json' }]);
-  }
-  return result as ScanResult;
 }
 
 /**

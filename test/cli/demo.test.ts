@@ -23,7 +23,8 @@ describe('scan --demo', () => {
     // The live result, facts and embedded plans included, follows the published contract.
     const validate = new Ajv({ strict: false }).compile(resultSchema);
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
-    expect(result.findings.every((f) => f.status !== 'open' || f.remediation.plan !== undefined)).toBe(true);
+    const planIds = new Set(result.plans.map((p) => p.id));
+    expect(result.findings.every((f) => f.status !== 'open' || planIds.has(f.remediation.planId ?? ''))).toBe(true);
   });
 
   it('reports a missing fixture as an input error', async () => {

@@ -40,14 +40,16 @@ export function finding(ruleId: string, procedure: string, credential: Credentia
 /** A scan result holding `findings` for one account evaluated at AS_OF. */
 export function result(findings: Finding[]): ScanResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'credwarden', version: '0.0.0-test' },
     asOf: null,
     pack: 'recommended',
     rulesHash: 'x',
+    rules: [],
     accounts: [{ id: ACCOUNT, name: 'test', reportGeneratedTime: AS_OF, asOf: AS_OF, status: 'scanned' }],
     summary: { total: findings.length, open: findings.length, waived: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, byRule: {}, accounts: { scanned: 1, failed: 0, skipped: 0 } },
     findings,
+    plans: [],
   };
 }
 

@@ -24,14 +24,24 @@ describe('credwarden plan', () => {
     expect(JSON.parse(readFileSync(join(dir, 'plans.json'), 'utf8')).accounts.length).toBeGreaterThan(0);
   });
 
-  it('embeds each finding\'s plan in the JSON scan result', async () => {
+  it('lists each principal\'s plan once in the JSON scan result, named by every planned finding', async () => {
     const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json']);
-    const findings = JSON.parse(scan.stdout).findings as { remediation: { procedure: string; plan?: { header: string; steps: unknown[] } } }[];
-    expect(findings.length).toBeGreaterThan(0);
-    for (const f of findings) {
-      expect(f.remediation.plan?.header).toMatch(/never executes/);
-      expect(f.remediation.plan?.steps.length).toBeGreaterThan(0);
+    const result = JSON.parse(scan.stdout) as { findings: { principal: { arn: string }; remediation: { planId?: string } }[]; plans: { id: string; principal: { arn: string }; steps: unknown[] }[] };
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(result.plans.map((p) => p.principal.arn)).toEqual([...new Set(result.plans.map((p) => p.principal.arn))]);
+    for (const f of result.findings) {
+      const plan = result.plans.find((p) => p.id === f.remediation.planId);
+      expect(plan?.principal.arn).toBe(f.principal.arn);
+      expect(plan?.steps.length).toBeGreaterThan(0);
     }
+  });
+
+  it('plans a saved result with the plans it carries, the same as from the scan', async () => {
+    const dir = tempDir();
+    await cli(['scan', '--from', 'examples/org/', '--format', 'json', '--output', join(dir, 'result.json')]);
+    const direct = await cli(['plan', '--from', 'examples/org/', '--format', 'json']);
+    const saved = await cli(['plan', join(dir, 'result.json'), '--format', 'json']);
+    expect(JSON.parse(saved.stdout)).toEqual({ ...JSON.parse(direct.stdout), unknownProcedures: [] });
   });
 
   it('applies procedure overrides from .credwarden/procedures', async () => {

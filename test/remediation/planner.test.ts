@@ -271,15 +271,18 @@ describe('plan set', () => {
     expect(planFindings(result(findings), catalogue)).toEqual(planFindings(result([...findings].reverse()), catalogue));
   });
 
-  it('embeds the plan in every planned finding', () => {
+  it('lists each principal\'s plan once, and every planned finding names it', () => {
     const attached = attachPlans(result(findings), catalogue);
-    const plan = attached.findings[2]!.remediation.plan as { header: string; resolution: string; steps: { id: string }[]; covers: string[] };
-    expect(plan.header).toBe(PLAN_HEADER);
-    expect(plan.resolution).toMatch(/^Rotate access key 1/);
+    const planOf = (i: number) => attached.plans.find((p) => p.id === attached.findings[i]!.remediation.planId);
+    const plan = planOf(2)!;
+    expect(plan.principal.name).toBe(findings[2]!.principal.name);
     expect(plan.steps.map((s) => s.id)).toContain('create-replacement-key');
-    expect(plan.covers).toEqual([findings[2]!.fingerprint]);
-    expect(attached.findings[3]!.remediation.plan).toBeUndefined();
-    expect(attached.findings[4]!.remediation.plan).toBeUndefined();
+    expect(plan.findings).toEqual([{ fingerprint: findings[2]!.fingerprint, resolution: expect.stringMatching(/^Rotate access key 1/) }]);
+    expect(attached.plans.map((p) => p.id)).toEqual([...new Set(attached.plans.map((p) => p.id))]);
+    expect(attached.plans).toHaveLength(planFindings(result(findings), catalogue).accounts.flatMap((a) => a.plans).length);
+    expect(attached.findings[3]!.remediation.planId).toBeUndefined();
+    expect(attached.findings[4]!.remediation.planId).toBeUndefined();
+    expect(JSON.stringify(attached.findings)).not.toContain('create-replacement-key');
   });
 
   it('re-planning after a waiver drops the waived finding\'s plan and its effect on the others', () => {
@@ -287,12 +290,15 @@ describe('plan set', () => {
     const unused = finding('unused-credentials', 'disable-unused-credential', 'access_key_1', evidence);
     const old = finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', evidence);
     const first = attachPlans(result([unused, old]), catalogue);
+    expect(first.findings[0]!.remediation.planId).toBeDefined();
     const waived = { ...first, findings: first.findings.map((f) => (f.ruleId === 'unused-credentials' ? { ...f, status: 'waived' as const } : f)) };
     const again = attachPlans(waived, catalogue);
-    expect(again.findings[0]!.remediation.plan).toBeUndefined();
-    const plan = again.findings[1]!.remediation.plan as { steps: { id: string }[]; covers: string[] };
+    expect(again.findings[0]!.remediation.planId).toBeUndefined();
+    expect(again.plans).toHaveLength(1);
+    const plan = again.plans[0]!;
+    expect(again.findings[1]!.remediation.planId).toBe(plan.id);
     expect(plan.steps.map((s) => s.id)).toContain('create-replacement-key');
-    expect(plan.covers).toEqual([old.fingerprint]);
+    expect(plan.findings.map((f) => f.fingerprint)).toEqual([old.fingerprint]);
   });
 
   it('uses user procedures and their runbook', () => {

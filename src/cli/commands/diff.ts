@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DIFF_FORMATS, diffResults, formatDiff, type DiffFormat } from '../../core/baseline/index.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
-import { readResult } from '../reporting.js';
+import { readResultFile } from '../../collectors/files/results.js';
 import { EXIT } from '../../model/index.js';
 
 interface DiffOptions {
@@ -22,7 +22,7 @@ export function diffCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--fail-on-new', 'exit 1 when the new result has findings the old one did not')
     .action((oldFile: string, newFile: string, options: DiffOptions) => {
-      const diff = diffResults(readResult(resolve(io.cwd, oldFile)), readResult(resolve(io.cwd, newFile)));
+      const diff = diffResults(readResultFile(resolve(io.cwd, oldFile), oldFile), readResultFile(resolve(io.cwd, newFile), newFile));
       const text = formatDiff(diff, options.format);
       if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
       else io.stdout(text);

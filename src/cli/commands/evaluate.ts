@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../../model/index.js';
+import { readInputFile } from '../../collectors/files/input.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
@@ -18,10 +17,8 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     options.format ??= [];
     checkEvaluationOptions(options);
     const shard = checkReportOptions(options);
-    const path = resolve(io.cwd, file);
-    if (!existsSync(path)) throw new InputError([{ severity: 'error', file, message: 'snapshot file not found' }]);
     const loaded = rulesetFor(options, io);
-    const snapshot = shardSnapshot(parseSnapshot(readFileSync(path, 'utf8'), file), shard);
+    const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file), file), shard);
     const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     setExitCode(reportGate(result, options, loaded.config?.value.failOn));

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Account, Snapshot } from '../../model/index.js';
-import { InputError } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import { analyseStoredAccount, formatExplanation, type Explanation } from '../../core/recovery/index.js';
 import { addAwsOptions, type AwsScanOptions } from '../aws-options.js';
 import { collectLiveSnapshot } from '../live-scan.js';
+import { readInputFile } from '../../collectors/files/input.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../errors.js';
 import { rulesetFor } from '../pipeline.js';
@@ -61,9 +60,7 @@ export function explainCommand(io: CliIO): Command {
     let snapshot: Snapshot;
     if (options.snapshot) {
       if (LIVE_FLAGS.some((flag) => options[flag] !== undefined)) throw usage('--snapshot reads saved evidence: it cannot be combined with live-scan flags (--demo, --org, --accounts, …)');
-      const path = resolve(io.cwd, options.snapshot);
-      if (!existsSync(path)) throw new InputError([{ severity: 'error', file: options.snapshot, message: 'snapshot file not found' }]);
-      snapshot = parseSnapshot(readFileSync(path, 'utf8'), options.snapshot);
+      snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
     } else {
       const loaded = rulesetFor({ ...options, format: [] } as unknown as EvaluationOptions, io);
       snapshot = await collectLiveSnapshot({ ...options, accountContext: options.accountContext ?? 'all' }, io, loaded);

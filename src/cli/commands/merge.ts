@@ -6,7 +6,8 @@ import { listFormatters } from '../../core/format/registry.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { UsageError } from '../errors.js';
-import { readResult, reportGate, resultContext, writeReportSet } from '../reporting.js';
+import { readResultFile } from '../../collectors/files/results.js';
+import { reportGate, resultContext, writeReportSet } from '../reporting.js';
 
 interface MergeOptions {
   format: string[];
@@ -33,7 +34,7 @@ export function mergeCommand(io: CliIO, setExitCode: (code: number) => void): Co
       options.format ??= ['json'];
       for (const format of options.format) if (!formats.includes(format)) throw new UsageError(`unknown format '${format}'`, `formats: ${formats.join(', ')}`);
       if (options.output && options.format.length > 1) throw new UsageError('--output takes a single --format', 'use --output-dir for several formats');
-      const merged = mergeResults(files.map((file) => ({ file, result: readResult(resolve(io.cwd, file)) })));
+      const merged = mergeResults(files.map((file) => ({ file, result: readResultFile(resolve(io.cwd, file), file) })));
       writeReportSet(merged, resultContext(merged, merged.tool.version), options, io);
       setExitCode(reportGate(merged, { ...options }, undefined));
     });

@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ScanResult, Snapshot } from '../../model/index.js';
-import { InputError } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
-import { planFindings, renderPlansJson, renderPlansMarkdown } from '../../core/remediation/index.js';
+import { planFindings, plansFromResult, renderPlansJson, renderPlansMarkdown } from '../../core/remediation/index.js';
 import { collectFromFiles } from '../../collectors/files/reports.js';
 import { loadCatalogue } from '../../collectors/files/procedures.js';
+import { readInputFile } from '../../collectors/files/input.js';
+import { readResultFile } from '../../collectors/files/results.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { collect, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
@@ -46,7 +46,8 @@ export function planCommand(io: CliIO): Command {
     checkEvaluationOptions(options);
     const catalogue = loadCatalogue(options.procedures ?? [], io.cwd);
     const { result, snapshot } = file !== undefined ? readSaved(file, options, io) : scan(options, io);
-    const plans = planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {});
+    const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || result.plans.length === 0;
+    const plans = replan ? planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {}) : plansFromResult(result);
     const text = options.planFormat === 'json' ? renderPlansJson(plans) : renderPlansMarkdown(plans);
     if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
     else io.stdout(text);
@@ -60,27 +61,13 @@ function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; sna
   return { result: evaluate(snapshot, loaded, options), snapshot };
 }
 
+/**
+ * A saved result, and its snapshot when given. Without --snapshot or --procedures the
+ * plans the result carries are used as they are (the scan made them with the whole
+ * snapshot); otherwise they are planned again from the findings.
+ */
 function readSaved(file: string, options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot?: Snapshot } {
-  const result = parseResult(readInput(file, 'result', io), file);
+  const result = readResultFile(resolve(io.cwd, file), file);
   if (!options.snapshot) return { result };
-  return { result, snapshot: parseSnapshot(readInput(options.snapshot, 'snapshot', io), options.snapshot) };
-}
-
-function readInput(file: string, what: string, io: CliIO): string {
-  const path = resolve(io.cwd, file);
-  if (!existsSync(path)) throw new InputError([{ severity: 'error', file, message: `${what} file not found` }]);
-  return readFileSync(path, 'utf8');
-}
-
-/** A saved JSON result; only the parts the planner reads are checked. */
-function parseResult(text: string, file: string): ScanResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError([{ severity: 'error', file, message: `not valid JSON: ${(error as Error).message}`, suggestion: 'write it with `credwarden scan --format json --output FILE`' }]);
-  }
-  const ok = value !== null && typeof value === 'object' && Array.isArray((value as ScanResult).findings) && Array.isArray((value as ScanResult).accounts);
-  if (!ok) throw new InputError([{ severity: 'error', file, pointer: '', message: 'not a credwarden result: expected `findings` and `accounts` arrays', suggestion: 'write it with `credwarden scan --format json --output FILE`' }]);
-  return value as ScanResult;
+  return { result, snapshot: parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot) };
 }

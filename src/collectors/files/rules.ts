@@ -7,6 +7,7 @@ import { buildRuleset, type Ruleset } from '../../core/rules/ruleset.js';
 import { parseConfig, parsePack, type Sourced } from '../../core/rules/settings.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { packageRoot } from './package-root.js';
+import { readInputFile } from './input.js';
 
 /** Where the built-in rules live. */
 export function builtInRulesDir(): string {
@@ -59,8 +60,7 @@ export function loadPack(nameOrPath: string): Sourced<PackFile> {
 
 /** Reads credwarden.config.yaml. @throws InputError */
 export function loadConfig(path: string): Sourced<ConfigFile> {
-  if (!existsSync(path)) throw new InputError([{ severity: 'error', file: path, message: 'config file not found' }]);
-  return parseConfig(readFileSync(path, 'utf8'), path);
+  return parseConfig(readInputFile(path, 'config file'), path);
 }
 
 /** What decides the effective rules of a scan. */

@@ -16,9 +16,10 @@ export function applyBaseline(result: ScanResult, baseline: ScanResult): ScanRes
   return { ...result, findings, resolved, summary: summarise(findings, result.accounts) };
 }
 
+/** A baseline finding as listed among the resolved: its plan was the baseline's, not this result's. */
 function stripBaseline(finding: Finding): Finding {
-  const { baseline: _baseline, ...rest } = finding;
-  return rest;
+  const { baseline: _baseline, remediation, ...rest } = finding;
+  return { ...rest, remediation: { procedure: remediation.procedure } };
 }
 
 /** True when an open finding is new since the baseline (and, with `atLeast`, severe enough). */

@@ -22,6 +22,8 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'results cannot be merged');
   const accounts = inputs.flatMap((i) => i.result.accounts).sort((a, b) => a.id.localeCompare(b.id));
   const findings = inputs.flatMap((i) => i.result.findings).sort(compareFindings);
+  // Accounts are disjoint, so are plans: account order, each shard keeping its principals' order.
+  const plans = inputs.flatMap((i) => i.result.plans).sort((a, b) => a.accountId.localeCompare(b.accountId));
   const resolved = inputs.some((i) => i.result.resolved) ? inputs.flatMap((i) => i.result.resolved ?? []).sort(compareFindings) : undefined;
   const waivers = inputs.some((i) => i.result.waivers) ? mergeWaivers(inputs.map((i) => i.result.waivers ?? [])) : undefined;
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings ?? []))];
@@ -31,6 +33,7 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
     accounts,
     summary: summarise(findings, accounts),
     findings,
+    plans,
     ...(resolved ? { resolved } : {}),
     ...(waivers ? { waivers } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

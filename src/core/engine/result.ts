@@ -51,7 +51,7 @@ export class ResultBuilder {
     const accounts = [...this.accounts].sort((a, b) => a.id.localeCompare(b.id));
     const findings = [...this.findings].sort(compareFindings);
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: { name: 'credwarden', version: this.meta.toolVersion },
       asOf: this.meta.asOf ?? null,
       pack: this.ruleset.pack,
@@ -69,6 +69,8 @@ export class ResultBuilder {
       accounts,
       summary: summarise(findings, accounts),
       findings,
+      // Remediation plans are attached later (after waivers): see attachPlans.
+      plans: [],
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
     };
   }

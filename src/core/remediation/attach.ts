@@ -1,16 +1,17 @@
-import type { Plan, ScanResult } from '../../model/index.js';
+import type { Finding, Plan, ScanResult } from '../../model/index.js';
+import { sha256 } from '../util/hash.js';
 import { planFindings, type PlanOptions } from './planner.js';
 import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
 import { PLAN_HEADER } from './types.js';
 
-/** The parts of a principal's merged plan that every finding of that principal carries. */
-type PlanBody = Pick<PrincipalPlan, 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
-
 /**
- * The plan embedded in one finding's `remediation.plan`: its principal's merged plan, plus how
- * it resolves this finding. Defined by the result schema (`Plan`), so the contract has one source.
+ * A principal's merged plan as the result holds it (schema v2, top-level `plans`): once per
+ * principal, named by its findings' `remediation.planId`. Defined by the result schema (`Plan`).
  */
-export type FindingPlan = Plan;
+export type ResultPlan = Plan;
+
+/** The parts of a principal's merged plan that the result keeps. */
+type PlanBody = Pick<PrincipalPlan, 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
 
 /** The shared plan body, copied field by field so nothing else of the source leaks in. */
 function planBody(plan: PlanBody): PlanBody {
@@ -19,68 +20,72 @@ function planBody(plan: PlanBody): PlanBody {
 }
 
 /**
- * Returns a copy of the result in which every planned finding carries its concrete
- * plan in `remediation.plan`. Findings without a plan (waived, or an unknown
- * procedure) carry none, so calling it again after waivers are applied corrects
- * the plans. Pure.
+ * The id of a principal's plan: derived from the account and the ARN only, so a principal
+ * keeps its plan id from one scan to the next (64 bits: no collision at organisation scale).
+ */
+export function planId(accountId: string, arn: string): string {
+  return `plan-${sha256(`${accountId}\u0000${arn}`).slice(0, 16)}`;
+}
+
+/**
+ * Returns a copy of the result with every principal's concrete plan in `plans`, and
+ * each planned finding naming it in `remediation.planId`. Findings without a plan
+ * (waived, or an unknown procedure) name none, so calling it again after waivers are
+ * applied corrects the plans. Pure.
  */
 export function attachPlans(result: ScanResult, catalogue: Catalogue, options: PlanOptions = {}): ScanResult {
   return embedPlans(result, planFindings(result, catalogue, options));
 }
 
-/** Embeds an already computed plan set into the result's findings. */
-export function embedPlans(result: ScanResult, plans: PlanSet): ScanResult {
-  const byFingerprint = new Map<string, FindingPlan>();
-  for (const account of plans.accounts) {
+/** Puts an already computed plan set into the result: the `plans` list and the findings' plan ids. */
+export function embedPlans(result: ScanResult, set: PlanSet): ScanResult {
+  const plans: ResultPlan[] = [];
+  const idByFingerprint = new Map<string, string>();
+  for (const account of set.accounts) {
     for (const plan of account.plans) {
-      const covers = plan.findings.map((f) => f.fingerprint);
-      for (const ref of plan.findings) byFingerprint.set(ref.fingerprint, toFindingPlan(plans.header, plan, ref.resolution, covers));
+      const id = planId(plan.accountId, plan.principal.arn);
+      plans.push(toResultPlan(id, plan));
+      for (const ref of plan.findings) idByFingerprint.set(ref.fingerprint, id);
     }
   }
+  return { ...result, findings: result.findings.map((finding) => withPlanId(finding, idByFingerprint.get(finding.fingerprint))), plans };
+}
+
+/** The finding naming `id` as its plan, or naming none (re-planning after waivers drops a stale id). */
+export function withPlanId(finding: Finding, id: string | undefined): Finding {
+  if (finding.remediation.planId === id) return finding;
+  const { planId: _stale, ...remediation } = finding.remediation;
+  return { ...finding, remediation: id === undefined ? remediation : { ...remediation, planId: id } };
+}
+
+function toResultPlan(id: string, plan: PrincipalPlan): ResultPlan {
   return {
-    ...result,
-    findings: result.findings.map((finding) => {
-      const plan = byFingerprint.get(finding.fingerprint);
-      if (plan) return { ...finding, remediation: { ...finding.remediation, plan } };
-      // Re-planning after waivers: a finding that no longer gets a plan loses its old one.
-      if (finding.remediation.plan === undefined) return finding;
-      const { plan: _stale, ...remediation } = finding.remediation;
-      return { ...finding, remediation };
-    }),
+    id,
+    accountId: plan.accountId,
+    principal: plan.principal,
+    ...planBody(plan),
+    findings: plan.findings.map((f) => ({ fingerprint: f.fingerprint, resolution: f.resolution })),
   };
 }
 
-function toFindingPlan(header: string, plan: PrincipalPlan, resolution: string, covers: string[]): FindingPlan {
-  return { header, resolution, ...planBody(plan), covers };
-}
-
 /**
- * Rebuilds the plan set from the plans embedded in a result's findings, without a
- * catalogue: what the Markdown report shows is exactly what the JSON result holds.
- * Findings without an embedded plan are skipped.
+ * Rebuilds the plan set from the result's `plans`, without a catalogue: what the Markdown
+ * report shows is exactly what the JSON result holds. A plan's findings are looked up by
+ * fingerprint; those not in the result (e.g. a hand-edited file) are left out.
  */
 export function plansFromResult(result: ScanResult): PlanSet {
-  const byPrincipal = new Map<string, { finding: ScanResult['findings'][number]; plan: FindingPlan }[]>();
-  for (const finding of result.findings) {
-    const plan: FindingPlan | undefined = finding.remediation.plan;
-    if (!plan || !Array.isArray(plan.steps)) continue;
-    const key = `${finding.accountId}\u0000${finding.principal.arn}`;
-    const group = byPrincipal.get(key);
-    if (group) group.push({ finding, plan });
-    else byPrincipal.set(key, [{ finding, plan }]);
-  }
+  const byFingerprint = new Map(result.findings.map((f) => [f.fingerprint, f]));
+  const names = new Map(result.accounts.map((a) => [a.id, a.name ?? null]));
   const accounts = new Map<string, AccountPlans>();
-  for (const entries of byPrincipal.values()) {
-    const { finding, plan } = entries[0]!;
-    const account = accounts.get(finding.accountId) ?? { accountId: finding.accountId, accountName: finding.accountName ?? null, plans: [] };
-    account.plans.push({
-      accountId: finding.accountId,
-      accountName: finding.accountName ?? null,
-      principal: finding.principal,
-      ...planBody(plan),
-      findings: entries.map((e) => ({ ruleId: e.finding.ruleId, severity: e.finding.severity, credential: e.finding.credential, fingerprint: e.finding.fingerprint, message: e.finding.message, resolution: e.plan.resolution })),
+  for (const plan of result.plans) {
+    const findings = plan.findings.flatMap((ref) => {
+      const f = byFingerprint.get(ref.fingerprint);
+      return f ? [{ ruleId: f.ruleId, severity: f.severity, credential: f.credential, fingerprint: f.fingerprint, message: f.message, resolution: ref.resolution }] : [];
     });
-    accounts.set(finding.accountId, account);
+    const accountName = names.get(plan.accountId) ?? byFingerprint.get(plan.findings[0]?.fingerprint ?? '')?.accountName ?? null;
+    const account = accounts.get(plan.accountId) ?? { accountId: plan.accountId, accountName, plans: [] };
+    account.plans.push({ accountId: plan.accountId, accountName, principal: plan.principal, ...planBody(plan), findings });
+    accounts.set(plan.accountId, account);
   }
   const sorted = [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
   for (const account of sorted) {
@@ -90,11 +95,9 @@ export function plansFromResult(result: ScanResult): PlanSet {
 }
 
 /**
- * The plans to show for a result in a report: the embedded ones when the result
- * carries them (as every scan does), else plans computed with `catalogue` from the
- * findings' evidence (e.g. for a result written by an older version).
+ * The plans to show for a result in a report: the ones the result carries (as every scan
+ * does), else plans computed with `catalogue` from the findings' evidence.
  */
 export function plansForReport(result: ScanResult, catalogue: Catalogue): PlanSet {
-  const embedded = result.findings.some((f) => f.remediation.plan !== undefined);
-  return embedded ? plansFromResult(result) : planFindings(result, catalogue);
+  return result.plans.length > 0 ? plansFromResult(result) : planFindings(result, catalogue);
 }

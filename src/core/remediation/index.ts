@@ -8,5 +8,5 @@ export { BUILT_IN_PROCEDURES, LINKS } from './procedures/index.js';
 export { buildCatalogue, builtInCatalogue, mergeProcedure, type ProcedureOverride } from './catalogue.js';
 export { parseProcedureFile } from './overrides.js';
 export { planFindings, planPrincipal, RECENT_USE_DAYS, type PlanOptions } from './planner.js';
-export { attachPlans, embedPlans, plansForReport, plansFromResult, type FindingPlan } from './attach.js';
+export { attachPlans, embedPlans, planId, plansForReport, plansFromResult, withPlanId, type ResultPlan } from './attach.js';
 export { renderPlansMarkdown, renderPlansJson, type MarkdownPlanOptions } from './render.js';

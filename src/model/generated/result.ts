@@ -8,10 +8,10 @@ export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1'
 export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account';
 
 /**
- * The machine-readable scan result (format 'json'). Stable contract for CI scripts, version 1.
+ * The machine-readable scan result (format 'json'). Stable contract for CI scripts, version 2. Version 2 holds each principal's merged remediation plan once, in the top-level `plans` list; a finding names its plan (`remediation.planId`) instead of carrying a copy, as version 1 did (`remediation.plan`). credwarden reads version 1 results (diff, merge, --baseline, plan) by upgrading them on read.
  */
 export interface ScanResult {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: {
     name: 'credwarden';
     version: string;
@@ -28,10 +28,14 @@ export interface ScanResult {
   /**
    * The effective rules of this scan.
    */
-  rules?: RuleSummary[];
+  rules: RuleSummary[];
   accounts: AccountResult[];
   summary: Summary;
   findings: Finding[];
+  /**
+   * Every principal's merged remediation plan, once, ordered by account then principal (root first). Findings name their plan by id (remediation.planId). credwarden never executes a plan: it only writes text and AWS CLI commands for people to review and run.
+   */
+  plans: Plan[];
   /**
    * Findings of the baseline that are gone in this scan (only with --baseline).
    */
@@ -142,18 +146,21 @@ export interface Remediation {
    * Id of the remediation procedure in the catalogue.
    */
   procedure: string;
-  plan?: Plan;
-  [k: string]: unknown;
+  /**
+   * Id of the plan in the top-level `plans` list that resolves this finding. Absent for waived findings, findings whose procedure is unknown, and resolved findings (their plan was in the baseline).
+   */
+  planId?: string;
 }
 /**
- * The concrete plan of the finding's principal (every finding of one principal shares it), and how it resolves this finding. credwarden never executes it.
+ * The merged, ordered remediation plan of one principal; every open finding of that principal names it. credwarden never executes it.
  */
 export interface Plan {
-  header: string;
   /**
-   * How the plan resolves this finding.
+   * Stable id of the plan: derived from the account and the principal's ARN, so the same principal has the same plan id in every scan.
    */
-  resolution: string;
+  id: string;
+  accountId: string;
+  principal: Principal;
   actors: Actor[];
   /**
    * ARNs of principals known to be able to do the administrator steps.
@@ -176,9 +183,15 @@ export interface Plan {
     url: string;
   }[];
   /**
-   * Fingerprints of every finding this plan resolves.
+   * Every finding this plan resolves, and how.
    */
-  covers: string[];
+  findings: {
+    fingerprint: string;
+    /**
+     * How the plan resolves this finding.
+     */
+    resolution: string;
+  }[];
 }
 export interface PlanStep {
   /**

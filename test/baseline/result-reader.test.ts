@@ -1,0 +1,112 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import resultSchema from '../../schemas/result.schema.json' with { type: 'json' };
+import type { ScanResult } from '../../src/model/index.js';
+import { parseResult } from '../../src/core/result/parse.js';
+import { cli, tempDir } from '../helpers/cli.js';
+
+/** A result written by credwarden before schema v2: every finding carries a copy of its principal's plan. */
+const V1 = 'test/fixtures/results/example-org.v1.json';
+const AS_OF = ['--as-of', '2026-06-01T00:00:00Z'];
+
+function v2(): Promise<ScanResult> {
+  return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => JSON.parse(run.stdout) as ScanResult);
+}
+
+describe('reading a version 1 result', () => {
+  it('upgrades it: one plan per principal in `plans`, each finding naming its plan, no copies', () => {
+    const text = readFileSync(V1, 'utf8');
+    const old = JSON.parse(text) as { findings: { principal: { arn: string }; remediation: { plan?: unknown } }[] };
+    const upgraded = parseResult(text, V1);
+    expect(upgraded.schemaVersion).toBe(2);
+    const principals = new Set(old.findings.filter((f) => f.remediation.plan).map((f) => f.principal.arn));
+    expect(upgraded.plans.map((p) => p.principal.arn).sort()).toEqual([...principals].sort());
+    const ids = new Set(upgraded.plans.map((p) => p.id));
+    for (const finding of upgraded.findings) {
+      expect(Object.keys(finding.remediation).sort()).toEqual(['planId', 'procedure']);
+      expect(ids.has(finding.remediation.planId!)).toBe(true);
+    }
+    const covered = upgraded.plans.flatMap((p) => p.findings.map((f) => f.fingerprint)).sort();
+    expect(covered).toEqual(upgraded.findings.map((f) => f.fingerprint).sort());
+    const validate = new Ajv({ strict: false }).compile(resultSchema);
+    expect(validate(upgraded), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('holds the same plans as a fresh version 2 scan of the same reports', async () => {
+    const fresh = await v2();
+    const upgraded = parseResult(readFileSync(V1, 'utf8'), V1);
+    expect(upgraded.plans).toEqual(fresh.plans);
+    expect(upgraded.findings.map((f) => f.remediation)).toEqual(fresh.findings.map((f) => f.remediation));
+  });
+
+  it('diffs against a version 2 result of the same scan: nothing changed', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'new.json'), JSON.stringify(await v2()));
+    const run = await cli(['diff', V1, join(dir, 'new.json'), '--format', 'json']);
+    expect(run.code).toBe(0);
+    const diff = JSON.parse(run.stdout) as { added: unknown[]; resolved: unknown[]; changed: unknown[]; unchanged: number };
+    expect([diff.added, diff.resolved, diff.changed]).toEqual([[], [], []]);
+    expect(diff.unchanged).toBeGreaterThan(0);
+  });
+
+  it('serves as --baseline: every finding is existing', async () => {
+    const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF, '--baseline', V1]);
+    const result = JSON.parse(run.stdout) as ScanResult;
+    expect(result.schemaVersion).toBe(2);
+    expect(result.findings.every((f) => f.baseline === 'existing')).toBe(true);
+    expect(result.resolved).toEqual([]);
+  });
+
+  it('merges into a version 2 result', async () => {
+    const run = await cli(['merge', V1, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const merged = JSON.parse(run.stdout) as ScanResult;
+    expect(merged.schemaVersion).toBe(2);
+    expect(merged.plans).toEqual((await v2()).plans);
+    expect(run.stdout).not.toContain('"plan":');
+  });
+
+  it('is planned from the plans it carries', async () => {
+    const run = await cli(['plan', V1, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const set = JSON.parse(run.stdout) as { accounts: { plans: unknown[] }[] };
+    expect(set.accounts.flatMap((a) => a.plans)).toHaveLength(parseResult(readFileSync(V1, 'utf8'), V1).plans.length);
+  });
+});
+
+describe('reading an invalid result', () => {
+  async function rejected(content: string): Promise<string> {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.json'), content);
+    const run = await cli(['diff', 'bad.json', 'bad.json'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    return run.stderr;
+  }
+
+  it('names the file, line and JSON pointer of every problem', async () => {
+    const result = await v2();
+    const broken = { ...result, findings: result.findings.map((f, i) => (i === 1 ? { ...f, fingerprint: 7 } : f)), plans: [{ ...result.plans[0], id: undefined }] };
+    const stderr = await rejected(JSON.stringify(broken, null, 2));
+    expect(stderr).toMatch(/bad\.json:\d+:\d+ at \/findings\/1\/fingerprint: error: must be string/);
+    expect(stderr).toMatch(/bad\.json:\d+:\d+ at \/plans\/0: error: missing required property 'id'/);
+  });
+
+  it('says how to regenerate a file that is not a result', async () => {
+    expect(await rejected('{"findings": []}')).toMatch(/bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/);
+    expect(await rejected('[1,')).toMatch(/bad\.json: error: not valid JSON/);
+  });
+
+  it('refuses a result from a newer credwarden', async () => {
+    expect(await rejected('{"schemaVersion": 3}')).toMatch(/bad\.json at \/schemaVersion: error: result schemaVersion 3 is newer than this credwarden reads \(1 to 2\) \(upgrade credwarden\)/);
+  });
+
+  it('reports a folder or a missing file as an input error', async () => {
+    const dir = tempDir();
+    expect((await cli(['diff', dir, dir])).stderr).toMatch(/result file is a folder, not a file/);
+    expect((await cli(['merge', 'missing.json'])).stderr).toMatch(/missing\.json: error: result file not found/);
+  });
+});
