@@ -26,6 +26,7 @@ Examples:
   credwarden scan --from examples/org/ --pack cis-aws-3.0 --format json --output result.json
   credwarden plan result.json
   credwarden rules list --pack cis-aws-3.0
+  credwarden rules test my-rules --strict
 `;
 
 /** Builds the command tree. `setExitCode` lets commands report their gate result. */
@@ -38,7 +39,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   // The commands that gate document the exit codes in their own --help too.
   program.addCommand(scanCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(evaluateCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
-  program.addCommand(rulesCommand(io));
+  program.addCommand(rulesCommand(io, setExitCode));
   program.addCommand(diffCommand(io, setExitCode));
   program.addCommand(mergeCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(planCommand(io));

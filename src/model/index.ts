@@ -22,6 +22,7 @@ export type {
 export type { RuleFile, Condition, Comparison, Quantifier, Operand, Parameter, FrameworkMappings } from './generated/rule.js';
 export type { PackFile, RuleSettings } from './generated/pack.js';
 export type { ConfigFile } from './generated/config.js';
+export type { RuleCasesFile, ValidCase, InvalidCase, ExpectedFinding, Row as CaseRow } from './generated/rule-cases.js';
 export * from './diagnostics.js';
 
 /** Severities from most to least severe. */

@@ -8,6 +8,7 @@ import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { rulesetFor } from '../pipeline.js';
+import { rulesTestCommand } from './rules-test.js';
 
 interface ListOptions {
   pack?: string;
@@ -25,9 +26,9 @@ function ruleJson(rule: CompiledRule) {
   return { ...rest, appliesTo: [...appliesTo] };
 }
 
-/** `credwarden rules list|show|validate`. */
-export function rulesCommand(io: CliIO): Command {
-  const command = new Command('rules').description('list, show and validate rules');
+/** `credwarden rules list|show|validate|test`. */
+export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Command {
+  const command = new Command('rules').description('list, show, validate and test rules');
   const shared = () => [
     new Option('--pack <name|file>', 'rule pack'),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
@@ -81,5 +82,5 @@ export function rulesCommand(io: CliIO): Command {
     const definitions = loadRuleDefinitions(path, dir === undefined);
     io.stdout(`${definitions.length} rule file(s) valid in ${dir ?? 'rules/'}\n`);
   });
-  return command.addCommand(list).addCommand(show).addCommand(validate);
+  return command.addCommand(list).addCommand(show).addCommand(validate).addCommand(rulesTestCommand(io, setExitCode));
 }
