@@ -131,7 +131,7 @@ export function writeReportSet(result: ScanResult, contextFor: (color: boolean) 
   const toDir = options.outputDir !== undefined || formats.length > 1;
   const toFile = toDir || options.output !== undefined;
   const color = !toFile && useColor(io, !options.color);
-  const context = (useColour: boolean) => repositoryRelative(contextFor(useColour), io);
+  const context = (useColour: boolean) => ({ ...repositoryRelative(contextFor(useColour), io), ...awsRegionOf(io) });
   const rendered = formats.map((name) => {
     const formatter = findFormatter(name);
     if (!formatter) throw new UsageError(`unknown format '${name}'`);
@@ -160,6 +160,12 @@ export function writeReportSet(result: ScanResult, contextFor: (color: boolean) 
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (formats.includes('github') && summaryFile) appendFileSync(summaryFile, `${formatJobSummary(result, context(false))}\n`);
   return written;
+}
+
+/** The region of ASFF ProductArns: AWS_REGION (or AWS_DEFAULT_REGION) when set. */
+function awsRegionOf(io: CliIO): { awsRegion?: string } {
+  const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
+  return region ? { awsRegion: region } : {};
 }
 
 /**

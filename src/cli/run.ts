@@ -8,6 +8,7 @@ import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { diffCommand } from './commands/diff.js';
 import { mergeCommand } from './commands/merge.js';
+import { publishCommand } from './commands/publish.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -25,6 +26,7 @@ Examples:
   credwarden scan --org --fail-on high --format json,sarif,markdown --output-dir reports/
   credwarden scan --from examples/org/ --pack cis-aws-3.0 --format json --output result.json
   credwarden plan result.json
+  credwarden publish securityhub result.json --baseline previous.json
   credwarden rules list --pack cis-aws-3.0
   credwarden rules test my-rules --strict
 `;
@@ -44,6 +46,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program.addCommand(mergeCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(planCommand(io));
   program.addCommand(explainCommand(io));
+  program.addCommand(publishCommand(io, setExitCode));
   return program;
 }
 

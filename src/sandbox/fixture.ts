@@ -103,6 +103,8 @@ export interface FixtureAccount {
   context?: FixtureContext;
   /** Faults injected for this account only. */
   faults?: AccountFaults;
+  /** AWS Security Hub in this account (every Region); default enabled. */
+  securityHub?: { enabled?: boolean };
 }
 
 /** Where an account's credential report comes from and how old it is. */

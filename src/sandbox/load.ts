@@ -13,7 +13,7 @@ const STATES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PEN
 /** Known keys per object kind, so that a typo ("fault" for "faults") is reported, not ignored. */
 const KNOWN_KEYS = {
   fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'callerRoleName', 'delegatedAdministrators', 'features', 'featureSet', 'iamTrustedAccess', 'serviceControlPolicies', 'organizationalUnits', 'accounts', 'policies', 'baseDir', 'faults', 'latencyMs'],
-  account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults'],
+  account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults', 'securityHub'],
   report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
   context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
   orgFaults: ['throttleProbability', 'seed', 'throttleOperations', 'buckets', 'serverErrorProbability', 'serverErrorOperations', 'denyAssumeRole', 'reportPolls', 'emptyPagesBefore', 'emptyPageAfterEach'],

@@ -2,8 +2,8 @@
 import type { OrgFixture } from './fixture.js';
 import type { SandboxCredentials } from './identity.js';
 
-/** The three services the sandbox speaks. */
-export type SandboxService = 'iam' | 'sts' | 'organizations';
+/** The services the sandbox speaks. */
+export type SandboxService = 'iam' | 'sts' | 'organizations' | 'securityhub';
 
 /** A token bucket: `ratePerSecond` sustained, `burst` at once (default = ratePerSecond). */
 export interface TokenBucketSpec {
@@ -111,6 +111,8 @@ export interface SandboxHandle {
   callLog: CallEntry[];
   /** The caller's base credentials (management account). */
   credentials: SandboxCredentials;
+  /** The Security Hub findings stored for an account (every Region unless given). */
+  securityHubFindings(accountId: string, region?: string): Record<string, unknown>[];
   /** Stops accepting connections and closes open ones. */
   close(): Promise<void>;
   stats(): SandboxStats;

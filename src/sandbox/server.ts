@@ -1,7 +1,8 @@
 /**
- * The sandbox HTTP server: one loopback endpoint for IAM, STS (AWS Query) and Organizations
- * (JSON 1.1). Routing: an `X-Amz-Target: AWSOrganizationsV20161128.*` header means
- * Organizations; otherwise the form's Version (2011-06-15 = STS, 2010-05-08 = IAM).
+ * The sandbox HTTP server: one loopback endpoint for IAM, STS (AWS Query), Organizations
+ * (JSON 1.1) and Security Hub (REST-JSON). Routing: an `X-Amz-Target: AWSOrganizationsV20161128.*`
+ * header means Organizations; a `securityhub` signing scope (or a `/findings` path) means
+ * Security Hub; otherwise the form's Version (2011-06-15 = STS, 2010-05-08 = IAM).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { ORGANIZATIONS_HANDLERS, ORGANIZATIONS_TARGET_PREFIX } from './organizat
 import { OrgRuntime } from './org.js';
 import { parseAuthorization, signatureMatches } from './signature.js';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
+import { SecurityHubService, securityHubOperation, type RestCall } from './securityhub.js';
 import { queryError, queryResponse } from './xml.js';
 
 const QUERY_NAMESPACES: Partial<Record<ParsedCall['service'], string>> = { iam: IAM_NAMESPACE, sts: STS_NAMESPACE };
@@ -28,6 +30,8 @@ interface ParsedCall {
   json?: Record<string, unknown>;
   /** Set when the JSON body did not parse. */
   malformed?: boolean;
+  /** REST-JSON (Security Hub): method, path, signing Region and body. */
+  rest?: RestCall;
 }
 
 /** A response ready to be written. */
@@ -36,6 +40,34 @@ interface Reply {
   contentType: string;
   body: string;
   errorCode?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * HTTP statuses of the REST-JSON errors that the shared (JSON 1.1) helpers answer with 400:
+ * authentication failures and access denied are 403, throttling 429.
+ */
+const REST_STATUS: Record<string, number> = {
+  UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
+  IncompleteSignatureException: 403,
+  ExpiredTokenException: 403,
+  MissingAuthenticationTokenException: 403,
+  AccessDeniedException: 403,
+  TooManyRequestsException: 429,
+};
+
+function parseRestCall(req: IncomingMessage, body: string, bodyBytes: number): ParsedCall {
+  const method = req.method ?? 'GET';
+  const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+  const region = parseAuthorization(req.headers.authorization)?.region ?? '';
+  let json: unknown;
+  try {
+    json = body.trim() === '' ? {} : JSON.parse(body);
+  } catch {
+    return { service: 'securityhub', operation: securityHubOperation(method, path) ?? '', malformed: true };
+  }
+  return { service: 'securityhub', operation: securityHubOperation(method, path) ?? '', rest: { method, path, region, body: json, bodyBytes } };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -47,7 +79,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function parseCall(req: IncomingMessage, body: string): ParsedCall {
+function parseCall(req: IncomingMessage, body: string, bodyBytes: number): ParsedCall {
+  if (signingService(req.headers.authorization) === 'securityhub' || (req.url ?? '').startsWith('/findings')) return parseRestCall(req, body, bodyBytes);
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
     const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
@@ -69,6 +102,7 @@ function parseCall(req: IncomingMessage, body: string): ParsedCall {
 /** Builds the server state and the request handler. */
 class Sandbox {
   readonly callLog: CallEntry[] = [];
+  readonly securityHub = new SecurityHubService();
   private readonly org: OrgRuntime;
   private readonly keys: KeyStore;
   private readonly injector: FaultInjector;
@@ -103,7 +137,7 @@ class Sandbox {
     this.counters.peakInFlight = Math.max(this.counters.peakInFlight, this.inFlight);
     try {
       const raw = await readBody(req);
-      const call = parseCall(req, raw.toString('utf8'));
+      const call = parseCall(req, raw.toString('utf8'), raw.length);
       const accessKeyId = signingKeyId(req.headers.authorization) ?? '';
       const entry: CallEntry = { seq: ++this.seq, service: call.service, operation: call.operation, accessKeyId, accountId: '', time, endTime: time, status: 0 };
       const requestId = randomUUID();
@@ -120,7 +154,7 @@ class Sandbox {
 
   private write(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {
     const body = Buffer.from(reply.body, 'utf8');
-    res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': body.length, 'x-amzn-RequestId': requestId });
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.contentType, 'Content-Length': body.length, 'x-amzn-RequestId': requestId });
     res.end(body);
     entry.endTime = this.now();
     entry.status = reply.status;
@@ -139,6 +173,7 @@ class Sandbox {
   }
 
   private dispatch(req: IncomingMessage, raw: Buffer, call: ParsedCall, entry: CallEntry, requestId: string): Reply {
+    if (call.service === 'securityhub') return this.dispatchRest(req, raw, call, entry);
     const json = call.service === 'organizations';
     try {
       const principal = this.authenticate(req, raw, json, entry);
@@ -148,6 +183,23 @@ class Sandbox {
       return json
         ? { status: failure.status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: failure.code, Message: failure.message }), errorCode: failure.code }
         : { status: failure.status, contentType: 'text/xml', body: queryError(failure.type, failure.code, failure.message, requestId, QUERY_NAMESPACES[call.service]), errorCode: failure.code };
+    }
+  }
+
+  /** Security Hub: errors in REST-JSON form (status, `x-amzn-ErrorType` header, `{Code, Message}` body). */
+  private dispatchRest(req: IncomingMessage, raw: Buffer, call: ParsedCall, entry: CallEntry): Reply {
+    try {
+      const principal = this.authenticate(req, raw, true, entry);
+      if (call.operation === '') throw new ServiceError('UnknownOperationException', 404, `No operation matches ${req.method ?? ''} ${req.url ?? ''}`);
+      if (call.malformed || call.rest === undefined) throw new ServiceError('InvalidInputException', 400, 'The request body is not valid JSON.');
+      const ctx = this.context(principal, entry);
+      this.injectFaults(ctx, 'securityhub', call.operation, true);
+      const result = this.securityHub.handle(ctx, call.operation, call.rest);
+      return { status: 200, contentType: 'application/json', body: JSON.stringify(result) };
+    } catch (error) {
+      const failure = error instanceof ServiceError && error.code !== 'ServiceException' ? error : new ServiceError('InternalException', 500, 'Internal service error');
+      const status = REST_STATUS[failure.code] ?? failure.status;
+      return { status, contentType: 'application/json', headers: { 'x-amzn-ErrorType': failure.code }, body: JSON.stringify({ Code: failure.code, Message: failure.message }), errorCode: failure.code };
     }
   }
 
@@ -254,6 +306,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     callLog: sandbox.callLog,
     credentials: { ...credentials },
     stats: () => sandbox.stats(),
+    securityHubFindings: (accountId, region) => sandbox.securityHub.findingsOf(accountId, region),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

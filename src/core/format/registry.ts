@@ -6,12 +6,13 @@ import { markdownFormatter } from './markdown.js';
 import { sarifFormatter } from './sarif.js';
 import { junitFormatter } from './junit.js';
 import { githubFormatter } from './github.js';
+import { asffFormatter } from './asff.js';
 
 /**
  * The one formatter registry. Every output format is listed here, so `--format`,
  * `--help` and the GitHub Action all see the same set.
  */
-const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter, csvFormatter, markdownFormatter, sarifFormatter, junitFormatter, githubFormatter];
+const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter, csvFormatter, markdownFormatter, sarifFormatter, junitFormatter, githubFormatter, asffFormatter];
 
 /** All registered formatters, in display order. */
 export function listFormatters(): readonly FormatterEntry[] {

@@ -10,6 +10,8 @@ export interface FormatContext {
   ruleSources?: Readonly<Record<string, string>>;
   /** Optional base URI that SARIF artifact locations are relative to. */
   sourceRoot?: string;
+  /** AWS region of the Security Hub that ASFF findings are for (their ProductArn); default us-east-1. */
+  awsRegion?: string;
 }
 
 /** A pure function from a result to the text of a report. */

@@ -1,0 +1,43 @@
+/**
+ * Limits of AWS Security Hub's BatchImportFindings and of the AWS Security Finding Format
+ * (ASFF), as the Security Hub API reference and the SDK model document them. credwarden
+ * keeps every finding inside them, so AWS never rejects one for its shape.
+ */
+export const ASFF_LIMITS = {
+  /** Findings per BatchImportFindings (and BatchUpdateFindings) request. */
+  findingsPerBatch: 100,
+  /** Bytes of one finding (240 KB). */
+  findingBytes: 240 * 1024,
+  /** Bytes of one BatchImportFindings request (6 MB). */
+  batchBytes: 6 * 1024 * 1024,
+  id: 512,
+  generatorId: 512,
+  title: 256,
+  description: 1024,
+  recommendationText: 512,
+  noteText: 512,
+  types: 50,
+  relatedRequirements: 32,
+  resources: 32,
+  productFields: 50,
+  productFieldKey: 128,
+  productFieldValue: 2048,
+  resourceType: 256,
+  awsAccountName: 50,
+  region: 16,
+} as const;
+
+/** The schema version of every ASFF finding. */
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+
+/**
+ * `text` cut to at most `max` characters (Unicode code points, never half a surrogate pair),
+ * ending with an ellipsis when cut. An empty text becomes `fallback`, because ASFF strings
+ * have a minimum length of 1.
+ */
+export function clip(text: string, max: number, fallback = '-'): string {
+  const clean = text.trim() === '' ? fallback : text;
+  const points = Array.from(clean);
+  if (points.length <= max) return clean;
+  return `${points.slice(0, max - 1).join('')}…`;
+}
