@@ -44,7 +44,10 @@ describe('ASFF mapping', () => {
     });
     expect(asff.Types).toContain('Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark');
     expect(asff.Remediation?.Recommendation?.Url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    expect(asff.Remediation?.Recommendation?.Text?.length).toBeGreaterThan(10);
+    // The recommendation is the principal's plan (schema v2: found through remediation.planId).
+    const plan = result.plans.find((p) => p.id === finding.remediation.planId);
+    expect(plan).toBeDefined();
+    expect(asff.Remediation?.Recommendation?.Text).toContain(plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution.slice(0, 30));
     expect(asff.ProductFields?.['credwarden/SecurityHubControls']).toBe('IAM.3');
     // The as-of of the account's evidence, never the clock.
     expect(asff.UpdatedAt).toBe('2026-11-01T12:00:00.000Z');

@@ -115,7 +115,7 @@ describe('credwarden publish securityhub', () => {
 
   it('sends at most 100 findings per BatchImportFindings and retries throttling (429)', async () => {
     // A tight Security Hub rate in every account: the import must wait and retry, not fail.
-    const sandbox = await start({ fixture: fixture(), faults: { buckets: [{ service: 'securityhub', perAccount: true, ratePerSecond: 20, burst: 1 }] } });
+    const sandbox = await start({ fixture: fixture(), faults: { buckets: [{ service: 'securityhub', perAccount: true, ratePerSecond: 4, burst: 1 }] } });
     const dir = tempDir();
     const { result } = await scan(dir, 'r.json', ['--as-of', '2026-11-01T12:00:00Z']);
     const template = result.findings.find((f) => f.accountId === '222222222222') as Finding;

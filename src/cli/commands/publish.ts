@@ -13,7 +13,7 @@ import { describeError } from '../../collectors/aws/errors.js';
 import { toolVersion } from '../../collectors/files/package-root.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
-import { readResult } from '../reporting.js';
+import { readResultFile } from '../../collectors/files/results.js';
 import { UsageError } from '../errors.js';
 
 /** The role assumed in each account unless --role-name says otherwise. */
@@ -122,8 +122,8 @@ function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .addHelpText('after', EXIT_HELP)
     .action(async (file: string, options: PublishCliOptions) => {
       const settings = settingsFrom(options, io);
-      const result = readResult(resolve(io.cwd, file));
-      const baseline = options.baseline ? readResult(resolve(io.cwd, options.baseline)) : undefined;
+      const result = readResultFile(resolve(io.cwd, file), file);
+      const baseline = options.baseline ? readResultFile(resolve(io.cwd, options.baseline), options.baseline) : undefined;
       const publications = planPublication(result, {
         region: settings.aws.region,
         toolVersion: toolVersion(),

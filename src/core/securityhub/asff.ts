@@ -35,8 +35,8 @@ export interface AsffContext {
   /** When each account was observed (its as-of), by account id; `fallbackTime` otherwise. */
   observedAt: ReadonlyMap<string, string>;
   fallbackTime: string;
-  /** The plan of a finding's principal, when the result has one. */
-  planFor?: (finding: Finding) => Plan | undefined;
+  /** The result's plans by id (a finding names its principal's plan in remediation.planId). */
+  plans: ReadonlyMap<string, Plan>;
 }
 
 /** What a record says about its finding. */
@@ -62,7 +62,7 @@ export function asffId(finding: Pick<Finding, 'fingerprint'>): string {
 }
 
 /** Builds the context of a result: rules, per-account as-of times. */
-export function asffContext(result: ScanResult, region: string, toolVersion: string, planFor?: (finding: Finding) => Plan | undefined): AsffContext {
+export function asffContext(result: ScanResult, region: string, toolVersion: string): AsffContext {
   const observedAt = new Map<string, string>();
   for (const account of result.accounts) {
     const time = account.asOf ?? account.reportGeneratedTime ?? result.asOf;
@@ -76,7 +76,7 @@ export function asffContext(result: ScanResult, region: string, toolVersion: str
     rules: new Map((result.rules ?? []).map((rule) => [rule.id, rule])),
     observedAt,
     fallbackTime,
-    planFor: planFor ?? ((finding) => finding.remediation.plan),
+    plans: new Map(result.plans.map((plan) => [plan.id, plan])),
   };
 }
 
@@ -158,9 +158,10 @@ function description(finding: Finding, rule: RuleSummary | undefined): string {
 }
 
 function recommendation(finding: Finding, rule: RuleSummary | undefined, context: AsffContext): { Text: string; Url?: string } {
-  const plan = context.planFor?.(finding);
+  const plan = finding.remediation.planId === undefined ? undefined : context.plans.get(finding.remediation.planId);
+  const resolution = plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution;
   const text = plan
-    ? `${plan.resolution} ${plan.steps.map((s) => `${s.n}. ${s.text}`).join(' ')}`
+    ? `${resolution ?? ''} ${plan.steps.map((s) => `${s.n}. ${s.text}`).join(' ')}`.trim()
     : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
   const url = rule?.docs && /^https:\/\//.test(rule.docs) ? rule.docs : undefined;
   return { Text: clip(text, ASFF_LIMITS.recommendationText), ...(url ? { Url: url } : {}) };
