@@ -11,6 +11,8 @@ import { mergeCommand } from './commands/merge.js';
 import { publishCommand } from './commands/publish.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
+import { terminalText } from '../core/format/escape.js';
+import { CLEAR_LINE } from '../collectors/aws/progress.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -50,6 +52,15 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   return program;
 }
 
+/**
+ * Every stderr line reaches a person or a CI runner, and may quote a report, an account name or
+ * an AWS message: control characters are rendered visibly and no line can be a workflow command.
+ * The progress bar's own line reset (written alone) is the one control sequence let through.
+ */
+function guardStderr(io: CliIO): CliIO {
+  return { ...io, stderr: (text) => io.stderr(text === CLEAR_LINE ? text : terminalText(text)) };
+}
+
 /** Subcommands do not inherit these settings from their parent, so apply them to each. */
 function configureAll(command: Command, io: CliIO): void {
   command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
@@ -60,7 +71,8 @@ function configureAll(command: Command, io: CliIO): void {
  * Runs the CLI on `argv` (without the node and script names) and returns the exit
  * code. Never throws and never prints a stack trace (unless CREDWARDEN_DEBUG=1).
  */
-export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function run(argv: string[], rawIO: CliIO = processIO()): Promise<number> {
+  const io = guardStderr(rawIO);
   let exitCode: number = EXIT.ok;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -2,6 +2,7 @@
  * Progress of a live scan on stderr: a redrawn bar on a terminal, plain lines elsewhere
  * (CI logs), nothing with --quiet. Never prints credentials: only ids, names and reasons.
  */
+import { visibleControls } from '../../core/format/escape.js';
 import type { AccountEvent, CallCounts } from './collect.js';
 
 /** Where and how to report. */
@@ -21,9 +22,13 @@ export function formatCalls(calls: CallCounts): string {
   return `${total} call${total === 1 ? '' : 's'}${entries.length > 0 ? ` (${entries.map(([k, n]) => `${k}=${n}`).join(', ')})` : ''}`;
 }
 
+// Names and reasons come from Organizations and from AWS error messages: never raw to the terminal.
 function label(id: string, name: string | undefined): string {
-  return name ? `${id} (${name})` : id;
+  return visibleControls(name ? `${id} (${name})` : id);
 }
+
+/** Carriage return and "erase line": redraws the bar in place. */
+export const CLEAR_LINE = '\r\x1b[2K';
 
 /** Tracks done/total/failures and prints them. */
 export class ScanProgress {
@@ -40,18 +45,19 @@ export class ScanProgress {
   start(total: number, skipped: number, warnings: readonly string[]): void {
     this.total = total;
     if (this.options.quiet) return;
-    for (const warning of warnings) this.line(`credwarden: warning: ${warning}`);
+    for (const warning of warnings) this.line(`credwarden: warning: ${visibleControls(warning)}`);
     this.line(`credwarden: scanning ${total} account${total === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped)` : ''}`);
     if (this.options.tty && this.done > 0) this.bar();
   }
 
-  private get totalText(): string {
-    return this.total === undefined ? '?' : String(this.total);
+  /** `3/10`, or just `3` while the total is unknown (a streamed --org listing). */
+  private get count(): string {
+    return this.total === undefined ? String(this.done) : `${this.done}/${this.total}`;
   }
 
   /** Prints a line without breaking the bar. */
   private line(text: string): void {
-    if (this.drawn) this.options.write('\r\x1b[2K');
+    if (this.drawn) this.options.write(CLEAR_LINE);
     this.options.write(`${text}\n`);
     this.drawn = false;
   }
@@ -60,7 +66,7 @@ export class ScanProgress {
   account(event: AccountEvent): void {
     if (event.type === 'skipped') {
       this.skipped++;
-      if (!this.options.quiet) this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${event.outcome.reason}`);
+      if (!this.options.quiet) this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`);
       return;
     }
     this.done++;
@@ -68,10 +74,10 @@ export class ScanProgress {
     if (this.options.quiet) return;
     const id = event.type === 'scanned' ? event.account.id : event.outcome.id;
     const name = event.type === 'scanned' ? event.account.name : event.outcome.name;
-    if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${event.outcome.reason}`);
+    if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`);
     if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
     if (this.options.tty) this.bar();
-    else if (this.shouldLog()) this.line(`credwarden: [${this.done}/${this.totalText}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
+    else if (this.shouldLog()) this.line(`credwarden: [${this.count}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
   }
 
   // Large organisations log every 1% in CI, so logs stay readable.
@@ -84,7 +90,9 @@ export class ScanProgress {
   private bar(): void {
     const width = 30;
     const filled = this.total === undefined ? 0 : this.total === 0 ? width : Math.min(width, Math.round((this.done / this.total) * width));
-    this.options.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.done}/${this.totalText} accounts${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
+    // The line reset is its own write: the CLI's stderr guard lets exactly this sequence through.
+    this.options.write(CLEAR_LINE);
+    this.options.write(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count} account${this.total === 1 ? '' : 's'}${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
     this.drawn = true;
   }
 

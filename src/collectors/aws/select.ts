@@ -168,7 +168,7 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
     if (ous.length > 0 && !ous.some((ou) => placement?.ancestors.includes(ou))) continue;
     const target: AccountTarget = { id, ...(account.Name ? { name: account.Name } : {}), ...(placement ? { ouPath: placement.ouPath } : {}) };
     const reason = inactiveReason(account);
-    if (reason) selection2.skipped.push({ ...target, status: 'skipped', reason: `${reason}: not scanned` });
+    if (reason) selection2.skipped.push({ ...target, status: 'skipped', reason });
     else selection2.targets.push(target);
   }
   return selection2;
@@ -203,7 +203,7 @@ export function streamOrganization(org: OrganizationsClient, onAccount: (account
         if (!account.Id) continue;
         count++;
         const reason = inactiveReason(account);
-        onAccount({ target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) }, ...(reason ? { skipReason: `${reason}: not scanned` } : {}) });
+        onAccount({ target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) }, ...(reason ? { skipReason: reason } : {}) });
       }
       token = page.NextToken || undefined;
     } while (token !== undefined);

@@ -78,3 +78,47 @@ export function escapeWorkflowData(text: string): string {
 export function escapeWorkflowProperty(text: string): string {
   return escapeWorkflowData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
+
+/**
+ * Characters a terminal or log viewer would act on instead of showing: C0 controls and DEL
+ * (ESC starts ANSI sequences, BEL rings, NUL truncates, CR overwrites the line), C1 controls
+ * (U+0080–U+009F, CSI among them), Unicode line and paragraph separators, and the bidirectional
+ * overrides and isolates that reorder text ("Trojan Source"). Tab and line feed are left to
+ * the callers: {@link visibleControls} keeps line feeds only when asked.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_LINE_BREAK = /[\u0000-\u0008\n\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+function visible(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Renders control characters visibly (`\x1b`, `\x07`, `\x00`, `\u202e`) so that text from a
+ * report, from AWS or from an error cannot drive the terminal or hide itself. Line feeds are
+ * rendered too unless `keepLineFeeds` (multi-line messages); tabs are kept.
+ */
+export function visibleControls(text: string, keepLineFeeds = false): string {
+  return text.replace(keepLineFeeds ? CONTROL : CONTROL_OR_LINE_BREAK, visible);
+}
+
+/**
+ * Stops a line from being read as a GitHub Actions workflow command (`::set-env …`,
+ * `::add-mask::…`, or the legacy `##[command]`): the runner obeys such lines on stdout and
+ * stderr when they start a line (after optional white space). The `::` or `##[` is rendered as
+ * `\x3a:` / `\x23#[`: visible, and no longer a command.
+ */
+export function neutraliseWorkflowCommands(text: string): string {
+  return text.replace(/^([ \t]*)(::|##\[)/gm, (_, space: string, marker: string) => `${space}${marker === '::' ? '\\x3a:' : '\\x23#['}`);
+}
+
+/**
+ * Text safe to print for a person or a CI runner (stderr lines, terminal tables): control
+ * characters visible, line feeds kept, no line that a runner would take as a workflow command.
+ */
+export function terminalText(text: string): string {
+  return neutraliseWorkflowCommands(visibleControls(text, true));
+}

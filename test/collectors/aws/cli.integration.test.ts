@@ -70,7 +70,7 @@ describe('credwarden scan (live)', () => {
     const dir = tempDir();
     const partial = await cli(['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'], { env: sandboxEnv(box) });
     expect(partial.stderr).toMatch(/failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
-    expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE: not scanned/);
+    expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE/);
     expect(partial.stderr).toMatch(/222222222222 \(prod\): 2 calls \(AssumeRole=1, GetCredentialReport=1\)/);
     expect(partial.stderr).toMatch(/2 scanned, 1 failed, 1 skipped/);
     expect(partial.code).toBe(3);

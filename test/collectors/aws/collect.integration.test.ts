@@ -76,7 +76,7 @@ describe('collectOrganization against the sandbox', () => {
     const failed = events.find((e) => e.type === 'failed');
     expect(failed?.type === 'failed' && failed.outcome.reason).toMatch(/^cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
     const skipped = events.find((e) => e.type === 'skipped');
-    expect(skipped?.type === 'skipped' && skipped.outcome).toEqual({ id: '444444444444', name: 'old-sandbox', ouPath: 'Root/Workloads', status: 'skipped', reason: 'account state is SUSPENDED: not scanned' });
+    expect(skipped?.type === 'skipped' && skipped.outcome).toEqual({ id: '444444444444', name: 'old-sandbox', ouPath: 'Root/Workloads', status: 'skipped', reason: 'account state is SUSPENDED' });
 
     const accounts = events.flatMap((e) => (e.type === 'scanned' ? [e.account] : []));
     const byId = Object.fromEntries(accounts.map((a) => [a.id, a])) as Record<string, Account>;

@@ -61,7 +61,7 @@ describe('collectOrganization', () => {
     const { events, plan } = await collect({ selection: { mode: 'org' }, context: 'none' });
     expect(plan).toMatchObject({ total: 3, skipped: 1, caller: { accountId: MGMT, partition: 'aws-us-gov' } });
     const byId = Object.fromEntries(events.map((e) => [e.type === 'scanned' ? e.account.id : e.outcome.id, e]));
-    expect(byId['444444444444']).toEqual({ type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED: not scanned' }, calls: {} });
+    expect(byId['444444444444']).toEqual({ type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' }, calls: {} });
     expect(byId['333333333333']).toMatchObject({
       type: 'failed',
       outcome: { status: 'failed', reason: expect.stringMatching(/^cannot assume arn:aws-us-gov:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied: /) },

@@ -4,7 +4,7 @@ import type { AccountEvent } from '../../../src/collectors/aws/collect.js';
 
 const scanned = (id: string): AccountEvent => ({ type: 'scanned', account: { id, name: `n${id.slice(0, 1)}`, reportGeneratedTime: '2026-01-01T00:00:00Z', principals: [] }, calls: { AssumeRole: 1, GetCredentialReport: 1 }, warnings: [] });
 const failed: AccountEvent = { type: 'failed', outcome: { id: '333333333333', status: 'failed', reason: 'cannot assume role: AccessDenied' }, calls: { AssumeRole: 1 } };
-const skipped: AccountEvent = { type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED: not scanned' }, calls: {} };
+const skipped: AccountEvent = { type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' }, calls: {} };
 
 function run(options: { tty: boolean; quiet?: boolean; verbose?: boolean }): string {
   let out = '';
@@ -21,7 +21,7 @@ describe('ScanProgress', () => {
       [
         'credwarden: warning: OU paths are unknown',
         'credwarden: scanning 3 accounts (1 skipped)',
-        'credwarden: skipped 444444444444 (gone): account state is SUSPENDED: not scanned',
+        'credwarden: skipped 444444444444 (gone): account state is SUSPENDED',
         'credwarden: [1/3] scanned 111111111111 (n1)',
         'credwarden: failed 333333333333: cannot assume role: AccessDenied',
         'credwarden: [2/3] failed 333333333333 (1 failed so far)',
@@ -48,13 +48,13 @@ describe('ScanProgress', () => {
 });
 
 describe('ScanProgress before the total is known (streamed --org)', () => {
-  it('counts against ? until start()', () => {
+  it('counts without a total until start(), never "[1/?]"', () => {
     let out = '';
     const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
     progress.account(scanned('111111111111'));
     progress.start(2, 0, []);
     progress.account(scanned('222222222222'));
-    expect(out).toBe('credwarden: [1/?] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n');
+    expect(out).toBe('credwarden: [1] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n');
   });
 });
 
@@ -62,5 +62,17 @@ describe('formatCalls', () => {
   it('sorts operations and totals them', () => {
     expect(formatCalls({ GetCredentialReport: 3, AssumeRole: 1 })).toBe('4 calls (AssumeRole=1, GetCredentialReport=3)');
     expect(formatCalls({})).toBe('0 calls');
+  });
+});
+
+describe('ScanProgress with hostile names and reasons', () => {
+  it('renders control characters in account names and reasons visibly', () => {
+    let out = '';
+    const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
+    progress.start(1, 0, ['warn\x1b[31m']);
+    progress.account({ type: 'failed', outcome: { id: '333333333333', name: 'evil\x1b]0;pwned\x07\n::error::x', status: 'failed', reason: 'boom\r\x00' }, calls: {} });
+    expect(out).not.toMatch(/[\x00\x07\x1b\r]/);
+    expect(out).toContain('333333333333 (evil\\x1b]0;pwned\\x07\\x0a::error::x): boom\\x0d\\x00');
+    expect(out).toContain('warning: warn\\x1b[31m');
   });
 });

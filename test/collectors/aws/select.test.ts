@@ -53,8 +53,8 @@ describe('selectAccounts', () => {
       { id: '333333333333', name: 'data-dev', ouPath: 'Root/Workloads' },
     ]);
     expect(selection.skipped).toEqual([
-      { id: '444444444444', name: 'old-sandbox', ouPath: 'Root', status: 'skipped', reason: 'account state is SUSPENDED: not scanned' },
-      { id: '555555555555', name: 'closed-one', ouPath: 'Root', status: 'skipped', reason: 'account state is CLOSED: not scanned' },
+      { id: '444444444444', name: 'old-sandbox', ouPath: 'Root', status: 'skipped', reason: 'account state is SUSPENDED' },
+      { id: '555555555555', name: 'closed-one', ouPath: 'Root', status: 'skipped', reason: 'account state is CLOSED' },
     ]);
   });
 
