@@ -11,6 +11,7 @@ import type { RuleDefinition } from '../core/rules/definition.js';
 import { parseShard } from '../core/baseline/shard.js';
 import { COLLECT_DEFAULTS, type AccountSelection, type CollectOptions, type ContextMode, type ContextNeeds } from '../collectors/aws/options.js';
 import type { AwsConfig } from '../collectors/aws/clients.js';
+import { safeShape } from '../core/util/shape.js';
 import type { CliIO } from './io.js';
 import { collect } from './options.js';
 
@@ -30,6 +31,7 @@ export interface AwsScanOptions {
   assumeRoleInCaller?: boolean;
   maxReportAge?: string;
   reportTimeout?: string;
+  requestTimeout?: string;
   concurrency?: string;
   accountContext?: ContextMode;
   profile?: string;
@@ -40,11 +42,17 @@ export interface AwsScanOptions {
   demo?: boolean | string;
 }
 
-/** Flags that only make sense for live collection (they conflict with --from). */
+/**
+ * Flags that only make sense for live collection (they conflict with --from). --accounts,
+ * --accounts-file and --exclude-accounts narrow saved reports too.
+ */
 const LIVE_FLAGS: (keyof AwsScanOptions)[] = [
-  'org', 'accounts', 'accountsFile', 'ou', 'excludeAccounts', 'roleName', 'externalId', 'roleSessionName', 'duration',
-  'assumeRoleInCaller', 'maxReportAge', 'reportTimeout', 'concurrency', 'accountContext', 'profile', 'region', 'endpointUrl', 'demo',
+  'org', 'ou', 'roleName', 'externalId', 'roleSessionName', 'duration',
+  'assumeRoleInCaller', 'maxReportAge', 'reportTimeout', 'requestTimeout', 'concurrency', 'accountContext', 'profile', 'region', 'endpointUrl', 'demo',
 ];
+
+/** Default deadline of one AWS request (one attempt); the SDK retries it like other transient errors. */
+export const DEFAULT_REQUEST_TIMEOUT = '30s';
 
 /** Adds the AWS flags to the scan command. */
 export function addAwsOptions(command: Command): Command {
@@ -61,6 +69,7 @@ export function addAwsOptions(command: Command): Command {
     new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials"),
     new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)'),
     new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)'),
+    new Option('--request-timeout <time>', `abort an AWS request (one attempt) not answered within this time, then retry it (default ${DEFAULT_REQUEST_TIMEOUT}; also CREDWARDEN_REQUEST_TIMEOUT)`),
     new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`),
     new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none']),
     new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)'),
@@ -103,7 +112,7 @@ class Checker {
   }
 
   ids(flag: string, values: readonly string[] | undefined): string[] {
-    for (const id of values ?? []) if (!ACCOUNT_ID.test(id)) this.error(flag, `'${id}' is not a 12-digit account id`);
+    for (const id of values ?? []) if (!ACCOUNT_ID.test(id)) this.error(flag, notAnAccountId(id));
     return [...(values ?? [])];
   }
 
@@ -114,6 +123,14 @@ class Checker {
     else if (ms < min || ms > max) this.error(flag, `'${text}' is out of range`, `between ${min / 1000} s and ${max / 1000} s`);
     return ms;
   }
+}
+
+/**
+ * Why a value is not an account id, without repeating it unless it is plainly harmless (a few
+ * digits): a credentials file passed by mistake must not have its keys echoed to a CI log.
+ */
+function notAnAccountId(value: string): string {
+  return /^\d{1,20}$/.test(value) ? `'${value}' is not a 12-digit account id (${value.length} digits)` : `${safeShape(value)}, not a 12-digit account id`;
 }
 
 /** Reads account ids from --accounts-file: one per line or comma-separated, `#` starts a comment. */
@@ -128,7 +145,7 @@ function readAccountsFile(path: string, checker: Checker): string[] {
     .forEach((line, i) => {
       for (const id of line.replace(/#.*/, '').split(/[,\s]+/).filter(Boolean)) {
         if (ACCOUNT_ID.test(id)) ids.push(id);
-        else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: `'${id}' is not a 12-digit account id` });
+        else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: notAnAccountId(id) });
       }
     });
   return ids;
@@ -245,7 +262,8 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
   const reportTimeoutMs = checker.duration('--report-timeout', options.reportTimeout, COLLECT_DEFAULTS.reportTimeoutMs, 1000, 86_400_000);
   const concurrency = options.concurrency === undefined ? COLLECT_DEFAULTS.concurrency : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
-  const aws = awsConfigFrom(options, io.env, checker);
+  const requestTimeoutMs = checker.duration(options.requestTimeout !== undefined ? '--request-timeout' : 'CREDWARDEN_REQUEST_TIMEOUT', options.requestTimeout ?? (io.env.CREDWARDEN_REQUEST_TIMEOUT?.trim() || undefined), parseDuration(DEFAULT_REQUEST_TIMEOUT), 50, 600_000);
+  const aws = { ...awsConfigFrom(options, io.env, checker), requestTimeoutMs };
   if (options.demo) {
     for (const flag of ['profile', 'endpointUrl', 'region'] as const) {
       if (options[flag] !== undefined) checker.error(kebab(flag), `--demo talks to a local sandbox with its own credentials; it cannot be combined with ${kebab(flag)}`);
@@ -266,6 +284,27 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
     contextNeeds: contextNeedsOf(rules),
     aws,
   };
+}
+
+/** Which saved reports --accounts, --accounts-file and --exclude-accounts keep. */
+export interface AccountFilter {
+  /** Only these ids; undefined keeps every account. */
+  only?: ReadonlySet<string>;
+  exclude: ReadonlySet<string>;
+}
+
+/**
+ * The account narrowing flags for saved reports (--from), checked as for a live scan.
+ * @throws InputError listing every bad id (exit 2)
+ */
+export function accountFilterFrom(options: AwsScanOptions, io: CliIO): AccountFilter {
+  const checker = new Checker();
+  const only = checker.ids('--accounts', options.accounts);
+  if (options.accountsFile) only.push(...readAccountsFile(resolve(io.cwd, options.accountsFile), checker));
+  const exclude = checker.ids('--exclude-accounts', options.excludeAccounts);
+  if (options.accountsFile && only.length === 0 && checker.diagnostics.length === 0) checker.error('--accounts-file', 'the file lists no account id');
+  if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid account options');
+  return { ...(only.length > 0 ? { only: new Set(only) } : {}), exclude: new Set(exclude) };
 }
 
 /** Rejects live flags combined with --from. @throws InputError */

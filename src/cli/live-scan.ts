@@ -8,12 +8,12 @@ import { formatDiagnostic } from '../model/index.js';
 import { collectOrganization, type CallCounts } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { ScanProgress } from '../collectors/aws/progress.js';
-import { describeError } from '../collectors/aws/errors.js';
+import { describeError, isCallerSetupError } from '../collectors/aws/errors.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { packageRoot } from '../collectors/files/package-root.js';
 import { DEMO_FIXTURE_PATH, loadFixture, startSandbox } from '../sandbox/index.js';
 import { collectOptionsFrom, type AwsScanOptions } from './aws-options.js';
-import { UsageError } from './errors.js';
+import { IncompleteScanError, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
@@ -48,7 +48,10 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
-    throw new UsageError(`cannot start the AWS scan: ${describeError(error)}`, 'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account');
+    // Wrong credentials or permissions: the command needs fixing (exit 2). A network failure,
+    // a timeout or a 5xx while listing the organisation: the scan is incomplete (exit 3).
+    if (!isCallerSetupError(error)) throw new IncompleteScanError(`cannot list the accounts to scan: ${describeError(error)}`);
+    throw new UsageError(`cannot start the AWS scan: ${describeError(error)}`, 'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account', false);
   }
   progress.finish(scanCalls);
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);

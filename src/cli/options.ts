@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { Severity } from '../model/index.js';
 import { SEVERITIES } from '../model/index.js';
 import { listFormatters } from '../core/format/registry.js';
-import { parseTimestamp } from '../core/util/time.js';
+import { formatTimestamp, parseDateOrTimestamp } from '../core/util/time.js';
 import { UsageError } from './errors.js';
 
 /** Appends repeated option values (`--rules a --rules b`, or `--rules a,b`). */
@@ -10,9 +10,24 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
+/**
+ * Appends paths (`--from a.csv b.csv`, `--from a --from b`, `--from a,b`). An empty path is
+ * refused, never dropped: `--from "$EMPTY"` in CI must not turn into a live scan of real AWS.
+ */
+export function collectPaths(flag: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => {
+    const parts = value.split(',').map((v) => v.trim());
+    if (parts.some((p) => p === '')) {
+      throw new UsageError(`${flag} was given an empty path`, `an unset variable? pass the saved reports' files or folders, e.g. ${flag} examples/org/`);
+    }
+    return [...previous, ...parts];
+  };
+}
+
 /** Options shared by every command that evaluates rules. */
 export interface EvaluationOptions {
   asOf?: string;
+  minSeverity?: Severity;
   pack?: string;
   rules?: string[];
   config?: string;
@@ -28,7 +43,8 @@ export interface EvaluationOptions {
 export function evaluationOptions(): Option[] {
   const formats = listFormatters().map((f) => f.name);
   return [
-    new Option('--as-of <time>', 'evaluate at this ISO 8601 time instead of each report\'s generated time'),
+    new Option('--as-of <time>', 'evaluate at this ISO 8601 time or date (a date means midnight UTC) instead of each report\'s generated time'),
+    new Option('--min-severity <severity>', 'evaluate only the rules at or above this severity').choices([...SEVERITIES]),
     new Option('--pack <name|file>', 'rule pack (built-in: recommended, cis-aws-3.0, cis-aws-5.0) or a pack file'),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
     new Option('--config <file>', 'credwarden.config.yaml (default: ./credwarden.config.yaml when present)'),
@@ -41,10 +57,15 @@ export function evaluationOptions(): Option[] {
   ];
 }
 
-/** Checks option values that commander cannot (time format, known formats). */
+/**
+ * Checks option values that commander cannot (time format, known formats) and normalises
+ * --as-of to the one timestamp style (a plain date becomes midnight UTC).
+ */
 export function checkEvaluationOptions(options: EvaluationOptions): void {
-  if (options.asOf !== undefined && Number.isNaN(parseTimestamp(options.asOf))) {
-    throw new UsageError(`--as-of '${options.asOf}' is not an ISO 8601 time`, 'e.g. --as-of 2024-06-01T00:00:00Z');
+  if (options.asOf !== undefined) {
+    const ms = parseDateOrTimestamp(options.asOf);
+    if (Number.isNaN(ms)) throw new UsageError(`--as-of '${options.asOf}' is not an ISO 8601 date or time (or names a day the calendar does not have)`, 'e.g. --as-of 2024-06-01 or --as-of 2024-06-01T12:00:00Z');
+    options.asOf = formatTimestamp(ms);
   }
   const known = listFormatters().map((f) => f.name);
   for (const format of options.format) {

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
-import { formatDiagnostic } from '../model/index.js';
+import { formatDiagnostic, InputError } from '../model/index.js';
+import { formatTimestamp } from '../core/util/time.js';
 import { evaluateSnapshot } from '../core/engine/result.js';
+import { atOrAbove } from '../core/rules/ruleset.js';
 import { attachPlans } from '../core/remediation/index.js';
 import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
@@ -21,11 +23,12 @@ export function configPath(options: EvaluationOptions, io: CliIO): string | unde
 /** Loads the effective rules for the options. @throws InputError */
 export function rulesetFor(options: EvaluationOptions, io: CliIO): LoadedRuleset {
   const path = configPath(options, io);
-  return loadRuleset({
+  const loaded = loadRuleset({
     ...(options.pack ? { pack: options.pack } : {}),
     rulesDirs: (options.rules ?? []).map((d) => resolve(io.cwd, d)),
     ...(path ? { configPath: path } : {}),
   });
+  return options.minSeverity ? { ...loaded, ruleset: atOrAbove(loaded.ruleset, loaded.definitions, options.minSeverity) } : loaded;
 }
 
 /** Evaluates a snapshot into a result (without remediation plans: see {@link withPlans}). */
@@ -55,4 +58,24 @@ export function formatContext(loaded: LoadedRuleset, color: boolean): FormatCont
 export function printWarnings(warnings: readonly Diagnostic[], options: EvaluationOptions, io: CliIO): void {
   if (options.quiet) return;
   for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
+}
+
+/**
+ * --as-of before a report was generated would give negative ages ("created -8302 days ago"):
+ * an error naming each such account. Undefined when --as-of is not given or every report is older.
+ */
+export function asOfBeforeReports(accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[], asOf: string | undefined): InputError | undefined {
+  if (asOf === undefined) return undefined;
+  const at = Date.parse(asOf);
+  const early = accounts.filter((a) => Date.parse(a.reportGeneratedTime) > at);
+  if (early.length === 0) return undefined;
+  return new InputError(
+    early.map((a) => ({
+      severity: 'error' as const,
+      file: a.source ?? `account ${a.id}`,
+      message: `--as-of ${asOf} is before this report of account ${a.id} was generated (${formatTimestamp(Date.parse(a.reportGeneratedTime))}): ages would be negative`,
+      suggestion: 'pass an --as-of at or after the report time, or leave it out to evaluate each report at its own time',
+    })),
+    '--as-of is earlier than the evidence',
+  );
 }

@@ -1,4 +1,7 @@
-/** Organisation-wide fault injection: latency, token buckets, random throttling and 5xx. */
+/**
+ * Organisation-wide fault injection: latency, token buckets, random throttling and 5xx, and
+ * broken networks: stalled requests, reset connections and non-AWS HTML error pages.
+ */
 import type { SandboxFaults, SandboxService, TokenBucketSpec } from './options.js';
 import { seededRandom, type Random } from './random.js';
 
@@ -64,6 +67,20 @@ export class FaultInjector {
     const p = this.faults.throttleProbability ?? 0;
     if (p > 0 && (this.throttleOps === undefined || this.throttleOps.has(operation))) return this.random() < p;
     return false;
+  }
+
+  /**
+   * What the network does to this call instead of answering it: `stall` (never answer),
+   * `reset` (close the connection) or an HTML error page's status; undefined to answer normally.
+   * `accounts` are the signing account and, for AssumeRole, the target account.
+   */
+  broken(operation: string, accounts: readonly string[]): 'stall' | 'reset' | number | undefined {
+    if (this.faults.stallOperations?.includes(operation)) {
+      const only = this.faults.stallAccounts;
+      if (only === undefined || accounts.some((a) => only.includes(a))) return 'stall';
+    }
+    if (this.faults.resetOperations?.includes(operation)) return 'reset';
+    return this.faults.htmlErrorOperations?.[operation];
   }
 
   /** True when the call must fail with a 5xx. */

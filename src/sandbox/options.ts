@@ -39,6 +39,17 @@ export interface SandboxFaults {
   emptyPagesBefore?: number;
   /** Serve an empty page (with a NextToken) after every real page of ListAccounts/ListAccountsForParent. */
   emptyPageAfterEach?: boolean;
+  /**
+   * Operations that are never answered: the request is read, then the connection stays silent
+   * (a stalled network or endpoint). Only the client's own deadline ends it.
+   */
+  stallOperations?: string[];
+  /** Limits stallOperations to calls signed by, or (AssumeRole) aimed at, these accounts. */
+  stallAccounts?: string[];
+  /** Operations whose connection is reset (closed without an answer), as a broken proxy does. */
+  resetOperations?: string[];
+  /** Operations answered by a non-AWS HTML error page with this HTTP status (a load balancer's 502). */
+  htmlErrorOperations?: Record<string, number>;
 }
 
 /** Options of {@link startSandbox}. */
@@ -100,6 +111,8 @@ export interface SandboxStats {
   assumedRoles: number;
   /** Most calls in flight at the same time. */
   peakInFlight: number;
+  /** Requests left unanswered by the stallOperations fault. */
+  stalled?: number;
 }
 
 /** A running sandbox. */

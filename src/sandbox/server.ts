@@ -5,7 +5,7 @@
  * Security Hub; otherwise the form's Version (2011-06-15 = STS, 2010-05-08 = IAM).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallContext } from './context.js';
 import { ServiceError, jsonErrors, queryErrors } from './errors.js';
@@ -144,12 +144,22 @@ class Sandbox {
       const reply = this.dispatch(req, raw, call, entry, requestId);
       const latency = this.injector.latencyFor(call.operation);
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      const broken = this.injector.broken(call.operation, [entry.accountId, entry.targetAccountId ?? '']);
+      if (broken === 'stall') return this.stall(entry);
+      if (broken === 'reset') return void req.socket.destroy();
+      if (broken !== undefined) return this.write(res, htmlError(broken), entry, requestId);
       this.write(res, reply, entry, requestId);
     } catch {
       res.writeHead(500).end();
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /** Leaves a request unanswered (the client's deadline ends it); it is logged with status 0. */
+  private stall(entry: CallEntry): void {
+    this.counters.stalled = (this.counters.stalled ?? 0) + 1;
+    if (this.options.recordCalls !== false) this.callLog.push(entry);
   }
 
   private write(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {
@@ -313,4 +323,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         server.closeAllConnections();
       }),
   };
+}
+
+/** A load balancer's or proxy's error page: not an AWS answer at all. */
+function htmlError(status: number): Reply {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return { status, contentType: 'text/html', body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>` };
 }

@@ -71,10 +71,13 @@ describe('credwarden scan --from', () => {
   it('evaluates at --as-of instead of the report time', async () => {
     const file = join(realReportsDir, 'uppercase-booleans.2020-04-02T162057Z.csv');
     const atReport = JSON.parse((await cli(['scan', '--from', file, '--format', 'json'])).stdout) as ScanResult;
-    const early = JSON.parse((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2019-10-01T00:00:00Z'])).stdout) as ScanResult;
+    const later = JSON.parse((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2020-04-03'])).stdout) as ScanResult;
     expect(atReport.findings.map((f) => `${f.ruleId}/${f.credential}`)).toEqual(['access-key-not-rotated/access_key_1', 'unused-credentials/access_key_1']);
-    expect(early.findings).toEqual([]);
-    expect(early.asOf).toBe('2019-10-01T00:00:00Z');
+    expect(later.asOf).toBe('2020-04-03T00:00:00Z');
+    // Before the report was generated, ages would be negative: refused, not silently "passed".
+    const early = await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2019-10-01T00:00:00Z']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('--as-of 2019-10-01T00:00:00Z is before this report of account');
   });
 
   it('saves a snapshot that `evaluate` turns into the same findings', async () => {

@@ -9,7 +9,7 @@ import { readInputFile } from '../../collectors/files/input.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
-import { collect, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
+import { collect, collectPaths, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, printWarnings, rulesetFor } from '../pipeline.js';
 import { UsageError } from '../errors.js';
 
@@ -32,7 +32,7 @@ export function planCommand(io: CliIO): Command {
   const command = new Command('plan')
     .description('write remediation plans (Markdown or JSON) from a saved JSON result or a scan; credwarden never runs them')
     .argument('[result]', 'a JSON result written by `scan --format json`')
-    .option('--from <path>', 'scan these saved credential reports instead of reading a result (repeatable)', collect)
+    .option('--from <path...>', 'scan these saved credential reports instead of reading a result (several after one --from, or repeated)', collectPaths('--from'))
     .option('--snapshot <file>', 'the snapshot of the saved result (scan --save-snapshot): gives the planner every key slot')
     .option('--procedures <dir>', 'your own or overriding procedures (repeatable; default: ./.credwarden/procedures when present)', collect)
     .addOption(new Option('--format <name>', 'plan format').choices(['markdown', 'json']).default('markdown'))
@@ -56,7 +56,7 @@ export function planCommand(io: CliIO): Command {
 
 function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot: Snapshot } {
   const loaded = rulesetFor(options, io);
-  const { snapshot, warnings } = collectFromFiles((options.from ?? []).map((p) => resolve(io.cwd, p)));
+  const { snapshot, warnings } = collectFromFiles((options.from ?? []).map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
   printWarnings(warnings, options, io);
   return { result: evaluate(snapshot, loaded, options), snapshot };
 }

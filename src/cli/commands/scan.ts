@@ -6,10 +6,11 @@ import { collectFromFiles } from '../../collectors/files/reports.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
-import { checkEvaluationOptions, collect, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
+import { checkEvaluationOptions, collectPaths, evaluationOptions, type EvaluationOptions } from '../options.js';
+import { asOfBeforeReports, withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
+import type { Account } from '../../model/index.js';
 import { checkReportOptions, refineResult, reportGate, reportOptions, writeReportSet, type ReportOptions } from '../reporting.js';
-import { addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
+import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import { StreamingScan, type StreamedScan } from '../streaming.js';
 import type { AccountSink } from '../live-scan.js';
 
@@ -23,7 +24,7 @@ export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOp
 export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   const command = new Command('scan')
     .description('scan saved credential reports (--from) or AWS, evaluate the rules, and report findings')
-    .option('--from <path>', 'saved credential report CSV files or folders (repeatable); the account id comes from the ARNs', collect)
+    .option('--from <path...>', 'saved credential report CSV files or folders (several after one --from, or repeated); the account id comes from the ARNs', collectPaths('--from'))
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
   addAwsOptions(command);
   for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
@@ -36,14 +37,19 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     const scan = new StreamingScan(loaded, options, options.saveSnapshot !== undefined);
     // Accounts of other shards never reach evaluation (a live scan does not even collect them).
     const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
+    const evaluated: Account[] = [];
     await collectInto(options, io, loaded, {
       account: (account) => {
-        if (inShard(account.id)) scan.account(account);
+        if (!inShard(account.id)) return;
+        evaluated.push({ id: account.id, reportGeneratedTime: account.reportGeneratedTime, ...(account.source ? { source: account.source } : {}) } as Account);
+        scan.account(account);
       },
       outcome: (outcome) => {
         if (inShard(outcome.id)) scan.outcome(outcome);
       },
     });
+    const early = asOfBeforeReports(evaluated, options.asOf);
+    if (early) throw early;
     const streamed: StreamedScan = scan.finish();
     const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
@@ -60,7 +66,14 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
     await (await import('../live-scan.js')).collectLive(options, io, loaded, sink);
     return;
   }
-  const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)));
+  const filter = accountFilterFrom(options, io);
+  const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
+  const found = new Set(snapshot.accounts.map((a) => a.id));
+  for (const id of filter.only ?? []) {
+    if (!found.has(id)) warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
+  }
   printWarnings(warnings, options, io);
-  for (const account of snapshot.accounts) sink.account(account);
+  for (const account of snapshot.accounts) {
+    if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);
+  }
 }

@@ -39,7 +39,11 @@ export interface AwsConfig {
   retryBaseDelayMs?: number;
   /** Sockets per agent; default concurrency + 8. */
   maxSockets?: number;
-  /** Per-request timeout in ms. Default 30 s. */
+  /**
+   * Deadline of one request (one attempt) in ms, default 30 s: a request not answered in time
+   * is aborted with a TimeoutError, which the retry strategies treat as transient. Also the
+   * limit on a connection going silent mid-answer, and (capped at 10 s) on connecting.
+   */
   requestTimeoutMs?: number;
   /** Replaces the HTTP handler (tests only: record what would be sent). */
   requestHandler?: IAMClientConfig['requestHandler'];
@@ -113,11 +117,17 @@ export class AwsClients {
       http: new HttpAgent({ keepAlive: true, maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets }),
     };
+    const requestTimeout = config.requestTimeoutMs ?? 30_000;
     this.handler = new NodeHttpHandler({
       httpAgent: this.agents.http,
       httpsAgent: this.agents.https,
-      connectionTimeout: 10_000,
-      requestTimeout: config.requestTimeoutMs ?? 30_000,
+      connectionTimeout: Math.min(10_000, requestTimeout),
+      requestTimeout,
+      // Without it the SDK only logs "request has exceeded the configured requestTimeout" and
+      // waits forever on a stalled connection (smithy >= 4.1 honours it).
+      throwOnRequestTimeout: true,
+      // requestTimeout stops at the response headers; this bounds a body that stops arriving.
+      socketTimeout: requestTimeout,
     });
   }
 

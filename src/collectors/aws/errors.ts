@@ -56,17 +56,72 @@ export function hasCode(error: unknown, codes: ReadonlySet<string>): boolean {
   return (code !== undefined && codes.has(code)) || (name !== undefined && codes.has(name));
 }
 
+/** HTTP facts the SDK keeps on an error: status, reason phrase, content type, attempts. */
+function httpFacts(error: unknown): { status?: number; reason?: string; contentType?: string; attempts?: number } {
+  const record = (error ?? {}) as { $metadata?: { httpStatusCode?: number; attempts?: number }; $response?: { statusCode?: number; reason?: string; headers?: Record<string, string> } };
+  const headers = record.$response?.headers ?? {};
+  const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const status = record.$metadata?.httpStatusCode ?? record.$response?.statusCode;
+  return {
+    ...(status !== undefined ? { status } : {}),
+    ...(record.$response?.reason ? { reason: record.$response.reason } : {}),
+    ...(contentType ? { contentType: contentType.split(';')[0]?.trim() } : {}),
+    ...(record.$metadata?.attempts !== undefined ? { attempts: record.$metadata.attempts } : {}),
+  };
+}
+
+/**
+ * Whether the SDK could not read the answer as an AWS one: an HTML error page from a proxy or
+ * load balancer parses as an error named `Unknown` (query protocol) or fails JSON parsing.
+ */
+function unreadable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.message.includes('Deserialization error') || error.name === 'Unknown' || error.message === 'Unknown' || error.message === 'UnknownError';
+}
+
+/** Whether the request was abandoned at its deadline (--request-timeout) or the socket went silent. */
+export function isTimeout(error: unknown): boolean {
+  const record = (error ?? {}) as { name?: unknown; code?: unknown };
+  // The SDK also names ECONNRESET and EPIPE "TimeoutError" (to retry them): those are resets.
+  if (record.code === 'ECONNRESET' || record.code === 'EPIPE') return false;
+  return record.name === 'TimeoutError' || record.code === 'ETIMEDOUT';
+}
+
 /** `Code: message` for a user-facing reason, with access key ids masked. */
 export function describeError(error: unknown): string {
-  // The SDK could not parse the answer (an HTML error page, a proxy): say so instead of quoting its parser.
-  if (error instanceof Error && error.message.includes('Deserialization error')) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    return `unreadable response${status !== undefined ? ` (HTTP ${status})` : ''}: not an AWS API answer`;
+  const http = httpFacts(error);
+  // The SDK could not parse the answer (an HTML error page, a proxy): say what came back instead of quoting its parser.
+  if (unreadable(error)) {
+    const status = http.status !== undefined ? `HTTP ${http.status}${http.reason ? ` ${http.reason}` : ''}` : 'an answer';
+    return `${status} with ${http.contentType ? `a ${http.contentType} body` : 'a body'} that is not an AWS API answer (a proxy, load balancer or wrong endpoint?)`;
   }
-  const code = errorCode(error);
+  if (isTimeout(error)) {
+    return `no answer within the request timeout${http.attempts !== undefined ? ` (${http.attempts} attempt${http.attempts === 1 ? '' : 's'})` : ''}: the connection stalled (--request-timeout)`;
+  }
+  const code = (error as { code?: unknown } | null)?.code === 'ECONNRESET' || (error as { code?: unknown } | null)?.code === 'EPIPE' ? String((error as { code: string }).code) : errorCode(error);
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `the connection was reset before an answer came (${code})`;
   const message = error instanceof Error ? error.message : String(error);
   const text = code && !message.startsWith(code) ? `${code}: ${message}` : message;
   return text.replace(ACCESS_KEY_ID, (id) => `${id.slice(0, 4)}…`).replace(/\s+/g, ' ').trim();
+}
+
+/** Codes that mean the caller's credentials, permissions or settings are wrong: a usage problem (exit 2). */
+const CALLER_SETUP: ReadonlySet<string> = new Set([
+  'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature',
+  'IncompleteSignatureException', 'MissingAuthenticationToken', 'MissingAuthenticationTokenException', 'ExpiredToken', 'ExpiredTokenException',
+  'AccessDenied', 'AccessDeniedException', 'AWSOrganizationsNotInUseException', 'CredentialsProviderError', 'InvalidAccessKeyId', 'AuthFailure',
+  'OptInRequired', 'InvalidIdentityToken', 'TokenRefreshRequired',
+]);
+
+/**
+ * Whether a failure before any account was scanned is the caller's setup (credentials,
+ * permissions, region, not an organisation): exit 2 with a hint. Anything else (the network,
+ * timeouts, 5xx, throttling, unreadable answers) leaves the scan incomplete: exit 3.
+ */
+export function isCallerSetupError(error: unknown): boolean {
+  if (hasCode(error, CALLER_SETUP)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Region is missing|Could not load credentials|credential/i.test(message) && !isTimeout(error) && httpFacts(error).status === undefined;
 }
 
 /** A per-account failure with a reason meant for the report (the scan goes on). */

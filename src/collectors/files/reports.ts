@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { Account, Diagnostic, Snapshot } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { parseCredentialReport } from '../../core/report/parse.js';
+import { formatTimestamp, parseTimestamp } from '../../core/util/time.js';
 
 /** A snapshot read from saved reports, plus non-fatal warnings. */
 export interface FileCollection {
@@ -42,7 +43,7 @@ export function listReportFiles(paths: readonly string[]): string[] {
  * ARNs; the report time from a timestamp in the file name (`…2024-06-01T120000Z.csv`),
  * else the file's modification time (with a warning: prefer --as-of for repeatable results).
  */
-export function readReportFile(file: string, warnings: Diagnostic[]): Account {
+export function readReportFile(file: string, warnings: Diagnostic[], options: ReadOptions = {}): Account {
   const report = parseCredentialReport(readFileSync(file, 'utf8'), file);
   warnings.push(...report.warnings);
   const name = basename(file);
@@ -51,22 +52,35 @@ export function readReportFile(file: string, warnings: Diagnostic[]): Account {
     id: report.accountId,
     ...(idAndName && idAndName[1] === report.accountId ? { name: idAndName[2] } : {}),
     partition: report.partition,
-    reportGeneratedTime: reportTime(file, warnings),
+    reportGeneratedTime: reportTime(file, warnings, options),
     source: file,
     principals: report.principals,
   };
 }
 
-function reportTime(file: string, warnings: Diagnostic[]): string {
+/** How saved reports are read. */
+export interface ReadOptions {
+  /** --as-of was given: a report without a time in its name needs no warning (ages do not use it). */
+  asOfGiven?: boolean;
+}
+
+function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions): string {
   const match = TIME_IN_NAME.exec(basename(file));
-  if (match) return `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
-  warnings.push({
+  if (match) {
+    const time = `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
+    // Date.parse would roll 2026-02-31 over to March, and 25:00 is no time at all.
+    if (Number.isNaN(parseTimestamp(time))) {
+      throw new InputError([{ severity: 'error', file, message: `the report time in the file name (${match[0]}) is not a real date and time`, suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv with a valid date' }]);
+    }
+    return time;
+  }
+  if (!options.asOfGiven) warnings.push({
     severity: 'warning',
     file,
     message: 'no report time in the file name; using the file modification time',
     suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv or pass --as-of',
   });
-  return statSync(file).mtime.toISOString();
+  return formatTimestamp(statSync(file).mtime.getTime());
 }
 
 /**
@@ -74,14 +88,14 @@ function reportTime(file: string, warnings: Diagnostic[]): string {
  * reports cover one account, the newest is used and the others are reported.
  * @throws InputError listing the problems of every bad file
  */
-export function collectFromFiles(paths: readonly string[]): FileCollection {
+export function collectFromFiles(paths: readonly string[], options: ReadOptions = {}): FileCollection {
   const warnings: Diagnostic[] = [];
   const diagnostics: Diagnostic[] = [];
   const byAccount = new Map<string, Account>();
   for (const file of listReportFiles(paths)) {
     let account: Account;
     try {
-      account = readReportFile(file, warnings);
+      account = readReportFile(file, warnings, options);
     } catch (error) {
       if (error instanceof InputError) diagnostics.push(...error.diagnostics);
       else diagnostics.push({ severity: 'error', file, message: (error as Error).message });

@@ -1,5 +1,5 @@
 import type { ConfigFile, Diagnostic, Frameworks, PackFile, RuleFile, RuleSettings, Severity } from '../../model/index.js';
-import { FRAMEWORKS } from '../../model/index.js';
+import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
@@ -164,4 +164,14 @@ function rulesetHash(rules: readonly CompiledRule[], definitions: readonly RuleD
   const conditions = new Map(definitions.map((d) => [d.rule.id, d.rule.condition]));
   const canonical = rules.map((r) => ({ id: r.id, severity: r.severity, subject: r.subject, appliesTo: [...r.appliesTo], params: r.params, condition: conditions.get(r.id) }));
   return sha256(JSON.stringify(canonical));
+}
+
+/**
+ * The ruleset narrowed to rules whose effective severity is `minimum` or higher (--min-severity).
+ * The hash changes with it: a narrowed scan applied a different policy.
+ */
+export function atOrAbove(ruleset: Ruleset, definitions: readonly RuleDefinition[], minimum: Severity): Ruleset {
+  const limit = SEVERITIES.indexOf(minimum);
+  const rules = ruleset.rules.filter((r) => SEVERITIES.indexOf(r.severity) <= limit);
+  return { ...ruleset, rules, hash: rulesetHash(rules, definitions) };
 }

@@ -1,10 +1,51 @@
 /** Milliseconds in one day. */
 export const DAY_MS = 86_400_000;
 
-/** Parses an ISO 8601 timestamp; NaN when it is not one. */
+/**
+ * Parses an ISO 8601 timestamp; NaN when it is not one, or names a day the calendar does not
+ * have (Date.parse rolls `2026-02-31` over to March 3; this refuses it).
+ */
 export function parseTimestamp(value: string): number {
   // Date.parse accepts many non-ISO shapes; require the ISO date prefix (YYYY-MM-DDT) first.
-  return hasIsoDatePrefix(value) ? Date.parse(value) : Number.NaN;
+  if (!hasIsoDatePrefix(value) || !isCalendarDate(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+/** Whether the `YYYY-MM-DD` at the start of `value` is a real day (month 1–12, day within the month). */
+export function isCalendarDate(value: string): boolean {
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 7);
+  const day = digits(value, 8, 10);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (value.charCodeAt(i) - 48);
+  return n;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Parses a time given by a person (--as-of, a waiver's expiry): a plain date means midnight
+ * UTC of that day; otherwise an ISO 8601 time as {@link parseTimestamp}. NaN when invalid.
+ */
+export function parseDateOrTimestamp(value: string): number {
+  const text = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return isCalendarDate(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  return parseTimestamp(text);
+}
+
+/**
+ * The one timestamp style credwarden prints: ISO 8601 in UTC, to the second, as AWS writes
+ * credential reports (`2026-11-01T10:00:00Z`); milliseconds only when there are some.
+ */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** `/^\d{4}-\d{2}-\d{2}T/` without a regular expression: this runs for millions of report cells. */

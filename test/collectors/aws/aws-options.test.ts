@@ -55,12 +55,19 @@ describe('collectOptionsFrom', () => {
 
   it('endpoints: --endpoint-url, else the service variable, else AWS_ENDPOINT_URL; region and profile from the environment', () => {
     const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2', AWS_REGION: 'eu-west-1', AWS_PROFILE: 'audit' };
-    expect(collectOptionsFrom({}, io(env), []).aws).toEqual({ region: 'eu-west-1', profile: 'audit', endpoints: { iam: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:1', organizations: 'http://127.0.0.1:1' } });
+    expect(collectOptionsFrom({}, io(env), []).aws).toEqual({ region: 'eu-west-1', profile: 'audit', endpoints: { iam: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:1', organizations: 'http://127.0.0.1:1' }, requestTimeoutMs: 30_000 });
     expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3', region: 'us-west-2', profile: 'other' }, io(env), []).aws).toEqual({
       region: 'us-west-2',
       profile: 'other',
       endpoints: { iam: 'http://127.0.0.1:3', sts: 'http://127.0.0.1:3', organizations: 'http://127.0.0.1:3' },
+      requestTimeoutMs: 30_000,
     });
+  });
+
+  it('--request-timeout, else CREDWARDEN_REQUEST_TIMEOUT, bounds every AWS request', () => {
+    expect(collectOptionsFrom({ requestTimeout: '2s' }, io({ CREDWARDEN_REQUEST_TIMEOUT: '5s' }), []).aws.requestTimeoutMs).toBe(2000);
+    expect(collectOptionsFrom({}, io({ CREDWARDEN_REQUEST_TIMEOUT: '250ms' }), []).aws.requestTimeoutMs).toBe(250);
+    expect(() => collectOptionsFrom({}, io({ CREDWARDEN_REQUEST_TIMEOUT: 'never' }), [])).toThrow(/invalid AWS options/);
   });
 
   it('each service variable wins over AWS_ENDPOINT_URL for its own service only; empty variables are unset', () => {
@@ -101,8 +108,8 @@ describe('collectOptionsFrom', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([
-      "--accounts: '12' is not a 12-digit account id",
-      "--exclude-accounts: 'abc' is not a 12-digit account id",
+      "--accounts: '12' is not a 12-digit account id (2 digits)",
+      '--exclude-accounts: 3 characters (letters), not a 12-digit account id',
       "--ou: 'ou_bad' is not an OU or root id",
       "--role-name: 'bad name!' is not a valid IAM role name",
       "--role-session-name: 'x' is not a valid session name",

@@ -152,6 +152,8 @@ describe('credwarden scan (live)', () => {
     const none = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*credentials.*\n {2}hint: check the credentials/);
+    // A data or environment problem: --help would not help.
+    expect(none.stderr).not.toContain("Run 'credwarden --help'");
 
     const member = await assumeInSandbox(box, '222222222222');
     vi.stubEnv('AWS_ACCESS_KEY_ID', member.accessKeyId);

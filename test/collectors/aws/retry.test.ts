@@ -82,7 +82,7 @@ describe('describeError on answers that are not AWS protocol', () => {
     const clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' }, endpoints: { iam: endpoint }, maxAttempts: 1 }, 1);
     try {
       const error = await clients.callerIam().send(new ListOrganizationsFeaturesCommand({})).catch((e: unknown) => e);
-      expect(describeError(error)).toBe('unreadable response (HTTP 500): not an AWS API answer');
+      expect(describeError(error)).toBe('HTTP 500 Internal Server Error with a text/html body that is not an AWS API answer (a proxy, load balancer or wrong endpoint?)');
     } finally {
       clients.close();
       server.close();
