@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
-import { formatDiagnostic, InputError } from '../model/index.js';
+import { formatDiagnostic } from '../model/index.js';
 import { formatTimestamp } from '../core/util/time.js';
 import { evaluateSnapshot } from '../core/engine/result.js';
 import { atOrAbove } from '../core/rules/ruleset.js';
@@ -61,21 +61,18 @@ export function printWarnings(warnings: readonly Diagnostic[], options: Evaluati
 }
 
 /**
- * --as-of before a report was generated would give negative ages ("created -8302 days ago"):
- * an error naming each such account. Undefined when --as-of is not given or every report is older.
+ * --as-of before a report was generated gives negative ages ("created -8302 days ago"), so
+ * age-based rules cannot fire: one warning per such account, naming the report time.
  */
-export function asOfBeforeReports(accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[], asOf: string | undefined): InputError | undefined {
-  if (asOf === undefined) return undefined;
+export function asOfBeforeReports(accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[], asOf: string | undefined): Diagnostic[] {
+  if (asOf === undefined) return [];
   const at = Date.parse(asOf);
-  const early = accounts.filter((a) => Date.parse(a.reportGeneratedTime) > at);
-  if (early.length === 0) return undefined;
-  return new InputError(
-    early.map((a) => ({
-      severity: 'error' as const,
+  return accounts
+    .filter((a) => Date.parse(a.reportGeneratedTime) > at)
+    .map((a) => ({
+      severity: 'warning' as const,
       file: a.source ?? `account ${a.id}`,
-      message: `--as-of ${asOf} is before this report of account ${a.id} was generated (${formatTimestamp(Date.parse(a.reportGeneratedTime))}): ages would be negative`,
+      message: `--as-of ${asOf} is before this report of account ${a.id} was generated (${formatTimestamp(Date.parse(a.reportGeneratedTime))}): ages are negative there, so age-based rules cannot find anything`,
       suggestion: 'pass an --as-of at or after the report time, or leave it out to evaluate each report at its own time',
-    })),
-    '--as-of is earlier than the evidence',
-  );
+    }));
 }

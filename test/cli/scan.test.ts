@@ -74,10 +74,12 @@ describe('credwarden scan --from', () => {
     const later = JSON.parse((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2020-04-03'])).stdout) as ScanResult;
     expect(atReport.findings.map((f) => `${f.ruleId}/${f.credential}`)).toEqual(['access-key-not-rotated/access_key_1', 'unused-credentials/access_key_1']);
     expect(later.asOf).toBe('2020-04-03T00:00:00Z');
-    // Before the report was generated, ages would be negative: refused, not silently "passed".
+    // Before the report was generated, ages are negative: evaluated, with a clear warning.
     const early = await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2019-10-01T00:00:00Z']);
-    expect(early.code).toBe(2);
+    expect(early.code).toBe(0);
+    expect((JSON.parse(early.stdout) as ScanResult).findings).toEqual([]);
     expect(early.stderr).toContain('--as-of 2019-10-01T00:00:00Z is before this report of account');
+    expect(early.stderr).toContain('age-based rules cannot find anything');
   });
 
   it('saves a snapshot that `evaluate` turns into the same findings', async () => {

@@ -4,7 +4,7 @@ import { readInputFile } from '../../collectors/files/input.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { asOfBeforeReports, evaluate, withPlans, formatContext, rulesetFor } from '../pipeline.js';
+import { asOfBeforeReports, evaluate, printWarnings, withPlans, formatContext, rulesetFor } from '../pipeline.js';
 import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
@@ -19,8 +19,7 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file), file), shard);
-    const early = asOfBeforeReports(snapshot.accounts, options.asOf);
-    if (early) throw early;
+    printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
     const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     setExitCode(reportGate(result, options, loaded.config?.value.failOn));

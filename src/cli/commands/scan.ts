@@ -48,8 +48,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
         if (inShard(outcome.id)) scan.outcome(outcome);
       },
     });
-    const early = asOfBeforeReports(evaluated, options.asOf);
-    if (early) throw early;
+    printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
     const streamed: StreamedScan = scan.finish();
     const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io);
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
