@@ -114,10 +114,46 @@ describe('analyseAccount', () => {
   });
 
   it('HardExpiry locks out a user with no administrator and no API self-reset', () => {
-    const result = analyseAccount(
-      account({ users: [user('hank')] }, { passwordPolicy: { ok: true, value: { present: true, allowUsersToChangePassword: true, hardExpiry: true, maxPasswordAge: 90 } } }),
-    );
-    expect(result.users.get(arn('user', 'hank'))!.password).toMatchObject({ selfService: true, selfServiceVia: ['change-password'], hasPath: false, hardExpiry: true, hardExpiryLockout: true });
+    const hardExpiry = { passwordPolicy: { ok: true as const, value: { present: true, allowUsersToChangePassword: true, hardExpiry: true, maxPasswordAge: 90 } } };
+    const input = account({ users: [user('hank')] }, hardExpiry);
+    // No access key: the CLI/API route AWS leaves open after a hard expiry is closed.
+    (input.signIn as Map<string, unknown>).set(arn('user', 'hank'), { passwordEnabled: true, activeKeys: 0, existingKeys: 0, mfaActive: false });
+    const result = analyseAccount(input);
+    expect(result.users.get(arn('user', 'hank'))!.password).toMatchObject({
+      selfService: true,
+      selfServiceVia: ['change-password'],
+      changePasswordAllowed: true,
+      expiredPasswordSelfReset: false,
+      hasPath: false,
+      hardExpiry: true,
+      hardExpiryLockout: true,
+    });
+  });
+
+  it('HardExpiry does not lock out a user allowed iam:ChangePassword with an active access key (AWS: it can use the CLI or API)', () => {
+    const byPolicy = { passwordPolicy: { ok: true as const, value: { present: true, allowUsersToChangePassword: true, hardExpiry: true, maxPasswordAge: 90 } } };
+    expect(analyseAccount(account({ users: [user('hank')] }, byPolicy)).users.get(arn('user', 'hank'))!.password).toMatchObject({
+      changePasswordAllowed: true,
+      expiredPasswordSelfReset: true,
+      hasPath: false,
+      hardExpiryLockout: false,
+    });
+    // The same through an identity policy (IAMUserChangePassword) instead of AllowUsersToChangePassword.
+    const change = { name: 'change', document: doc({ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' }) };
+    const noFlag = { passwordPolicy: { ok: true as const, value: { present: true, allowUsersToChangePassword: false, hardExpiry: true, maxPasswordAge: 90 } } };
+    expect(analyseAccount(account({ users: [user('ivy', { inlinePolicies: [change] })] }, noFlag)).users.get(arn('user', 'ivy'))!.password).toMatchObject({ expiredPasswordSelfReset: true, hardExpiryLockout: false });
+    // Without either, the lock-out stands even with a key.
+    expect(analyseAccount(account({ users: [user('jon')] }, noFlag)).users.get(arn('user', 'jon'))!.password).toMatchObject({ changePasswordAllowed: false, hardExpiryLockout: true });
+  });
+
+  it('an explicit deny of iam:ChangePassword overrides AllowUsersToChangePassword, and the path says which grant applied', () => {
+    const deny = { name: 'no-change', document: doc({ Effect: 'Deny', Action: 'iam:ChangePassword', Resource: '*' }) };
+    const policy = { passwordPolicy: { ok: true as const, value: { present: true, allowUsersToChangePassword: true, hardExpiry: false } } };
+    const result = analyseAccount(account({ users: [user('kate'), user('lee', { inlinePolicies: [deny] })] }, policy), { collectPaths: true });
+    expect(result.users.get(arn('user', 'lee'))!.password.changePasswordAllowed).toBe(false);
+    const change = result.paths!.get(arn('user', 'kate'))!.find((p) => p.via === 'self' && p.action === 'iam:ChangePassword')!;
+    expect(change.decision).toBe('allow');
+    expect(change.statements[0]).toMatchObject({ effect: 'Allow', policyName: '(password policy: AllowUsersToChangePassword)' });
   });
 
   it('HardExpiry without a maximum age cannot lock anyone out', () => {
@@ -139,10 +175,71 @@ describe('analyseAccount', () => {
     expect(result.users.get(arn('user', 'bob'))!.password.reason).toMatch(/policy\/gone/);
   });
 
-  it('centrally managed root credentials make root recovery a privileged root task', () => {
-    const result = analyseAccount(account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true }));
-    expect(result.users.get(arn('user', 'solo'))!.password).toMatchObject({ rootOnly: true, rootFallback: 'privileged-root-task' });
-    expect(result.account.rootRecovery).toBe('privileged-root-task');
+  it('centrally managed root credentials: root helps only after the management account allows root password recovery', () => {
+    const result = analyseAccount(account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true, rootSessionsEnabled: true }), { collectPaths: true });
+    expect(result.users.get(arn('user', 'solo'))!.password).toMatchObject({ rootOnly: true, rootFallback: 'after-root-password-recovery' });
+    expect(result.account).toMatchObject({ rootRecovery: 'after-root-password-recovery', rootRecoveryTaskPolicy: 'IAMCreateRootUserPassword', rootSessionsEnabled: true });
+    const root = result.paths!.get(arn('user', 'solo'))!.find((p) => p.via === 'root')!;
+    expect(root.note).toMatch(/IAMCreateRootUserPassword.*No AssumeRoot task policy manages IAM users/);
+    // The management account itself is never centrally managed.
+    const management = analyseAccount(account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true, isManagementAccount: true }));
+    expect(management.account.rootRecovery).toBe('email-flow');
+    expect(management.users.get(arn('user', 'solo'))!.password.rootFallback).toBe('available');
+  });
+
+  it('a role the management account may assume (OrganizationAccountAccessRole) is a cross-account administrator path', () => {
+    const oaar = role('OrganizationAccountAccessRole', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::999999999999:root' } }, { attachedPolicies: [ADMIN_POLICY] });
+    const result = analyseAccount(account({ users: [user('bob')], roles: [oaar] }, { managementAccountId: '999999999999' }));
+    expect(result.users.get(arn('user', 'bob'))!.password).toMatchObject({ hasPath: true, administrators: [oaar.arn] });
+    expect(result.account).toMatchObject({
+      crossAccountAdministrators: [oaar.arn],
+      administratorRoles: [{ arn: oaar.arn, assumableBy: ['other-account'], trustedAccounts: ['999999999999'], managementAccountAccess: true }],
+    });
+  });
+
+  it('CreateLoginProfile alone cannot reset an existing password; Delete + Create can; the sole administrator stays single', () => {
+    const createOnly = { name: 'create-only', document: doc({ Effect: 'Allow', Action: 'iam:CreateLoginProfile', Resource: '*' }) };
+    const deleteCreate = { name: 'delete-create', document: doc({ Effect: 'Allow', Action: ['iam:CreateLoginProfile', 'iam:DeleteLoginProfile'], Resource: '*' }) };
+    const users = [user('alice', { attachedPolicies: [ADMIN_POLICY] }), user('carl', { inlinePolicies: [createOnly] }), user('bob')];
+    const single = analyseAccount(account({ users }), { collectPaths: true });
+    expect(single.users.get(arn('user', 'bob'))!.password.administrators).toEqual([arn('user', 'alice')]);
+    expect(single.account).toMatchObject({ singleAdministrator: true, soleAdministrator: arn('user', 'alice') });
+    const carl = single.paths!.get(arn('user', 'bob'))!.filter((p) => p.principal === arn('user', 'carl') && p.credential === 'password');
+    expect(carl).toMatchObject([{ decision: 'implicitDeny' }]);
+    const two = analyseAccount(account({ users: [users[0]!, user('dora', { inlinePolicies: [deleteCreate] }), user('bob')] }));
+    expect(two.users.get(arn('user', 'bob'))!.password.administrators).toEqual([arn('user', 'alice'), arn('user', 'dora')]);
+    expect(two.account.singleAdministrator).toBe(false);
+  });
+
+  it('with both key slots taken (an inactive key counts), a new key also needs iam:DeleteAccessKey', () => {
+    const createKeys = { name: 'create-keys', document: doc({ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: '*' }) };
+    const input = account({ users: [user('kim', { inlinePolicies: [createKeys] }), user('free'), user('full')] });
+    (input.signIn as Map<string, unknown>).set(arn('user', 'full'), { passwordEnabled: true, activeKeys: 1, existingKeys: 2, mfaActive: false });
+    const result = analyseAccount(input);
+    expect(result.users.get(arn('user', 'free'))!.accessKeys).toMatchObject({ administrators: [arn('user', 'kim')], requiredActions: [['iam:CreateAccessKey']] });
+    expect(result.users.get(arn('user', 'full'))!.accessKeys).toMatchObject({ administrators: [], hasPath: false, requiredActions: [['iam:CreateAccessKey', 'iam:DeleteAccessKey']] });
+  });
+
+  it('MFA: who may deactivate a lost device, and whether the user\'s policies require MFA', () => {
+    const forceMfa = {
+      name: 'force-mfa',
+      document: doc([
+        { Sid: 'SelfManageMfa', Effect: 'Allow', Action: ['iam:DeactivateMFADevice', 'iam:EnableMFADevice'], Resource: 'arn:aws:iam::*:user/${aws:username}', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+        { Sid: 'DenyAllExceptListedIfNoMFA', Effect: 'Deny', NotAction: ['iam:EnableMFADevice', 'iam:ListMFADevices', 'sts:GetSessionToken'], Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } },
+      ]),
+    };
+    const mfaAdmin = { name: 'mfa-admin', document: doc({ Effect: 'Allow', Action: 'iam:DeactivateMFADevice', Resource: '*' }) };
+    const input = account({ users: [user('mo', { inlinePolicies: [forceMfa] }), user('nia', { inlinePolicies: [mfaAdmin] }), user('ola')] });
+    (input.signIn as Map<string, unknown>).set(arn('user', 'mo'), { passwordEnabled: true, activeKeys: 1, existingKeys: 1, mfaActive: true });
+    const result = analyseAccount(input);
+    // mo's own grant needs MFA, which a lost device cannot give: only nia counts.
+    expect(result.users.get(arn('user', 'mo'))!.mfa).toMatchObject({ deviceActive: true, requiredByPolicies: true, selfService: false, administrators: [arn('user', 'nia')], hasPath: true, requiredActions: [['iam:DeactivateMFADevice']] });
+    expect(result.users.get(arn('user', 'ola'))!.mfa).toMatchObject({ deviceActive: false, requiredByPolicies: false, administrators: [arn('user', 'nia')] });
+    // nia may deactivate her own device through the API with her key, without MFA.
+    expect(result.users.get(arn('user', 'nia'))!.mfa).toMatchObject({ selfService: true, hasPath: true });
+    expect(result.account.mfaAdministrators).toEqual([arn('user', 'nia')]);
+    // Deactivating MFA alone does not make nia a credential administrator.
+    expect(result.account.administrators).toEqual([]);
   });
 
   it('a role trusted by the account is a path through users who may assume it', () => {

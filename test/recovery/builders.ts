@@ -23,7 +23,7 @@ export const MANAGED = [
   { arn: IAM_FULL, name: 'IAMFullAccess', document: doc({ Effect: 'Allow', Action: ['iam:*', 'organizations:Describe*'], Resource: '*' }) },
 ];
 
-/** An account input with sensible defaults: every user has a password and one key. */
+/** An account input with sensible defaults: every user has a password and one (active) key, and no MFA device. */
 export function account(details: Partial<AuthorizationDetails>, extra: Partial<AccountRecoveryInput> = {}): AccountRecoveryInput {
   const full: AuthorizationDetails = { users: [], groups: [], roles: [], policies: MANAGED, ...details };
   return {
@@ -32,7 +32,7 @@ export function account(details: Partial<AuthorizationDetails>, extra: Partial<A
     passwordPolicy: { ok: true, value: { present: true, allowUsersToChangePassword: false, hardExpiry: false } },
     scps: { ok: true, value: null },
     isManagementAccount: false,
-    signIn: new Map(full.users.map((u) => [u.arn, { passwordEnabled: true, activeKeys: 1 }])),
+    signIn: new Map(full.users.map((u) => [u.arn, { passwordEnabled: true, activeKeys: 1, existingKeys: 1, mfaActive: false }])),
     ...extra,
   };
 }

@@ -37,7 +37,11 @@ describe('credwarden explain', () => {
     expect(run.stdout).toMatch(/user arn:aws:iam::300000000003:user\/admin\.a: iam:\w+LoginProfile DENIED \(explicit deny\)/);
     expect(run.stdout).toContain('Deny  SCP at ou-rcvr-locked: DenyPasswordReset');
     expect(run.stdout).toContain('Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/admins');
-    expect(run.stdout).toContain('self-service via: change-password; hard expiry: on — LOCK-OUT when the password expires');
+    expect(run.stdout).toContain('self-service via: change-password; iam:ChangePassword on itself: allowed; hard expiry: on — LOCK-OUT when the password expires');
+    expect(run.stdout).toContain('reset takes: iam:UpdateLoginProfile, or iam:DeleteLoginProfile + iam:CreateLoginProfile');
+    // The summary's "change only" and the detail agree: AllowUsersToChangePassword is the grant that applies.
+    expect(run.stdout).toMatch(/the user itself: iam:ChangePassword ALLOWED\n\s+Allow identity policy: \(password policy: AllowUsersToChangePassword\)/);
+    expect(run.stdout).toMatch(/MFA device: .*2 administrator.*\n\s+reset takes: iam:DeactivateMFADevice\n\s+device: registered \(console sign-in needs it\); policies require MFA: no/);
     expect(run.stdout).toContain('Allow SCPs: FullAWSAccess at r-rcvr, FullAWSAccess at ou-rcvr-locked, FullAWSAccess at 300000000003');
   });
 

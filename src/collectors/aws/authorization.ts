@@ -201,6 +201,6 @@ export async function collectRecovery(account: Account, iam: IAMClient, scps: Sc
     facts.passwordPolicy === undefined || facts.passwordPolicy === 'unknown' ? readPasswordPolicy(iam) : Promise.resolve(facts.passwordPolicy),
     noScps ? Promise.resolve<Collected<ScpLevelDetail[] | null>>({ ok: true, value: null }) : scps.chain(account.id),
   ]);
-  const recoveryInputs: StoredRecoveryInputs = { authorization, scps: chain, isManagementAccount };
+  const recoveryInputs: StoredRecoveryInputs = { authorization, scps: chain, isManagementAccount, ...(typeof management === 'string' ? { managementAccountId: management } : {}) };
   return withRecoveryFacts({ ...account, facts: { ...facts, passwordPolicy, recoveryInputs } });
 }

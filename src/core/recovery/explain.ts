@@ -1,5 +1,5 @@
 import type { MatchedStatement } from '../policy/index.js';
-import type { AccountRecovery, CredentialRecovery, RecoveryPath, UserRecovery } from './types.js';
+import type { AccountRecovery, CredentialRecovery, MfaRecovery, PasswordRecovery, RecoveryPath, UserRecovery } from './types.js';
 
 /** Everything `credwarden explain` shows for one user. */
 export interface Explanation {
@@ -44,10 +44,25 @@ function pathLines(p: RecoveryPath): string[] {
 }
 
 function selfLabel(r: CredentialRecovery): string {
-  const via = (r as Partial<UserRecovery['password']>).selfServiceVia;
+  const via = (r as Partial<PasswordRecovery>).selfServiceVia;
   if (!r.selfService) return 'no self-service';
   // Changing a password needs the current one: it does not recover a forgotten password.
   return via && !via.includes('update-login-profile') ? 'self-service change only (needs the current password)' : 'self-service';
+}
+
+function requiredLine(r: CredentialRecovery): string {
+  return `  reset takes: ${r.requiredActions.map((set) => set.join(' + ')).join(', or ')}`;
+}
+
+function passwordLine(p: PasswordRecovery): string {
+  const expiry = p.hardExpiry
+    ? `hard expiry: on${p.expiredPasswordSelfReset ? ' (the user can still change an expired password through the API: iam:ChangePassword and an active key)' : ''}${p.hardExpiryLockout ? ' — LOCK-OUT when the password expires' : ''}`
+    : 'hard expiry: off';
+  return `  self-service via: ${p.selfServiceVia.join(', ') || 'none'}; iam:ChangePassword on itself: ${p.changePasswordAllowed ? 'allowed' : 'not allowed'}; ${expiry}`;
+}
+
+function mfaLine(m: MfaRecovery): string {
+  return `  device: ${m.deviceActive ? 'registered (console sign-in needs it)' : 'none'}; policies require MFA: ${m.requiredByPolicies ? 'yes (a password reset alone does not let the user work)' : 'no'}`;
 }
 
 function summaryLine(r: CredentialRecovery): string {
@@ -62,6 +77,12 @@ function summaryLine(r: CredentialRecovery): string {
   return parts.join('; ');
 }
 
+function rootRecoveryLabel(a: AccountRecovery): string {
+  if (a.rootRecovery !== 'after-root-password-recovery') return a.rootRecovery;
+  const sessions = a.rootSessionsEnabled === false ? ', which needs RootSessions enabled first' : '';
+  return `after root password recovery (root credentials are centrally managed: the management account allows it with sts:AssumeRoot and the ${a.rootRecoveryTaskPolicy ?? 'IAMCreateRootUserPassword'} task policy${sessions})`;
+}
+
 /** Renders an explanation as plain text: per credential, the summary, then every path with its statements. */
 export function formatExplanation(e: Explanation): string {
   const out = [`Recovery paths for ${e.userArn} (account ${e.accountId})`, ''];
@@ -69,16 +90,18 @@ export function formatExplanation(e: Explanation): string {
     ['Password', 'password', e.recovery.password],
     ['Access keys', 'accessKeys', e.recovery.accessKeys],
   ];
+  // Snapshots saved before MFA was analysed have no mfa section.
+  if (e.recovery.mfa) sections.push(['MFA device', 'mfa', e.recovery.mfa]);
   for (const [title, credential, summary] of sections) {
     out.push(`${title}: ${summaryLine(summary)}`);
-    if (credential === 'password') {
-      const p = e.recovery.password;
-      out.push(`  self-service via: ${p.selfServiceVia.join(', ') || 'none'}; hard expiry: ${p.hardExpiry ? 'on' : 'off'}${p.hardExpiryLockout ? ' — LOCK-OUT when the password expires' : ''}`);
-    }
+    if (summary.requiredActions) out.push(requiredLine(summary));
+    if (credential === 'password') out.push(passwordLine(e.recovery.password));
+    if (credential === 'mfa') out.push(mfaLine(e.recovery.mfa));
     for (const path of e.paths.filter((p) => p.credential === credential)) out.push(...pathLines(path));
     out.push('');
   }
-  out.push(`Account: ${e.account.administratorCount} administrator(s)${e.account.singleAdministrator ? ' — SINGLE ADMINISTRATOR' : ''}; root recovery: ${e.account.rootRecovery}`);
+  out.push(`Account: ${e.account.administratorCount} administrator(s)${e.account.singleAdministrator ? ' — SINGLE ADMINISTRATOR' : ''}; root recovery: ${rootRecoveryLabel(e.account)}`);
+  if (e.account.crossAccountAdministrators?.length) out.push(`  reachable from the management account through: ${e.account.crossAccountAdministrators.join(', ')}`);
   out.push('Assumptions:', ...e.account.assumptions.map((a) => `  - ${a}`), '');
   return out.join('\n');
 }

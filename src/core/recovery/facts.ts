@@ -12,6 +12,8 @@ export interface StoredRecoveryInputs {
   /** `ok` + null: no SCPs apply (no organisation, SCPs not enabled). */
   scps: Collected<ScpLevelDetail[] | null>;
   isManagementAccount: boolean;
+  /** The organisation's management account, when known (cross-account administrator roles). */
+  managementAccountId?: string;
 }
 
 type Facts = Record<string, unknown>;
@@ -36,8 +38,18 @@ export function passwordPolicyFrom(value: unknown): Collected<PasswordPolicyFact
   };
 }
 
+/** A key slot holds a key when it is active or was ever rotated (created): inactive keys still take a slot. */
+function keyExists(key: Principal['accessKeys'][number]): boolean {
+  return key.active || key.lastRotated !== null;
+}
+
 function signInOf(principal: Principal): SignInState {
-  return { passwordEnabled: principal.password.enabled === true, activeKeys: principal.accessKeys.filter((k) => k.active).length };
+  return {
+    passwordEnabled: principal.password.enabled === true,
+    activeKeys: principal.accessKeys.filter((k) => k.active).length,
+    existingKeys: principal.accessKeys.filter(keyExists).length,
+    mfaActive: principal.mfaActive === true,
+  };
 }
 
 /** Builds the analysis input of an account from its stored facts and credential report; undefined when nothing was collected. */
@@ -46,6 +58,7 @@ export function recoveryInputOf(account: Account): AccountRecoveryInput | undefi
   const stored = facts.recoveryInputs as StoredRecoveryInputs | undefined;
   if (!isRecord(stored)) return undefined;
   const central = facts.rootCredentialsManagement;
+  const sessions = facts.rootSessions;
   return {
     accountId: account.id,
     ...(account.partition ? { partition: account.partition } : {}),
@@ -53,7 +66,9 @@ export function recoveryInputOf(account: Account): AccountRecoveryInput | undefi
     passwordPolicy: passwordPolicyFrom(facts.passwordPolicy),
     scps: stored.scps,
     isManagementAccount: stored.isManagementAccount,
+    ...(typeof stored.managementAccountId === 'string' ? { managementAccountId: stored.managementAccountId } : {}),
     ...(typeof central === 'boolean' ? { rootCredentialsCentrallyManaged: central } : {}),
+    ...(typeof sessions === 'boolean' ? { rootSessionsEnabled: sessions } : {}),
     signIn: new Map(account.principals.filter((p) => p.type === 'user').map((p) => [p.arn, signInOf(p)])),
   };
 }

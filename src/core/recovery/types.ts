@@ -82,6 +82,10 @@ export type Collected<T> = { ok: true; value: T } | { ok: false; reason: string 
 export interface SignInState {
   passwordEnabled: boolean;
   activeKeys: number;
+  /** Access keys that exist, active or not: both slots taken means CreateAccessKey fails (LimitExceeded). Default: unknown (may be taken). */
+  existingKeys?: number;
+  /** The user has an MFA device (credential report `mfa_active`). */
+  mfaActive?: boolean;
 }
 
 /** Everything the recovery analysis of one account reads. */
@@ -96,16 +100,33 @@ export interface AccountRecoveryInput {
    */
   scps: Collected<ScpLevelDetail[] | null>;
   isManagementAccount: boolean;
+  /** The organisation's management account, when known: a role it may assume is a cross-account administrator path. */
+  managementAccountId?: string;
   /** Whether the organisation manages member root credentials centrally; undefined when unknown. */
   rootCredentialsCentrallyManaged?: boolean;
+  /** Whether privileged root actions (sts:AssumeRoot) are enabled for member accounts; undefined when unknown. */
+  rootSessionsEnabled?: boolean;
   /** Sign-in state per user ARN, from the credential report. */
   signIn: ReadonlyMap<string, SignInState>;
 }
 
-/** How root could reset the credential, when nobody else can. */
-export type RootFallback = 'available' | 'blocked-by-scp' | 'privileged-root-task' | 'unknown';
+/**
+ * How root could reset the credential, when nobody else can:
+ * - `available`: root signs in (recovering its password through the email flow if needed) and resets it;
+ * - `after-root-password-recovery`: a member account whose root credentials the organisation
+ *   manages centrally: root has no password and cannot recover one until the management account
+ *   (or the delegated administrator for IAM) allows it with an sts:AssumeRoot session scoped to
+ *   the IAMCreateRootUserPassword task policy; root then recovers its password by email, signs
+ *   in and resets the credential. No AssumeRoot task policy manages IAM users itself;
+ * - `blocked-by-scp`: an SCP denies root the reset;
+ * - `unknown`: SCPs could not be read.
+ */
+export type RootFallback = 'available' | 'after-root-password-recovery' | 'blocked-by-scp' | 'unknown';
 
-/** The recovery summary of one credential type of one user (`facts.recovery.password` / `.accessKeys`). */
+/** One way to replace a credential: every action of the set must be allowed on the user. */
+export type ActionSet = readonly string[];
+
+/** The recovery summary of one credential type of one user (`facts.recovery.password` / `.accessKeys` / `.mfa`). */
 export interface CredentialRecovery {
   /** The user can replace the credential without help. */
   selfService: boolean;
@@ -122,23 +143,70 @@ export interface CredentialRecovery {
   /** The analysis could not decide (missing data or permission). Never read as "no path". */
   unknown: boolean;
   reason?: string;
+  /**
+   * The action sets that reset this credential for this user (any one set, all of its actions):
+   * what an administrator must be granted.
+   */
+  requiredActions: string[][];
 }
 
 /** Password-specific additions. */
 export interface PasswordRecovery extends CredentialRecovery {
-  /** Self-service routes: `change-password` (knows the current one), `update-login-profile` (with an access key). */
+  /**
+   * Self-service routes: `change-password` (knows the current one: not a recovery),
+   * `update-login-profile` (a reset through the API, with an access key).
+   */
   selfServiceVia: string[];
+  /** The user may call iam:ChangePassword on itself (a policy, or the password policy's AllowUsersToChangePassword). */
+  changePasswordAllowed: boolean;
   hardExpiry: boolean;
-  /** HardExpiry is on and, once the password expires, neither the user nor an administrator can reset it. */
+  /**
+   * HardExpiry is on but the user can still set a new password once it expired: it may call
+   * iam:ChangePassword and has an active access key (AWS: the CLI or API still works then).
+   */
+  expiredPasswordSelfReset: boolean;
+  /** HardExpiry is on and, once the password expires, neither the user (API) nor an administrator can reset it. */
   hardExpiryLockout: boolean;
+}
+
+/** MFA-device-specific additions: who can deactivate a lost device so that a new one can be registered. */
+export interface MfaRecovery extends CredentialRecovery {
+  /** The user has an MFA device: console sign-in needs it, so losing it locks the console. */
+  deviceActive: boolean;
+  /** The user's own policies deny (most) actions without MFA: a password reset alone does not let it work. */
+  requiredByPolicies: boolean;
 }
 
 /** `facts.recovery` of one user. */
 export interface UserRecovery {
   password: PasswordRecovery;
   accessKeys: CredentialRecovery;
+  mfa: MfaRecovery;
   /** This user is the account's only administrator: losing its credentials leaves only root. */
   soleAdministrator?: boolean;
+}
+
+/** How the root user of an account gets (back) into the account. */
+export type RootRecovery =
+  /** Root signs in with its password, recovered through the email flow to the account's address when lost. */
+  | 'email-flow'
+  /**
+   * Centrally managed root credentials: root has no password and may not recover one until the
+   * management account allows it (sts:AssumeRoot with IAMCreateRootUserPassword); then the email flow.
+   */
+  | 'after-root-password-recovery';
+
+/** An administrator role, with who can assume it. */
+export interface AdministratorRole {
+  arn: string;
+  /** Trust kinds other than AWS services: sso, saml, web-identity, other-account, same-account, user, role, public. */
+  assumableBy: string[];
+  /** For roles only users of the account can reach. */
+  viaUsers?: string[];
+  /** Other AWS accounts its trust policy admits. */
+  trustedAccounts?: string[];
+  /** The organisation's management account may assume it (e.g. OrganizationAccountAccessRole): a cross-account recovery path. */
+  managementAccountAccess?: boolean;
 }
 
 /** `facts.recovery` of the account. */
@@ -147,24 +215,36 @@ export interface AccountRecovery {
   administrators: string[];
   administratorCount: number;
   /** The administrators that are roles, with who can assume them (SSO, SAML, another account, users…). */
-  administratorRoles: { arn: string; assumableBy: string[]; viaUsers?: string[] }[];
+  administratorRoles: AdministratorRole[];
+  /** Administrator roles the management account can assume: people there reach this account through them. */
+  crossAccountAdministrators: string[];
+  /** Principals that can deactivate some other user's MFA device. */
+  mfaAdministrators: string[];
   singleAdministrator: boolean;
   /** When `singleAdministrator`: that principal's ARN and whether it is a user or a role. */
   soleAdministrator?: string;
   soleAdministratorKind?: 'user' | 'role';
   unknown: boolean;
   reason?: string;
-  rootRecovery: 'email-flow' | 'privileged-root-task';
+  rootRecovery: RootRecovery;
+  /** With `after-root-password-recovery`: the AssumeRoot task policy that allows root password recovery. */
+  rootRecoveryTaskPolicy?: 'IAMCreateRootUserPassword';
+  /** With `after-root-password-recovery`: whether privileged root actions (RootSessions) are enabled; undefined when unknown. */
+  rootSessionsEnabled?: boolean;
+  /** The action sets that reset each credential kind (any one set, every action in it). */
+  resetActions: { password: string[][]; accessKeys: string[][]; mfa: string[][] };
   assumptions: string[];
 }
 
 /** One candidate path for one credential, with the statements that decided it (for `explain`). */
 export interface RecoveryPath {
-  credential: 'password' | 'accessKeys';
+  credential: 'password' | 'accessKeys' | 'mfa';
   via: 'self' | 'user' | 'role' | 'root';
   principal: string;
-  /** The action that opens the path, e.g. iam:UpdateLoginProfile. */
+  /** The actions that open the path, joined with ' + ', e.g. `iam:DeleteLoginProfile + iam:CreateLoginProfile`. */
   action: string;
+  /** The same actions, each of which must be allowed. */
+  actions: string[];
   decision: 'allow' | 'deny' | 'implicitDeny' | 'unknown';
   conditional: boolean;
   statements: MatchedStatement[];
