@@ -74,6 +74,10 @@ function gt(value: number | null, limit: number): boolean {
   return value !== null && !Number.isNaN(value) && value > limit;
 }
 
+function gte(value: number | null, limit: number): boolean {
+  return value !== null && !Number.isNaN(value) && value >= limit;
+}
+
 function inUse(slot: AccessKey | Certificate): boolean {
   return slot.active || slot.lastRotated !== null;
 }
@@ -236,8 +240,10 @@ const RULES: Record<string, RuleFn> = {
 
   'root-access-key-exists'(p, t, ctx) {
     p.accessKeys.forEach((k, i) => {
-      if (!inUse(k) || !k.active) return;
-      ctx.emit(ctx.rule, p, keyLabel(k), `Root user has active access key ${keyLabel(k)} (created ${show(t.keyAge[i])} days ago, last used: ${show(k.lastUsed)})`, {
+      // Any root key that exists fails, active or not (iam-root-access-key-check, CIS).
+      if (!inUse(k)) return;
+      ctx.emit(ctx.rule, p, keyLabel(k), `Root user has access key ${keyLabel(k)} (active: ${show(k.active)}; created ${show(t.keyAge[i])} days ago, last used: ${show(k.lastUsed)})`, {
+        'key.inUse': true,
         'key.active': k.active,
         'key.lastRotated': k.lastRotated,
         'key.ageDays': ev(t.keyAge[i] ?? null),
@@ -289,7 +295,8 @@ const RULES: Record<string, RuleFn> = {
     for (const c of credentials(p)) {
       if (c.enabled !== true) continue;
       const idle = ago(ms(c.lastUsed ?? c.setAt ?? p.createdAt), ctx.asOfMs);
-      if (!gt(idle, limit)) continue;
+      // CIS: "45 days or more".
+      if (!gte(idle, limit)) continue;
       ctx.emit(ctx.rule, p, c.id, `${p.name}'s ${c.id} has not been used for ${show(idle)} days (limit ${limit}; last used: ${show(c.lastUsed)})`, {
         'credential.id': c.id,
         'credential.enabled': c.enabled,

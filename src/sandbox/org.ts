@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AccountFaults, AccountState, AccountStatus, AuthorizationDetails, FixtureAccount, FixtureOu, FixtureRole, OrgFixture } from './fixture.js';
+import { withAwsManagedPolicies } from './aws-managed-policies.js';
 import { generateUsersCsv } from './generate.js';
 import { hashSeed } from './random.js';
 
@@ -63,6 +64,7 @@ export class OrgRuntime {
   readonly ous = new Map<string, OuNode>();
   private readonly ousByPath = new Map<string, OuNode>();
   private readonly fileCache = new Map<string, string>();
+  private readonly detailsCache = new Map<string, AuthorizationDetails>();
 
   constructor(
     readonly fixture: OrgFixture,
@@ -142,11 +144,18 @@ export class OrgRuntime {
     return generateUsersCsv({ accountId: account.id, users: users?.count ?? 0, seed: users?.seed ?? 1, generatedAt, partition: this.partition });
   }
 
-  /** Authorization details of an account, loading a referenced file once. */
+  /**
+   * Authorization details of an account, loading a referenced file once, with the AWS-managed
+   * policies it attaches added to `Policies` as IAM does (see aws-managed-policies.ts).
+   */
   authorizationDetails(account: AccountRuntime): AuthorizationDetails {
-    const details = account.fixture.context?.authorizationDetails;
-    if (details === undefined) return {};
-    if (typeof details === 'string') return JSON.parse(this.readRelative(details)) as AuthorizationDetails;
+    let details = this.detailsCache.get(account.id);
+    if (details === undefined) {
+      const raw = account.fixture.context?.authorizationDetails;
+      const given = raw === undefined ? {} : typeof raw === 'string' ? (JSON.parse(this.readRelative(raw)) as AuthorizationDetails) : raw;
+      details = withAwsManagedPolicies(given, this.partition);
+      this.detailsCache.set(account.id, details);
+    }
     return details;
   }
 

@@ -59,6 +59,17 @@ describe('credwarden explain', () => {
     expect(json.paths.flatMap((p) => p.statements.flatMap((s) => s.unknownKeys ?? []))).toContain('aws:MultiFactorAuthPresent');
   });
 
+  it('works as the README shows: a demo scan with the default pack saved as a snapshot, then explain', async () => {
+    const snapshot = join(tempDir(), 'demo.json');
+    expect((await cli(['scan', '--demo', '--save-snapshot', snapshot, '-q'])).code).not.toBe(2);
+    const run = await cli(['explain', 'arn:aws:iam::111111111111:user/security/bob.secops', '--snapshot', snapshot]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    // The demo organisation's AWS-managed policies come back with their documents: nothing is UNKNOWN.
+    expect(run.stdout).not.toContain('UNKNOWN');
+    expect(run.stdout).toContain('Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/Admins');
+    expect(run.stdout).toMatch(/Password: self-service change only .* 2 administrator\(s\)/);
+  });
+
   it('rejects what it cannot explain with exit 2', async () => {
     expect((await cli(['explain', 'not-an-arn', '--snapshot', snapshotFile])).code).toBe(2);
     const missing = await cli(['explain', 'arn:aws:iam::300000000003:user/nobody', '--snapshot', snapshotFile]);

@@ -106,6 +106,18 @@ describe('recovery paths against the sandbox organisation', () => {
     expect(calls.ListPoliciesForTarget).toBeUndefined();
   });
 
+  it('records which fact roots each account decides, and why the others could not be read', async () => {
+    const denied = { ...loadFixture(FIXTURE) };
+    denied.accounts = denied.accounts.map((a) => (a.id === '500000000005' ? { ...a, faults: { denyOperations: ['GetAccountAuthorizationDetails'] } } : a));
+    const { accounts } = await scan('auto', true, denied);
+    const ok = accounts.find((a) => a.id === '300000000003')!;
+    expect(ok.factsCollected).toEqual(expect.arrayContaining(['passwordPolicy', 'recovery', 'recoveryInputs', 'rootCredentialsManagement', 'rootSessions']));
+    expect(ok.factsUnavailable).toBeUndefined();
+    const failed = accounts.find((a) => a.id === '500000000005')!;
+    expect(failed.factsCollected).not.toContain('recovery');
+    expect(failed.factsUnavailable?.recovery).toMatch(/^GetAccountAuthorizationDetails: AccessDenied/);
+  });
+
   it('makes no recovery calls unless a rule needs them', async () => {
     const { calls, accounts } = await scan('auto', false);
     expect(calls.GetAccountAuthorizationDetails).toBeUndefined();

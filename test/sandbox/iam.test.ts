@@ -197,6 +197,35 @@ describe('IAM account context', () => {
     expect(roles.Policies?.[0]?.PolicyVersionList?.[0]?.IsDefaultVersion).toBe(true);
   });
 
+  test('GetAccountAuthorizationDetails returns the attached AWS-managed policies with their real default documents', async () => {
+    const fixture = smallOrg();
+    const attach = (...names: string[]) => names.map((n) => ({ PolicyName: n, PolicyArn: `arn:aws:iam::aws:policy/${n}` }));
+    fixture.accounts[0]!.context = {
+      authorizationDetails: {
+        UserDetailList: [
+          { UserName: 'a', Arn: `arn:aws:iam::${MGMT}:user/a`, AttachedManagedPolicies: attach('IAMUserChangePassword', 'PowerUserAccess'), PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/IAMFullAccess' } },
+        ],
+        GroupDetailList: [{ GroupName: 'g', Arn: `arn:aws:iam::${MGMT}:group/g`, AttachedManagedPolicies: attach('SecurityAudit', 'ReadOnlyAccess', 'NotInTheCatalogue') }],
+        RoleDetailList: [{ RoleName: 'r', Arn: `arn:aws:iam::${MGMT}:role/r`, AssumeRolePolicyDocument: '{}', AttachedManagedPolicies: attach('AdministratorAccess') }],
+      },
+    };
+    const box = await sandbox({ fixture });
+    const out = await iam(box).send(new GetAccountAuthorizationDetailsCommand({}));
+    const byName = new Map((out.Policies ?? []).map((p) => [p.PolicyName, p]));
+    expect([...byName.keys()].sort()).toEqual(['AdministratorAccess', 'IAMFullAccess', 'IAMUserChangePassword', 'PowerUserAccess', 'ReadOnlyAccess', 'SecurityAudit']);
+    const document = (name: string) => JSON.parse(decodeURIComponent(byName.get(name)?.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document ?? '')) as { Statement: Record<string, unknown>[] };
+    expect(document('AdministratorAccess').Statement).toEqual([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+    expect(document('PowerUserAccess').Statement[0]).toEqual({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' });
+    expect(document('IAMUserChangePassword').Statement[0]).toEqual({ Effect: 'Allow', Action: ['iam:ChangePassword'], Resource: ['arn:aws:iam::*:user/${aws:username}'] });
+    expect(document('IAMFullAccess').Statement[0]?.Action).toContain('iam:*');
+    expect(byName.get('IAMFullAccess')).toMatchObject({ Arn: 'arn:aws:iam::aws:policy/IAMFullAccess', AttachmentCount: 0, PermissionsBoundaryUsageCount: 1, DefaultVersionId: 'v2' });
+    expect(document('SecurityAudit').Statement[0]?.Action).toEqual(expect.arrayContaining(['iam:Get*', 'iam:List*']));
+    // AWS-managed policies the sandbox does not know stay absent: never an empty document.
+    expect(byName.has('NotInTheCatalogue')).toBe(false);
+    // The AWSManagedPolicy filter selects them, LocalManagedPolicy does not.
+    expect((await iam(box).send(new GetAccountAuthorizationDetailsCommand({ Filter: ['LocalManagedPolicy'] }))).Policies).toEqual([]);
+  });
+
   test('ListAccessKeys lists the fixture’s keys for a user', async () => {
     const fixture = smallOrg();
     fixture.accounts[0]!.context = { accessKeys: { admin: [{ AccessKeyId: 'AKIAEXAMPLEADMIN0001', Status: 'Active', CreateDate: '2024-01-01T00:00:00Z' }] } };

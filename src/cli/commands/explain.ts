@@ -33,7 +33,10 @@ function explain(snapshot: Snapshot, arn: string): Explanation {
   if (!account) throw usage(`account ${accountId} is not in the snapshot`);
   const analysis = analyseStoredAccount(account, { collectPaths: true, onlyUsers: [arn] });
   if (!analysis) {
-    throw usage(`account ${accountId} carries no recovery inputs`, 'collect them with a live scan (`scan --demo`, `--org`, …) using --account-context all or the recommended pack, and --save-snapshot');
+    throw usage(
+      `account ${accountId} carries no recovery inputs`,
+      'save a snapshot of a live scan (`scan --demo`, `--org`, …) with --save-snapshot and a pack that has the recovery rules (the default `recommended`, or `complete`), or with --account-context all; saved credential reports (--from) cannot carry them',
+    );
   }
   const recovery = analysis.users.get(arn);
   if (!recovery) {

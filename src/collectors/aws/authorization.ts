@@ -9,7 +9,7 @@ import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand,
 import type { Account } from '../../model/index.js';
 import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
 import { describeError, hasCode } from './errors.js';
-import { NO_SUCH_ENTITY } from './context.js';
+import { NO_SUCH_ENTITY, type FactAvailability } from './context.js';
 import { managementAccountOf } from './select.js';
 
 const SCP = 'SERVICE_CONTROL_POLICY';
@@ -35,10 +35,14 @@ export async function readAuthorizationDetails(iam: IAMClient): Promise<Collecte
 
 /** Reads the password policy into the `passwordPolicy` fact shape: the policy, 'none' (404) or 'unknown'. */
 export async function readPasswordPolicy(iam: IAMClient): Promise<unknown> {
+  return (await readPasswordPolicyWithReason(iam)).value;
+}
+
+async function readPasswordPolicyWithReason(iam: IAMClient): Promise<{ value: unknown; reason?: string }> {
   try {
-    return (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none';
+    return { value: (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none' };
   } catch (error) {
-    return hasCode(error, NO_SUCH_ENTITY) ? 'none' : 'unknown';
+    return hasCode(error, NO_SUCH_ENTITY) ? { value: 'none' } : { value: 'unknown', reason: `GetAccountPasswordPolicy: ${describeError(error)}` };
   }
 }
 
@@ -185,22 +189,52 @@ export class ScpReader {
 }
 
 /**
+ * Availability of the recovery facts (`recovery`, `recoveryInputs`, `passwordPolicy`) of an
+ * account collected by collectRecovery. Without the authorization details, or without the
+ * password policy (HardExpiry and AllowUsersToChangePassword decide lock-outs), the recovery
+ * rules cannot be decided there. Unreadable SCPs keep them decided: SCPs only restrict, so
+ * "no path" stays certain and paths found are marked conditional.
+ */
+export function recoveryAvailability(account: Account, passwordPolicyReason?: string): FactAvailability {
+  const stored = account.facts?.recoveryInputs as StoredRecoveryInputs | undefined;
+  const unavailable: Record<string, string> = {};
+  if (!stored) return { collected: [], unavailable };
+  const policy = account.facts?.passwordPolicy;
+  const policyKnown = policy !== undefined && policy !== 'unknown';
+  if (!policyKnown) unavailable.passwordPolicy = passwordPolicyReason ?? 'GetAccountPasswordPolicy: no answer';
+  const why = !stored.authorization.ok ? stored.authorization.reason : !policyKnown ? unavailable.passwordPolicy : undefined;
+  if (why !== undefined) {
+    unavailable.recovery = why;
+    unavailable.recoveryInputs = why;
+  }
+  return { collected: ['recovery', 'recoveryInputs', 'passwordPolicy'].filter((root) => !(root in unavailable)), unavailable };
+}
+
+/**
  * Collects the recovery inputs of one account with its own IAM client and attaches the
  * analysis as facts: `account.facts.recoveryInputs` (kept so that snapshots can be explained
  * later), `account.facts.recovery`, and `facts.recovery` on every IAM user.
  * `managementAccountId`: when the caller already knows it; otherwise it is read once.
+ * Returns the account and the availability of the facts it added.
  */
-export async function collectRecovery(account: Account, iam: IAMClient, scps: ScpReader, managementAccountId?: string): Promise<Account> {
+export async function collectRecoveryWithAvailability(account: Account, iam: IAMClient, scps: ScpReader, managementAccountId?: string): Promise<{ account: Account; availability: FactAvailability }> {
   const facts = { ...account.facts };
   const management = managementAccountId ?? (await scps.managementAccountId());
   const isManagementAccount = management === account.id;
   // SCPs never restrict the management account, and do not exist outside an organisation.
   const noScps = isManagementAccount || management === null;
-  const [authorization, passwordPolicy, chain] = await Promise.all([
+  const known = facts.passwordPolicy !== undefined && facts.passwordPolicy !== 'unknown';
+  const [authorization, policy, chain] = await Promise.all([
     readAuthorizationDetails(iam),
-    facts.passwordPolicy === undefined || facts.passwordPolicy === 'unknown' ? readPasswordPolicy(iam) : Promise.resolve(facts.passwordPolicy),
+    known ? Promise.resolve<{ value: unknown; reason?: string }>({ value: facts.passwordPolicy }) : readPasswordPolicyWithReason(iam),
     noScps ? Promise.resolve<Collected<ScpLevelDetail[] | null>>({ ok: true, value: null }) : scps.chain(account.id),
   ]);
   const recoveryInputs: StoredRecoveryInputs = { authorization, scps: chain, isManagementAccount, ...(typeof management === 'string' ? { managementAccountId: management } : {}) };
-  return withRecoveryFacts({ ...account, facts: { ...facts, passwordPolicy, recoveryInputs } });
+  const analysed = withRecoveryFacts({ ...account, facts: { ...facts, passwordPolicy: policy.value, recoveryInputs } });
+  return { account: analysed, availability: recoveryAvailability(analysed, policy.reason) };
+}
+
+/** collectRecoveryWithAvailability, returning only the account. */
+export async function collectRecovery(account: Account, iam: IAMClient, scps: ScpReader, managementAccountId?: string): Promise<Account> {
+  return (await collectRecoveryWithAvailability(account, iam, scps, managementAccountId)).account;
 }

@@ -12,9 +12,9 @@ import { InputError } from '../../model/index.js';
 import { parseCredentialReport } from '../../core/report/parse.js';
 import { assumeAccountRole, callerIdentity, type CallerIdentity } from './assume.js';
 import { Channel } from './channel.js';
-import { collectRecovery, ScpReader } from './authorization.js';
+import { collectRecoveryWithAvailability, ScpReader } from './authorization.js';
 import { AwsClients } from './clients.js';
-import { planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, type OrganizationFacts } from './context.js';
+import { contextAvailability, planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, withAvailability, type OrganizationFacts } from './context.js';
 import { asOfOverride } from './as-of.js';
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
@@ -143,8 +143,12 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember === false ? false : organization.rootSessions },
       principals: parsed.principals,
     };
-    const withRecovery = ctx.scps ? await collectRecovery(account, iam, ctx.scps, managed) : account;
-    return { type: 'scanned', account: withRecovery, calls, warnings };
+    // Fact availability (factsCollected / factsUnavailable): which rules can be decided here.
+    const recovery = ctx.scps ? await collectRecoveryWithAvailability(account, iam, ctx.scps, managed) : undefined;
+    const collected = recovery?.account ?? account;
+    const contextFacts = contextAvailability(ctx.options.context, plan, collected.facts ?? {}, root, organization.unknownBecause);
+    const scanned = withAvailability(collected, contextFacts, ...(recovery ? [recovery.availability] : []));
+    return { type: 'scanned', account: scanned, calls, warnings };
   } catch (error) {
     return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
   }

@@ -41,6 +41,16 @@ export interface Account {
   source?: string;
   facts?: Facts;
   principals: Principal[];
+  /**
+   * Fact roots the collector guarantees are decided for this account: the first path segment after `facts.` (principal facts, e.g. `recovery`) or after `account.facts.` (account facts, e.g. `rootMfa`). A root is listed also when the call was skipped because its answer could not change any finding. Absent for saved credential reports: rules that read facts are then not evaluated.
+   */
+  factsCollected?: string[];
+  /**
+   * Why a fact root could not be collected for this account, by root (e.g. {"recovery": "GetAccountAuthorizationDetails: AccessDenied"}). A rule reading such a root is not evaluated in this account, with this reason.
+   */
+  factsUnavailable?: {
+    [k: string]: string;
+  };
 }
 /**
  * Open map of facts added by collectors (account context, recovery paths, ...). Rules read them as facts.<name>.

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planContext, readAccountContext, readOrganizationFeatures } from '../../../src/collectors/aws/context.js';
+import { contextAvailability, planContext, readAccountContext, readOrganizationFeatures, withAvailability } from '../../../src/collectors/aws/context.js';
 import { parseCredentialReport } from '../../../src/core/report/parse.js';
 import { awsError, reportCsv } from './helpers.js';
 
@@ -146,5 +146,40 @@ describe('readOrganizationFeatures', () => {
   it('is unknown when not allowed', async () => {
     iamMock.on(ListOrganizationsFeaturesCommand).rejects(awsError('AccessDenied', 'denied'));
     expect(await readOrganizationFeatures(new IAMClient({}))).toEqual({ rootCredentialsManagement: 'unknown', rootSessions: 'unknown', unknownBecause: 'ListOrganizationsFeatures: AccessDenied: denied' });
+  });
+});
+
+describe('contextAvailability (factsCollected / factsUnavailable)', () => {
+  const none = { summary: false, mfaDevices: false, passwordPolicy: false };
+
+  it('decided values are collected; failed calls are unavailable with the reason; calls nobody needed are not listed', async () => {
+    iamMock.on(GetAccountSummaryCommand).rejects(awsError('AccessDenied', 'not authorized'));
+    iamMock.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [] });
+    iamMock.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntity'));
+    const facts = { ...(await readAccountContext(new IAMClient({}), all, rootOf(true), 'aws', ID)), rootCredentialsManagement: true, rootSessions: false };
+    const availability = contextAvailability('all', all, facts, rootOf(true));
+    expect(availability.collected.sort()).toEqual(['passwordPolicy', 'rootCredentialsManagement', 'rootMfa', 'rootSessions']);
+    expect(availability.unavailable).toEqual({ accountSummary: 'GetAccountSummary: AccessDenied: not authorized', rootCredentialsPresent: 'GetAccountSummary: AccessDenied: not authorized' });
+    const quiet = contextAvailability('all', none, { rootMfa: 'unknown', accountSummary: 'unknown', rootCredentialsPresent: 'unknown', passwordPolicy: 'unknown', rootCredentialsManagement: false, rootSessions: false }, rootOf(true));
+    expect(quiet).toEqual({ collected: ['rootCredentialsManagement', 'rootSessions'], unavailable: {} });
+  });
+
+  it('auto lists rootCredentialsPresent when it skipped GetAccountSummary because the answer could not change a finding', () => {
+    const facts = { rootMfa: 'none', accountSummary: 'unknown', rootCredentialsPresent: 'unknown', passwordPolicy: 'unknown', rootCredentialsManagement: 'unknown', rootSessions: 'unknown' };
+    const availability = contextAvailability('auto', none, facts, rootOf(false), 'ListOrganizationsFeatures: AccessDenied');
+    expect(availability.collected).toEqual(['rootMfa', 'rootCredentialsPresent']);
+    expect(availability.unavailable).toEqual({ rootCredentialsManagement: 'ListOrganizationsFeatures: AccessDenied', rootSessions: 'ListOrganizationsFeatures: AccessDenied' });
+  });
+
+  it('a report without a root row (moto\'s management account) cannot decide rootMfa', () => {
+    const facts = { rootMfa: 'unknown', accountSummary: 'unknown', rootCredentialsPresent: 'unknown', passwordPolicy: 'unknown', rootCredentialsManagement: false, rootSessions: false };
+    expect(contextAvailability('auto', none, facts, undefined).unavailable.rootMfa).toBe('the credential report has no root user row');
+  });
+
+  it('withAvailability: a root unavailable in any part is not collected', () => {
+    const account = { id: ID, reportGeneratedTime: '2026-11-01T00:00:00Z', principals: [] };
+    const merged = withAvailability(account, { collected: ['passwordPolicy', 'rootMfa'], unavailable: {} }, { collected: ['recovery'], unavailable: { passwordPolicy: 'GetAccountPasswordPolicy: AccessDenied' } });
+    expect(merged.factsCollected).toEqual(['recovery', 'rootMfa']);
+    expect(merged.factsUnavailable).toEqual({ passwordPolicy: 'GetAccountPasswordPolicy: AccessDenied' });
   });
 });
