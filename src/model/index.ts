@@ -10,6 +10,7 @@ export type {
   Credential,
   Frameworks,
   RuleSummary,
+  NotEvaluated,
   AccountResult,
   Summary,
   Remediation,

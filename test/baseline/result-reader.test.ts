@@ -34,6 +34,16 @@ describe('reading a version 1 result', () => {
     expect(validate(upgraded), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it('never shows a rule of it as passed: version 1 did not record where rules were evaluated', () => {
+    const upgraded = parseResult(readFileSync(V1, 'utf8'), V1);
+    expect(upgraded.rules.length).toBeGreaterThan(0);
+    for (const rule of upgraded.rules) {
+      expect(rule.status).toBe((upgraded.summary.byRule[rule.id] ?? 0) > 0 ? 'failed' : 'not-evaluated');
+      expect(rule.notEvaluated.map((n) => n.accountId)).toEqual(upgraded.accounts.map((a) => a.id));
+      expect(rule.notEvaluated[0]!.reason).toMatch(/older credwarden \(result schema 1\).*scan again/);
+    }
+  });
+
   it('holds the same plans as a fresh version 2 scan of the same reports', async () => {
     const fresh = await v2();
     const upgraded = parseResult(readFileSync(V1, 'utf8'), V1);

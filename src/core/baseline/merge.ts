@@ -1,6 +1,7 @@
-import type { Diagnostic, ScanResult, WaiverOutcome } from '../../model/index.js';
+import type { Diagnostic, RuleSummary, ScanResult, WaiverOutcome } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { compareFindings, summarise } from '../engine/result.js';
+import { withRuleStatuses } from '../engine/coverage.js';
 
 /** A result together with the file it came from, for error messages. */
 export interface NamedResult {
@@ -28,16 +29,31 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   const waivers = inputs.some((i) => i.result.waivers) ? mergeWaivers(inputs.map((i) => i.result.waivers ?? [])) : undefined;
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings ?? []))];
   const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, ...base } = first.result;
+  const summary = summarise(findings, accounts);
   return {
     ...base,
+    rules: withRuleStatuses(mergeCoverage(inputs.map((i) => i.result.rules)), summary),
     accounts,
-    summary: summarise(findings, accounts),
+    summary,
     findings,
     plans,
     ...(resolved ? { resolved } : {}),
     ...(waivers ? { waivers } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/**
+ * Each rule's coverage over every shard: accounts evaluated add up, accounts not evaluated
+ * are listed together (the shards' accounts are disjoint). Statuses are recomputed after.
+ */
+function mergeCoverage(lists: readonly RuleSummary[][]): RuleSummary[] {
+  const merged = new Map<string, RuleSummary>();
+  for (const rule of lists.flat()) {
+    const seen = merged.get(rule.id);
+    merged.set(rule.id, seen ? { ...seen, evaluatedAccounts: seen.evaluatedAccounts + rule.evaluatedAccounts, notEvaluated: [...seen.notEvaluated, ...rule.notEvaluated] } : rule);
+  }
+  return [...merged.values()].map((rule) => ({ ...rule, notEvaluated: [...rule.notEvaluated].sort((a, b) => a.accountId.localeCompare(b.accountId)) }));
 }
 
 function consistency(inputs: readonly NamedResult[], first: NamedResult): Diagnostic[] {

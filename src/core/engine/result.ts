@@ -2,6 +2,7 @@ import type { Account, AccountOutcome, AccountResult, Finding, ScanResult, Sever
 import { SEVERITIES } from '../../model/index.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { accountAsOf, evaluateAccount } from './evaluate.js';
+import { CoverageTracker, ruleStatus } from './coverage.js';
 
 /** Metadata of a result that does not come from the accounts. */
 export interface ResultMeta {
@@ -17,16 +18,20 @@ export interface ResultMeta {
 export class ResultBuilder {
   private readonly accounts: AccountResult[] = [];
   private readonly findings: Finding[] = [];
+  private readonly coverage: CoverageTracker;
   readonly warnings: string[] = [];
 
   constructor(
     private readonly ruleset: Ruleset,
     private readonly meta: ResultMeta,
-  ) {}
+  ) {
+    this.coverage = new CoverageTracker(ruleset.rules);
+  }
 
   /** Evaluates one account and records its findings; returns them. */
   addAccount(account: Account): Finding[] {
     const findings = evaluateAccount(account, this.ruleset, this.meta.asOf);
+    this.coverage.scanned(account);
     this.accounts.push({
       id: account.id,
       ...(account.name !== undefined ? { name: account.name } : {}),
@@ -44,30 +49,37 @@ export class ResultBuilder {
   /** Records an account that was skipped or failed, with the reason. */
   addOutcome(outcome: AccountOutcome): void {
     this.accounts.push({ ...outcome });
+    this.coverage.outcome(outcome);
   }
 
   /** The finished result, with accounts and findings in a deterministic order. */
   build(): ScanResult {
     const accounts = [...this.accounts].sort((a, b) => a.id.localeCompare(b.id));
     const findings = [...this.findings].sort(compareFindings);
+    const summary = summarise(findings, accounts);
     return {
       schemaVersion: 2,
       tool: { name: 'credwarden', version: this.meta.toolVersion },
       asOf: this.meta.asOf ?? null,
       pack: this.ruleset.pack,
       rulesHash: this.ruleset.hash,
-      rules: this.ruleset.rules.map((r) => ({
-        id: r.id,
-        title: r.title,
-        description: r.description,
-        severity: r.severity,
-        parameters: { ...r.params },
-        frameworks: r.frameworks,
-        docs: r.docs,
-        source: r.file,
-      })),
+      rules: this.ruleset.rules.map((r) => {
+        const coverage = this.coverage.of(r.id);
+        return {
+          id: r.id,
+          title: r.title,
+          description: r.description,
+          severity: r.severity,
+          parameters: { ...r.params },
+          frameworks: r.frameworks,
+          docs: r.docs,
+          source: r.file,
+          status: ruleStatus(summary.byRule[r.id] ?? 0, coverage),
+          ...coverage,
+        };
+      }),
       accounts,
-      summary: summarise(findings, accounts),
+      summary,
       findings,
       // Remediation plans are attached later (after waivers): see attachPlans.
       plans: [],

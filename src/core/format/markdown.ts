@@ -4,6 +4,7 @@ import { builtInCatalogue, plansForReport, renderPlansMarkdown } from '../remedi
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from './escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
+import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   'cis-aws-3.0': 'CIS 3.0',
@@ -84,7 +85,7 @@ function summary(result: ScanResult): string[] {
     '',
     '### By rule',
     '',
-    ...table(['Rule', 'Title', 'Severity', 'Open', 'Waived', ...FRAMEWORKS.map((f) => FRAMEWORK_LABEL[f])], ruleRows(result)),
+    ...table(['Rule', 'Title', 'Severity', 'Status', 'Open', 'Waived', 'Not evaluated', ...FRAMEWORKS.map((f) => FRAMEWORK_LABEL[f])], ruleRows(result)),
     '',
     '### By account',
     '',
@@ -97,10 +98,10 @@ function ruleRows(result: ScanResult): string[][] {
   const known = new Set(rules.map((r) => r.id));
   // Findings of rules not listed (e.g. a result merged from older scans) still get a row.
   const extra = [...new Set(result.findings.map((f) => f.ruleId))].filter((id) => !known.has(id));
-  const rows = rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, frameworks: r.frameworks }));
+  const rows: Pick<RuleSummary, 'id' | 'title' | 'severity' | 'frameworks' | 'status' | 'notEvaluated'>[] = [...rules];
   for (const id of extra) {
     const f = result.findings.find((x) => x.ruleId === id) as Finding;
-    rows.push({ id, title: f.title, severity: f.severity, frameworks: f.frameworks });
+    rows.push({ id, title: f.title, severity: f.severity, frameworks: f.frameworks, status: 'failed', notEvaluated: [] });
   }
   return rows.map((r) => {
     const of = result.findings.filter((f) => f.ruleId === r.id);
@@ -108,8 +109,10 @@ function ruleRows(result: ScanResult): string[][] {
       code(r.id),
       cell(r.title),
       r.severity,
+      STATUS_LABEL[r.status],
       String(of.filter((f) => f.status === 'open').length),
       String(of.filter((f) => f.status === 'waived').length),
+      cell(notEvaluatedNote(r) || '—'),
       ...FRAMEWORKS.map((fw) => cell(r.frameworks[fw].join(', ') || '—')),
     ];
   });

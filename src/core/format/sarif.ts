@@ -59,7 +59,7 @@ function driverRules(result: ScanResult): RuleSummary[] {
   const rules = [...(result.rules ?? [])];
   for (const f of result.findings) {
     if (rules.some((r) => r.id === f.ruleId)) continue;
-    rules.push({ id: f.ruleId, title: f.title, severity: f.severity, parameters: {}, frameworks: f.frameworks });
+    rules.push({ id: f.ruleId, title: f.title, severity: f.severity, parameters: {}, frameworks: f.frameworks, status: 'failed', evaluatedAccounts: 0, notEvaluated: [] });
   }
   return rules;
 }

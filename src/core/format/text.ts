@@ -1,6 +1,7 @@
-import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
+import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import type { FormatContext, FormatterEntry } from './types.js';
+import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 
 type Paint = (text: string) => string;
 
@@ -37,6 +38,7 @@ export function formatText(result: ScanResult, context: FormatContext): string {
     for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${a.id}${a.name ? ` (${a.name})` : ''}  ${a.reason ?? ''}`);
   }
   for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${warning}`));
+  lines.push(...notEvaluated(result, paint));
   lines.push('', summaryLine(result, paint));
   return `${lines.join('\n')}\n`;
 }
@@ -66,6 +68,14 @@ function principalBlock(findings: Finding[], ruleWidth: number, paint: (s: keyof
   return lines;
 }
 
+/** Rules not decided everywhere: a rule without findings there must not read as passed. */
+function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string[] {
+  const rules = result.rules.filter((r) => r.notEvaluated.length > 0);
+  if (rules.length === 0) return [];
+  const width = Math.max(...rules.map((r) => r.id.length));
+  return ['', paint('bold')('Rules not evaluated in every account'), ...rules.map((r) => `  ${r.id.padEnd(width)}  ${STATUS_LABEL[r.status].padEnd(13)}  ${notEvaluatedNote(r)}`)];
+}
+
 function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
   const { summary } = result;
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
@@ -73,7 +83,9 @@ function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint)
   const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
   const { scanned, failed, skipped } = summary.accounts;
   const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
-  return `${paint('bold')('Summary:')} ${findings}${waived} · ${coverage}`;
+  const count = (status: RuleSummary['status']) => result.rules.filter((r) => r.status === status).length;
+  const rules = [`${count('failed')} failed`, `${count('passed')} passed`, ...(count('partial') ? [`${count('partial')} partial`] : []), ...(count('not-evaluated') ? [`${count('not-evaluated')} not evaluated`] : [])];
+  return `${paint('bold')('Summary:')} ${findings}${waived} · rules: ${rules.join(', ')} · ${coverage}`;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -19,6 +19,8 @@ export interface CompileContext {
   scopes: ReadonlySet<FieldScope>;
   locate(pointer: string): SourceLocation;
   diagnostics: Diagnostic[];
+  /** When given, receives the path of every field the condition reads (see CompiledRule.reads). */
+  reads?: Set<string>;
 }
 
 const COMPARATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'exists'] as const;
@@ -112,6 +114,7 @@ function compileComparison(record: Record<string, unknown>, ctx: CompileContext,
   if (typeof path !== 'string') return fail(ctx, `${pointer}/fact`, "'fact' must be a field path such as key.ageDays");
   const fieldDef = resolveField(path);
   if (!fieldDef) return fail(ctx, `${pointer}/fact`, `unknown field '${path}'`, didYouMean(path, Object.keys(FIELDS)));
+  ctx.reads?.add(path);
   if (!scopes.has(fieldDef.scope)) {
     return fail(ctx, `${pointer}/fact`, `field '${path}' is not available here`, scopeHint(fieldDef.scope));
   }

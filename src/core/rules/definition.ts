@@ -4,9 +4,9 @@ import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import { validatorFor } from '../validation/ajv.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { compileCondition, type ParamBinding } from './compile.js';
-import type { FieldScope } from './fields.js';
 import { compileTemplate } from './template.js';
-import { resolveField } from './fields.js';
+import { factRootOf, resolveField, type FieldScope } from './fields.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** A rule file that passed validation, with where it came from. */
 export interface RuleDefinition {
@@ -48,11 +48,13 @@ export function parseRuleDefinition(text: string, file: string, builtIn = false)
   const params = checkParameters(rule, source, diagnostics);
   if (rule.subject in SUBJECT_SCOPES && rule.condition !== undefined) {
     const scopes = SUBJECT_SCOPES[rule.subject];
-    compileCondition(rule.condition, { params, scopes, locate: source.locate, diagnostics });
+    const reads = new Set<string>(rule.evidence ?? []);
+    compileCondition(rule.condition, { params, scopes, locate: source.locate, diagnostics, reads });
     if (typeof rule.message === 'string') {
-      compileTemplate(rule.message, scopes, defaults(params), source.locate('/message'), diagnostics);
+      compileTemplate(rule.message, scopes, defaults(params), source.locate('/message'), diagnostics, reads);
     }
     checkEvidence(rule, scopes, source, diagnostics);
+    checkOptionalFacts(rule, reads, source, diagnostics);
   }
   return diagnostics.length > 0 ? { diagnostics } : { definition: { rule, file, builtIn, source }, diagnostics };
 }
@@ -92,6 +94,16 @@ function checkEvidence(rule: RuleFile, scopes: ReadonlySet<FieldScope>, source: 
     if (!field || !scopes.has(field.scope)) {
       diagnostics.push({ severity: 'error', ...source.locate(`/evidence/${i}`), message: `evidence field '${path}' is not available for subject '${rule.subject}'` });
     }
+  });
+}
+
+/** Each optional fact root must be one the rule reads: a typo would silently make a fact required. */
+function checkOptionalFacts(rule: RuleFile, reads: ReadonlySet<string>, source: YamlSource, diagnostics: Diagnostic[]): void {
+  const roots = [...new Set([...reads].map(factRootOf).filter((r) => r !== undefined))];
+  (rule.optionalFacts ?? []).forEach((root, i) => {
+    if (roots.includes(root)) return;
+    const suggestion = didYouMean(root, roots) ?? (roots.length > 0 ? `the rule reads: ${roots.join(', ')}` : 'the rule reads no facts');
+    diagnostics.push({ severity: 'error', ...source.locate(`/optionalFacts/${i}`), message: `optional fact '${root}' is not a fact root the rule reads`, suggestion });
   });
 }
 

@@ -122,6 +122,19 @@ export function resolveField(path: string): FieldDef | undefined {
   return undefined;
 }
 
+/**
+ * The fact root a field path reads: the first segment after `facts.` or `account.facts.`
+ * (`facts.recovery.password.hasPath` reads `recovery`, `account.facts.rootMfa` reads `rootMfa`),
+ * or undefined for a field of the credential report itself. Collectors declare which roots
+ * they decided per account (snapshot `factsCollected`), so rules reading others are not evaluated.
+ */
+export function factRootOf(path: string): string | undefined {
+  for (const prefix of Object.keys(FACT_PREFIXES)) {
+    if (path.startsWith(prefix) && path.length > prefix.length) return path.slice(prefix.length).split('.')[0];
+  }
+  return undefined;
+}
+
 function readPath(root: unknown, segments: string[]): unknown {
   let node = root;
   for (const segment of segments) {

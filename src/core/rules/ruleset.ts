@@ -4,7 +4,7 @@ import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
 import { parameterProblem, SUBJECT_SCOPES, type RuleDefinition } from './definition.js';
-import { resolveField } from './fields.js';
+import { factRootOf, resolveField } from './fields.js';
 import type { EvalFrame } from './frame.js';
 import { throwIfAny, type Sourced } from './settings.js';
 import { compileTemplate, type Template } from './template.js';
@@ -24,6 +24,17 @@ export interface CompiledRule {
   /** The rule's file, for reports that point at it. */
   file: string;
   builtIn: boolean;
+  /** Every field path the rule reads, in its condition, message and evidence; sorted. */
+  reads: readonly string[];
+  /** The fact roots among `reads` (see factRootOf), sorted: what a collector must gather for it. */
+  factRoots: readonly string[];
+  /**
+   * The fact roots that decide the rule: `factRoots` minus the rule's `optionalFacts`. Empty when
+   * the credential report alone decides it; else the rule is decided only where these were collected.
+   */
+  requiredFacts: readonly string[];
+  /** What saved credential reports cannot tell for this rule (rule field `needsLiveScan`). */
+  needsLiveScan?: string;
   predicate: Predicate;
   message: Template;
   evidence(frame: EvalFrame): Record<string, unknown>;
@@ -122,10 +133,13 @@ function compileRule(definition: RuleDefinition, settings: Effective): CompiledR
     Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, { type: p.type, value: settings.params[name] }]),
   );
   const sink: Diagnostic[] = [];
-  const predicate = compileCondition(rule.condition, { params: bindings, scopes, locate: source.locate, diagnostics: sink });
-  const message = compileTemplate(rule.message, scopes, settings.params, source.locate('/message'), sink);
+  const reads = new Set<string>(rule.evidence ?? []);
+  const predicate = compileCondition(rule.condition, { params: bindings, scopes, locate: source.locate, diagnostics: sink, reads });
+  const message = compileTemplate(rule.message, scopes, settings.params, source.locate('/message'), sink, reads);
   throwIfAny(sink, `invalid rule ${file}`);
   const evidenceFields = (rule.evidence ?? []).map((path) => [path, resolveField(path)?.get] as const);
+  const sortedReads = [...reads].sort();
+  const factRoots = [...new Set(sortedReads.map(factRootOf).filter((root) => root !== undefined))].sort();
   return {
     id: rule.id,
     title: rule.title,
@@ -139,6 +153,10 @@ function compileRule(definition: RuleDefinition, settings: Effective): CompiledR
     docs: rule.docs,
     file,
     builtIn,
+    reads: sortedReads,
+    factRoots,
+    requiredFacts: factRoots.filter((root) => !(rule.optionalFacts ?? []).includes(root)),
+    ...(rule.needsLiveScan ? { needsLiveScan: rule.needsLiveScan } : {}),
     predicate,
     message,
     evidence: (frame) => {

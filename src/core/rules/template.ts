@@ -20,7 +20,7 @@ function specialGetter(path: string, params: Readonly<Record<string, unknown>>):
 
 /**
  * Compiles `{{field.path}}`, `{{params.name}}` and `{{credential}}` placeholders.
- * Unknown placeholders are reported in `diagnostics`.
+ * Unknown placeholders are reported in `diagnostics`; the field paths read are added to `reads`.
  */
 export function compileTemplate(
   text: string,
@@ -28,6 +28,7 @@ export function compileTemplate(
   params: Readonly<Record<string, unknown>>,
   location: SourceLocation,
   diagnostics: Diagnostic[],
+  reads?: Set<string>,
 ): Template {
   const parts: (string | ((f: EvalFrame) => unknown))[] = [];
   let last = 0;
@@ -38,7 +39,10 @@ export function compileTemplate(
     const special = specialGetter(path, params);
     const field = resolveField(path);
     if (special) parts.push(special);
-    else if (field && scopes.has(field.scope)) parts.push(field.get);
+    else if (field && scopes.has(field.scope)) {
+      parts.push(field.get);
+      reads?.add(path);
+    }
     else {
       const candidates = [...Object.keys(FIELDS), 'credential', ...Object.keys(params).map((p) => `params.${p}`)];
       diagnostics.push({ severity: 'error', ...location, message: `unknown placeholder '{{${path}}}' in message`, suggestion: didYouMean(path, candidates) });

@@ -1,5 +1,6 @@
 import type { Finding, ScanResult, WaiverOutcome } from '../../model/index.js';
 import { summarise } from '../engine/result.js';
+import { withRuleStatuses } from '../engine/coverage.js';
 import { waiverMatches } from './match.js';
 import type { LoadedWaiver } from './parse.js';
 
@@ -21,7 +22,9 @@ export function applyWaivers(result: ScanResult, waivers: readonly LoadedWaiver[
     return inForce && finding.status === 'open' ? waive(finding, inForce) : finding;
   });
   const outcomes = waivers.map((w) => outcome(w, matched.get(w.id) ?? 0, nowMs));
-  return { ...result, findings, summary: summarise(findings, result.accounts), waivers: outcomes };
+  const summary = summarise(findings, result.accounts);
+  // A rule whose findings are all waived has no open finding: it is no longer failed.
+  return { ...result, rules: withRuleStatuses(result.rules, summary), findings, summary, waivers: outcomes };
 }
 
 function waive(finding: Finding, waiver: LoadedWaiver): Finding {

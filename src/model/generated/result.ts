@@ -67,12 +67,31 @@ export interface RuleSummary {
    * Rule file, relative to the rules root.
    */
   source?: string;
+  /**
+   * failed: at least one open finding; not-evaluated: decided in no scanned account; partial: decided in some accounts only, with no open finding; passed: decided in every scanned account, with no open finding. Waived findings do not make a rule fail. A rule is decided in an account when the account was scanned and every fact root the rule reads was collected there (snapshot factsCollected, not factsUnavailable).
+   */
+  status: 'passed' | 'failed' | 'not-evaluated' | 'partial';
+  /**
+   * Scanned accounts in which the rule was decided.
+   */
+  evaluatedAccounts: number;
+  /**
+   * Accounts in which the rule was not decided, and why (failed accounts included; skipped accounts are out of scope and not listed).
+   */
+  notEvaluated: NotEvaluated[];
 }
 export interface Frameworks {
   'cis-aws-3.0': string[];
   'cis-aws-5.0': string[];
   'aws-security-hub': string[];
   'aws-config': string[];
+}
+export interface NotEvaluated {
+  accountId: string;
+  /**
+   * e.g. "needs a live scan: the credential report does not say whether root's MFA is a hardware device", "GetAccountAuthorizationDetails: AccessDenied", "account failed: AccessDenied".
+   */
+  reason: string;
 }
 export interface AccountResult {
   id: string;

@@ -59,6 +59,14 @@ export interface RuleFile {
    * Field paths copied into the finding's evidence.
    */
   evidence?: string[];
+  /**
+   * Fact roots the rule reads that only narrow it: without them the credential report still decides the rule (conservatively), so their absence does not make it not-evaluated. Every other fact root the rule reads must be collected for the rule to be decided in an account.
+   */
+  optionalFacts?: string[];
+  /**
+   * For a rule that reads facts (facts.*, account.facts.*): what saved credential reports cannot tell, completing "needs a live scan: …". It is the reason the rule is not evaluated on saved reports (e.g. "the credential report does not say whether root's MFA is a hardware device").
+   */
+  needsLiveScan?: string;
   remediation: {
     procedure: string;
   };
