@@ -1,3 +1,5 @@
+import { quoteValue } from '../util/shape.js';
+
 /** The parts of an IAM principal ARN that credwarden uses. */
 export interface ParsedArn {
   partition: string;
@@ -18,12 +20,12 @@ const ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws
  */
 export function parseArn(arn: string): ParsedArn {
   const match = ARN_PATTERN.exec(arn);
-  if (!match) throw new Error(`'${arn}' is not an IAM ARN (arn:PARTITION:iam::ACCOUNT:...)`);
+  if (!match) throw new Error(`${quoteValue(arn)} is not an IAM ARN (arn:PARTITION:iam::ACCOUNT:...)`);
   const [, partition = '', accountId = '', resource = ''] = match;
   if (resource === 'root') return { partition, accountId, resourceType: 'root', path: '/', name: 'root' };
   const slash = resource.indexOf('/');
   const lastSlash = resource.lastIndexOf('/');
-  if (slash < 0) throw new Error(`'${arn}' has no resource type`);
+  if (slash < 0) throw new Error(`${quoteValue(arn)} has no resource type`);
   return {
     partition,
     accountId,

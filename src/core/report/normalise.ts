@@ -1,5 +1,6 @@
 import type { AccessKey, Certificate, Password, Principal } from '../../model/index.js';
 import { parseTimestamp } from '../util/time.js';
+import { quoteValue } from '../util/shape.js';
 import { NO_VALUE, ROOT_USER_NAME, type ReportColumn } from './columns.js';
 import { parseArn } from './arn.js';
 
@@ -89,14 +90,14 @@ function bool(row: RawRow, column: ReportColumn): boolean {
   const value = raw.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new RowError(column, `expected true or false, got '${row[column]}'`);
+  throw new RowError(column, `expected true or false, got ${quoteValue(row[column])}`);
 }
 
 function timestamp(row: RawRow, column: ReportColumn): string | null {
   const value = row[column].trim();
   if (value === '' || NO_VALUE.has(value)) return null;
   if (Number.isNaN(parseTimestamp(value))) {
-    throw new RowError(column, `expected an ISO 8601 time, N/A, no_information or not_supported, got '${value}'`);
+    throw new RowError(column, `expected an ISO 8601 time (a real calendar day), N/A, no_information or not_supported, got ${quoteValue(value)}`);
   }
   return value;
 }

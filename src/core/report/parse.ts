@@ -25,12 +25,13 @@ type ColumnIndex = Record<ReportColumn, number>;
  * @throws InputError listing every problem (missing columns, bad field counts, bad values)
  */
 export function parseCredentialReport(text: string, source: string): ParsedReport {
+  checkLooksLikeReport(text, source);
   const records = readRecords(text, source);
   const header = records[0]?.fields;
   if (!header || header.length === 0 || (header.length === 1 && header[0] === '')) {
     throw new InputError([{ severity: 'error', file: source, line: 1, message: 'the credential report is empty' }]);
   }
-  const { index, warnings } = indexColumns(header, source);
+  const { index, warnings } = indexColumns(header, source, records[0]?.line ?? 1);
   const errors: Diagnostic[] = [];
   const principals: Principal[] = [];
   const lines: number[] = [];
@@ -64,6 +65,27 @@ export function parseCredentialReport(text: string, source: string): ParsedRepor
   const accountId = checkSingleAccount(principals, lines, source, errors);
   if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
   return { accountId: accountId.id, partition: accountId.partition, principals, warnings };
+}
+
+/**
+ * Refuses, in one message, text whose first line is not a credential report header (a README,
+ * a credentials file, another CSV) before the CSV parser reports quotes or field counts.
+ */
+function checkLooksLikeReport(text: string, source: string): void {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const match = /^[ \t]*(?:\r\n|\n|\r)*/.exec(body);
+  const start = match ? match[0].length : 0;
+  const end = body.slice(start, start + 4096).search(/\r|\n/);
+  const first = body.slice(start, end < 0 ? start + 4096 : start + end);
+  if (first.trim() === '') return; // empty: reported as such below
+  const known = new Set<string>(REPORT_COLUMNS);
+  const hits = first.split(',').filter((name) => known.has(name.trim().replace(/^"(.*)"$/, '$1'))).length;
+  if (hits >= 3) return;
+  const line = body.slice(0, start).split(/\r\n|\n|\r/).length;
+  throw new InputError(
+    [{ severity: 'error', file: source, line, message: `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`, suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account' }],
+    `invalid credential report ${source}`,
+  );
 }
 
 interface CsvRecord {
@@ -117,18 +139,30 @@ function countNewlines(fields: string[]): number {
   return count;
 }
 
-function indexColumns(header: string[], source: string): { index: ColumnIndex; warnings: Diagnostic[] } {
-  const position = new Map(header.map((name, i) => [name.trim(), i]));
+function indexColumns(header: string[], source: string, headerLine: number): { index: ColumnIndex; warnings: Diagnostic[] } {
+  const names = header.map((name) => name.trim());
+  // A second `mfa_active` or `user` column would silently replace the first: refuse it.
+  const firstAt = new Map<string, number>();
+  const duplicates: Diagnostic[] = [];
+  names.forEach((name, i) => {
+    const first = firstAt.get(name);
+    if (first === undefined) firstAt.set(name, i);
+    else if (name !== '') {
+      duplicates.push({ severity: 'error', file: source, line: headerLine, column: i + 1, message: `column '${visibleName(name)}' appears twice in the header (columns ${first + 1} and ${i + 1})`, suggestion: 'a credential report has each column once: the file was edited or is not from GetCredentialReport' });
+    }
+  });
+  if (duplicates.length > 0) throw new InputError(duplicates, `invalid credential report ${source}`);
+  const position = firstAt;
   const missing = REPORT_COLUMNS.filter((column) => !position.has(column));
   if (missing.length > 0) {
+    // One message, not one per column: a file missing columns is usually not a credential report at all.
+    const present = REPORT_COLUMNS.length - missing.length;
+    const message =
+      present <= 2
+        ? `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`
+        : `the header lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`}: ${missing.join(', ')}`;
     throw new InputError(
-      missing.map((column) => ({
-        severity: 'error' as const,
-        file: source,
-        line: 1,
-        message: `required column '${column}' is missing from the header`,
-        suggestion: 'is this an IAM credential report (GetCredentialReport content)?',
-      })),
+      [{ severity: 'error' as const, file: source, line: headerLine, message, suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account' }],
       `invalid credential report ${source}`,
     );
   }
@@ -139,12 +173,18 @@ function indexColumns(header: string[], source: string): { index: ColumnIndex; w
     .map(({ name, i }) => ({
       severity: 'warning' as const,
       file: source,
-      line: 1,
+      line: headerLine,
       column: i + 1,
-      message: `unknown column '${name}' ignored (AWS may have added it)`,
+      message: `unknown column '${visibleName(name)}' ignored (AWS may have added it)`,
     }));
   const index = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, position.get(c) ?? -1])) as ColumnIndex;
   return { index, warnings };
+}
+
+/** A header name as quoted in a message: short, and without anything a terminal would act on. */
+function visibleName(name: string): string {
+  const short = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return short.replace(/[^\x20-\x7e]/g, '?');
 }
 
 function pick(fields: string[], index: ColumnIndex): RawRow {

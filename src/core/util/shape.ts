@@ -12,3 +12,15 @@ export function safeShape(value: string): string {
   const length = [...value].length;
   return `${length} character${length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}`;
 }
+
+/**
+ * Quotes a value from an input file that is not secret (a report cell, a date) for an error
+ * message: control characters visible, and at most 40 characters, so that a 10 MB field
+ * gives a one-line message, not a 10 MB one.
+ */
+export function quoteValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  if (value.length <= 40) return `'${visible(value)}'`;
+  return `'${visible(value.slice(0, 40))}…' (${value.length} characters)`;
+}

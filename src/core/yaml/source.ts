@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../../model/index.js';
 
 /** A parsed YAML (or JSON) document that can map JSON pointers back to lines. */
@@ -40,9 +40,10 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col, pointer };
   };
+  const value = errors.length === 0 ? toData(doc, file, errors, lineCounter) : undefined;
   return {
     file,
-    value: errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined,
+    value,
     errors,
     locate: (pointer) => at(findNode(doc, pointerSegments(pointer)), pointer),
     locateKey: (pointer, key) => {
@@ -52,6 +53,29 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       return at(keyNode ?? undefined, pointer);
     },
   };
+}
+
+/**
+ * The document as plain data. Aliases are expanded with a budget: a "billion laughs" alias bomb
+ * becomes an error naming the file and the first alias, not an unexpected error without a file.
+ */
+function toData(doc: Document, file: string, errors: Diagnostic[], lineCounter: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    let aliasAt: number | undefined;
+    visit(doc, { Alias: (_, node) => { aliasAt ??= node.range?.[0]; return visit.BREAK; } });
+    const pos = aliasAt !== undefined ? lineCounter.linePos(aliasAt) : undefined;
+    const excessive = error instanceof Error && /alias/i.test(error.message);
+    errors.push({
+      severity: 'error',
+      file,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+      message: excessive ? 'YAML aliases expand too much (an alias bomb?): refused' : `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+      ...(excessive ? { suggestion: 'write the values out instead of nesting aliases (&anchor / *alias)' } : {}),
+    });
+    return undefined;
+  }
 }
 
 function firstLine(message: string): string {
