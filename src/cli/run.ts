@@ -9,6 +9,7 @@ import { scanCommand } from './commands/scan.js';
 import { diffCommand } from './commands/diff.js';
 import { mergeCommand } from './commands/merge.js';
 import { publishCommand } from './commands/publish.js';
+import { trendCommand } from './commands/trend.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { terminalText } from '../core/format/escape.js';
@@ -28,6 +29,7 @@ Examples:
   credwarden scan --org --fail-on high --format json,sarif,markdown --output-dir reports/
   credwarden scan --from examples/org/ --pack cis-aws-3.0 --format json --output result.json
   credwarden plan result.json
+  credwarden trend history/
   credwarden publish securityhub result.json --baseline previous.json
   credwarden rules list --pack cis-aws-3.0
   credwarden rules test my-rules --strict
@@ -48,6 +50,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   program.addCommand(mergeCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
   program.addCommand(planCommand(io));
   program.addCommand(explainCommand(io));
+  program.addCommand(trendCommand(io, setExitCode));
   program.addCommand(publishCommand(io, setExitCode));
   return program;
 }

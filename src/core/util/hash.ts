@@ -8,3 +8,8 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 export function sha256(text: string): string {
   return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
+
+/** Base64 sha256 of a string, as a Content-Security-Policy hash source wants it. */
+export function sha256Base64(text: string): string {
+  return crypto.createHash('sha256').update(text, 'utf8').digest('base64');
+}
