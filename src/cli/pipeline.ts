@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../model/index.js';
 import { formatTimestamp } from '../core/util/time.js';
 import { evaluateSnapshot } from '../core/engine/result.js';
 import { atOrAbove } from '../core/rules/ruleset.js';
-import { attachPlans } from '../core/remediation/index.js';
+import { attachPlans, type ScanAccess } from '../core/remediation/index.js';
 import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
@@ -41,8 +41,8 @@ export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: Eva
  * after waivers and baselines, so that waived findings do not shape the plans.
  * Procedures come from the built-in catalogue and ./.credwarden/procedures.
  */
-export function withPlans(result: ScanResult, accounts: readonly Account[], io: CliIO): ScanResult {
-  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: [...accounts] });
+export function withPlans(result: ScanResult, accounts: readonly Account[], io: CliIO, access: ScanAccess = {}): ScanResult {
+  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: [...accounts], access });
 }
 
 /** What formatters may know, from the ruleset. */

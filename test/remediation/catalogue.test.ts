@@ -2,10 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_PROCEDURES, builtInCatalogue } from '../../src/core/remediation/index.js';
+import type { Procedure } from '../../src/core/remediation/index.js';
+import { builtInCatalogue } from './helpers.js';
 
 const catalogue = builtInCatalogue();
+const procedures: Procedure[] = [...catalogue.values()];
 const ruleFiles = readdirSync(join(process.cwd(), 'rules')).filter((f) => f.endsWith('.yaml'));
+const stepsOf = (p: Procedure) => [...p.steps, ...(p.alternatives ?? []).flatMap((a) => a.steps)];
 
 describe('every built-in rule maps to a procedure', () => {
   it('finds the rule files', () => {
@@ -21,31 +24,41 @@ describe('every built-in rule maps to a procedure', () => {
 });
 
 describe('the catalogue', () => {
+  it('is read from procedures/<id>.yaml, one procedure per file', () => {
+    const files = readdirSync(join(process.cwd(), 'procedures')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect([...catalogue.keys()].sort()).toEqual(files.sort());
+    for (const p of procedures) expect(p.source).toBe(`procedures/${p.id}.yaml`);
+  });
+
   it('holds the procedures the rules, the recovery paths and lost credentials need', () => {
     const needed = [
       'delete-root-access-key', 'enable-root-mfa', 'enable-root-hardware-mfa', 'stop-using-root', 'reset-root-password',
       'enable-user-mfa', 'reset-user-password', 'remove-unused-access-key', 'disable-unused-credential',
       'finish-access-key-rotation', 'rotate-access-key', 'delete-inactive-access-key', 'replace-lost-user-access-key',
       'rotate-signing-certificate', 'establish-recovery-path', 'add-second-administrator', 'fix-password-expiry-lockout',
+      'quarantine-compromised-access-key', 'replace-lost-user-mfa', 'recover-root-mfa',
     ];
     for (const id of needed) expect(catalogue.has(id), id).toBe(true);
   });
 
-  it.each(BUILT_IN_PROCEDURES.map((p) => [p.id, p] as const))('%s is complete and links to AWS documentation', (_id, p) => {
+  it.each(procedures.map((p) => [p.id, p] as const))('%s is complete and links to AWS documentation', (_id, p) => {
     expect(p.title).not.toBe('');
     expect(p.steps.length).toBeGreaterThan(0);
     expect(p.verification.length).toBeGreaterThan(0);
     expect(p.links.length).toBeGreaterThan(0);
     for (const link of p.links) expect(link.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    for (const command of [...p.steps, ...(p.alternatives ?? []).flatMap((a) => a.steps)].flatMap((s) => s.commands ?? [])) {
-      expect(command).toMatch(/^aws (iam|sts|cloudtrail) /);
+    for (const command of stepsOf(p).flatMap((s) => s.commands ?? [])) expect(command).toMatch(/^aws (iam|sts|cloudtrail) /);
+  });
+
+  it('writes every ARN in the account partition, never a hard-coded arn:aws:', () => {
+    for (const p of procedures) {
+      for (const text of [...stepsOf(p).flatMap((s) => [s.text, ...(s.commands ?? [])]), ...(p.verifyCommands ?? [])]) expect(text, p.id).not.toContain('arn:aws:');
     }
   });
 
-  it('gives the root user only root or management-account steps', () => {
-    for (const p of BUILT_IN_PROCEDURES.filter((x) => x.appliesTo.includes('root'))) {
-      const rootSteps = p.steps.filter((s) => s.for !== 'user');
-      for (const s of rootSteps) expect([s.actor ?? p.actor], `${p.id}/${s.id}`).not.toContain('iam-user');
+  it('gives the root user only root, auditor or management-account steps', () => {
+    for (const p of procedures.filter((x) => x.appliesTo.includes('root'))) {
+      for (const s of p.steps.filter((step) => step.for !== 'user')) expect(['root', 'auditor', 'management-account'], `${p.id}/${s.id}`).toContain(s.actor ?? p.actor);
     }
   });
 
@@ -56,21 +69,48 @@ describe('the catalogue', () => {
     }
   });
 
-  it('never sends an IAM user to "Forgot your password?"', () => {
+  it('resets an IAM user password with update-login-profile; create-login-profile only for a user without one', () => {
     const reset = catalogue.get('reset-user-password')!;
     for (const step of reset.steps) expect(step.text).not.toMatch(/forgot your password/i);
-    expect(reset.steps[0]!.commands).toEqual([
-      'aws iam update-login-profile --user-name {user} --password <TEMPORARY_PASSWORD> --password-reset-required',
-      'aws iam create-login-profile --user-name {user} --password <TEMPORARY_PASSWORD> --password-reset-required',
-    ]);
+    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands).toContain('aws iam update-login-profile --user-name {{user}} --password <TEMPORARY_PASSWORD> --password-reset-required');
+    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands!.join()).not.toContain('create-login-profile');
+    expect(reset.steps.find((s) => s.id === 'admin-create-password')!.text).toMatch(/NoSuchEntity/);
   });
 
   it('deactivates before deleting in every key retirement', () => {
-    for (const id of ['remove-unused-access-key', 'disable-unused-credential', 'rotate-access-key', 'finish-access-key-rotation']) {
-      const ids = catalogue.get(id)!.steps.filter((s) => s.only?.includes('access_key')).map((s) => s.id);
-      expect(ids.indexOf('deactivate-key'), id).toBeGreaterThan(-1);
-      expect(ids.indexOf('deactivate-key'), id).toBeLessThan(ids.indexOf('delete-key'));
-      expect(ids.indexOf('resolve-key-ids'), id).toBe(0);
+    for (const p of procedures.filter((x) => x.handles.some((h) => h === 'retire-key' || h === 'rotate-key' || h === 'finish-key-rotation') && x.appliesTo.includes('user'))) {
+      const roles = p.steps.filter((s) => s.only?.includes('access_key') && s.for !== 'root').map((s) => s.role);
+      expect(roles.indexOf('deactivate'), p.id).toBeGreaterThan(-1);
+      expect(roles.indexOf('deactivate'), p.id).toBeLessThan(roles.indexOf('delete'));
+      expect(roles.indexOf('resolve-ids'), p.id).toBe(0);
     }
+  });
+
+  it('never tells anyone to create a root access key', () => {
+    for (const p of procedures) for (const s of stepsOf(p).filter((x) => x.for === 'root' || x.actor === 'root')) expect(s.text, `${p.id}/${s.id}`).not.toMatch(/create a new root (access )?key first/i);
+    expect(catalogue.get('delete-root-access-key')!.steps.find((s) => s.id === 'root-move-consumers')!.text).toMatch(/Never create another root access key.*waiver/);
+  });
+
+  it('contains a compromised key without the week-long observation', () => {
+    const q = catalogue.get('quarantine-compromised-access-key')!;
+    expect(q.handles).toEqual(['quarantine-key']);
+    expect(q.steps.map((s) => s.role)).not.toContain('observe');
+    expect(q.steps.flatMap((s) => s.commands ?? [])).toContain('aws iam attach-user-policy --user-name {{user}} --policy-arn arn:{{partition}}:iam::aws:policy/AWSCompromisedKeyQuarantineV3');
+    expect(JSON.stringify(q)).toMatch(/90 days of management events, in the one region you query, and no data events/);
+  });
+
+  it('grants MFA and complete reset permissions when it adds a recovery path or a second administrator', () => {
+    for (const id of ['establish-recovery-path', 'add-second-administrator']) {
+      const text = catalogue.get(id)!.steps.map((s) => s.text).join(' ');
+      for (const action of ['iam:UpdateLoginProfile', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:DeactivateMFADevice']) expect(text, `${id} ${action}`).toContain(action);
+    }
+  });
+
+  it('recovers a lost IAM user MFA device by deactivating it, and a lost root device by another device or email and phone', () => {
+    const user = JSON.stringify(catalogue.get('replace-lost-user-mfa'));
+    expect(user).toContain('aws iam deactivate-mfa-device --user-name {{user}} --serial-number <MFA_SERIAL_NUMBER>');
+    expect(user).toMatch(/ResyncMFADevice is for a device whose codes drift/);
+    const root = JSON.stringify(catalogue.get('recover-root-mfa'));
+    for (const fact of ['up to eight', 'email address', 'phone', 'AWS Support']) expect(root).toContain(fact);
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtInCatalogue, planFindings, renderPlansJson, renderPlansMarkdown } from '../../src/core/remediation/index.js';
-import { scanExampleOrg } from './helpers.js';
+import { planFindings, renderPlansJson, renderPlansMarkdown } from '../../src/core/remediation/index.js';
+import { scanExampleOrg, builtInCatalogue } from './helpers.js';
 
 /*
  * Golden files of the plans for the example organisation (examples/org/), scanned

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCatalogue, type Catalogue } from '../../src/core/remediation/index.js';
+import { builtInProceduresDir, loadCatalogue } from '../../src/collectors/files/procedures.js';
 import type { AccessKey, Account, Credential, Finding, Principal, ScanResult, Snapshot } from '../../src/model/index.js';
 import { collectFromFiles } from '../../src/collectors/files/reports.js';
 import { loadRuleset } from '../../src/collectors/files/rules.js';
@@ -104,4 +107,16 @@ function slot(n: 1 | 2, spec: KeySpec | null): AccessKey {
     lastUsedRegion: spec.usedDaysAgo === null ? null : 'eu-west-1',
     lastUsedService: spec.usedDaysAgo === null ? null : 's3',
   };
+}
+
+/** The built-in catalogue, read from procedures/ as the CLI reads it (no user overrides). */
+export function builtInCatalogue(): Catalogue {
+  return loadCatalogue([], process.cwd(), false);
+}
+
+/** The built-in catalogue with user procedure files on top (text by file name). */
+export function catalogueWith(files: Record<string, string>): Catalogue {
+  const dir = builtInProceduresDir();
+  const read = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: `procedures/${folder === dir ? '' : 'steps/'}${f}`, text: readFileSync(join(folder, f), 'utf8') }));
+  return buildCatalogue({ steps: read(join(dir, 'steps')), builtIn: read(dir), overrides: Object.entries(files).map(([file, text]) => ({ file, text })) });
 }

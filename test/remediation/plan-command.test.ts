@@ -8,7 +8,15 @@ describe('credwarden plan', () => {
     const run = await cli(['plan', '--from', 'examples/org/']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^# Remediation plans\n\n> credwarden never executes these plans/);
-    expect(run.stdout).toContain('## Account 222222222222 (payments-prod)');
+    expect(run.stdout).toContain('## 1. Root user — account 222222222222 (payments-prod)');
+    expect(run.stdout).toContain('wherever a command below says `<ACCESS_KEY_ID_1>`');
+  });
+
+  it('in a terminal, prints placeholders as they are, without HTML escapes', async () => {
+    const run = await cli(['plan', '--from', 'examples/org/'], { tty: true });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('wherever a command below says <ACCESS_KEY_ID_1>');
+    expect(run.stdout).not.toMatch(/&lt;|&gt;/);
   });
 
   it('gives the same plans from a saved result and its snapshot as from the scan', async () => {
@@ -47,7 +55,7 @@ describe('credwarden plan', () => {
   it('applies procedure overrides from .credwarden/procedures', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, '.credwarden/procedures'), { recursive: true });
-    writeFileSync(join(dir, '.credwarden/procedures/mfa.yaml'), 'id: enable-user-mfa\nrunbook: https://wiki.example.com/mfa\n');
+    writeFileSync(join(dir, '.credwarden/procedures/enable-user-mfa.yaml'), 'id: enable-user-mfa\nrunbook: https://wiki.example.com/mfa\n');
     const run = await cli(['plan', '--from', join(process.cwd(), 'examples/org/')], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[Enable MFA for an IAM user: your runbook](https://wiki.example.com/mfa)');
@@ -56,10 +64,10 @@ describe('credwarden plan', () => {
   it('reports an invalid procedure file with its line and exits 2', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'procs'));
-    writeFileSync(join(dir, 'procs/bad.yaml'), 'id: rotate-access-key\nrunbok: https://x\n');
+    writeFileSync(join(dir, 'procs/rotate-access-key.yaml'), 'id: rotate-access-key\nrunbok: https://x\n');
     const run = await cli(['plan', '--from', join(process.cwd(), 'examples/org/'), '--procedures', 'procs'], { cwd: dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/bad\.yaml:2:1.*unknown field 'runbok' \(did you mean 'runbook'\?\)/);
+    expect(run.stderr).toMatch(/rotate-access-key\.yaml:2:1.*unknown property 'runbok' \(did you mean 'runbook'\?\)/);
     expect(run.stdout).toBe('');
   });
 

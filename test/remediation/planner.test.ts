@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
-import { attachPlans, builtInCatalogue, buildCatalogue, planFindings, plansForReport, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
-import { finding, keyEvidence, result, snapshotAccount } from './helpers.js';
+import { attachPlans, planFindings, plansForReport, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
+import { finding, keyEvidence, result, snapshotAccount, builtInCatalogue, catalogueWith } from './helpers.js';
 
 const catalogue = builtInCatalogue();
 
@@ -50,8 +50,9 @@ describe('root user versus IAM user', () => {
 
     const user = planOf([finding('lost', 'reset-user-password', 'password', {}, { name: 'bob' })]);
     expect(allText(user)).not.toMatch(/forgot your password/i);
-    expect(user.steps[0]!.actor).toBe('administrator');
-    expect(user.steps[0]!.commands[0]).toBe('aws iam update-login-profile --user-name bob --password <TEMPORARY_PASSWORD> --password-reset-required');
+    const reset = user.steps.find((s) => s.id === 'admin-reset-password')!;
+    expect(reset.actor).toBe('administrator');
+    expect(reset.commands).toContain('aws iam update-login-profile --user-name bob --password <TEMPORARY_PASSWORD> --password-reset-required');
   });
 });
 
@@ -88,12 +89,13 @@ describe('self-service versus administrator', () => {
 
   it('names the administrator who can reset a password, else the root user', () => {
     const named = planOf([finding('lost', 'reset-user-password', 'password', recovery({}, { selfService: false, administrators: ['arn:aws:iam::123456789012:role/IdentityAdmin'] }))]);
-    expect(named.steps[0]!.text).toContain('arn:aws:iam::123456789012:role/IdentityAdmin');
+    expect(named.steps.find((s) => s.id === 'admin-reset-password')!.text).toContain('arn:aws:iam::123456789012:role/IdentityAdmin');
     expect(named.administrators).toEqual(['arn:aws:iam::123456789012:role/IdentityAdmin']);
 
     const rootOnly = planOf([finding('lost', 'reset-user-password', 'password', recovery({}, { selfService: false, administrators: [] }))]);
-    expect(rootOnly.steps[0]!.actor).toBe('root');
-    expect(rootOnly.steps[0]!.text).toContain('The root user of account 123456789012');
+    const reset = rootOnly.steps.find((s) => s.id === 'admin-reset-password')!;
+    expect(reset.actor).toBe('root');
+    expect(reset.text).toContain('The root user of account 123456789012');
   });
 
   it('lists only the administrators of the credentials the findings are about', () => {
@@ -302,7 +304,9 @@ describe('plan set', () => {
   });
 
   it('uses user procedures and their runbook', () => {
-    const custom = buildCatalogue([{ id: 'my-own-procedure', title: 'Page the owner', actor: 'administrator', summary: 's', steps: [{ id: 'page', text: 'Page the owner of {user} in {account}.' }], runbook: 'https://wiki.example.com/rb' }]);
+    const custom = catalogueWith({
+      'my-own-procedure.yaml': ['id: my-own-procedure', 'title: Page the owner', 'actor: administrator', 'summary: s', 'phase: 90', 'runbook: https://wiki.example.com/rb', 'steps:', '  - id: page', '    role: change', "    text: 'Page the owner of {{user}} in {{account}}.'"].join('\n'),
+    });
     const plan = planFindings(result(findings), custom).accounts[0]!.plans.find((p) => p.principal.name === 'amy')!;
     expect(plan.steps.at(-1)!.text).toBe('Page the owner of amy in 123456789012.');
     expect(plan.links[0]!.url).toBe('https://wiki.example.com/rb');
@@ -340,10 +344,12 @@ describe('recovery-path findings', () => {
     expect(plan.steps.find((s) => s.id === 'plan-reset-before-expiry')!.text).toMatch(/^alice's password expires in 12 days\. Until the policy changes, the root user of account 123456789012/);
   });
 
-  it('a credential only the management account can recover is handled there', () => {
+  it('never names the management account as the actor that resets an IAM user: AssumeRoot sessions cannot manage IAM users', () => {
     const plan = planOf([finding('lost', 'reset-user-password', 'password', { 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false, 'facts.recovery.password.rootFallback': 'privileged-root-task' })]);
-    expect(plan.steps[0]!.actor).toBe('management-account');
-    expect(plan.steps[0]!.text).toMatch(/^The management account, through a privileged root task/);
+    expect(plan.actors).not.toContain('management-account');
+    const reset = plan.steps.find((s) => s.id === 'admin-reset-password')!;
+    expect(reset.actor).toBe('root');
+    expect(reset.text).toMatch(/^The root user of account 123456789012, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task/);
   });
 
   it('an undecided analysis counts as unknown: both variants, each with its condition', () => {
@@ -367,7 +373,7 @@ describe('recovery-path findings', () => {
 describe('plansForReport', () => {
   it('prefers the embedded plans, and plans from evidence otherwise', () => {
     const findings = [finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2))];
-    const custom = buildCatalogue([{ id: 'rotate-access-key', runbook: 'https://wiki.example.com/rotate' }]);
+    const custom = catalogueWith({ 'rotate-access-key.yaml': 'id: rotate-access-key\nrunbook: https://wiki.example.com/rotate' });
     const embedded = attachPlans(result(findings), custom);
     expect(plansForReport(embedded, catalogue).accounts[0]!.plans[0]!.links[0]!.url).toBe('https://wiki.example.com/rotate');
     expect(plansForReport(result(findings), catalogue)).toEqual(planFindings(result(findings), catalogue));

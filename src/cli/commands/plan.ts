@@ -48,7 +48,9 @@ export function planCommand(io: CliIO): Command {
     const { result, snapshot } = file !== undefined ? readSaved(file, options, io) : scan(options, io);
     const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || result.plans.length === 0;
     const plans = replan ? planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {}) : plansFromResult(result);
-    const text = options.planFormat === 'json' ? renderPlansJson(plans) : renderPlansMarkdown(plans);
+    // Nobody renders Markdown in a terminal: there, placeholders read <ACCESS_KEY_ID_1>, not &lt;…&gt;.
+    const terminal = !options.output && io.stdoutIsTTY;
+    const text = options.planFormat === 'json' ? renderPlansJson(plans) : renderPlansMarkdown(plans, { terminal });
     if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
     else io.stdout(text);
   });

@@ -13,6 +13,8 @@ import { checkReportOptions, refineResult, reportGate, reportOptions, writeRepor
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import { StreamingScan, type StreamedScan } from '../streaming.js';
 import type { AccountSink } from '../live-scan.js';
+import { COLLECT_DEFAULTS } from '../../collectors/aws/options.js';
+import type { ScanAccess } from '../../core/remediation/index.js';
 
 /** Options of `credwarden scan`. */
 export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOptions {
@@ -50,7 +52,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     });
     printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
     const streamed: StreamedScan = scan.finish();
-    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io);
+    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
     writeReportSet(result, (color) => formatContext(loaded, color), options, io);
     if (options.saveSnapshot && streamed.snapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: streamed.outcomes };
@@ -75,4 +77,13 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
   for (const account of snapshot.accounts) {
     if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);
   }
+}
+
+/** How a live scan reached the accounts, so each plan can say how to get there. */
+function scanAccess(options: ScanOptions): ScanAccess {
+  const memberAccounts = options.org === true || (options.accounts?.length ?? 0) > 0 || (options.ou?.length ?? 0) > 0;
+  return {
+    ...(memberAccounts && !options.from?.length ? { roleName: options.roleName ?? COLLECT_DEFAULTS.roleName } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
 }

@@ -1,15 +1,20 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
-import { buildCatalogue, type ProcedureOverride } from '../../core/remediation/catalogue.js';
-import { parseProcedureFile } from '../../core/remediation/overrides.js';
+import { buildCatalogue, type ProcedureSource } from '../../core/remediation/catalogue.js';
 import type { Catalogue } from '../../core/remediation/types.js';
+import { packageRoot } from './package-root.js';
 
 /** Folder of procedure overrides used when it exists in the working directory. */
 export const DEFAULT_PROCEDURES_DIR = '.credwarden/procedures';
 
 const isProcedureFile = (name: string): boolean => /\.(ya?ml|json)$/.test(name);
+
+/** Where the built-in procedures live (procedures/<id>.yaml, shared steps in procedures/steps/). */
+export function builtInProceduresDir(): string {
+  return join(packageRoot(), 'procedures');
+}
 
 /**
  * The remediation catalogue: the built-in procedures, overridden or extended by
@@ -20,22 +25,24 @@ const isProcedureFile = (name: string): boolean => /\.(ya?ml|json)$/.test(name);
 export function loadCatalogue(dirs: readonly string[], cwd: string, useDefault = true): Catalogue {
   const folders = [...(useDefault && existsSync(join(cwd, DEFAULT_PROCEDURES_DIR)) ? [join(cwd, DEFAULT_PROCEDURES_DIR)] : []), ...dirs.map((d) => resolve(cwd, d))];
   const diagnostics: Diagnostic[] = [];
-  const overrides: ProcedureOverride[] = [];
-  for (const folder of folders) {
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      diagnostics.push({ severity: 'error', file: folder, message: 'procedures folder not found' });
-      continue;
-    }
-    for (const name of readdirSync(folder).filter(isProcedureFile).sort()) {
-      const file = join(folder, name);
-      try {
-        overrides.push(...parseProcedureFile(readFileSync(file, 'utf8'), file));
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        diagnostics.push(...error.diagnostics);
-      }
-    }
-  }
+  const overrides = folders.flatMap((folder) => {
+    if (existsSync(folder) && statSync(folder).isDirectory()) return readFolder(folder, false);
+    diagnostics.push({ severity: 'error', file: folder, message: 'procedures folder not found' });
+    return [];
+  });
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid remediation procedures');
-  return buildCatalogue(overrides);
+  const dir = builtInProceduresDir();
+  return buildCatalogue({ steps: readFolder(join(dir, 'steps'), true), builtIn: readFolder(dir, true), overrides });
 }
+
+/** The procedure files of one folder, sorted by name. Built-in files are named relative to the package. */
+function readFolder(folder: string, builtIn: boolean): ProcedureSource[] {
+  return readdirSync(folder)
+    .filter(isProcedureFile)
+    .sort()
+    .map((name) => {
+      const path = join(folder, name);
+      return { text: readFileSync(path, 'utf8'), file: builtIn ? relative(packageRoot(), path) : path };
+    });
+}
+

@@ -1,6 +1,6 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { builtInCatalogue, plansForReport, renderPlansMarkdown } from '../remediation/index.js';
+import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from './escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
@@ -170,7 +170,7 @@ function resolved(result: ScanResult): string[] {
 function plans(result: ScanResult): string[] {
   if (!result.findings.some((f) => f.status === 'open')) return [];
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
-  const set = plansForReport(result, builtInCatalogue());
+  const set = plansForReport(result);
   return ['## Remediation plans', '', `> ${inline(set.header)}`, '', renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd()];
 }
 

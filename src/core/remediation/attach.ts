@@ -1,8 +1,8 @@
 import type { Finding, Plan, ScanResult } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
-import { planFindings, type PlanOptions } from './planner.js';
+import { comparePlans, planFindings, type PlanOptions } from './planner.js';
 import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
-import { PLAN_HEADER } from './types.js';
+import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 
 /**
  * A principal's merged plan as the result holds it (schema v2, top-level `plans`): once per
@@ -11,12 +11,12 @@ import { PLAN_HEADER } from './types.js';
 export type ResultPlan = Plan;
 
 /** The parts of a principal's merged plan that the result keeps. */
-type PlanBody = Pick<PrincipalPlan, 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
+type PlanBody = Pick<PrincipalPlan, 'access' | 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
 
 /** The shared plan body, copied field by field so nothing else of the source leaks in. */
 function planBody(plan: PlanBody): PlanBody {
-  const { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
-  return { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links };
+  const { access, actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
+  return { ...(access ? { access } : {}), actors, administrators, goals, procedures, notes, steps, alternatives, verification, links };
 }
 
 /**
@@ -87,17 +87,15 @@ export function plansFromResult(result: ScanResult): PlanSet {
     account.plans.push({ accountId: plan.accountId, accountName, principal: plan.principal, ...planBody(plan), findings });
     accounts.set(plan.accountId, account);
   }
-  const sorted = [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
-  for (const account of sorted) {
-    account.plans.sort((a, b) => (a.principal.type !== b.principal.type ? (a.principal.type === 'root' ? -1 : 1) : a.principal.name.localeCompare(b.principal.name)));
-  }
-  return { header: PLAN_HEADER, asOf: result.asOf, accounts: sorted, unknownProcedures: [] };
+  for (const account of accounts.values()) account.plans.sort(comparePlans);
+  const sorted = [...accounts.values()].sort((a, b) => comparePlans(a.plans[0]!, b.plans[0]!) || a.accountId.localeCompare(b.accountId));
+  return { header: PLAN_HEADER, notes: [IDENTITY_CENTER_NOTE], asOf: result.asOf, accounts: sorted, unknownProcedures: [] };
 }
 
 /**
  * The plans to show for a result in a report: the ones the result carries (as every scan
- * does), else plans computed with `catalogue` from the findings' evidence.
+ * does), else, given a catalogue, plans computed from the findings' evidence.
  */
-export function plansForReport(result: ScanResult, catalogue: Catalogue): PlanSet {
-  return result.plans.length > 0 ? plansFromResult(result) : planFindings(result, catalogue);
+export function plansForReport(result: ScanResult, catalogue?: Catalogue): PlanSet {
+  return result.plans.length > 0 || catalogue === undefined ? plansFromResult(result) : planFindings(result, catalogue);
 }

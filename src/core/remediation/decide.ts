@@ -1,24 +1,18 @@
 import type { Finding } from '../../model/index.js';
+import { procedureFor } from './catalogue.js';
 import type { PrincipalFacts, SlotFacts } from './facts.js';
 import { slotOf } from './facts.js';
 import { describeLastUse, formatDays } from './template.js';
+import type { Catalogue, CredentialAction, Procedure } from './types.js';
 
 /** Days without use after which a key counts as unused when choosing which key to retire. */
 export const UNUSED_DAYS = 45;
 
-/** Procedures that remove an access key, by the kind of removal. */
-const RETIRING: Readonly<Record<string, KeyAction['kind']>> = {
-  'remove-unused-access-key': 'retire',
-  'disable-unused-credential': 'retire',
-  'delete-root-access-key': 'retire',
-  'delete-inactive-access-key': 'delete-inactive',
-};
-
 /** What happens to one access key slot. */
 export interface KeyAction {
-  kind: 'retire' | 'delete-inactive' | 'retire-move' | 'rotate';
+  kind: 'quarantine' | 'retire' | 'delete-inactive' | 'retire-move' | 'rotate';
   /** Catalogue procedure whose steps carry it out. */
-  procedure: string;
+  procedure: Procedure;
   /** Why, in a few words, e.g. "never used". */
   why: string;
   /** retire-move: the slot whose key takes over the consumers. */
@@ -30,8 +24,8 @@ export interface KeyAction {
 /** The decisions for one principal: one action per key slot, and how each finding is resolved. */
 export interface Decisions {
   keys: Map<1 | 2, KeyAction>;
-  /** finish-access-key-rotation without enough facts to choose the key. */
-  undecidedRotation: boolean;
+  /** A procedure that finishes a rotation, when the facts cannot say which key it retires. */
+  undecidedRotation: Procedure | null;
   removePassword: boolean;
   resolutions: Map<Finding, string>;
   /** Findings whose procedure is carried out as a block of its own (MFA, certificates, ...). */
@@ -55,67 +49,100 @@ function age(key: SlotFacts): string {
 
 /**
  * Decides, for one principal, what happens to each credential so that several
- * findings become one consistent plan: a key is either retired or rotated, never
- * both; a rotation with both slots full frees a slot first; a removed password
- * needs no MFA.
+ * findings become one consistent plan: a key suspected of compromise is contained
+ * first; a key is either retired or rotated, never both; a rotation with both slots
+ * full frees a slot first; a removed credential resolves the findings that only
+ * protected it. Reads what the procedures declare (`handles`, `resolvedByRemoval`),
+ * never their ids.
  */
-export function decide(findings: readonly Finding[], facts: PrincipalFacts): Decisions {
-  const d: Decisions = { keys: new Map(), undecidedRotation: false, removePassword: false, resolutions: new Map(), standalone: [], notes: [] };
-  const by = (procedure: string) => findings.filter((f) => f.remediation.procedure === procedure);
+export function decide(findings: readonly Finding[], facts: PrincipalFacts, catalogue: Catalogue): Decisions {
+  const d: Decisions = { keys: new Map(), undecidedRotation: null, removePassword: false, resolutions: new Map(), standalone: [], notes: [] };
+  const context: DecideContext = { d, facts, catalogue, pick: (action, preferred) => procedureFor(catalogue, action, facts.principal.type, preferred) };
+  const handling = (action: CredentialAction) => (f: Finding): boolean => catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
 
-  // 1. Keys that go away outright.
-  for (const f of findings.filter((x) => isKey(x) && RETIRING[x.remediation.procedure] !== undefined)) {
-    const slot = slotOf(f.credential)!;
-    const key = facts.keys[slot - 1]!;
-    const kind = key.active === false ? 'delete-inactive' : RETIRING[f.remediation.procedure]!;
-    const existing = d.keys.get(slot);
-    const why = looksUnused(key) ?? (facts.principal.type === 'root' ? 'the root user should have no access keys' : 'no longer needed');
-    // An inactive key only needs deleting, whatever the rule's procedure: no deactivation step.
-    const procedure = kind === 'delete-inactive' ? 'delete-inactive-access-key' : f.remediation.procedure;
-    if (!existing) d.keys.set(slot, { kind, procedure, why });
-    d.resolutions.set(f, `${kind === 'delete-inactive' ? 'Delete' : 'Retire'} access key ${slot} (${why}).`);
-  }
-
-  // 2. A rotation left half-done: retire one of the two keys.
-  for (const f of by('finish-access-key-rotation')) finishRotation(d, f, facts);
-
-  // 3. Rotations.
-  for (const f of by('rotate-access-key').filter(isKey)) rotate(d, f, facts);
-
-  // 4. Passwords, MFA and everything else.
-  for (const f of findings.filter((x) => x.remediation.procedure === 'disable-unused-credential' && x.credential === 'password')) {
+  // 1. Keys suspected of compromise: contained now, never left to a week of watching.
+  for (const f of findings.filter((x) => isKey(x) && handling('quarantine-key')(x))) quarantine(context, f);
+  // 2. Keys that go away outright.
+  for (const f of findings.filter((x) => isKey(x) && (handling('retire-key')(x) || handling('delete-inactive-key')(x)))) retire(context, f);
+  // 3. A rotation left half-done: retire one of the two keys.
+  for (const f of findings.filter(handling('finish-key-rotation'))) finishRotation(context, f);
+  // 4. Rotations.
+  for (const f of findings.filter((x) => isKey(x) && handling('rotate-key')(x))) rotate(context, f);
+  // 5. Passwords that go away.
+  for (const f of findings.filter((x) => x.credential === 'password' && handling('remove-password')(x))) {
     d.removePassword = true;
     d.resolutions.set(f, 'Remove the console password (unused).');
   }
+  // 6. Everything else: resolved by a removal above, or a block of its own.
   for (const f of findings) {
     if (d.resolutions.has(f)) continue;
-    if (f.remediation.procedure === 'enable-user-mfa' && d.removePassword) {
-      d.resolutions.set(f, 'Resolved by removing the console password: without a password there is no console sign-in to protect with MFA.');
-      continue;
-    }
-    if (f.remediation.procedure === 'stop-using-root' && isKey(f) && d.keys.has(slotOf(f.credential)!)) {
-      d.resolutions.set(f, `Resolved by deleting root access key ${slotOf(f.credential)} after its consumers move to an IAM role.`);
-      continue;
-    }
-    d.standalone.push(f);
+    const reason = catalogue.get(f.remediation.procedure)?.resolvedByRemoval;
+    const removal = reason === undefined ? null : removalOf(d, f.credential);
+    if (removal !== null) d.resolutions.set(f, `Resolved by removing ${removal}: ${reason}.`);
+    else d.standalone.push(f);
   }
   return d;
 }
 
-function finishRotation(d: Decisions, f: Finding, facts: PrincipalFacts): void {
+/** What the decide steps share. */
+interface DecideContext {
+  d: Decisions;
+  facts: PrincipalFacts;
+  catalogue: Catalogue;
+  /** The procedure that carries out an action for this principal, preferring the finding's own. */
+  pick: (action: CredentialAction, preferred?: string) => Procedure | undefined;
+}
+
+/** What the plan removes of `credential`, in words, or null when it keeps it. */
+function removalOf(d: Decisions, credential: Finding['credential']): string | null {
+  if (credential === 'password') return d.removePassword ? 'the console password' : null;
+  const slot = slotOf(credential);
+  if (slot === null || !(credential ?? '').startsWith('access_key')) return null;
+  const action = d.keys.get(slot);
+  return action !== undefined && action.kind !== 'rotate' ? `access key ${slot}` : null;
+}
+
+function quarantine({ d, pick }: DecideContext, f: Finding): void {
+  const slot = slotOf(f.credential)!;
+  const procedure = pick('quarantine-key', f.remediation.procedure);
+  if (!procedure || d.keys.has(slot)) return;
+  d.keys.set(slot, { kind: 'quarantine', procedure, why: 'suspected of compromise' });
+  d.resolutions.set(f, `Contain access key ${slot} now (suspected of compromise): deactivate it, quarantine the user, then review what the key did.`);
+}
+
+function retire({ d, facts, catalogue, pick }: DecideContext, f: Finding): void {
+  const slot = slotOf(f.credential)!;
+  const key = facts.keys[slot - 1]!;
+  const existing = d.keys.get(slot);
+  // An inactive key only needs deleting, whatever the rule's procedure: no deactivation step.
+  const inactive = key.active === false || catalogue.get(f.remediation.procedure)?.handles.includes('delete-inactive-key') === true;
+  const procedure = inactive ? pick('delete-inactive-key', f.remediation.procedure) : pick('retire-key', f.remediation.procedure);
+  const why = looksUnused(key) ?? (facts.principal.type === 'root' ? 'the root user should have no access keys' : 'no longer needed');
+  if (existing?.kind === 'quarantine') {
+    d.resolutions.set(f, `Resolved by containing access key ${slot} (suspected of compromise), which ends with its deletion.`);
+    return;
+  }
+  if (!procedure) return;
+  if (!existing) d.keys.set(slot, { kind: inactive ? 'delete-inactive' : 'retire', procedure, why });
+  d.resolutions.set(f, `${inactive ? 'Delete' : 'Retire'} access key ${slot} (${why}).`);
+}
+
+function finishRotation({ d, facts, pick }: DecideContext, f: Finding): void {
   const already = [...d.keys.entries()].find(([, a]) => a.kind !== 'rotate');
   if (already) {
     d.resolutions.set(f, `Finished by retiring access key ${already[0]} (${already[1].why}); access key ${3 - already[0]} stays.`);
     return;
   }
+  const procedure = pick('finish-key-rotation', f.remediation.procedure);
+  if (!procedure) return;
   const choice = chooseKeyToRetire(facts);
   if (!choice) {
-    d.undecidedRotation = true;
+    d.undecidedRotation = procedure;
     d.resolutions.set(f, 'Finish the rotation: compare both keys, retire the unused or older one.');
     return;
   }
   const keep = (3 - choice.slot) as 1 | 2;
-  d.keys.set(choice.slot, { kind: 'retire-move', procedure: 'finish-access-key-rotation', why: choice.why, moveTo: keep });
+  d.keys.set(choice.slot, { kind: 'retire-move', procedure, why: choice.why, moveTo: keep });
   d.resolutions.set(f, `Finish the rotation: retire access key ${choice.slot} (${choice.why}) and keep access key ${keep}.`);
 }
 
@@ -134,9 +161,14 @@ export function chooseKeyToRetire(facts: PrincipalFacts): { slot: 1 | 2; why: st
   return null;
 }
 
-function rotate(d: Decisions, f: Finding, facts: PrincipalFacts): void {
+function rotate({ d, facts, pick }: DecideContext, f: Finding): void {
   const slot = slotOf(f.credential)!;
   const own = d.keys.get(slot);
+  const rotation = pick('rotate-key', f.remediation.procedure);
+  if (own?.kind === 'quarantine') {
+    d.resolutions.set(f, `Access key ${slot} is contained as suspected of compromise and deleted, not rotated: issue a replacement only once the review is done.`);
+    return;
+  }
   if (own) {
     const instead = own.kind === 'retire-move' ? `its consumers move to access key ${own.moveTo}` : 'no replacement is needed';
     d.resolutions.set(f, `Access key ${slot} is retired instead of rotated (${own.why}); ${instead}.`);
@@ -147,6 +179,7 @@ function rotate(d: Decisions, f: Finding, facts: PrincipalFacts): void {
   const other = facts.keys[otherSlot - 1]!;
   const otherAction = d.keys.get(otherSlot);
   const rotateWhy = `${age(key)}, last used ${describeLastUse(key)}`;
+  if (!rotation) return;
   if (d.undecidedRotation) {
     // Both slots are full and the facts cannot say which key goes: finishing the rotation decides.
     d.resolutions.set(f, `Both slots are full, so access key ${slot} is not replaced by a third key: finishing the rotation retires the unused or older key. If access key ${slot} is the one that stays, rotate it afterwards into the freed slot.`);
@@ -155,13 +188,13 @@ function rotate(d: Decisions, f: Finding, facts: PrincipalFacts): void {
   }
   if (otherAction) {
     otherAction.freesFor = slot;
-    d.keys.set(slot, { kind: 'rotate', procedure: 'rotate-access-key', why: rotateWhy });
+    d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} into the slot freed by retiring access key ${otherSlot} first.`);
     d.notes.push(`Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${otherAction.why}), which frees the slot the replacement for access key ${slot} needs.`);
     return;
   }
   if (other.present !== true) {
-    d.keys.set(slot, { kind: 'rotate', procedure: 'rotate-access-key', why: rotateWhy });
+    d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} (${rotateWhy}).`);
     if (other.present === null) d.notes.push(`Whether access key ${otherSlot} of ${facts.principal.name} exists is not known here: if list-access-keys shows two keys, free a slot before creating the replacement.`);
     return;
@@ -171,15 +204,19 @@ function rotate(d: Decisions, f: Finding, facts: PrincipalFacts): void {
   if (otherUnused || otherIsOlder) {
     const why = otherUnused ?? `the older key: ${age(other)}`;
     const kind = other.active === false ? 'delete-inactive' : otherUnused ? 'retire' : 'retire-move';
-    const procedure = kind === 'delete-inactive' ? 'delete-inactive-access-key' : kind === 'retire' ? 'remove-unused-access-key' : 'finish-access-key-rotation';
+    const action = kind === 'delete-inactive' ? 'delete-inactive-key' : kind === 'retire' ? 'retire-key' : 'finish-key-rotation';
+    const procedure = pick(action);
+    if (!procedure) return;
     d.keys.set(otherSlot, { kind, procedure, why, freesFor: slot, ...(kind === 'retire-move' ? { moveTo: slot } : {}) });
-    d.keys.set(slot, { kind: 'rotate', procedure: 'rotate-access-key', why: rotateWhy });
+    d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} after retiring access key ${otherSlot} (${why}) to free a slot.`);
     d.notes.push(`Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${why}), which frees the slot the replacement for access key ${slot} needs.`);
     return;
   }
   // Both keys in use and this one is the older: moving its consumers to the newer key is the rotation.
-  d.keys.set(slot, { kind: 'retire-move', procedure: 'finish-access-key-rotation', why: `${age(key)}; access key ${otherSlot} is newer and in use`, moveTo: otherSlot });
+  const finish = pick('finish-key-rotation');
+  if (!finish) return;
+  d.keys.set(slot, { kind: 'retire-move', procedure: finish, why: `${age(key)}; access key ${otherSlot} is newer and in use`, moveTo: otherSlot });
   d.resolutions.set(f, `Both slots are full, so access key ${slot} is rotated by moving its consumers to the newer access key ${otherSlot} and retiring it.`);
   d.notes.push(`Both access key slots of ${facts.principal.name} are full and in use: access key ${slot} is the older one, so it is retired in favour of access key ${otherSlot} rather than replaced by a third key.`);
 }

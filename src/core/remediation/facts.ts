@@ -4,6 +4,8 @@ import { daysBetween, parseTimestamp } from '../util/time.js';
 /** What the planner knows about one access key slot or certificate slot. */
 export interface SlotFacts {
   slot: 1 | 2;
+  /** The access key id, when a live scan resolved it (ListAccessKeys); null otherwise. */
+  id: string | null;
   /** The slot holds a credential (active, or inactive but not deleted); null when unknown. */
   present: boolean | null;
   active: boolean | null;
@@ -20,6 +22,8 @@ export interface SlotFacts {
 /** Who can replace a credential, as found by the recovery-path collector. */
 export interface RecoveryFacts {
   selfService?: boolean;
+  /** How the user can do it themself, e.g. change-password (iam:ChangePassword) or update-login-profile. */
+  selfServiceVia?: string[];
   /** ARNs of principals who can reset the credential for the user. */
   administrators?: string[];
   conditional?: boolean;
@@ -34,18 +38,20 @@ export interface RecoveryFacts {
 export interface PrincipalFacts {
   accountId: string;
   accountName: string | null;
+  /** ARN partition of the account (aws, aws-cn, aws-us-gov), from the principal's ARN. */
+  partition: string;
   asOf: string | null;
   principal: { type: 'root' | 'user'; name: string; arn: string };
   keys: [SlotFacts, SlotFacts];
   certs: [SlotFacts, SlotFacts];
   password: { lastUsed: string | null; lastUsedKnown: boolean; lastUsedDaysAgo: number | null; nextRotation: string | null; nextRotationInDays: number | null };
-  recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts };
+  recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts; mfa?: RecoveryFacts };
   /** The account's only credential administrator (account.facts.recovery.soleAdministrator), when there is one. */
   soleAdministrator: string | null;
 }
 
 function emptySlot(slot: 1 | 2): SlotFacts {
-  return { slot, present: null, active: null, lastRotated: null, ageDays: null, lastUsedKnown: false, lastUsed: null, lastUsedDaysAgo: null, lastUsedService: null, lastUsedRegion: null };
+  return { slot, id: null, present: null, active: null, lastRotated: null, ageDays: null, lastUsedKnown: false, lastUsed: null, lastUsedDaysAgo: null, lastUsedService: null, lastUsedRegion: null };
 }
 
 function daysSince(time: string | null, asOf: string | null): number | null {
@@ -55,16 +61,23 @@ function daysSince(time: string | null, asOf: string | null): number | null {
   return Number.isNaN(from) || Number.isNaN(to) ? null : daysBetween(from, to);
 }
 
+/** What the findings imply beyond their evidence, from their procedures' declarations. */
+export interface EvidenceHints {
+  /** A finding asks to finish a rotation: its rule fires only when both slots hold active keys. */
+  bothKeysActive?: boolean;
+}
+
 /**
  * Collects facts about one principal: from its snapshot entry when the caller has
  * one, else from the evidence of its findings. Evidence is partial (a rule records
  * only the fields it names), so every fact may stay unknown.
  */
-export function principalFacts(findings: readonly Finding[], asOf: string | null, snapshot?: { account: Account; principal: Principal }): PrincipalFacts {
+export function principalFacts(findings: readonly Finding[], asOf: string | null, snapshot?: { account: Account; principal: Principal }, evidenceHints: EvidenceHints = {}): PrincipalFacts {
   const first = findings[0]!;
   const facts: PrincipalFacts = {
     accountId: first.accountId,
     accountName: first.accountName ?? snapshot?.account.name ?? null,
+    partition: partitionOf(first.principal.arn),
     asOf,
     principal: { ...first.principal },
     keys: [emptySlot(1), emptySlot(2)],
@@ -79,8 +92,7 @@ export function principalFacts(findings: readonly Finding[], asOf: string | null
     if (typeof sole === 'string') facts.soleAdministrator = sole;
   }
   else for (const finding of findings) fromEvidence(facts, finding);
-  if (!snapshot && findings.some((f) => f.remediation.procedure === 'finish-access-key-rotation')) {
-    // That procedure's rule fires only when both slots hold active keys.
+  if (!snapshot && evidenceHints.bothKeysActive === true) {
     for (const key of facts.keys) {
       key.present = true;
       key.active ??= true;
@@ -101,6 +113,7 @@ export function principalFacts(findings: readonly Finding[], asOf: string | null
 function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {
   principal.accessKeys.forEach((key, i) => {
     Object.assign(facts.keys[i]!, {
+      id: key.id ?? null,
       present: key.active || key.lastRotated !== null,
       active: key.active,
       lastRotated: key.lastRotated,
@@ -151,6 +164,7 @@ function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
   const recovery = recoveryFromEvidence(ev);
   if (recovery.password) facts.recovery.password = { ...facts.recovery.password, ...recovery.password };
   if (recovery.accessKeys) facts.recovery.accessKeys = { ...facts.recovery.accessKeys, ...recovery.accessKeys };
+  if (recovery.mfa) facts.recovery.mfa = { ...facts.recovery.mfa, ...recovery.mfa };
 }
 
 function readSlot(slot: SlotFacts, ev: Record<string, unknown>, prefix: string): void {
@@ -168,6 +182,11 @@ function readSlot(slot: SlotFacts, ev: Record<string, unknown>, prefix: string):
   if (typeof get('lastUsedRegion') === 'string') slot.lastUsedRegion = get('lastUsedRegion') as string;
 }
 
+/** The partition of an ARN (`arn:aws-cn:iam::…` gives aws-cn); `aws` when the ARN is malformed. */
+export function partitionOf(arn: string): string {
+  return /^arn:(aws[a-z-]*):/.exec(arn)?.[1] ?? 'aws';
+}
+
 /** 1 or 2 for a slot credential, else null. */
 export function slotOf(credential: Finding['credential']): 1 | 2 | null {
   if (credential === 'access_key_1' || credential === 'cert_1') return 1;
@@ -180,6 +199,7 @@ function recoveryFrom(value: unknown): PrincipalFacts['recovery'] {
   return {
     ...(isRecord(value.password) ? { password: value.password as RecoveryFacts } : {}),
     ...(isRecord(value.accessKeys) ? { accessKeys: value.accessKeys as RecoveryFacts } : {}),
+    ...(isRecord(value.mfa) ? { mfa: value.mfa as RecoveryFacts } : {}),
   };
 }
 

@@ -1,12 +1,12 @@
 /**
- * Remediation: the catalogue of procedures, the planner that turns findings into
- * concrete per-principal plans, and the renderers. Everything here is pure.
+ * Remediation: the catalogue of procedures (built from procedures/*.yaml and user files by
+ * the caller), the planner that turns findings into concrete per-principal plans, and the
+ * renderers. Everything here is pure.
  */
 export type * from './types.js';
-export { PLAN_HEADER } from './types.js';
-export { BUILT_IN_PROCEDURES, LINKS } from './procedures/index.js';
-export { buildCatalogue, builtInCatalogue, mergeProcedure, type ProcedureOverride } from './catalogue.js';
-export { parseProcedureFile } from './overrides.js';
-export { planFindings, planPrincipal, RECENT_USE_DAYS, type PlanOptions } from './planner.js';
+export { IDENTITY_CENTER_NOTE, IDENTITY_CENTER_RESET_URL, PLAN_HEADER } from './types.js';
+export { buildCatalogue, procedureFor, type CatalogueSources, type ProcedureSource } from './catalogue.js';
+export { TEMPLATE_NAMES } from './template.js';
+export { comparePlans, planFindings, planPrincipal, RECENT_USE_DAYS, severityRank, type PlanOptions, type ScanAccess } from './planner.js';
 export { attachPlans, embedPlans, planId, plansForReport, plansFromResult, withPlanId, type ResultPlan } from './attach.js';
 export { renderPlansMarkdown, renderPlansJson, type MarkdownPlanOptions } from './render.js';

@@ -1,16 +1,64 @@
 import type { Credential } from '../../model/index.js';
 import type { PrincipalFacts, SlotFacts } from './facts.js';
 import { slotOf } from './facts.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** Values a procedure template can use, by placeholder name. */
 export type TemplateVars = Readonly<Record<string, string>>;
 
 /** Placeholders that make a step specific to one credential (else it is about the whole principal). */
-const CREDENTIAL_PLACEHOLDERS = ['slot', 'otherSlot', 'keyId', 'otherKeyId', 'certSlot', 'certId', 'lastRotated', 'lastUsed'];
+const CREDENTIAL_PLACEHOLDERS = ['slot', 'otherSlot', 'keyId', 'otherKeyId', 'certSlot', 'certId', 'lastRotated', 'lastUsed', 'lastUsedRegion'];
 
-/** Replaces `{name}` by its value; an unknown name becomes an upper-case `<NAME>` for the reader to fill in. */
+/**
+ * Every name a procedure template may use, with what the planner puts there. Procedure files
+ * are checked against this list when they load: an unknown name is an error, never a silent gap.
+ */
+export const TEMPLATE_NAMES: Readonly<Record<string, string>> = {
+  account: 'account id',
+  accountName: 'account name (the id when the name is unknown)',
+  partition: 'ARN partition of the account: aws, aws-cn or aws-us-gov',
+  user: 'user name (<root_account> for the root user)',
+  arn: 'ARN of the principal',
+  slot: 'access key slot of the step (1 or 2)',
+  otherSlot: 'the other access key slot',
+  keyId: 'access key id of the slot, or <ACCESS_KEY_ID_n> when it is not known',
+  otherKeyId: 'access key id of the other slot, or its placeholder',
+  keyDates: "creation times of the user's keys, to match them to ids",
+  keyIdPlaceholders: 'the key id placeholders the plan uses',
+  lastRotated: 'creation or rotation time of the credential',
+  lastUsed: 'last use of the credential, in words',
+  lastUsedRegion: 'region the access key was last used in, or <REGION>',
+  certSlot: 'signing certificate slot (1 or 2)',
+  certId: '<CERTIFICATE_ID_n>',
+  admin: 'who can reset the credential: a named administrator, "an administrator", or the root user',
+  soleAdmin: "the account's only credential administrator",
+  nextRotation: "the password's next rotation date",
+};
+
+/** `{{ name }}` placeholders, the syntax rule messages use. */
+const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
+
+/** A name in single braces, e.g. `{user}`: the old syntax, which would be printed as it stands. */
+const SINGLE_BRACE_PATTERN = /(?<!\{)\{([A-Za-z]+)\}(?!\})/g;
+
+/** Problems of one template: unknown `{{names}}`, and known names written in single braces. */
+export function templateProblems(template: string): { message: string; suggestion?: string }[] {
+  const problems: { message: string; suggestion?: string }[] = [];
+  for (const [, name = ''] of template.matchAll(PLACEHOLDER_PATTERN)) {
+    if (!(name in TEMPLATE_NAMES)) problems.push({ message: `unknown placeholder '{{${name}}}'`, suggestion: didYouMean(name, Object.keys(TEMPLATE_NAMES)) ?? `known placeholders: ${Object.keys(TEMPLATE_NAMES).join(', ')}` });
+  }
+  for (const [, name = ''] of template.matchAll(SINGLE_BRACE_PATTERN)) {
+    if (name in TEMPLATE_NAMES) problems.push({ message: `'{${name}}' is not a placeholder`, suggestion: `write {{${name}}}` });
+  }
+  return problems;
+}
+
+/**
+ * Replaces `{{name}}` by its value. A known name without a value here (e.g. `{{keyId}}` in a
+ * plan about the password) becomes an upper-case `<KEY_ID>` for the reader to fill in.
+ */
 export function fill(template: string, vars: TemplateVars): string {
-  return template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`);
+  return template.replace(PLACEHOLDER_PATTERN, (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`);
 }
 
 /** Characters that need no quoting in a POSIX shell word (every real IAM name and ARN fits). */
@@ -35,7 +83,7 @@ export function fillCommand(template: string, vars: TemplateVars): string {
 
 /** Whether a step's templates mention any credential-specific placeholder. */
 export function mentionsCredential(templates: readonly string[]): boolean {
-  return templates.some((t) => CREDENTIAL_PLACEHOLDERS.some((name) => t.includes(`{${name}}`)));
+  return templates.some((t) => [...t.matchAll(PLACEHOLDER_PATTERN)].some(([, name = '']) => CREDENTIAL_PLACEHOLDERS.includes(name)));
 }
 
 /** Whole days for people: "less than a day", "1 day", "12 days". */
@@ -63,6 +111,7 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
   const vars: Record<string, string> = {
     account: facts.accountId,
     accountName: facts.accountName ?? facts.accountId,
+    partition: facts.partition,
     user: facts.principal.name,
     arn: facts.principal.arn,
     keyDates: keyDates(facts),
@@ -76,10 +125,11 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     Object.assign(vars, {
       slot: String(slot),
       otherSlot: String(other),
-      keyId: keyIdPlaceholder(slot),
-      otherKeyId: keyIdPlaceholder(other),
+      keyId: key.id ?? keyIdPlaceholder(slot),
+      otherKeyId: facts.keys[other - 1]!.id ?? keyIdPlaceholder(other),
       lastRotated: key.lastRotated ?? 'at an unknown date',
       lastUsed: describeLastUse(key),
+      ...(key.lastUsedRegion !== null && key.lastUsedRegion !== 'N/A' ? { lastUsedRegion: key.lastUsedRegion } : {}),
     });
   } else if (slot !== null) {
     const cert = facts.certs[slot - 1]!;

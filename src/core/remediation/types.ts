@@ -1,4 +1,5 @@
 import type { Actor, Credential, PlanStep, Severity } from '../../model/index.js';
+import type { Caution, CredentialAction, ProcedureFile, ProcedureLink as Link, ProcedureStep, StepRole } from '../../model/index.js';
 
 export type { Actor, PlanStep };
 
@@ -7,38 +8,12 @@ export type { Actor, PlanStep };
 // delegated administrator) account using centralized root access, never a member's root user.
 
 /** A link to the page a procedure follows, normally on docs.aws.amazon.com. */
-export interface ProcedureLink {
-  title: string;
-  url: string;
-}
+export type ProcedureLink = Link;
+
+export type { Caution, CredentialAction, ProcedureFile, ProcedureStep, StepRole };
 
 /** Which kind of credential a procedure step is about; steps without one apply to every kind. */
 export type CredentialKind = 'password' | 'access_key' | 'certificate';
-
-/**
- * One step of a procedure. Text and commands are templates: `{user}`, `{account}`,
- * `{slot}`, `{otherSlot}`, `{keyId}`, `{otherKeyId}`, `{certSlot}`, `{certId}`,
- * `{arn}` and `{admin}` are filled in by the planner; anything it cannot know
- * stays an upper-case placeholder such as `<MFA_CODE_1>`.
- */
-export interface ProcedureStep {
-  /** Stable id. Steps with the same id on the same credential are merged into one. */
-  id: string;
-  /** Defaults to the procedure's actor. */
-  actor?: Actor;
-  text: string;
-  /** AWS CLI commands, in order. */
-  commands?: string[];
-  /** Only for these credential kinds (e.g. the password half of disable-unused-credential). */
-  only?: CredentialKind[];
-  /** Only for this principal type (root keys are managed differently from IAM users' keys). */
-  for?: 'root' | 'user';
-  /**
-   * Only when the user can (self-service) or cannot (administrator) manage their own
-   * credentials. When that is unknown, both variants are kept.
-   */
-  when?: 'self-service' | 'administrator';
-}
 
 /** Another way to reach the same result, e.g. a privileged root task from the management account. */
 export interface ProcedureAlternative {
@@ -49,7 +24,10 @@ export interface ProcedureAlternative {
   steps: ProcedureStep[];
 }
 
-/** A remediation procedure of the catalogue. */
+/**
+ * A complete procedure of the catalogue: a procedure file (schemas/procedure.schema.json)
+ * with its overrides merged in and its shared steps resolved.
+ */
 export interface Procedure {
   id: string;
   title: string;
@@ -57,6 +35,14 @@ export interface Procedure {
   actor: Actor;
   /** Which principals the procedure is written for. */
   appliesTo: ('root' | 'user')[];
+  /** Where its steps go in a merged plan: lower first. */
+  phase: number;
+  /** What it does to the credential of its finding. */
+  handles: CredentialAction[];
+  /** Why removing the finding's credential also resolves the finding, when it does. */
+  resolvedByRemoval?: string;
+  /** Which recovery fact decides between self-service and administrator steps. */
+  selfService?: NonNullable<ProcedureFile['selfService']>;
   /** One sentence: what the procedure achieves and why. */
   summary: string;
   prerequisites: string[];
@@ -70,7 +56,7 @@ export interface Procedure {
   links: ProcedureLink[];
   /** The organisation's own runbook, shown first when set (usually by an override). */
   runbook?: string;
-  /** Where the procedure came from: 'built-in' or the override file. */
+  /** Where the procedure came from: the file it was read from, then the files that overrode it. */
   source?: string;
 }
 
@@ -88,11 +74,23 @@ export interface PlanFindingRef {
   resolution: string;
 }
 
+/** Where a plan runs, how to get there, and a command that stops the engineer in the wrong account. */
+export interface PlanAccess {
+  accountId: string;
+  accountName: string | null;
+  /** How to reach the account: the scan's role or a profile. */
+  how: string;
+  /** A shell command that prints OK in the expected account and STOP in any other. */
+  check: string;
+}
+
 /** The merged, ordered plan for one principal. */
 export interface PrincipalPlan {
   accountId: string;
   accountName: string | null;
   principal: { type: 'root' | 'user'; name: string; arn: string };
+  /** Where the plan runs; absent in plans rebuilt from an older result. */
+  access?: PlanAccess;
   /** Everyone who acts in the plan, main actor first. */
   actors: Actor[];
   /** Named administrators who can do the administrator steps, when known. */
@@ -120,7 +118,10 @@ export interface AccountPlans {
 export interface PlanSet {
   /** Says that credwarden never executes a plan. */
   header: string;
+  /** Notes for the whole plan document, e.g. that IAM Identity Center users are not covered. */
+  notes: string[];
   asOf: string | null;
+  /** Accounts by the highest severity their plans cover; plans likewise, critical first. */
   accounts: AccountPlans[];
   /** Findings whose procedure is not in the catalogue (they get no plan). */
   unknownProcedures: { ruleId: string; procedure: string }[];
@@ -129,3 +130,12 @@ export interface PlanSet {
 /** The header of every plan: credwarden writes text and commands, people run them. */
 export const PLAN_HEADER =
   'credwarden never executes these plans: it only writes text and AWS CLI commands. Review every step, then run it yourself with credentials that are allowed to make the change.';
+
+/** The reset procedure for IAM Identity Center users, who are not IAM users. */
+export const IDENTITY_CENTER_RESET_URL = 'https://docs.aws.amazon.com/singlesignon/latest/userguide/resetuserpwd.html';
+
+/**
+ * Shown once in every report and plan file: the credential report lists IAM users and the
+ * root user only, so Identity Center users (and their passwords and MFA) are not covered.
+ */
+export const IDENTITY_CENTER_NOTE = `IAM Identity Center users are not IAM users: they are not in the credential report, so credwarden neither checks nor plans for them. To reset an Identity Center user's password, follow ${IDENTITY_CENTER_RESET_URL}.`;

@@ -5,7 +5,7 @@
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
-export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account';
+export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account' | 'auditor';
 
 /**
  * The machine-readable scan result (format 'json'). Stable contract for CI scripts, version 2. Version 2 holds each principal's merged remediation plan once, in the top-level `plans` list; a finding names its plan (`remediation.planId`) instead of carrying a copy, as version 1 did (`remediation.plan`). credwarden reads version 1 results (diff, merge, --baseline, plan) by upgrading them on read.
@@ -174,6 +174,15 @@ export interface Remediation {
  * The merged, ordered remediation plan of one principal; every open finding of that principal names it. credwarden never executes it.
  */
 export interface Plan {
+  /**
+   * Where the plan runs, how to get there, and a shell check that prints STOP in the wrong account.
+   */
+  access?: {
+    accountId: string;
+    accountName: string | null;
+    how: string;
+    check: string;
+  };
   /**
    * Stable id of the plan: derived from the account and the principal's ARN, so the same principal has the same plan id in every scan.
    */

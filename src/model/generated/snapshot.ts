@@ -99,6 +99,10 @@ export interface Password {
 }
 export interface AccessKey {
   slot: 1 | 2;
+  /**
+   * The AccessKeyId, when the collector resolved it (ListAccessKeys). The credential report names keys by slot only.
+   */
+  id?: string;
   active: boolean;
   lastRotated: Timestamp;
   lastUsed: Timestamp;

@@ -1,0 +1,200 @@
+import type { Credential } from '../../model/index.js';
+import type { Decisions, KeyAction } from './decide.js';
+import type { PrincipalFacts, RecoveryFacts } from './facts.js';
+import { describeLastUse, formatDays, keyIdPlaceholder, templateVars } from './template.js';
+import type { Catalogue, Caution, CredentialKind, Procedure } from './types.js';
+
+/** A key used this recently gets a "find its consumers first" caution. */
+export const RECENT_USE_DAYS = 30;
+
+/**
+ * A procedure instantiated for one credential (or the whole principal): what the
+ * assembler turns into numbered steps.
+ */
+export interface Block {
+  phase: number;
+  procedure: Procedure;
+  credential: Credential;
+  /** The credential kind steps are filtered by (`only`); access_key for a rotation whose key is not decided yet. */
+  kind: CredentialKind | null;
+  vars: Record<string, string>;
+  /** Safety notes that hold for this credential; a step shows those it declares. */
+  cautions: Map<Caution, string>;
+  /** The facts cannot say which key to retire: choose-key steps apply. */
+  undecidedKey: boolean;
+  /** What the block achieves, for the plan's goals; null when a key decision already says it. */
+  goal: string | null;
+  /** A retirement that frees the slot a rotation needs: it goes before the rotation. */
+  freesSlot: boolean;
+}
+
+/** Turns the decisions into blocks, in plan order: phase, slot-freeing first, credential, procedure id. */
+export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue): Block[] {
+  const blocks: Block[] = [];
+  const keyIdPlaceholders = [...d.keys.keys()].sort().map((slot) => facts.keys[slot - 1]!.id ?? keyIdPlaceholder(slot)).join(' and ') || keyIdPlaceholder(1);
+  const base = { keyIdPlaceholders, admin: adminPhrase(facts, 'accessKeys') };
+  const rotationPhase = Math.min(...[...d.keys.values()].filter((a) => a.kind === 'rotate').map((a) => a.procedure.phase));
+
+  for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
+    const credential = slot === 1 ? 'access_key_1' : 'access_key_2';
+    const extra: Record<string, string> = { ...base };
+    if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
+    const freesSlot = action.freesFor !== undefined;
+    blocks.push({
+      phase: freesSlot ? Math.min(action.procedure.phase, rotationPhase) : action.procedure.phase,
+      procedure: action.procedure,
+      credential,
+      kind: 'access_key',
+      vars: templateVars(facts, credential, extra),
+      cautions: new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]),
+      undecidedKey: false,
+      goal: null,
+      freesSlot,
+    });
+  }
+  if (d.undecidedRotation) blocks.push(undecidedRotationBlock(facts, d.undecidedRotation, base));
+  if (d.removePassword) blocks.push(...passwordRemoval(facts, d, catalogue, base));
+  blocks.push(...standaloneBlocks(facts, d, catalogue, base));
+  return blocks.sort(
+    (a, b) => a.phase - b.phase || Number(b.freesSlot) - Number(a.freesSlot) || (a.credential ?? '').localeCompare(b.credential ?? '') || a.procedure.id.localeCompare(b.procedure.id),
+  );
+}
+
+/** The block that removes the console password: the procedure of the finding that asked for it. */
+function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
+  const finding = [...d.resolutions.keys()].find((f) => f.credential === 'password' && catalogue.get(f.remediation.procedure)?.handles.includes('remove-password'));
+  const procedure = finding && catalogue.get(finding.remediation.procedure);
+  if (!procedure) return [];
+  const vars = templateVars(facts, 'password', { ...base, admin: adminPhrase(facts, 'password') });
+  return [{ phase: procedure.phase, procedure, credential: 'password', kind: 'password', vars, cautions: principalCautions(facts), undecidedKey: false, goal: 'Remove the unused console password.', freesSlot: false }];
+}
+
+function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
+  const blocks: Block[] = [];
+  const seen = new Set<string>();
+  for (const f of d.standalone) {
+    const id = `${f.remediation.procedure}|${f.credential ?? ''}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const procedure = catalogue.get(f.remediation.procedure)!;
+    if (!procedure.appliesTo.includes(facts.principal.type)) {
+      // E.g. a root-only procedure on an IAM user: never hand an IAM user the root password flow.
+      const who = facts.principal.type === 'root' ? 'the root user' : 'IAM users';
+      d.notes.push(`Rule ${f.ruleId} names procedure ${procedure.id}, which is not written for ${who}; it is left out of this plan.`);
+      d.resolutions.set(f, `No plan: procedure ${procedure.id} does not apply to ${who}.`);
+      continue;
+    }
+    const kind = kindOf(f.credential);
+    blocks.push({
+      phase: procedure.phase,
+      procedure,
+      credential: f.credential,
+      kind,
+      vars: templateVars(facts, f.credential, { ...base, admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
+      cautions: principalCautions(facts),
+      undecidedKey: false,
+      goal: `${procedure.title}.`,
+      freesSlot: false,
+    });
+  }
+  return blocks;
+}
+
+/** Finishing a rotation when the facts cannot say which key should go: the engineer chooses. */
+function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, base: Record<string, string>): Block {
+  const vars = templateVars(facts, null, {
+    ...base,
+    slot: 'X (the one to retire)',
+    otherSlot: 'Y (the one to keep)',
+    keyId: '<ACCESS_KEY_ID_TO_RETIRE>',
+    otherKeyId: '<ACCESS_KEY_ID_TO_KEEP>',
+    keyIdPlaceholders: '<ACCESS_KEY_ID_1> and <ACCESS_KEY_ID_2>',
+  });
+  return { phase: procedure.phase, procedure, credential: null, kind: 'access_key', vars, cautions: principalCautions(facts), undecidedKey: true, goal: null, freesSlot: false };
+}
+
+/** Safety notes for removing or replacing one key, by the caution a step declares. */
+function keyCautions(facts: PrincipalFacts, slot: 1 | 2, action: KeyAction): Map<Caution, string> {
+  const cautions = new Map<Caution, string>();
+  const key = facts.keys[slot - 1]!;
+  if (action.kind === 'delete-inactive') {
+    cautions.set('already-inactive', `Access key ${slot} is already inactive; if anything failed since it was deactivated, reactivate it and move that consumer first.`);
+  } else if (key.lastUsedDaysAgo !== null && key.lastUsedDaysAgo <= RECENT_USE_DAYS) {
+    cautions.set('recently-used', `Access key ${slot} was used ${describeLastUse(key)}: find its consumers before deactivating it.`);
+  } else if (key.lastUsedKnown && key.lastUsed === null) {
+    cautions.set('never-used', `Access key ${slot} was never used, so deactivating it should break nothing; it stays reversible until it is deleted.`);
+  } else if (key.lastUsed === null) {
+    cautions.set('last-use-unknown', `The last use of access key ${slot} is not known here: check it (get-access-key-last-used) before deactivating.`);
+  }
+  return cautions;
+}
+
+/** Cautions about the principal as a whole; a step shows one only if it declares it. */
+function principalCautions(facts: PrincipalFacts): Map<Caution, string> {
+  const cautions = new Map<Caution, string>();
+  if (facts.principal.type !== 'user') return cautions;
+  const blocked = passwordChangeBlocked(facts);
+  if (blocked) cautions.set('password-change-blocked', blocked);
+  const active = facts.keys.filter((k) => k.active === true).map((k) => k.slot);
+  if (active.length > 0) {
+    cautions.set('has-active-access-key', `${facts.principal.name} has active access key ${active.join(' and ')}: a policy that denies access without MFA also denies every call signed with it.`);
+  }
+  return cautions;
+}
+
+/**
+ * A forced password reset (--password-reset-required) locks out a user who may not call
+ * iam:ChangePassword: say so when the recovery analysis knows it, or cannot tell.
+ */
+function passwordChangeBlocked(facts: PrincipalFacts): string | undefined {
+  const via = known(facts.recovery.password)?.selfServiceVia;
+  if (via?.includes('change-password') === true) return undefined;
+  return via === undefined
+    ? `Whether ${facts.principal.name} may call iam:ChangePassword is not known here: without it, a password that must be changed at the next sign-in locks the user out.`
+    : `${facts.principal.name} may not call iam:ChangePassword: a password that must be changed at the next sign-in would lock the user out.`;
+}
+
+/** Who can reset a credential of the principal, in words, for `{{admin}}`. */
+function adminPhrase(facts: PrincipalFacts, kind: 'password' | 'accessKeys'): string {
+  if (facts.principal.type === 'root') return 'the root user';
+  const recovery = known(facts.recovery[kind]);
+  if (!recovery) return 'an administrator';
+  const admins = recovery.administrators ?? [];
+  if (admins.length > 0) return admins.length === 1 ? `an administrator (${admins[0]})` : `an administrator (one of ${admins.join(', ')})`;
+  // An sts:AssumeRoot session cannot manage IAM users: without an administrator, only root itself can,
+  // and with centralized root access root may first need its password back (IAMCreateRootUserPassword).
+  if (recovery.rootFallback === 'privileged-root-task') {
+    return `the root user of account ${facts.accountId}, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task (no administrator can reset this credential)`;
+  }
+  if (recovery.rootFallback === 'blocked-by-scp') return `the root user of account ${facts.accountId}, once the SCP that blocks it is relaxed (no administrator can reset this credential)`;
+  return `the root user of account ${facts.accountId} (no administrator can reset this credential)`;
+}
+
+/** Recovery facts the analysis could not decide count as not known at all. */
+export function known(recovery: RecoveryFacts | undefined): RecoveryFacts | undefined {
+  return recovery?.unknown === true ? undefined : recovery;
+}
+
+/** The kind of a credential: password, access_key, certificate, or null for the whole principal. */
+export function kindOf(credential: Credential): CredentialKind | null {
+  if (credential === null) return null;
+  if (credential === 'password') return 'password';
+  return credential.startsWith('access_key') ? 'access_key' : 'certificate';
+}
+
+/** The plan's goals: one line per key decision, then one per other block. */
+export function goals(d: Decisions, blocks: readonly Block[], facts: PrincipalFacts): string[] {
+  const lines: string[] = [];
+  for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
+    const key = facts.keys[slot - 1]!;
+    const frees = action.freesFor ? `, freeing a slot for rotating access key ${action.freesFor}` : '';
+    if (action.kind === 'quarantine') lines.push(`Contain access key ${slot} (suspected of compromise): deactivate it now, quarantine ${facts.principal.name}, review what the key did, then delete it.`);
+    else if (action.kind === 'rotate') lines.push(`Rotate access key ${slot} (${key.ageDays === null ? 'too old' : `${formatDays(key.ageDays)} old`}).`);
+    else if (action.kind === 'delete-inactive') lines.push(`Delete inactive access key ${slot}${action.freesFor ? ` to free a slot for rotating access key ${action.freesFor}` : ''}.`);
+    else if (action.kind === 'retire-move') lines.push(`Retire access key ${slot} (${action.why}) and move its consumers to access key ${action.moveTo}${frees}.`);
+    else lines.push(`Retire access key ${slot} (${action.why})${frees}.`);
+  }
+  if (d.undecidedRotation) lines.push('Finish the rotation left half-done: retire one of the two active access keys.');
+  for (const block of blocks) if (block.goal !== null) lines.push(block.goal);
+  return [...new Set(lines)];
+}
