@@ -15,6 +15,11 @@ function v2(): Promise<ScanResult> {
   return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => JSON.parse(run.stdout) as ScanResult);
 }
 
+/** A version 1 result did not record how to reach each plan's account (`access`): compare without it. */
+function withoutAccess(plans: ScanResult['plans']): ScanResult['plans'] {
+  return plans.map(({ access: _access, ...plan }) => plan);
+}
+
 describe('reading a version 1 result', () => {
   it('upgrades it: one plan per principal in `plans`, each finding naming its plan, no copies', () => {
     const text = readFileSync(V1, 'utf8');
@@ -47,7 +52,7 @@ describe('reading a version 1 result', () => {
   it('holds the same plans as a fresh version 2 scan of the same reports', async () => {
     const fresh = await v2();
     const upgraded = parseResult(readFileSync(V1, 'utf8'), V1);
-    expect(upgraded.plans).toEqual(fresh.plans);
+    expect(upgraded.plans).toEqual(withoutAccess(fresh.plans));
     expect(upgraded.findings.map((f) => f.remediation)).toEqual(fresh.findings.map((f) => f.remediation));
   });
 
@@ -74,7 +79,7 @@ describe('reading a version 1 result', () => {
     expect(run.code).toBe(0);
     const merged = JSON.parse(run.stdout) as ScanResult;
     expect(merged.schemaVersion).toBe(2);
-    expect(merged.plans).toEqual((await v2()).plans);
+    expect(merged.plans).toEqual(withoutAccess((await v2()).plans));
     expect(run.stdout).not.toContain('"plan":');
   });
 

@@ -41,7 +41,9 @@ export function attachPlans(result: ScanResult, catalogue: Catalogue, options: P
 export function embedPlans(result: ScanResult, set: PlanSet): ScanResult {
   const plans: ResultPlan[] = [];
   const idByFingerprint = new Map<string, string>();
-  for (const account of set.accounts) {
+  // In account-id order, so that merging shards (disjoint accounts) gives the single-run list;
+  // readers order plans by severity themselves.
+  for (const account of [...set.accounts].sort((a, b) => a.accountId.localeCompare(b.accountId))) {
     for (const plan of account.plans) {
       const id = planId(plan.accountId, plan.principal.arn);
       plans.push(toResultPlan(id, plan));
