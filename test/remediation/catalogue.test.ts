@@ -114,3 +114,13 @@ describe('the catalogue', () => {
     for (const fact of ['up to eight', 'email address', 'phone', 'AWS Support']) expect(root).toContain(fact);
   });
 });
+
+describe('the planner holds no procedure or step id', () => {
+  const sources = ['planner.ts', 'decide.ts', 'blocks.ts', 'assemble.ts', 'facts.ts', 'template.ts'].map((f) => [f, readFileSync(join(process.cwd(), 'src/core/remediation', f), 'utf8')] as const);
+  const ids = new Set([...procedures.map((p) => p.id), ...procedures.flatMap((p) => stepsOf(p).map((s) => s.id))]);
+
+  it.each(sources)('%s names none of them', (_file, text) => {
+    const quoted = [...text.matchAll(/['"`]([a-z0-9]+(?:-[a-z0-9]+)+)['"`]/g)].map((m) => m[1]!);
+    expect(quoted.filter((q) => ids.has(q))).toEqual([]);
+  });
+});

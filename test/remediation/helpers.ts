@@ -74,6 +74,8 @@ export interface KeySpec {
   ageDays: number;
   usedDaysAgo: number | null;
   active?: boolean;
+  /** The AccessKeyId, when the collector resolved it. */
+  id?: string;
 }
 
 const daysBefore = (days: number) => new Date(Date.parse(AS_OF) - days * 86_400_000).toISOString();
@@ -106,6 +108,7 @@ function slot(n: 1 | 2, spec: KeySpec | null): AccessKey {
     lastUsed: spec.usedDaysAgo === null ? null : daysBefore(spec.usedDaysAgo),
     lastUsedRegion: spec.usedDaysAgo === null ? null : 'eu-west-1',
     lastUsedService: spec.usedDaysAgo === null ? null : 's3',
+    ...(spec.id ? { id: spec.id } : {}),
   };
 }
 

@@ -344,8 +344,8 @@ describe('recovery-path findings', () => {
     expect(plan.steps.find((s) => s.id === 'plan-reset-before-expiry')!.text).toMatch(/^alice's password expires in 12 days\. Until the policy changes, the root user of account 123456789012/);
   });
 
-  it('never names the management account as the actor that resets an IAM user: AssumeRoot sessions cannot manage IAM users', () => {
-    const plan = planOf([finding('lost', 'reset-user-password', 'password', { 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false, 'facts.recovery.password.rootFallback': 'privileged-root-task' })]);
+  it.each(['after-root-password-recovery', 'privileged-root-task'])('root fallback %s: never the management account as the actor that resets an IAM user (AssumeRoot sessions cannot manage IAM users)', (fallback) => {
+    const plan = planOf([finding('lost', 'reset-user-password', 'password', { 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false, 'facts.recovery.password.rootFallback': fallback })]);
     expect(plan.actors).not.toContain('management-account');
     const reset = plan.steps.find((s) => s.id === 'admin-reset-password')!;
     expect(reset.actor).toBe('root');

@@ -135,6 +135,9 @@ function principalCautions(facts: PrincipalFacts): Map<Caution, string> {
   if (facts.principal.type !== 'user') return cautions;
   const blocked = passwordChangeBlocked(facts);
   if (blocked) cautions.set('password-change-blocked', blocked);
+  if (known(facts.recovery.mfa)?.requiredByPolicies === true) {
+    cautions.set('mfa-required-by-policy', `${facts.principal.name}'s policies deny most actions without MFA: a new password alone does not let them work, they also need a working MFA device (if it is lost, an administrator deactivates it first).`);
+  }
   const active = facts.keys.filter((k) => k.active === true).map((k) => k.slot);
   if (active.length > 0) {
     cautions.set('has-active-access-key', `${facts.principal.name} has active access key ${active.join(' and ')}: a policy that denies access without MFA also denies every call signed with it.`);
@@ -147,9 +150,10 @@ function principalCautions(facts: PrincipalFacts): Map<Caution, string> {
  * iam:ChangePassword: say so when the recovery analysis knows it, or cannot tell.
  */
 function passwordChangeBlocked(facts: PrincipalFacts): string | undefined {
-  const via = known(facts.recovery.password)?.selfServiceVia;
-  if (via?.includes('change-password') === true) return undefined;
-  return via === undefined
+  const password = known(facts.recovery.password);
+  const allowed = password?.changePasswordAllowed ?? password?.selfServiceVia?.includes('change-password');
+  if (allowed === true) return undefined;
+  return allowed === undefined
     ? `Whether ${facts.principal.name} may call iam:ChangePassword is not known here: without it, a password that must be changed at the next sign-in locks the user out.`
     : `${facts.principal.name} may not call iam:ChangePassword: a password that must be changed at the next sign-in would lock the user out.`;
 }
@@ -163,7 +167,8 @@ function adminPhrase(facts: PrincipalFacts, kind: 'password' | 'accessKeys'): st
   if (admins.length > 0) return admins.length === 1 ? `an administrator (${admins[0]})` : `an administrator (one of ${admins.join(', ')})`;
   // An sts:AssumeRoot session cannot manage IAM users: without an administrator, only root itself can,
   // and with centralized root access root may first need its password back (IAMCreateRootUserPassword).
-  if (recovery.rootFallback === 'privileged-root-task') {
+  // 'privileged-root-task' is how results written before the AssumeRoot fix named it.
+  if (recovery.rootFallback === 'after-root-password-recovery' || recovery.rootFallback === 'privileged-root-task') {
     return `the root user of account ${facts.accountId}, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task (no administrator can reset this credential)`;
   }
   if (recovery.rootFallback === 'blocked-by-scp') return `the root user of account ${facts.accountId}, once the SCP that blocks it is relaxed (no administrator can reset this credential)`;

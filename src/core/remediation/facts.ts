@@ -24,11 +24,17 @@ export interface RecoveryFacts {
   selfService?: boolean;
   /** How the user can do it themself, e.g. change-password (iam:ChangePassword) or update-login-profile. */
   selfServiceVia?: string[];
+  /** Password: the user may call iam:ChangePassword on itself (a policy, or AllowUsersToChangePassword). */
+  changePasswordAllowed?: boolean;
+  /** MFA: the user's own policies deny most actions without MFA, so a password alone does not let it work. */
+  requiredByPolicies?: boolean;
+  /** The action sets that reset the credential (any one set, every action in it). */
+  requiredActions?: string[][];
   /** ARNs of principals who can reset the credential for the user. */
   administrators?: string[];
   conditional?: boolean;
   rootOnly?: boolean;
-  /** How root could reset it: available, blocked-by-scp, privileged-root-task or unknown. */
+  /** How root could reset it: available, after-root-password-recovery, blocked-by-scp or unknown. */
   rootFallback?: string;
   /** The analysis could not decide: treated as "not known". */
   unknown?: boolean;

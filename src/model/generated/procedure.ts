@@ -34,7 +34,7 @@ export type StepRole =
   | 'verify'
   | 'document';
 /**
- * recently-used: the key was used in the last 30 days; never-used / last-use-unknown: what deactivating it risks; already-inactive: the key is inactive, deleting it is the last step; password-change-blocked: the user may not (or may not be known to) change their own password, so a forced reset locks them out; has-active-access-key: the user has an active access key, which a deny-unless-MFA policy would break. A prerequisite step appears only when one of its cautions holds.
+ * recently-used: the key was used in the last 30 days; never-used / last-use-unknown: what deactivating it risks; already-inactive: the key is inactive, deleting it is the last step; password-change-blocked: the user may not (or may not be known to) change their own password, so a forced reset locks them out; has-active-access-key: the user has an active access key, which a deny-unless-MFA policy would break; mfa-required-by-policy: the user's policies deny most actions without MFA, so a password reset alone is not enough. A prerequisite step appears only when one of its cautions holds.
  */
 export type Caution =
   | 'recently-used'
@@ -42,7 +42,8 @@ export type Caution =
   | 'last-use-unknown'
   | 'already-inactive'
   | 'password-change-blocked'
-  | 'has-active-access-key';
+  | 'has-active-access-key'
+  | 'mfa-required-by-policy';
 /**
  * auditor: a read-only audit role (e.g. SecurityAudit), for reviews that must not run as the principal under review.
  */
