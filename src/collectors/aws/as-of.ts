@@ -8,6 +8,7 @@
  * event that is not later than the moment the report was fetched.
  */
 import type { Principal } from '../../model/index.js';
+import { formatTimestamp } from '../../core/util/time.js';
 
 /** Clock skew tolerated between GeneratedTime and a recorded event. */
 const SKEW_MS = 3_600_000;
@@ -43,5 +44,5 @@ export function asOfOverride(generatedTime: string, principals: readonly Princip
   if (later.length * 2 <= times.length) return undefined;
   const plausible = later.filter((t) => t <= fetchedAtMs + SKEW_MS);
   if (plausible.length === 0) return undefined;
-  return new Date(Math.max(...plausible)).toISOString();
+  return formatTimestamp(Math.max(...plausible));
 }

@@ -5,6 +5,7 @@
  */
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { AccountFailure, describeError, hasCode, isThrottling } from './errors.js';
+import { formatTimestamp } from '../../core/util/time.js';
 
 /** Time, sleeping and randomness, injectable so tests never wait. */
 export interface Clock {
@@ -51,7 +52,7 @@ async function getReport(iam: IAMClient): Promise<GetOutcome> {
     // GeneratedTime is the account's as-of time: without it, ages cannot be measured.
     if (!out.GeneratedTime || Number.isNaN(out.GeneratedTime.getTime())) throw new AccountFailure('GetCredentialReport returned no GeneratedTime');
     const csv = typeof out.Content === 'string' ? out.Content : decoder.decode(out.Content);
-    return { kind: 'report', report: { csv, generatedTime: out.GeneratedTime.toISOString() } };
+    return { kind: 'report', report: { csv, generatedTime: formatTimestamp(out.GeneratedTime.getTime()) } };
   } catch (error) {
     if (hasCode(error, NOT_PRESENT)) return { kind: 'missing', why: 'no credential report' };
     if (hasCode(error, EXPIRED)) return { kind: 'missing', why: 'the credential report expired' };

@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../../../src/core/util/time.js';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListOrganizationsFeaturesCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, ListAccountsCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -69,7 +70,7 @@ describe('collectOrganization', () => {
     const prod = byId['222222222222'];
     expect(prod?.type).toBe('scanned');
     if (prod?.type !== 'scanned') return;
-    expect(prod.account).toMatchObject({ id: '222222222222', name: 'prod', source: 'aws', reportGeneratedTime: new Date(clock.now() - 60_000).toISOString() });
+    expect(prod.account).toMatchObject({ id: '222222222222', name: 'prod', source: 'aws', reportGeneratedTime: formatTimestamp(clock.now() - 60_000) });
     expect(prod.account.principals.map((p) => p.name)).toEqual(['<root_account>', 'alice']);
     // Happy path with a fresh report: exactly AssumeRole + GetCredentialReport.
     expect(prod.calls).toEqual({ AssumeRole: 1, GetCredentialReport: 1 });

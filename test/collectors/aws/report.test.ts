@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../../../src/core/util/time.js';
 import {
   CredentialReportExpiredException,
   CredentialReportNotPresentException,
@@ -30,7 +31,7 @@ describe('fetchCredentialReport', () => {
     iamMock.on(GetCredentialReportCommand).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now() - 3_600_000), ReportFormat: 'text/csv' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(report.csv).toBe(csv);
-    expect(report.generatedTime).toBe(new Date(clock.now() - 3_600_000).toISOString());
+    expect(report.generatedTime).toBe(formatTimestamp(clock.now() - 3_600_000));
     expect(calls()).toEqual(['GetCredentialReport']);
   });
 
@@ -56,7 +57,7 @@ describe('fetchCredentialReport', () => {
     iamMock.on(GetCredentialReportCommand).resolvesOnce(stale).resolves(fresh);
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
-    expect(report.generatedTime).toBe(fresh.GeneratedTime.toISOString());
+    expect(report.generatedTime).toBe(formatTimestamp(fresh.GeneratedTime.getTime()));
     expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
   });
 
@@ -124,7 +125,7 @@ describe('fetchCredentialReport', () => {
     iamMock.on(GetCredentialReportCommand).resolvesOnce(stale).resolvesOnce(stale).resolves(fresh);
     iamMock.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
-    expect(report.generatedTime).toBe(fresh.GeneratedTime.toISOString());
+    expect(report.generatedTime).toBe(formatTimestamp(fresh.GeneratedTime.getTime()));
     expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
   });
 
@@ -134,7 +135,7 @@ describe('fetchCredentialReport', () => {
     iamMock.on(GetCredentialReportCommand).resolves(recent);
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     const report = await fetchCredentialReport(new IAMClient({}), { ...options, maxReportAgeMs: 3_600_000 }, clock);
-    expect(report.generatedTime).toBe(recent.GeneratedTime.toISOString());
+    expect(report.generatedTime).toBe(formatTimestamp(recent.GeneratedTime.getTime()));
     expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
   });
 
