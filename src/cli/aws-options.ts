@@ -76,7 +76,7 @@ export function addAwsOptions(command: Command): Command {
     new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else the profile\'s region, else us-east-1)'),
     new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)'),
     new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
-    new Option('--demo [fixture]', 'scan a local sandbox organisation (default examples/sandbox/demo-org.json; e.g. examples/sandbox/recovery-org.json): no AWS account needed'),
+    new Option('--demo [fixture]', 'scan a local sandbox organisation: a bundled one by name (demo-org, the default; recovery-org) or a fixture file; no AWS account needed'),
   ];
   for (const option of options) command.addOption(option);
   return command;

@@ -2,9 +2,10 @@
  * `credwarden scan` without --from: collect from AWS (or, with --demo, from the bundled
  * sandbox organisation) into a snapshot, with progress on stderr.
  */
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Account, AccountOutcome, Diagnostic, Snapshot } from '../model/index.js';
-import { formatDiagnostic } from '../model/index.js';
+import { formatDiagnostic, InputError } from '../model/index.js';
 import { collectOrganization, type CallCounts } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { ScanProgress } from '../collectors/aws/progress.js';
@@ -57,9 +58,25 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
 }
 
+/**
+ * The fixture `--demo` names: a bundled organisation by name (`recovery-org`), a path relative
+ * to the working folder, or a bundled path as the README writes it
+ * (`examples/sandbox/recovery-org.json`), which works from any folder, not only the checkout.
+ * @throws InputError naming the bundled organisations when nothing matches
+ */
+function demoFixturePath(demo: boolean | string | undefined, io: CliIO): string {
+  const bundled = join(packageRoot(), dirname(DEMO_FIXTURE_PATH));
+  if (typeof demo !== 'string') return join(packageRoot(), DEMO_FIXTURE_PATH);
+  const candidates = [resolve(io.cwd, demo), join(bundled, `${demo}.json`), join(bundled, `${demo}.yaml`), join(packageRoot(), demo)];
+  const found = candidates.find((path) => existsSync(path) && statSync(path).isFile());
+  if (found) return found;
+  const names = readdirSync(bundled).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => f.replace(/\.(json|ya?ml)$/, ''));
+  throw new InputError([{ severity: 'error', file: '--demo', message: `no sandbox organisation '${demo}' (neither a bundled name nor a file)`, suggestion: `bundled: ${names.join(', ')}; or pass a fixture file` }], 'unknown demo organisation');
+}
+
 /** Starts the bundled sandbox organisation and scans it through the full live path. */
 async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
-  const fixture = loadFixture(typeof cli.demo === 'string' ? resolve(io.cwd, cli.demo) : join(packageRoot(), DEMO_FIXTURE_PATH));
+  const fixture = loadFixture(demoFixturePath(cli.demo, io));
   const sandbox = await startSandbox({ fixture, recordCalls: false });
   try {
     const endpoints = { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint };

@@ -4,6 +4,7 @@ import { SEVERITIES } from '../model/index.js';
 import { listFormatters } from '../core/format/registry.js';
 import { formatTimestamp, parseDateOrTimestamp } from '../core/util/time.js';
 import { UsageError } from './errors.js';
+import { builtInPacks } from '../collectors/files/rules.js';
 
 /** Appends repeated option values (`--rules a --rules b`, or `--rules a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -45,7 +46,7 @@ export function evaluationOptions(): Option[] {
   return [
     new Option('--as-of <time>', 'evaluate at this ISO 8601 time or date (a date means midnight UTC) instead of each report\'s generated time'),
     new Option('--min-severity <severity>', 'evaluate only the rules at or above this severity').choices([...SEVERITIES]),
-    new Option('--pack <name|file>', 'rule pack (built-in: recommended, cis-aws-3.0, cis-aws-5.0) or a pack file'),
+    new Option('--pack <name|file>', `rule pack (built-in: ${builtInPacks().join(', ')}; default recommended) or a pack file`),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
     new Option('--config <file>', 'credwarden.config.yaml (default: ./credwarden.config.yaml when present)'),
     new Option('--format <name>', `output format (repeatable): ${formats.join(', ')}`).argParser(collect),

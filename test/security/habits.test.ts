@@ -1,5 +1,5 @@
 /** Habits users bring to the CLI (issue 13): globs, empty inputs, dates, narrowing saved reports. */
-import { writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
@@ -108,3 +108,48 @@ describe('data errors do not send the user to --help', () => {
   });
 });
 
+
+describe('every built-in pack is listed where users choose one', () => {
+  const packs = readdirSync('packs').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+
+  it('in `scan --help` and in action.yml', async () => {
+    const help = (await cli(['scan', '--help'])).stdout.replace(/\s+/g, ' ');
+    const action = readFileSync('action.yml', 'utf8');
+    const packInput = /\n {2}pack:\n {4}description: ([^\n]*)/.exec(action)?.[1] ?? '';
+    expect(packs).toContain('complete');
+    for (const pack of packs) {
+      expect(help).toContain(pack);
+      expect(packInput).toContain(pack);
+    }
+  });
+});
+
+describe('--demo names', () => {
+  it('accepts a bundled organisation by name, and the README path from any folder', async () => {
+    const elsewhere = tempDir();
+    for (const demo of ['recovery-org', 'examples/sandbox/recovery-org.json']) {
+      const { code, stdout, stderr } = await cli(['scan', '--demo', demo, '--format', 'json', '--quiet', '--fail-on', 'none'], { cwd: elsewhere });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect((JSON.parse(stdout) as ScanResult).accounts.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('an unknown name lists the bundled ones (exit 2)', async () => {
+    const { code, stderr } = await cli(['scan', '--demo', 'nope-org'], { cwd: tempDir() });
+    expect(code).toBe(2);
+    expect(stderr).toContain("no sandbox organisation 'nope-org'");
+    expect(stderr).toContain('recovery-org');
+  });
+});
+
+describe('rules validate names the folder it read', () => {
+  it('from another folder: the built-in rules with their path, or the given folder', async () => {
+    const elsewhere = tempDir();
+    const builtIn = await cli(['rules', 'validate'], { cwd: elsewhere });
+    expect(builtIn.code).toBe(0);
+    expect(builtIn.stdout).toMatch(/valid in the built-in rules \(.*[/\\]rules\)/);
+    const given = await cli(['rules', 'validate', resolve('rules')], { cwd: elsewhere });
+    expect(given.stdout).toContain(`valid in ${resolve('rules')}`);
+  });
+});

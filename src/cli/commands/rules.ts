@@ -80,7 +80,8 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
   validate.action((dir: string | undefined) => {
     const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
     const definitions = loadRuleDefinitions(path, dir === undefined);
-    io.stdout(`${definitions.length} rule file(s) valid in ${dir ?? 'rules/'}\n`);
+    // Name the folder that was read: without an argument that is the installed built-in rules, not ./rules.
+    io.stdout(`${definitions.length} rule file(s) valid in ${dir === undefined ? `the built-in rules (${path})` : path}\n`);
   });
   return command.addCommand(list).addCommand(show).addCommand(validate).addCommand(rulesTestCommand(io, setExitCode));
 }
