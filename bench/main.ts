@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: runs the scenarios of issue 7 and writes reports/bench/latest.json
- * (exactly the fields of the issue) and reports/bench/latest.md (figures, targets, details).
+ * `npm run bench`: runs the scenarios and writes reports/bench/latest.json (the figures) and
+ * reports/bench/latest.md (figures, targets, details). offline and live run the `credwarden`
+ * binary (dist/: run `npm run build` first) as a user does.
  *
- * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale, --workers N (offline
- * threads; default one per core), --out DIR (default reports/bench), --verify.
+ * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale,baseline, --verify (adds the
+ * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
+ * scenario; default one per core), --out DIR (default reports/bench).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -11,7 +13,19 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/collectors/files/package-root.js';
 import { renderMarkdown, type BenchDetails } from './markdown.js';
-import { liveScenario, offlineScenario, scaleScenario, throttledScenario, type LiveSection, type OfflineSection, type ScaleSection, type ScenarioEnv, type ThrottledSection } from './scenarios.js';
+import {
+  baselineScenario,
+  liveScenario,
+  offlineScenario,
+  scaleScenario,
+  throttledScenario,
+  type BaselineSection,
+  type LiveSection,
+  type OfflineSection,
+  type ScaleSection,
+  type ScenarioEnv,
+  type ThrottledSection,
+} from './scenarios.js';
 import { FULL_SIZES, SMOKE_SIZES, type BenchSizes } from './sizes.js';
 
 /** The machine the figures were measured on. */
@@ -32,6 +46,8 @@ export interface BenchReport {
   live: LiveSection | null;
   throttled: ThrottledSection | null;
   scale: ScaleSection | null;
+  /** Only with --verify (or --only baseline). */
+  baseline: BaselineSection | null;
 }
 
 /** Options of {@link runBench}. */
@@ -45,7 +61,9 @@ export interface BenchOptions {
 }
 
 /** The scenario names, in run order. */
-export const SCENARIOS = ['offline', 'live', 'throttled', 'scale'] as const;
+export const SCENARIOS = ['offline', 'live', 'throttled', 'scale', 'baseline'] as const;
+/** Scenarios run by default; baseline only with --verify. */
+const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['offline', 'live', 'throttled', 'scale'];
 /** One scenario. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -75,8 +93,8 @@ export function machineInfo(): MachineInfo {
 
 /** Runs the selected scenarios and writes latest.json and latest.md into `outDir`. */
 export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; details: BenchDetails }> {
-  const only = new Set(options.only ?? SCENARIOS);
-  const report: BenchReport = { machine: machineInfo(), offline: null, live: null, throttled: null, scale: null };
+  const only = new Set(options.only ?? [...DEFAULT_SCENARIOS, ...(options.env.verify ? (['baseline'] as const) : [])]);
+  const report: BenchReport = { machine: machineInfo(), offline: null, live: null, throttled: null, scale: null, baseline: null };
   const details: BenchDetails = { label: options.label, sizes: options.sizes, workers: options.env.workers };
   mkdirSync(options.outDir, { recursive: true });
   mkdirSync(options.env.scratchDir, { recursive: true });
@@ -99,6 +117,11 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     const { section, details: d } = await scaleScenario(options.sizes.scale, options.env);
     report.scale = section;
     details.scale = d;
+  }
+  if (only.has('baseline')) {
+    const { section, details: d } = await baselineScenario(options.sizes.offline, options.env);
+    report.baseline = section;
+    details.baseline = d;
   }
   writeFileSync(join(options.outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(options.outDir, 'latest.md'), renderMarkdown(report, details));

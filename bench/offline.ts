@@ -63,12 +63,16 @@ export interface OfflineMeasurement {
 
 /** The folder of a report set, so different sizes or seeds never mix. */
 export function reportSetDir(root: string, accounts: number, users: number, seed: number): string {
-  return join(root, `offline-${accounts}x${users}-seed${seed}`);
+  return join(root, `offline-${accounts}x${users}-seed${seed}-named`);
 }
+
+/** `…YYYY-MM-DDTHHMMSSZ`: the report time in the file name, as `credwarden scan --from` reads it. */
+const FILE_TIME = new Date(BENCH_GENERATED_AT).toISOString().replace(/[-:]/g, '').replace(/^(\d{4})(\d{2})(\d{2})/, '$1-$2-$3').replace(/\.\d+Z$/, 'Z');
 
 /** Writes one CSV per account unless the set is already complete; returns the file paths in order. */
 export function prepareOfflineReports(options: Pick<OfflineOptions, 'accounts' | 'usersPerAccount' | 'seed' | 'reportsDir'>): string[] {
-  const files = Array.from({ length: options.accounts }, (_, i) => join(options.reportsDir, `${accountIdOf(i)}.csv`));
+  // Named with their report time, as a user saves them: the binary then needs no --as-of and warns about nothing.
+  const files = Array.from({ length: options.accounts }, (_, i) => join(options.reportsDir, `${accountIdOf(i)}.${FILE_TIME}.csv`));
   const marker = join(options.reportsDir, 'COMPLETE');
   if (existsSync(marker)) return files;
   mkdirSync(options.reportsDir, { recursive: true });

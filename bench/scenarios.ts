@@ -1,8 +1,11 @@
 /**
- * The four scenarios of issue 7. Each returns the section of reports/bench/latest.json
- * (exactly the fields of the issue) plus details for the Markdown summary.
+ * The scenarios. offline and live run the `credwarden` binary as a user does (issue 10) and
+ * measure the process; throttled and scale measure the collector (the scanner in a child
+ * process); baseline (--verify only) compares the engine with hand-written rules.
+ * Each returns its section of reports/bench/latest.json plus details for latest.md.
  */
 import { fork } from 'node:child_process';
+import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxHandle } from '../src/sandbox/options.js';
 import { CHILD_FLAG, peakRssMb, runJob, type ChildJob } from './child.js';
@@ -10,6 +13,7 @@ import type { OfflineMeasurement } from './offline.js';
 import { prepareOfflineReports, reportSetDir } from './offline.js';
 import { startLiveSandbox, type ScanMeasurement, type ScanSpec } from './live.js';
 import { BENCH_SEED } from './org.js';
+import { runCredwarden, type BinaryRun } from './binary.js';
 import type { BenchSizes } from './sizes.js';
 
 /** Where and how scenarios run. */
@@ -57,40 +61,121 @@ function round(value: number, digits = 3): number {
   return Math.round(value * f) / f;
 }
 
-/** The offline section of latest.json. */
+/** Where the offline scenario's targets are (issue 10): what a user runs, on the 2-core machine. */
+export const OFFLINE_TARGETS = { seconds: 30, peakRssMb: 1536, jsonBytesPerFinding: 2048 } as const;
+
+/** The offline section of latest.json: the `credwarden` binary on saved reports. */
 export interface OfflineSection {
   principals: number;
+  /** Findings in the JSON result (null when the run wrote none). */
+  findings: number | null;
+  /** Wall time of the `credwarden scan` process. */
   seconds: number;
   principalsPerSecond: number;
-  peakRssMb: number;
-  baselineSeconds: number;
-  ratioToBaseline: number;
+  /** Peak RSS of the `credwarden scan` process (null off Linux). */
+  peakRssMb: number | null;
+  exitCode: number;
+  /** Sizes of the files written (null when absent). */
+  jsonBytes: number | null;
+  sarifBytes: number | null;
+  markdownBytes: number | null;
+  jsonBytesPerFinding: number | null;
 }
 
-/** Offline: 1M principals through parse → normalise → evaluate → JSON; engine vs hand-written baseline. */
-export async function offlineScenario(sizes: BenchSizes['offline'], env: ScenarioEnv): Promise<{ section: OfflineSection; details: OfflineMeasurement }> {
+/** The command line of the offline scenario: what issue 10 says a user runs. */
+export function offlineArgv(reportsDir: string, outputDir: string, pack: string): string[] {
+  return ['scan', '--from', reportsDir, '--pack', pack, '--format', 'json', '--format', 'sarif', '--format', 'markdown', '--output-dir', outputDir, '--quiet'];
+}
+
+function sizeOf(path: string): number | null {
+  return existsSync(path) ? statSync(path).size : null;
+}
+
+/** Occurrences of `needle` in a file, read in chunks (results can be larger than one string). */
+export async function countInFile(path: string, needle: string): Promise<number> {
+  let count = 0;
+  let carry = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 22 })) {
+    const text = carry + (chunk as string);
+    for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) count++;
+    // Keep a tail shorter than the needle: a match split across chunks is counted once, never twice.
+    carry = text.slice(Math.max(0, text.length - needle.length + 1));
+  }
+  return count;
+}
+
+/** Offline: `credwarden scan --from DIR` with JSON, SARIF and Markdown on 1M principals, measured as a process. */
+export async function offlineScenario(sizes: BenchSizes['offline'], env: ScenarioEnv): Promise<{ section: OfflineSection; details: BinaryRun }> {
   const { accounts, usersPerAccount } = sizes;
-  env.log(`offline: ${accounts} accounts x ${usersPerAccount} users (reports are generated once, then reused)`);
+  env.log(`offline: ${accounts} accounts x ${usersPerAccount} users through the credwarden binary (reports are generated once, then reused)`);
+  const reportsDir = reportSetDir(env.scratchDir, accounts, usersPerAccount, BENCH_SEED);
+  // Generated here, before the measured process starts.
+  prepareOfflineReports({ accounts, usersPerAccount, seed: BENCH_SEED, reportsDir });
+  const outputDir = join(env.scratchDir, `offline-out-${process.pid}`);
+  rmSync(outputDir, { recursive: true, force: true });
+  try {
+    const run = await runCredwarden(offlineArgv(reportsDir, outputDir, env.pack));
+    if (run.exitCode > 1) env.log(`offline: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
+    const json = join(outputDir, 'credwarden.json');
+    // Every finding has exactly one ruleId; plans and rules name none.
+    const findings = existsSync(json) ? await countInFile(json, '"ruleId"') : null;
+    const jsonBytes = sizeOf(json);
+    const principals = accounts * (usersPerAccount + 1);
+    return {
+      section: {
+        principals,
+        findings,
+        seconds: round(run.seconds),
+        principalsPerSecond: Math.round(principals / run.seconds),
+        peakRssMb: run.peakRssMb,
+        exitCode: run.exitCode,
+        jsonBytes,
+        sarifBytes: sizeOf(join(outputDir, 'credwarden.sarif')),
+        markdownBytes: sizeOf(join(outputDir, 'credwarden.md')),
+        jsonBytesPerFinding: jsonBytes !== null && findings ? Math.round(jsonBytes / findings) : null,
+      },
+      details: run,
+    };
+  } finally {
+    if (!env.keepOutput) rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+/** The baseline section (only with --verify): the engine against the hand-written rules. */
+export interface BaselineSection {
+  principals: number;
+  engineSeconds: number;
+  baselineSeconds: number;
+  ratioToBaseline: number;
+  mismatchedAccounts: number;
+}
+
+/**
+ * --verify: the engine and `bench/baseline.ts` (the same rules written by hand) on the same
+ * parsed principals, interleaved account by account; also checks they give the same findings.
+ * Opt-in, because the baseline restates every rule message.
+ */
+export async function baselineScenario(sizes: BenchSizes['offline'], env: ScenarioEnv): Promise<{ section: BaselineSection; details: OfflineMeasurement }> {
+  const { accounts, usersPerAccount } = sizes;
+  env.log(`baseline (--verify): engine vs hand-written rules on ${accounts} x ${usersPerAccount}`);
   const options = {
     accounts,
     usersPerAccount,
     seed: BENCH_SEED,
     reportsDir: reportSetDir(env.scratchDir, accounts, usersPerAccount, BENCH_SEED),
     outputFile: join(env.scratchDir, env.keepOutput ? 'offline-findings.json' : `offline-findings-${process.pid}.json`),
-    verify: env.verify,
+    verify: true,
     keepOutput: env.keepOutput === true,
   };
-  // Generated here, in the runner, so generation never counts toward the measured child's time or RSS.
   prepareOfflineReports(options);
-  const { result, peakRssMb } = await runMeasured<OfflineMeasurement>({ kind: 'offline', pack: env.pack, options, workers: env.workers }, env);
+  const { result } = await runMeasured<OfflineMeasurement>({ kind: 'offline', pack: env.pack, options, workers: env.workers }, env);
   return {
     section: {
       principals: result.principals,
-      seconds: round(result.seconds),
-      principalsPerSecond: Math.round(result.principals / result.seconds),
-      peakRssMb,
+      engineSeconds: round(result.engineSeconds),
       baselineSeconds: round(result.baselineSeconds),
       ratioToBaseline: round(result.engineSeconds / result.baselineSeconds),
+      mismatchedAccounts: result.mismatchedAccounts,
     },
     details: result,
   };
@@ -115,7 +200,7 @@ function scanSpec(sandbox: SandboxHandle, concurrency: number, env: ScenarioEnv,
   };
 }
 
-/** The live section of latest.json. */
+/** The live section of latest.json: `credwarden scan --org` against the sandbox, measured as a process. */
 export interface LiveSection {
   accounts: number;
   concurrency: number;
@@ -124,37 +209,66 @@ export interface LiveSection {
   lowerBoundSeconds: number;
   ratioToLowerBound: number;
   callsPerAccount: number;
+  peakRssMb: number | null;
+  exitCode: number;
 }
 
 /** Sequential calls of one account with a fresh report: AssumeRole, then GetCredentialReport. */
 const FRESH_REPORT_CALLS = 2;
+/** The per-account calls of a scan with the credential-report pack. */
+const ACCOUNT_OPERATIONS = ['AssumeRole', 'GetCredentialReport', 'GenerateCredentialReport'];
+/** The pack of the live scenario: the two-call scan, so the latency floor is known. */
+export const LIVE_PACK = 'credential-report';
 
-/** Live: 1,000 accounts, 50 ms on every call, generation needing 2 polls; wall time vs the latency floor. */
-export async function liveScenario(
-  sizes: BenchSizes['live'],
-  env: ScenarioEnv,
-): Promise<{ section: LiveSection; details: ScanMeasurement & { peakRssMb: number; generated: ScanMeasurement } }> {
-  env.log(`live: ${sizes.accounts} accounts, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}`);
-  const sandbox = startLiveSandbox({ accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls } });
-  const { result, peakRssMb } = await withSandbox(sandbox, (s) => runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env) }, env));
-  // The same organisation without any report: every account generates one and polls for it (Markdown only).
+/** What the live scenario measured beyond latest.json. */
+export interface LiveDetails {
+  run: BinaryRun;
+  operations: Record<string, number>;
+  generated: { accounts: number; run: BinaryRun; callsPerAccount: number };
+}
+
+/** Runs the binary against a sandbox; returns the run and the successful calls by operation. */
+async function scanSandbox(sandbox: SandboxHandle, concurrency: number, env: ScenarioEnv): Promise<{ run: BinaryRun; operations: Record<string, number> }> {
+  const outputDir = join(env.scratchDir, `live-out-${process.pid}`);
+  rmSync(outputDir, { recursive: true, force: true });
+  try {
+    const argv = ['scan', '--org', '--endpoint-url', sandbox.endpoint, '--pack', LIVE_PACK, '--concurrency', String(concurrency), '--format', 'json', '--output-dir', outputDir, '--quiet'];
+    const run = await runCredwarden(argv, { env: { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: 'us-east-1' } });
+    if (run.exitCode > 1) env.log(`live: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
+    return { run, operations: sandbox.stats().okByOperation };
+  } finally {
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+function accountCalls(operations: Record<string, number>, accounts: number): number {
+  return ACCOUNT_OPERATIONS.reduce((sum, op) => sum + (operations[op] ?? 0), 0) / accounts;
+}
+
+/** Live: `credwarden scan --org` on 1,000 sandbox accounts with 50 ms on every call; wall time vs the latency floor. */
+export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv): Promise<{ section: LiveSection; details: LiveDetails }> {
+  env.log(`live: ${sizes.accounts} accounts, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}, through the credwarden binary`);
+  const spec = { accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls } };
+  const { run, operations } = await withSandbox(startLiveSandbox(spec), (s) => scanSandbox(s, sizes.concurrency, env));
+  // The same organisation without any report: every account generates one and polls for it.
   const generatedAccounts = Math.min(sizes.accounts, sizes.generatedAccounts);
   env.log(`live: ${generatedAccounts} accounts without a report (generation needs ${sizes.reportPolls} polls)`);
-  const absent = startLiveSandbox({ accounts: generatedAccounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls }, absentReports: true });
-  const generated = await withSandbox(absent, (s) => runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env) }, env));
+  const generated = await withSandbox(startLiveSandbox({ ...spec, accounts: generatedAccounts, absentReports: true }), (s) => scanSandbox(s, sizes.concurrency, env));
   // One account's critical path is its sequential calls, each costing the injected latency.
-  const lowerBound = Math.ceil(result.accounts / sizes.concurrency) * ((FRESH_REPORT_CALLS * sizes.latencyMs) / 1000);
+  const lowerBound = Math.ceil(sizes.accounts / sizes.concurrency) * ((FRESH_REPORT_CALLS * sizes.latencyMs) / 1000);
   return {
     section: {
-      accounts: result.accounts,
+      accounts: sizes.accounts,
       concurrency: sizes.concurrency,
       latencyMs: sizes.latencyMs,
-      seconds: round(result.totalSeconds),
+      seconds: round(run.seconds),
       lowerBoundSeconds: round(lowerBound),
-      ratioToLowerBound: round(result.totalSeconds / lowerBound),
-      callsPerAccount: round(result.callsPerAccount),
+      ratioToLowerBound: round(run.seconds / lowerBound),
+      callsPerAccount: round(accountCalls(operations, sizes.accounts)),
+      peakRssMb: run.peakRssMb,
+      exitCode: run.exitCode,
     },
-    details: { ...result, peakRssMb, generated: generated.result },
+    details: { run, operations, generated: { accounts: generatedAccounts, run: generated.run, callsPerAccount: round(accountCalls(generated.operations, generatedAccounts)) } },
   };
 }
 
