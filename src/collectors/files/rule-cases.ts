@@ -53,6 +53,6 @@ export function loadRulesUnderTest(dir: string, builtIn: boolean, label: (path: 
 function caseTableFiles(folder: string): string[] {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
   return readdirSync(folder)
-    .filter((f) => CASES_SUFFIX.test(f))
+    .filter((f) => CASES_SUFFIX.test(f) && statSync(join(folder, f)).isFile())
     .sort();
 }
