@@ -223,8 +223,8 @@ invalid:
     findings: [{ principal: builder }]
 `);
     const { code, stdout } = await cli(['rules', 'test', 'my-rules'], { cwd: dir });
-    expect(stdout).toContain("invalid case 'evil \\u001b[2J\\u202e name' failed");
-    expect(stdout).toContain('unexpected finding for de\\u0007ploy');
+    expect(stdout).toContain("invalid case 'evil \\x1b[2J\\u202e name' failed");
+    expect(stdout).toContain('unexpected finding for de\\x07ploy');
     // eslint-disable-next-line no-control-regex -- asserting that no raw control character gets through
     expect(stdout).not.toMatch(/[\u0007\u001b\u202e]/);
     expect(code).toBe(1);

@@ -1,4 +1,5 @@
 import { formatDiagnostic, type SourceLocation } from '../../../model/index.js';
+import { visibleControls } from '../../format/escape.js';
 import type { RulesTestReport, RuleTestResult } from './index.js';
 import type { CaseResult, FindingDetail } from './run.js';
 
@@ -78,10 +79,9 @@ function plural(count: number, noun: string): string {
 }
 
 /**
- * Case names, user names and messages come from files: control and bidirectional
- * characters are shown escaped so they cannot rewrite the terminal or the log.
+ * Case names, user names and messages come from files: control and bidirectional characters
+ * (line feeds included) are shown escaped so they cannot rewrite the terminal or the log.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visibleControls(text);
 }
