@@ -4,13 +4,14 @@
  * from the management account and cached for the whole scan). Nothing here fails an
  * account: a denied or failing call leaves that input "unknown" with the reason.
  */
-import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, ListRootsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetAccountPasswordPolicyCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
+import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, paginateListPoliciesForTarget, paginateListRoots, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Account } from '../../model/index.js';
 import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
 import { describeError, hasCode } from './errors.js';
 import { NO_SUCH_ENTITY, type FactAvailability } from './context.js';
 import { managementAccountOf } from './select.js';
+import { allItems, pagination, untilComplete } from './pages.js';
 
 const SCP = 'SERVICE_CONTROL_POLICY';
 
@@ -18,15 +19,12 @@ const SCP = 'SERVICE_CONTROL_POLICY';
 export async function readAuthorizationDetails(iam: IAMClient): Promise<Collected<AuthorizationDetails>> {
   const merged = { UserDetailList: [] as unknown[], GroupDetailList: [] as unknown[], RoleDetailList: [] as unknown[], Policies: [] as unknown[] } satisfies RawAuthorizationDetails;
   try {
-    let Marker: string | undefined;
-    do {
-      const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ Marker, MaxItems: 1000 }));
+    for await (const page of untilComplete(paginateGetAccountAuthorizationDetails(pagination(iam), { MaxItems: 1000 }))) {
       merged.UserDetailList.push(...(page.UserDetailList ?? []));
       merged.GroupDetailList.push(...(page.GroupDetailList ?? []));
       merged.RoleDetailList.push(...(page.RoleDetailList ?? []));
       merged.Policies.push(...(page.Policies ?? []));
-      Marker = page.IsTruncated ? page.Marker : undefined;
-    } while (Marker);
+    }
   } catch (error) {
     return { ok: false, reason: `GetAccountAuthorizationDetails: ${describeError(error)}` };
   }
@@ -62,13 +60,7 @@ export type ScpPolicyTypeStatus = { state: 'enabled' } | { state: 'disabled' } |
 /** Reads the SCP policy type status of the organisation's root; never throws. */
 export async function readScpPolicyType(org: OrganizationsClient): Promise<ScpPolicyTypeStatus> {
   try {
-    const roots = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await org.send(new ListRootsCommand({ NextToken }));
-      roots.push(...(page.Roots ?? []));
-      NextToken = page.NextToken ?? undefined;
-    } while (NextToken);
+    const roots = await allItems(paginateListRoots(pagination(org), {}), (page) => page.Roots);
     const root = roots[0];
     if (!root) return { state: 'unknown', reason: 'ListRoots returned no root' };
     const status = root.PolicyTypes?.find((t) => t.Type === SCP)?.Status;
@@ -127,16 +119,9 @@ export class ScpReader {
   private policiesOf(targetId: string): Promise<{ id: string; name: string; arn?: string }[]> {
     let p = this.attached.get(targetId);
     if (!p) {
-      p = (async () => {
-        const out: { id: string; name: string; arn?: string }[] = [];
-        let NextToken: string | undefined;
-        do {
-          const page = await this.org!.send(new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: SCP, NextToken }));
-          for (const s of page.Policies ?? []) if (s.Id) out.push({ id: s.Id, name: s.Name ?? s.Id, ...(s.Arn ? { arn: s.Arn } : {}) });
-          NextToken = page.NextToken ?? undefined;
-        } while (NextToken);
-        return out;
-      })();
+      p = allItems(paginateListPoliciesForTarget(pagination(this.org!), { TargetId: targetId, Filter: SCP }), (page) => page.Policies).then((summaries) =>
+        summaries.flatMap((s) => (s.Id ? [{ id: s.Id, name: s.Name ?? s.Id, ...(s.Arn ? { arn: s.Arn } : {}) }] : [])),
+      );
       this.attached.set(targetId, p);
     }
     return p;

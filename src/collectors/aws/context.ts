@@ -6,7 +6,7 @@ import {
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   ListOrganizationsFeaturesCommand,
-  ListVirtualMFADevicesCommand,
+  paginateListVirtualMFADevices,
   type IAMClient,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
@@ -14,6 +14,7 @@ import type { Principal } from '../../model/index.js';
 import { describeError, hasCode } from './errors.js';
 import type { Account } from '../../model/index.js';
 import type { ContextMode, ContextNeeds } from './options.js';
+import { allItems, pagination, untilComplete } from './pages.js';
 
 /** The value of a fact that could not be read. */
 export const UNKNOWN = 'unknown';
@@ -143,13 +144,7 @@ export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root
   if (plan.mfaDevices && root?.mfaActive) {
     calls.push(
       attempt('ListVirtualMFADevices', unknown, async () => {
-        const devices: VirtualMFADevice[] = [];
-        let Marker: string | undefined;
-        do {
-          const out = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker }));
-          devices.push(...(out.VirtualMFADevices ?? []));
-          Marker = out.IsTruncated ? out.Marker : undefined;
-        } while (Marker);
+        const devices = await allItems(untilComplete(paginateListVirtualMFADevices(pagination(iam), { AssignmentStatus: 'Assigned' })), (page) => page.VirtualMFADevices);
         facts.rootMfa = rootMfaKind(devices, accountId);
       }),
     );

@@ -3,10 +3,10 @@
  * OU paths, and which to skip (suspended, closing, closed) without touching them.
  */
 import {
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
-  ListRootsCommand,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
   type Account as OrgAccount,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -14,6 +14,7 @@ import type { AccountOutcome, Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { describeError, isAccessDenied } from './errors.js';
 import type { AccountSelection } from './options.js';
+import { allItems, pagination } from './pages.js';
 
 /**
  * The management account id of DescribeOrganization's answer: MasterAccountId, else the last
@@ -60,43 +61,19 @@ export function inactiveReason(account: Pick<OrgAccount, 'Status' | 'State'>): s
   return undefined;
 }
 
-/** Collects every page of a NextToken-paginated call (pages may be empty). */
-async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    items.push(...(page.items ?? []));
-    token = page.next || undefined;
-  } while (token !== undefined);
-  return items;
-}
-
 /** Every account of the organisation (ListAccounts, all pages). */
 export async function listOrganizationAccounts(org: OrganizationsClient): Promise<OrgAccount[]> {
-  return allPages(async (NextToken) => {
-    const out = await org.send(new ListAccountsCommand({ NextToken }));
-    return { items: out.Accounts, next: out.NextToken };
-  });
+  return allItems(paginateListAccounts(pagination(org), {}), (page) => page.Accounts);
 }
 
 /** Walks the OU tree from the root: each account's OU path and ancestors. */
 export async function walkOrganization(org: OrganizationsClient): Promise<Map<string, Placement>> {
-  const roots = await allPages(async (NextToken) => {
-    const out = await org.send(new ListRootsCommand({ NextToken }));
-    return { items: out.Roots, next: out.NextToken };
-  });
+  const roots = await allItems(paginateListRoots(pagination(org), {}), (page) => page.Roots);
   const placements = new Map<string, Placement>();
   const visit = async (parentId: string, path: string, ancestors: string[]): Promise<void> => {
     const [units, accounts] = await Promise.all([
-      allPages(async (NextToken) => {
-        const out = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken }));
-        return { items: out.OrganizationalUnits, next: out.NextToken };
-      }),
-      allPages(async (NextToken) => {
-        const out = await org.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken }));
-        return { items: out.Accounts, next: out.NextToken };
-      }),
+      allItems(paginateListOrganizationalUnitsForParent(pagination(org), { ParentId: parentId }), (page) => page.OrganizationalUnits),
+      allItems(paginateListAccountsForParent(pagination(org), { ParentId: parentId }), (page) => page.Accounts),
     ]);
     for (const account of accounts) if (account.Id) placements.set(account.Id, { ouPath: path, ancestors, account });
     await Promise.all(units.map((unit) => visit(unit.Id ?? '', `${path}/${unit.Name ?? unit.Id}`, [...ancestors, unit.Id ?? ''])));
@@ -196,17 +173,14 @@ export function streamOrganization(org: OrganizationsClient, onAccount: (account
   );
   const listed = (async () => {
     let count = 0;
-    let token: string | undefined;
-    do {
-      const page = await org.send(new ListAccountsCommand({ NextToken: token }));
+    for await (const page of paginateListAccounts(pagination(org), {})) {
       for (const account of page.Accounts ?? []) {
         if (!account.Id) continue;
         count++;
         const reason = inactiveReason(account);
         onAccount({ target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) }, ...(reason ? { skipReason: reason } : {}) });
       }
-      token = page.NextToken || undefined;
-    } while (token !== undefined);
+    }
     return count;
   })();
   return { listed, ouPaths };
