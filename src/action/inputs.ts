@@ -48,7 +48,7 @@ const LIST_FLAGS: readonly [input: string, flag: string][] = [
 
 /** The report formats the action writes: the requested ones plus those it needs. */
 export function actionFormats(inputs: ActionInputs): string[] {
-  return [...new Set([...ALWAYS, ...list(inputs.formats ?? 'markdown,csv')])];
+  return [...new Set([...ALWAYS, ...list(inputs.formats ?? 'markdown,csv,html')])];
 }
 
 /** The report folder. */

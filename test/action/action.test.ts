@@ -13,11 +13,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: { id?: string; env?: Record<string, string>; run?: string }[] };
+  runs: { using: string; steps: { id?: string; if?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }[] };
 }
 
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
 const scanStep = action.runs.steps.find((s) => s.id === 'scan');
+const uploadStep = action.runs.steps.find((s) => s.id === 'upload');
+/** Inputs that steps other than the scan read (Node setup, the artifact upload). */
+const OTHER_STEP_INPUTS = ['node-version', 'upload-artifact', 'artifact-name', 'artifact-retention-days'];
 
 /** The scan step's environment with `${{ inputs.x }}` filled from the defaults and `given`. */
 function stepEnv(given: Record<string, string>): Record<string, string> {
@@ -63,12 +66,22 @@ describe('action.yml', () => {
   it('is a composite action whose scan step passes every input', () => {
     expect(action.runs.using).toBe('composite');
     const passed = Object.values(scanStep?.env ?? {}).map((v) => /inputs\.([\w-]+)/.exec(v)?.[1]);
-    expect(passed.sort()).toEqual(Object.keys(action.inputs).filter((i) => i !== 'node-version').sort());
+    expect(passed.sort()).toEqual(Object.keys(action.inputs).filter((i) => !OTHER_STEP_INPUTS.includes(i)).sort());
     for (const [key, value] of Object.entries(scanStep?.env ?? {})) expect(key).toBe(`INPUT_${(/inputs\.([\w-]+)/.exec(value)?.[1] ?? '').toUpperCase().replace(/-/g, '_')}`);
   });
 
-  it('declares outputs that the scan step writes', () => {
-    for (const [name, output] of Object.entries(action.outputs)) expect(output.value).toBe(`\${{ steps.scan.outputs.${name} }}`);
+  it('declares outputs that the scan step writes, and the uploaded artifact', () => {
+    for (const [name, output] of Object.entries(action.outputs)) {
+      expect(output.value).toBe(name === 'artifact-id' ? '${{ steps.upload.outputs.artifact-id }}' : `\${{ steps.scan.outputs.${name} }}`);
+    }
+  });
+
+  it('uploads the reports folder (HTML report included by default) as an artifact, also when the gate fails', () => {
+    expect(action.inputs.formats?.default?.split(',')).toContain('html');
+    expect(uploadStep?.uses).toMatch(/^actions\/upload-artifact@v4$/);
+    expect(uploadStep?.if).toContain('always()');
+    expect(uploadStep?.if).toContain("inputs.upload-artifact == 'true'");
+    expect(uploadStep?.with).toMatchObject({ name: '${{ inputs.artifact-name }}', path: '${{ inputs.output-dir }}' });
   });
 
   it('turns inputs into scan arguments', () => {
@@ -82,16 +95,17 @@ describe('action.yml', () => {
 
 describe('the action against the example organisation', () => {
   it('writes outputs, annotations, the job summary and the reports, and fails the gate', async () => {
-    const runner = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), 'fail-on': 'critical', formats: 'markdown,csv,junit' }));
+    const runner = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), 'fail-on': 'critical', formats: 'markdown,csv,junit,html' }));
     const code = await runAction(runner.io);
     expect(code).toBe(1);
     const outputs = readOutputs(runner.files.output);
     expect(outputs).toMatchObject({ critical: '2', high: '2', medium: '12', low: '2', info: '0', open: '18', waived: '0', new: '0', 'exit-code': '1' });
-    for (const format of ['json', 'sarif', 'markdown', 'csv', 'junit']) {
+    for (const format of ['json', 'sarif', 'markdown', 'csv', 'junit', 'html']) {
       const path = outputs[`${format}-report`];
       expect(path && existsSync(path), `${format} report`).toBe(true);
     }
-    expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(outputs).filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k)).sort());
+    // Every declared output but the upload step's artifact id.
+    expect(Object.keys(action.outputs).filter((k) => k !== 'artifact-id').sort()).toEqual(Object.keys(outputs).filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k)).sort());
     const { stdout } = runner.out();
     expect(stdout.split('\n').filter((l) => l.startsWith('::error ')).length).toBe(4);
     expect(stdout).toContain('::notice title=credwarden summary::18 open finding(s)');

@@ -67,7 +67,8 @@ function ticks(max: number): number[] {
   if (max <= 0) return [0, 1];
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? rough;
+  // Counts are whole numbers: never a step below 1.
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? rough);
   const out: number[] = [];
   for (let v = 0; v < max + step; v += step) out.push(Math.round(v * 1000) / 1000);
   return out;
@@ -97,7 +98,7 @@ function barTitle(chart: BarChart, category: string, series: Series, value: numb
 }
 
 function horizontalBars(chart: BarChart, width: number): { body: string; height: number } {
-  const labelWidth = 170;
+  const labelWidth = 215;
   const plot = width - labelWidth - 50;
   const rowHeight = 24;
   const max = Math.max(1, ...chart.categories.map((_, i) => total(chart, i)));
@@ -106,7 +107,7 @@ function horizontalBars(chart: BarChart, width: number): { body: string; height:
   const parts: string[] = [];
   chart.categories.forEach((category, i) => {
     const y = 10 + i * rowHeight;
-    parts.push(`<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" ${FONT}>${escapeXml(clipLabel(category, 26))}</text>`);
+    parts.push(`<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" ${FONT}>${escapeXml(clipLabel(category, 30))}</text>`);
     let x = labelWidth;
     chart.series.forEach((s, si) => {
       const value = s.values[i] ?? 0;
@@ -129,7 +130,8 @@ function horizontalBars(chart: BarChart, width: number): { body: string; height:
 function verticalBars(chart: BarChart, width: number): { body: string; height: number } {
   const left = 50;
   const plotHeight = 180;
-  const top = 10;
+  // Room above the plot for the value of the tallest bar and the marker's label.
+  const top = 26;
   const plotWidth = width - left - 10;
   const slot = plotWidth / Math.max(1, chart.categories.length);
   const barWidth = Math.max(4, Math.min(60, slot * 0.7));
@@ -156,7 +158,7 @@ function verticalBars(chart: BarChart, width: number): { body: string; height: n
   });
   if (chart.marker) {
     const mx = left + chart.marker.beforeIndex * slot;
-    parts.push(`<line x1="${mx.toFixed(1)}" y1="${top}" x2="${mx.toFixed(1)}" y2="${top + plotHeight}" stroke="#000" stroke-width="2" stroke-dasharray="6 3"/><text x="${(mx + 4).toFixed(1)}" y="${top + 12}" ${FONT} font-weight="bold">${escapeXml(chart.marker.label)}</text>`);
+    parts.push(`<line x1="${mx.toFixed(1)}" y1="${top - 8}" x2="${mx.toFixed(1)}" y2="${top + plotHeight}" stroke="#000" stroke-width="2" stroke-dasharray="6 3"/><text x="${(mx + 4).toFixed(1)}" y="${top - 12}" ${FONT} font-weight="bold">${escapeXml(chart.marker.label)}</text>`);
   }
   parts.push(`<line x1="${left}" y1="${top + plotHeight}" x2="${width - 10}" y2="${top + plotHeight}" stroke="#000"/>`);
   parts.push(`<text transform="translate(12,${top + plotHeight / 2}) rotate(-90)" text-anchor="middle" ${FONT}>${escapeXml(chart.valueLabel)}</text>`);

@@ -7,12 +7,13 @@ import { sarifFormatter } from './sarif.js';
 import { junitFormatter } from './junit.js';
 import { githubFormatter } from './github.js';
 import { asffFormatter } from './asff.js';
+import { htmlFormatter } from './html.js';
 
 /**
  * The one formatter registry. Every output format is listed here, so `--format`,
  * `--help` and the GitHub Action all see the same set.
  */
-const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter, csvFormatter, markdownFormatter, sarifFormatter, junitFormatter, githubFormatter, asffFormatter];
+const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter, csvFormatter, markdownFormatter, sarifFormatter, junitFormatter, githubFormatter, asffFormatter, htmlFormatter];
 
 /** All registered formatters, in display order. */
 export function listFormatters(): readonly FormatterEntry[] {

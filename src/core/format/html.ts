@@ -1,0 +1,13 @@
+import { htmlReportChunks } from './html/report.js';
+import type { FormatterEntry } from './types.js';
+
+/**
+ * One self-contained HTML file: inline CSS, JS and SVG, no network request, a CSP that allows
+ * only its own inline blocks. The page is produced chunk by chunk (htmlReportChunks).
+ */
+export const htmlFormatter: FormatterEntry = {
+  name: 'html',
+  description: 'self-contained HTML report with charts, control matrix, filterable findings and plans',
+  extension: 'html',
+  format: (result, context) => Array.from(htmlReportChunks(result, context)).join(''),
+};

@@ -1,0 +1,175 @@
+/**
+ * The HTML report, as a sequence of chunks (the page is written piece by piece, never built as
+ * one string): scope, severity cards, a control matrix per framework, four charts with their
+ * tables, the findings table (data embedded once as JSON, rendered a page at a time by the
+ * page's script, with filters and search), and the plans, one per principal, collapsible, with a
+ * copy button per command. Pure: everything comes from the result and the context.
+ */
+import type { Plan, PlanStep, RuleSummary, ScanResult } from '../../../model/index.js';
+import { SEVERITIES } from '../../../model/index.js';
+import { escapeHtml } from '../escape.js';
+import type { FormatContext } from '../types.js';
+import { reportCharts, type ChartWithTable } from './charts.js';
+import { jsonForScript, pageHead } from './page.js';
+import { REPORT_SCRIPT } from './script.js';
+
+/** Plans rendered in the page; beyond it the page says how many more there are and where. */
+export const HTML_PLAN_LIMIT = 500;
+/** Findings per chunk of the embedded JSON. */
+const DATA_CHUNK = 2000;
+
+const e = (text: string | number) => escapeHtml(String(text));
+/** Attribute values: escapeHtml handles `"`; quotes are always double. */
+const attr = e;
+
+/** Frameworks shown in the control matrix, with their display names. */
+const MATRIX_FRAMEWORKS = [
+  ['cis-aws-3.0', 'CIS AWS Foundations Benchmark 3.0'],
+  ['cis-aws-5.0', 'CIS AWS Foundations Benchmark 5.0'],
+  ['aws-security-hub', 'AWS Security Hub controls'],
+] as const;
+
+type RuleStatus = RuleSummary['status'];
+const STATUS_TEXT: Record<RuleStatus, string> = { passed: '✓ passed', failed: '✗ failed', partial: '◐ partial', 'not-evaluated': '– not evaluated' };
+
+function asOfText(result: ScanResult): string {
+  if (result.asOf) return result.asOf;
+  const times = [...new Set(result.accounts.map((a) => a.asOf).filter((t): t is string => typeof t === 'string'))].sort();
+  if (times.length === 0) return 'unknown';
+  return times.length === 1 ? (times[0] as string) : `${times[0]} to ${times[times.length - 1]} (each account at its report time)`;
+}
+
+function scope(result: ScanResult, context: FormatContext): string {
+  const { scanned, failed, skipped } = result.summary.accounts;
+  const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
+  const ous = [...new Set(result.accounts.map((a) => a.ouPath).filter((p): p is string => typeof p === 'string'))].sort();
+  const list = notScanned.length === 0 ? '' : `<details><summary>${notScanned.length} accounts not scanned, with reasons</summary><table><thead><tr><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${notScanned.map((a) => `<tr><td>${e(a.name ? `${a.name} (${a.id})` : a.id)}</td><td>${e(a.status)}</td><td>${e(a.reason ?? '')}</td></tr>`).join('')}</tbody></table></details>`;
+  return (
+    `<section aria-labelledby="scope-h"><h2 id="scope-h">Scope</h2><table class="scope"><tbody>` +
+    `<tr><th scope="row">Accounts</th><td>${scanned} scanned, ${failed} failed, ${skipped} skipped${ous.length > 0 ? `; ${ous.length} organisational unit paths` : ''}</td></tr>` +
+    `<tr><th scope="row">Pack</th><td>${e(result.pack)}</td></tr>` +
+    `<tr><th scope="row">Rules hash</th><td><code>${e(result.rulesHash)}</code></td></tr>` +
+    `<tr><th scope="row">As of</th><td>${e(asOfText(result))}</td></tr>` +
+    `<tr><th scope="row">Tool</th><td>credwarden ${e(context.toolVersion)} (result schema ${result.schemaVersion})</td></tr>` +
+    `${result.shard ? `<tr><th scope="row">Shard</th><td>${result.shard.index} of ${result.shard.count}</td></tr>` : ''}` +
+    `</tbody></table>${list}</section>`
+  );
+}
+
+function cards(result: ScanResult): string {
+  const s = result.summary;
+  const card = (cls: string, n: number, label: string) => `<div class="card ${cls}"><span class="n">${n}</span>${e(label)}</div>`;
+  return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings; ${(result.resolved ?? []).length} resolved since the baseline.</p></section>`;
+}
+
+/** A control's status from its rules': failed wins, then not-evaluated/partial, then passed. */
+function controlStatus(rules: readonly RuleSummary[]): RuleStatus {
+  if (rules.some((r) => r.status === 'failed')) return 'failed';
+  if (rules.every((r) => r.status === 'not-evaluated')) return 'not-evaluated';
+  if (rules.every((r) => r.status === 'passed')) return 'passed';
+  return 'partial';
+}
+
+function controlId(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function matrix(result: ScanResult): string {
+  const rules = result.rules ?? [];
+  const open = (id: string) => result.summary.byRule[id] ?? 0;
+  const tables = MATRIX_FRAMEWORKS.map(([key, name]) => {
+    const controls = new Map<string, RuleSummary[]>();
+    for (const rule of rules) for (const control of rule.frameworks[key]) controls.set(control, [...(controls.get(control) ?? []), rule]);
+    if (controls.size === 0) return `<h3>${e(name)}</h3><p>No rule of this pack maps to this framework.</p>`;
+    const rows = [...controls.entries()].sort(([a], [b]) => controlId(a, b)).map(([control, mapped]) => {
+      const status = controlStatus(mapped);
+      const notEvaluated = mapped.flatMap((r) => r.notEvaluated.map((n) => `${r.id} in ${n.accountId}: ${n.reason}`));
+      const accounts = new Set(mapped.flatMap((r) => r.notEvaluated.map((n) => n.accountId)));
+      const detail = notEvaluated.length === 0 ? '0' : `<details><summary>${accounts.size}</summary><ul>${notEvaluated.slice(0, 50).map((t) => `<li>${e(t)}</li>`).join('')}${notEvaluated.length > 50 ? `<li>${notEvaluated.length - 50} more</li>` : ''}</ul></details>`;
+      return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r) => `<code>${e(r.id)}</code>`).join('<br>')}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n, r) => n + open(r.id), 0)}</td><td class="num">${detail}</td></tr>`;
+    });
+    return `<h3>${e(name)}</h3><table><thead><tr><th scope="col">Control</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  });
+  return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">Passed: decided in every scanned account with no open finding. Partial: decided in some accounts only. Not evaluated: decided nowhere; a control that was not evaluated is never shown as passed.</p>${tables.join('')}</section>`;
+}
+
+function chartFigure(chart: ChartWithTable): string {
+  const head = chart.table.head.map((h, i) => `<th scope="col"${i > 0 ? ' class="num"' : ''}>${e(h)}</th>`).join('');
+  const rows = chart.table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${e(c)}</th>` : `<td class="num">${e(c)}</td>`)).join('')}</tr>`).join('');
+  return `<figure id="${chart.id}"><figcaption>${e(chart.title)}</figcaption>${chart.svg}<p class="muted">${e(chart.note)}</p><details><summary>Table of this chart</summary><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></details></figure>`;
+}
+
+function charts(result: ScanResult): string {
+  return `<section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2><div class="charts">${reportCharts(result).map(chartFigure).join('')}</div></section>`;
+}
+
+function findingsSection(result: ScanResult): string {
+  const select = (id: string, label: string, extra = '') => `<label for="${id}">${label}<select id="${id}"><option value="">all</option>${extra}</select></label>`;
+  return (
+    `<section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>` +
+    `<div class="filters" role="search">${select('f-severity', 'Severity')}${select('f-account', 'Account')}${select('f-rule', 'Rule')}${select('f-status', 'Status', '<option value="open">open</option><option value="waived">waived</option>')}` +
+    `<label for="f-search">Search<input id="f-search" type="search" placeholder="principal, ARN, message…"></label><button type="button" id="f-reset">Reset</button></div>` +
+    `<p id="findings-count" role="status" aria-live="polite">${result.findings.length} findings</p>` +
+    `<noscript><p>The findings table needs JavaScript; the same findings are in credwarden.json and credwarden.csv.</p></noscript>` +
+    `<table id="findings"><caption class="sr-only">Findings, filtered</caption><thead><tr><th scope="col">Severity</th><th scope="col">Account</th><th scope="col">Principal · credential</th><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Message</th></tr></thead><tbody id="findings-body"></tbody></table>` +
+    `<div class="pager"><button type="button" id="page-prev">Previous</button><span id="page-info"></span><button type="button" id="page-next">Next</button></div></section>`
+  );
+}
+
+function stepHtml(step: PlanStep): string {
+  const commands = step.commands.map((c) => `<div class="cmd"><pre><code>${e(c)}</code></pre><button type="button" class="copy" data-copy="${attr(c)}" aria-label="Copy command">Copy</button></div>`).join('');
+  return `<li><span class="muted">[${e(step.actor)}]</span> ${e(step.text)}${step.caution ? `<p class="caution"><strong>Caution:</strong> ${e(step.caution)}</p>` : ''}${commands}</li>`;
+}
+
+function planHtml(plan: Plan, result: ScanResult): string {
+  const account = result.accounts.find((a) => a.id === plan.accountId);
+  const who = `${plan.principal.name} in ${account?.name ? `${account.name} (${plan.accountId})` : plan.accountId}`;
+  const list = (title: string, items: readonly string[]) => (items.length === 0 ? '' : `<h4>${title}</h4><ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`);
+  const alternatives = plan.alternatives.map((a) => `<h4>Alternative: ${e(a.title)}</h4><p>${e(a.when)}</p><ol>${a.steps.map(stepHtml).join('')}</ol>`).join('');
+  return (
+    `<details class="plan" id="plan-${attr(plan.id)}"><summary><strong>${e(who)}</strong> <span class="muted">${plan.findings.length} findings, ${plan.steps.length} steps</span></summary>` +
+    `${list('Resolves', plan.findings.map((f) => f.resolution))}${list('Goals', plan.goals)}${list('Notes', plan.notes)}` +
+    `<h4>Steps</h4><ol>${plan.steps.map(stepHtml).join('')}</ol>${alternatives}${list('Verify', plan.verification)}` +
+    `${plan.links.length > 0 ? `<h4>Links</h4><ul>${plan.links.map((l) => `<li>${e(l.title)}: <code>${e(l.url)}</code></li>`).join('')}</ul>` : ''}</details>`
+  );
+}
+
+function* plans(result: ScanResult): Generator<string> {
+  yield `<section aria-labelledby="plans-h"><h2 id="plans-h">Remediation plans</h2><p class="muted">One plan per principal. credwarden never runs them: review each command before running it.</p>`;
+  if (result.plans.length === 0) yield '<p>No plan: no open finding has a remediation procedure.</p>';
+  for (const plan of result.plans.slice(0, HTML_PLAN_LIMIT)) yield planHtml(plan, result);
+  const more = result.plans.length - HTML_PLAN_LIMIT;
+  if (more > 0) yield `<p>${more} more plans are not shown here: run <code>credwarden plan RESULT.json</code>, or see the JSON result.</p>`;
+  yield '</section>';
+}
+
+/** The findings as compact rows: [severity index, account, rule, status, principal, ARN, credential, message, fingerprint, plan id, waiver reason]. */
+function* dataJson(result: ScanResult): Generator<string> {
+  const accounts = Object.fromEntries(result.accounts.map((a) => [a.id, a.name ?? null]));
+  for (const f of result.findings) if (!(f.accountId in accounts)) accounts[f.accountId] = f.accountName ?? null;
+  const rules = Object.fromEntries((result.rules ?? []).map((r) => [r.id, r.title]));
+  for (const f of result.findings) rules[f.ruleId] ??= f.title;
+  yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts)},"rules":${jsonForScript(rules)},"findings":[`;
+  for (let i = 0; i < result.findings.length; i += DATA_CHUNK) {
+    const rows = result.findings.slice(i, i + DATA_CHUNK).map((f) =>
+      jsonForScript([SEVERITIES.indexOf(f.severity), f.accountId, f.ruleId, f.status, f.principal.name, f.principal.arn, f.credential, f.message, f.fingerprint, f.remediation.planId ?? null, f.waiver?.reason ?? null]),
+    );
+    yield `${i > 0 ? ',' : ''}${rows.join(',')}`;
+  }
+  yield ']}</script>\n';
+}
+
+/** The report, chunk by chunk. */
+export function* htmlReportChunks(result: ScanResult, context: FormatContext): Generator<string> {
+  yield pageHead('credwarden report', REPORT_SCRIPT);
+  yield `<header><h1>credwarden report</h1><p class="muted">AWS IAM credential hygiene. <a href="#findings-h">Findings</a> · <a href="#plans-h">Plans</a></p></header><main>`;
+  yield scope(result, context);
+  yield cards(result);
+  yield matrix(result);
+  yield charts(result);
+  yield findingsSection(result);
+  yield* plans(result);
+  yield '</main>\n';
+  yield* dataJson(result);
+  yield `<script>${REPORT_SCRIPT}</script>\n</body>\n</html>\n`;
+}

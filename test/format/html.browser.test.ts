@@ -1,0 +1,178 @@
+/**
+ * The HTML report in a real browser: Debian's chromium driven by playwright-core. Skipped, with
+ * a message on stderr, where chromium is not installed (.ci/run installs it).
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Finding, ScanResult, Severity } from '../../src/model/index.js';
+import { SEVERITIES } from '../../src/model/index.js';
+import { htmlFormatter } from '../../src/core/format/html.js';
+import { cli } from '../helpers/cli.js';
+import { CONTEXT, injectionResult } from './helpers.js';
+
+const CHROMIUM = process.env.CREDWARDEN_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) process.stderr.write(`\nHTML browser tests SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium, or set CREDWARDEN_CHROMIUM)\n\n`);
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let context: BrowserContext;
+let profile: string;
+const dir = mkdtempSync(join(tmpdir(), 'credwarden-html-'));
+
+beforeAll(async () => {
+  if (!available) return;
+  const { chromium } = await import('playwright-core');
+  profile = mkdtempSync(join(tmpdir(), 'credwarden-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Loaded {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+/** Opens an HTML file, recording console errors, page errors and every request. */
+async function open(file: string): Promise<Loaded> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, errors, requests };
+}
+
+async function exampleReport(): Promise<string> {
+  const file = join(dir, 'example.html');
+  const run = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-11-01T12:00:00Z', '--waivers', 'reports/examples/waivers.yaml', '--baseline', 'reports/examples/baseline.json', '--format', 'html', '--output', file, '--quiet']);
+  expect(run.code, run.stderr).toBeLessThan(2);
+  return file;
+}
+
+const rowCount = (page: Page) => page.locator('#findings-body tr').count();
+const cellTexts = (page: Page, column: number) => page.locator(`#findings-body tr td:nth-child(${column})`).allTextContents();
+
+describe.skipIf(!available)('HTML report in chromium', () => {
+  it('loads with no console error and no network request', async () => {
+    const { page, errors, requests } = await open(await exampleReport());
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(join(dir, 'example.html')).href]);
+    expect(await page.locator('h2').allTextContents()).toEqual(['Scope', 'Open findings by severity', 'Control matrix', 'Charts', 'Findings', 'Remediation plans']);
+    expect(await page.locator('svg.chart[role="img"]').count()).toBe(4);
+    await page.close();
+  });
+
+  it('filters by severity, account, rule and status, and searches text', async () => {
+    const { page, errors } = await open(await exampleReport());
+    const total = await rowCount(page);
+    expect(total).toBe(18);
+    await page.selectOption('#f-severity', { label: 'critical' });
+    expect(new Set(await cellTexts(page, 1))).toEqual(new Set(['critical']));
+    await expect.poll(() => page.textContent('#findings-count')).toBe('2 of 18 findings match');
+    await page.selectOption('#f-severity', '');
+    await page.selectOption('#f-account', '333333333333');
+    expect((await cellTexts(page, 2)).every((t) => t.includes('333333333333'))).toBe(true);
+    await page.selectOption('#f-rule', 'unused-credentials');
+    expect(new Set(await cellTexts(page, 4))).toEqual(new Set(['unused-credentials']));
+    await page.click('#f-reset');
+    await page.selectOption('#f-status', 'waived');
+    expect(new Set(await cellTexts(page, 5))).toEqual(new Set(['waived']));
+    expect(await rowCount(page)).toBeGreaterThan(0);
+    await page.click('#f-reset');
+    await page.fill('#f-search', 'CAROL');
+    await expect.poll(() => rowCount(page)).toBeLessThan(total);
+    expect((await cellTexts(page, 3)).every((t) => t.startsWith('carol'))).toBe(true);
+    await page.fill('#f-search', 'no such principal anywhere');
+    await expect.poll(() => page.textContent('#findings-count')).toBe('0 of 18 findings match');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plans expand, by click or keyboard, and each command has a copy button', async () => {
+    const { page, errors } = await open(await exampleReport());
+    const plan = page.locator('details.plan').first();
+    expect(await plan.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+    await plan.locator('summary').click();
+    expect(await plan.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+    const second = page.locator('details.plan').nth(1);
+    await second.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await second.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+    const copy = plan.locator('button.copy').first();
+    const command = await plan.locator('.cmd pre').first().textContent();
+    expect(await copy.getAttribute('data-copy')).toBe(command);
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toMatch(/Copied|Select and copy/);
+    // A finding's "plan" link opens its plan.
+    await page.locator('#findings-body a[href^="#plan-"]').first().click();
+    const target = await page.evaluate(() => decodeURIComponent((globalThis as unknown as { location: { hash: string } }).location.hash.slice(1)));
+    expect(await page.locator(`[id="${target}"]`).evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders for print: controls hidden, every plan shown, a PDF produced', async () => {
+    const { page, errors } = await open(await exampleReport());
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.filters').isVisible()).toBe(false);
+    expect(await page.locator('details.plan ol').first().isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps hostile names inert: no markup, no script, no request', async () => {
+    const result = await injectionResult();
+    const hostile = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">';
+    const findings = result.findings.map((f, i) => (i === 0 ? { ...f, message: hostile, principal: { ...f.principal, name: `${hostile}\u2028` } } : f));
+    const file = join(dir, 'hostile.html');
+    writeFileSync(file, htmlFormatter.format({ ...result, findings }, CONTEXT));
+    const { page, errors, requests } = await open(file);
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(2);
+    await page.fill('#f-search', 'window.pwned=1');
+    await expect.poll(() => rowCount(page)).toBe(1);
+    expect(await page.locator('#findings-body tr td:nth-child(6)').first().textContent()).toContain(hostile);
+    expect(requests).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('stays usable with 100,000 findings: data embedded once, 50 rows in the page', async () => {
+    const result = await injectionResult();
+    const base = result.findings[0] as Finding;
+    const findings: Finding[] = Array.from({ length: 100_000 }, (_, i) => ({ ...base, severity: SEVERITIES[i % 5] as Severity, accountId: String(100_000_000_000 + (i % 300)), principal: { ...base.principal, name: `user-${i}` }, fingerprint: i.toString(16).padStart(32, '0') }));
+    const big: ScanResult = { ...result, findings };
+    const file = join(dir, 'big.html');
+    const html = htmlFormatter.format(big, CONTEXT);
+    expect(html.split('user-99999').length - 1).toBe(1);
+    writeFileSync(file, html);
+    const { page, errors } = await open(file);
+    expect(await rowCount(page)).toBe(50);
+    expect(await page.textContent('#page-info')).toContain('page 1 of 2000');
+    await page.click('#page-next');
+    expect(await page.textContent('#page-info')).toContain('page 2 of 2000');
+    await page.fill('#f-search', 'user-99999');
+    await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

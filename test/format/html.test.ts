@@ -1,0 +1,67 @@
+/** The HTML report as text: CSP, escaping, honest control statuses, charts with tables. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/model/index.js';
+import { htmlFormatter } from '../../src/core/format/html.js';
+import { jsonForScript } from '../../src/core/format/html/page.js';
+import { reportCharts } from '../../src/core/format/html/charts.js';
+import { CONTEXT, exampleResult } from './helpers.js';
+
+const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+describe('HTML report', () => {
+  it('allows exactly its own inline style and script, and nothing from anywhere', async () => {
+    const html = htmlFormatter.format(await exampleResult(), CONTEXT);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`style-src ${hash(style)}`);
+    expect(csp).toContain(`script-src ${hash(script)}`);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '')).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+  });
+
+  it('embeds the findings once, escaped so no name can close the script block', () => {
+    const text = jsonForScript({ name: '</script><!-- \u2028 & >' });
+    expect(text).not.toMatch(/<|>|&|\u2028/);
+    expect(JSON.parse(text)).toEqual({ name: '</script><!-- \u2028 & >' });
+  });
+
+  it('never shows a control that was not evaluated as passed', async () => {
+    const result = await exampleResult();
+    const [first, ...rest] = result.rules ?? [];
+    if (!first) throw new Error('no rules');
+    const rules = [{ ...first, frameworks: { ...first.frameworks, 'cis-aws-3.0': ['9.99'] }, status: 'not-evaluated' as const, evaluatedAccounts: 0, notEvaluated: [{ accountId: '111111111111', reason: 'needs a live scan: nothing to read' }] }, ...rest];
+    const html = htmlFormatter.format({ ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } }, CONTEXT);
+    const row = /<tr><th scope="row">9\.99<\/th>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toContain('not evaluated');
+    expect(row).not.toContain('passed');
+    expect(row).toContain('needs a live scan: nothing to read');
+  });
+
+  it('draws four charts, each with a title, a description and a table of the same numbers', async () => {
+    const result = await exampleResult();
+    const charts = reportCharts(result);
+    expect(charts.map((c) => c.title)).toEqual(['Open findings by account and severity', 'Access-key age distribution', 'Unused credentials by age', 'Users with and without a recovery path']);
+    for (const chart of charts) {
+      expect(chart.svg).toMatch(/<title id="[^"]+-t">/);
+      expect(chart.svg).toMatch(/<desc id="[^"]+-d">/);
+      expect(chart.table.rows.length).toBeGreaterThan(0);
+    }
+    const byAccount = charts[0]?.table.rows.find((r) => String(r[0]).includes('222222222222'));
+    expect(byAccount?.slice(1).reduce((n: number, v) => n + Number(v), 0)).toBe(result.findings.filter((f) => f.accountId === '222222222222' && f.status === 'open').length);
+    // The key-age chart marks the rotation threshold of the rule that reports key ages.
+    expect(charts[1]?.svg).toContain('rotate after 90 d');
+  });
+
+  it('counts users of accounts without a recovery analysis as not analysed, never as having a path', async () => {
+    const result = await exampleResult();
+    const offline: ScanResult = { ...result, accounts: result.accounts.map(({ facts: _facts, ...a }) => a) };
+    const recovery = reportCharts(offline)[3];
+    const all = recovery?.table.rows[0] ?? [];
+    expect(all[0]).toBe('All accounts');
+    expect(all[1]).toBe(0);
+    expect(Number(all[3])).toBeGreaterThan(0);
+  });
+});
