@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Diagnostic, Snapshot } from '../model/index.js';
 import { EXIT, InputError } from '../model/index.js';
-import type { RuleDefinition } from '../core/rules/definition.js';
+import type { CompiledRule } from '../core/rules/ruleset.js';
 import { parseShard } from '../core/baseline/shard.js';
-import { COLLECT_DEFAULTS, type AccountSelection, type CollectOptions, type ContextMode, type ContextNeeds } from '../collectors/aws/options.js';
+import { COLLECT_DEFAULTS, contextNeedsFor, type AccountSelection, type CollectOptions, type ContextMode } from '../collectors/aws/options.js';
 import type { AwsConfig } from '../collectors/aws/clients.js';
 import { safeShape } from '../core/util/shape.js';
 import type { CliIO } from './io.js';
@@ -234,27 +234,12 @@ function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Chec
   };
 }
 
-/** Which account facts the enabled rules read, so `auto` makes only the calls that matter. */
-export function contextNeedsOf(definitions: readonly Pick<RuleDefinition, 'rule'>[]): ContextNeeds {
-  const text = definitions.map((d) => JSON.stringify([d.rule.condition, d.rule.message, d.rule.evidence])).join('\n');
-  // root-mfa-disabled reads rootCredentialsPresent only where planContext already fetches it
-  // (central root management, member account, root without MFA): it costs no call elsewhere.
-  const others = definitions.filter((d) => d.rule.id !== 'root-mfa-disabled');
-  const othersText = others.map((d) => JSON.stringify([d.rule.condition, d.rule.message, d.rule.evidence])).join('\n');
-  return {
-    rootMfa: text.includes('account.facts.rootMfa'),
-    passwordPolicy: text.includes('account.facts.passwordPolicy'),
-    summary: text.includes('account.facts.accountSummary') || othersText.includes('account.facts.rootCredentialsPresent'),
-    recovery: /"facts\.recovery\./.test(text),
-  };
-}
-
 /**
  * Validates the AWS flags and builds the collector options.
- * @param rules the enabled rules' definitions: `auto` context makes only the calls they need
+ * @param rules the enabled rules: `auto` context makes only the calls their required facts need
  * @throws InputError listing every problem (exit 2)
  */
-export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: readonly Pick<RuleDefinition, 'rule'>[]): CollectOptions {
+export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: readonly Pick<CompiledRule, 'requiredFacts'>[]): CollectOptions {
   const checker = new Checker();
   const selection = selectionFrom(options, io, checker);
   const role = roleOptions(options, checker);
@@ -281,7 +266,7 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
     pollDelayMs: { ...COLLECT_DEFAULTS.pollDelayMs },
     concurrency,
     context: options.accountContext ?? 'auto',
-    contextNeeds: contextNeedsOf(rules),
+    contextNeeds: contextNeedsFor(rules),
     aws,
   };
 }

@@ -97,8 +97,7 @@ export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: Loade
   // The SDK warns on Node 20 about its releases after January 2027; credwarden supports Node >= 20
   // and pins the SDK, so the warning is noise on every scan. An explicit setting still wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const enabled = new Set(loaded.ruleset.rules.map((r) => r.id));
-  const options = collectOptionsFrom(cli, io, loaded.definitions.filter((d) => enabled.has(d.rule.id)));
+  const options = collectOptionsFrom(cli, io, loaded.ruleset.rules);
   await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
 }
 

@@ -1,6 +1,7 @@
 /** Options of a live collection, with their defaults. */
 import type { AwsConfig } from './clients.js';
 import type { ShardSpec } from '../../core/baseline/shard.js';
+import type { CompiledRule } from '../../core/rules/ruleset.js';
 
 /** Which accounts to scan. */
 export interface AccountSelection {
@@ -26,7 +27,7 @@ export interface AccountSelection {
  */
 export type ContextMode = 'auto' | 'all' | 'none';
 
-/** In `auto` mode: which facts the enabled rules read. */
+/** In `auto` mode: which account-context calls the enabled rules need (see {@link contextNeedsFor}). */
 export interface ContextNeeds {
   /** account.facts.rootMfa (ListVirtualMFADevices, for accounts whose root has MFA). */
   rootMfa: boolean;
@@ -36,6 +37,35 @@ export interface ContextNeeds {
   summary: boolean;
   /** facts.recovery.* (GetAccountAuthorizationDetails, password policy, SCPs: see authorization.ts). */
   recovery?: boolean;
+}
+
+/**
+ * The call that decides each fact root (`account.facts.<root>` or `facts.<root>`). Roots not
+ * listed cost no per-account call: the organisation's root access settings
+ * (`rootCredentialsManagement`, `rootSessions`) are read once per scan.
+ */
+const CALL_DECIDING: Readonly<Record<string, keyof ContextNeeds>> = {
+  rootMfa: 'rootMfa',
+  passwordPolicy: 'passwordPolicy',
+  accountSummary: 'summary',
+  rootCredentialsPresent: 'summary',
+  recovery: 'recovery',
+  recoveryInputs: 'recovery',
+};
+
+/**
+ * The account-context calls `auto` makes: those deciding a fact root that some enabled rule
+ * requires, from the fact paths the rule compiler recorded for each rule. A rule's optional
+ * facts (`optionalFacts`) cost no call of their own: the collector reads them only where it
+ * makes the call anyway (see planContext).
+ */
+export function contextNeedsFor(rules: readonly Pick<CompiledRule, 'requiredFacts'>[]): ContextNeeds {
+  const needs: Required<ContextNeeds> = { rootMfa: false, passwordPolicy: false, summary: false, recovery: false };
+  for (const root of rules.flatMap((r) => r.requiredFacts)) {
+    const call = CALL_DECIDING[root];
+    if (call) needs[call] = true;
+  }
+  return needs;
 }
 
 /** Everything a live collection needs. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectOptionsFrom, contextNeedsOf, parseDuration } from '../../../src/cli/aws-options.js';
+import { collectOptionsFrom, parseDuration } from '../../../src/cli/aws-options.js';
 import type { CliIO } from '../../../src/cli/io.js';
 import { InputError } from '../../../src/model/index.js';
 
@@ -122,15 +122,5 @@ describe('collectOptionsFrom', () => {
     expect(() => collectOptionsFrom({ demo: true, endpointUrl: 'http://127.0.0.1:1' }, io(), [])).toThrow(InputError);
     expect(collectOptionsFrom({ demo: true }, io(), []).selection.mode).toBe('org');
     expect(collectOptionsFrom({ demo: true, ou: ['ou-demo-workloads'] }, io(), []).selection).toEqual({ mode: 'org', organizationalUnits: ['ou-demo-workloads'] });
-  });
-});
-
-describe('contextNeedsOf', () => {
-  const rule = (condition: unknown) => ({ rule: { condition } as never });
-  it('asks only for the facts the enabled rules read', () => {
-    expect(contextNeedsOf([rule({ fact: 'principal.mfaActive', eq: false })])).toEqual({ rootMfa: false, passwordPolicy: false, summary: false, recovery: false });
-    expect(contextNeedsOf([rule({ all: [{ fact: 'account.facts.rootMfa', eq: 'virtual' }] })]).rootMfa).toBe(true);
-    expect(contextNeedsOf([rule({ fact: 'account.facts.passwordPolicy.MinimumPasswordLength', lt: 14 })]).passwordPolicy).toBe(true);
-    expect(contextNeedsOf([rule({ fact: 'facts.recovery.password.rootOnly', eq: true })]).recovery).toBe(true);
   });
 });
