@@ -50,7 +50,7 @@ describe('ASFF mapping', () => {
     expect(asff.Remediation?.Recommendation?.Text).toContain(plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution.slice(0, 30));
     expect(asff.ProductFields?.['credwarden/SecurityHubControls']).toBe('IAM.3');
     // The as-of of the account's evidence, never the clock.
-    expect(asff.UpdatedAt).toBe('2026-11-01T12:00:00.000Z');
+    expect(asff.UpdatedAt).toBe('2026-11-01T12:00:00Z');
   });
 
   it('picks the resource type from the credential and the principal', async () => {

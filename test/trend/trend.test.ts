@@ -41,7 +41,7 @@ describe('trend', () => {
     const run = await cli(['trend', join(dir, 'history'), '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const trend = JSON.parse(run.stdout) as Trend;
-    expect(trend.points.map((p) => p.asOf)).toEqual(['2026-09-01T12:00:00.000Z', '2026-10-01T12:00:00.000Z', '2026-11-01T12:00:00.000Z']);
+    expect(trend.points.map((p) => p.asOf)).toEqual(['2026-09-01T12:00:00Z', '2026-10-01T12:00:00Z', '2026-11-01T12:00:00Z']);
     trend.points.forEach((point, i) => {
       const result = results[i] as ScanResult;
       expect(point.open).toEqual(result.summary.bySeverity);
@@ -61,9 +61,9 @@ describe('trend', () => {
     const mfa = trend.rules.find((r) => r.ruleId === 'console-user-without-mfa');
     expect(mfa).toMatchObject({ resolved: 1, medianDays: 30, worstDays: 30 });
     expect(mfa?.stillOpen).toBe((results[2] as ScanResult).findings.filter((f) => f.ruleId === 'console-user-without-mfa' && f.status === 'open').length);
-    expect(trend.oldestOpen[0]).toMatchObject({ ageDays: 61, firstSeen: '2026-09-01T12:00:00.000Z' });
+    expect(trend.oldestOpen[0]).toMatchObject({ ageDays: 61, firstSeen: '2026-09-01T12:00:00Z' });
     expect(trend.oldestOpen.length).toBeLessThanOrEqual(10);
-    expect(trend.lostAccounts).toEqual([{ accountId: '555555555555', name: 'security-audit', lastScanned: '2026-10-01T12:00:00.000Z', now: 'absent' }]);
+    expect(trend.lostAccounts).toEqual([{ accountId: '555555555555', name: 'security-audit', lastScanned: '2026-10-01T12:00:00Z', now: 'absent' }]);
   });
 
   it('does not count the findings of an account that was not scanned as resolved', async () => {

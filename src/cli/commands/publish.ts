@@ -15,6 +15,7 @@ import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import { UsageError } from '../errors.js';
+import { terminalText } from '../../core/format/escape.js';
 
 /** The role assumed in each account unless --role-name says otherwise. */
 export const DEFAULT_PUBLISH_ROLE = 'credwarden-securityhub-publisher';
@@ -96,10 +97,11 @@ function describePlan(publications: readonly AccountPublication[], region: strin
   return `credwarden: would publish to Security Hub in ${region}:\n${lines.join('\n')}\n`;
 }
 
+/** One account's outcome; AWS's messages are made terminal-safe (they may quote finding text). */
 function describeOutcome(outcome: AccountPublishOutcome): string {
-  if (outcome.error) return `  ${outcome.accountId}: not published: ${outcome.error}\n`;
+  if (outcome.error) return terminalText(`  ${outcome.accountId}: not published: ${outcome.error}\n`);
   const head = `  ${outcome.accountId}: ${outcome.imported} imported (${outcome.archived} archived), ${outcome.workflowUpdated} workflow updates, ${outcome.failed.length} failed\n`;
-  return head + outcome.failed.map((f) => `    failed ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage}\n`).join('');
+  return head + outcome.failed.map((f) => terminalText(`    failed ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage.replace(/\r?\n/g, ' ')}\n`)).join('');
 }
 
 /** `credwarden publish securityhub`. */

@@ -6,6 +6,7 @@ import { readResultSeries } from '../../collectors/files/result-series.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { UsageError } from '../errors.js';
+import { terminalText } from '../../core/format/escape.js';
 
 interface TrendOptions {
   format: TrendFormat;
@@ -27,7 +28,7 @@ export function trendCommand(io: CliIO, setExitCode: (code: number) => void): Co
       const top = Number(options.top);
       if (!Number.isInteger(top) || top < 0 || top > 10_000) throw new UsageError(`--top '${options.top}' is not a whole number from 0 to 10000`);
       const series = readResultSeries(paths.map((label) => ({ path: resolve(io.cwd, label), label })));
-      if (!options.quiet) for (const file of series.skipped) io.stderr(`credwarden: skipped ${file}: not a credwarden JSON result\n`);
+      if (!options.quiet) for (const file of series.skipped) io.stderr(terminalText(`credwarden: skipped ${file.replace(/\r?\n/g, ' ')}: not a credwarden JSON result\n`));
       if (series.inputs.length === 0) throw new InputError([{ severity: 'error', file: paths.join(' '), message: 'no credwarden JSON result found', suggestion: 'pass results written by `credwarden scan --format json`' }]);
       const text = formatTrend(buildTrend(series.inputs, top), options.format);
       if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);

@@ -6,6 +6,7 @@
 import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aws-sdk/client-securityhub';
 import type { Finding, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { ASFF_LIMITS, ASFF_SCHEMA_VERSION, clip } from './limits.js';
+import { formatTimestamp } from '../util/time.js';
 
 /** Security Hub's label for each credwarden severity. */
 const SEVERITY_LABELS: Record<Severity, SeverityLabel> = {
@@ -69,7 +70,7 @@ export function asffContext(result: ScanResult, region: string, toolVersion: str
     if (time) observedAt.set(account.id, rfc3339(time));
   }
   const times = [...observedAt.values()].sort();
-  const fallbackTime = result.asOf ? rfc3339(result.asOf) : (times[times.length - 1] ?? '1970-01-01T00:00:00.000Z');
+  const fallbackTime = result.asOf ? rfc3339(result.asOf) : (times[times.length - 1] ?? '1970-01-01T00:00:00Z');
   return {
     region,
     toolVersion,
@@ -80,10 +81,10 @@ export function asffContext(result: ScanResult, region: string, toolVersion: str
   };
 }
 
-/** A timestamp as Security Hub wants it (RFC 3339, UTC). Unparseable input is kept as is for AWS to reject. */
+/** A timestamp as Security Hub wants it (RFC 3339, UTC) in credwarden's one style. Unparseable input is kept as is for AWS to reject. */
 function rfc3339(time: string): string {
   const ms = Date.parse(time);
-  return Number.isNaN(ms) ? time : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? time : formatTimestamp(ms);
 }
 
 /**

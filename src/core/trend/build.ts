@@ -7,7 +7,7 @@
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
 import { InputError, SEVERITIES } from '../../model/index.js';
 import { mergeResults } from '../baseline/merge.js';
-import { DAY_MS } from '../util/time.js';
+import { DAY_MS, formatTimestamp } from '../util/time.js';
 
 /** A result and where it came from (a file name, for messages and labels). */
 export interface TrendInput {
@@ -127,7 +127,7 @@ function orderedScans(inputs: readonly TrendInput[]): { label: string; result: S
   return combineShards(inputs)
     .map((i) => {
       const asOf = resultAsOf(i.result) as string;
-      return { ...i, asOf: new Date(Date.parse(asOf)).toISOString(), ms: Date.parse(asOf) };
+      return { ...i, asOf: formatTimestamp(Date.parse(asOf)), ms: Date.parse(asOf) };
     })
     .sort((a, b) => a.ms - b.ms || a.label.localeCompare(b.label));
 }
@@ -222,7 +222,7 @@ function oldestOpen(findings: readonly Finding[], firstSeen: Map<string, number>
         principal: f.principal.name,
         credential: f.credential,
         fingerprint: f.fingerprint,
-        firstSeen: new Date(seen).toISOString(),
+        firstSeen: formatTimestamp(seen),
         ageDays: round1((lastMs - seen) / DAY_MS),
       };
     })
