@@ -143,7 +143,7 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     const hostile = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">';
     const findings = result.findings.map((f, i) => (i === 0 ? { ...f, message: hostile, principal: { ...f.principal, name: `${hostile}\u2028` } } : f));
     const file = join(dir, 'hostile.html');
-    writeFileSync(file, htmlFormatter.format({ ...result, findings }, CONTEXT));
+    writeFileSync(file, Array.from(htmlFormatter.format({ ...result, findings }, CONTEXT)).join(''));
     const { page, errors, requests } = await open(file);
     expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
@@ -162,7 +162,7 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     const findings: Finding[] = Array.from({ length: 100_000 }, (_, i) => ({ ...base, severity: SEVERITIES[i % 5] as Severity, accountId: String(100_000_000_000 + (i % 300)), principal: { ...base.principal, name: `user-${i}` }, fingerprint: i.toString(16).padStart(32, '0') }));
     const big: ScanResult = { ...result, findings };
     const file = join(dir, 'big.html');
-    const html = htmlFormatter.format(big, CONTEXT);
+    const html = Array.from(htmlFormatter.format(big, CONTEXT)).join('');
     expect(html.split('user-99999').length - 1).toBe(1);
     writeFileSync(file, html);
     const { page, errors } = await open(file);

@@ -11,7 +11,7 @@ const hash = (text: string) => `'sha256-${createHash('sha256').update(text).dige
 
 describe('HTML report', () => {
   it('allows exactly its own inline style and script, and nothing from anywhere', async () => {
-    const html = htmlFormatter.format(await exampleResult(), CONTEXT);
+    const html = Array.from(htmlFormatter.format(await exampleResult(), CONTEXT)).join('');
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
@@ -33,7 +33,7 @@ describe('HTML report', () => {
     const [first, ...rest] = result.rules ?? [];
     if (!first) throw new Error('no rules');
     const rules = [{ ...first, frameworks: { ...first.frameworks, 'cis-aws-3.0': ['9.99'] }, status: 'not-evaluated' as const, evaluatedAccounts: 0, notEvaluated: [{ accountId: '111111111111', reason: 'needs a live scan: nothing to read' }] }, ...rest];
-    const html = htmlFormatter.format({ ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } }, CONTEXT);
+    const html = Array.from(htmlFormatter.format({ ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } }, CONTEXT)).join('');
     const row = /<tr><th scope="row">9\.99<\/th>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
     expect(row).toContain('not evaluated');
     expect(row).not.toContain('passed');

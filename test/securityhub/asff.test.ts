@@ -102,6 +102,6 @@ describe('ASFF mapping', () => {
     const findings = JSON.parse(run.stdout) as { ProductArn: string }[];
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.ProductArn.includes(':securityhub:ap-southeast-2:'))).toBe(true);
-    expect(asffFormatter.format({ ...(await exampleResult()), findings: [] }, { toolVersion: 't', color: false })).toBe('[]\n');
+    expect(Array.from(asffFormatter.format({ ...(await exampleResult()), findings: [] }, { toolVersion: 't', color: false })).join('')).toBe('[]\n');
   });
 });
