@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
-import { formatDiagnostic } from '../model/index.js';
+import { formatDiagnostic, InputError } from '../model/index.js';
 import { formatTimestamp } from '../core/util/time.js';
 import { evaluateSnapshot } from '../core/engine/result.js';
 import { atOrAbove } from '../core/rules/ruleset.js';
-import { attachPlans, type ScanAccess } from '../core/remediation/index.js';
+import { attachPlans, unknownProcedures, type ScanAccess } from '../core/remediation/index.js';
 import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
@@ -21,14 +21,24 @@ export function configPath(options: EvaluationOptions, io: CliIO): string | unde
 }
 
 /** Loads the effective rules for the options. @throws InputError */
-export function rulesetFor(options: EvaluationOptions, io: CliIO): LoadedRuleset {
+export function rulesetFor(options: EvaluationOptions, io: CliIO, procedureDirs: readonly string[] = []): LoadedRuleset {
   const path = configPath(options, io);
   const loaded = loadRuleset({
     ...(options.pack ? { pack: options.pack } : {}),
     rulesDirs: (options.rules ?? []).map((d) => resolve(io.cwd, d)),
     ...(path ? { configPath: path } : {}),
   });
+  checkRuleProcedures(loaded.definitions, io, procedureDirs);
   return options.minSeverity ? { ...loaded, ruleset: atOrAbove(loaded.ruleset, loaded.definitions, options.minSeverity) } : loaded;
+}
+
+/**
+ * Refuses rules whose remediation procedure is not in the catalogue (built-in procedures,
+ * ./.credwarden/procedures and `procedureDirs`). @throws InputError naming each rule file, line and pointer
+ */
+export function checkRuleProcedures(definitions: LoadedRuleset['definitions'], io: CliIO, procedureDirs: readonly string[] = []): void {
+  const problems = unknownProcedures(definitions, loadCatalogue(procedureDirs, io.cwd));
+  if (problems.length > 0) throw new InputError(problems, 'rules name unknown remediation procedures');
 }
 
 /** Evaluates a snapshot into a result (without remediation plans: see {@link withPlans}). */

@@ -57,7 +57,7 @@ export function planCommand(io: CliIO): Command {
 }
 
 function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot: Snapshot } {
-  const loaded = rulesetFor(options, io);
+  const loaded = rulesetFor(options, io, options.procedures ?? []);
   const { snapshot, warnings } = collectFromFiles((options.from ?? []).map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
   printWarnings(warnings, options, io);
   return { result: evaluate(snapshot, loaded, options), snapshot };

@@ -7,7 +7,7 @@ import type { CompiledRule } from '../../core/rules/ruleset.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { didYouMean } from '../../core/util/suggest.js';
-import { rulesetFor } from '../pipeline.js';
+import { checkRuleProcedures, rulesetFor } from '../pipeline.js';
 import { rulesTestCommand } from './rules-test.js';
 
 interface ListOptions {
@@ -75,11 +75,13 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     io.stdout(`${lines.join('\n')}\n`);
   });
   const validate = new Command('validate')
-    .description('validate rule files (default: the built-in rules); exit 2 with every problem when invalid')
-    .argument('[dir]', 'folder of rule files');
-  validate.action((dir: string | undefined) => {
+    .description('validate rule files (default: the built-in rules), including that their remediation procedure exists; exit 2 with every problem when invalid')
+    .argument('[dir]', 'folder of rule files')
+    .addOption(new Option('--procedures <dir>', 'your own procedures, besides the built-in ones and ./.credwarden/procedures (repeatable)').argParser(collect));
+  validate.action((dir: string | undefined, options: { procedures?: string[] }) => {
     const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
     const definitions = loadRuleDefinitions(path, dir === undefined);
+    checkRuleProcedures(definitions, io, options.procedures ?? []);
     // Name the folder that was read: without an argument that is the installed built-in rules, not ./rules.
     io.stdout(`${definitions.length} rule file(s) valid in ${dir === undefined ? `the built-in rules (${path})` : path}\n`);
   });

@@ -79,6 +79,14 @@ export function assembleAlternatives(blocks: readonly Block[], facts: PrincipalF
     .filter((alt) => alt.steps.some((s) => !sessionStepIds.has(s.id)));
 }
 
+/**
+ * Whether any step of the block applies to the principal. A block without one (e.g. a
+ * key procedure named by a rule about the whole principal) would silently do nothing.
+ */
+export function hasApplicableStep(block: Block, facts: PrincipalFacts): boolean {
+  return block.procedure.steps.some((step) => applies(step, block, facts));
+}
+
 function stepText(step: ProcedureStep, block: Block, facts: PrincipalFacts): string {
   const condition = step.when !== undefined && blockRecovery(block, facts)?.selfService === undefined ? WHEN_PREFIX[step.when] : '';
   const text = fill(step.text, block.vars);

@@ -177,3 +177,25 @@ export function procedureFor(catalogue: Catalogue, action: CredentialAction, pri
   if (fits(first)) return first;
   return [...catalogue.values()].filter(fits).sort((a, b) => a.handles.length - b.handles.length || a.id.localeCompare(b.id))[0];
 }
+
+/** A rule file as far as its procedure is concerned: the rule, and where its text came from. */
+interface RuleSource {
+  rule: { id: string; remediation: { procedure: string } };
+  source: YamlSource;
+}
+
+/**
+ * Problems of rules whose `remediation.procedure` names no procedure of the catalogue: each at
+ * the rule's /remediation/procedure, with the closest procedure id as a suggestion. A typo there
+ * would otherwise pass validation and surface only at the end of a plan.
+ */
+export function unknownProcedures(definitions: readonly RuleSource[], catalogue: Catalogue): Diagnostic[] {
+  return definitions
+    .filter((d) => !catalogue.has(d.rule.remediation.procedure))
+    .map(({ rule, source }) => ({
+      severity: 'error' as const,
+      ...source.locate('/remediation/procedure'),
+      message: `rule '${rule.id}' names remediation procedure '${rule.remediation.procedure}', which is not in the catalogue`,
+      suggestion: didYouMean(rule.remediation.procedure, catalogue.keys()) ?? 'add it under .credwarden/procedures (or --procedures DIR), or name a built-in procedure',
+    }));
+}

@@ -1,6 +1,6 @@
 import type { Account, Finding, Principal, ScanResult } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
-import { assemble, assembleAlternatives } from './assemble.js';
+import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js';
 import { buildBlocks, goals } from './blocks.js';
 import { decide } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
@@ -100,6 +100,10 @@ export function planPrincipal(findings: readonly Finding[], facts: PrincipalFact
   const decisions = decide(findings, facts, catalogue);
   const blocks = buildBlocks(facts, decisions, catalogue);
   const notes = [...decisions.notes];
+  for (const block of blocks.filter((b) => !hasApplicableStep(b, facts))) {
+    const about = block.credential === null ? `the ${facts.principal.type === 'root' ? 'root user' : 'user'} as a whole` : block.credential;
+    notes.push(`Procedure ${block.procedure.id} has no step for ${about}, so it adds nothing here: point the rule at a procedure written for it.`);
+  }
   const steps = assemble(blocks.map((block) => ({ block, steps: block.procedure.steps })), facts, notes);
   const alternatives = assembleAlternatives(blocks, facts, notes);
   const usedProcedures = unique(blocks.map((b) => b.procedure));
