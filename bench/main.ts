@@ -5,7 +5,8 @@
  *
  * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale,baseline, --verify (adds the
  * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
- * scenario; default one per core), --out DIR (default reports/bench).
+ * scenario; default one per core), --offline-accounts N (reports of 2,000 users in the offline
+ * scenario instead of 500: how figures grow with size), --out DIR (default reports/bench).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -146,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       out: { type: 'string' },
       verify: { type: 'boolean', default: false },
+      'offline-accounts': { type: 'string' },
     },
   });
   const root = packageRoot();
@@ -159,7 +161,12 @@ export async function main(argv: string[]): Promise<number> {
   };
   const outDir = resolve(values.out ?? join(root, 'reports', 'bench'));
   const only = parseOnly(values.only);
-  const { report } = await runBench({ sizes: values.smoke ? SMOKE_SIZES : FULL_SIZES, ...(only ? { only } : {}), outDir, env, label: values.smoke ? 'smoke' : 'full' });
+  const base = values.smoke ? SMOKE_SIZES : FULL_SIZES;
+  const offlineAccounts = values['offline-accounts'] !== undefined ? Number(values['offline-accounts']) : undefined;
+  if (offlineAccounts !== undefined && !(Number.isInteger(offlineAccounts) && offlineAccounts > 0)) throw new Error(`--offline-accounts takes a positive whole number, not '${values['offline-accounts']}'`);
+  const sizes = offlineAccounts === undefined ? base : { ...base, offline: { ...base.offline, accounts: offlineAccounts } };
+  const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts} accounts`}`;
+  const { report } = await runBench({ sizes, ...(only ? { only } : {}), outDir, env, label });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`bench: wrote ${join(outDir, 'latest.json')} and latest.md\n`);
   return 0;
