@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { serialiseSnapshot } from '../../core/snapshot.js';
 import { shardOf } from '../../core/baseline/shard.js';
-import { collectFromFiles } from '../../collectors/files/reports.js';
+import { streamReportFiles } from '../../collectors/files/reports.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
@@ -68,15 +68,16 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
     return;
   }
   const filter = accountFilterFrom(options, io);
-  const { snapshot, warnings } = collectFromFiles(options.from.map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
-  const found = new Set(snapshot.accounts.map((a) => a.id));
-  for (const id of filter.only ?? []) {
-    if (!found.has(id)) warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
-  }
-  printWarnings(warnings, options, io);
-  for (const account of snapshot.accounts) {
+  // One report in memory at a time: an account's principals go once it is evaluated.
+  const reports = streamReportFiles(options.from.map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
+  for (const account of reports.accounts()) {
     if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);
   }
+  reports.finish();
+  for (const id of filter.only ?? []) {
+    if (!reports.accountIds.has(id)) reports.warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
+  }
+  printWarnings(reports.warnings, options, io);
 }
 
 /** How a live scan reached the accounts, so each plan can say how to get there. */

@@ -112,3 +112,76 @@ export function collectFromFiles(paths: readonly string[], options: ReadOptions 
   const accounts = [...byAccount.values()].sort((a, b) => a.id.localeCompare(b.id));
   return { snapshot: { schemaVersion: 1, accounts }, warnings };
 }
+
+/** Saved reports read one account at a time: see {@link streamReportFiles}. */
+export interface ReportStream {
+  /** Ids of the accounts that {@link ReportStream.accounts} yields. */
+  readonly accountIds: ReadonlySet<string>;
+  /** Warnings, complete once the accounts have all been read. */
+  readonly warnings: Diagnostic[];
+  /** The newest report of each account, in account-id order, parsed when asked for. */
+  accounts(): Generator<Account>;
+  /** After the accounts: @throws InputError listing the problems of every bad file. */
+  finish(): void;
+}
+
+// The account of a report without parsing it: the first principal ARN (user names cannot hold ':').
+const FIRST_ARN = /arn:[\w-]+:iam::(\d{12}):(?:root|user\/)/;
+
+/**
+ * The accounts of saved credential reports (files or folders), as {@link collectFromFiles} reads
+ * them (newest report per account, the same warnings and errors), but parsed one at a time as
+ * the caller consumes them, so a scan holds one report in memory, not the organisation. A first
+ * pass only finds each file's account (its first ARN) and report time; every file is still
+ * validated, and bad files are reported all at once by `finish()`.
+ */
+export function streamReportFiles(paths: readonly string[], options: ReadOptions = {}): ReportStream {
+  const warnings: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const newest = new Map<string, { file: string; time: number }>();
+  const others: string[] = [];
+  for (const file of listReportFiles(paths)) {
+    let key: string;
+    let time: number;
+    try {
+      key = FIRST_ARN.exec(readFileSync(file, 'utf8'))?.[1] ?? `\u0000${file}`;
+      // Time warnings are given when the file is read below, once.
+      time = Date.parse(reportTime(file, [], options));
+    } catch (error) {
+      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
+      else diagnostics.push({ severity: 'error', file, message: (error as Error).message });
+      continue;
+    }
+    const seen = newest.get(key);
+    if (!seen || seen.time < time) newest.set(key, { file, time });
+    if (seen) {
+      const older = newest.get(key)?.file === file ? seen.file : file;
+      others.push(older);
+      warnings.push({ severity: 'warning', file: older, message: `a newer report of account ${key} is used instead of this one` });
+    }
+  }
+  const read = (file: string): Account | undefined => {
+    try {
+      return readReportFile(file, warnings, options);
+    } catch (error) {
+      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
+      else diagnostics.push({ severity: 'error', file, message: (error as Error).message });
+      return undefined;
+    }
+  };
+  return {
+    accountIds: new Set([...newest.keys()].filter((key) => !key.startsWith('\u0000'))),
+    warnings,
+    *accounts() {
+      for (const key of [...newest.keys()].sort()) {
+        const account = read(newest.get(key)!.file);
+        if (account) yield account;
+      }
+      // Reports replaced by newer ones are not evaluated, but a bad one is still an error.
+      for (const file of others) read(file);
+    },
+    finish() {
+      if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid credential reports');
+    },
+  };
+}
