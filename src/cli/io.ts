@@ -1,10 +1,19 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../model/index.js';
 
 /** The process surface the CLI uses; tests pass a fake one. */
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * The real standard output, when there is one: reports are streamed to it with
+   * backpressure. Without it (tests), report chunks go through {@link CliIO.stdout}.
+   */
+  stdoutStream?: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Whether stdout is a terminal (colours, tables). */
@@ -20,6 +29,7 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutStream: process.stdout,
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
@@ -34,13 +44,138 @@ export function useColor(io: CliIO, disabled = false): boolean {
   return !disabled && io.stdoutIsTTY && (noColor === undefined || noColor === '');
 }
 
+/** Pieces are joined up to this size before a write: fewer system calls, bounded memory. */
+const BATCH_CHARS = 64 * 1024;
+
 /**
- * Writes a file atomically (temporary file, then rename), so a failed run never
- * leaves a half-written report behind.
+ * Writes report chunks to a stream. Small pieces are batched; whenever the stream
+ * says its buffer is full, the next piece is pulled only after it drains, so
+ * memory holds one batch, never the whole report. Rejects on a stream error.
+ */
+export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.WritableStream): Promise<void> {
+  let batch = '';
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length >= BATCH_CHARS) {
+      await put(stream, batch);
+      batch = '';
+    }
+  }
+  if (batch.length > 0) await put(stream, batch);
+}
+
+async function put(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  // `once` rejects when the stream emits 'error' first (a full disk, a closed pipe).
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** Streams report chunks to standard output (or the test double's stdout). */
+export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<void> {
+  if (io.stdoutStream) {
+    await writeChunks(chunks, io.stdoutStream);
+    return;
+  }
+  for (const chunk of chunks) io.stdout(chunk);
+}
+
+/** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
+export interface OutputFile {
+  path: string;
+  chunks: Iterable<string> | undefined;
+}
+
+/**
+ * Writes a set of reports so that a reader never sees a mix of two runs or a
+ * half-written file: every file is streamed to a temporary file in its own
+ * folder, then all are renamed into place. On any failure, the temporary files
+ * and every earlier copy of the set's files are removed, and an InputError names
+ * the file that could not be written. Files listed without chunks are removed
+ * after a successful write (a companion an earlier run left behind).
+ */
+export async function writeFileSet(files: readonly OutputFile[]): Promise<void> {
+  const temporaries = new Map<string, string>();
+  let current = files[0]?.path ?? '';
+  try {
+    for (const file of files) {
+      if (!file.chunks) continue;
+      current = file.path;
+      mkdirSync(dirname(file.path), { recursive: true });
+      const temporary = temporaryPath(file.path);
+      temporaries.set(file.path, temporary);
+      await writeFileStreamed(temporary, file.chunks);
+    }
+    for (const file of files) {
+      current = file.path;
+      const temporary = temporaries.get(file.path);
+      if (temporary) renameSync(temporary, file.path);
+      else removeFile(file.path);
+    }
+  } catch (error) {
+    for (const temporary of temporaries.values()) rmSync(temporary, { force: true });
+    const removed = files.filter((f) => removeFile(f.path)).map((f) => f.path);
+    throw writeError(current, error, removed);
+  }
+}
+
+/**
+ * Writes a small file atomically (temporary file, then rename); on failure the
+ * temporary file is removed and an InputError names the file. Reports use
+ * {@link writeFileSet}, which streams.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+  const temporary = temporaryPath(path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, content, { flag: 'wx' });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw writeError(path, error, []);
+  }
+}
+
+/** A hidden name in the same folder (rename is atomic only within one file system). */
+function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+async function writeFileStreamed(path: string, chunks: Iterable<string>): Promise<void> {
+  // 'wx': never follow or reuse something already at the temporary name.
+  const stream = createWriteStream(path, { flags: 'wx' });
+  try {
+    await Promise.race([once(stream, 'open'), once(stream, 'error')]);
+    await writeChunks(chunks, stream);
+    stream.end();
+    await finished(stream);
+  } catch (error) {
+    stream.destroy();
+    throw error;
+  }
+}
+
+/** Removes a regular file (never a folder); true when something was removed. */
+function removeFile(path: string): boolean {
+  try {
+    if (!lstatSync(path).isFile()) return false;
+    rmSync(path, { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HINTS: Readonly<Record<string, string>> = {
+  EISDIR: 'it is a folder: give a file name, or use --output-dir for a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+function writeError(path: string, error: unknown, removed: readonly string[]): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = (code && HINTS[code]) ?? (error instanceof Error ? error.message : String(error));
+  const note = removed.length > 0 ? `; removed the earlier ${removed.join(', ')} so that no report of an earlier run is taken for this one` : '';
+  return new InputError([{ severity: 'error', file: path, message: `cannot write: ${reason}${note}` }], 'no report was written');
 }

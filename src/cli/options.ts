@@ -1,10 +1,11 @@
 import { Option } from 'commander';
 import type { Severity } from '../model/index.js';
 import { SEVERITIES } from '../model/index.js';
-import { listFormatters } from '../core/format/registry.js';
+import { formatNames } from '../core/format/registry.js';
 import { formatTimestamp, parseDateOrTimestamp } from '../core/util/time.js';
 import { UsageError } from './errors.js';
 import { builtInPacks } from '../collectors/files/rules.js';
+import { resolveFormats } from './reporting.js';
 
 /** Appends repeated option values (`--rules a --rules b`, or `--rules a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -42,14 +43,13 @@ export interface EvaluationOptions {
 
 /** Adds the evaluation options to a command. */
 export function evaluationOptions(): Option[] {
-  const formats = listFormatters().map((f) => f.name);
   return [
     new Option('--as-of <time>', 'evaluate at this ISO 8601 time or date (a date means midnight UTC) instead of each report\'s generated time'),
     new Option('--min-severity <severity>', 'evaluate only the rules at or above this severity').choices([...SEVERITIES]),
     new Option('--pack <name|file>', `rule pack (built-in: ${builtInPacks().join(', ')}; default recommended) or a pack file`),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
     new Option('--config <file>', 'credwarden.config.yaml (default: ./credwarden.config.yaml when present)'),
-    new Option('--format <name>', `output format (repeatable): ${formats.join(', ')}`).argParser(collect),
+    new Option('--format <name>', `output format (repeatable; any case): ${formatNames().join(', ')}; default: from the --output extension (.json .csv .md .sarif .xml), else text`).argParser(collect),
     new Option('-o, --output <file>', 'write the (single) report to this file instead of stdout'),
     new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([...SEVERITIES, 'none']),
     new Option('--no-color', 'disable colours (also: NO_COLOR)'),
@@ -68,11 +68,5 @@ export function checkEvaluationOptions(options: EvaluationOptions): void {
     if (Number.isNaN(ms)) throw new UsageError(`--as-of '${options.asOf}' is not an ISO 8601 date or time (or names a day the calendar does not have)`, 'e.g. --as-of 2024-06-01 or --as-of 2024-06-01T12:00:00Z');
     options.asOf = formatTimestamp(ms);
   }
-  const known = listFormatters().map((f) => f.name);
-  for (const format of options.format) {
-    if (!known.includes(format)) throw new UsageError(`unknown format '${format}'`, `formats: ${known.join(', ')}`);
-  }
-  if (options.output && options.format.length > 1) {
-    throw new UsageError('--output takes a single --format', 'use --output-dir for several formats');
-  }
+  resolveFormats(options);
 }

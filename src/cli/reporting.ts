@@ -8,19 +8,20 @@ import { appendFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
-import { EXIT } from '../model/index.js';
+import { EXIT, SEVERITIES } from '../model/index.js';
 import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
-import { applyBaseline, hasNewFindings, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
-import { reachesSeverity } from '../core/engine/result.js';
-import { findFormatter } from '../core/format/registry.js';
+import { applyBaseline, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
+import { findFormatter, formatNames, formatterForFile } from '../core/format/registry.js';
 import { formatJobSummary } from '../core/format/github.js';
-import type { FormatContext } from '../core/format/types.js';
+import { selectSarifResults } from '../core/format/sarif.js';
+import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
+import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
 import { readResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { useColor, writeFileAtomic } from './io.js';
+import { useColor, writeFileSet, writeStdout, type OutputFile } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
 /** Options added by the reports feature. */
@@ -31,10 +32,11 @@ export interface ReportOptions {
   baseline?: string;
   failOnNew?: boolean;
   shard?: string;
+  reportRows?: number;
 }
 
 /** What writing reports needs from the options. */
-export type ReportWriteOptions = Pick<EvaluationOptions, 'format' | 'output' | 'color' | 'quiet'> & Pick<ReportOptions, 'outputDir'>;
+export type ReportWriteOptions = Pick<EvaluationOptions, 'format' | 'output' | 'color' | 'quiet'> & Pick<ReportOptions, 'outputDir' | 'reportRows'>;
 
 /** The format context of a result read from a file (merge): rule files come from the result. */
 export function resultContext(result: ScanResult, toolVersion: string): (color: boolean) => FormatContext {
@@ -54,13 +56,46 @@ export function reportOptions(): Option[] {
     new Option('--baseline <result.json>', 'previous JSON result: mark findings new/existing and list resolved ones'),
     new Option('--fail-on-new', 'exit 1 only for open findings that are new since --baseline (at or above --fail-on, if given)'),
     new Option('--shard <K/N>', 'scan only shard K of N of the accounts (stable split by account id); combine with `credwarden merge`'),
+    reportRowsOption(),
   ];
 }
 
+/** --report-rows: shared by every command that writes a Markdown report. */
+export function reportRowsOption(): Option {
+  return new Option('--report-rows <n>', `findings listed in full in the Markdown report (default ${DEFAULT_MARKDOWN_ROWS}); the rest are counted, and listed in CSV/JSON`).argParser(
+    (value) => wholeNumber(value, 'rows', 0),
+  );
+}
+
 function positiveInteger(value: string): number {
+  return wholeNumber(value, 'days', 1);
+}
+
+function wholeNumber(value: string, unit: string, min: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`'${value}' is not a positive whole number of days`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`'${value}' is not a ${min > 0 ? 'positive ' : ''}whole number of ${unit}`);
   return n;
+}
+
+/**
+ * The formats to write, from --format (any case; aliases such as `md`), else from
+ * the --output file's extension (`report.json` writes JSON), else text.
+ * Normalises `options.format` to registered names. @throws UsageError
+ */
+export function resolveFormats(options: { format: string[]; output?: string }): FormatterEntry[] {
+  if (options.format.length === 0) {
+    const inferred = options.output !== undefined ? formatterForFile(options.output) : undefined;
+    options.format = [inferred?.name ?? 'text'];
+  }
+  const formatters = options.format.map((name) => {
+    const formatter = findFormatter(name);
+    if (!formatter) throw new UsageError(`unknown format '${name}'`, `formats: ${formatNames().join(', ')}`);
+    return formatter;
+  });
+  const unique = [...new Set(formatters)];
+  options.format = unique.map((f) => f.name);
+  if (options.output && unique.length > 1) throw new UsageError('--output takes a single --format', 'use --output-dir for several formats');
+  return unique;
 }
 
 /** Checks option combinations before any work is done. */
@@ -121,44 +156,50 @@ function displayPath(path: string, io: CliIO): string {
 }
 
 /**
- * Renders every requested format, then writes them: one format without
- * --output-dir goes to stdout (or --output); several formats, or --output-dir,
- * go to DIR/credwarden.<ext>. GitHub annotations always go to stdout, where the
- * runner reads them, and the job summary is appended to $GITHUB_STEP_SUMMARY.
+ * Streams every requested format to its destination: one format without
+ * --output-dir goes to stdout (or --output); several formats, or --output-dir, go
+ * to DIR/credwarden.<ext> with their companion files (plans, controls), written
+ * as one set (see writeFileSet). GitHub annotations always go to stdout, where
+ * the runner reads them, and the job summary (with the gate's verdict) is
+ * appended to $GITHUB_STEP_SUMMARY. Returns the files written.
  */
-export function writeReportSet(result: ScanResult, contextFor: (color: boolean) => FormatContext, options: ReportWriteOptions, io: CliIO): string[] {
-  const formats = options.format.length > 0 ? options.format : ['text'];
-  const toDir = options.outputDir !== undefined || formats.length > 1;
-  const toFile = toDir || options.output !== undefined;
-  const color = !toFile && useColor(io, !options.color);
-  const context = (useColour: boolean) => ({ ...repositoryRelative(contextFor(useColour), io), ...awsRegionOf(io) });
-  const rendered = formats.map((name) => {
-    const formatter = findFormatter(name);
-    if (!formatter) throw new UsageError(`unknown format '${name}'`);
-    return { name, extension: formatter.extension, text: formatter.format(result, context(color)) };
+export async function writeReportSet(result: ScanResult, contextFor: (color: boolean) => FormatContext, options: ReportWriteOptions, io: CliIO, gate?: GateOutcome): Promise<string[]> {
+  const formatters = resolveFormats(options);
+  const toDir = options.outputDir !== undefined || formatters.length > 1;
+  const context = (useColour: boolean): FormatContext => ({
+    ...repositoryRelative(contextFor(useColour), io),
+    ...awsRegionOf(io),
+    companions: toDir,
+    ...(options.reportRows !== undefined ? { markdownRows: options.reportRows } : {}),
   });
-  const written: string[] = [];
+  const fileContext = context(false);
+  if (!options.quiet && formatters.some((f) => f.name === 'sarif')) warnSarifOmissions(result, fileContext, io);
+  let written: string[] = [];
   if (toDir) {
     const dir = resolve(io.cwd, options.outputDir ?? DEFAULT_OUTPUT_DIR);
-    for (const r of rendered) {
-      if (r.name === 'github') {
-        io.stdout(r.text);
-        continue;
-      }
-      const path = join(dir, `credwarden.${r.extension}`);
-      writeFileAtomic(path, r.text);
-      written.push(path);
-      if (!options.quiet) io.stderr(`credwarden: wrote ${path}\n`);
+    const files: OutputFile[] = [];
+    for (const formatter of formatters) {
+      if (formatter.name === 'github') continue;
+      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
+      for (const companion of formatter.companions?.(result, fileContext) ?? []) files.push({ path: join(dir, companion.name), chunks: companion.chunks });
     }
+    const github = formatters.find((f) => f.name === 'github');
+    if (github) await writeStdout(io, github.format(result, fileContext));
+    await writeFileSet(files);
+    written = files.filter((f) => f.chunks).map((f) => f.path);
   } else if (options.output) {
     const path = resolve(io.cwd, options.output);
-    writeFileAtomic(path, rendered[0]?.text ?? '');
-    written.push(path);
+    await writeFileSet([{ path, chunks: (formatters[0] as FormatterEntry).format(result, fileContext) }]);
+    written = [path];
   } else {
-    for (const r of rendered) io.stdout(r.text);
+    await writeStdout(io, (formatters[0] as FormatterEntry).format(result, context(useColor(io, !options.color))));
   }
+  if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (formats.includes('github') && summaryFile) appendFileSync(summaryFile, `${formatJobSummary(result, context(false))}\n`);
+  if (formatters.some((f) => f.name === 'github') && summaryFile) {
+    // Bounded (a few tables of at most 50 rows): GitHub caps a job summary at 1 MiB.
+    appendFileSync(summaryFile, `${renderToString(formatJobSummary(result, fileContext, gate))}\n`);
+  }
   return written;
 }
 
@@ -166,6 +207,17 @@ export function writeReportSet(result: ScanResult, contextFor: (color: boolean) 
 function awsRegionOf(io: CliIO): { awsRegion?: string } {
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
   return region ? { awsRegion: region } : {};
+}
+
+/** GitHub rejects SARIF past its limits: say what was left out, and what to do instead. */
+function warnSarifOmissions(result: ScanResult, context: FormatContext, io: CliIO): void {
+  const selection = selectSarifResults(result, context);
+  if (selection.omittedTotal === 0) return;
+  const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0).map((s) => `${selection.omitted[s]} ${s}`).join(', ');
+  io.stderr(
+    `credwarden: warning: SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
+      '  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings\n',
+  );
 }
 
 /**
@@ -178,17 +230,21 @@ function repositoryRelative(context: FormatContext, io: CliIO): FormatContext {
   return { ...context, ruleSources };
 }
 
+/** The gate of a scan, evaluate or merge: --fail-on, else the config file's failOn; --fail-on-new. */
+export function gateOf(result: ScanResult, options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>, configFailOn: Severity | 'none' | undefined): GateOutcome {
+  return evaluateGate(result, {
+    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
+    ...(options.failOnNew ? { failOnNew: true } : {}),
+    ...(configFailOn !== undefined ? { configFailOn } : {}),
+  });
+}
+
 /**
- * The exit code: --fail-on gates on open findings at or above a severity;
- * with --fail-on-new, only open findings new since the baseline count.
+ * The exit code of the gate (1 when it failed). A failed gate says on stderr which
+ * gate failed and how many findings crossed it (even with --quiet: it explains the exit code).
  */
-export function reportGate(result: ScanResult, options: EvaluationOptions & ReportOptions, configFailOn: Severity | 'none' | undefined): number {
-  const failOn = options.failOn ?? configFailOn;
-  const threshold = failOn === 'none' ? undefined : failOn;
-  if (options.failOnNew) {
-    const reaches = (f: ScanResult['findings'][number]) => threshold === undefined || reachesSeverity([f], threshold);
-    return hasNewFindings(result, reaches) ? EXIT.findings : EXIT.ok;
-  }
-  if (threshold === undefined) return EXIT.ok;
-  return reachesSeverity(result.findings, threshold) ? EXIT.findings : EXIT.ok;
+export function reportGate(gate: GateOutcome, io: CliIO): number {
+  if (!gate.failed) return EXIT.ok;
+  io.stderr(`credwarden: ${describeGate(gate)}\n`);
+  return EXIT.findings;
 }

@@ -29,7 +29,7 @@ describe('scan --format (repeatable) and --output-dir', () => {
     const dir = tempDir();
     const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', '--format', 'csv,markdown', '--format', 'sarif', '--format', 'junit', '--output-dir', dir]);
     expect(run.code, run.stderr).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['credwarden.csv', 'credwarden.json', 'credwarden.md', 'credwarden.sarif', 'credwarden.xml']);
+    expect(readdirSync(dir).sort()).toEqual(['credwarden-controls.csv', 'credwarden.csv', 'credwarden.json', 'credwarden.md', 'credwarden.sarif', 'credwarden.xml']);
     expect((JSON.parse(readFileSync(join(dir, 'credwarden.json'), 'utf8')) as ScanResult).findings.length).toBeGreaterThan(0);
     expect(run.stdout).toBe('');
   });

@@ -3,9 +3,12 @@ import {
   escapeMarkdownCell,
   escapeWorkflowData,
   escapeWorkflowProperty,
+  escapeMarkdownInline,
   escapeXml,
+  guardWorkflowCommands,
   markdownCode,
   neutraliseFormula,
+  visibleControls,
 } from '../../src/core/format/escape.js';
 
 describe('neutraliseFormula (OWASP CSV injection)', () => {
@@ -13,8 +16,50 @@ describe('neutraliseFormula (OWASP CSV injection)', () => {
     expect(neutraliseFormula(cell)).toBe(`'${cell}`);
   });
 
-  it.each(['alice', 'dave,ops', '1.14', '', 'a=b'])('leaves %j alone', (cell) => {
+  it.each(['alice', 'dave,ops', '1.14', '', 'a=b', 'two\nlines', 'a\r\nb'])('leaves %j alone', (cell) => {
     expect(neutraliseFormula(cell)).toBe(cell);
+  });
+
+  it.each([
+    ['x\n=cmd|calc', "x\n'=cmd|calc"],
+    ['x\r\n@SUM(1)', "x\r\n'@SUM(1)"],
+    ['x\r+1\n-2', "x\r'+1\n'-2"],
+    ['x\n::error::forged', "x\n'::error::forged"],
+    ['  ::warning::x', "'  ::warning::x"],
+  ])('guards every line of %j, not only the first', (cell, guarded) => {
+    expect(neutraliseFormula(cell)).toBe(guarded);
+  });
+});
+
+describe('visibleControls in reports', () => {
+  it.each([
+    ['\u001b[2J\u001b]0;pwned\u0007', '\\x1b[2J\\x1b]0;pwned\\x07'],
+    ['line\nbreak\r', 'line\\x0abreak\\x0d'],
+    ['rlm\u200f and alm\u061c', 'rlm\\u200f and alm\\u061c'],
+  ])('shows %j visibly', (text, shown) => {
+    expect(visibleControls(text)).toBe(shown);
+  });
+
+  it('is applied to Markdown text outside and inside code spans', () => {
+    expect(escapeMarkdownInline('a\u001b[31mb')).toBe('a\\\\x1b\\[31mb');
+    expect(markdownCode('a\u001bb')).toBe('`a\\x1bb`');
+  });
+});
+
+describe('guardWorkflowCommands', () => {
+  const guard = (chunks: string[]) => [...guardWorkflowCommands(chunks)].join('');
+
+  it('keeps a line from starting with :: even after white space', () => {
+    expect(guard(['ok\n::error::x\n  ::set-output name=a::b\n##[error]y\n'])).toBe('ok\n\\x3a:error::x\n  \\x3a:set-output name=a::b\n\\x23#[error]y\n');
+  });
+
+  it('sees a line start split across chunks', () => {
+    expect(guard(['a\n', ' ', ':', ':warning::x\nb:', ':c\n', '#', '#[x]\narn:aws:iam:', ':1:root\n'])).toBe('a\n \\x3a:warning::x\nb::c\n\\x23#[x]\narn:aws:iam::1:root\n');
+  });
+
+  it('leaves other text, and :: inside a line, unchanged', () => {
+    const text = '| a | b |\narn:aws:iam::123456789012:root\n:one colon\n';
+    expect(guard([text])).toBe(text);
   });
 });
 
@@ -60,7 +105,11 @@ describe('workflow command escaping', () => {
 });
 
 describe('escapeXml', () => {
-  it('escapes markup and drops characters XML 1.0 forbids', () => {
-    expect(escapeXml(`<a href="x">'&'\u0001</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+  it('escapes markup and shows control characters and line breaks visibly', () => {
+    expect(escapeXml(`<a href="x">'&'\u0001</a>\n::error::x`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;\\x01&lt;/a&gt;\\x0a::error::x');
+  });
+
+  it('replaces what XML 1.0 cannot hold (lone surrogates, U+FFFE) with U+FFFD', () => {
+    expect(escapeXml('a\uD800b\uFFFEc')).toBe('a\uFFFDb\uFFFDc');
   });
 });

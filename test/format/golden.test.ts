@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findFormatter } from '../../src/core/format/registry.js';
 import { formatJobSummary } from '../../src/core/format/github.js';
+import { renderToString } from '../../src/core/format/types.js';
 import { CONTEXT, exampleResult, expectGolden } from './helpers.js';
 
 // Golden files for the example organisation: any change to a report's text shows
@@ -15,7 +16,7 @@ describe('golden reports of the example organisation', () => {
   ])('%s', async (format, file) => {
     const formatter = findFormatter(format);
     if (!formatter) throw new Error(`format ${format} is not registered`);
-    const text = formatter.format(await exampleResult(), CONTEXT);
+    const text = renderToString(formatter.format(await exampleResult(), CONTEXT));
     // The plans come from the remediation planner, which has its own tests; keep
     // them out of the golden file so plan wording changes do not churn it.
     expectGolden(file, format === 'markdown' ? text.replace(planSection(text), '## Remediation plans\n\n(see the planner tests)\n\n') : text);
@@ -23,7 +24,7 @@ describe('golden reports of the example organisation', () => {
 
   it('markdown embeds the remediation plans of every principal with open findings', async () => {
     const result = await exampleResult();
-    const text = findFormatter('markdown')?.format(result, CONTEXT) ?? '';
+    const text = renderToString(findFormatter('markdown')?.format(result, CONTEXT) ?? []);
     const plans = planSection(text);
     const principals = new Set(result.findings.filter((f) => f.status === 'open' && f.principal.type === 'user').map((f) => f.principal.name));
     for (const name of principals) expect(plans).toContain(`IAM user \`${name}\``);
@@ -31,7 +32,7 @@ describe('golden reports of the example organisation', () => {
   });
 
   it('GitHub job summary', async () => {
-    expectGolden('example-org.summary.md', formatJobSummary(await exampleResult(), CONTEXT));
+    expectGolden('example-org.summary.md', renderToString(formatJobSummary(await exampleResult(), CONTEXT)));
   });
 });
 

@@ -4,7 +4,8 @@ import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
-import { FINGERPRINT_KEY, formatSarif } from '../../src/core/format/sarif.js';
+import { FINGERPRINT_KEY, formatSarif as sarifChunks } from '../../src/core/format/sarif.js';
+import { renderToString, type FormatContext } from '../../src/core/format/types.js';
 import { CONTEXT, exampleResult, injectionResult } from './helpers.js';
 
 // The official SARIF 2.1.0 schema (draft-04), copied into the repository so CI
@@ -18,6 +19,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 const ajv = new Ajv04Class({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
+
+const formatSarif = (r: ScanResult, c: FormatContext) => renderToString(sarifChunks(r, c));
 
 interface SarifLog {
   runs: {

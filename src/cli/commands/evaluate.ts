@@ -5,7 +5,7 @@ import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { asOfBeforeReports, evaluate, printWarnings, withPlans, formatContext, rulesetFor } from '../pipeline.js';
-import { checkReportOptions, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
+import { checkReportOptions, gateOf, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
 export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void): Command {
@@ -21,7 +21,8 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file), file), shard);
     printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
     const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
-    writeReportSet(result, (color) => formatContext(loaded, color), options, io);
-    setExitCode(reportGate(result, options, loaded.config?.value.failOn));
+    const gate = gateOf(result, options, loaded.config?.value.failOn);
+    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
+    setExitCode(reportGate(gate, io));
   });
 }

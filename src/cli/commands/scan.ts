@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collectPaths, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { asOfBeforeReports, withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
 import type { Account } from '../../model/index.js';
-import { checkReportOptions, refineResult, reportGate, reportOptions, writeReportSet, type ReportOptions } from '../reporting.js';
+import { checkReportOptions, gateOf, refineResult, reportGate, reportOptions, writeReportSet, type ReportOptions } from '../reporting.js';
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import { StreamingScan, type StreamedScan } from '../streaming.js';
 import type { AccountSink } from '../live-scan.js';
@@ -53,10 +53,12 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
     const streamed: StreamedScan = scan.finish();
     const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
-    writeReportSet(result, (color) => formatContext(loaded, color), options, io);
+    const gate = gateOf(result, options, loaded.config?.value.failOn);
+    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
     if (options.saveSnapshot && streamed.snapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: streamed.outcomes };
-    setExitCode(incompleteScanExit(coverage, options) ?? reportGate(result, options, loaded.config?.value.failOn));
+    const gateExit = reportGate(gate, io);
+    setExitCode(incompleteScanExit(coverage, options) ?? gateExit);
   });
 }
 

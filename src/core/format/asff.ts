@@ -14,9 +14,14 @@ export const asffFormatter: FormatterEntry = {
   name: 'asff',
   description: 'AWS Security Finding Format for Security Hub BatchImportFindings (see `credwarden publish securityhub`)',
   extension: 'asff.json',
-  format: (result, context) => {
+  format: function* (result, context) {
     const findings = resultToAsff(result, context.awsRegion ?? DEFAULT_ASFF_REGION, context.toolVersion);
-    if (findings.length === 0) return '[]\n';
-    return `[\n${findings.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`;
+    if (findings.length === 0) {
+      yield '[]\n';
+      return;
+    }
+    // One finding per piece: the array is never joined into one string.
+    for (const [i, finding] of findings.entries()) yield `${i === 0 ? '[\n' : ',\n'}${JSON.stringify(finding)}`;
+    yield '\n]\n';
   },
 };

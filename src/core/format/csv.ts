@@ -1,14 +1,25 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
+import { controls, reasonsText, type Control } from './controls.js';
 import { neutraliseFormula } from './escape.js';
 import type { FormatterEntry } from './types.js';
 
+interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+}
+
+/** A framework key as a column name: `cis-aws-3.0` → `cis_aws_3_0`, like every other column. */
+export function frameworkColumn(framework: (typeof FRAMEWORKS)[number]): string {
+  return framework.replace(/[^a-z0-9]+/g, '_');
+}
+
 /**
  * The CSV columns, in order. This list is a stable contract (documented in
- * docs/reports.md): new columns are only ever appended.
+ * docs/reports.md): lower-case snake_case names; new columns are only ever appended.
  */
-export const CSV_COLUMNS: readonly { header: string; value: (f: Finding) => string }[] = [
+export const CSV_COLUMNS: readonly Column<Finding>[] = [
   { header: 'account', value: (f) => f.accountId },
   { header: 'account_name', value: (f) => f.accountName ?? '' },
   { header: 'principal', value: (f) => f.principal.name },
@@ -20,12 +31,26 @@ export const CSV_COLUMNS: readonly { header: string; value: (f: Finding) => stri
   { header: 'status', value: (f) => f.status },
   { header: 'message', value: (f) => f.message },
   { header: 'evidence', value: (f) => evidenceText(f.evidence) },
-  ...FRAMEWORKS.map((framework) => ({ header: framework, value: (f: Finding) => f.frameworks[framework].join(' ') })),
+  ...FRAMEWORKS.map((framework) => ({ header: frameworkColumn(framework), value: (f: Finding) => f.frameworks[framework].join(' ') })),
   { header: 'remediation', value: (f) => f.remediation.procedure },
   { header: 'waiver_reason', value: (f) => stringField(f.waiver, 'reason') },
   { header: 'waiver_expires', value: (f) => stringField(f.waiver, 'expires') },
   { header: 'baseline', value: (f) => f.baseline ?? '' },
   { header: 'fingerprint', value: (f) => f.fingerprint },
+];
+
+/** The columns of credwarden-controls.csv: one row per rule with its status. */
+export const CONTROL_COLUMNS: readonly Column<Control>[] = [
+  { header: 'rule', value: (c) => c.id },
+  { header: 'title', value: (c) => c.title },
+  { header: 'severity', value: (c) => c.severity },
+  { header: 'status', value: (c) => c.status },
+  { header: 'open', value: (c) => String(c.open) },
+  { header: 'waived', value: (c) => String(c.waived) },
+  { header: 'evaluated_accounts', value: (c) => (c.evaluatedAccounts === undefined ? '' : String(c.evaluatedAccounts)) },
+  { header: 'not_evaluated_accounts', value: (c) => String(c.notEvaluated.length) },
+  { header: 'not_evaluated_reasons', value: (c) => reasonsText(c) },
+  ...FRAMEWORKS.map((framework) => ({ header: frameworkColumn(framework), value: (c: Control) => c.frameworks[framework].join(' ') })),
 ];
 
 /** The evidence as `key=value` pairs separated by `; `, in the rule's order. */
@@ -40,19 +65,49 @@ function stringField(object: Record<string, unknown> | undefined, key: string): 
   return typeof value === 'string' ? value : '';
 }
 
+/** Rows are stringified this many at a time: one chunk per batch. */
+const ROWS_PER_CHUNK = 500;
+
 /**
- * One row per finding (open and waived), RFC 4180 quoting, CRLF line ends, and
- * every cell neutralised against formula injection.
+ * RFC 4180 with CRLF line ends. Every cell holding a CR or LF is quoted (a lone
+ * LF too, so no reader can split the row) and every cell is neutralised for
+ * spreadsheets (see {@link spreadsheetCell}).
  */
-export function formatCsv(result: ScanResult): string {
-  const rows = result.findings.map((finding) => CSV_COLUMNS.map((column) => neutraliseFormula(column.value(finding))));
-  return stringify([CSV_COLUMNS.map((c) => c.header), ...rows], { record_delimiter: 'windows'});
+function* csvChunks<T>(columns: readonly Column<T>[], rows: readonly T[]): Generator<string> {
+  const options = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+  yield stringify([columns.map((c) => c.header)], options);
+  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
+    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row))));
+    yield stringify(batch, options);
+  }
 }
 
-/** Spreadsheet-friendly findings, one row per finding. */
+/**
+ * A cell as a spreadsheet should show it: formulas neutralised on every line
+ * (see {@link neutraliseFormula}), and digits with a leading zero (an account id
+ * such as 012345678901) marked as text with the same leading quote, so the zero
+ * is not dropped.
+ */
+export function spreadsheetCell(value: string): string {
+  return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(value);
+}
+
+/** One row per finding (open and waived). */
+export function formatCsv(result: ScanResult): Iterable<string> {
+  return csvChunks(CSV_COLUMNS, result.findings);
+}
+
+/** One row per rule: status, counts, and where and why it was not evaluated. */
+export function formatControlsCsv(result: ScanResult): Iterable<string> {
+  return csvChunks(CONTROL_COLUMNS, controls(result));
+}
+
+/** Spreadsheet-friendly findings, one row per finding; with --output-dir also the controls. */
 export const csvFormatter: FormatterEntry = {
   name: 'csv',
-  description: 'one row per finding for spreadsheets (formula-injection safe)',
+  description: 'one row per finding for spreadsheets (formula-injection safe); with --output-dir also credwarden-controls.csv',
   extension: 'csv',
+  infersFrom: ['csv'],
   format: formatCsv,
+  companions: (result) => [{ name: 'credwarden-controls.csv', chunks: formatControlsCsv(result) }],
 };

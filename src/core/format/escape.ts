@@ -4,16 +4,26 @@
  * IAM user names may contain `+=,.@_-`, and paths may contain more.
  */
 
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
 /** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection). */
 const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
 
 /**
  * Neutralises a CSV cell the way OWASP recommends: a cell starting with `=`, `+`,
  * `-`, `@`, tab or carriage return gets a leading single quote, so spreadsheet
- * applications show it as text instead of evaluating it.
+ * applications show it as text instead of evaluating it. Every line inside the
+ * cell is treated the same way, so a line break in a value cannot start an
+ * unguarded row for a tool that splits on line ends, and a line can never start
+ * with `::` (a GitHub workflow command when the CSV is printed in a CI log).
  */
 export function neutraliseFormula(cell: string): string {
-  return cell.length > 0 && FORMULA_TRIGGERS.has(cell[0] as string) ? `'${cell}` : cell;
+  const guarded = cell.replace(/(\r\n|\r|\n)([^\r\n]*)/g, (whole, lineEnd: string, line: string) => (startsDangerously(line) ? `${lineEnd}'${line}` : whole));
+  return startsDangerously(cell) ? `'${guarded}` : guarded;
+}
+
+function startsDangerously(line: string): boolean {
+  return FORMULA_TRIGGERS.has(line[0] ?? '') || /^[ \t]*::/.test(line);
 }
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -29,14 +39,14 @@ export function escapeHtml(text: string): string {
  * emphasis and code characters are shown literally.
  */
 export function escapeMarkdownCell(text: string): string {
-  return escapeMarkdownText(text)
+  return escapeMarkdownText(visibleControls(text, true))
     .replace(/\|/g, '\\|')
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
 /** Escapes text for inline Markdown (headings, list items): HTML, backslashes and Markdown punctuation. */
 export function escapeMarkdownInline(text: string): string {
-  return escapeMarkdownText(text).replace(/\r\n|\r|\n/g, ' ');
+  return escapeMarkdownText(visibleControls(text, true)).replace(LINE_BREAKS, ' ');
 }
 
 /** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
@@ -54,7 +64,7 @@ function escapeMarkdownText(text: string): string {
  * escaped (GitHub splits cells before it parses code spans).
  */
 export function markdownCode(text: string, inTable = true): string {
-  const flat = text.replace(/\r\n|\r|\n/g, ' ');
+  const flat = visibleControls(text, true).replace(LINE_BREAKS, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const padded = flat.startsWith('`') || flat.endsWith('`') ? ` ${flat} ` : flat;
@@ -62,10 +72,14 @@ export function markdownCode(text: string, inTable = true): string {
   return `${fence}${body}${fence}`;
 }
 
-/** Escapes text for XML element content and attribute values. Drops characters XML 1.0 forbids. */
+/**
+ * Escapes a value for XML element content and attribute values. Control
+ * characters (which XML 1.0 forbids or a viewer would act on) and line breaks are
+ * shown as visible escapes, so a value never spans lines.
+ */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+  return visibleControls(text)
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
 }
 
@@ -83,13 +97,13 @@ export function escapeWorkflowProperty(text: string): string {
  * Characters a terminal or log viewer would act on instead of showing: C0 controls and DEL
  * (ESC starts ANSI sequences, BEL rings, NUL truncates, CR overwrites the line), C1 controls
  * (U+0080–U+009F, CSI among them), Unicode line and paragraph separators, and the bidirectional
- * overrides and isolates that reorder text ("Trojan Source"). Tab and line feed are left to
+ * overrides, isolates and marks that reorder text ("Trojan Source"). Tab and line feed are left to
  * the callers: {@link visibleControls} keeps line feeds only when asked.
  */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
-const CONTROL_OR_LINE_BREAK = /[\u0000-\u0008\n\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL_OR_LINE_BREAK = /[\u0000-\u0008\n\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
 function visible(c: string): string {
   const code = c.charCodeAt(0);
@@ -121,4 +135,44 @@ export function neutraliseWorkflowCommands(text: string): string {
  */
 export function terminalText(text: string): string {
   return neutraliseWorkflowCommands(visibleControls(text, true));
+}
+
+/**
+ * For report text that has no control characters of its own, only line ends
+ * (Markdown, the job summary): shows any control character that reached it,
+ * whichever part of the report it came from (e.g. remediation plans), and
+ * guards the line starts.
+ */
+export function* guardPlainText(chunks: Iterable<string>): Generator<string> {
+  for (const chunk of guardWorkflowCommands(chunks)) yield visibleControls(chunk, true);
+}
+
+/** The end of a chunk that may still become a workflow command once the next chunk arrives. */
+const UNDECIDED_LINE_START = /(?:^|[\r\n])[ \t]*(?::|#|##)?$/;
+
+/**
+ * {@link neutraliseWorkflowCommands} over a report written in chunks, which may
+ * split a line anywhere: a line start is held back only until it is known not
+ * to be `::` or `##[`, and text that continues a line is never taken for a line start.
+ */
+export function* guardWorkflowCommands(chunks: Iterable<string>): Generator<string> {
+  let carry = '';
+  let atLineStart = true;
+  for (const chunk of chunks) {
+    const text = carry + chunk;
+    const undecided = UNDECIDED_LINE_START.exec(text);
+    const cut = undecided && (undecided.index > 0 || atLineStart) ? undecided.index + (/^[\r\n]/.test(undecided[0]) ? 1 : 0) : text.length;
+    const ready = text.slice(0, cut);
+    carry = text.slice(cut);
+    if (ready.length === 0) continue;
+    yield guardedPiece(ready, atLineStart);
+    atLineStart = /[\r\n]$/.test(ready);
+  }
+  if (carry.length > 0) yield guardedPiece(carry, atLineStart);
+}
+
+function guardedPiece(text: string, atLineStart: boolean): string {
+  if (atLineStart) return neutraliseWorkflowCommands(text);
+  const firstBreak = text.search(/[\r\n]/);
+  return firstBreak < 0 ? text : text.slice(0, firstBreak + 1) + neutraliseWorkflowCommands(text.slice(firstBreak + 1));
 }

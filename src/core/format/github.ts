@@ -1,7 +1,9 @@
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
-import { escapeMarkdownCell as cell, escapeWorkflowData, escapeWorkflowProperty, markdownCode as code } from './escape.js';
-import { table } from './markdown.js';
+import { describeGate, type GateOutcome } from '../gate.js';
+import { controls, undecided } from './controls.js';
+import { escapeMarkdownCell as cell, escapeWorkflowData, escapeWorkflowProperty, guardPlainText, markdownCode as code, visibleControls as v } from './escape.js';
+import { controlMatrixRows, table } from './markdown.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 
 /** Workflow command per severity: errors and warnings fail eyes, notices inform. */
@@ -14,21 +16,37 @@ export const ANNOTATION: Readonly<Record<Severity, 'error' | 'warning' | 'notice
 };
 
 /**
- * GitHub Actions workflow commands: one annotation per open finding
- * (`::error title=…::message`), escaped so that names cannot end the command
- * or inject another one, then a notice with the totals.
+ * GitHub shows only the first 10 error and 10 warning annotations of a step (50
+ * per job): more would only flood the log. The most severe open findings are
+ * annotated; the summary notice counts the rest.
  */
-export function formatGithub(result: ScanResult): string {
-  const lines = result.findings.filter((f) => f.status === 'open').map(annotation);
+export const MAX_ANNOTATIONS = 50;
+
+/**
+ * GitHub Actions workflow commands: one annotation per open finding, most severe
+ * first, up to {@link MAX_ANNOTATIONS} (`::error title=…::message`), escaped so that
+ * names cannot end the command or inject another one, and with control characters
+ * shown; then a notice with the totals and the rules not evaluated everywhere.
+ */
+export function* formatGithub(result: ScanResult): Generator<string> {
+  const open = bySeverity(result.findings.filter((f) => f.status === 'open'));
+  for (const f of open.slice(0, MAX_ANNOTATIONS)) yield `${annotation(f)}\n`;
   const { summary: s } = result;
   const counts = SEVERITIES.map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ');
-  lines.push(command('notice', 'credwarden summary', `${s.open} open finding(s) (${counts}); ${s.waived} waived; ${s.accounts.scanned} account(s) scanned`));
-  return `${lines.join('\n')}\n`;
+  const more = open.length > MAX_ANNOTATIONS ? `; ${open.length - MAX_ANNOTATIONS} more not annotated (see the reports)` : '';
+  const notDecided = undecided(controls(result));
+  const notEvaluated = notDecided.length > 0 ? `; not evaluated in every account: ${notDecided.map((c) => c.id).join(', ')}` : '';
+  yield `${command('notice', 'credwarden summary', `${s.open} open finding(s) (${counts}); ${s.waived} waived; ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${more}${notEvaluated}`)}\n`;
+}
+
+/** Most severe first; the original order within a severity. */
+function bySeverity(list: readonly Finding[]): Finding[] {
+  return SEVERITIES.flatMap((sev) => list.filter((f) => f.severity === sev));
 }
 
 function annotation(f: Finding): string {
-  const title = `${f.severity.toUpperCase()} ${f.ruleId}: ${f.principal.name} in ${f.accountId}${f.credential ? ` (${f.credential})` : ''}`;
-  return command(ANNOTATION[f.severity], title, `${f.message}\nPrincipal: ${f.principal.arn}\nRemediation: ${f.remediation.procedure}`);
+  const title = `${f.severity.toUpperCase()} ${f.ruleId}: ${v(f.principal.name)} in ${v(f.accountId)}${f.credential ? ` (${f.credential})` : ''}`;
+  return command(ANNOTATION[f.severity], title, `${v(f.message)}\nPrincipal: ${v(f.principal.arn)}\nRemediation: ${v(f.remediation.procedure)}`);
 }
 
 function command(kind: string, title: string, message: string): string {
@@ -36,57 +54,69 @@ function command(kind: string, title: string, message: string): string {
 }
 
 /**
- * The Markdown job summary for `$GITHUB_STEP_SUMMARY`: totals by severity, new
- * and waived counts, and the most severe open findings. The adapter (CLI or
- * action) appends it to the file; this function stays pure.
+ * The Markdown job summary for `$GITHUB_STEP_SUMMARY`: the verdict and the gate,
+ * totals by severity, the control matrix, and the most severe open findings. The
+ * adapter (CLI or action) appends it to the file; this function stays pure.
  */
-export function formatJobSummary(result: ScanResult, context: FormatContext, limit = 50): string {
+export function formatJobSummary(result: ScanResult, context: FormatContext, gate?: GateOutcome, limit = 50): Iterable<string> {
+  return guardPlainText(jobSummaryLines(result, context, gate, limit));
+}
+
+function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: GateOutcome | undefined, limit: number): Generator<string> {
   const { summary: s } = result;
   const open = result.findings.filter((f) => f.status === 'open');
   const verdict = s.open === 0 ? '✅ No open findings' : `⚠️ ${s.open} open finding${s.open === 1 ? '' : 's'}`;
   const extras = [s.new !== undefined ? `${s.new} new since the baseline` : '', s.waived > 0 ? `${s.waived} waived` : '', result.resolved ? `${result.resolved.length} resolved` : '']
     .filter(Boolean)
     .join(' · ');
-  const out = [
-    `## credwarden: ${verdict}`,
-    '',
+  const out = [`## credwarden: ${verdict}`, ''];
+  const gateLine = gate ? describeGate(gate) : undefined;
+  if (gateLine) out.push(`${gate?.failed ? '❌' : '✅'} ${cell(capitalise(gateLine))}`, '');
+  out.push(
     `credwarden ${cell(context.toolVersion)} · pack ${code(result.pack)} · ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.skipped ? `, ${s.accounts.skipped} skipped` : ''}${extras ? ` · ${extras}` : ''}`,
     '',
     ...table(SEVERITIES.map((sev) => sev), [SEVERITIES.map((sev) => String(s.bySeverity[sev]))]),
-  ];
+    '',
+    '### Controls',
+    '',
+    ...controlMatrixRows(controls(result)),
+  );
+  yield `${out.join('\n')}\n`;
   if (open.length > 0) {
     const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
     const shown = [...open].sort((a, b) => rank(a) - rank(b) || (a.baseline === 'new' ? -1 : 0) - (b.baseline === 'new' ? -1 : 0)).slice(0, limit);
     const withBaseline = open.some((f) => f.baseline !== undefined);
-    out.push('', '### Open findings', '');
-    out.push(
-      ...table(
-        ['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message', ...(withBaseline ? ['New?'] : [])],
-        shown.map((f) => [
-          f.severity,
-          `${code(f.accountId)}${f.accountName ? ` ${cell(f.accountName)}` : ''}`,
-          cell(f.principal.name),
-          f.credential ?? '—',
-          code(f.ruleId),
-          cell(f.message),
-          ...(withBaseline ? [f.baseline === 'new' ? '🆕 new' : ''] : []),
-        ]),
-      ),
+    const rows = table(
+      ['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message', ...(withBaseline ? ['New?'] : [])],
+      shown.map((f) => [
+        f.severity,
+        `${code(f.accountId)}${f.accountName ? ` ${cell(f.accountName)}` : ''}`,
+        cell(f.principal.name),
+        f.credential ?? '—',
+        code(f.ruleId),
+        cell(f.message),
+        ...(withBaseline ? [f.baseline === 'new' ? '🆕 new' : ''] : []),
+      ]),
     );
-    if (open.length > shown.length) out.push('', `…and ${open.length - shown.length} more; see the Markdown report artifact.`);
+    const more = open.length > shown.length ? ['', `…and ${open.length - shown.length} more; see the Markdown report artifact.`] : [];
+    yield `${['', '### Open findings', '', ...rows, ...more].join('\n')}\n`;
   }
   const stale = (result.waivers ?? []).filter((w) => w.state !== 'active');
   if (stale.length > 0) {
-    out.push('', '### Waivers needing attention', '');
-    out.push(...table(['State', 'Rule', 'Principal', 'Expires', 'Source'], stale.map((w) => [w.state, code(w.rule), code(w.principal), cell(w.expires), cell(w.source ?? '')])));
+    const rows = table(['State', 'Rule', 'Principal', 'Expires', 'Source'], stale.slice(0, limit).map((w) => [w.state, code(w.rule), code(w.principal), cell(w.expires), cell(w.source ?? '')]));
+    const more = stale.length > limit ? ['', `…and ${stale.length - limit} more; see the Markdown report.`] : [];
+    yield `${['', '### Waivers needing attention', '', ...rows, ...more].join('\n')}\n`;
   }
-  return `${out.join('\n')}\n`;
+}
+
+function capitalise(text: string): string {
+  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
 /** GitHub Actions annotations (workflow commands). */
 export const githubFormatter: FormatterEntry = {
   name: 'github',
-  description: 'GitHub Actions annotations (workflow commands)',
+  description: 'GitHub Actions annotations (workflow commands) and, with $GITHUB_STEP_SUMMARY, the job summary',
   extension: 'txt',
   format: formatGithub,
 };

@@ -1,9 +1,11 @@
+import { jsonChunks } from './json-stream.js';
 import type { FormatterEntry } from './types.js';
 
-/** The documented result (schemas/result.schema.json), pretty-printed. */
+/** The documented result (schemas/result.schema.json), pretty-printed, written finding by finding. */
 export const jsonFormatter: FormatterEntry = {
   name: 'json',
   description: 'machine-readable result (schemas/result.schema.json)',
   extension: 'json',
-  format: (result) => `${JSON.stringify(result, null, 2)}\n`,
+  infersFrom: ['json'],
+  format: (result) => jsonChunks(result),
 };

@@ -1,59 +1,95 @@
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
-import { escapeXml as x } from './escape.js';
+import { FRAMEWORKS } from '../../model/index.js';
+import { controls, reasonsText, type Control } from './controls.js';
+import { STATUS_LABEL } from './status.js';
+import { escapeXml as x, guardWorkflowCommands } from './escape.js';
 import type { FormatterEntry } from './types.js';
 
-/**
- * JUnit XML for CI systems that show test reports: one test suite per account,
- * one failing test case per open finding, a skipped one per waived finding, a
- * passing case for a clean account, and an error for an account that could not
- * be scanned.
- */
-export function formatJunit(result: ScanResult): string {
-  const suites = result.accounts.map((account) => suite(account, result.findings.filter((f) => f.accountId === account.id)));
-  const tests = suites.reduce((n, s) => n + s.tests, 0);
-  const failures = suites.reduce((n, s) => n + s.failures, 0);
-  const errors = suites.reduce((n, s) => n + s.errors, 0);
-  const skipped = suites.reduce((n, s) => n + s.skipped, 0);
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="credwarden" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
-    ...suites.map((s) => s.xml),
-    '</testsuites>',
-    '',
-  ].join('\n');
-}
-
-interface Suite {
-  xml: string;
+/** Test counts of one suite, written in its opening tag and summed for <testsuites>. */
+interface Counts {
   tests: number;
   failures: number;
   errors: number;
   skipped: number;
 }
 
-function suite(account: AccountResult, findings: readonly Finding[]): Suite {
+/**
+ * JUnit XML for CI systems that show test reports: a `controls` suite with one
+ * test case per rule (failed, passed, or skipped when not evaluated everywhere),
+ * then one test suite per account: one failing test case per open finding, a
+ * skipped one per waived finding, a passing case for a clean account, and an
+ * error for an account that could not be scanned. Written suite by suite.
+ */
+export function formatJunit(result: ScanResult): Iterable<string> {
+  return guardWorkflowCommands(junitChunks(result));
+}
+
+function* junitChunks(result: ScanResult): Generator<string> {
+  const byAccount = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byAccount.get(f.accountId);
+    if (list) list.push(f);
+    else byAccount.set(f.accountId, [f]);
+  }
+  const matrix = controls(result);
+  const suites = result.accounts.map((account) => ({ account, findings: byAccount.get(account.id) ?? [] }));
+  const total = [controlCounts(matrix), ...suites.map((s) => accountCounts(s.account, s.findings))].reduce(add);
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="credwarden" ${countAttributes(total)}>\n`;
+  yield controlSuite(matrix);
+  for (const s of suites) yield accountSuite(s.account, s.findings);
+  yield '</testsuites>\n';
+}
+
+function add(a: Counts, b: Counts): Counts {
+  return { tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors, skipped: a.skipped + b.skipped };
+}
+
+function countAttributes(c: Counts): string {
+  return `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
+}
+
+function controlCounts(matrix: readonly Control[]): Counts {
+  const skipped = matrix.filter((c) => c.status !== 'passed' && c.status !== 'failed').length;
+  return { tests: matrix.length, failures: matrix.filter((c) => c.status === 'failed').length, errors: 0, skipped };
+}
+
+/** One test case per rule: its status over every account. */
+function controlSuite(matrix: readonly Control[]): string {
+  const cases = matrix.map((c) => {
+    const ids = FRAMEWORKS.flatMap((fw) => c.frameworks[fw].map((id) => `${fw} ${id}`)).join(', ');
+    const open = `    <testcase classname="controls" name="${x(`${c.id}${ids ? ` (${ids})` : ''}`)}">`;
+    if (c.status === 'passed') return `${open}</testcase>`;
+    if (c.status === 'failed') return `${open}<failure message="${x(`${c.open} open finding${c.open === 1 ? '' : 's'}`)}" type="${c.severity}"/></testcase>`;
+    const why = reasonsText(c) || 'evaluated in no account';
+    return `${open}<skipped message="${x(`${STATUS_LABEL[c.status]}: ${why}`)}"/></testcase>`;
+  });
+  return [`  <testsuite name="controls" ${countAttributes(controlCounts(matrix))}>`, ...cases, '  </testsuite>', ''].join('\n');
+}
+
+function accountCounts(account: AccountResult, findings: readonly Finding[]): Counts {
+  const waived = findings.filter((f) => f.status === 'waived').length;
+  const statusCase = account.status !== 'scanned' || findings.length === 0 ? 1 : 0;
+  return {
+    tests: findings.length + statusCase,
+    failures: findings.length - waived,
+    errors: account.status === 'failed' ? 1 : 0,
+    skipped: waived + (account.status === 'skipped' ? 1 : 0),
+  };
+}
+
+function accountSuite(account: AccountResult, findings: readonly Finding[]): string {
   const name = `${account.id}${account.name ? ` (${account.name})` : ''}`;
   const cases: string[] = [];
-  let failures = 0;
-  let errors = 0;
-  let skipped = 0;
   if (account.status !== 'scanned') {
     const reason = `${account.status}: ${account.reason ?? 'no reason given'}`;
-    if (account.status === 'failed') errors++;
-    else skipped++;
     const body = account.status === 'failed' ? `<error message="${x(reason)}" type="scan"/>` : `<skipped message="${x(reason)}"/>`;
     cases.push(`    <testcase classname="${x(account.id)}" name="scan account">${body}</testcase>`);
   } else if (findings.length === 0) {
     cases.push(`    <testcase classname="${x(account.id)}" name="all rules pass"/>`);
   }
-  for (const f of findings) {
-    if (f.status === 'waived') skipped++;
-    else failures++;
-    cases.push(findingCase(f));
-  }
-  const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
-  const xml = [`  <testsuite name="${x(name)}" ${counts}>`, ...cases, '  </testsuite>'].join('\n');
-  return { xml, tests: cases.length, failures, errors, skipped };
+  for (const f of findings) cases.push(findingCase(f));
+  return [`  <testsuite name="${x(name)}" ${countAttributes(accountCounts(account, findings))}>`, ...cases, '  </testsuite>', ''].join('\n');
 }
 
 function findingCase(f: Finding): string {
@@ -62,14 +98,16 @@ function findingCase(f: Finding): string {
   if (f.status === 'waived') {
     return `${open}<skipped message="${x(`waived: ${f.waiver?.reason ?? ''} (expires ${f.waiver?.expires ?? '?'})`)}"/></testcase>`;
   }
-  const detail = [f.message, `principal: ${f.principal.arn}`, `severity: ${f.severity}`, `remediation: ${f.remediation.procedure}`, `fingerprint: ${f.fingerprint}`].join('\n');
-  return `${open}\n      <failure message="${x(f.message)}" type="${f.severity}">${x(detail)}</failure>\n    </testcase>`;
+  // Each value is escaped on its own: a line break inside one is shown as \n, so every line starts with our text.
+  const detail = [f.message, `principal: ${f.principal.arn}`, `severity: ${f.severity}`, `remediation: ${f.remediation.procedure}`, `fingerprint: ${f.fingerprint}`].map(x).join('\n');
+  return `${open}\n      <failure message="${x(f.message)}" type="${f.severity}">${detail}</failure>\n    </testcase>`;
 }
 
 /** JUnit XML for CI test report viewers. */
 export const junitFormatter: FormatterEntry = {
   name: 'junit',
-  description: 'JUnit XML: one failing test case per open finding',
+  description: 'JUnit XML: one test case per rule (not evaluated = skipped) and one failing case per open finding',
   extension: 'xml',
+  infersFrom: ['xml'],
   format: formatJunit,
 };

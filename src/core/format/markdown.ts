@@ -1,10 +1,11 @@
-import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
+import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
-import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from './escape.js';
-import type { FormatContext, FormatterEntry } from './types.js';
-import { notEvaluatedNote, STATUS_LABEL } from './status.js';
+import { controls, reasonsText, undecided, type Control } from './controls.js';
+import { STATUS_LABEL } from './status.js';
+import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
+import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   'cis-aws-3.0': 'CIS 3.0',
@@ -13,143 +14,227 @@ const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   'aws-config': 'AWS Config',
 };
 
+/** File name of the plans once they move out of the report (with --output-dir). */
+export const PLANS_FILE = 'credwarden-plans.md';
+
+/**
+ * Plans of at most this many principals stay in the report; past it they would
+ * swamp it (a plan is about 2 KiB), so they go to {@link PLANS_FILE}.
+ */
+export const INLINE_PLAN_PRINCIPALS = 25;
+
+/** A Markdown table row from cells that are already escaped. */
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
 /** A Markdown table from a header row and data rows whose cells are already escaped. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
+  return [row(header), row(header.map(() => '---')), ...rows.map(row)];
 }
 
 /**
- * The auditor's report: scan metadata and coverage, summaries by severity, rule
- * and account, findings per account, remediation plans, and waivers. Every value
- * from a credential report is escaped, so names cannot break tables or inject HTML.
+ * The auditor's report, readable at any scale: metadata, the summary, the control
+ * matrix (every rule's status), counts per account, then the findings by severity
+ * (critical first) up to a row limit, remediation plans (in their own file once
+ * they would swamp the report), waivers and warnings. Every value from a report
+ * is escaped, so names cannot break tables, inject HTML or start a workflow command.
  */
-export function formatMarkdown(result: ScanResult, context: FormatContext): string {
-  const sections = [
-    header(result, context),
-    coverage(result.accounts),
-    summary(result),
-    findings(result),
-    resolved(result),
-    plans(result),
-    waivers(waiverOutcomes(result)),
-    warnings(result),
-  ];
-  return `${sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n')}\n`;
+export function formatMarkdown(result: ScanResult, context: FormatContext): Iterable<string> {
+  return guardPlainText(markdownSections(result, context));
 }
 
-function header(result: ScanResult, context: FormatContext): string[] {
+function* markdownSections(result: ScanResult, context: FormatContext): Generator<string> {
+  const matrix = controls(result);
+  const sections: (() => Iterable<string>)[] = [
+    () => header(result, context),
+    () => summary(result, matrix),
+    () => controlMatrix(matrix),
+    () => accounts(result),
+    () => findings(result, context),
+    () => resolved(result, context),
+    () => plans(result, context),
+    () => waivers(waiverOutcomes(result)),
+    () => warnings(result),
+  ];
+  let first = true;
+  for (const section of sections) {
+    for (const line of section()) {
+      yield first ? line : `\n${line}`;
+      first = false;
+    }
+  }
+  yield '\n';
+}
+
+function* header(result: ScanResult, context: FormatContext): Generator<string> {
   const { summary: s } = result;
   const asOf = result.asOf ?? 'each account at its report generation time';
   const findingsLine = `${s.open} open, ${s.waived} waived${s.new !== undefined ? `, ${s.new} new since the baseline` : ''}`;
-  return [
-    '# credwarden: IAM credential hygiene report',
-    '',
-    ...table(
-      ['Item', 'Value'],
-      [
-        ['Tool', cell(`credwarden ${context.toolVersion}`)],
-        ['Rule pack', cell(result.pack)],
-        ['Rules hash (effective rules and parameters)', code(result.rulesHash)],
-        ['Evaluated as of', cell(asOf)],
-        ['Findings', cell(findingsLine)],
-        ['Accounts', cell(`${s.accounts.scanned} scanned, ${s.accounts.failed} failed, ${s.accounts.skipped} skipped`)],
-      ],
-    ),
-  ];
+  yield '# credwarden: IAM credential hygiene report';
+  yield '';
+  yield* table(
+    ['Item', 'Value'],
+    [
+      ['Tool', cell(`credwarden ${context.toolVersion}`)],
+      ['Rule pack', cell(result.pack)],
+      ['Rules hash (effective rules and parameters)', code(result.rulesHash)],
+      ['Evaluated as of', cell(asOf)],
+      ['Findings', cell(findingsLine)],
+      ['Accounts', cell(`${s.accounts.scanned} scanned, ${s.accounts.failed} failed, ${s.accounts.skipped} skipped`)],
+    ],
+  );
 }
 
-function coverage(accounts: readonly AccountResult[]): string[] {
-  const rows = accounts.map((a) => [
+function* summary(result: ScanResult, matrix: readonly Control[]): Generator<string> {
+  const waived = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of result.findings) if (f.status === 'waived') waived[f.severity]++;
+  const { summary: s } = result;
+  yield '';
+  yield '## Summary';
+  yield '';
+  yield s.open === 0 ? 'No open findings.' : `**${s.open} open finding${s.open === 1 ? '' : 's'}** in ${s.accounts.scanned} scanned account${s.accounts.scanned === 1 ? '' : 's'}.`;
+  const notDecided = undecided(matrix);
+  if (s.accounts.failed > 0) {
+    yield '';
+    yield `⚠️ ${s.accounts.failed} account${s.accounts.failed === 1 ? '' : 's'} could not be scanned: no rule was evaluated there (see Accounts).`;
+  }
+  if (notDecided.length > 0) {
+    yield '';
+    yield `⚠️ ${notDecided.length} rule${notDecided.length === 1 ? ' was' : 's were'} not evaluated in every account: ${notDecided.map((c) => code(c.id, false)).join(', ')}. No finding there does not mean passed (see Controls).`;
+  }
+  yield '';
+  yield* table(['Severity', 'Open', 'Waived'], SEVERITIES.map((sev) => [sev, String(s.bySeverity[sev]), String(waived[sev])]));
+}
+
+/** Every rule with its framework ids, status, open findings and the accounts where it was not evaluated. */
+export function controlMatrixRows(matrix: readonly Control[]): string[] {
+  const header = ['Rule', 'Severity', 'Frameworks', 'Status', 'Open', 'Waived', 'Accounts not evaluated'];
+  const rows = matrix.map((c) => [
+    `${code(c.id)}<br>${cell(c.title)}`,
+    c.severity,
+    cell(
+      FRAMEWORKS.filter((fw) => c.frameworks[fw].length > 0)
+        .map((fw) => `${FRAMEWORK_LABEL[fw]} ${c.frameworks[fw].join(', ')}`)
+        .join('; ') || '—',
+    ),
+    statusCell(c),
+    String(c.open),
+    String(c.waived),
+    c.notEvaluated.length > 0 ? `${c.notEvaluated.length}: ${cell(reasonsText(c))}` : '0',
+  ]);
+  return table(header, rows);
+}
+
+function statusCell(c: Control): string {
+  const mark = { passed: '✅', failed: '❌', 'not-evaluated': '⚪', partial: '🟡' }[c.status];
+  return `${mark} ${STATUS_LABEL[c.status]}`;
+}
+
+function* controlMatrix(matrix: readonly Control[]): Generator<string> {
+  yield '';
+  yield '## Controls';
+  yield '';
+  yield 'passed: evaluated in every scanned account, no open finding · failed: at least one open finding · partial: evaluated in some accounts only, no open finding · not evaluated: evaluated in no account.';
+  yield '';
+  yield* controlMatrixRows(matrix);
+}
+
+/** Counts per account: one row each, however many findings. */
+function* accounts(result: ScanResult): Generator<string> {
+  const counts = new Map<string, Record<Severity | 'waived', number>>();
+  for (const f of result.findings) {
+    const c = counts.get(f.accountId) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0, waived: 0 };
+    if (f.status === 'waived') c.waived++;
+    else c[f.severity]++;
+    counts.set(f.accountId, c);
+  }
+  yield '';
+  yield '## Accounts';
+  yield '';
+  yield row(['Account', 'Name', 'OU', 'Status', 'Evaluated as of', 'Principals', ...SEVERITIES.map(capitalise), 'Waived', 'Reason']);
+  yield row(Array.from({ length: 8 + SEVERITIES.length }, () => '---'));
+  for (const a of result.accounts) yield accountRow(a, counts.get(a.id));
+}
+
+function accountRow(a: AccountResult, counts: Record<Severity | 'waived', number> | undefined): string {
+  const n = (key: Severity | 'waived') => (a.status === 'scanned' ? String(counts?.[key] ?? 0) : '—');
+  return row([
     code(a.id),
     cell(a.name ?? ''),
     cell(a.ouPath ?? ''),
     a.status,
-    cell(a.reportGeneratedTime ?? ''),
-    cell(a.asOf ?? ''),
+    cell(a.asOf ?? a.reportGeneratedTime ?? ''),
     a.principals !== undefined ? String(a.principals) : '',
+    ...SEVERITIES.map(n),
+    n('waived'),
     cell(a.reason ?? ''),
   ]);
-  return ['## Coverage', '', ...table(['Account', 'Name', 'OU', 'Status', 'Report generated', 'Evaluated as of', 'Principals', 'Reason'], rows)];
 }
 
-function summary(result: ScanResult): string[] {
-  const waivedBy = (s: Severity) => result.findings.filter((f) => f.status === 'waived' && f.severity === s).length;
-  const bySeverity = SEVERITIES.map((s) => [s, String(result.summary.bySeverity[s]), String(waivedBy(s))]);
-  return [
-    '## Summary',
-    '',
-    '### By severity',
-    '',
-    ...table(['Severity', 'Open', 'Waived'], bySeverity),
-    '',
-    '### By rule',
-    '',
-    ...table(['Rule', 'Title', 'Severity', 'Status', 'Open', 'Waived', 'Not evaluated', ...FRAMEWORKS.map((f) => FRAMEWORK_LABEL[f])], ruleRows(result)),
-    '',
-    '### By account',
-    '',
-    ...table(['Account', 'Name', ...SEVERITIES.map(capitalise), 'Waived'], accountRows(result)),
-  ];
-}
-
-function ruleRows(result: ScanResult): string[][] {
-  const rules: RuleSummary[] = result.rules ?? [];
-  const known = new Set(rules.map((r) => r.id));
-  // Findings of rules not listed (e.g. a result merged from older scans) still get a row.
-  const extra = [...new Set(result.findings.map((f) => f.ruleId))].filter((id) => !known.has(id));
-  const rows: Pick<RuleSummary, 'id' | 'title' | 'severity' | 'frameworks' | 'status' | 'notEvaluated'>[] = [...rules];
-  for (const id of extra) {
-    const f = result.findings.find((x) => x.ruleId === id) as Finding;
-    rows.push({ id, title: f.title, severity: f.severity, frameworks: f.frameworks, status: 'failed', notEvaluated: [] });
+/** Findings by severity, most severe first, as full rows up to the limit; the rest counted. */
+function* findings(result: ScanResult, context: FormatContext): Generator<string> {
+  yield '';
+  yield '## Findings';
+  if (result.findings.length === 0) {
+    yield '';
+    yield 'No findings.';
+    return;
   }
-  return rows.map((r) => {
-    const of = result.findings.filter((f) => f.ruleId === r.id);
-    return [
-      code(r.id),
-      cell(r.title),
-      r.severity,
-      STATUS_LABEL[r.status],
-      String(of.filter((f) => f.status === 'open').length),
-      String(of.filter((f) => f.status === 'waived').length),
-      cell(notEvaluatedNote(r) || '—'),
-      ...FRAMEWORKS.map((fw) => cell(r.frameworks[fw].join(', ') || '—')),
-    ];
-  });
-}
-
-function accountRows(result: ScanResult): string[][] {
-  return result.accounts.map((a) => {
-    const of = result.findings.filter((f) => f.accountId === a.id);
-    const open = (s: Severity) => String(of.filter((f) => f.status === 'open' && f.severity === s).length);
-    return [code(a.id), cell(a.name ?? ''), ...SEVERITIES.map(open), String(of.filter((f) => f.status === 'waived').length)];
-  });
-}
-
-function findings(result: ScanResult): string[] {
-  const out = ['## Findings'];
-  if (result.findings.length === 0) return [...out, '', 'No findings.'];
+  const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
+  const names = new Map(result.accounts.map((a) => [a.id, a.name]));
   const withBaseline = result.findings.some((f) => f.baseline !== undefined);
-  for (const account of result.accounts) {
-    const of = result.findings.filter((f) => f.accountId === account.id);
-    if (of.length === 0) continue;
-    out.push('', `### ${inline(account.id)}${account.name ? ` ${inline(account.name)}` : ''}`, '');
-    out.push(...findingTable(of, withBaseline));
+  const bySeverity = groupBySeverity(result.findings);
+  let shown = 0;
+  for (const severity of SEVERITIES) {
+    const list = bySeverity[severity];
+    if (list.length === 0) continue;
+    const open = list.filter((f) => f.status === 'open').length;
+    yield '';
+    yield `### ${capitalise(severity)} (${open} open${list.length > open ? `, ${list.length - open} waived` : ''})`;
+    const room = Math.max(0, limit - shown);
+    if (room === 0) {
+      yield '';
+      yield `${list.length} finding${list.length === 1 ? '' : 's'} not listed (row limit ${limit}).`;
+      continue;
+    }
+    yield '';
+    yield row(['Account', 'Principal', 'Credential', 'Rule', 'Message', 'Status', ...(withBaseline ? ['Baseline'] : [])]);
+    yield row(Array.from({ length: withBaseline ? 7 : 6 }, () => '---'));
+    for (const f of list.slice(0, room)) yield row(findingRow(f, names.get(f.accountId), withBaseline));
+    shown += Math.min(room, list.length);
+    if (list.length > room) {
+      yield '';
+      yield `…and ${list.length - room} more ${severity} finding${list.length - room === 1 ? '' : 's'} (row limit ${limit}).`;
+    }
   }
-  const orphans = result.findings.filter((f) => !result.accounts.some((a) => a.id === f.accountId));
-  if (orphans.length > 0) out.push('', '### Other accounts', '', ...findingTable(orphans, withBaseline));
-  return out;
+  if (shown < result.findings.length) {
+    yield '';
+    yield `> ${result.findings.length - shown} of ${result.findings.length} findings are counted but not listed here. ${whereEveryFinding(context)}`;
+  }
 }
 
-function findingTable(list: readonly Finding[], withBaseline: boolean): string[] {
-  const header = ['Severity', 'Principal', 'Credential', 'Rule', 'Message', 'Status', ...(withBaseline ? ['Baseline'] : [])];
-  return table(header, list.map((f) => findingRow(f, withBaseline)));
+/** Where the rows that are not listed can be read. */
+function whereEveryFinding(context: FormatContext): string {
+  const raise = 'Raise the limit with `--report-rows N`.';
+  return context.companions
+    ? `Every finding is in \`credwarden.csv\` and \`credwarden.json\` when those formats are written (\`--format csv,json\`). ${raise}`
+    : `Write every finding with \`--format csv\` or \`--format json\` (several at once with \`--output-dir\`). ${raise}`;
 }
 
-function findingRow(f: Finding, withBaseline: boolean): string[] {
+/** Findings by severity; within one, open before waived, each in its original (account, principal) order. */
+function groupBySeverity(list: readonly Finding[]): Record<Severity, Finding[]> {
+  const groups = Object.fromEntries(SEVERITIES.map((s) => [s, [] as Finding[]])) as Record<Severity, Finding[]>;
+  for (const f of list) if (f.status === 'open') groups[f.severity].push(f);
+  for (const f of list) if (f.status !== 'open') groups[f.severity].push(f);
+  return groups;
+}
+
+function findingRow(f: Finding, accountName: string | undefined, withBaseline: boolean): string[] {
   const status = f.status === 'waived' ? `waived: ${cell(String(f.waiver?.reason ?? ''))} (until ${cell(String(f.waiver?.expires ?? '?'))})` : 'open';
+  const name = f.accountName ?? accountName;
   return [
-    f.severity,
+    `${code(f.accountId)}${name ? ` ${cell(name)}` : ''}`,
     `${cell(f.principal.name)}<br>${code(f.principal.arn)}`,
     f.credential ?? '—',
     code(f.ruleId),
@@ -159,23 +244,73 @@ function findingRow(f: Finding, withBaseline: boolean): string[] {
   ];
 }
 
-function resolved(result: ScanResult): string[] {
-  if (!result.resolved) return [];
-  const out = ['## Resolved since the baseline', ''];
-  if (result.resolved.length === 0) return [...out, 'Nothing was resolved since the baseline.'];
-  const rows = result.resolved.map((f) => [f.severity, code(f.accountId), `${cell(f.principal.name)}<br>${code(f.principal.arn)}`, f.credential ?? '—', code(f.ruleId), cell(f.message)]);
-  return [...out, ...table(['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message (baseline)'], rows)];
+function* resolved(result: ScanResult, context: FormatContext): Generator<string> {
+  if (!result.resolved) return;
+  yield '';
+  yield '## Resolved since the baseline';
+  yield '';
+  if (result.resolved.length === 0) {
+    yield 'Nothing was resolved since the baseline.';
+    return;
+  }
+  const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
+  yield* table(['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message (baseline)'], []);
+  for (const f of result.resolved.slice(0, limit)) {
+    yield row([f.severity, code(f.accountId), `${cell(f.principal.name)}<br>${code(f.principal.arn)}`, f.credential ?? '—', code(f.ruleId), cell(f.message)]);
+  }
+  if (result.resolved.length > limit) {
+    yield '';
+    yield `…and ${result.resolved.length - limit} more resolved findings (row limit ${limit}); \`credwarden diff\` lists them all.`;
+  }
 }
 
-function plans(result: ScanResult): string[] {
-  if (!result.findings.some((f) => f.status === 'open')) return [];
+/** Principals with at least one open finding: each has one plan. */
+function plannedPrincipals(result: ScanResult): number {
+  const principals = new Set<string>();
+  for (const f of result.findings) if (f.status === 'open') principals.add(f.principal.arn);
+  return principals.size;
+}
+
+/** Whether the plans leave the report: once they would swamp it. */
+function plansApart(result: ScanResult): boolean {
+  return plannedPrincipals(result) > INLINE_PLAN_PRINCIPALS;
+}
+
+function* plans(result: ScanResult, context: FormatContext): Generator<string> {
+  const principals = plannedPrincipals(result);
+  if (principals === 0) return;
+  yield '';
+  yield '## Remediation plans';
+  yield '';
+  if (plansApart(result)) {
+    yield context.companions
+      ? `The plans of the ${principals} principals with open findings are in [\`${PLANS_FILE}\`](${PLANS_FILE}), next to this report.`
+      : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them to \`${PLANS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json\` on the JSON result.`;
+    return;
+  }
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
   const set = plansForReport(result);
-  return ['## Remediation plans', '', `> ${inline(set.header)}`, '', renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd()];
+  yield `> ${inline(set.header)}`;
+  yield '';
+  yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();
 }
 
-function waivers(outcomes: readonly WaiverOutcome[]): string[] {
-  if (outcomes.length === 0) return [];
+/** credwarden-plans.md: every plan, written account by account. */
+function* plansFile(result: ScanResult): Generator<string> {
+  const set = plansForReport(result);
+  yield `# credwarden: remediation plans\n\n> ${inline(set.header)}\n`;
+  if (set.accounts.length === 0) {
+    yield `\n${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`;
+    return;
+  }
+  for (const [i, account] of set.accounts.entries()) {
+    const last = i === set.accounts.length - 1;
+    yield `\n${renderPlansMarkdown({ ...set, accounts: [account], unknownProcedures: last ? set.unknownProcedures : [] }, { headingLevel: 1, omitTitle: true })}`;
+  }
+}
+
+function* waivers(outcomes: readonly WaiverOutcome[]): Generator<string> {
+  if (outcomes.length === 0) return;
   const rows = (state: WaiverOutcome['state']) =>
     outcomes
       .filter((w) => w.state === state)
@@ -195,27 +330,37 @@ function waivers(outcomes: readonly WaiverOutcome[]): string[] {
     const r = rows(state);
     return ['', `### ${title}`, '', ...(r.length > 0 ? table(header, r) : [empty])];
   };
-  return [
-    '## Waivers',
-    ...part('In force', 'active', 'No waiver in force.'),
-    ...part('Expired (no longer applied)', 'expired', 'No expired waiver.'),
-    ...part('Stale (matched no finding)', 'stale', 'No stale waiver.'),
-  ];
+  yield '';
+  yield '## Waivers';
+  yield* part('In force', 'active', 'No waiver in force.');
+  yield* part('Expired (no longer applied)', 'expired', 'No expired waiver.');
+  yield* part('Stale (matched no finding)', 'stale', 'No stale waiver.');
 }
 
-function warnings(result: ScanResult): string[] {
-  if (!result.warnings || result.warnings.length === 0) return [];
-  return ['## Warnings', '', ...result.warnings.map((w) => `- ${inline(w)}`)];
+function* warnings(result: ScanResult): Generator<string> {
+  if (!result.warnings || result.warnings.length === 0) return;
+  yield '';
+  yield '## Warnings';
+  yield '';
+  for (const w of result.warnings) yield `- ${inline(w)}`;
 }
 
 function capitalise(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
+/** With --output-dir, the plans go to credwarden-plans.md once they would swamp the report. */
+function markdownCompanions(result: ScanResult): CompanionFile[] {
+  return [{ name: PLANS_FILE, chunks: plansApart(result) ? guardPlainText(plansFile(result)) : undefined }];
+}
+
 /** The auditor's Markdown report. */
 export const markdownFormatter: FormatterEntry = {
   name: 'markdown',
-  description: "auditor's report: metadata, coverage, summaries, findings, plans, waivers",
+  aliases: ['md'],
+  description: "auditor's report: summary, control matrix, accounts, findings by severity, plans, waivers",
   extension: 'md',
+  infersFrom: ['md', 'markdown'],
   format: formatMarkdown,
+  companions: markdownCompanions,
 };

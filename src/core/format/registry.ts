@@ -20,7 +20,19 @@ export function listFormatters(): readonly FormatterEntry[] {
   return FORMATTERS;
 }
 
-/** The formatter registered under `name`, or undefined. */
+/** The formatter registered under `name` or one of its aliases, in any case (`JSON`, `md`), or undefined. */
 export function findFormatter(name: string): FormatterEntry | undefined {
-  return FORMATTERS.find((f) => f.name === name);
+  const wanted = name.trim().toLowerCase();
+  return FORMATTERS.find((f) => f.name === wanted || (f.aliases ?? []).includes(wanted));
+}
+
+/** The formatter an --output file name asks for by its extension (`report.JSON`, `out.md`), or undefined. */
+export function formatterForFile(path: string): FormatterEntry | undefined {
+  const extension = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
+  return extension === undefined ? undefined : FORMATTERS.find((f) => (f.infersFrom ?? []).includes(extension));
+}
+
+/** Every accepted format name, for help and error messages (`markdown (md)`). */
+export function formatNames(): string[] {
+  return FORMATTERS.map((f) => (f.aliases && f.aliases.length > 0 ? `${f.name} (${f.aliases.join(', ')})` : f.name));
 }

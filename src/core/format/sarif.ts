@@ -1,5 +1,8 @@
 import type { Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
-import { FRAMEWORKS } from '../../model/index.js';
+import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
+import { controls, reasonsText, undecided } from './controls.js';
+import { STATUS_LABEL } from './status.js';
+import { jsonChunks, LazyArray } from './json-stream.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 
 /** SARIF levels by severity: GitHub shows `error` and `warning` as alerts that need attention. */
@@ -30,28 +33,124 @@ export const FINGERPRINT_KEY = 'credwardenFinding/v1';
 type Json = Record<string, unknown>;
 
 /**
+ * GitHub code scanning's hard limits on an upload: at most 25,000 results per run
+ * (it shows 5,000) and 10 MB of gzipped SARIF. credwarden writes one run per file
+ * (GitHub allows 20). The byte budget bounds the results' JSON before
+ * compression; results repeat most of their text, so it stays far below 10 MB
+ * gzipped (measured in docs/reports.md).
+ */
+export const SARIF_LIMITS = { resultsPerRun: 25_000, resultBytes: 60 * 1024 * 1024 } as const;
+
+/** Which findings become SARIF results, and what was left out. */
+export interface SarifSelection {
+  /** Indexes into result.findings, in their original order. */
+  included: number[];
+  /** Findings left out, by severity. */
+  omitted: Record<Severity, number>;
+  omittedTotal: number;
+}
+
+/**
+ * Chooses the findings that fit GitHub's limits: open findings before waived ones,
+ * most severe first, until the result count or byte budget is reached. Pure and
+ * deterministic, so the CLI's warning and the file agree.
+ */
+export function selectSarifResults(result: ScanResult, context: FormatContext, limits = SARIF_LIMITS): SarifSelection {
+  const omitted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const findings = result.findings;
+  // A result is a few KiB at most: small sets cannot reach the budget, so skip measuring them.
+  if (findings.length <= 1000 && findings.length <= limits.resultsPerRun) {
+    return { included: findings.map((_, i) => i), omitted, omittedTotal: 0 };
+  }
+  const priority = (f: Finding) => (f.status === 'open' ? 0 : SEVERITIES.length) + SEVERITIES.indexOf(f.severity);
+  const order = findings.map((_, i) => i).sort((a, b) => priority(findings[a] as Finding) - priority(findings[b] as Finding) || a - b);
+  const included: number[] = [];
+  let bytes = 0;
+  for (const i of order) {
+    const finding = findings[i] as Finding;
+    const size = included.length < limits.resultsPerRun ? JSON.stringify(toResult(finding, 0, context)).length : Infinity;
+    if (bytes + size > limits.resultBytes) {
+      omitted[finding.severity]++;
+      continue;
+    }
+    bytes += size;
+    included.push(i);
+  }
+  const omittedTotal = findings.length - included.length;
+  return { included: included.sort((a, b) => a - b), omitted, omittedTotal };
+}
+
+/**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Every effective
  * rule is described in `tool.driver.rules`; each open or waived finding becomes a
  * result located at its rule file (line 1) with the principal ARN as a logical
- * location. Waived findings carry an accepted external suppression.
+ * location. Waived findings carry an accepted external suppression. The
+ * invocation says whether every account was scanned, and its notifications list
+ * failed accounts and rules that were not evaluated everywhere. Results beyond
+ * GitHub's limits are left out (see {@link selectSarifResults}) and counted in the
+ * run's properties. Written result by result.
  */
-export function formatSarif(result: ScanResult, context: FormatContext): string {
+export function formatSarif(result: ScanResult, context: FormatContext): Iterable<string> {
   const rules = driverRules(result);
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  const selection = selectSarifResults(result, context);
+  const results = new LazyArray(function* () {
+    for (const i of selection.included) {
+      const finding = result.findings[i] as Finding;
+      yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
+    }
+  });
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'credwarden', version: context.toolVersion, semanticVersion: context.toolVersion, rules: rules.map((r) => describeRule(r, context)) } },
+        invocations: [invocation(result, index)],
         automationDetails: { id: `credwarden/${result.pack}/` },
         ...(context.sourceRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: withSlash(context.sourceRoot) } } } : {}),
-        results: result.findings.map((f) => toResult(f, index.get(f.ruleId) ?? -1, context)),
-        properties: { asOf: result.asOf, pack: result.pack, rulesHash: result.rulesHash, accounts: result.summary.accounts },
+        results,
+        properties: {
+          asOf: result.asOf,
+          pack: result.pack,
+          rulesHash: result.rulesHash,
+          accounts: result.summary.accounts,
+          findings: result.findings.length,
+          resultsOmitted: selection.omittedTotal,
+          ...(selection.omittedTotal > 0
+            ? { resultsOmittedBySeverity: selection.omitted, resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.` }
+            : {}),
+        },
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return jsonChunks(log);
+}
+
+/**
+ * The run's invocation: unsuccessful when an account could not be scanned, with
+ * one notification per failed account and per rule not evaluated everywhere.
+ */
+function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>): Json {
+  const failed = result.accounts.filter((a) => a.status === 'failed');
+  const notifications: Json[] = failed.map((a) => ({
+    level: 'error',
+    message: { text: `account ${a.id}${a.name ? ` (${a.name})` : ''} could not be scanned: ${a.reason ?? 'no reason given'}` },
+    descriptor: { id: 'account-failed' },
+    properties: { accountId: a.id },
+  }));
+  for (const control of undecided(controls(result))) {
+    const where = control.reasons.length > 0 ? `: ${reasonsText(control)}` : ': the result does not record where it was evaluated';
+    const index = ruleIndex.get(control.id);
+    notifications.push({
+      level: 'warning',
+      message: { text: `rule ${control.id} ${STATUS_LABEL[control.status]} (${control.notEvaluated.length} account${control.notEvaluated.length === 1 ? '' : 's'} not evaluated)${where}` },
+      descriptor: { id: 'rule-not-evaluated' },
+      associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
+      properties: { status: control.status, notEvaluated: control.notEvaluated },
+    });
+  }
+  return { executionSuccessful: failed.length === 0, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) };
 }
 
 /** The rules of the result, plus any rule that only appears in a finding (merged or old results). */
@@ -139,5 +238,6 @@ export const sarifFormatter: FormatterEntry = {
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning',
   extension: 'sarif',
+  infersFrom: ['sarif'],
   format: formatSarif,
 };

@@ -1,5 +1,6 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
+import { guardWorkflowCommands, visibleControls as v } from './escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 
@@ -20,50 +21,60 @@ function painter(color: boolean): (style: keyof typeof ANSI) => Paint {
   return (style) => (text) => (color ? `${ANSI[style]}${text}\u001b[0m` : text);
 }
 
-/** Findings grouped by account, then principal, with aligned columns and a summary line. */
-export function formatText(result: ScanResult, context: FormatContext): string {
+/**
+ * Findings grouped by account, then principal, with aligned columns, a summary
+ * line and the rules that were not decided everywhere. Every value is shown with
+ * its control characters visible, and no line can start with `::`.
+ */
+export function formatText(result: ScanResult, context: FormatContext): Iterable<string> {
+  return guardWorkflowCommands(textLines(result, context));
+}
+
+function* textLines(result: ScanResult, context: FormatContext): Generator<string> {
   const paint = painter(context.color);
-  const lines: string[] = [header(result, paint)];
+  yield `${header(result, paint)}\n`;
   const byAccount = groupBy(result.findings, (f) => f.accountId);
   for (const account of result.accounts.filter((a) => a.status === 'scanned')) {
-    lines.push('', accountLine(account, paint));
+    const lines = ['', accountLine(account, paint)];
     const findings = byAccount.get(account.id) ?? [];
     if (findings.length === 0) lines.push(`  ${paint('green')('no findings')}`);
     const ruleWidth = Math.max(0, ...findings.map((f) => f.ruleId.length));
     for (const [, group] of groupBy(findings, (f) => f.principal.arn)) lines.push(...principalBlock(group, ruleWidth, paint));
+    yield `${lines.join('\n')}\n`;
   }
+  const lines: string[] = [];
   const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
   if (notScanned.length > 0) {
     lines.push('', paint('bold')('Not scanned'));
-    for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${a.id}${a.name ? ` (${a.name})` : ''}  ${a.reason ?? ''}`);
+    for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${v(a.id)}${a.name ? ` (${v(a.name)})` : ''}  ${v(a.reason ?? '')}`);
   }
-  for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${warning}`));
+  for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
   lines.push(...notEvaluated(result, paint));
   lines.push('', summaryLine(result, paint));
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
 }
 
 function header(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
   const asOf = result.asOf ? ` · as of ${result.asOf}` : '';
-  return paint('dim')(`credwarden ${result.tool.version} · pack ${result.pack}${asOf}`);
+  return paint('dim')(v(`credwarden ${result.tool.version} · pack ${result.pack}${asOf}`));
 }
 
 function accountLine(account: AccountResult, paint: (s: keyof typeof ANSI) => Paint): string {
-  const name = account.name ? `  ${account.name}` : '';
-  const ou = account.ouPath ? paint('dim')(`  ${account.ouPath}`) : '';
-  const asOf = paint('dim')(`  as of ${account.asOf ?? account.reportGeneratedTime ?? 'unknown'} · ${account.principals ?? 0} principals`);
-  return `${paint('bold')(account.id)}${name}${ou}${asOf}`;
+  const name = account.name ? `  ${v(account.name)}` : '';
+  const ou = account.ouPath ? paint('dim')(`  ${v(account.ouPath)}`) : '';
+  const asOf = paint('dim')(`  as of ${v(account.asOf ?? account.reportGeneratedTime ?? 'unknown')} · ${account.principals ?? 0} principals`);
+  return `${paint('bold')(v(account.id))}${name}${ou}${asOf}`;
 }
 
 function principalBlock(findings: Finding[], ruleWidth: number, paint: (s: keyof typeof ANSI) => Paint): string[] {
   const first = findings[0] as Finding;
-  const lines = [`  ${paint('bold')(first.principal.name)}  ${paint('dim')(first.principal.arn)}`];
+  const lines = [`  ${paint('bold')(v(first.principal.name))}  ${paint('dim')(v(first.principal.arn))}`];
   for (const f of findings) {
     const severity = paint(f.severity)(f.severity.toUpperCase().padEnd(8));
     const credential = (f.credential ?? '-').padEnd(12);
     const waived = f.status === 'waived' ? paint('dim')(' [waived]') : '';
     const fresh = f.baseline === 'new' ? paint('bold')(' [new]') : '';
-    lines.push(`    ${severity}  ${f.ruleId.padEnd(ruleWidth)}  ${credential}  ${f.message}${waived}${fresh}`);
+    lines.push(`    ${severity}  ${f.ruleId.padEnd(ruleWidth)}  ${credential}  ${v(f.message)}${waived}${fresh}`);
   }
   return lines;
 }
@@ -73,7 +84,7 @@ function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint
   const rules = result.rules.filter((r) => r.notEvaluated.length > 0);
   if (rules.length === 0) return [];
   const width = Math.max(...rules.map((r) => r.id.length));
-  return ['', paint('bold')('Rules not evaluated in every account'), ...rules.map((r) => `  ${r.id.padEnd(width)}  ${STATUS_LABEL[r.status].padEnd(13)}  ${notEvaluatedNote(r)}`)];
+  return ['', paint('bold')('Rules not evaluated in every account'), ...rules.map((r) => `  ${r.id.padEnd(width)}  ${STATUS_LABEL[r.status].padEnd(13)}  ${v(notEvaluatedNote(r))}`)];
 }
 
 function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
@@ -104,5 +115,6 @@ export const textFormatter: FormatterEntry = {
   name: 'text',
   description: 'grouped, aligned terminal output (colour on a TTY)',
   extension: 'txt',
+  infersFrom: ['txt'],
   format: formatText,
 };

@@ -1,0 +1,58 @@
+import type { Finding, ScanResult, Severity } from '../model/index.js';
+import { SEVERITIES } from '../model/index.js';
+
+/** The gate options of a command, and the config file's `failOn`. */
+export interface GateSettings {
+  failOn?: Severity | 'none';
+  failOnNew?: boolean;
+  configFailOn?: Severity | 'none';
+}
+
+/** Whether the exit-code gate failed, which gate it was, and how many findings crossed it. */
+export interface GateOutcome {
+  failed: boolean;
+  /** The gate as the user set it, e.g. `--fail-on high`, `failOn: high (config file)`, `--fail-on-new`; undefined when there is none. */
+  gate?: string;
+  /** Open findings that crossed the gate. */
+  crossed: number;
+  /** What the gate counts, e.g. `open finding(s) at or above high`, `new open finding(s)`. */
+  counts: { one: string; many: string };
+}
+
+/**
+ * The gate: --fail-on (else the config file's failOn) on open findings at or above
+ * a severity; with --fail-on-new, only open findings new since the baseline count.
+ */
+export function evaluateGate(result: ScanResult, settings: GateSettings): GateOutcome {
+  const failOn = settings.failOn ?? settings.configFailOn;
+  const threshold = failOn === 'none' ? undefined : failOn;
+  const source = threshold === undefined ? undefined : settings.failOn !== undefined ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
+  const atOrAbove = threshold === undefined ? '' : ` at or above ${threshold}`;
+  const reaches = (f: Finding) => f.status === 'open' && (threshold === undefined || rank(f.severity) <= rank(threshold));
+  if (settings.failOnNew) {
+    const crossed = count(result.findings, (f) => reaches(f) && f.baseline === 'new');
+    const gate = `--fail-on-new${source ? ` with ${source}` : ''}`;
+    return { failed: crossed > 0, gate, crossed, counts: { one: `new open finding${atOrAbove}`, many: `new open findings${atOrAbove}` } };
+  }
+  const counts = { one: `open finding${atOrAbove}`, many: `open findings${atOrAbove}` };
+  if (source === undefined) return { failed: false, crossed: 0, counts };
+  const crossed = count(result.findings, reaches);
+  return { failed: crossed > 0, gate: source, crossed, counts };
+}
+
+/** One sentence for stderr and the job summary, e.g. `gate --fail-on high failed: 3 open findings at or above high`. */
+export function describeGate(outcome: GateOutcome): string | undefined {
+  if (!outcome.gate) return undefined;
+  if (!outcome.failed) return `gate ${outcome.gate} passed: no ${outcome.counts.one}`;
+  return `gate ${outcome.gate} failed: ${outcome.crossed} ${outcome.crossed === 1 ? outcome.counts.one : outcome.counts.many}`;
+}
+
+function rank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+function count<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  let n = 0;
+  for (const item of items) if (predicate(item)) n++;
+  return n;
+}
