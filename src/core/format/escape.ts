@@ -39,14 +39,14 @@ export function escapeHtml(text: string): string {
  * emphasis and code characters are shown literally.
  */
 export function escapeMarkdownCell(text: string): string {
-  return escapeMarkdownText(visibleControls(text, true))
+  return escapeMarkdownText(visibleControls(text.replace(LINE_BREAKS, '\n'), true))
     .replace(/\|/g, '\\|')
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
 /** Escapes text for inline Markdown (headings, list items): HTML, backslashes and Markdown punctuation. */
 export function escapeMarkdownInline(text: string): string {
-  return escapeMarkdownText(visibleControls(text, true)).replace(LINE_BREAKS, ' ');
+  return escapeMarkdownText(visibleControls(text.replace(LINE_BREAKS, '\n'), true)).replace(LINE_BREAKS, ' ');
 }
 
 /** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
@@ -64,7 +64,7 @@ function escapeMarkdownText(text: string): string {
  * escaped (GitHub splits cells before it parses code spans).
  */
 export function markdownCode(text: string, inTable = true): string {
-  const flat = visibleControls(text, true).replace(LINE_BREAKS, ' ');
+  const flat = visibleControls(text.replace(LINE_BREAKS, '\n'), true).replace(LINE_BREAKS, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const padded = flat.startsWith('`') || flat.endsWith('`') ? ` ${flat} ` : flat;

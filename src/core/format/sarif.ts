@@ -140,11 +140,15 @@ function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>):
     properties: { accountId: a.id },
   }));
   for (const control of undecided(controls(result))) {
-    const where = control.reasons.length > 0 ? `: ${reasonsText(control)}` : ': the result does not record where it was evaluated';
+    const n = control.notEvaluated.length;
+    const text =
+      control.status === 'unknown'
+        ? `rule ${control.id}: status unknown, the result does not record where it was evaluated`
+        : `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control)}`;
     const index = ruleIndex.get(control.id);
     notifications.push({
       level: 'warning',
-      message: { text: `rule ${control.id} ${STATUS_LABEL[control.status]} (${control.notEvaluated.length} account${control.notEvaluated.length === 1 ? '' : 's'} not evaluated)${where}` },
+      message: { text },
       descriptor: { id: 'rule-not-evaluated' },
       associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
       properties: { status: control.status, notEvaluated: control.notEvaluated },
