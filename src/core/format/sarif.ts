@@ -141,10 +141,7 @@ function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>):
   }));
   for (const control of undecided(controls(result))) {
     const n = control.notEvaluated.length;
-    const text =
-      control.status === 'unknown'
-        ? `rule ${control.id}: status unknown, the result does not record where it was evaluated`
-        : `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control)}`;
+    const text = `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control)}`;
     const index = ruleIndex.get(control.id);
     notifications.push({
       level: 'warning',
