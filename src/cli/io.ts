@@ -50,32 +50,69 @@ const BATCH_CHARS = 64 * 1024;
 /**
  * Writes report chunks to a stream. Small pieces are batched; whenever the stream
  * says its buffer is full, the next piece is pulled only after it drains, so
- * memory holds one batch, never the whole report. Rejects on a stream error.
+ * memory holds one batch, never the whole report. Rejects on a stream error;
+ * stops quietly when the stream was closed (its reader went away).
  */
 export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.WritableStream): Promise<void> {
   let batch = '';
   for (const chunk of chunks) {
     batch += chunk;
     if (batch.length >= BATCH_CHARS) {
-      await put(stream, batch);
+      if (!(await put(stream, batch))) return;
       batch = '';
     }
   }
   if (batch.length > 0) await put(stream, batch);
 }
 
-async function put(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  // `once` rejects when the stream emits 'error' first (a full disk, a closed pipe).
-  if (!stream.write(text)) await once(stream, 'drain');
+/** Writes one batch and waits for room; false once the stream is closed. */
+async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+  if (isClosed(stream)) return false;
+  if (stream.write(text)) return true;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('close', onDrain);
+      stream.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    stream.once('drain', onDrain);
+    stream.once('close', onDrain);
+    stream.once('error', settle);
+  });
+  return !isClosed(stream);
 }
 
-/** Streams report chunks to standard output (or the test double's stdout). */
+function isClosed(stream: NodeJS.WritableStream): boolean {
+  const state = stream as { destroyed?: boolean; writableEnded?: boolean };
+  return state.destroyed === true || state.writableEnded === true;
+}
+
+/** Error codes of a write to a pipe whose reader has gone (`credwarden … | head`). */
+const CLOSED_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/** Whether an error only says that the reader of a pipe went away. */
+export function isClosedPipe(error: unknown): boolean {
+  return CLOSED_PIPE.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
+/**
+ * Streams report chunks to standard output (or the test double's stdout). A
+ * reader that goes away (`credwarden … | head`) is its choice, not a failure: the
+ * rest of the report is dropped and the run goes on to its own exit code.
+ */
 export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<void> {
-  if (io.stdoutStream) {
-    await writeChunks(chunks, io.stdoutStream);
+  if (!io.stdoutStream) {
+    for (const chunk of chunks) io.stdout(chunk);
     return;
   }
-  for (const chunk of chunks) io.stdout(chunk);
+  try {
+    await writeChunks(chunks, io.stdoutStream);
+  } catch (error) {
+    if (!isClosedPipe(error)) throw error;
+  }
 }
 
 /** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
