@@ -1,8 +1,5 @@
 import { run } from './run.js';
-import { processIO } from './io.js';
-
-/** Error codes of a write to a pipe whose reader has gone (`credwarden … | head`). */
-const CLOSED_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+import { isClosedPipe, processIO } from './io.js';
 
 /**
  * Writes to `stream` until its reader goes away, then drops further output quietly. A closed
@@ -13,7 +10,7 @@ const CLOSED_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 function tolerantWriter(stream: NodeJS.WriteStream): (text: string) => void {
   let closed = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (CLOSED_PIPE.has(error.code ?? '')) closed = true;
+    if (isClosedPipe(error)) closed = true;
     else throw error;
   });
   return (text) => {
