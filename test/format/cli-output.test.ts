@@ -16,6 +16,7 @@ describe('--output: the format from the file extension, "wrote FILE"', () => {
     ['scan.sarif', (text: string) => expect(text).toContain('"version": "2.1.0"')],
     ['junit.xml', (text: string) => expect(text).toMatch(/^<\?xml/)],
     ['scan.txt', (text: string) => expect(text).toMatch(/^credwarden .* · pack recommended/)],
+    ['report.html', (text: string) => expect(text).toMatch(/^<!DOCTYPE html>/i)],
   ])('%s', async (name, check) => {
     const dir = tempDir();
     const run = await cli(['scan', '--from', exampleOrg, '--output', join(dir, name)]);

@@ -9,5 +9,6 @@ export const htmlFormatter: FormatterEntry = {
   name: 'html',
   description: 'self-contained HTML report with charts, control matrix, filterable findings and plans',
   extension: 'html',
-  format: (result, context) => Array.from(htmlReportChunks(result, context)).join(''),
+  infersFrom: ['html', 'htm'],
+  format: htmlReportChunks,
 };
