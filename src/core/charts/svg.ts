@@ -107,7 +107,7 @@ function horizontalBars(chart: BarChart, width: number): { body: string; height:
   const parts: string[] = [];
   chart.categories.forEach((category, i) => {
     const y = 10 + i * rowHeight;
-    parts.push(`<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" ${FONT}>${escapeXml(clipLabel(category, 30))}</text>`);
+    parts.push(`<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" ${FONT}>${escapeXml(clipLabel(category, 27))}</text>`);
     let x = labelWidth;
     chart.series.forEach((s, si) => {
       const value = s.values[i] ?? 0;

@@ -39,6 +39,13 @@ function asOfText(result: ScanResult): string {
   return times.length === 1 ? (times[0] as string) : `${times[0]} to ${times[times.length - 1]} (each account at its report time)`;
 }
 
+/** What the result says about the organisation: its OU paths (live scans), or that it has none. */
+function organisation(result: ScanResult, ous: readonly string[]): string {
+  if (ous.length === 0) return `${result.accounts.length} accounts, without organisation data (saved credential reports or single accounts)`;
+  const shown = ous.slice(0, 20).map((p) => `<code>${e(p)}</code>`).join(', ');
+  return `${result.accounts.length} accounts in ${ous.length} organisational unit paths: ${shown}${ous.length > 20 ? `, and ${ous.length - 20} more` : ''}`;
+}
+
 function scope(result: ScanResult, context: FormatContext): string {
   const { scanned, failed, skipped } = result.summary.accounts;
   const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
@@ -46,7 +53,8 @@ function scope(result: ScanResult, context: FormatContext): string {
   const list = notScanned.length === 0 ? '' : `<details><summary>${notScanned.length} accounts not scanned, with reasons</summary><table><thead><tr><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${notScanned.map((a) => `<tr><td>${e(a.name ? `${a.name} (${a.id})` : a.id)}</td><td>${e(a.status)}</td><td>${e(a.reason ?? '')}</td></tr>`).join('')}</tbody></table></details>`;
   return (
     `<section aria-labelledby="scope-h"><h2 id="scope-h">Scope</h2><table class="scope"><tbody>` +
-    `<tr><th scope="row">Accounts</th><td>${scanned} scanned, ${failed} failed, ${skipped} skipped${ous.length > 0 ? `; ${ous.length} organisational unit paths` : ''}</td></tr>` +
+    `<tr><th scope="row">Organisation</th><td>${organisation(result, ous)}</td></tr>` +
+    `<tr><th scope="row">Accounts</th><td>${scanned} scanned, ${failed} failed, ${skipped} skipped</td></tr>` +
     `<tr><th scope="row">Pack</th><td>${e(result.pack)}</td></tr>` +
     `<tr><th scope="row">Rules hash</th><td><code>${e(result.rulesHash)}</code></td></tr>` +
     `<tr><th scope="row">As of</th><td>${e(asOfText(result))}</td></tr>` +
