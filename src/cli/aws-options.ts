@@ -10,7 +10,8 @@ import { EXIT, InputError } from '../model/index.js';
 import type { CompiledRule } from '../core/rules/ruleset.js';
 import { parseShard } from '../core/baseline/shard.js';
 import { COLLECT_DEFAULTS, contextNeedsFor, type AccountSelection, type CollectOptions, type ContextMode } from '../collectors/aws/options.js';
-import type { AwsConfig } from '../collectors/aws/clients.js';
+import { DEFAULT_REQUEST_TIMEOUT, resolveAwsConfig } from '../collectors/aws/sdk-config.js';
+import { checkDuration } from '../core/util/duration.js';
 import { safeShape } from '../core/util/shape.js';
 import type { CliIO } from './io.js';
 import { collect } from './options.js';
@@ -43,58 +44,56 @@ export interface AwsScanOptions {
 }
 
 /**
- * Flags that only make sense for live collection (they conflict with --from). --accounts,
- * --accounts-file and --exclude-accounts narrow saved reports too.
+ * Where an AWS flag applies: `live` flags only configure collection from AWS (they conflict with
+ * --from and --snapshot); `narrowing` flags also narrow saved reports (--from); `outcome` flags
+ * change the exit code of a live scan.
  */
-const LIVE_FLAGS: (keyof AwsScanOptions)[] = [
-  'org', 'ou', 'roleName', 'externalId', 'roleSessionName', 'duration',
-  'assumeRoleInCaller', 'maxReportAge', 'reportTimeout', 'requestTimeout', 'concurrency', 'accountContext', 'profile', 'region', 'endpointUrl', 'demo',
-];
+type AwsFlagScope = 'live' | 'narrowing' | 'outcome';
 
-/** Default deadline of one AWS request (one attempt); the SDK retries it like other transient errors. */
-export const DEFAULT_REQUEST_TIMEOUT = '30s';
-
-/** Adds the AWS flags to the scan command. */
-export function addAwsOptions(command: Command): Command {
-  const options = [
-    new Option('--org', 'scan every account of the organisation (from the management or delegated-administrator account)'),
-    new Option('--accounts <ids>', 'only these account ids (comma-separated, repeatable)').argParser(collect),
-    new Option('--accounts-file <file>', 'only the account ids in this file (one per line or comma-separated; # comments)'),
-    new Option('--ou <id>', 'only accounts below this OU or root id, recursively (repeatable)').argParser(collect),
-    new Option('--exclude-accounts <ids>', 'never scan these account ids (comma-separated, repeatable)').argParser(collect),
-    new Option('--role-name <name>', `role to assume in each account (default ${COLLECT_DEFAULTS.roleName})`),
-    new Option('--external-id <id>', 'ExternalId passed to AssumeRole'),
-    new Option('--role-session-name <name>', `AssumeRole session name (default ${COLLECT_DEFAULTS.roleSessionName})`),
-    new Option('--duration <time>', 'assumed-role session duration, e.g. 1h or 900 (seconds); 15m to 12h (default 1h)'),
-    new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials"),
-    new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)'),
-    new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)'),
-    new Option('--request-timeout <time>', `abort an AWS request (one attempt) not answered within this time, then retry it (default ${DEFAULT_REQUEST_TIMEOUT}; also CREDWARDEN_REQUEST_TIMEOUT)`),
-    new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`),
-    new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none']),
-    new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)'),
-    new Option('--region <region>', 'AWS region for STS and Organizations (default: AWS_REGION, else the profile\'s region, else us-east-1)'),
-    new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)'),
-    new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
-    new Option('--demo [fixture]', 'scan a local sandbox organisation: a bundled one by name (demo-org, the default; recovery-org) or a fixture file; no AWS account needed'),
+/** The AWS flags: one declaration each, from which every list of flags is derived. */
+function awsFlagDeclarations(): { option: Option; scope: AwsFlagScope }[] {
+  const live = (option: Option) => ({ option, scope: 'live' as const });
+  const narrowing = (option: Option) => ({ option, scope: 'narrowing' as const });
+  return [
+    live(new Option('--org', 'scan every account of the organisation (from the management or delegated-administrator account)')),
+    narrowing(new Option('--accounts <ids>', 'only these account ids (comma-separated, repeatable)').argParser(collect)),
+    narrowing(new Option('--accounts-file <file>', 'only the account ids in this file (one per line or comma-separated; # comments)')),
+    live(new Option('--ou <id>', 'only accounts below this OU or root id, recursively (repeatable)').argParser(collect)),
+    narrowing(new Option('--exclude-accounts <ids>', 'never scan these account ids (comma-separated, repeatable)').argParser(collect)),
+    live(new Option('--role-name <name>', `role to assume in each account (default ${COLLECT_DEFAULTS.roleName})`)),
+    live(new Option('--external-id <id>', 'ExternalId passed to AssumeRole')),
+    live(new Option('--role-session-name <name>', `AssumeRole session name (default ${COLLECT_DEFAULTS.roleSessionName})`)),
+    live(new Option('--duration <time>', 'assumed-role session duration, e.g. 1h or 900 (seconds); 15m to 12h (default 1h)')),
+    live(new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials")),
+    live(new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)')),
+    live(new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)')),
+    live(new Option('--request-timeout <time>', `abort an AWS request (one attempt) not answered within this time, then retry it (default ${DEFAULT_REQUEST_TIMEOUT}; also CREDWARDEN_REQUEST_TIMEOUT)`)),
+    live(new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`)),
+    live(new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none'])),
+    live(new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)')),
+    live(new Option('--region <region>', "AWS region for STS and Organizations (default: AWS_REGION, else the profile's region, else us-east-1)")),
+    live(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)')),
+    { option: new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'), scope: 'outcome' },
+    live(new Option('--demo [fixture]', 'scan a local sandbox organisation: a bundled one by name (demo-org, the default; recovery-org) or a fixture file; no AWS account needed')),
   ];
-  for (const option of options) command.addOption(option);
+}
+
+/** Each AWS flag's option attribute (e.g. `accountsFile`) with its flag (`--accounts-file`) and scope. */
+const AWS_FLAGS = awsFlagDeclarations().map(({ option, scope }) => ({ key: option.attributeName() as keyof AwsScanOptions, flag: option.long ?? option.flags, scope }));
+
+/** The AWS flags given in `options`, in declaration order, optionally only those of some scopes. */
+export function givenAwsFlags(options: AwsScanOptions, scopes: readonly AwsFlagScope[] = ['live', 'narrowing', 'outcome']): string[] {
+  return AWS_FLAGS.filter((f) => scopes.includes(f.scope) && options[f.key] !== undefined).map((f) => f.flag);
+}
+
+/** Adds the AWS flags to a command (scan, explain). */
+export function addAwsOptions(command: Command): Command {
+  for (const { option } of awsFlagDeclarations()) command.addOption(option);
   return command;
 }
 
 function kebab(flag: string): string {
   return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses `4h`, `30m`, `1h30m`, `90s`, `250ms` or bare seconds into ms; NaN when malformed. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return Number.NaN;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? Number.NaN), 0);
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -118,9 +117,8 @@ class Checker {
 
   duration(flag: string, text: string | undefined, fallbackMs: number, min: number, max: number): number {
     if (text === undefined) return fallbackMs;
-    const ms = parseDuration(text);
-    if (Number.isNaN(ms)) this.error(flag, `'${text}' is not a duration`, 'e.g. 90s, 30m, 4h or 1h30m');
-    else if (ms < min || ms > max) this.error(flag, `'${text}' is out of range`, `between ${min / 1000} s and ${max / 1000} s`);
+    const { ms, problem } = checkDuration(text, min, max);
+    if (problem) this.error(flag, problem.message, problem.suggestion);
     return ms;
   }
 }
@@ -185,55 +183,6 @@ function roleOptions(options: AwsScanOptions, checker: Checker) {
   return { roleName, roleSessionName, durationSeconds: Math.round(durationMs / 1000), ...(options.externalId !== undefined ? { externalId: options.externalId } : {}) };
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Endpoints as the AWS SDKs and CLI resolve them: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>,
- * else AWS_ENDPOINT_URL; the environment variables are ignored when
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. (A profile's `endpoint_url` applies through the SDK.)
- */
-function awsConfigFrom(options: AwsScanOptions, env: CliIO['env'], checker: Checker): AwsConfig {
-  const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true';
-  const fromEnv = (service: string): [string, string] | undefined => {
-    if (ignoreEnv) return undefined;
-    for (const name of [`AWS_ENDPOINT_URL_${service}`, 'AWS_ENDPOINT_URL']) {
-      const value = env[name]?.trim();
-      if (value) return [name, value];
-    }
-    return undefined;
-  };
-  const endpoint = (service: string): [string, string] | undefined => (options.endpointUrl !== undefined ? ['--endpoint-url', options.endpointUrl] : fromEnv(service));
-  const sources = { iam: endpoint('IAM'), sts: endpoint('STS'), organizations: endpoint('ORGANIZATIONS') };
-  const reported = new Set<string>();
-  for (const [source, url] of Object.values(sources).filter((v) => v !== undefined)) {
-    if (!isHttpUrl(url) && !reported.has(source)) {
-      reported.add(source);
-      checker.error(source, `'${url}' is not an http(s) URL`);
-    }
-  }
-  const endpoints = Object.fromEntries(Object.entries(sources).flatMap(([service, v]) => (v === undefined ? [] : [[service, v[1]]])));
-  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const profile = options.profile ?? env.AWS_PROFILE;
-  // The SDKs' standard setting for attempts per call (first try included).
-  const attemptsText = env.AWS_MAX_ATTEMPTS?.trim();
-  const maxAttempts = attemptsText ? Number(attemptsText) : undefined;
-  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)) {
-    checker.error('AWS_MAX_ATTEMPTS', `'${attemptsText}' is not a whole number from 1 to 100`);
-  }
-  return {
-    ...(region ? { region } : {}),
-    ...(profile ? { profile } : {}),
-    endpoints,
-    ...(maxAttempts !== undefined && Number.isInteger(maxAttempts) ? { maxAttempts } : {}),
-  };
-}
-
 /**
  * Validates the AWS flags and builds the collector options.
  * @param rules the enabled rules: `auto` context makes only the calls their required facts need
@@ -247,8 +196,16 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
   const reportTimeoutMs = checker.duration('--report-timeout', options.reportTimeout, COLLECT_DEFAULTS.reportTimeoutMs, 1000, 86_400_000);
   const concurrency = options.concurrency === undefined ? COLLECT_DEFAULTS.concurrency : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
-  const requestTimeoutMs = checker.duration(options.requestTimeout !== undefined ? '--request-timeout' : 'CREDWARDEN_REQUEST_TIMEOUT', options.requestTimeout ?? (io.env.CREDWARDEN_REQUEST_TIMEOUT?.trim() || undefined), parseDuration(DEFAULT_REQUEST_TIMEOUT), 50, 600_000);
-  const aws = { ...awsConfigFrom(options, io.env, checker), requestTimeoutMs };
+  const { config: aws, problems } = resolveAwsConfig(
+    {
+      ...(options.endpointUrl !== undefined ? { endpointUrl: { value: options.endpointUrl, flag: '--endpoint-url' } } : {}),
+      ...(options.region !== undefined ? { region: options.region } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.requestTimeout !== undefined ? { requestTimeout: { value: options.requestTimeout, flag: '--request-timeout' } } : {}),
+    },
+    io.env,
+  );
+  checker.diagnostics.push(...problems);
   if (options.demo) {
     for (const flag of ['profile', 'endpointUrl', 'region'] as const) {
       if (options[flag] !== undefined) checker.error(kebab(flag), `--demo talks to a local sandbox with its own credentials; it cannot be combined with ${kebab(flag)}`);
@@ -295,13 +252,13 @@ export function accountFilterFrom(options: AwsScanOptions, io: CliIO): AccountFi
 /** Rejects live flags combined with --from. @throws InputError */
 export function checkSourceConflicts(options: AwsScanOptions & { from?: string[] }): void {
   if (!options.from || options.from.length === 0) return;
-  const given = LIVE_FLAGS.filter((flag) => options[flag] !== undefined && flag !== 'allowPartial');
+  const given = givenAwsFlags(options, ['live']);
   if (given.length === 0) return;
   throw new InputError(
     given.map((flag) => ({
       severity: 'error' as const,
-      file: kebab(flag),
-      message: `${kebab(flag)} collects from AWS and cannot be combined with --from (saved reports)`,
+      file: flag,
+      message: `${flag} collects from AWS and cannot be combined with --from (saved reports)`,
       suggestion: 'drop --from to scan AWS, or drop the AWS flags',
     })),
     'conflicting options',

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { Account, Snapshot } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import { analyseStoredAccount, formatExplanation, type Explanation } from '../../core/recovery/index.js';
-import { addAwsOptions, type AwsScanOptions } from '../aws-options.js';
+import { addAwsOptions, givenAwsFlags, type AwsScanOptions } from '../aws-options.js';
 import { collectLiveSnapshot } from '../live-scan.js';
 import { readInputFile } from '../../collectors/files/input.js';
 import type { CliIO } from '../io.js';
@@ -16,9 +16,6 @@ interface ExplainOptions extends AwsScanOptions, Pick<EvaluationOptions, 'pack' 
   snapshot?: string;
   format: 'text' | 'json';
 }
-
-/** Flags that select what a live scan reads; they make no sense with --snapshot. */
-const LIVE_FLAGS = ['org', 'accounts', 'accountsFile', 'ou', 'excludeAccounts', 'demo', 'profile', 'endpointUrl', 'roleName', 'externalId'] as const;
 
 const USER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):user\/.+$/;
 
@@ -62,7 +59,9 @@ export function explainCommand(io: CliIO): Command {
     if (!USER_ARN.test(arn)) throw usage(`'${arn}' is not an IAM user ARN`, 'use arn:aws:iam::<account-id>:user/<path/>name');
     let snapshot: Snapshot;
     if (options.snapshot) {
-      if (LIVE_FLAGS.some((flag) => options[flag] !== undefined)) throw usage('--snapshot reads saved evidence: it cannot be combined with live-scan flags (--demo, --org, --accounts, …)');
+      // Every AWS flag selects or configures a live scan: none means anything for saved evidence.
+      const given = givenAwsFlags(options);
+      if (given.length > 0) throw usage(`--snapshot reads saved evidence: it cannot be combined with live-scan flags (${given.join(', ')})`, 'drop --snapshot to scan AWS (or --demo), or drop the AWS flags');
       snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
     } else {
       const loaded = rulesetFor({ ...options, format: [] } as unknown as EvaluationOptions, io);

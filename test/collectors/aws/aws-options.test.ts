@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectOptionsFrom, parseDuration } from '../../../src/cli/aws-options.js';
+import { collectOptionsFrom } from '../../../src/cli/aws-options.js';
+import { parseDuration } from '../../../src/core/util/duration.js';
 import type { CliIO } from '../../../src/cli/io.js';
 import { InputError } from '../../../src/model/index.js';
 
