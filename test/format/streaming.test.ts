@@ -10,6 +10,8 @@ import { markdownFormatter } from '../../src/core/format/markdown.js';
 import { formatSarif, SARIF_LIMITS } from '../../src/core/format/sarif.js';
 import { renderToString } from '../../src/core/format/types.js';
 import { writeChunks } from '../../src/cli/io.js';
+import { formatControlsCsv } from '../../src/core/format/csv.js';
+import { formatJobSummary } from '../../src/core/format/github.js';
 import { CONTEXT, exampleResult } from './helpers.js';
 
 /** The example result grown to `count` findings over `accounts` accounts, each principal distinct. */
@@ -134,5 +136,21 @@ describe('SARIF within GitHub code scanning limits', () => {
     const omitted = Object.values(run?.properties.resultsOmittedBySeverity ?? {}).reduce((a, b) => a + b, 0);
     expect(omitted).toBe(500);
     expect(run?.properties.resultsOmittedBySeverity.critical).toBe(0);
+  });
+});
+
+describe('control matrix with many failed accounts, each for its own reason', () => {
+  it('lists a few reasons per rule and counts the rest, in Markdown and the job summary; CSV keeps them all', async () => {
+    const result = await exampleResult();
+    const notEvaluated = Array.from({ length: 700 }, (_, i) => ({ accountId: String(100_000_000_000 + i), reason: `account failed: AccessDenied for role ${i}` }));
+    result.rules = result.rules.map((r) => ({ ...r, status: r.status === 'failed' ? 'failed' : 'not-evaluated', notEvaluated }));
+    const markdown = renderToString(formatMarkdown(result, CONTEXT));
+    const row = markdown.split('\n').find((l) => l.startsWith('| `no-recovery-path`'));
+    expect(row).toContain('697 other reasons (see credwarden-controls.csv or the JSON result)');
+    expect(row?.length).toBeLessThan(1000);
+    const summary = renderToString(formatJobSummary(result, CONTEXT));
+    expect(Buffer.byteLength(summary)).toBeLessThan(64 * 1024);
+    const controlsCsv = renderToString(formatControlsCsv(result));
+    expect(controlsCsv).toContain('AccessDenied for role 699 (1 account)');
   });
 });

@@ -64,10 +64,19 @@ function groupReasons(list: readonly NotEvaluated[]): { reason: string; accounts
   return [...byReason].map(([reason, accounts]) => ({ reason, accounts })).sort((a, b) => b.accounts - a.accounts || a.reason.localeCompare(b.reason));
 }
 
-/** The reasons in one line: `needs a live scan: … (35 accounts); account failed: … (1 account)`. */
-export function reasonsText(control: Pick<Control, 'reasons'>): string {
-  return control.reasons.map((r) => `${r.reason} (${r.accounts} account${r.accounts === 1 ? '' : 's'})`).join('; ');
+/**
+ * The reasons in one line, most frequent first: `needs a live scan: … (35 accounts);
+ * account failed: … (1 account)`. With a limit (tables and summaries that must stay
+ * small however many accounts failed, each for its own reason), the rest are counted.
+ */
+export function reasonsText(control: Pick<Control, 'reasons'>, limit = Infinity): string {
+  const shown = control.reasons.slice(0, limit).map((r) => `${r.reason} (${r.accounts} account${r.accounts === 1 ? '' : 's'})`);
+  const more = control.reasons.length - shown.length;
+  return [...shown, ...(more > 0 ? [`${more} other reason${more === 1 ? '' : 's'} (see credwarden-controls.csv or the JSON result)`] : [])].join('; ');
 }
+
+/** How many reasons a table cell or a notification lists before counting the rest. */
+export const REASONS_SHOWN = 3;
 
 /** Controls that were not decided in every scanned account (whatever their status). */
 export function undecided(list: readonly Control[]): Control[] {

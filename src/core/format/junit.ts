@@ -1,6 +1,6 @@
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, reasonsText, type Control } from './controls.js';
+import { controls, REASONS_SHOWN, reasonsText, type Control } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeXml as x, guardWorkflowCommands } from './escape.js';
 import type { FormatterEntry } from './types.js';
@@ -61,7 +61,7 @@ function controlSuite(matrix: readonly Control[]): string {
     const open = `    <testcase classname="controls" name="${x(`${c.id}${ids ? ` (${ids})` : ''}`)}">`;
     if (c.status === 'passed') return `${open}</testcase>`;
     if (c.status === 'failed') return `${open}<failure message="${x(`${c.open} open finding${c.open === 1 ? '' : 's'}`)}" type="${c.severity}"/></testcase>`;
-    const why = reasonsText(c) || 'evaluated in no account';
+    const why = reasonsText(c, REASONS_SHOWN) || 'evaluated in no account';
     return `${open}<skipped message="${x(`${STATUS_LABEL[c.status]}: ${why}`)}"/></testcase>`;
   });
   return [`  <testsuite name="controls" ${countAttributes(controlCounts(matrix))}>`, ...cases, '  </testsuite>', ''].join('\n');

@@ -2,7 +2,7 @@ import type { AccountResult, Finding, ScanResult, Severity } from '../../model/i
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
-import { controls, reasonsText, undecided, type Control } from './controls.js';
+import { controls, REASONS_SHOWN, reasonsText, undecided, type Control } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
 import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
@@ -121,7 +121,7 @@ export function controlMatrixRows(matrix: readonly Control[]): string[] {
     statusCell(c),
     String(c.open),
     String(c.waived),
-    c.notEvaluated.length > 0 ? `${c.notEvaluated.length}: ${cell(reasonsText(c))}` : '0',
+    c.notEvaluated.length > 0 ? `${c.notEvaluated.length}: ${cell(reasonsText(c, REASONS_SHOWN))}` : '0',
   ]);
   return table(header, rows);
 }

@@ -1,6 +1,6 @@
 import type { Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { controls, reasonsText, undecided } from './controls.js';
+import { controls, REASONS_SHOWN, reasonsText, undecided } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { jsonChunks, LazyArray } from './json-stream.js';
 import type { FormatContext, FormatterEntry } from './types.js';
@@ -141,7 +141,7 @@ function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>):
   }));
   for (const control of undecided(controls(result))) {
     const n = control.notEvaluated.length;
-    const text = `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control)}`;
+    const text = `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control, REASONS_SHOWN)}`;
     const index = ruleIndex.get(control.id);
     notifications.push({
       level: 'warning',
