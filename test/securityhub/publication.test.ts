@@ -62,3 +62,15 @@ describe('planPublication', () => {
     expect(planPublication(result, { region: 'us-east-1', toolVersion: 't', accounts: ['333333333333'] }).map((p) => p.accountId)).toEqual(['333333333333']);
   });
 });
+
+describe('clip', () => {
+  it('cuts by code points, never half a surrogate pair, and leaves texts that fit', async () => {
+    const { clip } = await import('../../src/core/securityhub/limits.js');
+    expect(clip('abcd', 3)).toBe('ab…');
+    expect(clip('𝕏𝕏𝕏', 3)).toBe('𝕏𝕏𝕏');
+    expect(clip('𝕏𝕏𝕏𝕏', 3)).toBe('𝕏𝕏…');
+    expect(clip('é𝕏é𝕏é', 4)).toBe('é𝕏é…');
+    expect(clip('   ', 5)).toBe('-');
+    expect(Array.from(clip('𝕏'.repeat(600), 256))).toHaveLength(256);
+  });
+});

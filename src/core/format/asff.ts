@@ -1,4 +1,4 @@
-import { resultToAsff } from '../securityhub/asff.js';
+import { asffRecords } from '../securityhub/asff.js';
 import type { FormatterEntry } from './types.js';
 
 /** Region used in ProductArns when the caller names none (AWS_REGION, --region). */
@@ -15,13 +15,12 @@ export const asffFormatter: FormatterEntry = {
   description: 'AWS Security Finding Format for Security Hub BatchImportFindings (see `credwarden publish securityhub`)',
   extension: 'asff.json',
   format: function* (result, context) {
-    const findings = resultToAsff(result, context.awsRegion ?? DEFAULT_ASFF_REGION, context.toolVersion);
-    if (findings.length === 0) {
-      yield '[]\n';
-      return;
+    // One finding per piece, built as it is written: neither the records nor the array are held.
+    let first = true;
+    for (const finding of asffRecords(result, context.awsRegion ?? DEFAULT_ASFF_REGION, context.toolVersion)) {
+      yield `${first ? '[\n' : ',\n'}${JSON.stringify(finding)}`;
+      first = false;
     }
-    // One finding per piece: the array is never joined into one string.
-    for (const [i, finding] of findings.entries()) yield `${i === 0 ? '[\n' : ',\n'}${JSON.stringify(finding)}`;
-    yield '\n]\n';
+    yield first ? '[]\n' : '\n]\n';
   },
 };

@@ -222,6 +222,12 @@ function userPath(arn: string): { Path?: string } {
  * Security Hub takes the update: it ignores one whose UpdatedAt is not later than the stored one).
  */
 export function resultToAsff(result: ScanResult, region: string, toolVersion: string): AwsSecurityFinding[] {
+  return Array.from(asffRecords(result, region, toolVersion));
+}
+
+/** The same records as {@link resultToAsff}, one at a time (the formatter streams them). */
+export function* asffRecords(result: ScanResult, region: string, toolVersion: string): Generator<AwsSecurityFinding> {
   const context = asffContext(result, region, toolVersion);
-  return [...result.findings.map((f) => toAsff(f, context)), ...(result.resolved ?? []).map((f) => toAsff(f, context, 'ARCHIVED'))];
+  for (const f of result.findings) yield toAsff(f, context);
+  for (const f of result.resolved ?? []) yield toAsff(f, context, 'ARCHIVED');
 }

@@ -37,7 +37,17 @@ export const ASFF_SCHEMA_VERSION = '2018-10-08';
  */
 export function clip(text: string, max: number, fallback = '-'): string {
   const clean = text.trim() === '' ? fallback : text;
-  const points = Array.from(clean);
-  if (points.length <= max) return clean;
-  return `${points.slice(0, max - 1).join('')}…`;
+  // A string never has more code points than UTF-16 units: most texts need no counting.
+  if (clean.length <= max) return clean;
+  let end = 0;
+  let points = 0;
+  while (end < clean.length && points < max - 1) {
+    end += (clean.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+    points += 1;
+  }
+  if (points < max - 1 || end >= clean.length) return clean;
+  // Exactly one code point left (one or two UTF-16 units): the text fits as it is.
+  const rest = clean.length - end;
+  if (rest === 1 || (rest === 2 && (clean.codePointAt(end) ?? 0) > 0xffff)) return clean;
+  return `${clean.slice(0, end)}…`;
 }
