@@ -162,3 +162,10 @@ describe('declarations, not ids, drive the planner', () => {
     expect(step(plan, 'switch-it-off')!.caution).toMatch(/was never used/);
   });
 });
+
+describe('who grants a recovery path', () => {
+  it('an administrator grants it even when only root can reset the credential: granting IAM policies is another question', () => {
+    const plan = planOf([finding('no-recovery-path', 'establish-recovery-path', 'password', { 'facts.recovery.password.hasPath': false, 'facts.recovery.password.rootOnly': true, 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false })]);
+    expect(step(plan, 'name-recovery-admins')!.actor).toBe('administrator');
+  });
+});
