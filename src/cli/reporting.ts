@@ -16,6 +16,7 @@ import { formatJobSummary } from '../core/format/github.js';
 import { selectSarifResults } from '../core/format/sarif.js';
 import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
+import { decideSettings } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
 import { readResultFile } from '../collectors/files/results.js';
@@ -142,11 +143,11 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
   return refined;
 }
 
-/** --waivers, else the config file's `waivers` (relative to the config file). */
+/** The waivers file (decided in core/settings.ts: --waivers, else the config file's, relative to it). */
 function waiversPath(options: ReportOptions, loaded: LoadedRuleset, io: CliIO): string | undefined {
-  if (options.waivers) return resolve(io.cwd, options.waivers);
-  const fromConfig = loaded.config?.value.waivers;
-  return fromConfig && loaded.config ? resolve(io.cwd, dirname(loaded.config.source.file), fromConfig) : undefined;
+  const waivers = decideSettings(options.waivers ? { waivers: options.waivers } : {}, loaded.config?.value).waivers;
+  if (!waivers) return undefined;
+  return waivers.base === 'config' && loaded.config ? resolve(io.cwd, dirname(loaded.config.source.file), waivers.path) : resolve(io.cwd, waivers.path);
 }
 
 /** A path as the user would write it: relative to the working folder when inside it. */
@@ -230,12 +231,13 @@ function repositoryRelative(context: FormatContext, io: CliIO): FormatContext {
   return { ...context, ruleSources };
 }
 
-/** The gate of a scan, evaluate or merge: --fail-on, else the config file's failOn; --fail-on-new. */
+/** The gate of a scan, evaluate or merge: the threshold decided in core/settings.ts (--fail-on, else the config file's failOn); --fail-on-new. */
 export function gateOf(result: ScanResult, options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>, configFailOn: Severity | 'none' | undefined): GateOutcome {
+  const failOn = decideSettings(options.failOn !== undefined ? { failOn: options.failOn } : {}, configFailOn !== undefined ? { failOn: configFailOn } : undefined).failOn;
   return evaluateGate(result, {
-    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
+    ...(failOn?.from === 'flag' ? { failOn: failOn.value } : {}),
+    ...(failOn?.from === 'config' ? { configFailOn: failOn.value } : {}),
     ...(options.failOnNew ? { failOnNew: true } : {}),
-    ...(configFailOn !== undefined ? { configFailOn } : {}),
   });
 }
 

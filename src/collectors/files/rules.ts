@@ -6,6 +6,7 @@ import { parseRuleDefinition, type RuleDefinition } from '../../core/rules/defin
 import { buildRuleset, type Ruleset } from '../../core/rules/ruleset.js';
 import { parseConfig, parsePack, type Sourced } from '../../core/rules/settings.js';
 import { didYouMean } from '../../core/util/suggest.js';
+import { decideSettings } from '../../core/settings.js';
 import { packageRoot } from './package-root.js';
 import { readInputFile } from './input.js';
 
@@ -65,7 +66,7 @@ export function loadConfig(path: string): Sourced<ConfigFile> {
 
 /** What decides the effective rules of a scan. */
 export interface RulesetOptions {
-  /** Pack name or file; default: the config's pack, else 'recommended'. */
+  /** Pack name or file; default: the config's pack, else DEFAULT_PACK (see core/settings.ts). */
   pack?: string;
   /** Extra rule folders (--rules). */
   rulesDirs?: string[];
@@ -87,10 +88,12 @@ export interface LoadedRuleset {
 export function loadRuleset(options: RulesetOptions): LoadedRuleset {
   const config = options.configPath ? loadConfig(options.configPath) : undefined;
   const configDir = options.configPath ? resolve(options.configPath, '..') : '.';
-  const userDirs = [...(options.rulesDirs ?? []), ...(config?.value.rulesDirs ?? []).map((d) => resolve(configDir, d))];
+  const settings = decideSettings({ ...(options.pack !== undefined ? { pack: options.pack } : {}), rules: options.rulesDirs ?? [] }, config?.value);
+  // --rules folders arrive resolved against the working folder; the config's are relative to it.
+  const userDirs = settings.rulesDirs.map((d) => (d.base === 'config' ? resolve(configDir, d.path) : d.path));
   const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
   checkDuplicates(definitions);
-  const pack = loadPack(options.pack ?? config?.value.pack ?? 'recommended');
+  const pack = loadPack(settings.pack.value);
   const ruleset = buildRuleset({ definitions, pack, ...(config ? { config } : {}) });
   return { ruleset, definitions, ...(config ? { config } : {}) };
 }
