@@ -153,7 +153,7 @@ describe('collectOrganization against the sandbox', () => {
       organizationId: 'o-bucket00001',
       accounts: Array.from({ length: 40 }, (_, i) => ({ id: String(100_000_000_000 + i), name: `a${i}`, report: { generatedUsers: { count: 2, seed: i } } })),
     };
-    box = await startSandbox({ fixture: many, faults: { buckets: [{ operations: ['AssumeRole'], ratePerSecond: 60, burst: 5 }] } });
+    box = await startSandbox({ fixture: many, faults: { buckets: [{ operations: ['AssumeRole'], ratePerSecond: 15, burst: 5 }] } });
     const events = await collectAll(optionsFor(box, { context: 'none', concurrency: 16 }));
     expect(events.filter((e) => e.type === 'scanned')).toHaveLength(40);
     expect(box.stats().throttled).toBeGreaterThan(0);
