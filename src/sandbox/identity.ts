@@ -19,6 +19,8 @@ export interface SandboxPrincipal {
   expiresAt?: number;
   /** Set for assumed-role sessions. */
   roleName?: string;
+  /** Set for sts:AssumeRoot sessions: the task policy that limits them. */
+  taskPolicy?: string;
 }
 
 /** The base credentials handed to clients: fake, never valid anywhere but the sandbox. */
@@ -83,6 +85,25 @@ export class KeyStore {
       sessionToken: randomBytes(48).toString('base64'),
       expiresAt,
       roleName,
+    };
+    const secretAccessKey = randomBytes(30).toString('base64');
+    this.byKey.set(accessKeyId, principal);
+    this.secrets.set(accessKeyId, secretAccessKey);
+    return { ...principal, secretAccessKey };
+  }
+
+  /** Issues temporary credentials for a privileged root session (sts:AssumeRoot) in `accountId`, limited to `taskPolicy`. */
+  issueRoot(accountId: string, taskPolicy: string, partition: string, expiresAt: number): SandboxPrincipal & { secretAccessKey: string } {
+    this.issued += 1;
+    const accessKeyId = `ASIA${this.issued.toString(36).toUpperCase().padStart(16, '0')}`;
+    const principal: SandboxPrincipal = {
+      accessKeyId,
+      accountId,
+      arn: `arn:${partition}:iam::${accountId}:root`,
+      userId: accountId,
+      sessionToken: randomBytes(48).toString('base64'),
+      expiresAt,
+      taskPolicy,
     };
     const secretAccessKey = randomBytes(30).toString('base64');
     this.byKey.set(accessKeyId, principal);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CallContext } from './context.js';
+import type { CallContext, QueryParams } from './context.js';
 import { ServiceError, jsonErrors, queryErrors } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { IAM_HANDLERS, IAM_NAMESPACE } from './iam.js';
@@ -19,6 +19,7 @@ import { parseAuthorization, signatureMatches } from './signature.js';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts.js';
 import { SecurityHubService, securityHubOperation, type RestCall } from './securityhub.js';
 import { queryError, queryResponse } from './xml.js';
+import { taskPolicyDenies } from './root-tasks.js';
 
 const QUERY_NAMESPACES: Partial<Record<ParsedCall['service'], string>> = { iam: IAM_NAMESPACE, sts: STS_NAMESPACE };
 
@@ -264,6 +265,7 @@ class Sandbox {
 
   private answerQuery(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry, requestId: string): Reply {
     if (call.service === 'unknown' || call.query === undefined) throw queryErrors.invalidAction(call.operation);
+    if (principal.taskPolicy !== undefined) this.enforceTaskPolicy(principal, call.service === 'sts' ? 'sts' : 'iam', call.operation, call.query);
     const handler = (call.service === 'sts' ? STS_HANDLERS : IAM_HANDLERS)[call.operation];
     if (handler === undefined) throw queryErrors.invalidAction(call.operation);
     const ctx = this.context(principal, entry);
@@ -271,6 +273,16 @@ class Sandbox {
     const result = handler(ctx, call.query);
     const namespace = call.service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE;
     return { status: 200, contentType: 'text/xml', body: queryResponse(call.operation, namespace, result, requestId) };
+  }
+
+  /** An AssumeRoot session may only do what its task policy leaves; GetCallerIdentity needs no permission. */
+  private enforceTaskPolicy(principal: SandboxPrincipal, service: 'iam' | 'sts', operation: string, params: QueryParams): void {
+    if (service === 'sts' && operation === 'GetCallerIdentity') return;
+    const partition = this.org.partition;
+    const userName = params.get('UserName');
+    const resource = service === 'iam' && userName !== null ? `arn:${partition}:iam::${principal.accountId}:user/${userName}` : service === 'iam' ? `arn:${partition}:iam::${principal.accountId}:root` : '*';
+    const why = taskPolicyDenies(principal.taskPolicy!, `${service}:${operation}`, resource, principal.accountId, partition);
+    if (why !== undefined) throw queryErrors.accessDenied(`User: ${principal.arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} with ${why}`);
   }
 
   private answerJson(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry): Reply {

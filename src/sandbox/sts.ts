@@ -1,7 +1,8 @@
-/** STS over the AWS Query protocol: AssumeRole and GetCallerIdentity. */
+/** STS over the AWS Query protocol: AssumeRole, AssumeRoot and GetCallerIdentity. */
 import type { CallContext, QueryHandler } from './context.js';
 import { queryErrors } from './errors.js';
 import { element, isoSeconds } from './xml.js';
+import { taskPolicyName } from './root-tasks.js';
 
 /** XML namespace of STS responses. */
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -55,11 +56,45 @@ const assumeRole: QueryHandler = (ctx, params) => {
   );
 };
 
+/**
+ * sts:AssumeRoot: a privileged root session in a member account, from the management account or
+ * the delegated administrator for IAM, with the RootSessions feature enabled; limited to one
+ * task policy (enforced on every later call, see root-tasks.ts) and to 15 minutes.
+ */
+const assumeRoot: QueryHandler = (ctx, params) => {
+  const target = params.get('TargetPrincipal') ?? '';
+  const taskArn = params.get('TaskPolicyArn.arn') ?? '';
+  const durationText = params.get('DurationSeconds');
+  const duration = durationText === null ? 900 : Number(durationText);
+  if (!Number.isInteger(duration) || duration < 0 || duration > 900) {
+    throw queryErrors.validation(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900`);
+  }
+  const task = taskPolicyName(taskArn);
+  if (task === undefined) throw queryErrors.validation(`${taskArn} is not a valid root task policy ARN`);
+  ctx.entry.targetAccountId = target;
+  const org = ctx.org;
+  const refuse = () => {
+    throw queryErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRoot on resource: arn:${org.partition}:iam::${target}:root`);
+  };
+  // Only IAM principals of the management account or the delegated administrator; root sessions cannot chain.
+  if (!org.isOrgAdministrator(ctx.principal.accountId) || ctx.principal.taskPolicy !== undefined) refuse();
+  if (!(org.fixture.features ?? []).includes('RootSessions')) refuse();
+  const account = org.accounts.get(target);
+  if (account === undefined || target === org.fixture.managementAccountId || account.state !== 'ACTIVE') refuse();
+  const expiresAt = ctx.now + duration * 1000;
+  const issued = ctx.keys.issueRoot(target, task, org.partition, expiresAt);
+  return (
+    `<Credentials>${element('AccessKeyId', issued.accessKeyId)}${element('SecretAccessKey', issued.secretAccessKey)}` +
+    `${element('SessionToken', issued.sessionToken)}${element('Expiration', isoSeconds(expiresAt))}</Credentials>`
+  );
+};
+
 const getCallerIdentity: QueryHandler = (ctx) =>
   element('UserId', ctx.principal.userId) + element('Account', ctx.principal.accountId) + element('Arn', ctx.principal.arn);
 
 /** STS operations the sandbox serves, by Action name. */
 export const STS_HANDLERS: Record<string, QueryHandler> = {
   AssumeRole: assumeRole,
+  AssumeRoot: assumeRoot,
   GetCallerIdentity: getCallerIdentity,
 };

@@ -1,5 +1,5 @@
-import { GetCredentialReportCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
+import { GetAccountAuthorizationDetailsCommand, GetAccountSummaryCommand, GetCredentialReportCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, AssumeRootCommand, GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { describe, expect, test } from 'vitest';
 import { MEMBER, MGMT, OTHER, assume, failure, iam, sandbox, smallOrg, sts } from './helpers.js';
 
@@ -104,5 +104,43 @@ describe('STS', () => {
     expect(error.name).toBe('ValidationError');
     expect(error.message).toBe('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     expect((await sts(box, session).send(new AssumeRoleCommand({ ...input, DurationSeconds: 3600 }))).Credentials?.AccessKeyId).toMatch(/^ASIA/);
+  });
+});
+
+describe('STS AssumeRoot (centralized root access)', () => {
+  const task = (name: string) => ({ arn: `arn:aws:iam::aws:policy/root-task/${name}` });
+  const rootSession = async (box: Awaited<ReturnType<typeof sandbox>>, name: string) => {
+    const out = await sts(box).send(new AssumeRootCommand({ TargetPrincipal: MEMBER, TaskPolicyArn: task(name), DurationSeconds: 900 }));
+    const c = out.Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  };
+
+  test('the session is root of the member account, limited to its task policy: no task policy manages IAM users', async () => {
+    const box = await sandbox({ fixture: smallOrg({ features: ['RootCredentialsManagement', 'RootSessions'] }) });
+    const audit = await rootSession(box, 'IAMAuditRootUserCredentials');
+    expect((await sts(box, audit).send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:iam::${MEMBER}:root`);
+    expect((await iam(box, audit).send(new GetAccountSummaryCommand({}))).SummaryMap).toBeDefined();
+    for (const command of [new GetCredentialReportCommand({}), new GetAccountAuthorizationDetailsCommand({})]) {
+      const error = await failure(() => iam(box, audit).send(command));
+      expect(error).toMatchObject({ name: 'AccessDenied', message: expect.stringMatching(/explicit deny in the IAMAuditRootUserCredentials task policy/) });
+    }
+    // The root's own credentials are in scope; another user's are not.
+    const remove = await rootSession(box, 'IAMDeleteRootUserCredentials');
+    expect((await failure(() => iam(box, remove).send(new ListAccessKeysCommand({ UserName: 'app' })))).message).toMatch(/explicit deny in the IAMDeleteRootUserCredentials task policy/);
+    expect((await failure(() => iam(box, remove).send(new ListAccessKeysCommand({})))).name).not.toBe('AccessDenied');
+    const password = await rootSession(box, 'IAMCreateRootUserPassword');
+    expect((await failure(() => iam(box, password).send(new ListAccessKeysCommand({ UserName: 'app' })))).name).toBe('AccessDenied');
+    // A root session cannot start another one.
+    expect((await failure(() => sts(box, password).send(new AssumeRootCommand({ TargetPrincipal: MEMBER, TaskPolicyArn: task('IAMAuditRootUserCredentials') })))).name).toBe('AccessDenied');
+  });
+
+  test('only the management account with RootSessions enabled, only into members, only the five task policies, at most 15 minutes', async () => {
+    const off = await sandbox({ fixture: smallOrg({ features: ['RootCredentialsManagement'] }) });
+    expect((await failure(() => sts(off).send(new AssumeRootCommand({ TargetPrincipal: MEMBER, TaskPolicyArn: task('IAMAuditRootUserCredentials') })))).name).toBe('AccessDenied');
+    const box = await sandbox({ fixture: smallOrg({ features: ['RootCredentialsManagement', 'RootSessions'] }) });
+    expect((await failure(() => sts(box).send(new AssumeRootCommand({ TargetPrincipal: MGMT, TaskPolicyArn: task('IAMAuditRootUserCredentials') })))).name).toBe('AccessDenied');
+    expect((await failure(async () => sts(box, await assume(box, MEMBER)).send(new AssumeRootCommand({ TargetPrincipal: OTHER, TaskPolicyArn: task('IAMAuditRootUserCredentials') })))).name).toBe('AccessDenied');
+    expect((await failure(() => sts(box).send(new AssumeRootCommand({ TargetPrincipal: MEMBER, TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } })))).name).toBe('ValidationError');
+    expect((await failure(() => sts(box).send(new AssumeRootCommand({ TargetPrincipal: MEMBER, TaskPolicyArn: task('S3UnlockBucketPolicy'), DurationSeconds: 3600 })))).name).toBe('ValidationError');
   });
 });
