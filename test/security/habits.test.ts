@@ -100,6 +100,21 @@ describe('secrets are never echoed', () => {
   });
 });
 
+describe('schema errors quote a typo, not a pasted secret', () => {
+  it('a long value is described by its shape; a short word is quoted', async () => {
+    const dir = tempDir();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    writeFileSync(join(dir, 'secret.yaml'), `failOn: ${secret}\n`);
+    writeFileSync(join(dir, 'typo.yaml'), 'failOn: hihg\n');
+    const leaked = await cli(['scan', '--from', org, '--config', join(dir, 'secret.yaml')]);
+    expect(leaked.code).toBe(2);
+    expect(leaked.stderr).toContain('(got a value of 40 characters (letters, digits, symbols))');
+    expect(leaked.stderr).not.toContain(secret.slice(0, 8));
+    const typo = await cli(['scan', '--from', org, '--config', join(dir, 'typo.yaml')]);
+    expect(typo.stderr).toContain('(got "hihg")');
+  });
+});
+
 describe('data errors do not send the user to --help', () => {
   it('a bad flag still points at --help', async () => {
     const { code, stderr } = await cli(['scan', '--from', org, '--output', 'a.json', '--format', 'json,csv']);

@@ -1,3 +1,4 @@
+import { safeShape } from '../util/shape.js';
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../../model/index.js';
 import { didYouMean } from '../util/suggest.js';
@@ -44,7 +45,7 @@ function toDiagnostic(error: ErrorObject, source: YamlSource): Diagnostic {
       return {
         severity: 'error',
         ...source.locate(pointer),
-        message: `must be one of: ${allowed.join(', ')} (got ${JSON.stringify(actual)})`,
+        message: `must be one of: ${allowed.join(', ')} (got ${gotValue(actual)})`,
         suggestion: typeof actual === 'string' ? didYouMean(actual, allowed) : undefined,
       };
     }
@@ -61,4 +62,14 @@ export function valueAt(value: unknown, pointer: string): unknown {
     node = (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node;
+}
+
+/**
+ * The wrong value as the message quotes it: a short word (a typo such as "hihg") verbatim, which
+ * is what helps; anything longer only by its shape, since a secret pasted into the wrong file or
+ * field must not be echoed into a CI log.
+ */
+function gotValue(actual: unknown): string {
+  if (typeof actual !== 'string') return typeof actual === 'object' && actual !== null ? (Array.isArray(actual) ? 'a list' : 'a mapping') : JSON.stringify(actual);
+  return /^[\w.-]{0,24}$/.test(actual) ? JSON.stringify(actual) : `a value of ${safeShape(actual)}`;
 }
