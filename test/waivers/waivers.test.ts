@@ -84,6 +84,9 @@ describe('expired waivers', () => {
   it('hold through the whole expiry day (UTC) and end at the next midnight', () => {
     expect(expiryTime('2026-11-01')).toBe(Date.parse('2026-11-02T00:00:00Z'));
     expect(expiryTime('2026-02-30')).toBeNaN();
+    // With a time too: Date.parse would roll these over to March and May.
+    expect(expiryTime('2027-02-30T10:00:00Z')).toBeNaN();
+    expect(expiryTime('2027-04-31 10:00Z')).toBeNaN();
     expect(expiryTime('2026-11-01T10:00:00+02:00')).toBe(Date.parse('2026-11-01T08:00:00Z'));
   });
 
