@@ -19,20 +19,22 @@ interface ExplainOptions extends AwsScanOptions, Pick<EvaluationOptions, 'pack' 
 
 const USER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):user\/.+$/;
 
-function usage(message: string, suggestion?: string): UsageError {
-  return new UsageError(message, suggestion);
+function usage(message: string, suggestion?: string, pointsAtFlags = true): UsageError {
+  return new UsageError(message, suggestion, pointsAtFlags);
 }
 
 /** The account holding the user, and the analysis with every path kept. */
 function explain(snapshot: Snapshot, arn: string): Explanation {
   const accountId = USER_ARN.exec(arn)![1]!;
   const account: Account | undefined = snapshot.accounts.find((a) => a.id === accountId);
-  if (!account) throw usage(`account ${accountId} is not in the snapshot`);
+  // Problems with the snapshot's contents: --help would not help.
+  if (!account) throw usage(`account ${accountId} is not in the snapshot`, undefined, false);
   const analysis = analyseStoredAccount(account, { collectPaths: true, onlyUsers: [arn] });
   if (!analysis) {
     throw usage(
       `account ${accountId} carries no recovery inputs`,
       'save a snapshot of a live scan (`scan --demo`, `--org`, …) with --save-snapshot and a pack that has the recovery rules (the default `recommended`, or `complete`), or with --account-context all; saved credential reports (--from) cannot carry them',
+      false,
     );
   }
   const recovery = analysis.users.get(arn);
