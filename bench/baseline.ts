@@ -39,7 +39,8 @@ export interface BaselinePlan {
  */
 export function baselinePlan(ruleset: Ruleset): BaselinePlan {
   const missing = ruleset.rules.filter((rule) => !(rule.id in RULES)).map((rule) => rule.id);
-  if (missing.length > 0) throw new Error(`the benchmark baseline has no hand-written version of: ${missing.join(', ')} (add it to bench/baseline.ts)`);
+  if (missing.length > 0)
+    throw new Error(`the benchmark baseline has no hand-written version of: ${missing.join(', ')} (add it to bench/baseline.ts)`);
   const plan: BaselinePlan = { user: [], root: [] };
   for (const rule of ruleset.rules) {
     const fn = RULES[rule.id] as RuleFn;
@@ -142,37 +143,55 @@ const RULES: Record<string, RuleFn> = {
     const maxAge = param(ctx, 'maxAgeDays');
     p.accessKeys.forEach((k, i) => {
       if (!inUse(k) || !k.active || !gt(t.keyAge[i] ?? null, maxAge)) return;
-      ctx.emit(ctx.rule, p, keyLabel(k), `${p.name}'s ${keyLabel(k)} is ${show(t.keyAge[i])} days old (limit ${maxAge}; last used: ${show(k.lastUsed)})`, {
-        'key.active': k.active,
-        'key.lastRotated': k.lastRotated,
-        'key.ageDays': ev(t.keyAge[i] ?? null),
-        'key.lastUsed': k.lastUsed,
-        'key.lastUsedDaysAgo': ev(t.keyUsedAgo[i] ?? null),
-        'key.lastUsedService': k.lastUsedService,
-      });
+      ctx.emit(
+        ctx.rule,
+        p,
+        keyLabel(k),
+        `${p.name}'s ${keyLabel(k)} is ${show(t.keyAge[i])} days old (limit ${maxAge}; last used: ${show(k.lastUsed)})`,
+        {
+          'key.active': k.active,
+          'key.lastRotated': k.lastRotated,
+          'key.ageDays': ev(t.keyAge[i] ?? null),
+          'key.lastUsed': k.lastUsed,
+          'key.lastUsedDaysAgo': ev(t.keyUsedAgo[i] ?? null),
+          'key.lastUsedService': k.lastUsedService,
+        },
+      );
     });
   },
 
   'access-key-unused-since-setup'(p, t, ctx) {
     p.accessKeys.forEach((k, i) => {
       if (!inUse(k) || p.password.enabled !== true || !k.active || k.lastUsed !== null) return;
-      ctx.emit(ctx.rule, p, keyLabel(k), `Console user ${p.name} has active access key ${keyLabel(k)}, created ${show(t.keyAge[i])} days ago and never used`, {
-        'password.enabled': p.password.enabled,
-        'key.active': k.active,
-        'key.lastRotated': k.lastRotated,
-        'key.ageDays': ev(t.keyAge[i] ?? null),
-        'key.lastUsed': k.lastUsed,
-      });
+      ctx.emit(
+        ctx.rule,
+        p,
+        keyLabel(k),
+        `Console user ${p.name} has active access key ${keyLabel(k)}, created ${show(t.keyAge[i])} days ago and never used`,
+        {
+          'password.enabled': p.password.enabled,
+          'key.active': k.active,
+          'key.lastRotated': k.lastRotated,
+          'key.ageDays': ev(t.keyAge[i] ?? null),
+          'key.lastUsed': k.lastUsed,
+        },
+      );
     });
   },
 
   'console-user-without-mfa'(p, _t, ctx) {
     if (p.password.enabled !== true || p.mfaActive !== false) return;
-    ctx.emit(ctx.rule, p, 'password', `${p.name} can sign in to the console without MFA (password last used: ${show(p.password.lastUsed)})`, {
-      'password.enabled': p.password.enabled,
-      'principal.mfaActive': p.mfaActive,
-      'password.lastUsed': p.password.lastUsed,
-    });
+    ctx.emit(
+      ctx.rule,
+      p,
+      'password',
+      `${p.name} can sign in to the console without MFA (password last used: ${show(p.password.lastUsed)})`,
+      {
+        'password.enabled': p.password.enabled,
+        'principal.mfaActive': p.mfaActive,
+        'password.lastUsed': p.password.lastUsed,
+      },
+    );
   },
 
   'inactive-access-key'(p, _t, ctx) {
@@ -231,25 +250,37 @@ const RULES: Record<string, RuleFn> = {
     if (p.password.enabled !== true || fact(p.facts, 'recovery', 'password', 'hardExpiryLockout') !== true) return;
     const until = ago(ms(p.password.nextRotation), ctx.asOfMs);
     const inDays = until === null ? null : -until;
-    ctx.emit(ctx.rule, p, 'password', `${p.name} will be locked out when the password expires (in ${show(inDays)} days): HardExpiry is on and no administrator can reset it`, {
-      'password.nextRotationInDays': ev(inDays),
-      'facts.recovery.password.hardExpiry': ev(fact(p.facts, 'recovery', 'password', 'hardExpiry')),
-      'facts.recovery.password.administrators': fact(p.facts, 'recovery', 'password', 'administrators'),
-    });
+    ctx.emit(
+      ctx.rule,
+      p,
+      'password',
+      `${p.name} will be locked out when the password expires (in ${show(inDays)} days): HardExpiry is on and no administrator can reset it`,
+      {
+        'password.nextRotationInDays': ev(inDays),
+        'facts.recovery.password.hardExpiry': ev(fact(p.facts, 'recovery', 'password', 'hardExpiry')),
+        'facts.recovery.password.administrators': fact(p.facts, 'recovery', 'password', 'administrators'),
+      },
+    );
   },
 
   'root-access-key-exists'(p, t, ctx) {
     p.accessKeys.forEach((k, i) => {
       // Any root key that exists fails, active or not (iam-root-access-key-check, CIS).
       if (!inUse(k)) return;
-      ctx.emit(ctx.rule, p, keyLabel(k), `Root user has access key ${keyLabel(k)} (active: ${show(k.active)}; created ${show(t.keyAge[i])} days ago, last used: ${show(k.lastUsed)})`, {
-        'key.inUse': true,
-        'key.active': k.active,
-        'key.lastRotated': k.lastRotated,
-        'key.ageDays': ev(t.keyAge[i] ?? null),
-        'key.lastUsed': k.lastUsed,
-        'key.lastUsedService': k.lastUsedService,
-      });
+      ctx.emit(
+        ctx.rule,
+        p,
+        keyLabel(k),
+        `Root user has access key ${keyLabel(k)} (active: ${show(k.active)}; created ${show(t.keyAge[i])} days ago, last used: ${show(k.lastUsed)})`,
+        {
+          'key.inUse': true,
+          'key.active': k.active,
+          'key.lastRotated': k.lastRotated,
+          'key.ageDays': ev(t.keyAge[i] ?? null),
+          'key.lastUsed': k.lastUsed,
+          'key.lastUsedService': k.lastUsedService,
+        },
+      );
     });
   },
 
@@ -278,16 +309,24 @@ const RULES: Record<string, RuleFn> = {
     const accountRecovery = fact(ctx.account.facts, 'recovery');
     const sole = fact(p.facts, 'recovery', 'soleAdministrator') === true;
     if (!sole && !(p.type === 'root' && fact(accountRecovery, 'soleAdministratorKind') === 'role')) return;
-    ctx.emit(ctx.rule, p, null, `${show(fact(accountRecovery, 'soleAdministrator'))} is the only principal in account ${ctx.account.id} that can reset other users' credentials`, {
-      'account.facts.recovery.soleAdministrator': fact(accountRecovery, 'soleAdministrator'),
-      'account.facts.recovery.administratorCount': fact(accountRecovery, 'administratorCount'),
-    });
+    ctx.emit(
+      ctx.rule,
+      p,
+      null,
+      `${show(fact(accountRecovery, 'soleAdministrator'))} is the only principal in account ${ctx.account.id} that can reset other users' credentials`,
+      {
+        'account.facts.recovery.soleAdministrator': fact(accountRecovery, 'soleAdministrator'),
+        'account.facts.recovery.administratorCount': fact(accountRecovery, 'administratorCount'),
+      },
+    );
   },
 
   'two-active-access-keys'(p, t, ctx) {
     const grace = param(ctx, 'graceDays');
     if (!p.accessKeys.every((k, i) => k.active && gt(t.keyAge[i] ?? null, grace))) return;
-    ctx.emit(ctx.rule, p, null, `${p.name} has two active access keys for more than ${grace} days: finish the rotation`, { 'principal.name': p.name });
+    ctx.emit(ctx.rule, p, null, `${p.name} has two active access keys for more than ${grace} days: finish the rotation`, {
+      'principal.name': p.name,
+    });
   },
 
   'unused-credentials'(p, _t, ctx) {
@@ -297,24 +336,33 @@ const RULES: Record<string, RuleFn> = {
       const idle = ago(ms(c.lastUsed ?? c.setAt ?? p.createdAt), ctx.asOfMs);
       // CIS: "45 days or more".
       if (!gte(idle, limit)) continue;
-      ctx.emit(ctx.rule, p, c.id, `${p.name}'s ${c.id} has not been used for ${show(idle)} days (limit ${limit}; last used: ${show(c.lastUsed)})`, {
-        'credential.id': c.id,
-        'credential.enabled': c.enabled,
-        'credential.lastUsed': c.lastUsed,
-        'credential.ageDays': ev(ago(ms(c.setAt), ctx.asOfMs)),
-        'credential.daysSinceLastActivity': ev(idle),
-      });
+      ctx.emit(
+        ctx.rule,
+        p,
+        c.id,
+        `${p.name}'s ${c.id} has not been used for ${show(idle)} days (limit ${limit}; last used: ${show(c.lastUsed)})`,
+        {
+          'credential.id': c.id,
+          'credential.enabled': c.enabled,
+          'credential.lastUsed': c.lastUsed,
+          'credential.ageDays': ev(ago(ms(c.setAt), ctx.asOfMs)),
+          'credential.daysSinceLastActivity': ev(idle),
+        },
+      );
     }
   },
 };
 
 /** The password and the keys in use, as (label, enabled, set at, last used). */
-function credentials(p: Principal): { id: 'password' | 'access_key_1' | 'access_key_2'; enabled: boolean | null; setAt: string | null; lastUsed: string | null }[] {
+function credentials(
+  p: Principal,
+): { id: 'password' | 'access_key_1' | 'access_key_2'; enabled: boolean | null; setAt: string | null; lastUsed: string | null }[] {
   const list: ReturnType<typeof credentials> = [
     { id: 'password', enabled: p.password.enabled, setAt: p.password.lastChanged ?? p.createdAt, lastUsed: p.password.lastUsed },
   ];
   for (const k of p.accessKeys) {
-    if (inUse(k)) list.push({ id: k.slot === 1 ? 'access_key_1' : 'access_key_2', enabled: k.active, setAt: k.lastRotated, lastUsed: k.lastUsed });
+    if (inUse(k))
+      list.push({ id: k.slot === 1 ? 'access_key_1' : 'access_key_2', enabled: k.active, setAt: k.lastRotated, lastUsed: k.lastUsed });
   }
   return list;
 }

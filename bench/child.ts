@@ -12,8 +12,7 @@ import { scanLive, type ScanSpec } from './live.js';
 
 /** A job for the child. */
 export type ChildJob =
-  | { kind: 'offline'; pack: string; options: OfflineOptions; workers: number }
-  | { kind: 'scan'; pack: string; spec: ScanSpec };
+  { kind: 'offline'; pack: string; options: OfflineOptions; workers: number } | { kind: 'scan'; pack: string; spec: ScanSpec };
 
 /** Peak resident set size of this process so far, in MiB. */
 export function peakRssMb(): number {
@@ -41,7 +40,10 @@ if (process.send && process.argv.includes(CHILD_FLAG)) {
   process.once('message', (job: ChildJob) => {
     runJob(job).then(
       (result) => process.send?.({ ok: true, result, peakRssMb: peakRssMb() }, () => process.exit(0)),
-      (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+      (error: unknown) =>
+        process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () =>
+          process.exit(1),
+        ),
     );
   });
 }

@@ -92,7 +92,11 @@ export async function scanLive(spec: ScanSpec, ruleset: Ruleset): Promise<ScanMe
     concurrency: spec.concurrency,
     context: 'auto',
     contextNeeds: { rootMfa: false, passwordPolicy: false, summary: false },
-    aws: { region: 'us-east-1', credentials: spec.credentials, endpoints: { iam: spec.endpoint, sts: spec.endpoint, organizations: spec.endpoint } },
+    aws: {
+      region: 'us-east-1',
+      credentials: spec.credentials,
+      endpoints: { iam: spec.endpoint, sts: spec.endpoint, organizations: spec.endpoint },
+    },
   });
   const out = createWriteStream(spec.outputFile);
   const m: ScanMeasurement = {

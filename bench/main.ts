@@ -163,7 +163,8 @@ export async function main(argv: string[]): Promise<number> {
   const only = parseOnly(values.only);
   const base = values.smoke ? SMOKE_SIZES : FULL_SIZES;
   const offlineAccounts = values['offline-accounts'] !== undefined ? Number(values['offline-accounts']) : undefined;
-  if (offlineAccounts !== undefined && !(Number.isInteger(offlineAccounts) && offlineAccounts > 0)) throw new Error(`--offline-accounts takes a positive whole number, not '${values['offline-accounts']}'`);
+  if (offlineAccounts !== undefined && !(Number.isInteger(offlineAccounts) && offlineAccounts > 0))
+    throw new Error(`--offline-accounts takes a positive whole number, not '${values['offline-accounts']}'`);
   const sizes = offlineAccounts === undefined ? base : { ...base, offline: { ...base.offline, accounts: offlineAccounts } };
   const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts} accounts`}`;
   const { report } = await runBench({ sizes, ...(only ? { only } : {}), outDir, env, label });

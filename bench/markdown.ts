@@ -51,10 +51,40 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
     const d = details.offline;
     const complete = o.exitCode === 0 || o.exitCode === 1;
     const mib = (bytes: number | null) => (bytes === null ? 'not written' : `${(bytes / 1_048_576).toFixed(1)} MiB`);
-    lines.push(row(['offline', 'completes: JSON, SARIF and Markdown written', complete ? `exit ${o.exitCode}; JSON ${mib(o.jsonBytes)}, SARIF ${mib(o.sarifBytes)}, Markdown ${mib(o.markdownBytes)}` : `exit ${o.exitCode}: ${d.stderrTail.split('\n').at(-1) ?? ''}`, verdict(complete && o.jsonBytes !== null && o.sarifBytes !== null && o.markdownBytes !== null)]));
-    lines.push(row(['offline', `${o.principals.toLocaleString('en-US')} principals in at most ${OFFLINE_TARGETS.seconds} s`, `${o.seconds} s (${o.principalsPerSecond.toLocaleString('en-US')} principals/s)`, verdict(complete && o.seconds <= OFFLINE_TARGETS.seconds)]));
-    lines.push(row(['offline', `peak RSS at most ${OFFLINE_TARGETS.peakRssMb / 1024} GiB`, o.peakRssMb === null ? 'not measured' : `${o.peakRssMb} MiB`, verdict(complete && o.peakRssMb !== null && o.peakRssMb <= OFFLINE_TARGETS.peakRssMb)]));
-    lines.push(row(['offline', `at most ${OFFLINE_TARGETS.jsonBytesPerFinding / 1024} KiB of JSON per finding`, o.jsonBytesPerFinding === null ? 'no JSON' : `${o.jsonBytesPerFinding} bytes (${o.findings?.toLocaleString('en-US')} findings)`, verdict(o.jsonBytesPerFinding !== null && o.jsonBytesPerFinding <= OFFLINE_TARGETS.jsonBytesPerFinding)]));
+    lines.push(
+      row([
+        'offline',
+        'completes: JSON, SARIF and Markdown written',
+        complete
+          ? `exit ${o.exitCode}; JSON ${mib(o.jsonBytes)}, SARIF ${mib(o.sarifBytes)}, Markdown ${mib(o.markdownBytes)}`
+          : `exit ${o.exitCode}: ${d.stderrTail.split('\n').at(-1) ?? ''}`,
+        verdict(complete && o.jsonBytes !== null && o.sarifBytes !== null && o.markdownBytes !== null),
+      ]),
+    );
+    lines.push(
+      row([
+        'offline',
+        `${o.principals.toLocaleString('en-US')} principals in at most ${OFFLINE_TARGETS.seconds} s`,
+        `${o.seconds} s (${o.principalsPerSecond.toLocaleString('en-US')} principals/s)`,
+        verdict(complete && o.seconds <= OFFLINE_TARGETS.seconds),
+      ]),
+    );
+    lines.push(
+      row([
+        'offline',
+        `peak RSS at most ${OFFLINE_TARGETS.peakRssMb / 1024} GiB`,
+        o.peakRssMb === null ? 'not measured' : `${o.peakRssMb} MiB`,
+        verdict(complete && o.peakRssMb !== null && o.peakRssMb <= OFFLINE_TARGETS.peakRssMb),
+      ]),
+    );
+    lines.push(
+      row([
+        'offline',
+        `at most ${OFFLINE_TARGETS.jsonBytesPerFinding / 1024} KiB of JSON per finding`,
+        o.jsonBytesPerFinding === null ? 'no JSON' : `${o.jsonBytesPerFinding} bytes (${o.findings?.toLocaleString('en-US')} findings)`,
+        verdict(o.jsonBytesPerFinding !== null && o.jsonBytesPerFinding <= OFFLINE_TARGETS.jsonBytesPerFinding),
+      ]),
+    );
     notes.push(
       '## offline',
       '',
@@ -67,8 +97,17 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
   const l = report.live;
   if (l && details.live) {
     const d = details.live;
-    lines.push(row(['live', 'wall time within 1.25x of the lower bound', `${l.seconds} s vs ${l.lowerBoundSeconds} s = ${l.ratioToLowerBound}x (exit ${l.exitCode})`, verdict(l.ratioToLowerBound <= 1.25 && l.exitCode <= 1)]));
-    lines.push(row(['live', 'calls per account with fresh reports: 2', String(l.callsPerAccount), verdict(Math.abs(l.callsPerAccount - 2) < 0.01)]));
+    lines.push(
+      row([
+        'live',
+        'wall time within 1.25x of the lower bound',
+        `${l.seconds} s vs ${l.lowerBoundSeconds} s = ${l.ratioToLowerBound}x (exit ${l.exitCode})`,
+        verdict(l.ratioToLowerBound <= 1.25 && l.exitCode <= 1),
+      ]),
+    );
+    lines.push(
+      row(['live', 'calls per account with fresh reports: 2', String(l.callsPerAccount), verdict(Math.abs(l.callsPerAccount - 2) < 0.01)]),
+    );
     notes.push(
       '## live',
       '',
@@ -85,7 +124,14 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
   const b = report.baseline;
   if (b && details.baseline) {
     const d = details.baseline;
-    lines.push(row(['baseline (--verify)', 'engine within 1.5x of the hand-written rules, same findings', `${b.ratioToBaseline}x (engine ${b.engineSeconds} s, baseline ${b.baselineSeconds} s); ${b.mismatchedAccounts} account(s) differ`, verdict(b.ratioToBaseline <= 1.5 && b.mismatchedAccounts === 0)]));
+    lines.push(
+      row([
+        'baseline (--verify)',
+        'engine within 1.5x of the hand-written rules, same findings',
+        `${b.ratioToBaseline}x (engine ${b.engineSeconds} s, baseline ${b.baselineSeconds} s); ${b.mismatchedAccounts} account(s) differ`,
+        verdict(b.ratioToBaseline <= 1.5 && b.mismatchedAccounts === 0),
+      ]),
+    );
     notes.push(
       '## baseline (--verify)',
       '',
@@ -97,7 +143,14 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
   if (t && details.throttled) {
     const d = details.throttled;
     lines.push(row(['throttled', 'zero failed accounts', String(t.failedAccounts), verdict(t.failedAccounts === 0)]));
-    lines.push(row(['throttled', `at least 80% of ${t.allowedRps} AssumeRole/s`, `${t.achievedRps}/s (${Math.round((100 * t.achievedRps) / t.allowedRps)}%)`, verdict(t.achievedRps >= 0.8 * t.allowedRps)]));
+    lines.push(
+      row([
+        'throttled',
+        `at least 80% of ${t.allowedRps} AssumeRole/s`,
+        `${t.achievedRps}/s (${Math.round((100 * t.achievedRps) / t.allowedRps)}%)`,
+        verdict(t.achievedRps >= 0.8 * t.allowedRps),
+      ]),
+    );
     notes.push(
       '## throttled',
       '',
@@ -111,9 +164,23 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
   if (s && details.scale) {
     const d = details.scale;
     const growth = rssGrowthMb(d.rssSamples);
-    lines.push(row(['scale', 'completes', `${d.scanned}/${s.accounts} scanned, ${d.failed} failed, ${s.seconds} s`, verdict(d.failed === 0 && d.scanned === s.accounts)]));
+    lines.push(
+      row([
+        'scale',
+        'completes',
+        `${d.scanned}/${s.accounts} scanned, ${d.failed} failed, ${s.seconds} s`,
+        verdict(d.failed === 0 && d.scanned === s.accounts),
+      ]),
+    );
     const heapGrowth = rssGrowthMb(d.heapSamples);
-    lines.push(row(['scale', 'RSS bounded and flat in the number of accounts', `peak ${s.peakRssMb} MiB; after warm-up RSS grew ${growth ?? 'n/a'} MiB, heap ${heapGrowth ?? 'n/a'} MiB`, verdict(growth !== undefined && growth < 64)]));
+    lines.push(
+      row([
+        'scale',
+        'RSS bounded and flat in the number of accounts',
+        `peak ${s.peakRssMb} MiB; after warm-up RSS grew ${growth ?? 'n/a'} MiB, heap ${heapGrowth ?? 'n/a'} MiB`,
+        verdict(growth !== undefined && growth < 64),
+      ]),
+    );
     notes.push(
       '## scale',
       '',

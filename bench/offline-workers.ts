@@ -7,8 +7,15 @@ import { Worker } from 'node:worker_threads';
 import type { AccountRunner, AccountWork } from './offline.js';
 
 /** A runner on `count` worker threads, resolved once every worker has loaded the rules; call `close` when done. */
-export async function workerRunner(count: number, pack: string, verify: boolean): Promise<{ runner: AccountRunner; close(): Promise<void> }> {
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./offline-worker.js', import.meta.url), { workerData: { pack, verify } }));
+export async function workerRunner(
+  count: number,
+  pack: string,
+  verify: boolean,
+): Promise<{ runner: AccountRunner; close(): Promise<void> }> {
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(new URL('./offline-worker.js', import.meta.url), { workerData: { pack, verify } }),
+  );
   // Thread start-up and rule loading are not part of the measured pipeline.
   await Promise.all(workers.map((worker) => new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject))));
   const runner: AccountRunner = (files, compare, onResult) =>

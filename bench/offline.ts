@@ -67,7 +67,11 @@ export function reportSetDir(root: string, accounts: number, users: number, seed
 }
 
 /** `…YYYY-MM-DDTHHMMSSZ`: the report time in the file name, as `credwarden scan --from` reads it. */
-const FILE_TIME = new Date(BENCH_GENERATED_AT).toISOString().replace(/[-:]/g, '').replace(/^(\d{4})(\d{2})(\d{2})/, '$1-$2-$3').replace(/\.\d+Z$/, 'Z');
+const FILE_TIME = new Date(BENCH_GENERATED_AT)
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/^(\d{4})(\d{2})(\d{2})/, '$1-$2-$3')
+  .replace(/\.\d+Z$/, 'Z');
 
 /** Writes one CSV per account unless the set is already complete; returns the file paths in order. */
 export function prepareOfflineReports(options: Pick<OfflineOptions, 'accounts' | 'usersPerAccount' | 'seed' | 'reportsDir'>): string[] {
@@ -77,7 +81,10 @@ export function prepareOfflineReports(options: Pick<OfflineOptions, 'accounts' |
   if (existsSync(marker)) return files;
   mkdirSync(options.reportsDir, { recursive: true });
   files.forEach((file, i) => {
-    writeFileSync(file, generateUsersCsv({ accountId: accountIdOf(i), users: options.usersPerAccount, seed: options.seed, generatedAt: BENCH_GENERATED_AT }));
+    writeFileSync(
+      file,
+      generateUsersCsv({ accountId: accountIdOf(i), users: options.usersPerAccount, seed: options.seed, generatedAt: BENCH_GENERATED_AT }),
+    );
   });
   writeFileSync(marker, `${options.accounts} accounts x ${options.usersPerAccount} users, seed ${options.seed}\n`);
   return files;
@@ -99,8 +106,22 @@ export function processReport(file: string, index: number, ruleset: Ruleset, pla
   const t0 = performance.now();
   const parsed = parseCredentialReport(readFileSync(file, 'utf8'), file);
   const t1 = performance.now();
-  const account: Account = { id: parsed.accountId, partition: parsed.partition, reportGeneratedTime: AS_OF, source: file, principals: parsed.principals };
-  const work: AccountWork = { principals: parsed.principals.length, findings: 0, json: '', parseMs: t1 - t0, engineMs: 0, baselineMs: 0, mismatch: false };
+  const account: Account = {
+    id: parsed.accountId,
+    partition: parsed.partition,
+    reportGeneratedTime: AS_OF,
+    source: file,
+    principals: parsed.principals,
+  };
+  const work: AccountWork = {
+    principals: parsed.principals.length,
+    findings: 0,
+    json: '',
+    parseMs: t1 - t0,
+    engineMs: 0,
+    baselineMs: 0,
+    mismatch: false,
+  };
   if (!plan) {
     const findings = evaluateAccount(account, ruleset);
     work.findings = findings.length;

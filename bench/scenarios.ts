@@ -84,7 +84,22 @@ export interface OfflineSection {
 
 /** The command line of the offline scenario: what issue 10 says a user runs. */
 export function offlineArgv(reportsDir: string, outputDir: string, pack: string): string[] {
-  return ['scan', '--from', reportsDir, '--pack', pack, '--format', 'json', '--format', 'sarif', '--format', 'markdown', '--output-dir', outputDir, '--quiet'];
+  return [
+    'scan',
+    '--from',
+    reportsDir,
+    '--pack',
+    pack,
+    '--format',
+    'json',
+    '--format',
+    'sarif',
+    '--format',
+    'markdown',
+    '--output-dir',
+    outputDir,
+    '--quiet',
+  ];
 }
 
 function sizeOf(path: string): number | null {
@@ -105,9 +120,14 @@ export async function countInFile(path: string, needle: string): Promise<number>
 }
 
 /** Offline: `credwarden scan --from DIR` with JSON, SARIF and Markdown on 1M principals, measured as a process. */
-export async function offlineScenario(sizes: BenchSizes['offline'], env: ScenarioEnv): Promise<{ section: OfflineSection; details: BinaryRun }> {
+export async function offlineScenario(
+  sizes: BenchSizes['offline'],
+  env: ScenarioEnv,
+): Promise<{ section: OfflineSection; details: BinaryRun }> {
   const { accounts, usersPerAccount } = sizes;
-  env.log(`offline: ${accounts} accounts x ${usersPerAccount} users through the credwarden binary (reports are generated once, then reused)`);
+  env.log(
+    `offline: ${accounts} accounts x ${usersPerAccount} users through the credwarden binary (reports are generated once, then reused)`,
+  );
   const reportsDir = reportSetDir(env.scratchDir, accounts, usersPerAccount, BENCH_SEED);
   // Generated here, before the measured process starts.
   prepareOfflineReports({ accounts, usersPerAccount, seed: BENCH_SEED, reportsDir });
@@ -155,7 +175,10 @@ export interface BaselineSection {
  * parsed principals, interleaved account by account; also checks they give the same findings.
  * Opt-in, because the baseline restates every rule message.
  */
-export async function baselineScenario(sizes: BenchSizes['offline'], env: ScenarioEnv): Promise<{ section: BaselineSection; details: OfflineMeasurement }> {
+export async function baselineScenario(
+  sizes: BenchSizes['offline'],
+  env: ScenarioEnv,
+): Promise<{ section: BaselineSection; details: OfflineMeasurement }> {
   const { accounts, usersPerAccount } = sizes;
   env.log(`baseline (--verify): engine vs hand-written rules on ${accounts} x ${usersPerAccount}`);
   const options = {
@@ -228,12 +251,36 @@ export interface LiveDetails {
 }
 
 /** Runs the binary against a sandbox; returns the run and the successful calls by operation. */
-async function scanSandbox(sandbox: SandboxHandle, concurrency: number, env: ScenarioEnv): Promise<{ run: BinaryRun; operations: Record<string, number> }> {
+async function scanSandbox(
+  sandbox: SandboxHandle,
+  concurrency: number,
+  env: ScenarioEnv,
+): Promise<{ run: BinaryRun; operations: Record<string, number> }> {
   const outputDir = join(env.scratchDir, `live-out-${process.pid}`);
   rmSync(outputDir, { recursive: true, force: true });
   try {
-    const argv = ['scan', '--org', '--endpoint-url', sandbox.endpoint, '--pack', LIVE_PACK, '--concurrency', String(concurrency), '--format', 'json', '--output-dir', outputDir, '--quiet'];
-    const run = await runCredwarden(argv, { env: { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: 'us-east-1' } });
+    const argv = [
+      'scan',
+      '--org',
+      '--endpoint-url',
+      sandbox.endpoint,
+      '--pack',
+      LIVE_PACK,
+      '--concurrency',
+      String(concurrency),
+      '--format',
+      'json',
+      '--output-dir',
+      outputDir,
+      '--quiet',
+    ];
+    const run = await runCredwarden(argv, {
+      env: {
+        AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      },
+    });
     if (run.exitCode > 1) env.log(`live: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
     return { run, operations: sandbox.stats().okByOperation };
   } finally {
@@ -247,13 +294,22 @@ function accountCalls(operations: Record<string, number>, accounts: number): num
 
 /** Live: `credwarden scan --org` on 1,000 sandbox accounts with 50 ms on every call; wall time vs the latency floor. */
 export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv): Promise<{ section: LiveSection; details: LiveDetails }> {
-  env.log(`live: ${sizes.accounts} accounts, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}, through the credwarden binary`);
-  const spec = { accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults: { reportPolls: sizes.reportPolls } };
+  env.log(
+    `live: ${sizes.accounts} accounts, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}, through the credwarden binary`,
+  );
+  const spec = {
+    accounts: sizes.accounts,
+    usersPerAccount: sizes.usersPerAccount,
+    latencyMs: sizes.latencyMs,
+    faults: { reportPolls: sizes.reportPolls },
+  };
   const { run, operations } = await withSandbox(startLiveSandbox(spec), (s) => scanSandbox(s, sizes.concurrency, env));
   // The same organisation without any report: every account generates one and polls for it.
   const generatedAccounts = Math.min(sizes.accounts, sizes.generatedAccounts);
   env.log(`live: ${generatedAccounts} accounts without a report (generation needs ${sizes.reportPolls} polls)`);
-  const generated = await withSandbox(startLiveSandbox({ ...spec, accounts: generatedAccounts, absentReports: true }), (s) => scanSandbox(s, sizes.concurrency, env));
+  const generated = await withSandbox(startLiveSandbox({ ...spec, accounts: generatedAccounts, absentReports: true }), (s) =>
+    scanSandbox(s, sizes.concurrency, env),
+  );
   // One account's critical path is its sequential calls, each costing the injected latency.
   const lowerBound = Math.ceil(sizes.accounts / sizes.concurrency) * ((FRESH_REPORT_CALLS * sizes.latencyMs) / 1000);
   return {
@@ -268,7 +324,15 @@ export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv):
       peakRssMb: run.peakRssMb,
       exitCode: run.exitCode,
     },
-    details: { run, operations, generated: { accounts: generatedAccounts, run: generated.run, callsPerAccount: round(accountCalls(generated.operations, generatedAccounts)) } },
+    details: {
+      run,
+      operations,
+      generated: {
+        accounts: generatedAccounts,
+        run: generated.run,
+        callsPerAccount: round(accountCalls(generated.operations, generatedAccounts)),
+      },
+    },
   };
 }
 
@@ -285,14 +349,21 @@ export async function throttledScenario(
   sizes: BenchSizes['throttled'],
   env: ScenarioEnv,
 ): Promise<{ section: ThrottledSection; details: ScanMeasurement & { throttled: number; assumeRoleOk: number } }> {
-  env.log(`throttled: ${sizes.accounts} accounts, AssumeRole limited to ${sizes.assumeRoleRps}/s, IAM to ${sizes.iamRpsPerAccount}/s per account`);
+  env.log(
+    `throttled: ${sizes.accounts} accounts, AssumeRole limited to ${sizes.assumeRoleRps}/s, IAM to ${sizes.iamRpsPerAccount}/s per account`,
+  );
   const faults = {
     buckets: [
       { service: 'sts' as const, operations: ['AssumeRole'], ratePerSecond: sizes.assumeRoleRps },
       { service: 'iam' as const, perAccount: true, ratePerSecond: sizes.iamRpsPerAccount },
     ],
   };
-  const sandbox = startLiveSandbox({ accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs, faults });
+  const sandbox = startLiveSandbox({
+    accounts: sizes.accounts,
+    usersPerAccount: sizes.usersPerAccount,
+    latencyMs: sizes.latencyMs,
+    faults,
+  });
   return withSandbox(sandbox, async (s) => {
     const { result } = await runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env) }, env);
     const stats = s.stats();
@@ -300,7 +371,12 @@ export async function throttledScenario(
     // Rate over the whole scan, listing included: the throughput a user sees.
     const achieved = assumeRoleOk / result.totalSeconds;
     return {
-      section: { accounts: result.accounts, allowedRps: sizes.assumeRoleRps, achievedRps: round(achieved, 1), failedAccounts: result.failed },
+      section: {
+        accounts: result.accounts,
+        allowedRps: sizes.assumeRoleRps,
+        achievedRps: round(achieved, 1),
+        failedAccounts: result.failed,
+      },
       details: { ...result, throttled: stats.throttled, assumeRoleOk },
     };
   });
@@ -315,11 +391,18 @@ export interface ScaleSection {
 }
 
 /** Scale: 10,000 accounts × 100 users at low latency; RSS sampled as accounts complete. */
-export async function scaleScenario(sizes: BenchSizes['scale'], env: ScenarioEnv): Promise<{ section: ScaleSection; details: ScanMeasurement & { peakRssMb: number } }> {
-  env.log(`scale: ${sizes.accounts} accounts x ${sizes.usersPerAccount} users, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}`);
+export async function scaleScenario(
+  sizes: BenchSizes['scale'],
+  env: ScenarioEnv,
+): Promise<{ section: ScaleSection; details: ScanMeasurement & { peakRssMb: number } }> {
+  env.log(
+    `scale: ${sizes.accounts} accounts x ${sizes.usersPerAccount} users, ${sizes.latencyMs} ms per call, concurrency ${sizes.concurrency}`,
+  );
   const sandbox = startLiveSandbox({ accounts: sizes.accounts, usersPerAccount: sizes.usersPerAccount, latencyMs: sizes.latencyMs });
   const every = Math.max(1, Math.floor(sizes.accounts / 10));
-  const { result, peakRssMb } = await withSandbox(sandbox, (s) => runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env, every) }, env));
+  const { result, peakRssMb } = await withSandbox(sandbox, (s) =>
+    runMeasured<ScanMeasurement>({ kind: 'scan', pack: env.pack, spec: scanSpec(s, sizes.concurrency, env, every) }, env),
+  );
   return {
     section: { accounts: result.accounts, usersPerAccount: sizes.usersPerAccount, seconds: round(result.totalSeconds), peakRssMb },
     details: { ...result, peakRssMb },

@@ -4,8 +4,22 @@
 export interface BenchSizes {
   offline: { accounts: number; usersPerAccount: number };
   /** `generatedAccounts`: size of the extra run where no report exists yet (Markdown only). */
-  live: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number; reportPolls: number; generatedAccounts: number };
-  throttled: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number; assumeRoleRps: number; iamRpsPerAccount: number };
+  live: {
+    accounts: number;
+    usersPerAccount: number;
+    latencyMs: number;
+    concurrency: number;
+    reportPolls: number;
+    generatedAccounts: number;
+  };
+  throttled: {
+    accounts: number;
+    usersPerAccount: number;
+    latencyMs: number;
+    concurrency: number;
+    assumeRoleRps: number;
+    iamRpsPerAccount: number;
+  };
   scale: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number };
 }
 

@@ -57,7 +57,8 @@ function tolerate(fn) {
 }
 
 mkdirSync(out, { recursive: true });
-for (const file of readdirSync(out, { withFileTypes: true })) if (file.isFile() && file.name !== 'README.md' && file.name !== 'credwarden-html.png') rmSync(join(out, file.name));
+for (const file of readdirSync(out, { withFileTypes: true }))
+  if (file.isFile() && file.name !== 'README.md' && file.name !== 'credwarden-html.png') rmSync(join(out, file.name));
 const rel = (name) => `reports/examples/${name}`;
 const tmpHistory = mkdtempSync(join(tmpdir(), 'credwarden-history-'));
 writeFileSync(join(out, 'waivers.yaml'), WAIVERS);
@@ -65,16 +66,39 @@ writeFileSync(join(out, 'waivers.yaml'), WAIVERS);
 // The "previous" scheduled scan: the same reports, evaluated three months earlier.
 credwarden(['scan', '--from', 'examples/org', '--as-of', BASELINE_AS_OF, '--format', 'json', '--output', rel('baseline.json'), '--quiet']);
 
-const common = ['--from', 'examples/org', '--as-of', AS_OF, '--waivers', rel('waivers.yaml'), '--baseline', rel('baseline.json'), '--quiet'];
+const common = [
+  '--from',
+  'examples/org',
+  '--as-of',
+  AS_OF,
+  '--waivers',
+  rel('waivers.yaml'),
+  '--baseline',
+  rel('baseline.json'),
+  '--quiet',
+];
 credwarden(['scan', ...common, '--format', 'json,csv,markdown,sarif,junit,html,asff', '--output-dir', 'reports/examples']);
 const summary = join(out, 'github-job-summary.md');
 writeFileSync(summary, '');
-tolerate(() => credwarden(['scan', ...common, '--format', 'github', '--output', rel('github-annotations.txt')], { GITHUB_STEP_SUMMARY: summary }));
+tolerate(() =>
+  credwarden(['scan', ...common, '--format', 'github', '--output', rel('github-annotations.txt')], { GITHUB_STEP_SUMMARY: summary }),
+);
 credwarden(['diff', rel('baseline.json'), rel('credwarden.json'), '--format', 'markdown', '--output', rel('diff.md')]);
 credwarden(['diff', rel('baseline.json'), rel('credwarden.json'), '--output', rel('diff.txt')]);
 // The trend over three monthly scans of the same reports.
 for (const month of ['2026-09-01', '2026-10-01', '2026-11-01']) {
-  credwarden(['scan', '--from', 'examples/org', '--as-of', `${month}T12:00:00Z`, '--format', 'json', '--output', `${tmpHistory}/${month}.json`, '--quiet']);
+  credwarden([
+    'scan',
+    '--from',
+    'examples/org',
+    '--as-of',
+    `${month}T12:00:00Z`,
+    '--format',
+    'json',
+    '--output',
+    `${tmpHistory}/${month}.json`,
+    '--quiet',
+  ]);
 }
 credwarden(['trend', tmpHistory, '--format', 'markdown', '--output', rel('trend.md')]);
 credwarden(['trend', tmpHistory, '--format', 'html', '--output', rel('trend.html')]);
@@ -91,8 +115,21 @@ async function screenshot(html, png) {
   }
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'credwarden-chromium-'));
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args, viewport: { width: 1280, height: 900 } });
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args,
+    viewport: { width: 1280, height: 900 },
+  });
   try {
     const page = await context.newPage();
     await page.goto(pathToFileURL(html).href);

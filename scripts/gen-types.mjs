@@ -10,7 +10,8 @@ const schemaDir = join(root, 'schemas');
 const outDir = join(root, 'src/model/generated');
 const check = process.argv.includes('--check');
 
-const banner = '/* eslint-disable */\n/**\n * Generated from schemas/%s by scripts/gen-types.mjs. Do not edit; run `npm run gen:types`.\n */';
+const banner =
+  '/* eslint-disable */\n/**\n * Generated from schemas/%s by scripts/gen-types.mjs. Do not edit; run `npm run gen:types`.\n */';
 let stale = [];
 for (const file of (await readdir(schemaDir)).filter((f) => f.endsWith('.schema.json')).sort()) {
   const schema = JSON.parse(await readFile(join(schemaDir, file), 'utf8'));

@@ -35,7 +35,10 @@ export function readmeCommands(markdown: string): string[] {
       continue;
     }
     pending = '';
-    const command = text.split('&&').map((part) => part.trim()).find((part) => /^(npx )?credwarden\b/.test(part));
+    const command = text
+      .split('&&')
+      .map((part) => part.trim())
+      .find((part) => /^(npx )?credwarden\b/.test(part));
     if (command) commands.push(command.replace(/\s+#.*$/, ''));
   }
   return commands;
@@ -59,7 +62,9 @@ let box: SandboxHandle | undefined;
 beforeAll(async () => {
   clone = tempDir();
   // The repository's files (tracked and new, not ignored), as a fresh clone has them, plus the build.
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(clone, file)), { recursive: true });
     try {
@@ -98,8 +103,19 @@ describe('README commands', () => {
         // Placeholders the README uses in commands.
         EXTERNAL_ID: 'example-external-id',
         ...(live && box
-          ? { AWS_ENDPOINT_URL: box.endpoint, AWS_ACCESS_KEY_ID: box.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: box.credentials.secretAccessKey, AWS_REGION: 'us-east-1', CREDWARDEN_REQUEST_TIMEOUT: '10s' }
-          : { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: join(clone, 'no-credentials'), AWS_CONFIG_FILE: join(clone, 'no-config') }),
+          ? {
+              AWS_ENDPOINT_URL: box.endpoint,
+              AWS_ACCESS_KEY_ID: box.credentials.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: box.credentials.secretAccessKey,
+              AWS_REGION: 'us-east-1',
+              CREDWARDEN_REQUEST_TIMEOUT: '10s',
+            }
+          : {
+              AWS_ACCESS_KEY_ID: '',
+              AWS_SECRET_ACCESS_KEY: '',
+              AWS_SHARED_CREDENTIALS_FILE: join(clone, 'no-credentials'),
+              AWS_CONFIG_FILE: join(clone, 'no-config'),
+            }),
       };
       const shell = command.replace(/^(npx )?credwarden\b/, `node "${join(clone, 'bin/credwarden.js')}"`);
       const outcome = await run('sh', ['-c', shell], { cwd: clone, env, maxBuffer: 64 * 2 ** 20 }).then(
@@ -110,8 +126,12 @@ describe('README commands', () => {
       // (exit 3: e.g. no publishing role in the sandbox accounts); it must never be a usage or input error.
       const allowed = outcome.code === 0 || (outcome.code === 1 && gates(command)) || (live && outcome.code === 3);
       // Placeholder ids of live examples (an OU of the reader's organisation) do not exist in the sandbox.
-      const placeholder = live && outcome.code === 2 && /is not in the organisation|not found in the organisation|no OU|unknown OU|ou-ab12-cdef3456/.test(outcome.stderr);
-      if (!allowed && !placeholder) failures.push(`${command}\n    exit ${outcome.code}: ${outcome.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+      const placeholder =
+        live &&
+        outcome.code === 2 &&
+        /is not in the organisation|not found in the organisation|no OU|unknown OU|ou-ab12-cdef3456/.test(outcome.stderr);
+      if (!allowed && !placeholder)
+        failures.push(`${command}\n    exit ${outcome.code}: ${outcome.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
     }
     expect(failures).toEqual([]);
   });

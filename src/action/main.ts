@@ -31,7 +31,9 @@ export function inputsFromEnv(env: Readonly<Record<string, string | undefined>>)
 function withoutMissingBaseline(inputs: ActionInputs, io: CliIO): ActionInputs {
   const baseline = inputs.baseline?.trim();
   if (!baseline || existsSync(resolve(io.cwd, baseline))) return inputs;
-  io.stdout(`::notice title=credwarden::No baseline at ${baseline.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')} (first run?): scanning without one, gating on fail-on\n`);
+  io.stdout(
+    `::notice title=credwarden::No baseline at ${baseline.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')} (first run?): scanning without one, gating on fail-on\n`,
+  );
   return { ...inputs, baseline: '', 'fail-on-new': 'false' };
 }
 

@@ -9,7 +9,13 @@ import type { Diagnostic, Snapshot } from '../model/index.js';
 import { EXIT, InputError } from '../model/index.js';
 import type { CompiledRule } from '../core/rules/ruleset.js';
 import { parseShard } from '../core/baseline/shard.js';
-import { COLLECT_DEFAULTS, contextNeedsFor, type AccountSelection, type CollectOptions, type ContextMode } from '../collectors/aws/options.js';
+import {
+  COLLECT_DEFAULTS,
+  contextNeedsFor,
+  type AccountSelection,
+  type CollectOptions,
+  type ContextMode,
+} from '../collectors/aws/options.js';
 import { DEFAULT_REQUEST_TIMEOUT, resolveAwsConfig } from '../collectors/aws/sdk-config.js';
 import { checkDuration } from '../core/util/duration.js';
 import { safeShape } from '../core/util/shape.js';
@@ -64,22 +70,57 @@ function awsFlagDeclarations(): { option: Option; scope: AwsFlagScope }[] {
     live(new Option('--external-id <id>', 'ExternalId passed to AssumeRole')),
     live(new Option('--role-session-name <name>', `AssumeRole session name (default ${COLLECT_DEFAULTS.roleSessionName})`)),
     live(new Option('--duration <time>', 'assumed-role session duration, e.g. 1h or 900 (seconds); 15m to 12h (default 1h)')),
-    live(new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials")),
+    live(
+      new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials"),
+    ),
     live(new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)')),
     live(new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)')),
-    live(new Option('--request-timeout <time>', `abort an AWS request (one attempt) not answered within this time, then retry it (default ${DEFAULT_REQUEST_TIMEOUT}; also CREDWARDEN_REQUEST_TIMEOUT)`)),
+    live(
+      new Option(
+        '--request-timeout <time>',
+        `abort an AWS request (one attempt) not answered within this time, then retry it (default ${DEFAULT_REQUEST_TIMEOUT}; also CREDWARDEN_REQUEST_TIMEOUT)`,
+      ),
+    ),
     live(new Option('--concurrency <n>', `accounts scanned in parallel (default ${COLLECT_DEFAULTS.concurrency})`)),
-    live(new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices(['auto', 'all', 'none'])),
+    live(
+      new Option('--account-context <mode>', 'account-context calls: auto (only what the enabled rules need), all, none').choices([
+        'auto',
+        'all',
+        'none',
+      ]),
+    ),
     live(new Option('--profile <name>', 'AWS named profile for the caller (default: AWS_PROFILE, then the default credential chain)')),
-    live(new Option('--region <region>', "AWS region for STS and Organizations (default: AWS_REGION, else the profile's region, else us-east-1)")),
-    live(new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)')),
-    { option: new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'), scope: 'outcome' },
-    live(new Option('--demo [fixture]', 'scan a local sandbox organisation: a bundled one by name (demo-org, the default; recovery-org) or a fixture file; no AWS account needed')),
+    live(
+      new Option(
+        '--region <region>',
+        "AWS region for STS and Organizations (default: AWS_REGION, else the profile's region, else us-east-1)",
+      ),
+    ),
+    live(
+      new Option(
+        '--endpoint-url <url>',
+        'send every AWS call to this endpoint (also: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM/_STS/_ORGANIZATIONS)',
+      ),
+    ),
+    {
+      option: new Option('--allow-partial', 'exit as usual even when some accounts could not be scanned (otherwise exit 3)'),
+      scope: 'outcome',
+    },
+    live(
+      new Option(
+        '--demo [fixture]',
+        'scan a local sandbox organisation: a bundled one by name (demo-org, the default; recovery-org) or a fixture file; no AWS account needed',
+      ),
+    ),
   ];
 }
 
 /** Each AWS flag's option attribute (e.g. `accountsFile`) with its flag (`--accounts-file`) and scope. */
-const AWS_FLAGS = awsFlagDeclarations().map(({ option, scope }) => ({ key: option.attributeName() as keyof AwsScanOptions, flag: option.long ?? option.flags, scope }));
+const AWS_FLAGS = awsFlagDeclarations().map(({ option, scope }) => ({
+  key: option.attributeName() as keyof AwsScanOptions,
+  flag: option.long ?? option.flags,
+  scope,
+}));
 
 /** The AWS flags given in `options`, in declaration order, optionally only those of some scopes. */
 export function givenAwsFlags(options: AwsScanOptions, scopes: readonly AwsFlagScope[] = ['live', 'narrowing', 'outcome']): string[] {
@@ -128,7 +169,9 @@ class Checker {
  * digits): a credentials file passed by mistake must not have its keys echoed to a CI log.
  */
 function notAnAccountId(value: string): string {
-  return /^\d{1,20}$/.test(value) ? `'${value}' is not a 12-digit account id (${value.length} digits)` : `${safeShape(value)}, not a 12-digit account id`;
+  return /^\d{1,20}$/.test(value)
+    ? `'${value}' is not a 12-digit account id (${value.length} digits)`
+    : `${safeShape(value)}, not a 12-digit account id`;
 }
 
 /** Reads account ids from --accounts-file: one per line or comma-separated, `#` starts a comment. */
@@ -141,7 +184,10 @@ function readAccountsFile(path: string, checker: Checker): string[] {
   readFileSync(path, 'utf8')
     .split(/\r?\n/)
     .forEach((line, i) => {
-      for (const id of line.replace(/#.*/, '').split(/[,\s]+/).filter(Boolean)) {
+      for (const id of line
+        .replace(/#.*/, '')
+        .split(/[,\s]+/)
+        .filter(Boolean)) {
         if (ACCOUNT_ID.test(id)) ids.push(id);
         else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: notAnAccountId(id) });
       }
@@ -157,7 +203,8 @@ function selectionFrom(options: AwsScanOptions, io: CliIO, checker: Checker): Ac
   for (const ou of ous) if (!OU_ID.test(ou)) checker.error('--ou', `'${ou}' is not an OU or root id`, 'e.g. ou-ab12-cd34ef56 or r-ab12');
   const org = options.org === true || (options.demo !== undefined && options.demo !== false) || ous.length > 0;
   if (!org && accounts.length === 0 && exclude.length > 0) checker.error('--exclude-accounts', 'only narrows --org, --ou or --accounts');
-  if (options.accountsFile && accounts.length === 0 && checker.diagnostics.length === 0) checker.error('--accounts-file', 'the file lists no account id');
+  if (options.accountsFile && accounts.length === 0 && checker.diagnostics.length === 0)
+    checker.error('--accounts-file', 'the file lists no account id');
   const mode = org ? 'org' : accounts.length > 0 ? 'accounts' : 'caller';
   return {
     mode,
@@ -170,17 +217,31 @@ function selectionFrom(options: AwsScanOptions, io: CliIO, checker: Checker): Ac
 function roleOptions(options: AwsScanOptions, checker: Checker) {
   const roleName = options.roleName ?? COLLECT_DEFAULTS.roleName;
   if (roleName.startsWith('arn:')) {
-    checker.error('--role-name', `'${roleName}' is an ARN; pass the role name (with its path, if any)`, 'the account id differs per account, e.g. --role-name OrganizationAccountAccessRole');
+    checker.error(
+      '--role-name',
+      `'${roleName}' is an ARN; pass the role name (with its path, if any)`,
+      'the account id differs per account, e.g. --role-name OrganizationAccountAccessRole',
+    );
   } else if (!ROLE_NAME.test(roleName)) {
-    checker.error('--role-name', `'${roleName}' is not a valid IAM role name`, 'up to 64 letters, digits and +=,.@_- (a path may precede it: path/Name)');
+    checker.error(
+      '--role-name',
+      `'${roleName}' is not a valid IAM role name`,
+      'up to 64 letters, digits and +=,.@_- (a path may precede it: path/Name)',
+    );
   }
   if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId)) {
     checker.error('--external-id', 'the external id must be 2 to 1224 characters of letters, digits and +=,.@:/_-');
   }
   const roleSessionName = options.roleSessionName ?? COLLECT_DEFAULTS.roleSessionName;
-  if (!SESSION_NAME.test(roleSessionName)) checker.error('--role-session-name', `'${roleSessionName}' is not a valid session name`, '2 to 64 letters, digits and +=,.@_-');
+  if (!SESSION_NAME.test(roleSessionName))
+    checker.error('--role-session-name', `'${roleSessionName}' is not a valid session name`, '2 to 64 letters, digits and +=,.@_-');
   const durationMs = checker.duration('--duration', options.duration, COLLECT_DEFAULTS.durationSeconds * 1000, 900_000, 43_200_000);
-  return { roleName, roleSessionName, durationSeconds: Math.round(durationMs / 1000), ...(options.externalId !== undefined ? { externalId: options.externalId } : {}) };
+  return {
+    roleName,
+    roleSessionName,
+    durationSeconds: Math.round(durationMs / 1000),
+    ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+  };
 }
 
 /**
@@ -188,14 +249,19 @@ function roleOptions(options: AwsScanOptions, checker: Checker) {
  * @param rules the enabled rules: `auto` context makes only the calls their required facts need
  * @throws InputError listing every problem (exit 2)
  */
-export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: readonly Pick<CompiledRule, 'requiredFacts'>[]): CollectOptions {
+export function collectOptionsFrom(
+  options: AwsScanOptions,
+  io: CliIO,
+  rules: readonly Pick<CompiledRule, 'requiredFacts'>[],
+): CollectOptions {
   const checker = new Checker();
   const selection = selectionFrom(options, io, checker);
   const role = roleOptions(options, checker);
   const maxReportAgeMs = checker.duration('--max-report-age', options.maxReportAge, COLLECT_DEFAULTS.maxReportAgeMs, 1000, 30 * 86_400_000);
   const reportTimeoutMs = checker.duration('--report-timeout', options.reportTimeout, COLLECT_DEFAULTS.reportTimeoutMs, 1000, 86_400_000);
   const concurrency = options.concurrency === undefined ? COLLECT_DEFAULTS.concurrency : Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512)
+    checker.error('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 512`);
   const { config: aws, problems } = resolveAwsConfig(
     {
       ...(options.endpointUrl !== undefined ? { endpointUrl: { value: options.endpointUrl, flag: '--endpoint-url' } } : {}),
@@ -208,7 +274,8 @@ export function collectOptionsFrom(options: AwsScanOptions, io: CliIO, rules: re
   checker.diagnostics.push(...problems);
   if (options.demo) {
     for (const flag of ['profile', 'endpointUrl', 'region'] as const) {
-      if (options[flag] !== undefined) checker.error(kebab(flag), `--demo talks to a local sandbox with its own credentials; it cannot be combined with ${kebab(flag)}`);
+      if (options[flag] !== undefined)
+        checker.error(kebab(flag), `--demo talks to a local sandbox with its own credentials; it cannot be combined with ${kebab(flag)}`);
     }
   }
   if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid AWS options');
@@ -244,7 +311,8 @@ export function accountFilterFrom(options: AwsScanOptions, io: CliIO): AccountFi
   const only = checker.ids('--accounts', options.accounts);
   if (options.accountsFile) only.push(...readAccountsFile(resolve(io.cwd, options.accountsFile), checker));
   const exclude = checker.ids('--exclude-accounts', options.excludeAccounts);
-  if (options.accountsFile && only.length === 0 && checker.diagnostics.length === 0) checker.error('--accounts-file', 'the file lists no account id');
+  if (options.accountsFile && only.length === 0 && checker.diagnostics.length === 0)
+    checker.error('--accounts-file', 'the file lists no account id');
   if (checker.diagnostics.length > 0) throw new InputError(checker.diagnostics, 'invalid account options');
   return { ...(only.length > 0 ? { only: new Set(only) } : {}), exclude: new Set(exclude) };
 }

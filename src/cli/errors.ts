@@ -37,7 +37,9 @@ export function reportError(error: unknown, write: (text: string) => void, debug
     return EXIT.usage;
   }
   if (error instanceof UsageError) {
-    write(`credwarden: ${error.message}${error.suggestion ? `\n  hint: ${error.suggestion}` : ''}\n${error.pointsAtFlags ? "Run 'credwarden --help' for usage.\n" : ''}`);
+    write(
+      `credwarden: ${error.message}${error.suggestion ? `\n  hint: ${error.suggestion}` : ''}\n${error.pointsAtFlags ? "Run 'credwarden --help' for usage.\n" : ''}`,
+    );
     return EXIT.usage;
   }
   if (error instanceof IncompleteScanError) {

@@ -213,6 +213,7 @@ const HINTS: Readonly<Record<string, string>> = {
 function writeError(path: string, error: unknown, removed: readonly string[]): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = (code && HINTS[code]) ?? (error instanceof Error ? error.message : String(error));
-  const note = removed.length > 0 ? `; removed the earlier ${removed.join(', ')} so that no report of an earlier run is taken for this one` : '';
+  const note =
+    removed.length > 0 ? `; removed the earlier ${removed.join(', ')} so that no report of an earlier run is taken for this one` : '';
   return new InputError([{ severity: 'error', file: path, message: `cannot write: ${reason}${note}` }], 'no report was written');
 }

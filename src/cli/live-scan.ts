@@ -29,7 +29,12 @@ export interface AccountSink {
 
 /** Streams the collection into `sink`, reporting progress. */
 async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
-  const progress = new ScanProgress({ write: (t) => io.stderr(t), tty: io.stderrIsTTY, quiet: cli.quiet === true, verbose: cli.verbose === true });
+  const progress = new ScanProgress({
+    write: (t) => io.stderr(t),
+    tty: io.stderrIsTTY,
+    quiet: cli.quiet === true,
+    verbose: cli.verbose === true,
+  });
   const warnings: Diagnostic[] = [];
   let scanCalls: CallCounts | undefined;
   try {
@@ -37,7 +42,8 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
       onPlan: (plan) => {
         scanCalls = plan.calls;
         progress.start(plan.total, plan.skipped, plan.warnings);
-        if (cli.verbose && !cli.quiet && plan.organization.unknownBecause) io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}\n`);
+        if (cli.verbose && !cli.quiet && plan.organization.unknownBecause)
+          io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}\n`);
       },
     });
     for await (const event of events) {
@@ -52,7 +58,11 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
     // Wrong credentials or permissions: the command needs fixing (exit 2). A network failure,
     // a timeout or a 5xx while listing the organisation: the scan is incomplete (exit 3).
     if (!isCallerSetupError(error)) throw new IncompleteScanError(`cannot list the accounts to scan: ${describeError(error)}`);
-    throw new UsageError(`cannot start the AWS scan: ${describeError(error)}`, 'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account', false);
+    throw new UsageError(
+      `cannot start the AWS scan: ${describeError(error)}`,
+      'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account',
+      false,
+    );
   }
   progress.finish(scanCalls);
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
@@ -70,8 +80,20 @@ function demoFixturePath(demo: boolean | string | undefined, io: CliIO): string 
   const candidates = [resolve(io.cwd, demo), join(bundled, `${demo}.json`), join(bundled, `${demo}.yaml`), join(packageRoot(), demo)];
   const found = candidates.find((path) => existsSync(path) && statSync(path).isFile());
   if (found) return found;
-  const names = readdirSync(bundled).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => f.replace(/\.(json|ya?ml)$/, ''));
-  throw new InputError([{ severity: 'error', file: '--demo', message: `no sandbox organisation '${demo}' (neither a bundled name nor a file)`, suggestion: `bundled: ${names.join(', ')}; or pass a fixture file` }], 'unknown demo organisation');
+  const names = readdirSync(bundled)
+    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .map((f) => f.replace(/\.(json|ya?ml)$/, ''));
+  throw new InputError(
+    [
+      {
+        severity: 'error',
+        file: '--demo',
+        message: `no sandbox organisation '${demo}' (neither a bundled name nor a file)`,
+        suggestion: `bundled: ${names.join(', ')}; or pass a fixture file`,
+      },
+    ],
+    'unknown demo organisation',
+  );
 }
 
 /** Starts the bundled sandbox organisation and scans it through the full live path. */
@@ -82,7 +104,17 @@ async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: Cl
     const endpoints = { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint };
     if (!cli.quiet) io.stderr(`credwarden: demo: sandbox organisation on ${sandbox.endpoint} (no AWS account is used)\n`);
     // The sandbox is local: poll report generation quickly.
-    return await collectInto({ ...options, pollDelayMs: { initial: 50, max: 400 }, selection: { ...options.selection, mode: 'org' }, aws: { ...options.aws, endpoints, credentials: sandbox.credentials } }, cli, io, sink);
+    return await collectInto(
+      {
+        ...options,
+        pollDelayMs: { initial: 50, max: 400 },
+        selection: { ...options.selection, mode: 'org' },
+        aws: { ...options.aws, endpoints, credentials: sandbox.credentials },
+      },
+      cli,
+      io,
+      sink,
+    );
   } finally {
     await sandbox.close();
   }

@@ -9,7 +9,13 @@ import { resolveFormats } from './reporting.js';
 
 /** Appends repeated option values (`--rules a --rules b`, or `--rules a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /**
@@ -20,7 +26,10 @@ export function collectPaths(flag: string): (value: string, previous?: string[])
   return (value, previous = []) => {
     const parts = value.split(',').map((v) => v.trim());
     if (parts.some((p) => p === '')) {
-      throw new UsageError(`${flag} was given an empty path`, `an unset variable? pass the saved reports' files or folders, e.g. ${flag} examples/org/`);
+      throw new UsageError(
+        `${flag} was given an empty path`,
+        `an unset variable? pass the saved reports' files or folders, e.g. ${flag} examples/org/`,
+      );
     }
     return [...previous, ...parts];
   };
@@ -44,12 +53,18 @@ export interface EvaluationOptions {
 /** Adds the evaluation options to a command. */
 export function evaluationOptions(): Option[] {
   return [
-    new Option('--as-of <time>', 'evaluate at this ISO 8601 time or date (a date means midnight UTC) instead of each report\'s generated time'),
+    new Option(
+      '--as-of <time>',
+      "evaluate at this ISO 8601 time or date (a date means midnight UTC) instead of each report's generated time",
+    ),
     new Option('--min-severity <severity>', 'evaluate only the rules at or above this severity').choices([...SEVERITIES]),
     new Option('--pack <name|file>', `rule pack (built-in: ${builtInPacks().join(', ')}; default recommended) or a pack file`),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
     new Option('--config <file>', 'credwarden.config.yaml (default: ./credwarden.config.yaml when present)'),
-    new Option('--format <name>', `output format (repeatable; any case): ${formatNames().join(', ')}; default: from the --output extension (.json .csv .md .sarif .xml), else text`).argParser(collect),
+    new Option(
+      '--format <name>',
+      `output format (repeatable; any case): ${formatNames().join(', ')}; default: from the --output extension (.json .csv .md .sarif .xml), else text`,
+    ).argParser(collect),
     new Option('-o, --output <file>', 'write the (single) report to this file instead of stdout'),
     new Option('--fail-on <severity>', 'exit 1 when an open finding is at or above this severity').choices([...SEVERITIES, 'none']),
     new Option('--no-color', 'disable colours (also: NO_COLOR)'),
@@ -65,7 +80,11 @@ export function evaluationOptions(): Option[] {
 export function checkEvaluationOptions(options: EvaluationOptions): void {
   if (options.asOf !== undefined) {
     const ms = parseDateOrTimestamp(options.asOf);
-    if (Number.isNaN(ms)) throw new UsageError(`--as-of '${options.asOf}' is not an ISO 8601 date or time (or names a day the calendar does not have)`, 'e.g. --as-of 2024-06-01 or --as-of 2024-06-01T12:00:00Z');
+    if (Number.isNaN(ms))
+      throw new UsageError(
+        `--as-of '${options.asOf}' is not an ISO 8601 date or time (or names a day the calendar does not have)`,
+        'e.g. --as-of 2024-06-01 or --as-of 2024-06-01T12:00:00Z',
+      );
     options.asOf = formatTimestamp(ms);
   }
   resolveFormats(options);

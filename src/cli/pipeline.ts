@@ -74,7 +74,10 @@ export function printWarnings(warnings: readonly Diagnostic[], options: Evaluati
  * --as-of before a report was generated gives negative ages ("created -8302 days ago"), so
  * age-based rules cannot fire: one warning per such account, naming the report time.
  */
-export function asOfBeforeReports(accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[], asOf: string | undefined): Diagnostic[] {
+export function asOfBeforeReports(
+  accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[],
+  asOf: string | undefined,
+): Diagnostic[] {
   if (asOf === undefined) return [];
   const at = Date.parse(asOf);
   return accounts

@@ -37,7 +37,8 @@ export interface ReportOptions {
 }
 
 /** What writing reports needs from the options. */
-export type ReportWriteOptions = Pick<EvaluationOptions, 'format' | 'output' | 'color' | 'quiet'> & Pick<ReportOptions, 'outputDir' | 'reportRows'>;
+export type ReportWriteOptions = Pick<EvaluationOptions, 'format' | 'output' | 'color' | 'quiet'> &
+  Pick<ReportOptions, 'outputDir' | 'reportRows'>;
 
 /** The format context of a result read from a file (merge): rule files come from the result. */
 export function resultContext(result: ScanResult, toolVersion: string): (color: boolean) => FormatContext {
@@ -51,8 +52,11 @@ export const DEFAULT_OUTPUT_DIR = 'reports';
 /** The report options, for `scan` and `evaluate`. */
 export function reportOptions(): Option[] {
   return [
-    new Option('--output-dir <dir>', `write every --format to DIR/credwarden.<ext> (default ${DEFAULT_OUTPUT_DIR}/ when several formats are given)`),
-    new Option('--waivers <file>', 'waivers YAML file: approved, expiring exceptions (default: the config file\'s `waivers`)'),
+    new Option(
+      '--output-dir <dir>',
+      `write every --format to DIR/credwarden.<ext> (default ${DEFAULT_OUTPUT_DIR}/ when several formats are given)`,
+    ),
+    new Option('--waivers <file>', "waivers YAML file: approved, expiring exceptions (default: the config file's `waivers`)"),
     new Option('--waiver-max-days <days>', 'furthest a waiver may expire from now (default 365)').argParser(positiveInteger),
     new Option('--baseline <result.json>', 'previous JSON result: mark findings new/existing and list resolved ones'),
     new Option('--fail-on-new', 'exit 1 only for open findings that are new since --baseline (at or above --fail-on, if given)'),
@@ -63,9 +67,10 @@ export function reportOptions(): Option[] {
 
 /** --report-rows: shared by every command that writes a Markdown report. */
 export function reportRowsOption(): Option {
-  return new Option('--report-rows <n>', `findings listed in full in the Markdown report (default ${DEFAULT_MARKDOWN_ROWS}); the rest are counted, and listed in CSV/JSON`).argParser(
-    (value) => wholeNumber(value, 'rows', 0),
-  );
+  return new Option(
+    '--report-rows <n>',
+    `findings listed in full in the Markdown report (default ${DEFAULT_MARKDOWN_ROWS}); the rest are counted, and listed in CSV/JSON`,
+  ).argParser((value) => wholeNumber(value, 'rows', 0));
 }
 
 function positiveInteger(value: string): number {
@@ -74,7 +79,8 @@ function positiveInteger(value: string): number {
 
 function wholeNumber(value: string, unit: string, min: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`'${value}' is not a ${min > 0 ? 'positive ' : ''}whole number of ${unit}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`'${value}' is not a ${min > 0 ? 'positive ' : ''}whole number of ${unit}`);
   return n;
 }
 
@@ -101,8 +107,10 @@ export function resolveFormats(options: { format: string[]; output?: string }): 
 
 /** Checks option combinations before any work is done. */
 export function checkReportOptions(options: EvaluationOptions & ReportOptions): ShardSpec | undefined {
-  if (options.failOnNew && !options.baseline) throw new UsageError('--fail-on-new needs --baseline', 'pass the previous scan\'s JSON result with --baseline FILE');
-  if (options.output && options.outputDir) throw new UsageError('use either --output or --output-dir', '--output writes one format to a file; --output-dir writes every format');
+  if (options.failOnNew && !options.baseline)
+    throw new UsageError('--fail-on-new needs --baseline', "pass the previous scan's JSON result with --baseline FILE");
+  if (options.output && options.outputDir)
+    throw new UsageError('use either --output or --output-dir', '--output writes one format to a file; --output-dir writes every format');
   if (options.shard === undefined) return undefined;
   const spec = parseShard(options.shard);
   if (typeof spec === 'string') throw new UsageError(`--shard: ${spec}`, 'e.g. --shard 1/4 in the first of four jobs');
@@ -114,11 +122,21 @@ export function shardSnapshot(snapshot: Snapshot, spec: ShardSpec | undefined): 
   if (!spec) return snapshot;
   const { skippedAccounts, ...rest } = snapshot;
   const skipped = skippedAccounts ? selectShard(skippedAccounts, spec, (a) => a.id) : undefined;
-  return { ...rest, accounts: selectShard(snapshot.accounts, spec, (a) => a.id), ...(skipped && skipped.length > 0 ? { skippedAccounts: skipped } : {}) };
+  return {
+    ...rest,
+    accounts: selectShard(snapshot.accounts, spec, (a) => a.id),
+    ...(skipped && skipped.length > 0 ? { skippedAccounts: skipped } : {}),
+  };
 }
 
 /** Applies waivers, the baseline and the shard marker to a fresh result. @throws InputError */
-export function refineResult(result: ScanResult, loaded: LoadedRuleset, options: EvaluationOptions & ReportOptions, io: CliIO, shard?: ShardSpec): ScanResult {
+export function refineResult(
+  result: ScanResult,
+  loaded: LoadedRuleset,
+  options: EvaluationOptions & ReportOptions,
+  io: CliIO,
+  shard?: ShardSpec,
+): ScanResult {
   let refined = result;
   const waiversFile = waiversPath(options, loaded, io);
   if (waiversFile) {
@@ -134,7 +152,10 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
     refined = applyWaivers(refined, waivers, now);
     if (!options.quiet) {
       for (const w of refined.waivers ?? []) {
-        if (w.state !== 'active') io.stderr(`credwarden: ${w.source ?? label}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`);
+        if (w.state !== 'active')
+          io.stderr(
+            `credwarden: ${w.source ?? label}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`,
+          );
       }
     }
   }
@@ -147,7 +168,9 @@ export function refineResult(result: ScanResult, loaded: LoadedRuleset, options:
 function waiversPath(options: ReportOptions, loaded: LoadedRuleset, io: CliIO): string | undefined {
   const waivers = decideSettings(options.waivers ? { waivers: options.waivers } : {}, loaded.config?.value).waivers;
   if (!waivers) return undefined;
-  return waivers.base === 'config' && loaded.config ? resolve(io.cwd, dirname(loaded.config.source.file), waivers.path) : resolve(io.cwd, waivers.path);
+  return waivers.base === 'config' && loaded.config
+    ? resolve(io.cwd, dirname(loaded.config.source.file), waivers.path)
+    : resolve(io.cwd, waivers.path);
 }
 
 /** A path as the user would write it: relative to the working folder when inside it. */
@@ -164,7 +187,13 @@ function displayPath(path: string, io: CliIO): string {
  * the runner reads them, and the job summary (with the gate's verdict) is
  * appended to $GITHUB_STEP_SUMMARY. Returns the files written.
  */
-export async function writeReportSet(result: ScanResult, contextFor: (color: boolean) => FormatContext, options: ReportWriteOptions, io: CliIO, gate?: GateOutcome): Promise<string[]> {
+export async function writeReportSet(
+  result: ScanResult,
+  contextFor: (color: boolean) => FormatContext,
+  options: ReportWriteOptions,
+  io: CliIO,
+  gate?: GateOutcome,
+): Promise<string[]> {
   const formatters = resolveFormats(options);
   const toDir = options.outputDir !== undefined || formatters.length > 1;
   const context = (useColour: boolean): FormatContext => ({
@@ -182,7 +211,8 @@ export async function writeReportSet(result: ScanResult, contextFor: (color: boo
     for (const formatter of formatters) {
       if (formatter.name === 'github') continue;
       files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
-      for (const companion of formatter.companions?.(result, fileContext) ?? []) files.push({ path: join(dir, companion.name), chunks: companion.chunks });
+      for (const companion of formatter.companions?.(result, fileContext) ?? [])
+        files.push({ path: join(dir, companion.name), chunks: companion.chunks });
     }
     const github = formatters.find((f) => f.name === 'github');
     if (github) await writeStdout(io, github.format(result, fileContext));
@@ -214,7 +244,9 @@ function awsRegionOf(io: CliIO): { awsRegion?: string } {
 function warnSarifOmissions(result: ScanResult, context: FormatContext, io: CliIO): void {
   const selection = selectSarifResults(result, context);
   if (selection.omittedTotal === 0) return;
-  const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0).map((s) => `${selection.omitted[s]} ${s}`).join(', ');
+  const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0)
+    .map((s) => `${selection.omitted[s]} ${s}`)
+    .join(', ');
   io.stderr(
     `credwarden: warning: SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
       '  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings\n',
@@ -227,13 +259,22 @@ function warnSarifOmissions(result: ScanResult, context: FormatContext, io: CliI
  */
 function repositoryRelative(context: FormatContext, io: CliIO): FormatContext {
   if (!context.ruleSources) return context;
-  const ruleSources = Object.fromEntries(Object.entries(context.ruleSources).map(([id, file]) => [id, isAbsolute(file) ? displayPath(file, io) : file]));
+  const ruleSources = Object.fromEntries(
+    Object.entries(context.ruleSources).map(([id, file]) => [id, isAbsolute(file) ? displayPath(file, io) : file]),
+  );
   return { ...context, ruleSources };
 }
 
 /** The gate of a scan, evaluate or merge: the threshold decided in core/settings.ts (--fail-on, else the config file's failOn); --fail-on-new. */
-export function gateOf(result: ScanResult, options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>, configFailOn: Severity | 'none' | undefined): GateOutcome {
-  const failOn = decideSettings(options.failOn !== undefined ? { failOn: options.failOn } : {}, configFailOn !== undefined ? { failOn: configFailOn } : undefined).failOn;
+export function gateOf(
+  result: ScanResult,
+  options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>,
+  configFailOn: Severity | 'none' | undefined,
+): GateOutcome {
+  const failOn = decideSettings(
+    options.failOn !== undefined ? { failOn: options.failOn } : {},
+    configFailOn !== undefined ? { failOn: configFailOn } : undefined,
+  ).failOn;
   return evaluateGate(result, {
     ...(failOn?.from === 'flag' ? { failOn: failOn.value } : {}),
     ...(failOn?.from === 'config' ? { configFailOn: failOn.value } : {}),

@@ -53,7 +53,15 @@ export class StreamingScan {
       result: this.builder.build(),
       planning: this.planning,
       outcomes,
-      ...(this.kept ? { snapshot: { schemaVersion: 1, accounts: [...this.kept].sort(byId), ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}) } } : {}),
+      ...(this.kept
+        ? {
+            snapshot: {
+              schemaVersion: 1,
+              accounts: [...this.kept].sort(byId),
+              ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

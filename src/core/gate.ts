@@ -26,7 +26,8 @@ export interface GateOutcome {
 export function evaluateGate(result: ScanResult, settings: GateSettings): GateOutcome {
   const failOn = settings.failOn ?? settings.configFailOn;
   const threshold = failOn === 'none' ? undefined : failOn;
-  const source = threshold === undefined ? undefined : settings.failOn !== undefined ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
+  const source =
+    threshold === undefined ? undefined : settings.failOn !== undefined ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
   const atOrAbove = threshold === undefined ? '' : ` at or above ${threshold}`;
   const reaches = (f: Finding) => f.status === 'open' && (threshold === undefined || rank(f.severity) <= rank(threshold));
   if (settings.failOnNew) {

@@ -43,12 +43,23 @@ export interface Settings {
 }
 
 /** Decides every setting from the flags and the config file (when there is one). */
-export function decideSettings(flags: SettingFlags, config: Pick<ConfigFile, 'pack' | 'rulesDirs' | 'failOn' | 'waivers'> | undefined): Settings {
+export function decideSettings(
+  flags: SettingFlags,
+  config: Pick<ConfigFile, 'pack' | 'rulesDirs' | 'failOn' | 'waivers'> | undefined,
+): Settings {
   const failOn = first(flags.failOn, config?.failOn);
-  const waivers = flags.waivers !== undefined ? { path: flags.waivers, base: 'cwd' as const } : config?.waivers !== undefined ? { path: config.waivers, base: 'config' as const } : undefined;
+  const waivers =
+    flags.waivers !== undefined
+      ? { path: flags.waivers, base: 'cwd' as const }
+      : config?.waivers !== undefined
+        ? { path: config.waivers, base: 'config' as const }
+        : undefined;
   return {
     pack: first(flags.pack, config?.pack) ?? { value: DEFAULT_PACK, from: 'default' },
-    rulesDirs: [...(flags.rules ?? []).map((path) => ({ path, base: 'cwd' as const })), ...(config?.rulesDirs ?? []).map((path) => ({ path, base: 'config' as const }))],
+    rulesDirs: [
+      ...(flags.rules ?? []).map((path) => ({ path, base: 'cwd' as const })),
+      ...(config?.rulesDirs ?? []).map((path) => ({ path, base: 'config' as const })),
+    ],
     ...(failOn ? { failOn } : {}),
     ...(waivers ? { waivers } : {}),
   };

@@ -24,7 +24,16 @@ export type { RuleFile, Condition, Comparison, Quantifier, Operand, Parameter, F
 export type { PackFile, RuleSettings } from './generated/pack.js';
 export type { ConfigFile } from './generated/config.js';
 export type { RuleCasesFile, ValidCase, InvalidCase, ExpectedFinding, Row as CaseRow } from './generated/rule-cases.js';
-export type { ProcedureFile, ProcedureStep, StepReference, StepEntry, StepRole, Caution, CredentialAction, Link as ProcedureLink } from './generated/procedure.js';
+export type {
+  ProcedureFile,
+  ProcedureStep,
+  StepReference,
+  StepEntry,
+  StepRole,
+  Caution,
+  CredentialAction,
+  Link as ProcedureLink,
+} from './generated/procedure.js';
 export * from './diagnostics.js';
 
 /** Severities from most to least severe. */

@@ -45,11 +45,13 @@ class Checker {
       if (required) this.errors.push(`data should have required property '${path}'`);
       return;
     }
-    if (typeof value !== 'string' || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value))) this.fail(path, 'should match format "date-time"');
+    if (typeof value !== 'string' || !TIMESTAMP.test(value) || Number.isNaN(Date.parse(value)))
+      this.fail(path, 'should match format "date-time"');
   }
 
   oneOf(value: unknown, path: string, allowed: readonly string[]): void {
-    if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value))) this.fail(path, 'should be equal to one of the allowed values');
+    if (value !== undefined && (typeof value !== 'string' || !allowed.includes(value)))
+      this.fail(path, 'should be equal to one of the allowed values');
   }
 
   array(value: unknown, path: string, min: number, max: number): unknown[] {
@@ -67,7 +69,8 @@ class Checker {
 function checkTypes(c: Checker, types: unknown, path: string): void {
   c.array(types, path, 0, 50).forEach((type, i) => {
     const namespace = typeof type === 'string' ? type.split('/')[0] : undefined;
-    if (typeof type !== 'string' || type.split('/').length > 3 || !TYPE_NAMESPACES.includes(namespace ?? '')) c.fail(`${path}[${i}]`, 'should be a type namespace/category/classifier with a valid namespace');
+    if (typeof type !== 'string' || type.split('/').length > 3 || !TYPE_NAMESPACES.includes(namespace ?? ''))
+      c.fail(`${path}[${i}]`, 'should be a type namespace/category/classifier with a valid namespace');
   });
 }
 
@@ -95,7 +98,8 @@ function checkProductFields(c: Checker, fields: unknown): void {
   const entries = Object.entries(fields);
   if (entries.length > 50) c.fail('ProductFields', 'should NOT have more than 50 properties');
   for (const [key, value] of entries) {
-    if (Array.from(key).length > 128) c.fail('ProductFields', `property name '${key.slice(0, 40)}…' should NOT be longer than 128 characters`);
+    if (Array.from(key).length > 128)
+      c.fail('ProductFields', `property name '${key.slice(0, 40)}…' should NOT be longer than 128 characters`);
     c.string(value, `ProductFields['${key}']`, 0, 2048, true);
   }
 }
@@ -118,7 +122,8 @@ export function validateFinding(finding: unknown): string[] {
   c.string(finding.Id, 'Id', 1, 512, true);
   c.string(finding.ProductArn, 'ProductArn', 12, 2048, true);
   c.string(finding.GeneratorId, 'GeneratorId', 1, 512, true);
-  if (typeof finding.AwsAccountId !== 'string' || !/^\d{12}$/.test(finding.AwsAccountId)) c.fail('AwsAccountId', 'should be a 12-digit account id');
+  if (typeof finding.AwsAccountId !== 'string' || !/^\d{12}$/.test(finding.AwsAccountId))
+    c.fail('AwsAccountId', 'should be a 12-digit account id');
   c.timestamp(finding.CreatedAt, 'CreatedAt', true);
   c.timestamp(finding.UpdatedAt, 'UpdatedAt', true);
   c.timestamp(finding.FirstObservedAt, 'FirstObservedAt', false);
@@ -131,7 +136,8 @@ export function validateFinding(finding: unknown): string[] {
   checkSeverity(c, finding);
   checkResources(c, finding.Resources);
   checkProductFields(c, finding.ProductFields);
-  const recommendation = isObject(finding.Remediation) && isObject(finding.Remediation.Recommendation) ? finding.Remediation.Recommendation : undefined;
+  const recommendation =
+    isObject(finding.Remediation) && isObject(finding.Remediation.Recommendation) ? finding.Remediation.Recommendation : undefined;
   if (recommendation) c.string(recommendation.Text, 'Remediation.Recommendation.Text', 1, 512, false);
   if (isObject(finding.Compliance)) {
     c.oneOf(finding.Compliance.Status, 'Compliance.Status', COMPLIANCE_STATUSES);
@@ -139,6 +145,7 @@ export function validateFinding(finding: unknown): string[] {
   }
   c.oneOf(finding.RecordState, 'RecordState', RECORD_STATES);
   checkWorkflowFields(c, finding);
-  if (Buffer.byteLength(JSON.stringify(finding)) > MAX_FINDING_BYTES) c.errors.push(`Finding size exceeds the maximum allowed size of ${MAX_FINDING_BYTES / 1024} KB`);
+  if (Buffer.byteLength(JSON.stringify(finding)) > MAX_FINDING_BYTES)
+    c.errors.push(`Finding size exceeds the maximum allowed size of ${MAX_FINDING_BYTES / 1024} KB`);
   return c.errors;
 }

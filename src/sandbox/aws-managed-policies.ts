@@ -188,7 +188,8 @@ function attachedArns(details: AuthorizationDetails): Map<string, { attachments:
   };
   for (const list of [details.UserDetailList, details.GroupDetailList, details.RoleDetailList]) {
     for (const item of list ?? []) {
-      for (const a of (item['AttachedManagedPolicies'] as { PolicyArn?: unknown }[] | undefined) ?? []) if (typeof a.PolicyArn === 'string') entry(a.PolicyArn).attachments++;
+      for (const a of (item['AttachedManagedPolicies'] as { PolicyArn?: unknown }[] | undefined) ?? [])
+        if (typeof a.PolicyArn === 'string') entry(a.PolicyArn).attachments++;
       const boundary = (item['PermissionsBoundary'] as { PermissionsBoundaryArn?: unknown } | undefined)?.PermissionsBoundaryArn;
       if (typeof boundary === 'string') entry(boundary).boundaries++;
     }
@@ -219,7 +220,9 @@ export function withAwsManagedPolicies(details: AuthorizationDetails, partition:
       IsAttachable: true,
       CreateDate: policy.createDate,
       UpdateDate: policy.updateDate,
-      PolicyVersionList: [{ Document: policy.document, VersionId: policy.versionId, IsDefaultVersion: true, CreateDate: policy.updateDate }],
+      PolicyVersionList: [
+        { Document: policy.document, VersionId: policy.versionId, IsDefaultVersion: true, CreateDate: policy.updateDate },
+      ],
     });
   }
   return added.length === 0 ? details : { ...details, Policies: [...(details.Policies ?? []), ...added] };

@@ -32,9 +32,10 @@ async function main(): Promise<number> {
     );
     return values.help ? 0 : 2;
   }
-  const fixture = values.fixture !== undefined
-    ? loadFixture(values.fixture)
-    : generateOrganization({ accounts: Number(values.generate), usersPerAccount: Number(values.users), seed: Number(values.seed) });
+  const fixture =
+    values.fixture !== undefined
+      ? loadFixture(values.fixture)
+      : generateOrganization({ accounts: Number(values.generate), usersPerAccount: Number(values.users), seed: Number(values.seed) });
   const extraFaults = values.faults === undefined ? {} : (JSON.parse(values.faults) as SandboxFaults);
   const sandbox = await startSandbox({
     fixture,

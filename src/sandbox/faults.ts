@@ -11,7 +11,11 @@ class TokenBucket {
   private updatedAt: number;
   private readonly burst: number;
 
-  constructor(private readonly rate: number, burst: number | undefined, now: number) {
+  constructor(
+    private readonly rate: number,
+    burst: number | undefined,
+    now: number,
+  ) {
     this.burst = Math.max(1, burst ?? rate);
     this.tokens = this.burst;
     this.updatedAt = now;

@@ -6,7 +6,28 @@ import type { FixtureAccount, FixtureOu, FixtureReport, OrgFixture } from './fix
 import { hashSeed, seededRandom, type Random } from './random.js';
 
 const DAY_MS = 86_400_000;
-const FIRST_NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'yara'];
+const FIRST_NAMES = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'niaj',
+  'olivia',
+  'peggy',
+  'rupert',
+  'sybil',
+  'trent',
+  'victor',
+  'walter',
+  'yara',
+];
 const SERVICES = ['ci', 'deploy', 'backup', 'etl', 'metrics', 'terraform', 'legacy-app', 'reporting'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
 const USED_SERVICES = ['s3', 'sts', 'ec2', 'iam', 'dynamodb', 'lambda', 'ecr', 'cloudformation'];
@@ -84,7 +105,10 @@ function userRow(random: Random, clock: ReportClock, accountId: string, partitio
   let password = 'false,N/A,N/A,N/A,false';
   if (!service && random() < 0.9) {
     const usedRoll = random();
-    const lastUsed = usedRoll < 0.1 ? 'no_information' : clock.ago(usedRoll < 0.7 ? between(random, 1, 30) : between(random, 91, Math.max(91, ageDays)), random);
+    const lastUsed =
+      usedRoll < 0.1
+        ? 'no_information'
+        : clock.ago(usedRoll < 0.7 ? between(random, 1, 30) : between(random, 91, Math.max(91, ageDays)), random);
     const changed = clock.ago(between(random, 1, ageDays), random);
     password = `true,${lastUsed},${changed},N/A,${random() < 0.75}`;
   }

@@ -68,7 +68,11 @@ const getCredentialReport: QueryHandler = (ctx) => {
     throw new ServiceError('ReportNotPresent', 410, 'Credential report is not present. Use GenerateCredentialReport to generate a report.');
   }
   if (report.expired) {
-    throw new ServiceError('ReportExpired', 410, 'The most recent credential report has expired. Use GenerateCredentialReport to generate a new one.');
+    throw new ServiceError(
+      'ReportExpired',
+      410,
+      'The most recent credential report has expired. Use GenerateCredentialReport to generate a new one.',
+    );
   }
   const csv = ctx.org.reportCsv(account, report.generatedAt);
   return (
@@ -164,7 +168,13 @@ function rootVirtualMfa(ctx: CallContext, account: AccountRuntime): Record<strin
   return [
     {
       SerialNumber: `arn:${partition}:iam::${account.id}:mfa/root-account-mfa-device`,
-      User: { Path: '/', UserName: '<root_account>', UserId: account.id, Arn: `arn:${partition}:iam::${account.id}:root`, CreateDate: '2020-01-01T00:00:00Z' },
+      User: {
+        Path: '/',
+        UserName: '<root_account>',
+        UserId: account.id,
+        Arn: `arn:${partition}:iam::${account.id}:root`,
+        CreateDate: '2020-01-01T00:00:00Z',
+      },
       EnableDate: '2020-01-02T00:00:00Z',
     },
   ];
@@ -199,10 +209,18 @@ const listOrganizationsFeatures: QueryHandler = (ctx) => {
     );
   }
   if (ctx.org.fixture.featureSet === 'CONSOLIDATED_BILLING') {
-    throw new ServiceError('OrganizationNotInAllFeaturesModeException', 400, 'The request failed because your organization does not have all features enabled.');
+    throw new ServiceError(
+      'OrganizationNotInAllFeaturesModeException',
+      400,
+      'The request failed because your organization does not have all features enabled.',
+    );
   }
   if (ctx.org.fixture.iamTrustedAccess === false) {
-    throw new ServiceError('ServiceAccessNotEnabledException', 400, 'The request failed because AWS service access is not enabled for IAM in AWS Organizations.');
+    throw new ServiceError(
+      'ServiceAccessNotEnabledException',
+      400,
+      'The request failed because AWS service access is not enabled for IAM in AWS Organizations.',
+    );
   }
   return element('OrganizationId', ctx.org.fixture.organizationId) + toXml('EnabledFeatures', ctx.org.fixture.features ?? []);
 };
@@ -232,7 +250,8 @@ function pageWindow(params: QueryParams, total: number): { start: number; end: n
   const start = marker === null ? 0 : Number(Buffer.from(marker, 'base64').toString('utf8'));
   if (!Number.isInteger(start) || start < 0 || start > total) throw new ServiceError('InvalidInput', 400, 'Invalid Marker.');
   const maxItems = Number(params.get('MaxItems') ?? 100);
-  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) throw new ServiceError('InvalidInput', 400, 'MaxItems must be between 1 and 1000.');
+  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000)
+    throw new ServiceError('InvalidInput', 400, 'MaxItems must be between 1 and 1000.');
   return { start, end: Math.min(total, start + maxItems) };
 }
 
@@ -256,7 +275,11 @@ const getAccountAuthorizationDetails: QueryHandler = (ctx, params) => {
   const { start, end } = pageWindow(params, items.length);
   const page = items.slice(start, end);
   let xml = '';
-  for (const [list] of DETAIL_LISTS) xml += toXml(list, page.filter((item) => item.list === list).map((item) => item.value));
+  for (const [list] of DETAIL_LISTS)
+    xml += toXml(
+      list,
+      page.filter((item) => item.list === list).map((item) => item.value),
+    );
   return xml + pageTail(end, items.length);
 };
 

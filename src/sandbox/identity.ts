@@ -55,7 +55,10 @@ export class KeyStore {
   private readonly secrets = new Map<string, string>();
   private issued = 0;
 
-  constructor(readonly caller: SandboxPrincipal, callerSecretAccessKey: string) {
+  constructor(
+    readonly caller: SandboxPrincipal,
+    callerSecretAccessKey: string,
+  ) {
     this.byKey.set(caller.accessKeyId, caller);
     this.secrets.set(caller.accessKeyId, callerSecretAccessKey);
   }
@@ -71,7 +74,13 @@ export class KeyStore {
   }
 
   /** Issues temporary credentials for an assumed-role session in `accountId`. */
-  issue(accountId: string, roleName: string, sessionName: string, partition: string, expiresAt: number): SandboxPrincipal & { secretAccessKey: string } {
+  issue(
+    accountId: string,
+    roleName: string,
+    sessionName: string,
+    partition: string,
+    expiresAt: number,
+  ): SandboxPrincipal & { secretAccessKey: string } {
     this.issued += 1;
     // ASIA + 16 uppercase base-36 characters: the shape of a real temporary key id.
     const accessKeyId = `ASIA${this.issued.toString(36).toUpperCase().padStart(16, '0')}`;

@@ -6,15 +6,7 @@ export { startSandbox } from './server.js';
 export { loadFixture, checkFixture, type FixtureProblem } from './load.js';
 export { generateOrganization, generateUsersCsv, type GenerateOrganizationOptions, type GenerateUsersOptions } from './generate.js';
 export { DEFAULT_CALLER_CREDENTIALS, type SandboxCredentials } from './identity.js';
-export type {
-  CallEntry,
-  SandboxFaults,
-  SandboxHandle,
-  SandboxOptions,
-  SandboxService,
-  SandboxStats,
-  TokenBucketSpec,
-} from './options.js';
+export type { CallEntry, SandboxFaults, SandboxHandle, SandboxOptions, SandboxService, SandboxStats, TokenBucketSpec } from './options.js';
 export type {
   AccountFaults,
   AccountState,

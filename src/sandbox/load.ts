@@ -12,11 +12,43 @@ const STATES = new Set(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PEN
 
 /** Known keys per object kind, so that a typo ("fault" for "faults") is reported, not ignored. */
 const KNOWN_KEYS = {
-  fixture: ['$comment', '$schema', 'managementAccountId', 'organizationId', 'rootId', 'partition', 'managementEmail', 'callerUserName', 'callerRoleName', 'delegatedAdministrators', 'features', 'featureSet', 'iamTrustedAccess', 'serviceControlPolicies', 'organizationalUnits', 'accounts', 'policies', 'baseDir', 'faults', 'latencyMs'],
+  fixture: [
+    '$comment',
+    '$schema',
+    'managementAccountId',
+    'organizationId',
+    'rootId',
+    'partition',
+    'managementEmail',
+    'callerUserName',
+    'callerRoleName',
+    'delegatedAdministrators',
+    'features',
+    'featureSet',
+    'iamTrustedAccess',
+    'serviceControlPolicies',
+    'organizationalUnits',
+    'accounts',
+    'policies',
+    'baseDir',
+    'faults',
+    'latencyMs',
+  ],
   account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults', 'securityHub'],
   report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
   context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
-  orgFaults: ['throttleProbability', 'seed', 'throttleOperations', 'buckets', 'serverErrorProbability', 'serverErrorOperations', 'denyAssumeRole', 'reportPolls', 'emptyPagesBefore', 'emptyPageAfterEach'],
+  orgFaults: [
+    'throttleProbability',
+    'seed',
+    'throttleOperations',
+    'buckets',
+    'serverErrorProbability',
+    'serverErrorOperations',
+    'denyAssumeRole',
+    'reportPolls',
+    'emptyPagesBefore',
+    'emptyPageAfterEach',
+  ],
   faults: ['denyAssumeRole', 'reportPolls', 'reportNeverCompletes', 'malformedReport', 'limitExceeded', 'denyOperations', 'serverErrors'],
 };
 
@@ -77,10 +109,14 @@ export function checkFixture(fixture: OrgFixture, baseDir = process.cwd()): Fixt
   checkKeys(fixture, '', KNOWN_KEYS.fixture, problems);
   checkKeys(fixture.faults, '/faults', KNOWN_KEYS.orgFaults, problems);
   if (!ACCOUNT_ID.test(String(fixture.managementAccountId ?? ''))) add('/managementAccountId', 'must be a 12-digit account id');
-  if (!/^o-[a-z0-9]{10,32}$/.test(String(fixture.organizationId ?? ''))) add('/organizationId', 'must look like o-exampleorgid (o- and 10 to 32 lowercase letters or digits)');
-  if (fixture.featureSet !== undefined && fixture.featureSet !== 'ALL' && fixture.featureSet !== 'CONSOLIDATED_BILLING') add('/featureSet', 'must be ALL or CONSOLIDATED_BILLING');
-  if (fixture.iamTrustedAccess !== undefined && typeof fixture.iamTrustedAccess !== 'boolean') add('/iamTrustedAccess', 'must be true or false');
-  if (fixture.serviceControlPolicies !== undefined && typeof fixture.serviceControlPolicies !== 'boolean') add('/serviceControlPolicies', 'must be true or false');
+  if (!/^o-[a-z0-9]{10,32}$/.test(String(fixture.organizationId ?? '')))
+    add('/organizationId', 'must look like o-exampleorgid (o- and 10 to 32 lowercase letters or digits)');
+  if (fixture.featureSet !== undefined && fixture.featureSet !== 'ALL' && fixture.featureSet !== 'CONSOLIDATED_BILLING')
+    add('/featureSet', 'must be ALL or CONSOLIDATED_BILLING');
+  if (fixture.iamTrustedAccess !== undefined && typeof fixture.iamTrustedAccess !== 'boolean')
+    add('/iamTrustedAccess', 'must be true or false');
+  if (fixture.serviceControlPolicies !== undefined && typeof fixture.serviceControlPolicies !== 'boolean')
+    add('/serviceControlPolicies', 'must be true or false');
   if (!Array.isArray(fixture.accounts)) {
     add('/accounts', 'must be a list of accounts');
     return problems;
@@ -130,8 +166,10 @@ function checkAccount(account: FixtureAccount, at: string, state: CheckState): v
   }
   if (account?.joined !== undefined && Number.isNaN(Date.parse(account.joined))) add(`${at}/joined`, 'must be an ISO 8601 time');
   const report = account?.report;
-  if (report?.generatedTime !== undefined && Number.isNaN(Date.parse(report.generatedTime))) add(`${at}/report/generatedTime`, 'must be an ISO 8601 time');
-  if (report?.state !== undefined && !['present', 'absent', 'expired'].includes(report.state)) add(`${at}/report/state`, 'must be one of present, absent, expired');
+  if (report?.generatedTime !== undefined && Number.isNaN(Date.parse(report.generatedTime)))
+    add(`${at}/report/generatedTime`, 'must be an ISO 8601 time');
+  if (report?.state !== undefined && !['present', 'absent', 'expired'].includes(report.state))
+    add(`${at}/report/state`, 'must be one of present, absent, expired');
   if (report?.file !== undefined) {
     const full = isAbsolute(report.file) ? report.file : resolve(state.baseDir, report.file);
     if (!existsSync(full)) add(`${at}/report/file`, `report file not found: ${full}`);

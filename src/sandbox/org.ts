@@ -4,7 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { AccountFaults, AccountState, AccountStatus, AuthorizationDetails, FixtureAccount, FixtureOu, FixtureRole, OrgFixture } from './fixture.js';
+import type {
+  AccountFaults,
+  AccountState,
+  AccountStatus,
+  AuthorizationDetails,
+  FixtureAccount,
+  FixtureOu,
+  FixtureRole,
+  OrgFixture,
+} from './fixture.js';
 import { withAwsManagedPolicies } from './aws-managed-policies.js';
 import { generateUsersCsv } from './generate.js';
 import { hashSeed } from './random.js';
@@ -141,7 +150,13 @@ export class OrgRuntime {
     if (report.csv !== undefined) return report.csv;
     if (report.file !== undefined) return this.readRelative(report.file);
     const users = report.generatedUsers;
-    return generateUsersCsv({ accountId: account.id, users: users?.count ?? 0, seed: users?.seed ?? 1, generatedAt, partition: this.partition });
+    return generateUsersCsv({
+      accountId: account.id,
+      users: users?.count ?? 0,
+      seed: users?.seed ?? 1,
+      generatedAt,
+      partition: this.partition,
+    });
   }
 
   /**

@@ -40,7 +40,13 @@ function encodeToken(token: PageToken): string {
 }
 
 /** Serves one page of `items`, including the configured empty pages, and the NextToken. */
-function paginate<T>(ctx: CallContext, input: Record<string, unknown>, kind: string, items: T[], injectEmpty: boolean): { page: T[]; NextToken?: string } {
+function paginate<T>(
+  ctx: CallContext,
+  input: Record<string, unknown>,
+  kind: string,
+  items: T[],
+  injectEmpty: boolean,
+): { page: T[]; NextToken?: string } {
   const maxResults = input['MaxResults'] === undefined ? MAX_PAGE : Number(input['MaxResults']);
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_PAGE) {
     throw jsonErrors.invalidInput('You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.');
@@ -78,12 +84,17 @@ function accountJson(org: OrgRuntime, account: AccountRuntime): Record<string, u
 }
 
 function ouJson(org: OrgRuntime, ou: OuNode): Record<string, unknown> {
-  return { Id: ou.id, Arn: `arn:${org.partition}:organizations::${org.fixture.managementAccountId}:ou/${org.fixture.organizationId}/${ou.id}`, Name: ou.name };
+  return {
+    Id: ou.id,
+    Arn: `arn:${org.partition}:organizations::${org.fixture.managementAccountId}:ou/${org.fixture.organizationId}/${ou.id}`,
+    Name: ou.name,
+  };
 }
 
 function parentOf(ctx: CallContext, id: unknown): OuNode {
   const parent = typeof id === 'string' ? ctx.org.ous.get(id) : undefined;
-  if (parent === undefined) throw jsonErrors.clientError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+  if (parent === undefined)
+    throw jsonErrors.clientError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
   return parent;
 }
 
@@ -133,13 +144,18 @@ const listParents: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const childId = String(input['ChildId'] ?? '');
   const parentId = ctx.org.accounts.get(childId)?.parentId ?? ctx.org.ous.get(childId)?.parentId;
-  if (parentId === undefined) throw jsonErrors.clientError('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+  if (parentId === undefined)
+    throw jsonErrors.clientError(
+      'ChildNotFoundException',
+      "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+    );
   return { Parents: [{ Id: parentId, Type: parentId === ctx.org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] };
 };
 
 const describeOrganization: JsonHandler = (ctx) => {
   const org = ctx.org;
-  if (!org.accounts.has(ctx.principal.accountId)) throw jsonErrors.clientError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+  if (!org.accounts.has(ctx.principal.accountId))
+    throw jsonErrors.clientError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
   const management = org.accounts.get(org.fixture.managementAccountId);
   return {
     Organization: {
@@ -212,7 +228,10 @@ const listPoliciesForTarget: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const targetId = String(input['TargetId'] ?? '');
   if (!ctx.org.accounts.has(targetId) && !ctx.org.ous.has(targetId)) {
-    throw jsonErrors.clientError('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+    throw jsonErrors.clientError(
+      'TargetNotFoundException',
+      "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+    );
   }
   // Disabling the SCP policy type detaches every SCP: the list is empty, not an error.
   if (input['Filter'] !== SCP || !scpEnabled(ctx.org)) return { Policies: [] };
@@ -224,7 +243,8 @@ const listPoliciesForTarget: JsonHandler = (ctx, input) => {
 const describePolicy: JsonHandler = (ctx, input) => {
   requireAdministrator(ctx);
   const policy = policies(ctx.org).get(String(input['PolicyId'] ?? ''));
-  if (policy === undefined) throw jsonErrors.clientError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
+  if (policy === undefined)
+    throw jsonErrors.clientError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
   return { Policy: { PolicySummary: policy.summary, Content: policy.content } };
 };
 

@@ -8,10 +8,32 @@ import { evaluate, makeContext, parsePolicyDocument, type NamedPolicy } from '..
 
 const deny = (sid: string, notAction: string[]) => ({ Sid: sid, Effect: 'Deny', NotAction: notAction, Resource: '*' });
 const rootOnly = (sid: string, action: string[]) => ({ Sid: sid, Effect: 'Deny', Action: action, NotResource: 'arn:aws:iam::*:root' });
-const rootCaller = (sid: string, action: string[]) => ({ Sid: sid, Effect: 'Deny', Action: action, Resource: '*', Condition: { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } });
+const rootCaller = (sid: string, action: string[]) => ({
+  Sid: sid,
+  Effect: 'Deny',
+  Action: action,
+  Resource: '*',
+  Condition: { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+});
 
-const AUDIT = ['iam:ListAccessKeys', 'iam:ListSigningCertificates', 'iam:GetLoginProfile', 'iam:ListMFADevices', 'iam:GetUser', 'iam:GetAccessKeyLastUsed'];
-const DELETE = ['iam:DeleteAccessKey', 'iam:DeleteSigningCertificate', 'iam:DeleteLoginProfile', 'iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice', ...AUDIT.filter((a) => a !== 'iam:GetUser' && a !== 'iam:GetAccessKeyLastUsed'), 'iam:GetUser', 'iam:GetAccessKeyLastUsed'];
+const AUDIT = [
+  'iam:ListAccessKeys',
+  'iam:ListSigningCertificates',
+  'iam:GetLoginProfile',
+  'iam:ListMFADevices',
+  'iam:GetUser',
+  'iam:GetAccessKeyLastUsed',
+];
+const DELETE = [
+  'iam:DeleteAccessKey',
+  'iam:DeleteSigningCertificate',
+  'iam:DeleteLoginProfile',
+  'iam:DeactivateMFADevice',
+  'iam:DeleteVirtualMFADevice',
+  ...AUDIT.filter((a) => a !== 'iam:GetUser' && a !== 'iam:GetAccessKeyLastUsed'),
+  'iam:GetUser',
+  'iam:GetAccessKeyLastUsed',
+];
 const S3 = ['s3:DeleteBucketPolicy', 's3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:ListAllMyBuckets'];
 const SQS = ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:ListQueues', 'sqs:GetQueueUrl'];
 
@@ -19,11 +41,17 @@ const SQS = ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:ListQueues
 export const ROOT_TASK_POLICIES: Readonly<Record<string, { Version: string; Statement: object[] }>> = {
   IAMAuditRootUserCredentials: {
     Version: '2012-10-17',
-    Statement: [deny('DenyAllOtherActionsOnAnyResource', [...AUDIT.slice(0, 4), 'iam:GetAccountSummary', ...AUDIT.slice(4)]), rootOnly('DenyAuditingCredentialsOnNonRootUserResource', AUDIT)],
+    Statement: [
+      deny('DenyAllOtherActionsOnAnyResource', [...AUDIT.slice(0, 4), 'iam:GetAccountSummary', ...AUDIT.slice(4)]),
+      rootOnly('DenyAuditingCredentialsOnNonRootUserResource', AUDIT),
+    ],
   },
   IAMCreateRootUserPassword: {
     Version: '2012-10-17',
-    Statement: [deny('DenyAllOtherActionsOnAnyResource', ['iam:CreateLoginProfile', 'iam:GetLoginProfile']), rootOnly('DenyCreatingPasswordOnNonRootUserResource', ['iam:CreateLoginProfile', 'iam:GetLoginProfile'])],
+    Statement: [
+      deny('DenyAllOtherActionsOnAnyResource', ['iam:CreateLoginProfile', 'iam:GetLoginProfile']),
+      rootOnly('DenyCreatingPasswordOnNonRootUserResource', ['iam:CreateLoginProfile', 'iam:GetLoginProfile']),
+    ],
   },
   IAMDeleteRootUserCredentials: {
     Version: '2012-10-17',
@@ -37,7 +65,13 @@ export const ROOT_TASK_POLICIES: Readonly<Record<string, { Version: string; Stat
     Version: '2012-10-17',
     Statement: [
       deny('DenyAllOtherActionsOnAnyResource', SQS),
-      { Sid: 'DenyGettingQueueAttributesOnNonOwnQueue', Effect: 'Deny', Action: ['sqs:GetQueueAttributes'], Resource: 'arn:aws:sqs:*:*:*', Condition: { StringNotEqualsIfExists: { 'aws:ResourceAccount': ['${aws:PrincipalAccount}'] } } },
+      {
+        Sid: 'DenyGettingQueueAttributesOnNonOwnQueue',
+        Effect: 'Deny',
+        Action: ['sqs:GetQueueAttributes'],
+        Resource: 'arn:aws:sqs:*:*:*',
+        Condition: { StringNotEqualsIfExists: { 'aws:ResourceAccount': ['${aws:PrincipalAccount}'] } },
+      },
       rootCaller('DenyActionsForNonRootUser', SQS),
     ],
   },
@@ -57,7 +91,12 @@ const ALL: NamedPolicy = { name: '(root user)', document: { statements: [{ index
  */
 export function taskPolicyDenies(task: string, action: string, resource: string, accountId: string, partition: string): string | undefined {
   const document = parsePolicyDocument(JSON.stringify(ROOT_TASK_POLICIES[task]));
-  const context = makeContext({ 'aws:PrincipalArn': `arn:${partition}:iam::${accountId}:root`, 'aws:PrincipalAccount': accountId, 'aws:ResourceAccount': accountId, 'aws:PrincipalType': 'Account' });
+  const context = makeContext({
+    'aws:PrincipalArn': `arn:${partition}:iam::${accountId}:root`,
+    'aws:PrincipalAccount': accountId,
+    'aws:ResourceAccount': accountId,
+    'aws:PrincipalType': 'Account',
+  });
   const result = evaluate({ action, resource, context }, { identity: [ALL, { name: task, document }] });
   return result.decision === 'allow' ? undefined : `an explicit deny in the ${task} task policy of this AssumeRoot session`;
 }

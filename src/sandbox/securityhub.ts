@@ -97,7 +97,8 @@ export class SecurityHubService {
   /** The findings stored for an account (every Region unless given), for tests and the demo. */
   findingsOf(accountId: string, region?: string): Json[] {
     const out: Json[] = [];
-    for (const [key, stored] of this.findings) if (key.startsWith(`${accountId}|`) && (region === undefined || stored.region === region)) out.push(stored.finding);
+    for (const [key, stored] of this.findings)
+      if (key.startsWith(`${accountId}|`) && (region === undefined || stored.region === region)) out.push(stored.finding);
     return out;
   }
 
@@ -117,8 +118,14 @@ export class SecurityHubService {
 
   private importFindings(ctx: CallContext, call: RestCall): unknown {
     const list = (call.body as Json).Findings;
-    if (!Array.isArray(list) || list.length === 0) throw securityHubErrors.invalidInput("1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    if (list.length > MAX_BATCH) throw securityHubErrors.invalidInput(`1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`);
+    if (!Array.isArray(list) || list.length === 0)
+      throw securityHubErrors.invalidInput(
+        "1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
+    if (list.length > MAX_BATCH)
+      throw securityHubErrors.invalidInput(
+        `1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`,
+      );
     if (call.bodyBytes > MAX_REQUEST_BYTES) throw securityHubErrors.invalidInput(`The request is larger than ${MAX_REQUEST_BYTES} bytes.`);
     this.authorizeProducts(ctx, list, call.region);
     const failed: Json[] = [];
@@ -139,24 +146,34 @@ export class SecurityHubService {
       if (match === null) continue; // answered per finding
       const [, , , owner = '', product = ''] = match;
       if (owner !== ctx.principal.accountId || product !== ctx.principal.accountId) {
-        throw securityHubErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform: securityhub:BatchImportFindings on resource: ${arn.replace(/:securityhub:[\w-]+:/, `:securityhub:${region}:`)}`);
+        throw securityHubErrors.accessDenied(
+          `User: ${ctx.principal.arn} is not authorized to perform: securityhub:BatchImportFindings on resource: ${arn.replace(/:securityhub:[\w-]+:/, `:securityhub:${region}:`)}`,
+        );
       }
     }
   }
 
   private importProblem(ctx: CallContext, item: unknown, region: string): { code: string; message: string } | undefined {
-    if (!this.enabled(ctx)) return { code: 'InvalidAccess', message: `Account ${ctx.principal.accountId} is not subscribed to AWS Security Hub` };
+    if (!this.enabled(ctx))
+      return { code: 'InvalidAccess', message: `Account ${ctx.principal.accountId} is not subscribed to AWS Security Hub` };
     const problems = validateFinding(item);
     if (problems.length > 0) {
       const tooLarge = problems.some((p) => p.startsWith('Finding size exceeds'));
-      return { code: tooLarge ? 'FindingSizeExceeded' : 'InvalidInput', message: `Finding does not adhere to Amazon Finding Format. ${problems.join('; ')}` };
+      return {
+        code: tooLarge ? 'FindingSizeExceeded' : 'InvalidInput',
+        message: `Finding does not adhere to Amazon Finding Format. ${problems.join('; ')}`,
+      };
     }
     const finding = item as Json;
     const match = PRODUCT_ARN.exec(String(finding.ProductArn));
     if (match === null) return { code: 'InvalidInput', message: `Invalid ProductArn ${String(finding.ProductArn)}` };
-    if (match[1] !== ctx.org.partition || match[2] !== region) return { code: 'InvalidInput', message: `The ProductArn ${String(finding.ProductArn)} is not in Region ${region}` };
+    if (match[1] !== ctx.org.partition || match[2] !== region)
+      return { code: 'InvalidInput', message: `The ProductArn ${String(finding.ProductArn)} is not in Region ${region}` };
     if (finding.AwsAccountId !== ctx.principal.accountId) {
-      return { code: 'InvalidAccess', message: `The AwsAccountId ${String(finding.AwsAccountId)} does not match the calling account ${ctx.principal.accountId}` };
+      return {
+        code: 'InvalidAccess',
+        message: `The AwsAccountId ${String(finding.AwsAccountId)} does not match the calling account ${ctx.principal.accountId}`,
+      };
     }
     return undefined;
   }
@@ -166,7 +183,10 @@ export class SecurityHubService {
     const existing = this.findings.get(key);
     const processedAt = new Date(now).toISOString();
     if (existing === undefined) {
-      this.findings.set(key, { region, finding: { Workflow: { Status: 'NEW' }, RecordState: 'ACTIVE', ...finding, Region: region, ProcessedAt: processedAt } });
+      this.findings.set(key, {
+        region,
+        finding: { Workflow: { Status: 'NEW' }, RecordState: 'ACTIVE', ...finding, Region: region, ProcessedAt: processedAt },
+      });
       return;
     }
     const old = existing.finding;
@@ -177,7 +197,9 @@ export class SecurityHubService {
       if (old[field] === undefined) delete updated[field];
       else updated[field] = old[field];
     }
-    const reopened = (old.RecordState === 'ARCHIVED' && updated.RecordState === 'ACTIVE') || (complianceStatus(old) === 'PASSED' && complianceStatus(updated) !== undefined && complianceStatus(updated) !== 'PASSED');
+    const reopened =
+      (old.RecordState === 'ARCHIVED' && updated.RecordState === 'ACTIVE') ||
+      (complianceStatus(old) === 'PASSED' && complianceStatus(updated) !== undefined && complianceStatus(updated) !== 'PASSED');
     if (reopened && ['NOTIFIED', 'RESOLVED'].includes(workflowStatus(updated) ?? '')) updated.Workflow = { Status: 'NEW' };
     existing.finding = updated;
   }
@@ -185,12 +207,27 @@ export class SecurityHubService {
   private updateFindings(ctx: CallContext, call: RestCall): unknown {
     const body = call.body as Json;
     const identifiers = body.FindingIdentifiers;
-    if (!Array.isArray(identifiers) || identifiers.length === 0) throw securityHubErrors.invalidInput("1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    if (identifiers.length > MAX_BATCH) throw securityHubErrors.invalidInput(`1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`);
+    if (!Array.isArray(identifiers) || identifiers.length === 0)
+      throw securityHubErrors.invalidInput(
+        "1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
+    if (identifiers.length > MAX_BATCH)
+      throw securityHubErrors.invalidInput(
+        `1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`,
+      );
     const workflow = isObject(body.Workflow) ? body.Workflow.Status : undefined;
-    if (workflow !== undefined && !['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(String(workflow))) throw securityHubErrors.invalidInput(`Invalid Workflow.Status ${String(workflow)}`);
+    if (workflow !== undefined && !['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(String(workflow)))
+      throw securityHubErrors.invalidInput(`Invalid Workflow.Status ${String(workflow)}`);
     const note = body.Note;
-    if (note !== undefined && (!isObject(note) || typeof note.Text !== 'string' || note.Text.length < 1 || note.Text.length > 512 || typeof note.UpdatedBy !== 'string' || note.UpdatedBy === '')) {
+    if (
+      note !== undefined &&
+      (!isObject(note) ||
+        typeof note.Text !== 'string' ||
+        note.Text.length < 1 ||
+        note.Text.length > 512 ||
+        typeof note.UpdatedBy !== 'string' ||
+        note.UpdatedBy === '')
+    ) {
       throw securityHubErrors.invalidInput('Note must have a Text of 1 to 512 characters and an UpdatedBy');
     }
     const processed: Json[] = [];
@@ -199,7 +236,11 @@ export class SecurityHubService {
       const id = isObject(identifier) ? identifier : {};
       const stored = this.findings.get(`${ctx.principal.accountId}|${call.region}|${String(id.ProductArn)}|${String(id.Id)}`);
       if (stored === undefined) {
-        unprocessed.push({ FindingIdentifier: { Id: id.Id, ProductArn: id.ProductArn }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' });
+        unprocessed.push({
+          FindingIdentifier: { Id: id.Id, ProductArn: id.ProductArn },
+          ErrorCode: 'FindingNotFound',
+          ErrorMessage: 'Finding Not Found',
+        });
         continue;
       }
       if (workflow !== undefined) stored.finding.Workflow = { Status: workflow };
@@ -209,4 +250,3 @@ export class SecurityHubService {
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
   }
 }
-

@@ -68,7 +68,11 @@ function parseRestCall(req: IncomingMessage, body: string, bodyBytes: number): P
   } catch {
     return { service: 'securityhub', operation: securityHubOperation(method, path) ?? '', malformed: true };
   }
-  return { service: 'securityhub', operation: securityHubOperation(method, path) ?? '', rest: { method, path, region, body: json, bodyBytes } };
+  return {
+    service: 'securityhub',
+    operation: securityHubOperation(method, path) ?? '',
+    rest: { method, path, region, body: json, bodyBytes },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -81,13 +85,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function parseCall(req: IncomingMessage, body: string, bodyBytes: number): ParsedCall {
-  if (signingService(req.headers.authorization) === 'securityhub' || (req.url ?? '').startsWith('/findings')) return parseRestCall(req, body, bodyBytes);
+  if (signingService(req.headers.authorization) === 'securityhub' || (req.url ?? '').startsWith('/findings'))
+    return parseRestCall(req, body, bodyBytes);
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
     const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
     try {
       const json = body.trim() === '' ? {} : (JSON.parse(body) as unknown);
-      if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { service: 'organizations', operation, json: json as Record<string, unknown> };
+      if (json !== null && typeof json === 'object' && !Array.isArray(json))
+        return { service: 'organizations', operation, json: json as Record<string, unknown> };
     } catch {
       // answered with SerializationException below
     }
@@ -96,7 +102,12 @@ function parseCall(req: IncomingMessage, body: string, bodyBytes: number): Parse
   const query = new URLSearchParams(body);
   const version = query.get('Version');
   const scope = signingService(req.headers.authorization);
-  const service = version === '2011-06-15' || (version === null && scope === 'sts') ? 'sts' : version === '2010-05-08' || scope === 'iam' ? 'iam' : 'unknown';
+  const service =
+    version === '2011-06-15' || (version === null && scope === 'sts')
+      ? 'sts'
+      : version === '2010-05-08' || scope === 'iam'
+        ? 'iam'
+        : 'unknown';
   return { service, operation: query.get('Action') ?? '', query };
 }
 
@@ -112,9 +123,23 @@ class Sandbox {
   private readonly faults: SandboxFaults;
   private seq = 0;
   private inFlight = 0;
-  private readonly counters: SandboxStats = { calls: 0, byOperation: {}, byStatus: {}, okByOperation: {}, firstCallAt: 0, lastCallAt: 0, throttled: 0, serverErrors: 0, assumedRoles: 0, peakInFlight: 0 };
+  private readonly counters: SandboxStats = {
+    calls: 0,
+    byOperation: {},
+    byStatus: {},
+    okByOperation: {},
+    firstCallAt: 0,
+    lastCallAt: 0,
+    throttled: 0,
+    serverErrors: 0,
+    assumedRoles: 0,
+    peakInFlight: 0,
+  };
 
-  constructor(private readonly options: SandboxOptions, readonly credentials: { accessKeyId: string; secretAccessKey: string }) {
+  constructor(
+    private readonly options: SandboxOptions,
+    readonly credentials: { accessKeyId: string; secretAccessKey: string },
+  ) {
     this.now = options.now ?? Date.now;
     this.faults = { ...options.fixture.faults, ...options.faults };
     this.org = new OrgRuntime(options.fixture, this.now(), { reportPolls: this.faults.reportPolls });
@@ -126,7 +151,10 @@ class Sandbox {
     const identity =
       role === undefined
         ? { arn: `arn:${partition}:iam::${management}:user/${userName}`, userId: `AIDA${management}SANDBOX` }
-        : { arn: `arn:${partition}:sts::${management}:assumed-role/${role}/credwarden-sandbox`, userId: `AROA${management}SANDBOX:credwarden-sandbox` };
+        : {
+            arn: `arn:${partition}:sts::${management}:assumed-role/${role}/credwarden-sandbox`,
+            userId: `AROA${management}SANDBOX:credwarden-sandbox`,
+          };
     this.keys = new KeyStore({ accessKeyId: credentials.accessKeyId, accountId: management, ...identity }, credentials.secretAccessKey);
     this.injector = new FaultInjector(this.faults, options.latencyMs ?? fixture.latencyMs);
   }
@@ -140,7 +168,16 @@ class Sandbox {
       const raw = await readBody(req);
       const call = parseCall(req, raw.toString('utf8'), raw.length);
       const accessKeyId = signingKeyId(req.headers.authorization) ?? '';
-      const entry: CallEntry = { seq: ++this.seq, service: call.service, operation: call.operation, accessKeyId, accountId: '', time, endTime: time, status: 0 };
+      const entry: CallEntry = {
+        seq: ++this.seq,
+        service: call.service,
+        operation: call.operation,
+        accessKeyId,
+        accountId: '',
+        time,
+        endTime: time,
+        status: 0,
+      };
       const requestId = randomUUID();
       const reply = this.dispatch(req, raw, call, entry, requestId);
       const latency = this.injector.latencyFor(call.operation);
@@ -165,7 +202,12 @@ class Sandbox {
 
   private write(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {
     const body = Buffer.from(reply.body, 'utf8');
-    res.writeHead(reply.status, { ...reply.headers, 'Content-Type': reply.contentType, 'Content-Length': body.length, 'x-amzn-RequestId': requestId });
+    res.writeHead(reply.status, {
+      ...reply.headers,
+      'Content-Type': reply.contentType,
+      'Content-Length': body.length,
+      'x-amzn-RequestId': requestId,
+    });
     res.end(body);
     entry.endTime = this.now();
     entry.status = reply.status;
@@ -190,10 +232,23 @@ class Sandbox {
       const principal = this.authenticate(req, raw, json, entry);
       return json ? this.answerJson(call, principal, entry) : this.answerQuery(call, principal, entry, requestId);
     } catch (error) {
-      const failure = error instanceof ServiceError ? error : new ServiceError(json ? 'InternalFailure' : 'InternalFailure', 500, 'The sandbox failed to process the request.');
+      const failure =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError(json ? 'InternalFailure' : 'InternalFailure', 500, 'The sandbox failed to process the request.');
       return json
-        ? { status: failure.status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: failure.code, Message: failure.message }), errorCode: failure.code }
-        : { status: failure.status, contentType: 'text/xml', body: queryError(failure.type, failure.code, failure.message, requestId, QUERY_NAMESPACES[call.service]), errorCode: failure.code };
+        ? {
+            status: failure.status,
+            contentType: 'application/x-amz-json-1.1',
+            body: JSON.stringify({ __type: failure.code, Message: failure.message }),
+            errorCode: failure.code,
+          }
+        : {
+            status: failure.status,
+            contentType: 'text/xml',
+            body: queryError(failure.type, failure.code, failure.message, requestId, QUERY_NAMESPACES[call.service]),
+            errorCode: failure.code,
+          };
     }
   }
 
@@ -201,16 +256,27 @@ class Sandbox {
   private dispatchRest(req: IncomingMessage, raw: Buffer, call: ParsedCall, entry: CallEntry): Reply {
     try {
       const principal = this.authenticate(req, raw, true, entry);
-      if (call.operation === '') throw new ServiceError('UnknownOperationException', 404, `No operation matches ${req.method ?? ''} ${req.url ?? ''}`);
-      if (call.malformed || call.rest === undefined) throw new ServiceError('InvalidInputException', 400, 'The request body is not valid JSON.');
+      if (call.operation === '')
+        throw new ServiceError('UnknownOperationException', 404, `No operation matches ${req.method ?? ''} ${req.url ?? ''}`);
+      if (call.malformed || call.rest === undefined)
+        throw new ServiceError('InvalidInputException', 400, 'The request body is not valid JSON.');
       const ctx = this.context(principal, entry);
       this.injectFaults(ctx, 'securityhub', call.operation, true);
       const result = this.securityHub.handle(ctx, call.operation, call.rest);
       return { status: 200, contentType: 'application/json', body: JSON.stringify(result) };
     } catch (error) {
-      const failure = error instanceof ServiceError && error.code !== 'ServiceException' ? error : new ServiceError('InternalException', 500, 'Internal service error');
+      const failure =
+        error instanceof ServiceError && error.code !== 'ServiceException'
+          ? error
+          : new ServiceError('InternalException', 500, 'Internal service error');
       const status = REST_STATUS[failure.code] ?? failure.status;
-      return { status, contentType: 'application/json', headers: { 'x-amzn-ErrorType': failure.code }, body: JSON.stringify({ Code: failure.code, Message: failure.message }), errorCode: failure.code };
+      return {
+        status,
+        contentType: 'application/json',
+        headers: { 'x-amzn-ErrorType': failure.code },
+        body: JSON.stringify({ Code: failure.code, Message: failure.message }),
+        errorCode: failure.code,
+      };
     }
   }
 
@@ -265,7 +331,8 @@ class Sandbox {
 
   private answerQuery(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry, requestId: string): Reply {
     if (call.service === 'unknown' || call.query === undefined) throw queryErrors.invalidAction(call.operation);
-    if (principal.taskPolicy !== undefined) this.enforceTaskPolicy(principal, call.service === 'sts' ? 'sts' : 'iam', call.operation, call.query);
+    if (principal.taskPolicy !== undefined)
+      this.enforceTaskPolicy(principal, call.service === 'sts' ? 'sts' : 'iam', call.operation, call.query);
     const handler = (call.service === 'sts' ? STS_HANDLERS : IAM_HANDLERS)[call.operation];
     if (handler === undefined) throw queryErrors.invalidAction(call.operation);
     const ctx = this.context(principal, entry);
@@ -280,9 +347,17 @@ class Sandbox {
     if (service === 'sts' && operation === 'GetCallerIdentity') return;
     const partition = this.org.partition;
     const userName = params.get('UserName');
-    const resource = service === 'iam' && userName !== null ? `arn:${partition}:iam::${principal.accountId}:user/${userName}` : service === 'iam' ? `arn:${partition}:iam::${principal.accountId}:root` : '*';
+    const resource =
+      service === 'iam' && userName !== null
+        ? `arn:${partition}:iam::${principal.accountId}:user/${userName}`
+        : service === 'iam'
+          ? `arn:${partition}:iam::${principal.accountId}:root`
+          : '*';
     const why = taskPolicyDenies(principal.taskPolicy!, `${service}:${operation}`, resource, principal.accountId, partition);
-    if (why !== undefined) throw queryErrors.accessDenied(`User: ${principal.arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} with ${why}`);
+    if (why !== undefined)
+      throw queryErrors.accessDenied(
+        `User: ${principal.arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} with ${why}`,
+      );
   }
 
   private answerJson(call: ParsedCall, principal: SandboxPrincipal, entry: CallEntry): Reply {
@@ -302,7 +377,9 @@ class Sandbox {
 }
 
 function serverFailure(service: SandboxService): ServiceError {
-  return service === 'iam' ? queryErrors.serviceFailure() : new ServiceError('InternalFailure', 500, 'An internal error occurred. Try again.');
+  return service === 'iam'
+    ? queryErrors.serviceFailure()
+    : new ServiceError('InternalFailure', 500, 'An internal error occurred. Try again.');
 }
 
 /**
@@ -340,5 +417,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 /** A load balancer's or proxy's error page: not an AWS answer at all. */
 function htmlError(status: number): Reply {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  return { status, contentType: 'text/html', body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>` };
+  return {
+    status,
+    contentType: 'text/html',
+    body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`,
+  };
 }

@@ -17,7 +17,8 @@ export interface SignatureParts {
   signature: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 
 /** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; undefined when malformed. */
 export function parseAuthorization(header: string | undefined): SignatureParts | undefined {
@@ -58,7 +59,11 @@ export function expectedSignature(req: IncomingMessage, body: Buffer, parts: Sig
   const headers = canonicalHeaders(req, parts.signedHeaders);
   if (headers === undefined) return undefined;
   const url = new URL(req.url ?? '/', 'http://sandbox');
-  const path = url.pathname.split('/').map((segment) => encode(decodeURIComponent(segment))).join('/') || '/';
+  const path =
+    url.pathname
+      .split('/')
+      .map((segment) => encode(decodeURIComponent(segment)))
+      .join('/') || '/';
   const payload = typeof req.headers['x-amz-content-sha256'] === 'string' ? req.headers['x-amz-content-sha256'] : sha256(body);
   const request = [req.method ?? 'POST', path, canonicalQuery(url.search), headers, parts.signedHeaders.join(';'), payload].join('\n');
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;

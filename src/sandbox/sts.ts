@@ -23,14 +23,20 @@ const assumeRole: QueryHandler = (ctx, params) => {
   const match = ROLE_ARN.exec(roleArn);
   if (match === null) throw queryErrors.validation(`${roleArn} is invalid`);
   if (!SESSION_NAME.test(sessionName)) {
-    throw queryErrors.validation("1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+    throw queryErrors.validation(
+      "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    );
   }
   if (externalId !== null && !EXTERNAL_ID.test(externalId)) {
-    throw queryErrors.validation("1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*");
+    throw queryErrors.validation(
+      "1 validation error detected: Value at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*",
+    );
   }
   const duration = durationText === null ? 3600 : Number(durationText);
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw queryErrors.validation(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+    throw queryErrors.validation(
+      `1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`,
+    );
   }
   // Role chaining (a role session assuming a role) is capped at one hour whatever the role allows.
   if (ctx.principal.arn.includes(':assumed-role/') && duration > 3600) {
@@ -67,14 +73,18 @@ const assumeRoot: QueryHandler = (ctx, params) => {
   const durationText = params.get('DurationSeconds');
   const duration = durationText === null ? 900 : Number(durationText);
   if (!Number.isInteger(duration) || duration < 0 || duration > 900) {
-    throw queryErrors.validation(`1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900`);
+    throw queryErrors.validation(
+      `1 validation error detected: Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 900`,
+    );
   }
   const task = taskPolicyName(taskArn);
   if (task === undefined) throw queryErrors.validation(`${taskArn} is not a valid root task policy ARN`);
   ctx.entry.targetAccountId = target;
   const org = ctx.org;
   const refuse = () => {
-    throw queryErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRoot on resource: arn:${org.partition}:iam::${target}:root`);
+    throw queryErrors.accessDenied(
+      `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRoot on resource: arn:${org.partition}:iam::${target}:root`,
+    );
   };
   // Only IAM principals of the management account or the delegated administrator; root sessions cannot chain.
   if (!org.isOrgAdministrator(ctx.principal.accountId) || ctx.principal.taskPolicy !== undefined) refuse();

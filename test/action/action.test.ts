@@ -13,7 +13,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 interface ActionYaml {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: { id?: string; if?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }[] };
+  runs: {
+    using: string;
+    steps: { id?: string; if?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }[];
+  };
 }
 
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
@@ -25,7 +28,12 @@ const OTHER_STEP_INPUTS = ['node-version', 'upload-artifact', 'artifact-name', '
 /** The scan step's environment with `${{ inputs.x }}` filled from the defaults and `given`. */
 function stepEnv(given: Record<string, string>): Record<string, string> {
   const values = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...given };
-  return Object.fromEntries(Object.entries(scanStep?.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => values[name] ?? '')]));
+  return Object.fromEntries(
+    Object.entries(scanStep?.env ?? {}).map(([k, v]) => [
+      k,
+      v.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => values[name] ?? ''),
+    ]),
+  );
 }
 
 /** Parses a $GITHUB_OUTPUT file written in the heredoc form. */
@@ -66,8 +74,13 @@ describe('action.yml', () => {
   it('is a composite action whose scan step passes every input', () => {
     expect(action.runs.using).toBe('composite');
     const passed = Object.values(scanStep?.env ?? {}).map((v) => /inputs\.([\w-]+)/.exec(v)?.[1]);
-    expect(passed.sort()).toEqual(Object.keys(action.inputs).filter((i) => !OTHER_STEP_INPUTS.includes(i)).sort());
-    for (const [key, value] of Object.entries(scanStep?.env ?? {})) expect(key).toBe(`INPUT_${(/inputs\.([\w-]+)/.exec(value)?.[1] ?? '').toUpperCase().replace(/-/g, '_')}`);
+    expect(passed.sort()).toEqual(
+      Object.keys(action.inputs)
+        .filter((i) => !OTHER_STEP_INPUTS.includes(i))
+        .sort(),
+    );
+    for (const [key, value] of Object.entries(scanStep?.env ?? {}))
+      expect(key).toBe(`INPUT_${(/inputs\.([\w-]+)/.exec(value)?.[1] ?? '').toUpperCase().replace(/-/g, '_')}`);
   });
 
   it('declares outputs that the scan step writes, and the uploaded artifact', () => {
@@ -85,10 +98,39 @@ describe('action.yml', () => {
   });
 
   it('turns inputs into scan arguments', () => {
-    expect(scanArguments({ from: 'a, b', org: 'true', 'fail-on': 'high', 'fail-on-new': 'false', formats: 'markdown csv', 'role-name': 'Audit' })).toEqual([
-      'scan', '--from', 'a', '--from', 'b', '--fail-on', 'high', '--role-name', 'Audit', '--org',
-      '--format', 'json', '--format', 'sarif', '--format', 'github', '--format', 'markdown', '--format', 'csv',
-      '--output-dir', 'credwarden-reports', '--no-color',
+    expect(
+      scanArguments({
+        from: 'a, b',
+        org: 'true',
+        'fail-on': 'high',
+        'fail-on-new': 'false',
+        formats: 'markdown csv',
+        'role-name': 'Audit',
+      }),
+    ).toEqual([
+      'scan',
+      '--from',
+      'a',
+      '--from',
+      'b',
+      '--fail-on',
+      'high',
+      '--role-name',
+      'Audit',
+      '--org',
+      '--format',
+      'json',
+      '--format',
+      'sarif',
+      '--format',
+      'github',
+      '--format',
+      'markdown',
+      '--format',
+      'csv',
+      '--output-dir',
+      'credwarden-reports',
+      '--no-color',
     ]);
   });
 });
@@ -99,13 +141,31 @@ describe('the action against the example organisation', () => {
     const code = await runAction(runner.io);
     expect(code).toBe(1);
     const outputs = readOutputs(runner.files.output);
-    expect(outputs).toMatchObject({ critical: '2', high: '2', medium: '12', low: '2', info: '0', open: '18', waived: '0', new: '0', 'exit-code': '1' });
+    expect(outputs).toMatchObject({
+      critical: '2',
+      high: '2',
+      medium: '12',
+      low: '2',
+      info: '0',
+      open: '18',
+      waived: '0',
+      new: '0',
+      'exit-code': '1',
+    });
     for (const format of ['json', 'sarif', 'markdown', 'csv', 'junit', 'html']) {
       const path = outputs[`${format}-report`];
       expect(path && existsSync(path), `${format} report`).toBe(true);
     }
     // Every declared output but the upload step's artifact id.
-    expect(Object.keys(action.outputs).filter((k) => k !== 'artifact-id').sort()).toEqual(Object.keys(outputs).filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k)).sort());
+    expect(
+      Object.keys(action.outputs)
+        .filter((k) => k !== 'artifact-id')
+        .sort(),
+    ).toEqual(
+      Object.keys(outputs)
+        .filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k))
+        .sort(),
+    );
     const { stdout } = runner.out();
     expect(stdout.split('\n').filter((l) => l.startsWith('::error ')).length).toBe(4);
     expect(stdout).toContain('::notice title=credwarden summary::18 open finding(s)');
@@ -113,7 +173,9 @@ describe('the action against the example organisation', () => {
   });
 
   it('uses the baseline when it exists and scans without it on the first run', async () => {
-    const first = fakeRunner(stepEnv({ from: join(ROOT, 'examples/org'), baseline: 'previous.json', 'fail-on-new': 'true', 'fail-on': 'none' }));
+    const first = fakeRunner(
+      stepEnv({ from: join(ROOT, 'examples/org'), baseline: 'previous.json', 'fail-on-new': 'true', 'fail-on': 'none' }),
+    );
     expect(await runAction(first.io)).toBe(0);
     expect(first.out().stdout).toContain('::notice title=credwarden::No baseline at previous.json');
     const previous = readOutputs(first.files.output)['json-report'] as string;
@@ -130,7 +192,13 @@ describe('the action against the example organisation', () => {
     try {
       stdout = execFileSync('bash', ['-c', scanStep?.run ?? 'false'], {
         cwd: runner.cwd,
-        env: { PATH: process.env.PATH ?? '', GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: runner.files.output, GITHUB_STEP_SUMMARY: runner.files.summary, ...stepEnv({ from: join(ROOT, 'examples/org') }) },
+        env: {
+          PATH: process.env.PATH ?? '',
+          GITHUB_ACTION_PATH: ROOT,
+          GITHUB_OUTPUT: runner.files.output,
+          GITHUB_STEP_SUMMARY: runner.files.summary,
+          ...stepEnv({ from: join(ROOT, 'examples/org') }),
+        },
         encoding: 'utf8',
       });
     } catch (error) {

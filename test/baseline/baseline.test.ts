@@ -34,7 +34,13 @@ describe('applyBaseline', () => {
 
   it('does not call findings resolved for accounts this scan did not cover', async () => {
     const previous = await exampleResult();
-    const current = { ...previous, accounts: previous.accounts.map((a) => (a.id === '222222222222' ? { id: a.id, status: 'failed' as const, reason: 'AccessDenied' } : a)), findings: previous.findings.filter((f) => f.accountId !== '222222222222') };
+    const current = {
+      ...previous,
+      accounts: previous.accounts.map((a) =>
+        a.id === '222222222222' ? { id: a.id, status: 'failed' as const, reason: 'AccessDenied' } : a,
+      ),
+      findings: previous.findings.filter((f) => f.accountId !== '222222222222'),
+    };
     expect(applyBaseline(current, previous).resolved).toEqual([]);
   });
 

@@ -104,19 +104,27 @@ describe('reading an invalid result', () => {
 
   it('names the file, line and JSON pointer of every problem', async () => {
     const result = await v2();
-    const broken = { ...result, findings: result.findings.map((f, i) => (i === 1 ? { ...f, fingerprint: 7 } : f)), plans: [{ ...result.plans[0], id: undefined }] };
+    const broken = {
+      ...result,
+      findings: result.findings.map((f, i) => (i === 1 ? { ...f, fingerprint: 7 } : f)),
+      plans: [{ ...result.plans[0], id: undefined }],
+    };
     const stderr = await rejected(JSON.stringify(broken, null, 2));
     expect(stderr).toMatch(/bad\.json:\d+:\d+ at \/findings\/1\/fingerprint: error: must be string/);
     expect(stderr).toMatch(/bad\.json:\d+:\d+ at \/plans\/0: error: missing required property 'id'/);
   });
 
   it('says how to regenerate a file that is not a result', async () => {
-    expect(await rejected('{"findings": []}')).toMatch(/bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/);
+    expect(await rejected('{"findings": []}')).toMatch(
+      /bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/,
+    );
     expect(await rejected('[1,')).toMatch(/bad\.json: error: not valid JSON/);
   });
 
   it('refuses a result from a newer credwarden', async () => {
-    expect(await rejected('{"schemaVersion": 3}')).toMatch(/bad\.json at \/schemaVersion: error: result schemaVersion 3 is newer than this credwarden reads \(1 to 2\) \(upgrade credwarden\)/);
+    expect(await rejected('{"schemaVersion": 3}')).toMatch(
+      /bad\.json at \/schemaVersion: error: result schemaVersion 3 is newer than this credwarden reads \(1 to 2\) \(upgrade credwarden\)/,
+    );
   });
 
   it('reports a folder or a missing file as an input error', async () => {

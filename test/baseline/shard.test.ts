@@ -60,7 +60,17 @@ describe('credwarden merge', () => {
     const { tempDir } = await import('../helpers/cli.js');
     const dir = tempDir();
     for (const k of [1, 2, 3]) {
-      const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', '--output', `${dir}/shard-${k}.json`, '--shard', `${k}/3`]);
+      const run = await cli([
+        'scan',
+        '--from',
+        'examples/org',
+        '--format',
+        'json',
+        '--output',
+        `${dir}/shard-${k}.json`,
+        '--shard',
+        `${k}/3`,
+      ]);
       expect(run.code, run.stderr).toBe(0);
     }
     const merged = await cli(['merge', `${dir}/shard-1.json`, `${dir}/shard-2.json`, `${dir}/shard-3.json`, '--fail-on', 'critical']);

@@ -35,8 +35,29 @@ describe('npm run bench, smoke sizes', () => {
     const json = JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as BenchReport;
     expect(Object.keys(json).sort()).toEqual(['baseline', 'live', 'machine', 'offline', 'scale', 'throttled']);
     expect(json.baseline).toBeNull();
-    expect(Object.keys(json.offline ?? {}).sort()).toEqual(['exitCode', 'findings', 'jsonBytes', 'jsonBytesPerFinding', 'markdownBytes', 'peakRssMb', 'principals', 'principalsPerSecond', 'sarifBytes', 'seconds']);
-    expect(Object.keys(json.live ?? {}).sort()).toEqual(['accounts', 'callsPerAccount', 'concurrency', 'exitCode', 'latencyMs', 'lowerBoundSeconds', 'peakRssMb', 'ratioToLowerBound', 'seconds']);
+    expect(Object.keys(json.offline ?? {}).sort()).toEqual([
+      'exitCode',
+      'findings',
+      'jsonBytes',
+      'jsonBytesPerFinding',
+      'markdownBytes',
+      'peakRssMb',
+      'principals',
+      'principalsPerSecond',
+      'sarifBytes',
+      'seconds',
+    ]);
+    expect(Object.keys(json.live ?? {}).sort()).toEqual([
+      'accounts',
+      'callsPerAccount',
+      'concurrency',
+      'exitCode',
+      'latencyMs',
+      'lowerBoundSeconds',
+      'peakRssMb',
+      'ratioToLowerBound',
+      'seconds',
+    ]);
     expect(Object.keys(json.throttled ?? {}).sort()).toEqual(['accounts', 'achievedRps', 'allowedRps', 'failedAccounts']);
     expect(Object.keys(json.scale ?? {}).sort()).toEqual(['accounts', 'peakRssMb', 'seconds', 'usersPerAccount']);
     expect(json.machine).toMatchObject({ nproc: positive, cpuModel: expect.any(String), ramGb: positive, node: process.version });
@@ -66,7 +87,12 @@ describe('npm run bench, smoke sizes', () => {
   it('scans every live account through the binary with AssumeRole + GetCredentialReport', { timeout: 120_000 }, async () => {
     const { report, details } = await smoke();
     const live = report.live!;
-    expect(live).toMatchObject({ accounts: SMOKE_SIZES.live.accounts, concurrency: SMOKE_SIZES.live.concurrency, latencyMs: SMOKE_SIZES.live.latencyMs, exitCode: 0 });
+    expect(live).toMatchObject({
+      accounts: SMOKE_SIZES.live.accounts,
+      concurrency: SMOKE_SIZES.live.concurrency,
+      latencyMs: SMOKE_SIZES.live.latencyMs,
+      exitCode: 0,
+    });
     expect(details.live?.run.argv).toEqual(expect.arrayContaining(['scan', '--org', '--endpoint-url']));
     // Members cost AssumeRole + GetCredentialReport; the management account, read with the caller's credentials, only the report.
     expect(details.live?.operations.AssumeRole).toBe(SMOKE_SIZES.live.accounts - 1);
@@ -87,7 +113,11 @@ describe('npm run bench, smoke sizes', () => {
 
   it('survives the token buckets without failed accounts', { timeout: 120_000 }, async () => {
     const { report, details } = await smoke();
-    expect(report.throttled).toMatchObject({ accounts: SMOKE_SIZES.throttled.accounts, allowedRps: SMOKE_SIZES.throttled.assumeRoleRps, failedAccounts: 0 });
+    expect(report.throttled).toMatchObject({
+      accounts: SMOKE_SIZES.throttled.accounts,
+      allowedRps: SMOKE_SIZES.throttled.assumeRoleRps,
+      failedAccounts: 0,
+    });
     expect(report.throttled?.achievedRps).toBeGreaterThan(0);
     expect(details.throttled?.assumeRoleOk).toBe(SMOKE_SIZES.throttled.accounts - 1);
   });

@@ -10,15 +10,33 @@ describe('scan --demo', () => {
     const result = JSON.parse(stdout) as ScanResult;
     expect(code).toBe(0);
     expect(result.summary.accounts).toEqual({ scanned: 4, failed: 0, skipped: 1 });
-    expect(result.accounts.find((a) => a.id === '444444444444')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('SUSPENDED') });
-    expect(result.findings.find((f) => f.ruleId === 'root-access-key-exists')).toMatchObject({ accountName: 'payments-prod', ouPath: expect.stringContaining('Root/') });
+    expect(result.accounts.find((a) => a.id === '444444444444')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('SUSPENDED'),
+    });
+    expect(result.findings.find((f) => f.ruleId === 'root-access-key-exists')).toMatchObject({
+      accountName: 'payments-prod',
+      ouPath: expect.stringContaining('Root/'),
+    });
   });
 
   it('takes another sandbox fixture, e.g. the recovery-path organisation', async () => {
-    const { code, stdout } = await cli(['scan', '--demo', 'examples/sandbox/recovery-org.json', '--pack', 'complete', '--format', 'json', '-q']);
+    const { code, stdout } = await cli([
+      'scan',
+      '--demo',
+      'examples/sandbox/recovery-org.json',
+      '--pack',
+      'complete',
+      '--format',
+      'json',
+      '-q',
+    ]);
     const result = JSON.parse(stdout) as ScanResult;
     expect(code).toBe(0);
-    const recovery = result.findings.filter((f) => f.ruleId === 'no-recovery-path').map((f) => f.principal.name).sort();
+    const recovery = result.findings
+      .filter((f) => f.ruleId === 'no-recovery-path')
+      .map((f) => f.principal.name)
+      .sort();
     expect(recovery).toEqual(['analyst', 'app.user', 'ops.lead']);
     // The live result, facts and embedded plans included, follows the published contract.
     const validate = new Ajv({ strict: false }).compile(resultSchema);

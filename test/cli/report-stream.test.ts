@@ -11,7 +11,8 @@ const PAYMENTS = '222222222222-payments-prod.2026-11-01T120000Z.csv';
 /** examples/org plus an older report of one account and a report without a time in its name. */
 function folder(): string {
   const dir = tempDir();
-  for (const name of ['111111111111-management.2026-11-01T120000Z.csv', PAYMENTS, '333333333333-data-dev.2026-11-01T120000Z.csv']) copyFileSync(join(ORG, name), join(dir, name));
+  for (const name of ['111111111111-management.2026-11-01T120000Z.csv', PAYMENTS, '333333333333-data-dev.2026-11-01T120000Z.csv'])
+    copyFileSync(join(ORG, name), join(dir, name));
   mkdirSync(join(dir, 'old'));
   copyFileSync(join(ORG, PAYMENTS), join(dir, 'old', '222222222222-payments-prod.2026-08-01T120000Z.csv'));
   copyFileSync(join(ORG, '555555555555-security-audit.2026-11-01T120000Z.csv'), join(dir, 'audit.csv'));
@@ -32,8 +33,12 @@ describe('streamReportFiles', () => {
     const streamed = drain(dir);
     expect(streamed.accounts).toEqual(whole.snapshot.accounts);
     expect([...streamed.ids].sort()).toEqual(whole.snapshot.accounts.map((a) => a.id));
-    expect(new Set(streamed.warnings.map((w) => `${w.file} ${w.message}`))).toEqual(new Set(whole.warnings.map((w) => `${w.file} ${w.message}`)));
-    expect(streamed.warnings.filter((w) => /a newer report of account 222222222222/.test(w.message)).map((w) => w.file)).toEqual([join(dir, 'old', '222222222222-payments-prod.2026-08-01T120000Z.csv')]);
+    expect(new Set(streamed.warnings.map((w) => `${w.file} ${w.message}`))).toEqual(
+      new Set(whole.warnings.map((w) => `${w.file} ${w.message}`)),
+    );
+    expect(streamed.warnings.filter((w) => /a newer report of account 222222222222/.test(w.message)).map((w) => w.file)).toEqual([
+      join(dir, 'old', '222222222222-payments-prod.2026-08-01T120000Z.csv'),
+    ]);
   });
 
   it('parses a report only when its account is asked for', () => {

@@ -17,7 +17,9 @@ describe('credwarden scan --from', () => {
     expect(stdout).toMatch(/^222222222222 {2}payments-prod/m);
     expect(stdout).toMatch(/^ {2}deploy-bot {2}arn:aws:iam::222222222222:user\/ci\/deploy-bot$/m);
     expect(stdout).toMatch(/CRITICAL {2}root-access-key-exists +access_key_1/);
-    expect(stdout).toMatch(/^Summary: 18 open findings \(2 critical, 2 high, 12 medium, 2 low\) · rules: 10 failed, 0 passed, 3 not evaluated · 4 accounts scanned$/m);
+    expect(stdout).toMatch(
+      /^Summary: 18 open findings \(2 critical, 2 high, 12 medium, 2 low\) · rules: 10 failed, 0 passed, 3 not evaluated · 4 accounts scanned$/m,
+    );
     expect(stdout).not.toContain('\u001b[');
   });
 
@@ -37,7 +39,12 @@ describe('credwarden scan --from', () => {
     expect(result.tool.name).toBe('credwarden');
     expect(result.pack).toBe('recommended');
     expect(result.summary.bySeverity).toEqual({ critical: 2, high: 2, medium: 12, low: 2, info: 0 });
-    expect(result.accounts.map((a) => [a.id, a.name, a.status, a.reportGeneratedTime])).toContainEqual(['222222222222', 'payments-prod', 'scanned', '2026-11-01T12:00:00Z']);
+    expect(result.accounts.map((a) => [a.id, a.name, a.status, a.reportGeneratedTime])).toContainEqual([
+      '222222222222',
+      'payments-prod',
+      'scanned',
+      '2026-11-01T12:00:00Z',
+    ]);
     const rootKey = result.findings.find((f) => f.ruleId === 'root-access-key-exists');
     expect(rootKey).toMatchObject({
       severity: 'critical',
@@ -45,7 +52,12 @@ describe('credwarden scan --from', () => {
       accountName: 'payments-prod',
       principal: { type: 'root', name: '<root_account>', arn: 'arn:aws:iam::222222222222:root' },
       credential: 'access_key_1',
-      frameworks: { 'cis-aws-3.0': ['1.4'], 'cis-aws-5.0': ['1.3'], 'aws-security-hub': ['IAM.4'], 'aws-config': ['iam-root-access-key-check'] },
+      frameworks: {
+        'cis-aws-3.0': ['1.4'],
+        'cis-aws-5.0': ['1.3'],
+        'aws-security-hub': ['IAM.4'],
+        'aws-config': ['iam-root-access-key-check'],
+      },
       remediation: { procedure: 'delete-root-access-key' },
       status: 'open',
       evidence: { 'key.active': true, 'key.ageDays': 1500 },
@@ -55,7 +67,9 @@ describe('credwarden scan --from', () => {
 
   it('gives the same fingerprints on a later scan, whatever the ages', async () => {
     const first = JSON.parse((await cli(['scan', '--from', exampleOrg, '--format', 'json'])).stdout) as ScanResult;
-    const later = JSON.parse((await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-11-03T00:00:00Z'])).stdout) as ScanResult;
+    const later = JSON.parse(
+      (await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-11-03T00:00:00Z'])).stdout,
+    ) as ScanResult;
     const prints = (r: ScanResult) => new Set(r.findings.filter((f) => f.ruleId !== 'root-used-recently').map((f) => f.fingerprint));
     expect(prints(later)).toEqual(prints(first));
     expect(new Set(first.findings.map((f) => f.fingerprint)).size).toBe(first.findings.length);
@@ -72,7 +86,10 @@ describe('credwarden scan --from', () => {
     const file = join(realReportsDir, 'uppercase-booleans.2020-04-02T162057Z.csv');
     const atReport = JSON.parse((await cli(['scan', '--from', file, '--format', 'json'])).stdout) as ScanResult;
     const later = JSON.parse((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2020-04-03'])).stdout) as ScanResult;
-    expect(atReport.findings.map((f) => `${f.ruleId}/${f.credential}`)).toEqual(['access-key-not-rotated/access_key_1', 'unused-credentials/access_key_1']);
+    expect(atReport.findings.map((f) => `${f.ruleId}/${f.credential}`)).toEqual([
+      'access-key-not-rotated/access_key_1',
+      'unused-credentials/access_key_1',
+    ]);
     expect(later.asOf).toBe('2020-04-03T00:00:00Z');
     // Before the report was generated, ages are negative: evaluated, with a clear warning.
     const early = await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2019-10-01T00:00:00Z']);
@@ -93,7 +110,10 @@ describe('credwarden scan --from', () => {
 
   it('uses credwarden.config.yaml from the working folder', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'credwarden.config.yaml'), 'pack: cis-aws-3.0\nfailOn: high\nrules:\n  access-key-not-rotated:\n    severity: high\n    parameters: { maxAgeDays: 365 }\n');
+    writeFileSync(
+      join(dir, 'credwarden.config.yaml'),
+      'pack: cis-aws-3.0\nfailOn: high\nrules:\n  access-key-not-rotated:\n    severity: high\n    parameters: { maxAgeDays: 365 }\n',
+    );
     const { code, stdout } = await cli(['scan', '--from', exampleOrg, '--format', 'json'], { cwd: dir });
     const result = JSON.parse(stdout) as ScanResult;
     expect(code).toBe(1);
@@ -108,7 +128,10 @@ describe('credwarden scan --from', () => {
     const rules = writeUserRule(tempDir(), 'rules');
     const { stdout } = await cli(['scan', '--from', exampleOrg, '--rules', rules, '--format', 'json']);
     const result = JSON.parse(stdout) as ScanResult;
-    expect(result.findings.filter((f) => f.ruleId === 'ci-users-need-path').map((f) => f.principal.name)).toEqual(['terraform-ci', 'etl-runner']);
+    expect(result.findings.filter((f) => f.ruleId === 'ci-users-need-path').map((f) => f.principal.name)).toEqual([
+      'terraform-ci',
+      'etl-runner',
+    ]);
   });
 });
 
@@ -134,12 +157,19 @@ describe('bad input gives a one-paragraph error and exit code 2, writing nothing
 
   it('an unknown rule or parameter in the config', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'c.yaml'), 'rules:\n  acess-key-not-rotated: {}\n  unused-credentials:\n    parameters: { maxUnusedDay: 30 }\n  two-active-access-keys:\n    parameters: { graceDays: "7" }\n');
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      'rules:\n  acess-key-not-rotated: {}\n  unused-credentials:\n    parameters: { maxUnusedDay: 30 }\n  two-active-access-keys:\n    parameters: { graceDays: "7" }\n',
+    );
     const { code, stderr } = await cli(['scan', '--from', exampleOrg, '--config', join(dir, 'c.yaml')]);
     expect(code).toBe(2);
-    expect(stderr).toContain("c.yaml:2:3 at /rules/acess-key-not-rotated: error: unknown rule 'acess-key-not-rotated' (did you mean 'access-key-not-rotated'?)");
+    expect(stderr).toContain(
+      "c.yaml:2:3 at /rules/acess-key-not-rotated: error: unknown rule 'acess-key-not-rotated' (did you mean 'access-key-not-rotated'?)",
+    );
     expect(stderr).toContain("rule 'unused-credentials' has no parameter 'maxUnusedDay' (did you mean 'maxUnusedDays'?)");
-    expect(stderr).toMatch(/c\.yaml:6:\d+ at \/rules\/two-active-access-keys\/parameters\/graceDays: error: parameter 'graceDays' .* must be a integer/);
+    expect(stderr).toMatch(
+      /c\.yaml:6:\d+ at \/rules\/two-active-access-keys\/parameters\/graceDays: error: parameter 'graceDays' .* must be a integer/,
+    );
   });
 
   it('a bad flag', async () => {
@@ -167,7 +197,10 @@ describe('bad input gives a one-paragraph error and exit code 2, writing nothing
 
   it('an invalid snapshot names the pointer', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 's.json'), JSON.stringify({ schemaVersion: 1, accounts: [{ id: '12', reportGeneratedTime: 'x', principals: [] }] }, null, 2));
+    writeFileSync(
+      join(dir, 's.json'),
+      JSON.stringify({ schemaVersion: 1, accounts: [{ id: '12', reportGeneratedTime: 'x', principals: [] }] }, null, 2),
+    );
     const { code, stderr } = await cli(['evaluate', join(dir, 's.json')]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/s\.json:5:\d+ at \/accounts\/0\/id: error: must match pattern/);

@@ -16,7 +16,10 @@ describe('decideSettings: flag > config file > default', () => {
   it('flags win over the config; rule folders add up, flags first', () => {
     expect(decideSettings({ pack: 'complete', rules: ['/abs/mine'], failOn: 'none', waivers: 'other.yaml' }, config)).toEqual({
       pack: { value: 'complete', from: 'flag' },
-      rulesDirs: [{ path: '/abs/mine', base: 'cwd' }, { path: './team-rules', base: 'config' }],
+      rulesDirs: [
+        { path: '/abs/mine', base: 'cwd' },
+        { path: './team-rules', base: 'config' },
+      ],
       failOn: { value: 'none', from: 'flag' },
       waivers: { path: 'other.yaml', base: 'cwd' },
     });

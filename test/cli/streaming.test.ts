@@ -9,7 +9,8 @@ const loaded = loadRuleset({});
 
 function streamAll(keep: boolean) {
   const scan = new StreamingScan(loaded, {}, keep);
-  for (const account of snapshot.accounts) scan.account({ ...account, facts: { rootMfa: 'virtual', recoveryInputs: { big: 'x'.repeat(1000) } } });
+  for (const account of snapshot.accounts)
+    scan.account({ ...account, facts: { rootMfa: 'virtual', recoveryInputs: { big: 'x'.repeat(1000) } } });
   scan.outcome({ id: '444444444444', status: 'skipped', reason: 'account state is SUSPENDED' });
   return scan.finish();
 }

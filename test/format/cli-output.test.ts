@@ -57,7 +57,7 @@ describe('a report that cannot be written leaves nothing behind', () => {
     expect(readdirSync(target)).toEqual(['keep.txt']);
   });
 
-  it('--output-dir: one report failing removes this run\'s files and the earlier reports of the set', async () => {
+  it("--output-dir: one report failing removes this run's files and the earlier reports of the set", async () => {
     const dir = tempDir();
     // An earlier run's reports, then a folder where this run's Markdown report must go.
     writeFileSync(join(dir, 'credwarden.json'), '{"old":true}');
@@ -102,7 +102,9 @@ describe('a failed gate says which gate and how many findings crossed it', () =>
     expect((await cli(['scan', '--from', exampleOrg, '--as-of', '2026-09-01T00:00:00Z', '--output', baseline])).code).toBe(0);
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
-    const run = await cli(['scan', '--from', exampleOrg, '--baseline', baseline, '--fail-on-new', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const run = await cli(['scan', '--from', exampleOrg, '--baseline', baseline, '--fail-on-new', '--format', 'github'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(run.code).toBe(1);
     const line = /gate --fail-on-new failed: (\d+) new open findings?\n/.exec(run.stderr);
     expect(line).not.toBeNull();
@@ -113,10 +115,15 @@ describe('a failed gate says which gate and how many findings crossed it', () =>
     const dir = tempDir();
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
-    const run = await cli(['scan', '--from', exampleOrg, '--fail-on', 'none', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const run = await cli(['scan', '--from', exampleOrg, '--fail-on', 'none', '--format', 'github'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    const withGate = await cli(['scan', '--from', join(exampleOrg, '555555555555-security-audit.2026-11-01T120000Z.csv'), '--fail-on', 'low', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const withGate = await cli(
+      ['scan', '--from', join(exampleOrg, '555555555555-security-audit.2026-11-01T120000Z.csv'), '--fail-on', 'low', '--format', 'github'],
+      { env: { GITHUB_STEP_SUMMARY: summary } },
+    );
     expect(withGate.code, withGate.stderr).toBe(0);
     expect(readFileSync(summary, 'utf8')).toContain('✅ Gate --fail-on low passed: no open finding at or above low');
   });

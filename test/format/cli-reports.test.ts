@@ -27,9 +27,30 @@ const WAIVERS = `waivers:
 describe('scan --format (repeatable) and --output-dir', () => {
   it('writes every format to the folder in one run', async () => {
     const dir = tempDir();
-    const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', '--format', 'csv,markdown', '--format', 'sarif', '--format', 'junit', '--output-dir', dir]);
+    const run = await cli([
+      'scan',
+      '--from',
+      'examples/org',
+      '--format',
+      'json',
+      '--format',
+      'csv,markdown',
+      '--format',
+      'sarif',
+      '--format',
+      'junit',
+      '--output-dir',
+      dir,
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['credwarden-controls.csv', 'credwarden.csv', 'credwarden.json', 'credwarden.md', 'credwarden.sarif', 'credwarden.xml']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'credwarden-controls.csv',
+      'credwarden.csv',
+      'credwarden.json',
+      'credwarden.md',
+      'credwarden.sarif',
+      'credwarden.xml',
+    ]);
     expect((JSON.parse(readFileSync(join(dir, 'credwarden.json'), 'utf8')) as ScanResult).findings.length).toBeGreaterThan(0);
     expect(run.stdout).toBe('');
   });
@@ -39,7 +60,10 @@ describe('scan --format (repeatable) and --output-dir', () => {
     const summary = join(cwd, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
     const from = join(process.cwd(), 'examples/org');
-    const run = await cli(['scan', '--from', from, '--format', 'github', '--format', 'markdown'], { cwd, env: { GITHUB_STEP_SUMMARY: summary } });
+    const run = await cli(['scan', '--from', from, '--format', 'github', '--format', 'markdown'], {
+      cwd,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(cwd, 'reports', 'credwarden.md'))).toBe(true);
     expect(run.stdout).toMatch(/^::error title=CRITICAL root-access-key-exists%3A /m);
@@ -58,8 +82,14 @@ describe('SARIF locations of user rules', () => {
     const cwd = tempDir();
     writeUserRule(cwd, 'policies');
     const run = await cli(['scan', '--from', join(process.cwd(), 'examples/org'), '--rules', 'policies', '--format', 'sarif'], { cwd });
-    const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
-    const uris = new Set(log.runs[0]?.results.filter((r) => r.ruleId === 'ci-users-need-path').map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri));
+    const log = JSON.parse(run.stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = new Set(
+      log.runs[0]?.results
+        .filter((r) => r.ruleId === 'ci-users-need-path')
+        .map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri),
+    );
     expect([...uris]).toEqual(['policies/ci-users-need-path.yaml']);
   });
 });
@@ -68,7 +98,10 @@ describe('scan --waivers', () => {
   it('waives, reports expired and stale waivers, and keeps waived findings out of the gate', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'waivers.yaml'), WAIVERS);
-    const run = await cli(['scan', '--from', 'examples/org', '--waivers', join(dir, 'waivers.yaml'), '--format', 'json', '--fail-on', 'critical'], { now: new Date('2026-11-02T00:00:00Z') });
+    const run = await cli(
+      ['scan', '--from', 'examples/org', '--waivers', join(dir, 'waivers.yaml'), '--format', 'json', '--fail-on', 'critical'],
+      { now: new Date('2026-11-02T00:00:00Z') },
+    );
     const result = JSON.parse(run.stdout) as ScanResult;
     expect(result.waivers?.map((w) => w.state)).toEqual(['active', 'expired', 'stale']);
     expect(result.findings.find((f) => f.ruleId === 'root-access-key-exists')?.status).toBe('waived');
@@ -98,7 +131,17 @@ describe('scan --waivers', () => {
   it('exits 2 with file, line and pointer for an invalid waivers file, writing nothing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'waivers.yaml'), WAIVERS.replace('    reason: MFA device on order\n', ''));
-    const run = await cli(['scan', '--from', 'examples/org', '--waivers', join(dir, 'waivers.yaml'), '--format', 'json', '--output', join(dir, 'out.json')]);
+    const run = await cli([
+      'scan',
+      '--from',
+      'examples/org',
+      '--waivers',
+      join(dir, 'waivers.yaml'),
+      '--format',
+      'json',
+      '--output',
+      join(dir, 'out.json'),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${join(dir, 'waivers.yaml')}:8:5 at /waivers/1: error: missing required property 'reason'`);
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
@@ -110,7 +153,9 @@ describe('scan --baseline / --fail-on-new and credwarden diff', () => {
     const dir = tempDir();
     const baseline = join(dir, 'previous.json');
     // An older scan (as of two months earlier) has fewer findings.
-    expect((await cli(['scan', '--from', 'examples/org', '--as-of', '2026-09-01T00:00:00Z', '--format', 'json', '--output', baseline])).code).toBe(0);
+    expect(
+      (await cli(['scan', '--from', 'examples/org', '--as-of', '2026-09-01T00:00:00Z', '--format', 'json', '--output', baseline])).code,
+    ).toBe(0);
     const same = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-09-01T00:00:00Z', '--baseline', baseline, '--fail-on-new']);
     expect(same.code, same.stderr).toBe(0);
     const later = await cli(['scan', '--from', 'examples/org', '--baseline', baseline, '--fail-on-new', '--format', 'json']);

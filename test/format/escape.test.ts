@@ -50,11 +50,15 @@ describe('guardWorkflowCommands', () => {
   const guard = (chunks: string[]) => [...guardWorkflowCommands(chunks)].join('');
 
   it('keeps a line from starting with :: even after white space', () => {
-    expect(guard(['ok\n::error::x\n  ::set-output name=a::b\n##[error]y\n'])).toBe('ok\n\\x3a:error::x\n  \\x3a:set-output name=a::b\n\\x23#[error]y\n');
+    expect(guard(['ok\n::error::x\n  ::set-output name=a::b\n##[error]y\n'])).toBe(
+      'ok\n\\x3a:error::x\n  \\x3a:set-output name=a::b\n\\x23#[error]y\n',
+    );
   });
 
   it('sees a line start split across chunks', () => {
-    expect(guard(['a\n', ' ', ':', ':warning::x\nb:', ':c\n', '#', '#[x]\narn:aws:iam:', ':1:root\n'])).toBe('a\n \\x3a:warning::x\nb::c\n\\x23#[x]\narn:aws:iam::1:root\n');
+    expect(guard(['a\n', ' ', ':', ':warning::x\nb:', ':c\n', '#', '#[x]\narn:aws:iam:', ':1:root\n'])).toBe(
+      'a\n \\x3a:warning::x\nb::c\n\\x23#[x]\narn:aws:iam::1:root\n',
+    );
   });
 
   it('leaves other text, and :: inside a line, unchanged', () => {
@@ -106,7 +110,9 @@ describe('workflow command escaping', () => {
 
 describe('escapeXml', () => {
   it('escapes markup and shows control characters and line breaks visibly', () => {
-    expect(escapeXml(`<a href="x">'&'\u0001</a>\n::error::x`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;\\x01&lt;/a&gt;\\x0a::error::x');
+    expect(escapeXml(`<a href="x">'&'\u0001</a>\n::error::x`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;\\x01&lt;/a&gt;\\x0a::error::x',
+    );
   });
 
   it('replaces what XML 1.0 cannot hold (lone surrogates, U+FFFE) with U+FFFD', () => {

@@ -19,14 +19,19 @@ describe('golden reports of the example organisation', () => {
     const text = renderToString(formatter.format(await exampleResult(), CONTEXT));
     // The plans come from the remediation planner, which has its own tests; keep
     // them out of the golden file so plan wording changes do not churn it.
-    expectGolden(file, format === 'markdown' ? text.replace(planSection(text), '## Remediation plans\n\n(see the planner tests)\n\n') : text);
+    expectGolden(
+      file,
+      format === 'markdown' ? text.replace(planSection(text), '## Remediation plans\n\n(see the planner tests)\n\n') : text,
+    );
   });
 
   it('markdown embeds the remediation plans of every principal with open findings', async () => {
     const result = await exampleResult();
     const text = renderToString(findFormatter('markdown')?.format(result, CONTEXT) ?? []);
     const plans = planSection(text);
-    const principals = new Set(result.findings.filter((f) => f.status === 'open' && f.principal.type === 'user').map((f) => f.principal.name));
+    const principals = new Set(
+      result.findings.filter((f) => f.status === 'open' && f.principal.type === 'user').map((f) => f.principal.name),
+    );
     for (const name of principals) expect(plans).toContain(`IAM user \`${name}\``);
     expect(plans).toMatch(/^## Remediation plans\n\n> credwarden never executes these plans/);
   });

@@ -10,13 +10,27 @@ import { CONTEXT, injectionResult } from './helpers.js';
 // carry: line breaks that would start a CSV row or a workflow command, terminal
 // escapes, C1 controls, NUL, bidi overrides. Set on the result directly, so the
 // formatters are tested whatever the report parser lets through.
-const NAMES = ['x\n=cmd|calc', 'y\r\n::error::forged', '\u001b[31mred\u001b[0m', 'bell\u0007nul\u0000', 'c1\u009b31m', 'a|b\nc', ' ::warning::lead', 'rtl\u202egnp.exe'];
+const NAMES = [
+  'x\n=cmd|calc',
+  'y\r\n::error::forged',
+  '\u001b[31mred\u001b[0m',
+  'bell\u0007nul\u0000',
+  'c1\u009b31m',
+  'a|b\nc',
+  ' ::warning::lead',
+  'rtl\u202egnp.exe',
+];
 
 async function hostileResult(): Promise<ScanResult> {
   const result = await injectionResult();
   result.findings = result.findings.map((f, i) => {
     const name = NAMES[i % NAMES.length] as string;
-    return { ...f, accountName: `acct\n::notice::${i}`, principal: { ...f.principal, name }, message: `${f.message}\r\n@SUM(1)\u001b]0;title\u0007` };
+    return {
+      ...f,
+      accountName: `acct\n::notice::${i}`,
+      principal: { ...f.principal, name },
+      message: `${f.message}\r\n@SUM(1)\u001b]0;title\u0007`,
+    };
   });
   result.accounts = result.accounts.map((a) => ({ ...a, name: 'evil\n::warning::account\u001b[2J', reason: 'x\n::error::reason' }));
   result.warnings = ['warn\n::error::from a warning\u0007'];
@@ -33,11 +47,14 @@ function render(format: string, result: ScanResult, companions = false): string 
 }
 
 describe('hostile values in every format', () => {
-  it.each(['text', 'markdown', 'csv', 'junit', 'json', 'sarif'])('%s: no line starts with :: (a GitHub runner would obey it)', async (format) => {
-    const text = render(format, await hostileResult());
-    const commands = text.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line));
-    expect(commands).toEqual([]);
-  });
+  it.each(['text', 'markdown', 'csv', 'junit', 'json', 'sarif'])(
+    '%s: no line starts with :: (a GitHub runner would obey it)',
+    async (format) => {
+      const text = render(format, await hostileResult());
+      const commands = text.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line));
+      expect(commands).toEqual([]);
+    },
+  );
 
   it.each(['text', 'markdown', 'junit'])('%s: control characters are shown, never written raw', async (format) => {
     const text = render(format, await hostileResult());
@@ -67,7 +84,8 @@ describe('hostile values in every format', () => {
     // A line break never splits a row: each record still has the full row's values.
     expect(rows.map((r) => r.rule)).toEqual(result.findings.map((f) => f.ruleId));
     for (const line of text.split(/\r\n|\r|\n/)) expect(line, `line ${JSON.stringify(line)}`).not.toMatch(/^(?:[=+\-@\t]|\s*::)/);
-    for (const row of rows) for (const value of Object.values(row)) for (const line of value.split(/\r\n|\r|\n/)) expect(line).not.toMatch(/^[=+\-@\t]/);
+    for (const row of rows)
+      for (const value of Object.values(row)) for (const line of value.split(/\r\n|\r|\n/)) expect(line).not.toMatch(/^[=+\-@\t]/);
     // A lone LF inside a value is quoted too (csv-stringify only quotes the record delimiter by default).
     expect(text).toContain('"x\n\'=cmd|calc"');
   });

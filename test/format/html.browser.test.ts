@@ -16,9 +16,20 @@ import { CONTEXT, injectionResult } from './helpers.js';
 
 const CHROMIUM = process.env.CREDWARDEN_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) process.stderr.write(`\nHTML browser tests SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium, or set CREDWARDEN_CHROMIUM)\n\n`);
+if (!available)
+  process.stderr.write(
+    `\nHTML browser tests SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium, or set CREDWARDEN_CHROMIUM)\n\n`,
+  );
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let context: BrowserContext;
 let profile: string;
@@ -28,7 +39,12 @@ beforeAll(async () => {
   if (!available) return;
   const { chromium } = await import('playwright-core');
   profile = mkdtempSync(join(tmpdir(), 'credwarden-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -59,7 +75,22 @@ async function open(file: string): Promise<Loaded> {
 
 async function exampleReport(): Promise<string> {
   const file = join(dir, 'example.html');
-  const run = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-11-01T12:00:00Z', '--waivers', 'reports/examples/waivers.yaml', '--baseline', 'reports/examples/baseline.json', '--format', 'html', '--output', file, '--quiet']);
+  const run = await cli([
+    'scan',
+    '--from',
+    'examples/org',
+    '--as-of',
+    '2026-11-01T12:00:00Z',
+    '--waivers',
+    'reports/examples/waivers.yaml',
+    '--baseline',
+    'reports/examples/baseline.json',
+    '--format',
+    'html',
+    '--output',
+    file,
+    '--quiet',
+  ]);
   expect(run.code, run.stderr).toBeLessThan(2);
   return file;
 }
@@ -72,7 +103,14 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     const { page, errors, requests } = await open(await exampleReport());
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(join(dir, 'example.html')).href]);
-    expect(await page.locator('h2').allTextContents()).toEqual(['Scope', 'Open findings by severity', 'Control matrix', 'Charts', 'Findings', 'Remediation plans']);
+    expect(await page.locator('h2').allTextContents()).toEqual([
+      'Scope',
+      'Open findings by severity',
+      'Control matrix',
+      'Charts',
+      'Findings',
+      'Remediation plans',
+    ]);
     expect(await page.locator('svg.chart[role="img"]').count()).toBe(4);
     await page.close();
   });
@@ -120,7 +158,9 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     await expect.poll(() => copy.textContent()).toMatch(/Copied|Select and copy/);
     // A finding's "plan" link opens its plan.
     await page.locator('#findings-body a[href^="#plan-"]').first().click();
-    const target = await page.evaluate(() => decodeURIComponent((globalThis as unknown as { location: { hash: string } }).location.hash.slice(1)));
+    const target = await page.evaluate(() =>
+      decodeURIComponent((globalThis as unknown as { location: { hash: string } }).location.hash.slice(1)),
+    );
     expect(await page.locator(`[id="${target}"]`).evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
@@ -141,7 +181,9 @@ describe.skipIf(!available)('HTML report in chromium', () => {
   it('keeps hostile names inert: no markup, no script, no request', async () => {
     const result = await injectionResult();
     const hostile = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">';
-    const findings = result.findings.map((f, i) => (i === 0 ? { ...f, message: hostile, principal: { ...f.principal, name: `${hostile}\u2028` } } : f));
+    const findings = result.findings.map((f, i) =>
+      i === 0 ? { ...f, message: hostile, principal: { ...f.principal, name: `${hostile}\u2028` } } : f,
+    );
     const file = join(dir, 'hostile.html');
     writeFileSync(file, Array.from(htmlFormatter.format({ ...result, findings }, CONTEXT)).join(''));
     const { page, errors, requests } = await open(file);
@@ -159,7 +201,13 @@ describe.skipIf(!available)('HTML report in chromium', () => {
   it('stays usable with 100,000 findings: data embedded once, 50 rows in the page', async () => {
     const result = await injectionResult();
     const base = result.findings[0] as Finding;
-    const findings: Finding[] = Array.from({ length: 100_000 }, (_, i) => ({ ...base, severity: SEVERITIES[i % 5] as Severity, accountId: String(100_000_000_000 + (i % 300)), principal: { ...base.principal, name: `user-${i}` }, fingerprint: i.toString(16).padStart(32, '0') }));
+    const findings: Finding[] = Array.from({ length: 100_000 }, (_, i) => ({
+      ...base,
+      severity: SEVERITIES[i % 5] as Severity,
+      accountId: String(100_000_000_000 + (i % 300)),
+      principal: { ...base.principal, name: `user-${i}` },
+      fingerprint: i.toString(16).padStart(32, '0'),
+    }));
     const big: ScanResult = { ...result, findings };
     const file = join(dir, 'big.html');
     const html = Array.from(htmlFormatter.format(big, CONTEXT)).join('');

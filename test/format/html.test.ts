@@ -32,8 +32,22 @@ describe('HTML report', () => {
     const result = await exampleResult();
     const [first, ...rest] = result.rules ?? [];
     if (!first) throw new Error('no rules');
-    const rules = [{ ...first, frameworks: { ...first.frameworks, 'cis-aws-3.0': ['9.99'] }, status: 'not-evaluated' as const, evaluatedAccounts: 0, notEvaluated: [{ accountId: '111111111111', reason: 'needs a live scan: nothing to read' }] }, ...rest];
-    const html = Array.from(htmlFormatter.format({ ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } }, CONTEXT)).join('');
+    const rules = [
+      {
+        ...first,
+        frameworks: { ...first.frameworks, 'cis-aws-3.0': ['9.99'] },
+        status: 'not-evaluated' as const,
+        evaluatedAccounts: 0,
+        notEvaluated: [{ accountId: '111111111111', reason: 'needs a live scan: nothing to read' }],
+      },
+      ...rest,
+    ];
+    const html = Array.from(
+      htmlFormatter.format(
+        { ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } },
+        CONTEXT,
+      ),
+    ).join('');
     const row = /<tr><th scope="row">9\.99<\/th>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
     expect(row).toContain('not evaluated');
     expect(row).not.toContain('passed');
@@ -43,14 +57,21 @@ describe('HTML report', () => {
   it('draws four charts, each with a title, a description and a table of the same numbers', async () => {
     const result = await exampleResult();
     const charts = reportCharts(result);
-    expect(charts.map((c) => c.title)).toEqual(['Open findings by account and severity', 'Access-key age distribution', 'Unused credentials by age', 'Users with and without a recovery path']);
+    expect(charts.map((c) => c.title)).toEqual([
+      'Open findings by account and severity',
+      'Access-key age distribution',
+      'Unused credentials by age',
+      'Users with and without a recovery path',
+    ]);
     for (const chart of charts) {
       expect(chart.svg).toMatch(/<title id="[^"]+-t">/);
       expect(chart.svg).toMatch(/<desc id="[^"]+-d">/);
       expect(chart.table.rows.length).toBeGreaterThan(0);
     }
     const byAccount = charts[0]?.table.rows.find((r) => String(r[0]).includes('222222222222'));
-    expect(byAccount?.slice(1).reduce((n: number, v) => n + Number(v), 0)).toBe(result.findings.filter((f) => f.accountId === '222222222222' && f.status === 'open').length);
+    expect(byAccount?.slice(1).reduce((n: number, v) => n + Number(v), 0)).toBe(
+      result.findings.filter((f) => f.accountId === '222222222222' && f.status === 'open').length,
+    );
     // The key-age chart marks the rotation threshold of the rule that reports key ages.
     expect(charts[1]?.svg).toContain('rotate after 90 d');
   });

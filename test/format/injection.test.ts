@@ -16,7 +16,18 @@ const formatMarkdown = (r: ScanResult, c: FormatContext) => renderToString(markd
 const formatGithub = (r: ScanResult) => renderToString(githubChunks(r));
 const formatJunit = (r: ScanResult) => renderToString(junitChunks(r));
 
-const HOSTILE = ['=1+1', '@x', '-2+3', '+SUM(A1)', 'a|b', 'x,y', '<img src=x onerror=alert(1)>', 'tick`name', 'line\nbreak', '%0A::error::forged'];
+const HOSTILE = [
+  '=1+1',
+  '@x',
+  '-2+3',
+  '+SUM(A1)',
+  'a|b',
+  'x,y',
+  '<img src=x onerror=alert(1)>',
+  'tick`name',
+  'line\nbreak',
+  '%0A::error::forged',
+];
 
 describe('CSV formula injection', () => {
   it('neutralises every cell that starts with = + - @ and keeps names round-trippable', async () => {
@@ -68,7 +79,9 @@ describe('Markdown injection', () => {
 
 describe('GitHub workflow commands', () => {
   it('cannot be split or forged by a name', async () => {
-    const lines = formatGithub(await injectionResult()).trimEnd().split('\n');
+    const lines = formatGithub(await injectionResult())
+      .trimEnd()
+      .split('\n');
     // One line per finding plus the summary notice: a newline in a name did not add a line.
     expect(lines).toHaveLength(HOSTILE.length + 1);
     for (const line of lines) expect(line).toMatch(/^::(error|warning|notice) title=[^:]*::/);

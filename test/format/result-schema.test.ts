@@ -29,7 +29,23 @@ describe('result schema with waivers, baseline and shards', () => {
     await cli(['scan', '--from', 'examples/org', '--as-of', '2026-08-01T00:00:00Z', '--format', 'json', '--output', baseline]);
     const shards = [1, 2].map((k) => join(dir, `shard-${k}.json`));
     for (const [i, file] of shards.entries()) {
-      const run = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-11-01T12:00:00Z', '--waivers', join(dir, 'waivers.yaml'), '--baseline', baseline, '--shard', `${i + 1}/2`, '--format', 'json', '--output', file]);
+      const run = await cli([
+        'scan',
+        '--from',
+        'examples/org',
+        '--as-of',
+        '2026-11-01T12:00:00Z',
+        '--waivers',
+        join(dir, 'waivers.yaml'),
+        '--baseline',
+        baseline,
+        '--shard',
+        `${i + 1}/2`,
+        '--format',
+        'json',
+        '--output',
+        file,
+      ]);
       expect(run.code, run.stderr).toBe(0);
     }
     const merged = await cli(['merge', ...shards]);
@@ -40,7 +56,10 @@ describe('result schema with waivers, baseline and shards', () => {
     }
     const result = JSON.parse(merged.stdout) as ScanResult;
     expect(result.shard).toBeUndefined();
-    expect(result.waivers?.map((w) => [w.state, w.matched])).toEqual([['active', 1], ['stale', 0]]);
+    expect(result.waivers?.map((w) => [w.state, w.matched])).toEqual([
+      ['active', 1],
+      ['stale', 0],
+    ]);
     expect(result.findings.some((f) => f.baseline === 'new')).toBe(true);
   });
 });

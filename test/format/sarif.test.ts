@@ -14,7 +14,8 @@ const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/sc
 // Both packages are CommonJS; under ESM their default export may arrive wrapped.
 type Ajv04 = InstanceType<typeof Ajv04Module.default>;
 type AddFormats = (ajv: Ajv04) => Ajv04;
-const Ajv04Class = ((Ajv04Module as unknown as { default?: typeof Ajv04Module.default }).default ?? Ajv04Module) as typeof Ajv04Module.default;
+const Ajv04Class = ((Ajv04Module as unknown as { default?: typeof Ajv04Module.default }).default ??
+  Ajv04Module) as typeof Ajv04Module.default;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 const ajv = new Ajv04Class({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -24,8 +25,30 @@ const formatSarif = (r: ScanResult, c: FormatContext) => renderToString(sarifChu
 
 interface SarifLog {
   runs: {
-    tool: { driver: { version: string; rules: { id: string; helpUri?: string; shortDescription: { text: string }; fullDescription: { text: string }; defaultConfiguration: { level: string }; properties: Record<string, unknown> }[] } };
-    results: { ruleId: string; ruleIndex: number; level: string; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[]; suppressions?: unknown[] }[];
+    tool: {
+      driver: {
+        version: string;
+        rules: {
+          id: string;
+          helpUri?: string;
+          shortDescription: { text: string };
+          fullDescription: { text: string };
+          defaultConfiguration: { level: string };
+          properties: Record<string, unknown>;
+        }[];
+      };
+    };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      partialFingerprints: Record<string, string>;
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        logicalLocations: { fullyQualifiedName: string }[];
+      }[];
+      suppressions?: unknown[];
+    }[];
   }[];
 }
 
@@ -58,7 +81,9 @@ describe('SARIF 2.1.0', () => {
     first.waiver = { id: 'w1', reason: 'break-glass user, reviewed', expires: '2027-01-31' };
     result.findings = result.findings.map((f, i) => ({ ...f, baseline: i % 2 === 0 ? 'new' : 'existing' }));
     const log = sarifOf(result, { ...CONTEXT, sourceRoot: 'file:///work/repo' });
-    expect(log.runs[0]?.results[0]?.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'break-glass user, reviewed (expires 2027-01-31)' }]);
+    expect(log.runs[0]?.results[0]?.suppressions).toEqual([
+      { kind: 'external', status: 'accepted', justification: 'break-glass user, reviewed (expires 2027-01-31)' },
+    ]);
   });
 
   it('describes every rule with id, descriptions, help URI, level and security-severity', async () => {

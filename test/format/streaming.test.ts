@@ -23,9 +23,18 @@ async function grown(count: number, accounts = 35): Promise<ScanResult> {
     const f = template[i % template.length] as Finding;
     const accountId = String(100_000_000_000 + (i % accounts));
     const name = `user-${i}`;
-    findings.push({ ...f, accountId, principal: { type: 'user', name, arn: `arn:aws:iam::${accountId}:user/${name}` }, fingerprint: i.toString(16).padStart(32, '0') });
+    findings.push({
+      ...f,
+      accountId,
+      principal: { type: 'user', name, arn: `arn:aws:iam::${accountId}:user/${name}` },
+      fingerprint: i.toString(16).padStart(32, '0'),
+    });
   }
-  const accountList = Array.from({ length: accounts }, (_, i) => ({ id: String(100_000_000_000 + i), status: 'scanned' as const, principals: Math.ceil(count / accounts) }));
+  const accountList = Array.from({ length: accounts }, (_, i) => ({
+    id: String(100_000_000_000 + i),
+    status: 'scanned' as const,
+    principals: Math.ceil(count / accounts),
+  }));
   return { ...base, accounts: accountList, findings };
 }
 
@@ -108,7 +117,17 @@ describe('Markdown at organisation scale', () => {
   it('orders the sections: summary, controls, accounts, findings by severity', async () => {
     const text = renderToString(formatMarkdown(await exampleResult(), CONTEXT));
     const at = (heading: string) => text.indexOf(`\n${heading}\n`);
-    const order = ['## Summary', '## Controls', '## Accounts', '## Findings', '### Critical (2 open)', '### High (2 open)', '### Medium (12 open)', '### Low (2 open)', '## Remediation plans'].map(at);
+    const order = [
+      '## Summary',
+      '## Controls',
+      '## Accounts',
+      '## Findings',
+      '### Critical (2 open)',
+      '### High (2 open)',
+      '### Medium (12 open)',
+      '### Low (2 open)',
+      '## Remediation plans',
+    ].map(at);
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -125,13 +144,18 @@ describe('SARIF within GitHub code scanning limits', () => {
     // Make the last findings critical: they must be kept although they come last.
     for (const f of result.findings.slice(-10)) f.severity = 'critical';
     const log = JSON.parse(renderToString(formatSarif(result, CONTEXT))) as {
-      runs: { results: { properties: { severity: string } }[]; properties: { resultsOmitted: number; resultsOmittedBySeverity: Record<string, number> } }[];
+      runs: {
+        results: { properties: { severity: string } }[];
+        properties: { resultsOmitted: number; resultsOmittedBySeverity: Record<string, number> };
+      }[];
     };
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(log.runs).toHaveLength(1);
     const run = log.runs[0];
     expect(run?.results).toHaveLength(SARIF_LIMITS.resultsPerRun);
-    expect(run?.results.filter((r) => r.properties.severity === 'critical').length).toBe(result.findings.filter((f) => f.severity === 'critical').length);
+    expect(run?.results.filter((r) => r.properties.severity === 'critical').length).toBe(
+      result.findings.filter((f) => f.severity === 'critical').length,
+    );
     expect(run?.properties.resultsOmitted).toBe(500);
     const omitted = Object.values(run?.properties.resultsOmittedBySeverity ?? {}).reduce((a, b) => a + b, 0);
     expect(omitted).toBe(500);
@@ -142,7 +166,10 @@ describe('SARIF within GitHub code scanning limits', () => {
 describe('control matrix with many failed accounts, each for its own reason', () => {
   it('lists a few reasons per rule and counts the rest, in Markdown and the job summary; CSV keeps them all', async () => {
     const result = await exampleResult();
-    const notEvaluated = Array.from({ length: 700 }, (_, i) => ({ accountId: String(100_000_000_000 + i), reason: `account failed: AccessDenied for role ${i}` }));
+    const notEvaluated = Array.from({ length: 700 }, (_, i) => ({
+      accountId: String(100_000_000_000 + i),
+      reason: `account failed: AccessDenied for role ${i}`,
+    }));
     result.rules = result.rules.map((r) => ({ ...r, status: r.status === 'failed' ? 'failed' : 'not-evaluated', notEvaluated }));
     const markdown = renderToString(formatMarkdown(result, CONTEXT));
     const row = markdown.split('\n').find((l) => l.startsWith('| `no-recovery-path`'));

@@ -12,7 +12,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output, in `cwd` (default: the repository). */
-export async function cli(argv: string[], options: { cwd?: string; env?: Record<string, string>; tty?: boolean; now?: Date } = {}): Promise<CliRun> {
+export async function cli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string>; tty?: boolean; now?: Date } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {

@@ -35,13 +35,22 @@ const cases: [string, Record<string, Record<string, string | string[]>>, 'yes' |
   ['ForAllValues on an absent key is vacuously true', { 'ForAllValues:StringEquals': { 'aws:PrincipalTag/absent': ['x'] } }, 'yes'],
   ['unknown key is unknown', { StringEquals: { 'aws:SourceVpc': 'vpc-1' } }, 'unknown'],
   ['unsupported operator is unknown', { IpAddress: { 'aws:username': '10.0.0.0/8' } }, 'unknown'],
-  ['AND across operators: a false part wins over an unknown one', { StringEquals: { 'aws:username': 'Bob' }, Bool: { 'aws:SecureTransport': 'true' } }, 'no'],
+  [
+    'AND across operators: a false part wins over an unknown one',
+    { StringEquals: { 'aws:username': 'Bob' }, Bool: { 'aws:SecureTransport': 'true' } },
+    'no',
+  ],
 ];
 
 describe('conditions', () => {
   for (const [name, block, expected] of cases) {
     it(name, () => {
-      const parsed = Object.fromEntries(Object.entries(block).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))]));
+      const parsed = Object.fromEntries(
+        Object.entries(block).map(([op, keys]) => [
+          op,
+          Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+        ]),
+      );
       expect(evaluateCondition(parsed, context, true).kind).toBe(expected);
     });
   }

@@ -101,7 +101,9 @@ const cases: Case[] = [
     name: 'resource ARN wildcard matches users by path',
     action: 'iam:CreateAccessKey',
     resource: `arn:aws:iam::${ACCOUNT}:user/division/eng/carol`,
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${ACCOUNT}:user/division/*` })] },
+    set: {
+      identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${ACCOUNT}:user/division/*` })],
+    },
     decision: 'allow',
   },
   {
@@ -124,28 +126,38 @@ const cases: Case[] = [
     decision: 'implicitDeny',
   },
   {
-    name: '${aws:username} matches the caller\'s own user',
+    name: "${aws:username} matches the caller's own user",
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('self', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' })] },
+    set: {
+      identity: [policy('self', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' })],
+    },
     decision: 'allow',
   },
   {
     name: '${aws:username} does not match another user',
     action: 'iam:CreateAccessKey',
     resource: BOB,
-    set: { identity: [policy('self', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' })] },
+    set: {
+      identity: [policy('self', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' })],
+    },
     decision: 'implicitDeny',
   },
   {
     name: 'variables are literal text in Version 2008-10-17 policies',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('old', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' }, '2008-10-17')] },
+    set: {
+      identity: [
+        policy('old', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::*:user/${aws:username}' }, '2008-10-17'),
+      ],
+    },
     decision: 'implicitDeny',
   },
   {
     name: '${aws:PrincipalAccount} in a resource',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::${aws:PrincipalAccount}:user/*' })] },
+    set: {
+      identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: 'arn:aws:iam::${aws:PrincipalAccount}:user/*' })],
+    },
     decision: 'allow',
   },
   {
@@ -169,7 +181,13 @@ const cases: Case[] = [
   {
     name: 'boundary Deny denies',
     action: 'iam:CreateAccessKey',
-    set: { identity: [allowAllIam], boundary: policy('boundary', [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: '*' }]) },
+    set: {
+      identity: [allowAllIam],
+      boundary: policy('boundary', [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: '*' },
+      ]),
+    },
     decision: 'deny',
   },
   {
@@ -179,7 +197,10 @@ const cases: Case[] = [
       identity: [allowAllIam],
       scps: [
         { target: 'r-root', policies: [fullAccess] },
-        { target: 'ou-prod', policies: [fullAccess, policy('deny-reset', { Effect: 'Deny', Action: 'iam:UpdateLoginProfile', Resource: '*' })] },
+        {
+          target: 'ou-prod',
+          policies: [fullAccess, policy('deny-reset', { Effect: 'Deny', Action: 'iam:UpdateLoginProfile', Resource: '*' })],
+        },
         { target: ACCOUNT, policies: [fullAccess] },
       ],
     },
@@ -213,7 +234,11 @@ const cases: Case[] = [
   {
     name: 'unknown condition key makes an Allow conditional',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('mfa', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] },
+    set: {
+      identity: [
+        policy('mfa', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+      ],
+    },
     decision: 'allow',
     conditional: true,
   },
@@ -221,7 +246,15 @@ const cases: Case[] = [
     name: 'unknown condition key on a Deny makes the Allow conditional, not denied',
     action: 'iam:CreateAccessKey',
     set: {
-      identity: [allowAllIam, policy('deny-outside', { Effect: 'Deny', Action: '*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } })],
+      identity: [
+        allowAllIam,
+        policy('deny-outside', {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } },
+        }),
+      ],
     },
     decision: 'allow',
     conditional: true,
@@ -231,7 +264,12 @@ const cases: Case[] = [
     action: 'iam:CreateAccessKey',
     set: {
       identity: [
-        policy('p', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'finance' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+        policy('p', {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'finance' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        }),
       ],
     },
     decision: 'implicitDeny',
@@ -239,26 +277,62 @@ const cases: Case[] = [
   {
     name: 'known principal tag condition is evaluated',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': ['ops', 'sec'] } } })] },
+    set: {
+      identity: [
+        policy('p', {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': ['ops', 'sec'] } },
+        }),
+      ],
+    },
     decision: 'allow',
     conditional: false,
   },
   {
     name: 'StringNotEquals with a missing key matches',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalTag/absent': 'x' } } })] },
+    set: {
+      identity: [
+        policy('p', {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/absent': 'x' } },
+        }),
+      ],
+    },
     decision: 'allow',
   },
   {
     name: 'StringLike with a variable in the value',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/${aws:username}' } } })] },
+    set: {
+      identity: [
+        policy('p', {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/${aws:username}' } },
+        }),
+      ],
+    },
     decision: 'allow',
   },
   {
     name: 'ArnLike on aws:PrincipalArn',
     action: 'iam:CreateAccessKey',
-    set: { identity: [policy('p', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/bob' } } })] },
+    set: {
+      identity: [
+        policy('p', {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/bob' } },
+        }),
+      ],
+    },
     decision: 'implicitDeny',
   },
 ];
@@ -276,7 +350,13 @@ describe('evaluate', () => {
     const result = evaluate(
       { action: 'iam:CreateAccessKey', resource: ALICE, context: aliceContext },
       {
-        identity: [allowAllIam, policy('deny', [{ Sid: 'Other', Effect: 'Deny', Action: 's3:*', Resource: '*' }, { Sid: 'NoKeys', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: '*' }])],
+        identity: [
+          allowAllIam,
+          policy('deny', [
+            { Sid: 'Other', Effect: 'Deny', Action: 's3:*', Resource: '*' },
+            { Sid: 'NoKeys', Effect: 'Deny', Action: 'iam:CreateAccessKey', Resource: '*' },
+          ]),
+        ],
       },
     );
     expect(result.matchedStatements).toEqual([
@@ -288,7 +368,11 @@ describe('evaluate', () => {
   it('names the unknown keys of a conditional statement', () => {
     const result = evaluate(
       { action: 'iam:CreateAccessKey', resource: ALICE, context: aliceContext },
-      { identity: [policy('mfa', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] },
+      {
+        identity: [
+          policy('mfa', { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+        ],
+      },
     );
     expect(result.matchedStatements[0]?.unknownKeys).toEqual(['aws:MultiFactorAuthPresent']);
   });
@@ -314,7 +398,8 @@ describe('evaluate', () => {
 
 describe('policy variables', () => {
   const allow = (resource: string) => ({ identity: [policy('p', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: resource })] });
-  const decide = (resource: string, target: string, context = aliceContext) => evaluate({ action: 'iam:CreateAccessKey', resource: target, context }, allow(resource)).decision;
+  const decide = (resource: string, target: string, context = aliceContext) =>
+    evaluate({ action: 'iam:CreateAccessKey', resource: target, context }, allow(resource)).decision;
 
   it('${*}, ${?} and ${$} stand for the literal characters', () => {
     expect(decide('arn:aws:iam::111122223333:user/a${*}b', 'arn:aws:iam::111122223333:user/a*b')).toBe('allow');
@@ -325,7 +410,9 @@ describe('policy variables', () => {
 
   it('a default value applies when the key is absent', () => {
     const noName = makeContext({ 'aws:username': null });
-    expect(decide("arn:aws:iam::111122223333:user/${aws:username, 'shared'}", 'arn:aws:iam::111122223333:user/shared', noName)).toBe('allow');
+    expect(decide("arn:aws:iam::111122223333:user/${aws:username, 'shared'}", 'arn:aws:iam::111122223333:user/shared', noName)).toBe(
+      'allow',
+    );
     expect(decide("arn:aws:iam::111122223333:user/${aws:username, 'shared'}", ALICE)).toBe('allow');
   });
 

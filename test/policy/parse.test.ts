@@ -3,14 +3,25 @@ import { parsePolicyDocument, PolicyParseError } from '../../src/core/policy/ind
 
 describe('parsePolicyDocument', () => {
   it('decodes URL-encoded documents as GetAccountAuthorizationDetails returns them', () => {
-    const text = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } }));
+    const text = encodeURIComponent(
+      JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } }),
+    );
     const doc = parsePolicyDocument(text);
     expect(doc).toEqual({ version: '2012-10-17', statements: [{ index: 0, effect: 'Allow', action: ['iam:*'], resource: ['*'] }] });
   });
 
   it('normalises single values to arrays and keeps Principal and Condition', () => {
     const doc = parsePolicyDocument({
-      Statement: [{ Sid: 'A', Effect: 'Deny', NotAction: 'iam:Get*', NotResource: 'arn:x', Principal: { AWS: '111122223333' }, Condition: { Bool: { 'aws:SecureTransport': false } } }],
+      Statement: [
+        {
+          Sid: 'A',
+          Effect: 'Deny',
+          NotAction: 'iam:Get*',
+          NotResource: 'arn:x',
+          Principal: { AWS: '111122223333' },
+          Condition: { Bool: { 'aws:SecureTransport': false } },
+        },
+      ],
     });
     expect(doc.statements[0]).toEqual({
       index: 0,

@@ -7,17 +7,42 @@ const trust = (statements: object | object[]) => parsePolicyDocument({ Version: 
 describe('trustedEntities', () => {
   it('classifies SSO, SAML, OIDC, services, accounts, users and public principals', () => {
     const doc = trust([
-      { Effect: 'Allow', Action: 'sts:AssumeRoleWithSAML', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc_DO_NOT_DELETE` } },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithSAML',
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_abc_DO_NOT_DELETE` },
+      },
       { Effect: 'Allow', Action: 'sts:AssumeRoleWithSAML', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` } },
-      { Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` } },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
+      },
       { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ec2.amazonaws.com' } },
-      { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`, '444455556666', `arn:aws:iam::${ACCOUNT}:user/alice`] } },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:root`, '444455556666', `arn:aws:iam::${ACCOUNT}:user/alice`] },
+      },
     ]);
-    expect(trustedEntities(doc, ACCOUNT).map((e) => e.kind)).toEqual(['sso', 'saml', 'web-identity', 'service', 'same-account', 'other-account', 'user']);
+    expect(trustedEntities(doc, ACCOUNT).map((e) => e.kind)).toEqual([
+      'sso',
+      'saml',
+      'web-identity',
+      'service',
+      'same-account',
+      'other-account',
+      'user',
+    ]);
   });
 
   it('marks conditioned trust as conditional', () => {
-    const doc = trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '444455556666' }, Condition: { StringEquals: { 'sts:ExternalId': 'x' } } });
+    const doc = trust({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: '444455556666' },
+      Condition: { StringEquals: { 'sts:ExternalId': 'x' } },
+    });
     expect(trustedEntities(doc, ACCOUNT)).toEqual([{ kind: 'other-account', id: '444455556666', conditional: true, index: 0 }]);
   });
 
@@ -40,7 +65,14 @@ describe('trustAllows', () => {
   const ctx = makeContext({ 'aws:PrincipalArn': alice });
 
   it('account root principal admits users of that account', () => {
-    expect(trustAllows(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }), alice, ACCOUNT, ctx).kind).toBe('yes');
+    expect(
+      trustAllows(
+        trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }),
+        alice,
+        ACCOUNT,
+        ctx,
+      ).kind,
+    ).toBe('yes');
   });
 
   it('a named user admits only that user', () => {
@@ -54,7 +86,12 @@ describe('trustAllows', () => {
   });
 
   it('an MFA condition makes it conditional', () => {
-    const doc = trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: ACCOUNT }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } });
+    const doc = trust({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: ACCOUNT },
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    });
     expect(trustAllows(doc, alice, ACCOUNT, ctx).kind).toBe('unknown');
   });
 

@@ -1,5 +1,12 @@
 import { GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListParentsCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectRecovery, readAuthorizationDetails, readPasswordPolicy, ScpReader } from '../../src/collectors/aws/authorization.js';
@@ -38,12 +45,28 @@ describe('readAuthorizationDetails', () => {
     iamMock
       .on(GetAccountAuthorizationDetailsCommand)
       .resolvesOnce({
-        UserDetailList: [{ UserName: 'alice', Arn: 'arn:aws:iam::111122223333:user/alice', UserId: 'AIDAALICE', Path: '/', GroupList: ['admins'], UserPolicyList: [{ PolicyName: 'inline', PolicyDocument: enc(ADMIN) }], Tags: [{ Key: 'team', Value: 'ops' }] }],
+        UserDetailList: [
+          {
+            UserName: 'alice',
+            Arn: 'arn:aws:iam::111122223333:user/alice',
+            UserId: 'AIDAALICE',
+            Path: '/',
+            GroupList: ['admins'],
+            UserPolicyList: [{ PolicyName: 'inline', PolicyDocument: enc(ADMIN) }],
+            Tags: [{ Key: 'team', Value: 'ops' }],
+          },
+        ],
         IsTruncated: true,
         Marker: 'page2',
       })
       .resolvesOnce({
-        GroupDetailList: [{ GroupName: 'admins', Arn: 'arn:aws:iam::111122223333:group/admins', AttachedManagedPolicies: [{ PolicyName: 'Admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] }],
+        GroupDetailList: [
+          {
+            GroupName: 'admins',
+            Arn: 'arn:aws:iam::111122223333:group/admins',
+            AttachedManagedPolicies: [{ PolicyName: 'Admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          },
+        ],
         Policies: [
           {
             PolicyName: 'AdministratorAccess',
@@ -62,8 +85,26 @@ describe('readAuthorizationDetails', () => {
     expect(result).toEqual({
       ok: true,
       value: {
-        users: [{ name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', id: 'AIDAALICE', path: '/', groups: ['admins'], inlinePolicies: [{ name: 'inline', document: ADMIN }], attachedPolicies: [], tags: { team: 'ops' } }],
-        groups: [{ name: 'admins', arn: 'arn:aws:iam::111122223333:group/admins', inlinePolicies: [], attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
+        users: [
+          {
+            name: 'alice',
+            arn: 'arn:aws:iam::111122223333:user/alice',
+            id: 'AIDAALICE',
+            path: '/',
+            groups: ['admins'],
+            inlinePolicies: [{ name: 'inline', document: ADMIN }],
+            attachedPolicies: [],
+            tags: { team: 'ops' },
+          },
+        ],
+        groups: [
+          {
+            name: 'admins',
+            arn: 'arn:aws:iam::111122223333:group/admins',
+            inlinePolicies: [],
+            attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+          },
+        ],
         roles: [],
         policies: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess', name: 'AdministratorAccess', document: ADMIN }],
       },
@@ -71,8 +112,13 @@ describe('readAuthorizationDetails', () => {
   });
 
   it('a denied call is unknown, with the reason', async () => {
-    iamMock.on(GetAccountAuthorizationDetailsCommand).rejects(awsError('AccessDenied', 'not authorized to perform iam:GetAccountAuthorizationDetails'));
-    expect(await readAuthorizationDetails(new IAMClient({}))).toMatchObject({ ok: false, reason: expect.stringMatching(/^GetAccountAuthorizationDetails: AccessDenied/) });
+    iamMock
+      .on(GetAccountAuthorizationDetailsCommand)
+      .rejects(awsError('AccessDenied', 'not authorized to perform iam:GetAccountAuthorizationDetails'));
+    expect(await readAuthorizationDetails(new IAMClient({}))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^GetAccountAuthorizationDetails: AccessDenied/),
+    });
   });
 });
 
@@ -91,11 +137,19 @@ describe('ScpReader', () => {
     orgMock.on(ListParentsCommand, { ChildId: '333333333333' }).resolves({ Parents: [{ Id: 'ou-a-prod', Type: 'ORGANIZATIONAL_UNIT' }] });
     orgMock.on(ListParentsCommand, { ChildId: 'ou-a-prod' }).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
     orgMock.on(ListPoliciesForTargetCommand).callsFake(async (input: { TargetId: string; NextToken?: string }) => {
-      if (input.TargetId === 'ou-a-prod' && !input.NextToken) return { Policies: [{ Id: 'p-full', Name: 'FullAWSAccess' }], NextToken: 'more' };
+      if (input.TargetId === 'ou-a-prod' && !input.NextToken)
+        return { Policies: [{ Id: 'p-full', Name: 'FullAWSAccess' }], NextToken: 'more' };
       if (input.TargetId === 'ou-a-prod') return { Policies: [{ Id: 'p-deny', Name: 'DenyReset' }] };
       return { Policies: [{ Id: 'p-full', Name: 'FullAWSAccess' }] };
     });
-    orgMock.on(DescribePolicyCommand).callsFake(async (input: { PolicyId: string }) => ({ Policy: { Content: input.PolicyId === 'p-full' ? JSON.stringify(ADMIN) : '{"Statement":{"Effect":"Deny","Action":"iam:UpdateLoginProfile","Resource":"*"}}' } }));
+    orgMock.on(DescribePolicyCommand).callsFake(async (input: { PolicyId: string }) => ({
+      Policy: {
+        Content:
+          input.PolicyId === 'p-full'
+            ? JSON.stringify(ADMIN)
+            : '{"Statement":{"Effect":"Deny","Action":"iam:UpdateLoginProfile","Resource":"*"}}',
+      },
+    }));
     const reader = new ScpReader(new OrganizationsClient({}));
     const first = await reader.chain('222222222222');
     const second = await reader.chain('333333333333');
@@ -112,9 +166,15 @@ describe('ScpReader', () => {
   it('SCPs not enabled means none apply; a denied call means unknown', async () => {
     orgMock.on(ListRootsCommand).resolves(SCPS_ENABLED);
     orgMock.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-abcd', Type: 'ROOT' }] });
-    orgMock.on(ListPoliciesForTargetCommand).rejectsOnce(awsError('PolicyTypeNotEnabledException')).rejects(awsError('AccessDeniedException'));
+    orgMock
+      .on(ListPoliciesForTargetCommand)
+      .rejectsOnce(awsError('PolicyTypeNotEnabledException'))
+      .rejects(awsError('AccessDeniedException'));
     expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toEqual({ ok: true, value: null });
-    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/AccessDeniedException/) });
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/AccessDeniedException/),
+    });
   });
 
   it('the root without an ENABLED SCP policy type means no SCP applies, even with FullAWSAccess still listed (moto)', async () => {
@@ -129,9 +189,18 @@ describe('ScpReader', () => {
   });
 
   it('a pending or unreadable policy type status is unknown, never "none apply"', async () => {
-    orgMock.on(ListRootsCommand).resolvesOnce({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'PENDING_DISABLE' }] }] }).rejects(awsError('AccessDeniedException'));
-    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/PENDING_DISABLE/) });
-    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/ListRoots: AccessDeniedException/) });
+    orgMock
+      .on(ListRootsCommand)
+      .resolvesOnce({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'PENDING_DISABLE' }] }] })
+      .rejects(awsError('AccessDeniedException'));
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/PENDING_DISABLE/),
+    });
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/ListRoots: AccessDeniedException/),
+    });
   });
 
   it('an empty attachment list while SCPs are enabled is unknown, not "deny everything"', async () => {
@@ -140,7 +209,10 @@ describe('ScpReader', () => {
     orgMock.on(ListPoliciesForTargetCommand, { TargetId: 'r-abcd' }).resolves({ Policies: [{ Id: 'p-full', Name: 'FullAWSAccess' }] });
     orgMock.on(ListPoliciesForTargetCommand, { TargetId: '222222222222' }).resolves({ Policies: [] });
     orgMock.on(DescribePolicyCommand).resolves({ Policy: { Content: JSON.stringify(ADMIN) } });
-    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({ ok: false, reason: expect.stringMatching(/none attached to 222222222222/) });
+    expect(await new ScpReader(new OrganizationsClient({})).chain('222222222222')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/none attached to 222222222222/),
+    });
   });
 });
 
@@ -148,20 +220,37 @@ describe('collectRecovery', () => {
   it('attaches facts and never reads SCPs for the management account', async () => {
     iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({
       UserDetailList: [
-        { UserName: 'alice', Arn: 'arn:aws:iam::111111111111:user/alice', UserPolicyList: [{ PolicyName: 'admin', PolicyDocument: enc(ADMIN) }] },
+        {
+          UserName: 'alice',
+          Arn: 'arn:aws:iam::111111111111:user/alice',
+          UserPolicyList: [{ PolicyName: 'admin', PolicyDocument: enc(ADMIN) }],
+        },
         { UserName: 'bob', Arn: 'arn:aws:iam::111111111111:user/bob' },
       ],
     });
     iamMock.on(GetAccountPasswordPolicyCommand).resolves({ PasswordPolicy: { AllowUsersToChangePassword: true, HardExpiry: false } });
-    const result = await collectRecovery(account('111111111111', ['alice', 'bob']), new IAMClient({}), new ScpReader(new OrganizationsClient({})), '111111111111');
+    const result = await collectRecovery(
+      account('111111111111', ['alice', 'bob']),
+      new IAMClient({}),
+      new ScpReader(new OrganizationsClient({})),
+      '111111111111',
+    );
     expect(orgMock.calls()).toHaveLength(0);
-    expect(result.facts?.recovery).toMatchObject({ administratorCount: 1, singleAdministrator: true, soleAdministrator: 'arn:aws:iam::111111111111:user/alice' });
-    expect(result.principals[1]?.facts?.recovery).toMatchObject({ password: { administrators: ['arn:aws:iam::111111111111:user/alice'], hasPath: true } });
+    expect(result.facts?.recovery).toMatchObject({
+      administratorCount: 1,
+      singleAdministrator: true,
+      soleAdministrator: 'arn:aws:iam::111111111111:user/alice',
+    });
+    expect(result.principals[1]?.facts?.recovery).toMatchObject({
+      password: { administrators: ['arn:aws:iam::111111111111:user/alice'], hasPath: true },
+    });
     expect(result.facts?.passwordPolicy).toEqual({ AllowUsersToChangePassword: true, HardExpiry: false });
   });
 
   it('outside an organisation no SCPs apply; with unreadable SCPs root is unknown', async () => {
-    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [{ UserName: 'bob', Arn: 'arn:aws:iam::222222222222:user/bob' }] });
+    iamMock
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolves({ UserDetailList: [{ UserName: 'bob', Arn: 'arn:aws:iam::222222222222:user/bob' }] });
     iamMock.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntity'));
     orgMock.on(DescribeOrganizationCommand).rejectsOnce(awsError('AWSOrganizationsNotInUseException'));
     const alone = await collectRecovery(account('222222222222', ['bob']), new IAMClient({}), new ScpReader(new OrganizationsClient({})));

@@ -7,11 +7,28 @@ export const ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 export const IAM_FULL = 'arn:aws:iam::aws:policy/IAMFullAccess';
 
 export function user(name: string, extra: Partial<UserDetail> = {}): UserDetail {
-  return { name, arn: arn('user', name), id: `AIDA${name.toUpperCase()}`, path: '/', groups: [], inlinePolicies: [], attachedPolicies: [], ...extra };
+  return {
+    name,
+    arn: arn('user', name),
+    id: `AIDA${name.toUpperCase()}`,
+    path: '/',
+    groups: [],
+    inlinePolicies: [],
+    attachedPolicies: [],
+    ...extra,
+  };
 }
 
 export function role(name: string, trust: object, extra: Partial<RoleDetail> = {}): RoleDetail {
-  return { name, arn: arn('role', name), path: '/', trustPolicy: { Version: '2012-10-17', Statement: trust }, inlinePolicies: [], attachedPolicies: [], ...extra };
+  return {
+    name,
+    arn: arn('role', name),
+    path: '/',
+    trustPolicy: { Version: '2012-10-17', Statement: trust },
+    inlinePolicies: [],
+    attachedPolicies: [],
+    ...extra,
+  };
 }
 
 export function doc(statements: object | object[]): object {

@@ -33,15 +33,25 @@ describe('credwarden explain', () => {
   it('shows every path with the statements that grant or deny it', async () => {
     const run = await cli(['explain', 'arn:aws:iam::300000000003:user/analyst', '--snapshot', snapshotFile]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Password: self-service change only (needs the current password); 0 administrator(s); root fallback: blocked-by-scp; NO PATH (not even root)');
+    expect(run.stdout).toContain(
+      'Password: self-service change only (needs the current password); 0 administrator(s); root fallback: blocked-by-scp; NO PATH (not even root)',
+    );
     expect(run.stdout).toMatch(/user arn:aws:iam::300000000003:user\/admin\.a: iam:\w+LoginProfile DENIED \(explicit deny\)/);
     expect(run.stdout).toContain('Deny  SCP at ou-rcvr-locked: DenyPasswordReset');
-    expect(run.stdout).toContain('Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/admins');
-    expect(run.stdout).toContain('self-service via: change-password; iam:ChangePassword on itself: allowed; hard expiry: on — LOCK-OUT when the password expires');
+    expect(run.stdout).toContain(
+      'Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/admins',
+    );
+    expect(run.stdout).toContain(
+      'self-service via: change-password; iam:ChangePassword on itself: allowed; hard expiry: on — LOCK-OUT when the password expires',
+    );
     expect(run.stdout).toContain('reset takes: iam:UpdateLoginProfile, or iam:DeleteLoginProfile + iam:CreateLoginProfile');
     // The summary's "change only" and the detail agree: AllowUsersToChangePassword is the grant that applies.
-    expect(run.stdout).toMatch(/the user itself: iam:ChangePassword ALLOWED\n\s+Allow identity policy: \(password policy: AllowUsersToChangePassword\)/);
-    expect(run.stdout).toMatch(/MFA device: .*2 administrator.*\n\s+reset takes: iam:DeactivateMFADevice\n\s+device: registered \(console sign-in needs it\); policies require MFA: no/);
+    expect(run.stdout).toMatch(
+      /the user itself: iam:ChangePassword ALLOWED\n\s+Allow identity policy: \(password policy: AllowUsersToChangePassword\)/,
+    );
+    expect(run.stdout).toMatch(
+      /MFA device: .*2 administrator.*\n\s+reset takes: iam:DeactivateMFADevice\n\s+device: registered \(console sign-in needs it\); policies require MFA: no/,
+    );
     expect(run.stdout).toContain('Allow SCPs: FullAWSAccess at r-rcvr, FullAWSAccess at ou-rcvr-locked, FullAWSAccess at 300000000003');
   });
 
@@ -54,7 +64,10 @@ describe('credwarden explain', () => {
 
   it('marks MFA-conditional paths and prints JSON on request', async () => {
     const run = await cli(['explain', 'arn:aws:iam::600000000006:user/worker', '--snapshot', snapshotFile, '--format', 'json']);
-    const json = JSON.parse(run.stdout) as { recovery: { password: { conditional: boolean } }; paths: { statements: { unknownKeys?: string[] }[] }[] };
+    const json = JSON.parse(run.stdout) as {
+      recovery: { password: { conditional: boolean } };
+      paths: { statements: { unknownKeys?: string[] }[] }[];
+    };
     expect(json.recovery.password.conditional).toBe(true);
     expect(json.paths.flatMap((p) => p.statements.flatMap((s) => s.unknownKeys ?? []))).toContain('aws:MultiFactorAuthPresent');
   });
@@ -66,7 +79,9 @@ describe('credwarden explain', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     // The demo organisation's AWS-managed policies come back with their documents: nothing is UNKNOWN.
     expect(run.stdout).not.toContain('UNKNOWN');
-    expect(run.stdout).toContain('Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/Admins');
+    expect(run.stdout).toContain(
+      'Allow identity policy: AdministratorAccess (arn:aws:iam::aws:policy/AdministratorAccess) via group/Admins',
+    );
     expect(run.stdout).toMatch(/Password: self-service change only .* 2 administrator\(s\)/);
   });
 
@@ -75,10 +90,11 @@ describe('credwarden explain', () => {
     const missing = await cli(['explain', 'arn:aws:iam::300000000003:user/nobody', '--snapshot', snapshotFile]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('not in the authorization details');
-    expect((await cli(['explain', 'arn:aws:iam::999999999999:user/x', '--snapshot', snapshotFile])).stderr).toContain('not in the snapshot');
+    expect((await cli(['explain', 'arn:aws:iam::999999999999:user/x', '--snapshot', snapshotFile])).stderr).toContain(
+      'not in the snapshot',
+    );
     const conflict = await cli(['explain', 'arn:aws:iam::300000000003:user/analyst', '--snapshot', snapshotFile, '--demo']);
     expect(conflict).toMatchObject({ code: 2, stdout: '' });
     expect(conflict.stderr).toContain('cannot be combined');
   });
 });
-

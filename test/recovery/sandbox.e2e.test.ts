@@ -22,7 +22,11 @@ afterEach(async () => {
   box = undefined;
 });
 
-async function scan(context: 'all' | 'auto', recoveryNeeded: boolean, fixture: Partial<OrgFixture> = {}): Promise<{ accounts: Account[]; calls: Record<string, number> }> {
+async function scan(
+  context: 'all' | 'auto',
+  recoveryNeeded: boolean,
+  fixture: Partial<OrgFixture> = {},
+): Promise<{ accounts: Account[]; calls: Record<string, number> }> {
   box = await startSandbox({ fixture: { ...loadFixture(FIXTURE), ...fixture } });
   const options = withDefaults({
     selection: { mode: 'org' },
@@ -49,8 +53,12 @@ function recoveryOf(accounts: Account[], account: string, user: string): UserRec
 describe('recovery paths against the sandbox organisation', () => {
   it('flags exactly the planted users', async () => {
     const { accounts } = await scan('auto', true);
-    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, { toolVersion: 't' }).findings;
-    const flagged = findings.filter((f) => RECOVERY_RULES.has(f.ruleId)).map((f) => `${f.ruleId} ${f.accountId} ${f.principal.name} ${f.credential ?? '-'}`);
+    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, {
+      toolVersion: 't',
+    }).findings;
+    const flagged = findings
+      .filter((f) => RECOVERY_RULES.has(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.accountId} ${f.principal.name} ${f.credential ?? '-'}`);
     expect(flagged.sort()).toEqual([
       'no-recovery-path 300000000003 analyst password', // the SCP denies every password reset, even root's
       'no-recovery-path 500000000005 app.user password', // the boundary removes ops.lead's IAM rights
@@ -69,10 +77,20 @@ describe('recovery paths against the sandbox organisation', () => {
       'arn:aws:iam::400000000004:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f2a8e',
     ]);
     expect(recoveryOf(accounts, '600000000006', 'worker').password).toMatchObject({ hasPath: true, conditional: true });
-    expect(recoveryOf(accounts, '300000000003', 'analyst').password).toMatchObject({ hasPath: false, rootOnly: false, rootFallback: 'blocked-by-scp' });
-    expect(recoveryOf(accounts, '500000000005', 'app.user').password).toMatchObject({ hasPath: false, rootOnly: true, rootFallback: 'available' });
+    expect(recoveryOf(accounts, '300000000003', 'analyst').password).toMatchObject({
+      hasPath: false,
+      rootOnly: false,
+      rootFallback: 'blocked-by-scp',
+    });
+    expect(recoveryOf(accounts, '500000000005', 'app.user').password).toMatchObject({
+      hasPath: false,
+      rootOnly: true,
+      rootFallback: 'available',
+    });
     // The same SCP is attached to the management account, where SCPs have no effect.
-    expect(recoveryOf(accounts, '100000000001', 'mgmt.admin2').password.administrators).toEqual(['arn:aws:iam::100000000001:user/mgmt.admin1']);
+    expect(recoveryOf(accounts, '100000000001', 'mgmt.admin2').password.administrators).toEqual([
+      'arn:aws:iam::100000000001:user/mgmt.admin1',
+    ]);
     const management = accounts.find((a) => a.id === '100000000001')!;
     expect(management.facts?.recovery).toMatchObject({ administratorCount: 2, singleAdministrator: false });
   });
@@ -87,12 +105,20 @@ describe('recovery paths against the sandbox organisation', () => {
     expect(analysis.users.get(analyst)).toStrictEqual(live);
     const denied = analysis.paths!.get(analyst)!.find((p) => p.principal.endsWith('user/admin.a') && p.credential === 'password')!;
     expect(denied.decision).toBe('deny');
-    expect(denied.statements.find((s) => s.effect === 'Deny')).toMatchObject({ layer: 'scp', policyName: 'DenyPasswordReset', sid: 'NoPasswordResets', scpTarget: 'ou-rcvr-locked' });
+    expect(denied.statements.find((s) => s.effect === 'Deny')).toMatchObject({
+      layer: 'scp',
+      policyName: 'DenyPasswordReset',
+      sid: 'NoPasswordResets',
+      scpTarget: 'ou-rcvr-locked',
+    });
   });
 
   it('with the SCP policy type disabled, SCPs apply to nobody and only users without any path are flagged', async () => {
     const { accounts, calls } = await scan('auto', true, { serviceControlPolicies: false });
-    expect(recoveryOf(accounts, '300000000003', 'analyst').password).toMatchObject({ hasPath: true, administrators: ['arn:aws:iam::300000000003:user/admin.a', 'arn:aws:iam::300000000003:user/admin.b'] });
+    expect(recoveryOf(accounts, '300000000003', 'analyst').password).toMatchObject({
+      hasPath: true,
+      administrators: ['arn:aws:iam::300000000003:user/admin.a', 'arn:aws:iam::300000000003:user/admin.b'],
+    });
     for (const account of accounts) {
       for (const user of account.principals.filter((p) => p.type === 'user')) {
         const recovery = user.facts?.recovery as UserRecovery;
@@ -100,18 +126,29 @@ describe('recovery paths against the sandbox organisation', () => {
         expect(recovery.accessKeys.rootFallback).not.toBe('blocked-by-scp');
       }
     }
-    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, { toolVersion: 't' }).findings;
-    expect(findings.filter((f) => f.ruleId === 'no-recovery-path').map((f) => `${f.accountId} ${f.principal.name}`).sort()).toEqual(['500000000005 app.user', '500000000005 ops.lead']);
+    const findings = evaluateSnapshot({ accounts }, loadRuleset({ pack: 'complete', rulesDirs: [] }).ruleset, {
+      toolVersion: 't',
+    }).findings;
+    expect(
+      findings
+        .filter((f) => f.ruleId === 'no-recovery-path')
+        .map((f) => `${f.accountId} ${f.principal.name}`)
+        .sort(),
+    ).toEqual(['500000000005 app.user', '500000000005 ops.lead']);
     // The policy type status says SCPs are off: no attachment is even listed.
     expect(calls.ListPoliciesForTarget).toBeUndefined();
   });
 
   it('records which fact roots each account decides, and why the others could not be read', async () => {
     const denied = { ...loadFixture(FIXTURE) };
-    denied.accounts = denied.accounts.map((a) => (a.id === '500000000005' ? { ...a, faults: { denyOperations: ['GetAccountAuthorizationDetails'] } } : a));
+    denied.accounts = denied.accounts.map((a) =>
+      a.id === '500000000005' ? { ...a, faults: { denyOperations: ['GetAccountAuthorizationDetails'] } } : a,
+    );
     const { accounts } = await scan('auto', true, denied);
     const ok = accounts.find((a) => a.id === '300000000003')!;
-    expect(ok.factsCollected).toEqual(expect.arrayContaining(['passwordPolicy', 'recovery', 'recoveryInputs', 'rootCredentialsManagement', 'rootSessions']));
+    expect(ok.factsCollected).toEqual(
+      expect.arrayContaining(['passwordPolicy', 'recovery', 'recoveryInputs', 'rootCredentialsManagement', 'rootSessions']),
+    );
     expect(ok.factsUnavailable).toBeUndefined();
     const failed = accounts.find((a) => a.id === '500000000005')!;
     expect(failed.factsCollected).not.toContain('recovery');

@@ -25,18 +25,35 @@ describe('every built-in rule maps to a procedure', () => {
 
 describe('the catalogue', () => {
   it('is read from procedures/<id>.yaml, one procedure per file', () => {
-    const files = readdirSync(join(process.cwd(), 'procedures')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const files = readdirSync(join(process.cwd(), 'procedures'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.replace(/\.yaml$/, ''));
     expect([...catalogue.keys()].sort()).toEqual(files.sort());
     for (const p of procedures) expect(p.source).toBe(`procedures/${p.id}.yaml`);
   });
 
   it('holds the procedures the rules, the recovery paths and lost credentials need', () => {
     const needed = [
-      'delete-root-access-key', 'enable-root-mfa', 'enable-root-hardware-mfa', 'stop-using-root', 'reset-root-password',
-      'enable-user-mfa', 'reset-user-password', 'remove-unused-access-key', 'disable-unused-credential',
-      'finish-access-key-rotation', 'rotate-access-key', 'delete-inactive-access-key', 'replace-lost-user-access-key',
-      'rotate-signing-certificate', 'establish-recovery-path', 'add-second-administrator', 'fix-password-expiry-lockout',
-      'quarantine-compromised-access-key', 'replace-lost-user-mfa', 'recover-root-mfa',
+      'delete-root-access-key',
+      'enable-root-mfa',
+      'enable-root-hardware-mfa',
+      'stop-using-root',
+      'reset-root-password',
+      'enable-user-mfa',
+      'reset-user-password',
+      'remove-unused-access-key',
+      'disable-unused-credential',
+      'finish-access-key-rotation',
+      'rotate-access-key',
+      'delete-inactive-access-key',
+      'replace-lost-user-access-key',
+      'rotate-signing-certificate',
+      'establish-recovery-path',
+      'add-second-administrator',
+      'fix-password-expiry-lockout',
+      'quarantine-compromised-access-key',
+      'replace-lost-user-mfa',
+      'recover-root-mfa',
     ];
     for (const id of needed) expect(catalogue.has(id), id).toBe(true);
   });
@@ -52,19 +69,30 @@ describe('the catalogue', () => {
 
   it('writes every ARN in the account partition, never a hard-coded arn:aws:', () => {
     for (const p of procedures) {
-      for (const text of [...stepsOf(p).flatMap((s) => [s.text, ...(s.commands ?? [])]), ...(p.verifyCommands ?? [])]) expect(text, p.id).not.toContain('arn:aws:');
+      for (const text of [...stepsOf(p).flatMap((s) => [s.text, ...(s.commands ?? [])]), ...(p.verifyCommands ?? [])])
+        expect(text, p.id).not.toContain('arn:aws:');
     }
   });
 
   it('gives the root user only root, auditor or management-account steps', () => {
     for (const p of procedures.filter((x) => x.appliesTo.includes('root'))) {
-      for (const s of p.steps.filter((step) => step.for !== 'user')) expect(['root', 'auditor', 'management-account'], `${p.id}/${s.id}`).toContain(s.actor ?? p.actor);
+      for (const s of p.steps.filter((step) => step.for !== 'user'))
+        expect(['root', 'auditor', 'management-account'], `${p.id}/${s.id}`).toContain(s.actor ?? p.actor);
     }
   });
 
   it('describes the root password reset with the facts AWS gives', () => {
     const text = JSON.stringify(catalogue.get('reset-root-password'));
-    for (const fact of ['Forgot your password?', 'CAPTCHA', '@amazon.com', '@aws.amazon.com', 'spam', 'IAMCreateRootUserPassword', 'IAMDeleteRootUserCredentials', 'assume-root']) {
+    for (const fact of [
+      'Forgot your password?',
+      'CAPTCHA',
+      '@amazon.com',
+      '@aws.amazon.com',
+      'spam',
+      'IAMCreateRootUserPassword',
+      'IAMDeleteRootUserCredentials',
+      'assume-root',
+    ]) {
       expect(text).toContain(fact);
     }
   });
@@ -72,13 +100,17 @@ describe('the catalogue', () => {
   it('resets an IAM user password with update-login-profile; create-login-profile only for a user without one', () => {
     const reset = catalogue.get('reset-user-password')!;
     for (const step of reset.steps) expect(step.text).not.toMatch(/forgot your password/i);
-    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands).toContain('aws iam update-login-profile --user-name {{user}} --password <TEMPORARY_PASSWORD> --password-reset-required');
+    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands).toContain(
+      'aws iam update-login-profile --user-name {{user}} --password <TEMPORARY_PASSWORD> --password-reset-required',
+    );
     expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands!.join()).not.toContain('create-login-profile');
     expect(reset.steps.find((s) => s.id === 'admin-create-password')!.text).toMatch(/NoSuchEntity/);
   });
 
   it('deactivates before deleting in every key retirement', () => {
-    for (const p of procedures.filter((x) => x.handles.some((h) => h === 'retire-key' || h === 'rotate-key' || h === 'finish-key-rotation') && x.appliesTo.includes('user'))) {
+    for (const p of procedures.filter(
+      (x) => x.handles.some((h) => h === 'retire-key' || h === 'rotate-key' || h === 'finish-key-rotation') && x.appliesTo.includes('user'),
+    )) {
       const roles = p.steps.filter((s) => s.only?.includes('access_key') && s.for !== 'root').map((s) => s.role);
       expect(roles.indexOf('deactivate'), p.id).toBeGreaterThan(-1);
       expect(roles.indexOf('deactivate'), p.id).toBeLessThan(roles.indexOf('delete'));
@@ -87,22 +119,32 @@ describe('the catalogue', () => {
   });
 
   it('never tells anyone to create a root access key', () => {
-    for (const p of procedures) for (const s of stepsOf(p).filter((x) => x.for === 'root' || x.actor === 'root')) expect(s.text, `${p.id}/${s.id}`).not.toMatch(/create a new root (access )?key first/i);
-    expect(catalogue.get('delete-root-access-key')!.steps.find((s) => s.id === 'root-move-consumers')!.text).toMatch(/Never create another root access key.*waiver/);
+    for (const p of procedures)
+      for (const s of stepsOf(p).filter((x) => x.for === 'root' || x.actor === 'root'))
+        expect(s.text, `${p.id}/${s.id}`).not.toMatch(/create a new root (access )?key first/i);
+    expect(catalogue.get('delete-root-access-key')!.steps.find((s) => s.id === 'root-move-consumers')!.text).toMatch(
+      /Never create another root access key.*waiver/,
+    );
   });
 
   it('contains a compromised key without the week-long observation', () => {
     const q = catalogue.get('quarantine-compromised-access-key')!;
     expect(q.handles).toEqual(['quarantine-key']);
     expect(q.steps.map((s) => s.role)).not.toContain('observe');
-    expect(q.steps.flatMap((s) => s.commands ?? [])).toContain('aws iam attach-user-policy --user-name {{user}} --policy-arn arn:{{partition}}:iam::aws:policy/AWSCompromisedKeyQuarantineV3');
+    expect(q.steps.flatMap((s) => s.commands ?? [])).toContain(
+      'aws iam attach-user-policy --user-name {{user}} --policy-arn arn:{{partition}}:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
+    );
     expect(JSON.stringify(q)).toMatch(/90 days of management events, in the one region you query, and no data events/);
   });
 
   it('grants MFA and complete reset permissions when it adds a recovery path or a second administrator', () => {
     for (const id of ['establish-recovery-path', 'add-second-administrator']) {
-      const text = catalogue.get(id)!.steps.map((s) => s.text).join(' ');
-      for (const action of ['iam:UpdateLoginProfile', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:DeactivateMFADevice']) expect(text, `${id} ${action}`).toContain(action);
+      const text = catalogue
+        .get(id)!
+        .steps.map((s) => s.text)
+        .join(' ');
+      for (const action of ['iam:UpdateLoginProfile', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:DeactivateMFADevice'])
+        expect(text, `${id} ${action}`).toContain(action);
     }
   });
 
@@ -116,7 +158,9 @@ describe('the catalogue', () => {
 });
 
 describe('the planner holds no procedure or step id', () => {
-  const sources = ['planner.ts', 'decide.ts', 'blocks.ts', 'assemble.ts', 'facts.ts', 'template.ts'].map((f) => [f, readFileSync(join(process.cwd(), 'src/core/remediation', f), 'utf8')] as const);
+  const sources = ['planner.ts', 'decide.ts', 'blocks.ts', 'assemble.ts', 'facts.ts', 'template.ts'].map(
+    (f) => [f, readFileSync(join(process.cwd(), 'src/core/remediation', f), 'utf8')] as const,
+  );
   const ids = new Set([...procedures.map((p) => p.id), ...procedures.flatMap((p) => stepsOf(p).map((s) => s.id))]);
 
   it.each(sources)('%s names none of them', (_file, text) => {

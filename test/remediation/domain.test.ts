@@ -17,7 +17,9 @@ describe('1. a forced password reset must not lock the user out', () => {
   it('adds IAMUserChangePassword before --password-reset-required when the user may not call iam:ChangePassword', () => {
     const plan = reset({ 'facts.recovery.password.changePasswordAllowed': false, 'facts.recovery.password.selfService': false });
     const prerequisite = step(plan, 'allow-password-change')!;
-    expect(prerequisite.commands).toEqual(['aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/IAMUserChangePassword']);
+    expect(prerequisite.commands).toEqual([
+      'aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/IAMUserChangePassword',
+    ]);
     expect(prerequisite.n).toBeLessThan(step(plan, 'admin-reset-password')!.n);
     expect(prerequisite.caution).toMatch(/may not call iam:ChangePassword/);
   });
@@ -33,27 +35,42 @@ describe('1. a forced password reset must not lock the user out', () => {
   });
 
   it('warns that a user whose policies require MFA needs a working device too', () => {
-    expect(step(reset({ 'facts.recovery.mfa.requiredByPolicies': true }), 'user-sets-password')!.caution).toMatch(/deny most actions without MFA/);
+    expect(step(reset({ 'facts.recovery.mfa.requiredByPolicies': true }), 'user-sets-password')!.caution).toMatch(
+      /deny most actions without MFA/,
+    );
   });
 });
 
 describe('3. deny-unless-MFA also blocks access keys', () => {
   it('warns a user with an active access key, and lists AWS exempt actions', () => {
     const account = snapshotAccount('carol', [{ ageDays: 10, usedDaysAgo: 1 }, null]);
-    const plan = planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', {}, { name: 'carol' })], { accounts: [account] });
+    const plan = planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', {}, { name: 'carol' })], {
+      accounts: [account],
+    });
     const requireMfa = step(plan, 'require-mfa')!;
-    expect(requireMfa.caution).toBe('carol has active access key 1: a policy that denies access without MFA also denies every call signed with it.');
-    for (const action of ['iam:ChangePassword', 'sts:GetSessionToken', 'iam:ResyncMFADevice', 'iam:EnableMFADevice']) expect(requireMfa.text).toContain(action);
+    expect(requireMfa.caution).toBe(
+      'carol has active access key 1: a policy that denies access without MFA also denies every call signed with it.',
+    );
+    for (const action of ['iam:ChangePassword', 'sts:GetSessionToken', 'iam:ResyncMFADevice', 'iam:EnableMFADevice'])
+      expect(requireMfa.text).toContain(action);
   });
 
   it('has no such caution for a user without keys', () => {
     const account = snapshotAccount('carol', [null, null]);
-    expect(step(planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', {}, { name: 'carol' })], { accounts: [account] }), 'require-mfa')!.caution).toBeUndefined();
+    expect(
+      step(
+        planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', {}, { name: 'carol' })], { accounts: [account] }),
+        'require-mfa',
+      )!.caution,
+    ).toBeUndefined();
   });
 });
 
 describe('6. a key suspected of compromise is contained, not observed', () => {
-  const account = snapshotAccount('alice', [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 20, usedDaysAgo: 1 }]);
+  const account = snapshotAccount('alice', [
+    { ageDays: 200, usedDaysAgo: 1 },
+    { ageDays: 20, usedDaysAgo: 1 },
+  ]);
   const findings = [
     finding('leaked-key', 'quarantine-compromised-access-key', 'access_key_1', {}),
     finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', {}),
@@ -62,11 +79,20 @@ describe('6. a key suspected of compromise is contained, not observed', () => {
 
   it('deactivates it first, quarantines the user, reviews CloudTrail in the last-used region, and never waits a week', () => {
     const ids = plan.steps.map((s) => s.id);
-    expect(ids.slice(0, 4)).toEqual(['resolve-key-ids', 'deactivate-compromised-key', 'attach-quarantine-policy', 'review-compromised-key-activity']);
+    expect(ids.slice(0, 4)).toEqual([
+      'resolve-key-ids',
+      'deactivate-compromised-key',
+      'attach-quarantine-policy',
+      'review-compromised-key-activity',
+    ]);
     expect(ids).not.toContain('observe-key');
     expect(ids).not.toContain('create-replacement-key');
-    expect(step(plan, 'attach-quarantine-policy')!.commands).toEqual(['aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3']);
-    expect(step(plan, 'review-compromised-key-activity')!.commands[0]).toBe('aws cloudtrail lookup-events --region eu-west-1 --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID_1> --max-results 50');
+    expect(step(plan, 'attach-quarantine-policy')!.commands).toEqual([
+      'aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
+    ]);
+    expect(step(plan, 'review-compromised-key-activity')!.commands[0]).toBe(
+      'aws cloudtrail lookup-events --region eu-west-1 --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID_1> --max-results 50',
+    );
   });
 
   it('resolves the rotation finding by the containment', () => {
@@ -76,7 +102,7 @@ describe('6. a key suspected of compromise is contained, not observed', () => {
     ]);
   });
 
-  it('says lookup-events covers 90 days of management events in one region, and queries the key\'s last-used region', () => {
+  it("says lookup-events covers 90 days of management events in one region, and queries the key's last-used region", () => {
     const retire = planOf([finding('unused', 'remove-unused-access-key', 'access_key_1', {})], { accounts: [account] });
     const consumers = step(retire, 'find-key-consumers')!;
     expect(consumers.text).toMatch(/last 90 days of management events, in the one region you ask, and no data events/);
@@ -86,19 +112,29 @@ describe('6. a key suspected of compromise is contained, not observed', () => {
 
 describe('8. smaller points', () => {
   it('writes ARNs in the partition of the account', () => {
-    const gov = { ...finding('console-user-without-mfa', 'enable-user-mfa', 'password'), principal: { type: 'user' as const, name: 'alice', arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/alice` } };
-    const commands = planOf([gov]).steps.flatMap((s) => s.commands).join('\n');
+    const gov = {
+      ...finding('console-user-without-mfa', 'enable-user-mfa', 'password'),
+      principal: { type: 'user' as const, name: 'alice', arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/alice` },
+    };
+    const commands = planOf([gov])
+      .steps.flatMap((s) => s.commands)
+      .join('\n');
     expect(commands).toContain(`--serial-number arn:aws-us-gov:iam::${ACCOUNT}:mfa/alice`);
     expect(commands).not.toContain('arn:aws:');
   });
 
   it('checks hardware MFA on the root ARN only', () => {
     const plan = planOf([finding('root-hardware-mfa', 'enable-root-hardware-mfa', null, {}, { type: 'root' })]);
-    expect(plan.verification).toContain(`$ aws iam list-virtual-mfa-devices --assignment-status Assigned --query "VirtualMFADevices[?User.Arn=='arn:aws:iam::${ACCOUNT}:root'].SerialNumber"`);
+    expect(plan.verification).toContain(
+      `$ aws iam list-virtual-mfa-devices --assignment-status Assigned --query "VirtualMFADevices[?User.Arn=='arn:aws:iam::${ACCOUNT}:root'].SerialNumber"`,
+    );
   });
 
   it('opens one privileged root session per plan, however many procedures use it', () => {
-    const plan = planOf([finding('root-mfa-disabled', 'enable-root-mfa', null, {}, { type: 'root' }), finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(100, 200), { type: 'root' })]);
+    const plan = planOf([
+      finding('root-mfa-disabled', 'enable-root-mfa', null, {}, { type: 'root' }),
+      finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(100, 200), { type: 'root' }),
+    ]);
     const sessions = plan.alternatives.flatMap((a) => a.steps).filter((s) => s.id === 'assume-root-delete-credentials');
     expect(sessions).toHaveLength(1);
     expect(plan.alternatives).toHaveLength(1);
@@ -106,7 +142,9 @@ describe('8. smaller points', () => {
 
   it('gives root signing certificates the privileged-task option, and IAM users none', () => {
     const root = planOf([finding('old-signing-certificate', 'rotate-signing-certificate', 'cert_1', {}, { type: 'root' })]);
-    expect(root.alternatives[0]!.steps.flatMap((s) => s.commands)).toContain('aws iam delete-signing-certificate --certificate-id <CERTIFICATE_ID_1>');
+    expect(root.alternatives[0]!.steps.flatMap((s) => s.commands)).toContain(
+      'aws iam delete-signing-certificate --certificate-id <CERTIFICATE_ID_1>',
+    );
     expect(planOf([finding('old-signing-certificate', 'rotate-signing-certificate', 'cert_1', {})]).alternatives).toEqual([]);
   });
 
@@ -118,15 +156,22 @@ describe('8. smaller points', () => {
 
 describe('key ids', () => {
   it('fills in ids a live scan resolved, and drops the lookup step', () => {
-    const account = snapshotAccount('alice', [{ ageDays: 200, usedDaysAgo: 100, id: 'AKIAIOSFODNN7EXAMPLE' }, { ageDays: 5, usedDaysAgo: 1, id: 'AKIAI44QH8DHBEXAMPLE' }]);
+    const account = snapshotAccount('alice', [
+      { ageDays: 200, usedDaysAgo: 100, id: 'AKIAIOSFODNN7EXAMPLE' },
+      { ageDays: 5, usedDaysAgo: 1, id: 'AKIAI44QH8DHBEXAMPLE' },
+    ]);
     const plan = planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', {})], { accounts: [account] });
     expect(plan.steps.map((s) => s.id)).not.toContain('resolve-key-ids');
-    expect(step(plan, 'deactivate-key')!.commands).toEqual(['aws iam update-access-key --user-name alice --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive']);
+    expect(step(plan, 'deactivate-key')!.commands).toEqual([
+      'aws iam update-access-key --user-name alice --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive',
+    ]);
   });
 
   it('keeps the explicit lookup when they are not known', () => {
     const account = snapshotAccount('alice', [{ ageDays: 200, usedDaysAgo: 100 }, null]);
-    expect(planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', {})], { accounts: [account] }).steps[0]!.id).toBe('resolve-key-ids');
+    expect(planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', {})], { accounts: [account] }).steps[0]!.id).toBe(
+      'resolve-key-ids',
+    );
   });
 });
 
@@ -150,22 +195,50 @@ describe('declarations, not ids, drive the planner', () => {
       '  - use: delete-key',
     ].join('\n');
     const custom = catalogueWith({ 'retire-service-key.yaml': yaml });
-    const plan = planOf([finding('mine', 'retire-service-key', 'access_key_1', keyEvidence(100, null)), finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(100, null))], {}, custom);
+    const plan = planOf(
+      [
+        finding('mine', 'retire-service-key', 'access_key_1', keyEvidence(100, null)),
+        finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(100, null)),
+      ],
+      {},
+      custom,
+    );
     expect(plan.procedures).toEqual(['retire-service-key']);
     expect(plan.findings[1]!.resolution).toMatch(/^Access key 1 is retired instead of rotated/);
     expect(step(plan, 'deactivate-key')!.caution).toMatch(/never used/);
   });
 
   it('a renamed step keeps its caution: cautions follow the declaration', () => {
-    const yaml = ['id: remove-unused-access-key', 'steps:', '  - use: resolve-key-ids', '  - id: switch-it-off', '    role: deactivate', '    text: Switch off access key {{slot}}.', '    only: [access_key]', '    cautions: [never-used, recently-used]', '  - use: delete-key'].join('\n');
-    const plan = planOf([finding('unused', 'remove-unused-access-key', 'access_key_1', keyEvidence(100, null))], {}, catalogueWith({ 'remove-unused-access-key.yaml': yaml }));
+    const yaml = [
+      'id: remove-unused-access-key',
+      'steps:',
+      '  - use: resolve-key-ids',
+      '  - id: switch-it-off',
+      '    role: deactivate',
+      '    text: Switch off access key {{slot}}.',
+      '    only: [access_key]',
+      '    cautions: [never-used, recently-used]',
+      '  - use: delete-key',
+    ].join('\n');
+    const plan = planOf(
+      [finding('unused', 'remove-unused-access-key', 'access_key_1', keyEvidence(100, null))],
+      {},
+      catalogueWith({ 'remove-unused-access-key.yaml': yaml }),
+    );
     expect(step(plan, 'switch-it-off')!.caution).toMatch(/was never used/);
   });
 });
 
 describe('who grants a recovery path', () => {
   it('an administrator grants it even when only root can reset the credential: granting IAM policies is another question', () => {
-    const plan = planOf([finding('no-recovery-path', 'establish-recovery-path', 'password', { 'facts.recovery.password.hasPath': false, 'facts.recovery.password.rootOnly': true, 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false })]);
+    const plan = planOf([
+      finding('no-recovery-path', 'establish-recovery-path', 'password', {
+        'facts.recovery.password.hasPath': false,
+        'facts.recovery.password.rootOnly': true,
+        'facts.recovery.password.administrators': [],
+        'facts.recovery.password.selfService': false,
+      }),
+    ]);
     expect(step(plan, 'name-recovery-admins')!.actor).toBe('administrator');
   });
 });

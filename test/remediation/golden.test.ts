@@ -38,7 +38,8 @@ describe('plans for the example organisation', () => {
   it('plan every open finding of the example organisation', () => {
     const planned = new Set(plans.accounts.flatMap((a) => a.plans.flatMap((p) => p.findings.map((f) => f.fingerprint))));
     expect(result.findings.length).toBeGreaterThan(10);
-    for (const finding of result.findings.filter((f) => f.status === 'open')) expect(planned.has(finding.fingerprint), finding.ruleId).toBe(true);
+    for (const finding of result.findings.filter((f) => f.status === 'open'))
+      expect(planned.has(finding.fingerprint), finding.ruleId).toBe(true);
     expect(plans.unknownProcedures).toEqual([]);
   });
 });

@@ -19,7 +19,13 @@ export const AS_OF = '2026-11-01T12:00:00+00:00';
 export const ACCOUNT = '123456789012';
 
 /** A finding as the engine would produce it, for a user (default) or root. */
-export function finding(ruleId: string, procedure: string, credential: Credential, evidence: Record<string, unknown> = {}, who: { type?: 'root' | 'user'; name?: string } = {}): Finding {
+export function finding(
+  ruleId: string,
+  procedure: string,
+  credential: Credential,
+  evidence: Record<string, unknown> = {},
+  who: { type?: 'root' | 'user'; name?: string } = {},
+): Finding {
   const type = who.type ?? 'user';
   const name = who.name ?? (type === 'root' ? '<root_account>' : 'alice');
   const arn = type === 'root' ? `arn:aws:iam::${ACCOUNT}:root` : `arn:aws:iam::${ACCOUNT}:user/${name}`;
@@ -50,7 +56,14 @@ export function result(findings: Finding[]): ScanResult {
     rulesHash: 'x',
     rules: [],
     accounts: [{ id: ACCOUNT, name: 'test', reportGeneratedTime: AS_OF, asOf: AS_OF, status: 'scanned' }],
-    summary: { total: findings.length, open: findings.length, waived: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, byRule: {}, accounts: { scanned: 1, failed: 0, skipped: 0 } },
+    summary: {
+      total: findings.length,
+      open: findings.length,
+      waived: 0,
+      bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      byRule: {},
+      accounts: { scanned: 1, failed: 0, skipped: 0 },
+    },
     findings,
     plans: [],
   };
@@ -120,6 +133,14 @@ export function builtInCatalogue(): Catalogue {
 /** The built-in catalogue with user procedure files on top (text by file name). */
 export function catalogueWith(files: Record<string, string>): Catalogue {
   const dir = builtInProceduresDir();
-  const read = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: `procedures/${folder === dir ? '' : 'steps/'}${f}`, text: readFileSync(join(folder, f), 'utf8') }));
-  return buildCatalogue({ steps: read(join(dir, 'steps')), builtIn: read(dir), overrides: Object.entries(files).map(([file, text]) => ({ file, text })) });
+  const read = (folder: string) =>
+    readdirSync(folder)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => ({ file: `procedures/${folder === dir ? '' : 'steps/'}${f}`, text: readFileSync(join(folder, f), 'utf8') }));
+  return buildCatalogue({
+    steps: read(join(dir, 'steps')),
+    builtIn: read(dir),
+    overrides: Object.entries(files).map(([file, text]) => ({ file, text })),
+  });
 }

@@ -11,7 +11,10 @@ function errorsOf(files: Record<string, string>): string[] {
   try {
     catalogueWith(files);
   } catch (error) {
-    if (error instanceof InputError) return error.diagnostics.map((d) => `${d.file}:${d.line ?? '?'} ${d.pointer ?? ''}: ${d.message}${d.suggestion ? ` (${d.suggestion})` : ''}`);
+    if (error instanceof InputError)
+      return error.diagnostics.map(
+        (d) => `${d.file}:${d.line ?? '?'} ${d.pointer ?? ''}: ${d.message}${d.suggestion ? ` (${d.suggestion})` : ''}`,
+      );
     throw error;
   }
   return [];
@@ -19,7 +22,13 @@ function errorsOf(files: Record<string, string>): string[] {
 
 describe('user procedures: the same format and schema as the built-in ones', () => {
   it('adds a runbook and extra links to a built-in procedure and keeps its steps', () => {
-    const yaml = ['id: rotate-access-key', 'runbook: https://wiki.example.com/aws/key-rotation', 'extraLinks:', '  - title: Vault paths', '    url: https://wiki.example.com/vault'].join('\n');
+    const yaml = [
+      'id: rotate-access-key',
+      'runbook: https://wiki.example.com/aws/key-rotation',
+      'extraLinks:',
+      '  - title: Vault paths',
+      '    url: https://wiki.example.com/vault',
+    ].join('\n');
     const procedure = catalogueWith({ 'procs/rotate-access-key.yaml': yaml }).get('rotate-access-key')!;
     const builtIn = builtInCatalogue().get('rotate-access-key')!;
     expect(procedure.runbook).toBe('https://wiki.example.com/aws/key-rotation');
@@ -30,12 +39,33 @@ describe('user procedures: the same format and schema as the built-in ones', () 
   });
 
   it('replaces the steps of a built-in procedure, and may reuse shared steps by id', () => {
-    const yaml = ['id: enable-user-mfa', 'steps:', '  - id: ticket', '    role: change', '    text: Open a ticket for {{user}} in ITSM.', '  - use: resolve-key-ids'].join('\n');
-    expect(catalogueWith({ 'enable-user-mfa.yaml': yaml }).get('enable-user-mfa')!.steps.map((s) => s.id)).toEqual(['ticket', 'resolve-key-ids']);
+    const yaml = [
+      'id: enable-user-mfa',
+      'steps:',
+      '  - id: ticket',
+      '    role: change',
+      '    text: Open a ticket for {{user}} in ITSM.',
+      '  - use: resolve-key-ids',
+    ].join('\n');
+    expect(
+      catalogueWith({ 'enable-user-mfa.yaml': yaml })
+        .get('enable-user-mfa')!
+        .steps.map((s) => s.id),
+    ).toEqual(['ticket', 'resolve-key-ids']);
   });
 
   it('adds a new procedure in its declared phase', () => {
-    const yaml = ['id: page-owner', 'title: Page the owner', 'actor: administrator', 'summary: Ask the owner.', 'phase: 20', 'steps:', '  - id: page', '    role: document', '    text: Page the owner of {{user}}.'].join('\n');
+    const yaml = [
+      'id: page-owner',
+      'title: Page the owner',
+      'actor: administrator',
+      'summary: Ask the owner.',
+      'phase: 20',
+      'steps:',
+      '  - id: page',
+      '    role: document',
+      '    text: Page the owner of {{user}}.',
+    ].join('\n');
     const procedure = catalogueWith({ 'page-owner.yaml': yaml }).get('page-owner')!;
     expect(procedure.title).toBe('Page the owner');
     expect(procedure.phase).toBe(20);
@@ -43,7 +73,16 @@ describe('user procedures: the same format and schema as the built-in ones', () 
   });
 
   it('reports every problem at once, with file, line, pointer and suggestions', () => {
-    const yaml = ['id: my-proc', 'titel: Mine', 'actor: admin', 'steps:', '  - id: one', '    role: change', '    txt: hello', '  - use: resolve-key-id'].join('\n');
+    const yaml = [
+      'id: my-proc',
+      'titel: Mine',
+      'actor: admin',
+      'steps:',
+      '  - id: one',
+      '    role: change',
+      '    txt: hello',
+      '  - use: resolve-key-id',
+    ].join('\n');
     expect(errorsOf({ 'p/my-proc.yaml': yaml })).toEqual([
       "p/my-proc.yaml:2 /titel: unknown property 'titel' (did you mean 'title'?)",
       'p/my-proc.yaml:3 /actor: must be one of: root, iam-user, administrator, management-account, auditor (got "admin") (did you mean \'administrator\'?)',
@@ -63,18 +102,32 @@ describe('user procedures: the same format and schema as the built-in ones', () 
   });
 
   it('checks templates when the file loads: an unknown name is an error, and so is the old single-brace syntax', () => {
-    const yaml = ['id: enable-user-mfa', 'steps:', '  - id: ticket', '    role: change', '    text: Open a ticket for {{usr}} in {account}.', '    commands:', '      - aws iam get-user --user-name {{ user }} --x {{nope}}'].join('\n');
+    const yaml = [
+      'id: enable-user-mfa',
+      'steps:',
+      '  - id: ticket',
+      '    role: change',
+      '    text: Open a ticket for {{usr}} in {account}.',
+      '    commands:',
+      '      - aws iam get-user --user-name {{ user }} --x {{nope}}',
+    ].join('\n');
     expect(errorsOf({ 'enable-user-mfa.yaml': yaml })).toEqual([
       "enable-user-mfa.yaml:5 /steps/0/text: unknown placeholder '{{usr}}' (did you mean 'user'?)",
       "enable-user-mfa.yaml:5 /steps/0/text: '{account}' is not a placeholder (write {{account}})",
-      expect.stringMatching(/^enable-user-mfa\.yaml:7 \/steps\/0\/commands\/0: unknown placeholder '\{\{nope\}\}' \(known placeholders: account, /),
+      expect.stringMatching(
+        /^enable-user-mfa\.yaml:7 \/steps\/0\/commands\/0: unknown placeholder '\{\{nope\}\}' \(known placeholders: account, /,
+      ),
     ]);
   });
 
   it('rejects YAML syntax errors, non-kebab ids and a file named after another id', () => {
     expect(errorsOf({ 'x.yaml': 'id: [unclosed' })[0]).toMatch(/YAML syntax/);
-    expect(errorsOf({ 'Not_Kebab.yaml': 'id: Not_Kebab' })).toEqual(['Not_Kebab.yaml:1 /id: must match pattern "^[a-z0-9]+(-[a-z0-9]+)*$"']);
-    expect(errorsOf({ 'other.yaml': 'id: rotate-access-key' })).toEqual(["other.yaml:1 /id: id 'rotate-access-key' does not match the file name 'other.yaml' (rename the file to rotate-access-key.yaml)"]);
+    expect(errorsOf({ 'Not_Kebab.yaml': 'id: Not_Kebab' })).toEqual([
+      'Not_Kebab.yaml:1 /id: must match pattern "^[a-z0-9]+(-[a-z0-9]+)*$"',
+    ]);
+    expect(errorsOf({ 'other.yaml': 'id: rotate-access-key' })).toEqual([
+      "other.yaml:1 /id: id 'rotate-access-key' does not match the file name 'other.yaml' (rename the file to rotate-access-key.yaml)",
+    ]);
   });
 });
 
@@ -82,7 +135,10 @@ describe('loading user procedures from folders', () => {
   it('applies .credwarden/procedures, then --procedures folders, and names a missing folder', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cw-procs-'));
     mkdirSync(join(cwd, '.credwarden/procedures'), { recursive: true });
-    writeFileSync(join(cwd, '.credwarden/procedures/rotate-access-key.yaml'), 'id: rotate-access-key\nrunbook: https://wiki.example.com/first\n');
+    writeFileSync(
+      join(cwd, '.credwarden/procedures/rotate-access-key.yaml'),
+      'id: rotate-access-key\nrunbook: https://wiki.example.com/first\n',
+    );
     mkdirSync(join(cwd, 'more'));
     writeFileSync(join(cwd, 'more/rotate-access-key.yaml'), 'id: rotate-access-key\nrunbook: https://wiki.example.com/second\n');
     expect(loadCatalogue(['more'], cwd).get('rotate-access-key')!.runbook).toBe('https://wiki.example.com/second');

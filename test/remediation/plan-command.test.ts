@@ -21,7 +21,17 @@ describe('credwarden plan', () => {
 
   it('gives the same plans from a saved result and its snapshot as from the scan', async () => {
     const dir = tempDir();
-    const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json', '--output', join(dir, 'result.json'), '--save-snapshot', join(dir, 'snap.json')]);
+    const scan = await cli([
+      'scan',
+      '--from',
+      'examples/org/',
+      '--format',
+      'json',
+      '--output',
+      join(dir, 'result.json'),
+      '--save-snapshot',
+      join(dir, 'snap.json'),
+    ]);
     expect(scan.code).toBe(0);
     const direct = await cli(['plan', '--from', 'examples/org/', '--format', 'json']);
     const saved = await cli(['plan', join(dir, 'result.json'), '--snapshot', join(dir, 'snap.json'), '--format', 'json']);
@@ -32,9 +42,12 @@ describe('credwarden plan', () => {
     expect(JSON.parse(readFileSync(join(dir, 'plans.json'), 'utf8')).accounts.length).toBeGreaterThan(0);
   });
 
-  it('lists each principal\'s plan once in the JSON scan result, named by every planned finding', async () => {
+  it("lists each principal's plan once in the JSON scan result, named by every planned finding", async () => {
     const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json']);
-    const result = JSON.parse(scan.stdout) as { findings: { principal: { arn: string }; remediation: { planId?: string } }[]; plans: { id: string; principal: { arn: string }; steps: unknown[] }[] };
+    const result = JSON.parse(scan.stdout) as {
+      findings: { principal: { arn: string }; remediation: { planId?: string } }[];
+      plans: { id: string; principal: { arn: string }; steps: unknown[] }[];
+    };
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.plans.map((p) => p.principal.arn)).toEqual([...new Set(result.plans.map((p) => p.principal.arn))]);
     for (const f of result.findings) {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
-import { attachPlans, planFindings, plansForReport, plansFromResult, PLAN_HEADER, type PlanOptions, type PrincipalPlan } from '../../src/core/remediation/index.js';
+import {
+  attachPlans,
+  planFindings,
+  plansForReport,
+  plansFromResult,
+  PLAN_HEADER,
+  type PlanOptions,
+  type PrincipalPlan,
+} from '../../src/core/remediation/index.js';
 import { finding, keyEvidence, result, snapshotAccount, builtInCatalogue, catalogueWith } from './helpers.js';
 
 const catalogue = builtInCatalogue();
@@ -18,11 +26,17 @@ const allText = (plan: PrincipalPlan) => JSON.stringify([plan.steps, plan.altern
 
 describe('root user versus IAM user', () => {
   const rootCases: [string, Finding[]][] = [
-    ['root access key', [finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(400, 3), { type: 'root' })]],
+    [
+      'root access key',
+      [finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(400, 3), { type: 'root' })],
+    ],
     ['root MFA', [finding('root-mfa-disabled', 'enable-root-mfa', null, {}, { type: 'root' })]],
     ['root password reset', [finding('custom-root-lost', 'reset-root-password', 'password', {}, { type: 'root' })]],
     ['root recovery path', [finding('no-recovery-path', 'establish-recovery-path', null, {}, { type: 'root' })]],
-    ['root inactive key', [finding('inactive-access-key', 'delete-inactive-access-key', 'access_key_2', keyEvidence(400, 200, false), { type: 'root' })]],
+    [
+      'root inactive key',
+      [finding('inactive-access-key', 'delete-inactive-access-key', 'access_key_2', keyEvidence(400, 200, false), { type: 'root' })],
+    ],
   ];
 
   it.each(rootCases)('%s: the root user acts itself and is never sent to an administrator', (_name, findings) => {
@@ -35,7 +49,13 @@ describe('root user versus IAM user', () => {
 
   it('root keys are deleted in the console, with the privileged-task alternative for member accounts', () => {
     const plan = planOf(rootCases[0]![1]);
-    expect(stepIds(plan)).toEqual(['root-sign-in', 'root-find-key@access_key_1', 'root-move-consumers@access_key_1', 'root-deactivate-key@access_key_1', 'root-delete-key@access_key_1']);
+    expect(stepIds(plan)).toEqual([
+      'root-sign-in',
+      'root-find-key@access_key_1',
+      'root-move-consumers@access_key_1',
+      'root-deactivate-key@access_key_1',
+      'root-delete-key@access_key_1',
+    ]);
     expect(plan.alternatives[0]!.steps.flatMap((s) => s.commands)).toEqual([
       'aws sts assume-root --region <REGION> --target-principal 123456789012 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials --duration-seconds 900',
       'aws iam list-access-keys',
@@ -52,7 +72,9 @@ describe('root user versus IAM user', () => {
     expect(allText(user)).not.toMatch(/forgot your password/i);
     const reset = user.steps.find((s) => s.id === 'admin-reset-password')!;
     expect(reset.actor).toBe('administrator');
-    expect(reset.commands).toContain('aws iam update-login-profile --user-name bob --password <TEMPORARY_PASSWORD> --password-reset-required');
+    expect(reset.commands).toContain(
+      'aws iam update-login-profile --user-name bob --password <TEMPORARY_PASSWORD> --password-reset-required',
+    );
   });
 });
 
@@ -72,12 +94,21 @@ describe('procedures that do not fit the principal', () => {
 });
 
 describe('self-service versus administrator', () => {
-  const recovery = (accessKeys: Record<string, unknown>, password: Record<string, unknown> = accessKeys) => ({ 'facts.recovery': { accessKeys, password } });
-  const lostKey = (evidence: Record<string, unknown>) => [finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', { ...keyEvidence(30, 1), ...evidence })];
+  const recovery = (accessKeys: Record<string, unknown>, password: Record<string, unknown> = accessKeys) => ({
+    'facts.recovery': { accessKeys, password },
+  });
+  const lostKey = (evidence: Record<string, unknown>) => [
+    finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', { ...keyEvidence(30, 1), ...evidence }),
+  ];
 
   it.each([
     ['the user may manage their own keys', recovery({ selfService: true, administrators: [] }), ['self-create-key'], 'iam-user'],
-    ['a named administrator can', recovery({ selfService: false, administrators: ['arn:aws:iam::123456789012:role/IdentityAdmin'] }), ['admin-create-key'], 'administrator'],
+    [
+      'a named administrator can',
+      recovery({ selfService: false, administrators: ['arn:aws:iam::123456789012:role/IdentityAdmin'] }),
+      ['admin-create-key'],
+      'administrator',
+    ],
     ['only root can', recovery({ selfService: false, administrators: [], rootOnly: true }), ['admin-create-key'], 'root'],
     ['unknown (no recovery facts)', {}, ['self-create-key', 'admin-create-key'], undefined],
   ])('new access key when %s', (_name, evidence, createSteps, actor) => {
@@ -88,7 +119,14 @@ describe('self-service versus administrator', () => {
   });
 
   it('names the administrator who can reset a password, else the root user', () => {
-    const named = planOf([finding('lost', 'reset-user-password', 'password', recovery({}, { selfService: false, administrators: ['arn:aws:iam::123456789012:role/IdentityAdmin'] }))]);
+    const named = planOf([
+      finding(
+        'lost',
+        'reset-user-password',
+        'password',
+        recovery({}, { selfService: false, administrators: ['arn:aws:iam::123456789012:role/IdentityAdmin'] }),
+      ),
+    ]);
     expect(named.steps.find((s) => s.id === 'admin-reset-password')!.text).toContain('arn:aws:iam::123456789012:role/IdentityAdmin');
     expect(named.administrators).toEqual(['arn:aws:iam::123456789012:role/IdentityAdmin']);
 
@@ -102,42 +140,68 @@ describe('self-service versus administrator', () => {
     const keyAdmin = 'arn:aws:iam::123456789012:role/KeyAdmin';
     const facts = recovery({ selfService: false, administrators: [keyAdmin] }, { selfService: false, administrators: [] });
     expect(planOf([finding('lost', 'reset-user-password', 'password', facts)]).administrators).toEqual([]);
-    expect(planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', { ...keyEvidence(120, 2), ...facts })]).administrators).toEqual([keyAdmin]);
+    expect(
+      planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', { ...keyEvidence(120, 2), ...facts })]).administrators,
+    ).toEqual([keyAdmin]);
   });
 
   it('a user allowed to manage their own keys rotates them themself', () => {
-    const plan = planOf([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', { ...keyEvidence(120, 2), ...recovery({ selfService: true, administrators: [] }) })]);
+    const plan = planOf([
+      finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', {
+        ...keyEvidence(120, 2),
+        ...recovery({ selfService: true, administrators: [] }),
+      }),
+    ]);
     expect(plan.steps.find((s) => s.id === 'create-replacement-key')!.actor).toBe('iam-user');
   });
 });
 
 describe('rotation when both slots are full', () => {
-  const notRotated = (slot: 1 | 2) => finding('access-key-not-rotated', 'rotate-access-key', slot === 1 ? 'access_key_1' : 'access_key_2', keyEvidence(200, 1));
+  const notRotated = (slot: 1 | 2) =>
+    finding('access-key-not-rotated', 'rotate-access-key', slot === 1 ? 'access_key_1' : 'access_key_2', keyEvidence(200, 1));
   const cases: [string, Parameters<typeof snapshotAccount>[1], Finding[], string[], RegExp][] = [
     [
       'the other key is inactive: delete it first',
-      [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 300, usedDaysAgo: 250, active: false }],
+      [
+        { ageDays: 200, usedDaysAgo: 1 },
+        { ageDays: 300, usedDaysAgo: 250, active: false },
+      ],
       [notRotated(1)],
       ['delete-key@access_key_2', 'create-replacement-key@access_key_1', 'delete-key@access_key_1'],
       /access key 2 is retired first \(inactive\)/,
     ],
     [
       'the other key was never used: retire it first',
-      [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 60, usedDaysAgo: null }],
+      [
+        { ageDays: 200, usedDaysAgo: 1 },
+        { ageDays: 60, usedDaysAgo: null },
+      ],
       [notRotated(1)],
-      ['deactivate-key@access_key_2', 'delete-key@access_key_2', 'create-replacement-key@access_key_1', 'deactivate-key@access_key_1', 'delete-key@access_key_1'],
+      [
+        'deactivate-key@access_key_2',
+        'delete-key@access_key_2',
+        'create-replacement-key@access_key_1',
+        'deactivate-key@access_key_1',
+        'delete-key@access_key_1',
+      ],
       /access key 2 is retired first \(never used\)/,
     ],
     [
       'both in use and this key is older: move its consumers to the newer key',
-      [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 20, usedDaysAgo: 1 }],
+      [
+        { ageDays: 200, usedDaysAgo: 1 },
+        { ageDays: 20, usedDaysAgo: 1 },
+      ],
       [notRotated(1)],
       ['move-consumers@access_key_1', 'deactivate-key@access_key_1', 'delete-key@access_key_1'],
       /access key 1 is the older one/,
     ],
     [
       'both in use and the other key is older: retire the other, then rotate into its slot',
-      [{ ageDays: 100, usedDaysAgo: 1 }, { ageDays: 300, usedDaysAgo: 1 }],
+      [
+        { ageDays: 100, usedDaysAgo: 1 },
+        { ageDays: 300, usedDaysAgo: 1 },
+      ],
       [notRotated(1)],
       ['move-consumers@access_key_2', 'delete-key@access_key_2', 'create-replacement-key@access_key_1', 'delete-key@access_key_1'],
       /access key 2 is retired first \(the older key: 300 days old\)/,
@@ -151,22 +215,43 @@ describe('rotation when both slots are full', () => {
     expect(plan.notes.join('\n')).toMatch(reason);
     // A user holds at most two keys: a replacement is only created after a slot was freed.
     const create = stepIds(plan).indexOf('create-replacement-key@access_key_1');
-    if (create >= 0) expect(stepIds(plan).slice(0, create).some((id) => id.startsWith('delete-key@access_key_2'))).toBe(true);
+    if (create >= 0)
+      expect(
+        stepIds(plan)
+          .slice(0, create)
+          .some((id) => id.startsWith('delete-key@access_key_2')),
+      ).toBe(true);
   });
 
   it('finishes a half-done rotation by retiring the older key and says why', () => {
     const plan = planOf([finding('two-active-access-keys', 'finish-access-key-rotation', null, { 'principal.name': 'alice' })], {
-      accounts: [snapshotAccount('alice', [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 20, usedDaysAgo: 0.5 }])],
+      accounts: [
+        snapshotAccount('alice', [
+          { ageDays: 200, usedDaysAgo: 1 },
+          { ageDays: 20, usedDaysAgo: 0.5 },
+        ]),
+      ],
     });
-    expect(plan.goals).toEqual(['Retire access key 1 (the older key: 200 days old, access key 2 is 20 days old) and move its consumers to access key 2.']);
-    expect(plan.steps.find((s) => s.id === 'move-consumers')!.text).toBe('Switch every consumer of access key 1 to access key 2, the key that stays.');
+    expect(plan.goals).toEqual([
+      'Retire access key 1 (the older key: 200 days old, access key 2 is 20 days old) and move its consumers to access key 2.',
+    ]);
+    expect(plan.steps.find((s) => s.id === 'move-consumers')!.text).toBe(
+      'Switch every consumer of access key 1 to access key 2, the key that stays.',
+    );
   });
 
   it('prefers the unused key over the older one', () => {
     const plan = planOf([finding('two-active-access-keys', 'finish-access-key-rotation', null, {})], {
-      accounts: [snapshotAccount('alice', [{ ageDays: 200, usedDaysAgo: 1 }, { ageDays: 20, usedDaysAgo: null }])],
+      accounts: [
+        snapshotAccount('alice', [
+          { ageDays: 200, usedDaysAgo: 1 },
+          { ageDays: 20, usedDaysAgo: null },
+        ]),
+      ],
     });
-    expect(plan.findings[0]!.resolution).toBe('Finish the rotation: retire access key 2 (never used, while access key 1 was used 1 day ago (s3, eu-west-1)) and keep access key 1.');
+    expect(plan.findings[0]!.resolution).toBe(
+      'Finish the rotation: retire access key 2 (never used, while access key 1 was used 1 day ago (s3, eu-west-1)) and keep access key 1.',
+    );
   });
 
   it('without facts to choose, asks the reader to compare both keys and never creates a third key', () => {
@@ -180,7 +265,10 @@ describe('rotation when both slots are full', () => {
 describe('merging findings on one principal', () => {
   it('unused key 1 and key 1 not rotated become one retirement of key 1', () => {
     const evidence = keyEvidence(200, 100);
-    const plan = planOf([finding('unused-credentials', 'disable-unused-credential', 'access_key_1', evidence), finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', evidence)]);
+    const plan = planOf([
+      finding('unused-credentials', 'disable-unused-credential', 'access_key_1', evidence),
+      finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', evidence),
+    ]);
     expect(stepIds(plan)).toEqual([
       'resolve-key-ids',
       'check-key-last-used@access_key_1',
@@ -190,7 +278,9 @@ describe('merging findings on one principal', () => {
       'delete-key@access_key_1',
     ]);
     expect(plan.goals).toEqual(['Retire access key 1 (unused for 100 days).']);
-    expect(plan.findings[1]!.resolution).toBe('Access key 1 is retired instead of rotated (unused for 100 days); no replacement is needed.');
+    expect(plan.findings[1]!.resolution).toBe(
+      'Access key 1 is retired instead of rotated (unused for 100 days); no replacement is needed.',
+    );
   });
 
   it('an inactive key is deleted without a deactivation step, whatever procedure flagged it', () => {
@@ -231,7 +321,9 @@ describe('merging findings on one principal', () => {
       const firstId = plan.steps.findIndex((s) => s.commands.some((c) => c.includes('<ACCESS_KEY_ID_')));
       expect(firstId).toBeGreaterThan(0);
       expect(plan.steps.slice(0, firstId).map((s) => s.id)).toContain('resolve-key-ids');
-      expect(plan.steps[0]!.commands[0]).toBe("aws iam list-access-keys --user-name alice --query 'AccessKeyMetadata[].[AccessKeyId,Status,CreateDate]' --output table");
+      expect(plan.steps[0]!.commands[0]).toBe(
+        "aws iam list-access-keys --user-name alice --query 'AccessKeyMetadata[].[AccessKeyId,Status,CreateDate]' --output table",
+      );
     }
   });
 });
@@ -273,7 +365,7 @@ describe('plan set', () => {
     expect(planFindings(result(findings), catalogue)).toEqual(planFindings(result([...findings].reverse()), catalogue));
   });
 
-  it('lists each principal\'s plan once, and every planned finding names it', () => {
+  it("lists each principal's plan once, and every planned finding names it", () => {
     const attached = attachPlans(result(findings), catalogue);
     const planOf = (i: number) => attached.plans.find((p) => p.id === attached.findings[i]!.remediation.planId);
     const plan = planOf(2)!;
@@ -287,13 +379,16 @@ describe('plan set', () => {
     expect(JSON.stringify(attached.findings)).not.toContain('create-replacement-key');
   });
 
-  it('re-planning after a waiver drops the waived finding\'s plan and its effect on the others', () => {
+  it("re-planning after a waiver drops the waived finding's plan and its effect on the others", () => {
     const evidence = keyEvidence(200, 100);
     const unused = finding('unused-credentials', 'disable-unused-credential', 'access_key_1', evidence);
     const old = finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', evidence);
     const first = attachPlans(result([unused, old]), catalogue);
     expect(first.findings[0]!.remediation.planId).toBeDefined();
-    const waived = { ...first, findings: first.findings.map((f) => (f.ruleId === 'unused-credentials' ? { ...f, status: 'waived' as const } : f)) };
+    const waived = {
+      ...first,
+      findings: first.findings.map((f) => (f.ruleId === 'unused-credentials' ? { ...f, status: 'waived' as const } : f)),
+    };
     const again = attachPlans(waived, catalogue);
     expect(again.findings[0]!.remediation.planId).toBeUndefined();
     expect(again.plans).toHaveLength(1);
@@ -305,7 +400,18 @@ describe('plan set', () => {
 
   it('uses user procedures and their runbook', () => {
     const custom = catalogueWith({
-      'my-own-procedure.yaml': ['id: my-own-procedure', 'title: Page the owner', 'actor: administrator', 'summary: s', 'phase: 90', 'runbook: https://wiki.example.com/rb', 'steps:', '  - id: page', '    role: change', "    text: 'Page the owner of {{user}} in {{account}}.'"].join('\n'),
+      'my-own-procedure.yaml': [
+        'id: my-own-procedure',
+        'title: Page the owner',
+        'actor: administrator',
+        'summary: s',
+        'phase: 90',
+        'runbook: https://wiki.example.com/rb',
+        'steps:',
+        '  - id: page',
+        '    role: change',
+        "    text: 'Page the owner of {{user}} in {{account}}.'",
+      ].join('\n'),
     });
     const plan = planFindings(result(findings), custom).accounts[0]!.plans.find((p) => p.principal.name === 'amy')!;
     expect(plan.steps.at(-1)!.text).toBe('Page the owner of amy in 123456789012.');
@@ -334,37 +440,78 @@ describe('recovery-path findings', () => {
     expect(root.steps.map((s) => s.id)).toEqual(['root-grant-second-admin']);
     expect(root.steps[0]!.text).toContain('Only arn:aws:iam::123456789012:role/OnlyAdmin can reset');
 
-    const user = planOf([finding('single-administrator', 'add-second-administrator', null, { 'account.facts.recovery.soleAdministrator': 'arn:aws:iam::123456789012:user/alice' })]);
+    const user = planOf([
+      finding('single-administrator', 'add-second-administrator', null, {
+        'account.facts.recovery.soleAdministrator': 'arn:aws:iam::123456789012:user/alice',
+      }),
+    ]);
     expect(user.steps.map((s) => s.id)).toEqual(['grant-second-admin', 'check-second-admin']);
     expect(user.steps[0]!.text).toContain('Only arn:aws:iam::123456789012:user/alice can reset');
   });
 
   it('hard expiry lock-out: says when the password expires', () => {
-    const plan = planOf([finding('password-hard-expiry-lockout', 'fix-password-expiry-lockout', 'password', { 'password.nextRotationInDays': 12.4, 'facts.recovery.password.hardExpiry': true, 'facts.recovery.password.administrators': [] })]);
-    expect(plan.steps.find((s) => s.id === 'plan-reset-before-expiry')!.text).toMatch(/^alice's password expires in 12 days\. Until the policy changes, the root user of account 123456789012/);
+    const plan = planOf([
+      finding('password-hard-expiry-lockout', 'fix-password-expiry-lockout', 'password', {
+        'password.nextRotationInDays': 12.4,
+        'facts.recovery.password.hardExpiry': true,
+        'facts.recovery.password.administrators': [],
+      }),
+    ]);
+    expect(plan.steps.find((s) => s.id === 'plan-reset-before-expiry')!.text).toMatch(
+      /^alice's password expires in 12 days\. Until the policy changes, the root user of account 123456789012/,
+    );
   });
 
-  it.each(['after-root-password-recovery', 'privileged-root-task'])('root fallback %s: never the management account as the actor that resets an IAM user (AssumeRoot sessions cannot manage IAM users)', (fallback) => {
-    const plan = planOf([finding('lost', 'reset-user-password', 'password', { 'facts.recovery.password.administrators': [], 'facts.recovery.password.selfService': false, 'facts.recovery.password.rootFallback': fallback })]);
-    expect(plan.actors).not.toContain('management-account');
-    const reset = plan.steps.find((s) => s.id === 'admin-reset-password')!;
-    expect(reset.actor).toBe('root');
-    expect(reset.text).toMatch(/^The root user of account 123456789012, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task/);
-  });
+  it.each(['after-root-password-recovery', 'privileged-root-task'])(
+    'root fallback %s: never the management account as the actor that resets an IAM user (AssumeRoot sessions cannot manage IAM users)',
+    (fallback) => {
+      const plan = planOf([
+        finding('lost', 'reset-user-password', 'password', {
+          'facts.recovery.password.administrators': [],
+          'facts.recovery.password.selfService': false,
+          'facts.recovery.password.rootFallback': fallback,
+        }),
+      ]);
+      expect(plan.actors).not.toContain('management-account');
+      const reset = plan.steps.find((s) => s.id === 'admin-reset-password')!;
+      expect(reset.actor).toBe('root');
+      expect(reset.text).toMatch(
+        /^The root user of account 123456789012, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task/,
+      );
+    },
+  );
 
   it('an undecided analysis counts as unknown: both variants, each with its condition', () => {
-    const plan = planOf([finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', { 'facts.recovery.accessKeys.unknown': true, 'facts.recovery.accessKeys.selfService': false })]);
-    expect(plan.steps.slice(0, 2).map((s) => s.text.slice(0, 40))).toEqual(['If alice may manage this credential them', 'If alice may not: an administrator creat']);
+    const plan = planOf([
+      finding('lost-key', 'replace-lost-user-access-key', 'access_key_1', {
+        'facts.recovery.accessKeys.unknown': true,
+        'facts.recovery.accessKeys.selfService': false,
+      }),
+    ]);
+    expect(plan.steps.slice(0, 2).map((s) => s.text.slice(0, 40))).toEqual([
+      'If alice may manage this credential them',
+      'If alice may not: an administrator creat',
+    ]);
   });
 
   it('password recovery facts do not decide who registers an MFA device', () => {
-    const plan = planOf([finding('console-user-without-mfa', 'enable-user-mfa', 'password', { 'facts.recovery.password.selfService': true, 'facts.recovery.password.administrators': [] })]);
+    const plan = planOf([
+      finding('console-user-without-mfa', 'enable-user-mfa', 'password', {
+        'facts.recovery.password.selfService': true,
+        'facts.recovery.password.administrators': [],
+      }),
+    ]);
     expect(plan.steps.map((s) => s.id)).toEqual(['user-assign-mfa', 'admin-assign-mfa', 'require-mfa']);
     expect(plan.steps[1]!.actor).toBe('administrator');
   });
 
   it('no recovery path: the user plan names who should be able to reset', () => {
-    const plan = planOf([finding('no-recovery-path', 'establish-recovery-path', 'password', { 'facts.recovery.password.hasPath': false, 'facts.recovery.password.rootOnly': true })]);
+    const plan = planOf([
+      finding('no-recovery-path', 'establish-recovery-path', 'password', {
+        'facts.recovery.password.hasPath': false,
+        'facts.recovery.password.rootOnly': true,
+      }),
+    ]);
     expect(plan.steps.map((s) => s.id)).toEqual(['name-recovery-admins', 'check-recovery-permissions', 'document-recovery']);
     expect(plan.steps[1]!.commands[0]).toContain('--resource-arns arn:aws:iam::123456789012:user/alice');
   });

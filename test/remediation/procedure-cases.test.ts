@@ -10,7 +10,14 @@ import { builtInCatalogue, catalogueWith, finding, result } from './helpers.js';
 /** A procedure's table (test/remediation/cases/<id>.yaml), like the rules' valid/invalid tables. */
 interface ProcedureCases {
   /** A finding that names the procedure, and the plan it must give. */
-  valid: { name: string; principal: 'root' | 'user'; credential: Credential; evidence?: Record<string, unknown>; steps: string[]; actors: string[] }[];
+  valid: {
+    name: string;
+    principal: 'root' | 'user';
+    credential: Credential;
+    evidence?: Record<string, unknown>;
+    steps: string[];
+    actors: string[];
+  }[];
   /** Edits of the procedure file (JSON pointer → new value) and the error each must give. */
   invalid: { name: string; set: Record<string, unknown>; error: string }[];
 }
@@ -52,7 +59,8 @@ for (const id of catalogue.keys()) {
   const cases = parse(readFileSync(path, 'utf8')) as ProcedureCases;
   describe(`procedure ${id}`, () => {
     it.each(cases.valid.map((c) => [c.name, c] as const))('plans: %s', (_name, c) => {
-      const plans = planFindings(result([finding('case', id, c.credential, c.evidence ?? {}, { type: c.principal })]), catalogue).accounts[0]!.plans;
+      const plans = planFindings(result([finding('case', id, c.credential, c.evidence ?? {}, { type: c.principal })]), catalogue)
+        .accounts[0]!.plans;
       expect(plans).toHaveLength(1);
       expect(plans[0]!.steps.map((s) => s.id)).toEqual(c.steps);
       expect(plans[0]!.actors).toEqual(c.actors);

@@ -7,7 +7,10 @@ const hostile = 'eve$(curl evil)<img src=x>`\n# heading';
 const catalogue = builtInCatalogue();
 
 describe('rendering untrusted names', () => {
-  const set = planFindings(result([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2), { name: hostile })]), catalogue);
+  const set = planFindings(
+    result([finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2), { name: hostile })]),
+    catalogue,
+  );
   const markdown = renderPlansMarkdown(set);
 
   it('shell-quotes values in commands, so a copied command cannot run anything else', () => {
@@ -55,8 +58,14 @@ describe('rendering untrusted names', () => {
 
 describe('a plan file the engineer can run', () => {
   const findings = [
-    { ...finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2), { name: 'amy' }), severity: 'medium' as const },
-    { ...finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(400, 3), { type: 'root' }), severity: 'critical' as const },
+    {
+      ...finding('access-key-not-rotated', 'rotate-access-key', 'access_key_1', keyEvidence(120, 2), { name: 'amy' }),
+      severity: 'medium' as const,
+    },
+    {
+      ...finding('root-access-key-exists', 'delete-root-access-key', 'access_key_1', keyEvidence(400, 3), { type: 'root' }),
+      severity: 'critical' as const,
+    },
     { ...finding('console-user-without-mfa', 'enable-user-mfa', 'password', {}, { name: 'bob' }), severity: 'high' as const },
   ];
   const set = planFindings(result(findings), catalogue);
@@ -67,7 +76,9 @@ describe('a plan file the engineer can run', () => {
     const index = markdown.indexOf('## Index');
     expect(index).toBeGreaterThan(-1);
     expect(index).toBeLessThan(markdown.indexOf('## 1.'));
-    expect(markdown).toMatch(/\| 1 \| critical \| 123456789012 \(test\) \| Root user \| 1 \|\n\| 2 \| high \| 123456789012 \(test\) \| IAM user `bob` \| 1 \|\n\| 3 \| medium \|/);
+    expect(markdown).toMatch(
+      /\| 1 \| critical \| 123456789012 \(test\) \| Root user \| 1 \|\n\| 2 \| high \| 123456789012 \(test\) \| IAM user `bob` \| 1 \|\n\| 3 \| medium \|/,
+    );
   });
 
   it('starts every plan with its account and a check that stops in any other account', () => {

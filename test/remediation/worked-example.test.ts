@@ -28,7 +28,10 @@ const exampleOrg = join(process.cwd(), 'examples/org');
 
 describe('the worked user-rule example of docs/rules.md', () => {
   it('holds a rule and the procedure it names', () => {
-    expect(Object.keys(workedExample()).sort()).toEqual(['.credwarden/procedures/move-user-to-ci-path.yaml', 'my-rules/ci-users-need-path.yaml']);
+    expect(Object.keys(workedExample()).sort()).toEqual([
+      '.credwarden/procedures/move-user-to-ci-path.yaml',
+      'my-rules/ci-users-need-path.yaml',
+    ]);
   });
 
   it('validates, and produces a real plan for etl-runner', async () => {
@@ -38,7 +41,11 @@ describe('the worked user-rule example of docs/rules.md', () => {
     expect(validate.code).toBe(0);
     const run = await cli(['plan', '--from', exampleOrg, '--rules', 'my-rules', '--format', 'json'], { cwd: dir });
     expect(run.code).toBe(0);
-    const plans = (JSON.parse(run.stdout) as { accounts: { plans: { principal: { name: string }; actors: string[]; steps: { commands: string[] }[]; procedures: string[] }[] }[] }).accounts.flatMap((a) => a.plans);
+    const plans = (
+      JSON.parse(run.stdout) as {
+        accounts: { plans: { principal: { name: string }; actors: string[]; steps: { commands: string[] }[]; procedures: string[] }[] }[];
+      }
+    ).accounts.flatMap((a) => a.plans);
     const etl = plans.find((p) => p.principal.name === 'etl-runner')!;
     expect(etl.procedures).toContain('move-user-to-ci-path');
     expect(etl.actors).toEqual(['administrator']);
@@ -48,25 +55,36 @@ describe('the worked user-rule example of docs/rules.md', () => {
 
 describe('a rule that names no known procedure', () => {
   const typo = (dir: string) => {
-    const rule = readFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), 'utf8').replace('procedure: move-user-to-ci-path', 'procedure: rotate-acess-key');
+    const rule = readFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), 'utf8').replace(
+      'procedure: move-user-to-ci-path',
+      'procedure: rotate-acess-key',
+    );
     writeFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), rule);
   };
 
-  it.each([
-    [['rules', 'validate', 'my-rules']],
-    [['scan', '--from', exampleOrg, '--rules', 'my-rules']],
-  ])('%s refuses it with file, line, pointer and the closest procedure (exit 2)', async (argv) => {
-    const dir = writeExample();
-    typo(dir);
-    const run = await cli(argv, { cwd: dir });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/ci-users-need-path\.yaml:\d+:\d+ at \/remediation\/procedure: error: rule 'ci-users-need-path' names remediation procedure 'rotate-acess-key', which is not in the catalogue.*did you mean 'rotate-access-key'\?/s);
-    expect(run.stdout).toBe('');
-  });
+  it.each([[['rules', 'validate', 'my-rules']], [['scan', '--from', exampleOrg, '--rules', 'my-rules']]])(
+    '%s refuses it with file, line, pointer and the closest procedure (exit 2)',
+    async (argv) => {
+      const dir = writeExample();
+      typo(dir);
+      const run = await cli(argv, { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /ci-users-need-path\.yaml:\d+:\d+ at \/remediation\/procedure: error: rule 'ci-users-need-path' names remediation procedure 'rotate-acess-key', which is not in the catalogue.*did you mean 'rotate-access-key'\?/s,
+      );
+      expect(run.stdout).toBe('');
+    },
+  );
 
   it('a key procedure named by a rule about the whole user says it adds nothing, instead of an empty plan', async () => {
     const dir = writeExample();
-    writeFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), readFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), 'utf8').replace('procedure: move-user-to-ci-path', 'procedure: rotate-access-key'));
+    writeFileSync(
+      join(dir, 'my-rules/ci-users-need-path.yaml'),
+      readFileSync(join(dir, 'my-rules/ci-users-need-path.yaml'), 'utf8').replace(
+        'procedure: move-user-to-ci-path',
+        'procedure: rotate-access-key',
+      ),
+    );
     const run = await cli(['plan', '--from', exampleOrg, '--rules', 'my-rules'], { cwd: dir });
     expect(run.stdout).toContain('Procedure rotate-access-key has no step for the user as a whole, so it adds nothing here');
   });

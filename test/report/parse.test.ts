@@ -73,9 +73,7 @@ describe('parseCredentialReport on real AWS reports', () => {
 
 describe('parseCredentialReport quirks', () => {
   it('keeps IAM paths from the ARN and quoted names with commas', () => {
-    const text = reportCsv([
-      { user: 'eng,lead+ops=x.y@z_w-1', arn: 'arn:aws:iam::111122223333:user/division/eng/eng,lead+ops=x.y@z_w-1' },
-    ]);
+    const text = reportCsv([{ user: 'eng,lead+ops=x.y@z_w-1', arn: 'arn:aws:iam::111122223333:user/division/eng/eng,lead+ops=x.y@z_w-1' }]);
     const [user] = parseCredentialReport(text, 'paths.csv').principals;
     expect(user).toMatchObject({ type: 'user', name: 'eng,lead+ops=x.y@z_w-1', path: '/division/eng/' });
   });
@@ -92,18 +90,32 @@ describe('parseCredentialReport quirks', () => {
   });
 
   it('warns about unknown extra columns instead of failing', () => {
-    const text = reportCsv([{ user: 'a' }]).replace('cert_2_last_rotated', 'cert_2_last_rotated,future_column').replace(/\n(.+)$/m, '\n$1,x');
+    const text = reportCsv([{ user: 'a' }])
+      .replace('cert_2_last_rotated', 'cert_2_last_rotated,future_column')
+      .replace(/\n(.+)$/m, '\n$1,x');
     const report = parseCredentialReport(text, 'extra.csv');
     expect(report.principals).toHaveLength(1);
     expect(report.warnings).toEqual([
-      expect.objectContaining({ severity: 'warning', file: 'extra.csv', line: 1, column: 23, message: expect.stringContaining('future_column') }),
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'extra.csv',
+        line: 1,
+        column: 23,
+        message: expect.stringContaining('future_column'),
+      }),
     ]);
   });
 
   it('says once that a CSV with too few of the columns is not a credential report, naming the expected columns', () => {
     const diagnostics = parseError('user,arn\nx,arn:aws:iam::111122223333:user/x\n');
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ file: 'bad.csv', line: 1, message: expect.stringContaining(`not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`) });
+    expect(diagnostics[0]).toMatchObject({
+      file: 'bad.csv',
+      line: 1,
+      message: expect.stringContaining(
+        `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`,
+      ),
+    });
   });
 
   it('reports a row with the wrong field count with its line', () => {
@@ -113,7 +125,10 @@ describe('parseCredentialReport quirks', () => {
   });
 
   it('reports a bad value with line, column and pointer, all at once', () => {
-    const text = reportCsv([{ user: 'a', mfa_active: 'maybe' }, { user: 'b', access_key_1_last_rotated: 'yesterday' }]);
+    const text = reportCsv([
+      { user: 'a', mfa_active: 'maybe' },
+      { user: 'b', access_key_1_last_rotated: 'yesterday' },
+    ]);
     expect(parseError(text)).toEqual([
       expect.objectContaining({ line: 2, column: 8, pointer: '/mfa_active', message: expect.stringContaining("'maybe'") }),
       expect.objectContaining({ line: 3, column: 10, pointer: '/access_key_1_last_rotated' }),

@@ -23,7 +23,10 @@ describe('what a compiled rule reads', () => {
     expect(compiled('root-hardware-mfa')).toMatchObject({ factRoots: ['rootMfa'], requiredFacts: ['rootMfa'] });
     expect(compiled('no-recovery-path')).toMatchObject({ factRoots: ['recovery'], requiredFacts: ['recovery'] });
     // Its facts only narrow it: the credential report decides it alone.
-    expect(compiled('root-mfa-disabled')).toMatchObject({ factRoots: ['rootCredentialsManagement', 'rootCredentialsPresent'], requiredFacts: [] });
+    expect(compiled('root-mfa-disabled')).toMatchObject({
+      factRoots: ['rootCredentialsManagement', 'rootCredentialsPresent'],
+      requiredFacts: [],
+    });
     expect(compiled('access-key-not-rotated')).toMatchObject({ factRoots: [], requiredFacts: [] });
   });
 });
@@ -51,7 +54,11 @@ describe('optionalFacts', () => {
 
   it('rejects one it does not read, with the line and a suggestion', () => {
     expect(parseRuleDefinition(rule('rootMFA'), 'my-rule.yaml').diagnostics).toEqual([
-      expect.objectContaining({ line: 9, message: "optional fact 'rootMFA' is not a fact root the rule reads", suggestion: "did you mean 'rootMfa'?" }),
+      expect.objectContaining({
+        line: 9,
+        message: "optional fact 'rootMFA' is not a fact root the rule reads",
+        suggestion: "did you mean 'rootMfa'?",
+      }),
     ]);
   });
 });

@@ -41,7 +41,7 @@ describe('fault injection', () => {
     expect(await run()).toEqual(first);
   });
 
-  test('Throttling is 400 for Query and TooManyRequestsException 400 for Organizations (not the model\'s 429, as AWS answers)', async () => {
+  test("Throttling is 400 for Query and TooManyRequestsException 400 for Organizations (not the model's 429, as AWS answers)", async () => {
     const box = await sandbox({ fixture: smallOrg(), faults: { throttleProbability: 1 } });
     const query = await failure(() => iam(box).send(new GetAccountSummaryCommand({})));
     expect(query.name).toBe('Throttling');
@@ -54,7 +54,13 @@ describe('fault injection', () => {
 
   test('the SDK retries throttled calls and succeeds', async () => {
     const box = await sandbox({ fixture: smallOrg(), faults: { throttleProbability: 0.5, seed: 3 } });
-    const client = new IAMClient({ endpoint: box.endpoint, region: 'us-east-1', credentials: box.credentials, maxAttempts: 10, retryMode: 'standard' });
+    const client = new IAMClient({
+      endpoint: box.endpoint,
+      region: 'us-east-1',
+      credentials: box.credentials,
+      maxAttempts: 10,
+      retryMode: 'standard',
+    });
     const out = await client.send(new GetAccountSummaryCommand({}));
     expect(out.SummaryMap?.['AccountMFAEnabled']).toBe(1);
     expect(box.callLog.length).toBe(out.$metadata.attempts);
@@ -62,7 +68,11 @@ describe('fault injection', () => {
 
   test('a token bucket per operation admits its burst, then throttles until refilled', async () => {
     let clock = Date.parse('2026-11-27T03:00:00Z');
-    const box = await sandbox({ fixture: smallOrg(), now: () => clock, faults: { buckets: [{ operations: ['GetCallerIdentity'], ratePerSecond: 2, burst: 3 }] } });
+    const box = await sandbox({
+      fixture: smallOrg(),
+      now: () => clock,
+      faults: { buckets: [{ operations: ['GetCallerIdentity'], ratePerSecond: 2, burst: 3 }] },
+    });
     expect(await outcomes(5, () => sts(box).send(new GetCallerIdentityCommand({})))).toEqual({ ok: 3, Throttling: 2 });
     expect(await outcomes(2, () => iam(box).send(new GetAccountSummaryCommand({})))).toEqual({ ok: 2 });
     clock += 1000;
@@ -71,7 +81,11 @@ describe('fault injection', () => {
 
   test('a per-account token bucket meters each signing account separately', async () => {
     const clock = Date.parse('2026-11-27T03:00:00Z');
-    const box = await sandbox({ fixture: smallOrg(), now: () => clock, faults: { buckets: [{ service: 'iam', perAccount: true, ratePerSecond: 1, burst: 2 }] } });
+    const box = await sandbox({
+      fixture: smallOrg(),
+      now: () => clock,
+      faults: { buckets: [{ service: 'iam', perAccount: true, ratePerSecond: 1, burst: 2 }] },
+    });
     const member = await assume(box, MEMBER);
     expect(await outcomes(3, () => iam(box).send(new GetAccountSummaryCommand({})))).toEqual({ ok: 2, Throttling: 1 });
     expect(await outcomes(3, () => iam(box, member).send(new GetAccountSummaryCommand({})))).toEqual({ ok: 2, Throttling: 1 });
@@ -112,7 +126,13 @@ describe('fault injection', () => {
     await assume(box, MEMBER);
     await sts(box).send(new GetCallerIdentityCommand({}));
     const stats = box.stats();
-    expect(stats).toMatchObject({ calls: 2, assumedRoles: 1, byOperation: { AssumeRole: 1, GetCallerIdentity: 1 }, okByOperation: { AssumeRole: 1 }, byStatus: { 200: 2 } });
+    expect(stats).toMatchObject({
+      calls: 2,
+      assumedRoles: 1,
+      byOperation: { AssumeRole: 1, GetCallerIdentity: 1 },
+      okByOperation: { AssumeRole: 1 },
+      byStatus: { 200: 2 },
+    });
     expect(stats.lastCallAt).toBeGreaterThanOrEqual(stats.firstCallAt);
     expect(stats.firstCallAt).toBeGreaterThan(0);
     expect(stats.peakInFlight).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,9 @@
-import { GenerateCredentialReportCommand, GetAccountSummaryCommand, GetCredentialReportCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  ListVirtualMFADevicesCommand,
+} from '@aws-sdk/client-iam';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,7 +42,8 @@ describe('fixtures', () => {
     const box = await sandbox({ fixture });
     const client = sts(box);
     let throttled = 0;
-    for (let i = 0; i < 100; i++) await client.send(new GetCallerIdentityCommand({})).catch((e: Error) => (throttled += e.name === 'Throttling' ? 1 : 0));
+    for (let i = 0; i < 100; i++)
+      await client.send(new GetCallerIdentityCommand({})).catch((e: Error) => (throttled += e.name === 'Throttling' ? 1 : 0));
     expect(throttled).toBeGreaterThan(15);
     expect(throttled).toBeLessThan(45);
     const calm = await sandbox({ fixture, faults: { throttleProbability: 0 } });
@@ -77,7 +83,14 @@ describe('fixtures', () => {
     const diagnostics = (thrown as InputError).diagnostics;
     const byPointer = Object.fromEntries(diagnostics.map((d) => [d.pointer, d]));
     expect(Object.keys(byPointer).sort()).toEqual(
-      ['/accounts/0/ou', '/accounts/0/report/file', '/accounts/1/id', '/accounts/1/status', '/managementAccountId', '/organizationId'].sort(),
+      [
+        '/accounts/0/ou',
+        '/accounts/0/report/file',
+        '/accounts/1/id',
+        '/accounts/1/status',
+        '/managementAccountId',
+        '/organizationId',
+      ].sort(),
     );
     expect(byPointer['/accounts/1/status']?.line).toBe(10);
     expect(byPointer['/accounts/0/ou']?.message).toContain('Nowhere');
@@ -86,7 +99,11 @@ describe('fixtures', () => {
   test('unknown properties are reported with a suggestion', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-fixture-'));
     const file = join(dir, 'typo.json');
-    const fixture = { managementAccountId: '111111111111', organizationId: 'o-abcdefghij', accounts: [{ id: '111111111111', name: 'm', fault: { denyAssumeRole: true } }] };
+    const fixture = {
+      managementAccountId: '111111111111',
+      organizationId: 'o-abcdefghij',
+      accounts: [{ id: '111111111111', name: 'm', fault: { denyAssumeRole: true } }],
+    };
     writeFileSync(file, JSON.stringify(fixture, null, 2));
     const error = (() => {
       try {
@@ -97,7 +114,12 @@ describe('fixtures', () => {
       throw new Error('expected an InputError');
     })();
     expect(error.diagnostics).toEqual([
-      expect.objectContaining({ pointer: '/accounts/0/fault', message: "unknown property 'fault'", suggestion: "did you mean 'faults'?", line: 8 }),
+      expect.objectContaining({
+        pointer: '/accounts/0/fault',
+        message: "unknown property 'fault'",
+        suggestion: "did you mean 'faults'?",
+        line: 8,
+      }),
     ]);
   });
 
@@ -124,7 +146,11 @@ describe('generator', () => {
     expect(csv.split('\n')[0]).toBe(REPORT_COLUMNS.join(','));
     const parsed = parseCredentialReport(csv, 'generated');
     expect(parsed.principals).toHaveLength(301);
-    const rows = csv.trim().split('\n').slice(1).map((line) => line.split(','));
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
     expect(rows.every((r) => r.length === 22)).toBe(true);
     const share = (test: (r: string[]) => boolean) => rows.filter(test).length / rows.length;
     expect(share((r) => r[3] === 'true')).toBeGreaterThan(0.3); // console users
@@ -138,7 +164,10 @@ describe('generator', () => {
   });
 
   test('generated organisations can start without reports, to exercise generation', async () => {
-    const box = await sandbox({ fixture: generateOrganization({ accounts: 3, usersPerAccount: 2, reports: { state: 'absent' } }), faults: { reportPolls: 2 } });
+    const box = await sandbox({
+      fixture: generateOrganization({ accounts: 3, usersPerAccount: 2, reports: { state: 'absent' } }),
+      faults: { reportPolls: 2 },
+    });
     const client = iam(box, await assume(box, '100000000002'));
     expect((await failure(() => client.send(new GetCredentialReportCommand({})))).name).toBe('CredentialReportNotPresentException');
     const states = [];

@@ -34,7 +34,9 @@ export const organizations = (box: SandboxHandle, keys?: Keys) => new Organizati
 
 /** Assumes `role` (default OrganizationAccountAccessRole) in `accountId` and returns its keys. */
 export async function assume(box: SandboxHandle, accountId: string, role = 'OrganizationAccountAccessRole'): Promise<Keys> {
-  const out = await sts(box).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${role}`, RoleSessionName: 'credwarden' }));
+  const out = await sts(box).send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${role}`, RoleSessionName: 'credwarden' }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -67,9 +69,20 @@ export function smallOrg(overrides: Partial<OrgFixture> = {}): OrgFixture {
     features: ['RootCredentialsManagement', 'RootSessions'],
     organizationalUnits: [{ id: 'ou-test-workloads', name: 'Workloads', children: [{ id: 'ou-test-prod', name: 'Prod' }] }],
     accounts: [
-      { id: MGMT, name: 'management', report: { csv: report(MGMT, 'admin', true) }, context: { rootMfa: 'hardware', passwordPolicy: { MinimumPasswordLength: 14, RequireSymbols: true } } },
+      {
+        id: MGMT,
+        name: 'management',
+        report: { csv: report(MGMT, 'admin', true) },
+        context: { rootMfa: 'hardware', passwordPolicy: { MinimumPasswordLength: 14, RequireSymbols: true } },
+      },
       { id: MEMBER, name: 'prod', ou: 'Workloads/Prod', report: { csv: report(MEMBER, 'carol', false) } },
-      { id: OTHER, name: 'dev', ou: 'ou-test-workloads', report: { csv: report(OTHER, 'erin', true) }, roles: [{ name: 'Audit', externalId: 'ext-123' }] },
+      {
+        id: OTHER,
+        name: 'dev',
+        ou: 'ou-test-workloads',
+        report: { csv: report(OTHER, 'erin', true) },
+        roles: [{ name: 'Audit', externalId: 'ext-123' }],
+      },
       { id: '444444444444', name: 'gone', status: 'SUSPENDED', state: 'SUSPENDED' },
     ],
     ...overrides,

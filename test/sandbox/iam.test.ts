@@ -129,7 +129,12 @@ describe('IAM account context', () => {
     expect(fixture.accounts[2]!.context).toBeUndefined();
     const out = await iam(box).send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Any' }));
     expect(out.VirtualMFADevices).toEqual([]); // management root uses hardware MFA
-    const box2 = await sandbox({ fixture: { ...fixture, accounts: fixture.accounts.map((a) => (a.id === MGMT ? { ...a, context: { rootMfa: 'virtual' as const } } : a)) } });
+    const box2 = await sandbox({
+      fixture: {
+        ...fixture,
+        accounts: fixture.accounts.map((a) => (a.id === MGMT ? { ...a, context: { rootMfa: 'virtual' as const } } : a)),
+      },
+    });
     const virtual = await iam(box2).send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned' }));
     expect(virtual.IsTruncated).toBe(false);
     expect(virtual.VirtualMFADevices).toHaveLength(1);
@@ -163,7 +168,9 @@ describe('IAM account context', () => {
     expect(notAll).toBeInstanceOf(OrganizationNotInAllFeaturesModeException);
     expect(notAll.$metadata.httpStatusCode).toBe(400);
     const untrusted = await sandbox({ fixture: { ...smallOrg(), iamTrustedAccess: false } });
-    expect(await failure(() => iam(untrusted).send(new ListOrganizationsFeaturesCommand({})))).toBeInstanceOf(ServiceAccessNotEnabledException);
+    expect(await failure(() => iam(untrusted).send(new ListOrganizationsFeaturesCommand({})))).toBeInstanceOf(
+      ServiceAccessNotEnabledException,
+    );
   });
 
   test('GetAccountAuthorizationDetails paginates with Marker and URL-encodes policy documents', async () => {
@@ -171,9 +178,20 @@ describe('IAM account context', () => {
     const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
     fixture.accounts[0]!.context = {
       authorizationDetails: {
-        UserDetailList: [1, 2, 3].map((i) => ({ UserName: `u${i}`, Arn: `arn:aws:iam::${MGMT}:user/u${i}`, UserPolicyList: [{ PolicyName: 'p', PolicyDocument: doc }], GroupList: ['g'] })),
+        UserDetailList: [1, 2, 3].map((i) => ({
+          UserName: `u${i}`,
+          Arn: `arn:aws:iam::${MGMT}:user/u${i}`,
+          UserPolicyList: [{ PolicyName: 'p', PolicyDocument: doc }],
+          GroupList: ['g'],
+        })),
         RoleDetailList: [{ RoleName: 'r', Arn: `arn:aws:iam::${MGMT}:role/r`, AssumeRolePolicyDocument: JSON.stringify(doc) }],
-        Policies: [{ PolicyName: 'AdministratorAccess', Arn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyVersionList: [{ Document: doc, VersionId: 'v1', IsDefaultVersion: true }] }],
+        Policies: [
+          {
+            PolicyName: 'AdministratorAccess',
+            Arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+            PolicyVersionList: [{ Document: doc, VersionId: 'v1', IsDefaultVersion: true }],
+          },
+        ],
       },
     };
     const box = await sandbox({ fixture });
@@ -203,22 +221,63 @@ describe('IAM account context', () => {
     fixture.accounts[0]!.context = {
       authorizationDetails: {
         UserDetailList: [
-          { UserName: 'a', Arn: `arn:aws:iam::${MGMT}:user/a`, AttachedManagedPolicies: attach('IAMUserChangePassword', 'PowerUserAccess'), PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/IAMFullAccess' } },
+          {
+            UserName: 'a',
+            Arn: `arn:aws:iam::${MGMT}:user/a`,
+            AttachedManagedPolicies: attach('IAMUserChangePassword', 'PowerUserAccess'),
+            PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+          },
         ],
-        GroupDetailList: [{ GroupName: 'g', Arn: `arn:aws:iam::${MGMT}:group/g`, AttachedManagedPolicies: attach('SecurityAudit', 'ReadOnlyAccess', 'NotInTheCatalogue') }],
-        RoleDetailList: [{ RoleName: 'r', Arn: `arn:aws:iam::${MGMT}:role/r`, AssumeRolePolicyDocument: '{}', AttachedManagedPolicies: attach('AdministratorAccess') }],
+        GroupDetailList: [
+          {
+            GroupName: 'g',
+            Arn: `arn:aws:iam::${MGMT}:group/g`,
+            AttachedManagedPolicies: attach('SecurityAudit', 'ReadOnlyAccess', 'NotInTheCatalogue'),
+          },
+        ],
+        RoleDetailList: [
+          {
+            RoleName: 'r',
+            Arn: `arn:aws:iam::${MGMT}:role/r`,
+            AssumeRolePolicyDocument: '{}',
+            AttachedManagedPolicies: attach('AdministratorAccess'),
+          },
+        ],
       },
     };
     const box = await sandbox({ fixture });
     const out = await iam(box).send(new GetAccountAuthorizationDetailsCommand({}));
     const byName = new Map((out.Policies ?? []).map((p) => [p.PolicyName, p]));
-    expect([...byName.keys()].sort()).toEqual(['AdministratorAccess', 'IAMFullAccess', 'IAMUserChangePassword', 'PowerUserAccess', 'ReadOnlyAccess', 'SecurityAudit']);
-    const document = (name: string) => JSON.parse(decodeURIComponent(byName.get(name)?.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document ?? '')) as { Statement: Record<string, unknown>[] };
+    expect([...byName.keys()].sort()).toEqual([
+      'AdministratorAccess',
+      'IAMFullAccess',
+      'IAMUserChangePassword',
+      'PowerUserAccess',
+      'ReadOnlyAccess',
+      'SecurityAudit',
+    ]);
+    const document = (name: string) =>
+      JSON.parse(decodeURIComponent(byName.get(name)?.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document ?? '')) as {
+        Statement: Record<string, unknown>[];
+      };
     expect(document('AdministratorAccess').Statement).toEqual([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
-    expect(document('PowerUserAccess').Statement[0]).toEqual({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' });
-    expect(document('IAMUserChangePassword').Statement[0]).toEqual({ Effect: 'Allow', Action: ['iam:ChangePassword'], Resource: ['arn:aws:iam::*:user/${aws:username}'] });
+    expect(document('PowerUserAccess').Statement[0]).toEqual({
+      Effect: 'Allow',
+      NotAction: ['iam:*', 'organizations:*', 'account:*'],
+      Resource: '*',
+    });
+    expect(document('IAMUserChangePassword').Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: ['iam:ChangePassword'],
+      Resource: ['arn:aws:iam::*:user/${aws:username}'],
+    });
     expect(document('IAMFullAccess').Statement[0]?.Action).toContain('iam:*');
-    expect(byName.get('IAMFullAccess')).toMatchObject({ Arn: 'arn:aws:iam::aws:policy/IAMFullAccess', AttachmentCount: 0, PermissionsBoundaryUsageCount: 1, DefaultVersionId: 'v2' });
+    expect(byName.get('IAMFullAccess')).toMatchObject({
+      Arn: 'arn:aws:iam::aws:policy/IAMFullAccess',
+      AttachmentCount: 0,
+      PermissionsBoundaryUsageCount: 1,
+      DefaultVersionId: 'v2',
+    });
     expect(document('SecurityAudit').Statement[0]?.Action).toEqual(expect.arrayContaining(['iam:Get*', 'iam:List*']));
     // AWS-managed policies the sandbox does not know stay absent: never an empty document.
     expect(byName.has('NotInTheCatalogue')).toBe(false);
@@ -228,7 +287,9 @@ describe('IAM account context', () => {
 
   test('ListAccessKeys lists the fixture’s keys for a user', async () => {
     const fixture = smallOrg();
-    fixture.accounts[0]!.context = { accessKeys: { admin: [{ AccessKeyId: 'AKIAEXAMPLEADMIN0001', Status: 'Active', CreateDate: '2024-01-01T00:00:00Z' }] } };
+    fixture.accounts[0]!.context = {
+      accessKeys: { admin: [{ AccessKeyId: 'AKIAEXAMPLEADMIN0001', Status: 'Active', CreateDate: '2024-01-01T00:00:00Z' }] },
+    };
     const box = await sandbox({ fixture });
     const out = await iam(box).send(new ListAccessKeysCommand({ UserName: 'admin' }));
     expect(out.AccessKeyMetadata?.[0]).toMatchObject({ UserName: 'admin', AccessKeyId: 'AKIAEXAMPLEADMIN0001', Status: 'Active' });
@@ -268,14 +329,26 @@ describe('IAM errors', () => {
     expect(server).toMatchObject({ Code: 'ServiceFailure', Type: 'Receiver', $fault: 'server' });
     const missing = await failure(() => client.send(new GetCredentialReportCommand({})));
     // The SDK keeps the wire code in Code and names the exception after the modelled shape.
-    expect(missing).toMatchObject({ name: 'CredentialReportNotPresentException', Code: 'ReportNotPresent', Type: 'Sender', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/' });
+    expect(missing).toMatchObject({
+      name: 'CredentialReportNotPresentException',
+      Code: 'ReportNotPresent',
+      Type: 'Sender',
+      xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
+    });
   });
 
   test('unknown keys answer InvalidClientTokenId 403', async () => {
     const box = await sandbox({ fixture: smallOrg() });
-    const error = await failure(() => iam(box, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new GetAccountSummaryCommand({})));
+    const error = await failure(() =>
+      iam(box, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new GetAccountSummaryCommand({})),
+    );
     expect(error.name).toBe('InvalidClientTokenId');
     expect(error.$metadata.httpStatusCode).toBe(403);
-    expect(box.callLog.at(-1)).toMatchObject({ operation: 'GetAccountSummary', accountId: '', status: 403, errorCode: 'InvalidClientTokenId' });
+    expect(box.callLog.at(-1)).toMatchObject({
+      operation: 'GetAccountSummary',
+      accountId: '',
+      status: 403,
+      errorCode: 'InvalidClientTokenId',
+    });
   });
 });

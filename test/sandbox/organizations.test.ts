@@ -40,7 +40,12 @@ describe('Organizations', () => {
     expect(out.NextToken).toBeUndefined();
     expect(out.Accounts?.map((a) => a.Id)).toEqual([MGMT, MEMBER, OTHER, '444444444444']);
     const gone = out.Accounts?.[3];
-    expect(gone).toMatchObject({ Name: 'gone', Status: 'SUSPENDED', State: 'SUSPENDED', Arn: `arn:aws:organizations::${MGMT}:account/o-test123456/444444444444` });
+    expect(gone).toMatchObject({
+      Name: 'gone',
+      Status: 'SUSPENDED',
+      State: 'SUSPENDED',
+      Arn: `arn:aws:organizations::${MGMT}:account/o-test123456/444444444444`,
+    });
     expect(gone?.JoinedTimestamp).toBeInstanceOf(Date);
   });
 
@@ -56,7 +61,10 @@ describe('Organizations', () => {
   });
 
   test('empty pages with a NextToken are served when configured', async () => {
-    const box = await sandbox({ fixture: generateOrganization({ accounts: 45, usersPerAccount: 0 }), faults: { emptyPagesBefore: 2, emptyPageAfterEach: true } });
+    const box = await sandbox({
+      fixture: generateOrganization({ accounts: 45, usersPerAccount: 0 }),
+      faults: { emptyPagesBefore: 2, emptyPageAfterEach: true },
+    });
     const first = await organizations(box).send(new ListAccountsCommand({}));
     expect(first.Accounts).toEqual([]);
     expect(first.NextToken).toBeTruthy();
@@ -81,12 +89,16 @@ describe('Organizations', () => {
     const top = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-test' }));
     expect(top.OrganizationalUnits?.map((ou) => ou.Name)).toEqual(['Workloads']);
     const under = await client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-test-workloads' }));
-    expect(under.OrganizationalUnits).toEqual([expect.objectContaining({ Id: 'ou-test-prod', Name: 'Prod', Arn: `arn:aws:organizations::${MGMT}:ou/o-test123456/ou-test-prod` })]);
+    expect(under.OrganizationalUnits).toEqual([
+      expect.objectContaining({ Id: 'ou-test-prod', Name: 'Prod', Arn: `arn:aws:organizations::${MGMT}:ou/o-test123456/ou-test-prod` }),
+    ]);
     const prod = await client.send(new ListAccountsForParentCommand({ ParentId: 'ou-test-prod' }));
     expect(prod.Accounts?.map((a) => a.Id)).toEqual([MEMBER]);
     const rootAccounts = await client.send(new ListAccountsForParentCommand({ ParentId: 'r-test' }));
     expect(rootAccounts.Accounts?.map((a) => a.Id)).toEqual([MGMT, '444444444444']);
-    expect((await client.send(new ListParentsCommand({ ChildId: MEMBER }))).Parents).toEqual([{ Id: 'ou-test-prod', Type: 'ORGANIZATIONAL_UNIT' }]);
+    expect((await client.send(new ListParentsCommand({ ChildId: MEMBER }))).Parents).toEqual([
+      { Id: 'ou-test-prod', Type: 'ORGANIZATIONAL_UNIT' },
+    ]);
     expect((await client.send(new ListParentsCommand({ ChildId: 'ou-test-workloads' }))).Parents).toEqual([{ Id: 'r-test', Type: 'ROOT' }]);
   });
 
@@ -108,7 +120,9 @@ describe('Organizations', () => {
 
   test('SCPs: FullAWSAccess everywhere plus fixture policies on their targets', async () => {
     const box = await sandbox({
-      fixture: smallOrg({ policies: [{ id: 'p-denyroot', name: 'DenyRoot', content: { Version: '2012-10-17', Statement: [] }, targets: ['Workloads/Prod'] }] }),
+      fixture: smallOrg({
+        policies: [{ id: 'p-denyroot', name: 'DenyRoot', content: { Version: '2012-10-17', Statement: [] }, targets: ['Workloads/Prod'] }],
+      }),
     });
     const client = organizations(box);
     const prod = await client.send(new ListPoliciesForTargetCommand({ TargetId: 'ou-test-prod', Filter: 'SERVICE_CONTROL_POLICY' }));
@@ -117,19 +131,28 @@ describe('Organizations', () => {
     expect(account.Policies?.map((p) => p.Name)).toEqual(['FullAWSAccess']);
     const policy = await client.send(new DescribePolicyCommand({ PolicyId: 'p-denyroot' }));
     expect(JSON.parse(policy.Policy?.Content ?? '')).toEqual({ Version: '2012-10-17', Statement: [] });
-    expect(await failure(() => client.send(new DescribePolicyCommand({ PolicyId: 'p-nope12345' })))).toBeInstanceOf(PolicyNotFoundException);
+    expect(await failure(() => client.send(new DescribePolicyCommand({ PolicyId: 'p-nope12345' })))).toBeInstanceOf(
+      PolicyNotFoundException,
+    );
   });
 
   test('SCP policy type enabled by default; disabled: no ListRoots entry and nothing attached anywhere', async () => {
     const enabled = await sandbox({ fixture: smallOrg() });
-    expect((await organizations(enabled).send(new ListRootsCommand({}))).Roots?.[0]?.PolicyTypes).toEqual([{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }]);
+    expect((await organizations(enabled).send(new ListRootsCommand({}))).Roots?.[0]?.PolicyTypes).toEqual([
+      { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
+    ]);
     const box = await sandbox({
-      fixture: smallOrg({ serviceControlPolicies: false, policies: [{ id: 'p-denyroot', name: 'DenyRoot', content: { Version: '2012-10-17', Statement: [] }, targets: ['Workloads/Prod'] }] }),
+      fixture: smallOrg({
+        serviceControlPolicies: false,
+        policies: [{ id: 'p-denyroot', name: 'DenyRoot', content: { Version: '2012-10-17', Statement: [] }, targets: ['Workloads/Prod'] }],
+      }),
     });
     const client = organizations(box);
     expect((await client.send(new ListRootsCommand({}))).Roots?.[0]?.PolicyTypes).toEqual([]);
     for (const target of ['r-test', 'ou-test-prod', MEMBER]) {
-      expect((await client.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies).toEqual([]);
+      expect(
+        (await client.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies,
+      ).toEqual([]);
     }
   });
 
@@ -138,7 +161,12 @@ describe('Organizations', () => {
     const error = await failure(async () => organizations(box, await assume(box, MEMBER)).send(new ListAccountsCommand({})));
     expect(error).toBeInstanceOf(AccessDeniedException);
     expect(error.$metadata.httpStatusCode).toBe(400);
-    expect(box.callLog.at(-1)).toMatchObject({ service: 'organizations', operation: 'ListAccounts', accountId: MEMBER, errorCode: 'AccessDeniedException' });
+    expect(box.callLog.at(-1)).toMatchObject({
+      service: 'organizations',
+      operation: 'ListAccounts',
+      accountId: MEMBER,
+      errorCode: 'AccessDeniedException',
+    });
   });
 
   test('delegated administrators may list accounts', async () => {
@@ -165,7 +193,9 @@ describe('Organizations', () => {
 
   test('unknown keys answer UnrecognizedClientException', async () => {
     const box = await sandbox({ fixture: smallOrg() });
-    const error = await failure(() => organizations(box, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new ListRootsCommand({})));
+    const error = await failure(() =>
+      organizations(box, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }).send(new ListRootsCommand({})),
+    );
     expect(error.name).toBe('UnrecognizedClientException');
   });
 });

@@ -6,7 +6,9 @@ import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 const org = resolve('examples/org');
-const files = ['111111111111-management', '222222222222-payments-prod', '333333333333-data-dev'].map((n) => join(org, `${n}.2026-11-01T120000Z.csv`));
+const files = ['111111111111-management', '222222222222-payments-prod', '333333333333-data-dev'].map((n) =>
+  join(org, `${n}.2026-11-01T120000Z.csv`),
+);
 const ids = (stdout: string) => (JSON.parse(stdout) as ScanResult).accounts.map((a) => a.id);
 
 describe('--from PATH… (a shell glob)', () => {
@@ -14,16 +16,31 @@ describe('--from PATH… (a shell glob)', () => {
     const glob = await cli(['scan', '--from', ...files, '--format', 'json']);
     expect(glob.stderr).not.toContain('too many arguments');
     expect(ids(glob.stdout)).toEqual(['111111111111', '222222222222', '333333333333']);
-    const repeated = await cli(['scan', '--from', files[0] as string, '--from', files[1] as string, '--format', 'json', '--from', files[2] as string]);
+    const repeated = await cli([
+      'scan',
+      '--from',
+      files[0] as string,
+      '--from',
+      files[1] as string,
+      '--format',
+      'json',
+      '--from',
+      files[2] as string,
+    ]);
     expect(ids(repeated.stdout)).toEqual(['111111111111', '222222222222', '333333333333']);
   });
 
-  it.each([[['--from', '']], [['--from', ',']], [['--from', 'examples/org,']]])('%j is a usage error (exit 2), never a live scan', async (args) => {
-    const { code, stderr } = await cli(['scan', ...args, '--format', 'json'], { env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
-    expect(code).toBe(2);
-    expect(stderr).toContain('--from was given an empty path');
-    expect(stderr).not.toMatch(/AWS scan|scanning/);
-  });
+  it.each([[['--from', '']], [['--from', ',']], [['--from', 'examples/org,']]])(
+    '%j is a usage error (exit 2), never a live scan',
+    async (args) => {
+      const { code, stderr } = await cli(['scan', ...args, '--format', 'json'], {
+        env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      });
+      expect(code).toBe(2);
+      expect(stderr).toContain('--from was given an empty path');
+      expect(stderr).not.toMatch(/AWS scan|scanning/);
+    },
+  );
 });
 
 describe('--as-of', () => {
@@ -41,7 +58,9 @@ describe('--as-of', () => {
 
   it('warns clearly about an as-of before a report was generated (negative ages)', async () => {
     const { stderr } = await cli(['scan', '--from', org, '--as-of', '2026-10-01']);
-    expect(stderr).toContain('warning: --as-of 2026-10-01T00:00:00Z is before this report of account 111111111111 was generated (2026-11-01T12:00:00Z)');
+    expect(stderr).toContain(
+      'warning: --as-of 2026-10-01T00:00:00Z is before this report of account 111111111111 was generated (2026-11-01T12:00:00Z)',
+    );
   });
 
   it('no "no report time in the file name" warning when --as-of is given', async () => {
@@ -66,7 +85,17 @@ describe('--as-of', () => {
 
 describe('narrowing saved reports', () => {
   it('--accounts and --exclude-accounts work with --from', async () => {
-    const only = await cli(['scan', '--from', org, '--accounts', '222222222222,333333333333', '--exclude-accounts', '333333333333', '--format', 'json']);
+    const only = await cli([
+      'scan',
+      '--from',
+      org,
+      '--accounts',
+      '222222222222,333333333333',
+      '--exclude-accounts',
+      '333333333333',
+      '--format',
+      'json',
+    ]);
     expect(only.code).toBe(0);
     expect(ids(only.stdout)).toEqual(['222222222222']);
     const dir = tempDir();
@@ -90,8 +119,14 @@ describe('secrets are never echoed', () => {
     const dir = tempDir();
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const token = 'IQoJb3JpZ2luX2VjEXAMPLETOKENxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx==';
-    writeFileSync(join(dir, 'credentials'), `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${secret}\naws_session_token=${token}\n`);
-    for (const args of [['--from', org, '--accounts-file', 'credentials'], ['--org', '--accounts-file', 'credentials']]) {
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${secret}\naws_session_token=${token}\n`,
+    );
+    for (const args of [
+      ['--from', org, '--accounts-file', 'credentials'],
+      ['--org', '--accounts-file', 'credentials'],
+    ]) {
       const { code, stderr } = await cli(['scan', ...args], { cwd: dir });
       expect(code).toBe(2);
       expect(stderr).toMatch(/credentials:3: error: 40 characters \(letters, digits, symbols\), not a 12-digit account id/);
@@ -123,9 +158,10 @@ describe('data errors do not send the user to --help', () => {
   });
 });
 
-
 describe('every built-in pack is listed where users choose one', () => {
-  const packs = readdirSync('packs').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+  const packs = readdirSync('packs')
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''));
 
   it('in `scan --help` and in action.yml', async () => {
     const help = (await cli(['scan', '--help'])).stdout.replace(/\s+/g, ' ');
@@ -143,7 +179,9 @@ describe('--demo names', () => {
   it('accepts a bundled organisation by name, and the README path from any folder', async () => {
     const elsewhere = tempDir();
     for (const demo of ['recovery-org', 'examples/sandbox/recovery-org.json']) {
-      const { code, stdout, stderr } = await cli(['scan', '--demo', demo, '--format', 'json', '--quiet', '--fail-on', 'none'], { cwd: elsewhere });
+      const { code, stdout, stderr } = await cli(['scan', '--demo', demo, '--format', 'json', '--quiet', '--fail-on', 'none'], {
+        cwd: elsewhere,
+      });
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect((JSON.parse(stdout) as ScanResult).accounts.length).toBeGreaterThan(0);

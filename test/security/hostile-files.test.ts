@@ -23,7 +23,9 @@ function problems(text: string): string[] {
 describe('credential report headers', () => {
   it.each(['mfa_active', 'user', 'arn'])('a second %s column is refused, naming the column and the line', (column) => {
     const text = [`${header},${column}`, ...lines.slice(1).map((l) => `${l},x`)].join('\n');
-    expect(problems(text)).toEqual([expect.stringMatching(new RegExp(`^1: column '${column}' appears twice in the header \\(columns \\d+ and 23\\)`))]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(new RegExp(`^1: column '${column}' appears twice in the header \\(columns \\d+ and 23\\)`)),
+    ]);
   });
 
   it('a duplicate header column exits 2 from the CLI (it would have hidden findings)', async () => {
@@ -31,7 +33,10 @@ describe('credential report headers', () => {
     const cols = header.split(',');
     const mfa = cols.indexOf('mfa_active');
     // The second mfa_active says "true" for everyone: before the fix it replaced the first.
-    writeFileSync(join(dir, '222222222222-x.2026-11-01T120000Z.csv'), [`${header},mfa_active`, ...lines.slice(1).map((l) => `${l},true`)].join('\n'));
+    writeFileSync(
+      join(dir, '222222222222-x.2026-11-01T120000Z.csv'),
+      [`${header},mfa_active`, ...lines.slice(1).map((l) => `${l},true`)].join('\n'),
+    );
     const { code, stderr } = await cli(['scan', '--from', dir, '--fail-on', 'low']);
     expect(code).toBe(2);
     expect(stderr).toContain(`:1:23: error: column 'mfa_active' appears twice in the header (columns ${mfa + 1} and 23)`);
@@ -40,7 +45,9 @@ describe('credential report headers', () => {
   it('a CSV that is not a credential report: one message naming the expected columns', () => {
     const found = problems('name,email,team\nalice,a@example.com,ops\n');
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^1: not an IAM credential report: the first line is not its header \(expected the columns user,arn,user_creation_time,.*cert_2_last_rotated\)$/);
+    expect(found[0]).toMatch(
+      /^1: not an IAM credential report: the first line is not its header \(expected the columns user,arn,user_creation_time,.*cert_2_last_rotated\)$/,
+    );
   });
 
   it('README.md given as a report says so, not "Invalid Opening Quote"', async () => {
@@ -72,12 +79,23 @@ describe('huge and impossible values', () => {
   it('an impossible date in a report cell is refused, not rolled over to March', () => {
     const row = (lines[2] as string).split(',');
     row[2] = '2026-02-31T12:00:00+00:00';
-    expect(problems([header, lines[1], row.join(',')].join('\n'))).toEqual([expect.stringMatching(/^3: column 'user_creation_time': expected an ISO 8601 time \(a real calendar day\).*'2026-02-31T12:00:00\+00:00'/)]);
+    expect(problems([header, lines[1], row.join(',')].join('\n'))).toEqual([
+      expect.stringMatching(
+        /^3: column 'user_creation_time': expected an ISO 8601 time \(a real calendar day\).*'2026-02-31T12:00:00\+00:00'/,
+      ),
+    ]);
   });
 });
 
 describe('YAML alias bombs name their file', () => {
-  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n');
+  const bomb = [
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+    'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+    '',
+  ].join('\n');
 
   it.each([
     ['config', (dir: string) => ['scan', '--from', sample, '--config', join(dir, 'bomb.yaml')]],

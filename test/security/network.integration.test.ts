@@ -37,18 +37,25 @@ async function sandbox(faults: SandboxFaults): Promise<Record<string, string>> {
 }
 
 describe('stalled connections', () => {
-  it.each(['GetCredentialReport', 'AssumeRole'])('a stalled %s fails that account after its retries; the others are reported; exit 3', async (operation) => {
-    const env = await sandbox({ stallOperations: [operation], stallAccounts: ['222222222222'] });
-    const dir = tempDir();
-    const out = join(dir, 'r.json');
-    const { code, stderr } = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json', '--output', out], { env });
-    expect(code).toBe(3);
-    expect(stderr).toMatch(/failed 222222222222 \(stalled\): .*no answer within the request timeout \(2 attempts\)/);
-    const result = JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
-    expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({ '111111111111': 'scanned', '222222222222': 'failed', '333333333333': 'scanned' });
-    // Retried: the stalled operation was sent twice for that account (AWS_MAX_ATTEMPTS=2).
-    expect(box?.stats().stalled).toBe(2);
-  });
+  it.each(['GetCredentialReport', 'AssumeRole'])(
+    'a stalled %s fails that account after its retries; the others are reported; exit 3',
+    async (operation) => {
+      const env = await sandbox({ stallOperations: [operation], stallAccounts: ['222222222222'] });
+      const dir = tempDir();
+      const out = join(dir, 'r.json');
+      const { code, stderr } = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json', '--output', out], { env });
+      expect(code).toBe(3);
+      expect(stderr).toMatch(/failed 222222222222 \(stalled\): .*no answer within the request timeout \(2 attempts\)/);
+      const result = JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
+      expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
+        '111111111111': 'scanned',
+        '222222222222': 'failed',
+        '333333333333': 'scanned',
+      });
+      // Retried: the stalled operation was sent twice for that account (AWS_MAX_ATTEMPTS=2).
+      expect(box?.stats().stalled).toBe(2);
+    },
+  );
 
   it('--request-timeout is checked (exit 2) and cannot be combined with --from', async () => {
     const bad = await cli(['scan', '--org', '--request-timeout', 'soon']);
@@ -64,7 +71,9 @@ describe('organisation listing failures are an incomplete scan (exit 3) with the
     const env = await sandbox({ resetOperations: ['ListAccounts'] });
     const { code, stderr } = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json'], { env });
     expect(code).toBe(3);
-    expect(stderr).toMatch(/incomplete scan: cannot list the accounts to scan: the connection was reset before an answer came \(ECONNRESET\)/);
+    expect(stderr).toMatch(
+      /incomplete scan: cannot list the accounts to scan: the connection was reset before an answer came \(ECONNRESET\)/,
+    );
     expect(stderr).not.toContain('hint: check the credentials');
     expect(stderr).not.toContain('--help');
   });
@@ -81,7 +90,9 @@ describe('organisation listing failures are an incomplete scan (exit 3) with the
     const env = await sandbox({ htmlErrorOperations: { AssumeRole: 500 } });
     const { code, stderr } = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json'], { env });
     expect(code).toBe(3);
-    expect(stderr).toMatch(/failed 222222222222 \(stalled\): cannot assume .*: HTTP 500 Internal Server Error with a text\/html body that is not an AWS API answer/);
+    expect(stderr).toMatch(
+      /failed 222222222222 \(stalled\): cannot assume .*: HTTP 500 Internal Server Error with a text\/html body that is not an AWS API answer/,
+    );
     expect(stderr).not.toMatch(/: Unknown\b/);
   });
 });

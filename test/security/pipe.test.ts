@@ -27,7 +27,7 @@ function runUntilFirstChunk(args: string[]): Promise<{ code: number | null; stde
 }
 
 describe('closed stdout pipe', () => {
-  it('exits quietly with the run\'s own exit code, not a crash with exit 1', async () => {
+  it("exits quietly with the run's own exit code, not a crash with exit 1", async () => {
     const ok = await runUntilFirstChunk(['scan', '--from', report, '--format', 'json', '--fail-on', 'none']);
     expect(ok.stderr).not.toMatch(/EPIPE|Unhandled|at .*\(/);
     expect(ok.code).toBe(0);

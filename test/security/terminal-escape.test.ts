@@ -56,7 +56,15 @@ describe('safeShape', () => {
 describe('stderr guard of the CLI', () => {
   it('renders control characters of an error message visibly and defuses workflow commands', async () => {
     let stderr = '';
-    const io: CliIO = { stdout: () => {}, stderr: (t) => void (stderr += t), env: {}, cwd: process.cwd(), stdoutIsTTY: false, stderrIsTTY: false, now: () => new Date('2026-11-02T00:00:00Z') };
+    const io: CliIO = {
+      stdout: () => {},
+      stderr: (t) => void (stderr += t),
+      env: {},
+      cwd: process.cwd(),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      now: () => new Date('2026-11-02T00:00:00Z'),
+    };
     const code = await run(['scan', '--from', 'no-such-\x1b[31m-dir\n::add-mask::x'], io);
     expect(code).toBe(2);
     expect(stderr).not.toContain('\x1b');

@@ -8,14 +8,33 @@ import { cli } from '../helpers/cli.js';
 import { exampleResult, injectionResult } from '../format/helpers.js';
 
 async function examplesWithWaiversAndBaseline(): Promise<ScanResult> {
-  const run = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-11-01T12:00:00Z', '--waivers', 'reports/examples/waivers.yaml', '--baseline', 'reports/examples/baseline.json', '--format', 'json', '--quiet']);
+  const run = await cli([
+    'scan',
+    '--from',
+    'examples/org',
+    '--as-of',
+    '2026-11-01T12:00:00Z',
+    '--waivers',
+    'reports/examples/waivers.yaml',
+    '--baseline',
+    'reports/examples/baseline.json',
+    '--format',
+    'json',
+    '--quiet',
+  ]);
   return JSON.parse(run.stdout) as ScanResult;
 }
 
 /** A finding whose every free-text field is far longer than ASFF allows. */
 function hostile(finding: Finding): Finding {
   const long = 'é𝕏<script>'.repeat(400);
-  return { ...finding, title: long, message: long, accountName: long, principal: { ...finding.principal, name: long, arn: `arn:aws:iam::${finding.accountId}:user/${'p/'.repeat(50)}${long}` } };
+  return {
+    ...finding,
+    title: long,
+    message: long,
+    accountName: long,
+    principal: { ...finding.principal, name: long, arn: `arn:aws:iam::${finding.accountId}:user/${'p/'.repeat(50)}${long}` },
+  };
 }
 
 describe('ASFF mapping', () => {
@@ -39,7 +58,10 @@ describe('ASFF mapping', () => {
       AwsAccountId: finding.accountId,
       Severity: { Label: 'MEDIUM', Original: 'medium' },
       RecordState: 'ACTIVE',
-      Compliance: { Status: 'FAILED', RelatedRequirements: ['CIS AWS Foundations Benchmark v3.0.0/1.14', 'CIS AWS Foundations Benchmark v5.0.0/1.13'] },
+      Compliance: {
+        Status: 'FAILED',
+        RelatedRequirements: ['CIS AWS Foundations Benchmark v3.0.0/1.14', 'CIS AWS Foundations Benchmark v5.0.0/1.13'],
+      },
       Resources: [{ Type: 'AwsIamAccessKey', Id: finding.principal.arn, Partition: 'aws', Region: 'eu-west-1' }],
     });
     expect(asff.Types).toContain('Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark');
@@ -47,7 +69,9 @@ describe('ASFF mapping', () => {
     // The recommendation is the principal's plan (schema v2: found through remediation.planId).
     const plan = result.plans.find((p) => p.id === finding.remediation.planId);
     expect(plan).toBeDefined();
-    expect(asff.Remediation?.Recommendation?.Text).toContain(plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution.slice(0, 30));
+    expect(asff.Remediation?.Recommendation?.Text).toContain(
+      plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution.slice(0, 30),
+    );
     expect(asff.ProductFields?.['credwarden/SecurityHubControls']).toBe('IAM.3');
     // The as-of of the account's evidence, never the clock.
     expect(asff.UpdatedAt).toBe('2026-11-01T12:00:00Z');
@@ -102,6 +126,8 @@ describe('ASFF mapping', () => {
     const findings = JSON.parse(run.stdout) as { ProductArn: string }[];
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.ProductArn.includes(':securityhub:ap-southeast-2:'))).toBe(true);
-    expect(Array.from(asffFormatter.format({ ...(await exampleResult()), findings: [] }, { toolVersion: 't', color: false })).join('')).toBe('[]\n');
+    expect(
+      Array.from(asffFormatter.format({ ...(await exampleResult()), findings: [] }, { toolVersion: 't', color: false })).join(''),
+    ).toBe('[]\n');
   });
 });

@@ -61,7 +61,18 @@ afterEach(() => {
 /** The example organisation's open findings, moved into moto's caller account and one member. */
 async function resultIn(dir: string): Promise<{ path: string; result: ScanResult }> {
   const path = join(dir, 'r.json');
-  const run = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-11-01T12:00:00Z', '--format', 'json', '--output', path, '--quiet']);
+  const run = await cli([
+    'scan',
+    '--from',
+    'examples/org',
+    '--as-of',
+    '2026-11-01T12:00:00Z',
+    '--format',
+    'json',
+    '--output',
+    path,
+    '--quiet',
+  ]);
   expect(run.code).toBeLessThan(2);
   const move = (id: string) => (id === '222222222222' ? MEMBER : CALLER);
   const text = readFileSync(path, 'utf8').replace(/\b(111111111111|222222222222|333333333333|555555555555)\b/g, (id) => move(id));
@@ -80,7 +91,7 @@ async function findingsOf(keys: { accessKeyId: string; secretAccessKey: string; 
 }
 
 describe.skipIf(!hasMoto)('publish securityhub against moto', () => {
-  it('imports each account\'s findings in that account, through AssumeRole', async () => {
+  it("imports each account's findings in that account, through AssumeRole", async () => {
     const { path, result } = await resultIn(tempDir());
     // The SDK's default credential chain reads the caller's keys from the process environment.
     vi.stubEnv('AWS_ACCESS_KEY_ID', KEYS.accessKeyId);
@@ -89,12 +100,22 @@ describe.skipIf(!hasMoto)('publish securityhub against moto', () => {
       env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey },
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const expected = (account: string) => result.findings.filter((f) => f.accountId === account).map((f) => `${account}|credwarden/${f.fingerprint}`).sort();
+    const expected = (account: string) =>
+      result.findings
+        .filter((f) => f.accountId === account)
+        .map((f) => `${account}|credwarden/${f.fingerprint}`)
+        .sort();
     expect((await findingsOf(KEYS)).sort()).toEqual(expected(CALLER));
     const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: KEYS });
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/credwarden-securityhub-publisher`, RoleSessionName: 'check' }));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/credwarden-securityhub-publisher`, RoleSessionName: 'check' }),
+    );
     const c = assumed.Credentials;
-    const member = await findingsOf({ accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' });
+    const member = await findingsOf({
+      accessKeyId: c?.AccessKeyId ?? '',
+      secretAccessKey: c?.SecretAccessKey ?? '',
+      sessionToken: c?.SessionToken ?? '',
+    });
     expect(member.sort()).toEqual(expected(MEMBER));
   });
 });

@@ -35,11 +35,21 @@ describe('planPublication', () => {
     const unscanned = { ...(result.findings[0] as Finding), accountId: '999999999999', fingerprint: 'f'.repeat(32) };
     const later: ScanResult = { ...result, findings: result.findings.filter((f) => f !== gone && f !== alsoGone) };
     const baseline: ScanResult = { ...result, findings: [...result.findings, unscanned] };
-    expect(resolvedFindings(later, baseline).map((f) => f.fingerprint).sort()).toEqual([gone?.fingerprint, alsoGone?.fingerprint].sort());
+    expect(
+      resolvedFindings(later, baseline)
+        .map((f) => f.fingerprint)
+        .sort(),
+    ).toEqual([gone?.fingerprint, alsoGone?.fingerprint].sort());
     const plan = planPublication(later, { region: 'us-east-1', toolVersion: 't', baseline });
     const payments = plan.find((p) => p.accountId === '222222222222');
     expect(payments?.archived).toBe(2);
-    expect(payments?.batches.flat().filter((f) => f.RecordState === 'ARCHIVED').map((f) => f.Id).sort()).toEqual([`credwarden/${gone?.fingerprint}`, `credwarden/${alsoGone?.fingerprint}`].sort());
+    expect(
+      payments?.batches
+        .flat()
+        .filter((f) => f.RecordState === 'ARCHIVED')
+        .map((f) => f.Id)
+        .sort(),
+    ).toEqual([`credwarden/${gone?.fingerprint}`, `credwarden/${alsoGone?.fingerprint}`].sort());
     expect(plan.some((p) => p.accountId === '999999999999')).toBe(false);
   });
 
@@ -52,14 +62,29 @@ describe('planPublication', () => {
     const baseline: ScanResult = { ...result, findings: result.findings.map((f) => (f === c ? waived(f) : f)) };
     const plan = planPublication(now, { region: 'us-east-1', toolVersion: 't', baseline }).find((p) => p.accountId === '222222222222');
     expect(plan?.updates).toEqual([
-      { status: 'SUPPRESSED', note: expect.stringContaining('SEC-1'), identifiers: [a, b].map((f) => ({ Id: `credwarden/${f?.fingerprint}`, ProductArn: 'arn:aws:securityhub:us-east-1:222222222222:product/222222222222/default' })) },
-      { status: 'NEW', note: expect.stringContaining('no longer applies'), identifiers: [{ Id: `credwarden/${c?.fingerprint}`, ProductArn: 'arn:aws:securityhub:us-east-1:222222222222:product/222222222222/default' }] },
+      {
+        status: 'SUPPRESSED',
+        note: expect.stringContaining('SEC-1'),
+        identifiers: [a, b].map((f) => ({
+          Id: `credwarden/${f?.fingerprint}`,
+          ProductArn: 'arn:aws:securityhub:us-east-1:222222222222:product/222222222222/default',
+        })),
+      },
+      {
+        status: 'NEW',
+        note: expect.stringContaining('no longer applies'),
+        identifiers: [
+          { Id: `credwarden/${c?.fingerprint}`, ProductArn: 'arn:aws:securityhub:us-east-1:222222222222:product/222222222222/default' },
+        ],
+      },
     ]);
   });
 
   it('publishes only --accounts', async () => {
     const result = await exampleResult();
-    expect(planPublication(result, { region: 'us-east-1', toolVersion: 't', accounts: ['333333333333'] }).map((p) => p.accountId)).toEqual(['333333333333']);
+    expect(planPublication(result, { region: 'us-east-1', toolVersion: 't', accounts: ['333333333333'] }).map((p) => p.accountId)).toEqual([
+      '333333333333',
+    ]);
   });
 });
 

@@ -45,7 +45,12 @@ async function start(options: Partial<SandboxOptions> & { fixture: OrgFixture })
 }
 
 function env(sandbox: SandboxHandle): Record<string, string> {
-  return { AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: 'eu-west-1' };
+  return {
+    AWS_ENDPOINT_URL: sandbox.endpoint,
+    AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+    AWS_REGION: 'eu-west-1',
+  };
 }
 
 async function scan(dir: string, name: string, extra: string[], from = 'examples/org'): Promise<{ path: string; result: ScanResult }> {
@@ -58,7 +63,7 @@ async function scan(dir: string, name: string, extra: string[], from = 'examples
 const count = (result: ScanResult, accountId: string) => result.findings.filter((f) => f.accountId === accountId).length;
 
 describe('credwarden publish securityhub', () => {
-  it('imports each account\'s findings with that account\'s credentials, and suppresses waived ones', async () => {
+  it("imports each account's findings with that account's credentials, and suppresses waived ones", async () => {
     const sandbox = await start({ fixture: fixture() });
     const dir = tempDir();
     const { path, result } = await scan(dir, 'r.json', ['--as-of', '2026-11-01T12:00:00Z', '--waivers', 'reports/examples/waivers.yaml']);
@@ -69,10 +74,15 @@ describe('credwarden publish securityhub', () => {
     for (const id of accounts) {
       const stored = sandbox.securityHubFindings(id, 'eu-west-1');
       expect(stored).toHaveLength(count(result, id));
-      expect(stored.every((f) => f.AwsAccountId === id && f.ProductArn === `arn:aws:securityhub:eu-west-1:${id}:product/${id}/default`)).toBe(true);
+      expect(
+        stored.every((f) => f.AwsAccountId === id && f.ProductArn === `arn:aws:securityhub:eu-west-1:${id}:product/${id}/default`),
+      ).toBe(true);
     }
     // Members through the publishing role; the caller's own account with its own credentials.
-    const assumed = sandbox.callLog.filter((c) => c.operation === 'AssumeRole').map((c) => c.targetAccountId).sort();
+    const assumed = sandbox.callLog
+      .filter((c) => c.operation === 'AssumeRole')
+      .map((c) => c.targetAccountId)
+      .sort();
     expect(assumed).toEqual(accounts.filter((id) => id !== '111111111111'));
     const imports = sandbox.callLog.filter((c) => c.operation === 'BatchImportFindings');
     expect(new Set(imports.map((c) => c.accountId))).toEqual(new Set(accounts));
@@ -85,7 +95,9 @@ describe('credwarden publish securityhub', () => {
       expect(JSON.stringify(stored?.Note)).toContain(f.waiver?.id ?? 'missing');
     }
     const open = result.findings.find((f) => f.status === 'open') as Finding;
-    expect(sandbox.securityHubFindings(open.accountId).find((s) => s.Id === `credwarden/${open.fingerprint}`)?.Workflow).toEqual({ Status: 'NEW' });
+    expect(sandbox.securityHubFindings(open.accountId).find((s) => s.Id === `credwarden/${open.fingerprint}`)?.Workflow).toEqual({
+      Status: 'NEW',
+    });
   });
 
   it('archives the findings resolved since --baseline, so Security Hub stops showing them as active', async () => {
@@ -95,7 +107,13 @@ describe('credwarden publish securityhub', () => {
     const org = join(dir, 'org');
     cpSync('examples/org', org, { recursive: true });
     const csv = join(org, '222222222222-payments-prod.2026-11-01T120000Z.csv');
-    writeFileSync(csv, readFileSync(csv, 'utf8').split('\n').filter((line) => !line.startsWith('carol,')).join('\n'));
+    writeFileSync(
+      csv,
+      readFileSync(csv, 'utf8')
+        .split('\n')
+        .filter((line) => !line.startsWith('carol,'))
+        .join('\n'),
+    );
     const earlier = await scan(dir, 'earlier.json', ['--as-of', '2026-11-01T12:00:00Z']);
     const later = await scan(dir, 'later.json', ['--as-of', '2026-11-08T12:00:00Z'], org);
     const now = new Set(later.result.findings.map((f) => f.fingerprint));
@@ -108,18 +126,29 @@ describe('credwarden publish securityhub', () => {
       const stored = sandbox.securityHubFindings(f.accountId).find((s) => s.Id === `credwarden/${f.fingerprint}`);
       expect(stored).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'PASSED' } });
     }
-    const active = Object.fromEntries([...new Set(earlier.result.findings.map((f) => f.accountId))].map((id) => [id, sandbox.securityHubFindings(id).filter((s) => s.RecordState === 'ACTIVE').length]));
+    const active = Object.fromEntries(
+      [...new Set(earlier.result.findings.map((f) => f.accountId))].map((id) => [
+        id,
+        sandbox.securityHubFindings(id).filter((s) => s.RecordState === 'ACTIVE').length,
+      ]),
+    );
     expect(active).toEqual(Object.fromEntries(Object.keys(active).map((id) => [id, count(later.result, id)])));
     expect(run.stdout).toMatch(new RegExp(`\\(${resolved.filter((f) => f.accountId === '222222222222').length} archived\\)`));
   });
 
   it('sends at most 100 findings per BatchImportFindings and retries throttling (429)', async () => {
     // A tight Security Hub rate in every account: the import must wait and retry, not fail.
-    const sandbox = await start({ fixture: fixture(), faults: { buckets: [{ service: 'securityhub', perAccount: true, ratePerSecond: 4, burst: 1 }] } });
+    const sandbox = await start({
+      fixture: fixture(),
+      faults: { buckets: [{ service: 'securityhub', perAccount: true, ratePerSecond: 4, burst: 1 }] },
+    });
     const dir = tempDir();
     const { result } = await scan(dir, 'r.json', ['--as-of', '2026-11-01T12:00:00Z']);
     const template = result.findings.find((f) => f.accountId === '222222222222') as Finding;
-    const many = Array.from({ length: 250 }, (_, i) => ({ ...template, fingerprint: `${String(i).padStart(4, '0')}${template.fingerprint.slice(4)}` }));
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      ...template,
+      fingerprint: `${String(i).padStart(4, '0')}${template.fingerprint.slice(4)}`,
+    }));
     const path = join(dir, 'many.json');
     writeFileSync(path, JSON.stringify({ ...result, findings: many }));
     const run = await cli(['publish', 'securityhub', path], { env: { ...env(sandbox), AWS_MAX_ATTEMPTS: '20' } });
@@ -132,14 +161,20 @@ describe('credwarden publish securityhub', () => {
   });
 
   it('reports FailedFindings and unreachable accounts, and exits 3', async () => {
-    const sandbox = await start({ fixture: fixture({ '333333333333': { securityHub: { enabled: false } }, '222222222222': { faults: { denyAssumeRole: true } } }) });
+    const sandbox = await start({
+      fixture: fixture({ '333333333333': { securityHub: { enabled: false } }, '222222222222': { faults: { denyAssumeRole: true } } }),
+    });
     const dir = tempDir();
     const { path, result } = await scan(dir, 'r.json', ['--as-of', '2026-11-01T12:00:00Z']);
     const run = await cli(['publish', 'securityhub', path], { env: env(sandbox) });
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/333333333333: 0 imported .* \d+ failed/);
-    expect(run.stdout).toMatch(/failed credwarden\/[0-9a-f]{32}: InvalidAccess: Account 333333333333 is not subscribed to AWS Security Hub/);
-    expect(run.stdout).toMatch(/222222222222: not published: cannot assume arn:aws:iam::222222222222:role\/credwarden-securityhub-publisher: .*AccessDenied/);
+    expect(run.stdout).toMatch(
+      /failed credwarden\/[0-9a-f]{32}: InvalidAccess: Account 333333333333 is not subscribed to AWS Security Hub/,
+    );
+    expect(run.stdout).toMatch(
+      /222222222222: not published: cannot assume arn:aws:iam::222222222222:role\/credwarden-securityhub-publisher: .*AccessDenied/,
+    );
     expect(sandbox.securityHubFindings('111111111111')).toHaveLength(count(result, '111111111111'));
     expect(run.stderr).not.toContain(sandbox.credentials.secretAccessKey);
   });
@@ -164,18 +199,25 @@ describe('credwarden publish securityhub', () => {
 });
 
 describe('Security Hub in the sandbox, through the real client', () => {
-  const client = (sandbox: SandboxHandle, keys = sandbox.credentials) => new SecurityHubClient({ endpoint: sandbox.endpoint, region: 'us-east-1', credentials: keys, maxAttempts: 1 });
+  const client = (sandbox: SandboxHandle, keys = sandbox.credentials) =>
+    new SecurityHubClient({ endpoint: sandbox.endpoint, region: 'us-east-1', credentials: keys, maxAttempts: 1 });
 
-  it('refuses another account\'s default product ARN, more than 100 findings, and malformed findings', async () => {
+  it("refuses another account's default product ARN, more than 100 findings, and malformed findings", async () => {
     const sandbox = await start({ fixture: fixture() });
     const { result } = await scan(tempDir(), 'r.json', ['--as-of', '2026-11-01T12:00:00Z']);
     const asff = resultToAsff(result, 'us-east-1', 't');
     const foreign = asff.filter((f) => f.AwsAccountId === '222222222222');
     // The caller is the management account: AWS authorises the product ARN, which names 222222222222.
-    await expect(client(sandbox).send(new BatchImportFindingsCommand({ Findings: foreign }))).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    await expect(client(sandbox).send(new BatchImportFindingsCommand({ Findings: foreign }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
     const own = asff.filter((f) => f.AwsAccountId === '111111111111');
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ ...own[0], Id: `x-${i}` }));
-    await expect(client(sandbox).send(new BatchImportFindingsCommand({ Findings: tooMany as typeof own }))).rejects.toMatchObject({ name: 'InvalidInputException', $metadata: { httpStatusCode: 400 } });
+    await expect(client(sandbox).send(new BatchImportFindingsCommand({ Findings: tooMany as typeof own }))).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      $metadata: { httpStatusCode: 400 },
+    });
     const broken = { ...own[0], Title: 'x'.repeat(257), Id: 'broken' } as (typeof own)[number];
     const out = await client(sandbox).send(new BatchImportFindingsCommand({ Findings: [broken, ...own] }));
     expect(out).toMatchObject({ FailedCount: 1, SuccessCount: own.length });
@@ -189,8 +231,14 @@ describe('Security Hub in the sandbox, through the real client', () => {
     const [first] = resultToAsff(result, 'us-east-1', 't').filter((f) => f.AwsAccountId === '111111111111');
     if (!first) throw new Error('no finding');
     await client(sandbox).send(new BatchImportFindingsCommand({ Findings: [{ ...first, Workflow: { Status: 'SUPPRESSED' } }] }));
-    await client(sandbox).send(new BatchImportFindingsCommand({ Findings: [{ ...first, Title: 'stale', UpdatedAt: '2026-01-01T00:00:00Z' }] }));
-    await client(sandbox).send(new BatchImportFindingsCommand({ Findings: [{ ...first, Title: 'newer', UpdatedAt: '2026-12-01T00:00:00Z', Workflow: { Status: 'NEW' } }] }));
+    await client(sandbox).send(
+      new BatchImportFindingsCommand({ Findings: [{ ...first, Title: 'stale', UpdatedAt: '2026-01-01T00:00:00Z' }] }),
+    );
+    await client(sandbox).send(
+      new BatchImportFindingsCommand({
+        Findings: [{ ...first, Title: 'newer', UpdatedAt: '2026-12-01T00:00:00Z', Workflow: { Status: 'NEW' } }],
+      }),
+    );
     const [stored] = sandbox.securityHubFindings('111111111111');
     expect(stored).toMatchObject({ Title: 'newer', Workflow: { Status: 'SUPPRESSED' } });
   });

@@ -26,7 +26,13 @@ async function series(): Promise<{ dir: string; results: ScanResult[] }> {
   const history = join(dir, 'history');
   const first = await scan(org, '2026-09-01T12:00:00Z', join(history, '2026-09.json'));
   const csv = join(org, PAYMENTS);
-  writeFileSync(csv, readFileSync(csv, 'utf8').split('\n').filter((line) => !line.startsWith('carol,')).join('\n'));
+  writeFileSync(
+    csv,
+    readFileSync(csv, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('carol,'))
+      .join('\n'),
+  );
   const second = await scan(org, '2026-10-01T12:00:00Z', join(history, '2026-10.json'));
   rmSync(join(org, AUDIT));
   const third = await scan(org, '2026-11-01T12:00:00Z', join(history, '2026-11.json'));
@@ -60,10 +66,14 @@ describe('trend', () => {
     // carol's console-user-without-mfa: first seen 2026-09-01, gone on 2026-10-01: 30 days.
     const mfa = trend.rules.find((r) => r.ruleId === 'console-user-without-mfa');
     expect(mfa).toMatchObject({ resolved: 1, medianDays: 30, worstDays: 30 });
-    expect(mfa?.stillOpen).toBe((results[2] as ScanResult).findings.filter((f) => f.ruleId === 'console-user-without-mfa' && f.status === 'open').length);
+    expect(mfa?.stillOpen).toBe(
+      (results[2] as ScanResult).findings.filter((f) => f.ruleId === 'console-user-without-mfa' && f.status === 'open').length,
+    );
     expect(trend.oldestOpen[0]).toMatchObject({ ageDays: 61, firstSeen: '2026-09-01T12:00:00Z' });
     expect(trend.oldestOpen.length).toBeLessThanOrEqual(10);
-    expect(trend.lostAccounts).toEqual([{ accountId: '555555555555', name: 'security-audit', lastScanned: '2026-10-01T12:00:00Z', now: 'absent' }]);
+    expect(trend.lostAccounts).toEqual([
+      { accountId: '555555555555', name: 'security-audit', lastScanned: '2026-10-01T12:00:00Z', now: 'absent' },
+    ]);
   });
 
   it('does not count the findings of an account that was not scanned as resolved', async () => {
@@ -77,10 +87,17 @@ describe('trend', () => {
     };
     const payments = first.findings.filter((f) => f.accountId === '222222222222').length;
     expect(payments).toBeGreaterThan(0);
-    const trend = buildTrend([{ label: 'a', result: first }, { label: 'b', result: failed }, { label: 'c', result: results[2] as ScanResult }]);
+    const trend = buildTrend([
+      { label: 'a', result: first },
+      { label: 'b', result: failed },
+      { label: 'c', result: results[2] as ScanResult },
+    ]);
     expect(trend.points[1]?.resolved).toBe(0);
     // When it is scanned again, only what is really gone counts (carol's findings), once.
-    const gone = [...fingerprints(first)].filter((f) => !fingerprints(results[2] as ScanResult).has(f) && first.findings.find((x) => x.fingerprint === f)?.accountId === '222222222222');
+    const gone = [...fingerprints(first)].filter(
+      (f) =>
+        !fingerprints(results[2] as ScanResult).has(f) && first.findings.find((x) => x.fingerprint === f)?.accountId === '222222222222',
+    );
     expect(trend.points[2]?.resolved).toBe(gone.length);
   });
 

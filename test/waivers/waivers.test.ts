@@ -36,7 +36,12 @@ describe('waivers in force', () => {
     const waived = applyWaivers(result, load(ROOT_KEY), NOW);
     const finding = waived.findings.find((f) => f.ruleId === 'root-access-key-exists');
     expect(finding?.status).toBe('waived');
-    expect(finding?.waiver).toEqual({ id: 'root-access-key-exists|222222222222|arn:aws:iam::222222222222:root|*', reason: 'Legacy batch job; migration ticket SEC-101', approvedBy: 'ciso@example.com', expires: '2026-12-31' });
+    expect(finding?.waiver).toEqual({
+      id: 'root-access-key-exists|222222222222|arn:aws:iam::222222222222:root|*',
+      reason: 'Legacy batch job; migration ticket SEC-101',
+      approvedBy: 'ciso@example.com',
+      expires: '2026-12-31',
+    });
     expect(waived.findings).toHaveLength(result.findings.length);
     expect(waived.summary.waived).toBe(1);
     expect(waived.summary.open).toBe(result.summary.open - 1);
@@ -132,26 +137,47 @@ describe('invalid waiver files', () => {
     expect(errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ file: 'waivers.yaml', line: 2, pointer: '/waivers/0', message: "missing required property 'reason'" }),
-        expect.objectContaining({ file: 'waivers.yaml', line: 3, pointer: '/waivers/0/account', suggestion: expect.stringContaining('quote') }),
-        expect.objectContaining({ file: 'waivers.yaml', line: 11, pointer: '/waivers/1/approver', message: "unknown property 'approver'", suggestion: expect.stringContaining('approvedBy') }),
+        expect.objectContaining({
+          file: 'waivers.yaml',
+          line: 3,
+          pointer: '/waivers/0/account',
+          suggestion: expect.stringContaining('quote'),
+        }),
+        expect.objectContaining({
+          file: 'waivers.yaml',
+          line: 11,
+          pointer: '/waivers/1/approver',
+          message: "unknown property 'approver'",
+          suggestion: expect.stringContaining('approvedBy'),
+        }),
       ]),
     );
   });
 
   it('reject an expiry beyond the maximum horizon, which is configurable', () => {
     const text = ROOT_KEY.replace('2026-12-31', '2028-06-30');
-    expect(errorsOf(text)).toEqual([expect.objectContaining({ line: 8, pointer: '/waivers/0/expires', message: expect.stringContaining('more than 365 days') })]);
-    expect(errorsOf(`maxExpiryDays: 30\n${ROOT_KEY}`)).toEqual([expect.objectContaining({ message: expect.stringContaining('more than 30 days') })]);
+    expect(errorsOf(text)).toEqual([
+      expect.objectContaining({ line: 8, pointer: '/waivers/0/expires', message: expect.stringContaining('more than 365 days') }),
+    ]);
+    expect(errorsOf(`maxExpiryDays: 30\n${ROOT_KEY}`)).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('more than 30 days') }),
+    ]);
     expect(load(text, { maxExpiryDays: 800 })).toHaveLength(1);
   });
 
   it('reject an unknown rule with a suggestion, a bad date, duplicates and YAML syntax errors', () => {
-    expect(errorsOf(ROOT_KEY.replace('root-access-key-exists', 'root-acess-key-exists'), { knownRules: ['root-access-key-exists'] })).toEqual([
-      expect.objectContaining({ pointer: '/waivers/0/rule', suggestion: expect.stringContaining('root-access-key-exists') }),
+    expect(
+      errorsOf(ROOT_KEY.replace('root-access-key-exists', 'root-acess-key-exists'), { knownRules: ['root-access-key-exists'] }),
+    ).toEqual([expect.objectContaining({ pointer: '/waivers/0/rule', suggestion: expect.stringContaining('root-access-key-exists') })]);
+    expect(errorsOf(ROOT_KEY.replace('2026-12-31', '2026-02-30'))).toEqual([
+      expect.objectContaining({ pointer: '/waivers/0/expires', message: expect.stringContaining('not a valid date') }),
     ]);
-    expect(errorsOf(ROOT_KEY.replace('2026-12-31', '2026-02-30'))).toEqual([expect.objectContaining({ pointer: '/waivers/0/expires', message: expect.stringContaining('not a valid date') })]);
     const twice = `${ROOT_KEY}${ROOT_KEY.replace('waivers:\n', '')}`;
     expect(errorsOf(twice)).toEqual([expect.objectContaining({ pointer: '/waivers/1', message: expect.stringContaining('duplicate') })]);
-    expect(errorsOf('waivers: [\n')[0]).toMatchObject({ file: 'waivers.yaml', line: expect.any(Number), message: expect.stringContaining('YAML syntax') });
+    expect(errorsOf('waivers: [\n')[0]).toMatchObject({
+      file: 'waivers.yaml',
+      line: expect.any(Number),
+      message: expect.stringContaining('YAML syntax'),
+    });
   });
 });

@@ -5,7 +5,16 @@ import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { asOfBeforeReports, evaluate, printWarnings, withPlans, formatContext, rulesetFor } from '../pipeline.js';
-import { checkReportOptions, gateOf, refineResult, reportGate, reportOptions, shardSnapshot, writeReportSet, type ReportOptions } from '../reporting.js';
+import {
+  checkReportOptions,
+  gateOf,
+  refineResult,
+  reportGate,
+  reportOptions,
+  shardSnapshot,
+  writeReportSet,
+  type ReportOptions,
+} from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
 export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void): Command {

@@ -63,7 +63,11 @@ export function explainCommand(io: CliIO): Command {
     if (options.snapshot) {
       // Every AWS flag selects or configures a live scan: none means anything for saved evidence.
       const given = givenAwsFlags(options);
-      if (given.length > 0) throw usage(`--snapshot reads saved evidence: it cannot be combined with live-scan flags (${given.join(', ')})`, 'drop --snapshot to scan AWS (or --demo), or drop the AWS flags');
+      if (given.length > 0)
+        throw usage(
+          `--snapshot reads saved evidence: it cannot be combined with live-scan flags (${given.join(', ')})`,
+          'drop --snapshot to scan AWS (or --demo), or drop the AWS flags',
+        );
       snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
     } else {
       const loaded = rulesetFor({ ...options, format: [] } as unknown as EvaluationOptions, io);

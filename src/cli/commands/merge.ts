@@ -23,10 +23,17 @@ export function mergeCommand(io: CliIO, setExitCode: (code: number) => void): Co
   return new Command('merge')
     .description('merge the JSON results of sharded scans (--shard K/N) into one result, with the findings of a single run')
     .argument('<results...>', 'JSON results of every shard')
-    .addOption(new Option('--format <name>', `output format (repeatable; default json, or from the --output extension): ${formatNames().join(', ')}`).argParser(collect))
+    .addOption(
+      new Option(
+        '--format <name>',
+        `output format (repeatable; default json, or from the --output extension): ${formatNames().join(', ')}`,
+      ).argParser(collect),
+    )
     .option('-o, --output <file>', 'write the (single) report to this file instead of stdout (its extension picks the format)')
     .option('--output-dir <dir>', 'write every --format to DIR/credwarden.<ext>')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a merged open finding is at or above this severity').choices([...SEVERITIES, 'none']))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a merged open finding is at or above this severity').choices([...SEVERITIES, 'none']),
+    )
     .option('--no-color', 'disable colours (also: NO_COLOR)')
     .option('-q, --quiet', 'no progress on stderr')
     .addOption(reportRowsOption())

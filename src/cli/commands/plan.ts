@@ -32,7 +32,11 @@ export function planCommand(io: CliIO): Command {
   const command = new Command('plan')
     .description('write remediation plans (Markdown or JSON) from a saved JSON result or a scan; credwarden never runs them')
     .argument('[result]', 'a JSON result written by `scan --format json`')
-    .option('--from <path...>', 'scan these saved credential reports instead of reading a result (several after one --from, or repeated)', collectPaths('--from'))
+    .option(
+      '--from <path...>',
+      'scan these saved credential reports instead of reading a result (several after one --from, or repeated)',
+      collectPaths('--from'),
+    )
     .option('--snapshot <file>', 'the snapshot of the saved result (scan --save-snapshot): gives the planner every key slot')
     .option('--procedures <dir>', 'your own or overriding procedures (repeatable; default: ./.credwarden/procedures when present)', collect)
     .addOption(new Option('--format <name>', 'plan format').choices(['markdown', 'json']).default('markdown'))
@@ -41,7 +45,10 @@ export function planCommand(io: CliIO): Command {
   return command.action(async (file: string | undefined, raw: Omit<PlanCommandOptions, 'planFormat'> & { format: string }) => {
     const options: PlanCommandOptions = { ...raw, format: [], color: false, planFormat: raw.format as 'markdown' | 'json' };
     if ((file === undefined) === (options.from === undefined || options.from.length === 0)) {
-      throw new UsageError('give either a saved result file or --from PATH', 'e.g. credwarden plan result.json, or credwarden plan --from examples/org/');
+      throw new UsageError(
+        'give either a saved result file or --from PATH',
+        'e.g. credwarden plan result.json, or credwarden plan --from examples/org/',
+      );
     }
     checkEvaluationOptions(options);
     const catalogue = loadCatalogue(options.procedures ?? [], io.cwd);
@@ -58,7 +65,10 @@ export function planCommand(io: CliIO): Command {
 
 function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot: Snapshot } {
   const loaded = rulesetFor(options, io, options.procedures ?? []);
-  const { snapshot, warnings } = collectFromFiles((options.from ?? []).map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
+  const { snapshot, warnings } = collectFromFiles(
+    (options.from ?? []).map((p) => resolve(io.cwd, p)),
+    { asOfGiven: options.asOf !== undefined },
+  );
   printWarnings(warnings, options, io);
   return { result: evaluate(snapshot, loaded, options), snapshot };
 }
@@ -71,5 +81,8 @@ function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; sna
 function readSaved(file: string, options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot?: Snapshot } {
   const result = readResultFile(resolve(io.cwd, file), file);
   if (!options.snapshot) return { result };
-  return { result, snapshot: parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot) };
+  return {
+    result,
+    snapshot: parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot),
+  };
 }

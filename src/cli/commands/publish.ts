@@ -62,7 +62,9 @@ function problem(flag: string, message: string, suggestion?: string): Diagnostic
 /** Endpoints as the SDKs resolve them: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL. */
 function endpointsFrom(options: PublishCliOptions, env: CliIO['env']): { sts?: string; securityhub?: string } {
   const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true';
-  const pick = (service: string) => options.endpointUrl ?? (ignoreEnv ? undefined : (env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined));
+  const pick = (service: string) =>
+    options.endpointUrl ??
+    (ignoreEnv ? undefined : env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined);
   const sts = pick('STS');
   const securityhub = pick('SECURITYHUB');
   return { ...(sts ? { sts } : {}), ...(securityhub ? { securityhub } : {}) };
@@ -71,22 +73,36 @@ function endpointsFrom(options: PublishCliOptions, env: CliIO['env']): { sts?: s
 /** Validates the flags (every problem at once) and builds the AWS settings. @throws InputError */
 function settingsFrom(options: PublishCliOptions, io: CliIO): { aws: PublishAwsConfig; concurrency: number } {
   const problems: Diagnostic[] = [];
-  if (!ROLE_NAME.test(options.roleName) || options.roleName.startsWith('arn:')) problems.push(problem('--role-name', `'${options.roleName}' is not an IAM role name`, 'the role name (with its path, if any), not its ARN'));
-  if (!SESSION_NAME.test(options.roleSessionName)) problems.push(problem('--role-session-name', `'${options.roleSessionName}' is not a valid session name`, '2 to 64 letters, digits and +=,.@_-'));
-  if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId)) problems.push(problem('--external-id', 'the external id must be 2 to 1224 characters of letters, digits and +=,.@:/_-'));
-  for (const id of options.accounts ?? []) if (!/^\d{12}$/.test(id)) problems.push(problem('--accounts', `'${id}' is not a 12-digit account id`));
+  if (!ROLE_NAME.test(options.roleName) || options.roleName.startsWith('arn:'))
+    problems.push(
+      problem('--role-name', `'${options.roleName}' is not an IAM role name`, 'the role name (with its path, if any), not its ARN'),
+    );
+  if (!SESSION_NAME.test(options.roleSessionName))
+    problems.push(
+      problem('--role-session-name', `'${options.roleSessionName}' is not a valid session name`, '2 to 64 letters, digits and +=,.@_-'),
+    );
+  if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId))
+    problems.push(problem('--external-id', 'the external id must be 2 to 1224 characters of letters, digits and +=,.@:/_-'));
+  for (const id of options.accounts ?? [])
+    if (!/^\d{12}$/.test(id)) problems.push(problem('--accounts', `'${id}' is not a 12-digit account id`));
   const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
   if (!REGION.test(region)) problems.push(problem('--region', `'${region}' is not an AWS Region`, 'e.g. eu-west-1'));
   const concurrency = Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) problems.push(problem('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 64`));
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    problems.push(problem('--concurrency', `'${options.concurrency}' is not a whole number from 1 to 64`));
   const endpoints = endpointsFrom(options, io.env);
-  for (const url of new Set(Object.values(endpoints))) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(problem('--endpoint-url', `'${url}' is not an http(s) URL`));
+  for (const url of new Set(Object.values(endpoints)))
+    if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(problem('--endpoint-url', `'${url}' is not an http(s) URL`));
   const attemptsText = io.env.AWS_MAX_ATTEMPTS?.trim();
   const maxAttempts = attemptsText ? Number(attemptsText) : undefined;
-  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)) problems.push(problem('AWS_MAX_ATTEMPTS', `'${attemptsText}' is not a whole number from 1 to 100`));
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100))
+    problems.push(problem('AWS_MAX_ATTEMPTS', `'${attemptsText}' is not a whole number from 1 to 100`));
   if (problems.length > 0) throw new InputError(problems, 'invalid publish options');
   const profile = options.profile ?? io.env.AWS_PROFILE;
-  return { aws: { region, endpoints, ...(profile ? { profile } : {}), ...(maxAttempts !== undefined ? { maxAttempts } : {}) }, concurrency };
+  return {
+    aws: { region, endpoints, ...(profile ? { profile } : {}), ...(maxAttempts !== undefined ? { maxAttempts } : {}) },
+    concurrency,
+  };
 }
 
 function describePlan(publications: readonly AccountPublication[], region: string): string {
@@ -101,13 +117,18 @@ function describePlan(publications: readonly AccountPublication[], region: strin
 function describeOutcome(outcome: AccountPublishOutcome): string {
   if (outcome.error) return terminalText(`  ${outcome.accountId}: not published: ${outcome.error}\n`);
   const head = `  ${outcome.accountId}: ${outcome.imported} imported (${outcome.archived} archived), ${outcome.workflowUpdated} workflow updates, ${outcome.failed.length} failed\n`;
-  return head + outcome.failed.map((f) => terminalText(`    failed ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage.replace(/\r?\n/g, ' ')}\n`)).join('');
+  return (
+    head +
+    outcome.failed.map((f) => terminalText(`    failed ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage.replace(/\r?\n/g, ' ')}\n`)).join('')
+  );
 }
 
 /** `credwarden publish securityhub`. */
 function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   return new Command('securityhub')
-    .description('import a JSON result\'s findings into AWS Security Hub (ASFF), account by account; archive findings resolved since --baseline')
+    .description(
+      "import a JSON result's findings into AWS Security Hub (ASFF), account by account; archive findings resolved since --baseline",
+    )
     .argument('<result>', 'the result to publish (--format json)')
     .option('--role-name <name>', 'role assumed in each account to import its findings', DEFAULT_PUBLISH_ROLE)
     .option('--external-id <id>', 'ExternalId passed to AssumeRole')
@@ -142,7 +163,12 @@ function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Com
           publications,
           {
             aws: settings.aws,
-            role: { roleName: options.roleName, roleSessionName: options.roleSessionName, durationSeconds: 900, ...(options.externalId !== undefined ? { externalId: options.externalId } : {}) },
+            role: {
+              roleName: options.roleName,
+              roleSessionName: options.roleSessionName,
+              durationSeconds: 900,
+              ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+            },
             assumeRoleInCaller: options.assumeRoleInCaller === true,
             concurrency: settings.concurrency,
           },
@@ -156,7 +182,9 @@ function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Com
       const failed = outcomes.reduce((n, o) => n + o.failed.length, 0);
       const unpublished = outcomes.filter((o) => o.error).length;
       const imported = outcomes.reduce((n, o) => n + o.imported, 0);
-      io.stderr(`credwarden: Security Hub ${settings.aws.region}: ${imported} findings imported in ${outcomes.length - unpublished} accounts; ${failed} failed; ${unpublished} accounts not published\n`);
+      io.stderr(
+        `credwarden: Security Hub ${settings.aws.region}: ${imported} findings imported in ${outcomes.length - unpublished} accounts; ${failed} failed; ${unpublished} accounts not published\n`,
+      );
       setExitCode(failed > 0 || unpublished > 0 ? EXIT.partial : EXIT.ok);
     });
 }

@@ -36,9 +36,14 @@ export function rulesTestCommand(io: CliIO, setExitCode: (code: number) => void)
         const fromCwd = relative(io.cwd, path);
         return fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
       };
-      const folders = dirs.length > 0 ? dirs.map((d) => ({ path: resolve(io.cwd, d), builtIn: false })) : [{ path: builtInRulesDir(), builtIn: true }];
+      const folders =
+        dirs.length > 0 ? dirs.map((d) => ({ path: resolve(io.cwd, d), builtIn: false })) : [{ path: builtInRulesDir(), builtIn: true }];
       const loaded = folders.map((f) => loadRulesUnderTest(f.path, f.builtIn, label));
-      const report = testRules(loaded.flatMap((l) => l.rules), { strict: options.strict === true }, loaded.flatMap((l) => l.diagnostics));
+      const report = testRules(
+        loaded.flatMap((l) => l.rules),
+        { strict: options.strict === true },
+        loaded.flatMap((l) => l.diagnostics),
+      );
       const formatted = options.format === 'junit' ? formatRulesTestJunit(report) : formatRulesTestText(report);
       if (options.output) writeFileAtomic(resolve(io.cwd, options.output), formatted);
       io.stdout(options.output || options.format === 'text' ? formatRulesTestText(report) : formatted);

@@ -35,7 +35,8 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     new Option('--config <file>', 'credwarden.config.yaml'),
   ];
   const list = new Command('list').description('the rules the pack and config enable, with their parameters');
-  for (const o of [...shared(), new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text')]) list.addOption(o);
+  for (const o of [...shared(), new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text')])
+    list.addOption(o);
   list.action((options: ListOptions) => {
     const { ruleset } = rulesetFor({ ...options, format: [], color: false }, io);
     if (options.format === 'json') {
@@ -45,7 +46,9 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     const width = Math.max(...ruleset.rules.map((r) => r.id.length));
     io.stdout(`pack ${ruleset.pack} · ${ruleset.rules.length} rules · rules hash ${ruleset.hash.slice(0, 12)}\n`);
     for (const rule of ruleset.rules) {
-      const params = Object.entries(rule.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+      const params = Object.entries(rule.params)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
       io.stdout(`${rule.severity.padEnd(8)}  ${rule.id.padEnd(width)}  ${rule.title}${params ? `  [${params}]` : ''}\n`);
     }
   });
@@ -55,7 +58,17 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     const loaded = rulesetFor({ ...options, format: [], color: false }, io);
     const definition = loaded.definitions.find((d) => d.rule.id === id);
     if (!definition) {
-      throw new InputError([{ severity: 'error', file: '<rules>', message: `unknown rule '${id}'`, suggestion: didYouMean(id, loaded.definitions.map((d) => d.rule.id)) }]);
+      throw new InputError([
+        {
+          severity: 'error',
+          file: '<rules>',
+          message: `unknown rule '${id}'`,
+          suggestion: didYouMean(
+            id,
+            loaded.definitions.map((d) => d.rule.id),
+          ),
+        },
+      ]);
     }
     const effective = loaded.ruleset.rules.find((r) => r.id === id);
     const rule = definition.rule;
@@ -66,7 +79,11 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
       rule.description,
       '',
       `applies to:   ${rule.appliesTo.join(', ')}; one finding per ${rule.subject}`,
-      `parameters:   ${Object.entries(effective?.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ') || 'none'}`,
+      `parameters:   ${
+        Object.entries(effective?.params ?? {})
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ') || 'none'
+      }`,
       `frameworks:   ${effective ? controls(effective) : ''}`,
       `remediation:  ${rule.remediation.procedure}`,
       `docs:         ${rule.docs}`,
@@ -75,9 +92,16 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     io.stdout(`${lines.join('\n')}\n`);
   });
   const validate = new Command('validate')
-    .description('validate rule files (default: the built-in rules), including that their remediation procedure exists; exit 2 with every problem when invalid')
+    .description(
+      'validate rule files (default: the built-in rules), including that their remediation procedure exists; exit 2 with every problem when invalid',
+    )
     .argument('[dir]', 'folder of rule files')
-    .addOption(new Option('--procedures <dir>', 'your own procedures, besides the built-in ones and ./.credwarden/procedures (repeatable)').argParser(collect));
+    .addOption(
+      new Option(
+        '--procedures <dir>',
+        'your own procedures, besides the built-in ones and ./.credwarden/procedures (repeatable)',
+      ).argParser(collect),
+    );
   validate.action((dir: string | undefined, options: { procedures?: string[] }) => {
     const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
     const definitions = loadRuleDefinitions(path, dir === undefined);

@@ -26,7 +26,11 @@ export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOp
 export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   const command = new Command('scan')
     .description('scan saved credential reports (--from) or AWS, evaluate the rules, and report findings')
-    .option('--from <path...>', 'saved credential report CSV files or folders (several after one --from, or repeated); the account id comes from the ARNs', collectPaths('--from'))
+    .option(
+      '--from <path...>',
+      'saved credential report CSV files or folders (several after one --from, or repeated); the account id comes from the ARNs',
+      collectPaths('--from'),
+    )
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
   addAwsOptions(command);
   for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
@@ -43,7 +47,11 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     await collectInto(options, io, loaded, {
       account: (account) => {
         if (!inShard(account.id)) return;
-        evaluated.push({ id: account.id, reportGeneratedTime: account.reportGeneratedTime, ...(account.source ? { source: account.source } : {}) } as Account);
+        evaluated.push({
+          id: account.id,
+          reportGeneratedTime: account.reportGeneratedTime,
+          ...(account.source ? { source: account.source } : {}),
+        } as Account);
         scan.account(account);
       },
       outcome: (outcome) => {
@@ -55,7 +63,8 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
     const gate = gateOf(result, options, loaded.config?.value.failOn);
     await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
-    if (options.saveSnapshot && streamed.snapshot) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
+    if (options.saveSnapshot && streamed.snapshot)
+      writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: streamed.outcomes };
     const gateExit = reportGate(gate, io);
     setExitCode(incompleteScanExit(coverage, options) ?? gateExit);
@@ -71,13 +80,17 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
   }
   const filter = accountFilterFrom(options, io);
   // One report in memory at a time: an account's principals go once it is evaluated.
-  const reports = streamReportFiles(options.from.map((p) => resolve(io.cwd, p)), { asOfGiven: options.asOf !== undefined });
+  const reports = streamReportFiles(
+    options.from.map((p) => resolve(io.cwd, p)),
+    { asOfGiven: options.asOf !== undefined },
+  );
   for (const account of reports.accounts()) {
     if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);
   }
   reports.finish();
   for (const id of filter.only ?? []) {
-    if (!reports.accountIds.has(id)) reports.warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
+    if (!reports.accountIds.has(id))
+      reports.warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
   }
   printWarnings(reports.warnings, options, io);
 }

@@ -18,7 +18,9 @@ interface TrendOptions {
 /** `credwarden trend RESULT.json… | DIR`: how findings evolve over a series of scans. */
 export function trendCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   return new Command('trend')
-    .description('the trend over a series of JSON results (files, or folders of them): open findings by severity, new and resolved per scan, time to remediate, oldest open findings, accounts no longer scanned')
+    .description(
+      'the trend over a series of JSON results (files, or folders of them): open findings by severity, new and resolved per scan, time to remediate, oldest open findings, accounts no longer scanned',
+    )
     .argument('<results...>', 'JSON results (schema 1 or 2, merged shards or shards of one scan), or folders searched for *.json')
     .addOption(new Option('--format <name>', 'output format').choices([...TREND_FORMATS]).default('text'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
@@ -26,10 +28,21 @@ export function trendCommand(io: CliIO, setExitCode: (code: number) => void): Co
     .option('-q, --quiet', 'no warnings on stderr')
     .action((paths: string[], options: TrendOptions) => {
       const top = Number(options.top);
-      if (!Number.isInteger(top) || top < 0 || top > 10_000) throw new UsageError(`--top '${options.top}' is not a whole number from 0 to 10000`);
+      if (!Number.isInteger(top) || top < 0 || top > 10_000)
+        throw new UsageError(`--top '${options.top}' is not a whole number from 0 to 10000`);
       const series = readResultSeries(paths.map((label) => ({ path: resolve(io.cwd, label), label })));
-      if (!options.quiet) for (const file of series.skipped) io.stderr(terminalText(`credwarden: skipped ${file.replace(/\r?\n/g, ' ')}: not a credwarden JSON result\n`));
-      if (series.inputs.length === 0) throw new InputError([{ severity: 'error', file: paths.join(' '), message: 'no credwarden JSON result found', suggestion: 'pass results written by `credwarden scan --format json`' }]);
+      if (!options.quiet)
+        for (const file of series.skipped)
+          io.stderr(terminalText(`credwarden: skipped ${file.replace(/\r?\n/g, ' ')}: not a credwarden JSON result\n`));
+      if (series.inputs.length === 0)
+        throw new InputError([
+          {
+            severity: 'error',
+            file: paths.join(' '),
+            message: 'no credwarden JSON result found',
+            suggestion: 'pass results written by `credwarden scan --format json`',
+          },
+        ]);
       const text = formatTrend(buildTrend(series.inputs, top), options.format);
       if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
       else io.stdout(text);

@@ -4,7 +4,14 @@
  * The only operation that changes anything is GenerateCredentialReport, which only
  * refreshes IAM's own report cache.
  */
-import type { Client, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import type {
+  Client,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
 
 /** Operations credwarden may send, by service. */
 export const ALLOWED_OPERATIONS = {
@@ -53,11 +60,12 @@ export function operationName(context: HandlerExecutionContext): string {
 export const readOnlyPlugin: Pluggable<object, MetadataBearer> = {
   applyToStack(stack) {
     stack.add(
-      (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
-        const operation = operationName(context);
-        if (!ALLOWED_OPERATION_NAMES.has(operation)) throw new ReadOnlyViolation(operation);
-        return next(args);
-      },
+      (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+        async (args: InitializeHandlerArguments<object>) => {
+          const operation = operationName(context);
+          if (!ALLOWED_OPERATION_NAMES.has(operation)) throw new ReadOnlyViolation(operation);
+          return next(args);
+        },
       { step: 'initialize', name: 'credwardenReadOnly', priority: 'high', override: true },
     );
   },

@@ -43,7 +43,12 @@ export function roleArn(partition: string, accountId: string, roleName: string):
  * that account's client only, and are never logged.
  * @throws AccountFailure naming the role and AWS's reason
  */
-export async function assumeAccountRole(sts: STSClient, partition: string, accountId: string, options: RoleOptions): Promise<AwsCredentialIdentity> {
+export async function assumeAccountRole(
+  sts: STSClient,
+  partition: string,
+  accountId: string,
+  options: RoleOptions,
+): Promise<AwsCredentialIdentity> {
   const arn = roleArn(partition, accountId, options.roleName);
   let out;
   try {

@@ -5,9 +5,24 @@
  * account: a denied or failing call leaves that input "unknown" with the reason.
  */
 import { GetAccountPasswordPolicyCommand, paginateGetAccountAuthorizationDetails, type IAMClient } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, DescribePolicyCommand, ListParentsCommand, paginateListPoliciesForTarget, paginateListRoots, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListParentsCommand,
+  paginateListPoliciesForTarget,
+  paginateListRoots,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import type { Account } from '../../model/index.js';
-import { fromAwsAuthorizationDetails, withRecoveryFacts, type AuthorizationDetails, type Collected, type RawAuthorizationDetails, type ScpLevelDetail, type StoredRecoveryInputs } from '../../core/recovery/index.js';
+import {
+  fromAwsAuthorizationDetails,
+  withRecoveryFacts,
+  type AuthorizationDetails,
+  type Collected,
+  type RawAuthorizationDetails,
+  type ScpLevelDetail,
+  type StoredRecoveryInputs,
+} from '../../core/recovery/index.js';
 import { describeError, hasCode } from './errors.js';
 import { NO_SUCH_ENTITY, type FactAvailability } from './context.js';
 import { managementAccountOf } from './select.js';
@@ -17,7 +32,12 @@ const SCP = 'SERVICE_CONTROL_POLICY';
 
 /** Reads GetAccountAuthorizationDetails, every page, and normalises it. */
 export async function readAuthorizationDetails(iam: IAMClient): Promise<Collected<AuthorizationDetails>> {
-  const merged = { UserDetailList: [] as unknown[], GroupDetailList: [] as unknown[], RoleDetailList: [] as unknown[], Policies: [] as unknown[] } satisfies RawAuthorizationDetails;
+  const merged = {
+    UserDetailList: [] as unknown[],
+    GroupDetailList: [] as unknown[],
+    RoleDetailList: [] as unknown[],
+    Policies: [] as unknown[],
+  } satisfies RawAuthorizationDetails;
   try {
     for await (const page of untilComplete(paginateGetAccountAuthorizationDetails(pagination(iam), { MaxItems: 1000 }))) {
       merged.UserDetailList.push(...(page.UserDetailList ?? []));
@@ -40,7 +60,9 @@ async function readPasswordPolicyWithReason(iam: IAMClient): Promise<{ value: un
   try {
     return { value: (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? 'none' };
   } catch (error) {
-    return hasCode(error, NO_SUCH_ENTITY) ? { value: 'none' } : { value: 'unknown', reason: `GetAccountPasswordPolicy: ${describeError(error)}` };
+    return hasCode(error, NO_SUCH_ENTITY)
+      ? { value: 'none' }
+      : { value: 'unknown', reason: `GetAccountPasswordPolicy: ${describeError(error)}` };
   }
 }
 
@@ -119,8 +141,8 @@ export class ScpReader {
   private policiesOf(targetId: string): Promise<{ id: string; name: string; arn?: string }[]> {
     let p = this.attached.get(targetId);
     if (!p) {
-      p = allItems(paginateListPoliciesForTarget(pagination(this.org!), { TargetId: targetId, Filter: SCP }), (page) => page.Policies).then((summaries) =>
-        summaries.flatMap((s) => (s.Id ? [{ id: s.Id, name: s.Name ?? s.Id, ...(s.Arn ? { arn: s.Arn } : {}) }] : [])),
+      p = allItems(paginateListPoliciesForTarget(pagination(this.org!), { TargetId: targetId, Filter: SCP }), (page) => page.Policies).then(
+        (summaries) => summaries.flatMap((s) => (s.Id ? [{ id: s.Id, name: s.Name ?? s.Id, ...(s.Arn ? { arn: s.Arn } : {}) }] : [])),
       );
       this.attached.set(targetId, p);
     }
@@ -149,7 +171,7 @@ export class ScpReader {
     if (type.state === 'unknown') return { ok: false, reason: `service control policies: ${type.reason}` };
     try {
       const targets = [accountId];
-      for (let child = accountId; ; ) {
+      for (let child = accountId; ;) {
         const parent = await this.parentOf(child);
         if (!parent) break;
         targets.unshift(parent);
@@ -160,7 +182,10 @@ export class ScpReader {
       for (const target of targets) {
         const summaries = await this.policiesOf(target);
         if (summaries.length === 0) {
-          return { ok: false, reason: `service control policies: none attached to ${target} although the SCP policy type is enabled (AWS requires at least one at every level)` };
+          return {
+            ok: false,
+            reason: `service control policies: none attached to ${target} although the SCP policy type is enabled (AWS requires at least one at every level)`,
+          };
         }
         const policies = await Promise.all(summaries.map(async (s) => ({ ...s, document: await this.contentOf(s.id) })));
         levels.push({ target, policies });
@@ -202,7 +227,12 @@ export function recoveryAvailability(account: Account, passwordPolicyReason?: st
  * `managementAccountId`: when the caller already knows it; otherwise it is read once.
  * Returns the account and the availability of the facts it added.
  */
-export async function collectRecoveryWithAvailability(account: Account, iam: IAMClient, scps: ScpReader, managementAccountId?: string): Promise<{ account: Account; availability: FactAvailability }> {
+export async function collectRecoveryWithAvailability(
+  account: Account,
+  iam: IAMClient,
+  scps: ScpReader,
+  managementAccountId?: string,
+): Promise<{ account: Account; availability: FactAvailability }> {
   const facts = { ...account.facts };
   const management = managementAccountId ?? (await scps.managementAccountId());
   const isManagementAccount = management === account.id;
@@ -214,7 +244,12 @@ export async function collectRecoveryWithAvailability(account: Account, iam: IAM
     known ? Promise.resolve<{ value: unknown; reason?: string }>({ value: facts.passwordPolicy }) : readPasswordPolicyWithReason(iam),
     noScps ? Promise.resolve<Collected<ScpLevelDetail[] | null>>({ ok: true, value: null }) : scps.chain(account.id),
   ]);
-  const recoveryInputs: StoredRecoveryInputs = { authorization, scps: chain, isManagementAccount, ...(typeof management === 'string' ? { managementAccountId: management } : {}) };
+  const recoveryInputs: StoredRecoveryInputs = {
+    authorization,
+    scps: chain,
+    isManagementAccount,
+    ...(typeof management === 'string' ? { managementAccountId: management } : {}),
+  };
   const analysed = withRecoveryFacts({ ...account, facts: { ...facts, passwordPolicy: policy.value, recoveryInputs } });
   return { account: analysed, availability: recoveryAvailability(analysed, policy.reason) };
 }

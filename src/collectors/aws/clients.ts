@@ -109,7 +109,13 @@ export class AwsClients {
     const mode = config.retryMode ?? 'jittered';
     this.retry =
       mode === 'jittered'
-        ? { maxAttempts, retryStrategy: new ScanRetryStrategy({ maxAttempts, ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}) }) }
+        ? {
+            maxAttempts,
+            retryStrategy: new ScanRetryStrategy({
+              maxAttempts,
+              ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}),
+            }),
+          }
         : { maxAttempts, retryMode: mode };
     let resolved: Promise<string> | undefined;
     this.region = config.region ?? (() => (resolved ??= defaultRegion(config.profile)));
@@ -158,7 +164,10 @@ export class AwsClients {
    */
   callerSts(onCall?: CallListener): STSClient {
     const common = this.common(this.config.endpoints?.sts, this.config.credentials);
-    const retry = this.config.retryMode === undefined || this.config.retryMode === 'jittered' ? { retryStrategy: undefined, retryMode: 'adaptive' } : {};
+    const retry =
+      this.config.retryMode === undefined || this.config.retryMode === 'jittered'
+        ? { retryStrategy: undefined, retryMode: 'adaptive' }
+        : {};
     return this.guard(new STSClient({ ...common, ...retry }), onCall);
   }
 
@@ -180,7 +189,10 @@ export class AwsClients {
     const attempts = Math.min(maxAttempts, this.retry.maxAttempts);
     if (!this.retry.retryStrategy) return { maxAttempts: attempts };
     const base = this.config.retryBaseDelayMs;
-    return { maxAttempts: attempts, retryStrategy: new ScanRetryStrategy({ maxAttempts: attempts, ...(base !== undefined ? { baseDelayMs: base } : {}) }) };
+    return {
+      maxAttempts: attempts,
+      retryStrategy: new ScanRetryStrategy({ maxAttempts: attempts, ...(base !== undefined ? { baseDelayMs: base } : {}) }),
+    };
   }
 
   /** IAM with one account's assumed-role credentials, used for that account only. */

@@ -14,7 +14,15 @@ import { assumeAccountRole, callerIdentity, type CallerIdentity } from './assume
 import { Channel } from './channel.js';
 import { collectRecoveryWithAvailability, ScpReader } from './authorization.js';
 import { AwsClients } from './clients.js';
-import { contextAvailability, planContext, readAccountContext, readOrganizationFeatures, UNKNOWN, withAvailability, type OrganizationFacts } from './context.js';
+import {
+  contextAvailability,
+  planContext,
+  readAccountContext,
+  readOrganizationFeatures,
+  UNKNOWN,
+  withAvailability,
+  type OrganizationFacts,
+} from './context.js';
 import { asOfOverride } from './as-of.js';
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
@@ -89,7 +97,11 @@ interface ScanContext {
   scps?: ScpReader;
 }
 
-async function organizationFacts(ctx: Pick<ScanContext, 'options' | 'clients'>, org: OrganizationsClient | undefined, scanCalls: CallCounts): Promise<OrganizationFacts> {
+async function organizationFacts(
+  ctx: Pick<ScanContext, 'options' | 'clients'>,
+  org: OrganizationsClient | undefined,
+  scanCalls: CallCounts,
+): Promise<OrganizationFacts> {
   if (ctx.options.context === 'none' || !org) return { rootCredentialsManagement: UNKNOWN, rootSessions: UNKNOWN };
   let managementAccountId: string | undefined;
   try {
@@ -204,7 +216,15 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     const recovery = options.context === 'all' || (options.context === 'auto' && options.contextNeeds.recovery === true);
     const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
     const { roleOptions, warning: chainWarning } = chainedRoleOptions(options, caller);
-    const ctx: ScanContext = { options: roleOptions, clients, sts, caller, organization, clock: hooks.clock ?? systemClock, ...(scps ? { scps } : {}) };
+    const ctx: ScanContext = {
+      options: roleOptions,
+      clients,
+      sts,
+      caller,
+      organization,
+      clock: hooks.clock ?? systemClock,
+      ...(scps ? { scps } : {}),
+    };
 
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
@@ -236,12 +256,26 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
     const plan = async (total: number, skipped: number, warnings: string[]) =>
-      channel.push({ plan: { caller, total, skipped, organization: await organization, warnings: chainWarning ? [chainWarning, ...warnings] : warnings, calls: scanCalls } });
+      channel.push({
+        plan: {
+          caller,
+          total,
+          skipped,
+          organization: await organization,
+          warnings: chainWarning ? [chainWarning, ...warnings] : warnings,
+          calls: scanCalls,
+        },
+      });
 
     const selection = options.selection;
     // Sharded jobs never touch another shard's accounts: the split costs no AWS calls.
     const inShard = (id: string) => !selection.shard || shardOf(id, selection.shard.count) === selection.shard.index;
-    const streamed = org !== undefined && selection.mode === 'org' && !selection.accounts?.length && !selection.exclude?.length && !selection.organizationalUnits?.length;
+    const streamed =
+      org !== undefined &&
+      selection.mode === 'org' &&
+      !selection.accounts?.length &&
+      !selection.exclude?.length &&
+      !selection.organizationalUnits?.length;
     const produce = async () => {
       if (streamed) {
         // Scan each account as soon as its page arrives; the plan follows once the list is complete.
@@ -250,7 +284,10 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
           if (!inShard(target.id)) return;
           const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
-          if (skipReason) skips.push(ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })));
+          if (skipReason)
+            skips.push(
+              ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })),
+            );
           else {
             total++;
             schedule(target, ouPath);
@@ -265,8 +302,14 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         await plan(total, skips.length, paths.warning ? [paths.warning] : []);
         await Promise.all(skips);
       } else {
-        const all: Selection = org ? await selectAccounts(org, selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
-        const selected: Selection = { ...all, targets: all.targets.filter((t) => inShard(t.id)), skipped: all.skipped.filter((o) => inShard(o.id)) };
+        const all: Selection = org
+          ? await selectAccounts(org, selection, caller.accountId)
+          : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
+        const selected: Selection = {
+          ...all,
+          targets: all.targets.filter((t) => inShard(t.id)),
+          skipped: all.skipped.filter((o) => inShard(o.id)),
+        };
         await plan(selected.targets.length, selected.skipped.length, selected.warnings);
         for (const outcome of selected.skipped) await skip(outcome);
         for (const target of selected.targets) schedule(target);

@@ -44,14 +44,20 @@ const FEATURES_OFF: ReadonlySet<string> = new Set([
 ]);
 
 /** Reads ListOrganizationsFeatures once; never throws. */
-export async function readOrganizationFeatures(iam: IAMClient): Promise<Pick<OrganizationFacts, 'rootCredentialsManagement' | 'rootSessions' | 'unknownBecause'>> {
+export async function readOrganizationFeatures(
+  iam: IAMClient,
+): Promise<Pick<OrganizationFacts, 'rootCredentialsManagement' | 'rootSessions' | 'unknownBecause'>> {
   try {
     const out = await iam.send(new ListOrganizationsFeaturesCommand({}));
     const features = new Set<string>(out.EnabledFeatures ?? []);
     return { rootCredentialsManagement: features.has('RootCredentialsManagement'), rootSessions: features.has('RootSessions') };
   } catch (error) {
     if (hasCode(error, FEATURES_OFF)) return { rootCredentialsManagement: false, rootSessions: false };
-    return { rootCredentialsManagement: UNKNOWN, rootSessions: UNKNOWN, unknownBecause: `ListOrganizationsFeatures: ${describeError(error)}` };
+    return {
+      rootCredentialsManagement: UNKNOWN,
+      rootSessions: UNKNOWN,
+      unknownBecause: `ListOrganizationsFeatures: ${describeError(error)}`,
+    };
   }
 }
 
@@ -68,7 +74,13 @@ export interface ContextPlan {
  * reads rootMfa; the summary only when the organisation manages root credentials centrally
  * and the root user has no MFA (it can clear the root-MFA finding) or a rule reads it.
  */
-export function planContext(mode: ContextMode, needs: ContextNeeds, root: Principal | undefined, centralRoot: boolean | typeof UNKNOWN, isMember: boolean): ContextPlan {
+export function planContext(
+  mode: ContextMode,
+  needs: ContextNeeds,
+  root: Principal | undefined,
+  centralRoot: boolean | typeof UNKNOWN,
+  isMember: boolean,
+): ContextPlan {
   if (mode === 'none') return { summary: false, mfaDevices: false, passwordPolicy: false };
   if (mode === 'all') return { summary: true, mfaDevices: true, passwordPolicy: true };
   const rootMfa = root?.mfaActive === true;
@@ -103,13 +115,22 @@ function rootMfaKind(devices: VirtualMFADevice[], accountId: string): 'virtual' 
   const assignedToRoot = (d: VirtualMFADevice) => {
     if (d.User?.Arn !== undefined) return rootArn.test(d.User.Arn);
     // Some endpoints omit User for root: the default root serial counts only when the device is enabled.
-    return d.EnableDate !== undefined && /:mfa\/root-account-mfa-device$/.test(d.SerialNumber ?? '') && (d.SerialNumber ?? '').includes(`::${accountId}:`);
+    return (
+      d.EnableDate !== undefined &&
+      /:mfa\/root-account-mfa-device$/.test(d.SerialNumber ?? '') &&
+      (d.SerialNumber ?? '').includes(`::${accountId}:`)
+    );
   };
   return devices.some(assignedToRoot) ? 'virtual' : 'hardware';
 }
 
 /** The summary keys that say whether root has any credential; absent keys are unknown. */
-const ROOT_CREDENTIAL_KEYS = ['AccountPasswordPresent', 'AccountAccessKeysPresent', 'AccountSigningCertificatesPresent', 'AccountMFAEnabled'];
+const ROOT_CREDENTIAL_KEYS = [
+  'AccountPasswordPresent',
+  'AccountAccessKeysPresent',
+  'AccountSigningCertificatesPresent',
+  'AccountMFAEnabled',
+];
 
 /** true when any root credential is present, false when the summary shows none, else unknown. */
 function rootCredentialsPresent(map: Record<string, number | undefined>): boolean | typeof UNKNOWN {
@@ -123,7 +144,13 @@ function rootCredentialsPresent(map: Record<string, number | undefined>): boolea
  * `rootCredentialsPresent` (boolean or 'unknown'), `passwordPolicy` (object, 'none' or 'unknown'),
  * `contextUnknown` (why any fact is unknown).
  */
-export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root: Principal | undefined, _partition: string, accountId: string): Promise<Facts> {
+export async function readAccountContext(
+  iam: IAMClient,
+  plan: ContextPlan,
+  root: Principal | undefined,
+  _partition: string,
+  accountId: string,
+): Promise<Facts> {
   const unknown: string[] = [];
   const facts: Facts = {
     rootMfa: root && !root.mfaActive ? 'none' : UNKNOWN,
@@ -144,7 +171,10 @@ export async function readAccountContext(iam: IAMClient, plan: ContextPlan, root
   if (plan.mfaDevices && root?.mfaActive) {
     calls.push(
       attempt('ListVirtualMFADevices', unknown, async () => {
-        const devices = await allItems(untilComplete(paginateListVirtualMFADevices(pagination(iam), { AssignmentStatus: 'Assigned' })), (page) => page.VirtualMFADevices);
+        const devices = await allItems(
+          untilComplete(paginateListVirtualMFADevices(pagination(iam), { AssignmentStatus: 'Assigned' })),
+          (page) => page.VirtualMFADevices,
+        );
         facts.rootMfa = rootMfaKind(devices, accountId);
       }),
     );
@@ -188,7 +218,13 @@ function failureOf(facts: Facts, operation: string): string | undefined {
  * call because the answer could not change a finding (rootCredentialsPresent outside centrally
  * managed member accounts whose root lacks MFA). Roots nobody asked for are not listed.
  */
-export function contextAvailability(mode: ContextMode, plan: ContextPlan, facts: Facts, root: Principal | undefined, organizationUnknown?: string): FactAvailability {
+export function contextAvailability(
+  mode: ContextMode,
+  plan: ContextPlan,
+  facts: Facts,
+  root: Principal | undefined,
+  organizationUnknown?: string,
+): FactAvailability {
   const out: FactAvailability = { collected: [], unavailable: {} };
   const decided = (name: string, ok: boolean, why: () => string | undefined) => {
     if (ok) out.collected.push(name);
@@ -198,14 +234,23 @@ export function contextAvailability(mode: ContextMode, plan: ContextPlan, facts:
     }
   };
   const noRoot = 'the credential report has no root user row';
-  decided('rootMfa', facts.rootMfa !== UNKNOWN, () => (!root ? noRoot : plan.mfaDevices ? (failureOf(facts, 'ListVirtualMFADevices') ?? 'ListVirtualMFADevices: no answer') : undefined));
-  decided('accountSummary', facts.accountSummary !== UNKNOWN, () => (plan.summary ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: no answer') : undefined));
+  decided('rootMfa', facts.rootMfa !== UNKNOWN, () =>
+    !root ? noRoot : plan.mfaDevices ? (failureOf(facts, 'ListVirtualMFADevices') ?? 'ListVirtualMFADevices: no answer') : undefined,
+  );
+  decided('accountSummary', facts.accountSummary !== UNKNOWN, () =>
+    plan.summary ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: no answer') : undefined,
+  );
   const skippedSummary = mode === 'auto' && !plan.summary;
   decided('rootCredentialsPresent', facts.rootCredentialsPresent !== UNKNOWN || skippedSummary, () =>
-    plan.summary ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: the root credential keys are missing from the SummaryMap') : undefined,
+    plan.summary
+      ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: the root credential keys are missing from the SummaryMap')
+      : undefined,
   );
-  decided('passwordPolicy', facts.passwordPolicy !== UNKNOWN, () => (plan.passwordPolicy ? (failureOf(facts, 'GetAccountPasswordPolicy') ?? 'GetAccountPasswordPolicy: no answer') : undefined));
-  const orgReason = () => organizationUnknown ?? (mode === 'none' ? 'not collected (--account-context none)' : 'ListOrganizationsFeatures: not answered');
+  decided('passwordPolicy', facts.passwordPolicy !== UNKNOWN, () =>
+    plan.passwordPolicy ? (failureOf(facts, 'GetAccountPasswordPolicy') ?? 'GetAccountPasswordPolicy: no answer') : undefined,
+  );
+  const orgReason = () =>
+    organizationUnknown ?? (mode === 'none' ? 'not collected (--account-context none)' : 'ListOrganizationsFeatures: not answered');
   decided('rootCredentialsManagement', typeof facts.rootCredentialsManagement === 'boolean', orgReason);
   decided('rootSessions', typeof facts.rootSessions === 'boolean', orgReason);
   return out;

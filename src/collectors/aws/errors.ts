@@ -58,7 +58,10 @@ export function hasCode(error: unknown, codes: ReadonlySet<string>): boolean {
 
 /** HTTP facts the SDK keeps on an error: status, reason phrase, content type, attempts. */
 function httpFacts(error: unknown): { status?: number; reason?: string; contentType?: string; attempts?: number } {
-  const record = (error ?? {}) as { $metadata?: { httpStatusCode?: number; attempts?: number }; $response?: { statusCode?: number; reason?: string; headers?: Record<string, string> } };
+  const record = (error ?? {}) as {
+    $metadata?: { httpStatusCode?: number; attempts?: number };
+    $response?: { statusCode?: number; reason?: string; headers?: Record<string, string> };
+  };
   const headers = record.$response?.headers ?? {};
   const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const status = record.$metadata?.httpStatusCode ?? record.$response?.statusCode;
@@ -76,7 +79,12 @@ function httpFacts(error: unknown): { status?: number; reason?: string; contentT
  */
 function unreadable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.message.includes('Deserialization error') || error.name === 'Unknown' || error.message === 'Unknown' || error.message === 'UnknownError';
+  return (
+    error.message.includes('Deserialization error') ||
+    error.name === 'Unknown' ||
+    error.message === 'Unknown' ||
+    error.message === 'UnknownError'
+  );
 }
 
 /** Whether the request was abandoned at its deadline (--request-timeout) or the socket went silent. */
@@ -98,19 +106,40 @@ export function describeError(error: unknown): string {
   if (isTimeout(error)) {
     return `no answer within the request timeout${http.attempts !== undefined ? ` (${http.attempts} attempt${http.attempts === 1 ? '' : 's'})` : ''}: the connection stalled (--request-timeout)`;
   }
-  const code = (error as { code?: unknown } | null)?.code === 'ECONNRESET' || (error as { code?: unknown } | null)?.code === 'EPIPE' ? String((error as { code: string }).code) : errorCode(error);
+  const code =
+    (error as { code?: unknown } | null)?.code === 'ECONNRESET' || (error as { code?: unknown } | null)?.code === 'EPIPE'
+      ? String((error as { code: string }).code)
+      : errorCode(error);
   if (code === 'ECONNRESET' || code === 'EPIPE') return `the connection was reset before an answer came (${code})`;
   const message = error instanceof Error ? error.message : String(error);
   const text = code && !message.startsWith(code) ? `${code}: ${message}` : message;
-  return text.replace(ACCESS_KEY_ID, (id) => `${id.slice(0, 4)}…`).replace(/\s+/g, ' ').trim();
+  return text
+    .replace(ACCESS_KEY_ID, (id) => `${id.slice(0, 4)}…`)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Codes that mean the caller's credentials, permissions or settings are wrong: a usage problem (exit 2). */
 const CALLER_SETUP: ReadonlySet<string> = new Set([
-  'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature',
-  'IncompleteSignatureException', 'MissingAuthenticationToken', 'MissingAuthenticationTokenException', 'ExpiredToken', 'ExpiredTokenException',
-  'AccessDenied', 'AccessDeniedException', 'AWSOrganizationsNotInUseException', 'CredentialsProviderError', 'InvalidAccessKeyId', 'AuthFailure',
-  'OptInRequired', 'InvalidIdentityToken', 'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'AccessDenied',
+  'AccessDeniedException',
+  'AWSOrganizationsNotInUseException',
+  'CredentialsProviderError',
+  'InvalidAccessKeyId',
+  'AuthFailure',
+  'OptInRequired',
+  'InvalidIdentityToken',
+  'TokenRefreshRequired',
 ]);
 
 /**
@@ -121,7 +150,9 @@ const CALLER_SETUP: ReadonlySet<string> = new Set([
 export function isCallerSetupError(error: unknown): boolean {
   if (hasCode(error, CALLER_SETUP)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Region is missing|Could not load credentials|credential/i.test(message) && !isTimeout(error) && httpFacts(error).status === undefined;
+  return (
+    /Region is missing|Could not load credentials|credential/i.test(message) && !isTimeout(error) && httpFacts(error).status === undefined
+  );
 }
 
 /** A per-account failure with a reason meant for the report (the scan goes on). */

@@ -66,7 +66,8 @@ export class ScanProgress {
   account(event: AccountEvent): void {
     if (event.type === 'skipped') {
       this.skipped++;
-      if (!this.options.quiet) this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`);
+      if (!this.options.quiet)
+        this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`);
       return;
     }
     this.done++;
@@ -77,7 +78,8 @@ export class ScanProgress {
     if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`);
     if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
     if (this.options.tty) this.bar();
-    else if (this.shouldLog()) this.line(`credwarden: [${this.count}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
+    else if (this.shouldLog())
+      this.line(`credwarden: [${this.count}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
   }
 
   // Large organisations log every 1% in CI, so logs stay readable.
@@ -92,7 +94,9 @@ export class ScanProgress {
     const filled = this.total === undefined ? 0 : this.total === 0 ? width : Math.min(width, Math.round((this.done / this.total) * width));
     // The line reset is its own write: the CLI's stderr guard lets exactly this sequence through.
     this.options.write(CLEAR_LINE);
-    this.options.write(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count} account${this.total === 1 ? '' : 's'}${this.failed > 0 ? `, ${this.failed} failed` : ''}`);
+    this.options.write(
+      `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count} account${this.total === 1 ? '' : 's'}${this.failed > 0 ? `, ${this.failed} failed` : ''}`,
+    );
     this.drawn = true;
   }
 

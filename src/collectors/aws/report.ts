@@ -50,7 +50,8 @@ async function getReport(iam: IAMClient): Promise<GetOutcome> {
     const out = await iam.send(new GetCredentialReportCommand({}));
     if (!out.Content) throw new AccountFailure('GetCredentialReport returned no Content');
     // GeneratedTime is the account's as-of time: without it, ages cannot be measured.
-    if (!out.GeneratedTime || Number.isNaN(out.GeneratedTime.getTime())) throw new AccountFailure('GetCredentialReport returned no GeneratedTime');
+    if (!out.GeneratedTime || Number.isNaN(out.GeneratedTime.getTime()))
+      throw new AccountFailure('GetCredentialReport returned no GeneratedTime');
     const csv = typeof out.Content === 'string' ? out.Content : decoder.decode(out.Content);
     return { kind: 'report', report: { csv, generatedTime: formatTimestamp(out.GeneratedTime.getTime()) } };
   } catch (error) {
@@ -90,7 +91,8 @@ export async function fetchCredentialReport(iam: IAMClient, options: ReportOptio
   const staleTime = first.kind === 'report' ? first.report.generatedTime : undefined;
   // AWS only regenerates reports older than 4 h; a younger one comes back as COMPLETE and is used as is.
   let complete = false;
-  const usable = (report: FetchedReport) => complete || report.generatedTime !== staleTime || clock.now() - Date.parse(report.generatedTime) <= options.maxReportAgeMs;
+  const usable = (report: FetchedReport) =>
+    complete || report.generatedTime !== staleTime || clock.now() - Date.parse(report.generatedTime) <= options.maxReportAgeMs;
   let needsGenerate = first.kind !== 'pending';
   for (let poll = 0; ; poll++) {
     if (needsGenerate) {

@@ -34,8 +34,13 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function resolveAwsConfig(explicit: ExplicitAwsSettings, env: Env): { config: AwsConfig; problems: Diagnostic[] } {
   const problems: Diagnostic[] = [];
-  const problem = (source: string, message: string, suggestion?: string) => problems.push({ severity: 'error', file: source, message, ...(suggestion ? { suggestion } : {}) });
-  const timeout = explicit.requestTimeout ?? (env.CREDWARDEN_REQUEST_TIMEOUT?.trim() ? { value: env.CREDWARDEN_REQUEST_TIMEOUT.trim(), flag: 'CREDWARDEN_REQUEST_TIMEOUT' } : undefined);
+  const problem = (source: string, message: string, suggestion?: string) =>
+    problems.push({ severity: 'error', file: source, message, ...(suggestion ? { suggestion } : {}) });
+  const timeout =
+    explicit.requestTimeout ??
+    (env.CREDWARDEN_REQUEST_TIMEOUT?.trim()
+      ? { value: env.CREDWARDEN_REQUEST_TIMEOUT.trim(), flag: 'CREDWARDEN_REQUEST_TIMEOUT' }
+      : undefined);
   const checked = checkDuration(timeout?.value ?? DEFAULT_REQUEST_TIMEOUT, 50, 600_000);
   if (checked.problem && timeout) problem(timeout.flag, checked.problem.message, checked.problem.suggestion);
   const endpoints = resolveEndpoints(explicit.endpointUrl, env, problem);
@@ -58,7 +63,11 @@ export function resolveAwsConfig(explicit: ExplicitAwsSettings, env: Env): { con
   };
 }
 
-function resolveEndpoints(explicit: ExplicitAwsSettings['endpointUrl'], env: Env, problem: (source: string, message: string) => void): NonNullable<AwsConfig['endpoints']> {
+function resolveEndpoints(
+  explicit: ExplicitAwsSettings['endpointUrl'],
+  env: Env,
+  problem: (source: string, message: string) => void,
+): NonNullable<AwsConfig['endpoints']> {
   const ignoreEnv = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true';
   const fromEnv = (service: string): [string, string] | undefined => {
     if (ignoreEnv) return undefined;
@@ -68,7 +77,8 @@ function resolveEndpoints(explicit: ExplicitAwsSettings['endpointUrl'], env: Env
     }
     return undefined;
   };
-  const endpoint = (service: string): [string, string] | undefined => (explicit !== undefined ? [explicit.flag, explicit.value] : fromEnv(service));
+  const endpoint = (service: string): [string, string] | undefined =>
+    explicit !== undefined ? [explicit.flag, explicit.value] : fromEnv(service);
   const sources = { iam: endpoint('IAM'), sts: endpoint('STS'), organizations: endpoint('ORGANIZATIONS') };
   const reported = new Set<string>();
   for (const [source, url] of Object.values(sources).filter((v) => v !== undefined)) {

@@ -85,7 +85,12 @@ export async function walkOrganization(org: OrganizationsClient): Promise<Map<st
 function unknownIds(ids: readonly string[], known: ReadonlySet<string>, what: string): Diagnostic[] {
   return ids
     .filter((id) => !known.has(id))
-    .map((id) => ({ severity: 'error' as const, file: what, message: `account ${id} is not in the organisation`, suggestion: 'check the id, or drop it' }));
+    .map((id) => ({
+      severity: 'error' as const,
+      file: what,
+      message: `account ${id} is not in the organisation`,
+      suggestion: 'check the id, or drop it',
+    }));
 }
 
 /**
@@ -132,7 +137,8 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
   if (placements && ous.length > 0) {
     const knownOus = new Set([...placements.values()].flatMap((p) => p.ancestors));
     for (const ou of ous) {
-      if (!knownOus.has(ou)) diagnostics.push({ severity: 'error', file: '--ou', message: `OU ${ou} has no accounts or is not in the organisation` });
+      if (!knownOus.has(ou))
+        diagnostics.push({ severity: 'error', file: '--ou', message: `OU ${ou} has no accounts or is not in the organisation` });
     }
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid account selection');
@@ -143,7 +149,11 @@ export async function selectAccounts(org: OrganizationsClient, selection: Accoun
     if (excluded.has(id) || (wanted && !wanted.has(id))) continue;
     const placement = placements?.get(id);
     if (ous.length > 0 && !ous.some((ou) => placement?.ancestors.includes(ou))) continue;
-    const target: AccountTarget = { id, ...(account.Name ? { name: account.Name } : {}), ...(placement ? { ouPath: placement.ouPath } : {}) };
+    const target: AccountTarget = {
+      id,
+      ...(account.Name ? { name: account.Name } : {}),
+      ...(placement ? { ouPath: placement.ouPath } : {}),
+    };
     const reason = inactiveReason(account);
     if (reason) selection2.skipped.push({ ...target, status: 'skipped', reason });
     else selection2.targets.push(target);
@@ -166,7 +176,10 @@ export interface ListedAccount {
  * over at once, so scanning overlaps listing. OU paths come from a parallel walk of the tree;
  * `ouPaths` resolves them once the walk is done.
  */
-export function streamOrganization(org: OrganizationsClient, onAccount: (account: ListedAccount) => void): { listed: Promise<number>; ouPaths: Promise<{ pathOf(id: string): string | undefined; warning?: string }> } {
+export function streamOrganization(
+  org: OrganizationsClient,
+  onAccount: (account: ListedAccount) => void,
+): { listed: Promise<number>; ouPaths: Promise<{ pathOf(id: string): string | undefined; warning?: string }> } {
   const ouPaths = walkOrganization(org).then(
     (placements) => ({ pathOf: (id: string) => placements.get(id)?.ouPath }),
     (error: unknown) => ({ pathOf: () => undefined, warning: ouWarning(error) }),
@@ -178,7 +191,10 @@ export function streamOrganization(org: OrganizationsClient, onAccount: (account
         if (!account.Id) continue;
         count++;
         const reason = inactiveReason(account);
-        onAccount({ target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) }, ...(reason ? { skipReason: reason } : {}) });
+        onAccount({
+          target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) },
+          ...(reason ? { skipReason: reason } : {}),
+        });
       }
     }
     return count;

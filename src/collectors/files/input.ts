@@ -26,7 +26,8 @@ export function readInputFile(path: string, what: string, label: string = path):
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_STRING_TOO_LONG') return fail(`${what} is too large to read (${Math.round(size / 2 ** 20)} MiB)`, 'split the scan with --shard K/N');
+    if (code === 'ERR_STRING_TOO_LONG')
+      return fail(`${what} is too large to read (${Math.round(size / 2 ** 20)} MiB)`, 'split the scan with --shard K/N');
     return fail(`cannot read ${what}: ${code ?? (error as Error).message}`);
   }
 }

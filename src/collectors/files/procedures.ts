@@ -23,7 +23,10 @@ export function builtInProceduresDir(): string {
  * @throws InputError listing the problems of every invalid file at once
  */
 export function loadCatalogue(dirs: readonly string[], cwd: string, useDefault = true): Catalogue {
-  const folders = [...(useDefault && existsSync(join(cwd, DEFAULT_PROCEDURES_DIR)) ? [join(cwd, DEFAULT_PROCEDURES_DIR)] : []), ...dirs.map((d) => resolve(cwd, d))];
+  const folders = [
+    ...(useDefault && existsSync(join(cwd, DEFAULT_PROCEDURES_DIR)) ? [join(cwd, DEFAULT_PROCEDURES_DIR)] : []),
+    ...dirs.map((d) => resolve(cwd, d)),
+  ];
   const diagnostics: Diagnostic[] = [];
   const overrides = folders.flatMap((folder) => {
     if (existsSync(folder) && statSync(folder).isDirectory()) return readFolder(folder, false);
@@ -45,4 +48,3 @@ function readFolder(folder: string, builtIn: boolean): ProcedureSource[] {
       return { text: readFileSync(path, 'utf8'), file: builtIn ? relative(packageRoot(), path) : path };
     });
 }
-

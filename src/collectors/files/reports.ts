@@ -34,7 +34,8 @@ export function listReportFiles(paths: readonly string[]): string[] {
     else walk(path);
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'cannot read --from');
-  if (files.length === 0) throw new InputError([{ severity: 'error', file: paths.join(', '), message: 'no credential report (*.csv) found' }]);
+  if (files.length === 0)
+    throw new InputError([{ severity: 'error', file: paths.join(', '), message: 'no credential report (*.csv) found' }]);
   return files;
 }
 
@@ -70,16 +71,24 @@ function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions):
     const time = `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
     // Date.parse would roll 2026-02-31 over to March, and 25:00 is no time at all.
     if (Number.isNaN(parseTimestamp(time))) {
-      throw new InputError([{ severity: 'error', file, message: `the report time in the file name (${match[0]}) is not a real date and time`, suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv with a valid date' }]);
+      throw new InputError([
+        {
+          severity: 'error',
+          file,
+          message: `the report time in the file name (${match[0]}) is not a real date and time`,
+          suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv with a valid date',
+        },
+      ]);
     }
     return time;
   }
-  if (!options.asOfGiven) warnings.push({
-    severity: 'warning',
-    file,
-    message: 'no report time in the file name; using the file modification time',
-    suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv or pass --as-of',
-  });
+  if (!options.asOfGiven)
+    warnings.push({
+      severity: 'warning',
+      file,
+      message: 'no report time in the file name; using the file modification time',
+      suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv or pass --as-of',
+    });
   return formatTimestamp(statSync(file).mtime.getTime());
 }
 
@@ -105,7 +114,11 @@ export function collectFromFiles(paths: readonly string[], options: ReadOptions 
     if (!existing || Date.parse(existing.reportGeneratedTime) < Date.parse(account.reportGeneratedTime)) byAccount.set(account.id, account);
     if (existing) {
       const older = byAccount.get(account.id) === account ? existing : account;
-      warnings.push({ severity: 'warning', file: older.source ?? file, message: `a newer report of account ${account.id} is used instead of this one` });
+      warnings.push({
+        severity: 'warning',
+        file: older.source ?? file,
+        message: `a newer report of account ${account.id} is used instead of this one`,
+      });
     }
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid credential reports');

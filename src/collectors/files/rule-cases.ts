@@ -25,7 +25,11 @@ export function caseTablePath(rulesDir: string, ruleId: string): string {
  * @param label how a file is named in reports (built-in files are named relative to the package)
  * @throws InputError listing every problem of the rules themselves
  */
-export function loadRulesUnderTest(dir: string, builtIn: boolean, label: (path: string) => string = (p) => p): { rules: RuleUnderTest[]; diagnostics: Diagnostic[] } {
+export function loadRulesUnderTest(
+  dir: string,
+  builtIn: boolean,
+  label: (path: string) => string = (p) => p,
+): { rules: RuleUnderTest[]; diagnostics: Diagnostic[] } {
   const name = builtIn ? (path: string) => relative(packageRoot(), path) : label;
   const definitions = loadRuleDefinitions(dir, builtIn);
   const ids = definitions.map((d) => d.rule.id);

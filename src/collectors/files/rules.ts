@@ -55,7 +55,12 @@ export function loadPack(nameOrPath: string): Sourced<PackFile> {
   if (existsSync(builtIn)) return parsePack(readFileSync(builtIn, 'utf8'), relative(packageRoot(), builtIn));
   if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readFileSync(nameOrPath, 'utf8'), nameOrPath);
   throw new InputError([
-    { severity: 'error', file: nameOrPath, message: `unknown pack '${nameOrPath}'`, suggestion: didYouMean(nameOrPath, builtInPacks()) ?? `built-in packs: ${builtInPacks().join(', ')}` },
+    {
+      severity: 'error',
+      file: nameOrPath,
+      message: `unknown pack '${nameOrPath}'`,
+      suggestion: didYouMean(nameOrPath, builtInPacks()) ?? `built-in packs: ${builtInPacks().join(', ')}`,
+    },
   ]);
 }
 
@@ -88,7 +93,10 @@ export interface LoadedRuleset {
 export function loadRuleset(options: RulesetOptions): LoadedRuleset {
   const config = options.configPath ? loadConfig(options.configPath) : undefined;
   const configDir = options.configPath ? resolve(options.configPath, '..') : '.';
-  const settings = decideSettings({ ...(options.pack !== undefined ? { pack: options.pack } : {}), rules: options.rulesDirs ?? [] }, config?.value);
+  const settings = decideSettings(
+    { ...(options.pack !== undefined ? { pack: options.pack } : {}), rules: options.rulesDirs ?? [] },
+    config?.value,
+  );
   // --rules folders arrive resolved against the working folder; the config's are relative to it.
   const userDirs = settings.rulesDirs.map((d) => (d.base === 'config' ? resolve(configDir, d.path) : d.path));
   const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
@@ -103,7 +111,15 @@ function checkDuplicates(definitions: RuleDefinition[]): void {
   const diagnostics: Diagnostic[] = [];
   for (const { rule, file } of definitions) {
     const first = seen.get(rule.id);
-    if (first) diagnostics.push({ severity: 'error', file, line: 1, pointer: '/id', message: `rule id '${rule.id}' is already defined in ${first}`, suggestion: 'user rules need ids of their own' });
+    if (first)
+      diagnostics.push({
+        severity: 'error',
+        file,
+        line: 1,
+        pointer: '/id',
+        message: `rule id '${rule.id}' is already defined in ${first}`,
+        suggestion: 'user rules need ids of their own',
+      });
     else seen.set(rule.id, file);
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'duplicate rule ids');

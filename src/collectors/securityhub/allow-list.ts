@@ -5,7 +5,14 @@
  * `scan` never builds these clients: its own allow-list (collectors/aws/allow-list.ts) has no
  * write at all.
  */
-import type { Client, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import type {
+  Client,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
 import { operationName } from '../aws/allow-list.js';
 
 /** Operations `publish securityhub` may send, by service. */
@@ -26,11 +33,12 @@ function allowListPlugin(allowed: ReadonlySet<string>): Pluggable<object, Metada
   return {
     applyToStack(stack) {
       stack.add(
-        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
-          const operation = operationName(context);
-          if (!allowed.has(operation)) throw new PublishViolation(operation);
-          return next(args);
-        },
+        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+          async (args: InitializeHandlerArguments<object>) => {
+            const operation = operationName(context);
+            if (!allowed.has(operation)) throw new PublishViolation(operation);
+            return next(args);
+          },
         { step: 'initialize', name: 'credwardenPublishAllowList', priority: 'high', override: true },
       );
     },
@@ -38,7 +46,10 @@ function allowListPlugin(allowed: ReadonlySet<string>): Pluggable<object, Metada
 }
 
 /** Restricts a client to `service`'s publish operations and returns it. */
-export function enforcePublishAllowList<C extends Client<object, MetadataBearer, unknown>>(client: C, service: keyof typeof PUBLISH_OPERATIONS): C {
+export function enforcePublishAllowList<C extends Client<object, MetadataBearer, unknown>>(
+  client: C,
+  service: keyof typeof PUBLISH_OPERATIONS,
+): C {
   client.middlewareStack.use(allowListPlugin(new Set(PUBLISH_OPERATIONS[service])));
   return client;
 }

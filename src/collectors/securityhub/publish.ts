@@ -61,13 +61,20 @@ export interface AccountPublishOutcome {
   error?: string;
 }
 
-function securityHubClient(config: PublishAwsConfig, handler: NodeHttpHandler, credentials: AwsCredentialIdentity | undefined): SecurityHubClient {
+function securityHubClient(
+  config: PublishAwsConfig,
+  handler: NodeHttpHandler,
+  credentials: AwsCredentialIdentity | undefined,
+): SecurityHubClient {
   const maxAttempts = config.maxAttempts ?? 10;
   const client = new SecurityHubClient({
     region: config.region,
     requestHandler: handler,
     maxAttempts,
-    retryStrategy: new ScanRetryStrategy({ maxAttempts, ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}) }),
+    retryStrategy: new ScanRetryStrategy({
+      maxAttempts,
+      ...(config.retryBaseDelayMs !== undefined ? { baseDelayMs: config.retryBaseDelayMs } : {}),
+    }),
     ...(config.endpoints?.securityhub ? { endpoint: config.endpoints.securityhub } : {}),
     ...(credentials ? { credentials } : config.profile ? { profile: config.profile } : {}),
   });
@@ -99,12 +106,20 @@ async function publishAccount(client: SecurityHubClient, publication: AccountPub
     const identifiers = update.identifiers.filter((i) => !failedIds.has(i.Id ?? ''));
     if (identifiers.length === 0) continue;
     try {
-      const out = await client.send(new BatchUpdateFindingsCommand({ FindingIdentifiers: identifiers, Workflow: { Status: update.status }, Note: { Text: update.note, UpdatedBy: 'credwarden' } }));
+      const out = await client.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: identifiers,
+          Workflow: { Status: update.status },
+          Note: { Text: update.note, UpdatedBy: 'credwarden' },
+        }),
+      );
       outcome.workflowUpdated += out.ProcessedFindings?.length ?? 0;
-      for (const u of out.UnprocessedFindings ?? []) outcome.failed.push({ Id: u.FindingIdentifier?.Id ?? '', ErrorCode: u.ErrorCode ?? 'Unknown', ErrorMessage: u.ErrorMessage ?? '' });
+      for (const u of out.UnprocessedFindings ?? [])
+        outcome.failed.push({ Id: u.FindingIdentifier?.Id ?? '', ErrorCode: u.ErrorCode ?? 'Unknown', ErrorMessage: u.ErrorMessage ?? '' });
     } catch (error) {
       const reason = describeError(error);
-      for (const i of identifiers) outcome.failed.push({ Id: i.Id ?? '', ErrorCode: 'RequestFailed', ErrorMessage: `BatchUpdateFindings: ${reason}` });
+      for (const i of identifiers)
+        outcome.failed.push({ Id: i.Id ?? '', ErrorCode: 'RequestFailed', ErrorMessage: `BatchUpdateFindings: ${reason}` });
     }
   }
   return outcome;
@@ -115,8 +130,19 @@ async function publishAccount(client: SecurityHubClient, publication: AccountPub
  * @param onAccount called as each account finishes (progress)
  * @throws when the caller's identity cannot be read (no usable credentials)
  */
-export async function publishFindings(publications: readonly AccountPublication[], options: PublishOptions, onAccount?: (outcome: AccountPublishOutcome) => void): Promise<AccountPublishOutcome[]> {
-  const clients = new AwsClients({ region: options.aws.region, ...pickDefined(options.aws), endpoints: options.aws.endpoints?.sts ? { sts: options.aws.endpoints.sts } : {} }, options.concurrency);
+export async function publishFindings(
+  publications: readonly AccountPublication[],
+  options: PublishOptions,
+  onAccount?: (outcome: AccountPublishOutcome) => void,
+): Promise<AccountPublishOutcome[]> {
+  const clients = new AwsClients(
+    {
+      region: options.aws.region,
+      ...pickDefined(options.aws),
+      endpoints: options.aws.endpoints?.sts ? { sts: options.aws.endpoints.sts } : {},
+    },
+    options.concurrency,
+  );
   const handler = new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: 30_000 });
   const sts = clients.callerSts();
   try {
@@ -125,10 +151,16 @@ export async function publishFindings(publications: readonly AccountPublication[
     return await Promise.all(
       publications.map((publication) =>
         limit(async () => {
-          const outcome = await publishWithCredentials(publication, caller, options, async (credentials) => {
-            // Not destroyed per account: destroy() would close the HTTP handler all clients share.
-            return publishAccount(securityHubClient(options.aws, handler, credentials ?? options.aws.credentials), publication);
-          }, sts);
+          const outcome = await publishWithCredentials(
+            publication,
+            caller,
+            options,
+            async (credentials) => {
+              // Not destroyed per account: destroy() would close the HTTP handler all clients share.
+              return publishAccount(securityHubClient(options.aws, handler, credentials ?? options.aws.credentials), publication);
+            },
+            sts,
+          );
           onAccount?.(outcome);
           return outcome;
         }),
@@ -154,7 +186,14 @@ async function publishWithCredentials(
   } catch (error) {
     const count = publication.batches.reduce((n, b) => n + b.length, 0);
     const reason = error instanceof AccountFailure ? error.message : describeError(error);
-    return { accountId: publication.accountId, imported: 0, archived: 0, workflowUpdated: 0, failed: [], error: `${reason} (${count} findings not published)` };
+    return {
+      accountId: publication.accountId,
+      imported: 0,
+      archived: 0,
+      workflowUpdated: 0,
+      failed: [],
+      error: `${reason} (${count} findings not published)`,
+    };
   }
 }
 

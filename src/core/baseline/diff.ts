@@ -39,7 +39,10 @@ export function diffResults(before: ScanResult, after: ScanResult): ResultDiff {
   for (const [print, now] of newByPrint) {
     const then = oldByPrint.get(print);
     if (!then) continue;
-    const changes = [...(then.severity !== now.severity ? (['severity'] as const) : []), ...(then.status !== now.status ? (['status'] as const) : [])];
+    const changes = [
+      ...(then.severity !== now.severity ? (['severity'] as const) : []),
+      ...(then.status !== now.status ? (['status'] as const) : []),
+    ];
     if (changes.length > 0) changed.push({ before: then, after: now, changes });
     else unchanged++;
   }
@@ -53,11 +56,19 @@ export function diffResults(before: ScanResult, after: ScanResult): ResultDiff {
     resolved: before.findings.filter((f) => !newByPrint.has(f.fingerprint) && scannedNow.has(f.accountId)).sort(compareFindings),
     changed: changed.sort((a, b) => compareFindings(a.after, b.after)),
     unchanged,
-    accounts: { added: [...newAccounts].filter((a) => !oldAccounts.has(a)).sort(), removed: [...oldAccounts].filter((a) => !newAccounts.has(a)).sort() },
+    accounts: {
+      added: [...newAccounts].filter((a) => !oldAccounts.has(a)).sort(),
+      removed: [...oldAccounts].filter((a) => !newAccounts.has(a)).sort(),
+    },
     rulesChanged: before.rulesHash !== after.rulesHash,
   };
 }
 
 function meta(result: ScanResult): ResultDiff['old'] {
-  return { asOf: result.asOf, pack: result.pack, rulesHash: result.rulesHash, accounts: result.accounts.filter((a) => a.status === 'scanned').length };
+  return {
+    asOf: result.asOf,
+    pack: result.pack,
+    rulesHash: result.rulesHash,
+    accounts: result.accounts.filter((a) => a.status === 'scanned').length,
+  };
 }

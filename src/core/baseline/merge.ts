@@ -51,22 +51,42 @@ function mergeCoverage(lists: readonly RuleSummary[][]): RuleSummary[] {
   const merged = new Map<string, RuleSummary>();
   for (const rule of lists.flat()) {
     const seen = merged.get(rule.id);
-    merged.set(rule.id, seen ? { ...seen, evaluatedAccounts: seen.evaluatedAccounts + rule.evaluatedAccounts, notEvaluated: [...seen.notEvaluated, ...rule.notEvaluated] } : rule);
+    merged.set(
+      rule.id,
+      seen
+        ? {
+            ...seen,
+            evaluatedAccounts: seen.evaluatedAccounts + rule.evaluatedAccounts,
+            notEvaluated: [...seen.notEvaluated, ...rule.notEvaluated],
+          }
+        : rule,
+    );
   }
-  return [...merged.values()].map((rule) => ({ ...rule, notEvaluated: [...rule.notEvaluated].sort((a, b) => a.accountId.localeCompare(b.accountId)) }));
+  return [...merged.values()].map((rule) => ({
+    ...rule,
+    notEvaluated: [...rule.notEvaluated].sort((a, b) => a.accountId.localeCompare(b.accountId)),
+  }));
 }
 
 function consistency(inputs: readonly NamedResult[], first: NamedResult): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { file, result } of inputs.slice(1)) {
     const check = (pointer: string, a: unknown, b: unknown, what: string) => {
-      if (a !== b) out.push({ severity: 'error', file, pointer, message: `${what} ${JSON.stringify(b)} differs from ${JSON.stringify(a)} in ${first.file}`, suggestion: 'merge only shards of the same scan' });
+      if (a !== b)
+        out.push({
+          severity: 'error',
+          file,
+          pointer,
+          message: `${what} ${JSON.stringify(b)} differs from ${JSON.stringify(a)} in ${first.file}`,
+          suggestion: 'merge only shards of the same scan',
+        });
     };
     check('/rulesHash', first.result.rulesHash, result.rulesHash, 'rules hash');
     check('/pack', first.result.pack, result.pack, 'pack');
     check('/asOf', first.result.asOf, result.asOf, 'as-of');
     check('/tool/version', first.result.tool.version, result.tool.version, 'tool version');
-    if (first.result.shard?.count !== result.shard?.count) check('/shard/count', first.result.shard?.count, result.shard?.count, 'shard count');
+    if (first.result.shard?.count !== result.shard?.count)
+      check('/shard/count', first.result.shard?.count, result.shard?.count, 'shard count');
   }
   return out;
 }
@@ -77,7 +97,14 @@ function duplicateAccounts(inputs: readonly NamedResult[]): Diagnostic[] {
   for (const { file, result } of inputs) {
     result.accounts.forEach((account, index) => {
       const other = seen.get(account.id);
-      if (other !== undefined) out.push({ severity: 'error', file, pointer: `/accounts/${index}`, message: `account ${account.id} is also in ${other}`, suggestion: 'each account must come from one shard only' });
+      if (other !== undefined)
+        out.push({
+          severity: 'error',
+          file,
+          pointer: `/accounts/${index}`,
+          message: `account ${account.id} is also in ${other}`,
+          suggestion: 'each account must come from one shard only',
+        });
       else seen.set(account.id, file);
     });
   }
@@ -93,12 +120,18 @@ function missingShards(inputs: readonly NamedResult[]): Diagnostic[] {
     const index = result.shard?.index;
     if (index === undefined) continue;
     const other = present.get(index);
-    if (other !== undefined) out.push({ severity: 'error', file, pointer: '/shard/index', message: `shard ${index}/${count} is also ${other}` });
+    if (other !== undefined)
+      out.push({ severity: 'error', file, pointer: '/shard/index', message: `shard ${index}/${count} is also ${other}` });
     present.set(index, file);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !present.has(i));
   if (missing.length > 0) {
-    out.push({ severity: 'error', file: inputs.map((i) => i.file).join(', '), message: `missing shard(s) ${missing.map((m) => `${m}/${count}`).join(', ')}`, suggestion: 'pass every shard result, or none with shard metadata' });
+    out.push({
+      severity: 'error',
+      file: inputs.map((i) => i.file).join(', '),
+      message: `missing shard(s) ${missing.map((m) => `${m}/${count}`).join(', ')}`,
+      suggestion: 'pass every shard result, or none with shard metadata',
+    });
   }
   return out;
 }

@@ -19,9 +19,13 @@ function headline(diff: ResultDiff): string {
 
 function notes(diff: ResultDiff): string[] {
   const out: string[] = [];
-  if (diff.rulesChanged) out.push(`rules or parameters changed (rules hash ${diff.old.rulesHash.slice(0, 12)} → ${diff.new.rulesHash.slice(0, 12)}): some changes may come from the rules, not the accounts`);
+  if (diff.rulesChanged)
+    out.push(
+      `rules or parameters changed (rules hash ${diff.old.rulesHash.slice(0, 12)} → ${diff.new.rulesHash.slice(0, 12)}): some changes may come from the rules, not the accounts`,
+    );
   if (diff.accounts.added.length > 0) out.push(`accounts scanned only in the new result: ${diff.accounts.added.join(', ')}`);
-  if (diff.accounts.removed.length > 0) out.push(`accounts scanned only in the old result (their findings are not counted as resolved): ${diff.accounts.removed.join(', ')}`);
+  if (diff.accounts.removed.length > 0)
+    out.push(`accounts scanned only in the old result (their findings are not counted as resolved): ${diff.accounts.removed.join(', ')}`);
   return out;
 }
 
@@ -30,14 +34,26 @@ function line(f: Finding): string {
 }
 
 function text(diff: ResultDiff): string {
-  const out = [`credwarden diff: ${headline(diff)}`, `  old: as of ${diff.old.asOf ?? 'report times'}, ${diff.old.accounts} accounts · new: as of ${diff.new.asOf ?? 'report times'}, ${diff.new.accounts} accounts`];
+  const out = [
+    `credwarden diff: ${headline(diff)}`,
+    `  old: as of ${diff.old.asOf ?? 'report times'}, ${diff.old.accounts} accounts · new: as of ${diff.new.asOf ?? 'report times'}, ${diff.new.accounts} accounts`,
+  ];
   for (const note of notes(diff)) out.push(`  note: ${note}`);
   const section = (title: string, lines: string[]) => {
     if (lines.length > 0) out.push('', `${title} (${lines.length})`, ...lines.map((l) => `  ${l}`));
   };
-  section('New', diff.added.map((f) => `+ ${line(f)}`));
-  section('Resolved', diff.resolved.map((f) => `- ${line(f)}`));
-  section('Changed', diff.changed.map((c) => `~ ${line(c.after)} [${c.changes.map((k) => `${k}: ${c.before[k]} → ${c.after[k]}`).join(', ')}]`));
+  section(
+    'New',
+    diff.added.map((f) => `+ ${line(f)}`),
+  );
+  section(
+    'Resolved',
+    diff.resolved.map((f) => `- ${line(f)}`),
+  );
+  section(
+    'Changed',
+    diff.changed.map((c) => `~ ${line(c.after)} [${c.changes.map((k) => `${k}: ${c.before[k]} → ${c.after[k]}`).join(', ')}]`),
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -113,7 +113,9 @@ function horizontalBars(chart: BarChart, width: number): { body: string; height:
       const value = s.values[i] ?? 0;
       if (value <= 0) return;
       const w = (value / top) * plot;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="18" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="18" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`,
+      );
       x += w;
     });
     parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + 14}" ${FONT}>${total(chart, i)}</text>`);
@@ -121,7 +123,9 @@ function horizontalBars(chart: BarChart, width: number): { body: string; height:
   const axisY = 10 + chart.categories.length * rowHeight;
   for (const t of scale) {
     const x = labelWidth + (t / top) * plot;
-    parts.push(`<line x1="${x.toFixed(1)}" y1="6" x2="${x.toFixed(1)}" y2="${axisY}" stroke="#000" stroke-opacity="0.12"/><text x="${x.toFixed(1)}" y="${axisY + 14}" text-anchor="middle" ${FONT}>${t}</text>`);
+    parts.push(
+      `<line x1="${x.toFixed(1)}" y1="6" x2="${x.toFixed(1)}" y2="${axisY}" stroke="#000" stroke-opacity="0.12"/><text x="${x.toFixed(1)}" y="${axisY + 14}" text-anchor="middle" ${FONT}>${t}</text>`,
+    );
   }
   parts.push(`<text x="${labelWidth + plot / 2}" y="${axisY + 30}" text-anchor="middle" ${FONT}>${escapeXml(chart.valueLabel)}</text>`);
   return { body: parts.join(''), height: axisY + 40 };
@@ -140,7 +144,10 @@ function verticalBars(chart: BarChart, width: number): { body: string; height: n
   const high = scale[scale.length - 1] as number;
   const y = (v: number) => top + plotHeight - (v / high) * plotHeight;
   const parts: string[] = [];
-  for (const t of scale) parts.push(`<line x1="${left}" y1="${y(t).toFixed(1)}" x2="${width - 10}" y2="${y(t).toFixed(1)}" stroke="#000" stroke-opacity="0.12"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" ${FONT}>${t}</text>`);
+  for (const t of scale)
+    parts.push(
+      `<line x1="${left}" y1="${y(t).toFixed(1)}" x2="${width - 10}" y2="${y(t).toFixed(1)}" stroke="#000" stroke-opacity="0.12"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" ${FONT}>${t}</text>`,
+    );
   const labelEvery = Math.max(1, Math.ceil(chart.categories.length / Math.max(1, Math.floor(plotWidth / 70))));
   chart.categories.forEach((category, i) => {
     const x = left + i * slot + (slot - barWidth) / 2;
@@ -150,18 +157,27 @@ function verticalBars(chart: BarChart, width: number): { body: string; height: n
       if (value <= 0) return;
       const y1 = y(base + value);
       const h = y(base) - y1;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`,
+      );
       base += value;
     });
     parts.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${(y(base) - 4).toFixed(1)}" text-anchor="middle" ${FONT}>${base}</text>`);
-    if (i % labelEvery === 0) parts.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${top + plotHeight + 16}" text-anchor="middle" ${FONT}>${escapeXml(clipLabel(category, 12))}</text>`);
+    if (i % labelEvery === 0)
+      parts.push(
+        `<text x="${(x + barWidth / 2).toFixed(1)}" y="${top + plotHeight + 16}" text-anchor="middle" ${FONT}>${escapeXml(clipLabel(category, 12))}</text>`,
+      );
   });
   if (chart.marker) {
     const mx = left + chart.marker.beforeIndex * slot;
-    parts.push(`<line x1="${mx.toFixed(1)}" y1="${top - 8}" x2="${mx.toFixed(1)}" y2="${top + plotHeight}" stroke="#000" stroke-width="2" stroke-dasharray="6 3"/><text x="${(mx + 4).toFixed(1)}" y="${top - 12}" ${FONT} font-weight="bold">${escapeXml(chart.marker.label)}</text>`);
+    parts.push(
+      `<line x1="${mx.toFixed(1)}" y1="${top - 8}" x2="${mx.toFixed(1)}" y2="${top + plotHeight}" stroke="#000" stroke-width="2" stroke-dasharray="6 3"/><text x="${(mx + 4).toFixed(1)}" y="${top - 12}" ${FONT} font-weight="bold">${escapeXml(chart.marker.label)}</text>`,
+    );
   }
   parts.push(`<line x1="${left}" y1="${top + plotHeight}" x2="${width - 10}" y2="${top + plotHeight}" stroke="#000"/>`);
-  parts.push(`<text transform="translate(12,${top + plotHeight / 2}) rotate(-90)" text-anchor="middle" ${FONT}>${escapeXml(chart.valueLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(12,${top + plotHeight / 2}) rotate(-90)" text-anchor="middle" ${FONT}>${escapeXml(chart.valueLabel)}</text>`,
+  );
   return { body: parts.join(''), height: top + plotHeight + 30 };
 }
 

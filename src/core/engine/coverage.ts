@@ -17,7 +17,10 @@ export interface RuleCoverage {
  * `optionalFacts`) was collected (`factsCollected`) and none was reported unavailable
  * (`factsUnavailable`).
  */
-export function undecidedReason(rule: Pick<CompiledRule, 'requiredFacts' | 'needsLiveScan'>, account: Pick<Account, 'factsCollected' | 'factsUnavailable' | 'source'>): string | undefined {
+export function undecidedReason(
+  rule: Pick<CompiledRule, 'requiredFacts' | 'needsLiveScan'>,
+  account: Pick<Account, 'factsCollected' | 'factsUnavailable' | 'source'>,
+): string | undefined {
   if (rule.requiredFacts.length === 0) return undefined;
   // A saved credential report declares no facts at all: say what only a live scan can tell.
   if (account.source !== 'aws' && account.factsCollected === undefined && account.factsUnavailable === undefined) {
@@ -76,12 +79,16 @@ export class CoverageTracker {
   /** A failed account decides no rule; a skipped (inactive) account is out of scope. */
   outcome(outcome: AccountOutcome): void {
     if (outcome.status !== 'failed') return;
-    for (const coverage of this.coverage.values()) coverage.notEvaluated.push({ accountId: outcome.id, reason: `account failed: ${outcome.reason}` });
+    for (const coverage of this.coverage.values())
+      coverage.notEvaluated.push({ accountId: outcome.id, reason: `account failed: ${outcome.reason}` });
   }
 
   /** The coverage of `ruleId`, accounts in id order. */
   of(ruleId: string): RuleCoverage {
     const coverage = this.coverage.get(ruleId) ?? { evaluatedAccounts: 0, notEvaluated: [] };
-    return { evaluatedAccounts: coverage.evaluatedAccounts, notEvaluated: [...coverage.notEvaluated].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
+    return {
+      evaluatedAccounts: coverage.evaluatedAccounts,
+      notEvaluated: [...coverage.notEvaluated].sort((a, b) => a.accountId.localeCompare(b.accountId)),
+    };
   }
 }

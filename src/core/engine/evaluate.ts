@@ -18,11 +18,20 @@ export function accountAsOf(account: Account, override?: string): string {
  */
 export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride?: string): Finding[] {
   const asOfMs = parseTimestamp(accountAsOf(account, asOfOverride));
-  if (Number.isNaN(asOfMs)) throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride)}' is not an ISO 8601 time`);
+  if (Number.isNaN(asOfMs))
+    throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride)}' is not an ISO 8601 time`);
   const findings: Finding[] = [];
   // One frame per account, updated in place: predicates, messages and evidence read it
   // synchronously and never keep it, so a million principals cost no frame garbage.
-  const frame: EvalFrame = { account, principal: account.principals[0] as Principal, asOfMs, key: undefined, cert: undefined, credential: undefined, params: {} };
+  const frame: EvalFrame = {
+    account,
+    principal: account.principals[0] as Principal,
+    asOfMs,
+    key: undefined,
+    cert: undefined,
+    credential: undefined,
+    params: {},
+  };
   for (const principal of account.principals) {
     frame.principal = principal;
     let credentials: CredentialView[] | undefined;

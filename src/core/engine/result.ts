@@ -141,7 +141,11 @@ export function reachesSeverity(findings: readonly Finding[], threshold: Severit
 }
 
 /** Evaluates a whole snapshot at once. */
-export function evaluateSnapshot(snapshot: { accounts: Account[]; skippedAccounts?: AccountOutcome[] }, ruleset: Ruleset, meta: ResultMeta): ScanResult {
+export function evaluateSnapshot(
+  snapshot: { accounts: Account[]; skippedAccounts?: AccountOutcome[] },
+  ruleset: Ruleset,
+  meta: ResultMeta,
+): ScanResult {
   const builder = new ResultBuilder(ruleset, meta);
   for (const account of snapshot.accounts) builder.addAccount(account);
   for (const outcome of snapshot.skippedAccounts ?? []) builder.addOutcome(outcome);

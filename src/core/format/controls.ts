@@ -38,7 +38,17 @@ export function controls(result: ScanResult): Control[] {
   const rules: RuleSummary[] = [...result.rules];
   const known = new Set(rules.map((r) => r.id));
   for (const [id, { sample }] of counts) {
-    if (!known.has(id)) rules.push({ id, title: sample.title, severity: sample.severity, parameters: {}, frameworks: sample.frameworks, status: 'failed', evaluatedAccounts: 0, notEvaluated: [] });
+    if (!known.has(id))
+      rules.push({
+        id,
+        title: sample.title,
+        severity: sample.severity,
+        parameters: {},
+        frameworks: sample.frameworks,
+        status: 'failed',
+        evaluatedAccounts: 0,
+        notEvaluated: [],
+      });
   }
   return rules.map((rule) => {
     const { open = 0, waived = 0 } = counts.get(rule.id) ?? {};
@@ -61,7 +71,9 @@ export function controls(result: ScanResult): Control[] {
 function groupReasons(list: readonly NotEvaluated[]): { reason: string; accounts: number }[] {
   const byReason = new Map<string, number>();
   for (const { reason } of list) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-  return [...byReason].map(([reason, accounts]) => ({ reason, accounts })).sort((a, b) => b.accounts - a.accounts || a.reason.localeCompare(b.reason));
+  return [...byReason]
+    .map(([reason, accounts]) => ({ reason, accounts }))
+    .sort((a, b) => b.accounts - a.accounts || a.reason.localeCompare(b.reason));
 }
 
 /**
@@ -72,7 +84,10 @@ function groupReasons(list: readonly NotEvaluated[]): { reason: string; accounts
 export function reasonsText(control: Pick<Control, 'reasons'>, limit = Infinity): string {
   const shown = control.reasons.slice(0, limit).map((r) => `${r.reason} (${r.accounts} account${r.accounts === 1 ? '' : 's'})`);
   const more = control.reasons.length - shown.length;
-  return [...shown, ...(more > 0 ? [`${more} other reason${more === 1 ? '' : 's'} (see credwarden-controls.csv or the JSON result)`] : [])].join('; ');
+  return [
+    ...shown,
+    ...(more > 0 ? [`${more} other reason${more === 1 ? '' : 's'} (see credwarden-controls.csv or the JSON result)`] : []),
+  ].join('; ');
 }
 
 /** How many reasons a table cell or a notification lists before counting the rest. */

@@ -18,7 +18,9 @@ const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
  * with `::` (a GitHub workflow command when the CSV is printed in a CI log).
  */
 export function neutraliseFormula(cell: string): string {
-  const guarded = cell.replace(/(\r\n|\r|\n)([^\r\n]*)/g, (whole, lineEnd: string, line: string) => (startsDangerously(line) ? `${lineEnd}'${line}` : whole));
+  const guarded = cell.replace(/(\r\n|\r|\n)([^\r\n]*)/g, (whole, lineEnd: string, line: string) =>
+    startsDangerously(line) ? `${lineEnd}'${line}` : whole,
+  );
   return startsDangerously(cell) ? `'${guarded}` : guarded;
 }
 
@@ -51,11 +53,15 @@ export function escapeMarkdownInline(text: string): string {
 
 /** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
 function escapeMarkdownText(text: string): string {
-  return escapeHtml(text)
-    .replace(/\\/g, '\\\\')
-    .replace(/([`*[\]#~!])/g, '\\$1')
-    // An underscore inside a word (access_key_1) never starts emphasis; escape only the others.
-    .replace(/_/g, (u, at: number, all: string) => (/[A-Za-z0-9]/.test(all[at - 1] ?? '') && /[A-Za-z0-9]/.test(all[at + 1] ?? '') ? u : '\\_'));
+  return (
+    escapeHtml(text)
+      .replace(/\\/g, '\\\\')
+      .replace(/([`*[\]#~!])/g, '\\$1')
+      // An underscore inside a word (access_key_1) never starts emphasis; escape only the others.
+      .replace(/_/g, (u, at: number, all: string) =>
+        /[A-Za-z0-9]/.test(all[at - 1] ?? '') && /[A-Za-z0-9]/.test(all[at + 1] ?? '') ? u : '\\_',
+      )
+  );
 }
 
 /**

@@ -2,7 +2,14 @@ import type { Finding, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { describeGate, type GateOutcome } from '../gate.js';
 import { controls, undecided } from './controls.js';
-import { escapeMarkdownCell as cell, escapeWorkflowData, escapeWorkflowProperty, guardPlainText, markdownCode as code, visibleControls as v } from './escape.js';
+import {
+  escapeMarkdownCell as cell,
+  escapeWorkflowData,
+  escapeWorkflowProperty,
+  guardPlainText,
+  markdownCode as code,
+  visibleControls as v,
+} from './escape.js';
 import { controlMatrixRows, table } from './markdown.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 
@@ -46,7 +53,11 @@ function bySeverity(list: readonly Finding[]): Finding[] {
 
 function annotation(f: Finding): string {
   const title = `${f.severity.toUpperCase()} ${f.ruleId}: ${v(f.principal.name)} in ${v(f.accountId)}${f.credential ? ` (${f.credential})` : ''}`;
-  return command(ANNOTATION[f.severity], title, `${v(f.message)}\nPrincipal: ${v(f.principal.arn)}\nRemediation: ${v(f.remediation.procedure)}`);
+  return command(
+    ANNOTATION[f.severity],
+    title,
+    `${v(f.message)}\nPrincipal: ${v(f.principal.arn)}\nRemediation: ${v(f.remediation.procedure)}`,
+  );
 }
 
 function command(kind: string, title: string, message: string): string {
@@ -66,7 +77,11 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   const { summary: s } = result;
   const open = result.findings.filter((f) => f.status === 'open');
   const verdict = s.open === 0 ? '✅ No open findings' : `⚠️ ${s.open} open finding${s.open === 1 ? '' : 's'}`;
-  const extras = [s.new !== undefined ? `${s.new} new since the baseline` : '', s.waived > 0 ? `${s.waived} waived` : '', result.resolved ? `${result.resolved.length} resolved` : '']
+  const extras = [
+    s.new !== undefined ? `${s.new} new since the baseline` : '',
+    s.waived > 0 ? `${s.waived} waived` : '',
+    result.resolved ? `${result.resolved.length} resolved` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const out = [`## credwarden: ${verdict}`, ''];
@@ -75,7 +90,10 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   out.push(
     `credwarden ${cell(context.toolVersion)} · pack ${code(result.pack)} · ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.skipped ? `, ${s.accounts.skipped} skipped` : ''}${extras ? ` · ${extras}` : ''}`,
     '',
-    ...table(SEVERITIES.map((sev) => sev), [SEVERITIES.map((sev) => String(s.bySeverity[sev]))]),
+    ...table(
+      SEVERITIES.map((sev) => sev),
+      [SEVERITIES.map((sev) => String(s.bySeverity[sev]))],
+    ),
     '',
     '### Controls',
     '',
@@ -84,7 +102,9 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   yield `${out.join('\n')}\n`;
   if (open.length > 0) {
     const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
-    const shown = [...open].sort((a, b) => rank(a) - rank(b) || (a.baseline === 'new' ? -1 : 0) - (b.baseline === 'new' ? -1 : 0)).slice(0, limit);
+    const shown = [...open]
+      .sort((a, b) => rank(a) - rank(b) || (a.baseline === 'new' ? -1 : 0) - (b.baseline === 'new' ? -1 : 0))
+      .slice(0, limit);
     const withBaseline = open.some((f) => f.baseline !== undefined);
     const rows = table(
       ['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message', ...(withBaseline ? ['New?'] : [])],
@@ -103,7 +123,10 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   }
   const stale = (result.waivers ?? []).filter((w) => w.state !== 'active');
   if (stale.length > 0) {
-    const rows = table(['State', 'Rule', 'Principal', 'Expires', 'Source'], stale.slice(0, limit).map((w) => [w.state, code(w.rule), code(w.principal), cell(w.expires), cell(w.source ?? '')]));
+    const rows = table(
+      ['State', 'Rule', 'Principal', 'Expires', 'Source'],
+      stale.slice(0, limit).map((w) => [w.state, code(w.rule), code(w.principal), cell(w.expires), cell(w.source ?? '')]),
+    );
     const more = stale.length > limit ? ['', `…and ${stale.length - limit} more; see the Markdown report.`] : [];
     yield `${['', '### Waivers needing attention', '', ...rows, ...more].join('\n')}\n`;
   }

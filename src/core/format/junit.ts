@@ -60,7 +60,8 @@ function controlSuite(matrix: readonly Control[]): string {
     const ids = FRAMEWORKS.flatMap((fw) => c.frameworks[fw].map((id) => `${fw} ${id}`)).join(', ');
     const open = `    <testcase classname="controls" name="${x(`${c.id}${ids ? ` (${ids})` : ''}`)}">`;
     if (c.status === 'passed') return `${open}</testcase>`;
-    if (c.status === 'failed') return `${open}<failure message="${x(`${c.open} open finding${c.open === 1 ? '' : 's'}`)}" type="${c.severity}"/></testcase>`;
+    if (c.status === 'failed')
+      return `${open}<failure message="${x(`${c.open} open finding${c.open === 1 ? '' : 's'}`)}" type="${c.severity}"/></testcase>`;
     const why = reasonsText(c, REASONS_SHOWN) || 'evaluated in no account';
     return `${open}<skipped message="${x(`${STATUS_LABEL[c.status]}: ${why}`)}"/></testcase>`;
   });
@@ -89,7 +90,9 @@ function accountSuite(account: AccountResult, findings: readonly Finding[]): str
     cases.push(`    <testcase classname="${x(account.id)}" name="all rules pass"/>`);
   }
   for (const f of findings) cases.push(findingCase(f));
-  return [`  <testsuite name="${x(name)}" ${countAttributes(accountCounts(account, findings))}>`, ...cases, '  </testsuite>', ''].join('\n');
+  return [`  <testsuite name="${x(name)}" ${countAttributes(accountCounts(account, findings))}>`, ...cases, '  </testsuite>', ''].join(
+    '\n',
+  );
 }
 
 function findingCase(f: Finding): string {
@@ -99,7 +102,15 @@ function findingCase(f: Finding): string {
     return `${open}<skipped message="${x(`waived: ${f.waiver?.reason ?? ''} (expires ${f.waiver?.expires ?? '?'})`)}"/></testcase>`;
   }
   // Each value is escaped on its own: a line break inside one is shown as \n, so every line starts with our text.
-  const detail = [f.message, `principal: ${f.principal.arn}`, `severity: ${f.severity}`, `remediation: ${f.remediation.procedure}`, `fingerprint: ${f.fingerprint}`].map(x).join('\n');
+  const detail = [
+    f.message,
+    `principal: ${f.principal.arn}`,
+    `severity: ${f.severity}`,
+    `remediation: ${f.remediation.procedure}`,
+    `fingerprint: ${f.fingerprint}`,
+  ]
+    .map(x)
+    .join('\n');
   return `${open}\n      <failure message="${x(f.message)}" type="${f.severity}">${detail}</failure>\n    </testcase>`;
 }
 

@@ -93,7 +93,9 @@ function* summary(result: ScanResult, matrix: readonly Control[]): Generator<str
   yield '';
   yield '## Summary';
   yield '';
-  yield s.open === 0 ? 'No open findings.' : `**${s.open} open finding${s.open === 1 ? '' : 's'}** in ${s.accounts.scanned} scanned account${s.accounts.scanned === 1 ? '' : 's'}.`;
+  yield s.open === 0
+    ? 'No open findings.'
+    : `**${s.open} open finding${s.open === 1 ? '' : 's'}** in ${s.accounts.scanned} scanned account${s.accounts.scanned === 1 ? '' : 's'}.`;
   const notDecided = undecided(matrix);
   if (s.accounts.failed > 0) {
     yield '';
@@ -104,7 +106,10 @@ function* summary(result: ScanResult, matrix: readonly Control[]): Generator<str
     yield `⚠️ ${notDecided.length} rule${notDecided.length === 1 ? ' was' : 's were'} not evaluated in every account: ${notDecided.map((c) => code(c.id, false)).join(', ')}. No finding there does not mean passed (see Controls).`;
   }
   yield '';
-  yield* table(['Severity', 'Open', 'Waived'], SEVERITIES.map((sev) => [sev, String(s.bySeverity[sev]), String(waived[sev])]));
+  yield* table(
+    ['Severity', 'Open', 'Waived'],
+    SEVERITIES.map((sev) => [sev, String(s.bySeverity[sev]), String(waived[sev])]),
+  );
 }
 
 /** Every rule with its framework ids, status, open findings and the accounts where it was not evaluated. */
@@ -231,7 +236,8 @@ function groupBySeverity(list: readonly Finding[]): Record<Severity, Finding[]> 
 }
 
 function findingRow(f: Finding, accountName: string | undefined, withBaseline: boolean): string[] {
-  const status = f.status === 'waived' ? `waived: ${cell(String(f.waiver?.reason ?? ''))} (until ${cell(String(f.waiver?.expires ?? '?'))})` : 'open';
+  const status =
+    f.status === 'waived' ? `waived: ${cell(String(f.waiver?.reason ?? ''))} (until ${cell(String(f.waiver?.expires ?? '?'))})` : 'open';
   const name = f.accountName ?? accountName;
   return [
     `${code(f.accountId)}${name ? ` ${cell(name)}` : ''}`,
@@ -256,7 +262,14 @@ function* resolved(result: ScanResult, context: FormatContext): Generator<string
   const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
   yield* table(['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message (baseline)'], []);
   for (const f of result.resolved.slice(0, limit)) {
-    yield row([f.severity, code(f.accountId), `${cell(f.principal.name)}<br>${code(f.principal.arn)}`, f.credential ?? '—', code(f.ruleId), cell(f.message)]);
+    yield row([
+      f.severity,
+      code(f.accountId),
+      `${cell(f.principal.name)}<br>${code(f.principal.arn)}`,
+      f.credential ?? '—',
+      code(f.ruleId),
+      cell(f.message),
+    ]);
   }
   if (result.resolved.length > limit) {
     yield '';

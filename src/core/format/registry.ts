@@ -13,7 +13,17 @@ import { htmlFormatter } from './html.js';
  * The one formatter registry. Every output format is listed here, so `--format`,
  * `--help` and the GitHub Action all see the same set.
  */
-const FORMATTERS: readonly FormatterEntry[] = [textFormatter, jsonFormatter, csvFormatter, markdownFormatter, sarifFormatter, junitFormatter, githubFormatter, asffFormatter, htmlFormatter];
+const FORMATTERS: readonly FormatterEntry[] = [
+  textFormatter,
+  jsonFormatter,
+  csvFormatter,
+  markdownFormatter,
+  sarifFormatter,
+  junitFormatter,
+  githubFormatter,
+  asffFormatter,
+  htmlFormatter,
+];
 
 /** All registered formatters, in display order. */
 export function listFormatters(): readonly FormatterEntry[] {

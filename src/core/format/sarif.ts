@@ -105,7 +105,14 @@ export function formatSarif(result: ScanResult, context: FormatContext): Iterabl
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'credwarden', version: context.toolVersion, semanticVersion: context.toolVersion, rules: rules.map((r) => describeRule(r, context)) } },
+        tool: {
+          driver: {
+            name: 'credwarden',
+            version: context.toolVersion,
+            semanticVersion: context.toolVersion,
+            rules: rules.map((r) => describeRule(r, context)),
+          },
+        },
         invocations: [invocation(result, index)],
         automationDetails: { id: `credwarden/${result.pack}/` },
         ...(context.sourceRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: withSlash(context.sourceRoot) } } } : {}),
@@ -118,7 +125,10 @@ export function formatSarif(result: ScanResult, context: FormatContext): Iterabl
           findings: result.findings.length,
           resultsOmitted: selection.omittedTotal,
           ...(selection.omittedTotal > 0
-            ? { resultsOmittedBySeverity: selection.omitted, resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.` }
+            ? {
+                resultsOmittedBySeverity: selection.omitted,
+                resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.`,
+              }
             : {}),
         },
       },
@@ -159,7 +169,16 @@ function driverRules(result: ScanResult): RuleSummary[] {
   const rules = [...(result.rules ?? [])];
   for (const f of result.findings) {
     if (rules.some((r) => r.id === f.ruleId)) continue;
-    rules.push({ id: f.ruleId, title: f.title, severity: f.severity, parameters: {}, frameworks: f.frameworks, status: 'failed', evaluatedAccounts: 0, notEvaluated: [] });
+    rules.push({
+      id: f.ruleId,
+      title: f.title,
+      severity: f.severity,
+      parameters: {},
+      frameworks: f.frameworks,
+      status: 'failed',
+      evaluatedAccounts: 0,
+      notEvaluated: [],
+    });
   }
   return rules;
 }
@@ -200,7 +219,11 @@ function toResult(finding: Finding, ruleIndex: number, context: FormatContext): 
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
     ...(finding.baseline ? { baselineState: finding.baseline === 'new' ? 'new' : 'unchanged' } : {}),
     ...(finding.status === 'waived' && finding.waiver
-      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${finding.waiver.reason} (expires ${finding.waiver.expires})` }] }
+      ? {
+          suppressions: [
+            { kind: 'external', status: 'accepted', justification: `${finding.waiver.reason} (expires ${finding.waiver.expires})` },
+          ],
+        }
       : {}),
     properties: {
       severity: finding.severity,
@@ -231,7 +254,10 @@ function withSlash(uri: string): string {
 }
 
 function pascalCase(id: string): string {
-  return id.split('-').map((w) => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`).join('');
+  return id
+    .split('-')
+    .map((w) => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`)
+    .join('');
 }
 
 /** SARIF 2.1.0 for GitHub code scanning. */

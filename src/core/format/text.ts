@@ -62,7 +62,9 @@ function header(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): str
 function accountLine(account: AccountResult, paint: (s: keyof typeof ANSI) => Paint): string {
   const name = account.name ? `  ${v(account.name)}` : '';
   const ou = account.ouPath ? paint('dim')(`  ${v(account.ouPath)}`) : '';
-  const asOf = paint('dim')(`  as of ${v(account.asOf ?? account.reportGeneratedTime ?? 'unknown')} · ${account.principals ?? 0} principals`);
+  const asOf = paint('dim')(
+    `  as of ${v(account.asOf ?? account.reportGeneratedTime ?? 'unknown')} · ${account.principals ?? 0} principals`,
+  );
   return `${paint('bold')(v(account.id))}${name}${ou}${asOf}`;
 }
 
@@ -84,18 +86,30 @@ function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint
   const rules = result.rules.filter((r) => r.notEvaluated.length > 0);
   if (rules.length === 0) return [];
   const width = Math.max(...rules.map((r) => r.id.length));
-  return ['', paint('bold')('Rules not evaluated in every account'), ...rules.map((r) => `  ${r.id.padEnd(width)}  ${STATUS_LABEL[r.status].padEnd(13)}  ${v(notEvaluatedNote(r))}`)];
+  return [
+    '',
+    paint('bold')('Rules not evaluated in every account'),
+    ...rules.map((r) => `  ${r.id.padEnd(width)}  ${STATUS_LABEL[r.status].padEnd(13)}  ${v(notEvaluatedNote(r))}`),
+  ];
 }
 
 function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
   const { summary } = result;
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
-  const findings = summary.open === 0 ? paint('green')('no open findings') : `${summary.open} open finding${summary.open === 1 ? '' : 's'} (${counts.join(', ')})`;
+  const findings =
+    summary.open === 0
+      ? paint('green')('no open findings')
+      : `${summary.open} open finding${summary.open === 1 ? '' : 's'} (${counts.join(', ')})`;
   const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
   const { scanned, failed, skipped } = summary.accounts;
   const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
   const count = (status: RuleSummary['status']) => result.rules.filter((r) => r.status === status).length;
-  const rules = [`${count('failed')} failed`, `${count('passed')} passed`, ...(count('partial') ? [`${count('partial')} partial`] : []), ...(count('not-evaluated') ? [`${count('not-evaluated')} not evaluated`] : [])];
+  const rules = [
+    `${count('failed')} failed`,
+    `${count('passed')} passed`,
+    ...(count('partial') ? [`${count('partial')} partial`] : []),
+    ...(count('not-evaluated') ? [`${count('not-evaluated')} not evaluated`] : []),
+  ];
   return `${paint('bold')('Summary:')} ${findings}${waived} · rules: ${rules.join(', ')} · ${coverage}`;
 }
 

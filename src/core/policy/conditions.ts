@@ -101,7 +101,13 @@ function parseOperator(raw: string): ParsedOperator {
 }
 
 /** Whether one request value satisfies the operator against the policy values (OR over values, NOR when negated). */
-function valueMatches(def: OperatorDef, value: string, policyValues: readonly string[], context: RequestContext, variables: boolean): Match {
+function valueMatches(
+  def: OperatorDef,
+  value: string,
+  policyValues: readonly string[],
+  context: RequestContext,
+  variables: boolean,
+): Match {
   const any = anyOf(policyValues.map((p) => def.compare(value, p, context, variables)));
   return def.negated ? negate(any) : any;
 }
@@ -114,7 +120,14 @@ function evaluateNull(key: string, policyValues: readonly string[], context: Req
   return anyOf(policyValues.map((p) => definite((p.toLowerCase() === 'true') === absent)));
 }
 
-function evaluateKey(op: ParsedOperator, rawOperator: string, key: string, policyValues: readonly string[], context: RequestContext, variables: boolean): Match {
+function evaluateKey(
+  op: ParsedOperator,
+  rawOperator: string,
+  key: string,
+  policyValues: readonly string[],
+  context: RequestContext,
+  variables: boolean,
+): Match {
   if (op.name === 'null') return evaluateNull(key, policyValues, context);
   const def = OPERATORS[op.name];
   // An operator we do not model (IpAddress, …) cannot be decided offline.

@@ -60,7 +60,8 @@ export function evaluate(request: EvalRequest, policySet: PolicySet): EvalResult
 
   const matchedStatements = layers.flatMap((l) => l.matched);
   if (layers.some((l) => l.deny === 'yes')) return { decision: 'deny', conditional: false, matchedStatements };
-  if (layers.some((l) => l.allow === 'none' || l.allow === 'no')) return { decision: 'implicitDeny', conditional: false, matchedStatements };
+  if (layers.some((l) => l.allow === 'none' || l.allow === 'no'))
+    return { decision: 'implicitDeny', conditional: false, matchedStatements };
   const conditional = layers.some((l) => l.allow === 'unknown' || l.deny === 'unknown');
   return { decision: 'allow', conditional, matchedStatements };
 }

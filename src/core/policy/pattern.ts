@@ -2,7 +2,8 @@ import { lookup } from './context.js';
 import type { RequestContext } from './types.js';
 
 /** Result of resolving a string that may hold policy variables. */
-export type Resolved = { state: 'ok'; regex: RegExp; literal: string } | { state: 'absent'; key: string } | { state: 'unknown'; key: string };
+export type Resolved =
+  { state: 'ok'; regex: RegExp; literal: string } | { state: 'absent'; key: string } | { state: 'unknown'; key: string };
 
 const VARIABLE = /\$\{([^}]*)\}/y;
 const ESCAPES: Readonly<Record<string, string>> = { '*': '*', '?': '?', $: '$' };

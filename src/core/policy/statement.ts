@@ -21,8 +21,10 @@ function resourcePatternMatches(pattern: string, resource: string, context: Requ
 }
 
 function matchesResource(statement: Statement, request: EvalRequest, variables: boolean): Match {
-  if (statement.resource) return anyOf(statement.resource.map((p) => resourcePatternMatches(p, request.resource, request.context, variables)));
-  if (statement.notResource) return negate(anyOf(statement.notResource.map((p) => resourcePatternMatches(p, request.resource, request.context, variables))));
+  if (statement.resource)
+    return anyOf(statement.resource.map((p) => resourcePatternMatches(p, request.resource, request.context, variables)));
+  if (statement.notResource)
+    return negate(anyOf(statement.notResource.map((p) => resourcePatternMatches(p, request.resource, request.context, variables))));
   return YES; // trust policies carry no Resource: the statement is about the policy's own resource
 }
 
@@ -33,5 +35,9 @@ function matchesResource(statement: Statement, request: EvalRequest, variables: 
 export function statementApplies(statement: Statement, request: EvalRequest, variables: boolean): Match {
   const action = matchesAction(statement, request.action);
   if (action.kind === 'no') return NO;
-  return allOf([action, matchesResource(statement, request, variables), evaluateCondition(statement.condition, request.context, variables)]);
+  return allOf([
+    action,
+    matchesResource(statement, request, variables),
+    evaluateCondition(statement.condition, request.context, variables),
+  ]);
 }

@@ -79,7 +79,11 @@ export function trustedEntities(document: PolicyDocument, accountId: string): Tr
   const out: TrustedEntity[] = [];
   for (const statement of document.statements) {
     if (statement.effect !== 'Allow' || !grantsAssume(statement)) continue;
-    const entities = statement.principal ? entitiesOf(statement.principal, accountId) : statement.notPrincipal ? [{ kind: 'public' as const, id: '*' }] : [];
+    const entities = statement.principal
+      ? entitiesOf(statement.principal, accountId)
+      : statement.notPrincipal
+        ? [{ kind: 'public' as const, id: '*' }]
+        : [];
     for (const entity of entities) {
       const denying = denies.filter((d) => specNames(d.principal, entity.id));
       if (denying.some((d) => !d.condition)) continue;
@@ -98,8 +102,12 @@ export function trustedEntities(document: PolicyDocument, accountId: string): Tr
 function principalMatches(spec: PrincipalSpec | undefined, principalArn: string, principalAccount: string): Match {
   if (spec === undefined) return NO;
   if (spec === '*') return definite(true);
-  const ids = Object.entries(spec).filter(([t]) => t.toLowerCase() === 'aws').flatMap(([, v]) => v);
-  return definite(ids.some((id) => id === '*' || id === principalArn || id === principalAccount || ACCOUNT_ROOT.exec(id)?.[1] === principalAccount));
+  const ids = Object.entries(spec)
+    .filter(([t]) => t.toLowerCase() === 'aws')
+    .flatMap(([, v]) => v);
+  return definite(
+    ids.some((id) => id === '*' || id === principalArn || id === principalAccount || ACCOUNT_ROOT.exec(id)?.[1] === principalAccount),
+  );
 }
 
 /**
@@ -110,8 +118,13 @@ function principalMatches(spec: PrincipalSpec | undefined, principalArn: string,
 export function trustAllows(document: PolicyDocument, principalArn: string, principalAccount: string, context: RequestContext): Match {
   const variables = usesVariables(document);
   const applies = (s: Statement): Match => {
-    const named = s.principal ? principalMatches(s.principal, principalArn, principalAccount) : negate(principalMatches(s.notPrincipal, principalArn, principalAccount));
-    const action = definite((s.action ?? []).some((p) => actionMatches(p, 'sts:AssumeRole')) || (s.notAction !== undefined && !s.notAction.some((p) => actionMatches(p, 'sts:AssumeRole'))));
+    const named = s.principal
+      ? principalMatches(s.principal, principalArn, principalAccount)
+      : negate(principalMatches(s.notPrincipal, principalArn, principalAccount));
+    const action = definite(
+      (s.action ?? []).some((p) => actionMatches(p, 'sts:AssumeRole')) ||
+        (s.notAction !== undefined && !s.notAction.some((p) => actionMatches(p, 'sts:AssumeRole'))),
+    );
     return allOf([named, action, evaluateCondition(s.condition, context, variables)]);
   };
   const allow = anyOf(document.statements.filter((s) => s.effect === 'Allow').map(applies));

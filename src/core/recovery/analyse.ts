@@ -1,4 +1,12 @@
-import { evaluate, type EvalResult, type MatchedStatement, type NamedPolicy, type PolicySet, type RequestContext, type ScpLevel } from '../policy/index.js';
+import {
+  evaluate,
+  type EvalResult,
+  type MatchedStatement,
+  type NamedPolicy,
+  type PolicySet,
+  type RequestContext,
+  type ScpLevel,
+} from '../policy/index.js';
 import { buildCandidates, mayReach, type Candidate } from './candidates.js';
 import { requestContext, rootContext } from './context.js';
 import { PolicyIndex } from './policies.js';
@@ -57,13 +65,18 @@ const ASSUMPTIONS = [
   'A user who lost its MFA device calls the API with its access key and no MFA: statements that require MFA do not help it.',
 ];
 
-const ALLOW_ALL: NamedPolicy = { name: '(root user: all actions)', document: { statements: [{ index: 0, effect: 'Allow', action: ['*'], resource: ['*'] }] } };
+const ALLOW_ALL: NamedPolicy = {
+  name: '(root user: all actions)',
+  document: { statements: [{ index: 0, effect: 'Allow', action: ['*'], resource: ['*'] }] },
+};
 
 /** AWS grants iam:ChangePassword on the user itself when the password policy sets AllowUsersToChangePassword. */
 function passwordPolicyGrant(userArn: string): NamedPolicy {
   return {
     name: '(password policy: AllowUsersToChangePassword)',
-    document: { statements: [{ index: 0, effect: 'Allow', action: ['iam:ChangePassword', 'iam:GetAccountPasswordPolicy'], resource: [userArn] }] },
+    document: {
+      statements: [{ index: 0, effect: 'Allow', action: ['iam:ChangePassword', 'iam:GetAccountPasswordPolicy'], resource: [userArn] }],
+    },
   };
 }
 
@@ -102,7 +115,14 @@ function best(sets: Decided[]): Decided {
 }
 
 function decideSets(sets: readonly ActionSet[], resource: string, context: RequestContext, policies: PolicySet): Decided {
-  return best(sets.map((set) => allOf(set, set.map((action) => evaluate({ action, resource, context }, policies)))));
+  return best(
+    sets.map((set) =>
+      allOf(
+        set,
+        set.map((action) => evaluate({ action, resource, context }, policies)),
+      ),
+    ),
+  );
 }
 
 /** Every action of the sets, as one constant list per sets (the candidate cache is keyed by identity). */
@@ -114,13 +134,26 @@ function flat(sets: readonly ActionSet[]): readonly string[] {
 }
 
 /** Decides the most permissive action set for one principal on the target user. */
-function decide(candidate: Candidate, target: UserDetail, sets: readonly ActionSet[], scope: Scope, override?: RequestContext, extra?: NamedPolicy): Decided {
+function decide(
+  candidate: Candidate,
+  target: UserDetail,
+  sets: readonly ActionSet[],
+  scope: Scope,
+  override?: RequestContext,
+  extra?: NamedPolicy,
+): Decided {
   const context = override ?? requestContext(candidate.actor, target, scope.input.accountId);
   const set = extra ? { ...candidate.policies.set, identity: [...candidate.policies.set.identity, extra] } : candidate.policies.set;
   return decideSets(sets, target.arn, context, set);
 }
 
-function toPath(credential: RecoveryPath['credential'], via: RecoveryPath['via'], candidate: Candidate, decided: Decided, note?: string): RecoveryPath {
+function toPath(
+  credential: RecoveryPath['credential'],
+  via: RecoveryPath['via'],
+  candidate: Candidate,
+  decided: Decided,
+  note?: string,
+): RecoveryPath {
   const problems = candidate.policies.problems;
   const unknown = decided.result.decision !== 'allow' && problems.length > 0;
   const reachedVia = candidate.assumableByUsers ? `assumable by users: ${candidate.assumableByUsers.join(', ')}` : undefined;
@@ -152,9 +185,18 @@ function rootNote(input: AccountRecoveryInput): string | undefined {
 
 /** Can root do one of the action sets on the target? Only SCPs restrict root, and only in member accounts. */
 function rootFallback(target: UserDetail, sets: readonly ActionSet[], scope: Scope): { fallback: RootFallback; path: RecoveryPath } {
-  const base = { credential: 'password' as const, via: 'root' as const, principal: `arn:${scope.partition}:iam::${scope.input.accountId}:root`, conditional: false };
+  const base = {
+    credential: 'password' as const,
+    via: 'root' as const,
+    principal: `arn:${scope.partition}:iam::${scope.input.accountId}:root`,
+    conditional: false,
+  };
   const first = sets[0]!;
-  if (scope.scpProblem) return { fallback: 'unknown', path: { ...base, action: first.join(' + '), actions: [...first], decision: 'unknown', statements: [], note: scope.scpProblem } };
+  if (scope.scpProblem)
+    return {
+      fallback: 'unknown',
+      path: { ...base, action: first.join(' + '), actions: [...first], decision: 'unknown', statements: [], note: scope.scpProblem },
+    };
   const set: PolicySet = { identity: [ALLOW_ALL], ...(scope.scps ? { scps: scope.scps } : {}) };
   const decided = decideSets(sets, target.arn, rootContext(target, scope.input.accountId, scope.partition), set);
   const allowed = decided.result.decision === 'allow';
@@ -187,7 +229,13 @@ interface SelfRoute {
 }
 
 /** Summarises the administrator paths of one credential type, plus the self route and root. */
-function summarise(credential: RecoveryPath['credential'], target: UserDetail, sets: readonly ActionSet[], self: SelfRoute, scope: Scope): CredentialOutcome {
+function summarise(
+  credential: RecoveryPath['credential'],
+  target: UserDetail,
+  sets: readonly ActionSet[],
+  self: SelfRoute,
+  scope: Scope,
+): CredentialOutcome {
   const paths: RecoveryPath[] = [];
   const administrators: string[] = [];
   const unknownReasons: string[] = [];
@@ -239,13 +287,26 @@ interface SelfOptions {
 }
 
 /** The user's own permission on its own ARN, with the path for `explain`. */
-function selfDecision(candidate: Candidate, target: UserDetail, sets: readonly ActionSet[], scope: Scope, credential: RecoveryPath['credential'], options: SelfOptions = {}): SelfRoute & { path: RecoveryPath; permitted: boolean } {
+function selfDecision(
+  candidate: Candidate,
+  target: UserDetail,
+  sets: readonly ActionSet[],
+  scope: Scope,
+  credential: RecoveryPath['credential'],
+  options: SelfOptions = {},
+): SelfRoute & { path: RecoveryPath; permitted: boolean } {
   const decided = decide(candidate, target, sets, scope, options.context, options.extra);
   const { prerequisite } = options;
   const path = toPath(credential, 'self', candidate, decided, prerequisite === undefined ? undefined : `does not count: ${prerequisite}`);
   const permitted = path.decision === 'allow';
   const unknown = path.decision === 'unknown' ? `${target.arn}: ${candidate.policies.problems.join('; ')}` : undefined;
-  return { allowed: permitted && prerequisite === undefined, permitted, conditional: decided.result.conditional, ...(unknown ? { unknown } : {}), path };
+  return {
+    allowed: permitted && prerequisite === undefined,
+    permitted,
+    conditional: decided.result.conditional,
+    ...(unknown ? { unknown } : {}),
+    path,
+  };
 }
 
 /** The request context of a user calling the API with its access key only: no MFA in the request. */
@@ -264,14 +325,23 @@ function mfaRequiredByPolicies(me: Candidate, target: UserDetail, scope: Scope):
   });
 }
 
-function analyseMfa(me: Candidate, target: UserDetail, scope: Scope, activeKeys: number, deviceActive: boolean): { recovery: MfaRecovery; paths: RecoveryPath[] } {
+function analyseMfa(
+  me: Candidate,
+  target: UserDetail,
+  scope: Scope,
+  activeKeys: number,
+  deviceActive: boolean,
+): { recovery: MfaRecovery; paths: RecoveryPath[] } {
   // With the device lost, the user can only use the API with its key, and without MFA.
   const self = selfDecision(me, target, MFA_RESET, scope, 'mfa', {
     ...(activeKeys > 0 ? {} : { prerequisite: 'needs an active access key to call the API without the lost device' }),
     context: withoutMfa(requestContext(me.actor, target, scope.input.accountId)),
   });
   const outcome = summarise('mfa', target, MFA_RESET, self, scope);
-  return { recovery: { ...outcome.summary, deviceActive, requiredByPolicies: mfaRequiredByPolicies(me, target, scope) }, paths: [self.path, ...outcome.paths] };
+  return {
+    recovery: { ...outcome.summary, deviceActive, requiredByPolicies: mfaRequiredByPolicies(me, target, scope) },
+    paths: [self.path, ...outcome.paths],
+  };
 }
 
 function analyseUser(target: UserDetail, scope: Scope): { recovery: UserRecovery; paths: RecoveryPath[] } {
@@ -284,11 +354,28 @@ function analyseUser(target: UserDetail, scope: Scope): { recovery: UserRecovery
   const keySets = signIn?.existingKeys !== undefined && signIn.existingKeys < 2 ? KEY_ISSUE : KEY_REPLACE;
 
   // A new key is self-service only while the user can still sign in without the lost key.
-  const keySelf = selfDecision(me, target, keySets, scope, 'accessKeys', passwordEnabled || activeKeys >= 2 ? {} : { prerequisite: 'no other way to sign in once the key is lost (no password, no second key)' });
+  const keySelf = selfDecision(
+    me,
+    target,
+    keySets,
+    scope,
+    'accessKeys',
+    passwordEnabled || activeKeys >= 2 ? {} : { prerequisite: 'no other way to sign in once the key is lost (no password, no second key)' },
+  );
   // A forgotten password can be reset by the user only through the API, with an access key.
-  const resetSelf = selfDecision(me, target, PASSWORD_RESET, scope, 'password', activeKeys > 0 ? {} : { prerequisite: 'needs an active access key to call the API' });
+  const resetSelf = selfDecision(
+    me,
+    target,
+    PASSWORD_RESET,
+    scope,
+    'password',
+    activeKeys > 0 ? {} : { prerequisite: 'needs an active access key to call the API' },
+  );
   const grant = policy?.allowUsersToChangePassword === true ? passwordPolicyGrant(target.arn) : undefined;
-  const changeSelf = selfDecision(me, target, CHANGE_PASSWORD, scope, 'password', { ...(passwordEnabled ? {} : { prerequisite: 'has no password to change' }), ...(grant ? { extra: grant } : {}) });
+  const changeSelf = selfDecision(me, target, CHANGE_PASSWORD, scope, 'password', {
+    ...(passwordEnabled ? {} : { prerequisite: 'has no password to change' }),
+    ...(grant ? { extra: grant } : {}),
+  });
   const changePasswordAllowed = changeSelf.permitted;
   const canChange = passwordEnabled && changePasswordAllowed;
 
@@ -308,7 +395,8 @@ function analyseUser(target: UserDetail, scope: Scope): { recovery: UserRecovery
     // After a hard expiry the console refuses a new password; only an API reset or change (self with a key) or an administrator helps.
     hardExpiryLockout: hardExpiry && passwordEnabled && !expiredPasswordSelfReset && !password.summary.hasPath && !password.summary.unknown,
   };
-  if (!scope.input.passwordPolicy.ok && !passwordRecovery.reason) passwordRecovery.reason = `password policy unknown: ${scope.input.passwordPolicy.reason}`;
+  if (!scope.input.passwordPolicy.ok && !passwordRecovery.reason)
+    passwordRecovery.reason = `password policy unknown: ${scope.input.passwordPolicy.reason}`;
   return {
     recovery: { password: passwordRecovery, accessKeys: keys.summary, mfa: mfa.recovery },
     paths: [keySelf.path, resetSelf.path, changeSelf.path, ...keys.paths, ...password.paths, ...mfa.paths],
@@ -338,7 +426,9 @@ const RESET_ACTIONS: AccountRecovery['resetActions'] = {
 
 /** Accounts a role's trust policy admits, from `other-account` entries (account id, account root or an IAM ARN). */
 function trustedAccountsOf(candidate: Candidate): string[] {
-  const ids = (candidate.assumableBy ?? []).filter((e) => e.kind === 'other-account').flatMap((e) => /^(\d{12})$|^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(e.id)?.slice(1).find(Boolean) ?? []);
+  const ids = (candidate.assumableBy ?? [])
+    .filter((e) => e.kind === 'other-account')
+    .flatMap((e) => /^(\d{12})$|^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(e.id)?.slice(1).find(Boolean) ?? []);
   return [...new Set(ids)];
 }
 
@@ -353,7 +443,12 @@ function administratorRole(c: Candidate, managementAccountId: string | undefined
   };
 }
 
-function accountSummary(input: AccountRecoveryInput, users: Map<string, UserRecovery>, unknownReason?: string, candidates: readonly Candidate[] = []): AccountRecovery {
+function accountSummary(
+  input: AccountRecoveryInput,
+  users: Map<string, UserRecovery>,
+  unknownReason?: string,
+  candidates: readonly Candidate[] = [],
+): AccountRecovery {
   const admins = new Set<string>();
   const mfaAdmins = new Set<string>();
   for (const r of users.values()) {
@@ -364,7 +459,9 @@ function accountSummary(input: AccountRecoveryInput, users: Map<string, UserReco
   const central = centralRoot(input);
   const single = admins.size === 1 && unknownReason === undefined;
   const sole = single ? [...admins][0]! : undefined;
-  const roles = candidates.filter((c) => c.actor.kind === 'role' && admins.has(c.arn)).map((c) => administratorRole(c, input.managementAccountId));
+  const roles = candidates
+    .filter((c) => c.actor.kind === 'role' && admins.has(c.arn))
+    .map((c) => administratorRole(c, input.managementAccountId));
   return {
     administrators: [...admins].sort(),
     administratorRoles: roles,
@@ -376,7 +473,12 @@ function accountSummary(input: AccountRecoveryInput, users: Map<string, UserReco
     unknown: unknownReason !== undefined,
     ...(unknownReason ? { reason: unknownReason } : anyUnknown ? { reason: `some users could not be analysed: ${anyUnknown}` } : {}),
     rootRecovery: central ? 'after-root-password-recovery' : 'email-flow',
-    ...(central ? { rootRecoveryTaskPolicy: 'IAMCreateRootUserPassword' as const, ...(input.rootSessionsEnabled !== undefined ? { rootSessionsEnabled: input.rootSessionsEnabled } : {}) } : {}),
+    ...(central
+      ? {
+          rootRecoveryTaskPolicy: 'IAMCreateRootUserPassword' as const,
+          ...(input.rootSessionsEnabled !== undefined ? { rootSessionsEnabled: input.rootSessionsEnabled } : {}),
+        }
+      : {}),
     resetActions: RESET_ACTIONS,
     assumptions: ASSUMPTIONS,
   };
@@ -408,7 +510,13 @@ export function analyseAccount(input: AccountRecoveryInput, options: AnalyseOpti
     }
   }
   const candidates = buildCandidates(details, index, scps, input.accountId, input.signIn);
-  const scope: Scope = { ...scopeBase, candidates, byArn: new Map(candidates.map((c) => [c.arn, c])), ...(scps ? { scps } : {}), ...(scpProblem ? { scpProblem } : {}) };
+  const scope: Scope = {
+    ...scopeBase,
+    candidates,
+    byArn: new Map(candidates.map((c) => [c.arn, c])),
+    ...(scps ? { scps } : {}),
+    ...(scpProblem ? { scpProblem } : {}),
+  };
   const paths = options.collectPaths ? new Map<string, RecoveryPath[]>() : undefined;
   const only = options.onlyUsers ? new Set(options.onlyUsers) : undefined;
   for (const user of details.users) {
@@ -423,7 +531,14 @@ export function analyseAccount(input: AccountRecoveryInput, options: AnalyseOpti
 /** The `facts.recovery` value of a user when the account could not be analysed. */
 export function unknownUserRecovery(reason: string): UserRecovery {
   return {
-    password: { ...unknownCredential(reason, PASSWORD_RESET), selfServiceVia: [], changePasswordAllowed: false, hardExpiry: false, expiredPasswordSelfReset: false, hardExpiryLockout: false },
+    password: {
+      ...unknownCredential(reason, PASSWORD_RESET),
+      selfServiceVia: [],
+      changePasswordAllowed: false,
+      hardExpiry: false,
+      expiredPasswordSelfReset: false,
+      hardExpiryLockout: false,
+    },
     accessKeys: unknownCredential(reason, KEY_REPLACE),
     mfa: { ...unknownCredential(reason, MFA_RESET), deviceActive: false, requiredByPolicies: false },
   };

@@ -1,4 +1,13 @@
-import { actionMatches, evaluate, PolicyParseError, trustedEntities, type RequestContext, type ScpLevel, type Statement, type TrustedEntity } from '../policy/index.js';
+import {
+  actionMatches,
+  evaluate,
+  PolicyParseError,
+  trustedEntities,
+  type RequestContext,
+  type ScpLevel,
+  type Statement,
+  type TrustedEntity,
+} from '../policy/index.js';
 import { compilePattern } from '../policy/pattern.js';
 import { requestContext } from './context.js';
 import type { Actor } from './context.js';

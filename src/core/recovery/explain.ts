@@ -100,8 +100,11 @@ export function formatExplanation(e: Explanation): string {
     for (const path of e.paths.filter((p) => p.credential === credential)) out.push(...pathLines(path));
     out.push('');
   }
-  out.push(`Account: ${e.account.administratorCount} administrator(s)${e.account.singleAdministrator ? ' — SINGLE ADMINISTRATOR' : ''}; root recovery: ${rootRecoveryLabel(e.account)}`);
-  if (e.account.crossAccountAdministrators?.length) out.push(`  reachable from the management account through: ${e.account.crossAccountAdministrators.join(', ')}`);
+  out.push(
+    `Account: ${e.account.administratorCount} administrator(s)${e.account.singleAdministrator ? ' — SINGLE ADMINISTRATOR' : ''}; root recovery: ${rootRecoveryLabel(e.account)}`,
+  );
+  if (e.account.crossAccountAdministrators?.length)
+    out.push(`  reachable from the management account through: ${e.account.crossAccountAdministrators.join(', ')}`);
   out.push('Assumptions:', ...e.account.assumptions.map((a) => `  - ${a}`), '');
   return out.join('\n');
 }

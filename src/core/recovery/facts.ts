@@ -25,7 +25,8 @@ function isRecord(value: unknown): value is Facts {
 /** Reads `account.facts.passwordPolicy` (the AWS PasswordPolicy shape, 'none' or 'unknown'). */
 export function passwordPolicyFrom(value: unknown): Collected<PasswordPolicyFacts> {
   if (value === 'none') return { ok: true, value: { present: false, allowUsersToChangePassword: false, hardExpiry: false } };
-  if (!isRecord(value)) return { ok: false, reason: typeof value === 'string' ? `GetAccountPasswordPolicy: ${value}` : 'password policy not collected' };
+  if (!isRecord(value))
+    return { ok: false, reason: typeof value === 'string' ? `GetAccountPasswordPolicy: ${value}` : 'password policy not collected' };
   const maxAge = value.MaxPasswordAge;
   return {
     ok: true,

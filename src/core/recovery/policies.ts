@@ -1,4 +1,11 @@
-import { parsePolicyDocument, PolicyParseError, type NamedPolicy, type PolicyDocument, type PolicySet, type ScpLevel } from '../policy/index.js';
+import {
+  parsePolicyDocument,
+  PolicyParseError,
+  type NamedPolicy,
+  type PolicyDocument,
+  type PolicySet,
+  type ScpLevel,
+} from '../policy/index.js';
 import type { AuthorizationDetails, InlinePolicy, PolicyText, RoleDetail, ScpLevelDetail, UserDetail } from './types.js';
 
 /** A policy set plus what could not be read into it. */

@@ -73,10 +73,18 @@ export function assembleAlternatives(blocks: readonly Block[], facts: PrincipalF
       groups.set(key, group);
     }
   }
-  return [...groups.values()]
-    .map((g) => ({ procedure: g.procedure, title: g.titles.join('; '), when: g.when, actor: g.actor, steps: assemble(g.parts, facts, notes, g.actor) }))
-    // An alternative that only opens a session (its work is for another principal type) is no alternative.
-    .filter((alt) => alt.steps.some((s) => !sessionStepIds.has(s.id)));
+  return (
+    [...groups.values()]
+      .map((g) => ({
+        procedure: g.procedure,
+        title: g.titles.join('; '),
+        when: g.when,
+        actor: g.actor,
+        steps: assemble(g.parts, facts, notes, g.actor),
+      }))
+      // An alternative that only opens a session (its work is for another principal type) is no alternative.
+      .filter((alt) => alt.steps.some((s) => !sessionStepIds.has(s.id)))
+  );
 }
 
 /**

@@ -11,7 +11,10 @@ import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 export type ResultPlan = Plan;
 
 /** The parts of a principal's merged plan that the result keeps. */
-type PlanBody = Pick<PrincipalPlan, 'access' | 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'>;
+type PlanBody = Pick<
+  PrincipalPlan,
+  'access' | 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'
+>;
 
 /** The shared plan body, copied field by field so nothing else of the source leaks in. */
 function planBody(plan: PlanBody): PlanBody {
@@ -82,7 +85,18 @@ export function plansFromResult(result: ScanResult): PlanSet {
   for (const plan of result.plans) {
     const findings = plan.findings.flatMap((ref) => {
       const f = byFingerprint.get(ref.fingerprint);
-      return f ? [{ ruleId: f.ruleId, severity: f.severity, credential: f.credential, fingerprint: f.fingerprint, message: f.message, resolution: ref.resolution }] : [];
+      return f
+        ? [
+            {
+              ruleId: f.ruleId,
+              severity: f.severity,
+              credential: f.credential,
+              fingerprint: f.fingerprint,
+              message: f.message,
+              resolution: ref.resolution,
+            },
+          ]
+        : [];
     });
     const accountName = names.get(plan.accountId) ?? byFingerprint.get(plan.findings[0]?.fingerprint ?? '')?.accountName ?? null;
     const account = accounts.get(plan.accountId) ?? { accountId: plan.accountId, accountName, plans: [] };

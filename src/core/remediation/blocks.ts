@@ -31,7 +31,11 @@ export interface Block {
 /** Turns the decisions into blocks, in plan order: phase, slot-freeing first, credential, procedure id. */
 export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue): Block[] {
   const blocks: Block[] = [];
-  const keyIdPlaceholders = [...d.keys.keys()].sort().map((slot) => facts.keys[slot - 1]!.id ?? keyIdPlaceholder(slot)).join(' and ') || keyIdPlaceholder(1);
+  const keyIdPlaceholders =
+    [...d.keys.keys()]
+      .sort()
+      .map((slot) => facts.keys[slot - 1]!.id ?? keyIdPlaceholder(slot))
+      .join(' and ') || keyIdPlaceholder(1);
   const base = { keyIdPlaceholders, admin: adminPhrase(facts, 'accessKeys') };
   const rotationPhase = Math.min(...[...d.keys.values()].filter((a) => a.kind === 'rotate').map((a) => a.procedure.phase));
 
@@ -56,17 +60,35 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
   if (d.removePassword) blocks.push(...passwordRemoval(facts, d, catalogue, base));
   blocks.push(...standaloneBlocks(facts, d, catalogue, base));
   return blocks.sort(
-    (a, b) => a.phase - b.phase || Number(b.freesSlot) - Number(a.freesSlot) || (a.credential ?? '').localeCompare(b.credential ?? '') || a.procedure.id.localeCompare(b.procedure.id),
+    (a, b) =>
+      a.phase - b.phase ||
+      Number(b.freesSlot) - Number(a.freesSlot) ||
+      (a.credential ?? '').localeCompare(b.credential ?? '') ||
+      a.procedure.id.localeCompare(b.procedure.id),
   );
 }
 
 /** The block that removes the console password: the procedure of the finding that asked for it. */
 function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
-  const finding = [...d.resolutions.keys()].find((f) => f.credential === 'password' && catalogue.get(f.remediation.procedure)?.handles.includes('remove-password'));
+  const finding = [...d.resolutions.keys()].find(
+    (f) => f.credential === 'password' && catalogue.get(f.remediation.procedure)?.handles.includes('remove-password'),
+  );
   const procedure = finding && catalogue.get(finding.remediation.procedure);
   if (!procedure) return [];
   const vars = templateVars(facts, 'password', { ...base, admin: adminPhrase(facts, 'password') });
-  return [{ phase: procedure.phase, procedure, credential: 'password', kind: 'password', vars, cautions: principalCautions(facts), undecidedKey: false, goal: 'Remove the unused console password.', freesSlot: false }];
+  return [
+    {
+      phase: procedure.phase,
+      procedure,
+      credential: 'password',
+      kind: 'password',
+      vars,
+      cautions: principalCautions(facts),
+      undecidedKey: false,
+      goal: 'Remove the unused console password.',
+      freesSlot: false,
+    },
+  ];
 }
 
 function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
@@ -110,7 +132,17 @@ function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, bas
     otherKeyId: '<ACCESS_KEY_ID_TO_KEEP>',
     keyIdPlaceholders: '<ACCESS_KEY_ID_1> and <ACCESS_KEY_ID_2>',
   });
-  return { phase: procedure.phase, procedure, credential: null, kind: 'access_key', vars, cautions: principalCautions(facts), undecidedKey: true, goal: null, freesSlot: false };
+  return {
+    phase: procedure.phase,
+    procedure,
+    credential: null,
+    kind: 'access_key',
+    vars,
+    cautions: principalCautions(facts),
+    undecidedKey: true,
+    goal: null,
+    freesSlot: false,
+  };
 }
 
 /** Safety notes for removing or replacing one key, by the caution a step declares. */
@@ -118,13 +150,22 @@ function keyCautions(facts: PrincipalFacts, slot: 1 | 2, action: KeyAction): Map
   const cautions = new Map<Caution, string>();
   const key = facts.keys[slot - 1]!;
   if (action.kind === 'delete-inactive') {
-    cautions.set('already-inactive', `Access key ${slot} is already inactive; if anything failed since it was deactivated, reactivate it and move that consumer first.`);
+    cautions.set(
+      'already-inactive',
+      `Access key ${slot} is already inactive; if anything failed since it was deactivated, reactivate it and move that consumer first.`,
+    );
   } else if (key.lastUsedDaysAgo !== null && key.lastUsedDaysAgo <= RECENT_USE_DAYS) {
     cautions.set('recently-used', `Access key ${slot} was used ${describeLastUse(key)}: find its consumers before deactivating it.`);
   } else if (key.lastUsedKnown && key.lastUsed === null) {
-    cautions.set('never-used', `Access key ${slot} was never used, so deactivating it should break nothing; it stays reversible until it is deleted.`);
+    cautions.set(
+      'never-used',
+      `Access key ${slot} was never used, so deactivating it should break nothing; it stays reversible until it is deleted.`,
+    );
   } else if (key.lastUsed === null) {
-    cautions.set('last-use-unknown', `The last use of access key ${slot} is not known here: check it (get-access-key-last-used) before deactivating.`);
+    cautions.set(
+      'last-use-unknown',
+      `The last use of access key ${slot} is not known here: check it (get-access-key-last-used) before deactivating.`,
+    );
   }
   return cautions;
 }
@@ -136,11 +177,17 @@ function principalCautions(facts: PrincipalFacts): Map<Caution, string> {
   const blocked = passwordChangeBlocked(facts);
   if (blocked) cautions.set('password-change-blocked', blocked);
   if (known(facts.recovery.mfa)?.requiredByPolicies === true) {
-    cautions.set('mfa-required-by-policy', `${facts.principal.name}'s policies deny most actions without MFA: a new password alone does not let them work, they also need a working MFA device (if it is lost, an administrator deactivates it first).`);
+    cautions.set(
+      'mfa-required-by-policy',
+      `${facts.principal.name}'s policies deny most actions without MFA: a new password alone does not let them work, they also need a working MFA device (if it is lost, an administrator deactivates it first).`,
+    );
   }
   const active = facts.keys.filter((k) => k.active === true).map((k) => k.slot);
   if (active.length > 0) {
-    cautions.set('has-active-access-key', `${facts.principal.name} has active access key ${active.join(' and ')}: a policy that denies access without MFA also denies every call signed with it.`);
+    cautions.set(
+      'has-active-access-key',
+      `${facts.principal.name} has active access key ${active.join(' and ')}: a policy that denies access without MFA also denies every call signed with it.`,
+    );
   }
   return cautions;
 }
@@ -171,7 +218,8 @@ function adminPhrase(facts: PrincipalFacts, kind: 'password' | 'accessKeys'): st
   if (recovery.rootFallback === 'after-root-password-recovery' || recovery.rootFallback === 'privileged-root-task') {
     return `the root user of account ${facts.accountId}, once the management account has allowed root password recovery with the IAMCreateRootUserPassword privileged task (no administrator can reset this credential)`;
   }
-  if (recovery.rootFallback === 'blocked-by-scp') return `the root user of account ${facts.accountId}, once the SCP that blocks it is relaxed (no administrator can reset this credential)`;
+  if (recovery.rootFallback === 'blocked-by-scp')
+    return `the root user of account ${facts.accountId}, once the SCP that blocks it is relaxed (no administrator can reset this credential)`;
   return `the root user of account ${facts.accountId} (no administrator can reset this credential)`;
 }
 
@@ -193,10 +241,18 @@ export function goals(d: Decisions, blocks: readonly Block[], facts: PrincipalFa
   for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
     const key = facts.keys[slot - 1]!;
     const frees = action.freesFor ? `, freeing a slot for rotating access key ${action.freesFor}` : '';
-    if (action.kind === 'quarantine') lines.push(`Contain access key ${slot} (suspected of compromise): deactivate it now, quarantine ${facts.principal.name}, review what the key did, then delete it.`);
-    else if (action.kind === 'rotate') lines.push(`Rotate access key ${slot} (${key.ageDays === null ? 'too old' : `${formatDays(key.ageDays)} old`}).`);
-    else if (action.kind === 'delete-inactive') lines.push(`Delete inactive access key ${slot}${action.freesFor ? ` to free a slot for rotating access key ${action.freesFor}` : ''}.`);
-    else if (action.kind === 'retire-move') lines.push(`Retire access key ${slot} (${action.why}) and move its consumers to access key ${action.moveTo}${frees}.`);
+    if (action.kind === 'quarantine')
+      lines.push(
+        `Contain access key ${slot} (suspected of compromise): deactivate it now, quarantine ${facts.principal.name}, review what the key did, then delete it.`,
+      );
+    else if (action.kind === 'rotate')
+      lines.push(`Rotate access key ${slot} (${key.ageDays === null ? 'too old' : `${formatDays(key.ageDays)} old`}).`);
+    else if (action.kind === 'delete-inactive')
+      lines.push(
+        `Delete inactive access key ${slot}${action.freesFor ? ` to free a slot for rotating access key ${action.freesFor}` : ''}.`,
+      );
+    else if (action.kind === 'retire-move')
+      lines.push(`Retire access key ${slot} (${action.why}) and move its consumers to access key ${action.moveTo}${frees}.`);
     else lines.push(`Retire access key ${slot} (${action.why})${frees}.`);
   }
   if (d.undecidedRotation) lines.push('Finish the rotation left half-done: retire one of the two active access keys.');

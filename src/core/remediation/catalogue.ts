@@ -58,7 +58,11 @@ export function buildCatalogue(sources: CatalogueSources): Catalogue {
     if (!parsed) continue;
     const base = byId.get(parsed.value.id);
     if (builtIn && base) {
-      diagnostics.push({ severity: 'error', ...parsed.source.locate('/id'), message: `procedure id '${parsed.value.id}' is already defined in ${base.source ?? 'another file'}` });
+      diagnostics.push({
+        severity: 'error',
+        ...parsed.source.locate('/id'),
+        message: `procedure id '${parsed.value.id}' is already defined in ${base.source ?? 'another file'}`,
+      });
       continue;
     }
     const procedure = applyFile(base, parsed, steps, diagnostics);
@@ -69,7 +73,11 @@ export function buildCatalogue(sources: CatalogueSources): Catalogue {
 }
 
 /** Parses and validates one file; undefined (with diagnostics) when it is not usable. */
-function parseFile<T extends { id: string }>(input: ProcedureSource, kind: 'procedure' | 'step', diagnostics: Diagnostic[]): Parsed<T> | undefined {
+function parseFile<T extends { id: string }>(
+  input: ProcedureSource,
+  kind: 'procedure' | 'step',
+  diagnostics: Diagnostic[],
+): Parsed<T> | undefined {
   const source = parseYamlSource(input.text, input.file);
   if (source.errors.length > 0) {
     diagnostics.push(...source.errors);
@@ -109,14 +117,21 @@ function branchErrors<E extends { instancePath: string; schemaPath: string }>(er
 function checkFileName(id: unknown, file: string, source: YamlSource, diagnostics: Diagnostic[]): void {
   const base = file.split(/[\\/]/).pop() ?? file;
   if (typeof id === 'string' && base !== `${id}.yaml` && base !== `${id}.yml` && base !== `${id}.json`) {
-    diagnostics.push({ severity: 'error', ...source.locate('/id'), message: `id '${id}' does not match the file name '${base}'`, suggestion: `rename the file to ${id}.yaml` });
+    diagnostics.push({
+      severity: 'error',
+      ...source.locate('/id'),
+      message: `id '${id}' does not match the file name '${base}'`,
+      suggestion: `rename the file to ${id}.yaml`,
+    });
   }
 }
 
 function checkProcedureTemplates(file: ProcedureFile, source: YamlSource, diagnostics: Diagnostic[]): void {
   for (const list of TEMPLATE_LISTS) (file[list] ?? []).forEach((t, i) => checkTemplate(t, `/${list}/${i}`, source, diagnostics));
   (file.steps ?? []).forEach((s, i) => checkStepTemplates(s, `/steps/${i}`, source, diagnostics));
-  (file.alternatives ?? []).forEach((a, i) => a.steps.forEach((s, j) => checkStepTemplates(s, `/alternatives/${i}/steps/${j}`, source, diagnostics)));
+  (file.alternatives ?? []).forEach((a, i) =>
+    a.steps.forEach((s, j) => checkStepTemplates(s, `/alternatives/${i}/steps/${j}`, source, diagnostics)),
+  );
 }
 
 function checkStepTemplates(entry: StepEntry, at: string, source: YamlSource, diagnostics: Diagnostic[]): void {
@@ -131,12 +146,26 @@ function checkTemplate(template: unknown, pointer: string, source: YamlSource, d
 }
 
 /** Merges one file over its base (or over nothing, for a new procedure) and resolves its shared steps. */
-function applyFile(base: Procedure | undefined, parsed: Parsed<ProcedureFile>, steps: ReadonlyMap<string, ProcedureStep>, diagnostics: Diagnostic[]): Procedure | undefined {
+function applyFile(
+  base: Procedure | undefined,
+  parsed: Parsed<ProcedureFile>,
+  steps: ReadonlyMap<string, ProcedureStep>,
+  diagnostics: Diagnostic[],
+): Procedure | undefined {
   const { value: file, source } = parsed;
   const problems: Diagnostic[] = [];
   if (!base) {
     for (const field of REQUIRED_FOR_NEW) {
-      if (file[field] === undefined) problems.push({ severity: 'error', ...source.locate(''), message: `new procedure '${file.id}' needs \`${field}\``, suggestion: field === 'phase' ? 'e.g. phase: 90 (after the built-in procedures)' : 'only a file that overrides an existing procedure may leave it out' });
+      if (file[field] === undefined)
+        problems.push({
+          severity: 'error',
+          ...source.locate(''),
+          message: `new procedure '${file.id}' needs \`${field}\``,
+          suggestion:
+            field === 'phase'
+              ? 'e.g. phase: 90 (after the built-in procedures)'
+              : 'only a file that overrides an existing procedure may leave it out',
+        });
     }
   }
   const resolve = (entries: readonly StepEntry[], at: string): ProcedureStep[] =>
@@ -144,11 +173,19 @@ function applyFile(base: Procedure | undefined, parsed: Parsed<ProcedureFile>, s
       if (!('use' in entry)) return [entry];
       const step = steps.get(entry.use);
       if (step) return [step];
-      problems.push({ severity: 'error', ...source.locate(`${at}/${i}/use`), message: `unknown shared step '${entry.use}'`, suggestion: didYouMean(entry.use, steps.keys()) ?? `shared steps: ${[...steps.keys()].join(', ')}` });
+      problems.push({
+        severity: 'error',
+        ...source.locate(`${at}/${i}/use`),
+        message: `unknown shared step '${entry.use}'`,
+        suggestion: didYouMean(entry.use, steps.keys()) ?? `shared steps: ${[...steps.keys()].join(', ')}`,
+      });
       return [];
     });
   const resolvedSteps = file.steps ? resolve(file.steps, '/steps') : undefined;
-  const alternatives: ProcedureAlternative[] | undefined = file.alternatives?.map((a, i) => ({ ...a, steps: resolve(a.steps, `/alternatives/${i}/steps`) }));
+  const alternatives: ProcedureAlternative[] | undefined = file.alternatives?.map((a, i) => ({
+    ...a,
+    steps: resolve(a.steps, `/alternatives/${i}/steps`),
+  }));
   diagnostics.push(...problems);
   if (problems.length > 0) return undefined;
   const { extraLinks, steps: _steps, alternatives: _alternatives, ...fields } = file;
@@ -171,8 +208,14 @@ function definedOnly<T extends object>(value: T): Partial<T> {
  * that action and applies, else the most specific procedure that does (fewest declared
  * actions, then id), so the choice never depends on file order.
  */
-export function procedureFor(catalogue: Catalogue, action: CredentialAction, principalType: 'root' | 'user', preferred?: string): Procedure | undefined {
-  const fits = (p: Procedure | undefined): p is Procedure => p !== undefined && p.handles.includes(action) && p.appliesTo.includes(principalType);
+export function procedureFor(
+  catalogue: Catalogue,
+  action: CredentialAction,
+  principalType: 'root' | 'user',
+  preferred?: string,
+): Procedure | undefined {
+  const fits = (p: Procedure | undefined): p is Procedure =>
+    p !== undefined && p.handles.includes(action) && p.appliesTo.includes(principalType);
   const first = preferred === undefined ? undefined : catalogue.get(preferred);
   if (fits(first)) return first;
   return [...catalogue.values()].filter(fits).sort((a, b) => a.handles.length - b.handles.length || a.id.localeCompare(b.id))[0];
@@ -196,6 +239,8 @@ export function unknownProcedures(definitions: readonly RuleSource[], catalogue:
       severity: 'error' as const,
       ...source.locate('/remediation/procedure'),
       message: `rule '${rule.id}' names remediation procedure '${rule.remediation.procedure}', which is not in the catalogue`,
-      suggestion: didYouMean(rule.remediation.procedure, catalogue.keys()) ?? 'add it under .credwarden/procedures (or --procedures DIR), or name a built-in procedure',
+      suggestion:
+        didYouMean(rule.remediation.procedure, catalogue.keys()) ??
+        'add it under .credwarden/procedures (or --procedures DIR), or name a built-in procedure',
     }));
 }

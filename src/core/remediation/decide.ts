@@ -56,9 +56,24 @@ function age(key: SlotFacts): string {
  * never their ids.
  */
 export function decide(findings: readonly Finding[], facts: PrincipalFacts, catalogue: Catalogue): Decisions {
-  const d: Decisions = { keys: new Map(), undecidedRotation: null, removePassword: false, resolutions: new Map(), standalone: [], notes: [] };
-  const context: DecideContext = { d, facts, catalogue, pick: (action, preferred) => procedureFor(catalogue, action, facts.principal.type, preferred) };
-  const handling = (action: CredentialAction) => (f: Finding): boolean => catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
+  const d: Decisions = {
+    keys: new Map(),
+    undecidedRotation: null,
+    removePassword: false,
+    resolutions: new Map(),
+    standalone: [],
+    notes: [],
+  };
+  const context: DecideContext = {
+    d,
+    facts,
+    catalogue,
+    pick: (action, preferred) => procedureFor(catalogue, action, facts.principal.type, preferred),
+  };
+  const handling =
+    (action: CredentialAction) =>
+    (f: Finding): boolean =>
+      catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
 
   // 1. Keys suspected of compromise: contained now, never left to a week of watching.
   for (const f of findings.filter((x) => isKey(x) && handling('quarantine-key')(x))) quarantine(context, f);
@@ -107,7 +122,10 @@ function quarantine({ d, pick }: DecideContext, f: Finding): void {
   const procedure = pick('quarantine-key', f.remediation.procedure);
   if (!procedure || d.keys.has(slot)) return;
   d.keys.set(slot, { kind: 'quarantine', procedure, why: 'suspected of compromise' });
-  d.resolutions.set(f, `Contain access key ${slot} now (suspected of compromise): deactivate it, quarantine the user, then review what the key did.`);
+  d.resolutions.set(
+    f,
+    `Contain access key ${slot} now (suspected of compromise): deactivate it, quarantine the user, then review what the key did.`,
+  );
 }
 
 function retire({ d, facts, catalogue, pick }: DecideContext, f: Finding): void {
@@ -166,7 +184,10 @@ function rotate({ d, facts, pick }: DecideContext, f: Finding): void {
   const own = d.keys.get(slot);
   const rotation = pick('rotate-key', f.remediation.procedure);
   if (own?.kind === 'quarantine') {
-    d.resolutions.set(f, `Access key ${slot} is contained as suspected of compromise and deleted, not rotated: issue a replacement only once the review is done.`);
+    d.resolutions.set(
+      f,
+      `Access key ${slot} is contained as suspected of compromise and deleted, not rotated: issue a replacement only once the review is done.`,
+    );
     return;
   }
   if (own) {
@@ -182,21 +203,31 @@ function rotate({ d, facts, pick }: DecideContext, f: Finding): void {
   if (!rotation) return;
   if (d.undecidedRotation) {
     // Both slots are full and the facts cannot say which key goes: finishing the rotation decides.
-    d.resolutions.set(f, `Both slots are full, so access key ${slot} is not replaced by a third key: finishing the rotation retires the unused or older key. If access key ${slot} is the one that stays, rotate it afterwards into the freed slot.`);
-    d.notes.push(`Access key ${slot} of ${facts.principal.name} is ${age(key)} and was last used ${describeLastUse(key)}; weigh that when choosing which key to retire.`);
+    d.resolutions.set(
+      f,
+      `Both slots are full, so access key ${slot} is not replaced by a third key: finishing the rotation retires the unused or older key. If access key ${slot} is the one that stays, rotate it afterwards into the freed slot.`,
+    );
+    d.notes.push(
+      `Access key ${slot} of ${facts.principal.name} is ${age(key)} and was last used ${describeLastUse(key)}; weigh that when choosing which key to retire.`,
+    );
     return;
   }
   if (otherAction) {
     otherAction.freesFor = slot;
     d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} into the slot freed by retiring access key ${otherSlot} first.`);
-    d.notes.push(`Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${otherAction.why}), which frees the slot the replacement for access key ${slot} needs.`);
+    d.notes.push(
+      `Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${otherAction.why}), which frees the slot the replacement for access key ${slot} needs.`,
+    );
     return;
   }
   if (other.present !== true) {
     d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} (${rotateWhy}).`);
-    if (other.present === null) d.notes.push(`Whether access key ${otherSlot} of ${facts.principal.name} exists is not known here: if list-access-keys shows two keys, free a slot before creating the replacement.`);
+    if (other.present === null)
+      d.notes.push(
+        `Whether access key ${otherSlot} of ${facts.principal.name} exists is not known here: if list-access-keys shows two keys, free a slot before creating the replacement.`,
+      );
     return;
   }
   const otherUnused = looksUnused(other);
@@ -210,13 +241,25 @@ function rotate({ d, facts, pick }: DecideContext, f: Finding): void {
     d.keys.set(otherSlot, { kind, procedure, why, freesFor: slot, ...(kind === 'retire-move' ? { moveTo: slot } : {}) });
     d.keys.set(slot, { kind: 'rotate', procedure: rotation, why: rotateWhy });
     d.resolutions.set(f, `Rotate access key ${slot} after retiring access key ${otherSlot} (${why}) to free a slot.`);
-    d.notes.push(`Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${why}), which frees the slot the replacement for access key ${slot} needs.`);
+    d.notes.push(
+      `Both access key slots of ${facts.principal.name} are full: access key ${otherSlot} is retired first (${why}), which frees the slot the replacement for access key ${slot} needs.`,
+    );
     return;
   }
   // Both keys in use and this one is the older: moving its consumers to the newer key is the rotation.
   const finish = pick('finish-key-rotation');
   if (!finish) return;
-  d.keys.set(slot, { kind: 'retire-move', procedure: finish, why: `${age(key)}; access key ${otherSlot} is newer and in use`, moveTo: otherSlot });
-  d.resolutions.set(f, `Both slots are full, so access key ${slot} is rotated by moving its consumers to the newer access key ${otherSlot} and retiring it.`);
-  d.notes.push(`Both access key slots of ${facts.principal.name} are full and in use: access key ${slot} is the older one, so it is retired in favour of access key ${otherSlot} rather than replaced by a third key.`);
+  d.keys.set(slot, {
+    kind: 'retire-move',
+    procedure: finish,
+    why: `${age(key)}; access key ${otherSlot} is newer and in use`,
+    moveTo: otherSlot,
+  });
+  d.resolutions.set(
+    f,
+    `Both slots are full, so access key ${slot} is rotated by moving its consumers to the newer access key ${otherSlot} and retiring it.`,
+  );
+  d.notes.push(
+    `Both access key slots of ${facts.principal.name} are full and in use: access key ${slot} is the older one, so it is retired in favour of access key ${otherSlot} rather than replaced by a third key.`,
+  );
 }

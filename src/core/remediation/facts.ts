@@ -50,14 +50,32 @@ export interface PrincipalFacts {
   principal: { type: 'root' | 'user'; name: string; arn: string };
   keys: [SlotFacts, SlotFacts];
   certs: [SlotFacts, SlotFacts];
-  password: { lastUsed: string | null; lastUsedKnown: boolean; lastUsedDaysAgo: number | null; nextRotation: string | null; nextRotationInDays: number | null };
+  password: {
+    lastUsed: string | null;
+    lastUsedKnown: boolean;
+    lastUsedDaysAgo: number | null;
+    nextRotation: string | null;
+    nextRotationInDays: number | null;
+  };
   recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts; mfa?: RecoveryFacts };
   /** The account's only credential administrator (account.facts.recovery.soleAdministrator), when there is one. */
   soleAdministrator: string | null;
 }
 
 function emptySlot(slot: 1 | 2): SlotFacts {
-  return { slot, id: null, present: null, active: null, lastRotated: null, ageDays: null, lastUsedKnown: false, lastUsed: null, lastUsedDaysAgo: null, lastUsedService: null, lastUsedRegion: null };
+  return {
+    slot,
+    id: null,
+    present: null,
+    active: null,
+    lastRotated: null,
+    ageDays: null,
+    lastUsedKnown: false,
+    lastUsed: null,
+    lastUsedDaysAgo: null,
+    lastUsedService: null,
+    lastUsedRegion: null,
+  };
 }
 
 function daysSince(time: string | null, asOf: string | null): number | null {
@@ -78,7 +96,12 @@ export interface EvidenceHints {
  * one, else from the evidence of its findings. Evidence is partial (a rule records
  * only the fields it names), so every fact may stay unknown.
  */
-export function principalFacts(findings: readonly Finding[], asOf: string | null, snapshot?: { account: Account; principal: Principal }, evidenceHints: EvidenceHints = {}): PrincipalFacts {
+export function principalFacts(
+  findings: readonly Finding[],
+  asOf: string | null,
+  snapshot?: { account: Account; principal: Principal },
+  evidenceHints: EvidenceHints = {},
+): PrincipalFacts {
   const first = findings[0]!;
   const facts: PrincipalFacts = {
     accountId: first.accountId,
@@ -96,8 +119,7 @@ export function principalFacts(findings: readonly Finding[], asOf: string | null
     fromSnapshot(facts, snapshot.principal);
     const sole = (snapshot.account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
     if (typeof sole === 'string') facts.soleAdministrator = sole;
-  }
-  else for (const finding of findings) fromEvidence(facts, finding);
+  } else for (const finding of findings) fromEvidence(facts, finding);
   if (!snapshot && evidenceHints.bothKeysActive === true) {
     for (const key of facts.keys) {
       key.present = true;
@@ -130,7 +152,11 @@ function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {
     });
   });
   principal.certificates.forEach((cert, i) => {
-    Object.assign(facts.certs[i]!, { present: cert.active || cert.lastRotated !== null, active: cert.active, lastRotated: cert.lastRotated });
+    Object.assign(facts.certs[i]!, {
+      present: cert.active || cert.lastRotated !== null,
+      active: cert.active,
+      lastRotated: cert.lastRotated,
+    });
   });
   facts.password.lastUsed = principal.password.lastUsed;
   facts.password.lastUsedKnown = true;
@@ -165,8 +191,10 @@ function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
     if (typeof ev[`${prefix}lastUsedDaysAgo`] === 'number') facts.password.lastUsedDaysAgo = ev[`${prefix}lastUsedDaysAgo`] as number;
   }
   if (typeof ev['password.nextRotation'] === 'string') facts.password.nextRotation = ev['password.nextRotation'] as string;
-  if (typeof ev['password.nextRotationInDays'] === 'number') facts.password.nextRotationInDays = ev['password.nextRotationInDays'] as number;
-  if (typeof ev['account.facts.recovery.soleAdministrator'] === 'string') facts.soleAdministrator = ev['account.facts.recovery.soleAdministrator'] as string;
+  if (typeof ev['password.nextRotationInDays'] === 'number')
+    facts.password.nextRotationInDays = ev['password.nextRotationInDays'] as number;
+  if (typeof ev['account.facts.recovery.soleAdministrator'] === 'string')
+    facts.soleAdministrator = ev['account.facts.recovery.soleAdministrator'] as string;
   const recovery = recoveryFromEvidence(ev);
   if (recovery.password) facts.recovery.password = { ...facts.recovery.password, ...recovery.password };
   if (recovery.accessKeys) facts.recovery.accessKeys = { ...facts.recovery.accessKeys, ...recovery.accessKeys };
@@ -220,7 +248,8 @@ function recoveryFromEvidence(ev: Record<string, unknown>): PrincipalFacts['reco
       continue;
     }
     let node = tree;
-    for (const segment of segments.slice(0, -1)) node = (node[segment] = isRecord(node[segment]) ? node[segment] : {}) as Record<string, unknown>;
+    for (const segment of segments.slice(0, -1))
+      node = (node[segment] = isRecord(node[segment]) ? node[segment] : {}) as Record<string, unknown>;
     node[segments.at(-1)!] = value;
   }
   return recoveryFrom(tree);

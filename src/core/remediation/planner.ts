@@ -42,7 +42,8 @@ export function planFindings(result: ScanResult, catalogue: Catalogue, options: 
   for (const finding of result.findings) {
     if (finding.status !== 'open') continue;
     if (!catalogue.has(finding.remediation.procedure)) {
-      if (!unknownProcedures.some((u) => u.ruleId === finding.ruleId)) unknownProcedures.push({ ruleId: finding.ruleId, procedure: finding.remediation.procedure });
+      if (!unknownProcedures.some((u) => u.ruleId === finding.ruleId))
+        unknownProcedures.push({ ruleId: finding.ruleId, procedure: finding.remediation.procedure });
       continue;
     }
     const key = `${finding.accountId}\u0000${finding.principal.arn}`;
@@ -56,7 +57,12 @@ export function planFindings(result: ScanResult, catalogue: Catalogue, options: 
   for (const findings of groups.values()) {
     const first = findings[0]!;
     const hints = { bothKeysActive: findings.some((f) => catalogue.get(f.remediation.procedure)?.handles.includes('finish-key-rotation')) };
-    const facts = principalFacts(findings, asOfOf(result.asOf, resultAccounts.get(first.accountId)), snapshotIndex.get(first.accountId)?.get(first.principal.arn), hints);
+    const facts = principalFacts(
+      findings,
+      asOfOf(result.asOf, resultAccounts.get(first.accountId)),
+      snapshotIndex.get(first.accountId)?.get(first.principal.arn),
+      hints,
+    );
     const plan = planPrincipal(findings, facts, catalogue, options.access);
     const account = accounts.get(first.accountId) ?? { accountId: first.accountId, accountName: first.accountName ?? null, plans: [] };
     account.plans.push(plan);
@@ -76,7 +82,11 @@ export function severityRank(severity: string): number {
 /** Highest severity first, then root before users, then by name. */
 export function comparePlans(a: Pick<PrincipalPlan, 'findings' | 'principal'>, b: Pick<PrincipalPlan, 'findings' | 'principal'>): number {
   const top = (p: Pick<PrincipalPlan, 'findings'>) => Math.min(...p.findings.map((f) => severityRank(f.severity)));
-  return top(a) - top(b) || (a.principal.type === b.principal.type ? 0 : a.principal.type === 'root' ? -1 : 1) || a.principal.name.localeCompare(b.principal.name);
+  return (
+    top(a) - top(b) ||
+    (a.principal.type === b.principal.type ? 0 : a.principal.type === 'root' ? -1 : 1) ||
+    a.principal.name.localeCompare(b.principal.name)
+  );
 }
 
 /** The time ages are measured from: the scan's --as-of, else the account's own. */
@@ -96,15 +106,26 @@ function indexSnapshot(accounts: readonly Account[] | undefined): Map<string, Ma
 }
 
 /** Plans one principal's findings (all of the same account and principal). */
-export function planPrincipal(findings: readonly Finding[], facts: PrincipalFacts, catalogue: Catalogue, access: ScanAccess = {}): PrincipalPlan {
+export function planPrincipal(
+  findings: readonly Finding[],
+  facts: PrincipalFacts,
+  catalogue: Catalogue,
+  access: ScanAccess = {},
+): PrincipalPlan {
   const decisions = decide(findings, facts, catalogue);
   const blocks = buildBlocks(facts, decisions, catalogue);
   const notes = [...decisions.notes];
   for (const block of blocks.filter((b) => !hasApplicableStep(b, facts))) {
     const about = block.credential === null ? `the ${facts.principal.type === 'root' ? 'root user' : 'user'} as a whole` : block.credential;
-    notes.push(`Procedure ${block.procedure.id} has no step for ${about}, so it adds nothing here: point the rule at a procedure written for it.`);
+    notes.push(
+      `Procedure ${block.procedure.id} has no step for ${about}, so it adds nothing here: point the rule at a procedure written for it.`,
+    );
   }
-  const steps = assemble(blocks.map((block) => ({ block, steps: block.procedure.steps })), facts, notes);
+  const steps = assemble(
+    blocks.map((block) => ({ block, steps: block.procedure.steps })),
+    facts,
+    notes,
+  );
   const alternatives = assembleAlternatives(blocks, facts, notes);
   const usedProcedures = unique(blocks.map((b) => b.procedure));
   return {
@@ -128,9 +149,15 @@ export function planPrincipal(findings: readonly Finding[], facts: PrincipalFact
     steps,
     alternatives,
     // Checks to run come after the sentences, as `$ command` lines.
-    verification: unique([...blocks.flatMap((b) => b.procedure.verification.map((v) => fill(v, b.vars))), ...blocks.flatMap((b) => (b.procedure.verifyCommands ?? []).map((c) => `$ ${fillCommand(c, b.vars)}`))]),
+    verification: unique([
+      ...blocks.flatMap((b) => b.procedure.verification.map((v) => fill(v, b.vars))),
+      ...blocks.flatMap((b) => (b.procedure.verifyCommands ?? []).map((c) => `$ ${fillCommand(c, b.vars)}`)),
+    ]),
     // The organisation's own runbooks come before the AWS pages.
-    links: uniqueLinks([...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])), ...usedProcedures.flatMap((p) => p.links)]),
+    links: uniqueLinks([
+      ...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])),
+      ...usedProcedures.flatMap((p) => p.links),
+    ]),
   };
 }
 
@@ -143,11 +170,23 @@ function accessOf(facts: PrincipalFacts, access: ScanAccess): PlanAccess {
   const check = `[ "$(aws sts get-caller-identity --query Account --output text)" = "${account}" ] && echo "OK: account ${account}" || echo "STOP: these credentials are not for account ${account}" >&2`;
   const ways: string[] = [];
   if (access.roleName) {
-    ways.push(`the scan assumed the role ${access.roleName} (arn:${facts.partition}:iam::${account}:role/${access.roleName}); it is read-only for the scan, so assume a role next to it that may make these changes`);
+    ways.push(
+      `the scan assumed the role ${access.roleName} (arn:${facts.partition}:iam::${account}:role/${access.roleName}); it is read-only for the scan, so assume a role next to it that may make these changes`,
+    );
   }
-  ways.push(access.profile ? `a profile for this account (the scan used --profile ${access.profile}; set AWS_PROFILE or pass --profile to every command)` : 'a profile for this account (set AWS_PROFILE or pass --profile to every command)');
-  const console = facts.principal.type === 'root' ? ' Console steps sign in as the root user of this account; the check applies to the CLI steps.' : '';
-  return { accountId: account, accountName: facts.accountName, how: `Use credentials for account ${account}: ${ways.join('; or ')}.${console}`, check };
+  ways.push(
+    access.profile
+      ? `a profile for this account (the scan used --profile ${access.profile}; set AWS_PROFILE or pass --profile to every command)`
+      : 'a profile for this account (set AWS_PROFILE or pass --profile to every command)',
+  );
+  const console =
+    facts.principal.type === 'root' ? ' Console steps sign in as the root user of this account; the check applies to the CLI steps.' : '';
+  return {
+    accountId: account,
+    accountName: facts.accountName,
+    how: `Use credentials for account ${account}: ${ways.join('; or ')}.${console}`,
+    check,
+  };
 }
 
 /**

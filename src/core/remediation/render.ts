@@ -44,15 +44,21 @@ export function renderPlansMarkdown(plans: PlanSet, options: MarkdownPlanOptions
   ordered.forEach((plan, i) => out.push(...renderPlan(plan, i + 1, h, prose)));
   if (plans.unknownProcedures.length > 0) {
     out.push(`${h(1)} Findings without a procedure`, '');
-    for (const u of plans.unknownProcedures) out.push(`- rule ${code(u.ruleId)} names procedure ${code(u.procedure)}, which is not in the catalogue`);
+    for (const u of plans.unknownProcedures)
+      out.push(`- rule ${code(u.ruleId)} names procedure ${code(u.procedure)}, which is not in the catalogue`);
     out.push('');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Every plan, highest severity first across all accounts. */
 function orderedPlans(plans: PlanSet): PrincipalPlan[] {
-  const all = plans.accounts.flatMap((a) => a.plans.map((p) => ({ ...p, accountId: a.accountId, accountName: p.accountName ?? a.accountName })));
+  const all = plans.accounts.flatMap((a) =>
+    a.plans.map((p) => ({ ...p, accountId: a.accountId, accountName: p.accountName ?? a.accountName })),
+  );
   const accountOrder = new Map(plans.accounts.map((a, i) => [a.accountId, i]));
   return all.sort((a, b) => comparePlans(a, b) || (accountOrder.get(a.accountId) ?? 0) - (accountOrder.get(b.accountId) ?? 0));
 }
@@ -61,13 +67,19 @@ function renderIndex(plans: readonly PrincipalPlan[], h: (depth: number) => stri
   const out = [`${h(1)} Index`, '', '| # | Severity | Account | Principal | Findings |', '|---|---|---|---|---|'];
   plans.forEach((plan, i) => {
     const account = `${plan.accountId}${plan.accountName ? ` (${prose(plan.accountName)})` : ''}`;
-    out.push(`| ${i + 1} | ${topSeverity(plan)} | ${account.replace(/\|/g, '\\|')} | ${principalLabel(plan).replace(/\|/g, '\\|')} | ${plan.findings.length} |`);
+    out.push(
+      `| ${i + 1} | ${topSeverity(plan)} | ${account.replace(/\|/g, '\\|')} | ${principalLabel(plan).replace(/\|/g, '\\|')} | ${plan.findings.length} |`,
+    );
   });
   return out;
 }
 
 function topSeverity(plan: PrincipalPlan): string {
-  return [...plan.findings].sort((a, b) => comparePlans({ findings: [a], principal: plan.principal }, { findings: [b], principal: plan.principal }))[0]?.severity ?? 'info';
+  return (
+    [...plan.findings].sort((a, b) =>
+      comparePlans({ findings: [a], principal: plan.principal }, { findings: [b], principal: plan.principal }),
+    )[0]?.severity ?? 'info'
+  );
 }
 
 function principalLabel(plan: PrincipalPlan): string {
@@ -113,24 +125,49 @@ function renderPlan(plan: PrincipalPlan, n: number, h: (depth: number) => string
   const account = `${plan.accountId}${plan.accountName ? ` (${prose(plan.accountName)})` : ''}`;
   const out = [`${h(1)} ${n}. ${principalLabel(plan)} — account ${account}`, ''];
   out.push(...renderAccess(plan.access ?? defaultAccess(plan), prose));
-  out.push(`Who acts: ${plan.actors.map((a) => ACTOR_LABEL[a]).join(', ') || 'nobody (nothing to do)'}${plan.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan.administrators.map(code).join(', ')}` : ''}`, '');
+  out.push(
+    `Who acts: ${plan.actors.map((a) => ACTOR_LABEL[a]).join(', ') || 'nobody (nothing to do)'}${plan.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan.administrators.map(code).join(', ')}` : ''}`,
+    '',
+  );
   out.push('**Goal**', '', ...plan.goals.map((g) => `- ${prose(g)}`), '');
   out.push('**Findings resolved**', '');
-  for (const f of plan.findings) out.push(`- \\[${f.severity}\\] ${code(f.ruleId)}${f.credential ? ` (${f.credential})` : ''}: ${prose(f.message)} — ${prose(f.resolution)}`);
+  for (const f of plan.findings)
+    out.push(
+      `- \\[${f.severity}\\] ${code(f.ruleId)}${f.credential ? ` (${f.credential})` : ''}: ${prose(f.message)} — ${prose(f.resolution)}`,
+    );
   out.push('');
   if (plan.notes.length > 0) out.push('**Before you start**', '', ...plan.notes.map((n) => `- ⚠ ${prose(n)}`), '');
   out.push('**Steps**', '', ...renderSteps(plan.steps, prose), '');
   for (const alt of plan.alternatives) {
-    out.push(`**Alternative: ${prose(alt.title)}** (${ACTOR_LABEL[alt.actor]}; when: ${prose(alt.when)})`, '', ...renderSteps(alt.steps, prose), '');
+    out.push(
+      `**Alternative: ${prose(alt.title)}** (${ACTOR_LABEL[alt.actor]}; when: ${prose(alt.when)})`,
+      '',
+      ...renderSteps(alt.steps, prose),
+      '',
+    );
   }
-  if (plan.verification.length > 0) out.push('**Verify**', '', ...plan.verification.map((v) => `- ${v.startsWith('$ ') ? code(v.slice(2)) : prose(v)}`), '');
-  if (plan.links.length > 0) out.push('**References**', '', ...plan.links.map((l) => `- [${prose(l.title)}](${l.url.replace(/[()<>\s]/g, encodeURIComponent)})`), '');
+  if (plan.verification.length > 0)
+    out.push('**Verify**', '', ...plan.verification.map((v) => `- ${v.startsWith('$ ') ? code(v.slice(2)) : prose(v)}`), '');
+  if (plan.links.length > 0)
+    out.push(
+      '**References**',
+      '',
+      ...plan.links.map((l) => `- [${prose(l.title)}](${l.url.replace(/[()<>\s]/g, encodeURIComponent)})`),
+      '',
+    );
   return out;
 }
 
 /** The account a plan runs in and the check to run first. */
 function renderAccess(access: PlanAccess, prose: (text: string) => string): string[] {
-  return [`**Account** ${prose(access.accountId)}${access.accountName ? ` (${prose(access.accountName)})` : ''}. ${prose(access.how)} Run this first; go on only if it prints OK:`, '', '```sh', commandLine(access.check), '```', ''];
+  return [
+    `**Account** ${prose(access.accountId)}${access.accountName ? ` (${prose(access.accountName)})` : ''}. ${prose(access.how)} Run this first; go on only if it prints OK:`,
+    '',
+    '```sh',
+    commandLine(access.check),
+    '```',
+    '',
+  ];
 }
 
 /** For plans rebuilt from an older result, which did not record how to reach the account. */

@@ -7,7 +7,17 @@ import { didYouMean } from '../util/suggest.js';
 export type TemplateVars = Readonly<Record<string, string>>;
 
 /** Placeholders that make a step specific to one credential (else it is about the whole principal). */
-const CREDENTIAL_PLACEHOLDERS = ['slot', 'otherSlot', 'keyId', 'otherKeyId', 'certSlot', 'certId', 'lastRotated', 'lastUsed', 'lastUsedRegion'];
+const CREDENTIAL_PLACEHOLDERS = [
+  'slot',
+  'otherSlot',
+  'keyId',
+  'otherKeyId',
+  'certSlot',
+  'certId',
+  'lastRotated',
+  'lastUsed',
+  'lastUsedRegion',
+];
 
 /**
  * Every name a procedure template may use, with what the planner puts there. Procedure files
@@ -45,7 +55,11 @@ const SINGLE_BRACE_PATTERN = /(?<!\{)\{([A-Za-z]+)\}(?!\})/g;
 export function templateProblems(template: string): { message: string; suggestion?: string }[] {
   const problems: { message: string; suggestion?: string }[] = [];
   for (const [, name = ''] of template.matchAll(PLACEHOLDER_PATTERN)) {
-    if (!(name in TEMPLATE_NAMES)) problems.push({ message: `unknown placeholder '{{${name}}}'`, suggestion: didYouMean(name, Object.keys(TEMPLATE_NAMES)) ?? `known placeholders: ${Object.keys(TEMPLATE_NAMES).join(', ')}` });
+    if (!(name in TEMPLATE_NAMES))
+      problems.push({
+        message: `unknown placeholder '{{${name}}}'`,
+        suggestion: didYouMean(name, Object.keys(TEMPLATE_NAMES)) ?? `known placeholders: ${Object.keys(TEMPLATE_NAMES).join(', ')}`,
+      });
   }
   for (const [, name = ''] of template.matchAll(SINGLE_BRACE_PATTERN)) {
     if (name in TEMPLATE_NAMES) problems.push({ message: `'{${name}}' is not a placeholder`, suggestion: `write {{${name}}}` });
@@ -58,7 +72,10 @@ export function templateProblems(template: string): { message: string; suggestio
  * plan about the password) becomes an upper-case `<KEY_ID>` for the reader to fill in.
  */
 export function fill(template: string, vars: TemplateVars): string {
-  return template.replace(PLACEHOLDER_PATTERN, (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`);
+  return template.replace(
+    PLACEHOLDER_PATTERN,
+    (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`,
+  );
 }
 
 /** Characters that need no quoting in a POSIX shell word (every real IAM name and ARN fits). */
@@ -133,7 +150,11 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     });
   } else if (slot !== null) {
     const cert = facts.certs[slot - 1]!;
-    Object.assign(vars, { certSlot: String(slot), certId: `<CERTIFICATE_ID_${slot}>`, lastRotated: cert.lastRotated ?? 'at an unknown date' });
+    Object.assign(vars, {
+      certSlot: String(slot),
+      certId: `<CERTIFICATE_ID_${slot}>`,
+      lastRotated: cert.lastRotated ?? 'at an unknown date',
+    });
   } else if (credential === 'password' || facts.password.lastUsedKnown) {
     vars.lastUsed = facts.password.lastUsed ?? (facts.password.lastUsedKnown ? 'never' : 'unknown');
   }
@@ -149,6 +170,8 @@ function nextRotation(facts: PrincipalFacts): string {
 }
 
 function keyDates(facts: PrincipalFacts): string {
-  const known = facts.keys.filter((k) => k.present !== false && k.lastRotated !== null).map((k) => `access key ${k.slot}: ${k.lastRotated}`);
+  const known = facts.keys
+    .filter((k) => k.present !== false && k.lastRotated !== null)
+    .map((k) => `access key ${k.slot}: ${k.lastRotated}`);
   return known.length > 0 ? known.join('; ') : 'compare the CreateDate values';
 }

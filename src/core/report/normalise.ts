@@ -97,7 +97,10 @@ function timestamp(row: RawRow, column: ReportColumn): string | null {
   const value = row[column].trim();
   if (value === '' || NO_VALUE.has(value)) return null;
   if (Number.isNaN(parseTimestamp(value))) {
-    throw new RowError(column, `expected an ISO 8601 time (a real calendar day), N/A, no_information or not_supported, got ${quoteValue(value)}`);
+    throw new RowError(
+      column,
+      `expected an ISO 8601 time (a real calendar day), N/A, no_information or not_supported, got ${quoteValue(value)}`,
+    );
   }
   return value;
 }

@@ -83,7 +83,15 @@ function checkLooksLikeReport(text: string, source: string): void {
   if (hits >= 3) return;
   const line = body.slice(0, start).split(/\r\n|\n|\r/).length;
   throw new InputError(
-    [{ severity: 'error', file: source, line, message: `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`, suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account' }],
+    [
+      {
+        severity: 'error',
+        file: source,
+        line,
+        message: `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`,
+        suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account',
+      },
+    ],
     `invalid credential report ${source}`,
   );
 }
@@ -148,7 +156,14 @@ function indexColumns(header: string[], source: string, headerLine: number): { i
     const first = firstAt.get(name);
     if (first === undefined) firstAt.set(name, i);
     else if (name !== '') {
-      duplicates.push({ severity: 'error', file: source, line: headerLine, column: i + 1, message: `column '${visibleName(name)}' appears twice in the header (columns ${first + 1} and ${i + 1})`, suggestion: 'a credential report has each column once: the file was edited or is not from GetCredentialReport' });
+      duplicates.push({
+        severity: 'error',
+        file: source,
+        line: headerLine,
+        column: i + 1,
+        message: `column '${visibleName(name)}' appears twice in the header (columns ${first + 1} and ${i + 1})`,
+        suggestion: 'a credential report has each column once: the file was edited or is not from GetCredentialReport',
+      });
     }
   });
   if (duplicates.length > 0) throw new InputError(duplicates, `invalid credential report ${source}`);
@@ -162,7 +177,15 @@ function indexColumns(header: string[], source: string, headerLine: number): { i
         ? `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`
         : `the header lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`}: ${missing.join(', ')}`;
     throw new InputError(
-      [{ severity: 'error' as const, file: source, line: headerLine, message, suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account' }],
+      [
+        {
+          severity: 'error' as const,
+          file: source,
+          line: headerLine,
+          message,
+          suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account',
+        },
+      ],
       `invalid credential report ${source}`,
     );
   }
@@ -193,7 +216,12 @@ function pick(fields: string[], index: ColumnIndex): RawRow {
   return row;
 }
 
-function checkSingleAccount(principals: Principal[], lines: number[], source: string, errors: Diagnostic[]): { id: string; partition: string } {
+function checkSingleAccount(
+  principals: Principal[],
+  lines: number[],
+  source: string,
+  errors: Diagnostic[],
+): { id: string; partition: string } {
   const first = principals[0];
   if (!first) {
     if (errors.length === 0) {
@@ -218,4 +246,3 @@ function checkSingleAccount(principals: Principal[], lines: number[], source: st
   });
   return { id: expected.accountId, partition: expected.partition };
 }
-

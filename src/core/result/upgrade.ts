@@ -3,7 +3,8 @@ import { planId } from '../remediation/attach.js';
 import { withRuleStatuses } from '../engine/coverage.js';
 
 /** Version 1 did not record where rules were decided: no rule of it may look passed. */
-export const V1_COVERAGE_UNKNOWN = 'unknown: written by an older credwarden (result schema 1) that did not record where rules were evaluated; scan again to know';
+export const V1_COVERAGE_UNKNOWN =
+  'unknown: written by an older credwarden (result schema 1) that did not record where rules were evaluated; scan again to know';
 
 /** A version 1 finding's embedded plan (schemas/legacy/result-v1.schema.json): one copy per finding. */
 interface V1FindingPlan extends Omit<Plan, 'id' | 'accountId' | 'principal' | 'findings'> {
@@ -56,7 +57,8 @@ function unknownCoverage(v1: ScanResultV1): RuleSummary[] {
   const rules = [...(v1.rules ?? [])];
   // Rules seen only in findings (a version 1 result may list no rules) get an entry too.
   for (const f of v1.findings) {
-    if (!rules.some((r) => r.id === f.ruleId)) rules.push({ id: f.ruleId, title: f.title, severity: f.severity, parameters: {}, frameworks: f.frameworks });
+    if (!rules.some((r) => r.id === f.ruleId))
+      rules.push({ id: f.ruleId, title: f.title, severity: f.severity, parameters: {}, frameworks: f.frameworks });
   }
   const notEvaluated = v1.accounts.filter((a) => a.status !== 'skipped').map((a) => ({ accountId: a.id, reason: V1_COVERAGE_UNKNOWN }));
   return rules.map((rule) => ({ ...rule, status: 'not-evaluated', evaluatedAccounts: 0, notEvaluated }));
@@ -64,5 +66,19 @@ function unknownCoverage(v1: ScanResultV1): RuleSummary[] {
 
 function newPlan(id: string, finding: FindingV1, plan: V1FindingPlan): Plan {
   const { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
-  return { id, accountId: finding.accountId, principal: finding.principal, actors, administrators, goals, procedures, notes, steps, alternatives, verification, links, findings: [] };
+  return {
+    id,
+    accountId: finding.accountId,
+    principal: finding.principal,
+    actors,
+    administrators,
+    goals,
+    procedures,
+    notes,
+    steps,
+    alternatives,
+    verification,
+    links,
+    findings: [],
+  };
 }

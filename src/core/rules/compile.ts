@@ -58,7 +58,12 @@ function compileNode(node: unknown, ctx: CompileContext, scopes: ReadonlySet<Fie
   return fail(ctx, pointer, `unknown condition '${first ?? ''}'`, first ? didYouMean(first, CONDITION_KEYS) : undefined, first);
 }
 
-function compileJunction(record: Record<string, unknown>, ctx: CompileContext, scopes: ReadonlySet<FieldScope>, pointer: string): Predicate {
+function compileJunction(
+  record: Record<string, unknown>,
+  ctx: CompileContext,
+  scopes: ReadonlySet<FieldScope>,
+  pointer: string,
+): Predicate {
   const op = 'all' in record ? 'all' : 'any';
   checkOnlyKeys(record, [op], ctx, pointer);
   const items = record[op];
@@ -106,7 +111,12 @@ function itemsOf(collection: string): (frame: EvalFrame) => object[] {
   return (f) => credentialsOf(f.principal).map((credential) => ({ credential }));
 }
 
-function compileComparison(record: Record<string, unknown>, ctx: CompileContext, scopes: ReadonlySet<FieldScope>, pointer: string): Predicate {
+function compileComparison(
+  record: Record<string, unknown>,
+  ctx: CompileContext,
+  scopes: ReadonlySet<FieldScope>,
+  pointer: string,
+): Predicate {
   const path = record.fact;
   const ops = Object.keys(record).filter((k) => k !== 'fact');
   const unknownOps = ops.filter((op) => !(COMPARATORS as readonly string[]).includes(op));
@@ -128,7 +138,12 @@ function compileComparison(record: Record<string, unknown>, ctx: CompileContext,
 }
 
 function scopeHint(scope: FieldScope): string {
-  const where = { key: "subject 'accessKey' or inside some/every/none: accessKeys", cert: "subject 'certificate' or inside some/every/none: certificates", credential: "subject 'credential' or inside some/every/none: credentials", principal: '' }[scope];
+  const where = {
+    key: "subject 'accessKey' or inside some/every/none: accessKeys",
+    cert: "subject 'certificate' or inside some/every/none: certificates",
+    credential: "subject 'credential' or inside some/every/none: credentials",
+    principal: '',
+  }[scope];
   return `only in ${where}`;
 }
 
@@ -143,7 +158,12 @@ function resolveOperand(raw: unknown, op: Comparator, type: FieldType, path: str
     const name = (raw as { param?: unknown }).param;
     const binding = typeof name === 'string' ? ctx.params[name] : undefined;
     if (!binding) {
-      fail(ctx, `${pointer}/param`, `unknown parameter '${String(name)}'`, typeof name === 'string' ? didYouMean(name, Object.keys(ctx.params)) : undefined);
+      fail(
+        ctx,
+        `${pointer}/param`,
+        `unknown parameter '${String(name)}'`,
+        typeof name === 'string' ? didYouMean(name, Object.keys(ctx.params)) : undefined,
+      );
       return INVALID;
     }
     value = binding.value;
@@ -153,7 +173,8 @@ function resolveOperand(raw: unknown, op: Comparator, type: FieldType, path: str
     return value.every((v, i) => checkType(v, type, path, ctx, `${pointer}/${i}`)) ? new Set(value) : INVALID;
   }
   const numeric = op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte';
-  if (numeric && type !== 'number' && type !== 'any') return (fail(ctx, pointer, `'${op}' compares numbers, but '${path}' is a ${type}`), INVALID);
+  if (numeric && type !== 'number' && type !== 'any')
+    return (fail(ctx, pointer, `'${op}' compares numbers, but '${path}' is a ${type}`), INVALID);
   if (numeric && typeof value !== 'number') return (fail(ctx, pointer, `'${op}' needs a number, got ${JSON.stringify(value)}`), INVALID);
   return checkType(value, type, path, ctx, pointer) ? value : INVALID;
 }
@@ -194,12 +215,19 @@ function numeric(value: unknown, test: (v: number) => boolean): boolean {
 
 function checkOnlyKeys(record: Record<string, unknown>, allowed: string[], ctx: CompileContext, pointer: string): void {
   for (const key of Object.keys(record)) {
-    if (!allowed.includes(key)) fail(ctx, pointer, `unexpected '${key}' next to '${allowed[0]}'`, 'wrap several conditions in all: [...]', key);
+    if (!allowed.includes(key))
+      fail(ctx, pointer, `unexpected '${key}' next to '${allowed[0]}'`, 'wrap several conditions in all: [...]', key);
   }
 }
 
 function fail(ctx: CompileContext, pointer: string, message: string, suggestion?: string, key?: string): Predicate {
   const location = ctx.locate(key ? `${pointer}/${key}` : pointer);
-  ctx.diagnostics.push({ severity: 'error', ...location, pointer: key ? `${pointer}/${key}` : pointer, message, ...(suggestion ? { suggestion } : {}) });
+  ctx.diagnostics.push({
+    severity: 'error',
+    ...location,
+    pointer: key ? `${pointer}/${key}` : pointer,
+    message,
+    ...(suggestion ? { suggestion } : {}),
+  });
   return NEVER;
 }

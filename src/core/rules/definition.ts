@@ -32,7 +32,11 @@ export const SUBJECT_SCOPES: Readonly<Record<RuleFile['subject'], ReadonlySet<Fi
  * name, parameter defaults, the condition, message and evidence fields. Returns
  * every problem found, never throws.
  */
-export function parseRuleDefinition(text: string, file: string, builtIn = false): { definition?: RuleDefinition; diagnostics: Diagnostic[] } {
+export function parseRuleDefinition(
+  text: string,
+  file: string,
+  builtIn = false,
+): { definition?: RuleDefinition; diagnostics: Diagnostic[] } {
   const source = parseYamlSource(text, file);
   if (source.errors.length > 0) return { diagnostics: source.errors };
   const validate = validatorFor(ruleSchema);
@@ -62,7 +66,12 @@ export function parseRuleDefinition(text: string, file: string, builtIn = false)
 function checkFileName(rule: RuleFile, file: string, source: YamlSource, diagnostics: Diagnostic[]): void {
   const base = file.split(/[\\/]/).pop() ?? file;
   if (typeof rule.id === 'string' && base !== `${rule.id}.yaml` && base !== `${rule.id}.yml`) {
-    diagnostics.push({ severity: 'error', ...source.locate('/id'), message: `rule id '${rule.id}' does not match the file name '${base}'`, suggestion: `rename the file to ${rule.id}.yaml` });
+    diagnostics.push({
+      severity: 'error',
+      ...source.locate('/id'),
+      message: `rule id '${rule.id}' does not match the file name '${base}'`,
+      suggestion: `rename the file to ${rule.id}.yaml`,
+    });
   }
 }
 
@@ -71,7 +80,8 @@ function checkParameters(rule: RuleFile, source: YamlSource, diagnostics: Diagno
   for (const [name, param] of Object.entries(rule.parameters ?? {})) {
     if (param === null || typeof param !== 'object') continue;
     const problem = parameterProblem(param, param.default);
-    if (problem) diagnostics.push({ severity: 'error', ...source.locate(`/parameters/${name}/default`), message: `default of '${name}' ${problem}` });
+    if (problem)
+      diagnostics.push({ severity: 'error', ...source.locate(`/parameters/${name}/default`), message: `default of '${name}' ${problem}` });
     bindings[name] = { type: param.type, value: param.default };
   }
   return bindings;
@@ -83,8 +93,10 @@ export function parameterProblem(param: Parameter, value: unknown): string | und
   if (numeric && typeof value !== 'number') return `must be a ${param.type}, got ${JSON.stringify(value)}`;
   if (param.type === 'integer' && !Number.isInteger(value)) return `must be an integer, got ${JSON.stringify(value)}`;
   if (!numeric && typeof value !== param.type) return `must be a ${param.type}, got ${JSON.stringify(value)}`;
-  if (numeric && param.minimum !== undefined && (value as number) < param.minimum) return `must be at least ${param.minimum}, got ${String(value)}`;
-  if (numeric && param.maximum !== undefined && (value as number) > param.maximum) return `must be at most ${param.maximum}, got ${String(value)}`;
+  if (numeric && param.minimum !== undefined && (value as number) < param.minimum)
+    return `must be at least ${param.minimum}, got ${String(value)}`;
+  if (numeric && param.maximum !== undefined && (value as number) > param.maximum)
+    return `must be at most ${param.maximum}, got ${String(value)}`;
   return undefined;
 }
 
@@ -92,7 +104,11 @@ function checkEvidence(rule: RuleFile, scopes: ReadonlySet<FieldScope>, source: 
   (rule.evidence ?? []).forEach((path, i) => {
     const field = resolveField(path);
     if (!field || !scopes.has(field.scope)) {
-      diagnostics.push({ severity: 'error', ...source.locate(`/evidence/${i}`), message: `evidence field '${path}' is not available for subject '${rule.subject}'` });
+      diagnostics.push({
+        severity: 'error',
+        ...source.locate(`/evidence/${i}`),
+        message: `evidence field '${path}' is not available for subject '${rule.subject}'`,
+      });
     }
   });
 }
@@ -103,7 +119,12 @@ function checkOptionalFacts(rule: RuleFile, reads: ReadonlySet<string>, source: 
   (rule.optionalFacts ?? []).forEach((root, i) => {
     if (roots.includes(root)) return;
     const suggestion = didYouMean(root, roots) ?? (roots.length > 0 ? `the rule reads: ${roots.join(', ')}` : 'the rule reads no facts');
-    diagnostics.push({ severity: 'error', ...source.locate(`/optionalFacts/${i}`), message: `optional fact '${root}' is not a fact root the rule reads`, suggestion });
+    diagnostics.push({
+      severity: 'error',
+      ...source.locate(`/optionalFacts/${i}`),
+      message: `optional fact '${root}' is not a fact root the rule reads`,
+      suggestion,
+    });
   });
 }
 

@@ -57,13 +57,29 @@ const principalFields: Record<string, FieldDef> = {
   'principal.path': field('string', 'principal', 'IAM path of a user', (f) => f.principal.path ?? null),
   'principal.ageDays': field('number', 'principal', 'days since the user was created', (f) => daysAgo(f.principal.createdAt, f)),
   'principal.mfaActive': field('boolean', 'principal', 'an MFA device is active', (f) => f.principal.mfaActive),
-  'password.enabled': field('boolean', 'principal', 'console password enabled (null for root: not_supported)', (f) => f.principal.password.enabled),
+  'password.enabled': field(
+    'boolean',
+    'principal',
+    'console password enabled (null for root: not_supported)',
+    (f) => f.principal.password.enabled,
+  ),
   'password.lastUsed': field('string', 'principal', 'time the password was last used', (f) => f.principal.password.lastUsed),
-  'password.lastUsedDaysAgo': field('number', 'principal', 'days since the password was last used', (f) => daysAgo(f.principal.password.lastUsed, f)),
-  'password.neverUsed': field('boolean', 'principal', 'enabled but no recorded use', (f) => f.principal.password.lastUsed === null && f.principal.password.enabled !== false),
+  'password.lastUsedDaysAgo': field('number', 'principal', 'days since the password was last used', (f) =>
+    daysAgo(f.principal.password.lastUsed, f),
+  ),
+  'password.neverUsed': field(
+    'boolean',
+    'principal',
+    'enabled but no recorded use',
+    (f) => f.principal.password.lastUsed === null && f.principal.password.enabled !== false,
+  ),
   'password.lastChanged': field('string', 'principal', 'time the password was last set', (f) => f.principal.password.lastChanged),
-  'password.lastChangedDaysAgo': field('number', 'principal', 'days since the password was last set', (f) => daysAgo(f.principal.password.lastChanged, f)),
-  'password.nextRotationInDays': field('number', 'principal', 'days until the password policy requires a change', (f) => daysUntil(f.principal.password.nextRotation, f)),
+  'password.lastChangedDaysAgo': field('number', 'principal', 'days since the password was last set', (f) =>
+    daysAgo(f.principal.password.lastChanged, f),
+  ),
+  'password.nextRotationInDays': field('number', 'principal', 'days until the password policy requires a change', (f) =>
+    daysUntil(f.principal.password.nextRotation, f),
+  ),
   'password.daysSinceLastActivity': field('number', 'principal', 'days since last use, or since set/created when never used', (f) =>
     daysAgo(f.principal.password.lastUsed ?? f.principal.password.lastChanged ?? f.principal.createdAt, f),
   ),
@@ -72,7 +88,12 @@ const principalFields: Record<string, FieldDef> = {
 const keyFields: Record<string, FieldDef> = {
   'key.slot': field('number', 'key', 'access key slot, 1 or 2', (f) => f.key!.slot),
   'key.active': field('boolean', 'key', 'the key is active', (f) => f.key!.active),
-  'key.inUse': field('boolean', 'key', 'the slot holds a key (active, or inactive but present)', (f) => f.key!.active || f.key!.lastRotated !== null),
+  'key.inUse': field(
+    'boolean',
+    'key',
+    'the slot holds a key (active, or inactive but present)',
+    (f) => f.key!.active || f.key!.lastRotated !== null,
+  ),
   'key.lastRotated': field('string', 'key', 'time the key was created or rotated', (f) => f.key!.lastRotated),
   'key.ageDays': field('number', 'key', 'days since the key was created or rotated', (f) => daysAgo(f.key!.lastRotated, f)),
   'key.lastUsed': field('string', 'key', 'time the key was last used', (f) => f.key!.lastUsed),
@@ -80,7 +101,9 @@ const keyFields: Record<string, FieldDef> = {
   'key.neverUsed': field('boolean', 'key', 'the key has no recorded use', (f) => f.key!.lastUsed === null),
   'key.lastUsedRegion': field('string', 'key', 'region of the last use', (f) => f.key!.lastUsedRegion),
   'key.lastUsedService': field('string', 'key', 'service of the last use', (f) => f.key!.lastUsedService),
-  'key.daysSinceLastActivity': field('number', 'key', 'days since last use, or since creation when never used', (f) => daysAgo(f.key!.lastUsed ?? f.key!.lastRotated, f)),
+  'key.daysSinceLastActivity': field('number', 'key', 'days since last use, or since creation when never used', (f) =>
+    daysAgo(f.key!.lastUsed ?? f.key!.lastRotated, f),
+  ),
 };
 
 const certFields: Record<string, FieldDef> = {
@@ -94,7 +117,12 @@ const certFields: Record<string, FieldDef> = {
 const credentialFields: Record<string, FieldDef> = {
   'credential.id': field('string', 'credential', "'password', 'access_key_1' or 'access_key_2'", (f) => f.credential!.id),
   'credential.kind': field('string', 'credential', "'password' or 'access_key'", (f) => f.credential!.kind),
-  'credential.enabled': field('boolean', 'credential', 'password enabled / key active (null for the root password)', (f) => f.credential!.enabled),
+  'credential.enabled': field(
+    'boolean',
+    'credential',
+    'password enabled / key active (null for the root password)',
+    (f) => f.credential!.enabled,
+  ),
   'credential.ageDays': field('number', 'credential', 'days since the credential was set', (f) => daysAgo(f.credential!.setAt, f)),
   'credential.lastUsed': field('string', 'credential', 'time of last use', (f) => f.credential!.lastUsed),
   'credential.lastUsedDaysAgo': field('number', 'credential', 'days since last use', (f) => daysAgo(f.credential!.lastUsed, f)),

@@ -101,7 +101,13 @@ function applySettings(
   const definition = byId.get(id);
   const state = effective.get(id);
   if (!definition || !state) {
-    diagnostics.push({ severity: 'error', ...layer.source.locateKey('/rules', id), pointer, message: `unknown rule '${id}'`, suggestion: didYouMean(id, byId.keys()) });
+    diagnostics.push({
+      severity: 'error',
+      ...layer.source.locateKey('/rules', id),
+      pointer,
+      message: `unknown rule '${id}'`,
+      suggestion: didYouMean(id, byId.keys()),
+    });
     return;
   }
   // Listing a rule in a pack selects it; in the config, only `enabled` changes selection.
@@ -113,11 +119,18 @@ function applySettings(
     const where = `${pointer}/parameters/${name}`;
     if (!declared) {
       const known = Object.keys(definition.rule.parameters ?? {});
-      diagnostics.push({ severity: 'error', ...layer.source.locateKey(`${pointer}/parameters`, name), pointer: where, message: `rule '${id}' has no parameter '${name}'`, suggestion: didYouMean(name, known) ?? (known.length ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters') });
+      diagnostics.push({
+        severity: 'error',
+        ...layer.source.locateKey(`${pointer}/parameters`, name),
+        pointer: where,
+        message: `rule '${id}' has no parameter '${name}'`,
+        suggestion: didYouMean(name, known) ?? (known.length ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters'),
+      });
       continue;
     }
     const problem = parameterProblem(declared, value);
-    if (problem) diagnostics.push({ severity: 'error', ...layer.source.locate(where), message: `parameter '${name}' of rule '${id}' ${problem}` });
+    if (problem)
+      diagnostics.push({ severity: 'error', ...layer.source.locate(where), message: `parameter '${name}' of rule '${id}' ${problem}` });
     else state.params[name] = value;
   }
 }
@@ -180,7 +193,14 @@ function fullFrameworks(rule: RuleFile): Frameworks {
 
 function rulesetHash(rules: readonly CompiledRule[], definitions: readonly RuleDefinition[]): string {
   const conditions = new Map(definitions.map((d) => [d.rule.id, d.rule.condition]));
-  const canonical = rules.map((r) => ({ id: r.id, severity: r.severity, subject: r.subject, appliesTo: [...r.appliesTo], params: r.params, condition: conditions.get(r.id) }));
+  const canonical = rules.map((r) => ({
+    id: r.id,
+    severity: r.severity,
+    subject: r.subject,
+    appliesTo: [...r.appliesTo],
+    params: r.params,
+    condition: conditions.get(r.id),
+  }));
   return sha256(JSON.stringify(canonical));
 }
 

@@ -10,7 +10,8 @@ const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
 /** Special placeholders beside fields: the credential label and rule parameters. */
 function specialGetter(path: string, params: Readonly<Record<string, unknown>>): ((f: EvalFrame) => unknown) | undefined {
-  if (path === 'credential') return (f) => f.credential?.id ?? (f.key ? `access_key_${f.key.slot}` : f.cert ? `cert_${f.cert.slot}` : 'principal');
+  if (path === 'credential')
+    return (f) => f.credential?.id ?? (f.key ? `access_key_${f.key.slot}` : f.cert ? `cert_${f.cert.slot}` : 'principal');
   if (path.startsWith('params.')) {
     const name = path.slice('params.'.length);
     return name in params ? () => params[name] : undefined;
@@ -42,10 +43,14 @@ export function compileTemplate(
     else if (field && scopes.has(field.scope)) {
       parts.push(field.get);
       reads?.add(path);
-    }
-    else {
+    } else {
       const candidates = [...Object.keys(FIELDS), 'credential', ...Object.keys(params).map((p) => `params.${p}`)];
-      diagnostics.push({ severity: 'error', ...location, message: `unknown placeholder '{{${path}}}' in message`, suggestion: didYouMean(path, candidates) });
+      diagnostics.push({
+        severity: 'error',
+        ...location,
+        message: `unknown placeholder '{{${path}}}' in message`,
+        suggestion: didYouMean(path, candidates),
+      });
     }
   }
   parts.push(text.slice(last));

@@ -199,12 +199,17 @@ function resource(finding: Finding, partition: Partition, region: string): Resou
       ...base,
       Type: 'AwsIamAccessKey',
       Details: {
-        AwsIamAccessKey: { PrincipalName: finding.principal.name, PrincipalType: finding.principal.type === 'root' ? 'Root' : 'IAMUser', AccountId: finding.accountId },
+        AwsIamAccessKey: {
+          PrincipalName: finding.principal.name,
+          PrincipalType: finding.principal.type === 'root' ? 'Root' : 'IAMUser',
+          AccountId: finding.accountId,
+        },
         Other: { credential: finding.credential },
       },
     };
   }
-  if (finding.principal.type === 'root') return { ...base, Type: 'AwsAccount', Details: { Other: { principal: 'root', credential: finding.credential ?? 'none' } } };
+  if (finding.principal.type === 'root')
+    return { ...base, Type: 'AwsAccount', Details: { Other: { principal: 'root', credential: finding.credential ?? 'none' } } };
   return { ...base, Type: 'AwsIamUser', Details: { AwsIamUser: { UserName: finding.principal.name, ...userPath(arn) } } };
 }
 
@@ -213,7 +218,12 @@ function userPath(arn: string): { Path?: string } {
   const resourcePart = arn.split(':').slice(5).join(':');
   const segments = resourcePart.split('/');
   if (segments[0] !== 'user' || segments.length < 2) return {};
-  return { Path: `/${segments.slice(1, -1).map((s) => `${s}/`).join('')}` };
+  return {
+    Path: `/${segments
+      .slice(1, -1)
+      .map((s) => `${s}/`)
+      .join('')}`,
+  };
 }
 
 /**

@@ -58,7 +58,10 @@ export function batchFindings(findings: readonly AwsSecurityFinding[]): { batche
   for (const finding of findings) {
     const size = utf8Length(JSON.stringify(finding));
     if (size > ASFF_LIMITS.findingBytes) {
-      rejected.push({ Id: finding.Id ?? '', reason: `the finding is ${size} bytes; Security Hub accepts at most ${ASFF_LIMITS.findingBytes}` });
+      rejected.push({
+        Id: finding.Id ?? '',
+        reason: `the finding is ${size} bytes; Security Hub accepts at most ${ASFF_LIMITS.findingBytes}`,
+      });
       continue;
     }
     if (current.length === ASFF_LIMITS.findingsPerBatch || bytes + size + 1 + overhead > ASFF_LIMITS.batchBytes) {
@@ -84,11 +87,19 @@ function utf8Length(text: string): number {
 }
 
 function identifier(finding: Finding, region: string): AwsSecurityFindingIdentifier {
-  return { Id: clip(asffId(finding), ASFF_LIMITS.id), ProductArn: defaultProductArn(partitionOfArn(finding.principal.arn), region, finding.accountId) };
+  return {
+    Id: clip(asffId(finding), ASFF_LIMITS.id),
+    ProductArn: defaultProductArn(partitionOfArn(finding.principal.arn), region, finding.accountId),
+  };
 }
 
 /** BatchUpdateFindings requests, grouping findings that share the same note, 100 at a time. */
-function workflowUpdates(status: WorkflowUpdate['status'], findings: readonly Finding[], noteOf: (f: Finding) => string, region: string): WorkflowUpdate[] {
+function workflowUpdates(
+  status: WorkflowUpdate['status'],
+  findings: readonly Finding[],
+  noteOf: (f: Finding) => string,
+  region: string,
+): WorkflowUpdate[] {
   const byNote = new Map<string, AwsSecurityFindingIdentifier[]>();
   for (const finding of findings) {
     const note = noteOf(finding);

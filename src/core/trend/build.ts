@@ -76,7 +76,9 @@ export interface Trend {
 /** The as-of time of a result: the --as-of override, else the newest account as-of or report time. */
 export function resultAsOf(result: ScanResult): string | undefined {
   if (result.asOf) return result.asOf;
-  const times = result.accounts.flatMap((a) => [a.asOf, a.reportGeneratedTime]).filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)));
+  const times = result.accounts
+    .flatMap((a) => [a.asOf, a.reportGeneratedTime])
+    .filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)));
   return times.sort((a, b) => Date.parse(a) - Date.parse(b)).pop();
 }
 
@@ -122,7 +124,15 @@ const round1 = (days: number) => Math.round(days * 10) / 10;
 function orderedScans(inputs: readonly TrendInput[]): { label: string; result: ScanResult; asOf: string; ms: number }[] {
   const missing = inputs.filter((i) => resultAsOf(i.result) === undefined);
   if (missing.length > 0) {
-    throw new InputError(missing.map((i) => ({ severity: 'error' as const, file: i.label, message: 'the result has no as-of time (no --as-of and no account report time)', suggestion: 'scan with --as-of, or from credential reports that carry their generated time' })), 'results without a time');
+    throw new InputError(
+      missing.map((i) => ({
+        severity: 'error' as const,
+        file: i.label,
+        message: 'the result has no as-of time (no --as-of and no account report time)',
+        suggestion: 'scan with --as-of, or from credential reports that carry their generated time',
+      })),
+      'results without a time',
+    );
   }
   return combineShards(inputs)
     .map((i) => {
@@ -191,7 +201,11 @@ export function buildTrend(inputs: readonly TrendInput[], top = 10): Trend {
   };
 }
 
-function ruleRemediation(info: Map<string, { title: string; severity: Severity }>, days: Map<string, number[]>, lastFindings: readonly Finding[]): RuleRemediation[] {
+function ruleRemediation(
+  info: Map<string, { title: string; severity: Severity }>,
+  days: Map<string, number[]>,
+  lastFindings: readonly Finding[],
+): RuleRemediation[] {
   return [...info.entries()]
     .map(([ruleId, { title, severity }]) => {
       const list = days.get(ruleId) ?? [];
@@ -226,7 +240,12 @@ function oldestOpen(findings: readonly Finding[], firstSeen: Map<string, number>
         ageDays: round1((lastMs - seen) / DAY_MS),
       };
     })
-    .sort((a, b) => b.ageDays - a.ageDays || SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.fingerprint.localeCompare(b.fingerprint))
+    .sort(
+      (a, b) =>
+        b.ageDays - a.ageDays ||
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+        a.fingerprint.localeCompare(b.fingerprint),
+    )
     .slice(0, top);
 }
 

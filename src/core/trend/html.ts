@@ -13,7 +13,10 @@ const cell = (text: string | number, num = false) => `<td${num ? ' class="num"' 
 
 function pointsTable(trend: Trend): string {
   const head = `<tr><th scope="col">As of</th>${SEVERITIES.map((s) => `<th scope="col" class="num">${s}</th>`).join('')}<th scope="col" class="num">Open</th><th scope="col" class="num">Waived</th><th scope="col" class="num">New</th><th scope="col" class="num">Resolved</th><th scope="col" class="num">Accounts scanned</th></tr>`;
-  const rows = trend.points.map((p) => `<tr><th scope="row">${day(p.asOf)}</th>${SEVERITIES.map((s) => cell(p.open[s], true)).join('')}${cell(p.openTotal, true)}${cell(p.waived, true)}${cell(`+${p.new}`, true)}${cell(`−${p.resolved}`, true)}${cell(`${p.accounts.scanned}${p.accounts.failed ? ` (${p.accounts.failed} failed)` : ''}`, true)}</tr>`);
+  const rows = trend.points.map(
+    (p) =>
+      `<tr><th scope="row">${day(p.asOf)}</th>${SEVERITIES.map((s) => cell(p.open[s], true)).join('')}${cell(p.openTotal, true)}${cell(p.waived, true)}${cell(`+${p.new}`, true)}${cell(`−${p.resolved}`, true)}${cell(`${p.accounts.scanned}${p.accounts.failed ? ` (${p.accounts.failed} failed)` : ''}`, true)}</tr>`,
+  );
   return `<table><caption class="sr-only">Findings per scan</caption><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -28,22 +31,50 @@ function charts(trend: Trend): string {
     valueLabel: 'open findings',
   });
   const churn = (id: string, title: string, values: number[], color: string, pattern: 'solid' | 'diagonal') =>
-    barChartSvg({ id, title, description: `${title}: ${trend.points.map((p, i) => `${day(p.asOf)}: ${values[i]}`).join('; ')}.`, categories, series: [{ name: title.split(' ')[0] ?? title, color, pattern, values }], valueLabel: 'findings' }, 480);
+    barChartSvg(
+      {
+        id,
+        title,
+        description: `${title}: ${trend.points.map((p, i) => `${day(p.asOf)}: ${values[i]}`).join('; ')}.`,
+        categories,
+        series: [{ name: title.split(' ')[0] ?? title, color, pattern, values }],
+        valueLabel: 'findings',
+      },
+      480,
+    );
   return (
     `<div class="charts"><figure><figcaption>Open findings by severity per scan</figcaption>${open}</figure>` +
-    `<figure><figcaption>New findings per scan</figcaption>${churn('trend-new', 'New findings per scan', trend.points.map((p) => p.new), PALETTE.vermillion, 'diagonal')}</figure>` +
-    `<figure><figcaption>Resolved findings per scan</figcaption>${churn('trend-resolved', 'Resolved findings per scan', trend.points.map((p) => p.resolved), PALETTE.green, 'solid')}</figure></div>`
+    `<figure><figcaption>New findings per scan</figcaption>${churn(
+      'trend-new',
+      'New findings per scan',
+      trend.points.map((p) => p.new),
+      PALETTE.vermillion,
+      'diagonal',
+    )}</figure>` +
+    `<figure><figcaption>Resolved findings per scan</figcaption>${churn(
+      'trend-resolved',
+      'Resolved findings per scan',
+      trend.points.map((p) => p.resolved),
+      PALETTE.green,
+      'solid',
+    )}</figure></div>`
   );
 }
 
 function remediationTable(trend: Trend): string {
-  const rows = trend.rules.map((r) => `<tr>${cell(r.ruleId)}<td><span class="sev sev-${r.severity}">${r.severity}</span></td>${cell(r.resolved, true)}${cell(days(r.medianDays), true)}${cell(days(r.worstDays), true)}${cell(r.stillOpen, true)}</tr>`);
+  const rows = trend.rules.map(
+    (r) =>
+      `<tr>${cell(r.ruleId)}<td><span class="sev sev-${r.severity}">${r.severity}</span></td>${cell(r.resolved, true)}${cell(days(r.medianDays), true)}${cell(days(r.worstDays), true)}${cell(r.stillOpen, true)}</tr>`,
+  );
   return `<table><thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col" class="num">Resolved</th><th scope="col" class="num">Median</th><th scope="col" class="num">Worst</th><th scope="col" class="num">Still open</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function oldestTable(trend: Trend): string {
   if (trend.oldestOpen.length === 0) return '<p>None.</p>';
-  const rows = trend.oldestOpen.map((f) => `<tr>${cell(`${f.ageDays} d`, true)}<td><span class="sev sev-${f.severity}">${f.severity}</span></td>${cell(`${f.accountId}${f.accountName ? ` (${f.accountName})` : ''}`)}${cell(f.principal)}${cell(`${f.ruleId}${f.credential ? ` (${f.credential})` : ''}`)}${cell(day(f.firstSeen))}</tr>`);
+  const rows = trend.oldestOpen.map(
+    (f) =>
+      `<tr>${cell(`${f.ageDays} d`, true)}<td><span class="sev sev-${f.severity}">${f.severity}</span></td>${cell(`${f.accountId}${f.accountName ? ` (${f.accountName})` : ''}`)}${cell(f.principal)}${cell(`${f.ruleId}${f.credential ? ` (${f.credential})` : ''}`)}${cell(day(f.firstSeen))}</tr>`,
+  );
   return `<table><thead><tr><th scope="col" class="num">Open for</th><th scope="col">Severity</th><th scope="col">Account</th><th scope="col">Principal</th><th scope="col">Rule</th><th scope="col">First seen</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

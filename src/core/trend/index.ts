@@ -1,4 +1,13 @@
-export { buildTrend, resultAsOf, type Trend, type TrendInput, type TrendPoint, type RuleRemediation, type AgedFinding, type LostAccount } from './build.js';
+export {
+  buildTrend,
+  resultAsOf,
+  type Trend,
+  type TrendInput,
+  type TrendPoint,
+  type RuleRemediation,
+  type AgedFinding,
+  type LostAccount,
+} from './build.js';
 export { TREND_FORMATS, trendJson, trendMarkdown, trendText, type TrendFormat } from './render.js';
 export { trendHtml } from './html.js';
 

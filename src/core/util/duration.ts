@@ -10,9 +10,14 @@ export function parseDuration(text: string): number {
 }
 
 /** A duration setting checked against its range: the milliseconds, or why the text is not acceptable. */
-export function checkDuration(text: string, minMs: number, maxMs: number): { ms: number; problem?: { message: string; suggestion: string } } {
+export function checkDuration(
+  text: string,
+  minMs: number,
+  maxMs: number,
+): { ms: number; problem?: { message: string; suggestion: string } } {
   const ms = parseDuration(text);
   if (Number.isNaN(ms)) return { ms, problem: { message: `'${text}' is not a duration`, suggestion: 'e.g. 90s, 30m, 4h or 1h30m' } };
-  if (ms < minMs || ms > maxMs) return { ms, problem: { message: `'${text}' is out of range`, suggestion: `between ${minMs / 1000} s and ${maxMs / 1000} s` } };
+  if (ms < minMs || ms > maxMs)
+    return { ms, problem: { message: `'${text}' is out of range`, suggestion: `between ${minMs / 1000} s and ${maxMs / 1000} s` } };
   return { ms };
 }

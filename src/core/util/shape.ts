@@ -19,8 +19,9 @@ export function safeShape(value: string): string {
  * gives a one-line message, not a 10 MB one.
  */
 export function quoteValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const visible = (text: string) =>
+    // eslint-disable-next-line no-control-regex
+    text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   if (value.length <= 40) return `'${visible(value)}'`;
   return `'${visible(value.slice(0, 40))}…' (${value.length} characters)`;
 }

@@ -38,7 +38,11 @@ function toDiagnostic(error: ErrorObject, source: YamlSource): Diagnostic {
       };
     }
     case 'required':
-      return { severity: 'error', ...source.locate(pointer), message: `missing required property '${String(error.params.missingProperty)}'` };
+      return {
+        severity: 'error',
+        ...source.locate(pointer),
+        message: `missing required property '${String(error.params.missingProperty)}'`,
+      };
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       const actual = valueAt(source.value, pointer);
@@ -70,6 +74,7 @@ export function valueAt(value: unknown, pointer: string): unknown {
  * field must not be echoed into a CI log.
  */
 function gotValue(actual: unknown): string {
-  if (typeof actual !== 'string') return typeof actual === 'object' && actual !== null ? (Array.isArray(actual) ? 'a list' : 'a mapping') : JSON.stringify(actual);
+  if (typeof actual !== 'string')
+    return typeof actual === 'object' && actual !== null ? (Array.isArray(actual) ? 'a list' : 'a mapping') : JSON.stringify(actual);
   return /^[\w.-]{0,24}$/.test(actual) ? JSON.stringify(actual) : `a value of ${safeShape(actual)}`;
 }

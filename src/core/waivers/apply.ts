@@ -31,7 +31,12 @@ function waive(finding: Finding, waiver: LoadedWaiver): Finding {
   return {
     ...finding,
     status: 'waived',
-    waiver: { id: waiver.id, reason: waiver.reason, ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}), expires: waiver.expires },
+    waiver: {
+      id: waiver.id,
+      reason: waiver.reason,
+      ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}),
+      expires: waiver.expires,
+    },
   };
 }
 

@@ -2,7 +2,15 @@
  * Waivers: approved, expiring exceptions to rules, kept in a YAML file. Pure:
  * the caller reads the file and passes the evaluation time.
  */
-export { parseWaivers, derivedId, DEFAULT_MAX_EXPIRY_DAYS, type LoadedWaiver, type WaiverParseOptions, type Waiver, type WaiversFile } from './parse.js';
+export {
+  parseWaivers,
+  derivedId,
+  DEFAULT_MAX_EXPIRY_DAYS,
+  type LoadedWaiver,
+  type WaiverParseOptions,
+  type Waiver,
+  type WaiversFile,
+} from './parse.js';
 export { applyWaivers } from './apply.js';
 export { waiverMatches, principalMatches } from './match.js';
 export { expiryTime } from './expiry.js';

@@ -46,7 +46,8 @@ export function parseWaivers(text: string, file: string, options: WaiverParseOpt
   const value = source.value ?? {};
   const validate = validatorFor(waiversSchema);
   const diagnostics: Diagnostic[] = [];
-  if (!validate(value)) diagnostics.push(...schemaDiagnostics(validate.errors ?? [], { ...source, value }).map((d) => withQuoteHint(d, value)));
+  if (!validate(value))
+    diagnostics.push(...schemaDiagnostics(validate.errors ?? [], { ...source, value }).map((d) => withQuoteHint(d, value)));
   else diagnostics.push(...semanticErrors(value as WaiversFile, source, options));
   if (diagnostics.length > 0) throw new InputError(diagnostics, `invalid waivers file ${file}`);
   return (value as WaiversFile).waivers.map((waiver, index) => ({
@@ -62,7 +63,9 @@ function withQuoteHint(d: Diagnostic, value: unknown): Diagnostic {
   if (!/\/waivers\/\d+\/account$/.test(d.pointer ?? '')) return d;
   const index = Number((d.pointer ?? '').split('/')[2]);
   const account = (value as { waivers?: { account?: unknown }[] }).waivers?.[index]?.account;
-  return typeof account === 'number' ? { ...d, message: 'account must be a string', suggestion: "quote the account id, e.g. account: '012345678901'" } : d;
+  return typeof account === 'number'
+    ? { ...d, message: 'account must be a string', suggestion: "quote the account id, e.g. account: '012345678901'" }
+    : d;
 }
 
 function semanticErrors(file: WaiversFile, source: YamlSource, options: WaiverParseOptions): Diagnostic[] {
@@ -74,7 +77,12 @@ function semanticErrors(file: WaiversFile, source: YamlSource, options: WaiverPa
     const at = (field: string) => source.locate(`/waivers/${index}/${field}`);
     const expires = expiryTime(waiver.expires);
     if (Number.isNaN(expires)) {
-      diagnostics.push({ severity: 'error', ...at('expires'), message: `'${waiver.expires}' is not a valid date or time`, suggestion: 'e.g. expires: 2027-03-31' });
+      diagnostics.push({
+        severity: 'error',
+        ...at('expires'),
+        message: `'${waiver.expires}' is not a valid date or time`,
+        suggestion: 'e.g. expires: 2027-03-31',
+      });
     } else if (expires - now > maxDays * DAY_MS) {
       diagnostics.push({
         severity: 'error',
@@ -84,11 +92,17 @@ function semanticErrors(file: WaiversFile, source: YamlSource, options: WaiverPa
       });
     }
     if (options.knownRules && waiver.rule !== '*' && !options.knownRules.includes(waiver.rule)) {
-      diagnostics.push({ severity: 'error', ...at('rule'), message: `unknown rule '${waiver.rule}'`, suggestion: didYouMean(waiver.rule, options.knownRules) });
+      diagnostics.push({
+        severity: 'error',
+        ...at('rule'),
+        message: `unknown rule '${waiver.rule}'`,
+        suggestion: didYouMean(waiver.rule, options.knownRules),
+      });
     }
     const id = waiver.id ?? derivedId(waiver);
     const first = seen.get(id);
-    if (first !== undefined) diagnostics.push({ severity: 'error', ...at(waiver.id ? 'id' : ''), message: `duplicate waiver (same as /waivers/${first})` });
+    if (first !== undefined)
+      diagnostics.push({ severity: 'error', ...at(waiver.id ? 'id' : ''), message: `duplicate waiver (same as /waivers/${first})` });
     else seen.set(id, index);
   });
   return diagnostics.map((d) => (d.pointer?.endsWith('/') ? { ...d, pointer: d.pointer.slice(0, -1) } : d));

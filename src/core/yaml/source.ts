@@ -64,14 +64,21 @@ function toData(doc: Document, file: string, errors: Diagnostic[], lineCounter: 
     return doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     let aliasAt: number | undefined;
-    visit(doc, { Alias: (_, node) => { aliasAt ??= node.range?.[0]; return visit.BREAK; } });
+    visit(doc, {
+      Alias: (_, node) => {
+        aliasAt ??= node.range?.[0];
+        return visit.BREAK;
+      },
+    });
     const pos = aliasAt !== undefined ? lineCounter.linePos(aliasAt) : undefined;
     const excessive = error instanceof Error && /alias/i.test(error.message);
     errors.push({
       severity: 'error',
       file,
       ...(pos ? { line: pos.line, column: pos.col } : {}),
-      message: excessive ? 'YAML aliases expand too much (an alias bomb?): refused' : `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+      message: excessive
+        ? 'YAML aliases expand too much (an alias bomb?): refused'
+        : `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`,
       ...(excessive ? { suggestion: 'write the values out instead of nesting aliases (&anchor / *alias)' } : {}),
     });
     return undefined;

@@ -14,7 +14,7 @@ function recordingHandler(sent: string[]) {
     handle: async (request: { body?: unknown; headers: Record<string, string> }) => {
       const target = request.headers['x-amz-target'];
       const action = typeof request.body === 'string' ? /Action=([A-Za-z]+)/.exec(request.body)?.[1] : undefined;
-      sent.push(target ? target.split('.').pop() ?? target : action ?? '?');
+      sent.push(target ? (target.split('.').pop() ?? target) : (action ?? '?'));
       throw Object.assign(new Error('recorded, not sent'), { name: 'RecordedError', $metadata: {} });
     },
   };
@@ -24,7 +24,12 @@ type CommandClass = new (input: object) => object;
 
 function commandsOf(module: Record<string, unknown>): [string, CommandClass][] {
   return Object.entries(module)
-    .filter(([name, value]) => name.endsWith('Command') && typeof value === 'function' && typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware === 'function')
+    .filter(
+      ([name, value]) =>
+        name.endsWith('Command') &&
+        typeof value === 'function' &&
+        typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware === 'function',
+    )
     .map(([name, value]) => [name.replace(/Command$/, ''), value as CommandClass]);
 }
 
@@ -39,7 +44,12 @@ describe('read-only guarantee', () => {
     it(`no ${service} operation outside the allow-list reaches the network`, async () => {
       const sent: string[] = [];
       const clients = new AwsClients(
-        { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1, requestHandler: recordingHandler(sent), endpoints: { iam: 'http://127.0.0.1:9', sts: 'http://127.0.0.1:9', organizations: 'http://127.0.0.1:9' } },
+        {
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+          maxAttempts: 1,
+          requestHandler: recordingHandler(sent),
+          endpoints: { iam: 'http://127.0.0.1:9', sts: 'http://127.0.0.1:9', organizations: 'http://127.0.0.1:9' },
+        },
         1,
       );
       const client = make(clients) as unknown as { send(command: object): Promise<unknown> };
@@ -67,7 +77,8 @@ describe('read-only guarantee', () => {
     const used = new Set<string>();
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       // Commands are sent directly (new XCommand) or page by page through SDK paginators (paginateX).
-      for (const match of readFileSync(`${dir}${file}`, 'utf8').matchAll(/new (\w+)Command\(|paginate(\w+)\(/g)) used.add(match[1] ?? match[2] ?? '');
+      for (const match of readFileSync(`${dir}${file}`, 'utf8').matchAll(/new (\w+)Command\(|paginate(\w+)\(/g))
+        used.add(match[1] ?? match[2] ?? '');
     }
     expect(used.size).toBeGreaterThan(5);
     for (const operation of used) expect(ALLOWED_OPERATION_NAMES.has(operation), operation).toBe(true);

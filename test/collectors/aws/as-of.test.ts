@@ -26,7 +26,10 @@ describe('asOfOverride', () => {
   });
 
   it('replaces a years-old GeneratedTime by the newest event that is not in the future', () => {
-    const csv = reportCsv('111111111111', { users: ['alice', 'bob'] }).replace(/(bob,[^\n]*?),false,N\/A,false,N\/A\n$/, '$1,true,2099-01-01T00:00:00+00:00,false,N/A\n');
+    const csv = reportCsv('111111111111', { users: ['alice', 'bob'] }).replace(
+      /(bob,[^\n]*?),false,N\/A,false,N\/A\n$/,
+      '$1,true,2099-01-01T00:00:00+00:00,false,N/A\n',
+    );
     const { principals } = parseCredentialReport(csv, 'r.csv');
     expect(principals[2]?.certificates[0]?.lastRotated).toBe('2099-01-01T00:00:00+00:00');
     expect(asOfOverride('2015-02-02T20:02:02Z', principals, NOW)).toBe('2026-11-01T00:00:00Z');

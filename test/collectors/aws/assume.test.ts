@@ -26,9 +26,16 @@ describe('caller identity', () => {
 
 describe('assumeAccountRole', () => {
   it("builds the role ARN in the caller's partition and passes the ExternalId", async () => {
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date('2026-11-27T05:00:00Z') } });
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date('2026-11-27T05:00:00Z') },
+    });
     const credentials = await assumeAccountRole(new STSClient({}), 'aws-us-gov', '222222222222', { ...role, externalId: 'ext-1' });
-    expect(credentials).toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2026-11-27T05:00:00Z') });
+    expect(credentials).toEqual({
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: 's',
+      sessionToken: 't',
+      expiration: new Date('2026-11-27T05:00:00Z'),
+    });
     expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
       RoleArn: 'arn:aws-us-gov:iam::222222222222:role/OrganizationAccountAccessRole',
       RoleSessionName: 'credwarden',
@@ -38,8 +45,25 @@ describe('assumeAccountRole', () => {
   });
 
   it.each([
-    ['AccessDenied (generic STSServiceException)', new STSServiceException({ name: 'AccessDenied', $fault: 'client', message: 'User: arn:aws:iam::111111111111:user/scanner is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', $metadata: { httpStatusCode: 403 } }), /^cannot assume arn:aws:iam::222222222222:role\/OrganizationAccountAccessRole: AccessDenied: User: .* is not authorized to perform: sts:AssumeRole/],
-    ['RegionDisabledException', new RegionDisabledException({ message: 'STS is not activated in this region for account:222222222222.', $metadata: { httpStatusCode: 403 } }), /RegionDisabledException: STS is not activated/],
+    [
+      'AccessDenied (generic STSServiceException)',
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message:
+          'User: arn:aws:iam::111111111111:user/scanner is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+        $metadata: { httpStatusCode: 403 },
+      }),
+      /^cannot assume arn:aws:iam::222222222222:role\/OrganizationAccountAccessRole: AccessDenied: User: .* is not authorized to perform: sts:AssumeRole/,
+    ],
+    [
+      'RegionDisabledException',
+      new RegionDisabledException({
+        message: 'STS is not activated in this region for account:222222222222.',
+        $metadata: { httpStatusCode: 403 },
+      }),
+      /RegionDisabledException: STS is not activated/,
+    ],
   ])('%s fails only the account, with the reason', async (_what, error, reason) => {
     stsMock.on(AssumeRoleCommand).rejects(error);
     const failure = await assumeAccountRole(new STSClient({}), 'aws', '222222222222', role).catch((e: unknown) => e);
@@ -54,6 +78,8 @@ describe('chainedRoleOptions', () => {
     const chained = chainedRoleOptions(options, { accountId: '1', arn: 'arn:aws:sts::111111111111:assumed-role/Ci/run', partition: 'aws' });
     expect(chained.roleOptions.durationSeconds).toBe(3600);
     expect(chained.warning).toMatch(/^--duration capped at 1h/);
-    expect(chainedRoleOptions(options, { accountId: '1', arn: 'arn:aws:iam::111111111111:user/scanner', partition: 'aws' })).toEqual({ roleOptions: options });
+    expect(chainedRoleOptions(options, { accountId: '1', arn: 'arn:aws:iam::111111111111:user/scanner', partition: 'aws' })).toEqual({
+      roleOptions: options,
+    });
   });
 });

@@ -44,19 +44,58 @@ describe('collectOptionsFrom', () => {
   });
 
   it('selection modes', () => {
-    expect(collectOptionsFrom({ org: true, excludeAccounts: ['222222222222'] }, io(), []).selection).toEqual({ mode: 'org', exclude: ['222222222222'] });
-    expect(collectOptionsFrom({ ou: ['ou-ab12-cd34ef56'] }, io(), []).selection).toEqual({ mode: 'org', organizationalUnits: ['ou-ab12-cd34ef56'] });
-    expect(collectOptionsFrom({ accounts: ['222222222222'] }, io(), []).selection).toEqual({ mode: 'accounts', accounts: ['222222222222'] });
+    expect(collectOptionsFrom({ org: true, excludeAccounts: ['222222222222'] }, io(), []).selection).toEqual({
+      mode: 'org',
+      exclude: ['222222222222'],
+    });
+    expect(collectOptionsFrom({ ou: ['ou-ab12-cd34ef56'] }, io(), []).selection).toEqual({
+      mode: 'org',
+      organizationalUnits: ['ou-ab12-cd34ef56'],
+    });
+    expect(collectOptionsFrom({ accounts: ['222222222222'] }, io(), []).selection).toEqual({
+      mode: 'accounts',
+      accounts: ['222222222222'],
+    });
   });
 
   it('role flags and durations', () => {
-    const options = collectOptionsFrom({ roleName: 'audit/CredwardenAudit', externalId: 'ext:id/1', roleSessionName: 'nightly.scan', duration: '15m', maxReportAge: '1h', reportTimeout: '90s', concurrency: '64' }, io(), []);
-    expect(options).toMatchObject({ roleName: 'audit/CredwardenAudit', externalId: 'ext:id/1', roleSessionName: 'nightly.scan', durationSeconds: 900, maxReportAgeMs: 3_600_000, reportTimeoutMs: 90_000, concurrency: 64 });
+    const options = collectOptionsFrom(
+      {
+        roleName: 'audit/CredwardenAudit',
+        externalId: 'ext:id/1',
+        roleSessionName: 'nightly.scan',
+        duration: '15m',
+        maxReportAge: '1h',
+        reportTimeout: '90s',
+        concurrency: '64',
+      },
+      io(),
+      [],
+    );
+    expect(options).toMatchObject({
+      roleName: 'audit/CredwardenAudit',
+      externalId: 'ext:id/1',
+      roleSessionName: 'nightly.scan',
+      durationSeconds: 900,
+      maxReportAgeMs: 3_600_000,
+      reportTimeoutMs: 90_000,
+      concurrency: 64,
+    });
   });
 
   it('endpoints: --endpoint-url, else the service variable, else AWS_ENDPOINT_URL; region and profile from the environment', () => {
-    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2', AWS_REGION: 'eu-west-1', AWS_PROFILE: 'audit' };
-    expect(collectOptionsFrom({}, io(env), []).aws).toEqual({ region: 'eu-west-1', profile: 'audit', endpoints: { iam: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:1', organizations: 'http://127.0.0.1:1' }, requestTimeoutMs: 30_000 });
+    const env = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2',
+      AWS_REGION: 'eu-west-1',
+      AWS_PROFILE: 'audit',
+    };
+    expect(collectOptionsFrom({}, io(env), []).aws).toEqual({
+      region: 'eu-west-1',
+      profile: 'audit',
+      endpoints: { iam: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:1', organizations: 'http://127.0.0.1:1' },
+      requestTimeoutMs: 30_000,
+    });
     expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3', region: 'us-west-2', profile: 'other' }, io(env), []).aws).toEqual({
       region: 'us-west-2',
       profile: 'other',
@@ -72,14 +111,31 @@ describe('collectOptionsFrom', () => {
   });
 
   it('each service variable wins over AWS_ENDPOINT_URL for its own service only; empty variables are unset', () => {
-    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4', AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:5', AWS_ENDPOINT_URL_IAM: '' };
-    expect(collectOptionsFrom({}, io(env), []).aws.endpoints).toEqual({ iam: 'http://127.0.0.1:1', sts: 'http://127.0.0.1:4', organizations: 'http://127.0.0.1:5' });
+    const env = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4',
+      AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:5',
+      AWS_ENDPOINT_URL_IAM: '',
+    };
+    expect(collectOptionsFrom({}, io(env), []).aws.endpoints).toEqual({
+      iam: 'http://127.0.0.1:1',
+      sts: 'http://127.0.0.1:4',
+      organizations: 'http://127.0.0.1:5',
+    });
   });
 
   it('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores the variables, not --endpoint-url', () => {
-    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+    const env = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:2',
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+    };
     expect(collectOptionsFrom({}, io(env), []).aws.endpoints).toEqual({});
-    expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3' }, io(env), []).aws.endpoints).toEqual({ iam: 'http://127.0.0.1:3', sts: 'http://127.0.0.1:3', organizations: 'http://127.0.0.1:3' });
+    expect(collectOptionsFrom({ endpointUrl: 'http://127.0.0.1:3' }, io(env), []).aws.endpoints).toEqual({
+      iam: 'http://127.0.0.1:3',
+      sts: 'http://127.0.0.1:3',
+      organizations: 'http://127.0.0.1:3',
+    });
   });
 
   it('AWS_MAX_ATTEMPTS sets the attempts per call; a bad value is a usage error', () => {
@@ -97,13 +153,27 @@ describe('collectOptionsFrom', () => {
       }
       return undefined;
     })();
-    expect(error?.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual(["AWS_ENDPOINT_URL_ORGANIZATIONS: 'localhost:4566' is not an http(s) URL"]);
+    expect(error?.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([
+      "AWS_ENDPOINT_URL_ORGANIZATIONS: 'localhost:4566' is not an http(s) URL",
+    ]);
   });
 
   it('reports every bad value at once', () => {
     let error: unknown;
     try {
-      collectOptionsFrom({ accounts: ['12'], roleName: 'bad name!', roleSessionName: 'x', duration: '1m', excludeAccounts: ['abc'], ou: ['ou_bad'], concurrency: '2.5' }, io(), []);
+      collectOptionsFrom(
+        {
+          accounts: ['12'],
+          roleName: 'bad name!',
+          roleSessionName: 'x',
+          duration: '1m',
+          excludeAccounts: ['abc'],
+          ou: ['ou_bad'],
+          concurrency: '2.5',
+        },
+        io(),
+        [],
+      );
     } catch (e) {
       error = e;
     }
@@ -122,6 +192,9 @@ describe('collectOptionsFrom', () => {
   it('--demo cannot be combined with another target or endpoint', () => {
     expect(() => collectOptionsFrom({ demo: true, endpointUrl: 'http://127.0.0.1:1' }, io(), [])).toThrow(InputError);
     expect(collectOptionsFrom({ demo: true }, io(), []).selection.mode).toBe('org');
-    expect(collectOptionsFrom({ demo: true, ou: ['ou-demo-workloads'] }, io(), []).selection).toEqual({ mode: 'org', organizationalUnits: ['ou-demo-workloads'] });
+    expect(collectOptionsFrom({ demo: true, ou: ['ou-demo-workloads'] }, io(), []).selection).toEqual({
+      mode: 'org',
+      organizationalUnits: ['ou-demo-workloads'],
+    });
   });
 });

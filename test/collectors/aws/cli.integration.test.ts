@@ -28,7 +28,12 @@ const fixture: OrgFixture = {
 };
 
 function sandboxEnv(sandbox: SandboxHandle): Record<string, string> {
-  return { AWS_ENDPOINT_URL: sandbox.endpoint, AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
+  return {
+    AWS_ENDPOINT_URL: sandbox.endpoint,
+    AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
 }
 
 describe('credwarden scan (live)', () => {
@@ -69,8 +74,13 @@ describe('credwarden scan (live)', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', box.credentials.accessKeyId);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', box.credentials.secretAccessKey);
     const dir = tempDir();
-    const partial = await cli(['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'], { env: sandboxEnv(box) });
-    expect(partial.stderr).toMatch(/failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
+    const partial = await cli(
+      ['scan', '--org', '--format', 'json', '--output', join(dir, 'r.json'), '--verbose', '--account-context', 'none'],
+      { env: sandboxEnv(box) },
+    );
+    expect(partial.stderr).toMatch(
+      /failed 333333333333 \(denied\): cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/,
+    );
     expect(partial.stderr).toMatch(/skipped 444444444444 \(closing\): account state is PENDING_CLOSURE/);
     expect(partial.stderr).toMatch(/222222222222 \(prod\): 2 calls \(AssumeRole=1, GetCredentialReport=1\)/);
     expect(partial.stderr).toMatch(/2 scanned, 1 failed, 1 skipped/);
@@ -92,7 +102,24 @@ describe('credwarden scan (live)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ids.txt'), '222222222222\n# comment\n12345\n');
     const { code, stderr } = await cli(
-      ['scan', '--org', '--accounts', '1234', '--accounts-file', 'ids.txt', '--role-name', 'arn:aws:iam::123456789012:role/X', '--external-id', 'x', '--duration', '10h30x', '--concurrency', '0', '--endpoint-url', 'ftp://nope'],
+      [
+        'scan',
+        '--org',
+        '--accounts',
+        '1234',
+        '--accounts-file',
+        'ids.txt',
+        '--role-name',
+        'arn:aws:iam::123456789012:role/X',
+        '--external-id',
+        'x',
+        '--duration',
+        '10h30x',
+        '--concurrency',
+        '0',
+        '--endpoint-url',
+        'ftp://nope',
+      ],
       { cwd: dir },
     );
     expect(code).toBe(2);
@@ -130,12 +157,26 @@ describe('credwarden scan (live)', () => {
   it('--profile picks the caller credentials from the shared credentials file', async () => {
     box = await startSandbox({ fixture });
     const dir = tempDir();
-    writeFileSync(join(dir, 'credentials'), `[audit]\naws_access_key_id = ${box.credentials.accessKeyId}\naws_secret_access_key = ${box.credentials.secretAccessKey}\n`);
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[audit]\naws_access_key_id = ${box.credentials.accessKeyId}\naws_secret_access_key = ${box.credentials.secretAccessKey}\n`,
+    );
     writeFileSync(join(dir, 'config'), '[profile audit]\nregion = us-east-1\n');
     for (const n of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) vi.stubEnv(n, undefined);
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'credentials'));
     vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
-    const { code, stderr } = await cli(['scan', '--profile', 'audit', '--endpoint-url', box.endpoint, '--quiet', '--account-context', 'none', '--format', 'json']);
+    const { code, stderr } = await cli([
+      'scan',
+      '--profile',
+      'audit',
+      '--endpoint-url',
+      box.endpoint,
+      '--quiet',
+      '--account-context',
+      'none',
+      '--format',
+      'json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(box.callLog.map((c) => [c.operation, c.accessKeyId])).toEqual([
@@ -162,7 +203,9 @@ describe('credwarden scan (live)', () => {
     vi.stubEnv('AWS_SESSION_TOKEN', member.sessionToken);
     const fromMember = await cli(['scan', '--org', '--endpoint-url', box.endpoint]);
     expect(fromMember.code).toBe(2);
-    expect(fromMember.stderr).toMatch(/^credwarden: cannot start the AWS scan: .*\n {2}hint: .*management or delegated-administrator account/);
+    expect(fromMember.stderr).toMatch(
+      /^credwarden: cannot start the AWS scan: .*\n {2}hint: .*management or delegated-administrator account/,
+    );
     expect(fromMember.stderr).not.toContain(member.secretAccessKey);
   });
 });

@@ -46,7 +46,10 @@ describe('AwsClients configuration', () => {
 
   it('assumed-role IAM clients use the custom IAM endpoint and only the given credentials', async () => {
     awsFiles('');
-    const clients = new AwsClients({ region: 'us-east-1', credentials: keys, endpoints: { iam: 'http://127.0.0.1:4566/iam', sts: 'http://127.0.0.1:4567' } }, 1);
+    const clients = new AwsClients(
+      { region: 'us-east-1', credentials: keys, endpoints: { iam: 'http://127.0.0.1:4566/iam', sts: 'http://127.0.0.1:4567' } },
+      1,
+    );
     const member = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'member', sessionToken: 'token' };
     const iam = clients.accountIam(member);
     expect(await iam.config.credentials()).toMatchObject(member);
@@ -62,7 +65,9 @@ describe('credential report Content as AWS-compatible endpoints may send it', ()
     const { fetchCredentialReport } = await import('../../../src/collectors/aws/report.js');
     const { reportCsv, fakeClock } = await import('./helpers.js');
     const csv = reportCsv('111111111111', { users: ['alice', 'bob', 'carol'] });
-    const wrapped = Buffer.from(csv).toString('base64').replace(/(.{76})/g, '$1\n      ');
+    const wrapped = Buffer.from(csv)
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\n      ');
     const server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -76,10 +81,17 @@ describe('credential report Content as AWS-compatible endpoints may send it', ()
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     awsFiles('');
-    const clients = new AwsClients({ region: 'us-east-1', credentials: keys, endpoints: { iam: `http://127.0.0.1:${port}` }, maxAttempts: 1 }, 1);
+    const clients = new AwsClients(
+      { region: 'us-east-1', credentials: keys, endpoints: { iam: `http://127.0.0.1:${port}` }, maxAttempts: 1 },
+      1,
+    );
     try {
       const clock = fakeClock(Date.parse('2026-11-27T01:00:00Z'));
-      const report = await fetchCredentialReport(clients.callerIam(), { maxReportAgeMs: 4 * 3_600_000, reportTimeoutMs: 1000, pollDelayMs: { initial: 1, max: 1 } }, clock);
+      const report = await fetchCredentialReport(
+        clients.callerIam(),
+        { maxReportAgeMs: 4 * 3_600_000, reportTimeoutMs: 1000, pollDelayMs: { initial: 1, max: 1 } },
+        clock,
+      );
       expect(report).toEqual({ csv, generatedTime: '2026-11-27T00:00:00Z' });
     } finally {
       clients.close();

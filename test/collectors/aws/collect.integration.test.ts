@@ -31,10 +31,27 @@ const fixture: OrgFixture = {
   organizationalUnits: [{ id: 'ou-test-work', name: 'Workloads', children: [{ id: 'ou-test-prod', name: 'Prod' }] }],
   accounts: [
     { id: '111111111111', name: 'management', report: { file: file(REPORTS['111111111111']) } },
-    { id: '222222222222', name: 'payments-prod', ou: 'ou-test-prod', report: { file: file(REPORTS['222222222222']), state: 'absent' }, faults: { reportPolls: 3 } },
-    { id: '333333333333', name: 'data-dev', ou: 'ou-test-work', report: { file: file(REPORTS['333333333333']) }, faults: { denyAssumeRole: true } },
+    {
+      id: '222222222222',
+      name: 'payments-prod',
+      ou: 'ou-test-prod',
+      report: { file: file(REPORTS['222222222222']), state: 'absent' },
+      faults: { reportPolls: 3 },
+    },
+    {
+      id: '333333333333',
+      name: 'data-dev',
+      ou: 'ou-test-work',
+      report: { file: file(REPORTS['333333333333']) },
+      faults: { denyAssumeRole: true },
+    },
     { id: '444444444444', name: 'old-sandbox', status: 'SUSPENDED', ou: 'ou-test-work' },
-    { id: '555555555555', name: 'security-audit', report: { file: file(REPORTS['555555555555']), state: 'expired' }, faults: { reportPolls: 2, limitExceeded: 1 } },
+    {
+      id: '555555555555',
+      name: 'security-audit',
+      report: { file: file(REPORTS['555555555555']), state: 'expired' },
+      faults: { reportPolls: 2, limitExceeded: 1 },
+    },
     { id: '666666666666', name: 'analytics', ou: 'ou-test-work', report: { generatedUsers: { count: 25, seed: 3 }, ageHours: 6 } },
   ],
 };
@@ -64,7 +81,9 @@ describe('collectOrganization against the sandbox', () => {
     box = await startSandbox({ fixture, faults: { throttleProbability: 0.3, seed: 11 } });
     const events = await collectAll(optionsFor(box));
 
-    const status = Object.fromEntries(events.map((e) => (e.type === 'scanned' ? [e.account.id, 'scanned'] : [e.outcome.id, e.outcome.status])));
+    const status = Object.fromEntries(
+      events.map((e) => (e.type === 'scanned' ? [e.account.id, 'scanned'] : [e.outcome.id, e.outcome.status])),
+    );
     expect(status).toEqual({
       '111111111111': 'scanned',
       '222222222222': 'scanned',
@@ -74,9 +93,17 @@ describe('collectOrganization against the sandbox', () => {
       '666666666666': 'scanned',
     });
     const failed = events.find((e) => e.type === 'failed');
-    expect(failed?.type === 'failed' && failed.outcome.reason).toMatch(/^cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/);
+    expect(failed?.type === 'failed' && failed.outcome.reason).toMatch(
+      /^cannot assume arn:aws:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied/,
+    );
     const skipped = events.find((e) => e.type === 'skipped');
-    expect(skipped?.type === 'skipped' && skipped.outcome).toEqual({ id: '444444444444', name: 'old-sandbox', ouPath: 'Root/Workloads', status: 'skipped', reason: 'account state is SUSPENDED' });
+    expect(skipped?.type === 'skipped' && skipped.outcome).toEqual({
+      id: '444444444444',
+      name: 'old-sandbox',
+      ouPath: 'Root/Workloads',
+      status: 'skipped',
+      reason: 'account state is SUSPENDED',
+    });
 
     const accounts = events.flatMap((e) => (e.type === 'scanned' ? [e.account] : []));
     const byId = Object.fromEntries(accounts.map((a) => [a.id, a])) as Record<string, Account>;
@@ -86,9 +113,14 @@ describe('collectOrganization against the sandbox', () => {
     expect(Date.now() - Date.parse(byId['666666666666']?.reportGeneratedTime ?? '')).toBeLessThan(3_600_000);
 
     // Findings of every reachable account are those of the same reports read offline.
-    const live = evaluateSnapshot({ accounts: accounts.filter((a) => a.id in REPORTS) }, ruleset(), { toolVersion: 't', asOf: AS_OF }).findings.map(key);
+    const live = evaluateSnapshot({ accounts: accounts.filter((a) => a.id in REPORTS) }, ruleset(), {
+      toolVersion: 't',
+      asOf: AS_OF,
+    }).findings.map(key);
     const offlineFiles = ['111111111111', '222222222222', '555555555555'].map((id) => file(REPORTS[id as keyof typeof REPORTS]));
-    const offline = evaluateSnapshot(collectFromFiles(offlineFiles).snapshot, ruleset(), { toolVersion: 't', asOf: AS_OF }).findings.map(key);
+    const offline = evaluateSnapshot(collectFromFiles(offlineFiles).snapshot, ruleset(), { toolVersion: 't', asOf: AS_OF }).findings.map(
+      key,
+    );
     expect(offline.length).toBeGreaterThan(3);
     expect(live).toEqual(offline);
 
@@ -120,7 +152,9 @@ describe('collectOrganization against the sandbox', () => {
   it('happy path with fresh reports costs AssumeRole + GetCredentialReport per account', async () => {
     const fresh: OrgFixture = {
       ...fixture,
-      accounts: fixture.accounts.filter((a) => a.id !== '444444444444').map((a) => ({ ...a, report: { file: file(REPORTS['222222222222'].replace('222222222222', '222222222222')) }, faults: {} })),
+      accounts: fixture.accounts
+        .filter((a) => a.id !== '444444444444')
+        .map((a) => ({ ...a, report: { file: file(REPORTS['222222222222'].replace('222222222222', '222222222222')) }, faults: {} })),
     };
     // Every account serves the same report text; only the account id check matters here, so use generated users.
     fresh.accounts = fresh.accounts.map((a) => ({ id: a.id, name: a.name, report: { generatedUsers: { count: 3, seed: 1 } } }));
@@ -139,11 +173,25 @@ describe('collectOrganization against the sandbox', () => {
   });
 
   it('a report that never completes fails only that account, after --report-timeout', async () => {
-    const slow: OrgFixture = { ...fixture, accounts: [fixture.accounts[0]!, { id: '222222222222', name: 'stuck', report: { generatedUsers: { count: 1 }, state: 'absent' }, faults: { reportNeverCompletes: true } }] };
+    const slow: OrgFixture = {
+      ...fixture,
+      accounts: [
+        fixture.accounts[0]!,
+        {
+          id: '222222222222',
+          name: 'stuck',
+          report: { generatedUsers: { count: 1 }, state: 'absent' },
+          faults: { reportNeverCompletes: true },
+        },
+      ],
+    };
     box = await startSandbox({ fixture: slow });
     const events = await collectAll(optionsFor(box, { reportTimeoutMs: 200, context: 'none' }));
     const stuck = events.find((e) => e.type === 'failed');
-    expect(stuck?.type === 'failed' && stuck.outcome).toMatchObject({ id: '222222222222', reason: 'credential report not ready after 0 s (--report-timeout)' });
+    expect(stuck?.type === 'failed' && stuck.outcome).toMatchObject({
+      id: '222222222222',
+      reason: 'credential report not ready after 0 s (--report-timeout)',
+    });
     expect(events.filter((e) => e.type === 'scanned')).toHaveLength(1);
   });
 
@@ -151,7 +199,11 @@ describe('collectOrganization against the sandbox', () => {
     const many: OrgFixture = {
       managementAccountId: '100000000000',
       organizationId: 'o-bucket00001',
-      accounts: Array.from({ length: 40 }, (_, i) => ({ id: String(100_000_000_000 + i), name: `a${i}`, report: { generatedUsers: { count: 2, seed: i } } })),
+      accounts: Array.from({ length: 40 }, (_, i) => ({
+        id: String(100_000_000_000 + i),
+        name: `a${i}`,
+        report: { generatedUsers: { count: 2, seed: i } },
+      })),
     };
     box = await startSandbox({ fixture: many, faults: { buckets: [{ operations: ['AssumeRole'], ratePerSecond: 15, burst: 5 }] } });
     const events = await collectAll(optionsFor(box, { context: 'none', concurrency: 16 }));
@@ -165,13 +217,25 @@ describe('collectOrganization against the sandbox', () => {
       organizationId: 'o-extid000001',
       accounts: [
         { id: '111111111111', name: 'management', report: { generatedUsers: { count: 1 } } },
-        { id: '222222222222', name: 'audited', roles: [{ name: 'CredwardenAudit', externalId: 'ext-secret-1' }], report: { generatedUsers: { count: 1 } } },
-        { id: '333333333333', name: 'other-id', roles: [{ name: 'CredwardenAudit', externalId: 'another-id' }], report: { generatedUsers: { count: 1 } } },
+        {
+          id: '222222222222',
+          name: 'audited',
+          roles: [{ name: 'CredwardenAudit', externalId: 'ext-secret-1' }],
+          report: { generatedUsers: { count: 1 } },
+        },
+        {
+          id: '333333333333',
+          name: 'other-id',
+          roles: [{ name: 'CredwardenAudit', externalId: 'another-id' }],
+          report: { generatedUsers: { count: 1 } },
+        },
       ],
     };
     box = await startSandbox({ fixture: guarded });
     const events = await collectAll(optionsFor(box, { roleName: 'CredwardenAudit', externalId: 'ext-secret-1', context: 'none' }));
-    const status = Object.fromEntries(events.map((e) => (e.type === 'scanned' ? [e.account.id, 'scanned'] : [e.outcome.id, e.outcome.reason])));
+    const status = Object.fromEntries(
+      events.map((e) => (e.type === 'scanned' ? [e.account.id, 'scanned'] : [e.outcome.id, e.outcome.reason])),
+    );
     expect(status['111111111111']).toBe('scanned');
     expect(status['222222222222']).toBe('scanned');
     expect(status['333333333333']).toMatch(/^cannot assume arn:aws:iam::333333333333:role\/CredwardenAudit: AccessDenied/);

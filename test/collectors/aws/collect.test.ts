@@ -1,5 +1,11 @@
 import { formatTimestamp } from '../../../src/core/util/time.js';
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListOrganizationsFeaturesCommand, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  ListOrganizationsFeaturesCommand,
+  ListVirtualMFADevicesCommand,
+} from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, ListAccountsCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,8 +27,16 @@ beforeEach(() => {
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: MGMT, Arn: `arn:aws-us-gov:iam::${MGMT}:user/scanner`, UserId: 'AIDA' });
   stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
     const accountId = input.RoleArn.split(':')[4] ?? '';
-    if (accountId === '333333333333') throw awsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
-    return { Credentials: { AccessKeyId: keyFor(accountId), SecretAccessKey: 'super-secret', SessionToken: 'token-xyz', Expiration: new Date(clock.now() + 3_600_000) } };
+    if (accountId === '333333333333')
+      throw awsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+    return {
+      Credentials: {
+        AccessKeyId: keyFor(accountId),
+        SecretAccessKey: 'super-secret',
+        SessionToken: 'token-xyz',
+        Expiration: new Date(clock.now() + 3_600_000),
+      },
+    };
   });
   orgMock.on(ListAccountsCommand).resolves({
     Accounts: [
@@ -62,15 +76,29 @@ describe('collectOrganization', () => {
     const { events, plan } = await collect({ selection: { mode: 'org' }, context: 'none' });
     expect(plan).toMatchObject({ total: 3, skipped: 1, caller: { accountId: MGMT, partition: 'aws-us-gov' } });
     const byId = Object.fromEntries(events.map((e) => [e.type === 'scanned' ? e.account.id : e.outcome.id, e]));
-    expect(byId['444444444444']).toEqual({ type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' }, calls: {} });
+    expect(byId['444444444444']).toEqual({
+      type: 'skipped',
+      outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' },
+      calls: {},
+    });
     expect(byId['333333333333']).toMatchObject({
       type: 'failed',
-      outcome: { status: 'failed', reason: expect.stringMatching(/^cannot assume arn:aws-us-gov:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied: /) },
+      outcome: {
+        status: 'failed',
+        reason: expect.stringMatching(
+          /^cannot assume arn:aws-us-gov:iam::333333333333:role\/OrganizationAccountAccessRole: AccessDenied: /,
+        ),
+      },
     });
     const prod = byId['222222222222'];
     expect(prod?.type).toBe('scanned');
     if (prod?.type !== 'scanned') return;
-    expect(prod.account).toMatchObject({ id: '222222222222', name: 'prod', source: 'aws', reportGeneratedTime: formatTimestamp(clock.now() - 60_000) });
+    expect(prod.account).toMatchObject({
+      id: '222222222222',
+      name: 'prod',
+      source: 'aws',
+      reportGeneratedTime: formatTimestamp(clock.now() - 60_000),
+    });
     expect(prod.account.principals.map((p) => p.name)).toEqual(['<root_account>', 'alice']);
     // Happy path with a fresh report: exactly AssumeRole + GetCredentialReport.
     expect(prod.calls).toEqual({ AssumeRole: 1, GetCredentialReport: 1 });
@@ -82,15 +110,34 @@ describe('collectOrganization', () => {
   });
 
   it('assumes the role with the given name, external id, session name and duration in the partition of the caller', async () => {
-    await collect({ selection: { mode: 'accounts', accounts: ['222222222222'] }, roleName: 'audit/Scanner', externalId: 'ext-123', roleSessionName: 'nightly', durationSeconds: 900, context: 'none' });
+    await collect({
+      selection: { mode: 'accounts', accounts: ['222222222222'] },
+      roleName: 'audit/Scanner',
+      externalId: 'ext-123',
+      roleSessionName: 'nightly',
+      durationSeconds: 900,
+      context: 'none',
+    });
     expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
-      { RoleArn: 'arn:aws-us-gov:iam::222222222222:role/audit/Scanner', RoleSessionName: 'nightly', DurationSeconds: 900, ExternalId: 'ext-123' },
+      {
+        RoleArn: 'arn:aws-us-gov:iam::222222222222:role/audit/Scanner',
+        RoleSessionName: 'nightly',
+        DurationSeconds: 900,
+        ExternalId: 'ext-123',
+      },
     ]);
   });
 
   it('fails an account whose report is malformed or belongs to another account', async () => {
-    iamMock.on(GetCredentialReportCommand).resolvesOnce({ Content: content('user,arn\n"broken'), GeneratedTime: new Date(clock.now()) }).resolves({ Content: content(reportCsv('999999999999')), GeneratedTime: new Date(clock.now()) });
-    const { events } = await collect({ selection: { mode: 'accounts', accounts: ['222222222222', MGMT] }, context: 'none', concurrency: 1 });
+    iamMock
+      .on(GetCredentialReportCommand)
+      .resolvesOnce({ Content: content('user,arn\n"broken'), GeneratedTime: new Date(clock.now()) })
+      .resolves({ Content: content(reportCsv('999999999999')), GeneratedTime: new Date(clock.now()) });
+    const { events } = await collect({
+      selection: { mode: 'accounts', accounts: ['222222222222', MGMT] },
+      context: 'none',
+      concurrency: 1,
+    });
     const reasons = events.map((e) => (e.type === 'failed' ? e.outcome.reason : e.type));
     expect(reasons).toHaveLength(2);
     expect(reasons[0]).toMatch(/^malformed credential report: /);
@@ -99,7 +146,10 @@ describe('collectOrganization', () => {
 
   it('auto context: root MFA kind costs one call, only where root has MFA', async () => {
     const { events } = await collect({ selection: { mode: 'accounts', accounts: ['222222222222'] } });
-    expect(events[0]?.type === 'scanned' && events[0].account.facts).toMatchObject({ rootMfa: 'hardware', rootCredentialsManagement: false });
+    expect(events[0]?.type === 'scanned' && events[0].account.facts).toMatchObject({
+      rootMfa: 'hardware',
+      rootCredentialsManagement: false,
+    });
     expect(events[0]?.calls).toEqual({ AssumeRole: 1, GetCredentialReport: 1, ListVirtualMFADevices: 1 });
   });
 

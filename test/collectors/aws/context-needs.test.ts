@@ -48,7 +48,10 @@ describe('contextNeedsFor: the calls follow the fact roots the compiled rules re
   it('recovery facts of principals and of the account both need the recovery inputs', () => {
     expect(needs(definition('no-recovery-path')).recovery).toBe(true);
     const accountOnly = userRule('single-administrator', 'sole-admin-role', (t) =>
-      t.replace(/condition:[\s\S]*?\nmessage:/, 'condition:\n  all:\n    - { fact: principal.type, eq: root }\n    - { fact: account.facts.recovery.soleAdministratorKind, eq: role }\nmessage:'),
+      t.replace(
+        /condition:[\s\S]*?\nmessage:/,
+        'condition:\n  all:\n    - { fact: principal.type, eq: root }\n    - { fact: account.facts.recovery.soleAdministratorKind, eq: role }\nmessage:',
+      ),
     );
     expect(needs(accountOnly)).toEqual({ ...NONE, recovery: true });
   });
@@ -58,12 +61,16 @@ describe('contextNeedsFor: the calls follow the fact roots the compiled rules re
       t.replace(/^message: .*$/m, 'message: "{{principal.name}} (policy {{account.facts.passwordPolicy.MaxPasswordAge}})"'),
     );
     expect(needs(inMessage)).toEqual({ ...NONE, passwordPolicy: true });
-    const inEvidence = userRule('access-key-not-rotated', 'key-age-with-summary', (t) => t.replace(/^evidence: \[/m, 'evidence: [account.facts.accountSummary.Users, '));
+    const inEvidence = userRule('access-key-not-rotated', 'key-age-with-summary', (t) =>
+      t.replace(/^evidence: \[/m, 'evidence: [account.facts.accountSummary.Users, '),
+    );
     expect(needs(inEvidence)).toEqual({ ...NONE, summary: true });
   });
 
   it('a fact root no call decides needs none', () => {
-    const organisation = userRule('access-key-not-rotated', 'org-root-sessions', (t) => t.replace(/^evidence: \[/m, 'evidence: [account.facts.rootSessions, '));
+    const organisation = userRule('access-key-not-rotated', 'org-root-sessions', (t) =>
+      t.replace(/^evidence: \[/m, 'evidence: [account.facts.rootSessions, '),
+    );
     expect(needs(organisation)).toEqual(NONE);
   });
 });

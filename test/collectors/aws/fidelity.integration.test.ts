@@ -45,7 +45,8 @@ describe('live collection, as real AWS behaves', () => {
     const events = await collectAll(optionsFor(box));
     const management = events.get(MGMT);
     const member = events.get(MEMBER);
-    if (management?.type !== 'scanned' || member?.type !== 'scanned') throw new Error(`not scanned: ${JSON.stringify([...events.values()])}`);
+    if (management?.type !== 'scanned' || member?.type !== 'scanned')
+      throw new Error(`not scanned: ${JSON.stringify([...events.values()])}`);
     expect(management.calls.AssumeRole).toBeUndefined();
     expect(management.account).toMatchObject({ partition: 'aws-us-gov', facts: { rootCredentialsManagement: false, rootSessions: false } });
     expect(member.account).toMatchObject({ partition: 'aws-us-gov', facts: { rootCredentialsManagement: true, rootSessions: true } });
@@ -53,7 +54,8 @@ describe('live collection, as real AWS behaves', () => {
     expect(assumed).toHaveLength(1);
     expect(assumed[0]).toMatchObject({ status: 200, targetAccountId: MEMBER });
     // Every IAM call was signed by the account it read.
-    for (const call of box.callLog.filter((c) => c.service === 'iam' && c.operation !== 'ListOrganizationsFeatures')) expect([MGMT, MEMBER]).toContain(call.accountId);
+    for (const call of box.callLog.filter((c) => c.service === 'iam' && c.operation !== 'ListOrganizationsFeatures'))
+      expect([MGMT, MEMBER]).toContain(call.accountId);
   });
 
   it('an assumed-role caller chains roles: --duration above 1h is capped (AWS would reject every AssumeRole) and the scan says so', async () => {
@@ -63,13 +65,20 @@ describe('live collection, as real AWS behaves', () => {
       callerRoleName: 'CiScanner',
       accounts: [
         { id: MGMT, name: 'management', report: { generatedUsers: { count: 1 } } },
-        { id: MEMBER, name: 'member', roles: [{ name: 'OrganizationAccountAccessRole', maxSessionDuration: 43200 }], report: { generatedUsers: { count: 1 } } },
+        {
+          id: MEMBER,
+          name: 'member',
+          roles: [{ name: 'OrganizationAccountAccessRole', maxSessionDuration: 43200 }],
+          report: { generatedUsers: { count: 1 } },
+        },
       ],
     };
     box = await startSandbox({ fixture });
     const warnings: string[] = [];
     const events = new Map<string, AccountEvent>();
-    for await (const event of collectOrganization(optionsFor(box, { durationSeconds: 4 * 3600, context: 'none' }), { onPlan: (plan) => warnings.push(...plan.warnings) })) {
+    for await (const event of collectOrganization(optionsFor(box, { durationSeconds: 4 * 3600, context: 'none' }), {
+      onPlan: (plan) => warnings.push(...plan.warnings),
+    })) {
       events.set(event.type === 'scanned' ? event.account.id : event.outcome.id, event);
     }
     expect(events.get(MEMBER)?.type).toBe('scanned');
@@ -131,25 +140,35 @@ describe('live collection, as real AWS behaves', () => {
     const fixture: OrgFixture = {
       managementAccountId: MGMT,
       organizationId: 'o-oldtime00001',
-      accounts: [{ id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2015-02-02T20:02:02Z' } }],
+      accounts: [
+        { id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2015-02-02T20:02:02Z' } },
+      ],
     };
     box = await startSandbox({ fixture });
-    const event = (await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))).get(MGMT);
+    const event = (
+      await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))
+    ).get(MGMT);
     if (event?.type !== 'scanned') throw new Error('not scanned');
     expect(event.account.reportGeneratedTime).toBe('2015-02-02T20:02:02Z');
     // alice's password was last used 2026-11-01 (see helpers.reportCsv).
     expect(event.account.asOf).toBe('2026-11-01T00:00:00Z');
-    expect(event.warnings.map((w) => w.message)).toEqual(['GeneratedTime 2015-02-02T20:02:02Z is older than events the report records; ages are measured from the newest event, 2026-11-01T00:00:00Z']);
+    expect(event.warnings.map((w) => w.message)).toEqual([
+      'GeneratedTime 2015-02-02T20:02:02Z is older than events the report records; ages are measured from the newest event, 2026-11-01T00:00:00Z',
+    ]);
   });
 
   it('a real GeneratedTime (after every recorded event) is the as-of time', async () => {
     const fixture: OrgFixture = {
       managementAccountId: MGMT,
       organizationId: 'o-realtime0001',
-      accounts: [{ id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2026-11-01T00:30:00Z' } }],
+      accounts: [
+        { id: MGMT, name: 'management', report: { csv: reportCsv(MGMT, { users: ['alice'] }), generatedTime: '2026-11-01T00:30:00Z' } },
+      ],
     };
     box = await startSandbox({ fixture });
-    const event = (await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))).get(MGMT);
+    const event = (
+      await collectAll(optionsFor(box, { selection: { mode: 'caller' }, context: 'none', maxReportAgeMs: 100 * 365 * 86_400_000 }))
+    ).get(MGMT);
     if (event?.type !== 'scanned') throw new Error('not scanned');
     expect(event.account.asOf).toBeUndefined();
     expect(event.warnings).toEqual([]);

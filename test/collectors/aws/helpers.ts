@@ -32,7 +32,8 @@ export function reportCsv(accountId: string, options: { rootMfa?: boolean; users
     'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
   const root = `<root_account>,arn:aws:iam::${accountId}:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,${options.rootMfa ?? true},false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
   const users = (options.users ?? []).map(
-    (name) => `${name},arn:aws:iam::${accountId}:user/${name},2024-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2024-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+    (name) =>
+      `${name},arn:aws:iam::${accountId}:user/${name},2024-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2024-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
   );
   return [header, root, ...users].join('\n') + '\n';
 }
@@ -43,10 +44,15 @@ export function content(csv: string): Uint8Array {
 }
 
 /** Assumes the default role in a sandbox account with the caller's keys and returns the temporary keys. */
-export async function assumeInSandbox(box: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } }, accountId: string) {
+export async function assumeInSandbox(
+  box: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  accountId: string,
+) {
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const sts = new STSClient({ endpoint: box.endpoint, region: 'us-east-1', credentials: box.credentials, maxAttempts: 1 });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'test' }));
+  const out = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'test' }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -62,7 +68,11 @@ export function sandboxOptions(sandbox: SandboxHandle, maxAttempts: number, over
     pollDelayMs: { initial: 5, max: 20 },
     concurrency: 4,
     context: 'all',
-    aws: { endpoints: { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint }, credentials: sandbox.credentials, maxAttempts },
+    aws: {
+      endpoints: { iam: sandbox.endpoint, sts: sandbox.endpoint, organizations: sandbox.endpoint },
+      credentials: sandbox.credentials,
+      maxAttempts,
+    },
     ...overrides,
   });
 }

@@ -18,7 +18,10 @@ async function* pages<P>(...list: P[]): AsyncGenerator<P> {
 
 describe('untilComplete (IAM paging)', () => {
   it('stops at the first page that is not truncated, even when it carries a Marker', async () => {
-    const seen = await allItems(untilComplete(pages({ IsTruncated: true, items: [1] }, { IsTruncated: false, Marker: 'stale', items: [2] }, { items: [3] })), (p) => p.items);
+    const seen = await allItems(
+      untilComplete(pages({ IsTruncated: true, items: [1] }, { IsTruncated: false, Marker: 'stale', items: [2] }, { items: [3] })),
+      (p) => p.items,
+    );
     expect(seen).toEqual([1, 2]);
   });
 
@@ -47,14 +50,19 @@ describe('Organizations paging', () => {
   });
 
   it('reads every page of the SCPs attached to a target, once per target', async () => {
-    orgMock.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }] });
+    orgMock
+      .on(ListRootsCommand)
+      .resolves({ Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }] });
     orgMock
       .on(ListPoliciesForTargetCommand)
       .resolvesOnce({ Policies: [{ Id: 'p-1', Name: 'FullAWSAccess' }], NextToken: 'n2' })
       .resolves({ Policies: [{ Id: 'p-2', Arn: 'arn:aws:organizations::1:policy/o-x/service_control_policy/p-2' }, { Name: 'no id' }] });
     const reader = new ScpReader(new OrganizationsClient({}));
     const policies = (reader as unknown as { policiesOf(target: string): Promise<unknown[]> }).policiesOf.bind(reader);
-    const expected = [{ id: 'p-1', name: 'FullAWSAccess' }, { id: 'p-2', name: 'p-2', arn: 'arn:aws:organizations::1:policy/o-x/service_control_policy/p-2' }];
+    const expected = [
+      { id: 'p-1', name: 'FullAWSAccess' },
+      { id: 'p-2', name: 'p-2', arn: 'arn:aws:organizations::1:policy/o-x/service_control_policy/p-2' },
+    ];
     expect(await policies('r-abcd')).toEqual(expected);
     expect(await policies('r-abcd')).toEqual(expected);
     expect(orgMock.commandCalls(ListPoliciesForTargetCommand).map((c) => c.args[0].input)).toEqual([

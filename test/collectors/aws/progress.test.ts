@@ -2,13 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { formatCalls, ScanProgress } from '../../../src/collectors/aws/progress.js';
 import type { AccountEvent } from '../../../src/collectors/aws/collect.js';
 
-const scanned = (id: string): AccountEvent => ({ type: 'scanned', account: { id, name: `n${id.slice(0, 1)}`, reportGeneratedTime: '2026-01-01T00:00:00Z', principals: [] }, calls: { AssumeRole: 1, GetCredentialReport: 1 }, warnings: [] });
-const failed: AccountEvent = { type: 'failed', outcome: { id: '333333333333', status: 'failed', reason: 'cannot assume role: AccessDenied' }, calls: { AssumeRole: 1 } };
-const skipped: AccountEvent = { type: 'skipped', outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' }, calls: {} };
+const scanned = (id: string): AccountEvent => ({
+  type: 'scanned',
+  account: { id, name: `n${id.slice(0, 1)}`, reportGeneratedTime: '2026-01-01T00:00:00Z', principals: [] },
+  calls: { AssumeRole: 1, GetCredentialReport: 1 },
+  warnings: [],
+});
+const failed: AccountEvent = {
+  type: 'failed',
+  outcome: { id: '333333333333', status: 'failed', reason: 'cannot assume role: AccessDenied' },
+  calls: { AssumeRole: 1 },
+};
+const skipped: AccountEvent = {
+  type: 'skipped',
+  outcome: { id: '444444444444', name: 'gone', status: 'skipped', reason: 'account state is SUSPENDED' },
+  calls: {},
+};
 
 function run(options: { tty: boolean; quiet?: boolean; verbose?: boolean }): string {
   let out = '';
-  const progress = new ScanProgress({ write: (t) => (out += t), tty: options.tty, quiet: options.quiet ?? false, verbose: options.verbose ?? false });
+  const progress = new ScanProgress({
+    write: (t) => (out += t),
+    tty: options.tty,
+    quiet: options.quiet ?? false,
+    verbose: options.verbose ?? false,
+  });
   progress.start(3, 1, ['OU paths are unknown']);
   for (const event of [skipped, scanned('111111111111'), failed, scanned('222222222222')]) progress.account(event);
   progress.finish({ ListAccounts: 2 });
@@ -54,7 +72,9 @@ describe('ScanProgress before the total is known (streamed --org)', () => {
     progress.account(scanned('111111111111'));
     progress.start(2, 0, []);
     progress.account(scanned('222222222222'));
-    expect(out).toBe('credwarden: [1] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n');
+    expect(out).toBe(
+      'credwarden: [1] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n',
+    );
   });
 });
 
@@ -70,8 +90,12 @@ describe('ScanProgress with hostile names and reasons', () => {
     let out = '';
     const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
     progress.start(1, 0, ['warn\x1b[31m']);
-    progress.account({ type: 'failed', outcome: { id: '333333333333', name: 'evil\x1b]0;pwned\x07\n::error::x', status: 'failed', reason: 'boom\r\x00' }, calls: {} });
-    for (const raw of ["\x00", "\x07", "\x1b", "\r"]) expect(out).not.toContain(raw);
+    progress.account({
+      type: 'failed',
+      outcome: { id: '333333333333', name: 'evil\x1b]0;pwned\x07\n::error::x', status: 'failed', reason: 'boom\r\x00' },
+      calls: {},
+    });
+    for (const raw of ['\x00', '\x07', '\x1b', '\r']) expect(out).not.toContain(raw);
     expect(out).toContain('333333333333 (evil\\x1b]0;pwned\\x07\\x0a::error::x): boom\\x0d\\x00');
     expect(out).toContain('warning: warn\\x1b[31m');
   });

@@ -28,7 +28,9 @@ function calls(): string[] {
 describe('fetchCredentialReport', () => {
   it('uses a fresh report with a single GetCredentialReport and decodes the bytes', async () => {
     const clock = fakeClock();
-    iamMock.on(GetCredentialReportCommand).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now() - 3_600_000), ReportFormat: 'text/csv' });
+    iamMock
+      .on(GetCredentialReportCommand)
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now() - 3_600_000), ReportFormat: 'text/csv' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(report.csv).toBe(csv);
     expect(report.generatedTime).toBe(formatTimestamp(clock.now() - 3_600_000));
@@ -46,7 +48,13 @@ describe('fetchCredentialReport', () => {
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'STARTED' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(report.csv).toBe(csv);
-    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GetCredentialReport', 'GetCredentialReport']);
+    expect(calls()).toEqual([
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+      'GetCredentialReport',
+      'GetCredentialReport',
+    ]);
     expect(clock.slept).toEqual([750, 1500, 3000]);
   });
 
@@ -63,7 +71,10 @@ describe('fetchCredentialReport', () => {
 
   it('treats an expired report like a missing one', async () => {
     const clock = fakeClock();
-    iamMock.on(GetCredentialReportCommand).rejectsOnce(awsError('ReportExpired')).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    iamMock
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('ReportExpired'))
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
@@ -78,7 +89,13 @@ describe('fetchCredentialReport', () => {
       .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
     iamMock.on(GenerateCredentialReportCommand).rejectsOnce(awsError('LimitExceeded')).resolves({ State: 'COMPLETE' });
     await fetchCredentialReport(new IAMClient({}), options, clock);
-    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+    expect(calls()).toEqual([
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+    ]);
   });
 
   it('gives up after --report-timeout with a clear reason', async () => {
@@ -98,22 +115,50 @@ describe('fetchCredentialReport', () => {
     iamMock
       .on(GetCredentialReportCommand)
       .rejectsOnce(wire(new CredentialReportExpiredException({ message: 'expired', $metadata: { httpStatusCode: 410 } }), 'ReportExpired'))
-      .rejectsOnce(wire(new CredentialReportNotPresentException({ message: 'absent', $metadata: { httpStatusCode: 410 } }), 'ReportNotPresent'))
-      .rejectsOnce(wire(new CredentialReportNotReadyException({ message: 'in progress', $metadata: { httpStatusCode: 404 } }), 'ReportInProgress'))
+      .rejectsOnce(
+        wire(new CredentialReportNotPresentException({ message: 'absent', $metadata: { httpStatusCode: 410 } }), 'ReportNotPresent'),
+      )
+      .rejectsOnce(
+        wire(new CredentialReportNotReadyException({ message: 'in progress', $metadata: { httpStatusCode: 404 } }), 'ReportInProgress'),
+      )
       .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()), ReportFormat: 'text/csv' });
     iamMock
       .on(GenerateCredentialReportCommand)
-      .rejectsOnce(wire(new LimitExceededException({ message: 'Cannot exceed quota for report generation requests.', $metadata: { httpStatusCode: 409 } }), 'LimitExceeded'))
+      .rejectsOnce(
+        wire(
+          new LimitExceededException({
+            message: 'Cannot exceed quota for report generation requests.',
+            $metadata: { httpStatusCode: 409 },
+          }),
+          'LimitExceeded',
+        ),
+      )
       .resolves({ State: 'STARTED' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(report.csv).toBe(csv);
-    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GetCredentialReport']);
+    expect(calls()).toEqual([
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+      'GetCredentialReport',
+    ]);
   });
 
   it('treats throttling (generic ServiceException named Throttling) while polling as not ready yet', async () => {
     const clock = fakeClock();
-    const throttled = new IAMServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
-    iamMock.on(GetCredentialReportCommand).rejectsOnce(awsError('ReportNotPresent')).rejectsOnce(throttled).resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
+    const throttled = new IAMServiceException({
+      name: 'Throttling',
+      $fault: 'client',
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 400 },
+    });
+    iamMock
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('ReportNotPresent'))
+      .rejectsOnce(throttled)
+      .resolves({ Content: content(csv), GeneratedTime: new Date(clock.now()) });
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'STARTED' });
     expect((await fetchCredentialReport(new IAMClient({}), options, clock)).csv).toBe(csv);
   });
@@ -123,10 +168,20 @@ describe('fetchCredentialReport', () => {
     const stale = { Content: content(csv), GeneratedTime: new Date(clock.now() - 6 * 3_600_000) };
     const fresh = { Content: content(csv), GeneratedTime: new Date(clock.now() + 5_000) };
     iamMock.on(GetCredentialReportCommand).resolvesOnce(stale).resolvesOnce(stale).resolves(fresh);
-    iamMock.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' });
+    iamMock
+      .on(GenerateCredentialReportCommand)
+      .resolvesOnce({ State: 'STARTED' })
+      .resolvesOnce({ State: 'INPROGRESS' })
+      .resolves({ State: 'COMPLETE' });
     const report = await fetchCredentialReport(new IAMClient({}), options, clock);
     expect(report.generatedTime).toBe(formatTimestamp(fresh.GeneratedTime.getTime()));
-    expect(calls()).toEqual(['GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+    expect(calls()).toEqual([
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+    ]);
   });
 
   it('uses the existing report when AWS says COMPLETE without regenerating (it is under 4 h old)', async () => {
@@ -141,7 +196,9 @@ describe('fetchCredentialReport', () => {
 
   it('a response without Content or GeneratedTime fails the account with a clear reason', async () => {
     iamMock.on(GetCredentialReportCommand).resolves({ Content: content(csv), ReportFormat: 'text/csv' });
-    await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('GetCredentialReport returned no GeneratedTime');
+    await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow(
+      'GetCredentialReport returned no GeneratedTime',
+    );
     iamMock.on(GetCredentialReportCommand).resolves({ GeneratedTime: new Date() });
     await expect(fetchCredentialReport(new IAMClient({}), options, fakeClock())).rejects.toThrow('GetCredentialReport returned no Content');
   });

@@ -23,8 +23,12 @@ describe('ScanRetryStrategy', () => {
 
   it('never retries client errors, nor 501 Not Implemented', async () => {
     const token = await strategy.acquireInitialRetryToken();
-    await expect(strategy.refreshRetryTokenForRetry(token, info('CLIENT_ERROR', { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }))).rejects.toThrow();
-    await expect(strategy.refreshRetryTokenForRetry(token, info('SERVER_ERROR', { name: 'NotImplemented', $metadata: { httpStatusCode: 501 } }))).rejects.toThrow();
+    await expect(
+      strategy.refreshRetryTokenForRetry(token, info('CLIENT_ERROR', { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } })),
+    ).rejects.toThrow();
+    await expect(
+      strategy.refreshRetryTokenForRetry(token, info('SERVER_ERROR', { name: 'NotImplemented', $metadata: { httpStatusCode: 501 } })),
+    ).rejects.toThrow();
   });
 
   it('stops after maxAttempts', async () => {
@@ -56,7 +60,15 @@ describe('optional calls against an endpoint that lacks the operation', () => {
     [501, 1],
   ])('HTTP %i: %i attempt(s), then the call fails (its fact becomes unknown)', async (status, attempts) => {
     const endpoint = await serve(status);
-    const clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' }, endpoints: { iam: endpoint.endpoint }, retryBaseDelayMs: 1 }, 1);
+    const clients = new AwsClients(
+      {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' },
+        endpoints: { iam: endpoint.endpoint },
+        retryBaseDelayMs: 1,
+      },
+      1,
+    );
     try {
       await expect(clients.callerIam(undefined, 3).send(new ListOrganizationsFeaturesCommand({}))).rejects.toBeDefined();
       expect(endpoint.requests()).toBe(attempts);
@@ -79,10 +91,23 @@ describe('describeError on answers that are not AWS protocol', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' }, endpoints: { iam: endpoint }, maxAttempts: 1 }, 1);
+    const clients = new AwsClients(
+      {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'x' },
+        endpoints: { iam: endpoint },
+        maxAttempts: 1,
+      },
+      1,
+    );
     try {
-      const error = await clients.callerIam().send(new ListOrganizationsFeaturesCommand({})).catch((e: unknown) => e);
-      expect(describeError(error)).toBe('HTTP 500 Internal Server Error with a text/html body that is not an AWS API answer (a proxy, load balancer or wrong endpoint?)');
+      const error = await clients
+        .callerIam()
+        .send(new ListOrganizationsFeaturesCommand({}))
+        .catch((e: unknown) => e);
+      expect(describeError(error)).toBe(
+        'HTTP 500 Internal Server Error with a text/html body that is not an AWS API answer (a proxy, load balancer or wrong endpoint?)',
+      );
     } finally {
       clients.close();
       server.close();

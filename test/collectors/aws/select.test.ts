@@ -12,7 +12,13 @@ import { inactiveReason, managementAccountOf, selectAccounts } from '../../../sr
 import { awsError } from './helpers.js';
 
 const orgMock = mockClient(OrganizationsClient);
-const account = (Id: string, Name: string, extra: Record<string, string> = {}) => ({ Id, Name, Status: 'ACTIVE' as const, State: 'ACTIVE' as const, ...extra });
+const account = (Id: string, Name: string, extra: Record<string, string> = {}) => ({
+  Id,
+  Name,
+  Status: 'ACTIVE' as const,
+  State: 'ACTIVE' as const,
+  ...extra,
+});
 const accounts = {
   mgmt: account('111111111111', 'management'),
   prod: account('222222222222', 'payments-prod'),
@@ -32,8 +38,12 @@ beforeEach(() => {
     .resolves({ Accounts: [accounts.dev, accounts.gone, accounts.closed] });
   orgMock.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-abcd', Name: 'Root' }] });
   orgMock.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
-  orgMock.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-abcd' }).resolves({ OrganizationalUnits: [{ Id: 'ou-abcd-work', Name: 'Workloads' }] });
-  orgMock.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-abcd-work' }).resolves({ OrganizationalUnits: [{ Id: 'ou-abcd-prod', Name: 'Prod' }] });
+  orgMock
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-abcd' })
+    .resolves({ OrganizationalUnits: [{ Id: 'ou-abcd-work', Name: 'Workloads' }] });
+  orgMock
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-abcd-work' })
+    .resolves({ OrganizationalUnits: [{ Id: 'ou-abcd-prod', Name: 'Prod' }] });
   orgMock.on(ListAccountsForParentCommand).resolves({ Accounts: [] });
   orgMock.on(ListAccountsForParentCommand, { ParentId: 'r-abcd' }).resolves({ Accounts: [accounts.mgmt, accounts.gone, accounts.closed] });
   orgMock.on(ListAccountsForParentCommand, { ParentId: 'ou-abcd-work' }).resolves({ Accounts: [accounts.dev] });
@@ -64,13 +74,21 @@ describe('selectAccounts', () => {
   });
 
   it('--accounts and --exclude-accounts narrow the set', async () => {
-    const selection = await selectAccounts(org(), { mode: 'accounts', accounts: ['222222222222', '333333333333', '444444444444'], exclude: ['333333333333'] }, '111111111111');
+    const selection = await selectAccounts(
+      org(),
+      { mode: 'accounts', accounts: ['222222222222', '333333333333', '444444444444'], exclude: ['333333333333'] },
+      '111111111111',
+    );
     expect(selection.targets.map((t) => t.id)).toEqual(['222222222222']);
     expect(selection.skipped.map((t) => t.id)).toEqual(['444444444444']);
   });
 
   it('rejects account ids and OUs that are not in the organisation, all at once', async () => {
-    const error = await selectAccounts(org(), { mode: 'org', accounts: ['999999999999'], exclude: ['888888888888'], organizationalUnits: ['ou-nope-nope'] }, '111111111111').catch((e: unknown) => e);
+    const error = await selectAccounts(
+      org(),
+      { mode: 'org', accounts: ['999999999999'], exclude: ['888888888888'], organizationalUnits: ['ou-nope-nope'] },
+      '111111111111',
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).diagnostics.map((d) => d.message)).toEqual([
       'account 999999999999 is not in the organisation',
@@ -115,8 +133,15 @@ describe('inactiveReason', () => {
 
 describe('managementAccountOf (DescribeOrganization)', () => {
   it('MasterAccountId, else the id at the end of MasterAccountArn', () => {
-    expect(managementAccountOf({ MasterAccountId: '111111111111', MasterAccountArn: 'arn:aws:organizations::111111111111:account/o-abcdefghij/111111111111' })).toBe('111111111111');
-    expect(managementAccountOf({ MasterAccountArn: 'arn:aws-us-gov:organizations::222222222222:account/o-abcdefghij/222222222222' })).toBe('222222222222');
+    expect(
+      managementAccountOf({
+        MasterAccountId: '111111111111',
+        MasterAccountArn: 'arn:aws:organizations::111111111111:account/o-abcdefghij/111111111111',
+      }),
+    ).toBe('111111111111');
+    expect(managementAccountOf({ MasterAccountArn: 'arn:aws-us-gov:organizations::222222222222:account/o-abcdefghij/222222222222' })).toBe(
+      '222222222222',
+    );
     expect(managementAccountOf({})).toBeUndefined();
     expect(managementAccountOf(undefined)).toBeUndefined();
   });

@@ -47,14 +47,21 @@ function byAccount(result: ScanResult): ChartWithTable {
   const chart: BarChart = {
     id: 'chart-accounts',
     title: 'Open findings by account and severity',
-    description: top.length === 0 ? 'No open findings.' : `The ${top.length} accounts with the most open findings: ${top.map(([id, row]) => `${accountLabel(result, id)} ${total(row)}`).join('; ')}.`,
+    description:
+      top.length === 0
+        ? 'No open findings.'
+        : `The ${top.length} accounts with the most open findings: ${top.map(([id, row]) => `${accountLabel(result, id)} ${total(row)}`).join('; ')}.`,
     categories: top.map(([id]) => accountLabel(result, id)),
     series: severitySeries(SEVERITIES, (s) => top.map(([, row]) => row[s])),
     horizontal: true,
     valueLabel: 'open findings',
   };
   const more = counts.size - top.length;
-  return withTable(chart, ['Account', ...SEVERITIES], `${counts.size} accounts have open findings${more > 0 ? `; the ${top.length} with the most are shown, ${more} more are in the findings table` : ''}.`);
+  return withTable(
+    chart,
+    ['Account', ...SEVERITIES],
+    `${counts.size} accounts have open findings${more > 0 ? `; the ${top.length} with the most are shown, ${more} more are in the findings table` : ''}.`,
+  );
 }
 
 /** One value per credential (account, principal, slot): several findings may describe it. */
@@ -94,11 +101,17 @@ function bucketOf(value: number, edges: readonly number[]): number {
  * parameter of the rules whose findings report key ages.
  */
 function keyAges(result: ScanResult): ChartWithTable {
-  const keys = perCredential(result.findings, (f) => (f.credential?.startsWith('access_key') ? numberEvidence(f, ['key.ageDays']) : undefined));
+  const keys = perCredential(result.findings, (f) =>
+    f.credential?.startsWith('access_key') ? numberEvidence(f, ['key.ageDays']) : undefined,
+  );
   const ruleIds = new Set(result.findings.filter((f) => numberEvidence(f, ['key.ageDays']) !== undefined).map((f) => f.ruleId));
-  const thresholds = (result.rules ?? []).filter((r) => ruleIds.has(r.id)).map((r) => r.parameters.maxAgeDays).filter((v): v is number => typeof v === 'number');
+  const thresholds = (result.rules ?? [])
+    .filter((r) => ruleIds.has(r.id))
+    .map((r) => r.parameters.maxAgeDays)
+    .filter((v): v is number => typeof v === 'number');
   const threshold = thresholds.length > 0 ? Math.min(...thresholds) : undefined;
-  const edges = threshold !== undefined && !AGE_BUCKETS.includes(threshold) ? [...AGE_BUCKETS, threshold].sort((a, b) => a - b) : AGE_BUCKETS;
+  const edges =
+    threshold !== undefined && !AGE_BUCKETS.includes(threshold) ? [...AGE_BUCKETS, threshold].sort((a, b) => a - b) : AGE_BUCKETS;
   const labels = bucketLabels(edges);
   const active = labels.map(() => 0);
   const inactive = labels.map(() => 0);
@@ -118,14 +131,20 @@ function keyAges(result: ScanResult): ChartWithTable {
     ...(threshold !== undefined ? { marker: { beforeIndex: edges.indexOf(threshold) + 1, label: `rotate after ${threshold} d` } } : {}),
     valueLabel: 'access keys',
   };
-  return withTable(chart, ['Age', 'Active', 'Inactive'], `Keys that have at least one finding (the result does not list every key). ${threshold !== undefined ? `Keys right of the dashed line are older than the rotation threshold (${threshold} days).` : 'No rule with a rotation threshold reported a key.'}`);
+  return withTable(
+    chart,
+    ['Age', 'Active', 'Inactive'],
+    `Keys that have at least one finding (the result does not list every key). ${threshold !== undefined ? `Keys right of the dashed line are older than the rotation threshold (${threshold} days).` : 'No rule with a rotation threshold reported a key.'}`,
+  );
 }
 
 const UNUSED_BUCKETS = [45, 90, 180, 365];
 
 /** Credentials by time since last use (evidence `*.daysSinceLastActivity`), passwords and keys apart. */
 function unused(result: ScanResult): ChartWithTable {
-  const credentials = perCredential(result.findings, (f) => numberEvidence(f, ['credential.daysSinceLastActivity', 'key.daysSinceLastActivity', 'password.daysSinceLastActivity']));
+  const credentials = perCredential(result.findings, (f) =>
+    numberEvidence(f, ['credential.daysSinceLastActivity', 'key.daysSinceLastActivity', 'password.daysSinceLastActivity']),
+  );
   const labels = bucketLabels(UNUSED_BUCKETS);
   const passwords = labels.map(() => 0);
   const keys = labels.map(() => 0);
@@ -147,7 +166,11 @@ function unused(result: ScanResult): ChartWithTable {
     ],
     valueLabel: 'credentials',
   };
-  return withTable(chart, ['Days since last use', 'Passwords', 'Access keys', 'Other'], 'Credentials that a rule reported as unused or inactive, by days since they were last used (or created, when never used).');
+  return withTable(
+    chart,
+    ['Days since last use', 'Passwords', 'Access keys', 'Other'],
+    'Credentials that a rule reported as unused or inactive, by days since they were last used (or created, when never used).',
+  );
 }
 
 /**
@@ -160,7 +183,9 @@ function recovery(result: ScanResult): ChartWithTable {
   const without = new Map<string, Set<string>>();
   for (const f of result.findings) {
     if (f.principal.type !== 'user') continue;
-    const noPath = Object.entries(f.evidence).some(([key, value]) => key.startsWith('facts.recovery.') && key.endsWith('.hasPath') && value === false);
+    const noPath = Object.entries(f.evidence).some(
+      ([key, value]) => key.startsWith('facts.recovery.') && key.endsWith('.hasPath') && value === false,
+    );
     if (noPath) without.set(f.accountId, (without.get(f.accountId) ?? new Set()).add(f.principal.arn));
   }
   const scanned = result.accounts.filter((a) => a.status === 'scanned');
@@ -170,8 +195,14 @@ function recovery(result: ScanResult): ChartWithTable {
     const lacking = analysed ? Math.min(users, without.get(a.id)?.size ?? 0) : 0;
     return { label: accountLabel(result, a.id), withPath: analysed ? users - lacking : 0, lacking, notAnalysed: analysed ? 0 : users };
   });
-  const all = rows.reduce((t, r) => ({ withPath: t.withPath + r.withPath, lacking: t.lacking + r.lacking, notAnalysed: t.notAnalysed + r.notAnalysed }), { withPath: 0, lacking: 0, notAnalysed: 0 });
-  const shown = [{ label: 'All accounts', ...all }, ...rows.sort((a, b) => b.lacking - a.lacking || a.label.localeCompare(b.label)).slice(0, TOP_ACCOUNTS)];
+  const all = rows.reduce(
+    (t, r) => ({ withPath: t.withPath + r.withPath, lacking: t.lacking + r.lacking, notAnalysed: t.notAnalysed + r.notAnalysed }),
+    { withPath: 0, lacking: 0, notAnalysed: 0 },
+  );
+  const shown = [
+    { label: 'All accounts', ...all },
+    ...rows.sort((a, b) => b.lacking - a.lacking || a.label.localeCompare(b.label)).slice(0, TOP_ACCOUNTS),
+  ];
   const users = all.withPath + all.lacking + all.notAnalysed;
   const pct = (n: number) => (users === 0 ? '0%' : `${Math.round((n / users) * 100)}%`);
   const chart: BarChart = {
@@ -187,7 +218,10 @@ function recovery(result: ScanResult): ChartWithTable {
     horizontal: true,
     valueLabel: 'IAM users',
   };
-  const note = all.notAnalysed > 0 ? `${all.notAnalysed} users are in accounts whose recovery paths were not analysed (saved credential reports, or the analysis was not possible): they are not counted as having a path.` : 'Every scanned account was analysed.';
+  const note =
+    all.notAnalysed > 0
+      ? `${all.notAnalysed} users are in accounts whose recovery paths were not analysed (saved credential reports, or the analysis was not possible): they are not counted as having a path.`
+      : 'Every scanned account was analysed.';
   return withTable(chart, ['Accounts', 'With a path', 'Without', 'Not analysed'], note);
 }
 

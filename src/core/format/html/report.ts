@@ -30,7 +30,12 @@ const MATRIX_FRAMEWORKS = [
 ] as const;
 
 type RuleStatus = RuleSummary['status'];
-const STATUS_TEXT: Record<RuleStatus, string> = { passed: '✓ passed', failed: '✗ failed', partial: '◐ partial', 'not-evaluated': '– not evaluated' };
+const STATUS_TEXT: Record<RuleStatus, string> = {
+  passed: '✓ passed',
+  failed: '✗ failed',
+  partial: '◐ partial',
+  'not-evaluated': '– not evaluated',
+};
 
 function asOfText(result: ScanResult): string {
   if (result.asOf) return result.asOf;
@@ -41,8 +46,12 @@ function asOfText(result: ScanResult): string {
 
 /** What the result says about the organisation: its OU paths (live scans), or that it has none. */
 function organisation(result: ScanResult, ous: readonly string[]): string {
-  if (ous.length === 0) return `${result.accounts.length} accounts, without organisation data (saved credential reports or single accounts)`;
-  const shown = ous.slice(0, 20).map((p) => `<code>${e(p)}</code>`).join(', ');
+  if (ous.length === 0)
+    return `${result.accounts.length} accounts, without organisation data (saved credential reports or single accounts)`;
+  const shown = ous
+    .slice(0, 20)
+    .map((p) => `<code>${e(p)}</code>`)
+    .join(', ');
   return `${result.accounts.length} accounts in ${ous.length} organisational unit paths: ${shown}${ous.length > 20 ? `, and ${ous.length - 20} more` : ''}`;
 }
 
@@ -50,7 +59,10 @@ function scope(result: ScanResult, context: FormatContext): string {
   const { scanned, failed, skipped } = result.summary.accounts;
   const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
   const ous = [...new Set(result.accounts.map((a) => a.ouPath).filter((p): p is string => typeof p === 'string'))].sort();
-  const list = notScanned.length === 0 ? '' : `<details><summary>${notScanned.length} accounts not scanned, with reasons</summary><table><thead><tr><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${notScanned.map((a) => `<tr><td>${e(a.name ? `${a.name} (${a.id})` : a.id)}</td><td>${e(a.status)}</td><td>${e(a.reason ?? '')}</td></tr>`).join('')}</tbody></table></details>`;
+  const list =
+    notScanned.length === 0
+      ? ''
+      : `<details><summary>${notScanned.length} accounts not scanned, with reasons</summary><table><thead><tr><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${notScanned.map((a) => `<tr><td>${e(a.name ? `${a.name} (${a.id})` : a.id)}</td><td>${e(a.status)}</td><td>${e(a.reason ?? '')}</td></tr>`).join('')}</tbody></table></details>`;
   return (
     `<section aria-labelledby="scope-h"><h2 id="scope-h">Scope</h2><table class="scope"><tbody>` +
     `<tr><th scope="row">Organisation</th><td>${organisation(result, ous)}</td></tr>` +
@@ -89,13 +101,21 @@ function matrix(result: ScanResult): string {
     const controls = new Map<string, RuleSummary[]>();
     for (const rule of rules) for (const control of rule.frameworks[key]) controls.set(control, [...(controls.get(control) ?? []), rule]);
     if (controls.size === 0) return `<h3>${e(name)}</h3><p>No rule of this pack maps to this framework.</p>`;
-    const rows = [...controls.entries()].sort(([a], [b]) => controlId(a, b)).map(([control, mapped]) => {
-      const status = controlStatus(mapped);
-      const notEvaluated = mapped.flatMap((r) => r.notEvaluated.map((n) => `${r.id} in ${n.accountId}: ${n.reason}`));
-      const accounts = new Set(mapped.flatMap((r) => r.notEvaluated.map((n) => n.accountId)));
-      const detail = notEvaluated.length === 0 ? '0' : `<details><summary>${accounts.size}</summary><ul>${notEvaluated.slice(0, 50).map((t) => `<li>${e(t)}</li>`).join('')}${notEvaluated.length > 50 ? `<li>${notEvaluated.length - 50} more</li>` : ''}</ul></details>`;
-      return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r) => `<code>${e(r.id)}</code>`).join('<br>')}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n, r) => n + open(r.id), 0)}</td><td class="num">${detail}</td></tr>`;
-    });
+    const rows = [...controls.entries()]
+      .sort(([a], [b]) => controlId(a, b))
+      .map(([control, mapped]) => {
+        const status = controlStatus(mapped);
+        const notEvaluated = mapped.flatMap((r) => r.notEvaluated.map((n) => `${r.id} in ${n.accountId}: ${n.reason}`));
+        const accounts = new Set(mapped.flatMap((r) => r.notEvaluated.map((n) => n.accountId)));
+        const detail =
+          notEvaluated.length === 0
+            ? '0'
+            : `<details><summary>${accounts.size}</summary><ul>${notEvaluated
+                .slice(0, 50)
+                .map((t) => `<li>${e(t)}</li>`)
+                .join('')}${notEvaluated.length > 50 ? `<li>${notEvaluated.length - 50} more</li>` : ''}</ul></details>`;
+        return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r) => `<code>${e(r.id)}</code>`).join('<br>')}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n, r) => n + open(r.id), 0)}</td><td class="num">${detail}</td></tr>`;
+      });
     return `<h3>${e(name)}</h3><table><thead><tr><th scope="col">Control</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   });
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">Passed: decided in every scanned account with no open finding. Partial: decided in some accounts only. Not evaluated: decided nowhere; a control that was not evaluated is never shown as passed.</p>${tables.join('')}</section>`;
@@ -103,7 +123,9 @@ function matrix(result: ScanResult): string {
 
 function chartFigure(chart: ChartWithTable): string {
   const head = chart.table.head.map((h, i) => `<th scope="col"${i > 0 ? ' class="num"' : ''}>${e(h)}</th>`).join('');
-  const rows = chart.table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${e(c)}</th>` : `<td class="num">${e(c)}</td>`)).join('')}</tr>`).join('');
+  const rows = chart.table.rows
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${e(c)}</th>` : `<td class="num">${e(c)}</td>`)).join('')}</tr>`)
+    .join('');
   return `<figure id="${chart.id}"><figcaption>${e(chart.title)}</figcaption>${chart.svg}<p class="muted">${e(chart.note)}</p><details><summary>Table of this chart</summary><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></details></figure>`;
 }
 
@@ -112,7 +134,8 @@ function charts(result: ScanResult): string {
 }
 
 function findingsSection(result: ScanResult): string {
-  const select = (id: string, label: string, extra = '') => `<label for="${id}">${label}<select id="${id}"><option value="">all</option>${extra}</select></label>`;
+  const select = (id: string, label: string, extra = '') =>
+    `<label for="${id}">${label}<select id="${id}"><option value="">all</option>${extra}</select></label>`;
   return (
     `<section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>` +
     `<div class="filters" role="search">${select('f-severity', 'Severity')}${select('f-account', 'Account')}${select('f-rule', 'Rule')}${select('f-status', 'Status', '<option value="open">open</option><option value="waived">waived</option>')}` +
@@ -125,18 +148,29 @@ function findingsSection(result: ScanResult): string {
 }
 
 function stepHtml(step: PlanStep): string {
-  const commands = step.commands.map((c) => `<div class="cmd"><pre><code>${e(c)}</code></pre><button type="button" class="copy" data-copy="${attr(c)}" aria-label="Copy command">Copy</button></div>`).join('');
+  const commands = step.commands
+    .map(
+      (c) =>
+        `<div class="cmd"><pre><code>${e(c)}</code></pre><button type="button" class="copy" data-copy="${attr(c)}" aria-label="Copy command">Copy</button></div>`,
+    )
+    .join('');
   return `<li><span class="muted">[${e(step.actor)}]</span> ${e(step.text)}${step.caution ? `<p class="caution"><strong>Caution:</strong> ${e(step.caution)}</p>` : ''}${commands}</li>`;
 }
 
 function planHtml(plan: Plan, result: ScanResult): string {
   const account = result.accounts.find((a) => a.id === plan.accountId);
   const who = `${plan.principal.name} in ${account?.name ? `${account.name} (${plan.accountId})` : plan.accountId}`;
-  const list = (title: string, items: readonly string[]) => (items.length === 0 ? '' : `<h4>${title}</h4><ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`);
-  const alternatives = plan.alternatives.map((a) => `<h4>Alternative: ${e(a.title)}</h4><p>${e(a.when)}</p><ol>${a.steps.map(stepHtml).join('')}</ol>`).join('');
+  const list = (title: string, items: readonly string[]) =>
+    items.length === 0 ? '' : `<h4>${title}</h4><ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
+  const alternatives = plan.alternatives
+    .map((a) => `<h4>Alternative: ${e(a.title)}</h4><p>${e(a.when)}</p><ol>${a.steps.map(stepHtml).join('')}</ol>`)
+    .join('');
   return (
     `<details class="plan" id="plan-${attr(plan.id)}"><summary><strong>${e(who)}</strong> <span class="muted">${plan.findings.length} findings, ${plan.steps.length} steps</span></summary>` +
-    `${list('Resolves', plan.findings.map((f) => f.resolution))}${list('Goals', plan.goals)}${list('Notes', plan.notes)}` +
+    `${list(
+      'Resolves',
+      plan.findings.map((f) => f.resolution),
+    )}${list('Goals', plan.goals)}${list('Notes', plan.notes)}` +
     `<h4>Steps</h4><ol>${plan.steps.map(stepHtml).join('')}</ol>${alternatives}${list('Verify', plan.verification)}` +
     `${plan.links.length > 0 ? `<h4>Links</h4><ul>${plan.links.map((l) => `<li>${e(l.title)}: <code>${e(l.url)}</code></li>`).join('')}</ul>` : ''}</details>`
   );
@@ -159,9 +193,23 @@ function* dataJson(result: ScanResult): Generator<string> {
   for (const f of result.findings) rules[f.ruleId] ??= f.title;
   yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts)},"rules":${jsonForScript(rules)},"findings":[`;
   for (let i = 0; i < result.findings.length; i += DATA_CHUNK) {
-    const rows = result.findings.slice(i, i + DATA_CHUNK).map((f) =>
-      jsonForScript([SEVERITIES.indexOf(f.severity), f.accountId, f.ruleId, f.status, f.principal.name, f.principal.arn, f.credential, f.message, f.fingerprint, f.remediation.planId ?? null, f.waiver?.reason ?? null]),
-    );
+    const rows = result.findings
+      .slice(i, i + DATA_CHUNK)
+      .map((f) =>
+        jsonForScript([
+          SEVERITIES.indexOf(f.severity),
+          f.accountId,
+          f.ruleId,
+          f.status,
+          f.principal.name,
+          f.principal.arn,
+          f.credential,
+          f.message,
+          f.fingerprint,
+          f.remediation.planId ?? null,
+          f.waiver?.reason ?? null,
+        ]),
+      );
     yield `${i > 0 ? ',' : ''}${rows.join(',')}`;
   }
   yield ']}</script>\n';

@@ -44,7 +44,11 @@ export interface RulesTestReport {
  * while reading the tables).
  * @throws InputError with every problem of every table (bad parameters, cells, findings, facts)
  */
-export function testRules(rules: readonly RuleUnderTest[], options: { strict: boolean }, loadProblems: readonly Diagnostic[] = []): RulesTestReport {
+export function testRules(
+  rules: readonly RuleUnderTest[],
+  options: { strict: boolean },
+  loadProblems: readonly Diagnostic[] = [],
+): RulesTestReport {
   const diagnostics: Diagnostic[] = [...loadProblems];
   const prepared = rules.map((rule) => {
     if (!rule.table) return { rule, cases: [] as PreparedCase[] };
@@ -72,11 +76,20 @@ function coverage(rule: RuleUnderTest, strict: boolean): Diagnostic[] {
   const severity = strict ? 'error' : 'warning';
   const id = rule.definition.rule.id;
   if (!rule.table) {
-    return [{ severity, file: rule.tableFile, message: `rule '${id}' has no case table`, suggestion: `add ${rule.tableFile} with valid and invalid cases (docs/rules.md, "Testing a rule")` }];
+    return [
+      {
+        severity,
+        file: rule.tableFile,
+        message: `rule '${id}' has no case table`,
+        suggestion: `add ${rule.tableFile} with valid and invalid cases (docs/rules.md, "Testing a rule")`,
+      },
+    ];
   }
   const { value, source } = rule.table;
   const problems: Diagnostic[] = [];
-  if (value.valid.length === 0) problems.push({ severity, ...source.locate('/valid'), message: `rule '${id}' has no valid case: nothing shows that it stays quiet` });
-  if (value.invalid.length === 0) problems.push({ severity, ...source.locate('/invalid'), message: `rule '${id}' has no invalid case: nothing shows that it fires` });
+  if (value.valid.length === 0)
+    problems.push({ severity, ...source.locate('/valid'), message: `rule '${id}' has no valid case: nothing shows that it stays quiet` });
+  if (value.invalid.length === 0)
+    problems.push({ severity, ...source.locate('/invalid'), message: `rule '${id}' has no invalid case: nothing shows that it fires` });
   return problems;
 }

@@ -35,7 +35,12 @@ function suite(result: RuleTestResult): Suite {
   const skipped = result.coverage.filter((d) => d.severity === 'warning').length;
   const tests = cases.length + coverage.length;
   const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}"`;
-  const xml = [`  <testsuite name="${x(result.ruleId)}" file="${x(result.tableFile)}" ${counts}>`, ...cases, ...coverage, '  </testsuite>'].join('\n');
+  const xml = [
+    `  <testsuite name="${x(result.ruleId)}" file="${x(result.tableFile)}" ${counts}>`,
+    ...cases,
+    ...coverage,
+    '  </testsuite>',
+  ].join('\n');
   return { xml, tests, failures, skipped };
 }
 
@@ -44,7 +49,10 @@ function caseXml(result: RuleTestResult, outcome: CaseResult): string {
   const line = testCase.location.line !== undefined ? ` line="${testCase.location.line}"` : '';
   const open = `    <testcase classname="${x(result.ruleId)}" name="${x(`${testCase.kind}: ${testCase.name}`)}" file="${x(testCase.location.file)}"${line}`;
   if (outcome.passed) return `${open}/>`;
-  const details = [...outcome.missing.map((d) => detail(d, 'expected, not reported')), ...outcome.unexpected.map((d) => detail(d, 'unexpected'))];
+  const details = [
+    ...outcome.missing.map((d) => detail(d, 'expected, not reported')),
+    ...outcome.unexpected.map((d) => detail(d, 'unexpected')),
+  ];
   const message = `${where(testCase.location)}: ${details.map((d) => d.headline).join('; ')}`;
   return `${open}>\n      <failure message="${x(message)}" type="rule-case">${x(details.map((d) => d.body).join('\n'))}</failure>\n    </testcase>`;
 }
@@ -63,6 +71,9 @@ function detail(finding: FindingDetail, what: string): { headline: string; body:
 function coverageXml(result: RuleTestResult, diagnostic: Diagnostic): string {
   const open = `    <testcase classname="${x(result.ruleId)}" name="${x(`coverage: ${diagnostic.message}`)}" file="${x(diagnostic.file)}">`;
   const text = formatDiagnostic(diagnostic);
-  const body = diagnostic.severity === 'error' ? `<failure message="${x(diagnostic.message)}" type="coverage">${x(text)}</failure>` : `<skipped message="${x(text)}"/>`;
+  const body =
+    diagnostic.severity === 'error'
+      ? `<failure message="${x(diagnostic.message)}" type="coverage">${x(text)}</failure>`
+      : `<skipped message="${x(text)}"/>`;
   return `${open}${body}</testcase>`;
 }

@@ -1,4 +1,15 @@
-import type { Account, CaseRow, Credential, Diagnostic, InvalidCase, Principal, RuleCasesFile, RuleFile, SourceLocation, ValidCase } from '../../../model/index.js';
+import type {
+  Account,
+  CaseRow,
+  Credential,
+  Diagnostic,
+  InvalidCase,
+  Principal,
+  RuleCasesFile,
+  RuleFile,
+  SourceLocation,
+  ValidCase,
+} from '../../../model/index.js';
 import type { ReportColumn } from '../../report/columns.js';
 import { normaliseRow, RowError } from '../../report/normalise.js';
 import { didYouMean } from '../../util/suggest.js';
@@ -57,7 +68,10 @@ const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
  * describes. Finds every problem at once (unknown parameters, bad cells, findings the rule
  * can never report, facts for users the rows do not have), each with file, line and pointer.
  */
-export function prepareCases(definition: RuleDefinition, table: Sourced<RuleCasesFile>): { cases: PreparedCase[]; diagnostics: Diagnostic[] } {
+export function prepareCases(
+  definition: RuleDefinition,
+  table: Sourced<RuleCasesFile>,
+): { cases: PreparedCase[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const cases: PreparedCase[] = [];
   const lists = [
@@ -101,24 +115,48 @@ function prepareCase(
   return { kind, name: testCase.name, location: source.locate(pointer), account, params, expected };
 }
 
-function checkParams(definition: RuleDefinition, params: Record<string, unknown>, table: Sourced<RuleCasesFile>, pointer: string, diagnostics: Diagnostic[]): Record<string, unknown> {
+function checkParams(
+  definition: RuleDefinition,
+  params: Record<string, unknown>,
+  table: Sourced<RuleCasesFile>,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): Record<string, unknown> {
   const declared = definition.rule.parameters ?? {};
   const known = Object.keys(declared);
   for (const [name, value] of Object.entries(params)) {
     const parameter = declared[name];
     if (!parameter) {
-      const suggestion = didYouMean(name, known) ?? (known.length > 0 ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters');
-      diagnostics.push({ severity: 'error', ...table.source.locateKey(`${pointer}/params`, name), pointer: `${pointer}/params/${name}`, message: `rule '${definition.rule.id}' has no parameter '${name}'`, suggestion });
+      const suggestion =
+        didYouMean(name, known) ?? (known.length > 0 ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters');
+      diagnostics.push({
+        severity: 'error',
+        ...table.source.locateKey(`${pointer}/params`, name),
+        pointer: `${pointer}/params/${name}`,
+        message: `rule '${definition.rule.id}' has no parameter '${name}'`,
+        suggestion,
+      });
       continue;
     }
     const problem = parameterProblem(parameter, value);
-    if (problem) diagnostics.push({ severity: 'error', ...table.source.locate(`${pointer}/params/${name}`), message: `parameter '${name}' ${problem}` });
+    if (problem)
+      diagnostics.push({
+        severity: 'error',
+        ...table.source.locate(`${pointer}/params/${name}`),
+        message: `parameter '${name}' ${problem}`,
+      });
   }
   return params;
 }
 
 /** Reads one row the way a credential report row is read, after resolving relative times. */
-function principalOf(row: CaseRow, asOfMs: number, table: Sourced<RuleCasesFile>, pointer: string, diagnostics: Diagnostic[]): Principal | undefined {
+function principalOf(
+  row: CaseRow,
+  asOfMs: number,
+  table: Sourced<RuleCasesFile>,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): Principal | undefined {
   const cells: Partial<Record<ReportColumn, string>> = {};
   for (const [column, value] of Object.entries(row) as [ReportColumn, string | boolean][]) {
     cells[column] = TIME_COLUMNS.has(column) && typeof value === 'string' ? resolveTime(value, asOfMs) : String(value);
@@ -127,8 +165,16 @@ function principalOf(row: CaseRow, asOfMs: number, table: Sourced<RuleCasesFile>
     return normaliseRow(completeRow(cells));
   } catch (error) {
     if (!(error instanceof RowError)) throw error;
-    const suggestion = TIME_COLUMNS.has(error.column) ? 'times are ISO 8601 (2024-06-01T00:00:00Z), N/A, or relative to the as-of time: T, T-90d, T+2h, T-30m' : undefined;
-    diagnostics.push({ severity: 'error', ...table.source.locate(`${pointer}/${error.column}`), pointer: `${pointer}/${error.column}`, message: `column '${error.column}': ${error.message}`, suggestion });
+    const suggestion = TIME_COLUMNS.has(error.column)
+      ? 'times are ISO 8601 (2024-06-01T00:00:00Z), N/A, or relative to the as-of time: T, T-90d, T+2h, T-30m'
+      : undefined;
+    diagnostics.push({
+      severity: 'error',
+      ...table.source.locate(`${pointer}/${error.column}`),
+      pointer: `${pointer}/${error.column}`,
+      message: `column '${error.column}': ${error.message}`,
+      suggestion,
+    });
     return undefined;
   }
 }
@@ -142,23 +188,42 @@ function resolveTime(value: string, asOfMs: number): string {
   return new Date(asOfMs + (sign === '-' ? -delta : delta)).toISOString();
 }
 
-function indexByName(principals: Principal[], table: Sourced<RuleCasesFile>, pointer: string, diagnostics: Diagnostic[]): Map<string, Principal> {
+function indexByName(
+  principals: Principal[],
+  table: Sourced<RuleCasesFile>,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): Map<string, Principal> {
   const byName = new Map<string, Principal>();
   principals.forEach((principal, j) => {
     if (byName.has(principal.name)) {
       // Findings and facts name principals by user name, as a credential report does: it must be unique.
-      diagnostics.push({ severity: 'error', ...table.source.locate(`${pointer}/rows/${j}/user`), message: `a second row for user '${principal.name}'`, suggestion: 'a credential report has one row per user' });
+      diagnostics.push({
+        severity: 'error',
+        ...table.source.locate(`${pointer}/rows/${j}/user`),
+        message: `a second row for user '${principal.name}'`,
+        suggestion: 'a credential report has one row per user',
+      });
     }
     byName.set(principal.name, principal);
   });
   return byName;
 }
 
-function attachPrincipalFacts(byName: Map<string, Principal>, facts: Record<string, Record<string, unknown>>, table: Sourced<RuleCasesFile>, pointer: string, diagnostics: Diagnostic[]): void {
+function attachPrincipalFacts(
+  byName: Map<string, Principal>,
+  facts: Record<string, Record<string, unknown>>,
+  table: Sourced<RuleCasesFile>,
+  pointer: string,
+  diagnostics: Diagnostic[],
+): void {
   for (const [name, principalFacts] of Object.entries(facts)) {
     const principal = byName.get(name);
     if (principal) principal.facts = principalFacts;
-    else diagnostics.push(unknownPrincipal(name, byName, table.source.locateKey(`${pointer}/principalFacts`, name), `${pointer}/principalFacts/${name}`));
+    else
+      diagnostics.push(
+        unknownPrincipal(name, byName, table.source.locateKey(`${pointer}/principalFacts`, name), `${pointer}/principalFacts/${name}`),
+      );
   }
 }
 
@@ -178,9 +243,16 @@ function checkExpected(
     if (!principal) {
       diagnostics.push(unknownPrincipal(finding.principal, byName, table.source.locate(`${at}/principal`), `${at}/principal`));
     } else if (principal && !appliesTo.includes(principal.type)) {
-      diagnostics.push({ severity: 'error', ...table.source.locate(`${at}/principal`), message: `rule '${definition.rule.id}' applies to ${appliesTo.join(' and ')} principals, so it never reports '${finding.principal}' (${principal.type})` });
+      diagnostics.push({
+        severity: 'error',
+        ...table.source.locate(`${at}/principal`),
+        message: `rule '${definition.rule.id}' applies to ${appliesTo.join(' and ')} principals, so it never reports '${finding.principal}' (${principal.type})`,
+      });
     }
-    if (!SUBJECT_CREDENTIALS[subject].includes(credential)) diagnostics.push(impossibleCredential(subject, credential, table.source.locate(finding.credential === undefined ? at : `${at}/credential`)));
+    if (!SUBJECT_CREDENTIALS[subject].includes(credential))
+      diagnostics.push(
+        impossibleCredential(subject, credential, table.source.locate(finding.credential === undefined ? at : `${at}/credential`)),
+      );
     return { principal: finding.principal, credential, location: table.source.locate(at) };
   });
 }
@@ -188,12 +260,28 @@ function checkExpected(
 function impossibleCredential(subject: RuleFile['subject'], credential: Credential, location: SourceLocation): Diagnostic {
   const possible = SUBJECT_CREDENTIALS[subject];
   if (subject === 'principal') {
-    return { severity: 'error', ...location, message: `findings of a 'principal' rule name no credential, never ${String(credential)}`, suggestion: 'leave credential out' };
+    return {
+      severity: 'error',
+      ...location,
+      message: `findings of a 'principal' rule name no credential, never ${String(credential)}`,
+      suggestion: 'leave credential out',
+    };
   }
-  return { severity: 'error', ...location, message: `findings of a '${subject}' rule are about ${possible.join(' or ')}, never ${credential ?? 'no credential'}`, suggestion: `e.g. credential: ${String(possible[0])}` };
+  return {
+    severity: 'error',
+    ...location,
+    message: `findings of a '${subject}' rule are about ${possible.join(' or ')}, never ${credential ?? 'no credential'}`,
+    suggestion: `e.g. credential: ${String(possible[0])}`,
+  };
 }
 
 function unknownPrincipal(name: string, byName: Map<string, Principal>, location: SourceLocation, pointer: string): Diagnostic {
   const names = [...byName.keys()];
-  return { severity: 'error', ...location, pointer, message: `no row of this case is for user '${name}'`, suggestion: didYouMean(name, names) ?? `users: ${names.join(', ')}` };
+  return {
+    severity: 'error',
+    ...location,
+    pointer,
+    message: `no row of this case is for user '${name}'`,
+    suggestion: didYouMean(name, names) ?? `users: ${names.join(', ')}`,
+  };
 }

@@ -39,4 +39,3 @@ export function completeRow(row: Partial<Record<ReportColumn, string>>, accountI
   const arn = user === ROOT_USER_NAME ? `arn:aws:iam::${accountId}:root` : `arn:aws:iam::${accountId}:user/${user}`;
   return { ...EMPTY_ROW, arn, ...row, user };
 }
-

@@ -57,7 +57,11 @@ export function runCase(definition: RuleDefinition, table: Sourced<RuleCasesFile
 function rulesetOf(definition: RuleDefinition, table: Sourced<RuleCasesFile>, params: Record<string, unknown>): Ruleset {
   // The parameters were checked against the case table already (prepareCases), so the pack
   // below cannot be invalid and its source is only a formality.
-  const pack: PackFile = { id: 'rules-test', description: `cases of ${definition.rule.id}`, rules: { [definition.rule.id]: { parameters: params as Record<string, string | number | boolean> } } };
+  const pack: PackFile = {
+    id: 'rules-test',
+    description: `cases of ${definition.rule.id}`,
+    rules: { [definition.rule.id]: { parameters: params as Record<string, string | number | boolean> } },
+  };
   return buildRuleset({ definitions: [definition], pack: { value: pack, source: table.source } });
 }
 
@@ -65,7 +69,11 @@ function rulesetOf(definition: RuleDefinition, table: Sourced<RuleCasesFile>, pa
  * Details of what the rule sees for one principal and credential: evaluates every subject
  * of the case as if the condition held, with evidence widened to the condition's fields.
  */
-function explain(definition: RuleDefinition, ruleset: Ruleset, prepared: PreparedCase): (principal: string, credential: Credential) => FindingDetail {
+function explain(
+  definition: RuleDefinition,
+  ruleset: Ruleset,
+  prepared: PreparedCase,
+): (principal: string, credential: Credential) => FindingDetail {
   const explaining = ruleset.rules.map((rule) => explainingRule(rule, definition));
   const all = evaluateAccount(prepared.account, { ...ruleset, rules: explaining });
   return (principal, credential) => {
