@@ -7,6 +7,7 @@ import { addAwsOptions, givenAwsFlags, type AwsScanOptions } from '../aws-option
 import { collectLiveSnapshot } from '../live-scan.js';
 import { readInputFile } from '../../collectors/files/input.js';
 import type { CliIO } from '../io.js';
+import { terminalText } from '../../core/format/escape.js';
 import { UsageError } from '../errors.js';
 import { rulesetFor } from '../pipeline.js';
 import type { EvaluationOptions } from '../options.js';
@@ -74,6 +75,7 @@ export function explainCommand(io: CliIO): Command {
       snapshot = await collectLiveSnapshot({ ...options, accountContext: options.accountContext ?? 'all' }, io, loaded);
     }
     const explanation = explain(snapshot, arn);
-    io.stdout(options.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
+    // Names in the explanation come from the evidence: shown visibly, never obeyed by a terminal or runner.
+    io.stdout(options.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : terminalText(formatExplanation(explanation)));
   });
 }

@@ -8,6 +8,7 @@ import { loadCatalogue } from '../../collectors/files/procedures.js';
 import { readInputFile } from '../../collectors/files/input.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import type { CliIO } from '../io.js';
+import { terminalText } from '../../core/format/escape.js';
 import { writeFileAtomic } from '../io.js';
 import { collect, collectPaths, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, printWarnings, rulesetFor } from '../pipeline.js';
@@ -57,7 +58,8 @@ export function planCommand(io: CliIO): Command {
     const plans = replan ? planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {}) : plansFromResult(result);
     // Nobody renders Markdown in a terminal: there, placeholders read <ACCESS_KEY_ID_1>, not &lt;…&gt;.
     const terminal = !options.output && io.stdoutIsTTY;
-    const text = options.planFormat === 'json' ? renderPlansJson(plans) : renderPlansMarkdown(plans, { terminal });
+    // Markdown quotes names from the reports, and is read in a terminal or a CI log: shown visibly, never obeyed.
+    const text = options.planFormat === 'json' ? renderPlansJson(plans) : terminalText(renderPlansMarkdown(plans, { terminal }));
     if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
     else io.stdout(text);
   });

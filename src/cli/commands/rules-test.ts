@@ -5,6 +5,7 @@ import { builtInRulesDir } from '../../collectors/files/rules.js';
 import { CASES_FOLDER, loadRulesUnderTest } from '../../collectors/files/rule-cases.js';
 import { formatRulesTestJunit, formatRulesTestText, rulesTestFailed, testRules } from '../../core/rules/testing/index.js';
 import { writeFileAtomic, type CliIO } from '../io.js';
+import { terminalText } from '../../core/format/escape.js';
 
 interface TestOptions {
   strict?: boolean;
@@ -44,9 +45,10 @@ export function rulesTestCommand(io: CliIO, setExitCode: (code: number) => void)
         { strict: options.strict === true },
         loaded.flatMap((l) => l.diagnostics),
       );
-      const formatted = options.format === 'junit' ? formatRulesTestJunit(report) : formatRulesTestText(report);
+      const formatted = options.format === 'junit' ? formatRulesTestJunit(report) : terminalText(formatRulesTestText(report));
       if (options.output) writeFileAtomic(resolve(io.cwd, options.output), formatted);
-      io.stdout(options.output || options.format === 'text' ? formatRulesTestText(report) : formatted);
+      // The text report quotes rule ids, titles and case names from the rule files: shown visibly, never obeyed.
+      io.stdout(options.output || options.format === 'text' ? terminalText(formatRulesTestText(report)) : formatted);
       setExitCode(rulesTestFailed(report) ? EXIT.findings : EXIT.ok);
     });
 }

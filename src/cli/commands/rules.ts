@@ -9,6 +9,7 @@ import { collect } from '../options.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { checkRuleProcedures, rulesetFor } from '../pipeline.js';
 import { rulesTestCommand } from './rules-test.js';
+import { terminalText } from '../../core/format/escape.js';
 
 interface ListOptions {
   pack?: string;
@@ -29,6 +30,8 @@ function ruleJson(rule: CompiledRule) {
 /** `credwarden rules list|show|validate|test`. */
 export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   const command = new Command('rules').description('list, show, validate and test rules');
+  // Ids, titles, descriptions and paths come from rule files: shown visibly, never obeyed by a terminal or runner.
+  const say = (text: string) => io.stdout(terminalText(text));
   const shared = () => [
     new Option('--pack <name|file>', 'rule pack'),
     new Option('--rules <dir>', 'add your own rules from this folder (repeatable)').argParser(collect),
@@ -44,12 +47,12 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
       return;
     }
     const width = Math.max(...ruleset.rules.map((r) => r.id.length));
-    io.stdout(`pack ${ruleset.pack} · ${ruleset.rules.length} rules · rules hash ${ruleset.hash.slice(0, 12)}\n`);
+    say(`pack ${ruleset.pack} · ${ruleset.rules.length} rules · rules hash ${ruleset.hash.slice(0, 12)}\n`);
     for (const rule of ruleset.rules) {
       const params = Object.entries(rule.params)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(' ');
-      io.stdout(`${rule.severity.padEnd(8)}  ${rule.id.padEnd(width)}  ${rule.title}${params ? `  [${params}]` : ''}\n`);
+      say(`${rule.severity.padEnd(8)}  ${rule.id.padEnd(width)}  ${rule.title}${params ? `  [${params}]` : ''}\n`);
     }
   });
   const show = new Command('show').description('one rule in full').argument('<id>', 'rule id');
@@ -89,7 +92,7 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
       `docs:         ${rule.docs}`,
       `file:         ${definition.file}`,
     ];
-    io.stdout(`${lines.join('\n')}\n`);
+    say(`${lines.join('\n')}\n`);
   });
   const validate = new Command('validate')
     .description(
@@ -107,7 +110,7 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     const definitions = loadRuleDefinitions(path, dir === undefined);
     checkRuleProcedures(definitions, io, options.procedures ?? []);
     // Name the folder that was read: without an argument that is the installed built-in rules, not ./rules.
-    io.stdout(`${definitions.length} rule file(s) valid in ${dir === undefined ? `the built-in rules (${path})` : path}\n`);
+    say(`${definitions.length} rule file(s) valid in ${dir === undefined ? `the built-in rules (${path})` : path}\n`);
   });
   return command.addCommand(list).addCommand(show).addCommand(validate).addCommand(rulesTestCommand(io, setExitCode));
 }
