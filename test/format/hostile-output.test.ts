@@ -71,7 +71,8 @@ describe('hostile values in every format', () => {
   it('github: one annotation per finding, each a single line with control characters shown', async () => {
     const result = await hostileResult();
     const lines = render('github', result).trimEnd().split('\n');
-    expect(lines).toHaveLength(result.findings.length + 1);
+    // One line per finding, one per scope note, one summary.
+    expect(lines).toHaveLength(result.findings.length + (result.notes ?? []).length + 1);
     for (const line of lines) expect(line).toMatch(/^::(error|warning|notice) title=[^:]*::/);
     expect(lines.join('\n')).not.toMatch(CONTROL);
   });

@@ -82,8 +82,9 @@ describe('GitHub workflow commands', () => {
     const lines = formatGithub(await injectionResult())
       .trimEnd()
       .split('\n');
-    // One line per finding plus the summary notice: a newline in a name did not add a line.
-    expect(lines).toHaveLength(HOSTILE.length + 1);
+    // One line per finding plus the scope and summary notices: a newline in a name did not add a line.
+    const result = await injectionResult();
+    expect(lines).toHaveLength(HOSTILE.length + (result.notes ?? []).length + 1);
     for (const line of lines) expect(line).toMatch(/^::(error|warning|notice) title=[^:]*::/);
     expect(lines.join('\n')).toContain('%250A%3A%3Aerror%3A%3Aforged');
   });

@@ -3,6 +3,10 @@ import { SEVERITIES } from '../../model/index.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { accountAsOf, evaluateAccount } from './evaluate.js';
 import { CoverageTracker, ruleStatus } from './coverage.js';
+import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
+
+/** What no credential report covers, stated once in every report (see the result's `notes`). */
+const SCOPE_NOTES: readonly string[] = [IDENTITY_CENTER_NOTE];
 
 /** Metadata of a result that does not come from the accounts. */
 export interface ResultMeta {
@@ -83,6 +87,7 @@ export class ResultBuilder {
       findings,
       // Remediation plans are attached later (after waivers): see attachPlans.
       plans: [],
+      notes: [...SCOPE_NOTES],
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
     };
   }

@@ -33,7 +33,7 @@ export const MAX_ANNOTATIONS = 50;
  * GitHub Actions workflow commands: one annotation per open finding, most severe
  * first, up to {@link MAX_ANNOTATIONS} (`::error title=…::message`), escaped so that
  * names cannot end the command or inject another one, and with control characters
- * shown; then a notice with the totals and the rules not evaluated everywhere.
+ * shown; then a notice per scope note, and one with the totals and the rules not evaluated everywhere.
  */
 export function* formatGithub(result: ScanResult): Generator<string> {
   const open = bySeverity(result.findings.filter((f) => f.status === 'open'));
@@ -43,6 +43,7 @@ export function* formatGithub(result: ScanResult): Generator<string> {
   const more = open.length > MAX_ANNOTATIONS ? `; ${open.length - MAX_ANNOTATIONS} more not annotated (see the reports)` : '';
   const notDecided = undecided(controls(result));
   const notEvaluated = notDecided.length > 0 ? `; not evaluated in every account: ${notDecided.map((c) => c.id).join(', ')}` : '';
+  for (const note of result.notes ?? []) yield `${command('notice', 'credwarden scope', v(note))}\n`;
   yield `${command('notice', 'credwarden summary', `${s.open} open finding(s) (${counts}); ${s.waived} waived; ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${more}${notEvaluated}`)}\n`;
 }
 
@@ -90,6 +91,7 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   out.push(
     `credwarden ${cell(context.toolVersion)} · pack ${code(result.pack)} · ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.skipped ? `, ${s.accounts.skipped} skipped` : ''}${extras ? ` · ${extras}` : ''}`,
     '',
+    ...(result.notes ?? []).flatMap((note) => [`> ${cell(note)}`, '']),
     ...table(
       SEVERITIES.map((sev) => sev),
       [SEVERITIES.map((sev) => String(s.bySeverity[sev]))],

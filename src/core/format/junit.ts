@@ -36,7 +36,7 @@ function* junitChunks(result: ScanResult): Generator<string> {
   const total = [controlCounts(matrix), ...suites.map((s) => accountCounts(s.account, s.findings))].reduce(add);
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   yield `<testsuites name="credwarden" ${countAttributes(total)}>\n`;
-  yield controlSuite(matrix);
+  yield controlSuite(matrix, result.notes ?? []);
   for (const s of suites) yield accountSuite(s.account, s.findings);
   yield '</testsuites>\n';
 }
@@ -54,8 +54,8 @@ function controlCounts(matrix: readonly Control[]): Counts {
   return { tests: matrix.length, failures: matrix.filter((c) => c.status === 'failed').length, errors: 0, skipped };
 }
 
-/** One test case per rule: its status over every account. */
-function controlSuite(matrix: readonly Control[]): string {
+/** One test case per rule: its status over every account; the result's scope notes as suite properties. */
+function controlSuite(matrix: readonly Control[], notes: readonly string[]): string {
   const cases = matrix.map((c) => {
     const ids = FRAMEWORKS.flatMap((fw) => c.frameworks[fw].map((id) => `${fw} ${id}`)).join(', ');
     const open = `    <testcase classname="controls" name="${x(`${c.id}${ids ? ` (${ids})` : ''}`)}">`;
@@ -65,7 +65,11 @@ function controlSuite(matrix: readonly Control[]): string {
     const why = reasonsText(c, REASONS_SHOWN) || 'evaluated in no account';
     return `${open}<skipped message="${x(`${STATUS_LABEL[c.status]}: ${why}`)}"/></testcase>`;
   });
-  return [`  <testsuite name="controls" ${countAttributes(controlCounts(matrix))}>`, ...cases, '  </testsuite>', ''].join('\n');
+  const properties =
+    notes.length > 0 ? ['    <properties>', ...notes.map((n) => `      <property name="note" value="${x(n)}"/>`), '    </properties>'] : [];
+  return [`  <testsuite name="controls" ${countAttributes(controlCounts(matrix))}>`, ...properties, ...cases, '  </testsuite>', ''].join(
+    '\n',
+  );
 }
 
 function accountCounts(account: AccountResult, findings: readonly Finding[]): Counts {

@@ -101,6 +101,10 @@ function* summary(result: ScanResult, matrix: readonly Control[]): Generator<str
     yield '';
     yield `⚠️ ${s.accounts.failed} account${s.accounts.failed === 1 ? '' : 's'} could not be scanned: no rule was evaluated there (see Accounts).`;
   }
+  for (const note of result.notes ?? []) {
+    yield '';
+    yield `> ${inline(note)}`;
+  }
   if (notDecided.length > 0) {
     yield '';
     yield `⚠️ ${notDecided.length} rule${notDecided.length === 1 ? ' was' : 's were'} not evaluated in every account: ${notDecided.map((c) => code(c.id, false)).join(', ')}. No finding there does not mean passed (see Controls).`;
@@ -302,7 +306,8 @@ function* plans(result: ScanResult, context: FormatContext): Generator<string> {
     return;
   }
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
-  const set = plansForReport(result);
+  // The report's summary already states the scope notes once.
+  const set = { ...plansForReport(result), notes: [] };
   yield `> ${inline(set.header)}`;
   yield '';
   yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();

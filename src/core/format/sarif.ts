@@ -124,6 +124,7 @@ export function formatSarif(result: ScanResult, context: FormatContext): Iterabl
           accounts: result.summary.accounts,
           findings: result.findings.length,
           resultsOmitted: selection.omittedTotal,
+          ...(result.notes && result.notes.length > 0 ? { notes: result.notes } : {}),
           ...(selection.omittedTotal > 0
             ? {
                 resultsOmittedBySeverity: selection.omitted,

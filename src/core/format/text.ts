@@ -50,6 +50,7 @@ function* textLines(result: ScanResult, context: FormatContext): Generator<strin
   }
   for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
   lines.push(...notEvaluated(result, paint));
+  for (const note of result.notes ?? []) lines.push('', paint('dim')(`note: ${v(note)}`));
   lines.push('', summaryLine(result, paint));
   yield `${lines.join('\n')}\n`;
 }

@@ -46,6 +46,10 @@ export interface ScanResult {
   waivers?: WaiverOutcome[];
   warnings?: string[];
   /**
+   * Statements about what the result does not cover, which every report states once (for example: IAM Identity Center users are not in credential reports). Optional: results written before it have none.
+   */
+  notes?: string[];
+  /**
    * Set when this result covers one shard of the accounts (--shard K/N); `credwarden merge` removes it.
    */
   shard?: {

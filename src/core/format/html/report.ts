@@ -71,6 +71,7 @@ function scope(result: ScanResult, context: FormatContext): string {
     `<tr><th scope="row">Rules hash</th><td><code>${e(result.rulesHash)}</code></td></tr>` +
     `<tr><th scope="row">As of</th><td>${e(asOfText(result))}</td></tr>` +
     `<tr><th scope="row">Tool</th><td>credwarden ${e(context.toolVersion)} (result schema ${result.schemaVersion})</td></tr>` +
+    (result.notes ?? []).map((note) => `<tr><th scope="row">Not covered</th><td>${e(note)}</td></tr>`).join('') +
     `${result.shard ? `<tr><th scope="row">Shard</th><td>${result.shard.index} of ${result.shard.count}</td></tr>` : ''}` +
     `</tbody></table>${list}</section>`
   );
