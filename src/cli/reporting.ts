@@ -11,12 +11,11 @@ import type { ScanResult, Severity, Snapshot } from '../model/index.js';
 import { EXIT, SEVERITIES } from '../model/index.js';
 import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
 import { applyBaseline, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
-import { findFormatter, formatNames, formatterForFile } from '../core/format/registry.js';
 import { formatJobSummary } from '../core/format/github.js';
 import { selectSarifResults } from '../core/format/sarif.js';
 import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
-import { decideSettings } from '../core/settings.js';
+import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
 import { readResultFile } from '../collectors/files/results.js';
@@ -85,24 +84,18 @@ function wholeNumber(value: string, unit: string, min: number): number {
 }
 
 /**
- * The formats to write, from --format (any case; aliases such as `md`), else from
- * the --output file's extension (`report.json` writes JSON), else text.
- * Normalises `options.format` to registered names. @throws UsageError
+ * The formats to write, as decided by {@link decideFormats} (core/settings.ts): --format, else
+ * the --output file's extension, else `fallback`. Normalises `options.format` to registered
+ * names. @throws UsageError for the first problem
  */
-export function resolveFormats(options: { format: string[]; output?: string }): FormatterEntry[] {
-  if (options.format.length === 0) {
-    const inferred = options.output !== undefined ? formatterForFile(options.output) : undefined;
-    options.format = [inferred?.name ?? 'text'];
+export function resolveFormats(options: { format: string[]; output?: string }, fallback = 'text'): FormatterEntry[] {
+  const decision = decideFormats(options, fallback);
+  if ('problems' in decision) {
+    const [problem] = decision.problems as [SettingProblem];
+    throw new UsageError(problem.message, problem.suggestion);
   }
-  const formatters = options.format.map((name) => {
-    const formatter = findFormatter(name);
-    if (!formatter) throw new UsageError(`unknown format '${name}'`, `formats: ${formatNames().join(', ')}`);
-    return formatter;
-  });
-  const unique = [...new Set(formatters)];
-  options.format = unique.map((f) => f.name);
-  if (options.output && unique.length > 1) throw new UsageError('--output takes a single --format', 'use --output-dir for several formats');
-  return unique;
+  options.format = decision.formats.map((f) => f.name);
+  return decision.formats;
 }
 
 /** Checks option combinations before any work is done. */

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { SEVERITIES, type Severity } from '../../model/index.js';
 import { mergeResults } from '../../core/baseline/index.js';
-import { formatNames, formatterForFile } from '../../core/format/registry.js';
+import { formatNames } from '../../core/format/registry.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { readResultFile } from '../../collectors/files/results.js';
@@ -40,8 +40,7 @@ export function mergeCommand(io: CliIO, setExitCode: (code: number) => void): Co
     .action(async (files: string[], options: MergeOptions) => {
       options.format ??= [];
       // merge's default is JSON (the input of the next step), unless --output names another format.
-      if (options.format.length === 0 && !(options.output && formatterForFile(options.output))) options.format = ['json'];
-      resolveFormats(options);
+      resolveFormats(options, 'json');
       const merged = mergeResults(files.map((file) => ({ file, result: readResultFile(resolve(io.cwd, file), file) })));
       const gate = gateOf(merged, options, undefined);
       await writeReportSet(merged, resultContext(merged, merged.tool.version), options, io, gate);
