@@ -59,7 +59,13 @@ export function actionOutputDir(inputs: ActionInputs): string {
 /** The `credwarden scan` arguments for the inputs. */
 export function scanArguments(inputs: ActionInputs): string[] {
   const args = ['scan'];
-  for (const [input, flag] of LIST_FLAGS) for (const value of list(inputs[input])) args.push(flag, value);
+  for (const [input, flag] of LIST_FLAGS) {
+    const values = list(inputs[input]);
+    // `from: ','` or `from: ' '` (a list variable that expanded to nothing) is not "no --from":
+    // hand the CLI an empty --from, which it refuses (exit 2), instead of quietly scanning AWS live.
+    if (values.length === 0 && inputs[input] && input === 'from') args.push(flag, '');
+    for (const value of values) args.push(flag, value);
+  }
   for (const [input, flag] of VALUE_FLAGS) {
     const value = inputs[input]?.trim();
     if (value) args.push(flag, value);

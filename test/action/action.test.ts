@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { runAction } from '../../src/action/main.js';
 import { scanArguments } from '../../src/action/inputs.js';
-import { tempDir } from '../helpers/cli.js';
+import { cli, tempDir } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -95,6 +95,14 @@ describe('action.yml', () => {
     expect(uploadStep?.if).toContain('always()');
     expect(uploadStep?.if).toContain("inputs.upload-artifact == 'true'");
     expect(uploadStep?.with).toMatchObject({ name: '${{ inputs.artifact-name }}', path: '${{ inputs.output-dir }}' });
+  });
+
+  it('a from input of only separators reaches the CLI as an empty --from, which it refuses, never as a live scan', async () => {
+    const args = scanArguments({ from: ' , ', formats: 'json' });
+    expect(args.slice(0, 3)).toEqual(['scan', '--from', '']);
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--from/);
   });
 
   it('turns inputs into scan arguments', () => {
