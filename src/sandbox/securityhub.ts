@@ -117,15 +117,7 @@ export class SecurityHubService {
   }
 
   private importFindings(ctx: CallContext, call: RestCall): unknown {
-    const list = (call.body as Json).Findings;
-    if (!Array.isArray(list) || list.length === 0)
-      throw securityHubErrors.invalidInput(
-        "1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length greater than or equal to 1",
-      );
-    if (list.length > MAX_BATCH)
-      throw securityHubErrors.invalidInput(
-        `1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`,
-      );
+    const list = batch((call.body as Json).Findings, 'findings');
     if (call.bodyBytes > MAX_REQUEST_BYTES) throw securityHubErrors.invalidInput(`The request is larger than ${MAX_REQUEST_BYTES} bytes.`);
     this.authorizeProducts(ctx, list, call.region);
     const failed: Json[] = [];
@@ -206,15 +198,7 @@ export class SecurityHubService {
 
   private updateFindings(ctx: CallContext, call: RestCall): unknown {
     const body = call.body as Json;
-    const identifiers = body.FindingIdentifiers;
-    if (!Array.isArray(identifiers) || identifiers.length === 0)
-      throw securityHubErrors.invalidInput(
-        "1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length greater than or equal to 1",
-      );
-    if (identifiers.length > MAX_BATCH)
-      throw securityHubErrors.invalidInput(
-        `1 validation error detected: Value at 'findingIdentifiers' failed to satisfy constraint: Member must have length less than or equal to ${MAX_BATCH}`,
-      );
+    const identifiers = batch(body.FindingIdentifiers, 'findingIdentifiers');
     const workflow = isObject(body.Workflow) ? body.Workflow.Status : undefined;
     if (workflow !== undefined && !['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(String(workflow)))
       throw securityHubErrors.invalidInput(`Invalid Workflow.Status ${String(workflow)}`);
@@ -249,4 +233,15 @@ export class SecurityHubService {
     }
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
   }
+}
+
+/** A request's list member, refused as Security Hub refuses it when empty or over {@link MAX_BATCH}. */
+function batch(value: unknown, member: string): unknown[] {
+  const bound = (constraint: string) =>
+    securityHubErrors.invalidInput(
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have ${constraint}`,
+    );
+  if (!Array.isArray(value) || value.length === 0) throw bound('length greater than or equal to 1');
+  if (value.length > MAX_BATCH) throw bound(`length less than or equal to ${MAX_BATCH}`);
+  return value;
 }

@@ -56,20 +56,37 @@ export function operationName(context: HandlerExecutionContext): string {
   return String(context.commandName ?? '').replace(/Command$/, '');
 }
 
+/**
+ * A middleware plugin that throws `refuse(operation)` for any command whose operation is not in
+ * `allowed`, before the request is built or signed. Shared by scan's read-only guard and
+ * publish's write allow-list, so both refuse in the same place in the stack.
+ */
+export function allowListPlugin(
+  allowed: ReadonlySet<string>,
+  refuse: (operation: string) => Error,
+  name: string,
+): Pluggable<object, MetadataBearer> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
+          async (args: InitializeHandlerArguments<object>) => {
+            const operation = operationName(context);
+            if (!allowed.has(operation)) throw refuse(operation);
+            return next(args);
+          },
+        { step: 'initialize', name, priority: 'high', override: true },
+      );
+    },
+  };
+}
+
 /** A plugin that rejects any command whose operation is not allowed. */
-export const readOnlyPlugin: Pluggable<object, MetadataBearer> = {
-  applyToStack(stack) {
-    stack.add(
-      (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
-        async (args: InitializeHandlerArguments<object>) => {
-          const operation = operationName(context);
-          if (!ALLOWED_OPERATION_NAMES.has(operation)) throw new ReadOnlyViolation(operation);
-          return next(args);
-        },
-      { step: 'initialize', name: 'credwardenReadOnly', priority: 'high', override: true },
-    );
-  },
-};
+export const readOnlyPlugin = allowListPlugin(
+  ALLOWED_OPERATION_NAMES,
+  (operation) => new ReadOnlyViolation(operation),
+  'credwardenReadOnly',
+);
 
 /** Adds the read-only guard to a client and returns it. */
 export function enforceReadOnly<C extends Client<object, MetadataBearer, unknown>>(client: C): C {

@@ -5,15 +5,8 @@
  * `scan` never builds these clients: its own allow-list (collectors/aws/allow-list.ts) has no
  * write at all.
  */
-import type {
-  Client,
-  HandlerExecutionContext,
-  InitializeHandler,
-  InitializeHandlerArguments,
-  MetadataBearer,
-  Pluggable,
-} from '@smithy/types';
-import { operationName } from '../aws/allow-list.js';
+import type { Client, MetadataBearer } from '@smithy/types';
+import { allowListPlugin } from '../aws/allow-list.js';
 
 /** Operations `publish securityhub` may send, by service. */
 export const PUBLISH_OPERATIONS = {
@@ -29,27 +22,13 @@ export class PublishViolation extends Error {
   }
 }
 
-function allowListPlugin(allowed: ReadonlySet<string>): Pluggable<object, MetadataBearer> {
-  return {
-    applyToStack(stack) {
-      stack.add(
-        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) =>
-          async (args: InitializeHandlerArguments<object>) => {
-            const operation = operationName(context);
-            if (!allowed.has(operation)) throw new PublishViolation(operation);
-            return next(args);
-          },
-        { step: 'initialize', name: 'credwardenPublishAllowList', priority: 'high', override: true },
-      );
-    },
-  };
-}
-
 /** Restricts a client to `service`'s publish operations and returns it. */
 export function enforcePublishAllowList<C extends Client<object, MetadataBearer, unknown>>(
   client: C,
   service: keyof typeof PUBLISH_OPERATIONS,
 ): C {
-  client.middlewareStack.use(allowListPlugin(new Set(PUBLISH_OPERATIONS[service])));
+  client.middlewareStack.use(
+    allowListPlugin(new Set(PUBLISH_OPERATIONS[service]), (operation) => new PublishViolation(operation), 'credwardenPublishAllowList'),
+  );
   return client;
 }

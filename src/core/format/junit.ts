@@ -6,7 +6,7 @@ import { escapeXml as x, guardWorkflowCommands } from './escape.js';
 import type { FormatterEntry } from './types.js';
 
 /** Test counts of one suite, written in its opening tag and summed for <testsuites>. */
-interface Counts {
+export interface Counts {
   tests: number;
   failures: number;
   errors: number;
@@ -41,11 +41,13 @@ function* junitChunks(result: ScanResult): Generator<string> {
   yield '</testsuites>\n';
 }
 
-function add(a: Counts, b: Counts): Counts {
+/** The sum of two suites' counts. */
+export function add(a: Counts, b: Counts): Counts {
   return { tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors, skipped: a.skipped + b.skipped };
 }
 
-function countAttributes(c: Counts): string {
+/** The count attributes of a <testsuite> or <testsuites> tag. */
+export function countAttributes(c: Counts): string {
   return `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
 }
 

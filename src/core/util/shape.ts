@@ -1,3 +1,5 @@
+import { visibleControls } from '../format/escape.js';
+
 /**
  * Describes an input value without repeating it. Error messages about values that may be
  * secrets (a credentials file passed as --accounts-file, a key pasted into a flag) say what the
@@ -19,9 +21,6 @@ export function safeShape(value: string): string {
  * gives a one-line message, not a 10 MB one.
  */
 export function quoteValue(value: string): string {
-  const visible = (text: string) =>
-    // eslint-disable-next-line no-control-regex
-    text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  if (value.length <= 40) return `'${visible(value)}'`;
-  return `'${visible(value.slice(0, 40))}…' (${value.length} characters)`;
+  if (value.length <= 40) return `'${visibleControls(value)}'`;
+  return `'${visibleControls(value.slice(0, 40))}…' (${value.length} characters)`;
 }

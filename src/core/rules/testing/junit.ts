@@ -1,4 +1,5 @@
 import { escapeXml as x } from '../../format/escape.js';
+import { add, countAttributes, type Counts } from '../../format/junit.js';
 import { formatDiagnostic, type Diagnostic } from '../../../model/index.js';
 import type { RulesTestReport, RuleTestResult } from './index.js';
 import type { CaseResult, FindingDetail } from './run.js';
@@ -11,37 +12,32 @@ import { formatEvidence, subject, where } from './text.js';
  */
 export function formatRulesTestJunit(report: RulesTestReport): string {
   const suites = report.results.map(suite);
-  const total = (key: keyof Omit<Suite, 'xml'>) => suites.reduce((n, s) => n + s[key], 0);
+  const total = suites.map((s) => s.counts).reduce(add, { tests: 0, failures: 0, errors: 0, skipped: 0 });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="credwarden rules test" tests="${total('tests')}" failures="${total('failures')}" errors="0" skipped="${total('skipped')}">`,
+    `<testsuites name="credwarden rules test" ${countAttributes(total)}>`,
     ...suites.map((s) => s.xml),
     '</testsuites>',
     '',
   ].join('\n');
 }
 
-interface Suite {
-  xml: string;
-  tests: number;
-  failures: number;
-  skipped: number;
-}
-
-function suite(result: RuleTestResult): Suite {
+function suite(result: RuleTestResult): { xml: string; counts: Counts } {
   const cases = result.cases.map((c) => caseXml(result, c));
   const coverage = result.coverage.map((d) => coverageXml(result, d));
-  const failures = result.cases.filter((c) => !c.passed).length + result.coverage.filter((d) => d.severity === 'error').length;
-  const skipped = result.coverage.filter((d) => d.severity === 'warning').length;
-  const tests = cases.length + coverage.length;
-  const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}"`;
+  const counts: Counts = {
+    tests: cases.length + coverage.length,
+    failures: result.cases.filter((c) => !c.passed).length + result.coverage.filter((d) => d.severity === 'error').length,
+    errors: 0,
+    skipped: result.coverage.filter((d) => d.severity === 'warning').length,
+  };
   const xml = [
-    `  <testsuite name="${x(result.ruleId)}" file="${x(result.tableFile)}" ${counts}>`,
+    `  <testsuite name="${x(result.ruleId)}" file="${x(result.tableFile)}" ${countAttributes(counts)}>`,
     ...cases,
     ...coverage,
     '  </testsuite>',
   ].join('\n');
-  return { xml, tests, failures, skipped };
+  return { xml, counts };
 }
 
 function caseXml(result: RuleTestResult, outcome: CaseResult): string {
