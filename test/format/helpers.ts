@@ -19,6 +19,22 @@ export async function scanResult(from: string, extra: string[] = []): Promise<Sc
   return JSON.parse(run.stdout) as ScanResult;
 }
 
+/**
+ * `scan` of the example organisation as reports/examples/ shows it: a fixed as-of, the
+ * example waivers and baseline. Callers add the format and output.
+ */
+export const EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE: readonly string[] = [
+  'scan',
+  '--from',
+  'examples/org',
+  '--as-of',
+  '2026-11-01T12:00:00Z',
+  '--waivers',
+  'reports/examples/waivers.yaml',
+  '--baseline',
+  'reports/examples/baseline.json',
+];
+
 /** The example organisation's result. */
 export function exampleResult(): Promise<ScanResult> {
   return scanResult('examples/org');

@@ -12,7 +12,7 @@ import type { Finding, ScanResult, Severity } from '../../src/model/index.js';
 import { SEVERITIES } from '../../src/model/index.js';
 import { htmlFormatter } from '../../src/core/format/html.js';
 import { cli } from '../helpers/cli.js';
-import { CONTEXT, injectionResult } from './helpers.js';
+import { CONTEXT, EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, injectionResult } from './helpers.js';
 
 const CHROMIUM = process.env.CREDWARDEN_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -75,22 +75,7 @@ async function open(file: string): Promise<Loaded> {
 
 async function exampleReport(): Promise<string> {
   const file = join(dir, 'example.html');
-  const run = await cli([
-    'scan',
-    '--from',
-    'examples/org',
-    '--as-of',
-    '2026-11-01T12:00:00Z',
-    '--waivers',
-    'reports/examples/waivers.yaml',
-    '--baseline',
-    'reports/examples/baseline.json',
-    '--format',
-    'html',
-    '--output',
-    file,
-    '--quiet',
-  ]);
+  const run = await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'html', '--output', file, '--quiet']);
   expect(run.code, run.stderr).toBeLessThan(2);
   return file;
 }

@@ -5,23 +5,10 @@ import { asffContext, resultToAsff, toAsff } from '../../src/core/securityhub/as
 import { validateFinding } from '../../src/sandbox/asff-validation.js';
 import { asffFormatter } from '../../src/core/format/asff.js';
 import { cli } from '../helpers/cli.js';
-import { exampleResult, injectionResult } from '../format/helpers.js';
+import { EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, exampleResult, injectionResult } from '../format/helpers.js';
 
 async function examplesWithWaiversAndBaseline(): Promise<ScanResult> {
-  const run = await cli([
-    'scan',
-    '--from',
-    'examples/org',
-    '--as-of',
-    '2026-11-01T12:00:00Z',
-    '--waivers',
-    'reports/examples/waivers.yaml',
-    '--baseline',
-    'reports/examples/baseline.json',
-    '--format',
-    'json',
-    '--quiet',
-  ]);
+  const run = await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet']);
   return JSON.parse(run.stdout) as ScanResult;
 }
 
