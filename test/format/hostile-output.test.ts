@@ -47,7 +47,7 @@ function render(format: string, result: ScanResult, companions = false): string 
 }
 
 describe('hostile values in every format', () => {
-  it.each(['text', 'markdown', 'csv', 'junit', 'json', 'sarif'])(
+  it.each(['text', 'markdown', 'csv', 'junit', 'json', 'sarif', 'ocsf'])(
     '%s: no line starts with :: (a GitHub runner would obey it)',
     async (format) => {
       const text = render(format, await hostileResult());

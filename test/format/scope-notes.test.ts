@@ -11,8 +11,8 @@ function count(text: string, needle: string): number {
 /** A distinctive part of the note that survives every format's escaping. */
 const MARK = 'IAM Identity Center users are not IAM users';
 
-/** CSV is a table of findings (one row each); ASFF is a list of Security Hub findings: neither has room for prose. */
-const TABLE_FORMATS = new Set(['csv', 'asff']);
+/** CSV is a table of findings (one row each); ASFF and OCSF are lists of findings: none has room for prose. */
+const TABLE_FORMATS = new Set(['csv', 'asff', 'ocsf']);
 
 describe('scope notes (issue 12: IAM Identity Center is not covered)', () => {
   it('the result states what no credential report covers', async () => {

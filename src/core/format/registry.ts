@@ -8,6 +8,7 @@ import { junitFormatter } from './junit.js';
 import { githubFormatter } from './github.js';
 import { asffFormatter } from './asff.js';
 import { htmlFormatter } from './html.js';
+import { ocsfFormatter } from './ocsf.js';
 
 /**
  * The one formatter registry. Every output format is listed here, so `--format`,
@@ -22,6 +23,7 @@ const FORMATTERS: readonly FormatterEntry[] = [
   junitFormatter,
   githubFormatter,
   asffFormatter,
+  ocsfFormatter,
   htmlFormatter,
 ];
 
