@@ -69,7 +69,16 @@ describe('rule status of an offline scan', () => {
     '--pack %s: rules that need facts are not evaluated, never passed, with the reason',
     async (pack) => {
       const result = await json(['scan', '--from', 'examples/org', '--pack', pack]);
-      const needFacts = ['root-hardware-mfa', 'no-recovery-path', 'single-administrator', 'password-hard-expiry-lockout'].filter((id) =>
+      const needFacts = [
+        'root-hardware-mfa',
+        'no-recovery-path',
+        'single-administrator',
+        'password-hard-expiry-lockout',
+        'password-policy-missing',
+        'password-policy-min-length',
+        'password-policy-reuse-prevention',
+        'password-policy-weak',
+      ].filter((id) =>
         result.rules.some((r) => r.id === id),
       );
       expect(needFacts.length).toBeGreaterThan(0);
@@ -96,7 +105,7 @@ describe('rule status of an offline scan', () => {
     expect(text).toMatch(
       /^ {2}root-hardware-mfa +not evaluated +4 accounts: needs a live scan: the credential report does not say whether root's MFA is a hardware device$/m,
     );
-    expect(text).toMatch(/^Summary: .* · rules: 8 failed, 0 passed, 1 not evaluated · 4 accounts scanned$/m);
+    expect(text).toMatch(/^Summary: .* · rules: 8 failed, 0 passed, 4 not evaluated · 4 accounts scanned$/m);
     const markdown = (await cli(['scan', '--from', 'examples/org', '--pack', 'cis-aws-3.0', '--format', 'markdown'])).stdout;
     expect(markdown).toMatch(
       /^\| `root-hardware-mfa`<br>[^|]+ \| high \| CIS 3\.0 1\.6[^|]* \| ⚪ not evaluated \| 0 \| 0 \| 4: needs a live scan: [^|]+ \(4 accounts\) \|$/m,

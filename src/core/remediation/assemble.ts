@@ -28,8 +28,10 @@ export function assemble(parts: readonly BlockSteps[], facts: PrincipalFacts, no
     for (const step of candidates) {
       if (!applies(step, block, facts)) continue;
       const actor = actorOf(step, block, facts, fixedActor);
-      if (facts.principal.type === 'root' && (actor === 'administrator' || actor === 'iam-user')) {
-        // The root user answers to nobody inside the account: never send it to an administrator.
+      const rootsOwn = facts.principal.type === 'root' && block.procedure.scope !== 'account';
+      if (rootsOwn && (actor === 'administrator' || actor === 'iam-user')) {
+        // The root user answers to nobody inside the account: never send its own credentials to an administrator.
+        // An account-wide setting (scope: account) sits on the root row only as the account's anchor.
         notes.push(`Step '${step.id}' of ${block.procedure.id} is written for IAM users and was left out of this root plan.`);
         continue;
       }

@@ -60,6 +60,8 @@ export interface PrincipalFacts {
   recovery: { password?: RecoveryFacts; accessKeys?: RecoveryFacts; mfa?: RecoveryFacts };
   /** The account's only credential administrator (account.facts.recovery.soleAdministrator), when there is one. */
   soleAdministrator: string | null;
+  /** The account password policy (account.facts.passwordPolicy: the policy, 'none' or 'unknown'), when known. */
+  passwordPolicy: unknown;
 }
 
 function emptySlot(slot: 1 | 2): SlotFacts {
@@ -114,11 +116,13 @@ export function principalFacts(
     password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
     recovery: {},
     soleAdministrator: null,
+    passwordPolicy: null,
   };
   if (snapshot) {
     fromSnapshot(facts, snapshot.principal);
     const sole = (snapshot.account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
     if (typeof sole === 'string') facts.soleAdministrator = sole;
+    facts.passwordPolicy = snapshot.account.facts?.passwordPolicy ?? null;
   } else for (const finding of findings) fromEvidence(facts, finding);
   if (!snapshot && evidenceHints.bothKeysActive === true) {
     for (const key of facts.keys) {
@@ -193,6 +197,7 @@ function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
   if (typeof ev['password.nextRotation'] === 'string') facts.password.nextRotation = ev['password.nextRotation'] as string;
   if (typeof ev['password.nextRotationInDays'] === 'number')
     facts.password.nextRotationInDays = ev['password.nextRotationInDays'] as number;
+  if (ev['account.facts.passwordPolicy'] !== undefined) facts.passwordPolicy = ev['account.facts.passwordPolicy'];
   if (typeof ev['account.facts.recovery.soleAdministrator'] === 'string')
     facts.soleAdministrator = ev['account.facts.recovery.soleAdministrator'] as string;
   const recovery = recoveryFromEvidence(ev);

@@ -2,6 +2,7 @@ import type { Credential } from '../../model/index.js';
 import type { PrincipalFacts, SlotFacts } from './facts.js';
 import { slotOf } from './facts.js';
 import { didYouMean } from '../util/suggest.js';
+import { passwordPolicyVars } from './password-policy.js';
 
 /** Values a procedure template can use, by placeholder name. */
 export type TemplateVars = Readonly<Record<string, string>>;
@@ -43,6 +44,8 @@ export const TEMPLATE_NAMES: Readonly<Record<string, string>> = {
   admin: 'who can reset the credential: a named administrator, "an administrator", or the root user',
   soleAdmin: "the account's only credential administrator",
   nextRotation: "the password's next rotation date",
+  currentPasswordPolicy: 'the account password policy now, setting by setting (or none)',
+  passwordPolicyJson: 'the whole password policy to set, as JSON for --cli-input-json: every current setting kept, raised to the baseline',
 };
 
 /** `{{ name }}` placeholders, the syntax rule messages use. */
@@ -134,6 +137,7 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     keyDates: keyDates(facts),
     nextRotation: nextRotation(facts),
     soleAdmin: facts.soleAdministrator ?? 'the only administrator',
+    ...passwordPolicyVars(facts.passwordPolicy),
   };
   const slot = slotOf(credential);
   if (slot !== null && (credential === 'access_key_1' || credential === 'access_key_2')) {

@@ -41,6 +41,8 @@ export interface Procedure {
   handles: CredentialAction[];
   /** Why removing the finding's credential also resolves the finding, when it does. */
   resolvedByRemoval?: string;
+  /** `account`: it changes an account-wide setting; its findings sit on the root row, an administrator acts. */
+  scope?: NonNullable<ProcedureFile['scope']>;
   /** Which recovery fact decides between self-service and administrator steps. */
   selfService?: NonNullable<ProcedureFile['selfService']>;
   /** One sentence: what the procedure achieves and why. */

@@ -85,6 +85,10 @@ export interface ProcedureFile {
    */
   resolvedByRemoval?: string;
   /**
+   * account: the procedure changes a setting of the whole account (the password policy, the server certificates). Its findings are shown on the root user row, the account's anchor, but an administrator of the account carries it out, not the root user. Default: principal.
+   */
+  scope?: 'principal' | 'account';
+  /**
    * Which recovery fact (facts.recovery.<name>.selfService) decides between the self-service and administrator variants of the steps. Default: the one of the finding's credential.
    */
   selfService?: 'password' | 'accessKeys' | 'mfa' | 'none';
