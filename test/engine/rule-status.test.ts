@@ -78,9 +78,7 @@ describe('rule status of an offline scan', () => {
         'password-policy-min-length',
         'password-policy-reuse-prevention',
         'password-policy-weak',
-      ].filter((id) =>
-        result.rules.some((r) => r.id === id),
-      );
+      ].filter((id) => result.rules.some((r) => r.id === id));
       expect(needFacts.length).toBeGreaterThan(0);
       for (const id of needFacts) {
         const r = rule(result, id);
