@@ -1,19 +1,11 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Help } from 'commander';
 import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { explainCommand } from './commands/explain.js';
-import { planCommand } from './commands/plan.js';
-import { rulesCommand } from './commands/rules.js';
-import { scanCommand } from './commands/scan.js';
-import { diffCommand } from './commands/diff.js';
-import { mergeCommand } from './commands/merge.js';
-import { publishCommand } from './commands/publish.js';
-import { trendCommand } from './commands/trend.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { terminalText } from '../core/format/escape.js';
 import { CLEAR_LINE } from '../collectors/aws/progress.js';
+import { COMMANDS, commandOf, type CommandEntry } from './command-table.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -22,6 +14,21 @@ Exit codes:
   ${EXIT.usage}  usage, configuration or input error (bad flag, rule, config, waiver, CSV or snapshot)
   ${EXIT.partial}  incomplete scan: some accounts could not be scanned (unless --allow-partial)
 `;
+
+/** `merge` has a gate, but neither --fail-on-new nor --allow-partial, and never scans. */
+const MERGE_EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}  no merged open finding at or above --fail-on (or no gate)
+  ${EXIT.findings}  merged open findings at or above --fail-on
+  ${EXIT.usage}  usage or input error (bad flag, unreadable result, results of different scans or a missing shard)
+`;
+
+/** Exit codes shown after a command's own --help, for the commands that gate. */
+const COMMAND_EXIT_CODES_HELP: Readonly<Record<string, string>> = {
+  scan: EXIT_CODES_HELP,
+  evaluate: EXIT_CODES_HELP,
+  merge: MERGE_EXIT_CODES_HELP,
+};
 
 const EXAMPLES_HELP = `
 Examples:
@@ -35,24 +42,58 @@ Examples:
   credwarden rules test my-rules --strict
 `;
 
-/** Builds the command tree. `setExitCode` lets commands report their gate result. */
-export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
-  const program = new Command('credwarden')
+/** The top-level program, without commands. */
+function topLevel(): Command {
+  return new Command('credwarden')
     .description('Policy-as-code scanner for AWS IAM credential hygiene')
     .version(toolVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .addHelpText('after', `${EXIT_CODES_HELP}${EXAMPLES_HELP}`);
-  // The commands that gate document the exit codes in their own --help too.
-  program.addCommand(scanCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
-  program.addCommand(evaluateCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
-  program.addCommand(rulesCommand(io, setExitCode));
-  program.addCommand(diffCommand(io, setExitCode));
-  program.addCommand(mergeCommand(io, setExitCode).addHelpText('after', EXIT_CODES_HELP));
-  program.addCommand(planCommand(io));
-  program.addCommand(explainCommand(io));
-  program.addCommand(trendCommand(io, setExitCode));
-  program.addCommand(publishCommand(io, setExitCode));
+}
+
+/** A command's full definition, with its exit codes after its --help. */
+async function loadCommand(entry: CommandEntry, io: CliIO, setExitCode: (code: number) => void): Promise<Command> {
+  const command = (await entry.load())(io, setExitCode);
+  const exitCodes = COMMAND_EXIT_CODES_HELP[entry.name];
+  return exitCodes ? command.addHelpText('after', exitCodes) : command;
+}
+
+/**
+ * Builds the whole command tree, every command loaded (tests and tools that walk the tree).
+ * `run` loads only the command that runs.
+ */
+export async function buildProgram(io: CliIO, setExitCode: (code: number) => void): Promise<Command> {
+  const program = topLevel();
+  for (const entry of COMMANDS) program.addCommand(await loadCommand(entry, io, setExitCode));
   return program;
+}
+
+/**
+ * The program for `argv`: the command it names, loaded, beside placeholders of the others (their
+ * name, usage and description, for `--help` and "did you mean"). Nothing else is imported.
+ */
+async function programFor(argv: readonly string[], io: CliIO, setExitCode: (code: number) => void): Promise<Command> {
+  const program = topLevel();
+  const wanted = commandOf(argv);
+  const placeholders = new Map<Command, string>();
+  for (const entry of COMMANDS) {
+    if (entry === wanted) program.addCommand(await loadCommand(entry, io, setExitCode));
+    else {
+      const placeholder = new Command(entry.name).description(entry.description).helpOption(false).allowUnknownOption();
+      placeholders.set(placeholder, [entry.name, entry.usage].filter(Boolean).join(' '));
+      program.addCommand(placeholder);
+    }
+  }
+  program.configureHelp({
+    subcommandTerm: (command: Command) => placeholders.get(command) ?? defaultTerm(command),
+  });
+  return program;
+}
+
+/** Commander's own term for a loaded command (`name [options] <args>`). */
+function defaultTerm(command: Command): string {
+  const help: Help = new Command().createHelp();
+  return help.subcommandTerm(command);
 }
 
 /**
@@ -77,11 +118,11 @@ function configureAll(command: Command, io: CliIO): void {
 export async function run(argv: string[], rawIO: CliIO = processIO()): Promise<number> {
   const io = guardStderr(rawIO);
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
-  configureAll(program, io);
   try {
+    const program = await programFor(argv, io, (code) => {
+      exitCode = code;
+    });
+    configureAll(program, io);
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.usage;

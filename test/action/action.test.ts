@@ -7,6 +7,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runAction } from '../../src/action/main.js';
 import { scanArguments } from '../../src/action/inputs.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { freshActionCheckout } from '../helpers/action-checkout.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -71,6 +72,11 @@ function fakeRunner(env: Record<string, string>) {
 }
 
 describe('action.yml', () => {
+  it('is a composite action that runs the committed bundle, without installing anything', () => {
+    expect(scanStep?.run).toBe('node "$GITHUB_ACTION_PATH/dist-action/index.mjs"');
+    expect(action.runs.steps.map((s) => s.run ?? '').join('\n')).not.toMatch(/npm|npx|yarn|pnpm/);
+  });
+
   it('is a composite action whose scan step passes every input', () => {
     expect(action.runs.using).toBe('composite');
     const passed = Object.values(scanStep?.env ?? {}).map((v) => /inputs\.([\w-]+)/.exec(v)?.[1]);
@@ -164,16 +170,13 @@ describe('the action against the example organisation', () => {
       const path = outputs[`${format}-report`];
       expect(path && existsSync(path), `${format} report`).toBe(true);
     }
-    // Every declared output but the upload step's artifact id.
+    // Every output the entry point writes is declared, and every declared one but the upload step's artifact id is written.
     expect(
       Object.keys(action.outputs)
         .filter((k) => k !== 'artifact-id')
         .sort(),
-    ).toEqual(
-      Object.keys(outputs)
-        .filter((k) => !['accounts-scanned', 'accounts-failed'].includes(k))
-        .sort(),
-    );
+    ).toEqual(Object.keys(outputs).sort());
+    expect(outputs).toMatchObject({ 'accounts-scanned': '4', 'accounts-failed': '0' });
     const { stdout } = runner.out();
     expect(stdout.split('\n').filter((l) => l.startsWith('::error ')).length).toBe(4);
     expect(stdout).toContain('::notice title=credwarden summary::18 open finding(s)');
@@ -192,8 +195,8 @@ describe('the action against the example organisation', () => {
     expect(readOutputs(second.files.output)).toMatchObject({ new: '0', resolved: '0', 'exit-code': '0' });
   });
 
-  // The step exactly as action.yml runs it, on the compiled action (npm ci builds dist/ via `prepare`).
-  it.skipIf(!existsSync(join(ROOT, 'dist/src/action/main.js')))('runs the scan step command from action.yml', () => {
+  // The step exactly as action.yml runs it, on the bundle (built fresh from the sources: see freshActionCheckout).
+  it('runs the scan step command from action.yml', { timeout: 120_000 }, () => {
     const runner = fakeRunner({});
     let status = 0;
     let stdout: string;
@@ -202,7 +205,7 @@ describe('the action against the example organisation', () => {
         cwd: runner.cwd,
         env: {
           PATH: process.env.PATH ?? '',
-          GITHUB_ACTION_PATH: ROOT,
+          GITHUB_ACTION_PATH: freshActionCheckout(),
           GITHUB_OUTPUT: runner.files.output,
           GITHUB_STEP_SUMMARY: runner.files.summary,
           ...stepEnv({ from: join(ROOT, 'examples/org') }),
@@ -219,5 +222,58 @@ describe('the action against the example organisation', () => {
     expect(readOutputs(runner.files.output)).toMatchObject({ critical: '2', 'exit-code': '1' });
     expect(stdout).toMatch(/^::error title=/m);
     expect(readFileSync(runner.files.summary, 'utf8')).toContain('## credwarden:');
+  });
+});
+
+describe('the command input', () => {
+  it('merge: the shard results (a glob, as a shell would expand it) merged, with outputs of the merged result', async () => {
+    const shards = fakeRunner({});
+    for (const shard of ['1/2', '2/2']) {
+      const runner = fakeRunner(
+        stepEnv({
+          from: join(ROOT, 'examples/org'),
+          shard,
+          'fail-on': 'none',
+          formats: '',
+          'output-dir': join(shards.cwd, 'shards', shard[0] as string),
+        }),
+      );
+      expect(await runAction(runner.io)).toBe(0);
+    }
+    const merge = fakeRunner(
+      stepEnv({ command: 'merge', results: join(shards.cwd, 'shards/*/credwarden.json'), 'fail-on': 'critical', formats: 'csv' }),
+    );
+    expect(await runAction(merge.io)).toBe(1);
+    expect(readOutputs(merge.files.output)).toMatchObject({ critical: '2', 'accounts-scanned': '4', 'exit-code': '1' });
+    expect(existsSync(readOutputs(merge.files.output)['csv-report'] ?? '')).toBe(true);
+  });
+
+  it('merge refuses a missing shard result (a glob that matches nothing stays as written)', async () => {
+    const merge = fakeRunner(stepEnv({ command: 'merge', results: 'nowhere/*/credwarden.json' }));
+    expect(await runAction(merge.io)).toBe(2);
+    expect(readOutputs(merge.files.output)).toEqual({ 'exit-code': '2' });
+  });
+
+  it('trend: Markdown to the job summary, HTML to the output folder', async () => {
+    const trend = fakeRunner(
+      stepEnv({
+        command: 'trend',
+        results: `${join(ROOT, 'reports/examples/baseline.json')} ${join(ROOT, 'reports/examples/credwarden.json')}`,
+        formats: 'html',
+      }),
+    );
+    expect(await runAction(trend.io)).toBe(0);
+    const outputs = readOutputs(trend.files.output);
+    expect(readFileSync(outputs['html-report'] ?? '', 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(readFileSync(trend.files.summary, 'utf8')).toMatch(/^## credwarden trend \(2 scans\)/);
+  });
+
+  it('publish: one result to Security Hub (dry run), and an unknown command is refused', async () => {
+    const publish = fakeRunner(stepEnv({ command: 'publish', results: join(ROOT, 'reports/examples/credwarden.json'), 'dry-run': 'true' }));
+    expect(await runAction(publish.io)).toBe(0);
+    expect(readOutputs(publish.files.output)).toEqual({ 'exit-code': '0' });
+    const unknown = fakeRunner(stepEnv({ command: 'deploy' }));
+    expect(await runAction(unknown.io)).toBe(2);
+    expect(unknown.out().stdout).toMatch(/^::error title=credwarden::unknown command input 'deploy'/);
   });
 });

@@ -11,8 +11,13 @@ export interface FileCollection {
   warnings: Diagnostic[];
 }
 
-// `2016-11-25T143042Z` (as in AWS-derived fixture names) or `2016-11-25T14:30:42Z`.
-const TIME_IN_NAME = /(\d{4}-\d{2}-\d{2})T(\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?Z/;
+// The report time in a file name, in the forms that tools write it:
+// - `2016-11-25T143042Z` (as in AWS-derived fixture names) or `2016-11-25T14:30:42Z`;
+// - the AWS CLI's GeneratedTime, `2016-11-25T14:30:42+00:00` (docs/aws-setup.md names files so);
+// - the IAM console's download, `status_reports_2016-11-25T14_30_42+01_00.csv`, where `_`
+//   stands for `:` (and for `-` in some browsers' offsets).
+// Hours, minutes and seconds are joined by `:`, `_`, `-` or nothing; the zone is `Z` or an offset.
+const TIME_IN_NAME = /(\d{4}-\d{2}-\d{2})[T_ ](\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}[:_]?\d{2})(?![\d])/i;
 // `123456789012-payments-prod…csv`: a leading account id, then the account name.
 const ID_AND_NAME = /^(\d{12})-([^.]+)/;
 
@@ -41,7 +46,8 @@ export function listReportFiles(paths: readonly string[]): string[] {
 
 /**
  * Reads one saved credential report into an account. The account id comes from the
- * ARNs; the report time from a timestamp in the file name (`…2024-06-01T120000Z.csv`),
+ * ARNs; the report time from a timestamp in the file name (`…2024-06-01T120000Z.csv`, the AWS
+ * CLI's `…2024-06-01T12:00:00+00:00.csv` or the IAM console's `status_reports_2024-06-01T12_00_00+00_00.csv`),
  * else the file's modification time (with a warning: prefer --as-of for repeatable results).
  */
 export function readReportFile(file: string, warnings: Diagnostic[], options: ReadOptions = {}): Account {
@@ -68,19 +74,21 @@ export interface ReadOptions {
 function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions): string {
   const match = TIME_IN_NAME.exec(basename(file));
   if (match) {
-    const time = `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
+    const local = `${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`;
+    const offsetMinutes = zoneOffsetMinutes(match[5] as string);
     // Date.parse would roll 2026-02-31 over to March, and 25:00 is no time at all.
-    if (Number.isNaN(parseTimestamp(time))) {
+    const parsed = parseTimestamp(local);
+    if (Number.isNaN(parsed) || offsetMinutes === undefined) {
       throw new InputError([
         {
           severity: 'error',
           file,
           message: `the report time in the file name (${match[0]}) is not a real date and time`,
-          suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv with a valid date',
+          suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv (or with the time as the AWS CLI prints it) with a valid date',
         },
       ]);
     }
-    return time;
+    return formatTimestamp(parsed - offsetMinutes * 60_000);
   }
   if (!options.asOfGiven)
     warnings.push({
@@ -90,6 +98,16 @@ function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions):
       suggestion: 'name the file …YYYY-MM-DDTHHMMSSZ.csv or pass --as-of',
     });
   return formatTimestamp(statSync(file).mtime.getTime());
+}
+
+/** Minutes east of UTC of `Z` or `+01:00` / `+0100` / `-05_30`; undefined when out of range. */
+function zoneOffsetMinutes(zone: string): number | undefined {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const digits = zone.replace(/[:_]/, '');
+  const hours = Number(digits.slice(1, 3));
+  const minutes = Number(digits.slice(3, 5));
+  if (hours > 14 || minutes > 59) return undefined;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
 }
 
 /**

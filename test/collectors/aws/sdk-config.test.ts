@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveAwsConfig } from '../../../src/collectors/aws/sdk-config.js';
 import { buildProgram } from '../../../src/cli/run.js';
 import { givenAwsFlags } from '../../../src/cli/aws-options.js';
@@ -74,7 +74,10 @@ describe('one declaration of the AWS flags', () => {
     stderrIsTTY: false,
     now: () => new Date(),
   } as CliIO;
-  const program = buildProgram(io, () => {});
+  let program: Awaited<ReturnType<typeof buildProgram>>;
+  beforeAll(async () => {
+    program = await buildProgram(io, () => {});
+  });
   const flagsOf = (name: string) => program.commands.find((c) => c.name() === name)?.options.map((o) => o.long) ?? [];
 
   it('scan and explain offer the same AWS flags, and every one of them is known to the conflict checks', () => {

@@ -1,0 +1,111 @@
+/**
+ * Start-up (issue 18 item 5): a command loads only what it uses. The built binary runs with module
+ * hooks that log every module it resolves (test/helpers/import-log.mjs); timings live in
+ * docs/performance.md ("Start-up"), never in a test. Runs the built binary: `npm run build` first.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/run.js';
+import { COMMANDS } from '../../src/cli/command-table.js';
+import { cli, tempDir } from '../helpers/cli.js';
+import type { CliIO } from '../../src/cli/io.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const exec = promisify(execFile);
+
+/** The modules (paths below dist/src, and package names) that `credwarden ARGS` loads. */
+async function modulesLoadedBy(args: string[]): Promise<{ own: string[]; packages: string[] }> {
+  const log = join(tempDir(), 'imports.log');
+  await exec(process.execPath, ['--import', join(ROOT, 'test/helpers/import-log.mjs'), join(ROOT, 'bin/credwarden.js'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', CREDWARDEN_IMPORT_LOG: log, NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true' },
+  }).catch((error: { code?: number }) => {
+    // A gate's exit 1 is an answer, not a failure to start.
+    if (error.code !== 1) throw error;
+  });
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return {
+    own: [...new Set(urls.flatMap((url) => /\/dist\/src\/(.+)$/.exec(url)?.[1] ?? []))],
+    packages: [...new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))],
+  };
+}
+
+describe('what each command loads', { timeout: 120_000 }, () => {
+  it('--version and --help load no command, no schema validator and no AWS SDK', async () => {
+    for (const args of [['--version'], ['--help']]) {
+      const { own, packages } = await modulesLoadedBy(args);
+      expect(
+        own.filter((m) => m.startsWith('cli/commands/')),
+        args[0],
+      ).toEqual([]);
+      expect(
+        packages.filter((p) => /^(@aws-sdk|@smithy|ajv|yaml)/.test(p)),
+        args[0],
+      ).toEqual([]);
+    }
+  });
+
+  it('rules test on one rule and scan --from load no AWS SDK', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'tests'));
+    cpSync(join(ROOT, 'rules/root-mfa-disabled.yaml'), join(dir, 'root-mfa-disabled.yaml'));
+    cpSync(join(ROOT, 'rules/tests/root-mfa-disabled.cases.yaml'), join(dir, 'tests/root-mfa-disabled.cases.yaml'));
+    const rulesTest = await modulesLoadedBy(['rules', 'test', dir]);
+    expect(rulesTest.own).toContain('cli/commands/rules.js');
+    expect(rulesTest.packages.filter((p) => /^(@aws-sdk|@smithy)/.test(p))).toEqual([]);
+    const offline = await modulesLoadedBy(['scan', '--from', 'examples/org', '--format', 'json', '--output', join(dir, 'r.json')]);
+    expect(offline.own).toContain('cli/commands/scan.js');
+    expect(offline.own.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/scan.js')).toEqual([]);
+    expect(offline.packages.filter((p) => /^(@aws-sdk|@smithy)/.test(p))).toEqual([]);
+  });
+
+  it('a live scan does load the AWS SDK (the hooks see it)', async () => {
+    const live = await modulesLoadedBy(['scan', '--demo', '--format', 'json', '--output', join(tempDir(), 'r.json')]);
+    expect(live.packages).toContain('@aws-sdk/client-iam');
+  });
+});
+
+describe('the command table', () => {
+  const io = {
+    stdout: () => {},
+    stderr: () => {},
+    env: {},
+    cwd: ROOT,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    now: () => new Date(),
+  } as CliIO;
+
+  it("matches the commands' own names, usage and descriptions", async () => {
+    const program = await buildProgram(io, () => {});
+    const help = program.createHelp();
+    expect(program.commands.map((c: Command) => c.name())).toEqual(COMMANDS.map((c) => c.name));
+    for (const entry of COMMANDS) {
+      const command = program.commands.find((c: Command) => c.name() === entry.name) as Command;
+      expect(command.description()).toBe(entry.description);
+      expect(help.subcommandTerm(command)).toBe([entry.name, entry.usage].filter(Boolean).join(' '));
+    }
+  });
+
+  it('--help, with no command loaded, reads as the help of the whole loaded program', async () => {
+    const program = await buildProgram(io, () => {});
+    const lazy = await cli(['--help']);
+    expect(lazy.code).toBe(0);
+    expect(lazy.stdout).toBe(program.helpInformation() + readAfterHelp(lazy.stdout));
+  });
+
+  it('merge --help lists only the exit codes merge can give', async () => {
+    const help = (await cli(['merge', '--help'])).stdout;
+    expect(help).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*--fail-on\n {2}2 /);
+    expect(help).not.toMatch(/--fail-on-new|--allow-partial|incomplete scan/);
+  });
+});
+
+/** The text that addHelpText('after') appends (exit codes and examples), identical either way. */
+function readAfterHelp(text: string): string {
+  return text.slice(text.indexOf('\nExit codes:'));
+}
