@@ -18400,13 +18400,13 @@ function formatJobSummary(result, context, gate, limit = 50) {
 function* jobSummaryLines(result, context, gate, limit) {
   const { summary: s3 } = result;
   const open = result.findings.filter((f9) => f9.status === "open");
-  const verdict = s3.open === 0 ? "✅ No open findings" : `⚠️ ${s3.open} open finding${s3.open === 1 ? "" : "s"}`;
+  const verdict2 = s3.open === 0 ? "✅ No open findings" : `⚠️ ${s3.open} open finding${s3.open === 1 ? "" : "s"}`;
   const extras = [
     s3.new !== void 0 ? `${s3.new} new since the baseline` : "",
     s3.waived > 0 ? `${s3.waived} waived` : "",
     result.resolved ? `${result.resolved.length} resolved` : ""
   ].filter(Boolean).join(" · ");
-  const out = [`## credwarden: ${verdict}`, ""];
+  const out = [`## credwarden: ${verdict2}`, ""];
   const gateLine = gate ? describeGate(gate) : void 0;
   if (gateLine) out.push(`${gate?.failed ? "❌" : "✅"} ${escapeMarkdownCell(capitalise2(gateLine))}`, "");
   out.push(
@@ -19477,6 +19477,292 @@ var init_html = __esm({
   }
 });
 
+// src/core/format/ocsf-map.ts
+function ocsfContext(result, toolVersion2, region) {
+  const times = /* @__PURE__ */ new Map();
+  for (const account of result.accounts) {
+    const ms = Date.parse(result.asOf ?? account.asOf ?? account.reportGeneratedTime ?? "");
+    if (!Number.isNaN(ms)) times.set(account.id, ms);
+  }
+  const asOf = result.asOf ? Date.parse(result.asOf) : Number.NaN;
+  const fallbackTime = Number.isNaN(asOf) ? Math.max(0, ...times.values()) : asOf;
+  return {
+    toolVersion: toolVersion2,
+    ...region ? { region } : {},
+    rules: new Map(result.rules.map((rule) => [rule.id, rule])),
+    accounts: new Map(result.accounts.map((account) => [account.id, account])),
+    plans: new Map(result.plans.map((plan) => [plan.id, plan])),
+    times,
+    fallbackTime
+  };
+}
+function timeOf(accountId, context) {
+  const time2 = context.times.get(accountId) ?? context.fallbackTime;
+  return { time: time2, time_dt: new Date(time2).toISOString() };
+}
+function metadata(context, eventUid, eventCode) {
+  return {
+    version: OCSF_VERSION,
+    uid: eventUid,
+    event_code: eventCode,
+    profiles: ["cloud"],
+    product: {
+      name: "credwarden",
+      vendor_name: "credwarden",
+      version: context.toolVersion
+    }
+  };
+}
+function cloudObject(accountId, accountName, ouPath, context) {
+  return {
+    provider: "AWS",
+    account: { uid: accountId, name: accountName || accountId, type_id: 10, type: "AWS Account" },
+    ...ouPath ? { org: { ou_name: ouPath } } : {},
+    ...context.region ? { region: context.region } : {}
+  };
+}
+function complianceObject(frameworks, control) {
+  const standards = [];
+  const requirements = [];
+  for (const key of FRAMEWORKS) {
+    const ids = frameworks[key] ?? [];
+    if (ids.length === 0) continue;
+    standards.push(STANDARD_NAMES[key]);
+    for (const id of ids) requirements.push(`${STANDARD_NAMES[key]}/${id}`);
+  }
+  return { control, standards, requirements };
+}
+function owner(finding, cloud) {
+  const root9 = finding.principal.type === "root";
+  return {
+    uid: finding.principal.arn,
+    name: root9 ? "root" : finding.principal.name,
+    type_id: root9 ? 2 : 1,
+    type: root9 ? "Admin" : "User",
+    account: cloud.account
+  };
+}
+function resource2(finding, cloud, context) {
+  const arn = finding.principal.arn;
+  const key = finding.credential === "access_key_1" || finding.credential === "access_key_2";
+  const type = key ? "AwsIamAccessKey" : finding.principal.type === "root" ? "AwsAccount" : "AwsIamUser";
+  return {
+    uid: key ? `${arn}#${finding.credential}` : arn,
+    name: finding.principal.type === "root" ? "root" : finding.principal.name,
+    type,
+    cloud_partition: partitionOfArn(arn),
+    ...context.region ? { region: context.region } : {},
+    owner: owner(finding, cloud),
+    data: { arn, principal_type: finding.principal.type, credential: finding.credential ?? "none" }
+  };
+}
+function httpsLinks(urls) {
+  return [...new Set(urls.filter((u2) => typeof u2 === "string" && /^https:\/\/\S+$/.test(u2)))];
+}
+function remediationObject(finding, context) {
+  const rule = context.rules.get(finding.ruleId);
+  const plan = finding.remediation.planId === void 0 ? void 0 : context.plans.get(finding.remediation.planId);
+  const resolution = plan?.findings.find((f9) => f9.fingerprint === finding.fingerprint)?.resolution;
+  const desc = plan ? `${resolution ?? ""} ${plan.steps.map((s3) => `${s3.n}. ${s3.text}`).join(" ")}`.trim() : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
+  const references = httpsLinks([rule?.docs, ...(plan?.links ?? []).map((l6) => l6.url)]);
+  return { desc, ...references.length > 0 ? { references } : {} };
+}
+function detectionFinding(finding, context, lifecycle = finding.status) {
+  const rule = context.rules.get(finding.ruleId);
+  const account = context.accounts.get(finding.accountId);
+  const cloud = cloudObject(finding.accountId, finding.accountName ?? account?.name, finding.ouPath ?? account?.ouPath, context);
+  const state2 = LIFECYCLE[lifecycle];
+  const severity = SEVERITY[finding.severity] ?? { id: 99, caption: String(finding.severity) };
+  const { time: time2, time_dt } = timeOf(finding.accountId, context);
+  const uid = `credwarden/${finding.fingerprint}`;
+  const who = finding.principal.type === "root" ? "root user" : finding.principal.name;
+  const docs = httpsLinks([rule?.docs])[0];
+  return {
+    class_uid: DETECTION_FINDING,
+    class_name: "Detection Finding",
+    category_uid: FINDINGS_CATEGORY,
+    category_name: "Findings",
+    activity_id: state2.activityId,
+    activity_name: state2.activity,
+    type_uid: DETECTION_FINDING * 100 + state2.activityId,
+    type_name: `Detection Finding: ${state2.activity}`,
+    severity_id: severity.id,
+    severity: severity.caption,
+    status_id: state2.statusId,
+    status: state2.status,
+    ...lifecycle === "waived" && finding.waiver ? { status_detail: waiverText(finding) } : {},
+    time: time2,
+    time_dt,
+    message: finding.message,
+    metadata: metadata(context, `${uid}/${lifecycle}`, finding.ruleId),
+    finding_info: {
+      uid,
+      title: `${finding.title}: ${who}`,
+      desc: rule?.description ? `${finding.message} ${rule.description}` : finding.message,
+      types: ["Software and Configuration Checks/AWS Security Best Practices"],
+      created_time: time2,
+      last_seen_time: time2,
+      analytic: { uid: finding.ruleId, name: finding.title, type_id: 1, type: "Rule" },
+      ...docs ? { src_url: docs } : {}
+    },
+    cloud,
+    resources: [resource2(finding, cloud, context)],
+    remediation: remediationObject(finding, context),
+    unmapped: {
+      compliance: complianceObject(finding.frameworks, finding.ruleId),
+      credwarden: {
+        rule_id: finding.ruleId,
+        fingerprint: finding.fingerprint,
+        credential: finding.credential ?? "none",
+        procedure: finding.remediation.procedure,
+        ...finding.remediation.planId ? { plan_id: finding.remediation.planId } : {},
+        ...finding.baseline ? { baseline: finding.baseline } : {},
+        ...finding.waiver ? { waiver: finding.waiver } : {},
+        evidence: finding.evidence
+      }
+    }
+  };
+}
+function waiverText(finding) {
+  const w2 = finding.waiver;
+  if (!w2) return "Waived";
+  return `Waived by credwarden waiver ${w2.id} until ${w2.expires}${w2.approvedBy ? `, approved by ${w2.approvedBy}` : ""}: ${w2.reason}`;
+}
+function countsByRuleAndAccount(findings2) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const f9 of findings2) {
+    const key = `${f9.ruleId}\0${f9.accountId}`;
+    const entry = counts.get(key) ?? { open: 0, waived: 0 };
+    if (f9.status === "open") entry.open++;
+    else entry.waived++;
+    counts.set(key, entry);
+  }
+  return counts;
+}
+function verdict(rule, accountId, counts) {
+  if ((counts?.open ?? 0) > 0) return { ...COMPLIANCE_STATUS.fail, detail: `${counts?.open} open findings` };
+  const notDecided = rule.notEvaluated.find((n6) => n6.accountId === accountId);
+  if (notDecided) return { ...COMPLIANCE_STATUS.warning, detail: `Not evaluated: ${notDecided.reason}` };
+  if ((counts?.waived ?? 0) > 0) return { ...COMPLIANCE_STATUS.waived, detail: `${counts?.waived} findings waived, none open` };
+  return { ...COMPLIANCE_STATUS.pass, detail: "No finding" };
+}
+function findingStatus(complianceStatusId) {
+  if (complianceStatusId === COMPLIANCE_STATUS.pass.id) return { status_id: 4, status: "Resolved" };
+  if (complianceStatusId === COMPLIANCE_STATUS.waived.id) return { status_id: 3, status: "Suppressed" };
+  return { status_id: 1, status: "New" };
+}
+function complianceFinding(rule, account, counts, context) {
+  const status = verdict(rule, account.id, counts);
+  const severity = SEVERITY[rule.severity] ?? { id: 99, caption: String(rule.severity) };
+  const { time: time2, time_dt } = timeOf(account.id, context);
+  const uid = `credwarden/control/${rule.id}/${account.id}`;
+  const docs = httpsLinks([rule.docs])[0];
+  return {
+    class_uid: COMPLIANCE_FINDING,
+    class_name: "Compliance Finding",
+    category_uid: FINDINGS_CATEGORY,
+    category_name: "Findings",
+    activity_id: 1,
+    activity_name: "Create",
+    type_uid: COMPLIANCE_FINDING * 100 + 1,
+    type_name: "Compliance Finding: Create",
+    severity_id: severity.id,
+    severity: severity.caption,
+    ...findingStatus(status.id),
+    time: time2,
+    time_dt,
+    message: `${rule.title}: ${status.caption} in account ${account.id} (${status.detail})`,
+    metadata: metadata(context, uid, rule.id),
+    finding_info: {
+      uid,
+      title: `${rule.title} (${account.name ? `${account.name}, ` : ""}${account.id})`,
+      ...rule.description ? { desc: rule.description } : {},
+      created_time: time2,
+      analytic: { uid: rule.id, name: rule.title, type_id: 1, type: "Rule" },
+      ...docs ? { src_url: docs } : {}
+    },
+    cloud: cloudObject(account.id, account.name, account.ouPath, context),
+    compliance: {
+      ...complianceObject(rule.frameworks, rule.id),
+      desc: rule.description ?? rule.title,
+      status_id: status.id,
+      status: status.caption,
+      status_detail: status.detail,
+      checks: [
+        { uid: rule.id, name: rule.title, status: status.caption, status_id: status.id, severity: rule.severity, severity_id: severity.id }
+      ]
+    },
+    unmapped: { credwarden: { rule_id: rule.id, rule_status: rule.status, open: counts?.open ?? 0, waived: counts?.waived ?? 0 } }
+  };
+}
+function* ocsfEvents(result, toolVersion2, region) {
+  const context = ocsfContext(result, toolVersion2, region);
+  for (const f9 of result.findings) yield detectionFinding(f9, context);
+  for (const f9 of result.resolved ?? []) yield detectionFinding(f9, context, "resolved");
+  const counts = countsByRuleAndAccount(result.findings);
+  const scanned = result.accounts.filter((a9) => a9.status !== "skipped");
+  for (const rule of result.rules)
+    for (const account of scanned) yield complianceFinding(rule, account, counts.get(`${rule.id}\0${account.id}`), context);
+}
+var OCSF_VERSION, DETECTION_FINDING, COMPLIANCE_FINDING, FINDINGS_CATEGORY, SEVERITY, STANDARD_NAMES, LIFECYCLE, COMPLIANCE_STATUS;
+var init_ocsf_map = __esm({
+  "src/core/format/ocsf-map.ts"() {
+    "use strict";
+    init_model();
+    init_asff();
+    OCSF_VERSION = "1.5.0";
+    DETECTION_FINDING = 2004;
+    COMPLIANCE_FINDING = 2003;
+    FINDINGS_CATEGORY = 2;
+    SEVERITY = {
+      critical: { id: 5, caption: "Critical" },
+      high: { id: 4, caption: "High" },
+      medium: { id: 3, caption: "Medium" },
+      low: { id: 2, caption: "Low" },
+      info: { id: 1, caption: "Informational" }
+    };
+    STANDARD_NAMES = {
+      "cis-aws-3.0": "CIS AWS Foundations Benchmark v3.0.0",
+      "cis-aws-5.0": "CIS AWS Foundations Benchmark v5.0.0",
+      "aws-security-hub": "AWS Security Hub controls",
+      "aws-config": "AWS Config managed rules"
+    };
+    LIFECYCLE = {
+      open: { statusId: 1, status: "New", activityId: 1, activity: "Create" },
+      waived: { statusId: 3, status: "Suppressed", activityId: 1, activity: "Create" },
+      resolved: { statusId: 4, status: "Resolved", activityId: 3, activity: "Close" }
+    };
+    COMPLIANCE_STATUS = {
+      pass: { id: 1, caption: "Pass" },
+      warning: { id: 2, caption: "Warning" },
+      fail: { id: 3, caption: "Fail" },
+      waived: { id: 99, caption: "Waived" }
+    };
+  }
+});
+
+// src/core/format/ocsf.ts
+var ocsfFormatter;
+var init_ocsf = __esm({
+  "src/core/format/ocsf.ts"() {
+    "use strict";
+    init_ocsf_map();
+    ocsfFormatter = {
+      name: "ocsf",
+      description: "OCSF 1.5 Detection Findings (2004) and per-account Compliance Findings (2003), for Security Lake and SIEMs",
+      extension: "ocsf.json",
+      format: function* (result, context) {
+        let first2 = true;
+        for (const event of ocsfEvents(result, context.toolVersion, context.awsRegion)) {
+          yield `${first2 ? "[\n" : ",\n"}${JSON.stringify(event)}`;
+          first2 = false;
+        }
+        yield first2 ? "[]\n" : "\n]\n";
+      }
+    };
+  }
+});
+
 // src/core/format/registry.ts
 function findFormatter(name) {
   const wanted = name.trim().toLowerCase();
@@ -19502,6 +19788,7 @@ var init_registry = __esm({
     init_github();
     init_asff2();
     init_html();
+    init_ocsf();
     FORMATTERS = [
       textFormatter,
       jsonFormatter,
@@ -19511,6 +19798,7 @@ var init_registry = __esm({
       junitFormatter,
       githubFormatter,
       asffFormatter,
+      ocsfFormatter,
       htmlFormatter
     ];
   }
@@ -25466,17 +25754,17 @@ var init_columns = __esm({
 function parseArn(arn) {
   const match = ARN_PATTERN.exec(arn);
   if (!match) throw new Error(`${quoteValue(arn)} is not an IAM ARN (arn:PARTITION:iam::ACCOUNT:...)`);
-  const [, partition2 = "", accountId = "", resource2 = ""] = match;
-  if (resource2 === "root") return { partition: partition2, accountId, resourceType: "root", path: "/", name: "root" };
-  const slash = resource2.indexOf("/");
-  const lastSlash = resource2.lastIndexOf("/");
+  const [, partition2 = "", accountId = "", resource3 = ""] = match;
+  if (resource3 === "root") return { partition: partition2, accountId, resourceType: "root", path: "/", name: "root" };
+  const slash = resource3.indexOf("/");
+  const lastSlash = resource3.lastIndexOf("/");
   if (slash < 0) throw new Error(`${quoteValue(arn)} has no resource type`);
   return {
     partition: partition2,
     accountId,
-    resourceType: resource2.slice(0, slash),
-    path: resource2.slice(slash, lastSlash + 1),
-    name: resource2.slice(lastSlash + 1)
+    resourceType: resource3.slice(0, slash),
+    path: resource3.slice(slash, lastSlash + 1),
+    name: resource3.slice(lastSlash + 1)
   };
 }
 var ARN_PATTERN;
@@ -26131,10 +26419,10 @@ function field(type, scope2, description2, get3) {
 function resolveField(path) {
   const known2 = FIELDS[path];
   if (known2) return known2;
-  for (const [prefix, owner] of Object.entries(FACT_PREFIXES)) {
+  for (const [prefix, owner2] of Object.entries(FACT_PREFIXES)) {
     if (!path.startsWith(prefix) || path.length === prefix.length) continue;
     const segments = path.slice(prefix.length).split(".");
-    return field("any", "principal", `fact ${path}`, (f9) => readPath(owner === "account" ? f9.account.facts : f9.principal.facts, segments));
+    return field("any", "principal", `fact ${path}`, (f9) => readPath(owner2 === "account" ? f9.account.facts : f9.principal.facts, segments));
   }
   return void 0;
 }
@@ -38783,12 +39071,12 @@ var init_EventStreamSerde = __esm({
         const dataObject = hasBindings ? out : body.byteLength === 0 ? {} : await this.deserializer.read(eventStreamSchema, body);
         if (ErrCtor) {
           const message = dataObject.message ?? dataObject.Message ?? "Unknown";
-          const metadata = {};
+          const metadata2 = {};
           const $fault = eventStreamSchema.getMergedTraits().error;
           if ($fault) {
-            metadata.$fault = $fault;
+            metadata2.$fault = $fault;
           }
-          return Object.assign(new ErrCtor({}), metadata, {
+          return Object.assign(new ErrCtor({}), metadata2, {
             message
           }, dataObject);
         }
@@ -43236,7 +43524,7 @@ var init_parseArn = __esm({
       if (arn !== "arn" || partition2 === "" || service === "" || resourcePath.join(ARN_DELIMITER) === "") {
         return null;
       }
-      const resourceId = resourcePath.map((resource2) => resource2.split(RESOURCE_DELIMITER)).flat();
+      const resourceId = resourcePath.map((resource3) => resource3.split(RESOURCE_DELIMITER)).flat();
       return {
         partition: partition2,
         service,
@@ -46190,13 +46478,13 @@ var init_ProtocolLib = __esm({
           }
         }
       }
-      async getErrorSchemaOrThrowBaseException(errorIdentifier, defaultNamespace, response, dataObject, metadata, getErrorSchema) {
+      async getErrorSchemaOrThrowBaseException(errorIdentifier, defaultNamespace, response, dataObject, metadata2, getErrorSchema) {
         let errorName = errorIdentifier;
         if (errorIdentifier.includes("#")) {
           [, errorName] = errorIdentifier.split("#");
         }
         const errorMetadata = {
-          $metadata: metadata,
+          $metadata: metadata2,
           $fault: response.statusCode < 500 ? "client" : "server"
         };
         if (!this.errorRegistry) {
@@ -46342,14 +46630,14 @@ var init_AwsJsonRpcProtocol = __esm({
       getPayloadCodec() {
         return this.codec;
       }
-      async handleError(operationSchema, context, response, dataObject, metadata) {
+      async handleError(operationSchema, context, response, dataObject, metadata2) {
         const { awsQueryCompatible } = this;
         if (awsQueryCompatible) {
           this.mixin.setQueryCompatError(dataObject, response);
         }
         const errorIdentifier = loadJsonRpcErrorCode(response, dataObject, awsQueryCompatible) ?? "Unknown";
         this.mixin.compose(this.compositeErrorRegistry, errorIdentifier, this.options.defaultNamespace);
-        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, dataObject, metadata, awsQueryCompatible ? this.mixin.findQueryCompatibleError : void 0);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, dataObject, metadata2, awsQueryCompatible ? this.mixin.findQueryCompatibleError : void 0);
         const ns = NormalizedSchema.of(errorSchema);
         const message = dataObject.message ?? dataObject.Message ?? "UnknownError";
         const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
@@ -46464,10 +46752,10 @@ var init_AwsRestJsonProtocol = __esm({
         }
         return output;
       }
-      async handleError(operationSchema, context, response, dataObject, metadata) {
+      async handleError(operationSchema, context, response, dataObject, metadata2) {
         const errorIdentifier = loadRestJsonErrorCode(response, dataObject) ?? "Unknown";
         this.mixin.compose(this.compositeErrorRegistry, errorIdentifier, this.options.defaultNamespace);
-        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, dataObject, metadata);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, dataObject, metadata2);
         const ns = NormalizedSchema.of(errorSchema);
         const message = dataObject.message ?? dataObject.Message ?? "UnknownError";
         const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
@@ -47216,7 +47504,7 @@ var init_AwsQueryProtocol = __esm({
       useNestedResult() {
         return true;
       }
-      async handleError(operationSchema, context, response, dataObject, metadata) {
+      async handleError(operationSchema, context, response, dataObject, metadata2) {
         const errorIdentifier = this.loadQueryErrorCode(response, dataObject) ?? "Unknown";
         this.mixin.compose(this.compositeErrorRegistry, errorIdentifier, this.options.defaultNamespace);
         const errorData = this.loadQueryError(dataObject) ?? {};
@@ -47227,7 +47515,7 @@ var init_AwsQueryProtocol = __esm({
           Code: errorData.Code,
           Message: message
         };
-        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, errorData, metadata, this.mixin.findQueryCompatibleError);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, errorData, metadata2, this.mixin.findQueryCompatibleError);
         const ns = NormalizedSchema.of(errorSchema);
         const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
         const exception = new ErrorCtor({});
@@ -70208,9 +70496,9 @@ function matchesAction(statement, action) {
   if (statement.action) return definite(statement.action.some((p5) => actionMatches(p5, action)));
   return definite(!(statement.notAction ?? []).some((p5) => actionMatches(p5, action)));
 }
-function resourcePatternMatches(pattern, resource2, context, variables) {
+function resourcePatternMatches(pattern, resource3, context, variables) {
   const r9 = compilePattern(pattern, context, { wildcards: true, variables, caseInsensitive: false });
-  if (r9.state === "ok") return definite(r9.regex.test(resource2));
+  if (r9.state === "ok") return definite(r9.regex.test(resource3));
   return r9.state === "unknown" ? unknownOf([r9.key]) : NO;
 }
 function matchesResource(statement, request, variables) {
@@ -70642,12 +70930,12 @@ function best(sets) {
   const rank2 = (r9) => r9.decision === "allow" ? r9.conditional ? 2 : 3 : r9.decision === "implicitDeny" ? 1 : 0;
   return sets.reduce((a9, b9) => rank2(b9.result) > rank2(a9.result) ? b9 : a9);
 }
-function decideSets(sets, resource2, context, policies2) {
+function decideSets(sets, resource3, context, policies2) {
   return best(
     sets.map(
       (set) => allOf2(
         set,
-        set.map((action) => evaluate2({ action, resource: resource2, context }, policies2))
+        set.map((action) => evaluate2({ action, resource: resource3, context }, policies2))
       )
     )
   );
@@ -70782,9 +71070,9 @@ function mfaRequiredByPolicies(me, target, scope2) {
   const base = requestContext(me.actor, target, scope2.input.accountId);
   const withMfa = new Map([...base, ["aws:multifactorauthpresent", "true"]]);
   return MFA_PROBES.some((action) => {
-    const resource2 = "*";
-    const without = evaluate2({ action, resource: resource2, context: withoutMfa(base) }, me.policies.set);
-    return without.decision === "deny" && evaluate2({ action, resource: resource2, context: withMfa }, me.policies.set).decision !== "deny";
+    const resource3 = "*";
+    const without = evaluate2({ action, resource: resource3, context: withoutMfa(base) }, me.policies.set);
+    return without.decision === "deny" && evaluate2({ action, resource: resource3, context: withMfa }, me.policies.set).decision !== "deny";
   });
 }
 function analyseMfa(me, target, scope2, activeKeys, deviceActive) {
@@ -73672,7 +73960,7 @@ function taskPolicyName(arn) {
   const name = /^arn:aws(?:-cn|-us-gov)?:iam::aws:policy\/root-task\/([\w+=,.@-]+)$/.exec(arn)?.[1];
   return name !== void 0 && name in ROOT_TASK_POLICIES ? name : void 0;
 }
-function taskPolicyDenies(task, action, resource2, accountId, partition2) {
+function taskPolicyDenies(task, action, resource3, accountId, partition2) {
   const document = parsePolicyDocument(JSON.stringify(ROOT_TASK_POLICIES[task]));
   const context = makeContext({
     "aws:PrincipalArn": `arn:${partition2}:iam::${accountId}:root`,
@@ -73680,7 +73968,7 @@ function taskPolicyDenies(task, action, resource2, accountId, partition2) {
     "aws:ResourceAccount": accountId,
     "aws:PrincipalType": "Account"
   });
-  const result = evaluate2({ action, resource: resource2, context }, { identity: [ALL, { name: task, document }] });
+  const result = evaluate2({ action, resource: resource3, context }, { identity: [ALL, { name: task, document }] });
   return result.decision === "allow" ? void 0 : `an explicit deny in the ${task} task policy of this AssumeRoot session`;
 }
 var deny, rootOnly, rootCaller, AUDIT, DELETE, S3, SQS, ROOT_TASK_POLICIES, ALL;
@@ -73871,11 +74159,11 @@ function checkSeverity(c9, finding) {
 }
 function checkResources(c9, resources) {
   if (resources === void 0) c9.errors.push("data should have required property 'Resources'");
-  c9.array(resources, "Resources", 1, 32).forEach((resource2, i9) => {
-    if (!isObject2(resource2)) return c9.fail(`Resources[${i9}]`, "should be object");
-    c9.string(resource2.Type, `Resources[${i9}].Type`, 1, 256, true);
-    c9.string(resource2.Id, `Resources[${i9}].Id`, 1, Number.MAX_SAFE_INTEGER, true);
-    c9.string(resource2.Region, `Resources[${i9}].Region`, 1, 16, false);
+  c9.array(resources, "Resources", 1, 32).forEach((resource3, i9) => {
+    if (!isObject2(resource3)) return c9.fail(`Resources[${i9}]`, "should be object");
+    c9.string(resource3.Type, `Resources[${i9}].Type`, 1, 256, true);
+    c9.string(resource3.Id, `Resources[${i9}].Id`, 1, Number.MAX_SAFE_INTEGER, true);
+    c9.string(resource3.Region, `Resources[${i9}].Region`, 1, 16, false);
   });
 }
 function checkProductFields(c9, fields) {
@@ -74080,8 +74368,8 @@ var init_securityhub = __esm({
           const arn = isObject3(item) && typeof item.ProductArn === "string" ? item.ProductArn : "";
           const match = PRODUCT_ARN.exec(arn);
           if (match === null) continue;
-          const [, , , owner = "", product = ""] = match;
-          if (owner !== ctx.principal.accountId || product !== ctx.principal.accountId) {
+          const [, , , owner2 = "", product = ""] = match;
+          if (owner2 !== ctx.principal.accountId || product !== ctx.principal.accountId) {
             throw securityHubErrors.accessDenied(
               `User: ${ctx.principal.arn} is not authorized to perform: securityhub:BatchImportFindings on resource: ${arn.replace(/:securityhub:[\w-]+:/, `:securityhub:${region}:`)}`
             );
@@ -74489,11 +74777,11 @@ var init_server = __esm({
         if (service === "sts" && operation2 === "GetCallerIdentity") return;
         const partition2 = this.org.partition;
         const userName = params.get("UserName");
-        const resource2 = service === "iam" && userName !== null ? `arn:${partition2}:iam::${principal.accountId}:user/${userName}` : service === "iam" ? `arn:${partition2}:iam::${principal.accountId}:root` : "*";
-        const why = taskPolicyDenies(principal.taskPolicy, `${service}:${operation2}`, resource2, principal.accountId, partition2);
+        const resource3 = service === "iam" && userName !== null ? `arn:${partition2}:iam::${principal.accountId}:user/${userName}` : service === "iam" ? `arn:${partition2}:iam::${principal.accountId}:root` : "*";
+        const why = taskPolicyDenies(principal.taskPolicy, `${service}:${operation2}`, resource3, principal.accountId, partition2);
         if (why !== void 0)
           throw queryErrors.accessDenied(
-            `User: ${principal.arn} is not authorized to perform: ${service}:${operation2} on resource: ${resource2} with ${why}`
+            `User: ${principal.arn} is not authorized to perform: ${service}:${operation2} on resource: ${resource3} with ${why}`
           );
       }
       answerJson(call, principal, entry) {
