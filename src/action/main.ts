@@ -13,6 +13,7 @@ import { EXIT } from '../model/index.js';
 import { findFormatter } from '../core/format/registry.js';
 import { run } from '../cli/run.js';
 import { processIO, type CliIO } from '../cli/io.js';
+import { quietSdkNodeVersionWarning } from '../cli/main.js';
 import {
   ACTION_COMMANDS,
   actionCommand,
@@ -135,5 +136,6 @@ export async function runAction(io: CliIO): Promise<number> {
 
 /** Process entry point. */
 export async function main(): Promise<void> {
+  quietSdkNodeVersionWarning();
   process.exitCode = await runAction(processIO());
 }

@@ -126,9 +126,6 @@ async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: Cl
  * @throws InputError for bad flags (exit 2); UsageError when the scan cannot start
  */
 export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
-  // The SDK warns on Node 20 about its releases after January 2027; credwarden supports Node >= 20
-  // and pins the SDK, so the warning is noise on every scan. An explicit setting still wins.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const options = collectOptionsFrom(cli, io, loaded.ruleset.rules);
   await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
 }

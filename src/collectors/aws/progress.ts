@@ -38,6 +38,12 @@ export class ScanProgress {
   private failed = 0;
   private skipped = 0;
   private drawn = false;
+  /**
+   * Lines of accounts that finished before the total was known (a streamed --org listing),
+   * held so that "scanning N accounts" comes first; rendered when printed, with the total.
+   */
+  private held: (() => string)[] | undefined = [];
+  private heldDropped = 0;
 
   constructor(private readonly options: ProgressOptions) {}
 
@@ -47,7 +53,28 @@ export class ScanProgress {
     if (this.options.quiet) return;
     for (const warning of warnings) this.line(`credwarden: warning: ${visibleControls(warning)}`);
     this.line(`credwarden: scanning ${total} account${total === 1 ? '' : 's'}${skipped > 0 ? ` (${skipped} skipped)` : ''}`);
+    this.releaseHeld();
     if (this.options.tty && this.done > 0) this.bar();
+  }
+
+  /** Prints the held lines (at start, or at finish when the listing never completed). */
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const render of held) this.line(render());
+    if (this.heldDropped > 0) this.line(`credwarden: (${this.heldDropped} more accounts finished while the organisation was listed)`);
+  }
+
+  /** Prints an account's line now, or holds it until the total is known. At most 1,000 are held. */
+  private report(render: () => string): void {
+    if (!this.held) return this.line(render());
+    if (this.held.length < 1000) this.held.push(render);
+    else this.heldDropped++;
+  }
+
+  /** `3/10` for the account that made the count 3; the total is read when the line is printed. */
+  private countAt(done: number): () => string {
+    return () => (this.total === undefined ? String(done) : `${done}/${this.total}`);
   }
 
   /** `3/10`, or just `3` while the total is unknown (a streamed --org listing). */
@@ -66,8 +93,10 @@ export class ScanProgress {
   account(event: AccountEvent): void {
     if (event.type === 'skipped') {
       this.skipped++;
-      if (!this.options.quiet)
-        this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`);
+      if (!this.options.quiet) {
+        const text = `credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`;
+        this.report(() => text);
+      }
       return;
     }
     this.done++;
@@ -75,11 +104,20 @@ export class ScanProgress {
     if (this.options.quiet) return;
     const id = event.type === 'scanned' ? event.account.id : event.outcome.id;
     const name = event.type === 'scanned' ? event.account.name : event.outcome.name;
-    if (event.type === 'failed') this.line(`credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`);
-    if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
+    if (event.type === 'failed') {
+      const text = `credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`;
+      this.report(() => text);
+    }
+    if (this.options.verbose) {
+      const text = `credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`;
+      this.report(() => text);
+    }
     if (this.options.tty) this.bar();
-    else if (this.shouldLog())
-      this.line(`credwarden: [${this.count}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`);
+    else if (this.shouldLog()) {
+      const count = this.countAt(this.done);
+      const suffix = `${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ''}`;
+      this.report(() => `credwarden: [${count()}] ${suffix}`);
+    }
   }
 
   // Large organisations log every 1% in CI, so logs stay readable.
@@ -103,6 +141,7 @@ export class ScanProgress {
   /** Final summary line. */
   finish(scanCalls?: CallCounts): void {
     if (this.options.quiet) return;
+    this.releaseHeld();
     if (this.drawn) this.options.write('\n');
     this.drawn = false;
     if (this.options.verbose && scanCalls) this.options.write(`credwarden: scan-level: ${formatCalls(scanCalls)}\n`);

@@ -66,15 +66,32 @@ describe('ScanProgress', () => {
 });
 
 describe('ScanProgress before the total is known (streamed --org)', () => {
-  it('counts without a total until start(), never "[1/?]"', () => {
+  it('"scanning N accounts" comes first: lines of accounts that finished earlier wait for it (issue 21 item 7)', () => {
     let out = '';
     const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
     progress.account(scanned('111111111111'));
-    progress.start(2, 0, []);
+    progress.account(failed);
+    expect(out).toBe('');
+    progress.start(3, 0, []);
     progress.account(scanned('222222222222'));
     expect(out).toBe(
-      'credwarden: [1] scanned 111111111111 (n1)\ncredwarden: scanning 2 accounts\ncredwarden: [2/2] scanned 222222222222 (n2)\n',
+      [
+        'credwarden: scanning 3 accounts',
+        'credwarden: [1/3] scanned 111111111111 (n1)',
+        'credwarden: failed 333333333333: cannot assume role: AccessDenied',
+        'credwarden: [2/3] failed 333333333333 (1 failed so far)',
+        'credwarden: [3/3] scanned 222222222222 (n2) (1 failed so far)',
+        '',
+      ].join('\n'),
     );
+  });
+
+  it('held lines are still printed when the listing never completes, before the summary', () => {
+    let out = '';
+    const progress = new ScanProgress({ write: (t) => (out += t), tty: false, quiet: false, verbose: false });
+    progress.account(scanned('111111111111'));
+    progress.finish();
+    expect(out).toBe('credwarden: [1] scanned 111111111111 (n1)\ncredwarden: 1 scanned, 0 failed, 0 skipped\n');
   });
 });
 
