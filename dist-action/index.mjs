@@ -179,7 +179,7 @@ var init_json = __esm({
 function neutraliseFormula(cell2) {
   const guarded = cell2.replace(
     /(\r\n|\r|\n)([^\r\n]*)/g,
-    (whole, lineEnd, line2) => startsDangerously(line2) ? `${lineEnd}'${line2}` : whole
+    (whole2, lineEnd, line2) => startsDangerously(line2) ? `${lineEnd}'${line2}` : whole2
   );
   return startsDangerously(cell2) ? `'${guarded}` : guarded;
 }
@@ -1305,6 +1305,10 @@ var init_procedure_schema = __esm({
           type: "string",
           minLength: 1,
           description: "Why removing the finding's credential also resolves this procedure's finding (e.g. no password, no console sign-in to protect with MFA). When the plan removes that credential, the finding is resolved by the removal."
+        },
+        scope: {
+          enum: ["principal", "account"],
+          description: "account: the procedure changes a setting of the whole account (the password policy, the server certificates). Its findings are shown on the root user row, the account's anchor, but an administrator of the account carries it out, not the root user. Default: principal."
         },
         selfService: {
           enum: ["password", "accessKeys", "mfa", "none"],
@@ -16289,12 +16293,14 @@ function principalFacts(findings2, asOf, snapshot, evidenceHints = {}) {
     certs: [emptySlot(1), emptySlot(2)],
     password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
     recovery: {},
-    soleAdministrator: null
+    soleAdministrator: null,
+    passwordPolicy: null
   };
   if (snapshot) {
     fromSnapshot(facts, snapshot.principal);
     const sole = snapshot.account.facts?.recovery?.soleAdministrator;
     if (typeof sole === "string") facts.soleAdministrator = sole;
+    facts.passwordPolicy = snapshot.account.facts?.passwordPolicy ?? null;
   } else for (const finding of findings2) fromEvidence(facts, finding);
   if (!snapshot && evidenceHints.bothKeysActive === true) {
     for (const key of facts.keys) {
@@ -16366,6 +16372,7 @@ function fromEvidence(facts, finding) {
   if (typeof ev["password.nextRotation"] === "string") facts.password.nextRotation = ev["password.nextRotation"];
   if (typeof ev["password.nextRotationInDays"] === "number")
     facts.password.nextRotationInDays = ev["password.nextRotationInDays"];
+  if (ev["account.facts.passwordPolicy"] !== void 0) facts.passwordPolicy = ev["account.facts.passwordPolicy"];
   if (typeof ev["account.facts.recovery.soleAdministrator"] === "string")
     facts.soleAdministrator = ev["account.facts.recovery.soleAdministrator"];
   const recovery2 = recoveryFromEvidence(ev);
@@ -16429,6 +16436,57 @@ var init_facts = __esm({
   }
 });
 
+// src/core/remediation/password-policy.ts
+function isPolicy(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function describePasswordPolicy(value) {
+  if (value === "none") return "none: the account has no password policy, so the IAM defaults apply";
+  if (!isPolicy(value)) return "unknown: read it with get-account-password-policy first";
+  const set = SETTINGS.filter((name) => value[name] !== void 0 && value[name] !== null).map((name) => `${name}=${String(value[name])}`);
+  return set.length > 0 ? set.join(", ") : "empty";
+}
+function targetPasswordPolicy(value) {
+  const current = isPolicy(value) ? value : {};
+  const target = {
+    MinimumPasswordLength: Math.max(whole(current.MinimumPasswordLength) ?? 0, BASELINE.MinimumPasswordLength),
+    RequireSymbols: true,
+    RequireNumbers: true,
+    RequireUppercaseCharacters: true,
+    RequireLowercaseCharacters: true,
+    // A new policy lets users change their own password (AWS's console default); an existing choice is kept.
+    AllowUsersToChangePassword: typeof current.AllowUsersToChangePassword === "boolean" ? current.AllowUsersToChangePassword : true
+  };
+  const maxAge = whole(current.MaxPasswordAge);
+  if (maxAge !== void 0) target.MaxPasswordAge = maxAge;
+  target.PasswordReusePrevention = Math.max(whole(current.PasswordReusePrevention) ?? 0, BASELINE.PasswordReusePrevention);
+  if (typeof current.HardExpiry === "boolean") target.HardExpiry = current.HardExpiry;
+  return target;
+}
+function passwordPolicyVars(value) {
+  if (value === null || value === void 0) return {};
+  return { currentPasswordPolicy: describePasswordPolicy(value), passwordPolicyJson: JSON.stringify(targetPasswordPolicy(value)) };
+}
+var BASELINE, SETTINGS, whole;
+var init_password_policy = __esm({
+  "src/core/remediation/password-policy.ts"() {
+    "use strict";
+    BASELINE = { MinimumPasswordLength: 14, PasswordReusePrevention: 24 };
+    SETTINGS = [
+      "MinimumPasswordLength",
+      "RequireSymbols",
+      "RequireNumbers",
+      "RequireUppercaseCharacters",
+      "RequireLowercaseCharacters",
+      "AllowUsersToChangePassword",
+      "MaxPasswordAge",
+      "PasswordReusePrevention",
+      "HardExpiry"
+    ];
+    whole = (value) => typeof value === "number" && Number.isInteger(value) && value > 0 ? value : void 0;
+  }
+});
+
 // src/core/remediation/template.ts
 function templateProblems(template) {
   const problems = [];
@@ -16462,8 +16520,8 @@ function mentionsCredential(templates) {
 }
 function formatDays(days3) {
   if (days3 < 1) return "less than a day";
-  const whole = Math.floor(days3);
-  return whole === 1 ? "1 day" : `${whole} days`;
+  const whole2 = Math.floor(days3);
+  return whole2 === 1 ? "1 day" : `${whole2} days`;
 }
 function keyIdPlaceholder(slot) {
   return `<ACCESS_KEY_ID_${slot}>`;
@@ -16483,7 +16541,8 @@ function templateVars(facts, credential, extra = {}) {
     arn: facts.principal.arn,
     keyDates: keyDates(facts),
     nextRotation: nextRotation(facts),
-    soleAdmin: facts.soleAdministrator ?? "the only administrator"
+    soleAdmin: facts.soleAdministrator ?? "the only administrator",
+    ...passwordPolicyVars(facts.passwordPolicy)
   };
   const slot = slotOf(credential);
   if (slot !== null && (credential === "access_key_1" || credential === "access_key_2")) {
@@ -16527,6 +16586,7 @@ var init_template = __esm({
     "use strict";
     init_facts();
     init_suggest();
+    init_password_policy();
     CREDENTIAL_PLACEHOLDERS = [
       "slot",
       "otherSlot",
@@ -16557,7 +16617,9 @@ var init_template = __esm({
       certId: "<CERTIFICATE_ID_n>",
       admin: 'who can reset the credential: a named administrator, "an administrator", or the root user',
       soleAdmin: "the account's only credential administrator",
-      nextRotation: "the password's next rotation date"
+      nextRotation: "the password's next rotation date",
+      currentPasswordPolicy: "the account password policy now, setting by setting (or none)",
+      passwordPolicyJson: "the whole password policy to set, as JSON for --cli-input-json: every current setting kept, raised to the baseline"
     };
     PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
     SINGLE_BRACE_PATTERN = /(?<!\{)\{([A-Za-z]+)\}(?!\})/g;
@@ -16940,7 +17002,8 @@ function assemble(parts, facts, notes2, fixedActor) {
     for (const step of candidates) {
       if (!applies(step, block, facts)) continue;
       const actor = actorOf(step, block, facts, fixedActor);
-      if (facts.principal.type === "root" && (actor === "administrator" || actor === "iam-user")) {
+      const rootsOwn = facts.principal.type === "root" && block.procedure.scope !== "account";
+      if (rootsOwn && (actor === "administrator" || actor === "iam-user")) {
         notes2.push(`Step '${step.id}' of ${block.procedure.id} is written for IAM users and was left out of this root plan.`);
         continue;
       }
@@ -23515,13 +23578,37 @@ var init_progress = __esm({
       failed = 0;
       skipped = 0;
       drawn = false;
+      /**
+       * Lines of accounts that finished before the total was known (a streamed --org listing),
+       * held so that "scanning N accounts" comes first; rendered when printed, with the total.
+       */
+      held = [];
+      heldDropped = 0;
       /** Called once the selection is known. */
       start(total2, skipped, warnings2) {
         this.total = total2;
         if (this.options.quiet) return;
         for (const warning2 of warnings2) this.line(`credwarden: warning: ${visibleControls(warning2)}`);
         this.line(`credwarden: scanning ${total2} account${total2 === 1 ? "" : "s"}${skipped > 0 ? ` (${skipped} skipped)` : ""}`);
+        this.releaseHeld();
         if (this.options.tty && this.done > 0) this.bar();
+      }
+      /** Prints the held lines (at start, or at finish when the listing never completed). */
+      releaseHeld() {
+        const held = this.held ?? [];
+        this.held = void 0;
+        for (const render of held) this.line(render());
+        if (this.heldDropped > 0) this.line(`credwarden: (${this.heldDropped} more accounts finished while the organisation was listed)`);
+      }
+      /** Prints an account's line now, or holds it until the total is known. At most 1,000 are held. */
+      report(render) {
+        if (!this.held) return this.line(render());
+        if (this.held.length < 1e3) this.held.push(render);
+        else this.heldDropped++;
+      }
+      /** `3/10` for the account that made the count 3; the total is read when the line is printed. */
+      countAt(done) {
+        return () => this.total === void 0 ? String(done) : `${done}/${this.total}`;
       }
       /** `3/10`, or just `3` while the total is unknown (a streamed --org listing). */
       get count() {
@@ -23538,8 +23625,10 @@ var init_progress = __esm({
       account(event) {
         if (event.type === "skipped") {
           this.skipped++;
-          if (!this.options.quiet)
-            this.line(`credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`);
+          if (!this.options.quiet) {
+            const text3 = `credwarden: skipped ${label(event.outcome.id, event.outcome.name)}: ${visibleControls(event.outcome.reason)}`;
+            this.report(() => text3);
+          }
           return;
         }
         this.done++;
@@ -23547,11 +23636,20 @@ var init_progress = __esm({
         if (this.options.quiet) return;
         const id = event.type === "scanned" ? event.account.id : event.outcome.id;
         const name = event.type === "scanned" ? event.account.name : event.outcome.name;
-        if (event.type === "failed") this.line(`credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`);
-        if (this.options.verbose) this.line(`credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`);
+        if (event.type === "failed") {
+          const text3 = `credwarden: failed ${label(id, name)}: ${visibleControls(event.outcome.reason)}`;
+          this.report(() => text3);
+        }
+        if (this.options.verbose) {
+          const text3 = `credwarden: ${label(id, name)}: ${formatCalls(event.calls)}`;
+          this.report(() => text3);
+        }
         if (this.options.tty) this.bar();
-        else if (this.shouldLog())
-          this.line(`credwarden: [${this.count}] ${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ""}`);
+        else if (this.shouldLog()) {
+          const count2 = this.countAt(this.done);
+          const suffix = `${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ""}`;
+          this.report(() => `credwarden: [${count2()}] ${suffix}`);
+        }
       }
       // Large organisations log every 1% in CI, so logs stay readable.
       shouldLog() {
@@ -23571,6 +23669,7 @@ var init_progress = __esm({
       /** Final summary line. */
       finish(scanCalls) {
         if (this.options.quiet) return;
+        this.releaseHeld();
         if (this.drawn) this.options.write("\n");
         this.drawn = false;
         if (this.options.verbose && scanCalls) this.options.write(`credwarden: scan-level: ${formatCalls(scanCalls)}
@@ -75059,7 +75158,6 @@ async function collectDemo(options, cli, io, sink) {
   }
 }
 async function collectLive(cli, io, loaded, sink) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const options = collectOptionsFrom(cli, io, loaded.ruleset.rules);
   await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
 }
@@ -95080,6 +95178,12 @@ async function run(argv, rawIO = processIO()) {
 // src/action/main.ts
 init_io();
 
+// src/cli/main.ts
+init_io();
+function quietSdkNodeVersionWarning(env2 = process.env) {
+  env2.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 // src/action/inputs.ts
 var ACTION_COMMANDS = ["scan", "merge", "trend", "publish"];
 var ALWAYS = ["json", "sarif", "github"];
@@ -95329,6 +95433,7 @@ async function runAction(io) {
   }
 }
 async function main() {
+  quietSdkNodeVersionWarning();
   process.exitCode = await runAction(processIO());
 }
 
