@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
+import type { Account, AccountOutcome, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
+import { evaluateSnapshot } from '../core/engine/result.js';
 import { formatDiagnostic, InputError } from '../model/index.js';
 import { formatTimestamp } from '../core/util/time.js';
-import { evaluateSnapshot } from '../core/engine/result.js';
 import { atOrAbove } from '../core/rules/ruleset.js';
-import { attachPlans, unknownProcedures, type ScanAccess } from '../core/remediation/index.js';
+import { unknownProcedures, type ScanAccess } from '../core/remediation/index.js';
+import { runHeader, ScanPipeline, type PipelineSettings, type Tallies } from '../core/pipeline/index.js';
+import type { ShardSpec } from '../core/baseline/index.js';
 import { loadCatalogue } from '../collectors/files/procedures.js';
 import type { FormatContext } from '../core/format/types.js';
 import { loadRuleset, type LoadedRuleset } from '../collectors/files/rules.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
+import { gateOf, openReports, refinements, reportGate, warnWaivers, type ReportOptions } from './reporting.js';
 
 /** The config file to use: --config, else ./credwarden.config.yaml when it exists. */
 export function configPath(options: EvaluationOptions, io: CliIO): string | undefined {
@@ -41,18 +44,49 @@ export function checkRuleProcedures(definitions: LoadedRuleset['definitions'], i
   if (problems.length > 0) throw new InputError(problems, 'rules name unknown remediation procedures');
 }
 
-/** Evaluates a snapshot into a result (without remediation plans: see {@link withPlans}). */
+/** Evaluates a snapshot into a whole result, without plans (`plan` on a snapshot); scans run through {@link runPipeline}. */
 export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: EvaluationOptions): ScanResult {
   return evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
 }
 
+/** Where a run's accounts come from: it calls `account` or `outcome` for each, in any order. */
+export type AccountFeed = (sink: { account(account: Account): void; outcome(outcome: AccountOutcome): void }) => Promise<void>;
+
 /**
- * Embeds each finding's concrete remediation plan (remediation.plan). Run it last,
- * after waivers and baselines, so that waived findings do not shape the plans.
- * Procedures come from the built-in catalogue and ./.credwarden/procedures.
+ * Runs a scan or an evaluation through the pipeline (src/core/pipeline): every setting is
+ * decided here once (rules, waivers, baseline, procedures, formats, gate), then each account
+ * from `feed` goes through the stages and into the reports as it comes. Returns the exit
+ * code of the gate.
  */
-export function withPlans(result: ScanResult, accounts: readonly Account[], io: CliIO, access: ScanAccess = {}): ScanResult {
-  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: [...accounts], access });
+export async function runPipeline(
+  loaded: LoadedRuleset,
+  options: EvaluationOptions & ReportOptions,
+  io: CliIO,
+  feed: AccountFeed,
+  run: { access?: ScanAccess; shard?: ShardSpec } = {},
+): Promise<{ gateExit: number; tallies: Tallies }> {
+  const pipelineSettings: PipelineSettings = {
+    ruleset: loaded.ruleset,
+    toolVersion: toolVersion(),
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    ...refinements(loaded, options, io),
+    catalogue: loadCatalogue([], io.cwd),
+    access: run.access ?? {},
+    ...(run.shard ? { shard: { index: run.shard.index, count: run.shard.count } } : {}),
+  };
+  const reports = openReports(runHeader(pipelineSettings), (color) => formatContext(loaded, color), options, io);
+  const pipeline = new ScanPipeline(pipelineSettings, (slice) => reports.account(slice));
+  try {
+    await feed(pipeline);
+  } catch (error) {
+    reports.discard();
+    throw error;
+  }
+  const tallies = pipeline.finish();
+  warnWaivers(tallies, options, io);
+  const gate = gateOf(tallies.gate, options, loaded.config?.value.failOn);
+  await reports.finish(tallies, gate);
+  return { gateExit: reportGate(gate, io), tallies };
 }
 
 /** What formatters may know, from the ruleset. */

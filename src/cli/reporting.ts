@@ -8,12 +8,29 @@ import { appendFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
-import { EXIT, SEVERITIES } from '../model/index.js';
-import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
-import { applyBaseline, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
+import { EXIT } from '../model/index.js';
+import { parseWaivers } from '../core/waivers/index.js';
+import { parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { formatJobSummary } from '../core/format/github.js';
-import { selectSarifResults } from '../core/format/sarif.js';
-import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
+import {
+  DEFAULT_MARKDOWN_ROWS,
+  renderToString,
+  wholeResultSink,
+  type FormatContext,
+  type FormatterEntry,
+  type ReportSink,
+  type SinkEnd,
+} from '../core/format/types.js';
+import {
+  baselineIndex,
+  sliceResult,
+  type AccountSlice,
+  type GateCounts,
+  type PipelineSettings,
+  type RunHeader,
+  type Tallies,
+} from '../core/pipeline/index.js';
+import { SpoolFolder, type Spool } from './spool.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
@@ -122,39 +139,39 @@ export function shardSnapshot(snapshot: Snapshot, spec: ShardSpec | undefined): 
   };
 }
 
-/** Applies waivers, the baseline and the shard marker to a fresh result. @throws InputError */
-export function refineResult(
-  result: ScanResult,
+/** The waivers and the baseline of a scan or evaluate, read from their files. @throws InputError */
+export function refinements(
   loaded: LoadedRuleset,
   options: EvaluationOptions & ReportOptions,
   io: CliIO,
-  shard?: ShardSpec,
-): ScanResult {
-  let refined = result;
+): Pick<PipelineSettings, 'waivers' | 'baseline'> {
   const waiversFile = waiversPath(options, loaded, io);
+  let waivers: PipelineSettings['waivers'];
   if (waiversFile) {
     // Waivers expire relative to the evaluation time: --as-of when given (so an
     // evaluation of old evidence is reproducible), else the wall clock.
     const now = options.asOf ? new Date(options.asOf).toISOString() : io.now().toISOString();
     const label = displayPath(waiversFile, io);
-    const waivers = parseWaivers(readInputFile(waiversFile, 'waivers file', label), label, {
+    const list = parseWaivers(readInputFile(waiversFile, 'waivers file', label), label, {
       now,
       ...(options.waiverMaxDays ? { maxExpiryDays: options.waiverMaxDays } : {}),
       knownRules: loaded.ruleset.rules.map((r) => r.id),
     });
-    refined = applyWaivers(refined, waivers, now);
-    if (!options.quiet) {
-      for (const w of refined.waivers ?? []) {
-        if (w.state !== 'active')
-          io.stderr(
-            `credwarden: ${w.source ?? label}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`,
-          );
-      }
-    }
+    waivers = { list, now };
   }
-  if (options.baseline) refined = applyBaseline(refined, readResultFile(resolve(io.cwd, options.baseline), options.baseline));
-  if (shard) refined = { ...refined, shard: { index: shard.index, count: shard.count } };
-  return refined;
+  const baseline = options.baseline ? baselineIndex(readResultFile(resolve(io.cwd, options.baseline), options.baseline)) : undefined;
+  return { ...(waivers ? { waivers } : {}), ...(baseline ? { baseline } : {}) };
+}
+
+/** Warns about every waiver that did not apply: expired, or matching no finding (stale). */
+export function warnWaivers(tallies: Tallies, options: { quiet?: boolean }, io: CliIO): void {
+  if (options.quiet) return;
+  for (const w of tallies.waivers ?? []) {
+    if (w.state !== 'active')
+      io.stderr(
+        `credwarden: ${w.source ?? 'waivers'}: warning: waiver ${w.state === 'expired' ? `expired on ${w.expires} and no longer applies` : 'matches no finding (stale)'}: ${w.rule} ${w.account} ${w.principal}\n`,
+      );
+  }
 }
 
 /** The waivers file (decided in core/settings.ts: --waivers, else the config file's, relative to it). */
@@ -172,21 +189,36 @@ function displayPath(path: string, io: CliIO): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
+/** A report destination: a file (or stdout), its sink, and the spool of its account chunks. */
+interface Target {
+  path?: string;
+  sink: ReportSink;
+  spool: Spool;
+}
+
+/** The reports of a run being written: accounts go in as the pipeline emits them. */
+export interface ReportRun {
+  account(slice: AccountSlice): void;
+  /** Writes every report (head, the accounts in account-id order, tail); returns the files written. */
+  finish(tallies: Tallies, gate?: GateOutcome): Promise<string[]>;
+  /** Removes the spools of a run that stopped with an error. */
+  discard(): void;
+}
+
 /**
- * Streams every requested format to its destination: one format without
- * --output-dir goes to stdout (or --output); several formats, or --output-dir, go
- * to DIR/credwarden.<ext> with their companion files (plans, controls), written
- * as one set (see writeFileSet). GitHub annotations always go to stdout, where
- * the runner reads them, and the job summary (with the gate's verdict) is
- * appended to $GITHUB_STEP_SUMMARY. Returns the files written.
+ * Opens every requested format: one format without --output-dir goes to stdout (or
+ * --output); several formats, or --output-dir, go to DIR/credwarden.<ext> with their
+ * companion files (plans, controls), written as one set (see writeFileSet). GitHub
+ * annotations always go to stdout, where the runner reads them, and the job summary (with
+ * the gate's verdict) is appended to $GITHUB_STEP_SUMMARY. Each sink's account chunks are
+ * spooled to a temporary file and joined in account-id order at the end.
  */
-export async function writeReportSet(
-  result: ScanResult,
+export function openReports(
+  header: RunHeader,
   contextFor: (color: boolean) => FormatContext,
   options: ReportWriteOptions,
   io: CliIO,
-  gate?: GateOutcome,
-): Promise<string[]> {
+): ReportRun {
   const formatters = resolveFormats(options);
   const toDir = options.outputDir !== undefined || formatters.length > 1;
   const context = (useColour: boolean): FormatContext => ({
@@ -196,54 +228,86 @@ export async function writeReportSet(
     ...(options.reportRows !== undefined ? { markdownRows: options.reportRows } : {}),
   });
   const fileContext = context(false);
-  if (!options.quiet && formatters.some((f) => f.name === 'sarif')) warnSarifOmissions(result, fileContext, io);
-  let written: string[] = [];
+  const spools = new SpoolFolder();
+  const target = (sink: ReportSink, path?: string): Target => ({ sink, spool: spools.create(), ...(path ? { path } : {}) });
+  const files: Target[] = [];
+  let stdout: Target | undefined;
   if (toDir) {
     const dir = resolve(io.cwd, options.outputDir ?? DEFAULT_OUTPUT_DIR);
-    const files: OutputFile[] = [];
     for (const formatter of formatters) {
       if (formatter.name === 'github') continue;
-      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
-      for (const companion of formatter.companions?.(result, fileContext) ?? [])
-        files.push({ path: join(dir, companion.name), chunks: companion.chunks });
+      files.push(target(formatter.open(header, fileContext), join(dir, `credwarden.${formatter.extension}`)));
+      for (const companion of formatter.openCompanions?.(header, fileContext) ?? [])
+        files.push(target(companion.sink, join(dir, companion.name)));
     }
     const github = formatters.find((f) => f.name === 'github');
-    if (github) await writeStdout(io, github.format(result, fileContext));
-    await writeFileSet(files);
-    written = files.filter((f) => f.chunks).map((f) => f.path);
+    if (github) stdout = target(github.open(header, fileContext));
   } else if (options.output) {
-    const path = resolve(io.cwd, options.output);
-    await writeFileSet([{ path, chunks: (formatters[0] as FormatterEntry).format(result, fileContext) }]);
-    written = [path];
+    files.push(target((formatters[0] as FormatterEntry).open(header, fileContext), resolve(io.cwd, options.output)));
   } else {
-    await writeStdout(io, (formatters[0] as FormatterEntry).format(result, context(useColor(io, !options.color))));
+    stdout = target((formatters[0] as FormatterEntry).open(header, context(useColor(io, !options.color))));
   }
-  if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (formatters.some((f) => f.name === 'github') && summaryFile) {
-    // Bounded (a few tables of at most 50 rows): GitHub caps a job summary at 1 MiB.
-    appendFileSync(summaryFile, `${renderToString(formatJobSummary(result, fileContext, gate))}\n`);
-  }
-  return written;
+  let gateOutcome: GateOutcome | undefined;
+  const jobSummary =
+    formatters.some((f) => f.name === 'github') && summaryFile
+      ? target(wholeResultSink(header, (result) => formatJobSummary(result, fileContext, gateOutcome)))
+      : undefined;
+  const all = [...files, ...(stdout ? [stdout] : []), ...(jobSummary ? [jobSummary] : [])];
+  return {
+    account(slice) {
+      for (const t of all) t.spool.append(slice.id, t.sink.account(slice));
+    },
+    async finish(tallies, gate) {
+      gateOutcome = gate;
+      try {
+        const ends = new Map(all.map((t) => [t, t.sink.end(tallies)]));
+        if (!options.quiet) for (const end of ends.values()) for (const w of end.warnings ?? []) io.stderr(`credwarden: warning: ${w}\n`);
+        const chunksOf = (t: Target) => {
+          const end = ends.get(t) as SinkEnd;
+          return end.omit ? undefined : joinedFile(end, t);
+        };
+        if (stdout) await writeStdout(io, chunksOf(stdout) ?? []);
+        const outputs: OutputFile[] = files.map((t) => ({ path: t.path as string, chunks: chunksOf(t) }));
+        await writeFileSet(outputs);
+        const written = outputs.filter((f) => f.chunks).map((f) => f.path);
+        if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
+        // Bounded (a few tables of at most 50 rows): GitHub caps a job summary at 1 MiB.
+        if (jobSummary && summaryFile) appendFileSync(summaryFile, `${renderToString(chunksOf(jobSummary) ?? [])}\n`);
+        return written;
+      } finally {
+        spools.remove();
+      }
+    },
+    discard: () => spools.remove(),
+  };
+}
+
+/** A report's whole text: head, the spooled accounts in account-id order, tail. */
+function* joinedFile(end: SinkEnd, t: Target): Generator<string> {
+  yield* end.head ?? [];
+  yield* t.spool.joined(t.sink.separator);
+  yield* end.tail ?? [];
+}
+
+/** Writes the reports of a whole result (merge): the same sinks, fed account by account. */
+export async function writeReportSet(
+  result: ScanResult,
+  contextFor: (color: boolean) => FormatContext,
+  options: ReportWriteOptions,
+  io: CliIO,
+  gate?: GateOutcome,
+): Promise<string[]> {
+  const { header, slices, tallies } = sliceResult(result);
+  const run = openReports(header, contextFor, options, io);
+  for (const slice of slices) run.account(slice);
+  return run.finish(tallies, gate);
 }
 
 /** The region of ASFF ProductArns: AWS_REGION (or AWS_DEFAULT_REGION) when set. */
 function awsRegionOf(io: CliIO): { awsRegion?: string } {
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
   return region ? { awsRegion: region } : {};
-}
-
-/** GitHub rejects SARIF past its limits: say what was left out, and what to do instead. */
-function warnSarifOmissions(result: ScanResult, context: FormatContext, io: CliIO): void {
-  const selection = selectSarifResults(result, context);
-  if (selection.omittedTotal === 0) return;
-  const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0)
-    .map((s) => `${selection.omitted[s]} ${s}`)
-    .join(', ');
-  io.stderr(
-    `credwarden: warning: SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
-      '  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings\n',
-  );
 }
 
 /**
@@ -260,7 +324,7 @@ function repositoryRelative(context: FormatContext, io: CliIO): FormatContext {
 
 /** The gate of a scan, evaluate or merge: the threshold decided in core/settings.ts (--fail-on, else the config file's failOn); --fail-on-new. */
 export function gateOf(
-  result: ScanResult,
+  counts: GateCounts,
   options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>,
   configFailOn: Severity | 'none' | undefined,
 ): GateOutcome {
@@ -268,7 +332,7 @@ export function gateOf(
     options.failOn !== undefined ? { failOn: options.failOn } : {},
     configFailOn !== undefined ? { failOn: configFailOn } : undefined,
   ).failOn;
-  return evaluateGate(result, {
+  return evaluateGate(counts, {
     ...(failOn?.from === 'flag' ? { failOn: failOn.value } : {}),
     ...(failOn?.from === 'config' ? { configFailOn: failOn.value } : {}),
     ...(options.failOnNew ? { failOnNew: true } : {}),

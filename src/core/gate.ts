@@ -1,4 +1,5 @@
-import type { Finding, ScanResult, Severity } from '../model/index.js';
+import type { Severity } from '../model/index.js';
+import type { GateCounts } from './pipeline/types.js';
 import { SEVERITIES } from '../model/index.js';
 
 /** The gate options of a command, and the config file's `failOn`. */
@@ -23,22 +24,23 @@ export interface GateOutcome {
  * The gate: --fail-on (else the config file's failOn) on open findings at or above
  * a severity; with --fail-on-new, only open findings new since the baseline count.
  */
-export function evaluateGate(result: ScanResult, settings: GateSettings): GateOutcome {
+export function evaluateGate(counts: GateCounts, settings: GateSettings): GateOutcome {
   const failOn = settings.failOn ?? settings.configFailOn;
   const threshold = failOn === 'none' ? undefined : failOn;
   const source =
     threshold === undefined ? undefined : settings.failOn !== undefined ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
   const atOrAbove = threshold === undefined ? '' : ` at or above ${threshold}`;
-  const reaches = (f: Finding) => f.status === 'open' && (threshold === undefined || rank(f.severity) <= rank(threshold));
+  const crossing = (bySeverity: Record<Severity, number>) =>
+    SEVERITIES.filter((s) => threshold === undefined || rank(s) <= rank(threshold)).reduce((n, s) => n + bySeverity[s], 0);
   if (settings.failOnNew) {
-    const crossed = count(result.findings, (f) => reaches(f) && f.baseline === 'new');
+    const crossed = crossing(counts.newOpen);
     const gate = `--fail-on-new${source ? ` with ${source}` : ''}`;
     return { failed: crossed > 0, gate, crossed, counts: { one: `new open finding${atOrAbove}`, many: `new open findings${atOrAbove}` } };
   }
-  const counts = { one: `open finding${atOrAbove}`, many: `open findings${atOrAbove}` };
-  if (source === undefined) return { failed: false, crossed: 0, counts };
-  const crossed = count(result.findings, reaches);
-  return { failed: crossed > 0, gate: source, crossed, counts };
+  const words = { one: `open finding${atOrAbove}`, many: `open findings${atOrAbove}` };
+  if (source === undefined) return { failed: false, crossed: 0, counts: words };
+  const crossed = crossing(counts.open);
+  return { failed: crossed > 0, gate: source, crossed, counts: words };
 }
 
 /** One sentence for stderr and the job summary, e.g. `gate --fail-on high failed: 3 open findings at or above high`. */
@@ -50,10 +52,4 @@ export function describeGate(outcome: GateOutcome): string | undefined {
 
 function rank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
-}
-
-function count<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  let n = 0;
-  for (const item of items) if (predicate(item)) n++;
-  return n;
 }

@@ -4,17 +4,8 @@ import { readInputFile } from '../../collectors/files/input.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { asOfBeforeReports, evaluate, printWarnings, withPlans, formatContext, rulesetFor } from '../pipeline.js';
-import {
-  checkReportOptions,
-  gateOf,
-  refineResult,
-  reportGate,
-  reportOptions,
-  shardSnapshot,
-  writeReportSet,
-  type ReportOptions,
-} from '../reporting.js';
+import { asOfBeforeReports, printWarnings, rulesetFor, runPipeline } from '../pipeline.js';
+import { checkReportOptions, reportOptions, shardSnapshot, type ReportOptions } from '../reporting.js';
 
 /** `credwarden evaluate SNAPSHOT`: re-run the rules on saved evidence. */
 export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void): Command {
@@ -29,9 +20,16 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file), file), shard);
     printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
-    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
-    const gate = gateOf(result, options, loaded.config?.value.failOn);
-    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
-    setExitCode(reportGate(gate, io));
+    const { gateExit } = await runPipeline(
+      loaded,
+      options,
+      io,
+      async (pipeline) => {
+        for (const account of snapshot.accounts) pipeline.account(account);
+        for (const outcome of snapshot.skippedAccounts ?? []) pipeline.outcome(outcome);
+      },
+      shard ? { shard } : {},
+    );
+    setExitCode(gateExit);
   });
 }

@@ -6,6 +6,7 @@ import { formatNames } from '../../core/format/registry.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { readResultFile } from '../../collectors/files/results.js';
+import { talliesOf } from '../../core/pipeline/index.js';
 import { gateOf, reportGate, reportRowsOption, resolveFormats, resultContext, writeReportSet } from '../reporting.js';
 
 interface MergeOptions {
@@ -42,7 +43,7 @@ export function mergeCommand(io: CliIO, setExitCode: (code: number) => void): Co
       // merge's default is JSON (the input of the next step), unless --output names another format.
       resolveFormats(options, 'json');
       const merged = mergeResults(files.map((file) => ({ file, result: readResultFile(resolve(io.cwd, file), file) })));
-      const gate = gateOf(merged, options, undefined);
+      const gate = gateOf(talliesOf(merged).gate, options, undefined);
       await writeReportSet(merged, resultContext(merged, merged.tool.version), options, io, gate);
       setExitCode(reportGate(gate, io));
     });

@@ -7,11 +7,10 @@ import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collectPaths, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { asOfBeforeReports, withPlans, formatContext, printWarnings, rulesetFor } from '../pipeline.js';
-import type { Account } from '../../model/index.js';
-import { checkReportOptions, gateOf, refineResult, reportGate, reportOptions, writeReportSet, type ReportOptions } from '../reporting.js';
+import { asOfBeforeReports, printWarnings, rulesetFor, runPipeline } from '../pipeline.js';
+import type { Account, AccountOutcome, Snapshot } from '../../model/index.js';
+import { checkReportOptions, reportOptions, type ReportOptions } from '../reporting.js';
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
-import { StreamingScan, type StreamedScan } from '../streaming.js';
 import type { AccountSink } from '../live-scan.js';
 import { COLLECT_DEFAULTS } from '../../collectors/aws/options.js';
 import type { ScanAccess } from '../../core/remediation/index.js';
@@ -40,35 +39,49 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     checkSourceConflicts(options);
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    const scan = new StreamingScan(loaded, options, options.saveSnapshot !== undefined);
-    // Accounts of other shards never reach evaluation (a live scan does not even collect them).
+    // Accounts of other shards never reach the pipeline (a live scan does not even collect them).
     const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
-    const evaluated: Account[] = [];
-    await collectInto(options, io, loaded, {
-      account: (account) => {
-        if (!inShard(account.id)) return;
-        evaluated.push({
-          id: account.id,
-          reportGeneratedTime: account.reportGeneratedTime,
-          ...(account.source ? { source: account.source } : {}),
-        } as Account);
-        scan.account(account);
-      },
-      outcome: (outcome) => {
-        if (inShard(outcome.id)) scan.outcome(outcome);
-      },
-    });
-    printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
-    const streamed: StreamedScan = scan.finish();
-    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
-    const gate = gateOf(result, options, loaded.config?.value.failOn);
-    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
-    if (options.saveSnapshot && streamed.snapshot)
-      writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
-    const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: streamed.outcomes };
-    const gateExit = reportGate(gate, io);
+    const evaluated: Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[] = [];
+    const outcomes: AccountOutcome[] = [];
+    const kept: Account[] | undefined = options.saveSnapshot !== undefined ? [] : undefined;
+    const { gateExit } = await runPipeline(
+      loaded,
+      options,
+      io,
+      (pipeline) =>
+        collectInto(options, io, loaded, {
+          account: (account) => {
+            if (!inShard(account.id)) return;
+            evaluated.push({
+              id: account.id,
+              reportGeneratedTime: account.reportGeneratedTime,
+              ...(account.source ? { source: account.source } : {}),
+            });
+            kept?.push(account);
+            pipeline.account(account);
+          },
+          outcome: (outcome) => {
+            if (!inShard(outcome.id)) return;
+            outcomes.push(outcome);
+            pipeline.outcome(outcome);
+          },
+        }).then(() => printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io)),
+      { access: scanAccess(options), ...(shard ? { shard } : {}) },
+    );
+    if (options.saveSnapshot && kept) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
+    const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: outcomes };
     setExitCode(incompleteScanExit(coverage, options) ?? gateExit);
   });
+}
+
+/** The collected accounts as a snapshot (--save-snapshot), in account-id order. */
+function snapshotOf(accounts: Account[], outcomes: AccountOutcome[]): Snapshot {
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  return {
+    schemaVersion: 1,
+    accounts: [...accounts].sort(byId),
+    ...(outcomes.length > 0 ? { skippedAccounts: [...outcomes].sort(byId) } : {}),
+  };
 }
 
 async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {

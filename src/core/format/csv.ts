@@ -3,7 +3,7 @@ import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, reasonsText, type Control } from './controls.js';
 import { neutraliseFormula } from './escape.js';
-import type { FormatterEntry } from './types.js';
+import { defineFormatter, wholeResultSink, type FormatterEntry } from './types.js';
 
 interface Column<T> {
   header: string;
@@ -103,11 +103,11 @@ export function formatControlsCsv(result: ScanResult): Iterable<string> {
 }
 
 /** Spreadsheet-friendly findings, one row per finding; with --output-dir also the controls. */
-export const csvFormatter: FormatterEntry = {
+export const csvFormatter: FormatterEntry = defineFormatter({
   name: 'csv',
   description: 'one row per finding for spreadsheets (formula-injection safe); with --output-dir also credwarden-controls.csv',
   extension: 'csv',
   infersFrom: ['csv'],
-  format: formatCsv,
-  companions: (result) => [{ name: 'credwarden-controls.csv', chunks: formatControlsCsv(result) }],
-};
+  open: (header) => wholeResultSink(header, formatCsv),
+  openCompanions: (header) => [{ name: 'credwarden-controls.csv', sink: wholeResultSink(header, formatControlsCsv) }],
+});

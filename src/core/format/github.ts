@@ -11,7 +11,7 @@ import {
   visibleControls as v,
 } from './escape.js';
 import { controlMatrixRows, table } from './markdown.js';
-import type { FormatContext, FormatterEntry } from './types.js';
+import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
 
 /** Workflow command per severity: errors and warnings fail eyes, notices inform. */
 export const ANNOTATION: Readonly<Record<Severity, 'error' | 'warning' | 'notice'>> = {
@@ -139,9 +139,9 @@ function capitalise(text: string): string {
 }
 
 /** GitHub Actions annotations (workflow commands). */
-export const githubFormatter: FormatterEntry = {
+export const githubFormatter: FormatterEntry = defineFormatter({
   name: 'github',
   description: 'GitHub Actions annotations (workflow commands) and, with $GITHUB_STEP_SUMMARY, the job summary',
   extension: 'txt',
-  format: formatGithub,
-};
+  open: (header) => wholeResultSink(header, formatGithub),
+});

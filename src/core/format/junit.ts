@@ -3,7 +3,7 @@ import { FRAMEWORKS } from '../../model/index.js';
 import { controls, REASONS_SHOWN, reasonsText, type Control } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeXml as x, guardWorkflowCommands } from './escape.js';
-import type { FormatterEntry } from './types.js';
+import { defineFormatter, wholeResultSink, type FormatterEntry } from './types.js';
 
 /** Test counts of one suite, written in its opening tag and summed for <testsuites>. */
 export interface Counts {
@@ -121,10 +121,10 @@ function findingCase(f: Finding): string {
 }
 
 /** JUnit XML for CI test report viewers. */
-export const junitFormatter: FormatterEntry = {
+export const junitFormatter: FormatterEntry = defineFormatter({
   name: 'junit',
   description: 'JUnit XML: one test case per rule (not evaluated = skipped) and one failing case per open finding',
   extension: 'xml',
   infersFrom: ['xml'],
-  format: formatJunit,
-};
+  open: (header) => wholeResultSink(header, formatJunit),
+});

@@ -5,7 +5,7 @@ import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { controls, REASONS_SHOWN, reasonsText, undecided, type Control } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
-import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
+import { DEFAULT_MARKDOWN_ROWS, defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   'cis-aws-3.0': 'CIS 3.0',
@@ -367,18 +367,18 @@ function capitalise(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
-/** With --output-dir, the plans go to credwarden-plans.md once they would swamp the report. */
-function markdownCompanions(result: ScanResult): CompanionFile[] {
-  return [{ name: PLANS_FILE, chunks: plansApart(result) ? guardPlainText(plansFile(result)) : undefined }];
+/** With --output-dir, the plans go to credwarden-plans.md once they would swamp the report (else no file). */
+function markdownPlansFile(result: ScanResult): Iterable<string> | undefined {
+  return plansApart(result) ? guardPlainText(plansFile(result)) : undefined;
 }
 
 /** The auditor's Markdown report. */
-export const markdownFormatter: FormatterEntry = {
+export const markdownFormatter: FormatterEntry = defineFormatter({
   name: 'markdown',
   aliases: ['md'],
   description: "auditor's report: summary, control matrix, accounts, findings by severity, plans, waivers",
   extension: 'md',
   infersFrom: ['md', 'markdown'],
-  format: formatMarkdown,
-  companions: markdownCompanions,
-};
+  open: (header, context) => wholeResultSink(header, (result) => formatMarkdown(result, context)),
+  openCompanions: (header) => [{ name: PLANS_FILE, sink: wholeResultSink(header, markdownPlansFile) }],
+});

@@ -3,7 +3,7 @@ import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { controls, REASONS_SHOWN, reasonsText, undecided } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { jsonChunks, LazyArray } from './json-stream.js';
-import type { FormatContext, FormatterEntry } from './types.js';
+import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
 
 /** SARIF levels by severity: GitHub shows `error` and `warning` as alerts that need attention. */
 export const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
@@ -262,10 +262,30 @@ function pascalCase(id: string): string {
 }
 
 /** SARIF 2.1.0 for GitHub code scanning. */
-export const sarifFormatter: FormatterEntry = {
+export const sarifFormatter: FormatterEntry = defineFormatter({
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning',
   extension: 'sarif',
   infersFrom: ['sarif'],
-  format: formatSarif,
-};
+  open: (header, context) => {
+    let warnings: string[] = [];
+    const whole = wholeResultSink(header, (result) => {
+      warnings = omissionWarnings(result, context);
+      return formatSarif(result, context);
+    });
+    return { account: (slice) => whole.account(slice), end: (tallies) => ({ ...whole.end(tallies), warnings }) };
+  },
+});
+
+/** GitHub rejects SARIF past its limits: say what was left out, and what to do instead. */
+function omissionWarnings(result: ScanResult, context: FormatContext): string[] {
+  const selection = selectSarifResults(result, context);
+  if (selection.omittedTotal === 0) return [];
+  const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0)
+    .map((s) => `${selection.omitted[s]} ${s}`)
+    .join(', ');
+  return [
+    `SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
+      '  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings',
+  ];
+}

@@ -1,7 +1,7 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { guardWorkflowCommands, visibleControls as v } from './escape.js';
-import type { FormatContext, FormatterEntry } from './types.js';
+import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 
 type Paint = (text: string) => string;
@@ -126,10 +126,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** Human-readable terminal output. */
-export const textFormatter: FormatterEntry = {
+export const textFormatter: FormatterEntry = defineFormatter({
   name: 'text',
   description: 'grouped, aligned terminal output (colour on a TTY)',
   extension: 'txt',
   infersFrom: ['txt'],
-  format: formatText,
-};
+  open: (header, context) => wholeResultSink(header, (result) => formatText(result, context)),
+});

@@ -1,4 +1,6 @@
 import type { ScanResult } from '../../model/index.js';
+import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
+import { assembleResult, sliceResult } from '../pipeline/whole.js';
 
 /** What a formatter may know besides the result. Everything here is data: formatters stay pure. */
 export interface FormatContext {
@@ -26,9 +28,38 @@ export interface FormatContext {
 export const DEFAULT_MARKDOWN_ROWS = 1000;
 
 /**
- * A pure function from a result to the text of a report, produced lazily in
- * pieces: the writer pulls the next piece only when the destination can take it,
- * so no report is ever held in memory as one string.
+ * A report being written, account by account (the streaming formatter contract). The file
+ * is `head`, then every account's chunks in account-id order (the writer reorders them: a
+ * sink never depends on the order in which accounts finish), joined by `separator` where
+ * both sides are non-empty, then `tail`. `head` and `tail` come from {@link ReportSink.end},
+ * after the last account, so both may use the tallies (totals, the control matrix).
+ * Whatever a sink keeps between calls must not depend on arrival order: sums, or bounded
+ * buffers with a total-order comparator.
+ */
+export interface ReportSink {
+  /** The chunks of one account (may be none: the sink keeps what it needs). */
+  account(slice: AccountSlice): Iterable<string>;
+  /** Written between two accounts' non-empty chunks (e.g. `,` in a JSON array). */
+  separator?: string;
+  end(tallies: Tallies): SinkEnd;
+}
+
+/** What a sink writes once every account is in. */
+export interface SinkEnd {
+  head?: Iterable<string>;
+  tail?: Iterable<string>;
+  /** The file is not needed this time (a companion): a copy left by an earlier run is removed. */
+  omit?: boolean;
+  /** Things the user should know about this report (e.g. SARIF results left out), for stderr. */
+  warnings?: readonly string[];
+}
+
+/** Opens a sink for one run. */
+export type SinkFactory = (header: RunHeader, context: FormatContext) => ReportSink;
+
+/**
+ * A pure function from a whole result to the text of a report, produced lazily in pieces.
+ * Derived from the sink (see {@link defineFormatter}): for tests and small results.
  */
 export type Formatter = (result: ScanResult, context: FormatContext) => Iterable<string>;
 
@@ -43,8 +74,14 @@ export interface CompanionFile {
   chunks: Iterable<string> | undefined;
 }
 
-/** A registered output format. */
-export interface FormatterEntry {
+/** A companion file's sink (see {@link CompanionFile}). */
+export interface CompanionSink {
+  name: string;
+  sink: ReportSink;
+}
+
+/** What a format declares; {@link defineFormatter} derives the whole-result functions. */
+export interface FormatterDefinition {
   /** Name used by `--format`. */
   name: string;
   /** Other accepted names (e.g. `md` for markdown). Names are matched case-insensitively. */
@@ -55,9 +92,73 @@ export interface FormatterEntry {
   extension: string;
   /** Extensions of an --output file that select this format when --format is not given. */
   infersFrom?: readonly string[];
-  format: Formatter;
+  open: SinkFactory;
   /** Files written beside the report with --output-dir (plans, controls). */
+  openCompanions?: (header: RunHeader, context: FormatContext) => readonly CompanionSink[];
+}
+
+/** A registered output format. */
+export interface FormatterEntry extends FormatterDefinition {
+  /** The report of a whole result (the sink fed with its slices). */
+  format: Formatter;
+  /** The companion files of a whole result. */
   companions?: (result: ScanResult, context: FormatContext) => readonly CompanionFile[];
+}
+
+/** A format with its whole-result functions derived from its sink. */
+export function defineFormatter(definition: FormatterDefinition): FormatterEntry {
+  const openCompanions = definition.openCompanions;
+  return {
+    ...definition,
+    format: (result, context) => {
+      const { header, slices, tallies } = sliceResult(result);
+      return fileChunks(definition.open(header, context), slices, tallies) ?? [];
+    },
+    ...(openCompanions
+      ? {
+          companions: (result: ScanResult, context: FormatContext) => {
+            const { header, slices, tallies } = sliceResult(result);
+            return openCompanions(header, context).map((c) => ({ name: c.name, chunks: fileChunks(c.sink, slices, tallies) }));
+          },
+        }
+      : {}),
+  };
+}
+
+/** The whole file of a sink fed with slices in account-id order, or undefined when omitted. */
+export function fileChunks(sink: ReportSink, slices: readonly AccountSlice[], tallies: Tallies): Iterable<string> | undefined {
+  const parts: string[][] = slices.map((slice) => Array.from(sink.account(slice)));
+  const end = sink.end(tallies);
+  if (end.omit) return undefined;
+  return (function* () {
+    yield* end.head ?? [];
+    let first = true;
+    for (const chunks of parts) {
+      if (chunks.length === 0) continue;
+      if (!first && sink.separator) yield sink.separator;
+      first = false;
+      yield* chunks;
+    }
+    yield* end.tail ?? [];
+  })();
+}
+
+/**
+ * A sink for a format that still needs the whole result: it keeps every slice and gives the
+ * old formatter the assembled result at the end (or the result the run was read from).
+ */
+export function wholeResultSink(header: RunHeader, render: (result: ScanResult) => Iterable<string> | undefined): ReportSink {
+  const slices: AccountSlice[] = [];
+  return {
+    account(slice) {
+      if (!header.whole) slices.push(slice);
+      return [];
+    },
+    end(tallies) {
+      const chunks = render(header.whole ?? assembleResult(header, slices, tallies));
+      return chunks === undefined ? { omit: true } : { head: chunks };
+    },
+  };
 }
 
 /** The whole text of a report: for small outputs and tests only; writers stream the chunks. */

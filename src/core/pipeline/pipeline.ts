@@ -1,0 +1,134 @@
+import type { Account, AccountOutcome, WaiverOutcome } from '../../model/index.js';
+import { CoverageTracker } from '../engine/coverage.js';
+import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
+import type { LoadedWaiver } from '../waivers/index.js';
+import { accountResult, compareWithBaseline, evaluate, plan, waive, type AccountWork, type StageSettings } from './stages.js';
+import { TallyCounter } from './tallies.js';
+import type { AccountSlice, RuleDefinition, RunHeader, Tallies } from './types.js';
+
+/**
+ * The stages every scanned account goes through, in this order. Waivers come before the
+ * baseline (a waived finding is still new or existing) and planning comes last, so waived
+ * findings do not shape plans. The sinks (reports) receive the slice after the last stage.
+ */
+export const STAGES: readonly ((work: AccountWork, settings: StageSettings) => AccountWork)[] = [
+  evaluate,
+  waive,
+  compareWithBaseline,
+  plan,
+];
+
+/** What no credential report covers, stated once in every report. */
+const SCOPE_NOTES: readonly string[] = [IDENTITY_CENTER_NOTE];
+
+/** The settings of a run: its stages' settings, and what its header says. */
+export interface PipelineSettings extends Omit<StageSettings, 'waivers'> {
+  toolVersion: string;
+  /** Waivers of the run and the evaluation time they are judged at (ISO 8601). */
+  waivers?: { list: readonly LoadedWaiver[]; now: string };
+  shard?: { index: number; count: number };
+}
+
+/**
+ * The scan, one account at a time: each account goes through {@link STAGES} as soon as it
+ * is collected, its slice goes to `emit` (the reports), and only tallies are kept for the
+ * whole organisation. Pure: the caller collects accounts and writes the reports.
+ */
+export class ScanPipeline {
+  readonly header: RunHeader;
+  private readonly settings: StageSettings;
+  private readonly coverage: CoverageTracker;
+  private readonly counter = new TallyCounter();
+
+  constructor(
+    settings: PipelineSettings,
+    private readonly emit: (slice: AccountSlice) => void,
+  ) {
+    const { waivers, toolVersion: _version, shard: _shard, ...stages } = settings;
+    this.settings = {
+      ...stages,
+      ...(waivers
+        ? { waivers: { list: waivers.list, nowMs: Date.parse(waivers.now), matched: new Map(waivers.list.map((w) => [w.id, 0])) } }
+        : {}),
+    };
+    this.coverage = new CoverageTracker(settings.ruleset.rules);
+    this.header = runHeader(settings);
+  }
+
+  /** Runs one collected account through the stages and emits its slice. */
+  account(account: Account): void {
+    let work: AccountWork = { account, result: accountResult(account, this.settings.asOf), findings: [], plans: [] };
+    for (const stage of STAGES) work = stage(work, this.settings);
+    this.coverage.scanned(account);
+    this.send({
+      id: account.id,
+      account: work.result,
+      findings: work.findings,
+      plans: work.plans,
+      ...(work.resolved ? { resolved: work.resolved } : {}),
+    });
+  }
+
+  /** Records an account that was skipped or failed. */
+  outcome(outcome: AccountOutcome): void {
+    this.coverage.outcome(outcome);
+    this.send({ id: outcome.id, account: { ...outcome }, findings: [], plans: [], ...(this.settings.baseline ? { resolved: [] } : {}) });
+  }
+
+  private send(slice: AccountSlice): void {
+    this.counter.add(slice);
+    this.emit(slice);
+  }
+
+  /** The tallies, once every account has been through. */
+  finish(): Tallies {
+    return this.counter.tallies(this.header.rules, (id) => this.coverage.of(id), {
+      ...(this.settings.waivers ? { waivers: waiverOutcomes(this.settings.waivers) } : {}),
+      withBaseline: this.settings.baseline !== undefined,
+    });
+  }
+}
+
+/** What the reports of a run know before its first account. */
+export function runHeader(settings: PipelineSettings): RunHeader {
+  const rules: RuleDefinition[] = settings.ruleset.rules.map((r) => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    severity: r.severity,
+    parameters: { ...r.params },
+    frameworks: r.frameworks,
+    docs: r.docs,
+    source: r.file,
+  }));
+  return {
+    schemaVersion: 2,
+    toolVersion: settings.toolVersion,
+    asOf: settings.asOf ?? null,
+    pack: settings.ruleset.pack,
+    rulesHash: settings.ruleset.hash,
+    rules,
+    notes: [...SCOPE_NOTES],
+    ...(settings.shard ? { shard: settings.shard } : {}),
+    withBaseline: settings.baseline !== undefined,
+  };
+}
+
+function waiverOutcomes(state: NonNullable<StageSettings['waivers']>): WaiverOutcome[] {
+  return state.list.map((waiver) => {
+    const matched = state.matched.get(waiver.id) ?? 0;
+    return {
+      id: waiver.id,
+      rule: waiver.rule,
+      account: waiver.account,
+      principal: waiver.principal,
+      ...(waiver.credential ? { credential: waiver.credential } : {}),
+      reason: waiver.reason,
+      ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}),
+      expires: waiver.expires,
+      state: waiver.expiresAt <= state.nowMs ? 'expired' : matched > 0 ? 'active' : 'stale',
+      matched,
+      source: waiver.source,
+    };
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The stages one account goes through, in order (see STAGES in ./pipeline.ts). Each is a
+ * pure function of the account's work so far and the run's settings; none looks at another
+ * account.
+ */
+import type { Account, AccountResult, Finding, Plan } from '../../model/index.js';
+import { accountAsOf, evaluateAccount } from '../engine/evaluate.js';
+import { compareFindings } from '../engine/result.js';
+import type { Ruleset } from '../rules/ruleset.js';
+import { waiverMatches, type LoadedWaiver } from '../waivers/index.js';
+import { embedPlans, planFindings, type Catalogue, type ScanAccess } from '../remediation/index.js';
+import type { BaselineIndex } from './baseline.js';
+
+/** One account on its way through the stages. */
+export interface AccountWork {
+  /** The collected account (principals included); dropped once the slice is made. */
+  account: Account;
+  result: AccountResult;
+  findings: Finding[];
+  plans: Plan[];
+  resolved?: Finding[];
+}
+
+/** The settings of a run's stages. */
+export interface StageSettings {
+  ruleset: Ruleset;
+  /** The --as-of override. */
+  asOf?: string;
+  waivers?: WaiverState;
+  baseline?: BaselineIndex;
+  /** Without a catalogue no plan is made. */
+  catalogue?: Catalogue;
+  access?: ScanAccess;
+}
+
+/** The waivers of a run and how often each matched so far (a sum: order does not matter). */
+export interface WaiverState {
+  list: readonly LoadedWaiver[];
+  /** Evaluation time, epoch ms: a waiver past it has expired. */
+  nowMs: number;
+  matched: Map<string, number>;
+}
+
+/** Evaluate: every rule on every principal of the account; findings in the result's order. */
+export function evaluate(work: AccountWork, settings: StageSettings): AccountWork {
+  const findings = evaluateAccount(work.account, settings.ruleset, settings.asOf).sort(compareFindings);
+  return { ...work, findings };
+}
+
+/** Waive: the first waiver in force that matches an open finding waives it; expired ones only count. */
+export function waive(work: AccountWork, settings: StageSettings): AccountWork {
+  const waivers = settings.waivers;
+  if (!waivers || waivers.list.length === 0) return work;
+  const findings = work.findings.map((finding) => {
+    const matching = waivers.list.filter((w) => waiverMatches(w, finding));
+    for (const w of matching) waivers.matched.set(w.id, (waivers.matched.get(w.id) ?? 0) + 1);
+    const inForce = matching.find((w) => w.expiresAt > waivers.nowMs);
+    return inForce && finding.status === 'open' ? waived(finding, inForce) : finding;
+  });
+  return { ...work, findings };
+}
+
+function waived(finding: Finding, waiver: LoadedWaiver): Finding {
+  return {
+    ...finding,
+    status: 'waived',
+    waiver: {
+      id: waiver.id,
+      reason: waiver.reason,
+      ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}),
+      expires: waiver.expires,
+    },
+  };
+}
+
+/** Compare with the baseline: each finding new or existing; the baseline's findings now gone are resolved. */
+export function compareWithBaseline(work: AccountWork, settings: StageSettings): AccountWork {
+  const baseline = settings.baseline;
+  if (!baseline) return work;
+  const before = baseline.findingsOf(work.result.id);
+  const printsBefore = new Set(before.map((f) => f.fingerprint));
+  const printsNow = new Set(work.findings.map((f) => f.fingerprint));
+  const findings: Finding[] = work.findings.map((f) => ({ ...f, baseline: printsBefore.has(f.fingerprint) ? 'existing' : 'new' }));
+  const resolved = before.filter((f) => !printsNow.has(f.fingerprint)).map(asResolved);
+  return { ...work, findings, resolved };
+}
+
+/** A baseline finding as listed among the resolved: its plan was the baseline's, not this result's. */
+function asResolved(finding: Finding): Finding {
+  const { baseline: _baseline, remediation, ...rest } = finding;
+  return { ...rest, remediation: { procedure: remediation.procedure } };
+}
+
+/** Plan: one merged plan per principal with open findings, from this account's findings only. */
+export function plan(work: AccountWork, settings: StageSettings): AccountWork {
+  if (!settings.catalogue) return work;
+  const asOf = settings.asOf ?? null;
+  const slice = { asOf, accounts: [work.result], findings: work.findings };
+  const set = planFindings(slice as never, settings.catalogue, {
+    accounts: [work.account],
+    access: settings.access ?? {},
+  });
+  const planned = embedPlans({ ...slice, plans: [] } as never, set) as unknown as { findings: Finding[]; plans: Plan[] };
+  return { ...work, findings: planned.findings, plans: planned.plans };
+}
+
+/** The account's line in the result. */
+export function accountResult(account: Account, asOf: string | undefined): AccountResult {
+  return {
+    id: account.id,
+    ...(account.name !== undefined ? { name: account.name } : {}),
+    ...(account.ouPath !== undefined ? { ouPath: account.ouPath } : {}),
+    reportGeneratedTime: account.reportGeneratedTime,
+    asOf: accountAsOf(account, asOf),
+    status: 'scanned',
+    principals: account.principals.length,
+    ...(account.facts !== undefined ? { facts: reportedFacts(account.facts) } : {}),
+  };
+}
+
+/**
+ * Account facts for the result. Facts named `…Inputs` are a collector's raw inputs (e.g. the
+ * authorization details behind recovery paths): evidence for the snapshot, too large and
+ * too detailed for every report.
+ */
+function reportedFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith('Inputs')));
+}

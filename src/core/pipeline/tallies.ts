@@ -1,0 +1,97 @@
+import type { AccountResult, Finding, RuleSummary, Severity, Summary, WaiverOutcome } from '../../model/index.js';
+import { SEVERITIES } from '../../model/index.js';
+import { ruleStatus, type RuleCoverage } from '../engine/coverage.js';
+import type { AccountSlice, RuleDefinition, Tallies } from './types.js';
+
+/** Zero per severity. */
+export function bySeverity(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+/**
+ * Counts a run account by account: the summary, open and waived findings by rule and
+ * severity, the gate's counts. Every count is a sum, so the tallies never depend on the
+ * order in which accounts arrive.
+ */
+export class TallyCounter {
+  private total = 0;
+  private open = 0;
+  private fresh = 0;
+  private withBaseline = false;
+  private readonly openBySeverity = bySeverity();
+  private readonly waivedBySeverity = bySeverity();
+  private readonly newOpen = bySeverity();
+  private readonly byRule = new Map<string, number>();
+  private readonly accounts = { scanned: 0, failed: 0, skipped: 0 };
+  private resolved = 0;
+  private plannedPrincipals = 0;
+  private plans = 0;
+
+  /** Adds one account's slice. */
+  add(slice: AccountSlice): void {
+    if (slice.account) this.accounts[slice.account.status]++;
+    const planned = new Set<string>();
+    for (const finding of slice.findings) this.finding(finding, planned);
+    this.plannedPrincipals += planned.size;
+    this.plans += slice.plans.length;
+    this.resolved += slice.resolved?.length ?? 0;
+  }
+
+  private finding(finding: Finding, planned: Set<string>): void {
+    this.total++;
+    if (finding.baseline !== undefined) this.withBaseline = true;
+    if (finding.baseline === 'new') this.fresh++;
+    if (finding.status !== 'open') {
+      this.waivedBySeverity[finding.severity]++;
+      return;
+    }
+    this.open++;
+    this.openBySeverity[finding.severity]++;
+    if (finding.baseline === 'new') this.newOpen[finding.severity]++;
+    this.byRule.set(finding.ruleId, (this.byRule.get(finding.ruleId) ?? 0) + 1);
+    planned.add(finding.principal.arn);
+  }
+
+  /** The summary of what was added (`byRule` in rule-id order). */
+  summary(): Summary {
+    const byRule = Object.fromEntries([...this.byRule.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    return {
+      total: this.total,
+      open: this.open,
+      waived: this.total - this.open,
+      ...(this.withBaseline ? { new: this.fresh } : {}),
+      bySeverity: { ...this.openBySeverity },
+      byRule,
+      accounts: { ...this.accounts },
+    };
+  }
+
+  /** The tallies, given each rule's coverage and the waiver outcomes. */
+  tallies(
+    rules: readonly RuleDefinition[],
+    coverageOf: (ruleId: string) => RuleCoverage,
+    extra: { waivers?: readonly WaiverOutcome[]; withBaseline: boolean },
+  ): Tallies {
+    const summary = this.summary();
+    const ruleSummaries: RuleSummary[] = rules.map((rule) => {
+      const coverage = coverageOf(rule.id);
+      return { ...rule, status: ruleStatus(summary.byRule[rule.id] ?? 0, coverage), ...coverage };
+    });
+    return {
+      summary,
+      rules: ruleSummaries,
+      ...(extra.waivers ? { waivers: extra.waivers } : {}),
+      waivedBySeverity: { ...this.waivedBySeverity },
+      gate: { open: { ...this.openBySeverity }, newOpen: { ...this.newOpen } },
+      ...(extra.withBaseline ? { resolved: this.resolved } : {}),
+      plannedPrincipals: this.plannedPrincipals,
+      plans: this.plans,
+    };
+  }
+}
+
+/** Accounts of a status, for a summary computed outside the counter. */
+export function countAccounts(accounts: readonly AccountResult[]): Summary['accounts'] {
+  const count = (status: AccountResult['status']) => accounts.filter((a) => a.status === status).length;
+  return { scanned: count('scanned'), failed: count('failed'), skipped: count('skipped') };
+}

@@ -1,0 +1,69 @@
+/**
+ * The data that flows through the scan pipeline (see ./index.ts): what is known before the
+ * first account (the header), what one account gives (a slice), and the only state kept for
+ * the whole organisation (the tallies).
+ */
+import type { AccountResult, Finding, Plan, RuleSummary, ScanResult, Severity, Summary, WaiverOutcome } from '../../model/index.js';
+
+/** A rule as it is known before any account is scanned: everything but its status and coverage. */
+export type RuleDefinition = Omit<RuleSummary, 'status' | 'evaluatedAccounts' | 'notEvaluated'>;
+
+/** What a report knows before the first account: the run's metadata and its rules. */
+export interface RunHeader {
+  /** Result schema version of the source (a scan writes the current one; merge keeps its inputs'). */
+  schemaVersion: number;
+  toolVersion: string;
+  /** The --as-of override, or null when each account is evaluated at its own report time. */
+  asOf: string | null;
+  pack: string;
+  rulesHash: string;
+  rules: readonly RuleDefinition[];
+  /** What no credential report covers, stated once in every report. */
+  notes: readonly string[];
+  shard?: { index: number; count: number };
+  /** Findings are compared with a baseline (they carry `baseline`, slices carry `resolved`). */
+  withBaseline: boolean;
+  /**
+   * The whole result, when the run is a result read from a file rather than a scan (merge):
+   * formatters that still need the whole result use it as it is.
+   */
+  whole?: ScanResult;
+}
+
+/**
+ * One account's share of the result, complete: its outcome, its findings (sorted, waivers and
+ * baseline applied, naming their plans), its plans and, with a baseline, the baseline's findings
+ * that are gone. `account` is undefined only for findings of an account the result does not
+ * list (a hand-edited or old merged result).
+ */
+export interface AccountSlice {
+  id: string;
+  account?: AccountResult;
+  findings: readonly Finding[];
+  plans: readonly Plan[];
+  resolved?: readonly Finding[];
+}
+
+/** Open findings by severity, and those new since the baseline: what the gate counts. */
+export interface GateCounts {
+  open: Record<Severity, number>;
+  newOpen: Record<Severity, number>;
+}
+
+/** The whole-organisation state of a run: counts, each rule's verdict, waiver outcomes. */
+export interface Tallies {
+  summary: Summary;
+  /** Every rule with its status and coverage. */
+  rules: readonly RuleSummary[];
+  /** Every waiver and how it applied (only with --waivers). */
+  waivers?: readonly WaiverOutcome[];
+  warnings?: readonly string[];
+  waivedBySeverity: Record<Severity, number>;
+  gate: GateCounts;
+  /** Baseline findings that are gone (undefined without a baseline). */
+  resolved?: number;
+  /** Principals with at least one open finding (each has one plan). */
+  plannedPrincipals: number;
+  /** Plans written. */
+  plans: number;
+}
