@@ -27,15 +27,26 @@ export interface Control {
  * rule that only appears in a finding (a result merged from older scans), which
  * is `failed`.
  */
-export function controls(result: ScanResult): Control[] {
-  const counts = new Map<string, { open: number; waived: number; sample: Finding }>();
-  for (const f of result.findings) {
-    const entry = counts.get(f.ruleId) ?? { open: 0, waived: 0, sample: f };
-    if (f.status === 'open') entry.open++;
-    else entry.waived++;
-    counts.set(f.ruleId, entry);
-  }
-  const rules: RuleSummary[] = [...result.rules];
+export function controls(result: Pick<ScanResult, 'rules' | 'findings'>): Control[] {
+  const counts: RuleCounts = new Map();
+  for (const f of result.findings) countFinding(counts, f);
+  return controlsFrom(result.rules, counts);
+}
+
+/** Open and waived findings per rule, with one finding of each rule (for rules only findings name). */
+export type RuleCounts = Map<string, { open: number; waived: number; sample: Finding }>;
+
+/** Counts one finding (a sum: the order findings come in does not matter). */
+export function countFinding(counts: RuleCounts, f: Finding): void {
+  const entry = counts.get(f.ruleId);
+  if (!entry) counts.set(f.ruleId, { open: f.status === 'open' ? 1 : 0, waived: f.status === 'open' ? 0 : 1, sample: f });
+  else if (f.status === 'open') entry.open++;
+  else entry.waived++;
+}
+
+/** The control matrix from the rules and the counted findings (see {@link controls}). */
+export function controlsFrom(ruleList: readonly RuleSummary[], counts: RuleCounts): Control[] {
+  const rules: RuleSummary[] = [...ruleList];
   const known = new Set(rules.map((r) => r.id));
   for (const [id, { sample }] of counts) {
     if (!known.has(id))

@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, reasonsText, type Control } from './controls.js';
+import { controls, controlsFrom, countFinding, reasonsText, type Control, type RuleCounts } from './controls.js';
 import { neutraliseFormula } from './escape.js';
-import { defineFormatter, wholeResultSink, type FormatterEntry } from './types.js';
+import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
 interface Column<T> {
   header: string;
@@ -73,13 +73,17 @@ const ROWS_PER_CHUNK = 500;
  * LF too, so no reader can split the row) and every cell is neutralised for
  * spreadsheets (see {@link spreadsheetCell}).
  */
-function* csvChunks<T>(columns: readonly Column<T>[], rows: readonly T[]): Generator<string> {
-  const options = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
-  yield stringify([columns.map((c) => c.header)], options);
+const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
+function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[]): Generator<string> {
   for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
     const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row))));
-    yield stringify(batch, options);
+    yield stringify(batch, CSV_OPTIONS);
   }
+}
+
+function csvHeader<T>(columns: readonly Column<T>[]): string {
+  return stringify([columns.map((c) => c.header)], CSV_OPTIONS);
 }
 
 /**
@@ -94,12 +98,32 @@ export function spreadsheetCell(value: string): string {
 
 /** One row per finding (open and waived). */
 export function formatCsv(result: ScanResult): Iterable<string> {
-  return csvChunks(CSV_COLUMNS, result.findings);
+  return csvFormatter.format(result, { toolVersion: result.tool.version, color: false });
 }
 
 /** One row per rule: status, counts, and where and why it was not evaluated. */
 export function formatControlsCsv(result: ScanResult): Iterable<string> {
-  return csvChunks(CONTROL_COLUMNS, controls(result));
+  return [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controls(result))];
+}
+
+/** The findings, account by account. */
+function openCsv(): ReportSink {
+  return {
+    account: (slice) => csvRows(CSV_COLUMNS, slice.findings),
+    end: () => ({ head: [csvHeader(CSV_COLUMNS)] }),
+  };
+}
+
+/** credwarden-controls.csv: the rules' counts are summed account by account, the rows written at the end. */
+function openControlsCsv(): ReportSink {
+  const counts: RuleCounts = new Map();
+  return {
+    account(slice) {
+      for (const finding of slice.findings) countFinding(counts, finding);
+      return [];
+    },
+    end: (tallies) => ({ head: [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controlsFrom(tallies.rules, counts))] }),
+  };
 }
 
 /** Spreadsheet-friendly findings, one row per finding; with --output-dir also the controls. */
@@ -108,6 +132,6 @@ export const csvFormatter: FormatterEntry = defineFormatter({
   description: 'one row per finding for spreadsheets (formula-injection safe); with --output-dir also credwarden-controls.csv',
   extension: 'csv',
   infersFrom: ['csv'],
-  open: (header) => wholeResultSink(header, formatCsv),
-  openCompanions: (header) => [{ name: 'credwarden-controls.csv', sink: wholeResultSink(header, formatControlsCsv) }],
+  open: openCsv,
+  openCompanions: () => [{ name: 'credwarden-controls.csv', sink: openControlsCsv() }],
 });

@@ -1,9 +1,10 @@
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, REASONS_SHOWN, reasonsText, type Control } from './controls.js';
+import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, type Control, type RuleCounts } from './controls.js';
+import type { RunHeader } from '../pipeline/types.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeXml as x, guardWorkflowCommands } from './escape.js';
-import { defineFormatter, wholeResultSink, type FormatterEntry } from './types.js';
+import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
 /** Test counts of one suite, written in its opening tag and summed for <testsuites>. */
 export interface Counts {
@@ -21,24 +22,32 @@ export interface Counts {
  * error for an account that could not be scanned. Written suite by suite.
  */
 export function formatJunit(result: ScanResult): Iterable<string> {
-  return guardWorkflowCommands(junitChunks(result));
+  return junitFormatter.format(result, { toolVersion: result.tool.version, color: false });
 }
 
-function* junitChunks(result: ScanResult): Generator<string> {
-  const byAccount = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byAccount.get(f.accountId);
-    if (list) list.push(f);
-    else byAccount.set(f.accountId, [f]);
-  }
-  const matrix = controls(result);
-  const suites = result.accounts.map((account) => ({ account, findings: byAccount.get(account.id) ?? [] }));
-  const total = [controlCounts(matrix), ...suites.map((s) => accountCounts(s.account, s.findings))].reduce(add);
-  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-  yield `<testsuites name="credwarden" ${countAttributes(total)}>\n`;
-  yield controlSuite(matrix, result.notes ?? []);
-  for (const s of suites) yield accountSuite(s.account, s.findings);
-  yield '</testsuites>\n';
+/** One suite per account as it comes; the opening tag with the totals and the controls suite at the end. */
+function openJunit(header: RunHeader): ReportSink {
+  const counts: RuleCounts = new Map();
+  let total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  return {
+    account(slice) {
+      if (!slice.account) return [];
+      for (const f of slice.findings) countFinding(counts, f);
+      total = add(total, accountCounts(slice.account, slice.findings));
+      return guardWorkflowCommands([accountSuite(slice.account, slice.findings)]);
+    },
+    end(tallies) {
+      const matrix = controlsFrom(tallies.rules, counts);
+      return {
+        head: guardWorkflowCommands([
+          '<?xml version="1.0" encoding="UTF-8"?>\n',
+          `<testsuites name="credwarden" ${countAttributes(add(controlCounts(matrix), total))}>\n`,
+          controlSuite(matrix, header.notes),
+        ]),
+        tail: ['</testsuites>\n'],
+      };
+    },
+  };
 }
 
 /** The sum of two suites' counts. */
@@ -126,5 +135,5 @@ export const junitFormatter: FormatterEntry = defineFormatter({
   description: 'JUnit XML: one test case per rule (not evaluated = skipped) and one failing case per open finding',
   extension: 'xml',
   infersFrom: ['xml'],
-  open: (header) => wholeResultSink(header, formatJunit),
+  open: openJunit,
 });

@@ -1,11 +1,14 @@
 import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
+import { PLAN_HEADER, plansForReport, renderPlansMarkdown, severityRank } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
-import { controls, REASONS_SHOWN, reasonsText, undecided, type Control } from './controls.js';
+import { compareFindings } from '../engine/result.js';
+import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
+import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, undecided, type Control, type RuleCounts } from './controls.js';
+import { TopN } from './top.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
-import { DEFAULT_MARKDOWN_ROWS, defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
+import { DEFAULT_MARKDOWN_ROWS, defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   'cis-aws-3.0': 'CIS 3.0',
@@ -41,35 +44,122 @@ export function table(header: readonly string[], rows: readonly (readonly string
  * is escaped, so names cannot break tables, inject HTML or start a workflow command.
  */
 export function formatMarkdown(result: ScanResult, context: FormatContext): Iterable<string> {
-  return guardPlainText(markdownSections(result, context));
+  return markdownFormatter.format(result, context);
 }
 
-function* markdownSections(result: ScanResult, context: FormatContext): Generator<string> {
-  const matrix = controls(result);
-  const sections: (() => Iterable<string>)[] = [
-    () => header(result, context),
-    () => summary(result, matrix),
-    () => controlMatrix(matrix),
-    () => accounts(result),
-    () => findings(result, context),
-    () => resolved(result, context),
-    () => plans(result, context),
-    () => waivers(waiverOutcomes(result)),
-    () => warnings(result),
-  ];
-  let first = true;
-  for (const section of sections) {
-    for (const line of section()) {
-      yield first ? line : `\n${line}`;
-      first = false;
+/** A finding kept for the Findings table, with its account's name. */
+interface Row {
+  finding: Finding;
+  accountName: string | undefined;
+}
+
+/** Critical first; open before waived; then the result's order (account, principal, …). */
+function compareRows(a: Row, b: Row): number {
+  return (
+    severityRank(a.finding.severity) - severityRank(b.finding.severity) ||
+    (a.finding.status === 'open' ? 0 : 1) - (b.finding.status === 'open' ? 0 : 1) ||
+    compareFindings(a.finding, b.finding) ||
+    a.finding.fingerprint.localeCompare(b.finding.fingerprint)
+  );
+}
+
+/** What the report's sections read: the run's header and tallies, and what the sink kept. */
+interface Report {
+  header: RunHeader;
+  tallies: Tallies;
+  context: FormatContext;
+  matrix: Control[];
+  rows: Row[];
+  resolved: Finding[];
+  withBaseline: boolean;
+  /** The plans, when few enough principals have one to show them inline. */
+  inlinePlans?: Pick<ScanResult, 'asOf' | 'accounts' | 'findings' | 'plans'>;
+}
+
+/**
+ * The report as a sink: the accounts table's rows are written account by account; the
+ * sections above it (which hold totals) come from the tallies at the end; the findings
+ * table keeps only its top rows by severity (--report-rows), in a bounded buffer.
+ */
+function openMarkdown(header: RunHeader, context: FormatContext): ReportSink {
+  const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
+  const counts: RuleCounts = new Map();
+  const rows = new TopN<Row>(limit, compareRows);
+  const resolvedRows = new TopN<Finding>(limit, (a, b) => compareFindings(a, b) || a.fingerprint.localeCompare(b.fingerprint));
+  let withBaseline = false;
+  const inline = new InlinePlans();
+  return {
+    account(slice) {
+      for (const finding of slice.findings) {
+        countFinding(counts, finding);
+        rows.add({ finding, accountName: slice.account?.name });
+        if (finding.baseline !== undefined) withBaseline = true;
+      }
+      for (const finding of slice.resolved ?? []) resolvedRows.add(finding);
+      inline.add(slice);
+      return slice.account ? guardPlainText([`${accountRow(slice.account, accountCounts(slice.findings))}\n`]) : [];
+    },
+    end(tallies) {
+      const report: Report = {
+        header,
+        tallies,
+        context,
+        matrix: controlsFrom(tallies.rules, counts),
+        rows: rows.sorted(),
+        resolved: resolvedRows.sorted(),
+        withBaseline,
+        ...(tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS ? { inlinePlans: inline.result(header.asOf) } : {}),
+      };
+      const lines = (sections: readonly ((r: Report) => Iterable<string>)[]) =>
+        guardPlainText(
+          (function* () {
+            for (const section of sections) for (const line of section(report)) yield `${line}\n`;
+          })(),
+        );
+      return {
+        head: lines([reportHeader, summary, controlMatrix, accountsHead]),
+        tail: lines([findings, resolved, plans, waivers, warnings]),
+      };
+    },
+  };
+}
+
+/** The plans of the first principals, kept only while they are few enough to show inline. */
+class InlinePlans {
+  private readonly accounts: AccountResult[] = [];
+  private readonly findings: Finding[] = [];
+  private readonly plans: ScanResult['plans'] = [];
+  private principals = 0;
+
+  add(slice: AccountSlice): void {
+    if (this.principals > INLINE_PLAN_PRINCIPALS) return;
+    const planned = new Set(slice.findings.filter((f) => f.status === 'open').map((f) => f.principal.arn));
+    this.principals += planned.size;
+    if (this.principals > INLINE_PLAN_PRINCIPALS) {
+      this.accounts.length = 0;
+      this.findings.length = 0;
+      this.plans.length = 0;
+      return;
     }
+    if (slice.account) this.accounts.push(slice.account);
+    this.findings.push(...slice.findings);
+    this.plans.push(...slice.plans);
   }
-  yield '\n';
+
+  result(asOf: string | null): Pick<ScanResult, 'asOf' | 'accounts' | 'findings' | 'plans'> {
+    const byId = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
+    return {
+      asOf,
+      accounts: [...this.accounts].sort((a, b) => a.id.localeCompare(b.id)),
+      findings: [...this.findings].sort(compareFindings),
+      plans: [...this.plans].sort(byId),
+    };
+  }
 }
 
-function* header(result: ScanResult, context: FormatContext): Generator<string> {
-  const { summary: s } = result;
-  const asOf = result.asOf ?? 'each account at its report generation time';
+function* reportHeader({ header, tallies, context }: Report): Generator<string> {
+  const { summary: s } = tallies;
+  const asOf = header.asOf ?? 'each account at its report generation time';
   const findingsLine = `${s.open} open, ${s.waived} waived${s.new !== undefined ? `, ${s.new} new since the baseline` : ''}`;
   yield '# credwarden: IAM credential hygiene report';
   yield '';
@@ -77,8 +167,8 @@ function* header(result: ScanResult, context: FormatContext): Generator<string> 
     ['Item', 'Value'],
     [
       ['Tool', cell(`credwarden ${context.toolVersion}`)],
-      ['Rule pack', cell(result.pack)],
-      ['Rules hash (effective rules and parameters)', code(result.rulesHash)],
+      ['Rule pack', cell(header.pack)],
+      ['Rules hash (effective rules and parameters)', code(header.rulesHash)],
       ['Evaluated as of', cell(asOf)],
       ['Findings', cell(findingsLine)],
       ['Accounts', cell(`${s.accounts.scanned} scanned, ${s.accounts.failed} failed, ${s.accounts.skipped} skipped`)],
@@ -86,10 +176,9 @@ function* header(result: ScanResult, context: FormatContext): Generator<string> 
   );
 }
 
-function* summary(result: ScanResult, matrix: readonly Control[]): Generator<string> {
-  const waived = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of result.findings) if (f.status === 'waived') waived[f.severity]++;
-  const { summary: s } = result;
+function* summary({ header, tallies, matrix }: Report): Generator<string> {
+  const waived = tallies.waivedBySeverity;
+  const { summary: s } = tallies;
   yield '';
   yield '## Summary';
   yield '';
@@ -101,7 +190,7 @@ function* summary(result: ScanResult, matrix: readonly Control[]): Generator<str
     yield '';
     yield `⚠️ ${s.accounts.failed} account${s.accounts.failed === 1 ? '' : 's'} could not be scanned: no rule was evaluated there (see Accounts).`;
   }
-  for (const note of result.notes ?? []) {
+  for (const note of header.notes) {
     yield '';
     yield `> ${inline(note)}`;
   }
@@ -140,7 +229,7 @@ function statusCell(c: Control): string {
   return `${mark} ${STATUS_LABEL[c.status]}`;
 }
 
-function* controlMatrix(matrix: readonly Control[]): Generator<string> {
+function* controlMatrix({ matrix }: Report): Generator<string> {
   yield '';
   yield '## Controls';
   yield '';
@@ -149,21 +238,22 @@ function* controlMatrix(matrix: readonly Control[]): Generator<string> {
   yield* controlMatrixRows(matrix);
 }
 
-/** Counts per account: one row each, however many findings. */
-function* accounts(result: ScanResult): Generator<string> {
-  const counts = new Map<string, Record<Severity | 'waived', number>>();
-  for (const f of result.findings) {
-    const c = counts.get(f.accountId) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0, waived: 0 };
-    if (f.status === 'waived') c.waived++;
-    else c[f.severity]++;
-    counts.set(f.accountId, c);
-  }
+/** Counts per account: one row each, however many findings (the rows are written account by account). */
+function* accountsHead(): Generator<string> {
   yield '';
   yield '## Accounts';
   yield '';
   yield row(['Account', 'Name', 'OU', 'Status', 'Evaluated as of', 'Principals', ...SEVERITIES.map(capitalise), 'Waived', 'Reason']);
   yield row(Array.from({ length: 8 + SEVERITIES.length }, () => '---'));
-  for (const a of result.accounts) yield accountRow(a, counts.get(a.id));
+}
+
+function accountCounts(findings: readonly Finding[]): Record<Severity | 'waived', number> {
+  const c = { critical: 0, high: 0, medium: 0, low: 0, info: 0, waived: 0 };
+  for (const f of findings) {
+    if (f.status === 'waived') c.waived++;
+    else c[f.severity]++;
+  }
+  return c;
 }
 
 function accountRow(a: AccountResult, counts: Record<Severity | 'waived', number> | undefined): string {
@@ -182,44 +272,43 @@ function accountRow(a: AccountResult, counts: Record<Severity | 'waived', number
 }
 
 /** Findings by severity, most severe first, as full rows up to the limit; the rest counted. */
-function* findings(result: ScanResult, context: FormatContext): Generator<string> {
+function* findings({ tallies, context, rows, withBaseline }: Report): Generator<string> {
+  const total = tallies.summary.total;
   yield '';
   yield '## Findings';
-  if (result.findings.length === 0) {
+  if (total === 0) {
     yield '';
     yield 'No findings.';
     return;
   }
   const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
-  const names = new Map(result.accounts.map((a) => [a.id, a.name]));
-  const withBaseline = result.findings.some((f) => f.baseline !== undefined);
-  const bySeverity = groupBySeverity(result.findings);
   let shown = 0;
   for (const severity of SEVERITIES) {
-    const list = bySeverity[severity];
-    if (list.length === 0) continue;
-    const open = list.filter((f) => f.status === 'open').length;
+    const open = tallies.summary.bySeverity[severity];
+    const count = open + tallies.waivedBySeverity[severity];
+    if (count === 0) continue;
     yield '';
-    yield `### ${capitalise(severity)} (${open} open${list.length > open ? `, ${list.length - open} waived` : ''})`;
+    yield `### ${capitalise(severity)} (${open} open${count > open ? `, ${count - open} waived` : ''})`;
     const room = Math.max(0, limit - shown);
     if (room === 0) {
       yield '';
-      yield `${list.length} finding${list.length === 1 ? '' : 's'} not listed (row limit ${limit}).`;
+      yield `${count} finding${count === 1 ? '' : 's'} not listed (row limit ${limit}).`;
       continue;
     }
     yield '';
     yield row(['Account', 'Principal', 'Credential', 'Rule', 'Message', 'Status', ...(withBaseline ? ['Baseline'] : [])]);
     yield row(Array.from({ length: withBaseline ? 7 : 6 }, () => '---'));
-    for (const f of list.slice(0, room)) yield row(findingRow(f, names.get(f.accountId), withBaseline));
-    shown += Math.min(room, list.length);
-    if (list.length > room) {
+    for (const r of rows.filter((r) => r.finding.severity === severity).slice(0, room))
+      yield row(findingRow(r.finding, r.accountName, withBaseline));
+    shown += Math.min(room, count);
+    if (count > room) {
       yield '';
-      yield `…and ${list.length - room} more ${severity} finding${list.length - room === 1 ? '' : 's'} (row limit ${limit}).`;
+      yield `…and ${count - room} more ${severity} finding${count - room === 1 ? '' : 's'} (row limit ${limit}).`;
     }
   }
-  if (shown < result.findings.length) {
+  if (shown < total) {
     yield '';
-    yield `> ${result.findings.length - shown} of ${result.findings.length} findings are counted but not listed here. ${whereEveryFinding(context)}`;
+    yield `> ${total - shown} of ${total} findings are counted but not listed here. ${whereEveryFinding(context)}`;
   }
 }
 
@@ -229,14 +318,6 @@ function whereEveryFinding(context: FormatContext): string {
   return context.companions
     ? `Every finding is in \`credwarden.csv\` and \`credwarden.json\` when those formats are written (\`--format csv,json\`). ${raise}`
     : `Write every finding with \`--format csv\` or \`--format json\` (several at once with \`--output-dir\`). ${raise}`;
-}
-
-/** Findings by severity; within one, open before waived, each in its original (account, principal) order. */
-function groupBySeverity(list: readonly Finding[]): Record<Severity, Finding[]> {
-  const groups = Object.fromEntries(SEVERITIES.map((s) => [s, [] as Finding[]])) as Record<Severity, Finding[]>;
-  for (const f of list) if (f.status === 'open') groups[f.severity].push(f);
-  for (const f of list) if (f.status !== 'open') groups[f.severity].push(f);
-  return groups;
 }
 
 function findingRow(f: Finding, accountName: string | undefined, withBaseline: boolean): string[] {
@@ -254,18 +335,19 @@ function findingRow(f: Finding, accountName: string | undefined, withBaseline: b
   ];
 }
 
-function* resolved(result: ScanResult, context: FormatContext): Generator<string> {
-  if (!result.resolved) return;
+function* resolved({ tallies, context, resolved: list }: Report): Generator<string> {
+  if (tallies.resolved === undefined) return;
+  const total = tallies.resolved;
   yield '';
   yield '## Resolved since the baseline';
   yield '';
-  if (result.resolved.length === 0) {
+  if (total === 0) {
     yield 'Nothing was resolved since the baseline.';
     return;
   }
   const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
   yield* table(['Severity', 'Account', 'Principal', 'Credential', 'Rule', 'Message (baseline)'], []);
-  for (const f of result.resolved.slice(0, limit)) {
+  for (const f of list.slice(0, limit)) {
     yield row([
       f.severity,
       code(f.accountId),
@@ -275,31 +357,19 @@ function* resolved(result: ScanResult, context: FormatContext): Generator<string
       cell(f.message),
     ]);
   }
-  if (result.resolved.length > limit) {
+  if (total > limit) {
     yield '';
-    yield `…and ${result.resolved.length - limit} more resolved findings (row limit ${limit}); \`credwarden diff\` lists them all.`;
+    yield `…and ${total - limit} more resolved findings (row limit ${limit}); \`credwarden diff\` lists them all.`;
   }
 }
 
-/** Principals with at least one open finding: each has one plan. */
-function plannedPrincipals(result: ScanResult): number {
-  const principals = new Set<string>();
-  for (const f of result.findings) if (f.status === 'open') principals.add(f.principal.arn);
-  return principals.size;
-}
-
-/** Whether the plans leave the report: once they would swamp it. */
-function plansApart(result: ScanResult): boolean {
-  return plannedPrincipals(result) > INLINE_PLAN_PRINCIPALS;
-}
-
-function* plans(result: ScanResult, context: FormatContext): Generator<string> {
-  const principals = plannedPrincipals(result);
+function* plans({ tallies, context, inlinePlans }: Report): Generator<string> {
+  const principals = tallies.plannedPrincipals;
   if (principals === 0) return;
   yield '';
   yield '## Remediation plans';
   yield '';
-  if (plansApart(result)) {
+  if (!inlinePlans) {
     yield context.companions
       ? `The plans of the ${principals} principals with open findings are in [\`${PLANS_FILE}\`](${PLANS_FILE}), next to this report.`
       : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them to \`${PLANS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json\` on the JSON result.`;
@@ -307,27 +377,37 @@ function* plans(result: ScanResult, context: FormatContext): Generator<string> {
   }
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
   // The report's summary already states the scope notes once.
-  const set = { ...plansForReport(result), notes: [] };
+  const set = { ...plansForReport(inlinePlans as ScanResult), notes: [] };
   yield `> ${inline(set.header)}`;
   yield '';
   yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();
 }
 
-/** credwarden-plans.md: every plan, written account by account. */
-function* plansFile(result: ScanResult): Generator<string> {
-  const set = plansForReport(result);
-  yield `# credwarden: remediation plans\n\n> ${inline(set.header)}\n`;
-  if (set.accounts.length === 0) {
-    yield `\n${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`;
-    return;
-  }
-  for (const [i, account] of set.accounts.entries()) {
-    const last = i === set.accounts.length - 1;
-    yield `\n${renderPlansMarkdown({ ...set, accounts: [account], unknownProcedures: last ? set.unknownProcedures : [] }, { headingLevel: 1, omitTitle: true })}`;
-  }
+/**
+ * credwarden-plans.md: every plan, written account by account (in account-id order), once the
+ * plans would swamp the report; else no file.
+ */
+function openPlansFile(header: RunHeader): ReportSink {
+  return {
+    account(slice) {
+      if (slice.plans.length === 0) return [];
+      const set = plansForReport({
+        asOf: header.asOf,
+        accounts: slice.account ? [slice.account] : [],
+        findings: slice.findings,
+        plans: slice.plans,
+      } as ScanResult);
+      return guardPlainText([`\n${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`]);
+    },
+    end(tallies) {
+      if (tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS) return { omit: true };
+      return { head: guardPlainText([`# credwarden: remediation plans\n\n> ${inline(PLAN_HEADER)}\n`]) };
+    },
+  };
 }
 
-function* waivers(outcomes: readonly WaiverOutcome[]): Generator<string> {
+function* waivers({ tallies }: Report): Generator<string> {
+  const outcomes = waiverOutcomes({ waivers: tallies.waivers ? [...tallies.waivers] : undefined } as ScanResult);
   if (outcomes.length === 0) return;
   const rows = (state: WaiverOutcome['state']) =>
     outcomes
@@ -355,21 +435,16 @@ function* waivers(outcomes: readonly WaiverOutcome[]): Generator<string> {
   yield* part('Stale (matched no finding)', 'stale', 'No stale waiver.');
 }
 
-function* warnings(result: ScanResult): Generator<string> {
-  if (!result.warnings || result.warnings.length === 0) return;
+function* warnings({ tallies }: Report): Generator<string> {
+  if (!tallies.warnings || tallies.warnings.length === 0) return;
   yield '';
   yield '## Warnings';
   yield '';
-  for (const w of result.warnings) yield `- ${inline(w)}`;
+  for (const w of tallies.warnings) yield `- ${inline(w)}`;
 }
 
 function capitalise(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
-}
-
-/** With --output-dir, the plans go to credwarden-plans.md once they would swamp the report (else no file). */
-function markdownPlansFile(result: ScanResult): Iterable<string> | undefined {
-  return plansApart(result) ? guardPlainText(plansFile(result)) : undefined;
 }
 
 /** The auditor's Markdown report. */
@@ -379,6 +454,6 @@ export const markdownFormatter: FormatterEntry = defineFormatter({
   description: "auditor's report: summary, control matrix, accounts, findings by severity, plans, waivers",
   extension: 'md',
   infersFrom: ['md', 'markdown'],
-  open: (header, context) => wholeResultSink(header, (result) => formatMarkdown(result, context)),
-  openCompanions: (header) => [{ name: PLANS_FILE, sink: wholeResultSink(header, markdownPlansFile) }],
+  open: openMarkdown,
+  openCompanions: (header) => [{ name: PLANS_FILE, sink: openPlansFile(header) }],
 });

@@ -1,9 +1,12 @@
-import type { Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
+import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { controls, REASONS_SHOWN, reasonsText, undecided } from './controls.js';
+import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, undecided, type Control, type RuleCounts } from './controls.js';
+import { compareFindings } from '../engine/result.js';
+import type { RunHeader } from '../pipeline/types.js';
+import { TopN } from './top.js';
 import { STATUS_LABEL } from './status.js';
 import { jsonChunks, LazyArray } from './json-stream.js';
-import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
+import { defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 
 /** SARIF levels by severity: GitHub shows `error` and `warning` as alerts that need attention. */
 export const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
@@ -43,41 +46,61 @@ export const SARIF_LIMITS = { resultsPerRun: 25_000, resultBytes: 60 * 1024 * 10
 
 /** Which findings become SARIF results, and what was left out. */
 export interface SarifSelection {
-  /** Indexes into result.findings, in their original order. */
-  included: number[];
+  /** The findings kept, in the result's order (account, principal, …). */
+  included: Finding[];
   /** Findings left out, by severity. */
   omitted: Record<Severity, number>;
   omittedTotal: number;
 }
 
-/**
- * Chooses the findings that fit GitHub's limits: open findings before waived ones,
- * most severe first, until the result count or byte budget is reached. Pure and
- * deterministic, so the CLI's warning and the file agree.
- */
-export function selectSarifResults(result: ScanResult, context: FormatContext, limits = SARIF_LIMITS): SarifSelection {
-  const omitted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const findings = result.findings;
-  // A result is a few KiB at most: small sets cannot reach the budget, so skip measuring them.
-  if (findings.length <= 1000 && findings.length <= limits.resultsPerRun) {
-    return { included: findings.map((_, i) => i), omitted, omittedTotal: 0 };
-  }
+/** Open before waived, most severe first, then the result's order: a total order. */
+function comparePriority(a: Finding, b: Finding): number {
   const priority = (f: Finding) => (f.status === 'open' ? 0 : SEVERITIES.length) + SEVERITIES.indexOf(f.severity);
-  const order = findings.map((_, i) => i).sort((a, b) => priority(findings[a] as Finding) - priority(findings[b] as Finding) || a - b);
-  const included: number[] = [];
-  let bytes = 0;
-  for (const i of order) {
-    const finding = findings[i] as Finding;
-    const size = included.length < limits.resultsPerRun ? JSON.stringify(toResult(finding, 0, context)).length : Infinity;
-    if (bytes + size > limits.resultBytes) {
-      omitted[finding.severity]++;
-      continue;
-    }
-    bytes += size;
-    included.push(i);
+  return priority(a) - priority(b) || compareFindings(a, b) || a.fingerprint.localeCompare(b.fingerprint);
+}
+
+/**
+ * Chooses the findings that fit GitHub's limits, as they stream by: open findings before
+ * waived ones, most severe first, until the result count or byte budget is reached. A
+ * bounded heap keeps at most twice the result limit; the choice is a total order, so it
+ * never depends on the order accounts arrive in.
+ */
+class SarifResults {
+  private readonly top: TopN<Finding>;
+  private readonly seen = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  private total = 0;
+
+  constructor(
+    private readonly context: FormatContext,
+    private readonly limits = SARIF_LIMITS,
+  ) {
+    this.top = new TopN(limits.resultsPerRun, comparePriority);
   }
-  const omittedTotal = findings.length - included.length;
-  return { included: included.sort((a, b) => a - b), omitted, omittedTotal };
+
+  add(finding: Finding): void {
+    this.total++;
+    this.seen[finding.severity]++;
+    this.top.add(finding);
+  }
+
+  select(): SarifSelection {
+    const omitted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    const kept = this.top.sorted();
+    // A result is a few KiB at most: small sets cannot reach the budget, so skip measuring them.
+    const measure = this.total > 1000;
+    const included: Finding[] = [];
+    let bytes = 0;
+    for (const finding of kept) {
+      const size = measure ? JSON.stringify(toResult(finding, 0, this.context)).length : 0;
+      if (bytes + size > this.limits.resultBytes) continue;
+      bytes += size;
+      included.push(finding);
+    }
+    const counted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const f of included) counted[f.severity]++;
+    for (const s of SEVERITIES) omitted[s] = this.seen[s] - counted[s];
+    return { included: included.sort(compareFindings), omitted, omittedTotal: this.total - included.length };
+  }
 }
 
 /**
@@ -87,70 +110,91 @@ export function selectSarifResults(result: ScanResult, context: FormatContext, l
  * location. Waived findings carry an accepted external suppression. The
  * invocation says whether every account was scanned, and its notifications list
  * failed accounts and rules that were not evaluated everywhere. Results beyond
- * GitHub's limits are left out (see {@link selectSarifResults}) and counted in the
+ * GitHub's limits are left out (see {@link SarifResults}) and counted in the
  * run's properties. Written result by result.
  */
 export function formatSarif(result: ScanResult, context: FormatContext): Iterable<string> {
-  const rules = driverRules(result);
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const selection = selectSarifResults(result, context);
-  const results = new LazyArray(function* () {
-    for (const i of selection.included) {
-      const finding = result.findings[i] as Finding;
-      yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
-    }
-  });
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'credwarden',
-            version: context.toolVersion,
-            semanticVersion: context.toolVersion,
-            rules: rules.map((r) => describeRule(r, context)),
+  return sarifFormatter.format(result, context);
+}
+
+/** The SARIF sink: findings go into a bounded heap; the log is written at the end. */
+function openSarif(header: RunHeader, context: FormatContext): ReportSink {
+  const results = new SarifResults(context);
+  const counts: RuleCounts = new Map();
+  const failed: AccountResult[] = [];
+  return {
+    account(slice) {
+      if (slice.account?.status === 'failed') failed.push(slice.account);
+      for (const finding of slice.findings) {
+        results.add(finding);
+        countFinding(counts, finding);
+      }
+      return [];
+    },
+    end(tallies) {
+      const selection = results.select();
+      const rules = driverRules(tallies.rules, counts);
+      const index = new Map(rules.map((r, i) => [r.id, i]));
+      const log = {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: 'credwarden',
+                version: context.toolVersion,
+                semanticVersion: context.toolVersion,
+                rules: rules.map((r) => describeRule(r, context)),
+              },
+            },
+            invocations: [
+              invocation(
+                failed.sort((a, b) => a.id.localeCompare(b.id)),
+                controlsFrom(tallies.rules, counts),
+                index,
+              ),
+            ],
+            automationDetails: { id: `credwarden/${header.pack}/` },
+            ...(context.sourceRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: withSlash(context.sourceRoot) } } } : {}),
+            results: new LazyArray(function* () {
+              for (const finding of selection.included) yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
+            }),
+            properties: {
+              asOf: header.asOf,
+              pack: header.pack,
+              rulesHash: header.rulesHash,
+              accounts: tallies.summary.accounts,
+              findings: tallies.summary.total,
+              resultsOmitted: selection.omittedTotal,
+              ...(header.notes.length > 0 ? { notes: header.notes } : {}),
+              ...(selection.omittedTotal > 0
+                ? {
+                    resultsOmittedBySeverity: selection.omitted,
+                    resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.`,
+                  }
+                : {}),
+            },
           },
-        },
-        invocations: [invocation(result, index)],
-        automationDetails: { id: `credwarden/${result.pack}/` },
-        ...(context.sourceRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: withSlash(context.sourceRoot) } } } : {}),
-        results,
-        properties: {
-          asOf: result.asOf,
-          pack: result.pack,
-          rulesHash: result.rulesHash,
-          accounts: result.summary.accounts,
-          findings: result.findings.length,
-          resultsOmitted: selection.omittedTotal,
-          ...(result.notes && result.notes.length > 0 ? { notes: result.notes } : {}),
-          ...(selection.omittedTotal > 0
-            ? {
-                resultsOmittedBySeverity: selection.omitted,
-                resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.`,
-              }
-            : {}),
-        },
-      },
-    ],
+        ],
+      };
+      return { head: jsonChunks(log), warnings: omissionWarnings(selection, tallies.summary.total) };
+    },
   };
-  return jsonChunks(log);
 }
 
 /**
  * The run's invocation: unsuccessful when an account could not be scanned, with
  * one notification per failed account and per rule not evaluated everywhere.
  */
-function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>): Json {
-  const failed = result.accounts.filter((a) => a.status === 'failed');
+function invocation(failed: readonly AccountResult[], matrix: readonly Control[], ruleIndex: ReadonlyMap<string, number>): Json {
   const notifications: Json[] = failed.map((a) => ({
     level: 'error',
     message: { text: `account ${a.id}${a.name ? ` (${a.name})` : ''} could not be scanned: ${a.reason ?? 'no reason given'}` },
     descriptor: { id: 'account-failed' },
     properties: { accountId: a.id },
   }));
-  for (const control of undecided(controls(result))) {
+  for (const control of undecided(matrix)) {
     const n = control.notEvaluated.length;
     const text = `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n} account${n === 1 ? '' : 's'}: ${reasonsText(control, REASONS_SHOWN)}`;
     const index = ruleIndex.get(control.id);
@@ -166,9 +210,9 @@ function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>):
 }
 
 /** The rules of the result, plus any rule that only appears in a finding (merged or old results). */
-function driverRules(result: ScanResult): RuleSummary[] {
-  const rules = [...(result.rules ?? [])];
-  for (const f of result.findings) {
+function driverRules(known: readonly RuleSummary[], counts: RuleCounts): RuleSummary[] {
+  const rules = [...known];
+  for (const { sample: f } of counts.values()) {
     if (rules.some((r) => r.id === f.ruleId)) continue;
     rules.push({
       id: f.ruleId,
@@ -267,25 +311,17 @@ export const sarifFormatter: FormatterEntry = defineFormatter({
   description: 'SARIF 2.1.0 for GitHub code scanning',
   extension: 'sarif',
   infersFrom: ['sarif'],
-  open: (header, context) => {
-    let warnings: string[] = [];
-    const whole = wholeResultSink(header, (result) => {
-      warnings = omissionWarnings(result, context);
-      return formatSarif(result, context);
-    });
-    return { account: (slice) => whole.account(slice), end: (tallies) => ({ ...whole.end(tallies), warnings }) };
-  },
+  open: openSarif,
 });
 
 /** GitHub rejects SARIF past its limits: say what was left out, and what to do instead. */
-function omissionWarnings(result: ScanResult, context: FormatContext): string[] {
-  const selection = selectSarifResults(result, context);
+function omissionWarnings(selection: SarifSelection, total: number): string[] {
   if (selection.omittedTotal === 0) return [];
   const bySeverity = SEVERITIES.filter((s) => selection.omitted[s] > 0)
     .map((s) => `${selection.omitted[s]} ${s}`)
     .join(', ');
   return [
-    `SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
+    `SARIF: ${selection.omittedTotal} of ${total} findings left out (${bySeverity}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept\n` +
       '  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings',
   ];
 }

@@ -1,7 +1,8 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { guardWorkflowCommands, visibleControls as v } from './escape.js';
-import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
+import { defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
+import type { RunHeader, Tallies } from '../pipeline/types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 
 type Paint = (text: string) => string;
@@ -27,37 +28,50 @@ function painter(color: boolean): (style: keyof typeof ANSI) => Paint {
  * its control characters visible, and no line can start with `::`.
  */
 export function formatText(result: ScanResult, context: FormatContext): Iterable<string> {
-  return guardWorkflowCommands(textLines(result, context));
+  return textFormatter.format(result, context);
 }
 
-function* textLines(result: ScanResult, context: FormatContext): Generator<string> {
+/** The text sink: one block per scanned account; the header, the rest and the summary at the end. */
+function openText(header: RunHeader, context: FormatContext): ReportSink {
   const paint = painter(context.color);
-  yield `${header(result, paint)}\n`;
-  const byAccount = groupBy(result.findings, (f) => f.accountId);
-  for (const account of result.accounts.filter((a) => a.status === 'scanned')) {
-    const lines = ['', accountLine(account, paint)];
-    const findings = byAccount.get(account.id) ?? [];
-    if (findings.length === 0) lines.push(`  ${paint('green')('no findings')}`);
-    const ruleWidth = Math.max(0, ...findings.map((f) => f.ruleId.length));
-    for (const [, group] of groupBy(findings, (f) => f.principal.arn)) lines.push(...principalBlock(group, ruleWidth, paint));
-    yield `${lines.join('\n')}\n`;
-  }
-  const lines: string[] = [];
-  const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
-  if (notScanned.length > 0) {
-    lines.push('', paint('bold')('Not scanned'));
-    for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${v(a.id)}${a.name ? ` (${v(a.name)})` : ''}  ${v(a.reason ?? '')}`);
-  }
-  for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
-  lines.push(...notEvaluated(result, paint));
-  for (const note of result.notes ?? []) lines.push('', paint('dim')(`note: ${v(note)}`));
-  lines.push('', summaryLine(result, paint));
-  yield `${lines.join('\n')}\n`;
+  const notScanned: AccountResult[] = [];
+  return {
+    account(slice) {
+      const account = slice.account;
+      if (!account) return [];
+      if (account.status !== 'scanned') {
+        notScanned.push(account);
+        return [];
+      }
+      const lines = ['', accountLine(account, paint)];
+      const findings = slice.findings;
+      if (findings.length === 0) lines.push(`  ${paint('green')('no findings')}`);
+      const ruleWidth = Math.max(0, ...findings.map((f) => f.ruleId.length));
+      for (const [, group] of groupBy(findings, (f) => f.principal.arn)) lines.push(...principalBlock(group, ruleWidth, paint));
+      return guardWorkflowCommands([`${lines.join('\n')}\n`]);
+    },
+    end(tallies) {
+      const lines: string[] = [];
+      if (notScanned.length > 0) {
+        lines.push('', paint('bold')('Not scanned'));
+        for (const a of notScanned.sort((x, y) => x.id.localeCompare(y.id)))
+          lines.push(`  ${a.status.padEnd(7)}  ${v(a.id)}${a.name ? ` (${v(a.name)})` : ''}  ${v(a.reason ?? '')}`);
+      }
+      for (const warning of tallies.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
+      lines.push(...notEvaluated(tallies.rules, paint));
+      for (const note of header.notes) lines.push('', paint('dim')(`note: ${v(note)}`));
+      lines.push('', summaryLine(tallies, paint));
+      return {
+        head: guardWorkflowCommands([`${headerLine(header, paint)}\n`]),
+        tail: guardWorkflowCommands([`${lines.join('\n')}\n`]),
+      };
+    },
+  };
 }
 
-function header(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
-  const asOf = result.asOf ? ` · as of ${result.asOf}` : '';
-  return paint('dim')(v(`credwarden ${result.tool.version} · pack ${result.pack}${asOf}`));
+function headerLine(header: RunHeader, paint: (s: keyof typeof ANSI) => Paint): string {
+  const asOf = header.asOf ? ` · as of ${header.asOf}` : '';
+  return paint('dim')(v(`credwarden ${header.toolVersion} · pack ${header.pack}${asOf}`));
 }
 
 function accountLine(account: AccountResult, paint: (s: keyof typeof ANSI) => Paint): string {
@@ -83,8 +97,8 @@ function principalBlock(findings: Finding[], ruleWidth: number, paint: (s: keyof
 }
 
 /** Rules not decided everywhere: a rule without findings there must not read as passed. */
-function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string[] {
-  const rules = result.rules.filter((r) => r.notEvaluated.length > 0);
+function notEvaluated(all: readonly RuleSummary[], paint: (s: keyof typeof ANSI) => Paint): string[] {
+  const rules = all.filter((r) => r.notEvaluated.length > 0);
   if (rules.length === 0) return [];
   const width = Math.max(...rules.map((r) => r.id.length));
   return [
@@ -94,8 +108,8 @@ function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint
   ];
 }
 
-function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
-  const { summary } = result;
+function summaryLine(tallies: Tallies, paint: (s: keyof typeof ANSI) => Paint): string {
+  const { summary } = tallies;
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
   const findings =
     summary.open === 0
@@ -104,7 +118,7 @@ function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint)
   const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
   const { scanned, failed, skipped } = summary.accounts;
   const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
-  const count = (status: RuleSummary['status']) => result.rules.filter((r) => r.status === status).length;
+  const count = (status: RuleSummary['status']) => tallies.rules.filter((r) => r.status === status).length;
   const rules = [
     `${count('failed')} failed`,
     `${count('passed')} passed`,
@@ -131,5 +145,5 @@ export const textFormatter: FormatterEntry = defineFormatter({
   description: 'grouped, aligned terminal output (colour on a TTY)',
   extension: 'txt',
   infersFrom: ['txt'],
-  open: (header, context) => wholeResultSink(header, (result) => formatText(result, context)),
+  open: openText,
 });
