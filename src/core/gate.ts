@@ -1,6 +1,6 @@
 import type { Severity } from '../model/index.js';
 import type { GateCounts } from './pipeline/types.js';
-import { SEVERITIES } from '../model/index.js';
+import { SEVERITIES, severityRank } from '../model/index.js';
 
 /** The gate options of a command, and the config file's `failOn`. */
 export interface GateSettings {
@@ -51,5 +51,5 @@ export function describeGate(outcome: GateOutcome): string | undefined {
 }
 
 function rank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
+  return severityRank(severity);
 }

@@ -39,6 +39,13 @@ export * from './diagnostics.js';
 /** Severities from most to least severe. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
+const SEVERITY_RANK: Readonly<Record<string, number>> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+
+/** The one severity order: 0 for critical … 4 for info; an unknown severity sorts last. */
+export function severityRank(severity: string): number {
+  return SEVERITY_RANK[severity] ?? SEVERITIES.length;
+}
+
 /** Framework keys used in every finding's `frameworks` map. */
 export const FRAMEWORKS = ['cis-aws-3.0', 'cis-aws-5.0', 'aws-security-hub', 'aws-config'] as const;
 

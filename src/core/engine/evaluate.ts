@@ -30,14 +30,12 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
     key: undefined,
     cert: undefined,
     credential: undefined,
-    params: {},
   };
   for (const principal of account.principals) {
     frame.principal = principal;
     let credentials: CredentialView[] | undefined;
     for (const rule of ruleset.rules) {
       if (!rule.appliesTo.has(principal.type)) continue;
-      frame.params = rule.params;
       switch (rule.subject) {
         case 'principal':
         case 'password':

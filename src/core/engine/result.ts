@@ -1,5 +1,5 @@
 import type { Account, AccountOutcome, AccountResult, Finding, ScanResult, Severity, Summary } from '../../model/index.js';
-import { SEVERITIES } from '../../model/index.js';
+import { SEVERITIES, severityRank } from '../../model/index.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { accountAsOf, evaluateAccount } from './evaluate.js';
 import { CoverageTracker, ruleStatus } from './coverage.js';
@@ -102,14 +102,12 @@ function reportedFacts(facts: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith('Inputs')));
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
 /** Orders findings by account, principal, severity, rule and credential. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.accountId.localeCompare(b.accountId) ||
     a.principal.name.localeCompare(b.principal.name) ||
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    severityRank(a.severity) - severityRank(b.severity) ||
     a.ruleId.localeCompare(b.ruleId) ||
     (a.credential ?? '').localeCompare(b.credential ?? '')
   );
@@ -142,7 +140,7 @@ export function summarise(findings: readonly Finding[], accounts: readonly Accou
 
 /** True when an open finding is at or above `threshold`. */
 export function reachesSeverity(findings: readonly Finding[], threshold: Severity): boolean {
-  return findings.some((f) => f.status === 'open' && SEVERITY_RANK[f.severity] <= SEVERITY_RANK[threshold]);
+  return findings.some((f) => f.status === 'open' && severityRank(f.severity) <= severityRank(threshold));
 }
 
 /** Evaluates a whole snapshot at once. */

@@ -1,5 +1,5 @@
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
-import { SEVERITIES } from '../../model/index.js';
+import { SEVERITIES, severityRank } from '../../model/index.js';
 import { describeGate, type GateOutcome } from '../gate.js';
 import { controls, undecided } from './controls.js';
 import {
@@ -103,7 +103,7 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
   );
   yield `${out.join('\n')}\n`;
   if (open.length > 0) {
-    const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+    const rank = (f: Finding) => severityRank(f.severity);
     const shown = [...open]
       .sort((a, b) => rank(a) - rank(b) || (a.baseline === 'new' ? -1 : 0) - (b.baseline === 'new' ? -1 : 0))
       .slice(0, limit);

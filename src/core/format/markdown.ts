@@ -1,6 +1,6 @@
 import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
-import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { PLAN_HEADER, plansForReport, renderPlansMarkdown, severityRank } from '../remediation/index.js';
+import { FRAMEWORKS, SEVERITIES, severityRank } from '../../model/index.js';
+import { PLAN_HEADER, plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { compareFindings } from '../engine/result.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';

@@ -1,5 +1,5 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
-import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
+import { FRAMEWORKS, SEVERITIES, severityRank } from '../../model/index.js';
 import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, undecided, type Control, type RuleCounts } from './controls.js';
 import { compareFindings } from '../engine/result.js';
 import type { RunHeader } from '../pipeline/types.js';
@@ -55,7 +55,7 @@ export interface SarifSelection {
 
 /** Open before waived, most severe first, then the result's order: a total order. */
 function comparePriority(a: Finding, b: Finding): number {
-  const priority = (f: Finding) => (f.status === 'open' ? 0 : SEVERITIES.length) + SEVERITIES.indexOf(f.severity);
+  const priority = (f: Finding) => (f.status === 'open' ? 0 : SEVERITIES.length) + severityRank(f.severity);
   return priority(a) - priority(b) || compareFindings(a, b) || a.fingerprint.localeCompare(b.fingerprint);
 }
 

@@ -25,7 +25,6 @@ export interface EvalFrame {
   key?: AccessKey;
   cert?: Certificate;
   credential?: CredentialView;
-  params: Readonly<Record<string, unknown>>;
 }
 
 /** Whether an access key or certificate slot holds a credential at all. */
