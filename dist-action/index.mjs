@@ -72,12 +72,16 @@ var init_diagnostics = __esm({
 });
 
 // src/model/index.ts
-var SEVERITIES, FRAMEWORKS, EXIT;
+function severityRank(severity) {
+  return SEVERITY_RANK[severity] ?? SEVERITIES.length;
+}
+var SEVERITIES, SEVERITY_RANK, FRAMEWORKS, EXIT;
 var init_model = __esm({
   "src/model/index.ts"() {
     "use strict";
     init_diagnostics();
     SEVERITIES = ["critical", "high", "medium", "low", "info"];
+    SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s3, i9) => [s3, i9]));
     FRAMEWORKS = ["cis-aws-3.0", "cis-aws-5.0", "aws-security-hub", "aws-config"];
     EXIT = {
       /** No finding at or above the gate. */
@@ -159,19 +163,327 @@ var init_json_stream = __esm({
   }
 });
 
+// src/core/engine/coverage.ts
+function undecidedReason(rule, account) {
+  if (rule.requiredFacts.length === 0) return void 0;
+  if (account.source !== "aws" && account.factsCollected === void 0 && account.factsUnavailable === void 0) {
+    return `needs a live scan: ${rule.needsLiveScan ?? `the credential report has no ${rule.requiredFacts.join(", ")} facts`}`;
+  }
+  const unavailable = rule.requiredFacts.flatMap((root9) => {
+    const why = account.factsUnavailable?.[root9];
+    return why !== void 0 ? [why] : [];
+  });
+  if (unavailable.length > 0) return [...new Set(unavailable)].join("; ");
+  const collected = new Set(account.factsCollected ?? []);
+  const missing = rule.requiredFacts.filter((root9) => !collected.has(root9));
+  return missing.length > 0 ? `not collected in this scan: ${missing.join(", ")} facts` : void 0;
+}
+function ruleStatus(openFindings, coverage2) {
+  if (openFindings > 0) return "failed";
+  if (coverage2.evaluatedAccounts === 0) return "not-evaluated";
+  return coverage2.notEvaluated.length > 0 ? "partial" : "passed";
+}
+function withRuleStatuses(rules, summary2) {
+  return rules.map((rule) => {
+    const status = ruleStatus(summary2.byRule[rule.id] ?? 0, rule);
+    return status === rule.status ? rule : { ...rule, status };
+  });
+}
+var CoverageTracker;
+var init_coverage = __esm({
+  "src/core/engine/coverage.ts"() {
+    "use strict";
+    CoverageTracker = class {
+      constructor(rules) {
+        this.rules = rules;
+        for (const rule of rules) this.coverage.set(rule.id, { evaluatedAccounts: 0, notEvaluated: [] });
+      }
+      rules;
+      coverage = /* @__PURE__ */ new Map();
+      /** A scanned account: each rule is decided there or not, by the facts it reads. */
+      scanned(account) {
+        for (const rule of this.rules) {
+          const coverage2 = this.coverage.get(rule.id);
+          const reason = undecidedReason(rule, account);
+          if (reason === void 0) coverage2.evaluatedAccounts++;
+          else coverage2.notEvaluated.push({ accountId: account.id, reason });
+        }
+      }
+      /** A failed account decides no rule; a skipped (inactive) account is out of scope. */
+      outcome(outcome) {
+        if (outcome.status !== "failed") return;
+        for (const coverage2 of this.coverage.values())
+          coverage2.notEvaluated.push({ accountId: outcome.id, reason: `account failed: ${outcome.reason}` });
+      }
+      /** The coverage of `ruleId`, accounts in id order. */
+      of(ruleId) {
+        const coverage2 = this.coverage.get(ruleId) ?? { evaluatedAccounts: 0, notEvaluated: [] };
+        return {
+          evaluatedAccounts: coverage2.evaluatedAccounts,
+          notEvaluated: [...coverage2.notEvaluated].sort((a9, b9) => a9.accountId.localeCompare(b9.accountId))
+        };
+      }
+    };
+  }
+});
+
+// src/core/pipeline/tallies.ts
+function bySeverity() {
+  return Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
+}
+var TallyCounter;
+var init_tallies = __esm({
+  "src/core/pipeline/tallies.ts"() {
+    "use strict";
+    init_model();
+    init_coverage();
+    TallyCounter = class {
+      total = 0;
+      open = 0;
+      fresh = 0;
+      withBaseline = false;
+      openBySeverity = bySeverity();
+      waivedBySeverity = bySeverity();
+      newOpen = bySeverity();
+      byRule = /* @__PURE__ */ new Map();
+      accounts = { scanned: 0, failed: 0, skipped: 0 };
+      resolved = 0;
+      plannedPrincipals = 0;
+      plans = 0;
+      /** Adds one account's slice. */
+      add(slice) {
+        if (slice.account) this.accounts[slice.account.status]++;
+        const planned = /* @__PURE__ */ new Set();
+        for (const finding of slice.findings) this.finding(finding, planned);
+        this.plannedPrincipals += planned.size;
+        this.plans += slice.plans.length;
+        this.resolved += slice.resolved?.length ?? 0;
+      }
+      finding(finding, planned) {
+        this.total++;
+        if (finding.baseline !== void 0) this.withBaseline = true;
+        if (finding.baseline === "new") this.fresh++;
+        if (finding.status !== "open") {
+          this.waivedBySeverity[finding.severity]++;
+          return;
+        }
+        this.open++;
+        this.openBySeverity[finding.severity]++;
+        if (finding.baseline === "new") this.newOpen[finding.severity]++;
+        this.byRule.set(finding.ruleId, (this.byRule.get(finding.ruleId) ?? 0) + 1);
+        planned.add(finding.principal.arn);
+      }
+      /** The summary of what was added (`byRule` in rule-id order). */
+      summary() {
+        const byRule = Object.fromEntries([...this.byRule.entries()].sort(([a9], [b9]) => a9.localeCompare(b9)));
+        return {
+          total: this.total,
+          open: this.open,
+          waived: this.total - this.open,
+          ...this.withBaseline ? { new: this.fresh } : {},
+          bySeverity: { ...this.openBySeverity },
+          byRule,
+          accounts: { ...this.accounts }
+        };
+      }
+      /** The tallies, given each rule's coverage and the waiver outcomes. */
+      tallies(rules, coverageOf, extra) {
+        const summary2 = this.summary();
+        const ruleSummaries = rules.map((rule) => {
+          const coverage2 = coverageOf(rule.id);
+          return { ...rule, status: ruleStatus(summary2.byRule[rule.id] ?? 0, coverage2), ...coverage2 };
+        });
+        return {
+          summary: summary2,
+          rules: ruleSummaries,
+          ...extra.waivers ? { waivers: extra.waivers } : {},
+          waivedBySeverity: { ...this.waivedBySeverity },
+          gate: { open: { ...this.openBySeverity }, newOpen: { ...this.newOpen } },
+          ...extra.withBaseline ? { resolved: this.resolved } : {},
+          plannedPrincipals: this.plannedPrincipals,
+          plans: this.plans
+        };
+      }
+    };
+  }
+});
+
+// src/core/pipeline/whole.ts
+function sliceResult(result) {
+  const findings2 = groupBy(result.findings, (f9) => f9.accountId);
+  const plans3 = groupBy(result.plans ?? [], (p5) => p5.accountId);
+  const resolved2 = groupBy(result.resolved ?? [], (f9) => f9.accountId);
+  const listed = new Map(result.accounts.map((a9) => [a9.id, a9]));
+  const ids = [.../* @__PURE__ */ new Set([...listed.keys(), ...findings2.keys(), ...plans3.keys(), ...resolved2.keys()])].sort((a9, b9) => a9.localeCompare(b9));
+  const slices = ids.map((id) => {
+    const account = listed.get(id);
+    return {
+      id,
+      ...account ? { account } : {},
+      findings: findings2.get(id) ?? [],
+      plans: plans3.get(id) ?? [],
+      ...result.resolved ? { resolved: resolved2.get(id) ?? [] } : {}
+    };
+  });
+  const header = {
+    schemaVersion: result.schemaVersion,
+    toolVersion: result.tool.version,
+    asOf: result.asOf,
+    pack: result.pack,
+    rulesHash: result.rulesHash,
+    rules: result.rules.map(({ status: _s9, evaluatedAccounts: _e9, notEvaluated: _n, ...definition }) => definition),
+    notes: result.notes ?? [],
+    ...result.shard ? { shard: result.shard } : {},
+    withBaseline: result.resolved !== void 0 || result.findings.some((f9) => f9.baseline !== void 0),
+    whole: result
+  };
+  return { header, slices, tallies: talliesOf(result) };
+}
+function talliesOf(result) {
+  const waived2 = bySeverity();
+  const open = bySeverity();
+  const newOpen = bySeverity();
+  const planned = /* @__PURE__ */ new Set();
+  for (const f9 of result.findings) {
+    if (f9.status !== "open") {
+      waived2[f9.severity]++;
+      continue;
+    }
+    open[f9.severity]++;
+    if (f9.baseline === "new") newOpen[f9.severity]++;
+    planned.add(f9.principal.arn);
+  }
+  return {
+    summary: result.summary,
+    rules: result.rules,
+    ...result.waivers ? { waivers: result.waivers } : {},
+    ...result.warnings ? { warnings: result.warnings } : {},
+    waivedBySeverity: waived2,
+    gate: { open, newOpen },
+    ...result.resolved ? { resolved: result.resolved.length } : {},
+    plannedPrincipals: planned.size,
+    plans: (result.plans ?? []).length
+  };
+}
+function assembleResult(header, slices, tallies) {
+  const sorted = [...slices].sort((a9, b9) => a9.id.localeCompare(b9.id));
+  const findings2 = [];
+  const plans3 = [];
+  const resolved2 = [];
+  for (const slice of sorted) {
+    for (const f9 of slice.findings) findings2.push(f9);
+    for (const p5 of slice.plans) plans3.push(p5);
+    for (const f9 of slice.resolved ?? []) resolved2.push(f9);
+  }
+  return {
+    schemaVersion: header.schemaVersion,
+    tool: { name: "credwarden", version: header.toolVersion },
+    asOf: header.asOf,
+    pack: header.pack,
+    rulesHash: header.rulesHash,
+    rules: [...tallies.rules],
+    accounts: sorted.flatMap((s3) => s3.account ? [s3.account] : []),
+    summary: tallies.summary,
+    findings: findings2,
+    plans: plans3,
+    notes: [...header.notes],
+    ...tallies.warnings && tallies.warnings.length > 0 ? { warnings: [...tallies.warnings] } : {},
+    ...tallies.waivers ? { waivers: [...tallies.waivers] } : {},
+    ...tallies.resolved !== void 0 ? { resolved: resolved2 } : {},
+    ...header.shard ? { shard: header.shard } : {}
+  };
+}
+function groupBy(items, key) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const k9 = key(item);
+    const group3 = groups.get(k9);
+    if (group3) group3.push(item);
+    else groups.set(k9, [item]);
+  }
+  return groups;
+}
+var init_whole = __esm({
+  "src/core/pipeline/whole.ts"() {
+    "use strict";
+    init_tallies();
+  }
+});
+
+// src/core/format/types.ts
+function defineFormatter(definition) {
+  const openCompanions = definition.openCompanions;
+  return {
+    ...definition,
+    format: (result, context) => {
+      const { header, slices, tallies } = sliceResult(result);
+      return fileChunks(definition.open(header, context), slices, tallies) ?? [];
+    },
+    ...openCompanions ? {
+      companions: (result, context) => {
+        const { header, slices, tallies } = sliceResult(result);
+        return openCompanions(header, context).map((c9) => ({ name: c9.name, chunks: fileChunks(c9.sink, slices, tallies) }));
+      }
+    } : {}
+  };
+}
+function fileChunks(sink, slices, tallies) {
+  const parts = slices.map((slice) => Array.from(sink.account(slice)));
+  const end = sink.end(tallies);
+  if (end.omit) return void 0;
+  return (function* () {
+    yield* end.head ?? [];
+    let first2 = true;
+    for (const chunks of parts) {
+      if (chunks.length === 0) continue;
+      if (!first2 && sink.separator) yield sink.separator;
+      first2 = false;
+      yield* chunks;
+    }
+    yield* end.tail ?? [];
+  })();
+}
+function wholeResultSink(header, render) {
+  const slices = [];
+  return {
+    account(slice) {
+      if (!header.whole) slices.push(slice);
+      return [];
+    },
+    end(tallies) {
+      const chunks = render(header.whole ?? assembleResult(header, slices, tallies));
+      return chunks === void 0 ? { omit: true } : { head: chunks };
+    }
+  };
+}
+function renderToString(chunks) {
+  let text3 = "";
+  for (const chunk of chunks) text3 += chunk;
+  return text3;
+}
+var DEFAULT_MARKDOWN_ROWS;
+var init_types = __esm({
+  "src/core/format/types.ts"() {
+    "use strict";
+    init_whole();
+    DEFAULT_MARKDOWN_ROWS = 1e3;
+  }
+});
+
 // src/core/format/json.ts
 var jsonFormatter;
 var init_json = __esm({
   "src/core/format/json.ts"() {
     "use strict";
     init_json_stream();
-    jsonFormatter = {
+    init_types();
+    jsonFormatter = defineFormatter({
       name: "json",
       description: "machine-readable result (schemas/result.schema.json)",
       extension: "json",
       infersFrom: ["json"],
-      format: (result) => jsonChunks(result)
-    };
+      open: (header) => wholeResultSink(header, jsonChunks)
+    });
   }
 });
 
@@ -271,8 +583,8 @@ var init_escape = __esm({
 function notEvaluatedNote(rule) {
   if (rule.notEvaluated.length === 0) return "";
   const reasons = [...new Set(rule.notEvaluated.map((n6) => n6.reason))];
-  const count2 = rule.notEvaluated.length;
-  return `${count2} account${count2 === 1 ? "" : "s"}: ${reasons.join("; ")}`;
+  const count = rule.notEvaluated.length;
+  return `${count} account${count === 1 ? "" : "s"}: ${reasons.join("; ")}`;
 }
 var STATUS_LABEL;
 var init_status = __esm({
@@ -291,39 +603,48 @@ var init_status = __esm({
 function painter(color) {
   return (style) => (text3) => color ? `${ANSI[style]}${text3}\x1B[0m` : text3;
 }
-function formatText(result, context) {
-  return guardWorkflowCommands(textLines(result, context));
-}
-function* textLines(result, context) {
+function openText(header, context) {
   const paint = painter(context.color);
-  yield `${header(result, paint)}
-`;
-  const byAccount2 = groupBy(result.findings, (f9) => f9.accountId);
-  for (const account of result.accounts.filter((a9) => a9.status === "scanned")) {
-    const lines2 = ["", accountLine(account, paint)];
-    const findings2 = byAccount2.get(account.id) ?? [];
-    if (findings2.length === 0) lines2.push(`  ${paint("green")("no findings")}`);
-    const ruleWidth = Math.max(0, ...findings2.map((f9) => f9.ruleId.length));
-    for (const [, group3] of groupBy(findings2, (f9) => f9.principal.arn)) lines2.push(...principalBlock(group3, ruleWidth, paint));
-    yield `${lines2.join("\n")}
-`;
-  }
-  const lines = [];
-  const notScanned = result.accounts.filter((a9) => a9.status !== "scanned");
-  if (notScanned.length > 0) {
-    lines.push("", paint("bold")("Not scanned"));
-    for (const a9 of notScanned) lines.push(`  ${a9.status.padEnd(7)}  ${visibleControls(a9.id)}${a9.name ? ` (${visibleControls(a9.name)})` : ""}  ${visibleControls(a9.reason ?? "")}`);
-  }
-  for (const warning2 of result.warnings ?? []) lines.push(paint("dim")(`warning: ${visibleControls(warning2)}`));
-  lines.push(...notEvaluated(result, paint));
-  for (const note of result.notes ?? []) lines.push("", paint("dim")(`note: ${visibleControls(note)}`));
-  lines.push("", summaryLine(result, paint));
-  yield `${lines.join("\n")}
-`;
+  const notScanned = [];
+  return {
+    account(slice) {
+      const account = slice.account;
+      if (!account) return [];
+      if (account.status !== "scanned") {
+        notScanned.push(account);
+        return [];
+      }
+      const lines = ["", accountLine(account, paint)];
+      const findings2 = slice.findings;
+      if (findings2.length === 0) lines.push(`  ${paint("green")("no findings")}`);
+      const ruleWidth = Math.max(0, ...findings2.map((f9) => f9.ruleId.length));
+      for (const [, group3] of groupBy2(findings2, (f9) => f9.principal.arn)) lines.push(...principalBlock(group3, ruleWidth, paint));
+      return guardWorkflowCommands([`${lines.join("\n")}
+`]);
+    },
+    end(tallies) {
+      const lines = [];
+      if (notScanned.length > 0) {
+        lines.push("", paint("bold")("Not scanned"));
+        for (const a9 of notScanned.sort((x2, y2) => x2.id.localeCompare(y2.id)))
+          lines.push(`  ${a9.status.padEnd(7)}  ${visibleControls(a9.id)}${a9.name ? ` (${visibleControls(a9.name)})` : ""}  ${visibleControls(a9.reason ?? "")}`);
+      }
+      for (const warning2 of tallies.warnings ?? []) lines.push(paint("dim")(`warning: ${visibleControls(warning2)}`));
+      lines.push(...notEvaluated(tallies.rules, paint));
+      for (const note of header.notes) lines.push("", paint("dim")(`note: ${visibleControls(note)}`));
+      lines.push("", summaryLine(tallies, paint));
+      return {
+        head: guardWorkflowCommands([`${headerLine(header, paint)}
+`]),
+        tail: guardWorkflowCommands([`${lines.join("\n")}
+`])
+      };
+    }
+  };
 }
-function header(result, paint) {
-  const asOf = result.asOf ? ` · as of ${result.asOf}` : "";
-  return paint("dim")(visibleControls(`credwarden ${result.tool.version} · pack ${result.pack}${asOf}`));
+function headerLine(header, paint) {
+  const asOf = header.asOf ? ` · as of ${header.asOf}` : "";
+  return paint("dim")(visibleControls(`credwarden ${header.toolVersion} · pack ${header.pack}${asOf}`));
 }
 function accountLine(account, paint) {
   const name = account.name ? `  ${visibleControls(account.name)}` : "";
@@ -339,14 +660,14 @@ function principalBlock(findings2, ruleWidth, paint) {
   for (const f9 of findings2) {
     const severity = paint(f9.severity)(f9.severity.toUpperCase().padEnd(8));
     const credential = (f9.credential ?? "-").padEnd(12);
-    const waived = f9.status === "waived" ? paint("dim")(" [waived]") : "";
+    const waived2 = f9.status === "waived" ? paint("dim")(" [waived]") : "";
     const fresh = f9.baseline === "new" ? paint("bold")(" [new]") : "";
-    lines.push(`    ${severity}  ${f9.ruleId.padEnd(ruleWidth)}  ${credential}  ${visibleControls(f9.message)}${waived}${fresh}`);
+    lines.push(`    ${severity}  ${f9.ruleId.padEnd(ruleWidth)}  ${credential}  ${visibleControls(f9.message)}${waived2}${fresh}`);
   }
   return lines;
 }
-function notEvaluated(result, paint) {
-  const rules = result.rules.filter((r9) => r9.notEvaluated.length > 0);
+function notEvaluated(all, paint) {
+  const rules = all.filter((r9) => r9.notEvaluated.length > 0);
   if (rules.length === 0) return [];
   const width = Math.max(...rules.map((r9) => r9.id.length));
   return [
@@ -355,23 +676,23 @@ function notEvaluated(result, paint) {
     ...rules.map((r9) => `  ${r9.id.padEnd(width)}  ${STATUS_LABEL[r9.status].padEnd(13)}  ${visibleControls(notEvaluatedNote(r9))}`)
   ];
 }
-function summaryLine(result, paint) {
-  const { summary: summary2 } = result;
+function summaryLine(tallies, paint) {
+  const { summary: summary2 } = tallies;
   const counts = SEVERITIES.filter((s3) => summary2.bySeverity[s3] > 0).map((s3) => paint(s3)(`${summary2.bySeverity[s3]} ${s3}`));
   const findings2 = summary2.open === 0 ? paint("green")("no open findings") : `${summary2.open} open finding${summary2.open === 1 ? "" : "s"} (${counts.join(", ")})`;
-  const waived = summary2.waived > 0 ? ` · ${summary2.waived} waived` : "";
+  const waived2 = summary2.waived > 0 ? ` · ${summary2.waived} waived` : "";
   const { scanned, failed, skipped } = summary2.accounts;
   const coverage2 = `${scanned} account${scanned === 1 ? "" : "s"} scanned${failed ? `, ${failed} failed` : ""}${skipped ? `, ${skipped} skipped` : ""}`;
-  const count2 = (status) => result.rules.filter((r9) => r9.status === status).length;
+  const count = (status) => tallies.rules.filter((r9) => r9.status === status).length;
   const rules = [
-    `${count2("failed")} failed`,
-    `${count2("passed")} passed`,
-    ...count2("partial") ? [`${count2("partial")} partial`] : [],
-    ...count2("not-evaluated") ? [`${count2("not-evaluated")} not evaluated`] : []
+    `${count("failed")} failed`,
+    `${count("passed")} passed`,
+    ...count("partial") ? [`${count("partial")} partial`] : [],
+    ...count("not-evaluated") ? [`${count("not-evaluated")} not evaluated`] : []
   ];
-  return `${paint("bold")("Summary:")} ${findings2}${waived} · rules: ${rules.join(", ")} · ${coverage2}`;
+  return `${paint("bold")("Summary:")} ${findings2}${waived2} · rules: ${rules.join(", ")} · ${coverage2}`;
 }
-function groupBy(items, key) {
+function groupBy2(items, key) {
   const groups = /* @__PURE__ */ new Map();
   for (const item of items) {
     const k9 = key(item);
@@ -387,6 +708,7 @@ var init_text = __esm({
     "use strict";
     init_model();
     init_escape();
+    init_types();
     init_status();
     ANSI = {
       critical: "\x1B[1;31m",
@@ -398,13 +720,13 @@ var init_text = __esm({
       bold: "\x1B[1m",
       green: "\x1B[32m"
     };
-    textFormatter = {
+    textFormatter = defineFormatter({
       name: "text",
       description: "grouped, aligned terminal output (colour on a TTY)",
       extension: "txt",
       infersFrom: ["txt"],
-      format: formatText
-    };
+      open: openText
+    });
   }
 });
 
@@ -1113,13 +1435,17 @@ var init_sync = __esm({
 // src/core/format/controls.ts
 function controls(result) {
   const counts = /* @__PURE__ */ new Map();
-  for (const f9 of result.findings) {
-    const entry = counts.get(f9.ruleId) ?? { open: 0, waived: 0, sample: f9 };
-    if (f9.status === "open") entry.open++;
-    else entry.waived++;
-    counts.set(f9.ruleId, entry);
-  }
-  const rules = [...result.rules];
+  for (const f9 of result.findings) countFinding(counts, f9);
+  return controlsFrom(result.rules, counts);
+}
+function countFinding(counts, f9) {
+  const entry = counts.get(f9.ruleId);
+  if (!entry) counts.set(f9.ruleId, { open: f9.status === "open" ? 1 : 0, waived: f9.status === "open" ? 0 : 1, sample: f9 });
+  else if (f9.status === "open") entry.open++;
+  else entry.waived++;
+}
+function controlsFrom(ruleList, counts) {
+  const rules = [...ruleList];
   const known2 = new Set(rules.map((r9) => r9.id));
   for (const [id, { sample }] of counts) {
     if (!known2.has(id))
@@ -1135,7 +1461,7 @@ function controls(result) {
       });
   }
   return rules.map((rule) => {
-    const { open = 0, waived = 0 } = counts.get(rule.id) ?? {};
+    const { open = 0, waived: waived2 = 0 } = counts.get(rule.id) ?? {};
     const notEvaluated2 = rule.notEvaluated;
     return {
       id: rule.id,
@@ -1144,7 +1470,7 @@ function controls(result) {
       frameworks: rule.frameworks,
       status: rule.status,
       open,
-      waived,
+      waived: waived2,
       evaluatedAccounts: rule.evaluatedAccounts,
       notEvaluated: notEvaluated2,
       reasons: groupReasons(notEvaluated2)
@@ -1154,7 +1480,7 @@ function controls(result) {
 function groupReasons(list3) {
   const byReason = /* @__PURE__ */ new Map();
   for (const { reason } of list3) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-  return [...byReason].map(([reason, accounts2]) => ({ reason, accounts: accounts2 })).sort((a9, b9) => b9.accounts - a9.accounts || a9.reason.localeCompare(b9.reason));
+  return [...byReason].map(([reason, accounts]) => ({ reason, accounts })).sort((a9, b9) => b9.accounts - a9.accounts || a9.reason.localeCompare(b9.reason));
 }
 function reasonsText(control, limit = Infinity) {
   const shown = control.reasons.slice(0, limit).map((r9) => `${r9.reason} (${r9.accounts} account${r9.accounts === 1 ? "" : "s"})`);
@@ -1186,24 +1512,35 @@ function stringField(object, key) {
   const value = object?.[key];
   return typeof value === "string" ? value : "";
 }
-function* csvChunks(columns, rows) {
-  const options = { record_delimiter: "windows", quoted_match: /[\r\n]/ };
-  yield stringify([columns.map((c9) => c9.header)], options);
+function* csvRows(columns, rows) {
   for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
     const batch2 = rows.slice(start, start + ROWS_PER_CHUNK).map((row3) => columns.map((c9) => spreadsheetCell(c9.value(row3))));
-    yield stringify(batch2, options);
+    yield stringify(batch2, CSV_OPTIONS);
   }
+}
+function csvHeader(columns) {
+  return stringify([columns.map((c9) => c9.header)], CSV_OPTIONS);
 }
 function spreadsheetCell(value) {
   return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(value);
 }
-function formatCsv(result) {
-  return csvChunks(CSV_COLUMNS, result.findings);
+function openCsv() {
+  return {
+    account: (slice) => csvRows(CSV_COLUMNS, slice.findings),
+    end: () => ({ head: [csvHeader(CSV_COLUMNS)] })
+  };
 }
-function formatControlsCsv(result) {
-  return csvChunks(CONTROL_COLUMNS, controls(result));
+function openControlsCsv() {
+  const counts = /* @__PURE__ */ new Map();
+  return {
+    account(slice) {
+      for (const finding of slice.findings) countFinding(counts, finding);
+      return [];
+    },
+    end: (tallies) => ({ head: [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controlsFrom(tallies.rules, counts))] })
+  };
 }
-var CSV_COLUMNS, CONTROL_COLUMNS, ROWS_PER_CHUNK, csvFormatter;
+var CSV_COLUMNS, CONTROL_COLUMNS, ROWS_PER_CHUNK, CSV_OPTIONS, csvFormatter;
 var init_csv = __esm({
   "src/core/format/csv.ts"() {
     "use strict";
@@ -1211,6 +1548,7 @@ var init_csv = __esm({
     init_model();
     init_controls();
     init_escape();
+    init_types();
     CSV_COLUMNS = [
       { header: "account", value: (f9) => f9.accountId },
       { header: "account_name", value: (f9) => f9.accountName ?? "" },
@@ -1243,20 +1581,21 @@ var init_csv = __esm({
       ...FRAMEWORKS.map((framework) => ({ header: frameworkColumn(framework), value: (c9) => c9.frameworks[framework].join(" ") }))
     ];
     ROWS_PER_CHUNK = 500;
-    csvFormatter = {
+    CSV_OPTIONS = { record_delimiter: "windows", quoted_match: /[\r\n]/ };
+    csvFormatter = defineFormatter({
       name: "csv",
       description: "one row per finding for spreadsheets (formula-injection safe); with --output-dir also credwarden-controls.csv",
       extension: "csv",
       infersFrom: ["csv"],
-      format: formatCsv,
-      companions: (result) => [{ name: "credwarden-controls.csv", chunks: formatControlsCsv(result) }]
-    };
+      open: openCsv,
+      openCompanions: () => [{ name: "credwarden-controls.csv", sink: openControlsCsv() }]
+    });
   }
 });
 
 // src/core/remediation/types.ts
 var PLAN_HEADER, IDENTITY_CENTER_RESET_URL, IDENTITY_CENTER_NOTE;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/core/remediation/types.ts"() {
     "use strict";
     PLAN_HEADER = "credwarden never executes these plans: it only writes text and AWS CLI commands. Review every step, then run it yourself with credentials that are allowed to make the change.";
@@ -3744,20 +4083,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count === Infinity)
           return Infinity;
       }
-      return count2;
+      return count;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -7295,8 +7634,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i9) => {
@@ -7309,16 +7648,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count) {
+          gen.code((0, codegen_1._)`${count}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -9369,8 +9708,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -9478,13 +9817,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count2 = 0;
+        let count = 0;
         for (const item of node.items) {
           const c9 = getAliasCount(doc, item, anchors2);
-          if (c9 > count2)
-            count2 = c9;
+          if (c9 > count)
+            count = c9;
         }
-        return count2;
+        return count;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -10089,9 +10428,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header3 = (startWithSpace ? indentSize : "") + chomp;
+      let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -10106,11 +10445,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header3}
+          return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header3}
+      return `|${header}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -12437,8 +12776,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -12515,12 +12854,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count = 1;
         const end = error.linePos[1];
         if (end?.line === line2 && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count);
         error.message += `:
 
 ${lineStr}
@@ -13213,10 +13552,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header3 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header3)
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i9 = lines.length - 1; i9 >= 0; --i9) {
@@ -13227,26 +13566,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header3.length;
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header3.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header3.indent;
-      let offset = scalar.offset + header3.length;
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i9 = 0; i9 < chompStart; ++i9) {
         const [indent, content] = lines[i9];
         if (content === "" || content === "\r") {
-          if (header3.indent === 0 && indent.length > trimIndent)
+          if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header3.indent === 0)
+          if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i9;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -13273,7 +13612,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header3.indent ? "explicit indentation indicator" : "first line";
+          const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -13300,7 +13639,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header3.chomp) {
+      switch (header.chomp) {
         case "-":
           break;
         case "+":
@@ -13312,8 +13651,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header3.length + scalar.source.length;
-      return { value, type, comment: header3.comment, range: [start, end, end] };
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -14152,10 +14491,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header3 = token.props[0];
-            if (header3.type !== "block-scalar-header")
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -14187,10 +14526,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header3 = token.props[0];
-        if (header3.type !== "block-scalar-header")
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header3.source = head;
+        header.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -17329,7 +17668,7 @@ function planFindings(result, catalogue, options = {}) {
   }
   const snapshotIndex = indexSnapshot(options.accounts);
   const resultAccounts = new Map(result.accounts.map((a9) => [a9.id, a9]));
-  const accounts2 = /* @__PURE__ */ new Map();
+  const accounts = /* @__PURE__ */ new Map();
   for (const findings2 of groups.values()) {
     const first2 = findings2[0];
     const hints = { bothKeysActive: findings2.some((f9) => catalogue.get(f9.remediation.procedure)?.handles.includes("finish-key-rotation")) };
@@ -17339,29 +17678,29 @@ function planFindings(result, catalogue, options = {}) {
       snapshotIndex.get(first2.accountId)?.get(first2.principal.arn),
       hints
     );
-    const plan = planPrincipal(findings2, facts, catalogue, options.access);
-    const account = accounts2.get(first2.accountId) ?? { accountId: first2.accountId, accountName: first2.accountName ?? null, plans: [] };
-    account.plans.push(plan);
-    accounts2.set(first2.accountId, account);
+    const plan2 = planPrincipal(findings2, facts, catalogue, options.access);
+    const account = accounts.get(first2.accountId) ?? { accountId: first2.accountId, accountName: first2.accountName ?? null, plans: [] };
+    account.plans.push(plan2);
+    accounts.set(first2.accountId, account);
   }
-  for (const account of accounts2.values()) account.plans.sort(comparePlans);
-  const sorted = [...accounts2.values()].sort((a9, b9) => comparePlans(a9.plans[0], b9.plans[0]) || a9.accountId.localeCompare(b9.accountId));
+  for (const account of accounts.values()) account.plans.sort(comparePlans);
+  const sorted = [...accounts.values()].sort((a9, b9) => comparePlans(a9.plans[0], b9.plans[0]) || a9.accountId.localeCompare(b9.accountId));
   return { header: PLAN_HEADER, notes: [IDENTITY_CENTER_NOTE], asOf: result.asOf, accounts: sorted, unknownProcedures: unknownProcedures2 };
 }
-function severityRank(severity) {
+function severityRank2(severity) {
   const rank2 = SEVERITIES.indexOf(severity);
   return rank2 === -1 ? SEVERITIES.length : rank2;
 }
 function comparePlans(a9, b9) {
-  const top = (p5) => Math.min(...p5.findings.map((f9) => severityRank(f9.severity)));
+  const top = (p5) => Math.min(...p5.findings.map((f9) => severityRank2(f9.severity)));
   return top(a9) - top(b9) || (a9.principal.type === b9.principal.type ? 0 : a9.principal.type === "root" ? -1 : 1) || a9.principal.name.localeCompare(b9.principal.name);
 }
 function asOfOf(override, account) {
   return override ?? account?.asOf ?? account?.reportGeneratedTime ?? null;
 }
-function indexSnapshot(accounts2) {
+function indexSnapshot(accounts) {
   const index = /* @__PURE__ */ new Map();
-  for (const account of accounts2 ?? []) {
+  for (const account of accounts ?? []) {
     const byArn = index.get(account.id) ?? /* @__PURE__ */ new Map();
     for (const principal of account.principals) byArn.set(principal.arn, { account, principal });
     index.set(account.id, byArn);
@@ -17460,7 +17799,7 @@ var init_planner = __esm({
     init_decide();
     init_facts();
     init_template();
-    init_types();
+    init_types2();
     init_blocks();
   }
 });
@@ -17482,24 +17821,21 @@ var init_hash = __esm({
 });
 
 // src/core/remediation/attach.ts
-function planBody(plan) {
-  const { access, actors, administrators, goals: goals2, procedures, notes: notes2, steps, alternatives, verification, links } = plan;
+function planBody(plan2) {
+  const { access, actors, administrators, goals: goals2, procedures, notes: notes2, steps, alternatives, verification, links } = plan2;
   return { ...access ? { access } : {}, actors, administrators, goals: goals2, procedures, notes: notes2, steps, alternatives, verification, links };
 }
 function planId(accountId, arn) {
   return `plan-${sha256(`${accountId}\0${arn}`).slice(0, 16)}`;
 }
-function attachPlans(result, catalogue, options = {}) {
-  return embedPlans(result, planFindings(result, catalogue, options));
-}
 function embedPlans(result, set) {
   const plans3 = [];
   const idByFingerprint = /* @__PURE__ */ new Map();
   for (const account of [...set.accounts].sort((a9, b9) => a9.accountId.localeCompare(b9.accountId))) {
-    for (const plan of account.plans) {
-      const id = planId(plan.accountId, plan.principal.arn);
-      plans3.push(toResultPlan(id, plan));
-      for (const ref of plan.findings) idByFingerprint.set(ref.fingerprint, id);
+    for (const plan2 of account.plans) {
+      const id = planId(plan2.accountId, plan2.principal.arn);
+      plans3.push(toResultPlan(id, plan2));
+      for (const ref of plan2.findings) idByFingerprint.set(ref.fingerprint, id);
     }
   }
   return { ...result, findings: result.findings.map((finding) => withPlanId(finding, idByFingerprint.get(finding.fingerprint))), plans: plans3 };
@@ -17509,21 +17845,21 @@ function withPlanId(finding, id) {
   const { planId: _stale, ...remediation } = finding.remediation;
   return { ...finding, remediation: id === void 0 ? remediation : { ...remediation, planId: id } };
 }
-function toResultPlan(id, plan) {
+function toResultPlan(id, plan2) {
   return {
     id,
-    accountId: plan.accountId,
-    principal: plan.principal,
-    ...planBody(plan),
-    findings: plan.findings.map((f9) => ({ fingerprint: f9.fingerprint, resolution: f9.resolution }))
+    accountId: plan2.accountId,
+    principal: plan2.principal,
+    ...planBody(plan2),
+    findings: plan2.findings.map((f9) => ({ fingerprint: f9.fingerprint, resolution: f9.resolution }))
   };
 }
 function plansFromResult(result) {
   const byFingerprint = new Map(result.findings.map((f9) => [f9.fingerprint, f9]));
   const names = new Map(result.accounts.map((a9) => [a9.id, a9.name ?? null]));
-  const accounts2 = /* @__PURE__ */ new Map();
-  for (const plan of result.plans) {
-    const findings2 = plan.findings.flatMap((ref) => {
+  const accounts = /* @__PURE__ */ new Map();
+  for (const plan2 of result.plans) {
+    const findings2 = plan2.findings.flatMap((ref) => {
       const f9 = byFingerprint.get(ref.fingerprint);
       return f9 ? [
         {
@@ -17536,13 +17872,13 @@ function plansFromResult(result) {
         }
       ] : [];
     });
-    const accountName = names.get(plan.accountId) ?? byFingerprint.get(plan.findings[0]?.fingerprint ?? "")?.accountName ?? null;
-    const account = accounts2.get(plan.accountId) ?? { accountId: plan.accountId, accountName, plans: [] };
-    account.plans.push({ accountId: plan.accountId, accountName, principal: plan.principal, ...planBody(plan), findings: findings2 });
-    accounts2.set(plan.accountId, account);
+    const accountName = names.get(plan2.accountId) ?? byFingerprint.get(plan2.findings[0]?.fingerprint ?? "")?.accountName ?? null;
+    const account = accounts.get(plan2.accountId) ?? { accountId: plan2.accountId, accountName, plans: [] };
+    account.plans.push({ accountId: plan2.accountId, accountName, principal: plan2.principal, ...planBody(plan2), findings: findings2 });
+    accounts.set(plan2.accountId, account);
   }
-  for (const account of accounts2.values()) account.plans.sort(comparePlans);
-  const sorted = [...accounts2.values()].sort((a9, b9) => comparePlans(a9.plans[0], b9.plans[0]) || a9.accountId.localeCompare(b9.accountId));
+  for (const account of accounts.values()) account.plans.sort(comparePlans);
+  const sorted = [...accounts.values()].sort((a9, b9) => comparePlans(a9.plans[0], b9.plans[0]) || a9.accountId.localeCompare(b9.accountId));
   return { header: PLAN_HEADER, notes: [IDENTITY_CENTER_NOTE], asOf: result.asOf, accounts: sorted, unknownProcedures: [] };
 }
 function plansForReport(result, catalogue) {
@@ -17553,7 +17889,7 @@ var init_attach = __esm({
     "use strict";
     init_hash();
     init_planner();
-    init_types();
+    init_types2();
   }
 });
 
@@ -17568,7 +17904,7 @@ function renderPlansMarkdown(plans3, options = {}) {
   const ordered = orderedPlans(plans3);
   if (ordered.length === 0) out.push("No open findings need a plan.", "");
   else out.push(...renderIndex(ordered, h9, prose), "");
-  ordered.forEach((plan, i9) => out.push(...renderPlan(plan, i9 + 1, h9, prose)));
+  ordered.forEach((plan2, i9) => out.push(...renderPlan(plan2, i9 + 1, h9, prose)));
   if (plans3.unknownProcedures.length > 0) {
     out.push(`${h9(1)} Findings without a procedure`, "");
     for (const u2 of plans3.unknownProcedures)
@@ -17587,21 +17923,21 @@ function orderedPlans(plans3) {
 }
 function renderIndex(plans3, h9, prose) {
   const out = [`${h9(1)} Index`, "", "| # | Severity | Account | Principal | Findings |", "|---|---|---|---|---|"];
-  plans3.forEach((plan, i9) => {
-    const account = `${plan.accountId}${plan.accountName ? ` (${prose(plan.accountName)})` : ""}`;
+  plans3.forEach((plan2, i9) => {
+    const account = `${plan2.accountId}${plan2.accountName ? ` (${prose(plan2.accountName)})` : ""}`;
     out.push(
-      `| ${i9 + 1} | ${topSeverity(plan)} | ${account.replace(/\|/g, "\\|")} | ${principalLabel(plan).replace(/\|/g, "\\|")} | ${plan.findings.length} |`
+      `| ${i9 + 1} | ${topSeverity(plan2)} | ${account.replace(/\|/g, "\\|")} | ${principalLabel(plan2).replace(/\|/g, "\\|")} | ${plan2.findings.length} |`
     );
   });
   return out;
 }
-function topSeverity(plan) {
-  return [...plan.findings].sort(
-    (a9, b9) => comparePlans({ findings: [a9], principal: plan.principal }, { findings: [b9], principal: plan.principal })
+function topSeverity(plan2) {
+  return [...plan2.findings].sort(
+    (a9, b9) => comparePlans({ findings: [a9], principal: plan2.principal }, { findings: [b9], principal: plan2.principal })
   )[0]?.severity ?? "info";
 }
-function principalLabel(plan) {
-  return plan.principal.type === "root" ? "Root user" : `IAM user ${code(plan.principal.name)}`;
+function principalLabel(plan2) {
+  return plan2.principal.type === "root" ? "Root user" : `IAM user ${code(plan2.principal.name)}`;
 }
 function escapeMarkdown(text3) {
   const parts = text3.replace(/[\r\n]+/g, " ").split(PLACEHOLDER2);
@@ -17620,24 +17956,24 @@ function code(text3) {
 function commandLine(command10) {
   return command10.replace(/[\r\n]+/g, " ");
 }
-function renderPlan(plan, n6, h9, prose) {
-  const account = `${plan.accountId}${plan.accountName ? ` (${prose(plan.accountName)})` : ""}`;
-  const out = [`${h9(1)} ${n6}. ${principalLabel(plan)} — account ${account}`, ""];
-  out.push(...renderAccess(plan.access ?? defaultAccess(plan), prose));
+function renderPlan(plan2, n6, h9, prose) {
+  const account = `${plan2.accountId}${plan2.accountName ? ` (${prose(plan2.accountName)})` : ""}`;
+  const out = [`${h9(1)} ${n6}. ${principalLabel(plan2)} — account ${account}`, ""];
+  out.push(...renderAccess(plan2.access ?? defaultAccess(plan2), prose));
   out.push(
-    `Who acts: ${plan.actors.map((a9) => ACTOR_LABEL[a9]).join(", ") || "nobody (nothing to do)"}${plan.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan.administrators.map(code).join(", ")}` : ""}`,
+    `Who acts: ${plan2.actors.map((a9) => ACTOR_LABEL[a9]).join(", ") || "nobody (nothing to do)"}${plan2.administrators.length > 0 ? ` — administrators who can reset credentials: ${plan2.administrators.map(code).join(", ")}` : ""}`,
     ""
   );
-  out.push("**Goal**", "", ...plan.goals.map((g9) => `- ${prose(g9)}`), "");
+  out.push("**Goal**", "", ...plan2.goals.map((g9) => `- ${prose(g9)}`), "");
   out.push("**Findings resolved**", "");
-  for (const f9 of plan.findings)
+  for (const f9 of plan2.findings)
     out.push(
       `- \\[${f9.severity}\\] ${code(f9.ruleId)}${f9.credential ? ` (${f9.credential})` : ""}: ${prose(f9.message)} — ${prose(f9.resolution)}`
     );
   out.push("");
-  if (plan.notes.length > 0) out.push("**Before you start**", "", ...plan.notes.map((n7) => `- ⚠ ${prose(n7)}`), "");
-  out.push("**Steps**", "", ...renderSteps(plan.steps, prose), "");
-  for (const alt of plan.alternatives) {
+  if (plan2.notes.length > 0) out.push("**Before you start**", "", ...plan2.notes.map((n7) => `- ⚠ ${prose(n7)}`), "");
+  out.push("**Steps**", "", ...renderSteps(plan2.steps, prose), "");
+  for (const alt of plan2.alternatives) {
     out.push(
       `**Alternative: ${prose(alt.title)}** (${ACTOR_LABEL[alt.actor]}; when: ${prose(alt.when)})`,
       "",
@@ -17645,13 +17981,13 @@ function renderPlan(plan, n6, h9, prose) {
       ""
     );
   }
-  if (plan.verification.length > 0)
-    out.push("**Verify**", "", ...plan.verification.map((v2) => `- ${v2.startsWith("$ ") ? code(v2.slice(2)) : prose(v2)}`), "");
-  if (plan.links.length > 0)
+  if (plan2.verification.length > 0)
+    out.push("**Verify**", "", ...plan2.verification.map((v2) => `- ${v2.startsWith("$ ") ? code(v2.slice(2)) : prose(v2)}`), "");
+  if (plan2.links.length > 0)
     out.push(
       "**References**",
       "",
-      ...plan.links.map((l6) => `- [${prose(l6.title)}](${l6.url.replace(/[()<>\s]/g, encodeURIComponent)})`),
+      ...plan2.links.map((l6) => `- [${prose(l6.title)}](${l6.url.replace(/[()<>\s]/g, encodeURIComponent)})`),
       ""
     );
   return out;
@@ -17666,11 +18002,11 @@ function renderAccess(access, prose) {
     ""
   ];
 }
-function defaultAccess(plan) {
-  const id = plan.accountId.replace(/[^0-9]/g, "");
+function defaultAccess(plan2) {
+  const id = plan2.accountId.replace(/[^0-9]/g, "");
   return {
-    accountId: plan.accountId,
-    accountName: plan.accountName,
+    accountId: plan2.accountId,
+    accountName: plan2.accountName,
     how: `Use credentials for account ${id} (set AWS_PROFILE or pass --profile to every command).`,
     check: `[ "$(aws sts get-caller-identity --query Account --output text)" = "${id}" ] && echo "OK: account ${id}" || echo "STOP: these credentials are not for account ${id}" >&2`
   };
@@ -17708,7 +18044,7 @@ var init_render = __esm({
 var init_remediation = __esm({
   "src/core/remediation/index.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     init_catalogue();
     init_template();
     init_planner();
@@ -17728,17 +18064,271 @@ var init_outcome = __esm({
   }
 });
 
-// src/core/format/types.ts
-function renderToString(chunks) {
-  let text3 = "";
-  for (const chunk of chunks) text3 += chunk;
-  return text3;
+// src/core/rules/frame.ts
+function slotInUse(slot) {
+  return slot.active || slot.lastRotated !== null;
 }
-var DEFAULT_MARKDOWN_ROWS;
-var init_types2 = __esm({
-  "src/core/format/types.ts"() {
+function credentialsOf(principal) {
+  const views = [
+    {
+      id: "password",
+      kind: "password",
+      enabled: principal.password.enabled,
+      setAt: principal.password.lastChanged ?? principal.createdAt,
+      lastUsed: principal.password.lastUsed
+    }
+  ];
+  for (const key of principal.accessKeys) {
+    if (!slotInUse(key)) continue;
+    views.push({
+      id: key.slot === 1 ? "access_key_1" : "access_key_2",
+      kind: "access_key",
+      enabled: key.active,
+      setAt: key.lastRotated,
+      lastUsed: key.lastUsed
+    });
+  }
+  return views;
+}
+var init_frame = __esm({
+  "src/core/rules/frame.ts"() {
     "use strict";
-    DEFAULT_MARKDOWN_ROWS = 1e3;
+  }
+});
+
+// src/core/engine/evaluate.ts
+function accountAsOf(account, override) {
+  return override ?? account.asOf ?? account.reportGeneratedTime;
+}
+function evaluateAccount(account, ruleset, asOfOverride2) {
+  const asOfMs = parseTimestamp(accountAsOf(account, asOfOverride2));
+  if (Number.isNaN(asOfMs))
+    throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride2)}' is not an ISO 8601 time`);
+  const findings2 = [];
+  const frame = {
+    account,
+    principal: account.principals[0],
+    asOfMs,
+    key: void 0,
+    cert: void 0,
+    credential: void 0
+  };
+  for (const principal of account.principals) {
+    frame.principal = principal;
+    let credentials;
+    for (const rule of ruleset.rules) {
+      if (!rule.appliesTo.has(principal.type)) continue;
+      switch (rule.subject) {
+        case "principal":
+        case "password":
+          if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, rule.subject === "password" ? "password" : null));
+          break;
+        case "accessKey":
+          for (const key of principal.accessKeys) {
+            if (!slotInUse(key)) continue;
+            frame.key = key;
+            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, key.slot === 1 ? "access_key_1" : "access_key_2"));
+          }
+          frame.key = void 0;
+          break;
+        case "certificate":
+          for (const cert of principal.certificates) {
+            if (!slotInUse(cert)) continue;
+            frame.cert = cert;
+            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, cert.slot === 1 ? "cert_1" : "cert_2"));
+          }
+          frame.cert = void 0;
+          break;
+        case "credential":
+          credentials ??= credentialsOf(principal);
+          for (const credential of credentials) {
+            frame.credential = credential;
+            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, credential.id));
+          }
+          frame.credential = void 0;
+          break;
+      }
+    }
+  }
+  return findings2;
+}
+function toFinding(rule, frame, credential) {
+  const { account, principal } = frame;
+  return {
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    accountId: account.id,
+    accountName: account.name ?? null,
+    ouPath: account.ouPath ?? null,
+    principal: { type: principal.type, name: principal.name, arn: principal.arn },
+    credential,
+    message: rule.message(frame),
+    evidence: rule.evidence(frame),
+    frameworks: rule.frameworks,
+    remediation: { procedure: rule.procedure },
+    status: "open",
+    fingerprint: fingerprint(rule.id, account.id, principal, credential)
+  };
+}
+function fingerprint(ruleId, accountId, principal, credential) {
+  return sha256([ruleId, accountId, principal.arn, credential ?? ""].join("\0")).slice(0, 32);
+}
+var init_evaluate = __esm({
+  "src/core/engine/evaluate.ts"() {
+    "use strict";
+    init_hash();
+    init_time();
+    init_frame();
+  }
+});
+
+// src/core/engine/result.ts
+function reportedFacts(facts) {
+  return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith("Inputs")));
+}
+function compareFindings(a9, b9) {
+  return a9.accountId.localeCompare(b9.accountId) || a9.principal.name.localeCompare(b9.principal.name) || severityRank(a9.severity) - severityRank(b9.severity) || a9.ruleId.localeCompare(b9.ruleId) || (a9.credential ?? "").localeCompare(b9.credential ?? "");
+}
+function summarise(findings2, accounts) {
+  const bySeverity3 = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
+  const byRule = {};
+  let open = 0;
+  let fresh = 0;
+  for (const finding of findings2) {
+    if (finding.baseline === "new") fresh++;
+    if (finding.status !== "open") continue;
+    open++;
+    bySeverity3[finding.severity]++;
+    byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+  }
+  const count = (status) => accounts.filter((a9) => a9.status === status).length;
+  return {
+    total: findings2.length,
+    open,
+    waived: findings2.length - open,
+    ...findings2.some((f9) => f9.baseline !== void 0) ? { new: fresh } : {},
+    bySeverity: bySeverity3,
+    byRule,
+    accounts: { scanned: count("scanned"), failed: count("failed"), skipped: count("skipped") }
+  };
+}
+function evaluateSnapshot(snapshot, ruleset, meta2) {
+  const builder = new ResultBuilder(ruleset, meta2);
+  for (const account of snapshot.accounts) builder.addAccount(account);
+  for (const outcome of snapshot.skippedAccounts ?? []) builder.addOutcome(outcome);
+  return builder.build();
+}
+var SCOPE_NOTES, ResultBuilder;
+var init_result = __esm({
+  "src/core/engine/result.ts"() {
+    "use strict";
+    init_model();
+    init_evaluate();
+    init_coverage();
+    init_types2();
+    SCOPE_NOTES = [IDENTITY_CENTER_NOTE];
+    ResultBuilder = class {
+      constructor(ruleset, meta2) {
+        this.ruleset = ruleset;
+        this.meta = meta2;
+        this.coverage = new CoverageTracker(ruleset.rules);
+      }
+      ruleset;
+      meta;
+      accounts = [];
+      findings = [];
+      coverage;
+      warnings = [];
+      /** Evaluates one account and records its findings; returns them. */
+      addAccount(account) {
+        const findings2 = evaluateAccount(account, this.ruleset, this.meta.asOf);
+        this.coverage.scanned(account);
+        this.accounts.push({
+          id: account.id,
+          ...account.name !== void 0 ? { name: account.name } : {},
+          ...account.ouPath !== void 0 ? { ouPath: account.ouPath } : {},
+          reportGeneratedTime: account.reportGeneratedTime,
+          asOf: accountAsOf(account, this.meta.asOf),
+          status: "scanned",
+          principals: account.principals.length,
+          ...account.facts !== void 0 ? { facts: reportedFacts(account.facts) } : {}
+        });
+        for (const finding of findings2) this.findings.push(finding);
+        return findings2;
+      }
+      /** Records an account that was skipped or failed, with the reason. */
+      addOutcome(outcome) {
+        this.accounts.push({ ...outcome });
+        this.coverage.outcome(outcome);
+      }
+      /** The finished result, with accounts and findings in a deterministic order. */
+      build() {
+        const accounts = [...this.accounts].sort((a9, b9) => a9.id.localeCompare(b9.id));
+        const findings2 = [...this.findings].sort(compareFindings);
+        const summary2 = summarise(findings2, accounts);
+        return {
+          schemaVersion: 2,
+          tool: { name: "credwarden", version: this.meta.toolVersion },
+          asOf: this.meta.asOf ?? null,
+          pack: this.ruleset.pack,
+          rulesHash: this.ruleset.hash,
+          rules: this.ruleset.rules.map((r9) => {
+            const coverage2 = this.coverage.of(r9.id);
+            return {
+              id: r9.id,
+              title: r9.title,
+              description: r9.description,
+              severity: r9.severity,
+              parameters: { ...r9.params },
+              frameworks: r9.frameworks,
+              docs: r9.docs,
+              source: r9.file,
+              status: ruleStatus(summary2.byRule[r9.id] ?? 0, coverage2),
+              ...coverage2
+            };
+          }),
+          accounts,
+          summary: summary2,
+          findings: findings2,
+          // Remediation plans are attached later (after waivers): see attachPlans.
+          plans: [],
+          notes: [...SCOPE_NOTES],
+          ...this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}
+        };
+      }
+    };
+  }
+});
+
+// src/core/format/top.ts
+var TopN;
+var init_top = __esm({
+  "src/core/format/top.ts"() {
+    "use strict";
+    TopN = class {
+      constructor(limit, compare) {
+        this.limit = limit;
+        this.compare = compare;
+      }
+      limit;
+      compare;
+      items = [];
+      add(item) {
+        if (this.limit <= 0) return;
+        this.items.push(item);
+        if (this.items.length >= 2 * this.limit) this.trim();
+      }
+      trim() {
+        this.items.sort(this.compare);
+        this.items.length = Math.min(this.items.length, this.limit);
+      }
+      /** The kept items, first first. */
+      sorted() {
+        this.trim();
+        return [...this.items];
+      }
+    };
   }
 });
 
@@ -17746,38 +18336,58 @@ var init_types2 = __esm({
 function row(cells) {
   return `| ${cells.join(" | ")} |`;
 }
-function table(header3, rows) {
-  return [row(header3), row(header3.map(() => "---")), ...rows.map(row)];
+function table(header, rows) {
+  return [row(header), row(header.map(() => "---")), ...rows.map(row)];
 }
-function formatMarkdown(result, context) {
-  return guardPlainText(markdownSections(result, context));
+function compareRows(a9, b9) {
+  return severityRank(a9.finding.severity) - severityRank(b9.finding.severity) || (a9.finding.status === "open" ? 0 : 1) - (b9.finding.status === "open" ? 0 : 1) || compareFindings(a9.finding, b9.finding) || a9.finding.fingerprint.localeCompare(b9.finding.fingerprint);
 }
-function* markdownSections(result, context) {
-  const matrix2 = controls(result);
-  const sections = [
-    () => header2(result, context),
-    () => summary(result, matrix2),
-    () => controlMatrix(matrix2),
-    () => accounts(result),
-    () => findings(result, context),
-    () => resolved(result, context),
-    () => plans(result, context),
-    () => waivers(waiverOutcomes(result)),
-    () => warnings(result)
-  ];
-  let first2 = true;
-  for (const section of sections) {
-    for (const line2 of section()) {
-      yield first2 ? line2 : `
-${line2}`;
-      first2 = false;
+function openMarkdown(header, context) {
+  const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
+  const counts = /* @__PURE__ */ new Map();
+  const rows = new TopN(limit, compareRows);
+  const resolvedRows = new TopN(limit, (a9, b9) => compareFindings(a9, b9) || a9.fingerprint.localeCompare(b9.fingerprint));
+  let withBaseline = false;
+  const inline2 = new InlinePlans();
+  return {
+    account(slice) {
+      for (const finding of slice.findings) {
+        countFinding(counts, finding);
+        rows.add({ finding, accountName: slice.account?.name });
+        if (finding.baseline !== void 0) withBaseline = true;
+      }
+      for (const finding of slice.resolved ?? []) resolvedRows.add(finding);
+      inline2.add(slice);
+      return slice.account ? guardPlainText([`${accountRow(slice.account, accountCounts(slice.findings))}
+`]) : [];
+    },
+    end(tallies) {
+      const report = {
+        header,
+        tallies,
+        context,
+        matrix: controlsFrom(tallies.rules, counts),
+        rows: rows.sorted(),
+        resolved: resolvedRows.sorted(),
+        withBaseline,
+        ...tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS ? { inlinePlans: inline2.result(header.asOf) } : {}
+      };
+      const lines = (sections) => guardPlainText(
+        (function* () {
+          for (const section of sections) for (const line2 of section(report)) yield `${line2}
+`;
+        })()
+      );
+      return {
+        head: lines([reportHeader, summary, controlMatrix, accountsHead]),
+        tail: lines([findings, resolved, plans, waivers, warnings])
+      };
     }
-  }
-  yield "\n";
+  };
 }
-function* header2(result, context) {
-  const { summary: s3 } = result;
-  const asOf = result.asOf ?? "each account at its report generation time";
+function* reportHeader({ header, tallies, context }) {
+  const { summary: s3 } = tallies;
+  const asOf = header.asOf ?? "each account at its report generation time";
   const findingsLine = `${s3.open} open, ${s3.waived} waived${s3.new !== void 0 ? `, ${s3.new} new since the baseline` : ""}`;
   yield "# credwarden: IAM credential hygiene report";
   yield "";
@@ -17785,18 +18395,17 @@ function* header2(result, context) {
     ["Item", "Value"],
     [
       ["Tool", escapeMarkdownCell(`credwarden ${context.toolVersion}`)],
-      ["Rule pack", escapeMarkdownCell(result.pack)],
-      ["Rules hash (effective rules and parameters)", markdownCode(result.rulesHash)],
+      ["Rule pack", escapeMarkdownCell(header.pack)],
+      ["Rules hash (effective rules and parameters)", markdownCode(header.rulesHash)],
       ["Evaluated as of", escapeMarkdownCell(asOf)],
       ["Findings", escapeMarkdownCell(findingsLine)],
       ["Accounts", escapeMarkdownCell(`${s3.accounts.scanned} scanned, ${s3.accounts.failed} failed, ${s3.accounts.skipped} skipped`)]
     ]
   );
 }
-function* summary(result, matrix2) {
-  const waived = Object.fromEntries(SEVERITIES.map((s4) => [s4, 0]));
-  for (const f9 of result.findings) if (f9.status === "waived") waived[f9.severity]++;
-  const { summary: s3 } = result;
+function* summary({ header, tallies, matrix: matrix2 }) {
+  const waived2 = tallies.waivedBySeverity;
+  const { summary: s3 } = tallies;
   yield "";
   yield "## Summary";
   yield "";
@@ -17806,7 +18415,7 @@ function* summary(result, matrix2) {
     yield "";
     yield `⚠️ ${s3.accounts.failed} account${s3.accounts.failed === 1 ? "" : "s"} could not be scanned: no rule was evaluated there (see Accounts).`;
   }
-  for (const note of result.notes ?? []) {
+  for (const note of header.notes) {
     yield "";
     yield `> ${escapeMarkdownInline(note)}`;
   }
@@ -17817,11 +18426,11 @@ function* summary(result, matrix2) {
   yield "";
   yield* table(
     ["Severity", "Open", "Waived"],
-    SEVERITIES.map((sev) => [sev, String(s3.bySeverity[sev]), String(waived[sev])])
+    SEVERITIES.map((sev) => [sev, String(s3.bySeverity[sev]), String(waived2[sev])])
   );
 }
 function controlMatrixRows(matrix2) {
-  const header3 = ["Rule", "Severity", "Frameworks", "Status", "Open", "Waived", "Accounts not evaluated"];
+  const header = ["Rule", "Severity", "Frameworks", "Status", "Open", "Waived", "Accounts not evaluated"];
   const rows = matrix2.map((c9) => [
     `${markdownCode(c9.id)}<br>${escapeMarkdownCell(c9.title)}`,
     c9.severity,
@@ -17833,13 +18442,13 @@ function controlMatrixRows(matrix2) {
     String(c9.waived),
     c9.notEvaluated.length > 0 ? `${c9.notEvaluated.length}: ${escapeMarkdownCell(reasonsText(c9, REASONS_SHOWN))}` : "0"
   ]);
-  return table(header3, rows);
+  return table(header, rows);
 }
 function statusCell(c9) {
   const mark = { passed: "✅", failed: "❌", "not-evaluated": "⚪", partial: "🟡" }[c9.status];
   return `${mark} ${STATUS_LABEL[c9.status]}`;
 }
-function* controlMatrix(matrix2) {
+function* controlMatrix({ matrix: matrix2 }) {
   yield "";
   yield "## Controls";
   yield "";
@@ -17847,20 +18456,20 @@ function* controlMatrix(matrix2) {
   yield "";
   yield* controlMatrixRows(matrix2);
 }
-function* accounts(result) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const f9 of result.findings) {
-    const c9 = counts.get(f9.accountId) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0, waived: 0 };
-    if (f9.status === "waived") c9.waived++;
-    else c9[f9.severity]++;
-    counts.set(f9.accountId, c9);
-  }
+function* accountsHead() {
   yield "";
   yield "## Accounts";
   yield "";
   yield row(["Account", "Name", "OU", "Status", "Evaluated as of", "Principals", ...SEVERITIES.map(capitalise), "Waived", "Reason"]);
   yield row(Array.from({ length: 8 + SEVERITIES.length }, () => "---"));
-  for (const a9 of result.accounts) yield accountRow(a9, counts.get(a9.id));
+}
+function accountCounts(findings2) {
+  const c9 = { critical: 0, high: 0, medium: 0, low: 0, info: 0, waived: 0 };
+  for (const f9 of findings2) {
+    if (f9.status === "waived") c9.waived++;
+    else c9[f9.severity]++;
+  }
+  return c9;
 }
 function accountRow(a9, counts) {
   const n6 = (key) => a9.status === "scanned" ? String(counts?.[key] ?? 0) : "—";
@@ -17876,55 +18485,48 @@ function accountRow(a9, counts) {
     escapeMarkdownCell(a9.reason ?? "")
   ]);
 }
-function* findings(result, context) {
+function* findings({ tallies, context, rows, withBaseline }) {
+  const total2 = tallies.summary.total;
   yield "";
   yield "## Findings";
-  if (result.findings.length === 0) {
+  if (total2 === 0) {
     yield "";
     yield "No findings.";
     return;
   }
   const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
-  const names = new Map(result.accounts.map((a9) => [a9.id, a9.name]));
-  const withBaseline = result.findings.some((f9) => f9.baseline !== void 0);
-  const bySeverity2 = groupBySeverity(result.findings);
   let shown = 0;
   for (const severity of SEVERITIES) {
-    const list3 = bySeverity2[severity];
-    if (list3.length === 0) continue;
-    const open = list3.filter((f9) => f9.status === "open").length;
+    const open = tallies.summary.bySeverity[severity];
+    const count = open + tallies.waivedBySeverity[severity];
+    if (count === 0) continue;
     yield "";
-    yield `### ${capitalise(severity)} (${open} open${list3.length > open ? `, ${list3.length - open} waived` : ""})`;
+    yield `### ${capitalise(severity)} (${open} open${count > open ? `, ${count - open} waived` : ""})`;
     const room = Math.max(0, limit - shown);
     if (room === 0) {
       yield "";
-      yield `${list3.length} finding${list3.length === 1 ? "" : "s"} not listed (row limit ${limit}).`;
+      yield `${count} finding${count === 1 ? "" : "s"} not listed (row limit ${limit}).`;
       continue;
     }
     yield "";
     yield row(["Account", "Principal", "Credential", "Rule", "Message", "Status", ...withBaseline ? ["Baseline"] : []]);
     yield row(Array.from({ length: withBaseline ? 7 : 6 }, () => "---"));
-    for (const f9 of list3.slice(0, room)) yield row(findingRow(f9, names.get(f9.accountId), withBaseline));
-    shown += Math.min(room, list3.length);
-    if (list3.length > room) {
+    for (const r9 of rows.filter((r10) => r10.finding.severity === severity).slice(0, room))
+      yield row(findingRow(r9.finding, r9.accountName, withBaseline));
+    shown += Math.min(room, count);
+    if (count > room) {
       yield "";
-      yield `…and ${list3.length - room} more ${severity} finding${list3.length - room === 1 ? "" : "s"} (row limit ${limit}).`;
+      yield `…and ${count - room} more ${severity} finding${count - room === 1 ? "" : "s"} (row limit ${limit}).`;
     }
   }
-  if (shown < result.findings.length) {
+  if (shown < total2) {
     yield "";
-    yield `> ${result.findings.length - shown} of ${result.findings.length} findings are counted but not listed here. ${whereEveryFinding(context)}`;
+    yield `> ${total2 - shown} of ${total2} findings are counted but not listed here. ${whereEveryFinding(context)}`;
   }
 }
 function whereEveryFinding(context) {
   const raise = "Raise the limit with `--report-rows N`.";
   return context.companions ? `Every finding is in \`credwarden.csv\` and \`credwarden.json\` when those formats are written (\`--format csv,json\`). ${raise}` : `Write every finding with \`--format csv\` or \`--format json\` (several at once with \`--output-dir\`). ${raise}`;
-}
-function groupBySeverity(list3) {
-  const groups = Object.fromEntries(SEVERITIES.map((s3) => [s3, []]));
-  for (const f9 of list3) if (f9.status === "open") groups[f9.severity].push(f9);
-  for (const f9 of list3) if (f9.status !== "open") groups[f9.severity].push(f9);
-  return groups;
 }
 function findingRow(f9, accountName, withBaseline) {
   const status = f9.status === "waived" ? `waived: ${escapeMarkdownCell(String(f9.waiver?.reason ?? ""))} (until ${escapeMarkdownCell(String(f9.waiver?.expires ?? "?"))})` : "open";
@@ -17939,18 +18541,19 @@ function findingRow(f9, accountName, withBaseline) {
     ...withBaseline ? [f9.baseline ?? ""] : []
   ];
 }
-function* resolved(result, context) {
-  if (!result.resolved) return;
+function* resolved({ tallies, context, resolved: list3 }) {
+  if (tallies.resolved === void 0) return;
+  const total2 = tallies.resolved;
   yield "";
   yield "## Resolved since the baseline";
   yield "";
-  if (result.resolved.length === 0) {
+  if (total2 === 0) {
     yield "Nothing was resolved since the baseline.";
     return;
   }
   const limit = context.markdownRows ?? DEFAULT_MARKDOWN_ROWS;
   yield* table(["Severity", "Account", "Principal", "Credential", "Rule", "Message (baseline)"], []);
-  for (const f9 of result.resolved.slice(0, limit)) {
+  for (const f9 of list3.slice(0, limit)) {
     yield row([
       f9.severity,
       markdownCode(f9.accountId),
@@ -17960,52 +18563,50 @@ function* resolved(result, context) {
       escapeMarkdownCell(f9.message)
     ]);
   }
-  if (result.resolved.length > limit) {
+  if (total2 > limit) {
     yield "";
-    yield `…and ${result.resolved.length - limit} more resolved findings (row limit ${limit}); \`credwarden diff\` lists them all.`;
+    yield `…and ${total2 - limit} more resolved findings (row limit ${limit}); \`credwarden diff\` lists them all.`;
   }
 }
-function plannedPrincipals(result) {
-  const principals = /* @__PURE__ */ new Set();
-  for (const f9 of result.findings) if (f9.status === "open") principals.add(f9.principal.arn);
-  return principals.size;
-}
-function plansApart(result) {
-  return plannedPrincipals(result) > INLINE_PLAN_PRINCIPALS;
-}
-function* plans(result, context) {
-  const principals = plannedPrincipals(result);
+function* plans({ tallies, context, inlinePlans }) {
+  const principals = tallies.plannedPrincipals;
   if (principals === 0) return;
   yield "";
   yield "## Remediation plans";
   yield "";
-  if (plansApart(result)) {
+  if (!inlinePlans) {
     yield context.companions ? `The plans of the ${principals} principals with open findings are in [\`${PLANS_FILE}\`](${PLANS_FILE}), next to this report.` : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them to \`${PLANS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json\` on the JSON result.`;
     return;
   }
-  const set = { ...plansForReport(result), notes: [] };
+  const set = { ...plansForReport(inlinePlans), notes: [] };
   yield `> ${escapeMarkdownInline(set.header)}`;
   yield "";
   yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();
 }
-function* plansFile(result) {
-  const set = plansForReport(result);
-  yield `# credwarden: remediation plans
+function openPlansFile(header) {
+  return {
+    account(slice) {
+      if (slice.plans.length === 0) return [];
+      const set = plansForReport({
+        asOf: header.asOf,
+        accounts: slice.account ? [slice.account] : [],
+        findings: slice.findings,
+        plans: slice.plans
+      });
+      return guardPlainText([`
+${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`]);
+    },
+    end(tallies) {
+      if (tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS) return { omit: true };
+      return { head: guardPlainText([`# credwarden: remediation plans
 
-> ${escapeMarkdownInline(set.header)}
-`;
-  if (set.accounts.length === 0) {
-    yield `
-${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`;
-    return;
-  }
-  for (const [i9, account] of set.accounts.entries()) {
-    const last = i9 === set.accounts.length - 1;
-    yield `
-${renderPlansMarkdown({ ...set, accounts: [account], unknownProcedures: last ? set.unknownProcedures : [] }, { headingLevel: 1, omitTitle: true })}`;
-  }
+> ${escapeMarkdownInline(PLAN_HEADER)}
+`]) };
+    }
+  };
 }
-function* waivers(outcomes) {
+function* waivers({ tallies }) {
+  const outcomes = waiverOutcomes({ waivers: tallies.waivers ? [...tallies.waivers] : void 0 });
   if (outcomes.length === 0) return;
   const rows = (state2) => outcomes.filter((w2) => w2.state === state2).map((w2) => [
     markdownCode(w2.rule),
@@ -18018,10 +18619,10 @@ function* waivers(outcomes) {
     String(w2.matched),
     escapeMarkdownCell(w2.source ?? "")
   ]);
-  const header3 = ["Rule", "Account", "Principal", "Credential", "Reason", "Approved by", "Expires", "Findings matched", "Source"];
+  const header = ["Rule", "Account", "Principal", "Credential", "Reason", "Approved by", "Expires", "Findings matched", "Source"];
   const part = (title, state2, empty) => {
     const r9 = rows(state2);
-    return ["", `### ${title}`, "", ...r9.length > 0 ? table(header3, r9) : [empty]];
+    return ["", `### ${title}`, "", ...r9.length > 0 ? table(header, r9) : [empty]];
   };
   yield "";
   yield "## Waivers";
@@ -18029,30 +18630,29 @@ function* waivers(outcomes) {
   yield* part("Expired (no longer applied)", "expired", "No expired waiver.");
   yield* part("Stale (matched no finding)", "stale", "No stale waiver.");
 }
-function* warnings(result) {
-  if (!result.warnings || result.warnings.length === 0) return;
+function* warnings({ tallies }) {
+  if (!tallies.warnings || tallies.warnings.length === 0) return;
   yield "";
   yield "## Warnings";
   yield "";
-  for (const w2 of result.warnings) yield `- ${escapeMarkdownInline(w2)}`;
+  for (const w2 of tallies.warnings) yield `- ${escapeMarkdownInline(w2)}`;
 }
 function capitalise(text3) {
   return `${text3[0]?.toUpperCase() ?? ""}${text3.slice(1)}`;
 }
-function markdownCompanions(result) {
-  return [{ name: PLANS_FILE, chunks: plansApart(result) ? guardPlainText(plansFile(result)) : void 0 }];
-}
-var FRAMEWORK_LABEL, PLANS_FILE, INLINE_PLAN_PRINCIPALS, markdownFormatter;
+var FRAMEWORK_LABEL, PLANS_FILE, INLINE_PLAN_PRINCIPALS, InlinePlans, markdownFormatter;
 var init_markdown = __esm({
   "src/core/format/markdown.ts"() {
     "use strict";
     init_model();
     init_remediation();
     init_outcome();
+    init_result();
     init_controls();
+    init_top();
     init_status();
     init_escape();
-    init_types2();
+    init_types();
     FRAMEWORK_LABEL = {
       "cis-aws-3.0": "CIS 3.0",
       "cis-aws-5.0": "CIS 5.0",
@@ -18061,96 +18661,122 @@ var init_markdown = __esm({
     };
     PLANS_FILE = "credwarden-plans.md";
     INLINE_PLAN_PRINCIPALS = 25;
-    markdownFormatter = {
+    InlinePlans = class {
+      accounts = [];
+      findings = [];
+      plans = [];
+      principals = 0;
+      add(slice) {
+        if (this.principals > INLINE_PLAN_PRINCIPALS) return;
+        const planned = new Set(slice.findings.filter((f9) => f9.status === "open").map((f9) => f9.principal.arn));
+        this.principals += planned.size;
+        if (this.principals > INLINE_PLAN_PRINCIPALS) {
+          this.accounts.length = 0;
+          this.findings.length = 0;
+          this.plans.length = 0;
+          return;
+        }
+        if (slice.account) this.accounts.push(slice.account);
+        this.findings.push(...slice.findings);
+        this.plans.push(...slice.plans);
+      }
+      result(asOf) {
+        const byId = (a9, b9) => a9.accountId.localeCompare(b9.accountId);
+        return {
+          asOf,
+          accounts: [...this.accounts].sort((a9, b9) => a9.id.localeCompare(b9.id)),
+          findings: [...this.findings].sort(compareFindings),
+          plans: [...this.plans].sort(byId)
+        };
+      }
+    };
+    markdownFormatter = defineFormatter({
       name: "markdown",
       aliases: ["md"],
       description: "auditor's report: summary, control matrix, accounts, findings by severity, plans, waivers",
       extension: "md",
       infersFrom: ["md", "markdown"],
-      format: formatMarkdown,
-      companions: markdownCompanions
-    };
+      open: openMarkdown,
+      openCompanions: (header) => [{ name: PLANS_FILE, sink: openPlansFile(header) }]
+    });
   }
 });
 
 // src/core/format/sarif.ts
-function selectSarifResults(result, context, limits = SARIF_LIMITS) {
-  const omitted = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
-  const findings2 = result.findings;
-  if (findings2.length <= 1e3 && findings2.length <= limits.resultsPerRun) {
-    return { included: findings2.map((_, i9) => i9), omitted, omittedTotal: 0 };
-  }
-  const priority = (f9) => (f9.status === "open" ? 0 : SEVERITIES.length) + SEVERITIES.indexOf(f9.severity);
-  const order = findings2.map((_, i9) => i9).sort((a9, b9) => priority(findings2[a9]) - priority(findings2[b9]) || a9 - b9);
-  const included = [];
-  let bytes = 0;
-  for (const i9 of order) {
-    const finding = findings2[i9];
-    const size = included.length < limits.resultsPerRun ? JSON.stringify(toResult(finding, 0, context)).length : Infinity;
-    if (bytes + size > limits.resultBytes) {
-      omitted[finding.severity]++;
-      continue;
-    }
-    bytes += size;
-    included.push(i9);
-  }
-  const omittedTotal = findings2.length - included.length;
-  return { included: included.sort((a9, b9) => a9 - b9), omitted, omittedTotal };
+function comparePriority(a9, b9) {
+  const priority = (f9) => (f9.status === "open" ? 0 : SEVERITIES.length) + severityRank(f9.severity);
+  return priority(a9) - priority(b9) || compareFindings(a9, b9) || a9.fingerprint.localeCompare(b9.fingerprint);
 }
-function formatSarif(result, context) {
-  const rules = driverRules(result);
-  const index = new Map(rules.map((r9, i9) => [r9.id, i9]));
-  const selection = selectSarifResults(result, context);
-  const results = new LazyArray(function* () {
-    for (const i9 of selection.included) {
-      const finding = result.findings[i9];
-      yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
-    }
-  });
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "credwarden",
-            version: context.toolVersion,
-            semanticVersion: context.toolVersion,
-            rules: rules.map((r9) => describeRule(r9, context))
-          }
-        },
-        invocations: [invocation(result, index)],
-        automationDetails: { id: `credwarden/${result.pack}/` },
-        ...context.sourceRoot ? { originalUriBaseIds: { "%SRCROOT%": { uri: withSlash(context.sourceRoot) } } } : {},
-        results,
-        properties: {
-          asOf: result.asOf,
-          pack: result.pack,
-          rulesHash: result.rulesHash,
-          accounts: result.summary.accounts,
-          findings: result.findings.length,
-          resultsOmitted: selection.omittedTotal,
-          ...result.notes && result.notes.length > 0 ? { notes: result.notes } : {},
-          ...selection.omittedTotal > 0 ? {
-            resultsOmittedBySeverity: selection.omitted,
-            resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.`
-          } : {}
-        }
+function openSarif(header, context) {
+  const results = new SarifResults(context);
+  const counts = /* @__PURE__ */ new Map();
+  const failed = [];
+  return {
+    account(slice) {
+      if (slice.account?.status === "failed") failed.push(slice.account);
+      for (const finding of slice.findings) {
+        results.add(finding);
+        countFinding(counts, finding);
       }
-    ]
+      return [];
+    },
+    end(tallies) {
+      const selection = results.select();
+      const rules = driverRules(tallies.rules, counts);
+      const index = new Map(rules.map((r9, i9) => [r9.id, i9]));
+      const log = {
+        $schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: "credwarden",
+                version: context.toolVersion,
+                semanticVersion: context.toolVersion,
+                rules: rules.map((r9) => describeRule(r9, context))
+              }
+            },
+            invocations: [
+              invocation(
+                failed.sort((a9, b9) => a9.id.localeCompare(b9.id)),
+                controlsFrom(tallies.rules, counts),
+                index
+              )
+            ],
+            automationDetails: { id: `credwarden/${header.pack}/` },
+            ...context.sourceRoot ? { originalUriBaseIds: { "%SRCROOT%": { uri: withSlash(context.sourceRoot) } } } : {},
+            results: new LazyArray(function* () {
+              for (const finding of selection.included) yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
+            }),
+            properties: {
+              asOf: header.asOf,
+              pack: header.pack,
+              rulesHash: header.rulesHash,
+              accounts: tallies.summary.accounts,
+              findings: tallies.summary.total,
+              resultsOmitted: selection.omittedTotal,
+              ...header.notes.length > 0 ? { notes: header.notes } : {},
+              ...selection.omittedTotal > 0 ? {
+                resultsOmittedBySeverity: selection.omitted,
+                resultsOmittedWhy: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run and 10 MB gzipped; the most severe open findings were kept. Read every finding in the JSON or CSV report.`
+              } : {}
+            }
+          }
+        ]
+      };
+      return { head: jsonChunks(log), warnings: omissionWarnings(selection, tallies.summary.total) };
+    }
   };
-  return jsonChunks(log);
 }
-function invocation(result, ruleIndex) {
-  const failed = result.accounts.filter((a9) => a9.status === "failed");
+function invocation(failed, matrix2, ruleIndex) {
   const notifications = failed.map((a9) => ({
     level: "error",
     message: { text: `account ${a9.id}${a9.name ? ` (${a9.name})` : ""} could not be scanned: ${a9.reason ?? "no reason given"}` },
     descriptor: { id: "account-failed" },
     properties: { accountId: a9.id }
   }));
-  for (const control of undecided(controls(result))) {
+  for (const control of undecided(matrix2)) {
     const n6 = control.notEvaluated.length;
     const text3 = `rule ${control.id} ${STATUS_LABEL[control.status]}: not evaluated in ${n6} account${n6 === 1 ? "" : "s"}: ${reasonsText(control, REASONS_SHOWN)}`;
     const index = ruleIndex.get(control.id);
@@ -18164,9 +18790,9 @@ function invocation(result, ruleIndex) {
   }
   return { executionSuccessful: failed.length === 0, ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {} };
 }
-function driverRules(result) {
-  const rules = [...result.rules ?? []];
-  for (const f9 of result.findings) {
+function driverRules(known2, counts) {
+  const rules = [...known2];
+  for (const { sample: f9 } of counts.values()) {
     if (rules.some((r9) => r9.id === f9.ruleId)) continue;
     rules.push({
       id: f9.ruleId,
@@ -18248,14 +18874,25 @@ function withSlash(uri) {
 function pascalCase(id) {
   return id.split("-").map((w2) => `${w2[0]?.toUpperCase() ?? ""}${w2.slice(1)}`).join("");
 }
-var SARIF_LEVEL, SECURITY_SEVERITY, SARIF_SCHEMA, FINGERPRINT_KEY, SARIF_LIMITS, sarifFormatter;
+function omissionWarnings(selection, total2) {
+  if (selection.omittedTotal === 0) return [];
+  const bySeverity3 = SEVERITIES.filter((s3) => selection.omitted[s3] > 0).map((s3) => `${selection.omitted[s3]} ${s3}`).join(", ");
+  return [
+    `SARIF: ${selection.omittedTotal} of ${total2} findings left out (${bySeverity3}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept
+  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings`
+  ];
+}
+var SARIF_LEVEL, SECURITY_SEVERITY, SARIF_SCHEMA, FINGERPRINT_KEY, SARIF_LIMITS, SarifResults, sarifFormatter;
 var init_sarif = __esm({
   "src/core/format/sarif.ts"() {
     "use strict";
     init_model();
     init_controls();
+    init_result();
+    init_top();
     init_status();
     init_json_stream();
+    init_types();
     SARIF_LEVEL = {
       critical: "error",
       high: "error",
@@ -18273,36 +18910,74 @@ var init_sarif = __esm({
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     FINGERPRINT_KEY = "credwardenFinding/v1";
     SARIF_LIMITS = { resultsPerRun: 25e3, resultBytes: 60 * 1024 * 1024 };
-    sarifFormatter = {
+    SarifResults = class {
+      constructor(context, limits = SARIF_LIMITS) {
+        this.context = context;
+        this.limits = limits;
+        this.top = new TopN(limits.resultsPerRun, comparePriority);
+      }
+      context;
+      limits;
+      top;
+      seen = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
+      total = 0;
+      add(finding) {
+        this.total++;
+        this.seen[finding.severity]++;
+        this.top.add(finding);
+      }
+      select() {
+        const omitted = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
+        const kept = this.top.sorted();
+        const measure = this.total > 1e3;
+        const included = [];
+        let bytes = 0;
+        for (const finding of kept) {
+          const size = measure ? JSON.stringify(toResult(finding, 0, this.context)).length : 0;
+          if (bytes + size > this.limits.resultBytes) continue;
+          bytes += size;
+          included.push(finding);
+        }
+        const counted = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
+        for (const f9 of included) counted[f9.severity]++;
+        for (const s3 of SEVERITIES) omitted[s3] = this.seen[s3] - counted[s3];
+        return { included: included.sort(compareFindings), omitted, omittedTotal: this.total - included.length };
+      }
+    };
+    sarifFormatter = defineFormatter({
       name: "sarif",
       description: "SARIF 2.1.0 for GitHub code scanning",
       extension: "sarif",
       infersFrom: ["sarif"],
-      format: formatSarif
-    };
+      open: openSarif
+    });
   }
 });
 
 // src/core/format/junit.ts
-function formatJunit(result) {
-  return guardWorkflowCommands(junitChunks(result));
-}
-function* junitChunks(result) {
-  const byAccount2 = /* @__PURE__ */ new Map();
-  for (const f9 of result.findings) {
-    const list3 = byAccount2.get(f9.accountId);
-    if (list3) list3.push(f9);
-    else byAccount2.set(f9.accountId, [f9]);
-  }
-  const matrix2 = controls(result);
-  const suites = result.accounts.map((account) => ({ account, findings: byAccount2.get(account.id) ?? [] }));
-  const total2 = [controlCounts(matrix2), ...suites.map((s3) => accountCounts(s3.account, s3.findings))].reduce(add);
-  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-  yield `<testsuites name="credwarden" ${countAttributes(total2)}>
-`;
-  yield controlSuite(matrix2, result.notes ?? []);
-  for (const s3 of suites) yield accountSuite(s3.account, s3.findings);
-  yield "</testsuites>\n";
+function openJunit(header) {
+  const counts = /* @__PURE__ */ new Map();
+  let total2 = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  return {
+    account(slice) {
+      if (!slice.account) return [];
+      for (const f9 of slice.findings) countFinding(counts, f9);
+      total2 = add(total2, accountCounts2(slice.account, slice.findings));
+      return guardWorkflowCommands([accountSuite(slice.account, slice.findings)]);
+    },
+    end(tallies) {
+      const matrix2 = controlsFrom(tallies.rules, counts);
+      return {
+        head: guardWorkflowCommands([
+          '<?xml version="1.0" encoding="UTF-8"?>\n',
+          `<testsuites name="credwarden" ${countAttributes(add(controlCounts(matrix2), total2))}>
+`,
+          controlSuite(matrix2, header.notes)
+        ]),
+        tail: ["</testsuites>\n"]
+      };
+    }
+  };
 }
 function add(a9, b9) {
   return { tests: a9.tests + b9.tests, failures: a9.failures + b9.failures, errors: a9.errors + b9.errors, skipped: a9.skipped + b9.skipped };
@@ -18329,14 +19004,14 @@ function controlSuite(matrix2, notes2) {
     "\n"
   );
 }
-function accountCounts(account, findings2) {
-  const waived = findings2.filter((f9) => f9.status === "waived").length;
+function accountCounts2(account, findings2) {
+  const waived2 = findings2.filter((f9) => f9.status === "waived").length;
   const statusCase = account.status !== "scanned" || findings2.length === 0 ? 1 : 0;
   return {
     tests: findings2.length + statusCase,
-    failures: findings2.length - waived,
+    failures: findings2.length - waived2,
     errors: account.status === "failed" ? 1 : 0,
-    skipped: waived + (account.status === "skipped" ? 1 : 0)
+    skipped: waived2 + (account.status === "skipped" ? 1 : 0)
   };
 }
 function accountSuite(account, findings2) {
@@ -18350,7 +19025,7 @@ function accountSuite(account, findings2) {
     cases.push(`    <testcase classname="${escapeXml(account.id)}" name="all rules pass"/>`);
   }
   for (const f9 of findings2) cases.push(findingCase(f9));
-  return [`  <testsuite name="${escapeXml(name)}" ${countAttributes(accountCounts(account, findings2))}>`, ...cases, "  </testsuite>", ""].join(
+  return [`  <testsuite name="${escapeXml(name)}" ${countAttributes(accountCounts2(account, findings2))}>`, ...cases, "  </testsuite>", ""].join(
     "\n"
   );
 }
@@ -18379,45 +19054,41 @@ var init_junit = __esm({
     init_controls();
     init_status();
     init_escape();
-    junitFormatter = {
+    init_types();
+    junitFormatter = defineFormatter({
       name: "junit",
       description: "JUnit XML: one test case per rule (not evaluated = skipped) and one failing case per open finding",
       extension: "xml",
       infersFrom: ["xml"],
-      format: formatJunit
-    };
+      open: openJunit
+    });
   }
 });
 
 // src/core/gate.ts
-function evaluateGate(result, settings) {
+function evaluateGate(counts, settings) {
   const failOn = settings.failOn ?? settings.configFailOn;
   const threshold = failOn === "none" ? void 0 : failOn;
   const source = threshold === void 0 ? void 0 : settings.failOn !== void 0 ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
   const atOrAbove2 = threshold === void 0 ? "" : ` at or above ${threshold}`;
-  const reaches = (f9) => f9.status === "open" && (threshold === void 0 || rank(f9.severity) <= rank(threshold));
+  const crossing = (bySeverity3) => SEVERITIES.filter((s3) => threshold === void 0 || rank(s3) <= rank(threshold)).reduce((n6, s3) => n6 + bySeverity3[s3], 0);
   if (settings.failOnNew) {
-    const crossed2 = count(result.findings, (f9) => reaches(f9) && f9.baseline === "new");
+    const crossed2 = crossing(counts.newOpen);
     const gate = `--fail-on-new${source ? ` with ${source}` : ""}`;
     return { failed: crossed2 > 0, gate, crossed: crossed2, counts: { one: `new open finding${atOrAbove2}`, many: `new open findings${atOrAbove2}` } };
   }
-  const counts = { one: `open finding${atOrAbove2}`, many: `open findings${atOrAbove2}` };
-  if (source === void 0) return { failed: false, crossed: 0, counts };
-  const crossed = count(result.findings, reaches);
-  return { failed: crossed > 0, gate: source, crossed, counts };
+  const words = { one: `open finding${atOrAbove2}`, many: `open findings${atOrAbove2}` };
+  if (source === void 0) return { failed: false, crossed: 0, counts: words };
+  const crossed = crossing(counts.open);
+  return { failed: crossed > 0, gate: source, crossed, counts: words };
 }
-function describeGate(outcome2) {
-  if (!outcome2.gate) return void 0;
-  if (!outcome2.failed) return `gate ${outcome2.gate} passed: no ${outcome2.counts.one}`;
-  return `gate ${outcome2.gate} failed: ${outcome2.crossed} ${outcome2.crossed === 1 ? outcome2.counts.one : outcome2.counts.many}`;
+function describeGate(outcome) {
+  if (!outcome.gate) return void 0;
+  if (!outcome.failed) return `gate ${outcome.gate} passed: no ${outcome.counts.one}`;
+  return `gate ${outcome.gate} failed: ${outcome.crossed} ${outcome.crossed === 1 ? outcome.counts.one : outcome.counts.many}`;
 }
 function rank(severity) {
-  return SEVERITIES.indexOf(severity);
-}
-function count(items, predicate) {
-  let n6 = 0;
-  for (const item of items) if (predicate(item)) n6++;
-  return n6;
+  return severityRank(severity);
 }
 var init_gate = __esm({
   "src/core/gate.ts"() {
@@ -18428,7 +19099,7 @@ var init_gate = __esm({
 
 // src/core/format/github.ts
 function* formatGithub(result) {
-  const open = bySeverity(result.findings.filter((f9) => f9.status === "open"));
+  const open = bySeverity2(result.findings.filter((f9) => f9.status === "open"));
   for (const f9 of open.slice(0, MAX_ANNOTATIONS)) yield `${annotation(f9)}
 `;
   const { summary: s3 } = result;
@@ -18441,7 +19112,7 @@ function* formatGithub(result) {
   yield `${command("notice", "credwarden summary", `${s3.open} open finding(s) (${counts}); ${s3.waived} waived; ${s3.accounts.scanned} account(s) scanned${s3.accounts.failed ? `, ${s3.accounts.failed} failed` : ""}${more}${notEvaluated2}`)}
 `;
 }
-function bySeverity(list3) {
+function bySeverity2(list3) {
   return SEVERITIES.flatMap((sev) => list3.filter((f9) => f9.severity === sev));
 }
 function annotation(f9) {
@@ -18488,7 +19159,7 @@ function* jobSummaryLines(result, context, gate, limit) {
   yield `${out.join("\n")}
 `;
   if (open.length > 0) {
-    const rank2 = (f9) => SEVERITIES.indexOf(f9.severity);
+    const rank2 = (f9) => severityRank(f9.severity);
     const shown = [...open].sort((a9, b9) => rank2(a9) - rank2(b9) || (a9.baseline === "new" ? -1 : 0) - (b9.baseline === "new" ? -1 : 0)).slice(0, limit);
     const withBaseline = open.some((f9) => f9.baseline !== void 0);
     const rows = table(
@@ -18530,6 +19201,7 @@ var init_github = __esm({
     init_controls();
     init_escape();
     init_markdown();
+    init_types();
     ANNOTATION = {
       critical: "error",
       high: "error",
@@ -18538,12 +19210,12 @@ var init_github = __esm({
       info: "notice"
     };
     MAX_ANNOTATIONS = 50;
-    githubFormatter = {
+    githubFormatter = defineFormatter({
       name: "github",
       description: "GitHub Actions annotations (workflow commands) and, with $GITHUB_STEP_SUMMARY, the job summary",
       extension: "txt",
-      format: formatGithub
-    };
+      open: (header) => wholeResultSink(header, formatGithub)
+    });
   }
 });
 
@@ -18618,7 +19290,7 @@ function asffContext(result, region, toolVersion2) {
     rules: new Map((result.rules ?? []).map((rule) => [rule.id, rule])),
     observedAt,
     fallbackTime,
-    plans: new Map(result.plans.map((plan) => [plan.id, plan]))
+    plans: new Map(result.plans.map((plan2) => [plan2.id, plan2]))
   };
 }
 function rfc3339(time2) {
@@ -18686,9 +19358,9 @@ function description(finding, rule) {
   return `${finding.message} [account ${account}]${why}`;
 }
 function recommendation(finding, rule, context) {
-  const plan = finding.remediation.planId === void 0 ? void 0 : context.plans.get(finding.remediation.planId);
-  const resolution = plan?.findings.find((f9) => f9.fingerprint === finding.fingerprint)?.resolution;
-  const text3 = plan ? `${resolution ?? ""} ${plan.steps.map((s3) => `${s3.n}. ${s3.text}`).join(" ")}`.trim() : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
+  const plan2 = finding.remediation.planId === void 0 ? void 0 : context.plans.get(finding.remediation.planId);
+  const resolution = plan2?.findings.find((f9) => f9.fingerprint === finding.fingerprint)?.resolution;
+  const text3 = plan2 ? `${resolution ?? ""} ${plan2.steps.map((s3) => `${s3.n}. ${s3.text}`).join(" ")}`.trim() : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
   const url = rule?.docs && /^https:\/\//.test(rule.docs) ? rule.docs : void 0;
   return { Text: clip(text3, ASFF_LIMITS.recommendationText), ...url ? { Url: url } : {} };
 }
@@ -18766,25 +19438,27 @@ var init_asff = __esm({
 });
 
 // src/core/format/asff.ts
+function* asffChunks(result, context) {
+  let first2 = true;
+  for (const finding of asffRecords(result, context.awsRegion ?? DEFAULT_ASFF_REGION, context.toolVersion)) {
+    yield `${first2 ? "[\n" : ",\n"}${JSON.stringify(finding)}`;
+    first2 = false;
+  }
+  yield first2 ? "[]\n" : "\n]\n";
+}
 var DEFAULT_ASFF_REGION, asffFormatter;
 var init_asff2 = __esm({
   "src/core/format/asff.ts"() {
     "use strict";
     init_asff();
+    init_types();
     DEFAULT_ASFF_REGION = "us-east-1";
-    asffFormatter = {
+    asffFormatter = defineFormatter({
       name: "asff",
       description: "AWS Security Finding Format for Security Hub BatchImportFindings (see `credwarden publish securityhub`)",
       extension: "asff.json",
-      format: function* (result, context) {
-        let first2 = true;
-        for (const finding of asffRecords(result, context.awsRegion ?? DEFAULT_ASFF_REGION, context.toolVersion)) {
-          yield `${first2 ? "[\n" : ",\n"}${JSON.stringify(finding)}`;
-          first2 = false;
-        }
-        yield first2 ? "[]\n" : "\n]\n";
-      }
-    };
+      open: (header, context) => wholeResultSink(header, (result) => asffChunks(result, context))
+    });
   }
 });
 
@@ -19411,8 +20085,8 @@ function matrix(result) {
     const rows = [...controls3.entries()].sort(([a9], [b9]) => controlId(a9, b9)).map(([control, mapped]) => {
       const status = controlStatus(mapped);
       const notEvaluated2 = mapped.flatMap((r9) => r9.notEvaluated.map((n6) => `${r9.id} in ${n6.accountId}: ${n6.reason}`));
-      const accounts2 = new Set(mapped.flatMap((r9) => r9.notEvaluated.map((n6) => n6.accountId)));
-      const detail2 = notEvaluated2.length === 0 ? "0" : `<details><summary>${accounts2.size}</summary><ul>${notEvaluated2.slice(0, 50).map((t2) => `<li>${e(t2)}</li>`).join("")}${notEvaluated2.length > 50 ? `<li>${notEvaluated2.length - 50} more</li>` : ""}</ul></details>`;
+      const accounts = new Set(mapped.flatMap((r9) => r9.notEvaluated.map((n6) => n6.accountId)));
+      const detail2 = notEvaluated2.length === 0 ? "0" : `<details><summary>${accounts.size}</summary><ul>${notEvaluated2.slice(0, 50).map((t2) => `<li>${e(t2)}</li>`).join("")}${notEvaluated2.length > 50 ? `<li>${notEvaluated2.length - 50} more</li>` : ""}</ul></details>`;
       return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r9) => `<code>${e(r9.id)}</code>`).join("<br>")}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n6, r9) => n6 + open(r9.id), 0)}</td><td class="num">${detail2}</td></tr>`;
     });
     return `<h3>${e(name)}</h3><table><thead><tr><th scope="col">Control</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -19437,30 +20111,30 @@ function stepHtml(step) {
   ).join("");
   return `<li><span class="muted">[${e(step.actor)}]</span> ${e(step.text)}${step.caution ? `<p class="caution"><strong>Caution:</strong> ${e(step.caution)}</p>` : ""}${commands9}</li>`;
 }
-function planHtml(plan, result) {
-  const account = result.accounts.find((a9) => a9.id === plan.accountId);
-  const who = `${plan.principal.name} in ${account?.name ? `${account.name} (${plan.accountId})` : plan.accountId}`;
+function planHtml(plan2, result) {
+  const account = result.accounts.find((a9) => a9.id === plan2.accountId);
+  const who = `${plan2.principal.name} in ${account?.name ? `${account.name} (${plan2.accountId})` : plan2.accountId}`;
   const list3 = (title, items) => items.length === 0 ? "" : `<h4>${title}</h4><ul>${items.map((i9) => `<li>${e(i9)}</li>`).join("")}</ul>`;
-  const alternatives = plan.alternatives.map((a9) => `<h4>Alternative: ${e(a9.title)}</h4><p>${e(a9.when)}</p><ol>${a9.steps.map(stepHtml).join("")}</ol>`).join("");
-  return `<details class="plan" id="plan-${attr(plan.id)}"><summary><strong>${e(who)}</strong> <span class="muted">${plan.findings.length} findings, ${plan.steps.length} steps</span></summary>${list3(
+  const alternatives = plan2.alternatives.map((a9) => `<h4>Alternative: ${e(a9.title)}</h4><p>${e(a9.when)}</p><ol>${a9.steps.map(stepHtml).join("")}</ol>`).join("");
+  return `<details class="plan" id="plan-${attr(plan2.id)}"><summary><strong>${e(who)}</strong> <span class="muted">${plan2.findings.length} findings, ${plan2.steps.length} steps</span></summary>${list3(
     "Resolves",
-    plan.findings.map((f9) => f9.resolution)
-  )}${list3("Goals", plan.goals)}${list3("Notes", plan.notes)}<h4>Steps</h4><ol>${plan.steps.map(stepHtml).join("")}</ol>${alternatives}${list3("Verify", plan.verification)}${plan.links.length > 0 ? `<h4>Links</h4><ul>${plan.links.map((l6) => `<li>${e(l6.title)}: <code>${e(l6.url)}</code></li>`).join("")}</ul>` : ""}</details>`;
+    plan2.findings.map((f9) => f9.resolution)
+  )}${list3("Goals", plan2.goals)}${list3("Notes", plan2.notes)}<h4>Steps</h4><ol>${plan2.steps.map(stepHtml).join("")}</ol>${alternatives}${list3("Verify", plan2.verification)}${plan2.links.length > 0 ? `<h4>Links</h4><ul>${plan2.links.map((l6) => `<li>${e(l6.title)}: <code>${e(l6.url)}</code></li>`).join("")}</ul>` : ""}</details>`;
 }
 function* plans2(result) {
   yield `<section aria-labelledby="plans-h"><h2 id="plans-h">Remediation plans</h2><p class="muted">One plan per principal. credwarden never runs them: review each command before running it.</p>`;
   if (result.plans.length === 0) yield "<p>No plan: no open finding has a remediation procedure.</p>";
-  for (const plan of result.plans.slice(0, HTML_PLAN_LIMIT)) yield planHtml(plan, result);
+  for (const plan2 of result.plans.slice(0, HTML_PLAN_LIMIT)) yield planHtml(plan2, result);
   const more = result.plans.length - HTML_PLAN_LIMIT;
   if (more > 0) yield `<p>${more} more plans are not shown here: run <code>credwarden plan RESULT.json</code>, or see the JSON result.</p>`;
   yield "</section>";
 }
 function* dataJson(result) {
-  const accounts2 = Object.fromEntries(result.accounts.map((a9) => [a9.id, a9.name ?? null]));
-  for (const f9 of result.findings) if (!(f9.accountId in accounts2)) accounts2[f9.accountId] = f9.accountName ?? null;
+  const accounts = Object.fromEntries(result.accounts.map((a9) => [a9.id, a9.name ?? null]));
+  for (const f9 of result.findings) if (!(f9.accountId in accounts)) accounts[f9.accountId] = f9.accountName ?? null;
   const rules = Object.fromEntries((result.rules ?? []).map((r9) => [r9.id, r9.title]));
   for (const f9 of result.findings) rules[f9.ruleId] ??= f9.title;
-  yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts2)},"rules":${jsonForScript(rules)},"findings":[`;
+  yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts)},"rules":${jsonForScript(rules)},"findings":[`;
   for (let i9 = 0; i9 < result.findings.length; i9 += DATA_CHUNK) {
     const rows = result.findings.slice(i9, i9 + DATA_CHUNK).map(
       (f9) => jsonForScript([
@@ -19530,13 +20204,14 @@ var init_html = __esm({
   "src/core/format/html.ts"() {
     "use strict";
     init_report();
-    htmlFormatter = {
+    init_types();
+    htmlFormatter = defineFormatter({
       name: "html",
       description: "self-contained HTML report with charts, control matrix, filterable findings and plans",
       extension: "html",
       infersFrom: ["html", "htm"],
-      format: htmlReportChunks
-    };
+      open: (header, context) => wholeResultSink(header, (result) => htmlReportChunks(result, context))
+    });
   }
 });
 
@@ -19554,7 +20229,7 @@ function ocsfContext(result, toolVersion2, region) {
     ...region ? { region } : {},
     rules: new Map(result.rules.map((rule) => [rule.id, rule])),
     accounts: new Map(result.accounts.map((account) => [account.id, account])),
-    plans: new Map(result.plans.map((plan) => [plan.id, plan])),
+    plans: new Map(result.plans.map((plan2) => [plan2.id, plan2])),
     times,
     fallbackTime
   };
@@ -19624,10 +20299,10 @@ function httpsLinks(urls) {
 }
 function remediationObject(finding, context) {
   const rule = context.rules.get(finding.ruleId);
-  const plan = finding.remediation.planId === void 0 ? void 0 : context.plans.get(finding.remediation.planId);
-  const resolution = plan?.findings.find((f9) => f9.fingerprint === finding.fingerprint)?.resolution;
-  const desc = plan ? `${resolution ?? ""} ${plan.steps.map((s3) => `${s3.n}. ${s3.text}`).join(" ")}`.trim() : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
-  const references = httpsLinks([rule?.docs, ...(plan?.links ?? []).map((l6) => l6.url)]);
+  const plan2 = finding.remediation.planId === void 0 ? void 0 : context.plans.get(finding.remediation.planId);
+  const resolution = plan2?.findings.find((f9) => f9.fingerprint === finding.fingerprint)?.resolution;
+  const desc = plan2 ? `${resolution ?? ""} ${plan2.steps.map((s3) => `${s3.n}. ${s3.text}`).join(" ")}`.trim() : `Follow remediation procedure '${finding.remediation.procedure}' (credwarden plan RESULT.json prints the step-by-step plan).`;
+  const references = httpsLinks([rule?.docs, ...(plan2?.links ?? []).map((l6) => l6.url)]);
   return { desc, ...references.length > 0 ? { references } : {} };
 }
 function detectionFinding(finding, context, lifecycle = finding.status) {
@@ -19805,24 +20480,26 @@ var init_ocsf_map = __esm({
 });
 
 // src/core/format/ocsf.ts
+function* ocsfChunks(result, context) {
+  let first2 = true;
+  for (const event of ocsfEvents(result, context.toolVersion, context.awsRegion)) {
+    yield `${first2 ? "[\n" : ",\n"}${JSON.stringify(event)}`;
+    first2 = false;
+  }
+  yield first2 ? "[]\n" : "\n]\n";
+}
 var ocsfFormatter;
 var init_ocsf = __esm({
   "src/core/format/ocsf.ts"() {
     "use strict";
     init_ocsf_map();
-    ocsfFormatter = {
+    init_types();
+    ocsfFormatter = defineFormatter({
       name: "ocsf",
       description: "OCSF 1.5 Detection Findings (2004) and per-account Compliance Findings (2003), for Security Lake and SIEMs",
       extension: "ocsf.json",
-      format: function* (result, context) {
-        let first2 = true;
-        for (const event of ocsfEvents(result, context.toolVersion, context.awsRegion)) {
-          yield `${first2 ? "[\n" : ",\n"}${JSON.stringify(event)}`;
-          first2 = false;
-        }
-        yield first2 ? "[]\n" : "\n]\n";
-      }
-    };
+      open: (header, context) => wholeResultSink(header, (result) => ocsfChunks(result, context))
+    });
   }
 });
 
@@ -23646,9 +24323,9 @@ var init_progress = __esm({
         }
         if (this.options.tty) this.bar();
         else if (this.shouldLog()) {
-          const count2 = this.countAt(this.done);
+          const count = this.countAt(this.done);
           const suffix = `${event.type} ${label(id, name)}${this.failed > 0 ? ` (${this.failed} failed so far)` : ""}`;
-          this.report(() => `credwarden: [${count2()}] ${suffix}`);
+          this.report(() => `credwarden: [${count()}] ${suffix}`);
         }
       }
       // Large organisations log every 1% in CI, so logs stay readable.
@@ -24028,12 +24705,12 @@ function parseShard(text3) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text3);
   if (!match) return `'${text3}' is not K/N (e.g. 2/4)`;
   const index = Number(match[1]);
-  const count2 = Number(match[2]);
-  if (count2 < 1 || index < 1 || index > count2) return `shard ${index}/${count2} is out of range: K must be between 1 and N`;
-  return { index, count: count2 };
+  const count = Number(match[2]);
+  if (count < 1 || index < 1 || index > count) return `shard ${index}/${count} is out of range: K must be between 1 and N`;
+  return { index, count };
 }
-function shardOf(accountId, count2) {
-  return Number.parseInt(sha256(accountId).slice(0, 8), 16) % count2 + 1;
+function shardOf(accountId, count) {
+  return Number.parseInt(sha256(accountId).slice(0, 8), 16) % count + 1;
 }
 function selectShard(items, spec, idOf) {
   return items.filter((item) => shardOf(idOf(item), spec.count) === spec.index);
@@ -25980,22 +26657,22 @@ var init_normalise = __esm({
 function parseCredentialReport(text3, source) {
   checkLooksLikeReport(text3, source);
   const records = readRecords(text3, source);
-  const header3 = records[0]?.fields;
-  if (!header3 || header3.length === 0 || header3.length === 1 && header3[0] === "") {
+  const header = records[0]?.fields;
+  if (!header || header.length === 0 || header.length === 1 && header[0] === "") {
     throw new InputError([{ severity: "error", file: source, line: 1, message: "the credential report is empty" }]);
   }
-  const { index, warnings: warnings2 } = indexColumns(header3, source, records[0]?.line ?? 1);
+  const { index, warnings: warnings2 } = indexColumns(header, source, records[0]?.line ?? 1);
   const errors = [];
   const principals = [];
   const lines = [];
   for (const record of records.slice(1)) {
     if (record.fields.length === 1 && record.fields[0] === "") continue;
-    if (record.fields.length !== header3.length) {
+    if (record.fields.length !== header.length) {
       errors.push({
         severity: "error",
         file: source,
         line: record.line,
-        message: `row has ${record.fields.length} fields, the header has ${header3.length}`,
+        message: `row has ${record.fields.length} fields, the header has ${header.length}`,
         suggestion: 'a user name containing a comma must be quoted ("a,b")'
       });
       continue;
@@ -26076,12 +26753,12 @@ function splitUnquoted(text3) {
   return records;
 }
 function countNewlines(fields) {
-  let count2 = 0;
-  for (const field2 of fields) for (const ch of field2) if (ch === "\n") count2++;
-  return count2;
+  let count = 0;
+  for (const field2 of fields) for (const ch of field2) if (ch === "\n") count++;
+  return count;
 }
-function indexColumns(header3, source, headerLine) {
-  const names = header3.map((name) => name.trim());
+function indexColumns(header, source, headerLine2) {
+  const names = header.map((name) => name.trim());
   const firstAt = /* @__PURE__ */ new Map();
   const duplicates = [];
   names.forEach((name, i9) => {
@@ -26091,7 +26768,7 @@ function indexColumns(header3, source, headerLine) {
       duplicates.push({
         severity: "error",
         file: source,
-        line: headerLine,
+        line: headerLine2,
         column: i9 + 1,
         message: `column '${visibleName(name)}' appears twice in the header (columns ${first2 + 1} and ${i9 + 1})`,
         suggestion: "a credential report has each column once: the file was edited or is not from GetCredentialReport"
@@ -26109,7 +26786,7 @@ function indexColumns(header3, source, headerLine) {
         {
           severity: "error",
           file: source,
-          line: headerLine,
+          line: headerLine2,
           message,
           suggestion: "pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account"
         }
@@ -26118,10 +26795,10 @@ function indexColumns(header3, source, headerLine) {
     );
   }
   const known2 = new Set(REPORT_COLUMNS);
-  const warnings2 = header3.map((name, i9) => ({ name: name.trim(), i: i9 })).filter(({ name }) => !known2.has(name)).map(({ name, i: i9 }) => ({
+  const warnings2 = header.map((name, i9) => ({ name: name.trim(), i: i9 })).filter(({ name }) => !known2.has(name)).map(({ name, i: i9 }) => ({
     severity: "warning",
     file: source,
-    line: headerLine,
+    line: headerLine2,
     column: i9 + 1,
     message: `unknown column '${visibleName(name)}' ignored (AWS may have added it)`
   }));
@@ -26270,8 +26947,8 @@ function collectFromFiles(paths, options = {}) {
     }
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics, "invalid credential reports");
-  const accounts2 = [...byAccount2.values()].sort((a9, b9) => a9.id.localeCompare(b9.id));
-  return { snapshot: { schemaVersion: 1, accounts: accounts2 }, warnings: warnings2 };
+  const accounts = [...byAccount2.values()].sort((a9, b9) => a9.id.localeCompare(b9.id));
+  return { snapshot: { schemaVersion: 1, accounts }, warnings: warnings2 };
 }
 function streamReportFiles(paths, options = {}) {
   const warnings2 = [];
@@ -26647,38 +27324,6 @@ var init_fields = __esm({
     };
     FIELDS = { ...principalFields, ...keyFields, ...certFields, ...credentialFields };
     FACT_PREFIXES = { "facts.": "principal", "account.facts.": "account" };
-  }
-});
-
-// src/core/rules/frame.ts
-function slotInUse(slot) {
-  return slot.active || slot.lastRotated !== null;
-}
-function credentialsOf(principal) {
-  const views = [
-    {
-      id: "password",
-      kind: "password",
-      enabled: principal.password.enabled,
-      setAt: principal.password.lastChanged ?? principal.createdAt,
-      lastUsed: principal.password.lastUsed
-    }
-  ];
-  for (const key of principal.accessKeys) {
-    if (!slotInUse(key)) continue;
-    views.push({
-      id: key.slot === 1 ? "access_key_1" : "access_key_2",
-      kind: "access_key",
-      enabled: key.active,
-      setAt: key.lastRotated,
-      lastUsed: key.lastUsed
-    });
-  }
-  return views;
-}
-var init_frame = __esm({
-  "src/core/rules/frame.ts"() {
-    "use strict";
   }
 });
 
@@ -27566,278 +28211,6 @@ var init_parse2 = __esm({
     init_source();
     init_expiry();
     DEFAULT_MAX_EXPIRY_DAYS = 365;
-  }
-});
-
-// src/core/engine/evaluate.ts
-function accountAsOf(account, override) {
-  return override ?? account.asOf ?? account.reportGeneratedTime;
-}
-function evaluateAccount(account, ruleset, asOfOverride2) {
-  const asOfMs = parseTimestamp(accountAsOf(account, asOfOverride2));
-  if (Number.isNaN(asOfMs))
-    throw new Error(`account ${account.id}: as-of time '${accountAsOf(account, asOfOverride2)}' is not an ISO 8601 time`);
-  const findings2 = [];
-  const frame = {
-    account,
-    principal: account.principals[0],
-    asOfMs,
-    key: void 0,
-    cert: void 0,
-    credential: void 0,
-    params: {}
-  };
-  for (const principal of account.principals) {
-    frame.principal = principal;
-    let credentials;
-    for (const rule of ruleset.rules) {
-      if (!rule.appliesTo.has(principal.type)) continue;
-      frame.params = rule.params;
-      switch (rule.subject) {
-        case "principal":
-        case "password":
-          if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, rule.subject === "password" ? "password" : null));
-          break;
-        case "accessKey":
-          for (const key of principal.accessKeys) {
-            if (!slotInUse(key)) continue;
-            frame.key = key;
-            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, key.slot === 1 ? "access_key_1" : "access_key_2"));
-          }
-          frame.key = void 0;
-          break;
-        case "certificate":
-          for (const cert of principal.certificates) {
-            if (!slotInUse(cert)) continue;
-            frame.cert = cert;
-            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, cert.slot === 1 ? "cert_1" : "cert_2"));
-          }
-          frame.cert = void 0;
-          break;
-        case "credential":
-          credentials ??= credentialsOf(principal);
-          for (const credential of credentials) {
-            frame.credential = credential;
-            if (rule.predicate(frame)) findings2.push(toFinding(rule, frame, credential.id));
-          }
-          frame.credential = void 0;
-          break;
-      }
-    }
-  }
-  return findings2;
-}
-function toFinding(rule, frame, credential) {
-  const { account, principal } = frame;
-  return {
-    ruleId: rule.id,
-    title: rule.title,
-    severity: rule.severity,
-    accountId: account.id,
-    accountName: account.name ?? null,
-    ouPath: account.ouPath ?? null,
-    principal: { type: principal.type, name: principal.name, arn: principal.arn },
-    credential,
-    message: rule.message(frame),
-    evidence: rule.evidence(frame),
-    frameworks: rule.frameworks,
-    remediation: { procedure: rule.procedure },
-    status: "open",
-    fingerprint: fingerprint(rule.id, account.id, principal, credential)
-  };
-}
-function fingerprint(ruleId, accountId, principal, credential) {
-  return sha256([ruleId, accountId, principal.arn, credential ?? ""].join("\0")).slice(0, 32);
-}
-var init_evaluate = __esm({
-  "src/core/engine/evaluate.ts"() {
-    "use strict";
-    init_hash();
-    init_time();
-    init_frame();
-  }
-});
-
-// src/core/engine/coverage.ts
-function undecidedReason(rule, account) {
-  if (rule.requiredFacts.length === 0) return void 0;
-  if (account.source !== "aws" && account.factsCollected === void 0 && account.factsUnavailable === void 0) {
-    return `needs a live scan: ${rule.needsLiveScan ?? `the credential report has no ${rule.requiredFacts.join(", ")} facts`}`;
-  }
-  const unavailable = rule.requiredFacts.flatMap((root9) => {
-    const why = account.factsUnavailable?.[root9];
-    return why !== void 0 ? [why] : [];
-  });
-  if (unavailable.length > 0) return [...new Set(unavailable)].join("; ");
-  const collected = new Set(account.factsCollected ?? []);
-  const missing = rule.requiredFacts.filter((root9) => !collected.has(root9));
-  return missing.length > 0 ? `not collected in this scan: ${missing.join(", ")} facts` : void 0;
-}
-function ruleStatus(openFindings, coverage2) {
-  if (openFindings > 0) return "failed";
-  if (coverage2.evaluatedAccounts === 0) return "not-evaluated";
-  return coverage2.notEvaluated.length > 0 ? "partial" : "passed";
-}
-function withRuleStatuses(rules, summary2) {
-  return rules.map((rule) => {
-    const status = ruleStatus(summary2.byRule[rule.id] ?? 0, rule);
-    return status === rule.status ? rule : { ...rule, status };
-  });
-}
-var CoverageTracker;
-var init_coverage = __esm({
-  "src/core/engine/coverage.ts"() {
-    "use strict";
-    CoverageTracker = class {
-      constructor(rules) {
-        this.rules = rules;
-        for (const rule of rules) this.coverage.set(rule.id, { evaluatedAccounts: 0, notEvaluated: [] });
-      }
-      rules;
-      coverage = /* @__PURE__ */ new Map();
-      /** A scanned account: each rule is decided there or not, by the facts it reads. */
-      scanned(account) {
-        for (const rule of this.rules) {
-          const coverage2 = this.coverage.get(rule.id);
-          const reason = undecidedReason(rule, account);
-          if (reason === void 0) coverage2.evaluatedAccounts++;
-          else coverage2.notEvaluated.push({ accountId: account.id, reason });
-        }
-      }
-      /** A failed account decides no rule; a skipped (inactive) account is out of scope. */
-      outcome(outcome2) {
-        if (outcome2.status !== "failed") return;
-        for (const coverage2 of this.coverage.values())
-          coverage2.notEvaluated.push({ accountId: outcome2.id, reason: `account failed: ${outcome2.reason}` });
-      }
-      /** The coverage of `ruleId`, accounts in id order. */
-      of(ruleId) {
-        const coverage2 = this.coverage.get(ruleId) ?? { evaluatedAccounts: 0, notEvaluated: [] };
-        return {
-          evaluatedAccounts: coverage2.evaluatedAccounts,
-          notEvaluated: [...coverage2.notEvaluated].sort((a9, b9) => a9.accountId.localeCompare(b9.accountId))
-        };
-      }
-    };
-  }
-});
-
-// src/core/engine/result.ts
-function reportedFacts(facts) {
-  return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith("Inputs")));
-}
-function compareFindings(a9, b9) {
-  return a9.accountId.localeCompare(b9.accountId) || a9.principal.name.localeCompare(b9.principal.name) || SEVERITY_RANK[a9.severity] - SEVERITY_RANK[b9.severity] || a9.ruleId.localeCompare(b9.ruleId) || (a9.credential ?? "").localeCompare(b9.credential ?? "");
-}
-function summarise(findings2, accounts2) {
-  const bySeverity2 = Object.fromEntries(SEVERITIES.map((s3) => [s3, 0]));
-  const byRule = {};
-  let open = 0;
-  let fresh = 0;
-  for (const finding of findings2) {
-    if (finding.baseline === "new") fresh++;
-    if (finding.status !== "open") continue;
-    open++;
-    bySeverity2[finding.severity]++;
-    byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
-  }
-  const count2 = (status) => accounts2.filter((a9) => a9.status === status).length;
-  return {
-    total: findings2.length,
-    open,
-    waived: findings2.length - open,
-    ...findings2.some((f9) => f9.baseline !== void 0) ? { new: fresh } : {},
-    bySeverity: bySeverity2,
-    byRule,
-    accounts: { scanned: count2("scanned"), failed: count2("failed"), skipped: count2("skipped") }
-  };
-}
-function evaluateSnapshot(snapshot, ruleset, meta2) {
-  const builder = new ResultBuilder(ruleset, meta2);
-  for (const account of snapshot.accounts) builder.addAccount(account);
-  for (const outcome2 of snapshot.skippedAccounts ?? []) builder.addOutcome(outcome2);
-  return builder.build();
-}
-var SCOPE_NOTES, ResultBuilder, SEVERITY_RANK;
-var init_result = __esm({
-  "src/core/engine/result.ts"() {
-    "use strict";
-    init_model();
-    init_evaluate();
-    init_coverage();
-    init_types();
-    SCOPE_NOTES = [IDENTITY_CENTER_NOTE];
-    ResultBuilder = class {
-      constructor(ruleset, meta2) {
-        this.ruleset = ruleset;
-        this.meta = meta2;
-        this.coverage = new CoverageTracker(ruleset.rules);
-      }
-      ruleset;
-      meta;
-      accounts = [];
-      findings = [];
-      coverage;
-      warnings = [];
-      /** Evaluates one account and records its findings; returns them. */
-      addAccount(account) {
-        const findings2 = evaluateAccount(account, this.ruleset, this.meta.asOf);
-        this.coverage.scanned(account);
-        this.accounts.push({
-          id: account.id,
-          ...account.name !== void 0 ? { name: account.name } : {},
-          ...account.ouPath !== void 0 ? { ouPath: account.ouPath } : {},
-          reportGeneratedTime: account.reportGeneratedTime,
-          asOf: accountAsOf(account, this.meta.asOf),
-          status: "scanned",
-          principals: account.principals.length,
-          ...account.facts !== void 0 ? { facts: reportedFacts(account.facts) } : {}
-        });
-        for (const finding of findings2) this.findings.push(finding);
-        return findings2;
-      }
-      /** Records an account that was skipped or failed, with the reason. */
-      addOutcome(outcome2) {
-        this.accounts.push({ ...outcome2 });
-        this.coverage.outcome(outcome2);
-      }
-      /** The finished result, with accounts and findings in a deterministic order. */
-      build() {
-        const accounts2 = [...this.accounts].sort((a9, b9) => a9.id.localeCompare(b9.id));
-        const findings2 = [...this.findings].sort(compareFindings);
-        const summary2 = summarise(findings2, accounts2);
-        return {
-          schemaVersion: 2,
-          tool: { name: "credwarden", version: this.meta.toolVersion },
-          asOf: this.meta.asOf ?? null,
-          pack: this.ruleset.pack,
-          rulesHash: this.ruleset.hash,
-          rules: this.ruleset.rules.map((r9) => {
-            const coverage2 = this.coverage.of(r9.id);
-            return {
-              id: r9.id,
-              title: r9.title,
-              description: r9.description,
-              severity: r9.severity,
-              parameters: { ...r9.params },
-              frameworks: r9.frameworks,
-              docs: r9.docs,
-              source: r9.file,
-              status: ruleStatus(summary2.byRule[r9.id] ?? 0, coverage2),
-              ...coverage2
-            };
-          }),
-          accounts: accounts2,
-          summary: summary2,
-          findings: findings2,
-          // Remediation plans are attached later (after waivers): see attachPlans.
-          plans: [],
-          notes: [...SCOPE_NOTES],
-          ...this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}
-        };
-      }
-    };
-    SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
   }
 });
 
@@ -28777,13 +29150,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate4 = () => {
-        let count2 = 1;
+        let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state2.start++;
-          count2++;
+          count++;
         }
-        if (count2 % 2 === 0) {
+        if (count % 2 === 0) {
           return false;
         }
         state2.negated = true;
@@ -29647,47 +30020,6 @@ var init_match = __esm({
 });
 
 // src/core/waivers/apply.ts
-function applyWaivers(result, waivers2, now) {
-  const nowMs = Date.parse(now);
-  const matched = new Map(waivers2.map((w2) => [w2.id, 0]));
-  const findings2 = result.findings.map((finding) => {
-    const matching = waivers2.filter((w2) => waiverMatches(w2, finding));
-    for (const w2 of matching) matched.set(w2.id, (matched.get(w2.id) ?? 0) + 1);
-    const inForce = matching.find((w2) => w2.expiresAt > nowMs);
-    return inForce && finding.status === "open" ? waive(finding, inForce) : finding;
-  });
-  const outcomes = waivers2.map((w2) => outcome(w2, matched.get(w2.id) ?? 0, nowMs));
-  const summary2 = summarise(findings2, result.accounts);
-  return { ...result, rules: withRuleStatuses(result.rules, summary2), findings: findings2, summary: summary2, waivers: outcomes };
-}
-function waive(finding, waiver) {
-  return {
-    ...finding,
-    status: "waived",
-    waiver: {
-      id: waiver.id,
-      reason: waiver.reason,
-      ...waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {},
-      expires: waiver.expires
-    }
-  };
-}
-function outcome(waiver, matched, nowMs) {
-  const state2 = waiver.expiresAt <= nowMs ? "expired" : matched > 0 ? "active" : "stale";
-  return {
-    id: waiver.id,
-    rule: waiver.rule,
-    account: waiver.account,
-    principal: waiver.principal,
-    ...waiver.credential ? { credential: waiver.credential } : {},
-    reason: waiver.reason,
-    ...waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {},
-    expires: waiver.expires,
-    state: state2,
-    matched,
-    source: waiver.source
-  };
-}
 var init_apply = __esm({
   "src/core/waivers/apply.ts"() {
     "use strict";
@@ -29710,18 +30042,6 @@ var init_waivers = __esm({
 });
 
 // src/core/baseline/baseline.ts
-function applyBaseline(result, baseline) {
-  const before = new Set(baseline.findings.map((f9) => f9.fingerprint));
-  const now = new Set(result.findings.map((f9) => f9.fingerprint));
-  const scanned = new Set(result.accounts.filter((a9) => a9.status === "scanned").map((a9) => a9.id));
-  const findings2 = result.findings.map((f9) => ({ ...f9, baseline: before.has(f9.fingerprint) ? "existing" : "new" }));
-  const resolved2 = baseline.findings.filter((f9) => !now.has(f9.fingerprint) && scanned.has(f9.accountId)).map(stripBaseline);
-  return { ...result, findings: findings2, resolved: resolved2, summary: summarise(findings2, result.accounts) };
-}
-function stripBaseline(finding) {
-  const { baseline: _baseline, remediation, ...rest } = finding;
-  return { ...rest, remediation: { procedure: remediation.procedure } };
-}
 var init_baseline = __esm({
   "src/core/baseline/baseline.ts"() {
     "use strict";
@@ -29784,18 +30104,18 @@ function mergeResults(inputs) {
   if (!first2) throw new InputError([{ severity: "error", file: "(none)", message: "no results to merge" }]);
   const diagnostics = [...consistency(inputs, first2), ...duplicateAccounts(inputs), ...missingShards(inputs)];
   if (diagnostics.length > 0) throw new InputError(diagnostics, "results cannot be merged");
-  const accounts2 = inputs.flatMap((i9) => i9.result.accounts).sort((a9, b9) => a9.id.localeCompare(b9.id));
+  const accounts = inputs.flatMap((i9) => i9.result.accounts).sort((a9, b9) => a9.id.localeCompare(b9.id));
   const findings2 = inputs.flatMap((i9) => i9.result.findings).sort(compareFindings);
   const plans3 = inputs.flatMap((i9) => i9.result.plans).sort((a9, b9) => a9.accountId.localeCompare(b9.accountId));
   const resolved2 = inputs.some((i9) => i9.result.resolved) ? inputs.flatMap((i9) => i9.result.resolved ?? []).sort(compareFindings) : void 0;
   const waivers2 = inputs.some((i9) => i9.result.waivers) ? mergeWaivers(inputs.map((i9) => i9.result.waivers ?? [])) : void 0;
   const warnings2 = [...new Set(inputs.flatMap((i9) => i9.result.warnings ?? []))];
   const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, ...base } = first2.result;
-  const summary2 = summarise(findings2, accounts2);
+  const summary2 = summarise(findings2, accounts);
   return {
     ...base,
     rules: withRuleStatuses(mergeCoverage(inputs.map((i9) => i9.result.rules)), summary2),
-    accounts: accounts2,
+    accounts,
     summary: summary2,
     findings: findings2,
     plans: plans3,
@@ -29864,8 +30184,8 @@ function duplicateAccounts(inputs) {
   return out;
 }
 function missingShards(inputs) {
-  const count2 = inputs[0]?.result.shard?.count;
-  if (count2 === void 0) return [];
+  const count = inputs[0]?.result.shard?.count;
+  if (count === void 0) return [];
   const present = /* @__PURE__ */ new Map();
   const out = [];
   for (const { file, result } of inputs) {
@@ -29873,15 +30193,15 @@ function missingShards(inputs) {
     if (index === void 0) continue;
     const other = present.get(index);
     if (other !== void 0)
-      out.push({ severity: "error", file, pointer: "/shard/index", message: `shard ${index}/${count2} is also ${other}` });
+      out.push({ severity: "error", file, pointer: "/shard/index", message: `shard ${index}/${count} is also ${other}` });
     present.set(index, file);
   }
-  const missing = Array.from({ length: count2 }, (_, i9) => i9 + 1).filter((i9) => !present.has(i9));
+  const missing = Array.from({ length: count }, (_, i9) => i9 + 1).filter((i9) => !present.has(i9));
   if (missing.length > 0) {
     out.push({
       severity: "error",
       file: inputs.map((i9) => i9.file).join(", "),
-      message: `missing shard(s) ${missing.map((m6) => `${m6}/${count2}`).join(", ")}`,
+      message: `missing shard(s) ${missing.map((m6) => `${m6}/${count}`).join(", ")}`,
       suggestion: "pass every shard result, or none with shard metadata"
     });
   }
@@ -29957,11 +30277,11 @@ function row2(f9) {
   return [f9.severity, markdownCode(f9.accountId), escapeMarkdownCell(f9.principal.name), f9.credential ?? "—", markdownCode(f9.ruleId), escapeMarkdownCell(f9.message)];
 }
 function markdown(diff) {
-  const header3 = ["Severity", "Account", "Principal", "Credential", "Rule", "Message"];
+  const header = ["Severity", "Account", "Principal", "Credential", "Rule", "Message"];
   const out = ["## credwarden: what changed", "", `**${headline(diff)}**`];
   const n6 = notes(diff);
   if (n6.length > 0) out.push("", ...n6.map((x2) => `> ${escapeMarkdownCell(x2)}`));
-  const section = (title, rows, head = header3) => {
+  const section = (title, rows, head = header) => {
     if (rows.length > 0) out.push("", `### ${title} (${rows.length})`, "", ...table(head, rows));
   };
   section("New findings", diff.added.map(row2));
@@ -29969,7 +30289,7 @@ function markdown(diff) {
   section(
     "Changed findings",
     diff.changed.map((c9) => [...row2(c9.after), escapeMarkdownCell(c9.changes.map((k9) => `${k9}: ${c9.before[k9]} → ${c9.after[k9]}`).join(", "))]),
-    [...header3, "Change"]
+    [...header, "Change"]
   );
   return `${out.join("\n")}
 `;
@@ -29993,6 +30313,304 @@ var init_baseline2 = __esm({
     init_shard();
     init_merge();
     init_render2();
+  }
+});
+
+// src/core/pipeline/stages.ts
+function evaluate(work, settings) {
+  const findings2 = evaluateAccount(work.account, settings.ruleset, settings.asOf).sort(compareFindings);
+  return { ...work, findings: findings2 };
+}
+function waive(work, settings) {
+  const waivers2 = settings.waivers;
+  if (!waivers2 || waivers2.list.length === 0) return work;
+  const findings2 = work.findings.map((finding) => {
+    const matching = waivers2.list.filter((w2) => waiverMatches(w2, finding));
+    for (const w2 of matching) waivers2.matched.set(w2.id, (waivers2.matched.get(w2.id) ?? 0) + 1);
+    const inForce = matching.find((w2) => w2.expiresAt > waivers2.nowMs);
+    return inForce && finding.status === "open" ? waived(finding, inForce) : finding;
+  });
+  return { ...work, findings: findings2 };
+}
+function waived(finding, waiver) {
+  return {
+    ...finding,
+    status: "waived",
+    waiver: {
+      id: waiver.id,
+      reason: waiver.reason,
+      ...waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {},
+      expires: waiver.expires
+    }
+  };
+}
+function compareWithBaseline(work, settings) {
+  const baseline = settings.baseline;
+  if (!baseline) return work;
+  const before = baseline.findingsOf(work.result.id);
+  const printsBefore = new Set(before.map((f9) => f9.fingerprint));
+  const printsNow = new Set(work.findings.map((f9) => f9.fingerprint));
+  const findings2 = work.findings.map((f9) => ({ ...f9, baseline: printsBefore.has(f9.fingerprint) ? "existing" : "new" }));
+  const resolved2 = before.filter((f9) => !printsNow.has(f9.fingerprint)).map(asResolved);
+  return { ...work, findings: findings2, resolved: resolved2 };
+}
+function asResolved(finding) {
+  const { baseline: _baseline, remediation, ...rest } = finding;
+  return { ...rest, remediation: { procedure: remediation.procedure } };
+}
+function plan(work, settings) {
+  if (!settings.catalogue) return work;
+  const asOf = settings.asOf ?? null;
+  const slice = { asOf, accounts: [work.result], findings: work.findings };
+  const set = planFindings(slice, settings.catalogue, {
+    accounts: [work.account],
+    access: settings.access ?? {}
+  });
+  const planned = embedPlans({ ...slice, plans: [] }, set);
+  return { ...work, findings: planned.findings, plans: planned.plans };
+}
+function accountResult(account, asOf) {
+  return {
+    id: account.id,
+    ...account.name !== void 0 ? { name: account.name } : {},
+    ...account.ouPath !== void 0 ? { ouPath: account.ouPath } : {},
+    reportGeneratedTime: account.reportGeneratedTime,
+    asOf: accountAsOf(account, asOf),
+    status: "scanned",
+    principals: account.principals.length,
+    ...account.facts !== void 0 ? { facts: reportedFacts2(account.facts) } : {}
+  };
+}
+function reportedFacts2(facts) {
+  return Object.fromEntries(Object.entries(facts).filter(([name]) => !name.endsWith("Inputs")));
+}
+var init_stages = __esm({
+  "src/core/pipeline/stages.ts"() {
+    "use strict";
+    init_evaluate();
+    init_result();
+    init_waivers();
+    init_remediation();
+  }
+});
+
+// src/core/pipeline/pipeline.ts
+function runHeader(settings) {
+  const rules = settings.ruleset.rules.map((r9) => ({
+    id: r9.id,
+    title: r9.title,
+    description: r9.description,
+    severity: r9.severity,
+    parameters: { ...r9.params },
+    frameworks: r9.frameworks,
+    docs: r9.docs,
+    source: r9.file
+  }));
+  return {
+    schemaVersion: 2,
+    toolVersion: settings.toolVersion,
+    asOf: settings.asOf ?? null,
+    pack: settings.ruleset.pack,
+    rulesHash: settings.ruleset.hash,
+    rules,
+    notes: [...SCOPE_NOTES2],
+    ...settings.shard ? { shard: settings.shard } : {},
+    withBaseline: settings.baseline !== void 0
+  };
+}
+function waiverOutcomes2(state2) {
+  return state2.list.map((waiver) => {
+    const matched = state2.matched.get(waiver.id) ?? 0;
+    return {
+      id: waiver.id,
+      rule: waiver.rule,
+      account: waiver.account,
+      principal: waiver.principal,
+      ...waiver.credential ? { credential: waiver.credential } : {},
+      reason: waiver.reason,
+      ...waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {},
+      expires: waiver.expires,
+      state: waiver.expiresAt <= state2.nowMs ? "expired" : matched > 0 ? "active" : "stale",
+      matched,
+      source: waiver.source
+    };
+  });
+}
+var STAGES, SCOPE_NOTES2, ScanPipeline;
+var init_pipeline = __esm({
+  "src/core/pipeline/pipeline.ts"() {
+    "use strict";
+    init_coverage();
+    init_types2();
+    init_stages();
+    init_tallies();
+    STAGES = [
+      evaluate,
+      waive,
+      compareWithBaseline,
+      plan
+    ];
+    SCOPE_NOTES2 = [IDENTITY_CENTER_NOTE];
+    ScanPipeline = class {
+      constructor(settings, emit) {
+        this.emit = emit;
+        const { waivers: waivers2, toolVersion: _version, shard: _shard, ...stages } = settings;
+        this.settings = {
+          ...stages,
+          ...waivers2 ? { waivers: { list: waivers2.list, nowMs: Date.parse(waivers2.now), matched: new Map(waivers2.list.map((w2) => [w2.id, 0])) } } : {}
+        };
+        this.coverage = new CoverageTracker(settings.ruleset.rules);
+        this.header = runHeader(settings);
+      }
+      emit;
+      header;
+      settings;
+      coverage;
+      counter = new TallyCounter();
+      /** Runs one collected account through the stages and emits its slice. */
+      account(account) {
+        let work = { account, result: accountResult(account, this.settings.asOf), findings: [], plans: [] };
+        for (const stage of STAGES) work = stage(work, this.settings);
+        this.coverage.scanned(account);
+        this.send({
+          id: account.id,
+          account: work.result,
+          findings: work.findings,
+          plans: work.plans,
+          ...work.resolved ? { resolved: work.resolved } : {}
+        });
+      }
+      /** Records an account that was skipped or failed. */
+      outcome(outcome) {
+        this.coverage.outcome(outcome);
+        this.send({ id: outcome.id, account: { ...outcome }, findings: [], plans: [], ...this.settings.baseline ? { resolved: [] } : {} });
+      }
+      send(slice) {
+        this.counter.add(slice);
+        this.emit(slice);
+      }
+      /** The tallies, once every account has been through. */
+      finish() {
+        return this.counter.tallies(this.header.rules, (id) => this.coverage.of(id), {
+          ...this.settings.waivers ? { waivers: waiverOutcomes2(this.settings.waivers) } : {},
+          withBaseline: this.settings.baseline !== void 0
+        });
+      }
+    };
+  }
+});
+
+// src/core/pipeline/baseline.ts
+function baselineIndex(baseline) {
+  const byAccount2 = /* @__PURE__ */ new Map();
+  for (const finding of baseline.findings) {
+    const list3 = byAccount2.get(finding.accountId);
+    if (list3) list3.push(finding);
+    else byAccount2.set(finding.accountId, [finding]);
+  }
+  return { findingsOf: (accountId) => byAccount2.get(accountId) ?? [] };
+}
+var init_baseline3 = __esm({
+  "src/core/pipeline/baseline.ts"() {
+    "use strict";
+  }
+});
+
+// src/core/pipeline/index.ts
+var init_pipeline2 = __esm({
+  "src/core/pipeline/index.ts"() {
+    "use strict";
+    init_pipeline();
+    init_baseline3();
+    init_whole();
+    init_tallies();
+  }
+});
+
+// src/cli/spool.ts
+import { closeSync, mkdtempSync, openSync, readSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+var WRITE_PIECE, READ_PIECE, Spool, SpoolFolder;
+var init_spool = __esm({
+  "src/cli/spool.ts"() {
+    "use strict";
+    WRITE_PIECE = 1 << 16;
+    READ_PIECE = 1 << 20;
+    Spool = class {
+      constructor(path) {
+        this.path = path;
+        this.fd = openSync(path, "w+");
+      }
+      path;
+      fd;
+      entries = [];
+      size = 0;
+      /** Appends one account's chunks. */
+      append(id, chunks) {
+        const start = this.size;
+        let pending = "";
+        for (const chunk of chunks) {
+          pending += chunk;
+          if (pending.length >= WRITE_PIECE) {
+            this.write(pending);
+            pending = "";
+          }
+        }
+        if (pending) this.write(pending);
+        if (this.size > start) this.entries.push({ id, start, length: this.size - start });
+      }
+      write(text3) {
+        const bytes = Buffer.from(text3, "utf8");
+        let offset = 0;
+        while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, this.size + offset);
+        this.size += bytes.length;
+      }
+      /** Every account's chunks in account-id order, `separator` between two accounts. */
+      *joined(separator = "") {
+        const order = [...this.entries].sort((a9, b9) => a9.id.localeCompare(b9.id) || a9.start - b9.start);
+        const buffer = Buffer.alloc(Math.min(READ_PIECE, Math.max(1, this.size)));
+        let first2 = true;
+        for (const entry of order) {
+          if (!first2 && separator) yield separator;
+          first2 = false;
+          const decoder2 = new StringDecoder("utf8");
+          let done = 0;
+          while (done < entry.length) {
+            const n6 = readSync(this.fd, buffer, 0, Math.min(buffer.length, entry.length - done), entry.start + done);
+            if (n6 === 0) break;
+            done += n6;
+            const text3 = decoder2.write(buffer.subarray(0, n6));
+            if (text3) yield text3;
+          }
+          const rest = decoder2.end();
+          if (rest) yield rest;
+        }
+      }
+      close() {
+        closeSync(this.fd);
+        rmSync2(this.path, { force: true });
+      }
+    };
+    SpoolFolder = class {
+      dir = mkdtempSync(join5(tmpdir(), "credwarden-"));
+      spools = [];
+      create() {
+        const spool = new Spool(join5(this.dir, `${this.spools.length}.spool`));
+        this.spools.push(spool);
+        return spool;
+      }
+      remove() {
+        for (const spool of this.spools) {
+          try {
+            spool.close();
+          } catch {
+          }
+        }
+        rmSync2(this.dir, { recursive: true, force: true });
+      }
+    };
   }
 });
 
@@ -31551,11 +32169,11 @@ var init_result_v1_schema = __esm({
 function upgradeResultV1(v1) {
   const plans3 = /* @__PURE__ */ new Map();
   const findings2 = v1.findings.map((finding) => {
-    const { plan, ...remediation } = finding.remediation;
-    if (!plan) return { ...finding, remediation: { procedure: remediation.procedure } };
+    const { plan: plan2, ...remediation } = finding.remediation;
+    if (!plan2) return { ...finding, remediation: { procedure: remediation.procedure } };
     const id = planId(finding.accountId, finding.principal.arn);
-    const entry = plans3.get(id) ?? newPlan(id, finding, plan);
-    entry.findings.push({ fingerprint: finding.fingerprint, resolution: plan.resolution });
+    const entry = plans3.get(id) ?? newPlan(id, finding, plan2);
+    entry.findings.push({ fingerprint: finding.fingerprint, resolution: plan2.resolution });
     plans3.set(id, entry);
     return { ...finding, remediation: { procedure: remediation.procedure, planId: id } };
   });
@@ -31579,8 +32197,8 @@ function unknownCoverage(v1) {
   const notEvaluated2 = v1.accounts.filter((a9) => a9.status !== "skipped").map((a9) => ({ accountId: a9.id, reason: V1_COVERAGE_UNKNOWN }));
   return rules.map((rule) => ({ ...rule, status: "not-evaluated", evaluatedAccounts: 0, notEvaluated: notEvaluated2 }));
 }
-function newPlan(id, finding, plan) {
-  const { actors, administrators, goals: goals2, procedures, notes: notes2, steps, alternatives, verification, links } = plan;
+function newPlan(id, finding, plan2) {
+  const { actors, administrators, goals: goals2, procedures, notes: notes2, steps, alternatives, verification, links } = plan2;
   return {
     id,
     accountId: finding.accountId,
@@ -31666,7 +32284,7 @@ var init_results = __esm({
 
 // src/cli/reporting.ts
 import { appendFileSync } from "node:fs";
-import { dirname as dirname3, isAbsolute, join as join5, relative as relative2, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, isAbsolute, join as join6, relative as relative2, resolve as resolve2 } from "node:path";
 function resultContext(result, toolVersion2) {
   const ruleSources = Object.fromEntries((result.rules ?? []).filter((r9) => r9.source).map((r9) => [r9.id, r9.source]));
   return (color) => ({ toolVersion: toolVersion2, color, ruleSources });
@@ -31729,31 +32347,31 @@ function shardSnapshot(snapshot, spec) {
     ...skipped && skipped.length > 0 ? { skippedAccounts: skipped } : {}
   };
 }
-function refineResult(result, loaded, options, io, shard) {
-  let refined = result;
+function refinements(loaded, options, io) {
   const waiversFile = waiversPath(options, loaded, io);
+  let waivers2;
   if (waiversFile) {
     const now = options.asOf ? new Date(options.asOf).toISOString() : io.now().toISOString();
     const label2 = displayPath(waiversFile, io);
-    const waivers2 = parseWaivers(readInputFile(waiversFile, "waivers file", label2), label2, {
+    const list3 = parseWaivers(readInputFile(waiversFile, "waivers file", label2), label2, {
       now,
       ...options.waiverMaxDays ? { maxExpiryDays: options.waiverMaxDays } : {},
       knownRules: loaded.ruleset.rules.map((r9) => r9.id)
     });
-    refined = applyWaivers(refined, waivers2, now);
-    if (!options.quiet) {
-      for (const w2 of refined.waivers ?? []) {
-        if (w2.state !== "active")
-          io.stderr(
-            `credwarden: ${w2.source ?? label2}: warning: waiver ${w2.state === "expired" ? `expired on ${w2.expires} and no longer applies` : "matches no finding (stale)"}: ${w2.rule} ${w2.account} ${w2.principal}
-`
-          );
-      }
-    }
+    waivers2 = { list: list3, now };
   }
-  if (options.baseline) refined = applyBaseline(refined, readResultFile(resolve2(io.cwd, options.baseline), options.baseline));
-  if (shard) refined = { ...refined, shard: { index: shard.index, count: shard.count } };
-  return refined;
+  const baseline = options.baseline ? baselineIndex(readResultFile(resolve2(io.cwd, options.baseline), options.baseline)) : void 0;
+  return { ...waivers2 ? { waivers: waivers2 } : {}, ...baseline ? { baseline } : {} };
+}
+function warnWaivers(tallies, options, io) {
+  if (options.quiet) return;
+  for (const w2 of tallies.waivers ?? []) {
+    if (w2.state !== "active")
+      io.stderr(
+        `credwarden: ${w2.source ?? "waivers"}: warning: waiver ${w2.state === "expired" ? `expired on ${w2.expires} and no longer applies` : "matches no finding (stale)"}: ${w2.rule} ${w2.account} ${w2.principal}
+`
+      );
+  }
 }
 function waiversPath(options, loaded, io) {
   const waivers2 = decideSettings(options.waivers ? { waivers: options.waivers } : {}, loaded.config?.value).waivers;
@@ -31764,7 +32382,7 @@ function displayPath(path, io) {
   const rel = relative2(io.cwd, path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
-async function writeReportSet(result, contextFor, options, io, gate) {
+function openReports(header, contextFor, options, io) {
   const formatters = resolveFormats(options);
   const toDir = options.outputDir !== void 0 || formatters.length > 1;
   const context = (useColour) => ({
@@ -31774,50 +32392,73 @@ async function writeReportSet(result, contextFor, options, io, gate) {
     ...options.reportRows !== void 0 ? { markdownRows: options.reportRows } : {}
   });
   const fileContext = context(false);
-  if (!options.quiet && formatters.some((f9) => f9.name === "sarif")) warnSarifOmissions(result, fileContext, io);
-  let written = [];
+  const spools = new SpoolFolder();
+  const target = (sink, path) => ({ sink, spool: spools.create(), ...path ? { path } : {} });
+  const files = [];
+  let stdout;
   if (toDir) {
     const dir = resolve2(io.cwd, options.outputDir ?? DEFAULT_OUTPUT_DIR);
-    const files = [];
     for (const formatter of formatters) {
       if (formatter.name === "github") continue;
-      files.push({ path: join5(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
-      for (const companion of formatter.companions?.(result, fileContext) ?? [])
-        files.push({ path: join5(dir, companion.name), chunks: companion.chunks });
+      files.push(target(formatter.open(header, fileContext), join6(dir, `credwarden.${formatter.extension}`)));
+      for (const companion of formatter.openCompanions?.(header, fileContext) ?? [])
+        files.push(target(companion.sink, join6(dir, companion.name)));
     }
     const github = formatters.find((f9) => f9.name === "github");
-    if (github) await writeStdout(io, github.format(result, fileContext));
-    await writeFileSet(files);
-    written = files.filter((f9) => f9.chunks).map((f9) => f9.path);
+    if (github) stdout = target(github.open(header, fileContext));
   } else if (options.output) {
-    const path = resolve2(io.cwd, options.output);
-    await writeFileSet([{ path, chunks: formatters[0].format(result, fileContext) }]);
-    written = [path];
+    files.push(target(formatters[0].open(header, fileContext), resolve2(io.cwd, options.output)));
   } else {
-    await writeStdout(io, formatters[0].format(result, context(useColor(io, !options.color))));
+    stdout = target(formatters[0].open(header, context(useColor(io, !options.color))));
   }
-  if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}
-`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (formatters.some((f9) => f9.name === "github") && summaryFile) {
-    appendFileSync(summaryFile, `${renderToString(formatJobSummary(result, fileContext, gate))}
+  let gateOutcome;
+  const jobSummary = formatters.some((f9) => f9.name === "github") && summaryFile ? target(wholeResultSink(header, (result) => formatJobSummary(result, fileContext, gateOutcome))) : void 0;
+  const all = [...files, ...stdout ? [stdout] : [], ...jobSummary ? [jobSummary] : []];
+  return {
+    account(slice) {
+      for (const t2 of all) t2.spool.append(slice.id, t2.sink.account(slice));
+    },
+    async finish(tallies, gate) {
+      gateOutcome = gate;
+      try {
+        const ends = new Map(all.map((t2) => [t2, t2.sink.end(tallies)]));
+        if (!options.quiet) for (const end of ends.values()) for (const w2 of end.warnings ?? []) io.stderr(`credwarden: warning: ${w2}
 `);
-  }
-  return written;
+        const chunksOf = (t2) => {
+          const end = ends.get(t2);
+          return end.omit ? void 0 : joinedFile(end, t2);
+        };
+        if (stdout) await writeStdout(io, chunksOf(stdout) ?? []);
+        const outputs = files.map((t2) => ({ path: t2.path, chunks: chunksOf(t2) }));
+        await writeFileSet(outputs);
+        const written = outputs.filter((f9) => f9.chunks).map((f9) => f9.path);
+        if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}
+`);
+        if (jobSummary && summaryFile) appendFileSync(summaryFile, `${renderToString(chunksOf(jobSummary) ?? [])}
+`);
+        return written;
+      } finally {
+        spools.remove();
+      }
+    },
+    discard: () => spools.remove()
+  };
+}
+function* joinedFile(end, t2) {
+  yield* end.head ?? [];
+  yield* t2.spool.joined(t2.sink.separator);
+  yield* end.tail ?? [];
+}
+async function writeReportSet(result, contextFor, options, io, gate) {
+  const { header, slices, tallies } = sliceResult(result);
+  const run2 = openReports(header, contextFor, options, io);
+  for (const slice of slices) run2.account(slice);
+  return run2.finish(tallies, gate);
 }
 function awsRegionOf(io) {
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
   return region ? { awsRegion: region } : {};
-}
-function warnSarifOmissions(result, context, io) {
-  const selection = selectSarifResults(result, context);
-  if (selection.omittedTotal === 0) return;
-  const bySeverity2 = SEVERITIES.filter((s3) => selection.omitted[s3] > 0).map((s3) => `${selection.omitted[s3]} ${s3}`).join(", ");
-  io.stderr(
-    `credwarden: warning: SARIF: ${selection.omittedTotal} of ${result.findings.length} findings left out (${bySeverity2}) to stay within GitHub code scanning's limits (25,000 results per run, 10 MB gzipped); the most severe open findings are kept
-  hint: every finding is in the JSON and CSV reports; to upload every finding, shard the scan (--shard K/N, one SARIF category per shard) or report only the more severe findings
-`
-  );
 }
 function repositoryRelative(context, io) {
   if (!context.ruleSources) return context;
@@ -31826,12 +32467,12 @@ function repositoryRelative(context, io) {
   );
   return { ...context, ruleSources };
 }
-function gateOf(result, options, configFailOn) {
+function gateOf(counts, options, configFailOn) {
   const failOn = decideSettings(
     options.failOn !== void 0 ? { failOn: options.failOn } : {},
     configFailOn !== void 0 ? { failOn: configFailOn } : void 0
   ).failOn;
-  return evaluateGate(result, {
+  return evaluateGate(counts, {
     ...failOn?.from === "flag" ? { failOn: failOn.value } : {},
     ...failOn?.from === "config" ? { configFailOn: failOn.value } : {},
     ...options.failOnNew ? { failOnNew: true } : {}
@@ -31852,8 +32493,9 @@ var init_reporting = __esm({
     init_waivers();
     init_baseline2();
     init_github();
-    init_sarif();
-    init_types2();
+    init_types();
+    init_pipeline2();
+    init_spool();
     init_gate();
     init_settings2();
     init_input();
@@ -31931,13 +32573,13 @@ var init_options = __esm({
 
 // src/collectors/files/procedures.ts
 import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
-import { join as join6, relative as relative3, resolve as resolve3 } from "node:path";
+import { join as join7, relative as relative3, resolve as resolve3 } from "node:path";
 function builtInProceduresDir() {
-  return join6(packageRoot(), "procedures");
+  return join7(packageRoot(), "procedures");
 }
 function loadCatalogue(dirs, cwd, useDefault = true) {
   const folders = [
-    ...useDefault && existsSync4(join6(cwd, DEFAULT_PROCEDURES_DIR)) ? [join6(cwd, DEFAULT_PROCEDURES_DIR)] : [],
+    ...useDefault && existsSync4(join7(cwd, DEFAULT_PROCEDURES_DIR)) ? [join7(cwd, DEFAULT_PROCEDURES_DIR)] : [],
     ...dirs.map((d9) => resolve3(cwd, d9))
   ];
   const diagnostics = [];
@@ -31948,11 +32590,11 @@ function loadCatalogue(dirs, cwd, useDefault = true) {
   });
   if (diagnostics.length > 0) throw new InputError(diagnostics, "invalid remediation procedures");
   const dir = builtInProceduresDir();
-  return buildCatalogue({ steps: readFolder(join6(dir, "steps"), true), builtIn: readFolder(dir, true), overrides });
+  return buildCatalogue({ steps: readFolder(join7(dir, "steps"), true), builtIn: readFolder(dir, true), overrides });
 }
 function readFolder(folder, builtIn) {
   return readdirSync3(folder).filter(isProcedureFile).sort().map((name) => {
-    const path = join6(folder, name);
+    const path = join7(folder, name);
     return { text: readFileSync5(path, "utf8"), file: builtIn ? relative3(packageRoot(), path) : path };
   });
 }
@@ -31990,11 +32632,32 @@ function checkRuleProcedures(definitions, io, procedureDirs = []) {
   const problems = unknownProcedures(definitions, loadCatalogue(procedureDirs, io.cwd));
   if (problems.length > 0) throw new InputError(problems, "rules name unknown remediation procedures");
 }
-function evaluate(snapshot, loaded, options) {
+function evaluate2(snapshot, loaded, options) {
   return evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...options.asOf ? { asOf: options.asOf } : {} });
 }
-function withPlans(result, accounts2, io, access = {}) {
-  return attachPlans(result, loadCatalogue([], io.cwd), { accounts: [...accounts2], access });
+async function runPipeline(loaded, options, io, feed, run2 = {}) {
+  const pipelineSettings = {
+    ruleset: loaded.ruleset,
+    toolVersion: toolVersion(),
+    ...options.asOf ? { asOf: options.asOf } : {},
+    ...refinements(loaded, options, io),
+    catalogue: loadCatalogue([], io.cwd),
+    access: run2.access ?? {},
+    ...run2.shard ? { shard: { index: run2.shard.index, count: run2.shard.count } } : {}
+  };
+  const reports = openReports(runHeader(pipelineSettings), (color) => formatContext(loaded, color), options, io);
+  const pipeline = new ScanPipeline(pipelineSettings, (slice) => reports.account(slice));
+  try {
+    await feed(pipeline);
+  } catch (error) {
+    reports.discard();
+    throw error;
+  }
+  const tallies = pipeline.finish();
+  warnWaivers(tallies, options, io);
+  const gate = gateOf(tallies.gate, options, loaded.config?.value.failOn);
+  await reports.finish(tallies, gate);
+  return { gateExit: reportGate(gate, io), tallies };
 }
 function formatContext(loaded, color) {
   return {
@@ -32008,27 +32671,29 @@ function printWarnings(warnings2, options, io) {
   for (const warning2 of warnings2) io.stderr(`credwarden: ${formatDiagnostic(warning2)}
 `);
 }
-function asOfBeforeReports(accounts2, asOf) {
+function asOfBeforeReports(accounts, asOf) {
   if (asOf === void 0) return [];
   const at = Date.parse(asOf);
-  return accounts2.filter((a9) => Date.parse(a9.reportGeneratedTime) > at).map((a9) => ({
+  return accounts.filter((a9) => Date.parse(a9.reportGeneratedTime) > at).map((a9) => ({
     severity: "warning",
     file: a9.source ?? `account ${a9.id}`,
     message: `--as-of ${asOf} is before this report of account ${a9.id} was generated (${formatTimestamp(Date.parse(a9.reportGeneratedTime))}): ages are negative there, so age-based rules cannot find anything`,
     suggestion: "pass an --as-of at or after the report time, or leave it out to evaluate each report at its own time"
   }));
 }
-var init_pipeline = __esm({
+var init_pipeline3 = __esm({
   "src/cli/pipeline.ts"() {
     "use strict";
+    init_result();
     init_model();
     init_time();
-    init_result();
     init_ruleset();
     init_remediation();
+    init_pipeline2();
     init_procedures();
     init_rules();
     init_package_root();
+    init_reporting();
   }
 });
 
@@ -32242,19 +32907,19 @@ function readAccountsFile(path, checker) {
   return ids;
 }
 function selectionFrom(options, io, checker) {
-  const accounts2 = checker.ids("--accounts", options.accounts);
-  if (options.accountsFile) accounts2.push(...readAccountsFile(resolve5(io.cwd, options.accountsFile), checker));
+  const accounts = checker.ids("--accounts", options.accounts);
+  if (options.accountsFile) accounts.push(...readAccountsFile(resolve5(io.cwd, options.accountsFile), checker));
   const exclude = checker.ids("--exclude-accounts", options.excludeAccounts);
   const ous = options.ou ?? [];
   for (const ou of ous) if (!OU_ID.test(ou)) checker.error("--ou", `'${ou}' is not an OU or root id`, "e.g. ou-ab12-cd34ef56 or r-ab12");
   const org = options.org === true || options.demo !== void 0 && options.demo !== false || ous.length > 0;
-  if (!org && accounts2.length === 0 && exclude.length > 0) checker.error("--exclude-accounts", "only narrows --org, --ou or --accounts");
-  if (options.accountsFile && accounts2.length === 0 && checker.diagnostics.length === 0)
+  if (!org && accounts.length === 0 && exclude.length > 0) checker.error("--exclude-accounts", "only narrows --org, --ou or --accounts");
+  if (options.accountsFile && accounts.length === 0 && checker.diagnostics.length === 0)
     checker.error("--accounts-file", "the file lists no account id");
-  const mode = org ? "org" : accounts2.length > 0 ? "accounts" : "caller";
+  const mode = org ? "org" : accounts.length > 0 ? "accounts" : "caller";
   return {
     mode,
-    ...accounts2.length > 0 ? { accounts: accounts2 } : {},
+    ...accounts.length > 0 ? { accounts } : {},
     ...ous.length > 0 ? { organizationalUnits: ous } : {},
     ...exclude.length > 0 ? { exclude } : {}
   };
@@ -32393,55 +33058,6 @@ var init_aws_options = __esm({
         const { ms, problem: problem2 } = checkDuration(text3, min, max);
         if (problem2) this.error(flag, problem2.message, problem2.suggestion);
         return ms;
-      }
-    };
-  }
-});
-
-// src/cli/streaming.ts
-var StreamingScan;
-var init_streaming = __esm({
-  "src/cli/streaming.ts"() {
-    "use strict";
-    init_result();
-    init_package_root();
-    StreamingScan = class {
-      builder;
-      planning = [];
-      outcomes = [];
-      kept;
-      constructor(loaded, options, keepSnapshot) {
-        this.builder = new ResultBuilder(loaded.ruleset, { toolVersion: toolVersion(), ...options.asOf ? { asOf: options.asOf } : {} });
-        this.kept = keepSnapshot ? [] : void 0;
-      }
-      /** Evaluates one scanned account. */
-      account(account) {
-        const findings2 = this.builder.addAccount(account);
-        const named = new Set(findings2.map((f9) => f9.principal.arn));
-        this.planning.push({ ...account, principals: account.principals.filter((p5) => named.has(p5.arn)) });
-        this.kept?.push(account);
-      }
-      /** Records an account that was skipped or failed. */
-      outcome(outcome2) {
-        this.builder.addOutcome(outcome2);
-        this.outcomes.push(outcome2);
-      }
-      /** The result, the planning accounts and, when kept, the snapshot. */
-      finish() {
-        const byId = (a9, b9) => a9.id.localeCompare(b9.id);
-        const outcomes = [...this.outcomes].sort(byId);
-        return {
-          result: this.builder.build(),
-          planning: this.planning,
-          outcomes,
-          ...this.kept ? {
-            snapshot: {
-              schemaVersion: 1,
-              accounts: [...this.kept].sort(byId),
-              ...outcomes.length > 0 ? { skippedAccounts: outcomes } : {}
-            }
-          } : {}
-        };
       }
     };
   }
@@ -33855,7 +34471,7 @@ var init_getProfileName = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
 import { createHash as createHash2 } from "node:crypto";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
@@ -33863,7 +34479,7 @@ var init_getSSOTokenFilepath = __esm({
     getSSOTokenFilepath = (id) => {
       const hasher = createHash2("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join7(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join8(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
@@ -33918,24 +34534,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join8(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join9(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join9(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join10(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -34015,7 +34631,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -34033,11 +34649,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join10(homeDir, filepath.slice(2));
+        resolvedFilepath = join11(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join10(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join11(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -37860,7 +38476,7 @@ var init_HttpBindingNormalizedSchema = __esm({
         memberSchemas
       ];
       const required = source[6];
-      const bodyRequired = required && memberNames.reduce((count2, name) => count2 + (source[4].indexOf(name) < required ? 1 : 0), 0);
+      const bodyRequired = required && memberNames.reduce((count, name) => count + (source[4].indexOf(name) < required ? 1 : 0), 0);
       if (bodyRequired) {
         body[6] = bodyRequired;
       }
@@ -38346,39 +38962,39 @@ var init_HeaderMarshaller = __esm({
         }
         return out;
       }
-      formatHeaderValue(header3) {
-        switch (header3.type) {
+      formatHeaderValue(header) {
+        switch (header.type) {
           case "boolean":
-            return Uint8Array.from([header3.value ? 0 : 1]);
+            return Uint8Array.from([header.value ? 0 : 1]);
           case "byte":
-            return Uint8Array.from([2, header3.value]);
+            return Uint8Array.from([2, header.value]);
           case "short":
             const shortView = new DataView(new ArrayBuffer(3));
             shortView.setUint8(0, 3);
-            shortView.setInt16(1, header3.value, false);
+            shortView.setInt16(1, header.value, false);
             return new Uint8Array(shortView.buffer);
           case "integer":
             const intView = new DataView(new ArrayBuffer(5));
             intView.setUint8(0, 4);
-            intView.setInt32(1, header3.value, false);
+            intView.setInt32(1, header.value, false);
             return new Uint8Array(intView.buffer);
           case "long":
             const longBytes = new Uint8Array(9);
             longBytes[0] = 5;
-            longBytes.set(header3.value.bytes, 1);
+            longBytes.set(header.value.bytes, 1);
             return longBytes;
           case "binary":
-            if (header3.value.byteLength > MAX_HEADER_VALUE_BYTES) {
-              throw new Error(`@smithy/core/event-streams - header value (binary) exceeds ${MAX_HEADER_VALUE_BYTES} bytes: ${header3.value.byteLength}`);
+            if (header.value.byteLength > MAX_HEADER_VALUE_BYTES) {
+              throw new Error(`@smithy/core/event-streams - header value (binary) exceeds ${MAX_HEADER_VALUE_BYTES} bytes: ${header.value.byteLength}`);
             }
-            const binView = new DataView(new ArrayBuffer(3 + header3.value.byteLength));
+            const binView = new DataView(new ArrayBuffer(3 + header.value.byteLength));
             binView.setUint8(0, 6);
-            binView.setUint16(1, header3.value.byteLength, false);
+            binView.setUint16(1, header.value.byteLength, false);
             const binBytes = new Uint8Array(binView.buffer);
-            binBytes.set(header3.value, 3);
+            binBytes.set(header.value, 3);
             return binBytes;
           case "string":
-            const utf8Bytes = this.fromUtf8(header3.value);
+            const utf8Bytes = this.fromUtf8(header.value);
             if (utf8Bytes.byteLength > MAX_HEADER_VALUE_BYTES) {
               throw new Error(`@smithy/core/event-streams - header value (string) exceeds ${MAX_HEADER_VALUE_BYTES} bytes: ${utf8Bytes.byteLength}`);
             }
@@ -38391,15 +39007,15 @@ var init_HeaderMarshaller = __esm({
           case "timestamp":
             const tsBytes = new Uint8Array(9);
             tsBytes[0] = 8;
-            tsBytes.set(Int64.fromNumber(header3.value.valueOf()).bytes, 1);
+            tsBytes.set(Int64.fromNumber(header.value.valueOf()).bytes, 1);
             return tsBytes;
           case "uuid":
-            if (!UUID_PATTERN.test(header3.value)) {
-              throw new Error(`Invalid UUID received: ${header3.value}`);
+            if (!UUID_PATTERN.test(header.value)) {
+              throw new Error(`Invalid UUID received: ${header.value}`);
             }
             const uuidBytes = new Uint8Array(17);
             uuidBytes[0] = 9;
-            uuidBytes.set(fromHex(header3.value.replace(/-/g, "")), 1);
+            uuidBytes.set(fromHex(header.value.replace(/-/g, "")), 1);
             return uuidBytes;
         }
       }
@@ -39745,14 +40361,14 @@ var init_HttpBindingProtocol = __esm({
             }
           }
         }
-        for (const header3 in headers) {
-          if (!hasOwn(headers, header3)) {
+        for (const header in headers) {
+          if (!hasOwn(headers, header)) {
             continue;
           }
-          const lower = header3.toLowerCase();
-          const headerValue = headers[header3];
-          if (lower !== header3) {
-            delete headers[header3];
+          const lower = header.toLowerCase();
+          const headerValue = headers[header];
+          if (lower !== header) {
+            delete headers[header];
             headers[lower] = headerValue;
           }
           const binding = hasOwn(responseHeaders, lower) ? responseHeaders[lower] : void 0;
@@ -39773,15 +40389,15 @@ var init_HttpBindingProtocol = __esm({
         }
         for (const [memberName, [, , collectionValue], , wireName] of prefixHeaders) {
           dataObject[memberName] = {};
-          for (const header3 in headers) {
-            if (!hasOwn(headers, header3)) {
+          for (const header in headers) {
+            if (!hasOwn(headers, header)) {
               continue;
             }
-            if (!header3.startsWith(wireName)) {
+            if (!header.startsWith(wireName)) {
               continue;
             }
-            const headerValue = headers[header3];
-            dataObject[memberName][header3.slice(wireName.length)] = directDeserializer ? directDeserializer.readHttpBinding(collectionValue, headerValue, 38) : await deserializer.read([collectionValue[0], { httpHeader: header3 }], headerValue);
+            const headerValue = headers[header];
+            dataObject[memberName][header.slice(wireName.length)] = directDeserializer ? directDeserializer.readHttpBinding(collectionValue, headerValue, 38) : await deserializer.read([collectionValue[0], { httpHeader: header }], headerValue);
           }
         }
         if (statusCode) {
@@ -39865,13 +40481,13 @@ var init_RpcProtocol = __esm({
           await this.handleError(operationSchema, context, response, dataObject, this.deserializeMetadata(response));
           throw new Error("@smithy/core/protocols - RPC Protocol error handler failed to throw.");
         }
-        for (const header3 in response.headers) {
-          if (!hasOwn(response.headers, header3)) {
+        for (const header in response.headers) {
+          if (!hasOwn(response.headers, header)) {
             continue;
           }
-          const value = response.headers[header3];
-          delete response.headers[header3];
-          response.headers[header3.toLowerCase()] = value;
+          const value = response.headers[header];
+          delete response.headers[header];
+          response.headers[header.toLowerCase()] = value;
         }
         const eventStreamMember = ns.getEventStreamMember();
         if (eventStreamMember) {
@@ -40927,8 +41543,8 @@ var init_JsonBytesStringAdapter = __esm({
       padEnd(maxLength, fillString) {
         return this.s().padEnd(maxLength, fillString);
       }
-      repeat(count2) {
-        return this.s().repeat(count2);
+      repeat(count) {
+        return this.s().repeat(count);
       }
       toUpperCase() {
         return this.s().toUpperCase();
@@ -41763,11 +42379,11 @@ var init_invoke_store = __esm({
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-recursion-detection/recursionDetectionMiddleware.js
 function sanitizeTraceHeaders(headers) {
-  for (const header3 of Object.keys(headers)) {
-    const lower = header3.toLowerCase();
-    if (header3 !== lower && (lower === TRACEPARENT || lower === TRACESTATE || lower === BAGGAGE)) {
-      headers[lower] = headers[header3];
-      delete headers[header3];
+  for (const header of Object.keys(headers)) {
+    const lower = header.toLowerCase();
+    if (header !== lower && (lower === TRACEPARENT || lower === TRACESTATE || lower === BAGGAGE)) {
+      headers[lower] = headers[header];
+      delete headers[header];
     }
   }
 }
@@ -42681,13 +43297,13 @@ function parseRetryAfterHeader(response, logger2) {
   if (!HttpResponse.isInstance(response)) {
     return;
   }
-  for (const header3 in response.headers) {
-    if (!hasOwn(response.headers, header3)) {
+  for (const header in response.headers) {
+    if (!hasOwn(response.headers, header)) {
       continue;
     }
-    const h9 = header3.toLowerCase();
+    const h9 = header.toLowerCase();
     if (h9 === "retry-after") {
-      const retryAfter = response.headers[header3];
+      const retryAfter = response.headers[header];
       let retryAfterSeconds = NaN;
       if (retryAfter.endsWith("GMT")) {
         try {
@@ -42709,7 +43325,7 @@ function parseRetryAfterHeader(response, logger2) {
       }
       return new Date(Date.now() + retryAfterSeconds * 1e3);
     } else if (h9 === "x-amz-retry-after") {
-      const v2 = response.headers[header3];
+      const v2 = response.headers[header];
       const backoffMilliseconds = Number(v2);
       if (isNaN(backoffMilliseconds)) {
         logger2?.trace?.(`Failed to parse x-amz-retry-after=${v2}`);
@@ -43044,9 +43660,9 @@ var init_DefaultRetryToken = __esm({
       $retryLog = {
         acquisitionDelay: 0
       };
-      constructor(delay, count2, cost, longPoll) {
+      constructor(delay, count, cost, longPoll) {
         this.delay = delay;
-        this.count = count2;
+        this.count = count;
         this.cost = cost;
         this.longPoll = longPoll;
       }
@@ -44015,36 +44631,36 @@ var init_HeaderFormatter = __esm({
         }
         return out;
       }
-      formatHeaderValue(header3) {
-        switch (header3.type) {
+      formatHeaderValue(header) {
+        switch (header.type) {
           case "boolean":
-            return Uint8Array.from([header3.value ? 0 : 1]);
+            return Uint8Array.from([header.value ? 0 : 1]);
           case "byte":
-            return Uint8Array.from([2, header3.value]);
+            return Uint8Array.from([2, header.value]);
           case "short":
             const shortView = new DataView(new ArrayBuffer(3));
             shortView.setUint8(0, 3);
-            shortView.setInt16(1, header3.value, false);
+            shortView.setInt16(1, header.value, false);
             return new Uint8Array(shortView.buffer);
           case "integer":
             const intView = new DataView(new ArrayBuffer(5));
             intView.setUint8(0, 4);
-            intView.setInt32(1, header3.value, false);
+            intView.setInt32(1, header.value, false);
             return new Uint8Array(intView.buffer);
           case "long":
             const longBytes = new Uint8Array(9);
             longBytes[0] = 5;
-            longBytes.set(header3.value.bytes, 1);
+            longBytes.set(header.value.bytes, 1);
             return longBytes;
           case "binary":
-            const binView = new DataView(new ArrayBuffer(3 + header3.value.byteLength));
+            const binView = new DataView(new ArrayBuffer(3 + header.value.byteLength));
             binView.setUint8(0, 6);
-            binView.setUint16(1, header3.value.byteLength, false);
+            binView.setUint16(1, header.value.byteLength, false);
             const binBytes = new Uint8Array(binView.buffer);
-            binBytes.set(header3.value, 3);
+            binBytes.set(header.value, 3);
             return binBytes;
           case "string":
-            const utf8Bytes = fromUtf8(header3.value);
+            const utf8Bytes = fromUtf8(header.value);
             const strView = new DataView(new ArrayBuffer(3 + utf8Bytes.byteLength));
             strView.setUint8(0, 7);
             strView.setUint16(1, utf8Bytes.byteLength, false);
@@ -44054,15 +44670,15 @@ var init_HeaderFormatter = __esm({
           case "timestamp":
             const tsBytes = new Uint8Array(9);
             tsBytes[0] = 8;
-            tsBytes.set(Int642.fromNumber(header3.value.valueOf()).bytes, 1);
+            tsBytes.set(Int642.fromNumber(header.value.valueOf()).bytes, 1);
             return tsBytes;
           case "uuid":
-            if (!UUID_PATTERN2.test(header3.value)) {
-              throw new Error(`Invalid UUID received: ${header3.value}`);
+            if (!UUID_PATTERN2.test(header.value)) {
+              throw new Error(`Invalid UUID received: ${header.value}`);
             }
             const uuidBytes = new Uint8Array(17);
             uuidBytes[0] = 9;
-            uuidBytes.set(fromHex(header3.value.replace(/-/g, "")), 1);
+            uuidBytes.set(fromHex(header.value.replace(/-/g, "")), 1);
             return uuidBytes;
         }
       }
@@ -47586,10 +48202,10 @@ var init_AwsQueryProtocol = __esm({
           }
           await this.handleError(operationSchema, context, response, dataObject, this.deserializeMetadata(response));
         }
-        for (const header3 in response.headers) {
-          const value = response.headers[header3];
-          delete response.headers[header3];
-          response.headers[header3.toLowerCase()] = value;
+        for (const header in response.headers) {
+          const value = response.headers[header];
+          delete response.headers[header];
+          response.headers[header.toLowerCase()] = value;
         }
         const shortName = operationSchema.name.split("#")[1] ?? operationSchema.name;
         const awsQueryResultKey = ns.isStructSchema() && this.useNestedResult() ? shortName + "Result" : void 0;
@@ -52013,7 +52629,7 @@ var init_signin = __esm({
 import { createHash as createHash4, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { promises as fs2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname4, join as join11 } from "node:path";
+import { dirname as dirname4, join as join12 } from "node:path";
 var LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
@@ -52184,10 +52800,10 @@ var init_LoginCredentialsFetcher = __esm({
         await fs2.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join11(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join12(homedir2(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = createHash4("sha256").update(loginSessionBytes).digest("hex");
-        return join11(directory, `${loginSessionSha256}.json`);
+        return join12(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -52247,7 +52863,7 @@ var init_LoginCredentialsFetcher = __esm({
           }
           const x2 = publicDer.slice(pointStart + 1, pointStart + 33);
           const y2 = publicDer.slice(pointStart + 33, pointStart + 65);
-          const header3 = {
+          const header = {
             alg: "ES256",
             typ: "dpop+jwt",
             jwk: {
@@ -52263,7 +52879,7 @@ var init_LoginCredentialsFetcher = __esm({
             htu: endpoint,
             iat: Math.floor(Date.now() / 1e3)
           };
-          const headerB64 = Buffer.from(JSON.stringify(header3)).toString("base64url");
+          const headerB64 = Buffer.from(JSON.stringify(header)).toString("base64url");
           const payloadB64 = Buffer.from(JSON.stringify(payload)).toString("base64url");
           const message = `${headerB64}.${payloadB64}`;
           const asn1Signature = sign("sha256", Buffer.from(message), privateKey);
@@ -70633,15 +71249,15 @@ function strongest(current, next) {
   return current === "none" ? "none" : current;
 }
 function evaluateLayer(layer, policies2, request, scpTarget) {
-  const outcome2 = { allow: "none", deny: "none", matched: [] };
+  const outcome = { allow: "none", deny: "none", matched: [] };
   for (const policy of policies2) {
     const variables = usesVariables(policy.document);
     for (const statement of policy.document.statements) {
       const m6 = statementApplies(statement, request, variables);
       if (m6.kind === "no") continue;
-      if (statement.effect === "Allow") outcome2.allow = strongest(outcome2.allow, m6.kind);
-      else outcome2.deny = strongest(outcome2.deny, m6.kind);
-      outcome2.matched.push({
+      if (statement.effect === "Allow") outcome.allow = strongest(outcome.allow, m6.kind);
+      else outcome.deny = strongest(outcome.deny, m6.kind);
+      outcome.matched.push({
         layer,
         policyName: policy.name,
         ...policy.arn ? { policyArn: policy.arn } : {},
@@ -70655,9 +71271,9 @@ function evaluateLayer(layer, policies2, request, scpTarget) {
       });
     }
   }
-  return outcome2;
+  return outcome;
 }
-function evaluate2(request, policySet) {
+function evaluate3(request, policySet) {
   const layers = [evaluateLayer("identity", policySet.identity, request)];
   if (policySet.boundary) layers.push(evaluateLayer("boundary", [policySet.boundary], request));
   for (const level of policySet.scps ?? []) layers.push(evaluateLayer("scp", level.policies, request, level.target));
@@ -70867,7 +71483,7 @@ function checkInAccountTrust(role, all, accountId) {
     if (named.has(u2.arn)) return true;
     if (!accountWide || !mayReach(u2, role.arn, ASSUME_ROLE, accountId)) return false;
     const context = requestContext(u2.actor, detail2, accountId);
-    return evaluate2({ action: "sts:AssumeRole", resource: role.arn, context }, u2.policies.set).decision === "allow";
+    return evaluate3({ action: "sts:AssumeRole", resource: role.arn, context }, u2.policies.set).decision === "allow";
   });
   if (via.length > 0) role.assumableByUsers = via.map((u2) => u2.arn);
   else role.unusable = "no user of the account may assume it (trusted only inside the account, and nobody is allowed sts:AssumeRole on it)";
@@ -71034,7 +71650,7 @@ function decideSets(sets, resource3, context, policies2) {
     sets.map(
       (set) => allOf2(
         set,
-        set.map((action) => evaluate2({ action, resource: resource3, context }, policies2))
+        set.map((action) => evaluate3({ action, resource: resource3, context }, policies2))
       )
     )
   );
@@ -71170,8 +71786,8 @@ function mfaRequiredByPolicies(me, target, scope2) {
   const withMfa = new Map([...base, ["aws:multifactorauthpresent", "true"]]);
   return MFA_PROBES.some((action) => {
     const resource3 = "*";
-    const without = evaluate2({ action, resource: resource3, context: withoutMfa(base) }, me.policies.set);
-    return without.decision === "deny" && evaluate2({ action, resource: resource3, context: withMfa }, me.policies.set).decision !== "deny";
+    const without = evaluate3({ action, resource: resource3, context: withoutMfa(base) }, me.policies.set);
+    return without.decision === "deny" && evaluate3({ action, resource: resource3, context: withMfa }, me.policies.set).decision !== "deny";
   });
 }
 function analyseMfa(me, target, scope2, activeKeys, deviceActive) {
@@ -71179,10 +71795,10 @@ function analyseMfa(me, target, scope2, activeKeys, deviceActive) {
     ...activeKeys > 0 ? {} : { prerequisite: "needs an active access key to call the API without the lost device" },
     context: withoutMfa(requestContext(me.actor, target, scope2.input.accountId))
   });
-  const outcome2 = summarise2("mfa", target, MFA_RESET, self, scope2);
+  const outcome = summarise2("mfa", target, MFA_RESET, self, scope2);
   return {
-    recovery: { ...outcome2.summary, deviceActive, requiredByPolicies: mfaRequiredByPolicies(me, target, scope2) },
-    paths: [self.path, ...outcome2.paths]
+    recovery: { ...outcome.summary, deviceActive, requiredByPolicies: mfaRequiredByPolicies(me, target, scope2) },
+    paths: [self.path, ...outcome.paths]
   };
 }
 function analyseUser(target, scope2) {
@@ -71713,7 +72329,7 @@ function rootCredentialsPresent(map) {
   if (ROOT_CREDENTIAL_KEYS.some((k9) => (map[k9] ?? 0) > 0)) return true;
   return ROOT_CREDENTIAL_KEYS.every((k9) => typeof map[k9] === "number") ? false : UNKNOWN;
 }
-async function readAccountContext(iam, plan, root9, _partition, accountId) {
+async function readAccountContext(iam, plan2, root9, _partition, accountId) {
   const unknown = [];
   const facts = {
     rootMfa: root9 && !root9.mfaActive ? "none" : UNKNOWN,
@@ -71722,7 +72338,7 @@ async function readAccountContext(iam, plan, root9, _partition, accountId) {
     passwordPolicy: UNKNOWN
   };
   const calls = [];
-  if (plan.summary) {
+  if (plan2.summary) {
     calls.push(
       attempt("GetAccountSummary", unknown, async () => {
         const map = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
@@ -71731,7 +72347,7 @@ async function readAccountContext(iam, plan, root9, _partition, accountId) {
       })
     );
   }
-  if (plan.mfaDevices && root9?.mfaActive) {
+  if (plan2.mfaDevices && root9?.mfaActive) {
     calls.push(
       attempt("ListVirtualMFADevices", unknown, async () => {
         const devices = await allItems(
@@ -71742,7 +72358,7 @@ async function readAccountContext(iam, plan, root9, _partition, accountId) {
       })
     );
   }
-  if (plan.passwordPolicy) {
+  if (plan2.passwordPolicy) {
     calls.push(
       attempt("GetAccountPasswordPolicy", unknown, async () => {
         try {
@@ -71762,7 +72378,7 @@ function failureOf(facts, operation2) {
   const list3 = Array.isArray(facts.contextUnknown) ? facts.contextUnknown : [];
   return list3.find((entry) => entry.startsWith(`${operation2}: `));
 }
-function contextAvailability(mode, plan, facts, root9, organizationUnknown) {
+function contextAvailability(mode, plan2, facts, root9, organizationUnknown) {
   const out = { collected: [], unavailable: {} };
   const decided = (name, ok, why) => {
     if (ok) out.collected.push(name);
@@ -71775,23 +72391,23 @@ function contextAvailability(mode, plan, facts, root9, organizationUnknown) {
   decided(
     "rootMfa",
     facts.rootMfa !== UNKNOWN,
-    () => !root9 ? noRoot : plan.mfaDevices ? failureOf(facts, "ListVirtualMFADevices") ?? "ListVirtualMFADevices: no answer" : void 0
+    () => !root9 ? noRoot : plan2.mfaDevices ? failureOf(facts, "ListVirtualMFADevices") ?? "ListVirtualMFADevices: no answer" : void 0
   );
   decided(
     "accountSummary",
     facts.accountSummary !== UNKNOWN,
-    () => plan.summary ? failureOf(facts, "GetAccountSummary") ?? "GetAccountSummary: no answer" : void 0
+    () => plan2.summary ? failureOf(facts, "GetAccountSummary") ?? "GetAccountSummary: no answer" : void 0
   );
-  const skippedSummary = mode === "auto" && !plan.summary;
+  const skippedSummary = mode === "auto" && !plan2.summary;
   decided(
     "rootCredentialsPresent",
     facts.rootCredentialsPresent !== UNKNOWN || skippedSummary,
-    () => plan.summary ? failureOf(facts, "GetAccountSummary") ?? "GetAccountSummary: the root credential keys are missing from the SummaryMap" : void 0
+    () => plan2.summary ? failureOf(facts, "GetAccountSummary") ?? "GetAccountSummary: the root credential keys are missing from the SummaryMap" : void 0
   );
   decided(
     "passwordPolicy",
     facts.passwordPolicy !== UNKNOWN,
-    () => plan.passwordPolicy ? failureOf(facts, "GetAccountPasswordPolicy") ?? "GetAccountPasswordPolicy: no answer" : void 0
+    () => plan2.passwordPolicy ? failureOf(facts, "GetAccountPasswordPolicy") ?? "GetAccountPasswordPolicy: no answer" : void 0
   );
   const orgReason = () => organizationUnknown ?? (mode === "none" ? "not collected (--account-context none)" : "ListOrganizationsFeatures: not answered");
   decided("rootCredentialsManagement", typeof facts.rootCredentialsManagement === "boolean", orgReason);
@@ -71852,11 +72468,11 @@ async function walkOrganization(org) {
   const roots = await allItems(paginateListRoots(pagination(org), {}), (page) => page.Roots);
   const placements = /* @__PURE__ */ new Map();
   const visit2 = async (parentId, path, ancestors) => {
-    const [units, accounts2] = await Promise.all([
+    const [units, accounts] = await Promise.all([
       allItems(paginateListOrganizationalUnitsForParent(pagination(org), { ParentId: parentId }), (page) => page.OrganizationalUnits),
       allItems(paginateListAccountsForParent(pagination(org), { ParentId: parentId }), (page) => page.Accounts)
     ]);
-    for (const account of accounts2) if (account.Id) placements.set(account.Id, { ouPath: path, ancestors, account });
+    for (const account of accounts) if (account.Id) placements.set(account.Id, { ouPath: path, ancestors, account });
     await Promise.all(units.map((unit) => visit2(unit.Id ?? "", `${path}/${unit.Name ?? unit.Id}`, [...ancestors, unit.Id ?? ""])));
   };
   await Promise.all(roots.map((root9) => visit2(root9.Id ?? "", root9.Name ?? "Root", [root9.Id ?? ""])));
@@ -71935,11 +72551,11 @@ function streamOrganization(org, onAccount) {
     (error) => ({ pathOf: () => void 0, warning: ouWarning(error) })
   );
   const listed = (async () => {
-    let count2 = 0;
+    let count = 0;
     for await (const page of paginateListAccounts(pagination(org), {})) {
       for (const account of page.Accounts ?? []) {
         if (!account.Id) continue;
-        count2++;
+        count++;
         const reason = inactiveReason(account);
         onAccount({
           target: { id: account.Id, ...account.Name ? { name: account.Name } : {} },
@@ -71947,7 +72563,7 @@ function streamOrganization(org, onAccount) {
         });
       }
     }
-    return count2;
+    return count;
   })();
   return { listed, ouPaths };
 }
@@ -72225,8 +72841,8 @@ var init_retry4 = __esm({
     "use strict";
     init_errors8();
     Token = class {
-      constructor(count2, delay) {
-        this.count = count2;
+      constructor(count, delay) {
+        this.count = count;
         this.delay = delay;
       }
       count;
@@ -72509,9 +73125,9 @@ async function fetchCredentialReport(iam, options, clock) {
       throw new AccountFailure(`credential report not ready after ${Math.round(options.reportTimeoutMs / 1e3)} s (--report-timeout)`);
     }
     await clock.sleep(Math.min(pollDelay(poll, options, clock), Math.max(0, deadline - clock.now())));
-    const outcome2 = await getReport(iam);
-    if (outcome2.kind === "report" && usable(outcome2.report)) return outcome2.report;
-    if (outcome2.kind !== "pending") needsGenerate = true;
+    const outcome = await getReport(iam);
+    if (outcome.kind === "report" && usable(outcome.report)) return outcome.report;
+    if (outcome.kind !== "pending") needsGenerate = true;
   }
 }
 function reportFailureReason(error) {
@@ -72597,8 +73213,8 @@ async function scanAccount(ctx, target) {
     const managed = organization.managementAccountId;
     const isMember = managed === void 0 ? void 0 : target.id !== managed;
     const central = isMember === false ? false : organization.rootCredentialsManagement;
-    const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root9, central, isMember !== false);
-    const context = await readAccountContext(iam, plan, root9, parsed.partition || ctx.caller.partition, target.id);
+    const plan2 = planContext(ctx.options.context, ctx.options.contextNeeds, root9, central, isMember !== false);
+    const context = await readAccountContext(iam, plan2, root9, parsed.partition || ctx.caller.partition, target.id);
     const account = {
       ...base,
       partition: parsed.partition || ctx.caller.partition,
@@ -72610,7 +73226,7 @@ async function scanAccount(ctx, target) {
     };
     const recovery2 = ctx.scps ? await collectRecoveryWithAvailability(account, iam, ctx.scps, managed) : void 0;
     const collected = recovery2?.account ?? account;
-    const contextFacts = contextAvailability(ctx.options.context, plan, collected.facts ?? {}, root9, organization.unknownBecause);
+    const contextFacts = contextAvailability(ctx.options.context, plan2, collected.facts ?? {}, root9, organization.unknownBecause);
     const scanned = withAvailability(collected, contextFacts, ...recovery2 ? [recovery2.availability] : []);
     return { type: "scanned", account: scanned, calls, warnings: warnings2 };
   } catch (error) {
@@ -72675,8 +73291,8 @@ async function* collectOrganization(options, hooks = {}) {
         })
       );
     };
-    const skip = (outcome2) => channel.push({ event: { type: "skipped", outcome: outcome2, calls: {} } });
-    const plan = async (total2, skipped, warnings2) => channel.push({
+    const skip = (outcome) => channel.push({ event: { type: "skipped", outcome, calls: {} } });
+    const plan2 = async (total2, skipped, warnings2) => channel.push({
       plan: {
         caller,
         total: total2,
@@ -72711,7 +73327,7 @@ async function* collectOrganization(options, hooks = {}) {
         );
         await listed;
         const paths = await ouPaths;
-        await plan(total2, skips.length, paths.warning ? [paths.warning] : []);
+        await plan2(total2, skips.length, paths.warning ? [paths.warning] : []);
         await Promise.all(skips);
       } else {
         const all = org ? await selectAccounts(org, selection, caller.accountId) : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
@@ -72720,8 +73336,8 @@ async function* collectOrganization(options, hooks = {}) {
           targets: all.targets.filter((t2) => inShard(t2.id)),
           skipped: all.skipped.filter((o5) => inShard(o5.id))
         };
-        await plan(selected.targets.length, selected.skipped.length, selected.warnings);
-        for (const outcome2 of selected.skipped) await skip(outcome2);
+        await plan2(selected.targets.length, selected.skipped.length, selected.warnings);
+        for (const outcome of selected.skipped) await skip(outcome);
         for (const target of selected.targets) schedule(target);
       }
       await Promise.all(running);
@@ -72923,10 +73539,10 @@ var init_faults = __esm({
        * `reset` (close the connection) or an HTML error page's status; undefined to answer normally.
        * `accounts` are the signing account and, for AssumeRole, the target account.
        */
-      broken(operation2, accounts2) {
+      broken(operation2, accounts) {
         if (this.faults.stallOperations?.includes(operation2)) {
           const only = this.faults.stallAccounts;
-          if (only === void 0 || accounts2.some((a9) => only.includes(a9))) return "stall";
+          if (only === void 0 || accounts.some((a9) => only.includes(a9))) return "stall";
         }
         if (this.faults.resetOperations?.includes(operation2)) return "reset";
         return this.faults.htmlErrorOperations?.[operation2];
@@ -73455,8 +74071,8 @@ var init_organizations = __esm({
     listAccountsForParent = (ctx, input) => {
       requireAdministrator(ctx);
       const parent = parentOf(ctx, input["ParentId"]);
-      const accounts2 = ctx.org.accountList.filter((account) => account.parentId === parent.id);
-      const { page, NextToken } = paginate(ctx, input, `accounts:${parent.id}`, accounts2, true);
+      const accounts = ctx.org.accountList.filter((account) => account.parentId === parent.id);
+      const { page, NextToken } = paginate(ctx, input, `accounts:${parent.id}`, accounts, true);
       return { Accounts: page.map((account) => accountJson(ctx.org, account)), ...NextToken ? { NextToken } : {} };
     };
     listOrganizationalUnitsForParent = (ctx, input) => {
@@ -73999,8 +74615,8 @@ var init_org = __esm({
 
 // src/sandbox/signature.ts
 import { createHash as createHash5, createHmac as createHmac2, timingSafeEqual } from "node:crypto";
-function parseAuthorization(header3) {
-  const match = header3 === void 0 ? null : AUTHORIZATION.exec(header3.trim());
+function parseAuthorization(header) {
+  const match = header === void 0 ? null : AUTHORIZATION.exec(header.trim());
   if (match === null) return void 0;
   const [, accessKeyId = "", date3 = "", region = "", service = "", signedHeaders = "", signature = ""] = match;
   return { accessKeyId, date: date3, region, service, signedHeaders: signedHeaders.split(";"), signature };
@@ -74067,7 +74683,7 @@ function taskPolicyDenies(task, action, resource3, accountId, partition2) {
     "aws:ResourceAccount": accountId,
     "aws:PrincipalType": "Account"
   });
-  const result = evaluate2({ action, resource: resource3, context }, { identity: [ALL, { name: task, document }] });
+  const result = evaluate3({ action, resource: resource3, context }, { identity: [ALL, { name: task, document }] });
   return result.decision === "allow" ? void 0 : `an explicit deny in the ${task} task policy of this AssumeRoot session`;
 }
 var deny, rootOnly, rootCaller, AUDIT, DELETE, S3, SQS, ROOT_TASK_POLICIES, ALL;
@@ -75076,7 +75692,7 @@ __export(live_scan_exports, {
   collectLiveSnapshot: () => collectLiveSnapshot
 });
 import { existsSync as existsSync8, readdirSync as readdirSync4, statSync as statSync5 } from "node:fs";
-import { dirname as dirname6, join as join12, resolve as resolve8 } from "node:path";
+import { dirname as dirname6, join as join13, resolve as resolve8 } from "node:path";
 async function collectInto(options, cli, io, sink) {
   const progress = new ScanProgress({
     write: (t2) => io.stderr(t2),
@@ -75088,11 +75704,11 @@ async function collectInto(options, cli, io, sink) {
   let scanCalls;
   try {
     const events = collectOrganization(options, {
-      onPlan: (plan) => {
-        scanCalls = plan.calls;
-        progress.start(plan.total, plan.skipped, plan.warnings);
-        if (cli.verbose && !cli.quiet && plan.organization.unknownBecause)
-          io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}
+      onPlan: (plan2) => {
+        scanCalls = plan2.calls;
+        progress.start(plan2.total, plan2.skipped, plan2.warnings);
+        if (cli.verbose && !cli.quiet && plan2.organization.unknownBecause)
+          io.stderr(`credwarden: organisation features unknown: ${plan2.organization.unknownBecause}
 `);
       }
     });
@@ -75117,9 +75733,9 @@ async function collectInto(options, cli, io, sink) {
 `);
 }
 function demoFixturePath(demo, io) {
-  const bundled = join12(packageRoot(), dirname6(DEMO_FIXTURE_PATH));
-  if (typeof demo !== "string") return join12(packageRoot(), DEMO_FIXTURE_PATH);
-  const candidates = [resolve8(io.cwd, demo), join12(bundled, `${demo}.json`), join12(bundled, `${demo}.yaml`), join12(packageRoot(), demo)];
+  const bundled = join13(packageRoot(), dirname6(DEMO_FIXTURE_PATH));
+  if (typeof demo !== "string") return join13(packageRoot(), DEMO_FIXTURE_PATH);
+  const candidates = [resolve8(io.cwd, demo), join13(bundled, `${demo}.json`), join13(bundled, `${demo}.yaml`), join13(packageRoot(), demo)];
   const found = candidates.find((path) => existsSync8(path) && statSync5(path).isFile());
   if (found) return found;
   const names = readdirSync4(bundled).filter((f9) => /\.(json|ya?ml)$/.test(f9)).map((f9) => f9.replace(/\.(json|ya?ml)$/, ""));
@@ -75162,12 +75778,12 @@ async function collectLive(cli, io, loaded, sink) {
   await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
 }
 async function collectLiveSnapshot(cli, io, loaded) {
-  const accounts2 = [];
+  const accounts = [];
   const outcomes = [];
-  await collectLive(cli, io, loaded, { account: (a9) => accounts2.push(a9), outcome: (o5) => outcomes.push(o5) });
-  accounts2.sort((a9, b9) => a9.id.localeCompare(b9.id));
+  await collectLive(cli, io, loaded, { account: (a9) => accounts.push(a9), outcome: (o5) => outcomes.push(o5) });
+  accounts.sort((a9, b9) => a9.id.localeCompare(b9.id));
   outcomes.sort((a9, b9) => a9.id.localeCompare(b9.id));
-  return { schemaVersion: 1, accounts: accounts2, ...outcomes.length > 0 ? { skippedAccounts: outcomes } : {} };
+  return { schemaVersion: 1, accounts, ...outcomes.length > 0 ? { skippedAccounts: outcomes } : {} };
 }
 var init_live_scan = __esm({
   "src/cli/live-scan.ts"() {
@@ -75203,34 +75819,45 @@ function scanCommand(io, setExitCode) {
     checkSourceConflicts(options);
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    const scan2 = new StreamingScan(loaded, options, options.saveSnapshot !== void 0);
     const inShard = (id) => !shard || shardOf(id, shard.count) === shard.index;
     const evaluated = [];
-    await collectInto2(options, io, loaded, {
-      account: (account) => {
-        if (!inShard(account.id)) return;
-        evaluated.push({
-          id: account.id,
-          reportGeneratedTime: account.reportGeneratedTime,
-          ...account.source ? { source: account.source } : {}
-        });
-        scan2.account(account);
-      },
-      outcome: (outcome2) => {
-        if (inShard(outcome2.id)) scan2.outcome(outcome2);
-      }
-    });
-    printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
-    const streamed = scan2.finish();
-    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
-    const gate = gateOf(result, options, loaded.config?.value.failOn);
-    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
-    if (options.saveSnapshot && streamed.snapshot)
-      writeFileAtomic(resolve9(io.cwd, options.saveSnapshot), serialiseSnapshot(streamed.snapshot));
-    const coverage2 = { schemaVersion: 1, accounts: [], skippedAccounts: streamed.outcomes };
-    const gateExit = reportGate(gate, io);
+    const outcomes = [];
+    const kept = options.saveSnapshot !== void 0 ? [] : void 0;
+    const { gateExit } = await runPipeline(
+      loaded,
+      options,
+      io,
+      (pipeline) => collectInto2(options, io, loaded, {
+        account: (account) => {
+          if (!inShard(account.id)) return;
+          evaluated.push({
+            id: account.id,
+            reportGeneratedTime: account.reportGeneratedTime,
+            ...account.source ? { source: account.source } : {}
+          });
+          kept?.push(account);
+          pipeline.account(account);
+        },
+        outcome: (outcome) => {
+          if (!inShard(outcome.id)) return;
+          outcomes.push(outcome);
+          pipeline.outcome(outcome);
+        }
+      }).then(() => printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io)),
+      { access: scanAccess(options), ...shard ? { shard } : {} }
+    );
+    if (options.saveSnapshot && kept) writeFileAtomic(resolve9(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
+    const coverage2 = { schemaVersion: 1, accounts: [], skippedAccounts: outcomes };
     setExitCode(incompleteScanExit(coverage2, options) ?? gateExit);
   });
+}
+function snapshotOf(accounts, outcomes) {
+  const byId = (a9, b9) => a9.id.localeCompare(b9.id);
+  return {
+    schemaVersion: 1,
+    accounts: [...accounts].sort(byId),
+    ...outcomes.length > 0 ? { skippedAccounts: [...outcomes].sort(byId) } : {}
+  };
 }
 async function collectInto2(options, io, loaded, sink) {
   if (!options.from || options.from.length === 0) {
@@ -75268,10 +75895,9 @@ var init_scan = __esm({
     init_reports();
     init_io();
     init_options();
-    init_pipeline();
+    init_pipeline3();
     init_reporting();
     init_aws_options();
-    init_streaming();
     init_options2();
   }
 });
@@ -75292,10 +75918,17 @@ function evaluateCommand(io, setExitCode) {
     const loaded = rulesetFor(options, io);
     const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve10(io.cwd, file), "snapshot file", file), file), shard);
     printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
-    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
-    const gate = gateOf(result, options, loaded.config?.value.failOn);
-    await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
-    setExitCode(reportGate(gate, io));
+    const { gateExit } = await runPipeline(
+      loaded,
+      options,
+      io,
+      async (pipeline) => {
+        for (const account of snapshot.accounts) pipeline.account(account);
+        for (const outcome of snapshot.skippedAccounts ?? []) pipeline.outcome(outcome);
+      },
+      shard ? { shard } : {}
+    );
+    setExitCode(gateExit);
   });
 }
 var init_evaluate3 = __esm({
@@ -75305,7 +75938,7 @@ var init_evaluate3 = __esm({
     init_input();
     init_snapshot();
     init_options();
-    init_pipeline();
+    init_pipeline3();
     init_reporting();
   }
 });
@@ -75934,8 +76567,8 @@ function valueText(value) {
 function where(location) {
   return [location.file, location.line].filter((x2) => x2 !== void 0).join(":");
 }
-function plural(count2, noun) {
-  return `${count2} ${noun}${count2 === 1 ? "" : "s"}`;
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 function printable(text3) {
   return visibleControls(text3);
@@ -75977,14 +76610,14 @@ function suite(result) {
   ].join("\n");
   return { xml, counts };
 }
-function caseXml(result, outcome2) {
-  const { case: testCase } = outcome2;
+function caseXml(result, outcome) {
+  const { case: testCase } = outcome;
   const line2 = testCase.location.line !== void 0 ? ` line="${testCase.location.line}"` : "";
   const open = `    <testcase classname="${escapeXml(result.ruleId)}" name="${escapeXml(`${testCase.kind}: ${testCase.name}`)}" file="${escapeXml(testCase.location.file)}"${line2}`;
-  if (outcome2.passed) return `${open}/>`;
+  if (outcome.passed) return `${open}/>`;
   const details = [
-    ...outcome2.missing.map((d9) => detail(d9, "expected, not reported")),
-    ...outcome2.unexpected.map((d9) => detail(d9, "unexpected"))
+    ...outcome.missing.map((d9) => detail(d9, "expected, not reported")),
+    ...outcome.unexpected.map((d9) => detail(d9, "unexpected"))
   ];
   const message = `${where(testCase.location)}: ${details.map((d9) => d9.headline).join("; ")}`;
   return `${open}>
@@ -76074,9 +76707,9 @@ var init_testing = __esm({
 
 // src/collectors/files/rule-cases.ts
 import { existsSync as existsSync9, readdirSync as readdirSync5, readFileSync as readFileSync10, statSync as statSync6 } from "node:fs";
-import { join as join13, relative as relative4 } from "node:path";
+import { join as join14, relative as relative4 } from "node:path";
 function caseTablePath(rulesDir, ruleId) {
-  return join13(rulesDir, CASES_FOLDER, `${ruleId}.cases.yaml`);
+  return join14(rulesDir, CASES_FOLDER, `${ruleId}.cases.yaml`);
 }
 function loadRulesUnderTest(dir, builtIn, label2 = (p5) => p5) {
   const name = builtIn ? (path) => relative4(packageRoot(), path) : label2;
@@ -76084,8 +76717,8 @@ function loadRulesUnderTest(dir, builtIn, label2 = (p5) => p5) {
   const ids = definitions.map((d9) => d9.rule.id);
   const tables = /* @__PURE__ */ new Map();
   const diagnostics = [];
-  for (const file of caseTableFiles(join13(dir, CASES_FOLDER))) {
-    const path = join13(dir, CASES_FOLDER, file);
+  for (const file of caseTableFiles(join14(dir, CASES_FOLDER))) {
+    const path = join14(dir, CASES_FOLDER, file);
     const ruleId = file.replace(CASES_SUFFIX, "");
     if (!ids.includes(ruleId)) {
       const suggestion = didYouMean(ruleId, ids) ?? "a case table is named after its rule: <rule-id>.cases.yaml";
@@ -76104,7 +76737,7 @@ function loadRulesUnderTest(dir, builtIn, label2 = (p5) => p5) {
 }
 function caseTableFiles(folder) {
   if (!existsSync9(folder) || !statSync6(folder).isDirectory()) return [];
-  return readdirSync5(folder).filter((f9) => CASES_SUFFIX.test(f9) && statSync6(join13(folder, f9)).isFile()).sort();
+  return readdirSync5(folder).filter((f9) => CASES_SUFFIX.test(f9) && statSync6(join14(folder, f9)).isFile()).sort();
 }
 var CASES_FOLDER, CASES_SUFFIX;
 var init_rule_cases = __esm({
@@ -76265,7 +76898,7 @@ var init_rules2 = __esm({
     init_rules();
     init_options();
     init_suggest();
-    init_pipeline();
+    init_pipeline3();
     init_rules_test();
     init_escape();
   }
@@ -76315,7 +76948,7 @@ function mergeCommand(io, setExitCode) {
     options.format ??= [];
     resolveFormats(options, "json");
     const merged = mergeResults(files.map((file) => ({ file, result: readResultFile(resolve14(io.cwd, file), file) })));
-    const gate = gateOf(merged, options, void 0);
+    const gate = gateOf(talliesOf(merged).gate, options, void 0);
     await writeReportSet(merged, resultContext(merged, merged.tool.version), options, io, gate);
     setExitCode(reportGate(gate, io));
   });
@@ -76329,6 +76962,7 @@ var init_merge2 = __esm({
     init_registry();
     init_options();
     init_results();
+    init_pipeline2();
     init_reporting();
   }
 });
@@ -76372,7 +77006,7 @@ function scan(options, io) {
     { asOfGiven: options.asOf !== void 0 }
   );
   printWarnings(warnings2, options, io);
-  return { result: evaluate(snapshot, loaded, options), snapshot };
+  return { result: evaluate2(snapshot, loaded, options), snapshot };
 }
 function readSaved(file, options, io) {
   const result = readResultFile(resolve15(io.cwd, file), file);
@@ -76396,7 +77030,7 @@ var init_plan = __esm({
     init_escape();
     init_io();
     init_options();
-    init_pipeline();
+    init_pipeline3();
     init_errors();
     SCAN_OPTIONS = /* @__PURE__ */ new Set(["--as-of", "--pack", "--rules", "--config", "--quiet"]);
   }
@@ -76465,7 +77099,7 @@ var init_explain2 = __esm({
     init_input();
     init_escape();
     init_errors();
-    init_pipeline();
+    init_pipeline3();
     USER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):user\/.+$/;
   }
 });
@@ -76637,7 +77271,7 @@ function severityCells(point) {
 }
 function trendText(trend) {
   const lines = [`credwarden trend: ${trend.points.length} scans`, ""];
-  const header3 = ["as-of", ...SEVERITIES, "open", "waived", "new", "resolved", "accounts"];
+  const header = ["as-of", ...SEVERITIES, "open", "waived", "new", "resolved", "accounts"];
   const rows = trend.points.map((p5) => [
     day(p5.asOf),
     ...severityCells(p5),
@@ -76647,9 +77281,9 @@ function trendText(trend) {
     `-${p5.resolved}`,
     `${p5.accounts.scanned}${p5.accounts.failed ? ` (${p5.accounts.failed} failed)` : ""}`
   ]);
-  const widths = header3.map((h9, i9) => Math.max(h9.length, ...rows.map((r9) => (r9[i9] ?? "").length)));
+  const widths = header.map((h9, i9) => Math.max(h9.length, ...rows.map((r9) => (r9[i9] ?? "").length)));
   const line2 = (cells) => cells.map((c9, i9) => c9.padEnd(widths[i9] ?? 0)).join("  ").trimEnd();
-  lines.push(line2(header3), ...rows.map(line2), "", "Time to remediate (first seen → resolved):");
+  lines.push(line2(header), ...rows.map(line2), "", "Time to remediate (first seen → resolved):");
   for (const r9 of trend.rules)
     lines.push(
       `  ${r9.ruleId.padEnd(34)} ${r9.severity.padEnd(8)} resolved ${String(r9.resolved).padStart(4)}  median ${days(r9.medianDays).padStart(8)}  worst ${days(r9.worstDays).padStart(8)}  still open ${r9.stillOpen}`
@@ -76831,10 +77465,10 @@ var init_trend = __esm({
 
 // src/collectors/files/result-series.ts
 import { readdirSync as readdirSync6, statSync as statSync7 } from "node:fs";
-import { join as join14, relative as relative6 } from "node:path";
+import { join as join15, relative as relative6 } from "node:path";
 function jsonFiles(dir) {
   return readdirSync6(dir, { withFileTypes: true }).flatMap(
-    (entry) => entry.isDirectory() ? jsonFiles(join14(dir, entry.name)) : entry.name.endsWith(".json") ? [join14(dir, entry.name)] : []
+    (entry) => entry.isDirectory() ? jsonFiles(join15(dir, entry.name)) : entry.name.endsWith(".json") ? [join15(dir, entry.name)] : []
   ).sort();
 }
 function isFolder(path) {
@@ -76871,7 +77505,7 @@ function readResultSeries(paths) {
       continue;
     }
     if (!folder) read(path, label2, false);
-    else for (const file of jsonFiles(path)) read(file, join14(label2, relative6(path, file)), true);
+    else for (const file of jsonFiles(path)) read(file, join15(label2, relative6(path, file)), true);
   }
   if (problems.length > 0) throw new InputError(problems, "cannot read the results");
   return { inputs, skipped };
@@ -77015,7 +77649,7 @@ function planPublication(result, options) {
   return [...byAccount2.entries()].sort(([a9], [b9]) => a9.localeCompare(b9)).map(([accountId, { active, archived }]) => {
     const records = [...active.map((f9) => toAsff(f9, context)), ...archived.map((f9) => toAsff(f9, context, "ARCHIVED"))];
     const { batches, rejected } = batchFindings(records);
-    const waived = active.filter((f9) => f9.status === "waived");
+    const waived2 = active.filter((f9) => f9.status === "waived");
     const reopened = active.filter((f9) => f9.status === "open" && baselineWaived.has(f9.fingerprint));
     const first2 = active[0] ?? archived[0];
     return {
@@ -77025,7 +77659,7 @@ function planPublication(result, options) {
       active: active.length,
       archived: archived.length,
       updates: [
-        ...workflowUpdates("SUPPRESSED", waived, waiverNote, options.region),
+        ...workflowUpdates("SUPPRESSED", waived2, waiverNote, options.region),
         ...workflowUpdates("NEW", reopened, (f9) => reopenNote(baselineWaived.get(f9.fingerprint) ?? f9), options.region)
       ],
       rejected
@@ -94738,21 +95372,21 @@ function securityHubClient(config, handler, credentials) {
   return enforcePublishAllowList(client, "securityhub");
 }
 async function publishAccount(client, publication) {
-  const outcome2 = { accountId: publication.accountId, imported: 0, archived: 0, workflowUpdated: 0, failed: [] };
-  outcome2.failed.push(...publication.rejected.map((r9) => ({ Id: r9.Id, ErrorCode: "FindingTooLarge", ErrorMessage: r9.reason })));
+  const outcome = { accountId: publication.accountId, imported: 0, archived: 0, workflowUpdated: 0, failed: [] };
+  outcome.failed.push(...publication.rejected.map((r9) => ({ Id: r9.Id, ErrorCode: "FindingTooLarge", ErrorMessage: r9.reason })));
   const failedIds = /* @__PURE__ */ new Set();
   for (const batch2 of publication.batches) {
     try {
       const out = await client.send(new BatchImportFindingsCommand({ Findings: batch2 }));
       for (const f9 of out.FailedFindings ?? []) {
         failedIds.add(f9.Id ?? "");
-        outcome2.failed.push({ Id: f9.Id ?? "", ErrorCode: f9.ErrorCode ?? "Unknown", ErrorMessage: f9.ErrorMessage ?? "" });
+        outcome.failed.push({ Id: f9.Id ?? "", ErrorCode: f9.ErrorCode ?? "Unknown", ErrorMessage: f9.ErrorMessage ?? "" });
       }
-      outcome2.imported += out.SuccessCount ?? 0;
-      outcome2.archived += batch2.filter((f9) => f9.RecordState === "ARCHIVED" && !failedIds.has(f9.Id ?? "")).length;
+      outcome.imported += out.SuccessCount ?? 0;
+      outcome.archived += batch2.filter((f9) => f9.RecordState === "ARCHIVED" && !failedIds.has(f9.Id ?? "")).length;
     } catch (error) {
       const reason = describeError(error);
-      for (const f9 of batch2) outcome2.failed.push({ Id: f9.Id ?? "", ErrorCode: "RequestFailed", ErrorMessage: reason });
+      for (const f9 of batch2) outcome.failed.push({ Id: f9.Id ?? "", ErrorCode: "RequestFailed", ErrorMessage: reason });
       for (const f9 of batch2) failedIds.add(f9.Id ?? "");
     }
   }
@@ -94767,16 +95401,16 @@ async function publishAccount(client, publication) {
           Note: { Text: update.note, UpdatedBy: "credwarden" }
         })
       );
-      outcome2.workflowUpdated += out.ProcessedFindings?.length ?? 0;
+      outcome.workflowUpdated += out.ProcessedFindings?.length ?? 0;
       for (const u2 of out.UnprocessedFindings ?? [])
-        outcome2.failed.push({ Id: u2.FindingIdentifier?.Id ?? "", ErrorCode: u2.ErrorCode ?? "Unknown", ErrorMessage: u2.ErrorMessage ?? "" });
+        outcome.failed.push({ Id: u2.FindingIdentifier?.Id ?? "", ErrorCode: u2.ErrorCode ?? "Unknown", ErrorMessage: u2.ErrorMessage ?? "" });
     } catch (error) {
       const reason = describeError(error);
       for (const i9 of identifiers)
-        outcome2.failed.push({ Id: i9.Id ?? "", ErrorCode: "RequestFailed", ErrorMessage: `BatchUpdateFindings: ${reason}` });
+        outcome.failed.push({ Id: i9.Id ?? "", ErrorCode: "RequestFailed", ErrorMessage: `BatchUpdateFindings: ${reason}` });
     }
   }
-  return outcome2;
+  return outcome;
 }
 async function publishFindings(publications, options, onAccount) {
   const clients = new AwsClients(
@@ -94795,7 +95429,7 @@ async function publishFindings(publications, options, onAccount) {
     return await Promise.all(
       publications.map(
         (publication) => limit(async () => {
-          const outcome2 = await publishWithCredentials(
+          const outcome = await publishWithCredentials(
             publication,
             caller,
             options,
@@ -94804,8 +95438,8 @@ async function publishFindings(publications, options, onAccount) {
             },
             sts
           );
-          onAccount?.(outcome2);
-          return outcome2;
+          onAccount?.(outcome);
+          return outcome;
         })
       )
     );
@@ -94820,7 +95454,7 @@ async function publishWithCredentials(publication, caller, options, publish, sts
     const credentials = await assumeAccountRole(sts, caller.partition, publication.accountId, options.role);
     return await publish(credentials);
   } catch (error) {
-    const count2 = publication.batches.reduce((n6, b9) => n6 + b9.length, 0);
+    const count = publication.batches.reduce((n6, b9) => n6 + b9.length, 0);
     const reason = error instanceof AccountFailure ? error.message : describeError(error);
     return {
       accountId: publication.accountId,
@@ -94828,7 +95462,7 @@ async function publishWithCredentials(publication, caller, options, publish, sts
       archived: 0,
       workflowUpdated: 0,
       failed: [],
-      error: `${reason} (${count2} findings not published)`
+      error: `${reason} (${count} findings not published)`
     };
   }
 }
@@ -94913,12 +95547,12 @@ function describePlan(publications, region) {
 ${lines.join("\n")}
 `;
 }
-function describeOutcome(outcome2) {
-  if (outcome2.error) return terminalText(`  ${outcome2.accountId}: not published: ${outcome2.error}
+function describeOutcome(outcome) {
+  if (outcome.error) return terminalText(`  ${outcome.accountId}: not published: ${outcome.error}
 `);
-  const head = `  ${outcome2.accountId}: ${outcome2.imported} imported (${outcome2.archived} archived), ${outcome2.workflowUpdated} workflow updates, ${outcome2.failed.length} failed
+  const head = `  ${outcome.accountId}: ${outcome.imported} imported (${outcome.archived} archived), ${outcome.workflowUpdated} workflow updates, ${outcome.failed.length} failed
 `;
-  return head + outcome2.failed.map((f9) => terminalText(`    failed ${f9.Id}: ${f9.ErrorCode}: ${f9.ErrorMessage.replace(/\r?\n/g, " ")}
+  return head + outcome.failed.map((f9) => terminalText(`    failed ${f9.Id}: ${f9.ErrorCode}: ${f9.ErrorMessage.replace(/\r?\n/g, " ")}
 `)).join("");
 }
 function securityHubCommand(io, setExitCode) {
@@ -94953,8 +95587,8 @@ function securityHubCommand(io, setExitCode) {
           assumeRoleInCaller: options.assumeRoleInCaller === true,
           concurrency: settings.concurrency
         },
-        (outcome2) => {
-          if (!options.quiet || outcome2.error || outcome2.failed.length > 0) io.stdout(describeOutcome(outcome2));
+        (outcome) => {
+          if (!options.quiet || outcome.error || outcome.failed.length > 0) io.stdout(describeOutcome(outcome));
         }
       );
     } catch (error) {
@@ -95014,7 +95648,7 @@ init_model();
 init_registry();
 import { appendFileSync as appendFileSync2, existsSync as existsSync10, mkdirSync as mkdirSync2, readFileSync as readFileSync11 } from "node:fs";
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { join as join16, resolve as resolve20 } from "node:path";
+import { join as join17, resolve as resolve20 } from "node:path";
 
 // src/cli/run.ts
 init_esm();
@@ -95311,7 +95945,7 @@ ${delimiter}
 // src/action/results.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { readdirSync as readdirSync7, statSync as statSync8 } from "node:fs";
-import { isAbsolute as isAbsolute5, join as join15, relative as relative7, resolve as resolve19 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join16, relative as relative7, resolve as resolve19 } from "node:path";
 function expandResults(value, cwd) {
   const paths = [];
   for (const entry of list2(value)) {
@@ -95335,7 +95969,7 @@ function walk(dir) {
     return [];
   }
   return names.flatMap((name) => {
-    const path = join15(dir, name);
+    const path = join16(dir, name);
     return statSync8(path).isDirectory() ? walk(path) : [path];
   });
 }
@@ -95364,13 +95998,13 @@ function writeOutputs(io, outputs) {
 }
 function reportOutputs(inputs, io, code2) {
   const dir = resolve20(io.cwd, actionOutputDir(inputs));
-  const resultPath = join16(dir, "credwarden.json");
+  const resultPath = join17(dir, "credwarden.json");
   if (code2 === EXIT.usage || !existsSync10(resultPath)) return writeOutputs(io, { "exit-code": String(code2) });
   const result = JSON.parse(readFileSync11(resultPath, "utf8"));
   const paths = {};
   for (const format2 of actionFormats(inputs)) {
     const extension = findFormatter(format2)?.extension;
-    const path = join16(dir, `credwarden.${extension}`);
+    const path = join17(dir, `credwarden.${extension}`);
     if (format2 !== "github" && existsSync10(path)) paths[format2] = path;
   }
   writeOutputs(io, actionOutputs(result, paths, code2));
@@ -95378,7 +96012,7 @@ function reportOutputs(inputs, io, code2) {
 async function runTrend(inputs, io) {
   const dir = resolve20(io.cwd, actionOutputDir(inputs));
   mkdirSync2(dir, { recursive: true });
-  const pathOf = (format2) => join16(dir, `credwarden-trend.${trendExtension(format2)}`);
+  const pathOf = (format2) => join17(dir, `credwarden-trend.${trendExtension(format2)}`);
   const paths = {};
   for (const args of trendArguments(inputs, expandResults(inputs.results, io.cwd), pathOf)) {
     const code2 = await run(args, io);
