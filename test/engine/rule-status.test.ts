@@ -34,6 +34,16 @@ describe('ruleStatus', () => {
   ] as const)('%i open, %i evaluated, %i not evaluated: %s', (open, evaluated, notEvaluated, status) => {
     expect(ruleStatus(open, coverage(evaluated, notEvaluated))).toBe(status);
   });
+  it.each([
+    [{ open: 1, waived: 2, deviations: [{}] }, 3, 0, 'failed'],
+    [{ open: 0, waived: 2, deviations: [{}] }, 3, 0, 'accepted'],
+    [{ open: 0, waived: 1 }, 0, 3, 'accepted'],
+    [{ open: 0, waived: 0, deviations: [{}] }, 3, 0, 'deviates'],
+    [{ open: 0, waived: 0, deviations: [{}] }, 2, 1, 'deviates'],
+    [{ open: 0, waived: 0, deviations: [{}] }, 0, 3, 'not-evaluated'],
+  ] as const)('%o, %i evaluated, %i not evaluated: %s (never passed)', (verdict, evaluated, notEvaluated, status) => {
+    expect(ruleStatus(verdict, coverage(evaluated, notEvaluated))).toBe(status);
+  });
 });
 
 describe('undecidedReason (the fact-availability contract)', () => {
@@ -110,7 +120,7 @@ describe('rule status of an offline scan', () => {
     );
   });
 
-  it('a rule whose only findings are waived is not failed', async () => {
+  it('a rule whose only findings are waived is accepted: not failed, never passed', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'waivers.yaml'),
@@ -120,7 +130,7 @@ describe('rule status of an offline scan', () => {
     expect(rule(before, 'root-access-key-exists').status).toBe('failed');
     const after = await json(['scan', '--from', join(process.cwd(), 'examples/org'), '--waivers', 'waivers.yaml'], dir);
     expect(after.findings.filter((f) => f.ruleId === 'root-access-key-exists').every((f) => f.status === 'waived')).toBe(true);
-    expect(rule(after, 'root-access-key-exists').status).toBe('passed');
+    expect(rule(after, 'root-access-key-exists').status).toBe('accepted');
   });
 });
 

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ConfigFile, Diagnostic, PackFile } from '../../model/index.js';
-import { InputError } from '../../model/index.js';
+import { FRAMEWORKS, InputError } from '../../model/index.js';
 import { parseRuleDefinition, type RuleDefinition } from '../../core/rules/definition.js';
 import { buildRuleset, type Ruleset } from '../../core/rules/ruleset.js';
 import { parseConfig, parsePack, type Sourced } from '../../core/rules/settings.js';
+import { parseFramework, type FrameworkFile } from '../../core/rules/frameworks.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { decideSettings } from '../../core/settings.js';
 import { packageRoot } from './package-root.js';
@@ -13,6 +14,30 @@ import { readInputFile } from './input.js';
 /** Where the built-in rules live. */
 export function builtInRulesDir(): string {
   return join(packageRoot(), 'rules');
+}
+
+/**
+ * The framework catalogues (frameworks/*.yaml), in file order: every control of each
+ * framework's identity section and the rules that evaluate it. See docs/rules.md.
+ * @throws InputError listing the problems of every invalid file
+ */
+export function loadFrameworks(): Sourced<FrameworkFile>[] {
+  const dir = join(packageRoot(), 'frameworks');
+  const diagnostics: Diagnostic[] = [];
+  const catalogues: Sourced<FrameworkFile>[] = [];
+  for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
+    const path = join(dir, name);
+    try {
+      catalogues.push(parseFramework(readFileSync(path, 'utf8'), relative(packageRoot(), path)));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      diagnostics.push(...error.diagnostics);
+    }
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid framework catalogues');
+  // Reports list frameworks in the model's order (CIS 3.0, CIS 5.0, Security Hub, AWS Config).
+  const rank = (f: Sourced<FrameworkFile>) => (FRAMEWORKS as readonly string[]).indexOf(f.value.id);
+  return catalogues.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Names of the built-in packs. */
@@ -102,7 +127,8 @@ export function loadRuleset(options: RulesetOptions): LoadedRuleset {
   const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
   checkDuplicates(definitions);
   const pack = loadPack(settings.pack.value);
-  const ruleset = buildRuleset({ definitions, pack, ...(config ? { config } : {}) });
+  const frameworks = loadFrameworks().map((f) => f.value);
+  const ruleset = buildRuleset({ definitions, pack, frameworks, ...(config ? { config } : {}) });
   return { ruleset, definitions, ...(config ? { config } : {}) };
 }
 

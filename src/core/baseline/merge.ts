@@ -32,7 +32,7 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   const summary = summarise(findings, accounts);
   return {
     ...base,
-    rules: withRuleStatuses(mergeCoverage(inputs.map((i) => i.result.rules)), summary),
+    rules: withRuleStatuses(mergeCoverage(inputs.map((i) => i.result.rules)), summary, findings),
     accounts,
     summary,
     findings,

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, reasonsText, type Control } from './controls.js';
+import { controls, reasonsText, type Control, statusDetail } from './controls.js';
 import { neutraliseFormula } from './escape.js';
 import type { FormatterEntry } from './types.js';
 
@@ -45,6 +45,7 @@ export const CONTROL_COLUMNS: readonly Column<Control>[] = [
   { header: 'title', value: (c) => c.title },
   { header: 'severity', value: (c) => c.severity },
   { header: 'status', value: (c) => c.status },
+  { header: 'status_detail', value: (c) => statusDetail(c) },
   { header: 'open', value: (c) => String(c.open) },
   { header: 'waived', value: (c) => String(c.waived) },
   { header: 'evaluated_accounts', value: (c) => (c.evaluatedAccounts === undefined ? '' : String(c.evaluatedAccounts)) },

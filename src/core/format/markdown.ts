@@ -2,8 +2,19 @@ import type { AccountResult, Finding, ScanResult, Severity } from '../../model/i
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
-import { controls, REASONS_SHOWN, reasonsText, undecided, type Control } from './controls.js';
-import { STATUS_LABEL } from './status.js';
+import {
+  caveated,
+  controls,
+  coverageText,
+  frameworkMatrices,
+  REASONS_SHOWN,
+  reasonsText,
+  statusDetail,
+  undecided,
+  type Control,
+  type FrameworkMatrix,
+} from './controls.js';
+import { STATUS_EMOJI, STATUS_LABEL, STATUS_LEGEND, type AnyStatus } from './status.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
 import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
 
@@ -50,6 +61,7 @@ function* markdownSections(result: ScanResult, context: FormatContext): Generato
     () => header(result, context),
     () => summary(result, matrix),
     () => controlMatrix(matrix),
+    () => frameworkCoverageSection(frameworkMatrices(result, matrix)),
     () => accounts(result),
     () => findings(result, context),
     () => resolved(result, context),
@@ -105,6 +117,11 @@ function* summary(result: ScanResult, matrix: readonly Control[]): Generator<str
     yield '';
     yield `> ${inline(note)}`;
   }
+  const exceptions = caveated(matrix);
+  if (exceptions.length > 0) {
+    yield '';
+    yield `⚠️ ${exceptions.length} rule${exceptions.length === 1 ? ' has' : 's have'} no open finding but did not pass: ${exceptions.map((c) => `${code(c.id, false)} (${STATUS_LABEL[c.status]})`).join(', ')} (see Controls).`;
+  }
   if (notDecided.length > 0) {
     yield '';
     yield `⚠️ ${notDecided.length} rule${notDecided.length === 1 ? ' was' : 's were'} not evaluated in every account: ${notDecided.map((c) => code(c.id, false)).join(', ')}. No finding there does not mean passed (see Controls).`;
@@ -127,7 +144,7 @@ export function controlMatrixRows(matrix: readonly Control[]): string[] {
         .map((fw) => `${FRAMEWORK_LABEL[fw]} ${c.frameworks[fw].join(', ')}`)
         .join('; ') || '—',
     ),
-    statusCell(c),
+    statusCell(c, statusDetail(c)),
     String(c.open),
     String(c.waived),
     c.notEvaluated.length > 0 ? `${c.notEvaluated.length}: ${cell(reasonsText(c, REASONS_SHOWN))}` : '0',
@@ -135,18 +152,50 @@ export function controlMatrixRows(matrix: readonly Control[]): string[] {
   return table(header, rows);
 }
 
-function statusCell(c: Control): string {
-  const mark = { passed: '✅', failed: '❌', 'not-evaluated': '⚪', partial: '🟡' }[c.status];
-  return `${mark} ${STATUS_LABEL[c.status]}`;
+/** A status with its mark and, when the status alone would mislead, what it means here. */
+function statusCell(c: { status: AnyStatus }, detail = ''): string {
+  return `${STATUS_EMOJI[c.status]} ${STATUS_LABEL[c.status]}${detail ? `<br>${cell(detail)}` : ''}`;
 }
 
 function* controlMatrix(matrix: readonly Control[]): Generator<string> {
   yield '';
   yield '## Controls';
   yield '';
-  yield 'passed: evaluated in every scanned account, no open finding · failed: at least one open finding · partial: evaluated in some accounts only, no open finding · not evaluated: evaluated in no account.';
+  yield STATUS_LEGEND;
   yield '';
   yield* controlMatrixRows(matrix);
+}
+
+/** Each framework's controls: a header with the coverage as a count, then one row per control. */
+export function frameworkCoverageRows(matrices: readonly FrameworkMatrix[], heading = '###'): string[] {
+  return matrices.flatMap((m) => [
+    '',
+    `${heading} ${cell(m.title)}`,
+    '',
+    cell(coverageText(m)),
+    '',
+    ...table(
+      ['Control', 'Title', 'Rules', 'Status', 'Open', 'Waived', 'Details'],
+      m.controls.map((c) => [
+        cell(`${m.label} ${c.id}`),
+        cell(c.title),
+        [...c.rules.map((r) => code(r.id)), ...c.missingRules.map((r) => `${code(r)} (not in pack)`)].join('<br>') || '—',
+        statusCell(c),
+        String(c.open),
+        String(c.waived),
+        cell(c.detail) || '—',
+      ]),
+    ),
+  ]);
+}
+
+function* frameworkCoverageSection(matrices: readonly FrameworkMatrix[]): Generator<string> {
+  if (matrices.length === 0) return;
+  yield '';
+  yield '## Framework coverage';
+  yield '';
+  yield 'Every control of each framework section, as evaluated (with the status of its rules), not evaluated (with the reason) or out of scope (with the reason).';
+  yield* frameworkCoverageRows(matrices);
 }
 
 /** Counts per account: one row each, however many findings. */

@@ -1,6 +1,6 @@
 import type { Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { controls, REASONS_SHOWN, reasonsText, undecided } from './controls.js';
+import { controls, REASONS_SHOWN, reasonsText, undecided, caveated, statusDetail } from './controls.js';
 import { STATUS_LABEL } from './status.js';
 import { jsonChunks, LazyArray } from './json-stream.js';
 import type { FormatContext, FormatterEntry } from './types.js';
@@ -160,6 +160,16 @@ function invocation(result: ScanResult, ruleIndex: ReadonlyMap<string, number>):
       descriptor: { id: 'rule-not-evaluated' },
       associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
       properties: { status: control.status, notEvaluated: control.notEvaluated },
+    });
+  }
+  for (const control of caveated(controls(result))) {
+    const index = ruleIndex.get(control.id);
+    notifications.push({
+      level: 'warning',
+      message: { text: `rule ${control.id} ${STATUS_LABEL[control.status]}, not passed: ${statusDetail(control)}` },
+      descriptor: { id: 'rule-not-passed' },
+      associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
+      properties: { status: control.status },
     });
   }
   return { executionSuccessful: failed.length === 0, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) };

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../../model/index.js';
 import { guardWorkflowCommands, visibleControls as v } from './escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
+import { caveated, controls, coverageText, frameworkMatrices, statusDetail, type Control } from './controls.js';
 
 type Paint = (text: string) => string;
 
@@ -49,7 +50,11 @@ function* textLines(result: ScanResult, context: FormatContext): Generator<strin
     for (const a of notScanned) lines.push(`  ${a.status.padEnd(7)}  ${v(a.id)}${a.name ? ` (${v(a.name)})` : ''}  ${v(a.reason ?? '')}`);
   }
   for (const warning of result.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
+  const matrix = controls(result);
+  lines.push(...notPassed(matrix, paint));
   lines.push(...notEvaluated(result, paint));
+  const matrices = frameworkMatrices(result, matrix);
+  if (matrices.length > 0) lines.push('', paint('bold')('Framework coverage'), ...matrices.map((m) => `  ${v(coverageText(m))}`));
   for (const note of result.notes ?? []) lines.push('', paint('dim')(`note: ${v(note)}`));
   lines.push('', summaryLine(result, paint));
   yield `${lines.join('\n')}\n`;
@@ -94,6 +99,18 @@ function notEvaluated(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint
   ];
 }
 
+/** Rules with no open finding that did not pass: an accepted exception or looser parameters, with what it means. */
+function notPassed(matrix: readonly Control[], paint: (s: keyof typeof ANSI) => Paint): string[] {
+  const list = caveated(matrix);
+  if (list.length === 0) return [];
+  const width = Math.max(...list.map((c) => c.id.length));
+  return [
+    '',
+    paint('bold')('Rules with no open finding that did not pass'),
+    ...list.map((c) => `  ${c.id.padEnd(width)}  ${STATUS_LABEL[c.status].padEnd(13)}  ${v(statusDetail(c))}`),
+  ];
+}
+
 function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint): string {
   const { summary } = result;
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
@@ -104,9 +121,12 @@ function summaryLine(result: ScanResult, paint: (s: keyof typeof ANSI) => Paint)
   const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
   const { scanned, failed, skipped } = summary.accounts;
   const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
-  const count = (status: RuleSummary['status']) => result.rules.filter((r) => r.status === status).length;
+  const statuses = controls(result).map((c) => c.status);
+  const count = (status: RuleSummary['status']) => statuses.filter((s) => s === status).length;
   const rules = [
     `${count('failed')} failed`,
+    ...(count('accepted') ? [`${count('accepted')} accepted`] : []),
+    ...(count('deviates') ? [`${count('deviates')} deviates`] : []),
     `${count('passed')} passed`,
     ...(count('partial') ? [`${count('partial')} partial`] : []),
     ...(count('not-evaluated') ? [`${count('not-evaluated')} not evaluated`] : []),

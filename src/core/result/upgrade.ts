@@ -45,7 +45,7 @@ export function upgradeResultV1(v1: ScanResultV1): ScanResult {
   return {
     ...rest,
     schemaVersion: 2,
-    rules: withRuleStatuses(unknownCoverage(v1), v1.summary),
+    rules: withRuleStatuses(unknownCoverage(v1), v1.summary, v1.findings),
     findings,
     plans: [...plans.values()],
     // A resolved finding's plan was the baseline's: it has no plan in this result.

@@ -80,6 +80,10 @@ export interface Parameter {
   minimum?: number;
   maximum?: number;
   description?: string;
+  /**
+   * Which way the parameter loosens the rule (higher: a larger value flags less). Required for a parameter a framework pins (frameworks/*.yaml): a value looser than the framework's makes its control `deviates`.
+   */
+  looser?: 'higher' | 'lower';
 }
 export interface Comparison {
   /**

@@ -5,7 +5,9 @@
  * page's script, with filters and search), and the plans, one per principal, collapsible, with a
  * copy button per command. Pure: everything comes from the result and the context.
  */
-import type { Plan, PlanStep, RuleSummary, ScanResult } from '../../../model/index.js';
+import type { Plan, PlanStep, ScanResult } from '../../../model/index.js';
+import { coverageText, frameworkMatrices, type FrameworkMatrix } from '../controls.js';
+import { STATUS_LABEL, STATUS_LEGEND, STATUS_SYMBOL, type AnyStatus } from '../status.js';
 import { SEVERITIES } from '../../../model/index.js';
 import { escapeHtml } from '../escape.js';
 import type { FormatContext } from '../types.js';
@@ -21,21 +23,6 @@ const DATA_CHUNK = 2000;
 const e = (text: string | number) => escapeHtml(String(text));
 /** Attribute values: escapeHtml handles `"`; quotes are always double. */
 const attr = e;
-
-/** Frameworks shown in the control matrix, with their display names. */
-const MATRIX_FRAMEWORKS = [
-  ['cis-aws-3.0', 'CIS AWS Foundations Benchmark 3.0'],
-  ['cis-aws-5.0', 'CIS AWS Foundations Benchmark 5.0'],
-  ['aws-security-hub', 'AWS Security Hub controls'],
-] as const;
-
-type RuleStatus = RuleSummary['status'];
-const STATUS_TEXT: Record<RuleStatus, string> = {
-  passed: '✓ passed',
-  failed: '✗ failed',
-  partial: '◐ partial',
-  'not-evaluated': '– not evaluated',
-};
 
 function asOfText(result: ScanResult): string {
   if (result.asOf) return result.asOf;
@@ -83,43 +70,26 @@ function cards(result: ScanResult): string {
   return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings; ${(result.resolved ?? []).length} resolved since the baseline.</p></section>`;
 }
 
-/** A control's status from its rules': failed wins, then not-evaluated/partial, then passed. */
-function controlStatus(rules: readonly RuleSummary[]): RuleStatus {
-  if (rules.some((r) => r.status === 'failed')) return 'failed';
-  if (rules.every((r) => r.status === 'not-evaluated')) return 'not-evaluated';
-  if (rules.every((r) => r.status === 'passed')) return 'passed';
-  return 'partial';
+function statusText(status: AnyStatus): string {
+  return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
 }
 
-function controlId(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+function matrixTable(m: FrameworkMatrix): string {
+  const rows = m.controls.map((c) => {
+    const rules = [
+      ...c.rules.map((r) => `<code>${e(r.id)}</code>`),
+      ...c.missingRules.map((r) => `<code>${e(r)}</code> (not in pack)`),
+    ].join('<br>');
+    const detail = c.detail ? `<br><span class="muted">${e(c.detail)}</span>` : '';
+    return `<tr><th scope="row">${e(c.id)}</th><td>${e(c.title)}</td><td>${rules || '—'}</td><td class="st st-${c.status}">${statusText(c.status)}${detail}</td><td class="num">${c.open}</td><td class="num">${c.waived}</td><td class="num">${c.notEvaluatedAccounts}</td></tr>`;
+  });
+  return `<h3>${e(m.title)}</h3><p>${e(coverageText(m))}</p><table><thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function matrix(result: ScanResult): string {
-  const rules = result.rules ?? [];
-  const open = (id: string) => result.summary.byRule[id] ?? 0;
-  const tables = MATRIX_FRAMEWORKS.map(([key, name]) => {
-    const controls = new Map<string, RuleSummary[]>();
-    for (const rule of rules) for (const control of rule.frameworks[key]) controls.set(control, [...(controls.get(control) ?? []), rule]);
-    if (controls.size === 0) return `<h3>${e(name)}</h3><p>No rule of this pack maps to this framework.</p>`;
-    const rows = [...controls.entries()]
-      .sort(([a], [b]) => controlId(a, b))
-      .map(([control, mapped]) => {
-        const status = controlStatus(mapped);
-        const notEvaluated = mapped.flatMap((r) => r.notEvaluated.map((n) => `${r.id} in ${n.accountId}: ${n.reason}`));
-        const accounts = new Set(mapped.flatMap((r) => r.notEvaluated.map((n) => n.accountId)));
-        const detail =
-          notEvaluated.length === 0
-            ? '0'
-            : `<details><summary>${accounts.size}</summary><ul>${notEvaluated
-                .slice(0, 50)
-                .map((t) => `<li>${e(t)}</li>`)
-                .join('')}${notEvaluated.length > 50 ? `<li>${notEvaluated.length - 50} more</li>` : ''}</ul></details>`;
-        return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r) => `<code>${e(r.id)}</code>`).join('<br>')}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n, r) => n + open(r.id), 0)}</td><td class="num">${detail}</td></tr>`;
-      });
-    return `<h3>${e(name)}</h3><table><thead><tr><th scope="col">Control</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  });
-  return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">Passed: decided in every scanned account with no open finding. Partial: decided in some accounts only. Not evaluated: decided nowhere; a control that was not evaluated is never shown as passed.</p>${tables.join('')}</section>`;
+  const matrices = frameworkMatrices(result);
+  const tables = matrices.length > 0 ? matrices.map(matrixTable) : ['<p>No rule of this pack maps to a framework.</p>'];
+  return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">${e(STATUS_LEGEND)}</p>${tables.join('')}</section>`;
 }
 
 function chartFigure(chart: ChartWithTable): string {
