@@ -2,14 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInRulesDir, loadFrameworks, loadPack, loadRuleDefinitions, loadRuleset } from '../../src/collectors/files/rules.js';
-import { catalogueProblems, parseFramework } from '../../src/core/rules/frameworks.js';
+import { catalogueProblems, parseFramework, type FrameworkFile } from '../../src/core/rules/frameworks.js';
 import { buildRuleset } from '../../src/core/rules/ruleset.js';
 import { InputError, type ScanResult } from '../../src/model/index.js';
 import { frameworkMatrices } from '../../src/core/format/controls.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 const catalogues = loadFrameworks();
-const byId = new Map(catalogues.map((c) => [c.value.id, c.value]));
+const byId = new Map<string, FrameworkFile>(catalogues.map((c) => [c.value.id, c.value]));
 const definitions = loadRuleDefinitions(builtInRulesDir(), true);
 
 describe('framework catalogues (frameworks/*.yaml)', () => {
