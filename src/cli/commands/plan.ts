@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import type { ScanResult, Snapshot } from '../../model/index.js';
 import { parseSnapshot } from '../../core/snapshot.js';
+import { snapshotMismatch } from '../../core/snapshot-match.js';
 import { planFindings, plansFromResult, renderPlansJson, renderPlansMarkdown } from '../../core/remediation/index.js';
 import { collectFromFiles } from '../../collectors/files/reports.js';
 import { loadCatalogue } from '../../collectors/files/procedures.js';
@@ -18,6 +19,8 @@ import { UsageError } from '../errors.js';
 export interface PlanCommandOptions extends EvaluationOptions {
   from?: string[];
   snapshot?: string;
+  /** Plan from a snapshot of another scan anyway (--snapshot-mismatch-ok). */
+  snapshotMismatchOk?: boolean;
   procedures?: string[];
   planFormat: 'markdown' | 'json';
 }
@@ -39,6 +42,7 @@ export function planCommand(io: CliIO): Command {
       collectPaths('--from'),
     )
     .option('--snapshot <file>', 'the snapshot of the saved result (scan --save-snapshot): gives the planner every key slot')
+    .option('--snapshot-mismatch-ok', 'plan even when --snapshot comes from another scan (other accounts or report times) than the result')
     .option('--procedures <dir>', 'your own or overriding procedures (repeatable; default: ./.credwarden/procedures when present)', collect)
     .addOption(new Option('--format <name>', 'plan format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --output <file>', 'write the plans to this file instead of stdout');
@@ -83,8 +87,15 @@ function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; sna
 function readSaved(file: string, options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot?: Snapshot } {
   const result = readResultFile(resolve(io.cwd, file), file);
   if (!options.snapshot) return { result };
-  return {
-    result,
-    snapshot: parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot),
-  };
+  const snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
+  // A snapshot of another scan changes who can act and which administrators a plan names.
+  const differences = snapshotMismatch(result, snapshot);
+  if (differences.length > 0 && !options.snapshotMismatchOk)
+    throw new UsageError(
+      `${options.snapshot} is not the snapshot of ${file}: ${differences.join('; ')}`,
+      'pass the snapshot saved by the same scan (scan --save-snapshot), or --snapshot-mismatch-ok to plan from it anyway',
+    );
+  if (differences.length > 0 && !options.quiet)
+    io.stderr(`credwarden: warning: ${options.snapshot} is not the snapshot of ${file}: ${differences.join('; ')}\n`);
+  return { result, snapshot };
 }
