@@ -6,7 +6,7 @@ import { snapshotMismatch } from '../../core/snapshot-match.js';
 import { planFindings, plansFromResult, renderPlansJson, renderPlansMarkdown } from '../../core/remediation/index.js';
 import { collectFromFiles } from '../../collectors/files/reports.js';
 import { loadCatalogue } from '../../collectors/files/procedures.js';
-import { readInputFile } from '../../collectors/files/input.js';
+import { INPUT_LIMITS, readInputFile } from '../../collectors/files/input.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import type { CliIO } from '../io.js';
 import { terminalText } from '../../core/format/escape.js';
@@ -87,7 +87,10 @@ function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; sna
 function readSaved(file: string, options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot?: Snapshot } {
   const result = readResultFile(resolve(io.cwd, file), file);
   if (!options.snapshot) return { result };
-  const snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
+  const snapshot = parseSnapshot(
+    readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot, { maxBytes: INPUT_LIMITS.snapshot }),
+    options.snapshot,
+  );
   // A snapshot of another scan changes who can act and which administrators a plan names.
   const differences = snapshotMismatch(result, snapshot);
   if (differences.length > 0 && !options.snapshotMismatchOk)

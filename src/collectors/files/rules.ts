@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ConfigFile, Diagnostic, PackFile } from '../../model/index.js';
 import { FRAMEWORKS, InputError } from '../../model/index.js';
@@ -66,7 +66,7 @@ export function loadRuleDefinitions(dir: string, builtIn: boolean): RuleDefiniti
   for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
     const path = join(dir, name);
     const label = builtIn ? relative(packageRoot(), path) : path;
-    const parsed = parseRuleDefinition(readFileSync(path, 'utf8'), label, builtIn);
+    const parsed = parseRuleDefinition(readInputFile(path, 'rule file', label), label, builtIn);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.definition) definitions.push(parsed.definition);
   }
@@ -77,8 +77,9 @@ export function loadRuleDefinitions(dir: string, builtIn: boolean): RuleDefiniti
 /** Reads a built-in pack by name, or a pack file by path. @throws InputError */
 export function loadPack(nameOrPath: string): Sourced<PackFile> {
   const builtIn = join(packageRoot(), 'packs', `${nameOrPath}.yaml`);
-  if (existsSync(builtIn)) return parsePack(readFileSync(builtIn, 'utf8'), relative(packageRoot(), builtIn));
-  if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readFileSync(nameOrPath, 'utf8'), nameOrPath);
+  if (existsSync(builtIn))
+    return parsePack(readInputFile(builtIn, 'pack file', relative(packageRoot(), builtIn)), relative(packageRoot(), builtIn));
+  if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readInputFile(nameOrPath, 'pack file'), nameOrPath);
   throw new InputError([
     {
       severity: 'error',
