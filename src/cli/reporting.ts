@@ -10,7 +10,7 @@ import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
 import { EXIT, SEVERITIES } from '../model/index.js';
 import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
-import { applyBaseline, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
+import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { formatJobSummary } from '../core/format/github.js';
 import { selectSarifResults } from '../core/format/sarif.js';
 import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
@@ -18,7 +18,7 @@ import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
-import { readResultFile } from '../collectors/files/results.js';
+import { streamResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { useColor, writeFileSet, writeStdout, type OutputFile } from './io.js';
@@ -123,13 +123,13 @@ export function shardSnapshot(snapshot: Snapshot, spec: ShardSpec | undefined): 
 }
 
 /** Applies waivers, the baseline and the shard marker to a fresh result. @throws InputError */
-export function refineResult(
+export async function refineResult(
   result: ScanResult,
   loaded: LoadedRuleset,
   options: EvaluationOptions & ReportOptions,
   io: CliIO,
   shard?: ShardSpec,
-): ScanResult {
+): Promise<ScanResult> {
   let refined = result;
   const waiversFile = waiversPath(options, loaded, io);
   if (waiversFile) {
@@ -152,7 +152,12 @@ export function refineResult(
       }
     }
   }
-  if (options.baseline) refined = applyBaseline(refined, readResultFile(resolve(io.cwd, options.baseline), options.baseline));
+  if (options.baseline) {
+    // The baseline is streamed: only the shared fingerprints and the resolved findings are kept.
+    const comparison = new BaselineComparison(refined);
+    await streamResultFile(resolve(io.cwd, options.baseline), { finding: (f) => comparison.add(f) }, options.baseline);
+    refined = comparison.apply();
+  }
   if (shard) refined = { ...refined, shard: { index: shard.index, count: shard.count } };
   return refined;
 }

@@ -118,7 +118,9 @@ describe('reading an invalid result', () => {
     expect(await rejected('{"findings": []}')).toMatch(
       /bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/,
     );
-    expect(await rejected('[1,')).toMatch(/bad\.json: error: not valid JSON/);
+    expect(await rejected('[1,')).toMatch(/bad\.json: error: not a credwarden result: the file does not hold a JSON object/);
+    expect(await rejected('{"schemaVersion": 2, "findings": [')).toMatch(/bad\.json: error: not valid JSON: the file ends before/);
+    expect(await rejected('{"schemaVersion": 2 "x"')).toMatch(/bad\.json: error: not valid JSON at byte \d+/);
   });
 
   it('refuses a result from a newer credwarden', async () => {

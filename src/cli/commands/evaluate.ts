@@ -32,7 +32,7 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
       shard,
     );
     printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
-    const result = withPlans(refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
+    const result = withPlans(await refineResult(evaluate(snapshot, loaded, options), loaded, options, io, shard), snapshot.accounts, io);
     const gate = gateOf(result, options, loaded.config?.value.failOn);
     await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
     setExitCode(reportGate(gate, io));

@@ -57,7 +57,7 @@ export function planCommand(io: CliIO): Command {
     }
     checkEvaluationOptions(options);
     const catalogue = loadCatalogue(options.procedures ?? [], io.cwd);
-    const { result, snapshot } = file !== undefined ? readSaved(file, options, io) : scan(options, io);
+    const { result, snapshot } = file !== undefined ? await readSaved(file, options, io) : scan(options, io);
     const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || result.plans.length === 0;
     const plans = replan ? planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {}) : plansFromResult(result);
     // Nobody renders Markdown in a terminal: there, placeholders read <ACCESS_KEY_ID_1>, not &lt;…&gt;.
@@ -84,8 +84,8 @@ function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; sna
  * plans the result carries are used as they are (the scan made them with the whole
  * snapshot); otherwise they are planned again from the findings.
  */
-function readSaved(file: string, options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot?: Snapshot } {
-  const result = readResultFile(resolve(io.cwd, file), file);
+async function readSaved(file: string, options: PlanCommandOptions, io: CliIO): Promise<{ result: ScanResult; snapshot?: Snapshot }> {
+  const result = await readResultFile(resolve(io.cwd, file), file);
   if (!options.snapshot) return { result };
   const snapshot = parseSnapshot(
     readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot, { maxBytes: INPUT_LIMITS.snapshot }),

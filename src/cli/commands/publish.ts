@@ -145,8 +145,8 @@ function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .addHelpText('after', EXIT_HELP)
     .action(async (file: string, options: PublishCliOptions) => {
       const settings = settingsFrom(options, io);
-      const result = readResultFile(resolve(io.cwd, file), file);
-      const baseline = options.baseline ? readResultFile(resolve(io.cwd, options.baseline), options.baseline) : undefined;
+      const result = await readResultFile(resolve(io.cwd, file), file);
+      const baseline = options.baseline ? await readResultFile(resolve(io.cwd, options.baseline), options.baseline) : undefined;
       const publications = planPublication(result, {
         region: settings.aws.region,
         toolVersion: toolVersion(),

@@ -60,7 +60,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     });
     printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
     const streamed: StreamedScan = scan.finish();
-    const result = withPlans(refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
+    const result = withPlans(await refineResult(streamed.result, loaded, options, io, shard), streamed.planning, io, scanAccess(options));
     const gate = gateOf(result, options, loaded.config?.value.failOn);
     await writeReportSet(result, (color) => formatContext(loaded, color), options, io, gate);
     if (options.saveSnapshot && streamed.snapshot)

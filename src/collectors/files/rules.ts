@@ -28,7 +28,7 @@ export function loadFrameworks(): Sourced<FrameworkFile>[] {
   for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
     const path = join(dir, name);
     try {
-      catalogues.push(parseFramework(readFileSync(path, 'utf8'), relative(packageRoot(), path)));
+      catalogues.push(parseFramework(readInputFile(path, 'framework file', relative(packageRoot(), path)), relative(packageRoot(), path)));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       diagnostics.push(...error.diagnostics);
