@@ -120,7 +120,8 @@ describe('reading an invalid result', () => {
     );
     expect(await rejected('[1,')).toMatch(/bad\.json: error: not a credwarden result: the file does not hold a JSON object/);
     expect(await rejected('{"schemaVersion": 2, "findings": [')).toMatch(/bad\.json: error: not valid JSON: the file ends before/);
-    expect(await rejected('{"schemaVersion": 2 "x"')).toMatch(/bad\.json: error: not valid JSON at byte \d+/);
+    expect(await rejected('{"schemaVersion": 2 "x"')).toMatch(/bad\.json: error: not valid JSON at byte 20 \(/);
+    expect(await rejected('{"schemaVersion": tru3}')).toMatch(/bad\.json: error: not valid JSON at byte 21 \(/);
   });
 
   it('refuses a result from a newer credwarden', async () => {

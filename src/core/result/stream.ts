@@ -144,10 +144,11 @@ export class ResultStreamParser {
     this.tokenizer.onToken = (token) => this.token(token.token, token.offset, token.value);
     this.parser.onValue = ({ value, key, parent, stack }) => this.value(value, key, parent, stack.length, stack[1]?.key);
     this.tokenizer.onError = (error) => {
-      throw this.syntaxError(error);
+      throw this.syntaxError(error, undefined);
     };
     this.parser.onError = (error) => {
-      throw this.syntaxError(error);
+      // The token parser fails on the token it was given.
+      throw this.syntaxError(error, this.tokenOffset);
     };
   }
 
@@ -334,11 +335,11 @@ export class ResultStreamParser {
     );
   }
 
-  private syntaxError(error: Error): InputError {
+  private syntaxError(error: Error, offset: number | undefined): InputError {
     if (error instanceof InputError) return error;
     // The parser's message quotes the bytes it met: say where, never what (a secret may be there).
-    const position = /position "?(\d+)"?/.exec(error.message)?.[1];
-    const where = position !== undefined ? ` at byte ${position}` : '';
+    const position = offset ?? Number(/absolute position "?(\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+    const where = Number.isNaN(position) ? '' : ` at byte ${position}`;
     return this.fail([{ message: `not valid JSON${where}` }]);
   }
 }
