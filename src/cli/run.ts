@@ -3,7 +3,7 @@ import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
-import { terminalText } from '../core/format/escape.js';
+import { terminalText } from '../core/util/escape.js';
 import { CLEAR_LINE } from '../collectors/aws/progress.js';
 import { COMMANDS, commandOf, type CommandEntry } from './command-table.js';
 

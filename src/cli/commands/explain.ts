@@ -7,7 +7,7 @@ import { addAwsOptions, givenAwsFlags, type AwsScanOptions } from '../aws-option
 import { collectLiveSnapshot } from '../live-scan.js';
 import { INPUT_LIMITS, readInputFile } from '../../collectors/files/input.js';
 import type { CliIO } from '../io.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 import { UsageError } from '../errors.js';
 import { rulesetFor } from '../pipeline.js';
 import type { EvaluationOptions } from '../options.js';

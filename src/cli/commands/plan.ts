@@ -9,7 +9,7 @@ import { loadCatalogue } from '../../collectors/files/procedures.js';
 import { INPUT_LIMITS, readInputFile } from '../../collectors/files/input.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import type { CliIO } from '../io.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 import { writeFileAtomic } from '../io.js';
 import { collect, collectPaths, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, printWarnings, rulesetFor } from '../pipeline.js';

@@ -15,7 +15,7 @@ import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import { UsageError } from '../errors.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 /** The role assumed in each account unless --role-name says otherwise. */
 export const DEFAULT_PUBLISH_ROLE = 'credwarden-securityhub-publisher';

@@ -6,7 +6,7 @@ import { readResultSeries } from '../../collectors/files/result-series.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { UsageError } from '../errors.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 interface TrendOptions {
   format: TrendFormat;

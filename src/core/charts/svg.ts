@@ -5,7 +5,7 @@
  * signal. Colours are the Okabe–Ito palette, which stays distinguishable with every common
  * colour-vision deficiency. Pages show a table of the same numbers next to each chart.
  */
-import { escapeXml } from '../format/escape.js';
+import { escapeXml } from '../util/escape.js';
 
 /** Okabe–Ito colours. */
 export const PALETTE = {

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, reasonsText, type Control, statusDetail } from './controls.js';
-import { neutraliseFormula } from './escape.js';
+import { neutraliseFormula } from '../util/escape.js';
 import type { FormatterEntry } from './types.js';
 
 interface Column<T> {

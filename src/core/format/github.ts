@@ -9,7 +9,7 @@ import {
   guardPlainText,
   markdownCode as code,
   visibleControls as v,
-} from './escape.js';
+} from '../util/escape.js';
 import { controlMatrixRows, frameworkCoverageRows, table } from './markdown.js';
 import { STATUS_LEGEND } from './status.js';
 import type { FormatContext, FormatterEntry } from './types.js';

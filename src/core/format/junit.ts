@@ -2,7 +2,7 @@ import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, REASONS_SHOWN, reasonsText, type Control, statusDetail } from './controls.js';
 import { STATUS_LABEL } from './status.js';
-import { escapeXml as x, guardWorkflowCommands } from './escape.js';
+import { escapeXml as x, guardWorkflowCommands } from '../util/escape.js';
 import type { FormatterEntry } from './types.js';
 
 /** Test counts of one suite, written in its opening tag and summed for <testsuites>. */

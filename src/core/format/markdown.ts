@@ -15,7 +15,7 @@ import {
   type FrameworkMatrix,
 } from './controls.js';
 import { STATUS_EMOJI, STATUS_LABEL, STATUS_LEGEND, type AnyStatus } from './status.js';
-import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
+import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../util/escape.js';
 import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {

@@ -1,6 +1,6 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
-import { guardWorkflowCommands, visibleControls as v } from './escape.js';
+import { guardWorkflowCommands, visibleControls as v } from '../util/escape.js';
 import type { FormatContext, FormatterEntry } from './types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
 import { caveated, controls, coverageText, frameworkMatrices, statusDetail, type Control } from './controls.js';

@@ -1,3 +1,4 @@
+import { escapeMarkdownInline, visibleControls } from '../util/escape.js';
 import { comparePlans } from './planner.js';
 import type { Actor, PlanAccess, PlanSet, PlanStep, PrincipalPlan } from './types.js';
 
@@ -92,28 +93,19 @@ function principalLabel(plan: PrincipalPlan): string {
  * <ACCESS_KEY_ID_1> become code spans, which every viewer shows as they are.
  */
 export function escapeMarkdown(text: string): string {
-  const parts = text.replace(/[\r\n]+/g, ' ').split(PLACEHOLDER);
-  const placeholders = text.replace(/[\r\n]+/g, ' ').match(PLACEHOLDER) ?? [];
-  return parts.map((part, i) => escapeProse(part) + (placeholders[i] !== undefined ? `\`${placeholders[i]}\`` : '')).join('');
+  const parts = text.split(PLACEHOLDER);
+  const placeholders = text.match(PLACEHOLDER) ?? [];
+  return parts.map((part, i) => escapeMarkdownInline(part) + (placeholders[i] !== undefined ? `\`${placeholders[i]}\`` : '')).join('');
 }
 
-function escapeProse(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`[\]])/g, '\\$1');
-}
-
-/** Prose for a terminal: one line, control characters removed, nothing else changed. */
+/** Prose for a terminal: one line, control and invisible characters shown as escapes, nothing else changed. */
 function plainText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  return visibleControls(text.replace(/[\r\n]+/g, ' '));
 }
 
 /** A value shown as inline code: backticks and line breaks cannot be escaped there. */
 function code(text: string): string {
-  return `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+  return `\`${visibleControls(text.replace(/[\r\n]+/g, ' ')).replace(/`/g, "'")}\``;
 }
 
 /** Commands go into fenced blocks: a line break would start a new command. */

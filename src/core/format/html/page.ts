@@ -6,7 +6,7 @@
  * ticket, and an injected tag could neither run nor load anything.
  */
 import { sha256Base64 } from '../../util/hash.js';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../../util/escape.js';
 
 /** The page's CSS: screen and print. */
 export const PAGE_CSS = `

@@ -9,7 +9,7 @@ import type { Plan, PlanStep, ScanResult } from '../../../model/index.js';
 import { coverageText, frameworkMatrices, type FrameworkMatrix } from '../controls.js';
 import { STATUS_LABEL, STATUS_LEGEND, STATUS_SYMBOL, type AnyStatus } from '../status.js';
 import { SEVERITIES } from '../../../model/index.js';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../../util/escape.js';
 import type { FormatContext } from '../types.js';
 import { reportCharts, type ChartWithTable } from './charts.js';
 import { jsonForScript, pageHead } from './page.js';

@@ -54,7 +54,9 @@ export function escapeMarkdownInline(text: string): string {
 /** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
 function escapeMarkdownText(text: string): string {
   return (
-    escapeHtml(text)
+    // Quotes stay: outside an attribute they cannot end anything, and `&quot;` reads badly in plain text.
+    text
+      .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] as string)
       .replace(/\\/g, '\\\\')
       .replace(/([`*[\]#~!])/g, '\\$1')
       // An underscore inside a word (access_key_1) never starts emphasis; escape only the others.
