@@ -14,7 +14,7 @@ import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../
 import { formatJobSummary } from '../core/format/github.js';
 import { selectSarifResults } from '../core/format/sarif.js';
 import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
-import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
+import { broadWaiverNote, describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
@@ -285,7 +285,11 @@ export function gateOf(
  * gate failed and how many findings crossed it (even with --quiet: it explains the exit code).
  */
 export function reportGate(gate: GateOutcome, io: CliIO): number {
-  if (!gate.failed) return EXIT.ok;
+  if (!gate.failed) {
+    // A gate passed thanks to a waiver of every rule or every principal is named, even with --quiet.
+    if (gate.broadWaivers.length > 0) io.stderr(`credwarden: warning: ${describeGate(gate) ?? `no gate${broadWaiverNote(gate)}`}\n`);
+    return EXIT.ok;
+  }
   io.stderr(`credwarden: ${describeGate(gate)}\n`);
   return EXIT.findings;
 }

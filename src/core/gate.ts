@@ -1,5 +1,6 @@
 import type { Finding, ScanResult, Severity } from '../model/index.js';
 import { SEVERITIES } from '../model/index.js';
+import { waiverBreadth } from './waivers/match.js';
 
 /** The gate options of a command, and the config file's `failOn`. */
 export interface GateSettings {
@@ -17,6 +18,12 @@ export interface GateOutcome {
   crossed: number;
   /** What the gate counts, e.g. `open finding(s) at or above high`, `new open finding(s)`. */
   counts: { one: string; many: string };
+  /**
+   * Waivers in force that waive every rule or every principal (see waiverBreadth), each as
+   * `file:line (rule R, account A, principal P: N findings waived)`: a gate that passes
+   * because of them says so.
+   */
+  broadWaivers: string[];
 }
 
 /**
@@ -29,23 +36,49 @@ export function evaluateGate(result: ScanResult, settings: GateSettings): GateOu
   const source =
     threshold === undefined ? undefined : settings.failOn !== undefined ? `--fail-on ${threshold}` : `failOn: ${threshold} (config file)`;
   const atOrAbove = threshold === undefined ? '' : ` at or above ${threshold}`;
+  const broadWaivers = broadWaiversOf(result);
   const reaches = (f: Finding) => f.status === 'open' && (threshold === undefined || rank(f.severity) <= rank(threshold));
   if (settings.failOnNew) {
     const crossed = count(result.findings, (f) => reaches(f) && f.baseline === 'new');
     const gate = `--fail-on-new${source ? ` with ${source}` : ''}`;
-    return { failed: crossed > 0, gate, crossed, counts: { one: `new open finding${atOrAbove}`, many: `new open findings${atOrAbove}` } };
+    return {
+      failed: crossed > 0,
+      gate,
+      crossed,
+      counts: { one: `new open finding${atOrAbove}`, many: `new open findings${atOrAbove}` },
+      broadWaivers,
+    };
   }
   const counts = { one: `open finding${atOrAbove}`, many: `open findings${atOrAbove}` };
-  if (source === undefined) return { failed: false, crossed: 0, counts };
+  if (source === undefined) return { failed: false, crossed: 0, counts, broadWaivers };
   const crossed = count(result.findings, reaches);
-  return { failed: crossed > 0, gate: source, crossed, counts };
+  return { failed: crossed > 0, gate: source, crossed, counts, broadWaivers };
 }
 
 /** One sentence for stderr and the job summary, e.g. `gate --fail-on high failed: 3 open findings at or above high`. */
 export function describeGate(outcome: GateOutcome): string | undefined {
   if (!outcome.gate) return undefined;
-  if (!outcome.failed) return `gate ${outcome.gate} passed: no ${outcome.counts.one}`;
-  return `gate ${outcome.gate} failed: ${outcome.crossed} ${outcome.crossed === 1 ? outcome.counts.one : outcome.counts.many}`;
+  const verdict = outcome.failed
+    ? `gate ${outcome.gate} failed: ${outcome.crossed} ${outcome.crossed === 1 ? outcome.counts.one : outcome.counts.many}`
+    : `gate ${outcome.gate} passed: no ${outcome.counts.one}`;
+  return `${verdict}${broadWaiverNote(outcome)}`;
+}
+
+/** The broad waivers in force, named, for the gate sentence: empty when there are none. */
+export function broadWaiverNote(outcome: Pick<GateOutcome, 'broadWaivers'>): string {
+  const broad = outcome.broadWaivers;
+  if (broad.length === 0) return '';
+  return `; ${broad.length === 1 ? 'a broad waiver is' : `${broad.length} broad waivers are`} in force: ${broad.join('; ')}`;
+}
+
+/** Active waivers that waive every rule or every principal, described for people. */
+function broadWaiversOf(result: ScanResult): string[] {
+  return (result.waivers ?? [])
+    .filter((w) => w.state === 'active' && waiverBreadth(w) !== 'narrow')
+    .map(
+      (w) =>
+        `${w.source ?? w.id} (rule ${w.rule}, account ${w.account}, principal ${w.principal}${w.credential ? `, ${w.credential}` : ''}: ${w.matched} finding${w.matched === 1 ? '' : 's'} waived)`,
+    );
 }
 
 function rank(severity: Severity): number {
