@@ -12,9 +12,10 @@ import { EXIT, SEVERITIES } from '../model/index.js';
 import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
 import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { formatJobSummary } from '../core/format/github.js';
+import { guardTerminalOutput } from '../core/util/escape.js';
 import { selectSarifResults } from '../core/format/sarif.js';
 import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
-import { broadWaiverNote, describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
+import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
@@ -221,7 +222,11 @@ export async function writeReportSet(
     await writeFileSet([{ path, chunks: (formatters[0] as FormatterEntry).format(result, fileContext) }]);
     written = [path];
   } else {
-    await writeStdout(io, (formatters[0] as FormatterEntry).format(result, context(useColor(io, !options.color))));
+    // Standard output may be a terminal or a CI log, whatever the format: the last guard is here
+    // (GitHub annotations are workflow commands by design, and escape their own values).
+    const formatter = formatters[0] as FormatterEntry;
+    const chunks = formatter.format(result, context(useColor(io, !options.color)));
+    await writeStdout(io, formatter.name === 'github' ? chunks : guardTerminalOutput(chunks));
   }
   if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
@@ -287,7 +292,8 @@ export function gateOf(
 export function reportGate(gate: GateOutcome, io: CliIO): number {
   if (!gate.failed) {
     // A gate passed thanks to a waiver of every rule or every principal is named, even with --quiet.
-    if (gate.broadWaivers.length > 0) io.stderr(`credwarden: warning: ${describeGate(gate) ?? `no gate${broadWaiverNote(gate)}`}\n`);
+    const sentence = describeGate(gate);
+    if (sentence && gate.broadWaivers.length > 0) io.stderr(`credwarden: warning: ${sentence}\n`);
     return EXIT.ok;
   }
   io.stderr(`credwarden: ${describeGate(gate)}\n`);

@@ -25,7 +25,8 @@ describe('HTML report', () => {
   it('embeds the findings once, escaped so no name can close the script block', () => {
     const text = jsonForScript({ name: '</script><!-- \u2028 & >' });
     expect(text).not.toMatch(/<|>|&|\u2028/);
-    expect(JSON.parse(text)).toEqual({ name: '</script><!-- \u2028 & >' });
+    // The page shows the line separator as a visible escape, never as the raw character.
+    expect(JSON.parse(text)).toEqual({ name: '</script><!-- \\u2028 & >' });
   });
 
   it('never shows a control that was not evaluated as passed', async () => {

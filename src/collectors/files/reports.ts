@@ -57,7 +57,7 @@ function readReportText(file: string): string {
  * else the file's modification time (with a warning: prefer --as-of for repeatable results).
  */
 export function readReportFile(file: string, warnings: Diagnostic[], options: ReadOptions = {}): Account {
-  const report = parseCredentialReport(readReportText(file), file);
+  const report = parseCredentialReport(readReportText(file), file, { strictNames: options.strictNames === true });
   warnings.push(...report.warnings);
   const name = basename(file);
   const idAndName = ID_AND_NAME.exec(name);
@@ -75,6 +75,8 @@ export function readReportFile(file: string, warnings: Diagnostic[], options: Re
 export interface ReadOptions {
   /** --as-of was given: a report without a time in its name needs no warning (ages do not use it). */
   asOfGiven?: boolean;
+  /** --strict-names: a row whose user name or path IAM could not have written refuses the report. */
+  strictNames?: boolean;
 }
 
 function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions): string {

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, reasonsText, type Control, statusDetail } from './controls.js';
-import { neutraliseFormula } from '../util/escape.js';
+import { neutraliseFormula, visibleControls } from '../util/escape.js';
 import type { FormatterEntry } from './types.js';
 
 interface Column<T> {
@@ -84,13 +84,14 @@ function* csvChunks<T>(columns: readonly Column<T>[], rows: readonly T[]): Gener
 }
 
 /**
- * A cell as a spreadsheet should show it: formulas neutralised on every line
+ * A cell as a spreadsheet should show it: control and invisible characters shown as escapes
+ * (`\x1b`, `\u200b`; line breaks kept), formulas neutralised on every line
  * (see {@link neutraliseFormula}), and digits with a leading zero (an account id
  * such as 012345678901) marked as text with the same leading quote, so the zero
  * is not dropped.
  */
 export function spreadsheetCell(value: string): string {
-  return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(value);
+  return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(visibleControls(value.replace(/\r\n|\r/g, '\n'), true));
 }
 
 /** One row per finding (open and waived). */

@@ -6,7 +6,7 @@
  * ticket, and an injected tag could neither run nor load anything.
  */
 import { sha256Base64 } from '../../util/hash.js';
-import { escapeHtml } from '../../util/escape.js';
+import { escapeHtml, visibleControls } from '../../util/escape.js';
 
 /** The page's CSS: screen and print. */
 export const PAGE_CSS = `
@@ -73,7 +73,9 @@ export interface PageParts {
  * written as \\u escapes, which JSON.parse reads back unchanged.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Strings are what the page shows: control and invisible characters as visible escapes.
+  const shown = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? visibleControls(v, true) : v));
+  return shown.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The Content-Security-Policy of a page with this CSS and script. */
