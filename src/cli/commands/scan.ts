@@ -33,7 +33,10 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
       collectPaths('--from'),
     )
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later')
-    .option('--strict-names', "refuse (exit 2) a saved report with a user name or path IAM could not have written (default: a warning per row)");
+    .option(
+      '--strict-names',
+      'refuse (exit 2) a saved report with a user name or path IAM could not have written (default: a warning per row)',
+    );
   addAwsOptions(command);
   for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
   return command.action(async (options: ScanOptions) => {

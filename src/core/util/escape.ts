@@ -122,7 +122,9 @@ export function escapeWorkflowProperty(text: string): string {
  */
 const INVISIBLE =
   '\\u00A0\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3000\\u3164\\uFEFF\\uFFA0\\uFFF0-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}';
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
 const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
 const CONTROL_OR_LINE_BREAK = new RegExp(`[\\u0000-\\u0008\\n\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
 
 function visible(c: string): string {
@@ -199,6 +201,7 @@ function guardedPiece(text: string, atLineStart: boolean): string {
 }
 
 /** C1 controls and the invisible characters of {@link INVISIBLE}: all outside ASCII. */
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
 const NON_ASCII_INVISIBLE = new RegExp(`[\\u0080-\\u009F${INVISIBLE}]`, 'gu');
 
 /** `\uXXXX` (a surrogate pair for characters beyond U+FFFF): valid inside a JSON or JavaScript string, and visible anywhere. */
