@@ -26,6 +26,6 @@ describe('CSV columns for auditors (issue 21 item 3)', () => {
       expect(row.rule_title).toBe(finding?.title);
     }
     const mfa = parsed.find((r) => r.rule === 'console-user-without-mfa');
-    expect(mfa?.controls.split(' ')).toEqual(expect.arrayContaining(['cis-aws-3.0:1.10', 'aws-security-hub:IAM.5']));
+    expect((mfa?.controls ?? '').split(' ')).toEqual(expect.arrayContaining(['cis-aws-3.0:1.10', 'aws-security-hub:IAM.5']));
   });
 });
