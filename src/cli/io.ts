@@ -4,6 +4,7 @@ import { finished } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
+import type { ReportChunks } from '../core/format/types.js';
 
 /** The process surface the CLI uses; tests pass a fake one. */
 export interface CliIO {
@@ -53,9 +54,16 @@ const BATCH_CHARS = 64 * 1024;
  * memory holds one batch, never the whole report. Rejects on a stream error;
  * stops quietly when the stream was closed (its reader went away).
  */
-export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.WritableStream): Promise<void> {
+export async function writeChunks(chunks: ReportChunks, stream: NodeJS.WritableStream): Promise<void> {
   let batch = '';
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      // Bytes (a binary report) are written as they come, after any text batched before them.
+      if (batch.length > 0 && !(await put(stream, batch))) return;
+      batch = '';
+      if (!(await put(stream, chunk))) return;
+      continue;
+    }
     batch += chunk;
     if (batch.length >= BATCH_CHARS) {
       if (!(await put(stream, batch))) return;
@@ -66,7 +74,7 @@ export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.Writa
 }
 
 /** Writes one batch and waits for room; false once the stream is closed. */
-async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+async function put(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<boolean> {
   if (isClosed(stream)) return false;
   if (stream.write(text)) return true;
   await new Promise<void>((resolve, reject) => {
@@ -103,9 +111,10 @@ export function isClosedPipe(error: unknown): boolean {
  * reader that goes away (`credwarden … | head`) is its choice, not a failure: the
  * rest of the report is dropped and the run goes on to its own exit code.
  */
-export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<void> {
+export async function writeStdout(io: CliIO, chunks: ReportChunks): Promise<void> {
   if (!io.stdoutStream) {
-    for (const chunk of chunks) io.stdout(chunk);
+    // The test double takes text: bytes are handed over one char per byte (latin1).
+    for await (const chunk of chunks) io.stdout(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
     return;
   }
   try {
@@ -118,7 +127,7 @@ export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<
 /** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
 export interface OutputFile {
   path: string;
-  chunks: Iterable<string> | undefined;
+  chunks: ReportChunks | undefined;
 }
 
 /**
@@ -176,7 +185,7 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-async function writeFileStreamed(path: string, chunks: Iterable<string>): Promise<void> {
+async function writeFileStreamed(path: string, chunks: ReportChunks): Promise<void> {
   // 'wx': never follow or reuse something already at the temporary name.
   const stream = createWriteStream(path, { flags: 'wx' });
   try {

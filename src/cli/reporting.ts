@@ -13,7 +13,7 @@ import { applyWaivers, parseWaivers } from '../core/waivers/index.js';
 import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { formatJobSummary } from '../core/format/github.js';
 import { selectSarifResults } from '../core/format/sarif.js';
-import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
+import { DEFAULT_MARKDOWN_ROWS, renderToString, reportChunks, type FormatContext, type FormatterEntry } from '../core/format/types.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
@@ -208,7 +208,7 @@ export async function writeReportSet(
     const files: OutputFile[] = [];
     for (const formatter of formatters) {
       if (formatter.name === 'github') continue;
-      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
+      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: reportChunks(formatter, result, fileContext) });
       for (const companion of formatter.companions?.(result, fileContext) ?? [])
         files.push({ path: join(dir, companion.name), chunks: companion.chunks });
     }
@@ -218,10 +218,16 @@ export async function writeReportSet(
     written = files.filter((f) => f.chunks).map((f) => f.path);
   } else if (options.output) {
     const path = resolve(io.cwd, options.output);
-    await writeFileSet([{ path, chunks: (formatters[0] as FormatterEntry).format(result, fileContext) }]);
+    await writeFileSet([{ path, chunks: reportChunks(formatters[0] as FormatterEntry, result, fileContext) }]);
     written = [path];
   } else {
-    await writeStdout(io, (formatters[0] as FormatterEntry).format(result, context(useColor(io, !options.color))));
+    const only = formatters[0] as FormatterEntry;
+    if (only.binary && io.stdoutIsTTY)
+      throw new UsageError(
+        `${only.name} is a binary format: it is not written to a terminal`,
+        `add --output report.${only.extension} (or --output-dir DIR)`,
+      );
+    await writeStdout(io, reportChunks(only, result, context(useColor(io, !options.color))));
   }
   if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
