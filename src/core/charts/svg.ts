@@ -113,9 +113,9 @@ export function labelLines(text: string, maxChars: number): string[] {
 }
 
 function horizontalBars(chart: BarChart, width: number): { body: string; height: number } {
-  // The label column grows with the longest label (up to 45% of the chart), so names are not cut.
+  // The label column grows with the longest label (up to half the chart), so names are not cut.
   const longest = Math.max(8, ...chart.categories.map((c) => Math.max(...labelLines(c, 200).map((l) => Array.from(l).length))));
-  const labelWidth = Math.round(Math.min(width * 0.45, Math.max(120, longest * CHAR_WIDTH + 12)));
+  const labelWidth = Math.round(Math.min(width * 0.5, Math.max(120, longest * CHAR_WIDTH + 12)));
   const maxChars = Math.round((labelWidth - 12) / CHAR_WIDTH);
   const labels = chart.categories.map((c) => labelLines(c, maxChars));
   const rowHeight = labels.some((l) => l.length > 1) ? 34 : 24;
