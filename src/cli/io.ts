@@ -16,6 +16,7 @@ import { finished } from 'node:stream/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
+import type { ReportChunks } from '../core/format/types.js';
 
 /** The process surface the CLI uses; tests pass a fake one. */
 export interface CliIO {
@@ -65,9 +66,16 @@ const BATCH_CHARS = 64 * 1024;
  * memory holds one batch, never the whole report. Rejects on a stream error;
  * stops quietly when the stream was closed (its reader went away).
  */
-export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.WritableStream): Promise<void> {
+export async function writeChunks(chunks: ReportChunks, stream: NodeJS.WritableStream): Promise<void> {
   let batch = '';
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      // Bytes (a binary report) are written as they come, after any text batched before them.
+      if (batch.length > 0 && !(await put(stream, batch))) return;
+      batch = '';
+      if (!(await put(stream, chunk))) return;
+      continue;
+    }
     batch += chunk;
     if (batch.length >= BATCH_CHARS) {
       if (!(await put(stream, batch))) return;
@@ -78,7 +86,7 @@ export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.Writa
 }
 
 /** Writes one batch and waits for room; false once the stream is closed. */
-async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+async function put(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<boolean> {
   if (isClosed(stream)) return false;
   if (stream.write(text)) return true;
   await new Promise<void>((resolve, reject) => {
@@ -115,9 +123,10 @@ export function isClosedPipe(error: unknown): boolean {
  * reader that goes away (`credwarden … | head`) is its choice, not a failure: the
  * rest of the report is dropped and the run goes on to its own exit code.
  */
-export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<void> {
+export async function writeStdout(io: CliIO, chunks: ReportChunks): Promise<void> {
   if (!io.stdoutStream) {
-    for (const chunk of chunks) io.stdout(chunk);
+    // The test double takes text: bytes are handed over one char per byte (latin1).
+    for await (const chunk of chunks) io.stdout(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
     return;
   }
   try {
@@ -130,7 +139,7 @@ export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<
 /** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
 export interface OutputFile {
   path: string;
-  chunks: Iterable<string> | undefined;
+  chunks: ReportChunks | undefined;
 }
 
 /**
@@ -261,7 +270,7 @@ function temporaryPath(path: string): string {
 }
 
 /** Streams to a device, FIFO or standard output: opened for writing, never replaced. */
-async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>, chunks: Iterable<string>): Promise<void> {
+async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>, chunks: ReportChunks): Promise<void> {
   if (target.fd === undefined) return writeFileStreamed(target.path, chunks, 'w');
   const stream = createWriteStream('', { fd: target.fd, autoClose: false });
   try {
@@ -272,7 +281,7 @@ async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>,
   }
 }
 
-async function writeFileStreamed(path: string, chunks: Iterable<string>, flags: 'wx' | 'w'): Promise<void> {
+async function writeFileStreamed(path: string, chunks: ReportChunks, flags: 'wx' | 'w'): Promise<void> {
   // 'wx' for temporaries: never follow or reuse something already at the temporary name.
   const stream = createWriteStream(path, { flags });
   try {

@@ -14,7 +14,7 @@ import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../
 import { formatJobSummary } from '../core/format/github.js';
 import { guardTerminalOutput } from '../core/util/escape.js';
 import { selectSarifResults } from '../core/format/sarif.js';
-import { DEFAULT_MARKDOWN_ROWS, renderToString, type FormatContext, type FormatterEntry } from '../core/format/types.js';
+import { DEFAULT_MARKDOWN_ROWS, renderToString, reportChunks, type FormatContext, type FormatterEntry, type ReportChunks } from '../core/format/types.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
@@ -209,7 +209,7 @@ export async function writeReportSet(
     const files: OutputFile[] = [];
     for (const formatter of formatters) {
       if (formatter.name === 'github') continue;
-      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: formatter.format(result, fileContext) });
+      files.push({ path: join(dir, `credwarden.${formatter.extension}`), chunks: reportChunks(formatter, result, fileContext) });
       for (const companion of formatter.companions?.(result, fileContext) ?? [])
         files.push({ path: join(dir, companion.name), chunks: companion.chunks });
     }
@@ -219,14 +219,20 @@ export async function writeReportSet(
     written = files.filter((f) => f.chunks).map((f) => f.path);
   } else if (options.output) {
     const path = resolve(io.cwd, options.output);
-    await writeFileSet([{ path, chunks: (formatters[0] as FormatterEntry).format(result, fileContext) }]);
+    await writeFileSet([{ path, chunks: reportChunks(formatters[0] as FormatterEntry, result, fileContext) }]);
     written = [path];
   } else {
     // Standard output may be a terminal or a CI log, whatever the format: the last guard is here
-    // (GitHub annotations are workflow commands by design, and escape their own values).
-    const formatter = formatters[0] as FormatterEntry;
-    const chunks = formatter.format(result, context(useColor(io, !options.color)));
-    await writeStdout(io, formatter.name === 'github' ? chunks : guardTerminalOutput(chunks));
+    // (GitHub annotations are workflow commands by design, and escape their own values; a binary
+    // format is refused on a terminal and written as bytes elsewhere).
+    const only = formatters[0] as FormatterEntry;
+    if (only.binary && io.stdoutIsTTY)
+      throw new UsageError(
+        `${only.name} is a binary format: it is not written to a terminal`,
+        `add --output report.${only.extension} (or --output-dir DIR)`,
+      );
+    const chunks = reportChunks(only, result, context(useColor(io, !options.color)));
+    await writeStdout(io, only.name === 'github' || !isTextChunks(chunks) ? chunks : guardTerminalOutput(chunks));
   }
   if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
@@ -298,4 +304,9 @@ export function reportGate(gate: GateOutcome, io: CliIO): number {
   }
   io.stderr(`credwarden: ${describeGate(gate)}\n`);
   return EXIT.findings;
+}
+
+/** Whether a report's chunks are text produced synchronously (every format but the binary ones). */
+function isTextChunks(chunks: ReportChunks): chunks is Iterable<string> {
+  return Symbol.iterator in chunks;
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Finding, ScanResult } from '../../model/index.js';
+import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, reasonsText, type Control, statusDetail } from './controls.js';
 import { neutraliseFormula, visibleControls } from '../util/escape.js';
@@ -7,7 +7,30 @@ import type { FormatterEntry } from './types.js';
 
 interface Column<T> {
   header: string;
-  value: (row: T) => string;
+  value: (row: T, context: CsvContext) => string;
+}
+
+/** What a row needs besides its finding: each account, for its as-of time and OU path. */
+export interface CsvContext {
+  accounts: ReadonlyMap<string, AccountResult>;
+  /** The --as-of override, or null: each account at its own report time. */
+  asOf: string | null;
+}
+
+/** The context of a result's rows. */
+export function csvContext(result: Pick<ScanResult, 'accounts' | 'asOf'>): CsvContext {
+  return { accounts: new Map(result.accounts.map((a) => [a.id, a])), asOf: result.asOf };
+}
+
+/** The time a finding's account was evaluated at: --as-of, else the account's as-of or report time. */
+function asOfOf(f: Finding, context: CsvContext): string {
+  const account = context.accounts.get(f.accountId);
+  return context.asOf ?? account?.asOf ?? account?.reportGeneratedTime ?? '';
+}
+
+/** Every control a finding breaks, framework-qualified in one cell: `cis-aws-3.0:1.10 aws-security-hub:IAM.5`. */
+export function controlsText(frameworks: Finding['frameworks']): string {
+  return FRAMEWORKS.flatMap((framework) => frameworks[framework].map((id) => `${framework}:${id}`)).join(' ');
 }
 
 /** A framework key as a column name: `cis-aws-3.0` → `cis_aws_3_0`, like every other column. */
@@ -37,6 +60,10 @@ export const CSV_COLUMNS: readonly Column<Finding>[] = [
   { header: 'waiver_expires', value: (f) => stringField(f.waiver, 'expires') },
   { header: 'baseline', value: (f) => f.baseline ?? '' },
   { header: 'fingerprint', value: (f) => f.fingerprint },
+  { header: 'as_of', value: (f, context) => asOfOf(f, context) },
+  { header: 'rule_title', value: (f) => f.title },
+  { header: 'ou_path', value: (f, context) => f.ouPath ?? context.accounts.get(f.accountId)?.ouPath ?? '' },
+  { header: 'controls', value: (f) => controlsText(f.frameworks) },
 ];
 
 /** The columns of credwarden-controls.csv: one row per rule with its status. */
@@ -74,11 +101,11 @@ const ROWS_PER_CHUNK = 500;
  * LF too, so no reader can split the row) and every cell is neutralised for
  * spreadsheets (see {@link spreadsheetCell}).
  */
-function* csvChunks<T>(columns: readonly Column<T>[], rows: readonly T[]): Generator<string> {
+function* csvChunks<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
   const options = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
   yield stringify([columns.map((c) => c.header)], options);
   for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row))));
+    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row, context))));
     yield stringify(batch, options);
   }
 }
@@ -96,12 +123,12 @@ export function spreadsheetCell(value: string): string {
 
 /** One row per finding (open and waived). */
 export function formatCsv(result: ScanResult): Iterable<string> {
-  return csvChunks(CSV_COLUMNS, result.findings);
+  return csvChunks(CSV_COLUMNS, result.findings, csvContext(result));
 }
 
 /** One row per rule: status, counts, and where and why it was not evaluated. */
 export function formatControlsCsv(result: ScanResult): Iterable<string> {
-  return csvChunks(CONTROL_COLUMNS, controls(result));
+  return csvChunks(CONTROL_COLUMNS, controls(result), csvContext(result));
 }
 
 /** Spreadsheet-friendly findings, one row per finding; with --output-dir also the controls. */

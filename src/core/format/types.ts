@@ -32,6 +32,17 @@ export const DEFAULT_MARKDOWN_ROWS = 1000;
  */
 export type Formatter = (result: ScanResult, context: FormatContext) => Iterable<string>;
 
+/** A binary report's bytes, produced while the writer reads them (the writer's pace bounds memory). */
+export type BinaryFormatter = (result: ScanResult, context: FormatContext) => AsyncIterable<Uint8Array>;
+
+/** What a writer streams: a text report's pieces, or a binary report's bytes. */
+export type ReportChunks = Iterable<string> | AsyncIterable<string | Uint8Array>;
+
+/** The pieces a formatter writes for a result: its bytes when it is binary, else its text. */
+export function reportChunks(entry: FormatterEntry, result: ScanResult, context: FormatContext): ReportChunks {
+  return entry.binary ? entry.binary(result, context) : entry.format(result, context);
+}
+
 /**
  * A file written beside the report with --output-dir. `chunks` is undefined when
  * the file is not needed this time: a copy left by an earlier run is then removed,
@@ -56,6 +67,11 @@ export interface FormatterEntry {
   /** Extensions of an --output file that select this format when --format is not given. */
   infersFrom?: readonly string[];
   format: Formatter;
+  /**
+   * A binary format (xlsx) produces bytes, asynchronously, instead of text: writers use this
+   * instead of `format`, and never send it to a terminal.
+   */
+  binary?: BinaryFormatter;
   /** Files written beside the report with --output-dir (plans, controls). */
   companions?: (result: ScanResult, context: FormatContext) => readonly CompanionFile[];
 }
