@@ -5,7 +5,7 @@ import { buildBlocks, goals } from './blocks.js';
 import { decide } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
 import { principalFacts } from './facts.js';
-import { fill, fillCommand } from './template.js';
+import { fill, fillCommand, shellQuote } from './template.js';
 import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PrincipalPlan, ProcedureLink } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 
@@ -167,7 +167,7 @@ export function planPrincipal(
  */
 function accessOf(facts: PrincipalFacts, access: ScanAccess): PlanAccess {
   const account = facts.accountId;
-  const check = `[ "$(aws sts get-caller-identity --query Account --output text)" = "${account}" ] && echo "OK: account ${account}" || echo "STOP: these credentials are not for account ${account}" >&2`;
+  const check = accountCheck(account);
   const ways: string[] = [];
   if (access.roleName) {
     ways.push(
@@ -187,6 +187,18 @@ function accessOf(facts: PrincipalFacts, access: ScanAccess): PlanAccess {
     how: `Use credentials for account ${account}: ${ways.join('; or ')}.${console}`,
     check,
   };
+}
+
+/**
+ * A shell check that prints OK only in `account`. The id comes from the report: a real one is
+ * 12 digits, a tampered one is quoted like every other value, never spliced into the command.
+ */
+export function accountCheck(account: string): string {
+  if (/^\d{12}$/.test(account)) {
+    return `[ "$(aws sts get-caller-identity --query Account --output text)" = "${account}" ] && echo "OK: account ${account}" || echo "STOP: these credentials are not for account ${account}" >&2`;
+  }
+  const id = shellQuote(account);
+  return `[ "$(aws sts get-caller-identity --query Account --output text)" = ${id} ] && echo OK: account ${id} || echo STOP: these credentials are not for account ${id} >&2`;
 }
 
 /**
