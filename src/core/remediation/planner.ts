@@ -1,12 +1,12 @@
 import type { Account, Finding, Principal, ScanResult } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js';
-import { buildBlocks, goals } from './blocks.js';
+import { buildBlocks, goals, type Block } from './blocks.js';
 import { decide } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
 import { principalFacts } from './facts.js';
 import { fill, fillCommand, shellQuote } from './template.js';
-import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PrincipalPlan, ProcedureLink } from './types.js';
+import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PlanTarget, PrincipalPlan, ProcedureLink } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 
 export { RECENT_USE_DAYS } from './blocks.js';
@@ -154,11 +154,24 @@ export function planPrincipal(
       ...blocks.flatMap((b) => (b.procedure.verifyCommands ?? []).map((c) => `$ ${fillCommand(c, b.vars)}`)),
     ]),
     // The organisation's own runbooks come before the AWS pages.
+    targets: targetsOf(blocks),
     links: uniqueLinks([
       ...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])),
       ...usedProcedures.flatMap((p) => p.links),
     ]),
   };
+}
+
+/** One target per block: the procedure, its credential and, when the scan knew it, the key id. */
+function targetsOf(blocks: readonly Block[]): PlanTarget[] {
+  const seen = new Set<string>();
+  return blocks.flatMap((b) => {
+    const key = `${b.procedure.id}|${b.credential ?? ''}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const keyId = b.kind === 'access_key' && b.credential !== null ? b.vars.keyId : undefined;
+    return [{ procedure: b.procedure.id, credential: b.credential, ...(typeof keyId === 'string' ? { keyId } : {}) }];
+  });
 }
 
 /**
