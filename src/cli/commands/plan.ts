@@ -62,7 +62,10 @@ export function planCommand(io: CliIO): Command {
     }
     checkEvaluationOptions(options);
     if (options.account !== undefined && options.principal === undefined)
-      throw new UsageError('--account only narrows --principal', 'e.g. credwarden plan result.json --principal alice --account 123456789012');
+      throw new UsageError(
+        '--account only narrows --principal',
+        'e.g. credwarden plan result.json --principal alice --account 123456789012',
+      );
     const catalogue = loadCatalogue(options.procedures ?? [], io.cwd);
     const { result: whole, snapshot } = file !== undefined ? await readSaved(file, options, io) : scan(options, io);
     const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || whole.plans.length === 0;
