@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../io.js';
 import { collect, collectPaths, evaluationOptions, checkEvaluationOptions, type EvaluationOptions } from '../options.js';
 import { evaluate, printWarnings, rulesetFor } from '../pipeline.js';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../../core/util/suggest.js';
 
 /** Options of `credwarden plan`. */
 export interface PlanCommandOptions extends EvaluationOptions {
@@ -22,6 +23,8 @@ export interface PlanCommandOptions extends EvaluationOptions {
   /** Plan from a snapshot of another scan anyway (--snapshot-mismatch-ok). */
   snapshotMismatchOk?: boolean;
   procedures?: string[];
+  principal?: string;
+  account?: string;
   planFormat: 'markdown' | 'json';
 }
 
@@ -44,6 +47,8 @@ export function planCommand(io: CliIO): Command {
     .option('--snapshot <file>', 'the snapshot of the saved result (scan --save-snapshot): gives the planner every key slot')
     .option('--snapshot-mismatch-ok', 'plan even when --snapshot comes from another scan (other accounts or report times) than the result')
     .option('--procedures <dir>', 'your own or overriding procedures (repeatable; default: ./.credwarden/procedures when present)', collect)
+    .option('--principal <name|arn>', "only this principal's full plan: an IAM user name, <root_account>, or an ARN")
+    .option('--account <id>', 'with --principal: only in this account')
     .addOption(new Option('--format <name>', 'plan format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --output <file>', 'write the plans to this file instead of stdout');
   for (const option of evaluationOptions()) if (SCAN_OPTIONS.has(option.long ?? '')) command.addOption(option);
@@ -56,9 +61,15 @@ export function planCommand(io: CliIO): Command {
       );
     }
     checkEvaluationOptions(options);
+    if (options.account !== undefined && options.principal === undefined)
+      throw new UsageError(
+        '--account only narrows --principal',
+        'e.g. credwarden plan result.json --principal alice --account 123456789012',
+      );
     const catalogue = loadCatalogue(options.procedures ?? [], io.cwd);
-    const { result, snapshot } = file !== undefined ? await readSaved(file, options, io) : scan(options, io);
-    const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || result.plans.length === 0;
+    const { result: whole, snapshot } = file !== undefined ? await readSaved(file, options, io) : scan(options, io);
+    const replan = file === undefined || snapshot !== undefined || options.procedures !== undefined || whole.plans.length === 0;
+    const result = options.principal === undefined ? whole : onlyPrincipal(whole, options.principal, options.account);
     const plans = replan ? planFindings(result, catalogue, snapshot ? { accounts: snapshot.accounts } : {}) : plansFromResult(result);
     // Nobody renders Markdown in a terminal: there, placeholders read <ACCESS_KEY_ID_1>, not &lt;…&gt;.
     const terminal = !options.output && io.stdoutIsTTY;
@@ -67,6 +78,27 @@ export function planCommand(io: CliIO): Command {
     if (options.output) writeFileAtomic(resolve(io.cwd, options.output), text);
     else io.stdout(text);
   });
+}
+
+/**
+ * The result narrowed to one principal (by name or ARN, optionally in one account): its findings
+ * and its plan, so one principal's full plan is cheap to print from an organisation's result.
+ * @throws UsageError naming the closest principal when none matches
+ */
+function onlyPrincipal(result: ScanResult, principal: string, account: string | undefined): ScanResult {
+  const matches = (p: { name: string; arn: string }, accountId: string) =>
+    (p.arn === principal || p.name === principal) && (account === undefined || accountId === account);
+  const findings = result.findings.filter((f) => matches(f.principal, f.accountId));
+  if (findings.length === 0) {
+    const names = new Set(result.findings.filter((f) => account === undefined || f.accountId === account).map((f) => f.principal.name));
+    const close = didYouMean(principal, names);
+    throw new UsageError(
+      `no finding of principal '${principal}'${account === undefined ? '' : ` in account ${account}`} in this result, so it has no plan`,
+      close ?? 'give an IAM user name, <root_account> (with --account), or an ARN from the result',
+      false,
+    );
+  }
+  return { ...result, findings, plans: result.plans.filter((p) => matches(p.principal, p.accountId)) };
 }
 
 function scan(options: PlanCommandOptions, io: CliIO): { result: ScanResult; snapshot: Snapshot } {

@@ -16,6 +16,7 @@ import {
 } from './controls.js';
 import { STATUS_EMOJI, STATUS_LABEL, STATUS_LEGEND, type AnyStatus } from './status.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../util/escape.js';
+import { formatCampaigns, formatTargetsCsv, TARGETS_FILE } from './plans/campaigns.js';
 import { DEFAULT_MARKDOWN_ROWS, type CompanionFile, type FormatContext, type FormatterEntry } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
@@ -350,8 +351,8 @@ function* plans(result: ScanResult, context: FormatContext): Generator<string> {
   yield '';
   if (plansApart(result)) {
     yield context.companions
-      ? `The plans of the ${principals} principals with open findings are in [\`${PLANS_FILE}\`](${PLANS_FILE}), next to this report.`
-      : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them to \`${PLANS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json\` on the JSON result.`;
+      ? `The plans of the ${principals} principals with open findings are campaigns, one per procedure, in [\`${PLANS_FILE}\`](${PLANS_FILE}) (each procedure's steps once, then its most severe targets), and every target is in [\`${TARGETS_FILE}\`](${TARGETS_FILE}), next to this report. One principal's full plan: \`credwarden plan RESULT.json --principal NAME_OR_ARN\`.`
+      : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them as campaigns to \`${PLANS_FILE}\` and \`${TARGETS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json --principal NAME_OR_ARN\` on the JSON result for one principal's full plan.`;
     return;
   }
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
@@ -360,20 +361,6 @@ function* plans(result: ScanResult, context: FormatContext): Generator<string> {
   yield `> ${inline(set.header)}`;
   yield '';
   yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();
-}
-
-/** credwarden-plans.md: every plan, written account by account. */
-function* plansFile(result: ScanResult): Generator<string> {
-  const set = plansForReport(result);
-  yield `# credwarden: remediation plans\n\n> ${inline(set.header)}\n`;
-  if (set.accounts.length === 0) {
-    yield `\n${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`;
-    return;
-  }
-  for (const [i, account] of set.accounts.entries()) {
-    const last = i === set.accounts.length - 1;
-    yield `\n${renderPlansMarkdown({ ...set, accounts: [account], unknownProcedures: last ? set.unknownProcedures : [] }, { headingLevel: 1, omitTitle: true })}`;
-  }
 }
 
 function* waivers(outcomes: readonly WaiverOutcome[]): Generator<string> {
@@ -416,9 +403,17 @@ function capitalise(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
-/** With --output-dir, the plans go to credwarden-plans.md once they would swamp the report. */
+/**
+ * With --output-dir, once the plans would swamp the report they become campaigns:
+ * credwarden-plans.md gives each procedure's steps once and its first targets, and
+ * credwarden-targets.csv lists every target.
+ */
 function markdownCompanions(result: ScanResult): CompanionFile[] {
-  return [{ name: PLANS_FILE, chunks: plansApart(result) ? guardPlainText(plansFile(result)) : undefined }];
+  const apart = plansApart(result);
+  return [
+    { name: PLANS_FILE, chunks: apart ? guardPlainText(formatCampaigns(result)) : undefined },
+    { name: TARGETS_FILE, chunks: apart ? formatTargetsCsv(result) : undefined },
+  ];
 }
 
 /** The auditor's Markdown report. */

@@ -1,5 +1,5 @@
 import { escapeMarkdownInline, visibleControls } from '../util/escape.js';
-import { comparePlans } from './planner.js';
+import { accountCheck, comparePlans } from './planner.js';
 import type { Actor, PlanAccess, PlanSet, PlanStep, PrincipalPlan } from './types.js';
 
 /** Options of the Markdown renderer. */
@@ -164,12 +164,11 @@ function renderAccess(access: PlanAccess, prose: (text: string) => string): stri
 
 /** For plans rebuilt from an older result, which did not record how to reach the account. */
 function defaultAccess(plan: PrincipalPlan): PlanAccess {
-  const id = plan.accountId.replace(/[^0-9]/g, '');
   return {
     accountId: plan.accountId,
     accountName: plan.accountName,
-    how: `Use credentials for account ${id} (set AWS_PROFILE or pass --profile to every command).`,
-    check: `[ "$(aws sts get-caller-identity --query Account --output text)" = "${id}" ] && echo "OK: account ${id}" || echo "STOP: these credentials are not for account ${id}" >&2`,
+    how: `Use credentials for account ${plan.accountId} (set AWS_PROFILE or pass --profile to every command).`,
+    check: accountCheck(plan.accountId),
   };
 }
 

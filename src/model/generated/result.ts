@@ -37,6 +37,14 @@ export interface ScanResult {
    */
   plans: Plan[];
   /**
+   * The remediation procedures the plans use, once each, ordered by id: each procedure's constant text (steps, commands, verification, links, caveats) as procedures/<id>.yaml holds it after the scan's overrides, shared steps resolved (schemas/procedure.schema.json). Campaign reports (credwarden-plans.md) show each procedure's steps once from here. Optional: results written before it have none.
+   */
+  procedures?: {
+    id: string;
+    title: string;
+    steps: unknown[];
+  }[];
+  /**
    * Findings of the baseline that are gone in this scan (only with --baseline).
    */
   resolved?: Finding[];
@@ -248,6 +256,17 @@ export interface Plan {
      * How the plan resolves this finding.
      */
     resolution: string;
+  }[];
+  /**
+   * What the plan does, per procedure: one entry for each procedure and the credential it acts on (null: the principal as a whole), with the access key id when the scan knew it. Campaign reports group principals by these.
+   */
+  targets?: {
+    procedure: string;
+    credential: Credential;
+    /**
+     * The access key id, when the scan resolved it (ListAccessKeys).
+     */
+    keyId?: string;
   }[];
 }
 export interface PlanStep {
