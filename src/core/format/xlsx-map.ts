@@ -11,7 +11,7 @@ import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { controls, reasonsText, type Control } from './controls.js';
 import { evidenceText } from './csv.js';
-import { visibleControls } from './escape.js';
+import { visibleControls } from '../util/escape.js';
 import { STATUS_LABEL } from './status.js';
 
 /** Rows in one worksheet, header included (Excel's limit, also LibreOffice's). */

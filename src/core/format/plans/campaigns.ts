@@ -6,7 +6,7 @@ import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
 import { spreadsheetCell } from '../csv.js';
-import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from '../escape.js';
+import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, markdownCode as code } from '../../util/escape.js';
 
 /*
  * Plans at scale are campaigns. Nobody reads 44,537 per-principal plans: an engineer needs one
