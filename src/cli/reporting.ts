@@ -14,7 +14,14 @@ import { BaselineComparison, parseShard, selectShard, type ShardSpec } from '../
 import { formatJobSummary } from '../core/format/github.js';
 import { guardTerminalOutput } from '../core/util/escape.js';
 import { selectSarifResults } from '../core/format/sarif.js';
-import { DEFAULT_MARKDOWN_ROWS, renderToString, reportChunks, type FormatContext, type FormatterEntry, type ReportChunks } from '../core/format/types.js';
+import {
+  DEFAULT_MARKDOWN_ROWS,
+  renderToString,
+  reportChunks,
+  type FormatContext,
+  type FormatterEntry,
+  type ReportChunks,
+} from '../core/format/types.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
