@@ -88,6 +88,13 @@ describe('rule status of an offline scan', () => {
         'password-policy-min-length',
         'password-policy-reuse-prevention',
         'password-policy-weak',
+        'expired-server-certificate',
+        'bedrock-long-term-api-key',
+        'api-key-without-expiry',
+        'service-credential-not-rotated',
+        'service-credential-of-inactive-user',
+        'ssh-public-key-not-rotated',
+        'ssh-public-key-of-inactive-user',
       ].filter((id) => result.rules.some((r) => r.id === id));
       expect(needFacts.length).toBeGreaterThan(0);
       for (const id of needFacts) {
@@ -113,7 +120,7 @@ describe('rule status of an offline scan', () => {
     expect(text).toMatch(
       /^ {2}root-hardware-mfa +not evaluated +4 accounts: needs a live scan: the credential report does not say whether root's MFA is a hardware device$/m,
     );
-    expect(text).toMatch(/^Summary: .* · rules: 8 failed, 0 passed, 4 not evaluated · 4 accounts scanned$/m);
+    expect(text).toMatch(/^Summary: .* · rules: 8 failed, 0 passed, 5 not evaluated · 4 accounts scanned$/m);
     const markdown = (await cli(['scan', '--from', 'examples/org', '--pack', 'cis-aws-3.0', '--format', 'markdown'])).stdout;
     expect(markdown).toMatch(
       /^\| `root-hardware-mfa`<br>[^|]+ \| high \| CIS 3\.0 1\.6[^|]* \| ⚪ not evaluated \| 0 \| 0 \| 4: needs a live scan: [^|]+ \(4 accounts\) \|$/m,

@@ -3,6 +3,7 @@ import type { PrincipalFacts, SlotFacts } from './facts.js';
 import { slotOf } from './facts.js';
 import { didYouMean } from '../util/suggest.js';
 import { passwordPolicyVars } from './password-policy.js';
+import { ITEM_TEMPLATE_NAMES, itemVars } from './item-vars.js';
 import { shellQuote } from './shell.js';
 
 export { shellQuote } from './shell.js';
@@ -40,6 +41,7 @@ const CREDENTIAL_PLACEHOLDERS = [
   'lastRotated',
   'lastUsed',
   'lastUsedRegion',
+  ...Object.keys(ITEM_TEMPLATE_NAMES),
 ];
 
 /**
@@ -68,6 +70,7 @@ export const TEMPLATE_NAMES: Readonly<Record<string, string>> = {
   nextRotation: "the password's next rotation date",
   currentPasswordPolicy: 'the account password policy now, setting by setting (or none)',
   passwordPolicyJson: 'the whole password policy to set, as JSON for --cli-input-json: every current setting kept, raised to the baseline',
+  ...ITEM_TEMPLATE_NAMES,
 };
 
 /** `{{ name }}` placeholders, the syntax rule messages use. */
@@ -166,6 +169,7 @@ export function templateVars(
     nextRotation: nextRotation(facts),
     soleAdmin: facts.soleAdministrator ?? 'the only administrator',
     ...passwordPolicyVars(facts.passwordPolicy),
+    ...itemVars(credential, facts.itemEvidence[credential ?? ''] ?? {}),
   };
   const slot = slotOf(credential);
   if (slot !== null && (credential === 'access_key_1' || credential === 'access_key_2')) {

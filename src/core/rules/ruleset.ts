@@ -3,7 +3,7 @@ import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
-import { parameterProblem, SUBJECT_SCOPES, type RuleDefinition } from './definition.js';
+import { parameterProblem, SUBJECT_SCOPES, subjectReads, type RuleDefinition } from './definition.js';
 import { factRootOf, resolveField } from './fields.js';
 import type { EvalFrame } from './frame.js';
 import { throwIfAny, type Sourced } from './settings.js';
@@ -153,7 +153,7 @@ function compileRule(definition: RuleDefinition, settings: Effective, frameworks
     Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, { type: p.type, value: settings.params[name] }]),
   );
   const sink: Diagnostic[] = [];
-  const reads = new Set<string>(rule.evidence ?? []);
+  const reads = new Set<string>([...(rule.evidence ?? []), ...subjectReads(rule.subject)]);
   const predicate = compileCondition(rule.condition, { params: bindings, scopes, locate: source.locate, diagnostics: sink, reads });
   const message = compileTemplate(rule.message, scopes, settings.params, source.locate('/message'), sink, reads);
   throwIfAny(sink, `invalid rule ${file}`);

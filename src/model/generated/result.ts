@@ -4,7 +4,10 @@
  */
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
+/**
+ * The credential a finding is about: a credential report slot, null for the principal, or <kind>:<id> for a credential the report leaves out (service_credential:ID, ssh_public_key:ID, server_certificate:NAME).
+ */
+export type Credential = ('password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null) | string;
 export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account' | 'auditor';
 
 /**
