@@ -12,6 +12,7 @@
  * Pure: the reader passes the parts in as it meets them (header parts, then each finding).
  */
 import type { AccountResult, Diagnostic, Finding, WaiverOutcome } from '../../model/index.js';
+import type { Waiver } from '../../model/generated/waivers.js';
 import { parseDateOrTimestamp, parseTimestamp } from '../util/time.js';
 import { safeShape } from '../util/shape.js';
 import { waiverMatches } from '../waivers/match.js';
@@ -112,7 +113,9 @@ function waivedProblem(f: WaivedFinding, waiver: WaiverOutcome | undefined): str
   if (waiver.state !== 'active') return `waiver ${quote(f.waiverId)} is ${waiver.state}, not in force`;
   if (waiver.expires !== f.expires) return `its expiry differs from waiver ${quote(f.waiverId)}'s`;
   const { credential, ...match } = waiver;
-  if (!waiverMatches({ ...match, ...(credential ? { credential } : {}) }, f.match as Finding))
+  // A recorded waiver's credential comes from a waivers file, whose schema allows only report slots.
+  const slot = credential as Waiver['credential'];
+  if (!waiverMatches({ ...match, ...(slot ? { credential: slot } : {}) }, f.match as Finding))
     return `waiver ${quote(f.waiverId)} does not cover it (rule, account, principal or credential)`;
   return undefined;
 }
