@@ -28,6 +28,7 @@ import {
   type ThrottledSection,
 } from './scenarios.js';
 import { FULL_SIZES, SMOKE_SIZES, type BenchSizes } from './sizes.js';
+import { trendScenario, type TrendSection } from './trend.js';
 
 /** The machine the figures were measured on. */
 export interface MachineInfo {
@@ -49,6 +50,7 @@ export interface BenchReport {
   scale: ScaleSection | null;
   /** Only with --verify (or --only baseline). */
   baseline: BaselineSection | null;
+  trend: TrendSection | null;
 }
 
 /** Options of {@link runBench}. */
@@ -62,9 +64,9 @@ export interface BenchOptions {
 }
 
 /** The scenario names, in run order. */
-export const SCENARIOS = ['offline', 'live', 'throttled', 'scale', 'baseline'] as const;
+export const SCENARIOS = ['offline', 'live', 'throttled', 'scale', 'baseline', 'trend'] as const;
 /** Scenarios run by default; baseline only with --verify. */
-const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['offline', 'live', 'throttled', 'scale'];
+const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['offline', 'live', 'throttled', 'scale', 'trend'];
 /** One scenario. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -95,7 +97,15 @@ export function machineInfo(): MachineInfo {
 /** Runs the selected scenarios and writes latest.json and latest.md into `outDir`. */
 export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; details: BenchDetails }> {
   const only = new Set(options.only ?? [...DEFAULT_SCENARIOS, ...(options.env.verify ? (['baseline'] as const) : [])]);
-  const report: BenchReport = { machine: machineInfo(), offline: null, live: null, throttled: null, scale: null, baseline: null };
+  const report: BenchReport = {
+    machine: machineInfo(),
+    offline: null,
+    live: null,
+    throttled: null,
+    scale: null,
+    baseline: null,
+    trend: null,
+  };
   const details: BenchDetails = { label: options.label, sizes: options.sizes, workers: options.env.workers };
   mkdirSync(options.outDir, { recursive: true });
   mkdirSync(options.env.scratchDir, { recursive: true });
@@ -123,6 +133,11 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     const { section, details: d } = await baselineScenario(options.sizes.offline, options.env);
     report.baseline = section;
     details.baseline = d;
+  }
+  if (only.has('trend')) {
+    const { section, details: d } = await trendScenario(options.sizes.trend, options.env);
+    report.trend = section;
+    details.trend = d;
   }
   writeFileSync(join(options.outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(options.outDir, 'latest.md'), renderMarkdown(report, details));

@@ -16,6 +16,7 @@ export interface BenchDetails {
   baseline?: OfflineMeasurement;
   throttled?: ScanMeasurement & { throttled: number; assumeRoleOk: number };
   scale?: ScanMeasurement & { peakRssMb: number };
+  trend?: BinaryRun;
 }
 
 function verdict(met: boolean): string {
@@ -193,5 +194,15 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
       '',
     );
   }
+  const tr = report.trend;
+  if (tr)
+    lines.push(
+      row([
+        'trend',
+        'linear in resolved findings (issue 20 item 11)',
+        `${tr.resolved.toLocaleString('en-US')} resolved in ${tr.seconds} s, peak ${tr.peakRssMb ?? 'n/a'} MiB`,
+        verdict(tr.exitCode === 0),
+      ]),
+    );
   return `${[...lines, '', ...notes].join('\n').trimEnd()}\n`;
 }

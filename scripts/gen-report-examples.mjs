@@ -4,10 +4,12 @@
 // every section shows up. Run `npm run examples:reports` (it builds first).
 // Everything is evaluated --as-of a fixed time, so the output is reproducible.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'reports/examples');
@@ -39,6 +41,41 @@ waivers:
     expires: 2027-01-31
 `;
 
+/**
+ * The example organisation's credential reports as they would have read at `asOf`: users
+ * created later are gone, keys created later were not there yet, and uses after `asOf` are
+ * moved before it. A plausible earlier scan for the baseline example (issue 19 item 15).
+ */
+function rewindReport(csv, asOf) {
+  const at = Date.parse(asOf);
+  const [header, ...records] = parseCsv(csv, { relax_column_count: true });
+  const col = (name) => header.indexOf(name);
+  const after = (v) => /^\d{4}-/.test(v) && Date.parse(v) > at;
+  const before = (days) => new Date(at - days * 86_400_000).toISOString().replace('.000Z', '+00:00');
+  const rows = [];
+  for (const cells of records) {
+    if (after(cells[col('user_creation_time')])) continue;
+    for (const slot of [1, 2]) {
+      const p = (f) => col(`access_key_${slot}_${f}`);
+      if (after(cells[p('last_rotated')])) {
+        cells[p('active')] = 'false';
+        for (const f of ['last_rotated', 'last_used_date', 'last_used_region', 'last_used_service']) cells[p(f)] = 'N/A';
+      } else if (after(cells[p('last_used_date')])) cells[p('last_used_date')] = before(2);
+    }
+    if (after(cells[col('password_last_used')])) cells[col('password_last_used')] = before(1);
+    if (after(cells[col('password_last_changed')])) cells[col('password_last_changed')] = before(30);
+    for (const slot of [1, 2]) {
+      const rotated = col(`cert_${slot}_last_rotated`);
+      if (after(cells[rotated])) {
+        cells[rotated] = 'N/A';
+        cells[col(`cert_${slot}_active`)] = 'false';
+      }
+    }
+    rows.push(cells);
+  }
+  return stringifyCsv([header, ...rows]);
+}
+
 function credwarden(args, env = {}) {
   execFileSync(process.execPath, [join(root, 'bin/credwarden.js'), ...args], {
     cwd: root,
@@ -63,8 +100,17 @@ const rel = (name) => `reports/examples/${name}`;
 const tmpHistory = mkdtempSync(join(tmpdir(), 'credwarden-history-'));
 writeFileSync(join(out, 'waivers.yaml'), WAIVERS);
 
-// The "previous" scheduled scan: the same reports, evaluated three months earlier.
-credwarden(['scan', '--from', 'examples/org', '--as-of', BASELINE_AS_OF, '--format', 'json', '--output', rel('baseline.json'), '--quiet']);
+// The "previous" scheduled scan, three months earlier: the reports as they read then (users
+// and keys created later absent, later uses moved before it), each evaluated at its own time.
+// Never the November reports --as-of August: they would cite uses that had not happened yet.
+const baselineReports = mkdtempSync(join(tmpdir(), 'credwarden-baseline-'));
+const stamp = BASELINE_AS_OF.replace(/[-:]/g, '').replace(/^(\d{8})T/, (_, d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}T`);
+for (const name of readdirSync(join(root, 'examples/org')).filter((f) => f.endsWith('.csv'))) {
+  const rewound = rewindReport(readFileSync(join(root, 'examples/org', name), 'utf8'), BASELINE_AS_OF);
+  writeFileSync(join(baselineReports, name.replace(/\.\d{4}-\d{2}-\d{2}T\d{6}Z\.csv$/, `.${stamp}.csv`)), rewound);
+}
+credwarden(['scan', '--from', baselineReports, '--format', 'json', '--output', rel('baseline.json'), '--quiet']);
+rmSync(baselineReports, { recursive: true });
 
 const common = [
   '--from',

@@ -2,7 +2,6 @@
  * The AWS flags of `credwarden scan`: declaration, validation (every problem at once,
  * exit 2) and translation into the collector's options.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Diagnostic, Snapshot } from '../model/index.js';
@@ -21,6 +20,7 @@ import { checkDuration } from '../core/util/duration.js';
 import { safeShape } from '../core/util/shape.js';
 import type { CliIO } from './io.js';
 import { collect } from './options.js';
+import { readInputFile } from '../collectors/files/input.js';
 
 /** The AWS-related options of `credwarden scan`, as commander parses them. */
 export interface AwsScanOptions {
@@ -176,22 +176,24 @@ function notAnAccountId(value: string): string {
 
 /** Reads account ids from --accounts-file: one per line or comma-separated, `#` starts a comment. */
 function readAccountsFile(path: string, checker: Checker): string[] {
-  if (!existsSync(path)) {
-    checker.error('--accounts-file', `cannot read ${path}: no such file`);
+  let text: string;
+  try {
+    text = readInputFile(path, 'accounts file');
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    for (const d of error.diagnostics) checker.error('--accounts-file', `${path}: ${d.message}`, d.suggestion);
     return [];
   }
   const ids: string[] = [];
-  readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .forEach((line, i) => {
-      for (const id of line
-        .replace(/#.*/, '')
-        .split(/[,\s]+/)
-        .filter(Boolean)) {
-        if (ACCOUNT_ID.test(id)) ids.push(id);
-        else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: notAnAccountId(id) });
-      }
-    });
+  text.split(/\r?\n/).forEach((line, i) => {
+    for (const id of line
+      .replace(/#.*/, '')
+      .split(/[,\s]+/)
+      .filter(Boolean)) {
+      if (ACCOUNT_ID.test(id)) ids.push(id);
+      else checker.diagnostics.push({ severity: 'error', file: path, line: i + 1, message: notAnAccountId(id) });
+    }
+  });
   return ids;
 }
 

@@ -1,9 +1,22 @@
-import { createWriteStream, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
+import type { ReportChunks } from '../core/format/types.js';
 
 /** The process surface the CLI uses; tests pass a fake one. */
 export interface CliIO {
@@ -53,9 +66,16 @@ const BATCH_CHARS = 64 * 1024;
  * memory holds one batch, never the whole report. Rejects on a stream error;
  * stops quietly when the stream was closed (its reader went away).
  */
-export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.WritableStream): Promise<void> {
+export async function writeChunks(chunks: ReportChunks, stream: NodeJS.WritableStream): Promise<void> {
   let batch = '';
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      // Bytes (a binary report) are written as they come, after any text batched before them.
+      if (batch.length > 0 && !(await put(stream, batch))) return;
+      batch = '';
+      if (!(await put(stream, chunk))) return;
+      continue;
+    }
     batch += chunk;
     if (batch.length >= BATCH_CHARS) {
       if (!(await put(stream, batch))) return;
@@ -66,7 +86,7 @@ export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.Writa
 }
 
 /** Writes one batch and waits for room; false once the stream is closed. */
-async function put(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+async function put(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<boolean> {
   if (isClosed(stream)) return false;
   if (stream.write(text)) return true;
   await new Promise<void>((resolve, reject) => {
@@ -103,9 +123,10 @@ export function isClosedPipe(error: unknown): boolean {
  * reader that goes away (`credwarden … | head`) is its choice, not a failure: the
  * rest of the report is dropped and the run goes on to its own exit code.
  */
-export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<void> {
+export async function writeStdout(io: CliIO, chunks: ReportChunks): Promise<void> {
   if (!io.stdoutStream) {
-    for (const chunk of chunks) io.stdout(chunk);
+    // The test double takes text: bytes are handed over one char per byte (latin1).
+    for await (const chunk of chunks) io.stdout(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
     return;
   }
   try {
@@ -118,55 +139,127 @@ export async function writeStdout(io: CliIO, chunks: Iterable<string>): Promise<
 /** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
 export interface OutputFile {
   path: string;
-  chunks: Iterable<string> | undefined;
+  chunks: ReportChunks | undefined;
+}
+
+/**
+ * Where an output really goes. A regular file, or a path where nothing is yet, is
+ * replaced atomically (`replace`: a temporary file beside the real target, then a rename;
+ * a symlink's target is written, the link kept). Anything else that is not a folder (a
+ * FIFO, a character device such as /dev/null or /dev/full, a terminal, /dev/stdout) is
+ * written `in-place`: renaming over it would replace the device or pipe with a file and
+ * its reader would get nothing. `fd` is set when the target is this process's own
+ * standard output or error, which may be a socket that cannot be opened by name.
+ */
+type OutputTarget = { kind: 'replace'; path: string } | { kind: 'in-place'; path: string; fd?: number };
+
+/** Symlink hops followed to find a dangling link's target (the kernel's own limit is 40). */
+const MAX_LINKS = 40;
+
+function outputTarget(path: string): OutputTarget {
+  const stats = statOrUndefined(path);
+  if (stats === undefined) return { kind: 'replace', path: danglingTarget(path) };
+  if (stats.isFile() || stats.isDirectory()) return { kind: 'replace', path: realpathSync(path) };
+  const fd = [1, 2].find((n) => sameFile(stats, fstatOrUndefined(n)));
+  return { kind: 'in-place', path, ...(fd !== undefined ? { fd } : {}) };
+}
+
+/** A path that does not exist, or a symlink whose target does not exist yet: the path to create. */
+function danglingTarget(path: string): string {
+  let current = path;
+  for (let hop = 0; hop < MAX_LINKS; hop++) {
+    let link: string;
+    try {
+      link = readlinkSync(current);
+    } catch {
+      return current;
+    }
+    current = resolve(dirname(current), link);
+  }
+  return current;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function fstatOrUndefined(fd: number): Stats | undefined {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameFile(a: Stats, b: Stats | undefined): boolean {
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 /**
  * Writes a set of reports so that a reader never sees a mix of two runs or a
- * half-written file: every file is streamed to a temporary file in its own
- * folder, then all are renamed into place. On any failure, the temporary files
+ * half-written file: every file is streamed to a temporary file beside its target,
+ * then all are renamed into place. Devices, FIFOs and standard output are written
+ * in place instead (see {@link OutputTarget}). On any failure, the temporary files
  * and every earlier copy of the set's files are removed, and an InputError names
  * the file that could not be written. Files listed without chunks are removed
  * after a successful write (a companion an earlier run left behind).
  */
 export async function writeFileSet(files: readonly OutputFile[]): Promise<void> {
   const temporaries = new Map<string, string>();
+  const targets = new Map<string, OutputTarget>();
   let current = files[0]?.path ?? '';
   try {
     for (const file of files) {
       if (!file.chunks) continue;
       current = file.path;
       mkdirSync(dirname(file.path), { recursive: true });
-      const temporary = temporaryPath(file.path);
+      const target = outputTarget(file.path);
+      targets.set(file.path, target);
+      if (target.kind === 'in-place') {
+        await writeInPlace(target, file.chunks);
+        continue;
+      }
+      const temporary = temporaryPath(target.path);
       temporaries.set(file.path, temporary);
-      await writeFileStreamed(temporary, file.chunks);
+      await writeFileStreamed(temporary, file.chunks, 'wx');
     }
     for (const file of files) {
       current = file.path;
       const temporary = temporaries.get(file.path);
-      if (temporary) renameSync(temporary, file.path);
-      else removeFile(file.path);
+      const target = targets.get(file.path);
+      if (temporary && target) renameSync(temporary, target.path);
+      else if (!target) removeFile(file.path);
     }
   } catch (error) {
     for (const temporary of temporaries.values()) rmSync(temporary, { force: true });
-    const removed = files.filter((f) => removeFile(f.path)).map((f) => f.path);
+    const removed = files.filter((f) => targets.get(f.path)?.kind !== 'in-place' && removeFile(f.path)).map((f) => f.path);
     throw writeError(current, error, removed);
   }
 }
 
 /**
- * Writes a small file atomically (temporary file, then rename); on failure the
- * temporary file is removed and an InputError names the file. Reports use
- * {@link writeFileSet}, which streams.
+ * Writes a small file the same way (temporary file, then rename; devices and FIFOs in
+ * place); on failure the temporary file is removed and an InputError names the file.
+ * Reports use {@link writeFileSet}, which streams.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  const temporary = temporaryPath(path);
+  let temporary: string | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
+    const target = outputTarget(path);
+    if (target.kind === 'in-place') {
+      writeFileSync(target.fd ?? target.path, content);
+      return;
+    }
+    temporary = temporaryPath(target.path);
     writeFileSync(temporary, content, { flag: 'wx' });
-    renameSync(temporary, path);
+    renameSync(temporary, target.path);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    if (temporary) rmSync(temporary, { force: true });
     throw writeError(path, error, []);
   }
 }
@@ -176,9 +269,21 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-async function writeFileStreamed(path: string, chunks: Iterable<string>): Promise<void> {
-  // 'wx': never follow or reuse something already at the temporary name.
-  const stream = createWriteStream(path, { flags: 'wx' });
+/** Streams to a device, FIFO or standard output: opened for writing, never replaced. */
+async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>, chunks: ReportChunks): Promise<void> {
+  if (target.fd === undefined) return writeFileStreamed(target.path, chunks, 'w');
+  const stream = createWriteStream('', { fd: target.fd, autoClose: false });
+  try {
+    await writeChunks(chunks, stream);
+    await new Promise<void>((done, fail) => stream.end((error?: Error | null) => (error ? fail(error) : done())));
+  } catch (error) {
+    if (!isClosedPipe(error)) throw error;
+  }
+}
+
+async function writeFileStreamed(path: string, chunks: ReportChunks, flags: 'wx' | 'w'): Promise<void> {
+  // 'wx' for temporaries: never follow or reuse something already at the temporary name.
+  const stream = createWriteStream(path, { flags });
   try {
     await Promise.race([once(stream, 'open'), once(stream, 'error')]);
     await writeChunks(chunks, stream);
@@ -190,7 +295,7 @@ async function writeFileStreamed(path: string, chunks: Iterable<string>): Promis
   }
 }
 
-/** Removes a regular file (never a folder); true when something was removed. */
+/** Removes a regular file (never a folder, link or device); true when something was removed. */
 function removeFile(path: string): boolean {
   try {
     if (!lstatSync(path).isFile()) return false;
@@ -212,7 +317,8 @@ const HINTS: Readonly<Record<string, string>> = {
 
 function writeError(path: string, error: unknown, removed: readonly string[]): InputError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = (code && HINTS[code]) ?? (error instanceof Error ? error.message : String(error));
+  const hint = code ? HINTS[code] : undefined;
+  const reason = hint ? `${hint} (${code})` : error instanceof Error ? error.message : String(error);
   const note =
     removed.length > 0 ? `; removed the earlier ${removed.join(', ')} so that no report of an earlier run is taken for this one` : '';
   return new InputError([{ severity: 'error', file: path, message: `cannot write: ${reason}${note}` }], 'no report was written');

@@ -69,7 +69,7 @@ export async function runPipeline(
     ruleset: loaded.ruleset,
     toolVersion: toolVersion(),
     ...(options.asOf ? { asOf: options.asOf } : {}),
-    ...refinements(loaded, options, io),
+    ...(await refinements(loaded, options, io)),
     catalogue: loadCatalogue([], io.cwd),
     access: run.access ?? {},
     ...(run.shard ? { shard: { index: run.shard.index, count: run.shard.count } } : {}),
@@ -84,7 +84,7 @@ export async function runPipeline(
   }
   const tallies = pipeline.finish();
   warnWaivers(tallies, options, io);
-  const gate = gateOf(tallies.gate, options, loaded.config?.value.failOn);
+  const gate = gateOf(tallies.gate, options, loaded.config?.value.failOn, tallies.waivers);
   await reports.finish(tallies, gate);
   return { gateExit: reportGate(gate, io), tallies };
 }
@@ -105,8 +105,9 @@ export function printWarnings(warnings: readonly Diagnostic[], options: Evaluati
 }
 
 /**
- * --as-of before a report was generated gives negative ages ("created -8302 days ago"), so
- * age-based rules cannot fire: one warning per such account, naming the report time.
+ * --as-of before a report was generated mixes two times: what the report records after
+ * --as-of gets negative ages ("used -3 days ago") while older credentials still age and fire
+ * (issue 19 item 15). One warning per such account, naming the report time.
  */
 export function asOfBeforeReports(
   accounts: readonly Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[],
@@ -119,7 +120,8 @@ export function asOfBeforeReports(
     .map((a) => ({
       severity: 'warning' as const,
       file: a.source ?? `account ${a.id}`,
-      message: `--as-of ${asOf} is before this report of account ${a.id} was generated (${formatTimestamp(Date.parse(a.reportGeneratedTime))}): ages are negative there, so age-based rules cannot find anything`,
-      suggestion: 'pass an --as-of at or after the report time, or leave it out to evaluate each report at its own time',
+      message: `--as-of ${asOf} is before this report of account ${a.id} was generated (${formatTimestamp(Date.parse(a.reportGeneratedTime))}): the report shows the account as it was then, so what happened after --as-of (last uses, rotations, new users and keys) gets negative ages while older credentials still age and can fire; the findings describe neither time`,
+      suggestion:
+        'pass an --as-of at or after the report time, or leave it out to evaluate each report at its own time; for an earlier state of the account, scan a report generated then',
     }));
 }

@@ -8,16 +8,19 @@ import { appendFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { ScanResult, Severity, Snapshot } from '../model/index.js';
+import type { Finding, WaiverOutcome } from '../model/index.js';
 import { EXIT } from '../model/index.js';
 import { parseWaivers } from '../core/waivers/index.js';
 import { parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
 import { formatJobSummary } from '../core/format/github.js';
+import { guardTerminalOutput } from '../core/util/escape.js';
 import {
   DEFAULT_MARKDOWN_ROWS,
   renderToString,
   wholeResultSink,
   type FormatContext,
   type FormatterEntry,
+  type ReportChunks,
   type ReportSink,
   type SinkEnd,
 } from '../core/format/types.js';
@@ -35,7 +38,7 @@ import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { readInputFile } from '../collectors/files/input.js';
-import { readResultFile } from '../collectors/files/results.js';
+import { streamResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
 import { useColor, writeFileSet, writeStdout, type OutputFile } from './io.js';
@@ -140,11 +143,11 @@ export function shardSnapshot(snapshot: Snapshot, spec: ShardSpec | undefined): 
 }
 
 /** The waivers and the baseline of a scan or evaluate, read from their files. @throws InputError */
-export function refinements(
+export async function refinements(
   loaded: LoadedRuleset,
   options: EvaluationOptions & ReportOptions,
   io: CliIO,
-): Pick<PipelineSettings, 'waivers' | 'baseline'> {
+): Promise<Pick<PipelineSettings, 'waivers' | 'baseline'>> {
   const waiversFile = waiversPath(options, loaded, io);
   let waivers: PipelineSettings['waivers'];
   if (waiversFile) {
@@ -159,8 +162,17 @@ export function refinements(
     });
     waivers = { list, now };
   }
-  const baseline = options.baseline ? baselineIndex(readResultFile(resolve(io.cwd, options.baseline), options.baseline)) : undefined;
+  const baseline = options.baseline
+    ? baselineIndex({ findings: await baselineFindings(resolve(io.cwd, options.baseline), options.baseline) })
+    : undefined;
   return { ...(waivers ? { waivers } : {}), ...(baseline ? { baseline } : {}) };
+}
+
+/** A baseline's findings, streamed from its file (validated like every result read). @throws InputError */
+async function baselineFindings(path: string, label: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  await streamResultFile(path, { finding: (f) => findings.push(f) }, label);
+  return findings;
 }
 
 /** Warns about every waiver that did not apply: expired, or matching no finding (stale). */
@@ -232,6 +244,7 @@ export function openReports(
   const target = (sink: ReportSink, path?: string): Target => ({ sink, spool: spools.create(), ...(path ? { path } : {}) });
   const files: Target[] = [];
   let stdout: Target | undefined;
+  let stdoutGuarded = false;
   if (toDir) {
     const dir = resolve(io.cwd, options.outputDir ?? DEFAULT_OUTPUT_DIR);
     for (const formatter of formatters) {
@@ -245,7 +258,17 @@ export function openReports(
   } else if (options.output) {
     files.push(target((formatters[0] as FormatterEntry).open(header, fileContext), resolve(io.cwd, options.output)));
   } else {
-    stdout = target((formatters[0] as FormatterEntry).open(header, context(useColor(io, !options.color))));
+    // Standard output may be a terminal or a CI log, whatever the format: the last guard is at
+    // the write (GitHub annotations are workflow commands by design, and escape their own values;
+    // a binary format is refused on a terminal and written as bytes elsewhere).
+    const only = formatters[0] as FormatterEntry;
+    if (only.binary && io.stdoutIsTTY)
+      throw new UsageError(
+        `${only.name} is a binary format: it is not written to a terminal`,
+        `add --output report.${only.extension} (or --output-dir DIR)`,
+      );
+    stdout = target(only.open(header, context(useColor(io, !options.color))));
+    stdoutGuarded = only.name !== 'github';
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   let gateOutcome: GateOutcome | undefined;
@@ -263,17 +286,21 @@ export function openReports(
       try {
         const ends = new Map(all.map((t) => [t, t.sink.end(tallies)]));
         if (!options.quiet) for (const end of ends.values()) for (const w of end.warnings ?? []) io.stderr(`credwarden: warning: ${w}\n`);
-        const chunksOf = (t: Target) => {
+        const chunksOf = (t: Target): ReportChunks | undefined => {
           const end = ends.get(t) as SinkEnd;
-          return end.omit ? undefined : joinedFile(end, t);
+          return end.omit ? undefined : (end.bytes ?? joinedFile(end, t));
         };
-        if (stdout) await writeStdout(io, chunksOf(stdout) ?? []);
+        if (stdout) {
+          const chunks = chunksOf(stdout) ?? [];
+          await writeStdout(io, stdoutGuarded && isTextChunks(chunks) ? guardTerminalOutput(chunks) : chunks);
+        }
         const outputs: OutputFile[] = files.map((t) => ({ path: t.path as string, chunks: chunksOf(t) }));
         await writeFileSet(outputs);
         const written = outputs.filter((f) => f.chunks).map((f) => f.path);
         if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
         // Bounded (a few tables of at most 50 rows): GitHub caps a job summary at 1 MiB.
-        if (jobSummary && summaryFile) appendFileSync(summaryFile, `${renderToString(chunksOf(jobSummary) ?? [])}\n`);
+        const summaryChunks = jobSummary ? chunksOf(jobSummary) : undefined;
+        if (summaryChunks && summaryFile && isTextChunks(summaryChunks)) appendFileSync(summaryFile, `${renderToString(summaryChunks)}\n`);
         return written;
       } finally {
         spools.remove();
@@ -327,16 +354,21 @@ export function gateOf(
   counts: GateCounts,
   options: Pick<EvaluationOptions, 'failOn'> & Pick<ReportOptions, 'failOnNew'>,
   configFailOn: Severity | 'none' | undefined,
+  waivers: readonly WaiverOutcome[] = [],
 ): GateOutcome {
   const failOn = decideSettings(
     options.failOn !== undefined ? { failOn: options.failOn } : {},
     configFailOn !== undefined ? { failOn: configFailOn } : undefined,
   ).failOn;
-  return evaluateGate(counts, {
-    ...(failOn?.from === 'flag' ? { failOn: failOn.value } : {}),
-    ...(failOn?.from === 'config' ? { configFailOn: failOn.value } : {}),
-    ...(options.failOnNew ? { failOnNew: true } : {}),
-  });
+  return evaluateGate(
+    counts,
+    {
+      ...(failOn?.from === 'flag' ? { failOn: failOn.value } : {}),
+      ...(failOn?.from === 'config' ? { configFailOn: failOn.value } : {}),
+      ...(options.failOnNew ? { failOnNew: true } : {}),
+    },
+    waivers,
+  );
 }
 
 /**
@@ -344,7 +376,17 @@ export function gateOf(
  * gate failed and how many findings crossed it (even with --quiet: it explains the exit code).
  */
 export function reportGate(gate: GateOutcome, io: CliIO): number {
-  if (!gate.failed) return EXIT.ok;
+  if (!gate.failed) {
+    // A gate passed thanks to a waiver of every rule or every principal is named, even with --quiet.
+    const sentence = describeGate(gate);
+    if (sentence && gate.broadWaivers.length > 0) io.stderr(`credwarden: warning: ${sentence}\n`);
+    return EXIT.ok;
+  }
   io.stderr(`credwarden: ${describeGate(gate)}\n`);
   return EXIT.findings;
+}
+
+/** Whether a report's chunks are text produced synchronously (every format but the binary ones). */
+function isTextChunks(chunks: ReportChunks): chunks is Iterable<string> {
+  return Symbol.iterator in chunks;
 }

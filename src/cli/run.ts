@@ -3,7 +3,8 @@ import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
 import { reportError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
-import { terminalText } from '../core/format/escape.js';
+import { refuseOutputsOverInputs } from './output-guard.js';
+import { terminalText } from '../core/util/escape.js';
 import { CLEAR_LINE } from '../collectors/aws/progress.js';
 import { COMMANDS, commandOf, type CommandEntry } from './command-table.js';
 
@@ -123,6 +124,8 @@ export async function run(argv: string[], rawIO: CliIO = processIO()): Promise<n
       exitCode = code;
     });
     configureAll(program, io);
+    // Before any command reads anything: an output may not be one of its inputs.
+    program.hook('preAction', (_program, command) => refuseOutputsOverInputs(command, io.cwd));
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.usage;

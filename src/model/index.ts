@@ -11,6 +11,8 @@ export type {
   Frameworks,
   RuleSummary,
   NotEvaluated,
+  Deviation,
+  FrameworkCoverage,
   AccountResult,
   Summary,
   Remediation,

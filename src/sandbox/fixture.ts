@@ -141,6 +141,15 @@ export interface FixtureContext {
   authorizationDetails?: AuthorizationDetails | string;
   /** ListAccessKeys answers, by user name. */
   accessKeys?: Record<string, { AccessKeyId: string; Status: 'Active' | 'Inactive'; CreateDate: string }[]>;
+  /** ListServerCertificates entries (ServerCertificateMetadata: ServerCertificateName, ServerCertificateId, Arn, Path, UploadDate, Expiration). */
+  serverCertificates?: Record<string, unknown>[];
+  /**
+   * ListServiceSpecificCredentials entries of every user (ServiceSpecificCredentialMetadata: UserName,
+   * ServiceName, ServiceSpecificCredentialId, Status, CreateDate, ExpirationDate, ServiceCredentialAlias, ServiceUserName).
+   */
+  serviceCredentials?: Record<string, unknown>[];
+  /** ListSSHPublicKeys answers, by user name (SSHPublicKeyId, Status, UploadDate). */
+  sshPublicKeys?: Record<string, Record<string, unknown>[]>;
 }
 
 /** GetAccountAuthorizationDetails lists. Entries are passed through as given. */

@@ -292,6 +292,35 @@ const listAccessKeys: QueryHandler = (ctx, params) => {
   return toXml('AccessKeyMetadata', keys.slice(start, end)) + pageTail(end, keys.length);
 };
 
+const listServerCertificates: QueryHandler = (ctx, params) => {
+  const certificates = accountOf(ctx).fixture.context?.serverCertificates ?? [];
+  const { start, end } = pageWindow(params, certificates.length);
+  return toXml('ServerCertificateMetadataList', certificates.slice(start, end)) + pageTail(end, certificates.length);
+};
+
+/** AWS's answer to ListServiceSpecificCredentials: AllUsers=true lists every user's; UserName one user's. */
+const listServiceSpecificCredentials: QueryHandler = (ctx, params) => {
+  const all = accountOf(ctx).fixture.context?.serviceCredentials ?? [];
+  const userName = params.get('UserName');
+  const allUsers = params.get('AllUsers') === 'true';
+  if (allUsers && userName !== null) throw new ServiceError('InvalidInput', 400, 'AllUsers cannot be specified together with UserName.');
+  if (!allUsers && userName === null)
+    throw new ServiceError('ValidationError', 400, 'Must specify userName when calling with non-User credentials');
+  const service = params.get('ServiceName');
+  const selected = all.filter((c) => (allUsers || c['UserName'] === userName) && (service === null || c['ServiceName'] === service));
+  const { start, end } = pageWindow(params, selected.length);
+  return toXml('ServiceSpecificCredentials', selected.slice(start, end)) + pageTail(end, selected.length);
+};
+
+const listSshPublicKeys: QueryHandler = (ctx, params) => {
+  const account = accountOf(ctx);
+  const userName = params.get('UserName');
+  if (userName === null) throw new ServiceError('ValidationError', 400, 'Must specify userName when calling with non-User credentials');
+  const keys = (account.fixture.context?.sshPublicKeys?.[userName] ?? []).map((key) => ({ UserName: userName, ...key }));
+  const { start, end } = pageWindow(params, keys.length);
+  return toXml('SSHPublicKeys', keys.slice(start, end)) + pageTail(end, keys.length);
+};
+
 /** IAM operations the sandbox serves, by Action name. */
 export const IAM_HANDLERS: Record<string, QueryHandler> = {
   GenerateCredentialReport: generateCredentialReport,
@@ -302,4 +331,7 @@ export const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListOrganizationsFeatures: listOrganizationsFeatures,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   ListAccessKeys: listAccessKeys,
+  ListServerCertificates: listServerCertificates,
+  ListServiceSpecificCredentials: listServiceSpecificCredentials,
+  ListSSHPublicKeys: listSshPublicKeys,
 };

@@ -36,7 +36,17 @@ const KNOWN_KEYS = {
   ],
   account: ['$comment', 'id', 'name', 'email', 'status', 'state', 'ou', 'joined', 'roles', 'report', 'context', 'faults', 'securityHub'],
   report: ['csv', 'file', 'generatedUsers', 'state', 'ageHours', 'generatedTime'],
-  context: ['summary', 'rootMfa', 'virtualMfaDevices', 'passwordPolicy', 'authorizationDetails', 'accessKeys'],
+  context: [
+    'summary',
+    'rootMfa',
+    'virtualMfaDevices',
+    'passwordPolicy',
+    'authorizationDetails',
+    'accessKeys',
+    'serverCertificates',
+    'serviceCredentials',
+    'sshPublicKeys',
+  ],
   orgFaults: [
     'throttleProbability',
     'seed',

@@ -15,9 +15,9 @@ function v2(): Promise<ScanResult> {
   return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => JSON.parse(run.stdout) as ScanResult);
 }
 
-/** A version 1 result did not record how to reach each plan's account (`access`): compare without it. */
+/** A version 1 result did not record how to reach each plan's account (`access`) nor its targets: compare without them. */
 function withoutAccess(plans: ScanResult['plans']): ScanResult['plans'] {
-  return plans.map(({ access: _access, ...plan }) => plan);
+  return plans.map(({ access: _access, targets: _targets, ...plan }) => plan);
 }
 
 describe('reading a version 1 result', () => {
@@ -118,7 +118,10 @@ describe('reading an invalid result', () => {
     expect(await rejected('{"findings": []}')).toMatch(
       /bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/,
     );
-    expect(await rejected('[1,')).toMatch(/bad\.json: error: not valid JSON/);
+    expect(await rejected('[1,')).toMatch(/bad\.json: error: not a credwarden result: the file does not hold a JSON object/);
+    expect(await rejected('{"schemaVersion": 2, "findings": [')).toMatch(/bad\.json: error: not valid JSON: the file ends before/);
+    expect(await rejected('{"schemaVersion": 2 "x"')).toMatch(/bad\.json: error: not valid JSON at byte 20 \(/);
+    expect(await rejected('{"schemaVersion": tru3}')).toMatch(/bad\.json: error: not valid JSON at byte 21 \(/);
   });
 
   it('refuses a result from a newer credwarden', async () => {

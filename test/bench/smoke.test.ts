@@ -33,7 +33,7 @@ describe('npm run bench, smoke sizes', () => {
   it('writes latest.json with a section per scenario, baseline only with --verify', { timeout: 120_000 }, async () => {
     await smoke();
     const json = JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as BenchReport;
-    expect(Object.keys(json).sort()).toEqual(['baseline', 'live', 'machine', 'offline', 'scale', 'throttled']);
+    expect(Object.keys(json).sort()).toEqual(['baseline', 'live', 'machine', 'offline', 'scale', 'throttled', 'trend']);
     expect(json.baseline).toBeNull();
     expect(Object.keys(json.offline ?? {}).sort()).toEqual([
       'exitCode',
@@ -130,10 +130,16 @@ describe('npm run bench, smoke sizes', () => {
     expect(report.scale?.peakRssMb).toBeGreaterThan(10);
   });
 
+  it('runs trend through the binary over results whose findings are all resolved', { timeout: 120_000 }, async () => {
+    const { report, details } = await smoke();
+    expect(report.trend).toMatchObject({ resolved: SMOKE_SIZES.trend.resolved, exitCode: 0 });
+    expect(details.trend?.argv[0]).toBe('trend');
+  });
+
   it('writes a Markdown summary with a verdict for every scenario run', { timeout: 120_000 }, async () => {
     await smoke();
     const md = readFileSync(join(dir, 'out', 'latest.md'), 'utf8');
-    for (const scenario of ['offline', 'live', 'throttled', 'scale']) expect(md).toContain(`| ${scenario} |`);
+    for (const scenario of ['offline', 'live', 'throttled', 'scale', 'trend']) expect(md).toContain(`| ${scenario} |`);
     expect(md).not.toContain('| baseline');
     expect(md).toMatch(/Machine: \d+ cores/);
   });

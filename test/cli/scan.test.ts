@@ -96,7 +96,15 @@ describe('credwarden scan --from', () => {
     expect(early.code).toBe(0);
     expect((JSON.parse(early.stdout) as ScanResult).findings).toEqual([]);
     expect(early.stderr).toContain('--as-of 2019-10-01T00:00:00Z is before this report of account');
-    expect(early.stderr).toContain('age-based rules cannot find anything');
+    expect(early.stderr).toContain('the findings describe neither time');
+    expect(early.stderr).not.toContain('cannot find anything');
+  });
+
+  it('says the truth about an --as-of before the reports: older credentials still fire', async () => {
+    const early = await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-08-01T12:00:00Z']);
+    const findings = (JSON.parse(early.stdout) as ScanResult).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(early.stderr).toContain('older credentials still age and can fire');
   });
 
   it('saves a snapshot that `evaluate` turns into the same findings', async () => {

@@ -9,7 +9,7 @@ import {
   markdownCode,
   neutraliseFormula,
   visibleControls,
-} from '../../src/core/format/escape.js';
+} from '../../src/core/util/escape.js';
 
 describe('neutraliseFormula (OWASP CSV injection)', () => {
   it.each(['=1+1', '+SUM(A1)', '-2+3', '@x', '\tcmd', '\rcmd'])('prefixes %j with a single quote', (cell) => {

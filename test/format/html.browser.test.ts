@@ -114,7 +114,7 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     expect(new Set(await cellTexts(page, 4))).toEqual(new Set(['unused-credentials']));
     await page.click('#f-reset');
     await page.selectOption('#f-status', 'waived');
-    expect(new Set(await cellTexts(page, 5))).toEqual(new Set(['waived']));
+    expect(new Set(await cellTexts(page, 6))).toEqual(new Set(['waived']));
     expect(await rowCount(page)).toBeGreaterThan(0);
     await page.click('#f-reset');
     await page.fill('#f-search', 'CAROL');
@@ -122,6 +122,83 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     expect((await cellTexts(page, 3)).every((t) => t.startsWith('carol'))).toBe(true);
     await page.fill('#f-search', 'no such principal anywhere');
     await expect.poll(() => page.textContent('#findings-count')).toBe('0 of 18 findings match');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sorts by severity first by default, and by any column heading (again to reverse)', async () => {
+    const { page, errors } = await open(await exampleReport());
+    const order = (texts: string[]) => texts.map((t) => SEVERITIES.indexOf(t as Severity));
+    const severities = order(await cellTexts(page, 1));
+    expect(severities).toEqual([...severities].sort((a, b) => a - b));
+    expect(severities[0]).toBe(0);
+    expect(await page.getAttribute('#findings th:nth-child(1)', 'aria-sort')).toBe('ascending');
+    await page.click('#findings button[data-sort="account"]');
+    const accounts = await cellTexts(page, 2);
+    expect(accounts).toEqual([...accounts].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en', { numeric: true })));
+    expect(await page.getAttribute('#findings th:nth-child(2)', 'aria-sort')).toBe('ascending');
+    expect(await page.getAttribute('#findings th:nth-child(1)', 'aria-sort')).toBeNull();
+    await page.click('#findings button[data-sort="account"]');
+    expect(await cellTexts(page, 2)).toEqual(
+      [...accounts].reverse().sort((a, b) => b.toLowerCase().localeCompare(a.toLowerCase(), 'en', { numeric: true })),
+    );
+    expect(await page.getAttribute('#findings th:nth-child(2)', 'aria-sort')).toBe('descending');
+    await page.click('#findings button[data-sort="severity"]');
+    await page.click('#findings button[data-sort="severity"]');
+    const reversed = order(await cellTexts(page, 1));
+    expect(reversed).toEqual([...reversed].sort((a, b) => b - a));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('filters severity at or above, and finds controls by id in search and in the Control filter', async () => {
+    const { page, errors } = await open(await exampleReport());
+    await page.selectOption('#f-severity', { label: 'high or above' });
+    const shown = new Set(await cellTexts(page, 1));
+    expect(shown).toEqual(new Set(['critical', 'high']));
+    await page.click('#f-reset');
+    // Security Hub IAM.5 and CIS 3.0 1.10 are console-user-without-mfa.
+    await page.fill('#f-search', 'IAM.5');
+    await expect.poll(async () => new Set(await cellTexts(page, 4))).toEqual(new Set(['console-user-without-mfa']));
+    expect((await cellTexts(page, 5)).every((t) => t.includes('IAM.5') && t.includes('CIS 3.0 1.10'))).toBe(true);
+    await page.fill('#f-search', '1.10');
+    await expect.poll(async () => (await cellTexts(page, 5)).every((t) => t.includes('1.10'))).toBe(true);
+    expect(await rowCount(page)).toBeGreaterThan(0);
+    await page.click('#f-reset');
+    await page.selectOption('#f-control', 'CIS 3.0 1.10');
+    expect(new Set(await cellTexts(page, 4))).toEqual(new Set(['console-user-without-mfa']));
+    await page.selectOption('#f-control', 'IAM.4');
+    expect(new Set(await cellTexts(page, 4))).toEqual(new Set(['root-access-key-exists']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plan documentation links are clickable https links that open a new tab without referrer', async () => {
+    const { page, errors, requests } = await open(await exampleReport());
+    const links = page.locator('details.plan a[href^="https://"]');
+    expect(await links.count()).toBeGreaterThan(0);
+    expect(await links.first().getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await links.first().getAttribute('target')).toBe('_blank');
+    expect(await page.locator('details.plan a:not([href^="https://"]):not([href^="#"])').count()).toBe(0);
+    expect(requests).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows whole account names on the charts: every label fits its column', async () => {
+    const { page, errors } = await open(await exampleReport());
+    const clipped = await page.evaluate(() => {
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelectorAll: (s: string) => ArrayLike<{ getBBox: () => { x: number }; textContent: string | null }> };
+        }
+      ).document;
+      return Array.from(doc.querySelectorAll('#chart-accounts text tspan, #chart-recovery text tspan'))
+        .filter((t) => t.getBBox().x < 0 || (t.textContent ?? '').endsWith('…'))
+        .map((t) => t.textContent);
+    });
+    expect(clipped).toEqual([]);
+    expect(await page.locator('#chart-accounts tspan', { hasText: 'payments-prod' }).count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -177,7 +254,7 @@ describe.skipIf(!available)('HTML report in chromium', () => {
     expect(await page.locator('script').count()).toBe(2);
     await page.fill('#f-search', 'window.pwned=1');
     await expect.poll(() => rowCount(page)).toBe(1);
-    expect(await page.locator('#findings-body tr td:nth-child(6)').first().textContent()).toContain(hostile);
+    expect(await page.locator('#findings-body tr td:nth-child(7)').first().textContent()).toContain(hostile);
     expect(requests).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();

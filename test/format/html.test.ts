@@ -19,13 +19,19 @@ describe('HTML report', () => {
     expect(csp).toContain(`style-src ${hash(style)}`);
     expect(csp).toContain(`script-src ${hash(script)}`);
     expect(csp).not.toContain('unsafe-inline');
-    expect(html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '')).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+    // Nothing is loaded from anywhere: no src at all beyond data:, and the only external hrefs are
+    // documentation links a reader clicks, opened without referrer or opener.
+    expect(html).not.toMatch(/\bsrc="(?!data:)/);
+    const external = html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '').match(/<[^>]*\bhref="(https?:)?\/\/[^>]*>/g) ?? [];
+    expect(external.length).toBeGreaterThan(0);
+    for (const tag of external) expect(tag).toMatch(/^<a href="https:\/\/[^"]+" target="_blank" rel="noopener noreferrer">$/);
   });
 
   it('embeds the findings once, escaped so no name can close the script block', () => {
     const text = jsonForScript({ name: '</script><!-- \u2028 & >' });
     expect(text).not.toMatch(/<|>|&|\u2028/);
-    expect(JSON.parse(text)).toEqual({ name: '</script><!-- \u2028 & >' });
+    // The page shows the line separator as a visible escape, never as the raw character.
+    expect(JSON.parse(text)).toEqual({ name: '</script><!-- \\u2028 & >' });
   });
 
   it('never shows a control that was not evaluated as passed', async () => {
@@ -44,7 +50,13 @@ describe('HTML report', () => {
     ];
     const html = Array.from(
       htmlFormatter.format(
-        { ...result, rules, summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } } },
+        // A result written before the framework catalogues: the matrix comes from the rules' mappings.
+        {
+          ...result,
+          rules,
+          frameworkCoverage: undefined,
+          summary: { ...result.summary, byRule: { ...result.summary.byRule, [first.id]: 0 } },
+        },
         CONTEXT,
       ),
     ).join('');
@@ -59,9 +71,9 @@ describe('HTML report', () => {
     const charts = reportCharts(result);
     expect(charts.map((c) => c.title)).toEqual([
       'Open findings by account and severity',
-      'Access-key age distribution',
-      'Unused credentials by age',
-      'Users with and without a recovery path',
+      'Access keys with a finding, by age',
+      'Credentials with a finding about their last use, by days unused',
+      'IAM users with and without a recovery path',
     ]);
     for (const chart of charts) {
       expect(chart.svg).toMatch(/<title id="[^"]+-t">/);
@@ -84,5 +96,30 @@ describe('HTML report', () => {
     expect(all[0]).toBe('All accounts');
     expect(all[1]).toBe(0);
     expect(Number(all[3])).toBeGreaterThan(0);
+  });
+
+  it('claims nothing about resolved findings without a baseline, and states them with one', async () => {
+    const result = await exampleResult();
+    const { resolved: _resolved, ...noBaseline } = result;
+    const without = Array.from(htmlFormatter.format({ ...noBaseline, summary: { ...result.summary, new: undefined } }, CONTEXT)).join('');
+    expect(without).not.toMatch(/resolved since the baseline|new since baseline/);
+    const withBaseline = Array.from(htmlFormatter.format({ ...result, resolved: [] }, CONTEXT)).join('');
+    expect(withBaseline).toContain('0 resolved since the baseline');
+  });
+
+  it('links plan documentation only when it is https; anything else stays text', async () => {
+    const { linkItem } = await import('../../src/core/format/html/report.js');
+    expect(linkItem({ title: 'IAM', url: 'https://docs.aws.amazon.com/IAM/' })).toContain('<a href="https://docs.aws.amazon.com/IAM/"');
+    for (const url of ['javascript:alert(1)', 'http://example.com', 'https://x" onclick="y', 'data:text/html,x'])
+      expect(linkItem({ title: 't', url })).not.toContain('<a ');
+  });
+
+  it('shows long account names whole in the charts: name and id on two lines, never clipped to a stub', async () => {
+    const result = await exampleResult();
+    const long = 'payments-production-eu-west-1-primary';
+    const renamed = { ...result, accounts: result.accounts.map((a) => (a.id === '222222222222' ? { ...a, name: long } : a)) };
+    const svg = reportCharts(renamed)[0]?.svg ?? '';
+    expect(svg).toContain(`>${long}</tspan>`);
+    expect(svg).toContain('>(222222222222)</tspan>');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/model/index.js';
 import { jsonChunks, LazyArray } from '../../src/core/format/json-stream.js';
 import { formatMarkdown, INLINE_PLAN_PRINCIPALS, PLANS_FILE } from '../../src/core/format/markdown.js';
+import { TARGETS_FILE } from '../../src/core/format/plans/campaigns.js';
 import { markdownFormatter } from '../../src/core/format/markdown.js';
 import { formatSarif, SARIF_LIMITS } from '../../src/core/format/sarif.js';
 import { renderToString } from '../../src/core/format/types.js';
@@ -104,7 +105,10 @@ describe('Markdown at organisation scale', () => {
     for (const chunk of formatMarkdown(result, { ...CONTEXT, companions: true })) size += Buffer.byteLength(chunk);
     expect(size).toBeLessThanOrEqual(5 * 1024 * 1024);
     const companions = markdownFormatter.companions?.(result, { ...CONTEXT, companions: true }) ?? [];
-    expect(companions.map((c) => [c.name, c.chunks !== undefined])).toEqual([[PLANS_FILE, true]]);
+    expect(companions.map((c) => [c.name, c.chunks !== undefined])).toEqual([
+      [PLANS_FILE, true],
+      [TARGETS_FILE, true],
+    ]);
   });
 
   it('keeps the plans in the report while they are few', async () => {

@@ -20,7 +20,7 @@ export function freshActionCheckout(): string {
     encoding: 'utf8',
   });
   if (built.status !== 0) throw new Error(`building the action bundle failed: ${built.stderr}`);
-  for (const name of ['action.yml', 'package.json', 'rules', 'packs', 'procedures', 'schemas', 'examples'])
+  for (const name of ['action.yml', 'package.json', 'rules', 'packs', 'frameworks', 'procedures', 'schemas', 'examples'])
     symlinkSync(join(ROOT, name), join(dir, name));
   checkout = dir;
   return dir;

@@ -64,7 +64,8 @@ describe('the catalogue', () => {
     expect(p.verification.length).toBeGreaterThan(0);
     expect(p.links.length).toBeGreaterThan(0);
     for (const link of p.links) expect(link.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    for (const command of stepsOf(p).flatMap((s) => s.commands ?? [])) expect(command).toMatch(/^aws (iam|sts|cloudtrail) /);
+    for (const command of stepsOf(p).flatMap((s) => s.commands ?? []))
+      expect(command).toMatch(/^aws (iam|sts|cloudtrail|elb|elbv2|cloudfront) /);
   });
 
   it('writes every ARN in the account partition, never a hard-coded arn:aws:', () => {

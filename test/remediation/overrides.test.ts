@@ -120,6 +120,55 @@ describe('user procedures: the same format and schema as the built-in ones', () 
     ]);
   });
 
+  it('refuses a placeholder inside quotes, backticks or $(…) in a command, naming the file and line (issue 20 item 2)', () => {
+    const yaml = [
+      'id: enable-user-mfa',
+      'steps:',
+      '  - id: ticket',
+      '    role: change',
+      '    text: "Tell \\"{{user}}\\" (prose may quote a name)."',
+      '    commands:',
+      '      - aws iam get-user --user-name "{{user}}"',
+      "      - aws iam get-user --user-name '{{arn}}'",
+      '      - aws iam get-user --user-name `echo {{user}}`',
+      '      - aws iam get-user --user-name $(echo {{user}})',
+      '      - aws iam get-user --user-name x > {{user}}',
+      '      - aws iam get-user {{user}}',
+      '      - aws iam get-user --user-name {{user}} --query "Users[?UserName==\'alice\']"',
+      '      - aws iam get-user --role-arn arn:{{partition}}:iam::{{account}}:role/x --user-name={{user}}',
+      'verifyCommands:',
+      "  - echo '{{user}}'",
+    ].join('\n');
+    const errors = errorsOf({ 'enable-user-mfa.yaml': yaml });
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^enable-user-mfa\.yaml:16 \/verifyCommands\/0: placeholder '\{\{user\}\}' is inside single quotes in a command/,
+      ),
+      expect.stringMatching(/^enable-user-mfa\.yaml:7 \/steps\/0\/commands\/0: placeholder '\{\{user\}\}' is inside double quotes/),
+      expect.stringMatching(/^enable-user-mfa\.yaml:8 \/steps\/0\/commands\/1: placeholder '\{\{arn\}\}' is inside single quotes/),
+      expect.stringMatching(/^enable-user-mfa\.yaml:9 \/steps\/0\/commands\/2: placeholder '\{\{user\}\}' is inside backticks/),
+      expect.stringMatching(/^enable-user-mfa\.yaml:10 \/steps\/0\/commands\/3: placeholder '\{\{user\}\}' is inside \$\(…\)/),
+      expect.stringMatching(/^enable-user-mfa\.yaml:11 \/steps\/0\/commands\/4: placeholder '\{\{user\}\}' starts a word .* redirection/),
+      expect.stringMatching(
+        /^enable-user-mfa\.yaml:12 \/steps\/0\/commands\/5: placeholder '\{\{user\}\}' starts a word of a command without being an --option's value/,
+      ),
+    ]);
+  });
+
+  it('treats inherited names such as {{constructor}} as unknown placeholders, never as values', () => {
+    const names = ['constructor', 'valueOf', 'toString', 'hasOwnProperty'];
+    const yaml = [
+      'id: enable-user-mfa',
+      'steps:',
+      '  - id: ticket',
+      '    role: change',
+      `    text: Tell ${names.map((n) => `{{${n}}}`).join(' ')}`,
+    ];
+    expect(errorsOf({ 'enable-user-mfa.yaml': yaml.join('\n') })).toEqual(
+      names.map((n) => expect.stringContaining(`/steps/0/text: unknown placeholder '{{${n}}}'`)),
+    );
+  });
+
   it('rejects YAML syntax errors, non-kebab ids and a file named after another id', () => {
     expect(errorsOf({ 'x.yaml': 'id: [unclosed' })[0]).toMatch(/YAML syntax/);
     expect(errorsOf({ 'Not_Kebab.yaml': 'id: Not_Kebab' })).toEqual([

@@ -56,7 +56,7 @@ describe('set-account-password-policy: the update repeats the whole policy', () 
     expect(lines.join('\n')).toMatch(/replaces the whole policy/);
     const update = lines.find((l) => l.startsWith('aws iam update-account-password-policy'))!;
     expect(update).toBe(
-      `aws iam update-account-password-policy --cli-input-json '{"MinimumPasswordLength":14,"RequireSymbols":true,"RequireNumbers":true,"RequireUppercaseCharacters":true,"RequireLowercaseCharacters":true,"AllowUsersToChangePassword":true,"MaxPasswordAge":90,"PasswordReusePrevention":24}'`,
+      `aws iam update-account-password-policy --cli-input-json='{"MinimumPasswordLength":14,"RequireSymbols":true,"RequireNumbers":true,"RequireUppercaseCharacters":true,"RequireLowercaseCharacters":true,"AllowUsersToChangePassword":true,"MaxPasswordAge":90,"PasswordReusePrevention":24}'`,
     );
   });
 

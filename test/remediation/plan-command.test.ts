@@ -97,3 +97,32 @@ describe('credwarden plan', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('credwarden plan --principal: one full plan on demand', () => {
+  it('prints only the named principal, by name or ARN, optionally in one account', async () => {
+    const dir = tempDir();
+    const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json', '--output', join(dir, 'result.json')]);
+    expect(scan.code).toBe(0);
+    const byName = await cli(['plan', join(dir, 'result.json'), '--principal', 'carol']);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain('IAM user `carol`');
+    expect(byName.stdout).toContain('**Steps**');
+    expect(byName.stdout).not.toContain('IAM user `erin`');
+    expect(byName.stdout).not.toContain('Root user');
+    const byArn = await cli(['plan', join(dir, 'result.json'), '--principal', 'arn:aws:iam::222222222222:user/carol', '--format', 'json']);
+    const set = JSON.parse(byArn.stdout) as { accounts: { plans: { principal: { name: string } }[] }[] };
+    expect(set.accounts.flatMap((a) => a.plans.map((p) => p.principal.name))).toEqual(['carol']);
+    const root = await cli(['plan', join(dir, 'result.json'), '--principal', '<root_account>', '--account', '222222222222']);
+    expect(root.stdout).toContain('Root user — account 222222222222');
+    expect(root.stdout).not.toContain('account 333333333333');
+  });
+
+  it('names the closest principal when none matches, with exit 2', async () => {
+    const dir = tempDir();
+    await cli(['scan', '--from', 'examples/org/', '--format', 'json', '--output', join(dir, 'result.json')]);
+    const run = await cli(['plan', join(dir, 'result.json'), '--principal', 'carl']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("no finding of principal 'carl'");
+    expect(run.stderr).toContain('carol');
+  });
+});

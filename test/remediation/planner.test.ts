@@ -57,7 +57,7 @@ describe('root user versus IAM user', () => {
       'root-delete-key@access_key_1',
     ]);
     expect(plan.alternatives[0]!.steps.flatMap((s) => s.commands)).toEqual([
-      'aws sts assume-root --region <REGION> --target-principal 123456789012 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials --duration-seconds 900',
+      'aws sts assume-root --region <REGION> --target-principal=123456789012 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials --duration-seconds 900',
       'aws iam list-access-keys',
       'aws iam delete-access-key --access-key-id <ACCESS_KEY_ID_1>',
     ]);
@@ -73,7 +73,7 @@ describe('root user versus IAM user', () => {
     const reset = user.steps.find((s) => s.id === 'admin-reset-password')!;
     expect(reset.actor).toBe('administrator');
     expect(reset.commands).toContain(
-      'aws iam update-login-profile --user-name bob --password <TEMPORARY_PASSWORD> --password-reset-required',
+      'aws iam update-login-profile --user-name=bob --password <TEMPORARY_PASSWORD> --password-reset-required',
     );
   });
 });
@@ -322,7 +322,7 @@ describe('merging findings on one principal', () => {
       expect(firstId).toBeGreaterThan(0);
       expect(plan.steps.slice(0, firstId).map((s) => s.id)).toContain('resolve-key-ids');
       expect(plan.steps[0]!.commands[0]).toBe(
-        "aws iam list-access-keys --user-name alice --query 'AccessKeyMetadata[].[AccessKeyId,Status,CreateDate]' --output table",
+        "aws iam list-access-keys --user-name=alice --query 'AccessKeyMetadata[].[AccessKeyId,Status,CreateDate]' --output table",
       );
     }
   });
@@ -513,7 +513,7 @@ describe('recovery-path findings', () => {
       }),
     ]);
     expect(plan.steps.map((s) => s.id)).toEqual(['name-recovery-admins', 'check-recovery-permissions', 'document-recovery']);
-    expect(plan.steps[1]!.commands[0]).toContain('--resource-arns arn:aws:iam::123456789012:user/alice');
+    expect(plan.steps[1]!.commands[0]).toContain('--resource-arns=arn:aws:iam::123456789012:user/alice');
   });
 });
 

@@ -15,8 +15,9 @@ describe('rendering untrusted names', () => {
 
   it('shell-quotes values in commands, so a copied command cannot run anything else', () => {
     const commands = set.accounts[0]!.plans[0]!.steps.flatMap((s) => s.commands);
-    expect(commands).toContain("aws iam create-access-key --user-name 'eve$(curl evil)<img src=x>`\n# heading'");
+    expect(commands).toContain("aws iam create-access-key --user-name=$'eve$(curl evil)<img src=x>`\\x0a# heading'");
     expect(commands).toContain('aws iam get-access-key-last-used --access-key-id <ACCESS_KEY_ID_1>');
+    expect(commands.filter((c) => c.includes('\n'))).toEqual([]);
   });
 
   it('keeps Markdown free of raw HTML and injected headings', () => {

@@ -49,7 +49,7 @@ describe('the worked user-rule example of docs/rules.md', () => {
     const etl = plans.find((p) => p.principal.name === 'etl-runner')!;
     expect(etl.procedures).toContain('move-user-to-ci-path');
     expect(etl.actors).toEqual(['administrator']);
-    expect(etl.steps.flatMap((s) => s.commands)).toContain('aws iam update-user --user-name etl-runner --new-path /ci/');
+    expect(etl.steps.flatMap((s) => s.commands)).toContain('aws iam update-user --user-name=etl-runner --new-path /ci/');
   });
 });
 

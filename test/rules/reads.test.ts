@@ -7,7 +7,13 @@ const compiled = (id: string) => ruleset.rules.find((r) => r.id === id)!;
 
 describe('what a compiled rule reads', () => {
   it('records every field of the condition (quantifiers included), the message and the evidence', () => {
-    expect(compiled('root-hardware-mfa').reads).toEqual(['account.facts.rootMfa', 'account.id', 'principal.mfaActive']);
+    expect(compiled('root-hardware-mfa').reads).toEqual([
+      'account.facts.rootCredentialsManagement',
+      'account.facts.rootCredentialsPresent',
+      'account.facts.rootMfa',
+      'account.id',
+      'principal.mfaActive',
+    ]);
     expect(compiled('single-administrator').reads).toEqual([
       'account.facts.recovery.administratorCount',
       'account.facts.recovery.soleAdministrator',
@@ -20,7 +26,10 @@ describe('what a compiled rule reads', () => {
   });
 
   it('names the fact roots it reads, and those that decide it', () => {
-    expect(compiled('root-hardware-mfa')).toMatchObject({ factRoots: ['rootMfa'], requiredFacts: ['rootMfa'] });
+    expect(compiled('root-hardware-mfa')).toMatchObject({
+      factRoots: ['rootCredentialsManagement', 'rootCredentialsPresent', 'rootMfa'],
+      requiredFacts: ['rootMfa'],
+    });
     expect(compiled('no-recovery-path')).toMatchObject({ factRoots: ['recovery'], requiredFacts: ['recovery'] });
     // Its facts only narrow it: the credential report decides it alone.
     expect(compiled('root-mfa-disabled')).toMatchObject({

@@ -301,7 +301,7 @@ describe('docs/rules.md', () => {
   it("shows the real report of its worked example's case table", async () => {
     const docs = readFileSync('docs/rules.md', 'utf8');
     const table = /```yaml\n(# my-rules\/tests\/ci-users-need-path\.cases\.yaml\n[\s\S]*?)```/.exec(docs)?.[1];
-    const shown = /```\n\$ credwarden rules test my-rules\n([\s\S]*?)```/.exec(docs)?.[1];
+    const shown = /```(?:text)?\n\$ npx credwarden rules test my-rules\n([\s\S]*?)```/.exec(docs)?.[1];
     expect(table).toBeDefined();
     const { code, stdout } = await cli(['rules', 'test', 'my-rules'], { cwd: userRules(table) });
     expect(stdout).toBe(shown);

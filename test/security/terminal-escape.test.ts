@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutraliseWorkflowCommands, terminalText, visibleControls } from '../../src/core/format/escape.js';
+import { neutraliseWorkflowCommands, terminalText, visibleControls } from '../../src/core/util/escape.js';
 import { safeShape } from '../../src/core/util/shape.js';
 import { run } from '../../src/cli/run.js';
 import type { CliIO } from '../../src/cli/io.js';

@@ -3,6 +3,11 @@ import { InputError, type Diagnostic } from '../../src/model/index.js';
 import { applyWaivers, expiryTime, parseWaivers, principalMatches } from '../../src/core/waivers/index.js';
 import { reachesSeverity } from '../../src/core/engine/result.js';
 import { exampleResult } from '../format/helpers.js';
+import { describeGate, evaluateGate } from '../../src/core/gate.js';
+import { talliesOf } from '../../src/core/pipeline/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tempDir } from '../helpers/cli.js';
 
 const NOW = '2026-11-02T00:00:00Z';
 
@@ -179,5 +184,105 @@ describe('invalid waiver files', () => {
       line: expect.any(Number),
       message: expect.stringContaining('YAML syntax'),
     });
+  });
+});
+
+describe('waivers that match everything (issue 20 item 9)', () => {
+  const catchAll = (principal: string, extra = '') => `
+waivers:
+  - rule: '*'
+    account: '*'
+    principal: '${principal}'
+    reason: everything${extra}
+    expires: 2026-12-31
+`;
+
+  it.each(['*', '**', '?*', '{*,}', '**/*'])('refuse principal %s with every rule and account, naming file and line', (principal) => {
+    const [error, ...rest] = errorsOf(catchAll(principal));
+    expect(rest).toEqual([]);
+    expect(error).toMatchObject({ file: 'waivers.yaml', line: 5, pointer: '/waivers/0/principal' });
+    expect(error?.message).toContain('matches every finding');
+    expect(error?.suggestion).toContain('catchAll: true');
+  });
+
+  it('accept one marked catchAll: true, and name it in the gate message whether the gate passes or fails', async () => {
+    const result = await exampleResult();
+    const waived = applyWaivers(result, load(`${catchAll('**')}    catchAll: true\n`), NOW);
+    expect(waived.summary.open).toBe(0);
+    const gate = evaluateGate(talliesOf(waived).gate, { failOn: 'critical' }, waived.waivers);
+    expect(gate.failed).toBe(false);
+    expect(describeGate(gate)).toBe(
+      `gate --fail-on critical passed: no open finding at or above critical; a broad waiver is in force: waivers.yaml:3 (rule *, account *, principal **: ${result.findings.length} findings waived)`,
+    );
+  });
+
+  it('name broad waivers (every rule, or every principal) but not narrow ones', async () => {
+    const result = await exampleResult();
+    const waivers = load(`
+waivers:
+  - rule: '*'
+    account: '222222222222'
+    principal: 'arn:aws:iam::222222222222:root'
+    reason: every rule of one principal
+    expires: 2026-12-31
+  - rule: access-key-not-rotated
+    account: '*'
+    principal: '*'
+    reason: one rule, every principal
+    expires: 2026-12-31
+  - rule: password-not-used
+    account: '*'
+    principal: 'arn:aws:iam::*:user/build/*'
+    reason: narrow
+    expires: 2026-12-31
+`);
+    const waived = applyWaivers(result, waivers, NOW);
+    const gate = evaluateGate(talliesOf(waived).gate, { failOn: 'info' }, waived.waivers);
+    expect(gate.broadWaivers).toHaveLength(
+      waived.waivers?.filter((w) => w.state === 'active' && w.rule !== 'password-not-used').length ?? -1,
+    );
+    expect(gate.broadWaivers.join('\n')).toContain('waivers.yaml:3 (rule *, account 222222222222');
+    expect(gate.broadWaivers.join('\n')).not.toContain('user/build');
+    expect(describeGate(gate)).toContain('broad waiver');
+  });
+});
+
+describe('the CLI with a catch-all waiver (issue 20 item 9)', () => {
+  const file = (extra: string) => {
+    const path = join(tempDir(), 'waivers.yaml');
+    writeFileSync(
+      path,
+      `waivers:\n  - rule: '*'\n    account: '*'\n    principal: '**'\n    reason: silence\n    expires: 2026-12-31\n${extra}`,
+    );
+    return path;
+  };
+  const scan = (waivers: string) =>
+    cli([
+      'scan',
+      '--from',
+      'examples/org',
+      '--as-of',
+      '2026-11-02T00:00:00Z',
+      '--waivers',
+      waivers,
+      '--fail-on',
+      'critical',
+      '--format',
+      'json',
+      '-q',
+    ]);
+
+  it('exits 2 naming the file and line, instead of passing the gate', async () => {
+    const run = await scan(file(''));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/waivers\.yaml:4:\d+.*matches every finding/);
+  });
+
+  it('marked catchAll: true, passes the gate and names the waiver on stderr, even with --quiet', async () => {
+    const run = await scan(file('    catchAll: true\n'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /gate --fail-on critical passed: .*a broad waiver is in force: .*waivers\.yaml:2 \(rule \*, account \*, principal \*\*: \d+ findings waived\)/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readInputFile } from '../../collectors/files/input.js';
+import { INPUT_LIMITS, readInputFile } from '../../collectors/files/input.js';
 import { parseSnapshot } from '../../core/snapshot.js';
 import type { CliIO } from '../io.js';
 import { checkEvaluationOptions, evaluationOptions, type EvaluationOptions } from '../options.js';
@@ -18,7 +18,10 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
     checkEvaluationOptions(options);
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    const snapshot = shardSnapshot(parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file), file), shard);
+    const snapshot = shardSnapshot(
+      parseSnapshot(readInputFile(resolve(io.cwd, file), 'snapshot file', file, { maxBytes: INPUT_LIMITS.snapshot }), file),
+      shard,
+    );
     printWarnings(asOfBeforeReports(snapshot.accounts, options.asOf), options, io);
     const { gateExit } = await runPipeline(
       loaded,

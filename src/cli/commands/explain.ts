@@ -5,9 +5,9 @@ import { parseSnapshot } from '../../core/snapshot.js';
 import { analyseStoredAccount, formatExplanation, type Explanation } from '../../core/recovery/index.js';
 import { addAwsOptions, givenAwsFlags, type AwsScanOptions } from '../aws-options.js';
 import { collectLiveSnapshot } from '../live-scan.js';
-import { readInputFile } from '../../collectors/files/input.js';
+import { INPUT_LIMITS, readInputFile } from '../../collectors/files/input.js';
 import type { CliIO } from '../io.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 import { UsageError } from '../errors.js';
 import { rulesetFor } from '../pipeline.js';
 import type { EvaluationOptions } from '../options.js';
@@ -69,7 +69,10 @@ export function explainCommand(io: CliIO): Command {
           `--snapshot reads saved evidence: it cannot be combined with live-scan flags (${given.join(', ')})`,
           'drop --snapshot to scan AWS (or --demo), or drop the AWS flags',
         );
-      snapshot = parseSnapshot(readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot), options.snapshot);
+      snapshot = parseSnapshot(
+        readInputFile(resolve(io.cwd, options.snapshot), 'snapshot file', options.snapshot, { maxBytes: INPUT_LIMITS.snapshot }),
+        options.snapshot,
+      );
     } else {
       const loaded = rulesetFor({ ...options, format: [] } as unknown as EvaluationOptions, io);
       snapshot = await collectLiveSnapshot({ ...options, accountContext: options.accountContext ?? 'all' }, io, loaded);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { SEVERITIES, type Severity } from '../../model/index.js';
-import { mergeResults } from '../../core/baseline/index.js';
+import { mergeResults, type NamedResult } from '../../core/baseline/index.js';
 import { formatNames } from '../../core/format/registry.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
@@ -42,8 +42,12 @@ export function mergeCommand(io: CliIO, setExitCode: (code: number) => void): Co
       options.format ??= [];
       // merge's default is JSON (the input of the next step), unless --output names another format.
       resolveFormats(options, 'json');
-      const merged = mergeResults(files.map((file) => ({ file, result: readResultFile(resolve(io.cwd, file), file) })));
-      const gate = gateOf(talliesOf(merged).gate, options, undefined);
+      // Each shard is streamed, validated (waived findings against their waiver records) and collected:
+      // the merged result is written whole until the report writers take a stream.
+      const shards: NamedResult[] = [];
+      for (const file of files) shards.push({ file, result: await readResultFile(resolve(io.cwd, file), file) });
+      const merged = mergeResults(shards);
+      const gate = gateOf(talliesOf(merged).gate, options, undefined, merged.waivers);
       await writeReportSet(merged, resultContext(merged, merged.tool.version), options, io, gate);
       setExitCode(reportGate(gate, io));
     });

@@ -15,7 +15,7 @@ import type { CliIO } from '../io.js';
 import { collect } from '../options.js';
 import { readResultFile } from '../../collectors/files/results.js';
 import { UsageError } from '../errors.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 /** The role assumed in each account unless --role-name says otherwise. */
 export const DEFAULT_PUBLISH_ROLE = 'credwarden-securityhub-publisher';
@@ -145,8 +145,8 @@ function securityHubCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .addHelpText('after', EXIT_HELP)
     .action(async (file: string, options: PublishCliOptions) => {
       const settings = settingsFrom(options, io);
-      const result = readResultFile(resolve(io.cwd, file), file);
-      const baseline = options.baseline ? readResultFile(resolve(io.cwd, options.baseline), options.baseline) : undefined;
+      const result = await readResultFile(resolve(io.cwd, file), file);
+      const baseline = options.baseline ? await readResultFile(resolve(io.cwd, options.baseline), options.baseline) : undefined;
       const publications = planPublication(result, {
         region: settings.aws.region,
         toolVersion: toolVersion(),

@@ -5,7 +5,7 @@ import { builtInRulesDir } from '../../collectors/files/rules.js';
 import { CASES_FOLDER, loadRulesUnderTest } from '../../collectors/files/rule-cases.js';
 import { formatRulesTestJunit, formatRulesTestText, rulesTestFailed, testRules } from '../../core/rules/testing/index.js';
 import { writeFileAtomic, type CliIO } from '../io.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 interface TestOptions {
   strict?: boolean;

@@ -9,7 +9,7 @@ import { collect } from '../options.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { checkRuleProcedures, rulesetFor } from '../pipeline.js';
 import { rulesTestCommand } from './rules-test.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 interface ListOptions {
   pack?: string;

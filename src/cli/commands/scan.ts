@@ -19,6 +19,7 @@ import type { ScanAccess } from '../../core/remediation/index.js';
 export interface ScanOptions extends EvaluationOptions, AwsScanOptions, ReportOptions {
   from?: string[];
   saveSnapshot?: string;
+  strictNames?: boolean;
 }
 
 /** `credwarden scan`: collect credential reports, evaluate the rules, report and gate. */
@@ -30,7 +31,11 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
       'saved credential report CSV files or folders (several after one --from, or repeated); the account id comes from the ARNs',
       collectPaths('--from'),
     )
-    .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later');
+    .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later')
+    .option(
+      '--strict-names',
+      'refuse (exit 2) a saved report with a user name or path IAM could not have written (default: a warning per row)',
+    );
   addAwsOptions(command);
   for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);
   return command.action(async (options: ScanOptions) => {
@@ -95,7 +100,7 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
   // One report in memory at a time: an account's principals go once it is evaluated.
   const reports = streamReportFiles(
     options.from.map((p) => resolve(io.cwd, p)),
-    { asOfGiven: options.asOf !== undefined },
+    { asOfGiven: options.asOf !== undefined, strictNames: options.strictNames === true },
   );
   for (const account of reports.accounts()) {
     if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);

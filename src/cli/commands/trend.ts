@@ -6,7 +6,7 @@ import { readResultSeries } from '../../collectors/files/result-series.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { UsageError } from '../errors.js';
-import { terminalText } from '../../core/format/escape.js';
+import { terminalText } from '../../core/util/escape.js';
 
 interface TrendOptions {
   format: TrendFormat;
@@ -26,11 +26,11 @@ export function trendCommand(io: CliIO, setExitCode: (code: number) => void): Co
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--top <n>', 'how many of the oldest open findings to list', '10')
     .option('-q, --quiet', 'no warnings on stderr')
-    .action((paths: string[], options: TrendOptions) => {
+    .action(async (paths: string[], options: TrendOptions) => {
       const top = Number(options.top);
       if (!Number.isInteger(top) || top < 0 || top > 10_000)
         throw new UsageError(`--top '${options.top}' is not a whole number from 0 to 10000`);
-      const series = readResultSeries(paths.map((label) => ({ path: resolve(io.cwd, label), label })));
+      const series = await readResultSeries(paths.map((label) => ({ path: resolve(io.cwd, label), label })));
       if (!options.quiet)
         for (const file of series.skipped)
           io.stderr(terminalText(`credwarden: skipped ${file.replace(/\r?\n/g, ' ')}: not a credwarden JSON result\n`));

@@ -37,6 +37,10 @@ export const ALLOWED_OPERATIONS = {
     'GetAccountPasswordPolicy',
     'ListOrganizationsFeatures',
     'GetAccountAuthorizationDetails',
+    // Credentials the credential report leaves out (credentials.ts), each read only when a rule needs it.
+    'ListServerCertificates',
+    'ListServiceSpecificCredentials',
+    'ListSSHPublicKeys',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -24,6 +24,7 @@ import {
   type OrganizationFacts,
 } from './context.js';
 import { asOfOverride } from './as-of.js';
+import { credentialReadsFor, readCredentials, withCredentialFacts } from './credentials.js';
 import { AccountFailure, describeError } from './errors.js';
 import type { CollectOptions } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
@@ -145,8 +146,11 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     const isMember = managed === undefined ? undefined : target.id !== managed;
     const central = isMember === false ? false : organization.rootCredentialsManagement;
     const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember !== false);
-    const context = await readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id);
-    const account: Account = {
+    const [context, credentials] = await Promise.all([
+      readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id),
+      readCredentials(iam, credentialReadsFor(ctx.options.context, ctx.options.contextNeeds), parsed.principals),
+    ]);
+    const account: Account = withCredentialFacts(credentials, {
       ...base,
       partition: parsed.partition || ctx.caller.partition,
       reportGeneratedTime: report.generatedTime,
@@ -154,12 +158,12 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
       source: 'aws',
       facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember === false ? false : organization.rootSessions },
       principals: parsed.principals,
-    };
+    });
     // Fact availability (factsCollected / factsUnavailable): which rules can be decided here.
     const recovery = ctx.scps ? await collectRecoveryWithAvailability(account, iam, ctx.scps, managed) : undefined;
     const collected = recovery?.account ?? account;
     const contextFacts = contextAvailability(ctx.options.context, plan, collected.facts ?? {}, root, organization.unknownBecause);
-    const scanned = withAvailability(collected, contextFacts, ...(recovery ? [recovery.availability] : []));
+    const scanned = withAvailability(collected, contextFacts, credentials.availability, ...(recovery ? [recovery.availability] : []));
     return { type: 'scanned', account: scanned, calls, warnings };
   } catch (error) {
     return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };

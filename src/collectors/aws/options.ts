@@ -37,6 +37,12 @@ export interface ContextNeeds {
   summary: boolean;
   /** facts.recovery.* (GetAccountAuthorizationDetails, password policy, SCPs: see authorization.ts). */
   recovery?: boolean;
+  /** account.facts.serverCertificates (ListServerCertificates, one paginated call). */
+  serverCertificates?: boolean;
+  /** facts.serviceCredentials (ListServiceSpecificCredentials with AllUsers, one call per service). */
+  serviceCredentials?: boolean;
+  /** facts.sshPublicKeys (ListSSHPublicKeys, one call per IAM user). */
+  sshPublicKeys?: boolean;
 }
 
 /**
@@ -51,6 +57,9 @@ const CALL_DECIDING: Readonly<Record<string, keyof ContextNeeds>> = {
   rootCredentialsPresent: 'summary',
   recovery: 'recovery',
   recoveryInputs: 'recovery',
+  serverCertificates: 'serverCertificates',
+  serviceCredentials: 'serviceCredentials',
+  sshPublicKeys: 'sshPublicKeys',
 };
 
 /**
@@ -60,7 +69,15 @@ const CALL_DECIDING: Readonly<Record<string, keyof ContextNeeds>> = {
  * makes the call anyway (see planContext).
  */
 export function contextNeedsFor(rules: readonly Pick<CompiledRule, 'requiredFacts'>[]): ContextNeeds {
-  const needs: Required<ContextNeeds> = { rootMfa: false, passwordPolicy: false, summary: false, recovery: false };
+  const needs: Required<ContextNeeds> = {
+    rootMfa: false,
+    passwordPolicy: false,
+    summary: false,
+    recovery: false,
+    serverCertificates: false,
+    serviceCredentials: false,
+    sshPublicKeys: false,
+  };
   for (const root of rules.flatMap((r) => r.requiredFacts)) {
     const call = CALL_DECIDING[root];
     if (call) needs[call] = true;

@@ -2,7 +2,7 @@
  * Progress of a live scan on stderr: a redrawn bar on a terminal, plain lines elsewhere
  * (CI logs), nothing with --quiet. Never prints credentials: only ids, names and reasons.
  */
-import { visibleControls } from '../../core/format/escape.js';
+import { visibleControls } from '../../core/util/escape.js';
 import type { AccountEvent, CallCounts } from './collect.js';
 
 /** Where and how to report. */

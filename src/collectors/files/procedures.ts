@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { buildCatalogue, type ProcedureSource } from '../../core/remediation/catalogue.js';
 import type { Catalogue } from '../../core/remediation/types.js';
 import { packageRoot } from './package-root.js';
+import { readInputFile } from './input.js';
 
 /** Folder of procedure overrides used when it exists in the working directory. */
 export const DEFAULT_PROCEDURES_DIR = '.credwarden/procedures';
@@ -45,6 +46,7 @@ function readFolder(folder: string, builtIn: boolean): ProcedureSource[] {
     .sort()
     .map((name) => {
       const path = join(folder, name);
-      return { text: readFileSync(path, 'utf8'), file: builtIn ? relative(packageRoot(), path) : path };
+      const file = builtIn ? relative(packageRoot(), path) : path;
+      return { text: readInputFile(path, 'procedure file', file), file };
     });
 }

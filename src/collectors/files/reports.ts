@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Account, Diagnostic, Snapshot } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { parseCredentialReport } from '../../core/report/parse.js';
 import { formatTimestamp, parseTimestamp } from '../../core/util/time.js';
+import { INPUT_LIMITS, readInputFile } from './input.js';
 
 /** A snapshot read from saved reports, plus non-fatal warnings. */
 export interface FileCollection {
@@ -44,6 +45,11 @@ export function listReportFiles(paths: readonly string[]): string[] {
   return files;
 }
 
+/** A saved credential report's text: a regular file of at most INPUT_LIMITS.report bytes. @throws InputError */
+function readReportText(file: string): string {
+  return readInputFile(file, 'credential report', file, { maxBytes: INPUT_LIMITS.report });
+}
+
 /**
  * Reads one saved credential report into an account. The account id comes from the
  * ARNs; the report time from a timestamp in the file name (`…2024-06-01T120000Z.csv`, the AWS
@@ -51,7 +57,7 @@ export function listReportFiles(paths: readonly string[]): string[] {
  * else the file's modification time (with a warning: prefer --as-of for repeatable results).
  */
 export function readReportFile(file: string, warnings: Diagnostic[], options: ReadOptions = {}): Account {
-  const report = parseCredentialReport(readFileSync(file, 'utf8'), file);
+  const report = parseCredentialReport(readReportText(file), file, { strictNames: options.strictNames === true });
   warnings.push(...report.warnings);
   const name = basename(file);
   const idAndName = ID_AND_NAME.exec(name);
@@ -69,6 +75,8 @@ export function readReportFile(file: string, warnings: Diagnostic[], options: Re
 export interface ReadOptions {
   /** --as-of was given: a report without a time in its name needs no warning (ages do not use it). */
   asOfGiven?: boolean;
+  /** --strict-names: a row whose user name or path IAM could not have written refuses the report. */
+  strictNames?: boolean;
 }
 
 function reportTime(file: string, warnings: Diagnostic[], options: ReadOptions): string {
@@ -175,7 +183,7 @@ export function streamReportFiles(paths: readonly string[], options: ReadOptions
     let key: string;
     let time: number;
     try {
-      key = FIRST_ARN.exec(readFileSync(file, 'utf8'))?.[1] ?? `\u0000${file}`;
+      key = FIRST_ARN.exec(readReportText(file))?.[1] ?? `\u0000${file}`;
       // Time warnings are given when the file is read below, once.
       time = Date.parse(reportTime(file, [], options));
     } catch (error) {

@@ -7,9 +7,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
-import { parseResult } from '../../core/result/parse.js';
+import type { Finding } from '../../model/index.js';
 import type { TrendInput } from '../../core/trend/index.js';
-import { readInputFile } from './input.js';
+import { inputChunks, openInputFile } from './input.js';
+import { streamResultFile } from './results.js';
 
 /** What was read, and which folder files were not results. */
 export interface ResultSeries {
@@ -36,25 +37,44 @@ function isFolder(path: string): boolean | undefined {
 
 /** A cheap look at the top of the file: does it claim to be a credwarden result? */
 function looksLikeResult(text: string): boolean {
-  return /"schemaVersion"\s*:/.test(text.slice(0, 4096)) && /"tool"\s*:\s*\{\s*"name"\s*:\s*"credwarden"/.test(text.slice(0, 4096));
+  return /"schemaVersion"\s*:/.test(text) && /"tool"\s*:\s*\{\s*"name"\s*:\s*"credwarden"/.test(text);
+}
+
+/** The first 4 KiB of a file (a regular file only, as every input). */
+async function head(path: string, label: string): Promise<string> {
+  const name = { what: 'result file', label };
+  const opened = await openInputFile(path, name.what, label);
+  try {
+    for await (const chunk of inputChunks(opened, name)) return Buffer.from(chunk.subarray(0, 4096)).toString('utf8');
+    return '';
+  } finally {
+    await opened.handle.close();
+  }
 }
 
 /**
- * Reads every result named by `paths` (absolute) with `labels` as the user wrote them.
+ * Reads every result named by `paths` (absolute) with `labels` as the user wrote them. Each is
+ * streamed and validated by the one result reader; its plans are not kept (trend does not read them).
  * @throws InputError listing every unreadable or invalid result at once
  */
-export function readResultSeries(paths: readonly { path: string; label: string }[]): ResultSeries {
+export async function readResultSeries(paths: readonly { path: string; label: string }[]): Promise<ResultSeries> {
   const inputs: TrendInput[] = [];
   const skipped: string[] = [];
   const problems: Diagnostic[] = [];
-  const read = (path: string, label: string, fromFolder: boolean) => {
+  const read = async (path: string, label: string, fromFolder: boolean) => {
     try {
-      const text = readInputFile(path, 'result file', label);
-      if (fromFolder && !looksLikeResult(text)) {
+      if (fromFolder && !looksLikeResult(await head(path, label))) {
         skipped.push(label);
         return;
       }
-      inputs.push({ label, result: parseResult(text, label) });
+      const findings: Finding[] = [];
+      const resolved: Finding[] = [];
+      const { counts, ...header } = await streamResultFile(
+        path,
+        { finding: (f) => findings.push(f), resolved: (f) => resolved.push(f) },
+        label,
+      );
+      inputs.push({ label, result: { ...header, findings, plans: [], ...(counts.resolved !== undefined ? { resolved } : {}) } });
     } catch (error) {
       if (error instanceof InputError) problems.push(...error.diagnostics);
       else throw error;
@@ -66,8 +86,8 @@ export function readResultSeries(paths: readonly { path: string; label: string }
       problems.push({ severity: 'error', file: label, message: 'not found' });
       continue;
     }
-    if (!folder) read(path, label, false);
-    else for (const file of jsonFiles(path)) read(file, join(label, relative(path, file)), true);
+    if (!folder) await read(path, label, false);
+    else for (const file of jsonFiles(path)) await read(file, join(label, relative(path, file)), true);
   }
   if (problems.length > 0) throw new InputError(problems, 'cannot read the results');
   return { inputs, skipped };

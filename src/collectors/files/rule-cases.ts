@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Diagnostic } from '../../model/index.js';
 import { parseCaseTable, type RuleUnderTest } from '../../core/rules/testing/index.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { packageRoot } from './package-root.js';
 import { loadRuleDefinitions } from './rules.js';
+import { readInputFile } from './input.js';
 
 /** The folder, inside a rules folder, that holds the rules' case tables. */
 export const CASES_FOLDER = 'tests';
@@ -43,7 +44,7 @@ export function loadRulesUnderTest(
       diagnostics.push({ severity: 'error', file: name(path), message: `case table of an unknown rule '${ruleId}'`, suggestion });
       continue;
     }
-    const parsed = parseCaseTable(readFileSync(path, 'utf8'), name(path));
+    const parsed = parseCaseTable(readInputFile(path, 'case table', name(path)), name(path));
     diagnostics.push(...parsed.diagnostics);
     if (parsed.table) tables.set(ruleId, parsed.table);
   }

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ConfigFile, Diagnostic, PackFile } from '../../model/index.js';
-import { InputError } from '../../model/index.js';
+import { FRAMEWORKS, InputError } from '../../model/index.js';
 import { parseRuleDefinition, type RuleDefinition } from '../../core/rules/definition.js';
 import { buildRuleset, type Ruleset } from '../../core/rules/ruleset.js';
 import { parseConfig, parsePack, type Sourced } from '../../core/rules/settings.js';
+import { parseFramework, type FrameworkFile } from '../../core/rules/frameworks.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { decideSettings } from '../../core/settings.js';
 import { packageRoot } from './package-root.js';
@@ -13,6 +14,30 @@ import { readInputFile } from './input.js';
 /** Where the built-in rules live. */
 export function builtInRulesDir(): string {
   return join(packageRoot(), 'rules');
+}
+
+/**
+ * The framework catalogues (frameworks/*.yaml), in file order: every control of each
+ * framework's identity section and the rules that evaluate it. See docs/rules.md.
+ * @throws InputError listing the problems of every invalid file
+ */
+export function loadFrameworks(): Sourced<FrameworkFile>[] {
+  const dir = join(packageRoot(), 'frameworks');
+  const diagnostics: Diagnostic[] = [];
+  const catalogues: Sourced<FrameworkFile>[] = [];
+  for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
+    const path = join(dir, name);
+    try {
+      catalogues.push(parseFramework(readInputFile(path, 'framework file', relative(packageRoot(), path)), relative(packageRoot(), path)));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      diagnostics.push(...error.diagnostics);
+    }
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid framework catalogues');
+  // Reports list frameworks in the model's order (CIS 3.0, CIS 5.0, Security Hub, AWS Config).
+  const rank = (f: Sourced<FrameworkFile>) => (FRAMEWORKS as readonly string[]).indexOf(f.value.id);
+  return catalogues.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Names of the built-in packs. */
@@ -41,7 +66,7 @@ export function loadRuleDefinitions(dir: string, builtIn: boolean): RuleDefiniti
   for (const name of readdirSync(dir).filter(isRuleFile).sort()) {
     const path = join(dir, name);
     const label = builtIn ? relative(packageRoot(), path) : path;
-    const parsed = parseRuleDefinition(readFileSync(path, 'utf8'), label, builtIn);
+    const parsed = parseRuleDefinition(readInputFile(path, 'rule file', label), label, builtIn);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.definition) definitions.push(parsed.definition);
   }
@@ -52,8 +77,9 @@ export function loadRuleDefinitions(dir: string, builtIn: boolean): RuleDefiniti
 /** Reads a built-in pack by name, or a pack file by path. @throws InputError */
 export function loadPack(nameOrPath: string): Sourced<PackFile> {
   const builtIn = join(packageRoot(), 'packs', `${nameOrPath}.yaml`);
-  if (existsSync(builtIn)) return parsePack(readFileSync(builtIn, 'utf8'), relative(packageRoot(), builtIn));
-  if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readFileSync(nameOrPath, 'utf8'), nameOrPath);
+  if (existsSync(builtIn))
+    return parsePack(readInputFile(builtIn, 'pack file', relative(packageRoot(), builtIn)), relative(packageRoot(), builtIn));
+  if (isRuleFile(nameOrPath) && existsSync(nameOrPath)) return parsePack(readInputFile(nameOrPath, 'pack file'), nameOrPath);
   throw new InputError([
     {
       severity: 'error',
@@ -102,7 +128,8 @@ export function loadRuleset(options: RulesetOptions): LoadedRuleset {
   const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
   checkDuplicates(definitions);
   const pack = loadPack(settings.pack.value);
-  const ruleset = buildRuleset({ definitions, pack, ...(config ? { config } : {}) });
+  const frameworks = loadFrameworks().map((f) => f.value);
+  const ruleset = buildRuleset({ definitions, pack, frameworks, ...(config ? { config } : {}) });
   return { ruleset, definitions, ...(config ? { config } : {}) };
 }
 

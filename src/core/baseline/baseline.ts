@@ -2,18 +2,45 @@ import type { Finding, ScanResult } from '../../model/index.js';
 import { summarise } from '../engine/result.js';
 
 /**
- * Compares a result with the previous one (the baseline) by fingerprint: each
- * finding becomes `new` or `existing`, and baseline findings that are gone are
- * listed as `resolved`. A baseline finding of an account that this scan did not
- * scan (failed, skipped, or in another shard) is not counted as resolved.
+ * Compares a result with the previous one (the baseline) by fingerprint, the baseline read as a
+ * stream: feed every baseline finding to {@link add}, then {@link apply}. Only what the
+ * comparison needs is kept: the fingerprints the result shares with the baseline, and the
+ * baseline findings that are gone (they are listed in the result as `resolved`).
+ * A baseline finding of an account that this scan did not scan (failed, skipped, or in another
+ * shard) is not counted as resolved.
  */
+export class BaselineComparison {
+  private readonly now: Set<string>;
+  private readonly scanned: Set<string>;
+  private readonly existing = new Set<string>();
+  private readonly resolved: Finding[] = [];
+
+  constructor(private readonly result: ScanResult) {
+    this.now = new Set(result.findings.map((f) => f.fingerprint));
+    this.scanned = new Set(result.accounts.filter((a) => a.status === 'scanned').map((a) => a.id));
+  }
+
+  /** One finding of the baseline. */
+  add(finding: Finding): void {
+    if (this.now.has(finding.fingerprint)) this.existing.add(finding.fingerprint);
+    else if (this.scanned.has(finding.accountId)) this.resolved.push(stripBaseline(finding));
+  }
+
+  /** The result with each finding `new` or `existing`, and the resolved ones listed. */
+  apply(): ScanResult {
+    const findings: Finding[] = this.result.findings.map((f) => ({
+      ...f,
+      baseline: this.existing.has(f.fingerprint) ? 'existing' : 'new',
+    }));
+    return { ...this.result, findings, resolved: this.resolved, summary: summarise(findings, this.result.accounts) };
+  }
+}
+
+/** {@link BaselineComparison} of a result and a baseline held whole. */
 export function applyBaseline(result: ScanResult, baseline: ScanResult): ScanResult {
-  const before = new Set(baseline.findings.map((f) => f.fingerprint));
-  const now = new Set(result.findings.map((f) => f.fingerprint));
-  const scanned = new Set(result.accounts.filter((a) => a.status === 'scanned').map((a) => a.id));
-  const findings: Finding[] = result.findings.map((f) => ({ ...f, baseline: before.has(f.fingerprint) ? 'existing' : 'new' }));
-  const resolved = baseline.findings.filter((f) => !now.has(f.fingerprint) && scanned.has(f.accountId)).map(stripBaseline);
-  return { ...result, findings, resolved, summary: summarise(findings, result.accounts) };
+  const comparison = new BaselineComparison(result);
+  for (const finding of baseline.findings) comparison.add(finding);
+  return comparison.apply();
 }
 
 /** A baseline finding as listed among the resolved: its plan was the baseline's, not this result's. */

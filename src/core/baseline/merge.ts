@@ -28,15 +28,25 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   const resolved = inputs.some((i) => i.result.resolved) ? inputs.flatMap((i) => i.result.resolved ?? []).sort(compareFindings) : undefined;
   const waivers = inputs.some((i) => i.result.waivers) ? mergeWaivers(inputs.map((i) => i.result.waivers ?? [])) : undefined;
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings ?? []))];
-  const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, ...base } = first.result;
+  // The procedures the plans use: one copy of each id, from the first shard that holds it.
+  const procedures = [
+    ...new Map(
+      inputs
+        .flatMap((i) => i.result.procedures ?? [])
+        .reverse()
+        .map((p) => [p.id, p]),
+    ).values(),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+  const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, procedures: _procedures, ...base } = first.result;
   const summary = summarise(findings, accounts);
   return {
     ...base,
-    rules: withRuleStatuses(mergeCoverage(inputs.map((i) => i.result.rules)), summary),
+    rules: withRuleStatuses(mergeCoverage(inputs.map((i) => i.result.rules)), summary, findings),
     accounts,
     summary,
     findings,
     plans,
+    ...(procedures.length > 0 ? { procedures } : {}),
     ...(resolved ? { resolved } : {}),
     ...(waivers ? { waivers } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/index.js';
-import { escapeMarkdownCell as cell, markdownCode as code } from '../format/escape.js';
+import { escapeMarkdownCell as cell, markdownCode as code } from '../util/escape.js';
 import { table } from '../format/markdown.js';
 import type { ResultDiff } from './diff.js';
 

@@ -5,7 +5,7 @@
  * signal. Colours are the Okabe–Ito palette, which stays distinguishable with every common
  * colour-vision deficiency. Pages show a table of the same numbers next to each chart.
  */
-import { escapeXml } from '../format/escape.js';
+import { escapeXml } from '../util/escape.js';
 
 /** Okabe–Ito colours. */
 export const PALETTE = {
@@ -97,28 +97,51 @@ function barTitle(chart: BarChart, category: string, series: Series, value: numb
   return `<title>${escapeXml(`${category}: ${value} ${series.name}`)}</title>`;
 }
 
+/** Width of one character of the chart font, in px, generously (DejaVu Sans, a common fallback, is wide): sizes label columns. */
+const CHAR_WIDTH = 7.6;
+
+/**
+ * A category label in at most two lines of `maxChars`: `name (id)` breaks before the id, so an
+ * account's name and id both show; a line still too long is clipped, and the full label is the
+ * label's tooltip (and in the chart's table).
+ */
+export function labelLines(text: string, maxChars: number): string[] {
+  if (Array.from(text).length <= maxChars) return [text];
+  const at = text.lastIndexOf(' (');
+  const lines = at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text];
+  return lines.map((line) => clipLabel(line, maxChars));
+}
+
 function horizontalBars(chart: BarChart, width: number): { body: string; height: number } {
-  const labelWidth = 215;
+  // The label column grows with the longest label (up to half the chart), so names are not cut.
+  const longest = Math.max(8, ...chart.categories.map((c) => Math.max(...labelLines(c, 200).map((l) => Array.from(l).length))));
+  const labelWidth = Math.round(Math.min(width * 0.5, Math.max(120, longest * CHAR_WIDTH + 12)));
+  const maxChars = Math.round((labelWidth - 12) / CHAR_WIDTH);
+  const labels = chart.categories.map((c) => labelLines(c, maxChars));
+  const rowHeight = labels.some((l) => l.length > 1) ? 34 : 24;
   const plot = width - labelWidth - 50;
-  const rowHeight = 24;
   const max = Math.max(1, ...chart.categories.map((_, i) => total(chart, i)));
   const scale = ticks(max);
   const top = scale[scale.length - 1] as number;
   const parts: string[] = [];
   chart.categories.forEach((category, i) => {
     const y = 10 + i * rowHeight;
-    parts.push(`<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end" ${FONT}>${escapeXml(clipLabel(category, 27))}</text>`);
+    const lines = labels[i] ?? [category];
+    const first = y + (lines.length > 1 ? 9 : 15);
+    const tspans = lines.map((line, n) => `<tspan x="${labelWidth - 6}" y="${first + n * 14}">${escapeXml(line)}</tspan>`).join('');
+    parts.push(`<text text-anchor="end" ${FONT}><title>${escapeXml(category)}</title>${tspans}</text>`);
     let x = labelWidth;
+    const barY = y + (rowHeight - 24) / 2;
     chart.series.forEach((s, si) => {
       const value = s.values[i] ?? 0;
       if (value <= 0) return;
       const w = (value / top) * plot;
       parts.push(
-        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="18" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`,
+        `<rect x="${x.toFixed(1)}" y="${barY}" width="${w.toFixed(1)}" height="18" fill="url(#${chart.id}-p${si})" stroke="#fff" stroke-width="0.5">${barTitle(chart, category, s, value)}</rect>`,
       );
       x += w;
     });
-    parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + 14}" ${FONT}>${total(chart, i)}</text>`);
+    parts.push(`<text x="${(x + 4).toFixed(1)}" y="${barY + 14}" ${FONT}>${total(chart, i)}</text>`);
   });
   const axisY = 10 + chart.categories.length * rowHeight;
   for (const t of scale) {

@@ -1,4 +1,4 @@
-import type { Account, AccountOutcome, NotEvaluated, RuleSummary, Summary } from '../../model/index.js';
+import type { Account, AccountOutcome, Finding, NotEvaluated, RuleSummary, Summary } from '../../model/index.js';
 import type { CompiledRule } from '../rules/ruleset.js';
 
 /** The status of a rule over a scan (result schema, RuleSummary.status). */
@@ -36,24 +36,57 @@ export function undecidedReason(
   return missing.length > 0 ? `not collected in this scan: ${missing.join(', ')} facts` : undefined;
 }
 
-/**
- * A rule's status from its open findings and its coverage: failed with any open finding
- * (waived ones do not count), else not-evaluated when decided nowhere, partial when some
- * accounts could not decide it, passed only when every scanned account did.
- */
-export function ruleStatus(openFindings: number, coverage: RuleCoverage): RuleStatus {
-  if (openFindings > 0) return 'failed';
-  if (coverage.evaluatedAccounts === 0) return 'not-evaluated';
-  return coverage.notEvaluated.length > 0 ? 'partial' : 'passed';
+/** What decides a rule's status besides where it was decided. */
+export interface RuleVerdictInputs {
+  /** Open findings of the rule. */
+  open: number;
+  /** Waived findings of the rule (exceptions accepted). */
+  waived?: number;
+  /** Framework controls whose own parameters are stricter than the ones in force. */
+  deviations?: readonly unknown[];
 }
 
 /**
- * The rules with their status recomputed from the summary's open findings by rule: call it
- * whenever findings change status (waivers) or are combined (merge).
+ * A rule's status, never `passed` in the reassuring direction: failed with any open finding;
+ * accepted when its only findings are waived (a failure whose exception was accepted);
+ * not-evaluated when decided nowhere; deviates when evaluated under parameters looser than a
+ * framework it maps to; partial when some accounts could not decide it; passed only when every
+ * scanned account decided it under parameters at least as strict as its frameworks'.
  */
-export function withRuleStatuses(rules: readonly RuleSummary[], summary: Pick<Summary, 'byRule'>): RuleSummary[] {
+export function ruleStatus(
+  verdict: number | RuleVerdictInputs,
+  coverage: { evaluatedAccounts: number; notEvaluated: readonly NotEvaluated[] },
+): RuleStatus {
+  const { open, waived = 0, deviations = [] } = typeof verdict === 'number' ? { open: verdict } : verdict;
+  if (open > 0) return 'failed';
+  if (waived > 0) return 'accepted';
+  if (coverage.evaluatedAccounts === 0) return 'not-evaluated';
+  if (deviations.length > 0) return 'deviates';
+  return coverage.notEvaluated.length > 0 ? 'partial' : 'passed';
+}
+
+/** Waived findings by rule id. */
+export function waivedByRule(findings: Iterable<Pick<Finding, 'ruleId' | 'status'>>): Map<string, number> {
+  const waived = new Map<string, number>();
+  for (const f of findings) if (f.status === 'waived') waived.set(f.ruleId, (waived.get(f.ruleId) ?? 0) + 1);
+  return waived;
+}
+
+/**
+ * The rules with their status recomputed from the summary's open findings by rule and the
+ * findings' waived ones: call it whenever findings change status (waivers) or are combined (merge).
+ */
+export function withRuleStatuses(
+  rules: readonly RuleSummary[],
+  summary: Pick<Summary, 'byRule'>,
+  findings: Iterable<Pick<Finding, 'ruleId' | 'status'>> = [],
+): RuleSummary[] {
+  const waived = waivedByRule(findings);
   return rules.map((rule) => {
-    const status = ruleStatus(summary.byRule[rule.id] ?? 0, rule);
+    const status = ruleStatus(
+      { open: summary.byRule[rule.id] ?? 0, waived: waived.get(rule.id) ?? 0, deviations: rule.deviations ?? [] },
+      rule,
+    );
     return status === rule.status ? rule : { ...rule, status };
   });
 }

@@ -3,6 +3,7 @@ import { sha256 } from '../util/hash.js';
 import { parseTimestamp } from '../util/time.js';
 import { credentialsOf, slotInUse, type CredentialView, type EvalFrame } from '../rules/frame.js';
 import type { CompiledRule, Ruleset } from '../rules/ruleset.js';
+import { ITEM_CREDENTIAL_PREFIX, serverCertificatesOf, serviceCredentialsOf, sshPublicKeysOf } from '../rules/items.js';
 
 /**
  * The as-of time of an account: an explicit override, else the account's own
@@ -56,6 +57,29 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
             if (rule.predicate(frame)) findings.push(toFinding(rule, frame, cert.slot === 1 ? 'cert_1' : 'cert_2'));
           }
           frame.cert = undefined;
+          break;
+        case 'serverCertificate':
+          // The account's certificates, evaluated once per account: on its root user row.
+          if (principal.type !== 'root') break;
+          for (const item of serverCertificatesOf(account)) {
+            frame.serverCertificate = item;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serverCertificate}:${item.name}`));
+          }
+          frame.serverCertificate = undefined;
+          break;
+        case 'serviceCredential':
+          for (const item of serviceCredentialsOf(principal)) {
+            frame.serviceCredential = item;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serviceCredential}:${item.id}`));
+          }
+          frame.serviceCredential = undefined;
+          break;
+        case 'sshPublicKey':
+          for (const item of sshPublicKeysOf(principal)) {
+            frame.sshPublicKey = item;
+            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.sshPublicKey}:${item.id}`));
+          }
+          frame.sshPublicKey = undefined;
           break;
         case 'credential':
           credentials ??= credentialsOf(principal);

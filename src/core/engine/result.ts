@@ -78,7 +78,8 @@ export class ResultBuilder {
           frameworks: r.frameworks,
           docs: r.docs,
           source: r.file,
-          status: ruleStatus(summary.byRule[r.id] ?? 0, coverage),
+          status: ruleStatus({ open: summary.byRule[r.id] ?? 0, deviations: r.deviations }, coverage),
+          ...(r.deviations.length > 0 ? { deviations: [...r.deviations] } : {}),
           ...coverage,
         };
       }),
@@ -88,6 +89,7 @@ export class ResultBuilder {
       // Remediation plans are attached later (after waivers): see attachPlans.
       plans: [],
       notes: [...SCOPE_NOTES],
+      ...(this.ruleset.coverage.length > 0 ? { frameworkCoverage: this.ruleset.coverage } : {}),
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
     };
   }

@@ -1,13 +1,37 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Finding, ScanResult } from '../../model/index.js';
+import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, controlsFrom, countFinding, reasonsText, type Control, type RuleCounts } from './controls.js';
-import { neutraliseFormula } from './escape.js';
+import { controls, controlsFrom, countFinding, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
+import { neutraliseFormula, visibleControls } from '../util/escape.js';
 import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
+import type { RunHeader } from '../pipeline/types.js';
 
 interface Column<T> {
   header: string;
-  value: (row: T) => string;
+  value: (row: T, context: CsvContext) => string;
+}
+
+/** What a row needs besides its finding: each account, for its as-of time and OU path. */
+export interface CsvContext {
+  accounts: ReadonlyMap<string, AccountResult>;
+  /** The --as-of override, or null: each account at its own report time. */
+  asOf: string | null;
+}
+
+/** The context of a result's rows. */
+export function csvContext(result: Pick<ScanResult, 'accounts' | 'asOf'>): CsvContext {
+  return { accounts: new Map(result.accounts.map((a) => [a.id, a])), asOf: result.asOf };
+}
+
+/** The time a finding's account was evaluated at: --as-of, else the account's as-of or report time. */
+function asOfOf(f: Finding, context: CsvContext): string {
+  const account = context.accounts.get(f.accountId);
+  return context.asOf ?? account?.asOf ?? account?.reportGeneratedTime ?? '';
+}
+
+/** Every control a finding breaks, framework-qualified in one cell: `cis-aws-3.0:1.10 aws-security-hub:IAM.5`. */
+export function controlsText(frameworks: Finding['frameworks']): string {
+  return FRAMEWORKS.flatMap((framework) => frameworks[framework].map((id) => `${framework}:${id}`)).join(' ');
 }
 
 /** A framework key as a column name: `cis-aws-3.0` → `cis_aws_3_0`, like every other column. */
@@ -37,6 +61,10 @@ export const CSV_COLUMNS: readonly Column<Finding>[] = [
   { header: 'waiver_expires', value: (f) => stringField(f.waiver, 'expires') },
   { header: 'baseline', value: (f) => f.baseline ?? '' },
   { header: 'fingerprint', value: (f) => f.fingerprint },
+  { header: 'as_of', value: (f, context) => asOfOf(f, context) },
+  { header: 'rule_title', value: (f) => f.title },
+  { header: 'ou_path', value: (f, context) => f.ouPath ?? context.accounts.get(f.accountId)?.ouPath ?? '' },
+  { header: 'controls', value: (f) => controlsText(f.frameworks) },
 ];
 
 /** The columns of credwarden-controls.csv: one row per rule with its status. */
@@ -45,6 +73,7 @@ export const CONTROL_COLUMNS: readonly Column<Control>[] = [
   { header: 'title', value: (c) => c.title },
   { header: 'severity', value: (c) => c.severity },
   { header: 'status', value: (c) => c.status },
+  { header: 'status_detail', value: (c) => statusDetail(c) },
   { header: 'open', value: (c) => String(c.open) },
   { header: 'waived', value: (c) => String(c.waived) },
   { header: 'evaluated_accounts', value: (c) => (c.evaluatedAccounts === undefined ? '' : String(c.evaluatedAccounts)) },
@@ -75,9 +104,9 @@ const ROWS_PER_CHUNK = 500;
  */
 const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
 
-function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[]): Generator<string> {
+function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
   for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row))));
+    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row, context))));
     yield stringify(batch, CSV_OPTIONS);
   }
 }
@@ -87,13 +116,14 @@ function csvHeader<T>(columns: readonly Column<T>[]): string {
 }
 
 /**
- * A cell as a spreadsheet should show it: formulas neutralised on every line
+ * A cell as a spreadsheet should show it: control and invisible characters shown as escapes
+ * (`\x1b`, `\u200b`; line breaks kept), formulas neutralised on every line
  * (see {@link neutraliseFormula}), and digits with a leading zero (an account id
  * such as 012345678901) marked as text with the same leading quote, so the zero
  * is not dropped.
  */
 export function spreadsheetCell(value: string): string {
-  return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(value);
+  return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(visibleControls(value.replace(/\r\n|\r/g, '\n'), true));
 }
 
 /** One row per finding (open and waived). */
@@ -103,26 +133,35 @@ export function formatCsv(result: ScanResult): Iterable<string> {
 
 /** One row per rule: status, counts, and where and why it was not evaluated. */
 export function formatControlsCsv(result: ScanResult): Iterable<string> {
-  return [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controls(result))];
+  return [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controls(result), csvContext(result))];
 }
 
-/** The findings, account by account. */
-function openCsv(): ReportSink {
+/** The findings, account by account (each row's context is its own account). */
+function openCsv(header: RunHeader): ReportSink {
   return {
-    account: (slice) => csvRows(CSV_COLUMNS, slice.findings),
+    account: (slice) =>
+      csvRows(CSV_COLUMNS, slice.findings, {
+        accounts: new Map(slice.account ? [[slice.id, slice.account]] : []),
+        asOf: header.asOf,
+      }),
     end: () => ({ head: [csvHeader(CSV_COLUMNS)] }),
   };
 }
 
 /** credwarden-controls.csv: the rules' counts are summed account by account, the rows written at the end. */
-function openControlsCsv(): ReportSink {
+function openControlsCsv(header: RunHeader): ReportSink {
   const counts: RuleCounts = new Map();
   return {
     account(slice) {
       for (const finding of slice.findings) countFinding(counts, finding);
       return [];
     },
-    end: (tallies) => ({ head: [csvHeader(CONTROL_COLUMNS), ...csvRows(CONTROL_COLUMNS, controlsFrom(tallies.rules, counts))] }),
+    end: (tallies) => ({
+      head: [
+        csvHeader(CONTROL_COLUMNS),
+        ...csvRows(CONTROL_COLUMNS, controlsFrom(tallies.rules, counts), { accounts: new Map(), asOf: header.asOf }),
+      ],
+    }),
   };
 }
 
@@ -133,5 +172,5 @@ export const csvFormatter: FormatterEntry = defineFormatter({
   extension: 'csv',
   infersFrom: ['csv'],
   open: openCsv,
-  openCompanions: () => [{ name: 'credwarden-controls.csv', sink: openControlsCsv() }],
+  openCompanions: (header) => [{ name: 'credwarden-controls.csv', sink: openControlsCsv(header) }],
 });

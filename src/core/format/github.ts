@@ -1,7 +1,7 @@
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES, severityRank } from '../../model/index.js';
 import { describeGate, type GateOutcome } from '../gate.js';
-import { controls, undecided } from './controls.js';
+import { caveated, controls, frameworkMatrices, undecided } from './controls.js';
 import {
   escapeMarkdownCell as cell,
   escapeWorkflowData,
@@ -9,8 +9,9 @@ import {
   guardPlainText,
   markdownCode as code,
   visibleControls as v,
-} from './escape.js';
-import { controlMatrixRows, table } from './markdown.js';
+} from '../util/escape.js';
+import { controlMatrixRows, frameworkCoverageRows, table } from './markdown.js';
+import { STATUS_LEGEND } from './status.js';
 import { defineFormatter, wholeResultSink, type FormatContext, type FormatterEntry } from './types.js';
 
 /** Workflow command per severity: errors and warnings fail eyes, notices inform. */
@@ -41,10 +42,14 @@ export function* formatGithub(result: ScanResult): Generator<string> {
   const { summary: s } = result;
   const counts = SEVERITIES.map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ');
   const more = open.length > MAX_ANNOTATIONS ? `; ${open.length - MAX_ANNOTATIONS} more not annotated (see the reports)` : '';
-  const notDecided = undecided(controls(result));
+  const matrix = controls(result);
+  const notDecided = undecided(matrix);
+  const notPassed = caveated(matrix);
+  const caveats =
+    notPassed.length > 0 ? `; no open finding but not passed: ${notPassed.map((c) => `${c.id} (${c.status})`).join(', ')}` : '';
   const notEvaluated = notDecided.length > 0 ? `; not evaluated in every account: ${notDecided.map((c) => c.id).join(', ')}` : '';
   for (const note of result.notes ?? []) yield `${command('notice', 'credwarden scope', v(note))}\n`;
-  yield `${command('notice', 'credwarden summary', `${s.open} open finding(s) (${counts}); ${s.waived} waived; ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${more}${notEvaluated}`)}\n`;
+  yield `${command('notice', 'credwarden summary', `${s.open} open finding(s) (${counts}); ${s.waived} waived; ${s.accounts.scanned} account(s) scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${more}${caveats}${notEvaluated}`)}\n`;
 }
 
 /** Most severe first; the original order within a severity. */
@@ -99,7 +104,10 @@ function* jobSummaryLines(result: ScanResult, context: FormatContext, gate: Gate
     '',
     '### Controls',
     '',
+    STATUS_LEGEND,
+    '',
     ...controlMatrixRows(controls(result)),
+    ...frameworkCoverageRows(frameworkMatrices(result), '####'),
   );
   yield `${out.join('\n')}\n`;
   if (open.length > 0) {

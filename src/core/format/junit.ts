@@ -1,9 +1,9 @@
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, type Control, type RuleCounts } from './controls.js';
+import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
 import type { RunHeader } from '../pipeline/types.js';
 import { STATUS_LABEL } from './status.js';
-import { escapeXml as x, guardWorkflowCommands } from './escape.js';
+import { escapeXml as x, guardWorkflowCommands } from '../util/escape.js';
 import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
 /** Test counts of one suite, written in its opening tag and summed for <testsuites>. */
@@ -73,7 +73,8 @@ function controlSuite(matrix: readonly Control[], notes: readonly string[]): str
     if (c.status === 'passed') return `${open}</testcase>`;
     if (c.status === 'failed')
       return `${open}<failure message="${x(`${c.open} open finding${c.open === 1 ? '' : 's'}`)}" type="${c.severity}"/></testcase>`;
-    const why = reasonsText(c, REASONS_SHOWN) || 'evaluated in no account';
+    // accepted and deviates are never passes: skipped, with what the status means here.
+    const why = [statusDetail(c), reasonsText(c, REASONS_SHOWN)].filter((t) => t !== '').join('; ') || 'evaluated in no account';
     return `${open}<skipped message="${x(`${STATUS_LABEL[c.status]}: ${why}`)}"/></testcase>`;
   });
   const properties =

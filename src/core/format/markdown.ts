@@ -1,13 +1,27 @@
 import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES, severityRank } from '../../model/index.js';
-import { PLAN_HEADER, plansForReport, renderPlansMarkdown } from '../remediation/index.js';
+import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { compareFindings } from '../engine/result.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
-import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, undecided, type Control, type RuleCounts } from './controls.js';
+import {
+  caveated,
+  controlsFrom,
+  countFinding,
+  coverageText,
+  frameworkMatrices,
+  REASONS_SHOWN,
+  reasonsText,
+  statusDetail,
+  undecided,
+  type Control,
+  type FrameworkMatrix,
+  type RuleCounts,
+} from './controls.js';
 import { TopN } from './top.js';
-import { STATUS_LABEL } from './status.js';
-import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from './escape.js';
+import { STATUS_EMOJI, STATUS_LABEL, STATUS_LEGEND, type AnyStatus } from './status.js';
+import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../util/escape.js';
+import { openCampaigns, openTargetsCsv, TARGETS_FILE } from './plans/campaigns.js';
 import { DEFAULT_MARKDOWN_ROWS, defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 
 const FRAMEWORK_LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
@@ -25,6 +39,11 @@ export const PLANS_FILE = 'credwarden-plans.md';
  * swamp it (a plan is about 2 KiB), so they go to {@link PLANS_FILE}.
  */
 export const INLINE_PLAN_PRINCIPALS = 25;
+
+/** Whether the plans go to the campaign files: past {@link INLINE_PLAN_PRINCIPALS} principals they would swamp the report. */
+function plansApart(tallies: Pick<Tallies, 'plannedPrincipals'>): boolean {
+  return tallies.plannedPrincipals > INLINE_PLAN_PRINCIPALS;
+}
 
 /** A Markdown table row from cells that are already escaped. */
 function row(cells: readonly string[]): string {
@@ -108,7 +127,7 @@ function openMarkdown(header: RunHeader, context: FormatContext): ReportSink {
         rows: rows.sorted(),
         resolved: resolvedRows.sorted(),
         withBaseline,
-        ...(tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS ? { inlinePlans: inline.result(header.asOf) } : {}),
+        ...(plansApart(tallies) ? {} : { inlinePlans: inline.result(header.asOf) }),
       };
       const lines = (sections: readonly ((r: Report) => Iterable<string>)[]) =>
         guardPlainText(
@@ -117,7 +136,7 @@ function openMarkdown(header: RunHeader, context: FormatContext): ReportSink {
           })(),
         );
       return {
-        head: lines([reportHeader, summary, controlMatrix, accountsHead]),
+        head: lines([reportHeader, summary, controlMatrix, frameworkCoverageSection, accountsHead]),
         tail: lines([findings, resolved, plans, waivers, warnings]),
       };
     },
@@ -194,6 +213,11 @@ function* summary({ header, tallies, matrix }: Report): Generator<string> {
     yield '';
     yield `> ${inline(note)}`;
   }
+  const exceptions = caveated(matrix);
+  if (exceptions.length > 0) {
+    yield '';
+    yield `⚠️ ${exceptions.length} rule${exceptions.length === 1 ? ' has' : 's have'} no open finding but did not pass: ${exceptions.map((c) => `${code(c.id, false)} (${STATUS_LABEL[c.status]})`).join(', ')} (see Controls).`;
+  }
   if (notDecided.length > 0) {
     yield '';
     yield `⚠️ ${notDecided.length} rule${notDecided.length === 1 ? ' was' : 's were'} not evaluated in every account: ${notDecided.map((c) => code(c.id, false)).join(', ')}. No finding there does not mean passed (see Controls).`;
@@ -216,7 +240,7 @@ export function controlMatrixRows(matrix: readonly Control[]): string[] {
         .map((fw) => `${FRAMEWORK_LABEL[fw]} ${c.frameworks[fw].join(', ')}`)
         .join('; ') || '—',
     ),
-    statusCell(c),
+    statusCell(c, statusDetail(c)),
     String(c.open),
     String(c.waived),
     c.notEvaluated.length > 0 ? `${c.notEvaluated.length}: ${cell(reasonsText(c, REASONS_SHOWN))}` : '0',
@@ -224,18 +248,51 @@ export function controlMatrixRows(matrix: readonly Control[]): string[] {
   return table(header, rows);
 }
 
-function statusCell(c: Control): string {
-  const mark = { passed: '✅', failed: '❌', 'not-evaluated': '⚪', partial: '🟡' }[c.status];
-  return `${mark} ${STATUS_LABEL[c.status]}`;
+/** A status with its mark and, when the status alone would mislead, what it means here. */
+function statusCell(c: { status: AnyStatus }, detail = ''): string {
+  return `${STATUS_EMOJI[c.status]} ${STATUS_LABEL[c.status]}${detail ? `<br>${cell(detail)}` : ''}`;
 }
 
 function* controlMatrix({ matrix }: Report): Generator<string> {
   yield '';
   yield '## Controls';
   yield '';
-  yield 'passed: evaluated in every scanned account, no open finding · failed: at least one open finding · partial: evaluated in some accounts only, no open finding · not evaluated: evaluated in no account.';
+  yield STATUS_LEGEND;
   yield '';
   yield* controlMatrixRows(matrix);
+}
+
+/** Each framework's controls: a header with the coverage as a count, then one row per control. */
+export function frameworkCoverageRows(matrices: readonly FrameworkMatrix[], heading = '###'): string[] {
+  return matrices.flatMap((m) => [
+    '',
+    `${heading} ${cell(m.title)}`,
+    '',
+    cell(coverageText(m)),
+    '',
+    ...table(
+      ['Control', 'Title', 'Rules', 'Status', 'Open', 'Waived', 'Details'],
+      m.controls.map((c) => [
+        cell(`${m.label} ${c.id}`),
+        cell(c.title),
+        [...c.rules.map((r) => code(r.id)), ...c.missingRules.map((r) => `${code(r)} (not in pack)`)].join('<br>') || '—',
+        statusCell(c),
+        String(c.open),
+        String(c.waived),
+        cell(c.detail) || '—',
+      ]),
+    ),
+  ]);
+}
+
+function* frameworkCoverageSection({ header, matrix }: Report): Generator<string> {
+  const matrices = frameworkMatrices(header, matrix);
+  if (matrices.length === 0) return;
+  yield '';
+  yield '## Framework coverage';
+  yield '';
+  yield 'Every control of each framework section, as evaluated (with the status of its rules), not evaluated (with the reason) or out of scope (with the reason).';
+  yield* frameworkCoverageRows(matrices);
 }
 
 /** Counts per account: one row each, however many findings (the rows are written account by account). */
@@ -371,8 +428,8 @@ function* plans({ tallies, context, inlinePlans }: Report): Generator<string> {
   yield '';
   if (!inlinePlans) {
     yield context.companions
-      ? `The plans of the ${principals} principals with open findings are in [\`${PLANS_FILE}\`](${PLANS_FILE}), next to this report.`
-      : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them to \`${PLANS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json\` on the JSON result.`;
+      ? `The plans of the ${principals} principals with open findings are campaigns, one per procedure, in [\`${PLANS_FILE}\`](${PLANS_FILE}) (each procedure's steps once, then its most severe targets), and every target is in [\`${TARGETS_FILE}\`](${TARGETS_FILE}), next to this report. One principal's full plan: \`credwarden plan RESULT.json --principal NAME_OR_ARN\`.`
+      : `The plans of the ${principals} principals with open findings are not included, so this report stays readable: write them as campaigns to \`${PLANS_FILE}\` and \`${TARGETS_FILE}\` with \`--output-dir DIR\`, or run \`credwarden plan RESULT.json --principal NAME_OR_ARN\` on the JSON result for one principal's full plan.`;
     return;
   }
   // Prefer the plans the result carries (they saw the snapshot and any procedure overrides).
@@ -381,29 +438,6 @@ function* plans({ tallies, context, inlinePlans }: Report): Generator<string> {
   yield `> ${inline(set.header)}`;
   yield '';
   yield renderPlansMarkdown(set, { headingLevel: 2, omitTitle: true }).trimEnd();
-}
-
-/**
- * credwarden-plans.md: every plan, written account by account (in account-id order), once the
- * plans would swamp the report; else no file.
- */
-function openPlansFile(header: RunHeader): ReportSink {
-  return {
-    account(slice) {
-      if (slice.plans.length === 0) return [];
-      const set = plansForReport({
-        asOf: header.asOf,
-        accounts: slice.account ? [slice.account] : [],
-        findings: slice.findings,
-        plans: slice.plans,
-      } as ScanResult);
-      return guardPlainText([`\n${renderPlansMarkdown(set, { headingLevel: 1, omitTitle: true })}`]);
-    },
-    end(tallies) {
-      if (tallies.plannedPrincipals <= INLINE_PLAN_PRINCIPALS) return { omit: true };
-      return { head: guardPlainText([`# credwarden: remediation plans\n\n> ${inline(PLAN_HEADER)}\n`]) };
-    },
-  };
 }
 
 function* waivers({ tallies }: Report): Generator<string> {
@@ -455,5 +489,10 @@ export const markdownFormatter: FormatterEntry = defineFormatter({
   extension: 'md',
   infersFrom: ['md', 'markdown'],
   open: openMarkdown,
-  openCompanions: (header) => [{ name: PLANS_FILE, sink: openPlansFile(header) }],
+  // Once the plans would swamp the report they become campaigns: credwarden-plans.md gives each
+  // procedure's steps once and its first targets, credwarden-targets.csv lists every target.
+  openCompanions: (header) => [
+    { name: PLANS_FILE, sink: openCampaigns(header, plansApart) },
+    { name: TARGETS_FILE, sink: openTargetsCsv(header, plansApart) },
+  ],
 });

@@ -276,6 +276,9 @@ function verdict(rule: RuleSummary, accountId: string, counts: RuleAccountCounts
   const notDecided = rule.notEvaluated.find((n) => n.accountId === accountId);
   if (notDecided) return { ...COMPLIANCE_STATUS.warning, detail: `Not evaluated: ${notDecided.reason}` };
   if ((counts?.waived ?? 0) > 0) return { ...COMPLIANCE_STATUS.waived, detail: `${counts?.waived} findings waived, none open` };
+  // Parameters looser than a framework's never read as a pass (issue 19: `deviates`).
+  const deviations = rule.deviations ?? [];
+  if (deviations.length > 0) return { ...COMPLIANCE_STATUS.warning, detail: `Deviates: ${deviations.map((d) => d.text).join('; ')}` };
   return { ...COMPLIANCE_STATUS.pass, detail: 'No finding' };
 }
 

@@ -9,6 +9,7 @@ import { githubFormatter } from './github.js';
 import { asffFormatter } from './asff.js';
 import { htmlFormatter } from './html.js';
 import { ocsfFormatter } from './ocsf.js';
+import { xlsxFormatter } from './xlsx.js';
 
 /**
  * The one formatter registry. Every output format is listed here, so `--format`,
@@ -25,6 +26,7 @@ const FORMATTERS: readonly FormatterEntry[] = [
   asffFormatter,
   ocsfFormatter,
   htmlFormatter,
+  xlsxFormatter,
 ];
 
 /** All registered formatters, in display order. */

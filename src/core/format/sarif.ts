@@ -1,10 +1,21 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES, severityRank } from '../../model/index.js';
-import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, undecided, type Control, type RuleCounts } from './controls.js';
+import {
+  caveated,
+  controlsFrom,
+  countFinding,
+  REASONS_SHOWN,
+  reasonsText,
+  statusDetail,
+  undecided,
+  type Control,
+  type RuleCounts,
+} from './controls.js';
 import { compareFindings } from '../engine/result.js';
 import type { RunHeader } from '../pipeline/types.js';
 import { TopN } from './top.js';
 import { STATUS_LABEL } from './status.js';
+import { visibleControls } from '../util/escape.js';
 import { jsonChunks, LazyArray } from './json-stream.js';
 import { defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 
@@ -190,7 +201,7 @@ function openSarif(header: RunHeader, context: FormatContext): ReportSink {
 function invocation(failed: readonly AccountResult[], matrix: readonly Control[], ruleIndex: ReadonlyMap<string, number>): Json {
   const notifications: Json[] = failed.map((a) => ({
     level: 'error',
-    message: { text: `account ${a.id}${a.name ? ` (${a.name})` : ''} could not be scanned: ${a.reason ?? 'no reason given'}` },
+    message: { text: shown(`account ${a.id}${a.name ? ` (${a.name})` : ''} could not be scanned: ${a.reason ?? 'no reason given'}`) },
     descriptor: { id: 'account-failed' },
     properties: { accountId: a.id },
   }));
@@ -200,10 +211,20 @@ function invocation(failed: readonly AccountResult[], matrix: readonly Control[]
     const index = ruleIndex.get(control.id);
     notifications.push({
       level: 'warning',
-      message: { text },
+      message: { text: shown(text) },
       descriptor: { id: 'rule-not-evaluated' },
       associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
       properties: { status: control.status, notEvaluated: control.notEvaluated },
+    });
+  }
+  for (const control of caveated(matrix)) {
+    const index = ruleIndex.get(control.id);
+    notifications.push({
+      level: 'warning',
+      message: { text: `rule ${control.id} ${STATUS_LABEL[control.status]}, not passed: ${statusDetail(control)}` },
+      descriptor: { id: 'rule-not-passed' },
+      associatedRule: { id: control.id, ...(index !== undefined ? { index } : {}) },
+      properties: { status: control.status },
     });
   }
   return { executionSuccessful: failed.length === 0, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) };
@@ -230,21 +251,22 @@ function driverRules(known: readonly RuleSummary[], counts: RuleCounts): RuleSum
 
 function describeRule(rule: RuleSummary, context: FormatContext): Json {
   const description = rule.description ?? rule.title;
+  const helpUri = httpsUrl(rule.docs);
   const controls = FRAMEWORKS.flatMap((fw) => rule.frameworks[fw].map((id) => `${fw}:${id}`));
   return {
     id: rule.id,
     name: pascalCase(rule.id),
     shortDescription: { text: rule.title },
     fullDescription: { text: description },
-    ...(rule.docs ? { helpUri: rule.docs } : {}),
-    help: { text: `${description}${rule.docs ? `\n\nSee ${rule.docs}` : ''}` },
+    ...(helpUri ? { helpUri } : {}),
+    help: { text: `${description}${helpUri ? `\n\nSee ${helpUri}` : ''}` },
     defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
     properties: {
       tags: ['security', 'iam', 'credentials', ...controls],
       precision: 'very-high',
       ...(rule.severity !== 'info' ? { 'security-severity': SECURITY_SEVERITY[rule.severity] } : {}),
       parameters: rule.parameters,
-      source: ruleFile(rule.id, context, rule.source),
+      source: sourceShown(ruleFile(rule.id, context, rule.source)),
     },
   };
 }
@@ -254,11 +276,11 @@ function toResult(finding: Finding, ruleIndex: number, context: FormatContext): 
     ruleId: finding.ruleId,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: SARIF_LEVEL[finding.severity],
-    message: { text: `${finding.message} [${finding.principal.arn}]` },
+    message: { text: shown(`${finding.message} [${finding.principal.arn}]`) },
     locations: [
       {
         physicalLocation: { artifactLocation: artifact(ruleFile(finding.ruleId, context)), region: { startLine: 1 } },
-        logicalLocations: [{ name: finding.principal.name, fullyQualifiedName: finding.principal.arn, kind: 'resource' }],
+        logicalLocations: [{ name: shown(finding.principal.name), fullyQualifiedName: shown(finding.principal.arn), kind: 'resource' }],
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
@@ -289,9 +311,38 @@ function ruleFile(ruleId: string, context: FormatContext, fallback?: string): st
   return (context.ruleSources?.[ruleId] ?? fallback ?? `rules/${ruleId}.yaml`).replace(/\\/g, '/');
 }
 
+/**
+ * A rule file's location for code scanning: relative to the repository. A file outside it
+ * (an absolute path) is named by its file name alone: the SARIF file is shared and uploaded,
+ * and an absolute path would disclose the scanning machine's folders.
+ */
 function artifact(path: string): Json {
-  if (path.startsWith('/')) return { uri: `file://${encodeURI(path)}` };
+  if (isAbsolutePath(path)) return { uri: encodeURI(path.slice(path.lastIndexOf('/') + 1)) };
   return { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+}
+
+function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+
+/** A rule's docs link as SARIF may show it: https only (a `javascript:` or `file:` link is dropped). */
+function httpsUrl(docs: string | undefined): string | undefined {
+  if (docs === undefined) return undefined;
+  try {
+    return new URL(docs).protocol === 'https:' ? docs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text that code scanning shows to people: control and invisible characters as visible escapes. */
+function shown(text: string): string {
+  return visibleControls(text, true);
+}
+
+/** The rule file as the SARIF properties name it: never an absolute path of the scanning machine. */
+function sourceShown(path: string): string {
+  return isAbsolutePath(path) ? path.slice(path.lastIndexOf('/') + 1) : path;
 }
 
 function withSlash(uri: string): string {

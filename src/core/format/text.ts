@@ -1,9 +1,19 @@
 import type { AccountResult, Finding, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
-import { guardWorkflowCommands, visibleControls as v } from './escape.js';
+import { guardWorkflowCommands, visibleControls as v } from '../util/escape.js';
 import { defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 import type { RunHeader, Tallies } from '../pipeline/types.js';
 import { notEvaluatedNote, STATUS_LABEL } from './status.js';
+import {
+  caveated,
+  controlsFrom,
+  countFinding,
+  coverageText,
+  frameworkMatrices,
+  statusDetail,
+  type Control,
+  type RuleCounts,
+} from './controls.js';
 
 type Paint = (text: string) => string;
 
@@ -35,9 +45,11 @@ export function formatText(result: ScanResult, context: FormatContext): Iterable
 function openText(header: RunHeader, context: FormatContext): ReportSink {
   const paint = painter(context.color);
   const notScanned: AccountResult[] = [];
+  const counts: RuleCounts = new Map();
   return {
     account(slice) {
       const account = slice.account;
+      for (const f of slice.findings) countFinding(counts, f);
       if (!account) return [];
       if (account.status !== 'scanned') {
         notScanned.push(account);
@@ -58,9 +70,13 @@ function openText(header: RunHeader, context: FormatContext): ReportSink {
           lines.push(`  ${a.status.padEnd(7)}  ${v(a.id)}${a.name ? ` (${v(a.name)})` : ''}  ${v(a.reason ?? '')}`);
       }
       for (const warning of tallies.warnings ?? []) lines.push(paint('dim')(`warning: ${v(warning)}`));
+      const matrix = controlsFrom(tallies.rules, counts);
+      lines.push(...notPassed(matrix, paint));
       lines.push(...notEvaluated(tallies.rules, paint));
+      const matrices = frameworkMatrices(header, matrix);
+      if (matrices.length > 0) lines.push('', paint('bold')('Framework coverage'), ...matrices.map((m) => `  ${v(coverageText(m))}`));
       for (const note of header.notes) lines.push('', paint('dim')(`note: ${v(note)}`));
-      lines.push('', summaryLine(tallies, paint));
+      lines.push('', summaryLine(tallies, matrix, paint));
       return {
         head: guardWorkflowCommands([`${headerLine(header, paint)}\n`]),
         tail: guardWorkflowCommands([`${lines.join('\n')}\n`]),
@@ -108,7 +124,19 @@ function notEvaluated(all: readonly RuleSummary[], paint: (s: keyof typeof ANSI)
   ];
 }
 
-function summaryLine(tallies: Tallies, paint: (s: keyof typeof ANSI) => Paint): string {
+/** Rules with no open finding that did not pass: an accepted exception or looser parameters, with what it means. */
+function notPassed(matrix: readonly Control[], paint: (s: keyof typeof ANSI) => Paint): string[] {
+  const list = caveated(matrix);
+  if (list.length === 0) return [];
+  const width = Math.max(...list.map((c) => c.id.length));
+  return [
+    '',
+    paint('bold')('Rules with no open finding that did not pass'),
+    ...list.map((c) => `  ${c.id.padEnd(width)}  ${STATUS_LABEL[c.status].padEnd(13)}  ${v(statusDetail(c))}`),
+  ];
+}
+
+function summaryLine(tallies: Tallies, matrix: readonly Control[], paint: (s: keyof typeof ANSI) => Paint): string {
   const { summary } = tallies;
   const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0).map((s) => paint(s)(`${summary.bySeverity[s]} ${s}`));
   const findings =
@@ -118,9 +146,12 @@ function summaryLine(tallies: Tallies, paint: (s: keyof typeof ANSI) => Paint): 
   const waived = summary.waived > 0 ? ` · ${summary.waived} waived` : '';
   const { scanned, failed, skipped } = summary.accounts;
   const coverage = `${scanned} account${scanned === 1 ? '' : 's'} scanned${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''}`;
-  const count = (status: RuleSummary['status']) => tallies.rules.filter((r) => r.status === status).length;
+  const statuses = matrix.map((c) => c.status);
+  const count = (status: RuleSummary['status']) => statuses.filter((s) => s === status).length;
   const rules = [
     `${count('failed')} failed`,
+    ...(count('accepted') ? [`${count('accepted')} accepted`] : []),
+    ...(count('deviates') ? [`${count('deviates')} deviates`] : []),
     `${count('passed')} passed`,
     ...(count('partial') ? [`${count('partial')} partial`] : []),
     ...(count('not-evaluated') ? [`${count('not-evaluated')} not evaluated`] : []),

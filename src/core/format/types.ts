@@ -52,6 +52,8 @@ export interface SinkEnd {
   omit?: boolean;
   /** Things the user should know about this report (e.g. SARIF results left out), for stderr. */
   warnings?: readonly string[];
+  /** A binary report's whole file (the writer ignores head, accounts and tail). */
+  bytes?: BinaryChunks;
 }
 
 /** Opens a sink for one run. */
@@ -62,6 +64,12 @@ export type SinkFactory = (header: RunHeader, context: FormatContext) => ReportS
  * Derived from the sink (see {@link defineFormatter}): for tests and small results.
  */
 export type Formatter = (result: ScanResult, context: FormatContext) => Iterable<string>;
+
+/** A binary report's bytes, produced while the writer reads them (the writer's pace bounds memory). */
+export type BinaryChunks = AsyncIterable<Uint8Array>;
+
+/** What a writer streams: a text report's pieces, or a binary report's bytes. */
+export type ReportChunks = Iterable<string> | AsyncIterable<string | Uint8Array>;
 
 /**
  * A file written beside the report with --output-dir. `chunks` is undefined when
@@ -93,6 +101,11 @@ export interface FormatterDefinition {
   /** Extensions of an --output file that select this format when --format is not given. */
   infersFrom?: readonly string[];
   open: SinkFactory;
+  /**
+   * A binary format (xlsx): its sink's end gives `bytes` instead of text, and writers never
+   * send it to a terminal.
+   */
+  binary?: boolean;
   /** Files written beside the report with --output-dir (plans, controls). */
   openCompanions?: (header: RunHeader, context: FormatContext) => readonly CompanionSink[];
 }
@@ -146,18 +159,28 @@ export function fileChunks(sink: ReportSink, slices: readonly AccountSlice[], ta
 /**
  * A sink for a format that still needs the whole result: it keeps every slice and gives the
  * old formatter the assembled result at the end (or the result the run was read from).
+ * Memory grows with the organisation: an interim for the formats docs/architecture.md names.
  */
 export function wholeResultSink(header: RunHeader, render: (result: ScanResult) => Iterable<string> | undefined): ReportSink {
+  return collectingSink(header, (result) => {
+    const chunks = render(result);
+    return chunks === undefined ? { omit: true } : { head: chunks };
+  });
+}
+
+/** {@link wholeResultSink} for a binary format: the bytes of the whole result's file. */
+export function wholeResultBinarySink(header: RunHeader, render: (result: ScanResult) => BinaryChunks): ReportSink {
+  return collectingSink(header, (result) => ({ bytes: render(result) }));
+}
+
+function collectingSink(header: RunHeader, finish: (result: ScanResult) => SinkEnd): ReportSink {
   const slices: AccountSlice[] = [];
   return {
     account(slice) {
       if (!header.whole) slices.push(slice);
       return [];
     },
-    end(tallies) {
-      const chunks = render(header.whole ?? assembleResult(header, slices, tallies));
-      return chunks === undefined ? { omit: true } : { head: chunks };
-    },
+    end: (tallies) => finish(header.whole ?? assembleResult(header, slices, tallies)),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Account, AccountOutcome, WaiverOutcome } from '../../model/index.js';
 import { CoverageTracker } from '../engine/coverage.js';
 import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
+import { usedProcedures } from '../remediation/index.js';
 import type { LoadedWaiver } from '../waivers/index.js';
 import { accountResult, compareWithBaseline, evaluate, plan, waive, type AccountWork, type StageSettings } from './stages.js';
 import { TallyCounter } from './tallies.js';
@@ -82,9 +83,11 @@ export class ScanPipeline {
 
   /** The tallies, once every account has been through. */
   finish(): Tallies {
+    const catalogue = this.settings.catalogue;
     return this.counter.tallies(this.header.rules, (id) => this.coverage.of(id), {
       ...(this.settings.waivers ? { waivers: waiverOutcomes(this.settings.waivers) } : {}),
       withBaseline: this.settings.baseline !== undefined,
+      ...(catalogue ? { procedures: usedProcedures(catalogue, this.counter.procedures()) } : {}),
     });
   }
 }
@@ -100,6 +103,7 @@ export function runHeader(settings: PipelineSettings): RunHeader {
     frameworks: r.frameworks,
     docs: r.docs,
     source: r.file,
+    ...(r.deviations.length > 0 ? { deviations: [...r.deviations] } : {}),
   }));
   return {
     schemaVersion: 2,
@@ -110,6 +114,7 @@ export function runHeader(settings: PipelineSettings): RunHeader {
     rules,
     notes: [...SCOPE_NOTES],
     ...(settings.shard ? { shard: settings.shard } : {}),
+    ...(settings.ruleset.coverage.length > 0 ? { frameworkCoverage: settings.ruleset.coverage } : {}),
     withBaseline: settings.baseline !== undefined,
   };
 }

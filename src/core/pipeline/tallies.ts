@@ -1,6 +1,7 @@
 import type { AccountResult, Finding, RuleSummary, Severity, Summary, WaiverOutcome } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { ruleStatus, type RuleCoverage } from '../engine/coverage.js';
+import type { ResultProcedure } from '../remediation/index.js';
 import type { AccountSlice, RuleDefinition, Tallies } from './types.js';
 
 /** Zero per severity. */
@@ -22,6 +23,8 @@ export class TallyCounter {
   private readonly waivedBySeverity = bySeverity();
   private readonly newOpen = bySeverity();
   private readonly byRule = new Map<string, number>();
+  private readonly waivedByRule = new Map<string, number>();
+  private readonly procedureIds = new Set<string>();
   private readonly accounts = { scanned: 0, failed: 0, skipped: 0 };
   private resolved = 0;
   private plannedPrincipals = 0;
@@ -34,6 +37,7 @@ export class TallyCounter {
     for (const finding of slice.findings) this.finding(finding, planned);
     this.plannedPrincipals += planned.size;
     this.plans += slice.plans.length;
+    for (const plan of slice.plans) for (const id of plan.procedures) this.procedureIds.add(id);
     this.resolved += slice.resolved?.length ?? 0;
   }
 
@@ -43,6 +47,7 @@ export class TallyCounter {
     if (finding.baseline === 'new') this.fresh++;
     if (finding.status !== 'open') {
       this.waivedBySeverity[finding.severity]++;
+      this.waivedByRule.set(finding.ruleId, (this.waivedByRule.get(finding.ruleId) ?? 0) + 1);
       return;
     }
     this.open++;
@@ -66,16 +71,31 @@ export class TallyCounter {
     };
   }
 
-  /** The tallies, given each rule's coverage and the waiver outcomes. */
+  /** The procedure ids the plans use (each once). */
+  procedures(): ReadonlySet<string> {
+    return this.procedureIds;
+  }
+
+  /**
+   * The tallies, given each rule's coverage, the waiver outcomes and the procedures the plans
+   * use. A rule's status counts its open and waived findings and its deviations (ruleStatus).
+   */
   tallies(
     rules: readonly RuleDefinition[],
     coverageOf: (ruleId: string) => RuleCoverage,
-    extra: { waivers?: readonly WaiverOutcome[]; withBaseline: boolean },
+    extra: { waivers?: readonly WaiverOutcome[]; withBaseline: boolean; procedures?: readonly ResultProcedure[] },
   ): Tallies {
     const summary = this.summary();
-    const ruleSummaries: RuleSummary[] = rules.map((rule) => {
+    const ruleSummaries: RuleSummary[] = rules.map(({ deviations, ...rule }) => {
       const coverage = coverageOf(rule.id);
-      return { ...rule, status: ruleStatus(summary.byRule[rule.id] ?? 0, coverage), ...coverage };
+      const verdict = { open: summary.byRule[rule.id] ?? 0, waived: this.waivedByRule.get(rule.id) ?? 0, deviations: deviations ?? [] };
+      // The result's key order: the definition, status, deviations, then the coverage.
+      return {
+        ...rule,
+        status: ruleStatus(verdict, coverage),
+        ...(deviations && deviations.length > 0 ? { deviations } : {}),
+        ...coverage,
+      };
     });
     return {
       summary,
@@ -86,6 +106,7 @@ export class TallyCounter {
       ...(extra.withBaseline ? { resolved: this.resolved } : {}),
       plannedPrincipals: this.plannedPrincipals,
       plans: this.plans,
+      ...(extra.procedures ? { procedures: extra.procedures } : {}),
     };
   }
 }

@@ -4,6 +4,7 @@
  * the whole organisation (the tallies).
  */
 import type { AccountResult, Finding, Plan, RuleSummary, ScanResult, Severity, Summary, WaiverOutcome } from '../../model/index.js';
+import type { ResultProcedure } from '../remediation/index.js';
 
 /** A rule as it is known before any account is scanned: everything but its status and coverage. */
 export type RuleDefinition = Omit<RuleSummary, 'status' | 'evaluatedAccounts' | 'notEvaluated'>;
@@ -21,6 +22,8 @@ export interface RunHeader {
   /** What no credential report covers, stated once in every report. */
   notes: readonly string[];
   shard?: { index: number; count: number };
+  /** Every control of each framework catalogue and the rules that evaluate it (frameworks/*.yaml). */
+  frameworkCoverage?: ScanResult['frameworkCoverage'];
   /** Findings are compared with a baseline (they carry `baseline`, slices carry `resolved`). */
   withBaseline: boolean;
   /**
@@ -66,4 +69,6 @@ export interface Tallies {
   plannedPrincipals: number;
   /** Plans written. */
   plans: number;
+  /** The procedures the plans use, once each, ordered by id (undefined when no plan was made). */
+  procedures?: readonly ResultProcedure[];
 }

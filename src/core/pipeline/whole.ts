@@ -33,6 +33,7 @@ export function sliceResult(result: ScanResult): { header: RunHeader; slices: Ac
     rules: result.rules.map(({ status: _s, evaluatedAccounts: _e, notEvaluated: _n, ...definition }) => definition),
     notes: result.notes ?? [],
     ...(result.shard ? { shard: result.shard } : {}),
+    ...(result.frameworkCoverage ? { frameworkCoverage: result.frameworkCoverage } : {}),
     withBaseline: result.resolved !== undefined || result.findings.some((f) => f.baseline !== undefined),
     whole: result,
   };
@@ -64,6 +65,7 @@ export function talliesOf(result: ScanResult): Tallies {
     ...(result.resolved ? { resolved: result.resolved.length } : {}),
     plannedPrincipals: planned.size,
     plans: (result.plans ?? []).length,
+    ...(result.procedures ? { procedures: result.procedures as unknown as Tallies['procedures'] } : {}),
   };
 }
 
@@ -93,10 +95,14 @@ export function assembleResult(header: RunHeader, slices: readonly AccountSlice[
     findings,
     plans,
     notes: [...header.notes],
+    ...(header.frameworkCoverage ? { frameworkCoverage: header.frameworkCoverage } : {}),
     ...(tallies.warnings && tallies.warnings.length > 0 ? { warnings: [...tallies.warnings] } : {}),
     ...(tallies.waivers ? { waivers: [...tallies.waivers] } : {}),
     ...(tallies.resolved !== undefined ? { resolved } : {}),
     ...(header.shard ? { shard: header.shard } : {}),
+    ...(tallies.procedures && tallies.procedures.length > 0
+      ? { procedures: [...tallies.procedures] as unknown as ScanResult['procedures'] }
+      : {}),
   };
 }
 

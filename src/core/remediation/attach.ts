@@ -1,7 +1,7 @@
 import type { Finding, Plan, ScanResult } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { comparePlans, planFindings, type PlanOptions } from './planner.js';
-import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan } from './types.js';
+import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan, Procedure } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 
 /**
@@ -13,13 +13,35 @@ export type ResultPlan = Plan;
 /** The parts of a principal's merged plan that the result keeps. */
 type PlanBody = Pick<
   PrincipalPlan,
-  'access' | 'actors' | 'administrators' | 'goals' | 'procedures' | 'notes' | 'steps' | 'alternatives' | 'verification' | 'links'
+  | 'access'
+  | 'actors'
+  | 'administrators'
+  | 'goals'
+  | 'procedures'
+  | 'notes'
+  | 'steps'
+  | 'alternatives'
+  | 'verification'
+  | 'links'
+  | 'targets'
 >;
 
 /** The shared plan body, copied field by field so nothing else of the source leaks in. */
 function planBody(plan: PlanBody): PlanBody {
-  const { access, actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
-  return { ...(access ? { access } : {}), actors, administrators, goals, procedures, notes, steps, alternatives, verification, links };
+  const { access, actors, administrators, goals, procedures, notes, steps, alternatives, verification, links, targets } = plan;
+  return {
+    ...(access ? { access } : {}),
+    actors,
+    administrators,
+    goals,
+    procedures,
+    notes,
+    steps,
+    alternatives,
+    verification,
+    links,
+    ...(targets ? { targets } : {}),
+  };
 }
 
 /**
@@ -37,11 +59,31 @@ export function planId(accountId: string, arn: string): string {
  * applied corrects the plans. Pure.
  */
 export function attachPlans(result: ScanResult, catalogue: Catalogue, options: PlanOptions = {}): ScanResult {
-  return embedPlans(result, planFindings(result, catalogue, options));
+  return embedPlans(result, planFindings(result, catalogue, options), catalogue);
 }
 
-/** Puts an already computed plan set into the result: the `plans` list and the findings' plan ids. */
-export function embedPlans(result: ScanResult, set: PlanSet): ScanResult {
+/**
+ * The procedures `ids` name, once each and ordered by id, as the result holds them: each
+ * procedure's constant text, stated once however many plans use it. Where a procedure was read
+ * from stays out (a path on the scanning machine).
+ */
+export function usedProcedures(catalogue: Catalogue, ids: Iterable<string>): ResultProcedure[] {
+  return [...new Set(ids)].sort().flatMap((id) => {
+    const procedure = catalogue.get(id);
+    if (!procedure) return [];
+    const { source: _source, ...text } = procedure;
+    return [text];
+  });
+}
+
+/** A procedure as the result holds it (`procedures`): the catalogue entry without its source path. */
+export type ResultProcedure = Omit<Procedure, 'source'>;
+
+/**
+ * Puts an already computed plan set into the result: the `plans` list, the findings' plan ids
+ * and, given the catalogue, the procedures the plans use.
+ */
+export function embedPlans(result: ScanResult, set: PlanSet, catalogue?: Catalogue): ScanResult {
   const plans: ResultPlan[] = [];
   const idByFingerprint = new Map<string, string>();
   // In account-id order, so that merging shards (disjoint accounts) gives the single-run list;
@@ -53,7 +95,18 @@ export function embedPlans(result: ScanResult, set: PlanSet): ScanResult {
       for (const ref of plan.findings) idByFingerprint.set(ref.fingerprint, id);
     }
   }
-  return { ...result, findings: result.findings.map((finding) => withPlanId(finding, idByFingerprint.get(finding.fingerprint))), plans };
+  const procedures = catalogue
+    ? usedProcedures(
+        catalogue,
+        plans.flatMap((p) => p.procedures),
+      )
+    : undefined;
+  return {
+    ...result,
+    findings: result.findings.map((finding) => withPlanId(finding, idByFingerprint.get(finding.fingerprint))),
+    plans,
+    ...(procedures && procedures.length > 0 ? { procedures } : {}),
+  };
 }
 
 /** The finding naming `id` as its plan, or naming none (re-planning after waivers drops a stale id). */

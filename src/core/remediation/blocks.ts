@@ -1,7 +1,7 @@
 import type { Credential } from '../../model/index.js';
 import type { Decisions, KeyAction } from './decide.js';
 import type { PrincipalFacts, RecoveryFacts } from './facts.js';
-import { describeLastUse, formatDays, keyIdPlaceholder, templateVars } from './template.js';
+import { describeLastUse, formatDays, keyIdPlaceholder, placeholder, templateVars, type Placeholder } from './template.js';
 import type { Catalogue, Caution, CredentialKind, Procedure } from './types.js';
 
 /** A key used this recently gets a "find its consumers first" caution. */
@@ -17,7 +17,7 @@ export interface Block {
   credential: Credential;
   /** The credential kind steps are filtered by (`only`); access_key for a rotation whose key is not decided yet. */
   kind: CredentialKind | null;
-  vars: Record<string, string>;
+  vars: Record<string, string | Placeholder>;
   /** Safety notes that hold for this credential; a step shows those it declares. */
   cautions: Map<Caution, string>;
   /** The facts cannot say which key to retire: choose-key steps apply. */
@@ -41,7 +41,7 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
 
   for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
     const credential = slot === 1 ? 'access_key_1' : 'access_key_2';
-    const extra: Record<string, string> = { ...base };
+    const extra: Record<string, string | Placeholder> = { ...base };
     if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
     const freesSlot = action.freesFor !== undefined;
     blocks.push({
@@ -128,8 +128,8 @@ function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, bas
     ...base,
     slot: 'X (the one to retire)',
     otherSlot: 'Y (the one to keep)',
-    keyId: '<ACCESS_KEY_ID_TO_RETIRE>',
-    otherKeyId: '<ACCESS_KEY_ID_TO_KEEP>',
+    keyId: placeholder('ACCESS_KEY_ID_TO_RETIRE'),
+    otherKeyId: placeholder('ACCESS_KEY_ID_TO_KEEP'),
     keyIdPlaceholders: '<ACCESS_KEY_ID_1> and <ACCESS_KEY_ID_2>',
   });
   return {

@@ -5,6 +5,7 @@ import { didYouMean } from '../util/suggest.js';
 import { schemaDiagnostics, valueAt } from '../validation/schema-diagnostics.js';
 import { validatorFor } from '../validation/ajv.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
+import { commandTemplateProblems } from './shell.js';
 import { templateProblems } from './template.js';
 import type { Catalogue, CredentialAction, Procedure, ProcedureAlternative } from './types.js';
 
@@ -127,7 +128,8 @@ function checkFileName(id: unknown, file: string, source: YamlSource, diagnostic
 }
 
 function checkProcedureTemplates(file: ProcedureFile, source: YamlSource, diagnostics: Diagnostic[]): void {
-  for (const list of TEMPLATE_LISTS) (file[list] ?? []).forEach((t, i) => checkTemplate(t, `/${list}/${i}`, source, diagnostics));
+  for (const list of TEMPLATE_LISTS)
+    (file[list] ?? []).forEach((t, i) => checkTemplate(t, `/${list}/${i}`, source, diagnostics, list === 'verifyCommands'));
   (file.steps ?? []).forEach((s, i) => checkStepTemplates(s, `/steps/${i}`, source, diagnostics));
   (file.alternatives ?? []).forEach((a, i) =>
     a.steps.forEach((s, j) => checkStepTemplates(s, `/alternatives/${i}/steps/${j}`, source, diagnostics)),
@@ -137,12 +139,14 @@ function checkProcedureTemplates(file: ProcedureFile, source: YamlSource, diagno
 function checkStepTemplates(entry: StepEntry, at: string, source: YamlSource, diagnostics: Diagnostic[]): void {
   if ('use' in entry) return;
   checkTemplate(entry.text, `${at}/text`, source, diagnostics);
-  (entry.commands ?? []).forEach((c, i) => checkTemplate(c, `${at}/commands/${i}`, source, diagnostics));
+  (entry.commands ?? []).forEach((c, i) => checkTemplate(c, `${at}/commands/${i}`, source, diagnostics, true));
 }
 
-function checkTemplate(template: unknown, pointer: string, source: YamlSource, diagnostics: Diagnostic[]): void {
+/** Checks one template; a shell command also gets the checks that keep values from becoming code. */
+function checkTemplate(template: unknown, pointer: string, source: YamlSource, diagnostics: Diagnostic[], command = false): void {
   if (typeof template !== 'string') return;
-  for (const problem of templateProblems(template)) diagnostics.push({ severity: 'error', ...source.locate(pointer), ...problem });
+  const problems = [...templateProblems(template), ...(command ? commandTemplateProblems(template) : [])];
+  for (const problem of problems) diagnostics.push({ severity: 'error', ...source.locate(pointer), ...problem });
 }
 
 /** Merges one file over its base (or over nothing, for a new procedure) and resolves its shared steps. */

@@ -62,6 +62,8 @@ export interface PrincipalFacts {
   soleAdministrator: string | null;
   /** The account password policy (account.facts.passwordPolicy: the policy, 'none' or 'unknown'), when known. */
   passwordPolicy: unknown;
+  /** The evidence of each finding about a credential the report leaves out (`<kind>:<id>`), by credential. */
+  itemEvidence: Record<string, Readonly<Record<string, unknown>>>;
 }
 
 function emptySlot(slot: 1 | 2): SlotFacts {
@@ -117,7 +119,11 @@ export function principalFacts(
     recovery: {},
     soleAdministrator: null,
     passwordPolicy: null,
+    itemEvidence: {},
   };
+  for (const finding of findings) {
+    if (finding.credential !== null && finding.credential.includes(':')) facts.itemEvidence[finding.credential] = finding.evidence;
+  }
   if (snapshot) {
     fromSnapshot(facts, snapshot.principal);
     const sole = (snapshot.account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;

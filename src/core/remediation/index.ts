@@ -8,5 +8,15 @@ export { IDENTITY_CENTER_NOTE, IDENTITY_CENTER_RESET_URL, PLAN_HEADER } from './
 export { buildCatalogue, procedureFor, unknownProcedures, type CatalogueSources, type ProcedureSource } from './catalogue.js';
 export { TEMPLATE_NAMES } from './template.js';
 export { comparePlans, planFindings, planPrincipal, RECENT_USE_DAYS, severityRank, type PlanOptions, type ScanAccess } from './planner.js';
-export { attachPlans, embedPlans, planId, plansForReport, plansFromResult, withPlanId, type ResultPlan } from './attach.js';
+export {
+  attachPlans,
+  embedPlans,
+  planId,
+  plansForReport,
+  plansFromResult,
+  usedProcedures,
+  withPlanId,
+  type ResultPlan,
+  type ResultProcedure,
+} from './attach.js';
 export { renderPlansMarkdown, renderPlansJson, type MarkdownPlanOptions } from './render.js';

@@ -1,12 +1,12 @@
 import type { Account, Finding, Principal, ScanResult } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js';
-import { buildBlocks, goals } from './blocks.js';
+import { buildBlocks, goals, type Block } from './blocks.js';
 import { decide } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
 import { principalFacts } from './facts.js';
-import { fill, fillCommand } from './template.js';
-import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PrincipalPlan, ProcedureLink } from './types.js';
+import { fill, fillCommand, shellQuote } from './template.js';
+import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PlanTarget, PrincipalPlan, ProcedureLink } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 
 export { RECENT_USE_DAYS } from './blocks.js';
@@ -154,11 +154,24 @@ export function planPrincipal(
       ...blocks.flatMap((b) => (b.procedure.verifyCommands ?? []).map((c) => `$ ${fillCommand(c, b.vars)}`)),
     ]),
     // The organisation's own runbooks come before the AWS pages.
+    targets: targetsOf(blocks),
     links: uniqueLinks([
       ...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])),
       ...usedProcedures.flatMap((p) => p.links),
     ]),
   };
+}
+
+/** One target per block: the procedure, its credential and, when the scan knew it, the key id. */
+function targetsOf(blocks: readonly Block[]): PlanTarget[] {
+  const seen = new Set<string>();
+  return blocks.flatMap((b) => {
+    const key = `${b.procedure.id}|${b.credential ?? ''}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const keyId = b.kind === 'access_key' && b.credential !== null ? b.vars.keyId : undefined;
+    return [{ procedure: b.procedure.id, credential: b.credential, ...(typeof keyId === 'string' ? { keyId } : {}) }];
+  });
 }
 
 /**
@@ -167,7 +180,7 @@ export function planPrincipal(
  */
 function accessOf(facts: PrincipalFacts, access: ScanAccess): PlanAccess {
   const account = facts.accountId;
-  const check = `[ "$(aws sts get-caller-identity --query Account --output text)" = "${account}" ] && echo "OK: account ${account}" || echo "STOP: these credentials are not for account ${account}" >&2`;
+  const check = accountCheck(account);
   const ways: string[] = [];
   if (access.roleName) {
     ways.push(
@@ -187,6 +200,18 @@ function accessOf(facts: PrincipalFacts, access: ScanAccess): PlanAccess {
     how: `Use credentials for account ${account}: ${ways.join('; or ')}.${console}`,
     check,
   };
+}
+
+/**
+ * A shell check that prints OK only in `account`. The id comes from the report: a real one is
+ * 12 digits, a tampered one is quoted like every other value, never spliced into the command.
+ */
+export function accountCheck(account: string): string {
+  if (/^\d{12}$/.test(account)) {
+    return `[ "$(aws sts get-caller-identity --query Account --output text)" = "${account}" ] && echo "OK: account ${account}" || echo "STOP: these credentials are not for account ${account}" >&2`;
+  }
+  const id = shellQuote(account);
+  return `[ "$(aws sts get-caller-identity --query Account --output text)" = ${id} ] && echo OK: account ${id} || echo STOP: these credentials are not for account ${id} >&2`;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { comparePlans } from './planner.js';
+import { escapeMarkdownInline, visibleControls } from '../util/escape.js';
+import { accountCheck, comparePlans } from './planner.js';
 import type { Actor, PlanAccess, PlanSet, PlanStep, PrincipalPlan } from './types.js';
 
 /** Options of the Markdown renderer. */
@@ -92,28 +93,19 @@ function principalLabel(plan: PrincipalPlan): string {
  * <ACCESS_KEY_ID_1> become code spans, which every viewer shows as they are.
  */
 export function escapeMarkdown(text: string): string {
-  const parts = text.replace(/[\r\n]+/g, ' ').split(PLACEHOLDER);
-  const placeholders = text.replace(/[\r\n]+/g, ' ').match(PLACEHOLDER) ?? [];
-  return parts.map((part, i) => escapeProse(part) + (placeholders[i] !== undefined ? `\`${placeholders[i]}\`` : '')).join('');
+  const parts = text.split(PLACEHOLDER);
+  const placeholders = text.match(PLACEHOLDER) ?? [];
+  return parts.map((part, i) => escapeMarkdownInline(part) + (placeholders[i] !== undefined ? `\`${placeholders[i]}\`` : '')).join('');
 }
 
-function escapeProse(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`[\]])/g, '\\$1');
-}
-
-/** Prose for a terminal: one line, control characters removed, nothing else changed. */
+/** Prose for a terminal: one line, control and invisible characters shown as escapes, nothing else changed. */
 function plainText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  return visibleControls(text.replace(/[\r\n]+/g, ' '));
 }
 
 /** A value shown as inline code: backticks and line breaks cannot be escaped there. */
 function code(text: string): string {
-  return `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+  return `\`${visibleControls(text.replace(/[\r\n]+/g, ' ')).replace(/`/g, "'")}\``;
 }
 
 /** Commands go into fenced blocks: a line break would start a new command. */
@@ -172,12 +164,11 @@ function renderAccess(access: PlanAccess, prose: (text: string) => string): stri
 
 /** For plans rebuilt from an older result, which did not record how to reach the account. */
 function defaultAccess(plan: PrincipalPlan): PlanAccess {
-  const id = plan.accountId.replace(/[^0-9]/g, '');
   return {
     accountId: plan.accountId,
     accountName: plan.accountName,
-    how: `Use credentials for account ${id} (set AWS_PROFILE or pass --profile to every command).`,
-    check: `[ "$(aws sts get-caller-identity --query Account --output text)" = "${id}" ] && echo "OK: account ${id}" || echo "STOP: these credentials are not for account ${id}" >&2`,
+    how: `Use credentials for account ${plan.accountId} (set AWS_PROFILE or pass --profile to every command).`,
+    check: accountCheck(plan.accountId),
   };
 }
 

@@ -3,9 +3,32 @@ import type { PrincipalFacts, SlotFacts } from './facts.js';
 import { slotOf } from './facts.js';
 import { didYouMean } from '../util/suggest.js';
 import { passwordPolicyVars } from './password-policy.js';
+import { ITEM_TEMPLATE_NAMES, itemVars } from './item-vars.js';
+import { shellQuote } from './shell.js';
+
+export { shellQuote } from './shell.js';
+
+/**
+ * A value the reader fills in by hand, e.g. <ACCESS_KEY_ID_1> when the key id is not known:
+ * printed as it is, never quoted. Values from reports are plain strings, so a user whose name
+ * merely looks like a placeholder is still quoted in a command.
+ */
+export interface Placeholder {
+  placeholder: string;
+}
 
 /** Values a procedure template can use, by placeholder name. */
-export type TemplateVars = Readonly<Record<string, string>>;
+export type TemplateVars = Readonly<Record<string, string | Placeholder>>;
+
+/** The placeholder `<NAME>` for the reader to fill in. */
+export function placeholder(name: string): Placeholder {
+  return { placeholder: `<${name}>` };
+}
+
+/** A variable's own value (never an inherited one such as `constructor`), or undefined. */
+function valueOf(vars: TemplateVars, name: string): string | Placeholder | undefined {
+  return Object.hasOwn(vars, name) ? vars[name] : undefined;
+}
 
 /** Placeholders that make a step specific to one credential (else it is about the whole principal). */
 const CREDENTIAL_PLACEHOLDERS = [
@@ -18,6 +41,7 @@ const CREDENTIAL_PLACEHOLDERS = [
   'lastRotated',
   'lastUsed',
   'lastUsedRegion',
+  ...Object.keys(ITEM_TEMPLATE_NAMES),
 ];
 
 /**
@@ -46,6 +70,7 @@ export const TEMPLATE_NAMES: Readonly<Record<string, string>> = {
   nextRotation: "the password's next rotation date",
   currentPasswordPolicy: 'the account password policy now, setting by setting (or none)',
   passwordPolicyJson: 'the whole password policy to set, as JSON for --cli-input-json: every current setting kept, raised to the baseline',
+  ...ITEM_TEMPLATE_NAMES,
 };
 
 /** `{{ name }}` placeholders, the syntax rule messages use. */
@@ -58,14 +83,15 @@ const SINGLE_BRACE_PATTERN = /(?<!\{)\{([A-Za-z]+)\}(?!\})/g;
 export function templateProblems(template: string): { message: string; suggestion?: string }[] {
   const problems: { message: string; suggestion?: string }[] = [];
   for (const [, name = ''] of template.matchAll(PLACEHOLDER_PATTERN)) {
-    if (!(name in TEMPLATE_NAMES))
+    if (!Object.hasOwn(TEMPLATE_NAMES, name))
       problems.push({
         message: `unknown placeholder '{{${name}}}'`,
         suggestion: didYouMean(name, Object.keys(TEMPLATE_NAMES)) ?? `known placeholders: ${Object.keys(TEMPLATE_NAMES).join(', ')}`,
       });
   }
   for (const [, name = ''] of template.matchAll(SINGLE_BRACE_PATTERN)) {
-    if (name in TEMPLATE_NAMES) problems.push({ message: `'{${name}}' is not a placeholder`, suggestion: `write {{${name}}}` });
+    if (Object.hasOwn(TEMPLATE_NAMES, name))
+      problems.push({ message: `'{${name}}' is not a placeholder`, suggestion: `write {{${name}}}` });
   }
   return problems;
 }
@@ -73,32 +99,33 @@ export function templateProblems(template: string): { message: string; suggestio
 /**
  * Replaces `{{name}}` by its value. A known name without a value here (e.g. `{{keyId}}` in a
  * plan about the password) becomes an upper-case `<KEY_ID>` for the reader to fill in.
+ * `quote` is applied to values from the data, never to placeholders.
  */
-export function fill(template: string, vars: TemplateVars): string {
-  return template.replace(
-    PLACEHOLDER_PATTERN,
-    (_, name: string) => vars[name] ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`,
-  );
+export function fill(template: string, vars: TemplateVars, quote: (value: string) => string = (v) => v): string {
+  return template.replace(PLACEHOLDER_PATTERN, (_, name: string) => {
+    const value = valueOf(vars, name);
+    if (typeof value === 'string') return quote(value);
+    return value?.placeholder ?? `<${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}>`;
+  });
 }
 
-/** Characters that need no quoting in a POSIX shell word (every real IAM name and ARN fits). */
-const SHELL_SAFE = /^[A-Za-z0-9+=,.@_:/-]+$/;
-
-/** A placeholder the reader replaces, e.g. <ACCESS_KEY_ID_1>: left as it is. */
-const PLACEHOLDER = /^<[A-Z0-9_]+>$/;
+/** `--option {{name}}` or a lone `{{name}}` in a command template. */
+const COMMAND_PLACEHOLDER = /(^|[ \t])(--[A-Za-z0-9][\w-]*)[ \t]+\{\{\s*([A-Za-z][\w.]*)\s*\}\}|\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
 
 /**
- * Quotes a value for a shell command. Real IAM names never need it, but a tampered
- * report must not turn a copied command into `$(...)` or `; rm`.
+ * Fills a command template so that every value is exactly one argument, never an option or a
+ * redirection: `--option {{name}}` becomes `--option=VALUE` and every value is shell-quoted. A
+ * placeholder for the reader (`<ACCESS_KEY_ID_1>`) stays as it is, after a space.
  */
-export function shellQuote(value: string): string {
-  if (SHELL_SAFE.test(value) || PLACEHOLDER.test(value)) return value;
-  return `'${value.replace(/'/g, "'\\''")}'`;
-}
-
-/** Fills a command template, shell-quoting every value. */
 export function fillCommand(template: string, vars: TemplateVars): string {
-  return fill(template, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, shellQuote(v)])));
+  return template.replace(
+    COMMAND_PLACEHOLDER,
+    (_, lead: string | undefined, option: string | undefined, optionName: string, name: string) => {
+      if (option === undefined) return fill(`{{${name}}}`, vars, shellQuote);
+      const value = fill(`{{${optionName}}}`, vars, shellQuote);
+      return typeof valueOf(vars, optionName) === 'string' ? `${lead}${option}=${value}` : `${lead}${option} ${value}`;
+    },
+  );
 }
 
 /** Whether a step's templates mention any credential-specific placeholder. */
@@ -127,8 +154,12 @@ export function describeLastUse(slot: SlotFacts): string {
 }
 
 /** Template values for one credential of a principal. */
-export function templateVars(facts: PrincipalFacts, credential: Credential, extra: Record<string, string> = {}): Record<string, string> {
-  const vars: Record<string, string> = {
+export function templateVars(
+  facts: PrincipalFacts,
+  credential: Credential,
+  extra: Record<string, string | Placeholder> = {},
+): Record<string, string | Placeholder> {
+  const vars: Record<string, string | Placeholder> = {
     account: facts.accountId,
     accountName: facts.accountName ?? facts.accountId,
     partition: facts.partition,
@@ -138,6 +169,7 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     nextRotation: nextRotation(facts),
     soleAdmin: facts.soleAdministrator ?? 'the only administrator',
     ...passwordPolicyVars(facts.passwordPolicy),
+    ...itemVars(credential, facts.itemEvidence[credential ?? ''] ?? {}),
   };
   const slot = slotOf(credential);
   if (slot !== null && (credential === 'access_key_1' || credential === 'access_key_2')) {
@@ -146,8 +178,8 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     Object.assign(vars, {
       slot: String(slot),
       otherSlot: String(other),
-      keyId: key.id ?? keyIdPlaceholder(slot),
-      otherKeyId: facts.keys[other - 1]!.id ?? keyIdPlaceholder(other),
+      keyId: key.id ?? placeholder(`ACCESS_KEY_ID_${slot}`),
+      otherKeyId: facts.keys[other - 1]!.id ?? placeholder(`ACCESS_KEY_ID_${other}`),
       lastRotated: key.lastRotated ?? 'at an unknown date',
       lastUsed: describeLastUse(key),
       ...(key.lastUsedRegion !== null && key.lastUsedRegion !== 'N/A' ? { lastUsedRegion: key.lastUsedRegion } : {}),
@@ -156,7 +188,7 @@ export function templateVars(facts: PrincipalFacts, credential: Credential, extr
     const cert = facts.certs[slot - 1]!;
     Object.assign(vars, {
       certSlot: String(slot),
-      certId: `<CERTIFICATE_ID_${slot}>`,
+      certId: placeholder(`CERTIFICATE_ID_${slot}`),
       lastRotated: cert.lastRotated ?? 'at an unknown date',
     });
   } else if (credential === 'password' || facts.password.lastUsedKnown) {

@@ -107,7 +107,12 @@ export interface PrincipalPlan {
   alternatives: { procedure: string; title: string; when: string; actor: Actor; steps: PlanStep[] }[];
   verification: string[];
   links: ProcedureLink[];
+  /** Each procedure the plan applies and the credential it acts on, for campaign reports. */
+  targets?: PlanTarget[];
 }
+
+/** A procedure applied to one credential of a principal (null: the principal as a whole). */
+export type PlanTarget = NonNullable<import('../../model/index.js').Plan['targets']>[number];
 
 /** Plans of one account. */
 export interface AccountPlans {

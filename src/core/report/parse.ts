@@ -4,6 +4,7 @@ import { InputError } from '../../model/index.js';
 import { REPORT_COLUMNS, type ReportColumn } from './columns.js';
 import { normaliseRow, RowError, type RawRow } from './normalise.js';
 import { parseArn } from './arn.js';
+import { boundedPrincipal, nameProblem } from './names.js';
 
 /** A parsed and normalised credential report of one account. */
 export interface ParsedReport {
@@ -16,6 +17,15 @@ export interface ParsedReport {
 
 type ColumnIndex = Record<ReportColumn, number>;
 
+/** How strictly a report is read. */
+export interface ParseOptions {
+  /**
+   * A row whose user name or path breaks IAM's rules is an error (the report is refused),
+   * not a warning. Either way the row is named, and its over-long values are cut.
+   */
+  strictNames?: boolean;
+}
+
 /**
  * Parses the CSV text of an IAM credential report (RFC 4180, any line ending, with
  * or without a trailing newline) into normalised principals.
@@ -24,7 +34,7 @@ type ColumnIndex = Record<ReportColumn, number>;
  * @param source file name or other label used in diagnostics
  * @throws InputError listing every problem (missing columns, bad field counts, bad values)
  */
-export function parseCredentialReport(text: string, source: string): ParsedReport {
+export function parseCredentialReport(text: string, source: string, options: ParseOptions = {}): ParsedReport {
   checkLooksLikeReport(text, source);
   const records = readRecords(text, source);
   const header = records[0]?.fields;
@@ -48,7 +58,10 @@ export function parseCredentialReport(text: string, source: string): ParsedRepor
       continue;
     }
     try {
-      principals.push(normaliseRow(pick(record.fields, index)));
+      const principal = normaliseRow(pick(record.fields, index));
+      const problem = nameProblem(principal);
+      if (problem) (options.strictNames ? errors : warnings).push(tamperedRow(problem, source, record.line, index, options));
+      principals.push(boundedPrincipal(principal));
       lines.push(record.line);
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
@@ -65,6 +78,21 @@ export function parseCredentialReport(text: string, source: string): ParsedRepor
   const accountId = checkSingleAccount(principals, lines, source, errors);
   if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
   return { accountId: accountId.id, partition: accountId.partition, principals, warnings };
+}
+
+/** A row whose name or path IAM could not have written, named by file, line and row. */
+function tamperedRow(problem: string, source: string, line: number, index: ColumnIndex, options: ParseOptions): Diagnostic {
+  return {
+    severity: options.strictNames ? 'error' : 'warning',
+    file: source,
+    line,
+    column: index.user + 1,
+    pointer: '/user',
+    message: `row at line ${line}: ${problem}; IAM did not write this report as it is: it has been tampered with or damaged`,
+    suggestion: options.strictNames
+      ? 'take the report from IAM again (GetCredentialReport) and find out who changed it'
+      : 'take the report from IAM again; --strict-names refuses such reports',
+  };
 }
 
 /**

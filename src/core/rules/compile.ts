@@ -142,6 +142,9 @@ function scopeHint(scope: FieldScope): string {
     key: "subject 'accessKey' or inside some/every/none: accessKeys",
     cert: "subject 'certificate' or inside some/every/none: certificates",
     credential: "subject 'credential' or inside some/every/none: credentials",
+    serverCertificate: "subject 'serverCertificate'",
+    serviceCredential: "subject 'serviceCredential'",
+    sshPublicKey: "subject 'sshPublicKey'",
     principal: '',
   }[scope];
   return `only in ${where}`;

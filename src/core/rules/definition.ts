@@ -6,6 +6,7 @@ import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { compileCondition, type ParamBinding } from './compile.js';
 import { compileTemplate } from './template.js';
 import { factRootOf, resolveField, type FieldScope } from './fields.js';
+import { ITEM_FACTS } from './items.js';
 import { didYouMean } from '../util/suggest.js';
 
 /** A rule file that passed validation, with where it came from. */
@@ -19,13 +20,29 @@ export interface RuleDefinition {
 }
 
 /** Item scopes readable in a rule's condition, by subject. */
+/** The fact path a subject implies (see SUBJECT_FACTS), as a list. */
+export function subjectReads(subject: RuleFile['subject']): string[] {
+  const path = SUBJECT_FACTS[subject];
+  return path === undefined ? [] : [path];
+}
+
 export const SUBJECT_SCOPES: Readonly<Record<RuleFile['subject'], ReadonlySet<FieldScope>>> = {
   principal: new Set(['principal']),
   password: new Set(['principal']),
   accessKey: new Set(['principal', 'key']),
   certificate: new Set(['principal', 'cert']),
   credential: new Set(['principal', 'credential']),
+  serverCertificate: new Set(['principal', 'serverCertificate']),
+  serviceCredential: new Set(['principal', 'serviceCredential']),
+  sshPublicKey: new Set(['principal', 'sshPublicKey']),
 };
+
+/**
+ * The fact a subject's items come from: a rule about server certificates, service-specific
+ * credentials or SSH keys reads that fact root whatever its condition says, so a collector
+ * gathers it and saved reports, which lack it, leave the rule not evaluated.
+ */
+export const SUBJECT_FACTS: Readonly<Partial<Record<RuleFile['subject'], string>>> = ITEM_FACTS;
 
 /**
  * Parses and validates one rule file: YAML syntax, the rule JSON Schema, the file
@@ -52,7 +69,7 @@ export function parseRuleDefinition(
   const params = checkParameters(rule, source, diagnostics);
   if (rule.subject in SUBJECT_SCOPES && rule.condition !== undefined) {
     const scopes = SUBJECT_SCOPES[rule.subject];
-    const reads = new Set<string>(rule.evidence ?? []);
+    const reads = new Set<string>([...(rule.evidence ?? []), ...subjectReads(rule.subject)]);
     compileCondition(rule.condition, { params, scopes, locate: source.locate, diagnostics, reads });
     if (typeof rule.message === 'string') {
       compileTemplate(rule.message, scopes, defaults(params), source.locate('/message'), diagnostics, reads);

@@ -1,11 +1,12 @@
 import { daysBetween, parseTimestamp } from '../util/time.js';
 import type { EvalFrame } from './frame.js';
+import { API_KEY_SERVICES } from './items.js';
 
 /** Value type of a field, used to type-check comparisons at load time. */
 export type FieldType = 'number' | 'boolean' | 'string' | 'any';
 
 /** Which item a field reads: always available, or only inside a subject/quantifier. */
-export type FieldScope = 'principal' | 'key' | 'cert' | 'credential';
+export type FieldScope = 'principal' | 'key' | 'cert' | 'credential' | 'serverCertificate' | 'serviceCredential' | 'sshPublicKey';
 
 /** A readable field of the rule language. */
 export interface FieldDef {
@@ -46,7 +47,8 @@ function field(type: FieldType, scope: FieldScope, description: string, get: (fr
   return { type, scope, description, get };
 }
 
-// The `!` below are safe: the compiler only lets a key/cert/credential field be read where that item is set.
+// The `!` below are safe: the compiler only lets an item's field (key, cert, credential, server
+// certificate, service credential, SSH key) be read where that item is set.
 const principalFields: Record<string, FieldDef> = {
   'account.id': field('string', 'principal', 'AWS account id', (f) => f.account.id),
   'account.name': field('string', 'principal', 'account name, when known', (f) => f.account.name ?? null),
@@ -132,8 +134,92 @@ const credentialFields: Record<string, FieldDef> = {
   ),
 };
 
+const serverCertificateFields: Record<string, FieldDef> = {
+  'serverCertificate.name': field('string', 'serverCertificate', 'ServerCertificateName', (f) => f.serverCertificate!.name),
+  'serverCertificate.id': field('string', 'serverCertificate', 'ServerCertificateId', (f) => f.serverCertificate!.id),
+  'serverCertificate.arn': field('string', 'serverCertificate', 'ARN of the certificate', (f) => f.serverCertificate!.arn),
+  'serverCertificate.path': field('string', 'serverCertificate', 'IAM path of the certificate', (f) => f.serverCertificate!.path),
+  'serverCertificate.uploadDate': field('string', 'serverCertificate', 'time it was uploaded', (f) => f.serverCertificate!.uploadDate),
+  'serverCertificate.expiration': field('string', 'serverCertificate', 'time it expires', (f) => f.serverCertificate!.expiration),
+  'serverCertificate.ageDays': field('number', 'serverCertificate', 'days since it was uploaded', (f) =>
+    daysAgo(f.serverCertificate!.uploadDate, f),
+  ),
+  'serverCertificate.expiresInDays': field('number', 'serverCertificate', 'days until it expires (negative: expired)', (f) =>
+    daysUntil(f.serverCertificate!.expiration, f),
+  ),
+  'serverCertificate.expiredDaysAgo': field('number', 'serverCertificate', 'days since it expired (negative: not yet)', (f) =>
+    daysAgo(f.serverCertificate!.expiration, f),
+  ),
+  'serverCertificate.expired': field(
+    'boolean',
+    'serverCertificate',
+    'it expired at or before the as-of time (null: no expiry known)',
+    (f) => {
+      const days = daysAgo(f.serverCertificate!.expiration, f);
+      return days === null || Number.isNaN(days) ? null : days >= 0;
+    },
+  ),
+};
+
+const serviceCredentialFields: Record<string, FieldDef> = {
+  'serviceCredential.id': field('string', 'serviceCredential', 'ServiceSpecificCredentialId', (f) => f.serviceCredential!.id),
+  'serviceCredential.service': field(
+    'string',
+    'serviceCredential',
+    'service, e.g. bedrock.amazonaws.com',
+    (f) => f.serviceCredential!.service,
+  ),
+  'serviceCredential.status': field('string', 'serviceCredential', 'Active, Inactive or Expired', (f) => f.serviceCredential!.status),
+  'serviceCredential.active': field('boolean', 'serviceCredential', 'status Active', (f) => f.serviceCredential!.status === 'Active'),
+  'serviceCredential.isApiKey': field('boolean', 'serviceCredential', 'an API key (Amazon Bedrock, CloudWatch Logs)', (f) =>
+    API_KEY_SERVICES.has(f.serviceCredential!.service ?? ''),
+  ),
+  'serviceCredential.createDate': field('string', 'serviceCredential', 'time it was created', (f) => f.serviceCredential!.createDate),
+  'serviceCredential.ageDays': field('number', 'serviceCredential', 'days since it was created', (f) =>
+    daysAgo(f.serviceCredential!.createDate, f),
+  ),
+  'serviceCredential.expiration': field(
+    'string',
+    'serviceCredential',
+    'time it expires (null: never)',
+    (f) => f.serviceCredential!.expiration,
+  ),
+  'serviceCredential.expiresInDays': field('number', 'serviceCredential', 'days until it expires', (f) =>
+    daysUntil(f.serviceCredential!.expiration, f),
+  ),
+  'serviceCredential.neverExpires': field(
+    'boolean',
+    'serviceCredential',
+    'it has no expiry',
+    (f) => f.serviceCredential!.expiration === null,
+  ),
+  'serviceCredential.alias': field('string', 'serviceCredential', 'public part of an API key', (f) => f.serviceCredential!.alias),
+  'serviceCredential.serviceUserName': field(
+    'string',
+    'serviceCredential',
+    'user name for the service',
+    (f) => f.serviceCredential!.serviceUserName,
+  ),
+};
+
+const sshPublicKeyFields: Record<string, FieldDef> = {
+  'sshPublicKey.id': field('string', 'sshPublicKey', 'SSHPublicKeyId (the CodeCommit SSH user name)', (f) => f.sshPublicKey!.id),
+  'sshPublicKey.status': field('string', 'sshPublicKey', 'Active or Inactive', (f) => f.sshPublicKey!.status),
+  'sshPublicKey.active': field('boolean', 'sshPublicKey', 'status Active', (f) => f.sshPublicKey!.status === 'Active'),
+  'sshPublicKey.uploadDate': field('string', 'sshPublicKey', 'time it was uploaded', (f) => f.sshPublicKey!.uploadDate),
+  'sshPublicKey.ageDays': field('number', 'sshPublicKey', 'days since it was uploaded', (f) => daysAgo(f.sshPublicKey!.uploadDate, f)),
+};
+
 /** Every static field of the rule language, by path. `facts.*` and `account.facts.*` are dynamic. */
-export const FIELDS: Readonly<Record<string, FieldDef>> = { ...principalFields, ...keyFields, ...certFields, ...credentialFields };
+export const FIELDS: Readonly<Record<string, FieldDef>> = {
+  ...principalFields,
+  ...keyFields,
+  ...certFields,
+  ...credentialFields,
+  ...serverCertificateFields,
+  ...serviceCredentialFields,
+  ...sshPublicKeyFields,
+};
 
 /** Prefixes of open fact maps added by collectors; any path below them is accepted. */
 export const FACT_PREFIXES = { 'facts.': 'principal', 'account.facts.': 'account' } as const;

@@ -1,4 +1,5 @@
 import type { AccessKey, Account, Certificate, Principal } from '../../model/index.js';
+import type { ServerCertificateItem, ServiceCredentialItem, SshPublicKeyItem } from './items.js';
 
 /** The kind of a sign-in credential seen through the unified `credential.*` view. */
 export type CredentialKind = 'password' | 'access_key';
@@ -25,6 +26,9 @@ export interface EvalFrame {
   key?: AccessKey;
   cert?: Certificate;
   credential?: CredentialView;
+  serverCertificate?: ServerCertificateItem;
+  serviceCredential?: ServiceCredentialItem;
+  sshPublicKey?: SshPublicKeyItem;
 }
 
 /** Whether an access key or certificate slot holds a credential at all. */

@@ -3,11 +3,12 @@ import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
-import { parameterProblem, SUBJECT_SCOPES, type RuleDefinition } from './definition.js';
+import { parameterProblem, SUBJECT_SCOPES, subjectReads, type RuleDefinition } from './definition.js';
 import { factRootOf, resolveField } from './fields.js';
 import type { EvalFrame } from './frame.js';
 import { throwIfAny, type Sourced } from './settings.js';
 import { compileTemplate, type Template } from './template.js';
+import { deviations, frameworkCoverage, type Deviation, type FrameworkCoverage, type FrameworkFile } from './frameworks.js';
 
 /** A rule ready to evaluate: effective settings plus compiled closures. */
 export interface CompiledRule {
@@ -35,6 +36,8 @@ export interface CompiledRule {
   requiredFacts: readonly string[];
   /** What saved credential reports cannot tell for this rule (rule field `needsLiveScan`). */
   needsLiveScan?: string;
+  /** Framework controls whose own parameters are stricter than the ones in force (frameworks/*.yaml). */
+  deviations: readonly Deviation[];
   predicate: Predicate;
   message: Template;
   evidence(frame: EvalFrame): Record<string, unknown>;
@@ -46,6 +49,8 @@ export interface Ruleset {
   rules: CompiledRule[];
   /** sha256 of the effective rules and parameters: two scans with equal hashes applied the same policy. */
   hash: string;
+  /** Every control of the framework catalogues, with the rules that evaluate it (none when no catalogue was given). */
+  coverage: FrameworkCoverage[];
 }
 
 /** Inputs of {@link buildRuleset}. */
@@ -53,6 +58,8 @@ export interface RulesetInput {
   definitions: readonly RuleDefinition[];
   pack: Sourced<PackFile>;
   config?: Sourced<ConfigFile>;
+  /** Framework catalogues (frameworks/*.yaml): coverage and deviations from the frameworks' parameters. */
+  frameworks?: readonly FrameworkFile[];
 }
 
 interface Effective {
@@ -67,7 +74,7 @@ interface Effective {
  * the user's own rules run unless the config disables them.
  * @throws InputError with every problem: unknown rule ids, unknown or invalid parameters
  */
-export function buildRuleset({ definitions, pack, config }: RulesetInput): Ruleset {
+export function buildRuleset({ definitions, pack, config, frameworks = [] }: RulesetInput): Ruleset {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map(definitions.map((d) => [d.rule.id, d]));
   const effective = new Map<string, Effective>(
@@ -82,10 +89,10 @@ export function buildRuleset({ definitions, pack, config }: RulesetInput): Rules
   throwIfAny(diagnostics, 'invalid rule settings');
   const rules = definitions
     .filter((d) => effective.get(d.rule.id)?.enabled)
-    .map((d) => compileRule(d, effective.get(d.rule.id) as Effective));
+    .map((d) => compileRule(d, effective.get(d.rule.id) as Effective, frameworks));
   throwIfAny(diagnostics, 'invalid rules');
   rules.sort((a, b) => a.id.localeCompare(b.id));
-  return { pack: pack.value.id, rules, hash: rulesetHash(rules, definitions) };
+  return { pack: pack.value.id, rules, hash: rulesetHash(rules, definitions), coverage: frameworkCoverage(frameworks) };
 }
 
 function applySettings(
@@ -139,14 +146,14 @@ function defaultParams(rule: RuleFile): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, p.default]));
 }
 
-function compileRule(definition: RuleDefinition, settings: Effective): CompiledRule {
+function compileRule(definition: RuleDefinition, settings: Effective, frameworks: readonly FrameworkFile[]): CompiledRule {
   const { rule, source, file, builtIn } = definition;
   const scopes = SUBJECT_SCOPES[rule.subject];
   const bindings: Record<string, ParamBinding> = Object.fromEntries(
     Object.entries(rule.parameters ?? {}).map(([name, p]) => [name, { type: p.type, value: settings.params[name] }]),
   );
   const sink: Diagnostic[] = [];
-  const reads = new Set<string>(rule.evidence ?? []);
+  const reads = new Set<string>([...(rule.evidence ?? []), ...subjectReads(rule.subject)]);
   const predicate = compileCondition(rule.condition, { params: bindings, scopes, locate: source.locate, diagnostics: sink, reads });
   const message = compileTemplate(rule.message, scopes, settings.params, source.locate('/message'), sink, reads);
   throwIfAny(sink, `invalid rule ${file}`);
@@ -170,6 +177,8 @@ function compileRule(definition: RuleDefinition, settings: Effective): CompiledR
     factRoots,
     requiredFacts: factRoots.filter((root) => !(rule.optionalFacts ?? []).includes(root)),
     ...(rule.needsLiveScan ? { needsLiveScan: rule.needsLiveScan } : {}),
+    // Only built-in rules are in the catalogues: a user's rule of the same name is another rule.
+    deviations: builtIn ? deviations(rule, settings.params, frameworks) : [],
     predicate,
     message,
     evidence: (frame) => {

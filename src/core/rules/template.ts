@@ -8,10 +8,19 @@ export type Template = (frame: EvalFrame) => string;
 
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
+/** The `{{credential}}` label of the subject being evaluated. */
+function itemLabel(f: EvalFrame): string {
+  if (f.key) return `access_key_${f.key.slot}`;
+  if (f.cert) return `cert_${f.cert.slot}`;
+  if (f.serviceCredential) return `service credential ${f.serviceCredential.id}`;
+  if (f.sshPublicKey) return `SSH public key ${f.sshPublicKey.id}`;
+  if (f.serverCertificate) return `server certificate ${f.serverCertificate.name}`;
+  return 'principal';
+}
+
 /** Special placeholders beside fields: the credential label and rule parameters. */
 function specialGetter(path: string, params: Readonly<Record<string, unknown>>): ((f: EvalFrame) => unknown) | undefined {
-  if (path === 'credential')
-    return (f) => f.credential?.id ?? (f.key ? `access_key_${f.key.slot}` : f.cert ? `cert_${f.cert.slot}` : 'principal');
+  if (path === 'credential') return (f) => f.credential?.id ?? itemLabel(f);
   if (path.startsWith('params.')) {
     const name = path.slice('params.'.length);
     return name in params ? () => params[name] : undefined;

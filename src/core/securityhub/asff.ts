@@ -7,6 +7,7 @@ import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aw
 import type { Finding, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { ASFF_LIMITS, ASFF_SCHEMA_VERSION, clip } from './limits.js';
 import { formatTimestamp } from '../util/time.js';
+import { visibleControls } from '../util/escape.js';
 
 /** Security Hub's label for each credwarden severity. */
 const SEVERITY_LABELS: Record<Severity, SeverityLabel> = {
@@ -111,8 +112,8 @@ export function toAsff(finding: Finding, context: AsffContext, recordState: Asff
     LastObservedAt: time,
     Severity: { Label: label, Original: finding.severity },
     FindingProviderFields: { Severity: { Label: label, Original: finding.severity }, Types: types },
-    Title: clip(`${finding.title}: ${finding.principal.type === 'root' ? 'root user' : finding.principal.name}`, ASFF_LIMITS.title),
-    Description: clip(description(finding, rule), ASFF_LIMITS.description),
+    Title: clip(shown(`${finding.title}: ${finding.principal.type === 'root' ? 'root user' : finding.principal.name}`), ASFF_LIMITS.title),
+    Description: clip(shown(description(finding, rule)), ASFF_LIMITS.description),
     Remediation: { Recommendation: recommendation(finding, rule, context) },
     ProductFields: productFields(finding, context),
     Resources: [resource(finding, partition, context.region)],
@@ -122,7 +123,7 @@ export function toAsff(finding: Finding, context: AsffContext, recordState: Asff
     },
     RecordState: recordState,
   };
-  if (finding.accountName) asff.AwsAccountName = clip(finding.accountName, ASFF_LIMITS.awsAccountName);
+  if (finding.accountName) asff.AwsAccountName = clip(shown(finding.accountName), ASFF_LIMITS.awsAccountName);
   if (finding.status === 'waived' && finding.waiver) {
     // Honoured when the finding is created; an existing finding is suppressed by BatchUpdateFindings (publish).
     asff.Workflow = { Status: 'SUPPRESSED' };
@@ -193,14 +194,15 @@ function productFields(finding: Finding, context: AsffContext): Record<string, s
  */
 function resource(finding: Finding, partition: Partition, region: string): Resource {
   const arn = finding.principal.arn;
-  const base = { Id: arn, Partition: partition, Region: region };
+  const base = { Id: clip(arn, ASFF_LIMITS.resourceId), Partition: partition, Region: region };
+  const name = clip(shown(finding.principal.name), ASFF_LIMITS.resourceName);
   if (finding.credential === 'access_key_1' || finding.credential === 'access_key_2') {
     return {
       ...base,
       Type: 'AwsIamAccessKey',
       Details: {
         AwsIamAccessKey: {
-          PrincipalName: finding.principal.name,
+          PrincipalName: name,
           PrincipalType: finding.principal.type === 'root' ? 'Root' : 'IAMUser',
           AccountId: finding.accountId,
         },
@@ -210,7 +212,7 @@ function resource(finding: Finding, partition: Partition, region: string): Resou
   }
   if (finding.principal.type === 'root')
     return { ...base, Type: 'AwsAccount', Details: { Other: { principal: 'root', credential: finding.credential ?? 'none' } } };
-  return { ...base, Type: 'AwsIamUser', Details: { AwsIamUser: { UserName: finding.principal.name, ...userPath(arn) } } };
+  return { ...base, Type: 'AwsIamUser', Details: { AwsIamUser: { UserName: name, ...userPath(arn) } } };
 }
 
 /** The path of an IAM user ARN (`arn:aws:iam::1:user/PATH/name`), e.g. `/automation/`. */
@@ -218,12 +220,16 @@ function userPath(arn: string): { Path?: string } {
   const resourcePart = arn.split(':').slice(5).join(':');
   const segments = resourcePart.split('/');
   if (segments[0] !== 'user' || segments.length < 2) return {};
-  return {
-    Path: `/${segments
-      .slice(1, -1)
-      .map((s) => `${s}/`)
-      .join('')}`,
-  };
+  const path = `/${segments
+    .slice(1, -1)
+    .map((s) => `${s}/`)
+    .join('')}`;
+  return { Path: clip(shown(path), ASFF_LIMITS.resourceName) };
+}
+
+/** Text Security Hub shows to people: control and invisible characters as visible escapes. */
+function shown(text: string): string {
+  return visibleControls(text, true);
 }
 
 /**

@@ -23,6 +23,10 @@ export const ASFF_LIMITS = {
   productFieldKey: 128,
   productFieldValue: 2048,
   resourceType: 256,
+  /** Resources[].Id: 512 characters. */
+  resourceId: 512,
+  /** Names and paths in Resources[].Details (UserName, PrincipalName, Path): IAM allows 64 and 512; longer ones are clipped. */
+  resourceName: 512,
   awsAccountName: 50,
   region: 16,
 } as const;

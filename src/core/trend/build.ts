@@ -96,7 +96,9 @@ function combineShards(inputs: readonly TrendInput[]): TrendInput[] {
       continue;
     }
     const key = `${input.result.rulesHash}|${resultAsOf(input.result) ?? ''}|${shard.count}`;
-    groups.set(key, [...(groups.get(key) ?? []), input]);
+    const group = groups.get(key);
+    if (group) group.push(input);
+    else groups.set(key, [input]);
   }
   for (const group of groups.values()) {
     const merged = mergeResults(group.map((g) => ({ file: g.label, result: g.result })));
@@ -174,7 +176,10 @@ export function buildTrend(inputs: readonly TrendInput[], top = 10): Trend {
       }
       resolved += 1;
       const since = firstSeen.get(fingerprint) ?? scan.ms;
-      remediationDays.set(f.ruleId, [...(remediationDays.get(f.ruleId) ?? []), (scan.ms - since) / DAY_MS]);
+      // Appended in place: copying the list for each resolved finding made trend quadratic (issue 20 item 11).
+      const days = remediationDays.get(f.ruleId);
+      if (days) days.push((scan.ms - since) / DAY_MS);
+      else remediationDays.set(f.ruleId, [(scan.ms - since) / DAY_MS]);
       firstSeen.delete(fingerprint);
     }
     const summary = scan.result.summary.accounts;
@@ -206,6 +211,9 @@ function ruleRemediation(
   days: Map<string, number[]>,
   lastFindings: readonly Finding[],
 ): RuleRemediation[] {
+  // Counted once, not filtered again for every rule.
+  const stillOpen = new Map<string, number>();
+  for (const f of lastFindings) if (f.status === 'open') stillOpen.set(f.ruleId, (stillOpen.get(f.ruleId) ?? 0) + 1);
   return [...info.entries()]
     .map(([ruleId, { title, severity }]) => {
       const list = days.get(ruleId) ?? [];
@@ -216,8 +224,9 @@ function ruleRemediation(
         severity,
         resolved: list.length,
         medianDays: med === null ? null : round1(med),
-        worstDays: list.length === 0 ? null : round1(Math.max(...list)),
-        stillOpen: lastFindings.filter((f) => f.ruleId === ruleId && f.status === 'open').length,
+        // A loop, not Math.max(...list): spreading 200,000 arguments overflows the stack.
+        worstDays: list.length === 0 ? null : round1(list.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY)),
+        stillOpen: stillOpen.get(ruleId) ?? 0,
       };
     })
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.ruleId.localeCompare(b.ruleId));

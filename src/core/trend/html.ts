@@ -3,7 +3,7 @@ import { SEVERITIES } from '../../model/index.js';
 import { barChartSvg } from '../charts/svg.js';
 import { PALETTE } from '../charts/svg.js';
 import { severitySeries } from '../charts/severity.js';
-import { escapeHtml } from '../format/escape.js';
+import { escapeHtml } from '../util/escape.js';
 import { htmlPage } from '../format/html/page.js';
 import type { Trend } from './build.js';
 

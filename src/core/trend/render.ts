@@ -1,6 +1,6 @@
 /** The trend as text, Markdown and JSON. */
 import { SEVERITIES } from '../../model/index.js';
-import { escapeMarkdownCell, markdownCode } from '../format/escape.js';
+import { escapeMarkdownCell, markdownCode } from '../util/escape.js';
 import type { Trend, TrendPoint } from './build.js';
 
 /** Formats `credwarden trend` writes. */

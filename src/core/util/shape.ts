@@ -1,4 +1,4 @@
-import { visibleControls } from '../format/escape.js';
+import { visibleControls } from './escape.js';
 
 /**
  * Describes an input value without repeating it. Error messages about values that may be

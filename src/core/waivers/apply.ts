@@ -24,7 +24,7 @@ export function applyWaivers(result: ScanResult, waivers: readonly LoadedWaiver[
   const outcomes = waivers.map((w) => outcome(w, matched.get(w.id) ?? 0, nowMs));
   const summary = summarise(findings, result.accounts);
   // A rule whose findings are all waived has no open finding: it is no longer failed.
-  return { ...result, rules: withRuleStatuses(result.rules, summary), findings, summary, waivers: outcomes };
+  return { ...result, rules: withRuleStatuses(result.rules, summary, findings), findings, summary, waivers: outcomes };
 }
 
 function waive(finding: Finding, waiver: LoadedWaiver): Finding {

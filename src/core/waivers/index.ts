@@ -12,6 +12,6 @@ export {
   type WaiversFile,
 } from './parse.js';
 export { applyWaivers } from './apply.js';
-export { waiverMatches, principalMatches } from './match.js';
+export { waiverMatches, principalMatches, waiverBreadth, type WaiverBreadth } from './match.js';
 export { expiryTime } from './expiry.js';
 export { waiverOutcomes, type WaiverOutcome } from './outcome.js';

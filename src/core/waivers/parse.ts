@@ -8,6 +8,7 @@ import { validatorFor } from '../validation/ajv.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { expiryTime } from './expiry.js';
+import { waiverBreadth } from './match.js';
 
 export type { Waiver, WaiversFile };
 
@@ -99,6 +100,13 @@ function semanticErrors(file: WaiversFile, source: YamlSource, options: WaiverPa
         suggestion: didYouMean(waiver.rule, options.knownRules),
       });
     }
+    if (waiver.catchAll !== true && waiverBreadth(waiver) === 'catch-all')
+      diagnostics.push({
+        severity: 'error',
+        ...at('principal'),
+        message: `this waiver matches every finding (rule '${waiver.rule}', account '${waiver.account}', principal '${waiver.principal}'): it would pass every gate`,
+        suggestion: 'name the rule, account or principals it is for; if waiving everything really is intended, add catchAll: true',
+      });
     const id = waiver.id ?? derivedId(waiver);
     const first = seen.get(id);
     if (first !== undefined)

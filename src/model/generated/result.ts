@@ -4,7 +4,10 @@
  */
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export type Credential = 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
+/**
+ * The credential a finding is about: a credential report slot, null for the principal, or <kind>:<id> for a credential the report leaves out (service_credential:ID, ssh_public_key:ID, server_certificate:NAME).
+ */
+export type Credential = ('password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null) | string;
 export type Actor = 'root' | 'iam-user' | 'administrator' | 'management-account' | 'auditor';
 
 /**
@@ -37,6 +40,14 @@ export interface ScanResult {
    */
   plans: Plan[];
   /**
+   * The remediation procedures the plans use, once each, ordered by id: each procedure's constant text (steps, commands, verification, links, caveats) as procedures/<id>.yaml holds it after the scan's overrides, shared steps resolved (schemas/procedure.schema.json). Campaign reports (credwarden-plans.md) show each procedure's steps once from here. Optional: results written before it have none.
+   */
+  procedures?: {
+    id: string;
+    title: string;
+    steps: unknown[];
+  }[];
+  /**
    * Findings of the baseline that are gone in this scan (only with --baseline).
    */
   resolved?: Finding[];
@@ -56,6 +67,10 @@ export interface ScanResult {
     index: number;
     count: number;
   };
+  /**
+   * Every control of each framework catalogue (frameworks/*.yaml) with the rules that evaluate it, or why none does. Reports derive each control's status from the rules' statuses. Optional: results written before it have none.
+   */
+  frameworkCoverage?: FrameworkCoverage[];
 }
 export interface RuleSummary {
   id: string;
@@ -72,9 +87,9 @@ export interface RuleSummary {
    */
   source?: string;
   /**
-   * failed: at least one open finding; not-evaluated: decided in no scanned account; partial: decided in some accounts only, with no open finding; passed: decided in every scanned account, with no open finding. Waived findings do not make a rule fail. A rule is decided in an account when the account was scanned and every fact root the rule reads was collected there (snapshot factsCollected, not factsUnavailable).
+   * failed: at least one open finding; accepted: no open finding but waived ones (a failure whose exception was accepted, never passed); deviates: no finding, but evaluated with parameters looser than a framework the rule maps to (see deviations), never passed; not-evaluated: decided in no scanned account; partial: decided in some accounts only, with no finding; passed: decided in every scanned account, with no finding, under parameters at least as strict as every framework it maps to. A rule is decided in an account when the account was scanned and every fact root the rule reads was collected there (snapshot factsCollected, not factsUnavailable).
    */
-  status: 'passed' | 'failed' | 'not-evaluated' | 'partial';
+  status: 'passed' | 'failed' | 'accepted' | 'deviates' | 'not-evaluated' | 'partial';
   /**
    * Scanned accounts in which the rule was decided.
    */
@@ -83,6 +98,10 @@ export interface RuleSummary {
    * Accounts in which the rule was not decided, and why (failed accounts included; skipped accounts are out of scope and not listed).
    */
   notEvaluated: NotEvaluated[];
+  /**
+   * Framework controls whose own parameters are stricter than the ones in force (frameworks/*.yaml). Optional: results written before it have none.
+   */
+  deviations?: Deviation[];
 }
 export interface Frameworks {
   'cis-aws-3.0': string[];
@@ -96,6 +115,23 @@ export interface NotEvaluated {
    * e.g. "needs a live scan: the credential report does not say whether root's MFA is a hardware device", "GetAccountAuthorizationDetails: AccessDenied", "account failed: AccessDenied".
    */
   reason: string;
+}
+export interface Deviation {
+  framework: string;
+  control: string;
+  parameter: string;
+  /**
+   * The value in force.
+   */
+  value: number | boolean | string;
+  /**
+   * The framework's value.
+   */
+  required: number | boolean | string;
+  /**
+   * One line for reports, e.g. "evaluated with graceDays 7; CIS 3.0 1.13 allows no grace window".
+   */
+  text: string;
 }
 export interface AccountResult {
   id: string;
@@ -224,6 +260,17 @@ export interface Plan {
      */
     resolution: string;
   }[];
+  /**
+   * What the plan does, per procedure: one entry for each procedure and the credential it acts on (null: the principal as a whole), with the access key id when the scan knew it. Campaign reports group principals by these.
+   */
+  targets?: {
+    procedure: string;
+    credential: Credential;
+    /**
+     * The access key id, when the scan resolved it (ListAccessKeys).
+     */
+    keyId?: string;
+  }[];
 }
 export interface PlanStep {
   /**
@@ -271,4 +318,30 @@ export interface WaiverOutcome {
    * file:line of the waiver.
    */
   source?: string;
+}
+export interface FrameworkCoverage {
+  id: string;
+  title: string;
+  label: string;
+  section: string;
+  controls: {
+    id: string;
+    title: string;
+    /**
+     * Built-in rules that evaluate the control (in this scan's pack or not).
+     */
+    rules: string[];
+    /**
+     * Why no rule evaluates it.
+     */
+    notEvaluated?: string;
+    /**
+     * Why it is outside credential hygiene.
+     */
+    outOfScope?: string;
+    /**
+     * Where the rules differ from the control's audit.
+     */
+    difference?: string;
+  }[];
 }

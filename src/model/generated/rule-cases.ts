@@ -108,7 +108,7 @@ export interface ExpectedFinding {
    */
   principal: string;
   /**
-   * The credential the finding is about; null (the default) for principal rules.
+   * The credential the finding is about; null (the default) for principal rules; <kind>:<id> for a server certificate, service-specific credential or SSH key.
    */
-  credential?: 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null;
+  credential?: ('password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2' | null) | string;
 }

@@ -44,9 +44,17 @@ export interface RuleFile {
    */
   appliesTo: ['root' | 'user', ...('root' | 'user')[]];
   /**
-   * What one finding is about. accessKey/certificate: each slot in use; credential: the password and each access key in use.
+   * What one finding is about. accessKey/certificate: each slot in use; credential: the password and each access key in use; serverCertificate: each server certificate of the account (account.facts.serverCertificates; once per account, on the root user row); serviceCredential: each service-specific credential of the user (facts.serviceCredentials); sshPublicKey: each SSH public key of the user (facts.sshPublicKeys).
    */
-  subject: 'principal' | 'password' | 'accessKey' | 'certificate' | 'credential';
+  subject:
+    | 'principal'
+    | 'password'
+    | 'accessKey'
+    | 'certificate'
+    | 'credential'
+    | 'serverCertificate'
+    | 'serviceCredential'
+    | 'sshPublicKey';
   parameters?: {
     [k: string]: Parameter;
   };
@@ -80,6 +88,10 @@ export interface Parameter {
   minimum?: number;
   maximum?: number;
   description?: string;
+  /**
+   * Which way the parameter loosens the rule (higher: a larger value flags less). Required for a parameter a framework pins (frameworks/*.yaml): a value looser than the framework's makes its control `deviates`.
+   */
+  looser?: 'higher' | 'lower';
 }
 export interface Comparison {
   /**

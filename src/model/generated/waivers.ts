@@ -36,6 +36,10 @@ export interface Waiver {
    */
   credential?: 'password' | 'access_key_1' | 'access_key_2' | 'cert_1' | 'cert_2';
   reason: string;
+  /**
+   * Confirms that a waiver of every rule, every account and every principal (rule '*', account '*', principal '*' or '**') is intended. Without it such a waiver is refused: it would waive every finding, and pass every gate.
+   */
+  catchAll?: true;
   approvedBy?: string;
   /**
    * Expiry: a date (the waiver holds through that day, UTC) or an ISO 8601 time with offset.

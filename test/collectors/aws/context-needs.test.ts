@@ -28,7 +28,15 @@ function needs(...definitions: RuleDefinition[]) {
   return contextNeedsFor(buildRuleset({ definitions, pack }).rules);
 }
 
-const NONE = { rootMfa: false, passwordPolicy: false, summary: false, recovery: false };
+const NONE = {
+  rootMfa: false,
+  passwordPolicy: false,
+  summary: false,
+  recovery: false,
+  serverCertificates: false,
+  serviceCredentials: false,
+  sshPublicKeys: false,
+};
 
 describe('contextNeedsFor: the calls follow the fact roots the compiled rules read', () => {
   it('rules of the credential report alone need no call', () => {
@@ -72,5 +80,15 @@ describe('contextNeedsFor: the calls follow the fact roots the compiled rules re
       t.replace(/^evidence: \[/m, 'evidence: [account.facts.rootSessions, '),
     );
     expect(needs(organisation)).toEqual(NONE);
+  });
+
+  it('each credential the report leaves out costs its own call, implied by the rule subject', () => {
+    expect(needs(definition('password-policy-missing'))).toEqual({ ...NONE, passwordPolicy: true });
+    expect(needs(definition('expired-server-certificate'))).toEqual({ ...NONE, serverCertificates: true });
+    expect(needs(definition('bedrock-long-term-api-key'), definition('service-credential-not-rotated'))).toEqual({
+      ...NONE,
+      serviceCredentials: true,
+    });
+    expect(needs(definition('ssh-public-key-not-rotated'))).toEqual({ ...NONE, sshPublicKeys: true });
   });
 });

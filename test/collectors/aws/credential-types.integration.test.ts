@@ -56,6 +56,8 @@ describe('credentials beyond the credential report, live against the sandbox', (
       expect(calls.filter((c) => c.operation === 'AssumeRole' && c.accountId === '111111111111')).toHaveLength(members.length);
     }
     expect(memberCalls(calls, '555555555555')).toEqual(['GetCredentialReport']);
+    for (const op of ['ListServerCertificates', 'ListServiceSpecificCredentials', 'ListSSHPublicKeys'])
+      expect(calls.map((c) => c.operation)).not.toContain(op);
     expect(result.findings.filter((f) => f.ruleId.startsWith('password-policy-'))).toEqual([]);
   });
 
@@ -74,6 +76,23 @@ describe('credentials beyond the credential report, live against the sandbox', (
       '222222222222 password-policy-weak',
       '333333333333 password-policy-missing',
     ]);
+    // Every planted credential of each type the credential report leaves out (examples/sandbox/demo-org.json).
+    const items = result.findings.filter((f) => f.credential?.includes(':')).map((f) => `${f.ruleId} ${f.principal.name} ${f.credential}`);
+    expect(items.sort()).toEqual([
+      'api-key-without-expiry carol service_credential:ACCA222222222222BEDRK',
+      'bedrock-long-term-api-key carol service_credential:ACCA222222222222BEDRK',
+      'expired-server-certificate <root_account> server_certificate:payments-legacy-2024',
+      'service-credential-not-rotated deploy-bot service_credential:ACCA222222222222GITCC',
+      'service-credential-of-inactive-user legacy-reporting service_credential:ACCA222222222222KEYSP',
+      'ssh-public-key-not-rotated deploy-bot ssh_public_key:APKA222222222222DEPLY',
+      'ssh-public-key-of-inactive-user legacy-reporting ssh_public_key:APKA222222222222LEGCY',
+    ]);
+    // One call per service per account (AllUsers), one ListServerCertificates, one ListSSHPublicKeys per user.
+    const prod = memberCalls(calls, '222222222222');
+    expect(prod.filter((op) => op === 'ListServiceSpecificCredentials')).toHaveLength(4);
+    expect(prod.filter((op) => op === 'ListServerCertificates')).toHaveLength(1);
+    const prodUsers = (result.accounts.find((a) => a.id === '222222222222')?.principals ?? 0) - 1;
+    expect(prod.filter((op) => op === 'ListSSHPublicKeys')).toHaveLength(prodUsers);
     for (const id of ['password-policy-missing', 'password-policy-min-length']) {
       expect(result.rules.find((r) => r.id === id)?.status, id).toBe('failed');
     }

@@ -60,7 +60,7 @@ function byAccount(result: ScanResult): ChartWithTable {
   return withTable(
     chart,
     ['Account', ...SEVERITIES],
-    `${counts.size} accounts have open findings${more > 0 ? `; the ${top.length} with the most are shown, ${more} more are in the findings table` : ''}.`,
+    `Counts open findings (waived ones are not counted) per account, stacked by severity. ${counts.size} accounts have open findings${more > 0 ? `; the ${top.length} with the most are shown, ${more} more are in the findings table` : ''}.`,
   );
 }
 
@@ -121,8 +121,8 @@ function keyAges(result: ScanResult): ChartWithTable {
   }
   const chart: BarChart = {
     id: 'chart-key-ages',
-    title: 'Access-key age distribution',
-    description: `${keys.length} access keys with findings, by age since creation or last rotation${threshold !== undefined ? `; the rotation threshold is ${threshold} days` : ''}. ${labels.map((l, i) => `${l}: ${(active[i] ?? 0) + (inactive[i] ?? 0)}`).join('; ')}.`,
+    title: 'Access keys with a finding, by age',
+    description: `${keys.length} access keys that have at least one finding reporting their age, by days since creation or last rotation${threshold !== undefined ? `; the rotation threshold is ${threshold} days` : ''}. ${labels.map((l, i) => `${l}: ${(active[i] ?? 0) + (inactive[i] ?? 0)}`).join('; ')}.`,
     categories: labels,
     series: [
       { name: 'active', color: PALETTE.blue, pattern: 'solid', values: active },
@@ -134,7 +134,7 @@ function keyAges(result: ScanResult): ChartWithTable {
   return withTable(
     chart,
     ['Age', 'Active', 'Inactive'],
-    `Keys that have at least one finding (the result does not list every key). ${threshold !== undefined ? `Keys right of the dashed line are older than the rotation threshold (${threshold} days).` : 'No rule with a rotation threshold reported a key.'}`,
+    `Counts each access key once (account, user, slot) when at least one of its findings reports its age (evidence key.ageDays), active and inactive apart; keys without such a finding are not in the result and not counted. ${threshold !== undefined ? `Keys right of the dashed line are older than the rotation threshold (${threshold} days).` : 'No rule with a rotation threshold reported a key.'}`,
   );
 }
 
@@ -156,7 +156,7 @@ function unused(result: ScanResult): ChartWithTable {
   }
   const chart: BarChart = {
     id: 'chart-unused',
-    title: 'Unused credentials by age',
+    title: 'Credentials with a finding about their last use, by days unused',
     description: `${credentials.length} credentials with a finding about their last use, by days since last activity. ${labels.map((l, i) => `${l}: ${(passwords[i] ?? 0) + (keys[i] ?? 0) + (others[i] ?? 0)}`).join('; ')}.`,
     categories: labels,
     series: [
@@ -169,7 +169,7 @@ function unused(result: ScanResult): ChartWithTable {
   return withTable(
     chart,
     ['Days since last use', 'Passwords', 'Access keys', 'Other'],
-    'Credentials that a rule reported as unused or inactive, by days since they were last used (or created, when never used).',
+    'Counts each credential once (account, user, password or key slot) when a finding reports its days since last activity (evidence *.daysSinceLastActivity: since last use, or since creation when never used); credentials without such a finding are not counted.',
   );
 }
 
@@ -207,7 +207,7 @@ function recovery(result: ScanResult): ChartWithTable {
   const pct = (n: number) => (users === 0 ? '0%' : `${Math.round((n / users) * 100)}%`);
   const chart: BarChart = {
     id: 'chart-recovery',
-    title: 'Users with and without a recovery path',
+    title: 'IAM users with and without a recovery path',
     description: `${users} IAM users: ${all.withPath} (${pct(all.withPath)}) with a recovery path, ${all.lacking} (${pct(all.lacking)}) without one, ${all.notAnalysed} (${pct(all.notAnalysed)}) not analysed.`,
     categories: shown.map((r) => r.label),
     series: [
@@ -220,8 +220,8 @@ function recovery(result: ScanResult): ChartWithTable {
   };
   const note =
     all.notAnalysed > 0
-      ? `${all.notAnalysed} users are in accounts whose recovery paths were not analysed (saved credential reports, or the analysis was not possible): they are not counted as having a path.`
-      : 'Every scanned account was analysed.';
+      ? `Counts IAM users (each report's principals minus the root user) of every scanned account. ${all.notAnalysed} users are in accounts whose recovery paths were not analysed (saved credential reports, or the analysis was not possible): they are not counted as having a path.`
+      : "Counts IAM users (each report's principals minus the root user) of every scanned account; every scanned account was analysed.";
   return withTable(chart, ['Accounts', 'With a path', 'Without', 'Not analysed'], note);
 }
 

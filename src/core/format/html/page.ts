@@ -6,7 +6,7 @@
  * ticket, and an injected tag could neither run nor load anything.
  */
 import { sha256Base64 } from '../../util/hash.js';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml, visibleControls } from '../../util/escape.js';
 
 /** The page's CSS: screen and print. */
 export const PAGE_CSS = `
@@ -27,7 +27,10 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .
 .sev-critical { color: #9a3700; } .sev-high { color: #7a5200; } .sev-medium { color: #8a3c6d; } .sev-low { color: #005483; } .sev-info { color: #4a4a4a; }
 .card.sev-critical { border-left-color: #D55E00; } .card.sev-high { border-left-color: #E69F00; } .card.sev-medium { border-left-color: #CC79A7; } .card.sev-low { border-left-color: #56B4E9; } .card.sev-info { border-left-color: #6E6E6E; }
 .st { font-weight: 600; white-space: nowrap; } .st-open { color: #9a3700; } .st-waived { color: #4a4a4a; }
-#findings td:nth-child(6) { min-width: 22rem; } .st-failed { color: #9a3700; } .st-passed { color: #00664a; } .st-partial { color: #7a5200; } .st-not-evaluated { color: #4a4a4a; }
+#findings td:nth-child(7) { min-width: 22rem; } #findings td.controls { min-width: 7rem; }
+th button.sort { all: unset; cursor: pointer; font-weight: 700; } th button.sort::after { content: " \\2195"; color: var(--muted); }
+th[aria-sort="ascending"] button.sort::after { content: " \\25B2"; color: var(--fg); } th[aria-sort="descending"] button.sort::after { content: " \\25BC"; color: var(--fg); }
+th button.sort:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; } .st-failed { color: #9a3700; } .st-passed { color: #00664a; } .st-partial { color: #7a5200; } .st-not-evaluated { color: #4a4a4a; } .st-accepted { color: #9a3700; } .st-deviates { color: #7a5200; } .st-out-of-scope { color: #4a4a4a; } .st .muted { white-space: normal; font-weight: 400; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 1.25rem; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .75rem; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
@@ -73,7 +76,9 @@ export interface PageParts {
  * written as \\u escapes, which JSON.parse reads back unchanged.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Strings are what the page shows: control and invisible characters as visible escapes.
+  const shown = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? visibleControls(v, true) : v));
+  return shown.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The Content-Security-Policy of a page with this CSS and script. */

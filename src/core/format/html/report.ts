@@ -5,9 +5,11 @@
  * page's script, with filters and search), and the plans, one per principal, collapsible, with a
  * copy button per command. Pure: everything comes from the result and the context.
  */
-import type { Plan, PlanStep, RuleSummary, ScanResult } from '../../../model/index.js';
+import type { Frameworks, Plan, PlanStep, ScanResult } from '../../../model/index.js';
+import { coverageText, frameworkMatrices, type FrameworkMatrix } from '../controls.js';
+import { STATUS_LABEL, STATUS_LEGEND, STATUS_SYMBOL, type AnyStatus } from '../status.js';
 import { SEVERITIES } from '../../../model/index.js';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../../util/escape.js';
 import type { FormatContext } from '../types.js';
 import { reportCharts, type ChartWithTable } from './charts.js';
 import { jsonForScript, pageHead } from './page.js';
@@ -21,21 +23,6 @@ const DATA_CHUNK = 2000;
 const e = (text: string | number) => escapeHtml(String(text));
 /** Attribute values: escapeHtml handles `"`; quotes are always double. */
 const attr = e;
-
-/** Frameworks shown in the control matrix, with their display names. */
-const MATRIX_FRAMEWORKS = [
-  ['cis-aws-3.0', 'CIS AWS Foundations Benchmark 3.0'],
-  ['cis-aws-5.0', 'CIS AWS Foundations Benchmark 5.0'],
-  ['aws-security-hub', 'AWS Security Hub controls'],
-] as const;
-
-type RuleStatus = RuleSummary['status'];
-const STATUS_TEXT: Record<RuleStatus, string> = {
-  passed: '✓ passed',
-  failed: '✗ failed',
-  partial: '◐ partial',
-  'not-evaluated': '– not evaluated',
-};
 
 function asOfText(result: ScanResult): string {
   if (result.asOf) return result.asOf;
@@ -80,46 +67,29 @@ function scope(result: ScanResult, context: FormatContext): string {
 function cards(result: ScanResult): string {
   const s = result.summary;
   const card = (cls: string, n: number, label: string) => `<div class="card ${cls}"><span class="n">${n}</span>${e(label)}</div>`;
-  return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings; ${(result.resolved ?? []).length} resolved since the baseline.</p></section>`;
+  return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings${result.resolved !== undefined ? `; ${result.resolved.length} resolved since the baseline` : ''}.</p></section>`;
 }
 
-/** A control's status from its rules': failed wins, then not-evaluated/partial, then passed. */
-function controlStatus(rules: readonly RuleSummary[]): RuleStatus {
-  if (rules.some((r) => r.status === 'failed')) return 'failed';
-  if (rules.every((r) => r.status === 'not-evaluated')) return 'not-evaluated';
-  if (rules.every((r) => r.status === 'passed')) return 'passed';
-  return 'partial';
+function statusText(status: AnyStatus): string {
+  return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
 }
 
-function controlId(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+function matrixTable(m: FrameworkMatrix): string {
+  const rows = m.controls.map((c) => {
+    const rules = [
+      ...c.rules.map((r) => `<code>${e(r.id)}</code>`),
+      ...c.missingRules.map((r) => `<code>${e(r)}</code> (not in pack)`),
+    ].join('<br>');
+    const detail = c.detail ? `<br><span class="muted">${e(c.detail)}</span>` : '';
+    return `<tr><th scope="row">${e(c.id)}</th><td>${e(c.title)}</td><td>${rules || '—'}</td><td class="st st-${c.status}">${statusText(c.status)}${detail}</td><td class="num">${c.open}</td><td class="num">${c.waived}</td><td class="num">${c.notEvaluatedAccounts}</td></tr>`;
+  });
+  return `<h3>${e(m.title)}</h3><p>${e(coverageText(m))}</p><table><thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function matrix(result: ScanResult): string {
-  const rules = result.rules ?? [];
-  const open = (id: string) => result.summary.byRule[id] ?? 0;
-  const tables = MATRIX_FRAMEWORKS.map(([key, name]) => {
-    const controls = new Map<string, RuleSummary[]>();
-    for (const rule of rules) for (const control of rule.frameworks[key]) controls.set(control, [...(controls.get(control) ?? []), rule]);
-    if (controls.size === 0) return `<h3>${e(name)}</h3><p>No rule of this pack maps to this framework.</p>`;
-    const rows = [...controls.entries()]
-      .sort(([a], [b]) => controlId(a, b))
-      .map(([control, mapped]) => {
-        const status = controlStatus(mapped);
-        const notEvaluated = mapped.flatMap((r) => r.notEvaluated.map((n) => `${r.id} in ${n.accountId}: ${n.reason}`));
-        const accounts = new Set(mapped.flatMap((r) => r.notEvaluated.map((n) => n.accountId)));
-        const detail =
-          notEvaluated.length === 0
-            ? '0'
-            : `<details><summary>${accounts.size}</summary><ul>${notEvaluated
-                .slice(0, 50)
-                .map((t) => `<li>${e(t)}</li>`)
-                .join('')}${notEvaluated.length > 50 ? `<li>${notEvaluated.length - 50} more</li>` : ''}</ul></details>`;
-        return `<tr><th scope="row">${e(control)}</th><td>${mapped.map((r) => `<code>${e(r.id)}</code>`).join('<br>')}</td><td class="st st-${status}">${STATUS_TEXT[status]}</td><td class="num">${mapped.reduce((n, r) => n + open(r.id), 0)}</td><td class="num">${detail}</td></tr>`;
-      });
-    return `<h3>${e(name)}</h3><table><thead><tr><th scope="col">Control</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  });
-  return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">Passed: decided in every scanned account with no open finding. Partial: decided in some accounts only. Not evaluated: decided nowhere; a control that was not evaluated is never shown as passed.</p>${tables.join('')}</section>`;
+  const matrices = frameworkMatrices(result);
+  const tables = matrices.length > 0 ? matrices.map(matrixTable) : ['<p>No rule of this pack maps to a framework.</p>'];
+  return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">${e(STATUS_LEGEND)}</p>${tables.join('')}</section>`;
 }
 
 function chartFigure(chart: ChartWithTable): string {
@@ -134,16 +104,32 @@ function charts(result: ScanResult): string {
   return `<section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2><div class="charts">${reportCharts(result).map(chartFigure).join('')}</div></section>`;
 }
 
+/** The findings table's columns: header text and the sort key the page's script knows it by. */
+const FINDING_COLUMNS = [
+  ['Severity', 'severity'],
+  ['Account', 'account'],
+  ['Principal · credential', 'principal'],
+  ['Rule', 'rule'],
+  ['Controls', 'controls'],
+  ['Status', 'status'],
+  ['Message', 'message'],
+] as const;
+
 function findingsSection(result: ScanResult): string {
-  const select = (id: string, label: string, extra = '') =>
-    `<label for="${id}">${label}<select id="${id}"><option value="">all</option>${extra}</select></label>`;
+  const select = (id: string, label: string, extra = '', all = 'all') =>
+    `<label for="${id}">${label}<select id="${id}"><option value="">${all}</option>${extra}</select></label>`;
+  const head = FINDING_COLUMNS.map(
+    ([label, key]) =>
+      `<th scope="col"${key === 'severity' ? ' aria-sort="ascending"' : ''}><button type="button" class="sort" data-sort="${key}">${e(label)}</button></th>`,
+  ).join('');
   return (
     `<section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>` +
-    `<div class="filters" role="search">${select('f-severity', 'Severity')}${select('f-account', 'Account')}${select('f-rule', 'Rule')}${select('f-status', 'Status', '<option value="open">open</option><option value="waived">waived</option>')}` +
-    `<label for="f-search">Search<input id="f-search" type="search" placeholder="principal, ARN, message…"></label><button type="button" id="f-reset">Reset</button></div>` +
+    `<div class="filters" role="search">${select('f-severity', 'Severity at or above', '', 'any')}${select('f-account', 'Account')}${select('f-rule', 'Rule')}${select('f-control', 'Control')}${select('f-status', 'Status', '<option value="open">open</option><option value="waived">waived</option>')}` +
+    `<label for="f-search">Search<input id="f-search" type="search" placeholder="principal, ARN, control (IAM.5, 1.10), message…"></label><button type="button" id="f-reset">Reset</button></div>` +
     `<p id="findings-count" role="status" aria-live="polite">${result.findings.length} findings</p>` +
     `<noscript><p>The findings table needs JavaScript; the same findings are in credwarden.json and credwarden.csv.</p></noscript>` +
-    `<table id="findings"><caption class="sr-only">Findings, filtered</caption><thead><tr><th scope="col">Severity</th><th scope="col">Account</th><th scope="col">Principal · credential</th><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Message</th></tr></thead><tbody id="findings-body"></tbody></table>` +
+    `<p class="muted">Sorted by severity, most severe first; select a column heading to sort by it, again to reverse.</p>` +
+    `<table id="findings"><caption class="sr-only">Findings, filtered and sorted</caption><thead><tr>${head}</tr></thead><tbody id="findings-body"></tbody></table>` +
     `<div class="pager"><button type="button" id="page-prev">Previous</button><span id="page-info"></span><button type="button" id="page-next">Next</button></div></section>`
   );
 }
@@ -156,6 +142,16 @@ function stepHtml(step: PlanStep): string {
     )
     .join('');
   return `<li><span class="muted">[${e(step.actor)}]</span> ${e(step.text)}${step.caution ? `<p class="caution"><strong>Caution:</strong> ${e(step.caution)}</p>` : ''}${commands}</li>`;
+}
+
+/**
+ * A documentation link: clickable when it is an https URL (opened in a new tab, without referrer
+ * or opener); anything else is shown as text, never as a link (no javascript:, data: or file:).
+ */
+export function linkItem(link: { title: string; url: string }): string {
+  if (/^https:\/\/[^\s"'<>]+$/.test(link.url))
+    return `<li><a href="${attr(link.url)}" target="_blank" rel="noopener noreferrer">${e(link.title)}</a> <span class="muted">${e(link.url)}</span></li>`;
+  return `<li>${e(link.title)}: <code>${e(link.url)}</code></li>`;
 }
 
 function planHtml(plan: Plan, result: ScanResult): string {
@@ -173,7 +169,7 @@ function planHtml(plan: Plan, result: ScanResult): string {
       plan.findings.map((f) => f.resolution),
     )}${list('Goals', plan.goals)}${list('Notes', plan.notes)}` +
     `<h4>Steps</h4><ol>${plan.steps.map(stepHtml).join('')}</ol>${alternatives}${list('Verify', plan.verification)}` +
-    `${plan.links.length > 0 ? `<h4>Links</h4><ul>${plan.links.map((l) => `<li>${e(l.title)}: <code>${e(l.url)}</code></li>`).join('')}</ul>` : ''}</details>`
+    `${plan.links.length > 0 ? `<h4>Links</h4><ul>${plan.links.map(linkItem).join('')}</ul>` : ''}</details>`
   );
 }
 
@@ -186,12 +182,29 @@ function* plans(result: ScanResult): Generator<string> {
   yield '</section>';
 }
 
+/**
+ * A rule's controls as the findings table shows them (`CIS 3.0 1.10`, `CIS 5.0 1.9`, `IAM.5`: what
+ * the Control filter lists and search matches), and its AWS Config rules (searched, not shown).
+ */
+export function controlTokens(frameworks: Frameworks): [string[], string[]] {
+  return [
+    [
+      ...frameworks['cis-aws-3.0'].map((id) => `CIS 3.0 ${id}`),
+      ...frameworks['cis-aws-5.0'].map((id) => `CIS 5.0 ${id}`),
+      ...frameworks['aws-security-hub'],
+    ],
+    [...frameworks['aws-config']],
+  ];
+}
+
 /** The findings as compact rows: [severity index, account, rule, status, principal, ARN, credential, message, fingerprint, plan id, waiver reason]. */
 function* dataJson(result: ScanResult): Generator<string> {
   const accounts = Object.fromEntries(result.accounts.map((a) => [a.id, a.name ?? null]));
   for (const f of result.findings) if (!(f.accountId in accounts)) accounts[f.accountId] = f.accountName ?? null;
-  const rules = Object.fromEntries((result.rules ?? []).map((r) => [r.id, r.title]));
-  for (const f of result.findings) rules[f.ruleId] ??= f.title;
+  const rules: Record<string, [string, string[], string[]]> = Object.fromEntries(
+    (result.rules ?? []).map((r) => [r.id, [r.title, ...controlTokens(r.frameworks)]]),
+  );
+  for (const f of result.findings) rules[f.ruleId] ??= [f.title, ...controlTokens(f.frameworks)];
   yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts)},"rules":${jsonForScript(rules)},"findings":[`;
   for (let i = 0; i < result.findings.length; i += DATA_CHUNK) {
     const rows = result.findings

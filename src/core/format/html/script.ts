@@ -1,7 +1,8 @@
 /**
  * The report page's script, as text (it runs in the reader's browser, not in credwarden). It
- * reads the findings embedded once as JSON, renders the findings table a page at a time with
- * filters and search, and wires the copy buttons. Data only ever reaches the page through
+ * reads the findings embedded once as JSON, renders the findings table a page at a time, sorted
+ * (most severe first unless a column heading is chosen) and filtered (severity at or above, account,
+ * rule, control, status, search), and wires the copy buttons. Data only ever reaches the page through
  * textContent, never as HTML. No network, no storage, no eval.
  */
 export const REPORT_SCRIPT = String.raw`(function () {
@@ -12,7 +13,7 @@ export const REPORT_SCRIPT = String.raw`(function () {
   var page = 0;
   var filtered = rows;
   var $ = function (id) { return document.getElementById(id); };
-  var severity = $('f-severity'), account = $('f-account'), rule = $('f-rule'), status = $('f-status'), search = $('f-search');
+  var severity = $('f-severity'), account = $('f-account'), rule = $('f-rule'), control = $('f-control'), status = $('f-status'), search = $('f-search');
   var body = $('findings-body'), count = $('findings-count'), pageInfo = $('page-info'), prev = $('page-prev'), next = $('page-next');
 
   function option(select, value, label) {
@@ -20,17 +21,27 @@ export const REPORT_SCRIPT = String.raw`(function () {
     o.value = value; o.textContent = label;
     select.appendChild(o);
   }
-  data.severities.forEach(function (s, i) { option(severity, String(i), s); });
+  data.severities.forEach(function (s, i) { option(severity, String(i), i === data.severities.length - 1 ? s : s + (i === 0 ? '' : ' or above')); });
   Object.keys(data.accounts).sort().forEach(function (id) { option(account, id, data.accounts[id] ? data.accounts[id] + ' (' + id + ')' : id); });
   Object.keys(data.rules).sort().forEach(function (id) { option(rule, id, id); });
+  var byNumber = function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); };
+  var controlSet = {};
+  Object.keys(data.rules).forEach(function (id) { data.rules[id][1].forEach(function (c) { controlSet[c] = true; }); });
+  Object.keys(controlSet).sort(byNumber).forEach(function (c) { option(control, c, c); });
 
+  function controlsOf(r) { var meta = data.rules[r[2]]; return meta ? meta[1] : []; }
+  function accountLabel(id) { return data.accounts[id] ? data.accounts[id] + ' (' + id + ')' : id; }
+
+  // Severity is "at or above": the selected level and every more severe one.
   function matches(r, q) {
-    if (severity.value !== '' && String(r[0]) !== severity.value) return false;
+    if (severity.value !== '' && r[0] > Number(severity.value)) return false;
     if (account.value !== '' && r[1] !== account.value) return false;
     if (rule.value !== '' && r[2] !== rule.value) return false;
+    if (control.value !== '' && controlsOf(r).indexOf(control.value) === -1) return false;
     if (status.value !== '' && r[3] !== status.value) return false;
     if (q === '') return true;
-    var fields = [r[1], data.accounts[r[1]], r[2], r[4], r[5], r[6], r[7], r[8], r[10]];
+    var meta = data.rules[r[2]] || ['', [], []];
+    var fields = [r[1], data.accounts[r[1]], r[2], meta[0], meta[1].join(' '), meta[2].join(' '), r[4], r[5], r[6], r[7], r[8], r[10]];
     for (var i = 0; i < fields.length; i++) if (fields[i] && String(fields[i]).toLowerCase().indexOf(q) !== -1) return true;
     return false;
   }
@@ -49,9 +60,10 @@ export const REPORT_SCRIPT = String.raw`(function () {
     sev.className = 'sev sev-' + data.severities[r[0]];
     sev.textContent = data.severities[r[0]];
     var td = document.createElement('td'); td.appendChild(sev); tr.appendChild(td);
-    cell(tr, data.accounts[r[1]] ? data.accounts[r[1]] + ' (' + r[1] + ')' : r[1]);
+    cell(tr, accountLabel(r[1]));
     cell(tr, r[4] + (r[6] ? ' · ' + r[6] : ''));
     cell(tr, r[2]);
+    cell(tr, controlsOf(r).join(', '), 'controls');
     cell(tr, r[3], 'st st-' + r[3]);
     var msg = cell(tr, r[7]);
     if (r[3] === 'waived' && r[10]) {
@@ -82,6 +94,47 @@ export const REPORT_SCRIPT = String.raw`(function () {
     next.disabled = page >= pages - 1;
   }
 
+  // Sorting: by one column (ascending or descending), then by severity, account, rule and
+  // principal, so equal keys keep a stable, meaningful order. Severity sorts most severe first.
+  var KEYS = {
+    severity: function (r) { return r[0]; },
+    account: function (r) { return accountLabel(r[1]).toLowerCase(); },
+    principal: function (r) { return (r[4] + ' ' + (r[6] || '')).toLowerCase(); },
+    rule: function (r) { return r[2]; },
+    controls: function (r) { return controlsOf(r).join(' '); },
+    status: function (r) { return r[3]; },
+    message: function (r) { return r[7].toLowerCase(); }
+  };
+  var sortKey = 'severity', sortDir = 1;
+  var collator = new Intl.Collator('en', { numeric: true });
+  // Decorate, sort, undecorate: each row's keys are computed once per sort, not per comparison
+  // (100,000 findings sort in well under a second).
+  function sortRows() {
+    var key = KEYS[sortKey];
+    var decorated = rows.map(function (r) {
+      return { r: r, k: key(r), t: r[0] + '\u0000' + KEYS.account(r) + '\u0000' + r[2] + '\u0000' + KEYS.principal(r) };
+    });
+    decorated.sort(function (a, b) {
+      var c = (typeof a.k === 'number' ? a.k - b.k : collator.compare(a.k, b.k)) * sortDir;
+      if (c !== 0) return c;
+      return a.t < b.t ? -1 : a.t > b.t ? 1 : 0;
+    });
+    rows = decorated.map(function (d) { return d.r; });
+    Array.prototype.forEach.call(document.querySelectorAll('#findings th'), function (th) {
+      var button = th.querySelector('button.sort');
+      if (button && button.getAttribute('data-sort') === sortKey) th.setAttribute('aria-sort', sortDir === 1 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('#findings button.sort'), function (button) {
+    button.addEventListener('click', function () {
+      var key = button.getAttribute('data-sort');
+      if (key === sortKey) sortDir = -sortDir; else { sortKey = key; sortDir = 1; }
+      sortRows();
+      apply();
+    });
+  });
+
   function apply() {
     var q = search.value.trim().toLowerCase();
     filtered = rows.filter(function (r) { return matches(r, q); });
@@ -91,10 +144,10 @@ export const REPORT_SCRIPT = String.raw`(function () {
 
   var timer;
   search.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 150); });
-  [severity, account, rule, status].forEach(function (s) { s.addEventListener('change', apply); });
+  [severity, account, rule, control, status].forEach(function (s) { s.addEventListener('change', apply); });
   prev.addEventListener('click', function () { if (page > 0) { page--; render(); } });
   next.addEventListener('click', function () { page++; render(); });
-  $('f-reset').addEventListener('click', function () { severity.value = account.value = rule.value = status.value = search.value = ''; apply(); });
+  $('f-reset').addEventListener('click', function () { severity.value = account.value = rule.value = control.value = status.value = search.value = ''; apply(); });
 
   // Auditors print to PDF: print every matching row (up to a bound), then restore the page.
   // Closed plans open for printing (browsers without ::details-content), and close again after.
@@ -136,5 +189,6 @@ export const REPORT_SCRIPT = String.raw`(function () {
   }
   window.addEventListener('hashchange', openHash);
   openHash();
+  sortRows();
   apply();
 })();`;

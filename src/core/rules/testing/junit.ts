@@ -1,4 +1,4 @@
-import { escapeXml as x } from '../../format/escape.js';
+import { escapeXml as x } from '../../util/escape.js';
 import { add, countAttributes, type Counts } from '../../format/junit.js';
 import { formatDiagnostic, type Diagnostic } from '../../../model/index.js';
 import type { RulesTestReport, RuleTestResult } from './index.js';

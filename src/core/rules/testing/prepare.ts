@@ -16,6 +16,7 @@ import { didYouMean } from '../../util/suggest.js';
 import { parameterProblem, type RuleDefinition } from '../definition.js';
 import type { Sourced } from '../settings.js';
 import { CASE_ACCOUNT_ID, completeRow } from './rows.js';
+import { ITEM_CREDENTIAL_PREFIX } from '../items.js';
 
 /** A finding a case expects, with where the case says so. */
 export interface ExpectedAt {
@@ -44,7 +45,18 @@ const SUBJECT_CREDENTIALS: Readonly<Record<RuleFile['subject'], readonly Credent
   accessKey: ['access_key_1', 'access_key_2'],
   certificate: ['cert_1', 'cert_2'],
   credential: ['password', 'access_key_1', 'access_key_2'],
+  serverCertificate: [],
+  serviceCredential: [],
+  sshPublicKey: [],
 };
+
+/** Whether a finding of `subject` can be about `credential`: one of the subject's slots, or `<kind>:<id>` for an item subject. */
+function possibleCredential(subject: RuleFile['subject'], credential: Credential): boolean {
+  const prefix = (ITEM_CREDENTIAL_PREFIX as Partial<Record<string, string>>)[subject];
+  if (prefix !== undefined)
+    return typeof credential === 'string' && credential.startsWith(`${prefix}:`) && credential.length > prefix.length + 1;
+  return SUBJECT_CREDENTIALS[subject].includes(credential);
+}
 
 /** Columns holding times: the only ones where `T-90d` is read as a relative time. */
 const TIME_COLUMNS: ReadonlySet<ReportColumn> = new Set([
@@ -249,7 +261,7 @@ function checkExpected(
         message: `rule '${definition.rule.id}' applies to ${appliesTo.join(' and ')} principals, so it never reports '${finding.principal}' (${principal.type})`,
       });
     }
-    if (!SUBJECT_CREDENTIALS[subject].includes(credential))
+    if (!possibleCredential(subject, credential))
       diagnostics.push(
         impossibleCredential(subject, credential, table.source.locate(finding.credential === undefined ? at : `${at}/credential`)),
       );
@@ -258,7 +270,8 @@ function checkExpected(
 }
 
 function impossibleCredential(subject: RuleFile['subject'], credential: Credential, location: SourceLocation): Diagnostic {
-  const possible = SUBJECT_CREDENTIALS[subject];
+  const prefix = (ITEM_CREDENTIAL_PREFIX as Partial<Record<string, string>>)[subject];
+  const possible = prefix !== undefined ? [`${prefix}:<id>`] : SUBJECT_CREDENTIALS[subject];
   if (subject === 'principal') {
     return {
       severity: 'error',

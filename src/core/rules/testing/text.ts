@@ -1,5 +1,5 @@
 import { formatDiagnostic, type SourceLocation } from '../../../model/index.js';
-import { visibleControls } from '../../format/escape.js';
+import { visibleControls } from '../../util/escape.js';
 import type { RulesTestReport, RuleTestResult } from './index.js';
 import type { CaseResult, FindingDetail } from './run.js';
 

@@ -30,9 +30,17 @@ function startsDangerously(line: string): boolean {
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Escapes HTML special characters, so names cannot inject markup into a rendered report. */
+/**
+ * Escapes HTML special characters, so names cannot inject markup into a rendered report.
+ * Control and invisible characters are shown as escapes (`\u202e`), so a name cannot reorder
+ * or hide itself on the page, and line breaks become `&#10;` (the same character to a browser),
+ * so that no value starts a line of the page's source (a workflow command when it is printed
+ * in a CI log).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c] as string);
+  return visibleControls(text, true)
+    .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c] as string)
+    .replace(/\n/g, '&#10;');
 }
 
 /**
@@ -54,7 +62,9 @@ export function escapeMarkdownInline(text: string): string {
 /** HTML, backslashes and Markdown punctuation escaped; line breaks kept. */
 function escapeMarkdownText(text: string): string {
   return (
-    escapeHtml(text)
+    // Quotes stay: outside an attribute they cannot end anything, and `&quot;` reads badly in plain text.
+    text
+      .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] as string)
       .replace(/\\/g, '\\\\')
       .replace(/([`*[\]#~!])/g, '\\$1')
       // An underscore inside a word (access_key_1) never starts emphasis; escape only the others.
@@ -105,15 +115,22 @@ export function escapeWorkflowProperty(text: string): string {
  * (U+0080–U+009F, CSI among them), Unicode line and paragraph separators, and the bidirectional
  * overrides, isolates and marks that reorder text ("Trojan Source"). Tab and line feed are left to
  * the callers: {@link visibleControls} keeps line feeds only when asked.
+ *
+ * Also every character a reader cannot see, which would make two different names look the same
+ * (`admin` and `admin` + U+200B): format characters (zero-width space, joiners, word joiner,
+ * soft hyphen, byte-order mark, invisible operators, tag characters), Hangul and other fillers, and spaces other than U+0020 (no-break, en, em, ideographic, …).
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_OR_LINE_BREAK = /[\u0000-\u0008\n\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const INVISIBLE =
+  '\\u00A0\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3000\\u3164\\uFEFF\\uFFA0\\uFFF0-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}';
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
+const CONTROL_OR_LINE_BREAK = new RegExp(`[\\u0000-\\u0008\\n\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
 
 function visible(c: string): string {
-  const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  const code = c.codePointAt(0) ?? 0;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 /**
@@ -181,4 +198,34 @@ function guardedPiece(text: string, atLineStart: boolean): string {
   if (atLineStart) return neutraliseWorkflowCommands(text);
   const firstBreak = text.search(/[\r\n]/);
   return firstBreak < 0 ? text : text.slice(0, firstBreak + 1) + neutraliseWorkflowCommands(text.slice(firstBreak + 1));
+}
+
+/** C1 controls and the invisible characters of {@link INVISIBLE}: all outside ASCII. */
+// eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
+const NON_ASCII_INVISIBLE = new RegExp(`[\\u0080-\\u009F${INVISIBLE}]`, 'gu');
+
+/** `\uXXXX` (a surrogate pair for characters beyond U+FFFF): valid inside a JSON or JavaScript string, and visible anywhere. */
+function unicodeEscape(c: string): string {
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/**
+ * JSON text with C1 controls, bidi controls and invisible characters written as `\uXXXX`
+ * escapes: the same JSON value (they only occur inside strings, where the escape means the
+ * character), but nothing a terminal acts on and nothing hidden from a reader.
+ */
+export function escapeInvisibleInJson(json: string): string {
+  return json.replace(NON_ASCII_INVISIBLE, unicodeEscape);
+}
+
+/**
+ * The last guard of a report written to standard output, whatever its format: no line
+ * starts a workflow command, and no C1 control or invisible character is written raw (each
+ * becomes `\uXXXX`, which keeps JSON valid). ASCII controls are left to the formatters, so
+ * the text report's own colours pass.
+ */
+export function* guardTerminalOutput(chunks: Iterable<string>): Generator<string> {
+  for (const chunk of guardWorkflowCommands(chunks)) yield escapeInvisibleInJson(chunk);
 }

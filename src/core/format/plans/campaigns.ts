@@ -1,0 +1,396 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Finding, Plan, ScanResult, Severity } from '../../../model/index.js';
+import { SEVERITIES } from '../../../model/index.js';
+import type { ResultProcedure } from '../../remediation/index.js';
+import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
+import { fill, fillCommand } from '../../remediation/template.js';
+import type { ProcedureStep } from '../../remediation/types.js';
+import { spreadsheetCell } from '../csv.js';
+import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
+import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
+import type { ReportSink } from '../types.js';
+
+/*
+ * Plans at scale are campaigns. Nobody reads 44,537 per-principal plans: an engineer needs one
+ * runbook per procedure and the list of its targets. credwarden-plans.md states each procedure's
+ * steps once, then its first targets; credwarden-targets.csv lists every target. Both are built
+ * from the result's compact parts (plans' targets, findings, procedures), one plan at a time, and
+ * the Markdown keeps a bounded number of rows per procedure, so its size does not grow with the
+ * organisation.
+ */
+
+/** File name of every target, one row each, written beside credwarden-plans.md. */
+export const TARGETS_FILE = 'credwarden-targets.csv';
+
+/** Target rows each campaign shows in the Markdown; the CSV has them all. */
+export const CAMPAIGN_ROWS = 100;
+
+/**
+ * Days from the scan's as-of date by which a target of each severity is due. A default that
+ * matches common remediation service levels; the CSV holds the severity too, so a team with its
+ * own levels recomputes the date.
+ */
+export const DUE_DAYS: Readonly<Record<Severity, number>> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
+
+/** One procedure applied to one credential of one principal: a row of a campaign. */
+export interface TargetRow {
+  procedure: string;
+  accountId: string;
+  accountName: string | null;
+  principalType: 'root' | 'user';
+  principal: string;
+  arn: string;
+  credential: string | null;
+  keyId: string | null;
+  severity: Severity;
+  /** YYYY-MM-DD, or null when the scan has no as-of time. */
+  due: string | null;
+  planId: string;
+}
+
+/** What a plan needs to know about its result to give its rows. */
+export interface TargetContext {
+  /** Findings by fingerprint (the plan names its findings by fingerprint). */
+  findings: ReadonlyMap<string, Pick<Finding, 'severity' | 'credential' | 'accountName'>>;
+  /** Account names by id. */
+  accountNames: ReadonlyMap<string, string | null>;
+  /** The as-of time of each account (the scan's --as-of, else the account's report time). */
+  asOf: (accountId: string) => string | null;
+}
+
+/** The context of a whole result, for the formatters that hold one. */
+export function targetContext(result: ScanResult): TargetContext {
+  const accounts = new Map(result.accounts.map((a) => [a.id, a]));
+  return {
+    findings: new Map(result.findings.map((f) => [f.fingerprint, f])),
+    accountNames: new Map(result.accounts.map((a) => [a.id, a.name ?? null])),
+    asOf: (id) => result.asOf ?? accounts.get(id)?.asOf ?? accounts.get(id)?.reportGeneratedTime ?? null,
+  };
+}
+
+/** The context of one account's slice: its findings, its name and its as-of time. */
+export function sliceTargetContext(slice: AccountSlice, asOf: string | null): TargetContext {
+  const account = slice.account;
+  const accountAsOf = asOf ?? account?.asOf ?? account?.reportGeneratedTime ?? null;
+  return {
+    findings: new Map(slice.findings.map((f) => [f.fingerprint, f])),
+    accountNames: new Map([[slice.id, account?.name ?? null]]),
+    asOf: () => accountAsOf,
+  };
+}
+
+/** The rows of one plan: one per procedure and credential it acts on. */
+export function targetRows(plan: Plan, context: TargetContext): TargetRow[] {
+  const findings = plan.findings.flatMap((ref) => {
+    const f = context.findings.get(ref.fingerprint);
+    return f ? [f] : [];
+  });
+  const targets: NonNullable<Plan['targets']> = plan.targets ?? plan.procedures.map((procedure) => ({ procedure, credential: null }));
+  const accountName = context.accountNames.get(plan.accountId) ?? findings[0]?.accountName ?? null;
+  const asOf = context.asOf(plan.accountId);
+  return targets.map((t) => {
+    const about = findings.filter((f) => f.credential === t.credential);
+    const severity = highest((about.length > 0 ? about : findings).map((f) => f.severity));
+    return {
+      procedure: t.procedure,
+      accountId: plan.accountId,
+      accountName,
+      principalType: plan.principal.type,
+      principal: plan.principal.name,
+      arn: plan.principal.arn,
+      credential: t.credential,
+      keyId: t.keyId ?? null,
+      severity,
+      due: dueDate(asOf, severity),
+      planId: plan.id,
+    };
+  });
+}
+
+function highest(severities: readonly Severity[]): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, ...severities.map((s) => SEVERITIES.indexOf(s)))]!;
+}
+
+/** The as-of date plus the severity's days, as YYYY-MM-DD (UTC). */
+export function dueDate(asOf: string | null, severity: Severity): string | null {
+  const at = asOf === null ? NaN : Date.parse(asOf);
+  if (Number.isNaN(at)) return null;
+  return new Date(at + DUE_DAYS[severity] * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Most severe first, then by account, principal and credential: the order rows are shown in. */
+export function compareRows(a: TargetRow, b: TargetRow): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    cmp(a.accountId, b.accountId) ||
+    (a.principalType === b.principalType ? 0 : a.principalType === 'root' ? -1 : 1) ||
+    cmp(a.principal, b.principal) ||
+    cmp(a.arn, b.arn) ||
+    cmp(a.credential ?? '', b.credential ?? '')
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One procedure's campaign: how many targets, by severity, and the first rows. */
+export interface Campaign {
+  procedure: string;
+  targets: number;
+  bySeverity: Record<Severity, number>;
+  /** The most severe rows, at most the book's limit, in {@link compareRows} order. */
+  rows: TargetRow[];
+}
+
+/**
+ * Collects target rows into campaigns, one per procedure, keeping at most `limit` rows each (the
+ * most severe): memory and output stay bounded however many targets are added.
+ */
+export class CampaignBook {
+  private readonly campaigns = new Map<string, Campaign>();
+
+  constructor(private readonly limit = CAMPAIGN_ROWS) {}
+
+  add(row: TargetRow): void {
+    let campaign = this.campaigns.get(row.procedure);
+    if (!campaign) {
+      campaign = { procedure: row.procedure, targets: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, rows: [] };
+      this.campaigns.set(row.procedure, campaign);
+    }
+    campaign.targets += 1;
+    campaign.bySeverity[row.severity] += 1;
+    campaign.rows.push(row);
+    // Trim in batches: sorting on every add would cost a sort per row.
+    if (campaign.rows.length >= this.limit * 2) campaign.rows = campaign.rows.sort(compareRows).slice(0, this.limit);
+  }
+
+  /** The campaigns, most severe first (then the most targets, then by procedure id). */
+  list(): Campaign[] {
+    const all = [...this.campaigns.values()].map((c) => ({ ...c, rows: [...c.rows].sort(compareRows).slice(0, this.limit) }));
+    const top = (c: Campaign) => SEVERITIES.findIndex((s) => c.bySeverity[s] > 0);
+    return all.sort((a, b) => top(a) - top(b) || b.targets - a.targets || cmp(a.procedure, b.procedure));
+  }
+}
+
+/** The columns of credwarden-targets.csv. */
+export const TARGET_COLUMNS = [
+  'procedure',
+  'account_id',
+  'account_name',
+  'principal_type',
+  'principal',
+  'arn',
+  'credential',
+  'key_id',
+  'severity',
+  'due',
+  'plan_id',
+] as const;
+
+/** One CSV line of a target (formulas neutralised, like every CSV credwarden writes). */
+export function targetCsvLine(row: TargetRow): string {
+  const values = [
+    row.procedure,
+    row.accountId,
+    row.accountName ?? '',
+    row.principalType,
+    row.principal,
+    row.arn,
+    row.credential ?? '',
+    row.keyId ?? '',
+    row.severity,
+    row.due ?? '',
+    row.planId,
+  ];
+  return stringify([values.map(spreadsheetCell)], { record_delimiter: '\n' });
+}
+
+/** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
+export function* formatTargetsCsv(result: ScanResult): Generator<string> {
+  yield targetsCsvHeader();
+  const context = targetContext(result);
+  for (const plan of result.plans) for (const row of targetRows(plan, context)) yield targetCsvLine(row);
+}
+
+/** The header line of credwarden-targets.csv. */
+function targetsCsvHeader(): string {
+  return stringify([[...TARGET_COLUMNS]], { record_delimiter: '\n' });
+}
+
+/**
+ * credwarden-plans.md as a report sink: each account's target rows go into a bounded
+ * {@link CampaignBook} (nothing is written per account); the file is rendered at the end from
+ * the book and the procedures the run used. Omitted when `written(tallies)` says the plans stay
+ * in the report.
+ */
+export function openCampaigns(
+  header: Pick<RunHeader, 'asOf'>,
+  written: (tallies: Tallies) => boolean,
+  options: CampaignOptions = {},
+): ReportSink {
+  const book = new CampaignBook(options.rows);
+  let principals = 0;
+  return {
+    account(slice) {
+      const context = sliceTargetContext(slice, header.asOf);
+      for (const plan of slice.plans) for (const row of targetRows(plan, context)) book.add(row);
+      principals += slice.plans.length;
+      return [];
+    },
+    end(tallies) {
+      if (!written(tallies)) return { omit: true };
+      return { head: guardPlainText(renderCampaigns(book.list(), tallies.procedures ?? [], { ...options, principals })) };
+    },
+  };
+}
+
+/** credwarden-targets.csv as a report sink: every target, account by account (see {@link openCampaigns}). */
+export function openTargetsCsv(header: Pick<RunHeader, 'asOf'>, written: (tallies: Tallies) => boolean): ReportSink {
+  return {
+    account(slice) {
+      const context = sliceTargetContext(slice, header.asOf);
+      return slice.plans.flatMap((plan) => targetRows(plan, context).map(targetCsvLine));
+    },
+    end: (tallies) => (written(tallies) ? { head: [targetsCsvHeader()] } : { omit: true }),
+  };
+}
+
+/** credwarden-plans.md of a whole result: campaigns from its plans and procedures. */
+export function formatCampaigns(result: ScanResult, options: CampaignOptions = {}): Generator<string> {
+  const book = new CampaignBook(options.rows);
+  const context = targetContext(result);
+  const principals = result.plans.length;
+  for (const plan of result.plans) for (const row of targetRows(plan, context)) book.add(row);
+  return renderCampaigns(book.list(), (result.procedures ?? []) as ResultProcedure[], { ...options, principals });
+}
+
+/** Options of the campaign Markdown. */
+export interface CampaignOptions {
+  /** Rows per campaign (default {@link CAMPAIGN_ROWS}). */
+  rows?: number;
+  /** How many principals have a plan, for the introduction. */
+  principals?: number;
+}
+
+/**
+ * The campaign Markdown: the never-executes header, how to read it, an index of campaigns, then
+ * per procedure its steps once (placeholders such as `<USER>` stand for each target's values) and
+ * its first targets.
+ */
+export function* renderCampaigns(
+  campaigns: readonly Campaign[],
+  procedures: readonly ResultProcedure[],
+  options: CampaignOptions = {},
+): Generator<string> {
+  const byId = new Map(procedures.map((p) => [p.id, p]));
+  const limit = options.rows ?? CAMPAIGN_ROWS;
+  yield `# credwarden: remediation campaigns\n\n> ${inline(PLAN_HEADER)}\n\n> ${inline(IDENTITY_CENTER_NOTE)}\n`;
+  if (campaigns.length === 0) {
+    yield '\nNo open findings need a plan.\n';
+    return;
+  }
+  const targets = campaigns.reduce((n, c) => n + c.targets, 0);
+  yield [
+    '',
+    `${options.principals ?? 'The'} principals with open findings need ${targets} changes, in ${campaigns.length} campaigns: one per procedure. Each campaign gives its steps once, with placeholders such as \`<USER>\` and \`<ACCESS_KEY_ID_1>\` for each target's values, then its most severe targets (at most ${limit} here). Every target is in \`${TARGETS_FILE}\`, next to this file.`,
+    '',
+    "For one principal's full plan, with every value filled in and the steps of all its procedures merged in a safe order, run `credwarden plan RESULT.json --principal NAME_OR_ARN --account ACCOUNT_ID` on the JSON result.",
+    '',
+    'Before the steps of each target, make sure your credentials are for its account; this prints OK only there:',
+    '',
+    '```sh',
+    '[ "$(aws sts get-caller-identity --query Account --output text)" = "<ACCOUNT>" ] && echo "OK: account <ACCOUNT>" || echo "STOP: these credentials are not for account <ACCOUNT>" >&2',
+    '```',
+    '',
+    '## Campaigns',
+    '',
+    '| # | Procedure | Targets | Critical | High | Medium | Low | Info |',
+    '|---|---|---|---|---|---|---|---|',
+    ...campaigns.map(
+      (c, i) =>
+        `| ${i + 1} | ${cell(byId.get(c.procedure)?.title ?? c.procedure)} (${code(c.procedure)}) | ${c.targets} | ${SEVERITIES.map((s) => c.bySeverity[s]).join(' | ')} |`,
+    ),
+    '',
+  ].join('\n');
+  for (const [i, campaign] of campaigns.entries()) yield renderCampaign(campaign, i + 1, byId.get(campaign.procedure));
+}
+
+function renderCampaign(campaign: Campaign, n: number, procedure: ResultProcedure | undefined): string {
+  const title = procedure?.title ?? campaign.procedure;
+  const out = [
+    '',
+    `## ${n}. ${inline(title)} (${code(campaign.procedure, false)}): ${campaign.targets} ${campaign.targets === 1 ? 'target' : 'targets'}`,
+    '',
+  ];
+  if (!procedure) {
+    out.push(
+      `This result does not hold the text of procedure ${code(campaign.procedure, false)} (it was written before results carried it): see \`credwarden plan RESULT.json --principal NAME\`.`,
+      '',
+    );
+  } else out.push(...procedureText(procedure));
+  out.push(
+    `**Targets** (${campaign.rows.length < campaign.targets ? `the ${campaign.rows.length} most severe of ${campaign.targets}` : `all ${campaign.targets}`})`,
+    '',
+  );
+  out.push('| Account | Principal | Credential | Key id | Severity | Due |', '|---|---|---|---|---|---|');
+  for (const r of campaign.rows) {
+    const account = `${r.accountId}${r.accountName ? ` (${r.accountName})` : ''}`;
+    const principal = r.principalType === 'root' ? 'root user' : r.principal;
+    out.push(
+      `| ${cell(account)} | ${code(principal)} | ${r.credential ?? 'principal'} | ${r.keyId ? code(r.keyId) : '—'} | ${r.severity} | ${r.due ?? '—'} |`,
+    );
+  }
+  if (campaign.rows.length < campaign.targets) {
+    out.push(
+      '',
+      `…and ${campaign.targets - campaign.rows.length} more targets in \`${TARGETS_FILE}\` (procedure ${code(campaign.procedure, false)}).`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** A procedure's constant text, stated once: summary, prerequisites, steps, alternatives, checks, links. */
+function procedureText(p: ResultProcedure): string[] {
+  const out = [inline(p.summary), ''];
+  if (p.prerequisites.length > 0) out.push('**Before you start**', '', ...p.prerequisites.map((t) => `- ${prose(t)}`), '');
+  out.push('**Steps**', '', ...steps(p.steps, p.actor), '');
+  for (const alt of p.alternatives ?? []) {
+    out.push(`**Alternative: ${inline(alt.title)}** (${alt.actor}; when: ${inline(alt.when)})`, '', ...steps(alt.steps, alt.actor), '');
+  }
+  const checks = [
+    ...p.verification.map((v) => `- ${prose(v)}`),
+    ...(p.verifyCommands ?? []).map((c) => `- ${code(fillCommand(c, {}), false)}`),
+  ];
+  if (checks.length > 0) out.push('**Verify**', '', ...checks, '');
+  const links = [...(p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : []), ...p.links];
+  if (links.length > 0)
+    out.push('**References**', '', ...links.map((l) => `- [${inline(l.title)}](${l.url.replace(/[()<>\s]/g, encodeURIComponent)})`), '');
+  return out;
+}
+
+/** Template prose with every placeholder shown as `<NAME>`, as a code span. */
+function prose(template: string): string {
+  return fill(template, {})
+    .split(/(<[A-Z][A-Z0-9_]*>)/)
+    .map((part, i) => (i % 2 === 1 ? `\`${part}\`` : inline(part)))
+    .join('');
+}
+
+const FOR_LABEL = { root: 'root user only', user: 'IAM users only' } as const;
+
+function steps(list: readonly ProcedureStep[], actor: string): string[] {
+  const out: string[] = [];
+  list.forEach((step, i) => {
+    const scope = [
+      step.for ? FOR_LABEL[step.for] : '',
+      step.only ? `for ${step.only.join(', ').replace(/_/g, ' ')}` : '',
+      step.when ? (step.when === 'self-service' ? 'when the user may do it themself' : 'when the user may not') : '',
+    ].filter((x) => x !== '');
+    out.push(`${i + 1}. **${step.actor ?? actor}**${scope.length > 0 ? ` (${scope.join('; ')})` : ''}: ${prose(step.text)}`);
+    if ((step.commands ?? []).length > 0)
+      out.push('', '   ```sh', ...(step.commands ?? []).map((c) => `   ${fillCommand(c, {}).replace(/[\r\n]+/g, ' ')}`), '   ```', '');
+  });
+  return out;
+}

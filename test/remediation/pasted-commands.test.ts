@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Credential, Finding } from '../../src/model/index.js';
+import { planFindings, type PrincipalPlan } from '../../src/core/remediation/index.js';
+import { ACCOUNT, builtInCatalogue, finding, keyEvidence, result } from './helpers.js';
+
+/*
+ * Issue 20 item 3: every command of every plan is pasted into bash, with a fake `aws` on PATH
+ * that records its argv. For each hostile name, the argv must be exactly the argv of the same
+ * plan for a plain name, with the plain name replaced: the name is one argument, never an
+ * option, a redirection or code.
+ */
+
+const HOSTILE_NAMES = [
+  '--debug',
+  '-h',
+  '--user-name=x',
+  '<X>',
+  '<ACCESS_KEY_ID_1>',
+  '>out',
+  '<in',
+  'a|b',
+  'a;touch PWNED',
+  '$(touch PWNED)',
+  '`touch PWNED`',
+  '${HOME}',
+  "a'b",
+  'a"b',
+  'a b',
+  'a\\b',
+  'a\nb',
+  'a\tb',
+  '*',
+  '~root',
+  '#comment',
+  '!x',
+  '{a,b}',
+  'a&b',
+  'admin\u202egnp.exe',
+  'admin\u200b',
+  'é',
+  '',
+];
+
+/** The plain name whose plan gives the argv that was meant. */
+const PLAIN = 'plainuser7';
+
+const catalogue = builtInCatalogue();
+const work = mkdtempSync(join(tmpdir(), 'credwarden-paste-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A fake aws: writes its argument count, then each argument, NUL-terminated, to $ARGV_LOG. */
+const bin = join(work, 'bin');
+spawnSync('mkdir', ['-p', bin]);
+writeFileSync(join(bin, 'aws'), '#!/bin/sh\n{ printf \'%s\\0\' "$#"; for a in "$@"; do printf \'%s\\0\' "$a"; done; } >> "$ARGV_LOG"\n');
+chmodSync(join(bin, 'aws'), 0o755);
+
+/** One finding per procedure and credential it can be about, for a user and for root. */
+function findings(name: string): Finding[] {
+  const all: Finding[] = [];
+  const credentials: Credential[] = [null, 'password', 'access_key_1', 'access_key_2', 'cert_1'];
+  for (const procedure of catalogue.values()) {
+    for (const type of procedure.appliesTo) {
+      for (const credential of credentials) {
+        const evidence = credential?.startsWith('access_key') ? keyEvidence(400, 3) : {};
+        all.push(finding(`rule-${procedure.id}`, procedure.id, credential, evidence, { type, name: type === 'root' ? undefined : name }));
+      }
+    }
+  }
+  return all;
+}
+
+/** Every command of a plan, as it is printed: the account check, steps, alternatives, `$ ` checks. */
+function commands(plan: PrincipalPlan): string[] {
+  return [
+    ...(plan.access ? [plan.access.check] : []),
+    ...plan.steps.flatMap((s) => s.commands),
+    ...plan.alternatives.flatMap((a) => a.steps.flatMap((s) => s.commands)),
+    ...plan.verification.filter((v) => v.startsWith('$ ')).map((v) => v.slice(2)),
+  ];
+}
+
+/** Each finding planned on its own (so every procedure's every step is printed), as commands. */
+function planCommands(name: string): string[] {
+  return findings(name).flatMap((f) => planFindings(result([f]), catalogue).accounts.flatMap((a) => a.plans.flatMap(commands)));
+}
+
+/** Positions of the first occurrence of each distinct plain command: the same positions are pasted for every name. */
+function distinctPositions(lines: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return lines.flatMap((line, i) => (seen.has(line) ? [] : (seen.add(line), [i])));
+}
+
+/**
+ * Placeholders for the reader (`<TEMPORARY_PASSWORD>`) are what a person replaces before running
+ * a command: replace them the same way, outside quotes only (a quoted `'<X>'` is a value).
+ */
+function fillReaderPlaceholders(command: string): string {
+  let out = '';
+  let i = 0;
+  while (i < command.length) {
+    const rest = command.slice(i);
+    const quoted = /^(\$'(?:[^'\\]|\\.)*'|'[^']*'|"(?:[^"\\]|\\.)*")/.exec(rest);
+    if (quoted) {
+      out += quoted[0];
+      i += quoted[0].length;
+      continue;
+    }
+    const placeholder = /^<([A-Z][A-Z0-9_]*)>/.exec(rest);
+    if (placeholder) {
+      out += `PH_${placeholder[1]}`;
+      i += placeholder[0].length;
+      continue;
+    }
+    if (rest[0] === '\\') {
+      out += rest.slice(0, 2);
+      i += 2;
+      continue;
+    }
+    out += rest[0];
+    i += 1;
+  }
+  return out;
+}
+
+/** Pastes the commands into bash in a fresh folder; returns the argv of every aws call and what was left in the folder. */
+function paste(commandLines: readonly string[], label: string): { argvs: string[][]; files: string[] } {
+  const cwd = mkdtempSync(join(work, `${label}-`));
+  const log = join(work, `${label}.argv`);
+  writeFileSync(log, '');
+  const script = commandLines.map(fillReaderPlaceholders).join('\n');
+  const run = spawnSync('bash', ['-c', script], {
+    cwd,
+    env: { PATH: `${bin}:/usr/bin:/bin`, ARGV_LOG: log, HOME: cwd },
+    encoding: 'utf8',
+  });
+  expect(run.error).toBeUndefined();
+  const fields = readFileSync(log, 'utf8').split('\0');
+  const argvs: string[][] = [];
+  for (let i = 0; i < fields.length - 1;) {
+    const count = Number(fields[i]);
+    argvs.push(fields.slice(i + 1, i + 1 + count));
+    i += 1 + count;
+  }
+  return { argvs, files: readdirSync(cwd) };
+}
+
+describe('plan commands pasted into bash', () => {
+  const all = planCommands(PLAIN);
+  const positions = distinctPositions(all);
+  const plain = positions.map((i) => all[i]!);
+  const meant = paste(plain, 'plain');
+  const named = plain.map((command) => command.includes(PLAIN));
+
+  it('the plain plans call aws once per command, and the table covers the option-like commands', () => {
+    // The account check calls aws inside $(…); every other line is one aws call.
+    expect(meant.argvs).toHaveLength(plain.length);
+    expect(meant.argvs.some((argv) => argv.includes(`--user-name=${PLAIN}`))).toBe(true);
+    expect(meant.files).toEqual([]);
+    expect(named.filter(Boolean).length).toBeGreaterThan(20);
+  });
+
+  it.each(HOSTILE_NAMES.map((name) => [JSON.stringify(name), name]))('the name %s reaches aws as exactly one argument', (_, name) => {
+    const every = planCommands(name);
+    expect(every).toHaveLength(all.length);
+    // Commands that do not hold the name are the same for every name: they were pasted above.
+    expect(positions.filter((_, k) => !named[k]).map((i) => every[i])).toEqual(plain.filter((_, k) => !named[k]));
+    const { argvs, files } = paste(
+      positions.filter((_, k) => named[k]).map((i) => every[i]!),
+      'hostile',
+    );
+    // Nothing ran but aws: no file was created by a redirection or a substitution.
+    expect(files).toEqual([]);
+    const expected = meant.argvs.filter((_, k) => named[k]).map((argv) => argv.map((arg) => arg.split(PLAIN).join(name)));
+    expect(argvs).toEqual(expected);
+  });
+
+  it('a tampered account id is quoted in the account check too', () => {
+    const plan = planFindings(
+      result([{ ...finding('r', 'rotate-access-key', 'access_key_1', keyEvidence(400, 3)), accountId: `${ACCOUNT}$(touch PWNED)` }]),
+      catalogue,
+    ).accounts[0]!.plans[0]!;
+    const { argvs, files } = paste([plan.access!.check], 'account');
+    expect(files).toEqual([]);
+    expect(argvs).toEqual([['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text']]);
+  });
+});
