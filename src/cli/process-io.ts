@@ -49,4 +49,3 @@ const CLOSED_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
 export function isClosedPipe(error: unknown): boolean {
   return CLOSED_PIPE.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
-
