@@ -17,45 +17,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
 import type { ReportChunks } from '../core/format/types.js';
+import { isClosedPipe, type CliIO } from './process-io.js';
 
-/** The process surface the CLI uses; tests pass a fake one. */
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /**
-   * The real standard output, when there is one: reports are streamed to it with
-   * backpressure. Without it (tests), report chunks go through {@link CliIO.stdout}.
-   */
-  stdoutStream?: NodeJS.WritableStream;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Whether stdout is a terminal (colours, tables). */
-  stdoutIsTTY: boolean;
-  /** Whether stderr is a terminal (progress bars). */
-  stderrIsTTY: boolean;
-  /** The wall clock: used only by adapters (waiver expiry, timestamps), never by the core. */
-  now(): Date;
-}
-
-/** The real process. */
-export function processIO(): CliIO {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdoutStream: process.stdout,
-    env: process.env,
-    cwd: process.cwd(),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    now: () => new Date(),
-  };
-}
-
-/** Colours only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(io: CliIO, disabled = false): boolean {
-  const noColor = io.env.NO_COLOR;
-  return !disabled && io.stdoutIsTTY && (noColor === undefined || noColor === '');
-}
+export { isClosedPipe, processIO, useColor, type CliIO } from './process-io.js';
 
 /** Pieces are joined up to this size before a write: fewer system calls, bounded memory. */
 const BATCH_CHARS = 64 * 1024;
@@ -108,14 +72,6 @@ async function put(stream: NodeJS.WritableStream, text: string | Uint8Array): Pr
 function isClosed(stream: NodeJS.WritableStream): boolean {
   const state = stream as { destroyed?: boolean; writableEnded?: boolean };
   return state.destroyed === true || state.writableEnded === true;
-}
-
-/** Error codes of a write to a pipe whose reader has gone (`credwarden … | head`). */
-const CLOSED_PIPE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
-
-/** Whether an error only says that the reader of a pipe went away. */
-export function isClosedPipe(error: unknown): boolean {
-  return CLOSED_PIPE.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { run } from './run.js';
-import { isClosedPipe, processIO } from './io.js';
+import { isClosedPipe, processIO } from './process-io.js';
 
 /**
  * Writes to `stream` until its reader goes away, then drops further output quietly. A closed

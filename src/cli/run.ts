@@ -1,9 +1,7 @@
 import { Command, CommanderError, type Help } from 'commander';
 import { EXIT } from '../model/index.js';
 import { toolVersion } from '../collectors/files/package-root.js';
-import { reportError } from './errors.js';
-import { processIO, type CliIO } from './io.js';
-import { refuseOutputsOverInputs } from './output-guard.js';
+import { processIO, type CliIO } from './process-io.js';
 import { terminalText } from '../core/util/escape.js';
 import { CLEAR_LINE } from '../collectors/aws/progress.js';
 import { COMMANDS, commandOf, type CommandEntry } from './command-table.js';
@@ -125,7 +123,7 @@ export async function run(argv: string[], rawIO: CliIO = processIO()): Promise<n
     });
     configureAll(program, io);
     // Before any command reads anything: an output may not be one of its inputs.
-    program.hook('preAction', (_program, command) => refuseOutputsOverInputs(command, io.cwd));
+    program.hook('preAction', async (_program, command) => (await import('./output-guard.js')).refuseOutputsOverInputs(command, io.cwd));
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.usage;
@@ -137,6 +135,8 @@ export async function run(argv: string[], rawIO: CliIO = processIO()): Promise<n
       // Commander already printed its message (or the help/version text).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Loaded here: --version and --help never need it.
+    const { reportError } = await import('./errors.js');
     return reportError(error, (text) => io.stderr(text), io.env.CREDWARDEN_DEBUG === '1');
   }
 }

@@ -49,18 +49,27 @@ describe('what each command loads', { timeout: 120_000 }, () => {
     }
   });
 
-  it('rules test on one rule and scan --from load no AWS SDK', async () => {
+  it('--version from the launcher is what the CLI itself prints', async () => {
+    const launcher = await exec(process.execPath, [join(ROOT, 'bin/credwarden.js'), '--version'], { cwd: ROOT });
+    const short = await exec(process.execPath, [join(ROOT, 'bin/credwarden.js'), '-V'], { cwd: ROOT });
+    const cliItself = await cli(['--version']);
+    expect(cliItself.code).toBe(0);
+    expect(launcher.stdout).toBe(cliItself.stdout);
+    expect(short.stdout).toBe(cliItself.stdout);
+  });
+
+  it('rules test on one rule and scan --from load no AWS SDK and no workbook writer', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'tests'));
     cpSync(join(ROOT, 'rules/root-mfa-disabled.yaml'), join(dir, 'root-mfa-disabled.yaml'));
     cpSync(join(ROOT, 'rules/tests/root-mfa-disabled.cases.yaml'), join(dir, 'tests/root-mfa-disabled.cases.yaml'));
     const rulesTest = await modulesLoadedBy(['rules', 'test', dir]);
     expect(rulesTest.own).toContain('cli/commands/rules.js');
-    expect(rulesTest.packages.filter((p) => /^(@aws-sdk|@smithy)/.test(p))).toEqual([]);
+    expect(rulesTest.packages.filter((p) => /^(@aws-sdk|@smithy|exceljs)/.test(p))).toEqual([]);
     const offline = await modulesLoadedBy(['scan', '--from', 'examples/org', '--format', 'json', '--output', join(dir, 'r.json')]);
     expect(offline.own).toContain('cli/commands/scan.js');
     expect(offline.own.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/scan.js')).toEqual([]);
-    expect(offline.packages.filter((p) => /^(@aws-sdk|@smithy)/.test(p))).toEqual([]);
+    expect(offline.packages.filter((p) => /^(@aws-sdk|@smithy|exceljs)/.test(p))).toEqual([]);
   });
 
   it('a live scan does load the AWS SDK (the hooks see it)', async () => {

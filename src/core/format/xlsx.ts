@@ -6,7 +6,7 @@
  * workbook's times are the result's as-of.
  */
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Finding, ScanResult } from '../../model/index.js';
 import { defineFormatter, wholeResultBinarySink, type FormatContext, type FormatterEntry } from './types.js';
 import {
@@ -157,7 +157,9 @@ async function writeWorkbook(writer: Writer, result: ScanResult, context: Format
  */
 export async function* xlsxChunks(result: ScanResult, context: FormatContext, options: XlsxOptions = {}): AsyncGenerator<Uint8Array> {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // Loaded when a workbook is written: ExcelJS is the largest dependency, and no other format needs it.
+  const { default: excel } = await import('exceljs');
+  const writer = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   // Let the zip writer compress what was added; while the reader has not taken the output, wait.
   const wait = async () => {
     await new Promise((resolve) => setImmediate(resolve));
