@@ -79,6 +79,11 @@ export interface OfflineSection {
   jsonBytes: number | null;
   sarifBytes: number | null;
   markdownBytes: number | null;
+  csvBytes: number | null;
+  /** credwarden-plans.md (the campaigns; target 5 MiB at 1,000,500 principals). */
+  plansBytes: number | null;
+  /** credwarden-targets.csv: every target, one row each. */
+  targetsBytes: number | null;
   jsonBytesPerFinding: number | null;
 }
 
@@ -96,6 +101,8 @@ export function offlineArgv(reportsDir: string, outputDir: string, pack: string)
     'sarif',
     '--format',
     'markdown',
+    '--format',
+    'csv',
     '--output-dir',
     outputDir,
     '--quiet',
@@ -119,7 +126,7 @@ export async function countInFile(path: string, needle: string): Promise<number>
   return count;
 }
 
-/** Offline: `credwarden scan --from DIR` with JSON, SARIF and Markdown on 1M principals, measured as a process. */
+/** Offline: `credwarden scan --from DIR` with JSON, SARIF, Markdown and CSV on 1M principals, measured as a process. */
 export async function offlineScenario(
   sizes: BenchSizes['offline'],
   env: ScenarioEnv,
@@ -152,6 +159,9 @@ export async function offlineScenario(
         jsonBytes,
         sarifBytes: sizeOf(join(outputDir, 'credwarden.sarif')),
         markdownBytes: sizeOf(join(outputDir, 'credwarden.md')),
+        csvBytes: sizeOf(join(outputDir, 'credwarden.csv')),
+        plansBytes: sizeOf(join(outputDir, 'credwarden-plans.md')),
+        targetsBytes: sizeOf(join(outputDir, 'credwarden-targets.csv')),
         jsonBytesPerFinding: jsonBytes !== null && findings ? Math.round(jsonBytes / findings) : null,
       },
       details: run,

@@ -6,13 +6,14 @@ import resultSchema from '../../schemas/result.schema.json' with { type: 'json' 
 import type { ScanResult } from '../../src/model/index.js';
 import { parseResult } from '../../src/core/result/parse.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 /** A result written by credwarden before schema v2: every finding carries a copy of its principal's plan. */
 const V1 = 'test/fixtures/results/example-org.v1.json';
 const AS_OF = ['--as-of', '2026-06-01T00:00:00Z'];
 
 function v2(): Promise<ScanResult> {
-  return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => JSON.parse(run.stdout) as ScanResult);
+  return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => readResultText(run.stdout));
 }
 
 /** A version 1 result did not record how to reach each plan's account (`access`) nor its targets: compare without them. */
@@ -68,7 +69,7 @@ describe('reading a version 1 result', () => {
 
   it('serves as --baseline: every finding is existing', async () => {
     const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF, '--baseline', V1]);
-    const result = JSON.parse(run.stdout) as ScanResult;
+    const result = readResultText(run.stdout);
     expect(result.schemaVersion).toBe(2);
     expect(result.findings.every((f) => f.baseline === 'existing')).toBe(true);
     expect(result.resolved).toEqual([]);
@@ -77,7 +78,7 @@ describe('reading a version 1 result', () => {
   it('merges into a version 2 result', async () => {
     const run = await cli(['merge', V1, '--format', 'json']);
     expect(run.code).toBe(0);
-    const merged = JSON.parse(run.stdout) as ScanResult;
+    const merged = readResultText(run.stdout);
     expect(merged.schemaVersion).toBe(2);
     expect(merged.plans).toEqual(withoutAccess((await v2()).plans));
     expect(run.stdout).not.toContain('"plan":');
@@ -116,7 +117,7 @@ describe('reading an invalid result', () => {
 
   it('says how to regenerate a file that is not a result', async () => {
     expect(await rejected('{"findings": []}')).toMatch(
-      /bad\.json: error: not a credwarden result: schemaVersion must be 1 or 2 \(got nothing\) \(write it with `credwarden scan --format json/,
+      /bad\.json: error: not a credwarden result: schemaVersion must be 1, 2 or 3 \(got nothing\) \(write it with `credwarden scan --format json/,
     );
     expect(await rejected('[1,')).toMatch(/bad\.json: error: not a credwarden result: the file does not hold a JSON object/);
     expect(await rejected('{"schemaVersion": 2, "findings": [')).toMatch(/bad\.json: error: not valid JSON: the file ends before/);
@@ -125,8 +126,8 @@ describe('reading an invalid result', () => {
   });
 
   it('refuses a result from a newer credwarden', async () => {
-    expect(await rejected('{"schemaVersion": 3}')).toMatch(
-      /bad\.json at \/schemaVersion: error: result schemaVersion 3 is newer than this credwarden reads \(1 to 2\) \(upgrade credwarden\)/,
+    expect(await rejected('{"schemaVersion": 4}')).toMatch(
+      /bad\.json at \/schemaVersion: error: result schemaVersion 4 is newer than this credwarden reads \(1 to 3\) \(upgrade credwarden\)/,
     );
   });
 

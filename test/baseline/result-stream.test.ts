@@ -12,6 +12,7 @@ import { InputError } from '../../src/model/index.js';
 import { ResultStreamParser } from '../../src/core/result/stream.js';
 import { parseResult } from '../../src/core/result/parse.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const AS_OF = '2026-11-02T00:00:00Z';
 const WAIVERS = `waivers:
@@ -52,7 +53,7 @@ beforeAll(async () => {
     },
   );
   expect(run.stderr).toBe('');
-  good = JSON.parse(readFileSync(goodPath, 'utf8')) as ScanResult;
+  good = readResultText(readFileSync(goodPath, 'utf8'));
   expect(good.findings.some((f) => f.status === 'waived')).toBe(true);
 }, 60_000);
 
@@ -183,6 +184,6 @@ describe('a waived finding must be waived by a waiver the result records', () =>
   it('still merges an honest result with waived findings', async () => {
     const run = await cli(['merge', goodPath, '--format', 'json']);
     expect(run.stderr).toBe('');
-    expect((JSON.parse(run.stdout) as ScanResult).summary.waived).toBe(good.summary.waived);
+    expect(readResultText(run.stdout).summary.waived).toBe(good.summary.waived);
   });
 });

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { InputError, type ScanResult } from '../../src/model/index.js';
 import { mergeResults, parseShard, selectShard, shardOf } from '../../src/core/baseline/index.js';
 import { cli } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 async function scan(extra: string[]): Promise<ScanResult> {
   const run = await cli(['scan', '--from', 'examples/org', '--format', 'json', '--quiet', ...extra]);
   expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as ScanResult;
+  return readResultText(run.stdout);
 }
 
 describe('--shard K/N', () => {
@@ -75,7 +76,7 @@ describe('credwarden merge', () => {
     }
     const merged = await cli(['merge', `${dir}/shard-1.json`, `${dir}/shard-2.json`, `${dir}/shard-3.json`, '--fail-on', 'critical']);
     expect(merged.code).toBe(1);
-    expect((JSON.parse(merged.stdout) as ScanResult).findings).toEqual((await scan([])).findings);
+    expect(readResultText(merged.stdout).findings).toEqual((await scan([])).findings);
     const markdown = await cli(['merge', `${dir}/shard-1.json`, `${dir}/shard-2.json`, `${dir}/shard-3.json`, '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/^# credwarden: IAM credential hygiene report/);
     const missing = await cli(['merge', `${dir}/shard-1.json`]);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import resultSchema from '../../schemas/result.schema.json' with { type: 'json' };
-import type { ScanResult } from '../../src/model/index.js';
 import { cli } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 describe('scan --demo', () => {
   it('scans the bundled sandbox organisation through the live path', async () => {
     const { code, stdout } = await cli(['scan', '--demo', '--format', 'json', '-q']);
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     expect(code).toBe(0);
     expect(result.summary.accounts).toEqual({ scanned: 4, failed: 0, skipped: 1 });
     expect(result.accounts.find((a) => a.id === '444444444444')).toMatchObject({
@@ -31,7 +31,7 @@ describe('scan --demo', () => {
       'json',
       '-q',
     ]);
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     expect(code).toBe(0);
     const recovery = result.findings
       .filter((f) => f.ruleId === 'no-recovery-path')

@@ -7,6 +7,7 @@ import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { realReportsDir } from '../helpers/reports.js';
 import { writeUserRule } from '../helpers/user-rule.js';
+import { readResultText } from '../helpers/result.js';
 
 const exampleOrg = resolve('examples/org');
 
@@ -33,7 +34,7 @@ describe('credwarden scan --from', () => {
     const { code, stdout } = await cli(['scan', '--from', exampleOrg, '--format', 'json', '--output', join(dir, 'result.json')]);
     expect(code).toBe(0);
     expect(stdout).toBe('');
-    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ScanResult;
+    const result = readResultText(readFileSync(join(dir, 'result.json'), 'utf8'));
     const validate = new Ajv({ strict: false }).compile(resultSchema);
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result.tool.name).toBe('credwarden');
@@ -66,10 +67,8 @@ describe('credwarden scan --from', () => {
   });
 
   it('gives the same fingerprints on a later scan, whatever the ages', async () => {
-    const first = JSON.parse((await cli(['scan', '--from', exampleOrg, '--format', 'json'])).stdout) as ScanResult;
-    const later = JSON.parse(
-      (await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-11-03T00:00:00Z'])).stdout,
-    ) as ScanResult;
+    const first = readResultText((await cli(['scan', '--from', exampleOrg, '--format', 'json'])).stdout);
+    const later = readResultText((await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-11-03T00:00:00Z'])).stdout);
     const prints = (r: ScanResult) => new Set(r.findings.filter((f) => f.ruleId !== 'root-used-recently').map((f) => f.fingerprint));
     expect(prints(later)).toEqual(prints(first));
     expect(new Set(first.findings.map((f) => f.fingerprint)).size).toBe(first.findings.length);
@@ -84,8 +83,8 @@ describe('credwarden scan --from', () => {
 
   it('evaluates at --as-of instead of the report time', async () => {
     const file = join(realReportsDir, 'uppercase-booleans.2020-04-02T162057Z.csv');
-    const atReport = JSON.parse((await cli(['scan', '--from', file, '--format', 'json'])).stdout) as ScanResult;
-    const later = JSON.parse((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2020-04-03'])).stdout) as ScanResult;
+    const atReport = readResultText((await cli(['scan', '--from', file, '--format', 'json'])).stdout);
+    const later = readResultText((await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2020-04-03'])).stdout);
     expect(atReport.findings.map((f) => `${f.ruleId}/${f.credential}`)).toEqual([
       'access-key-not-rotated/access_key_1',
       'unused-credentials/access_key_1',
@@ -94,7 +93,7 @@ describe('credwarden scan --from', () => {
     // Before the report was generated, ages are negative: evaluated, with a clear warning.
     const early = await cli(['scan', '--from', file, '--format', 'json', '--as-of', '2019-10-01T00:00:00Z']);
     expect(early.code).toBe(0);
-    expect((JSON.parse(early.stdout) as ScanResult).findings).toEqual([]);
+    expect(readResultText(early.stdout).findings).toEqual([]);
     expect(early.stderr).toContain('--as-of 2019-10-01T00:00:00Z is before this report of account');
     expect(early.stderr).toContain('the findings describe neither time');
     expect(early.stderr).not.toContain('cannot find anything');
@@ -102,7 +101,7 @@ describe('credwarden scan --from', () => {
 
   it('says the truth about an --as-of before the reports: older credentials still fire', async () => {
     const early = await cli(['scan', '--from', exampleOrg, '--format', 'json', '--as-of', '2026-08-01T12:00:00Z']);
-    const findings = (JSON.parse(early.stdout) as ScanResult).findings;
+    const findings = readResultText(early.stdout).findings;
     expect(findings.length).toBeGreaterThan(0);
     expect(early.stderr).toContain('older credentials still age and can fire');
   });
@@ -123,7 +122,7 @@ describe('credwarden scan --from', () => {
       'pack: cis-aws-3.0\nfailOn: high\nrules:\n  access-key-not-rotated:\n    severity: high\n    parameters: { maxAgeDays: 365 }\n',
     );
     const { code, stdout } = await cli(['scan', '--from', exampleOrg, '--format', 'json'], { cwd: dir });
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     expect(code).toBe(1);
     expect(result.pack).toBe('cis-aws-3.0');
     const notRotated = result.findings.filter((f) => f.ruleId === 'access-key-not-rotated');
@@ -135,7 +134,7 @@ describe('credwarden scan --from', () => {
   it('adds user rules from --rules', async () => {
     const rules = writeUserRule(tempDir(), 'rules');
     const { stdout } = await cli(['scan', '--from', exampleOrg, '--rules', rules, '--format', 'json']);
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     expect(result.findings.filter((f) => f.ruleId === 'ci-users-need-path').map((f) => f.principal.name)).toEqual([
       'terraform-ci',
       'etl-runner',

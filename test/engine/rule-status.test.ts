@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { RuleSummary, ScanResult, Snapshot } from '../../src/model/index.js';
 import { ruleStatus, undecidedReason } from '../../src/core/engine/coverage.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const AS_OF = ['--as-of', '2026-11-02T00:00:00Z'];
 
 async function json(argv: string[], cwd?: string): Promise<ScanResult> {
   const run = await cli([...argv, '--format', 'json', '--quiet', ...AS_OF], cwd ? { cwd } : {});
   expect(run.stderr).toBe('');
-  return JSON.parse(run.stdout) as ScanResult;
+  return readResultText(run.stdout);
 }
 
 function rule(result: ScanResult, id: string): RuleSummary {
@@ -212,6 +213,6 @@ describe('rule status with collected facts, failed accounts and shards', () => {
       ]);
     const merged = await cli(['merge', join(dir, 's1.json'), join(dir, 's2.json'), join(dir, 's3.json'), '--format', 'json']);
     expect(merged.code, merged.stderr).toBe(0);
-    expect((JSON.parse(merged.stdout) as ScanResult).rules).toEqual(single.rules);
+    expect(readResultText(merged.stdout).rules).toEqual(single.rules);
   });
 });

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const exampleOrg = resolve('examples/org');
 
 describe('--output: the format from the file extension, "wrote FILE"', () => {
   it.each([
-    ['result.json', (text: string) => expect((JSON.parse(text) as ScanResult).schemaVersion).toBeDefined()],
+    ['result.json', (text: string) => expect(readResultText(text).schemaVersion).toBeDefined()],
     ['result.JSON', (text: string) => expect(text).toMatch(/^\{\n {2}"schemaVersion"/)],
     ['findings.csv', (text: string) => expect(text).toMatch(/^account,account_name,/)],
     ['report.md', (text: string) => expect(text).toMatch(/^# credwarden: IAM credential hygiene report/)],

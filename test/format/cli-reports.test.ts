@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { writeUserRule } from '../helpers/user-rule.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const WAIVERS = `waivers:
   - rule: root-access-key-exists
@@ -51,7 +51,7 @@ describe('scan --format (repeatable) and --output-dir', () => {
       'credwarden.sarif',
       'credwarden.xml',
     ]);
-    expect((JSON.parse(readFileSync(join(dir, 'credwarden.json'), 'utf8')) as ScanResult).findings.length).toBeGreaterThan(0);
+    expect(readResultText(readFileSync(join(dir, 'credwarden.json'), 'utf8')).findings.length).toBeGreaterThan(0);
     expect(run.stdout).toBe('');
   });
 
@@ -102,7 +102,7 @@ describe('scan --waivers', () => {
       ['scan', '--from', 'examples/org', '--waivers', join(dir, 'waivers.yaml'), '--format', 'json', '--fail-on', 'critical'],
       { now: new Date('2026-11-02T00:00:00Z') },
     );
-    const result = JSON.parse(run.stdout) as ScanResult;
+    const result = readResultText(run.stdout);
     expect(result.waivers?.map((w) => w.state)).toEqual(['active', 'expired', 'stale']);
     expect(result.findings.find((f) => f.ruleId === 'root-access-key-exists')?.status).toBe('waived');
     // The expired waiver no longer hides the root MFA finding, so the gate still fails.
@@ -119,7 +119,7 @@ describe('scan --waivers', () => {
     const states = async (extra: string[], now: string) => {
       const run = await cli([...args, ...extra], { now: new Date(now) });
       expect(run.code, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as ScanResult).waivers?.map((w) => w.state);
+      return readResultText(run.stdout).waivers?.map((w) => w.state);
     };
     expect(await states(['--as-of', '2026-10-01T00:00:00Z'], '2030-01-01T00:00:00Z')).toEqual(['active', 'active', 'stale']);
     expect(await states([], '2027-01-01T00:00:00Z')).toEqual(['expired', 'expired', 'stale']);
@@ -159,7 +159,7 @@ describe('scan --baseline / --fail-on-new and credwarden diff', () => {
     const same = await cli(['scan', '--from', 'examples/org', '--as-of', '2026-09-01T00:00:00Z', '--baseline', baseline, '--fail-on-new']);
     expect(same.code, same.stderr).toBe(0);
     const later = await cli(['scan', '--from', 'examples/org', '--baseline', baseline, '--fail-on-new', '--format', 'json']);
-    const result = JSON.parse(later.stdout) as ScanResult;
+    const result = readResultText(later.stdout);
     expect(result.summary.new).toBeGreaterThan(0);
     expect(later.code).toBe(1);
     const diff = await cli(['diff', baseline, join(dir, 'none.json')]);

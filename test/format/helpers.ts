@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
 import type { FormatContext } from '../../src/core/format/types.js';
 import { cli } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 /** A fixed context, so golden files do not change with the package version. */
 export const CONTEXT: FormatContext = {
@@ -16,7 +17,7 @@ export const CONTEXT: FormatContext = {
 export async function scanResult(from: string, extra: string[] = []): Promise<ScanResult> {
   const run = await cli(['scan', '--from', from, '--format', 'json', '--quiet', ...extra]);
   if (run.code !== 0) throw new Error(`scan failed (${run.code}): ${run.stderr}`);
-  return JSON.parse(run.stdout) as ScanResult;
+  return readResultText(run.stdout);
 }
 
 /**

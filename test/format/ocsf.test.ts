@@ -8,6 +8,7 @@ import { generateUsersCsv } from '../../src/sandbox/generate.js';
 import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { CONTEXT, EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, injectionResult, scanResult } from './helpers.js';
+import { readResultText } from '../helpers/result.js';
 
 /**
  * The OCSF validator of the shared checkout (py-ocsf-models, maintained by another team):
@@ -49,7 +50,7 @@ describe('--format ocsf', () => {
     const events = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')) as Event[];
     const detections = events.filter((e) => e.class_uid === 2004);
     const compliance = events.filter((e) => e.class_uid === 2003);
-    const json = JSON.parse((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout) as ScanResult;
+    const json = readResultText((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout);
     expect(detections).toHaveLength(json.findings.length + (json.resolved ?? []).length);
     const scanned = json.accounts.filter((a) => a.status !== 'skipped').length;
     expect(compliance).toHaveLength(json.rules.length * scanned);

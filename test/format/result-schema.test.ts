@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import resultSchema from '../../schemas/result.schema.json' with { type: 'json' };
+import resultSchemaV3 from '../../schemas/result-v3.schema.json' with { type: 'json' };
 import { validatorFor } from '../../src/core/validation/ajv.js';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const WAIVERS = `waivers:
   - rule: root-access-key-exists
@@ -49,12 +50,15 @@ describe('result schema with waivers, baseline and shards', () => {
       expect(run.code, run.stderr).toBe(0);
     }
     const merged = await cli(['merge', ...shards]);
+    // The file as written (v3), and the model every reader gives (v2).
+    const validateWritten = validatorFor(resultSchemaV3);
     const validate = validatorFor(resultSchema);
     for (const text of [...shards.map((f) => readFileSync(f, 'utf8')), merged.stdout]) {
-      const result = JSON.parse(text) as ScanResult;
+      expect(validateWritten(JSON.parse(text)), JSON.stringify(validateWritten.errors)).toBe(true);
+      const result = readResultText(text);
       expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     }
-    const result = JSON.parse(merged.stdout) as ScanResult;
+    const result = readResultText(merged.stdout);
     expect(result.shard).toBeUndefined();
     expect(result.waivers?.map((w) => [w.state, w.matched])).toEqual([
       ['active', 1],

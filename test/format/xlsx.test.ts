@@ -8,6 +8,7 @@ import { xlsxChunks } from '../../src/core/format/xlsx.js';
 import { cellText, XLSX_MAX_CELL } from '../../src/core/format/xlsx-map.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { CONTEXT, EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, injectionResult } from './helpers.js';
+import { readResultText } from '../helpers/result.js';
 
 async function bytesOf(result: ScanResult, maxRows?: number): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -35,7 +36,7 @@ describe('--format xlsx', () => {
     const file = join(dir, 'report.xlsx');
     const run = await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--output', file, '--quiet']);
     expect(run.code, run.stderr).toBe(0);
-    const json = JSON.parse((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout) as ScanResult;
+    const json = readResultText((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout);
     const bytes = readFileSync(file);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     const workbook = await readBack(bytes);
@@ -104,7 +105,7 @@ describe('--format xlsx', () => {
   });
 
   it('a list longer than a sheet continues on the next sheet, and the Summary says so', async () => {
-    const json = JSON.parse((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout) as ScanResult;
+    const json = readResultText((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout);
     const workbook = await readBack(await bytesOf(json, 6));
     const names = workbook.worksheets.map((s) => s.name);
     const findingSheets = names.filter((n) => n.startsWith('Findings'));

@@ -43,6 +43,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoUnavailable, startMoto, type MotoServer } from './server.js';
+import { readResultText } from '../helpers/result.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(REPO, 'bin', 'credwarden.js');
@@ -105,7 +106,7 @@ function scan(moto: MotoServer, pack = 'recommended', extra: string[] = []): Pro
     child.on('error', reject);
     child.on('close', (code) => {
       try {
-        const result = JSON.parse(stdout) as { findings: Finding[]; accounts: ScanRun['accounts'] };
+        const result = readResultText(stdout);
         const snapshot = (JSON.parse(readFileSync(snapshotFile, 'utf8')) as { accounts: SnapshotAccount[] }).accounts;
         resolve({ code: code ?? -1, stderr, findings: result.findings, accounts: result.accounts, snapshot });
       } catch (error) {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 describe('credwarden plan', () => {
   it('plans a scan of saved reports as Markdown, with the never-executes header', async () => {
@@ -44,10 +45,7 @@ describe('credwarden plan', () => {
 
   it("lists each principal's plan once in the JSON scan result, named by every planned finding", async () => {
     const scan = await cli(['scan', '--from', 'examples/org/', '--format', 'json']);
-    const result = JSON.parse(scan.stdout) as {
-      findings: { principal: { arn: string }; remediation: { planId?: string } }[];
-      plans: { id: string; principal: { arn: string }; steps: unknown[] }[];
-    };
+    const result = readResultText(scan.stdout);
     expect(result.findings.length).toBeGreaterThan(0);
     expect(result.plans.map((p) => p.principal.arn)).toEqual([...new Set(result.plans.map((p) => p.principal.arn))]);
     for (const f of result.findings) {

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { builtInRulesDir, loadFrameworks, loadPack, loadRuleDefinitions, loadRuleset } from '../../src/collectors/files/rules.js';
 import { catalogueProblems, parseFramework, type FrameworkFile } from '../../src/core/rules/frameworks.js';
 import { buildRuleset } from '../../src/core/rules/ruleset.js';
-import { InputError, type ScanResult } from '../../src/model/index.js';
+import { InputError } from '../../src/model/index.js';
 import { frameworkMatrices } from '../../src/core/format/controls.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const catalogues = loadFrameworks();
 const byId = new Map<string, FrameworkFile>(catalogues.map((c) => [c.value.id, c.value]));
@@ -105,7 +106,7 @@ describe('deviations: parameters looser than the framework never pass', () => {
       'deploy-bot,arn:aws:iam::123456789012:user/deploy-bot,2026-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-10-01T00:00:00+00:00,2026-10-31T00:00:00+00:00,us-east-1,ecr,true,2026-10-27T00:00:00+00:00,2026-10-31T00:00:00+00:00,us-east-1,ecs,false,N/A,false,N/A';
     writeFileSync(join(dir, '123456789012.csv'), `${header}\n${root}\n${bot}\n`);
     const run = await cli(['scan', '--from', dir, '--as-of', '2026-11-01T00:00:00Z', '--format', 'json', '--quiet']);
-    const result = JSON.parse(run.stdout) as ScanResult;
+    const result = readResultText(run.stdout);
     expect(result.rules.find((r) => r.id === 'two-active-access-keys')?.status).toBe('deviates');
     const cis = frameworkMatrices(result).find((m) => m.id === 'cis-aws-3.0')!;
     const row = cis.controls.find((c) => c.id === '1.13')!;

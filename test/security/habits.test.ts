@@ -2,14 +2,14 @@
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const org = resolve('examples/org');
 const files = ['111111111111-management', '222222222222-payments-prod', '333333333333-data-dev'].map((n) =>
   join(org, `${n}.2026-11-01T120000Z.csv`),
 );
-const ids = (stdout: string) => (JSON.parse(stdout) as ScanResult).accounts.map((a) => a.id);
+const ids = (stdout: string) => readResultText(stdout).accounts.map((a) => a.id);
 
 describe('--from PATH… (a shell glob)', () => {
   it('takes several paths after one --from, and still the repeatable form', async () => {
@@ -47,7 +47,7 @@ describe('--as-of', () => {
   it('accepts a plain date as midnight UTC', async () => {
     const { code, stdout } = await cli(['scan', '--from', org, '--format', 'json', '--as-of', '2026-12-01']);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as ScanResult).asOf).toBe('2026-12-01T00:00:00Z');
+    expect(readResultText(stdout).asOf).toBe('2026-12-01T00:00:00Z');
   });
 
   it.each(['2026-02-31', '2026-02-29T00:00:00Z', '2026-04-31T10:00:00Z', 'yesterday'])('refuses %s (exit 2)', async (asOf) => {
@@ -105,8 +105,8 @@ describe('narrowing saved reports', () => {
   });
 
   it('--min-severity evaluates only the rules at or above it, with --from too', async () => {
-    const all = JSON.parse((await cli(['scan', '--from', org, '--format', 'json'])).stdout) as ScanResult;
-    const high = JSON.parse((await cli(['scan', '--from', org, '--format', 'json', '--min-severity', 'high'])).stdout) as ScanResult;
+    const all = readResultText((await cli(['scan', '--from', org, '--format', 'json'])).stdout);
+    const high = readResultText((await cli(['scan', '--from', org, '--format', 'json', '--min-severity', 'high'])).stdout);
     expect(all.findings.some((f) => f.severity === 'medium' || f.severity === 'low')).toBe(true);
     expect(high.findings.length).toBeGreaterThan(0);
     expect(high.findings.every((f) => f.severity === 'critical' || f.severity === 'high')).toBe(true);
@@ -184,7 +184,7 @@ describe('--demo names', () => {
       });
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      expect((JSON.parse(stdout) as ScanResult).accounts.length).toBeGreaterThan(0);
+      expect(readResultText(stdout).accounts.length).toBeGreaterThan(0);
     }
   });
 

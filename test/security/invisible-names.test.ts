@@ -7,11 +7,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { CONTEXT, exampleResult } from '../format/helpers.js';
 import { sarifFormatter } from '../../src/core/format/sarif.js';
 import { renderToString } from '../../src/core/format/types.js';
+import { readResultText } from '../helpers/result.js';
 
 const SOURCE = 'examples/org/222222222222-payments-prod.2026-11-01T120000Z.csv';
 const AS_OF = ['--as-of', '2026-11-02T00:00:00Z'];
@@ -71,7 +71,7 @@ describe('names that break IAM rules', () => {
   it('keep huge names from blowing up the JSON, and two long names apart', async () => {
     const run = await cli(['scan', '--from', hostileReport(), ...AS_OF, '--format', 'json', '-q']);
     expect(run.stdout.length).toBeLessThan(1_000_000);
-    const result = JSON.parse(run.stdout) as ScanResult;
+    const result = readResultText(run.stdout);
     const long = result.findings.find((f) => f.principal.name.startsWith('longlong'));
     expect(long?.principal.name).toMatch(/…\[100000 characters, sha256 [0-9a-f]{16}\]$/);
   });

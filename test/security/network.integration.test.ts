@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxFaults, type SandboxHandle } from '../../src/sandbox/index.js';
-import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
@@ -46,7 +46,7 @@ describe('stalled connections', () => {
       const { code, stderr } = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json', '--output', out], { env });
       expect(code).toBe(3);
       expect(stderr).toMatch(/failed 222222222222 \(stalled\): .*no answer within the request timeout \(2 attempts\)/);
-      const result = JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
+      const result = readResultText(readFileSync(out, 'utf8'));
       expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
         '111111111111': 'scanned',
         '222222222222': 'failed',

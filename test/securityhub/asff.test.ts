@@ -6,10 +6,11 @@ import { validateFinding } from '../../src/sandbox/asff-validation.js';
 import { asffFormatter } from '../../src/core/format/asff.js';
 import { cli } from '../helpers/cli.js';
 import { EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, exampleResult, injectionResult } from '../format/helpers.js';
+import { readResultText } from '../helpers/result.js';
 
 async function examplesWithWaiversAndBaseline(): Promise<ScanResult> {
   const run = await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet']);
-  return JSON.parse(run.stdout) as ScanResult;
+  return readResultText(run.stdout);
 }
 
 /** A finding whose every free-text field is far longer than ASFF allows. */

@@ -13,6 +13,7 @@ import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityh
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ScanResult } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const hasMoto = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
 if (!hasMoto) process.stderr.write('\nmoto Security Hub test SKIPPED: python3 -m moto.server is not available\n\n');
@@ -76,7 +77,7 @@ async function resultIn(dir: string): Promise<{ path: string; result: ScanResult
   expect(run.code).toBeLessThan(2);
   const move = (id: string) => (id === '222222222222' ? MEMBER : CALLER);
   const text = readFileSync(path, 'utf8').replace(/\b(111111111111|222222222222|333333333333|555555555555)\b/g, (id) => move(id));
-  const result = JSON.parse(text) as ScanResult;
+  const result = readResultText(text);
   // Two source accounts now share the caller's id: keep one entry per account.
   const accounts = [...new Map(result.accounts.map((a) => [a.id, a])).values()];
   const moved = { ...result, accounts };

@@ -12,6 +12,7 @@ import type { Finding, ScanResult } from '../../src/model/index.js';
 import { enforcePublishAllowList, PublishViolation } from '../../src/collectors/securityhub/allow-list.js';
 import { resultToAsff } from '../../src/core/securityhub/asff.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
@@ -57,7 +58,7 @@ async function scan(dir: string, name: string, extra: string[], from = 'examples
   const path = join(dir, name);
   const run = await cli(['scan', '--from', from, '--format', 'json', '--output', path, '--quiet', ...extra]);
   expect(run.code, run.stderr).toBeLessThan(2);
-  return { path, result: JSON.parse(readFileSync(path, 'utf8')) as ScanResult };
+  return { path, result: readResultText(readFileSync(path, 'utf8')) };
 }
 
 const count = (result: ScanResult, accountId: string) => result.findings.filter((f) => f.accountId === accountId).length;

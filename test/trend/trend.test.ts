@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
 import { buildTrend, type Trend } from '../../src/core/trend/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const PAYMENTS = '222222222222-payments-prod.2026-11-01T120000Z.csv';
 const AUDIT = '555555555555-security-audit.2026-11-01T120000Z.csv';
@@ -12,7 +13,7 @@ const AUDIT = '555555555555-security-audit.2026-11-01T120000Z.csv';
 async function scan(from: string, asOf: string, out: string, extra: string[] = []): Promise<ScanResult> {
   const run = await cli(['scan', '--from', from, '--as-of', asOf, '--format', 'json', '--output', out, '--quiet', ...extra]);
   expect(run.code, run.stderr).toBeLessThan(2);
-  return JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
+  return readResultText(readFileSync(out, 'utf8'));
 }
 
 /**

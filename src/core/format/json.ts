@@ -1,11 +1,80 @@
-import { jsonChunks } from './json-stream.js';
-import { defineFormatter, wholeResultSink, type FormatterEntry } from './types.js';
+import type { AccountResult, RuleSummary } from '../../model/index.js';
+import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
+import { baseFacts, compactFinding, compactPlan, ruleDefaults, type RuleDefaults } from '../result/v3.js';
+import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
-/** The documented result (schemas/result.schema.json), pretty-printed, written finding by finding. */
+/** The result schema version the JSON format writes (schemas/result-v3.schema.json). */
+export const WRITTEN_SCHEMA_VERSION = 3;
+
+/**
+ * The documented result, schema v3 (schemas/result-v3.schema.json): one JSON document, one line
+ * per item. Everything but the accounts comes first (written once every account is in: the
+ * rules with their status, the summary, waivers, the procedures' text); then each account with
+ * its findings, plans and resolved findings, in account-id order. An account's block is written
+ * as soon as it is scanned, so nothing of the organisation is held; a reader meets the rules and
+ * procedures before the findings that refer to them.
+ */
+function openJson(header: RunHeader): ReportSink {
+  const rules = ruleDefaults(header.rules, header.ruleProcedures ?? {});
+  let accounts = 0;
+  return {
+    separator: ',\n',
+    account(slice) {
+      accounts++;
+      return [accountBlock(slice, header, rules)];
+    },
+    end(tallies) {
+      return { head: [headText(header, tallies, accounts > 0)], tail: [accounts > 0 ? '\n]}\n' : ']}\n'] };
+    },
+  };
+}
+
+/** The parts before the accounts, ending with the opening of the accounts list. */
+function headText(header: RunHeader, tallies: Tallies, withAccounts: boolean): string {
+  const line = (key: string, value: unknown) => `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  const list = (key: string, items: readonly unknown[]) =>
+    items.length === 0 ? `${JSON.stringify(key)}:[]` : `${JSON.stringify(key)}:[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]`;
+  const procedures = header.ruleProcedures ?? {};
+  const rules = tallies.rules.map((r: RuleSummary) => (procedures[r.id] ? { ...r, procedure: procedures[r.id] } : r));
+  const parts = [
+    line('schemaVersion', WRITTEN_SCHEMA_VERSION),
+    line('tool', { name: 'credwarden', version: header.toolVersion }),
+    line('asOf', header.asOf),
+    line('pack', header.pack),
+    line('rulesHash', header.rulesHash),
+    line('notes', header.notes),
+    ...(header.shard ? [line('shard', header.shard)] : []),
+    ...(header.access ? [line('access', header.access)] : []),
+    ...(header.frameworkCoverage ? [list('frameworkCoverage', header.frameworkCoverage)] : []),
+    list('rules', rules),
+    line('summary', tallies.summary),
+    ...(tallies.waivers ? [list('waivers', tallies.waivers)] : []),
+    ...(tallies.warnings && tallies.warnings.length > 0 ? [line('warnings', tallies.warnings)] : []),
+    ...(tallies.procedures && tallies.procedures.length > 0 ? [list('procedures', tallies.procedures)] : []),
+  ];
+  return `{${parts.join(',\n')},\n"accounts":[${withAccounts ? '\n' : ''}`;
+}
+
+/** One account: its entry, then its findings, plans and resolved findings, one per line. */
+function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): string {
+  const account: AccountResult | undefined = slice.account;
+  const entry = account ? JSON.stringify(account) : JSON.stringify({ id: slice.id, unlisted: true });
+  const asOf = header.asOf;
+  const list = (key: string, items: readonly unknown[]) =>
+    items.length === 0 ? `,"${key}":[]` : `,"${key}":[\n${items.map((i) => JSON.stringify(i)).join(',\n')}]`;
+  const findings = slice.findings.map((f) => compactFinding(f, rules.get(f.ruleId), account));
+  const plans = slice.plans.map((p) => {
+    const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
+    return compactPlan(p, slice.planFacts?.get(p.principal.arn), baseFacts(owner, asOf, p.principal));
+  });
+  return `${entry.slice(0, -1)}${list('findings', findings)}${list('plans', plans)}${slice.resolved ? list('resolved', slice.resolved) : ''}}`;
+}
+
+/** The documented result (schemas/result-v3.schema.json), account by account. */
 export const jsonFormatter: FormatterEntry = defineFormatter({
   name: 'json',
-  description: 'machine-readable result (schemas/result.schema.json)',
+  description: 'machine-readable result (schemas/result-v3.schema.json)',
   extension: 'json',
   infersFrom: ['json'],
-  open: (header) => wholeResultSink(header, jsonChunks),
+  open: openJson,
 });

@@ -67,6 +67,7 @@ export class ScanPipeline {
       findings: work.findings,
       plans: work.plans,
       ...(work.resolved ? { resolved: work.resolved } : {}),
+      ...(work.planFacts ? { planFacts: work.planFacts } : {}),
     });
   }
 
@@ -115,6 +116,8 @@ export function runHeader(settings: PipelineSettings): RunHeader {
     notes: [...SCOPE_NOTES],
     ...(settings.shard ? { shard: settings.shard } : {}),
     ...(settings.ruleset.coverage.length > 0 ? { frameworkCoverage: settings.ruleset.coverage } : {}),
+    ...(settings.catalogue ? { access: settings.access ?? {} } : {}),
+    ruleProcedures: Object.fromEntries(settings.ruleset.rules.map((r) => [r.id, r.procedure])),
     withBaseline: settings.baseline !== undefined,
   };
 }

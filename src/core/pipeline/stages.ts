@@ -8,7 +8,7 @@ import { accountAsOf, evaluateAccount } from '../engine/evaluate.js';
 import { compareFindings } from '../engine/result.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { waiverMatches, type LoadedWaiver } from '../waivers/index.js';
-import { embedPlans, planFindings, type Catalogue, type ScanAccess } from '../remediation/index.js';
+import { embedPlans, planFindings, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
 import type { BaselineIndex } from './baseline.js';
 
 /** One account on its way through the stages. */
@@ -19,6 +19,8 @@ export interface AccountWork {
   findings: Finding[];
   plans: Plan[];
   resolved?: Finding[];
+  /** What the planner knew of each planned principal, by ARN (a compact result stores it). */
+  planFacts?: Map<string, PrincipalFacts>;
 }
 
 /** The settings of a run's stages. */
@@ -96,12 +98,16 @@ export function plan(work: AccountWork, settings: StageSettings): AccountWork {
   if (!settings.catalogue) return work;
   const asOf = settings.asOf ?? null;
   const slice = { asOf, accounts: [work.result], findings: work.findings };
+  const facts = new Map<string, PrincipalFacts>();
   const set = planFindings(slice as never, settings.catalogue, {
     accounts: [work.account],
     access: settings.access ?? {},
+    facts,
   });
   const planned = embedPlans({ ...slice, plans: [] } as never, set) as unknown as { findings: Finding[]; plans: Plan[] };
-  return { ...work, findings: planned.findings, plans: planned.plans };
+  // One account: its principals' facts by ARN.
+  const planFacts = new Map([...facts.values()].map((f) => [f.principal.arn, f] as const));
+  return { ...work, findings: planned.findings, plans: planned.plans, planFacts };
 }
 
 /** The account's line in the result. */

@@ -55,6 +55,9 @@ export class TallyCounter {
     if (finding.baseline === 'new') this.newOpen[finding.severity]++;
     this.byRule.set(finding.ruleId, (this.byRule.get(finding.ruleId) ?? 0) + 1);
     planned.add(finding.principal.arn);
+    // A plan is made again from its findings and the procedures stated once (result v3): the
+    // planner looks up each open finding's own procedure, even when it picks another.
+    this.procedureIds.add(finding.remediation.procedure);
   }
 
   /** The summary of what was added (`byRule` in rule-id order). */
@@ -71,7 +74,7 @@ export class TallyCounter {
     };
   }
 
-  /** The procedure ids the plans use (each once). */
+  /** The procedure ids the plans and the open findings name (each once). */
   procedures(): ReadonlySet<string> {
     return this.procedureIds;
   }

@@ -4,7 +4,7 @@
  * the whole organisation (the tallies).
  */
 import type { AccountResult, Finding, Plan, RuleSummary, ScanResult, Severity, Summary, WaiverOutcome } from '../../model/index.js';
-import type { ResultProcedure } from '../remediation/index.js';
+import type { PrincipalFacts, ResultProcedure, ScanAccess } from '../remediation/index.js';
 
 /** A rule as it is known before any account is scanned: everything but its status and coverage. */
 export type RuleDefinition = Omit<RuleSummary, 'status' | 'evaluatedAccounts' | 'notEvaluated'>;
@@ -24,6 +24,10 @@ export interface RunHeader {
   shard?: { index: number; count: number };
   /** Every control of each framework catalogue and the rules that evaluate it (frameworks/*.yaml). */
   frameworkCoverage?: ScanResult['frameworkCoverage'];
+  /** How the scan reached the accounts (plans say how to get there; a compact result re-plans with it). */
+  access?: ScanAccess;
+  /** The remediation procedure of each rule, by rule id (a compact result names it once per rule). */
+  ruleProcedures?: Readonly<Record<string, string>>;
   /** Findings are compared with a baseline (they carry `baseline`, slices carry `resolved`). */
   withBaseline: boolean;
   /**
@@ -45,6 +49,8 @@ export interface AccountSlice {
   findings: readonly Finding[];
   plans: readonly Plan[];
   resolved?: readonly Finding[];
+  /** What the planner knew of each planned principal, by ARN: a compact result (v3) stores it instead of the plan's text. */
+  planFacts?: ReadonlyMap<string, PrincipalFacts>;
 }
 
 /** Open findings by severity, and those new since the baseline: what the gate counts. */

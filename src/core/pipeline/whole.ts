@@ -34,6 +34,7 @@ export function sliceResult(result: ScanResult): { header: RunHeader; slices: Ac
     notes: result.notes ?? [],
     ...(result.shard ? { shard: result.shard } : {}),
     ...(result.frameworkCoverage ? { frameworkCoverage: result.frameworkCoverage } : {}),
+    ruleProcedures: ruleProceduresOf(result.findings),
     withBaseline: result.resolved !== undefined || result.findings.some((f) => f.baseline !== undefined),
     whole: result,
   };
@@ -104,6 +105,13 @@ export function assembleResult(header: RunHeader, slices: readonly AccountSlice[
       ? { procedures: [...tallies.procedures] as unknown as ScanResult['procedures'] }
       : {}),
   };
+}
+
+/** Each rule's procedure as its first finding names it (a whole result lists none per rule). */
+function ruleProceduresOf(findings: readonly Finding[]): Record<string, string> {
+  const procedures: Record<string, string> = {};
+  for (const f of findings) procedures[f.ruleId] ??= f.remediation.procedure;
+  return procedures;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -116,7 +116,8 @@ export function withPlanId(finding: Finding, id: string | undefined): Finding {
   return { ...finding, remediation: id === undefined ? remediation : { ...remediation, planId: id } };
 }
 
-function toResultPlan(id: string, plan: PrincipalPlan): ResultPlan {
+/** A principal's plan as the result (schema v2) holds it. */
+export function toResultPlan(id: string, plan: PrincipalPlan): ResultPlan {
   return {
     id,
     accountId: plan.accountId,

@@ -7,13 +7,24 @@ export type * from './types.js';
 export { IDENTITY_CENTER_NOTE, IDENTITY_CENTER_RESET_URL, PLAN_HEADER } from './types.js';
 export { buildCatalogue, procedureFor, unknownProcedures, type CatalogueSources, type ProcedureSource } from './catalogue.js';
 export { TEMPLATE_NAMES } from './template.js';
-export { comparePlans, planFindings, planPrincipal, RECENT_USE_DAYS, severityRank, type PlanOptions, type ScanAccess } from './planner.js';
+export {
+  comparePlans,
+  factsKey,
+  planFindings,
+  planPrincipal,
+  RECENT_USE_DAYS,
+  severityRank,
+  type PlanOptions,
+  type ScanAccess,
+} from './planner.js';
+export { principalFacts, type PrincipalFacts } from './facts.js';
 export {
   attachPlans,
   embedPlans,
   planId,
   plansForReport,
   plansFromResult,
+  toResultPlan,
   usedProcedures,
   withPlanId,
   type ResultPlan,

@@ -20,6 +20,16 @@ export interface PlanOptions {
   accounts?: readonly Account[];
   /** How the scan reached the accounts, so each plan can say how to get there. */
   access?: ScanAccess;
+  /**
+   * Filled with each planned principal's facts, by account id and ARN: what a compact result
+   * (schema v3) stores so that the plan can be made again from the procedures alone.
+   */
+  facts?: Map<string, PrincipalFacts>;
+}
+
+/** The key of a principal's facts in {@link PlanOptions.facts}. */
+export function factsKey(accountId: string, arn: string): string {
+  return `${accountId}\u0000${arn}`;
 }
 
 /** How the scan reached each account: the role it assumed, or the caller's own profile. */
@@ -63,6 +73,7 @@ export function planFindings(result: ScanResult, catalogue: Catalogue, options: 
       snapshotIndex.get(first.accountId)?.get(first.principal.arn),
       hints,
     );
+    options.facts?.set(factsKey(first.accountId, first.principal.arn), facts);
     const plan = planPrincipal(findings, facts, catalogue, options.access);
     const account = accounts.get(first.accountId) ?? { accountId: first.accountId, accountName: first.accountName ?? null, plans: [] };
     account.plans.push(plan);

@@ -1,5 +1,5 @@
 import type { Finding, Plan, ScanResult } from '../../model/index.js';
-import { ResultStreamParser, type ResultHeader, type ResultItemHandlers, type ResultPassEnd } from './stream.js';
+import { ResultStreamParser, type ReadVersion, type ResultHeader, type ResultItemHandlers, type ResultPassEnd } from './stream.js';
 
 /** The result schema version credwarden writes. */
 export const RESULT_SCHEMA_VERSION = 2;
@@ -42,7 +42,7 @@ export function parseResult(text: string, file: string): ScanResult {
   return collector.result(end.header);
 }
 
-function pass(bytes: Uint8Array, file: string, handlers: ResultItemHandlers, version?: 1 | 2): ResultPassEnd {
+function pass(bytes: Uint8Array, file: string, handlers: ResultItemHandlers, version?: ReadVersion): ResultPassEnd {
   const parser = new ResultStreamParser(file, handlers, version !== undefined ? { version } : {});
   parser.write(bytes);
   return parser.end();

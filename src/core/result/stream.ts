@@ -15,16 +15,19 @@ import { TokenParser, Tokenizer, TokenType } from '@streamparser/json';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import resultSchemaV2 from '../../../schemas/result.schema.json' with { type: 'json' };
 import resultSchemaV1 from '../../../schemas/legacy/result-v1.schema.json' with { type: 'json' };
-import type { Diagnostic, Finding, Plan, ScanResult } from '../../model/index.js';
+import resultSchemaV3 from '../../../schemas/result-v3.schema.json' with { type: 'json' };
+import type { AccountResult, Diagnostic, Finding, Plan, RuleSummary, ScanResult } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { validatorFor } from '../validation/ajv.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import type { YamlSource } from '../yaml/source.js';
 import { FindingChecks, headerProblems, REGENERATE } from './semantics.js';
 import { upgradeResolvedV1, V1Upgrade, type FindingV1, type ScanResultV1 } from './upgrade.js';
+import { catalogueOf, expandFinding, expandPlan, ruleDefaults, type FindingV3, type PlanV3, type RuleDefaults } from './v3.js';
+import type { Catalogue, ScanAccess } from '../remediation/index.js';
 
 /** The result schema versions credwarden reads; the newest is what it writes. */
-export const READ_VERSIONS = [1, 2] as const;
+export const READ_VERSIONS = [1, 2, 3] as const;
 /** A version this reader reads. */
 export type ReadVersion = (typeof READ_VERSIONS)[number];
 const NEWEST = READ_VERSIONS[READ_VERSIONS.length - 1] as ReadVersion;
@@ -56,9 +59,9 @@ export interface ResultItemHandlers {
 /** The end of a pass: the header, or a request to read the file again knowing its version. */
 export type ResultPassEnd = { header: ResultHeader } | { secondPass: { version: ReadVersion } };
 
-const schemas: Record<ReadVersion, object> = { 1: resultSchemaV1, 2: resultSchemaV2 };
+const schemas: Record<ReadVersion, object> = { 1: resultSchemaV1, 2: resultSchemaV2, 3: resultSchemaV3 };
 
-function definitionValidator(version: ReadVersion, definition: 'Finding' | 'Plan'): ValidateFunction {
+function definitionValidator(version: ReadVersion, definition: 'Finding' | 'Plan' | 'AccountV3'): ValidateFunction {
   const schema = schemas[version] as { definitions: object };
   const key = `${version}/${definition}`;
   let wrapper = definitionSchemas.get(key);
@@ -112,7 +115,10 @@ interface PassOptions {
  */
 export class ResultStreamParser {
   private readonly tokenizer = new Tokenizer();
-  private readonly parser = new TokenParser({ paths: ['$.*', '$.findings.*', '$.plans.*', '$.resolved.*'], keepStack: false });
+  private readonly parser = new TokenParser({
+    paths: ['$.*', '$.findings.*', '$.plans.*', '$.resolved.*', '$.accounts.*'],
+    keepStack: false,
+  });
   private readonly lines = new LineCounter();
   private readonly header: Record<string, unknown> = {};
   private readonly headerAt = new Map<string, { line: number; column: number }>();
@@ -131,8 +137,14 @@ export class ResultStreamParser {
   private tokenOffset = 0;
   private lastValueEnd = 0;
   private headerBytes = 0;
+  private sawResolved = false;
   private emitted = false;
   private sawRoot = false;
+  /** The accounts, read one by one (in v3 each with its findings and plans, handed on at once). */
+  private readonly accounts: unknown[] = [];
+  private accountsBeforeVersion = false;
+  /** What v3 findings and plans take from the header: read before the accounts. */
+  private v3?: { rules: Map<string, RuleDefaults>; catalogue: Catalogue; access: ScanAccess; asOf: string | null };
 
   constructor(
     private readonly file: string,
@@ -167,7 +179,7 @@ export class ResultStreamParser {
       throw this.fail([{ message: 'not valid JSON: the file ends before the result does (cut short?)' }]);
     }
     if (this.version === undefined) throw this.fail([this.versionProblem(this.header.schemaVersion)]);
-    if (this.deferred) return { secondPass: { version: this.version } };
+    if (this.deferred || (this.version === 3 && this.accountsBeforeVersion)) return { secondPass: { version: this.version } };
     this.headerProblems();
     if (this.problemCount > 0) throw this.invalid();
     return { header: this.finishHeader(this.version) };
@@ -198,6 +210,11 @@ export class ResultStreamParser {
   private value(value: unknown, key: string | number | undefined, parent: unknown, depth: number, listKey: unknown): void {
     this.emitted = true;
     if (depth === 1 && typeof key === 'string') return this.headerPart(key, value);
+    if (depth === 2 && typeof key === 'number' && Array.isArray(parent) && listKey === 'accounts') {
+      parent.pop();
+      this.account(key, value);
+      return;
+    }
     if (depth === 2 && typeof key === 'number' && Array.isArray(parent) && isStreamed(listKey)) {
       // Dropped from the list at once: the list is never held.
       parent.pop();
@@ -211,7 +228,8 @@ export class ResultStreamParser {
       this.problem({ pointer: `/${key}`, message: `'${key}' appears twice`, suggestion: REGENERATE });
       return;
     }
-    this.header[key] = value;
+    // The accounts were read one by one (and taken out of the list as they came).
+    this.header[key] = key === 'accounts' ? this.accounts : value;
     const at = this.startLines[1];
     if (at) this.headerAt.set(key, at);
     if (key === 'schemaVersion') {
@@ -256,6 +274,78 @@ export class ResultStreamParser {
     } else this.items.resolved?.(finding);
   }
 
+  /** One account: kept for the header; in v3, its findings, plans and resolved findings handed on. */
+  private account(index: number, value: unknown): void {
+    if (this.version === undefined) this.accountsBeforeVersion = true;
+    if (this.version !== 3) {
+      this.accounts.push(value);
+      return;
+    }
+    const pointer = `/accounts/${index}`;
+    const at = this.startLines[2];
+    const validate = definitionValidator(3, 'AccountV3');
+    if (!validate(value)) {
+      for (const d of itemDiagnostics(validate.errors ?? [], value, this.file, pointer, at)) this.problem(d);
+      return;
+    }
+    const {
+      findings = [],
+      plans = [],
+      resolved,
+      unlisted,
+      ...entry
+    } = value as AccountResult & {
+      findings?: FindingV3[];
+      plans?: PlanV3[];
+      resolved?: Finding[];
+      unlisted?: true;
+    };
+    if (!unlisted) this.accounts.push(entry);
+    const context = this.v3Context(pointer);
+    if (!context) return;
+    const expanded = findings.map((f) => expandFinding(f, context.rules.get(f.ruleId), entry));
+    expanded.forEach((finding, i) => {
+      this.counts.findings++;
+      const problems = this.checks.check(finding, `${pointer}/findings/${i}`);
+      if (problems.length > 0) for (const d of problems) this.problem({ ...d, ...(at ?? {}) });
+      else this.items.finding?.(finding);
+    });
+    this.counts.plans += plans.length;
+    if (this.items.plan) {
+      for (const plan of plans) {
+        const whole = expandPlan(plan, entry, context.asOf, expanded, context.catalogue, context.access);
+        if (whole) this.items.plan(whole);
+      }
+    }
+    if (resolved) {
+      this.sawResolved = true;
+      this.counts.resolved += resolved.length;
+      for (const finding of resolved) this.items.resolved?.(finding);
+    }
+  }
+
+  /** What v3 items need of the header (its rules, procedures, access and as-of), read before the first account. */
+  private v3Context(pointer: string): NonNullable<typeof this.v3> | undefined {
+    if (this.v3) return this.v3;
+    const rules = this.header.rules;
+    if (!Array.isArray(rules)) {
+      this.problem({ pointer, message: 'an account comes before the rules: credwarden writes the rules first', suggestion: REGENERATE });
+      return undefined;
+    }
+    const procedures = Object.fromEntries(
+      (rules as { id?: unknown; procedure?: unknown }[]).flatMap((r) =>
+        typeof r.id === 'string' && typeof r.procedure === 'string' ? [[r.id, r.procedure]] : [],
+      ),
+    ) as Record<string, string>;
+    this.v3 = {
+      rules: ruleDefaults(rules as RuleSummary[], procedures),
+      catalogue: catalogueOf(Array.isArray(this.header.procedures) ? this.header.procedures : []),
+      access: (this.header.access ?? {}) as ScanAccess,
+      asOf: typeof this.header.asOf === 'string' ? this.header.asOf : null,
+    };
+    return this.v3;
+  }
+
   private headerProblems(): void {
     const version = this.version as ReadVersion;
     const value = { ...this.header };
@@ -271,6 +361,17 @@ export class ResultStreamParser {
   }
 
   private finishHeader(version: ReadVersion): ResultHeader {
+    if (version === 3) {
+      const { accounts, rules, access: _access, schemaVersion: _v, ...rest } = this.header;
+      const counts = {
+        findings: this.counts.findings,
+        plans: this.counts.plans,
+        ...(this.sawResolved ? { resolved: this.counts.resolved } : {}),
+      };
+      // The model every reader gives (schemas/result.schema.json): rules without their procedure.
+      const modelRules = (rules as (RuleSummary & { procedure?: string })[]).map(({ procedure: _p, ...r }) => r);
+      return { schemaVersion: 2, ...(rest as object), rules: modelRules, accounts, counts } as unknown as ResultHeader;
+    }
     const { findings: _f, plans: _p, resolved, ...rest } = this.header;
     const counts = {
       findings: this.counts.findings,
@@ -311,7 +412,7 @@ export class ResultStreamParser {
       };
     return {
       pointer: version === undefined ? '' : '/schemaVersion',
-      message: `not a credwarden result: schemaVersion must be ${READ_VERSIONS.join(' or ')} (got ${JSON.stringify(version) ?? 'nothing'})`,
+      message: `not a credwarden result: schemaVersion must be ${READ_VERSIONS.slice(0, -1).join(', ')} or ${NEWEST} (got ${JSON.stringify(version) ?? 'nothing'})`,
       suggestion: REGENERATE,
     };
   }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type OrgFixture, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { cli, tempDir } from '../../helpers/cli.js';
 import { assumeInSandbox } from './helpers.js';
-import type { ScanResult } from '../../../src/model/index.js';
+import { readResultText } from '../../helpers/result.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
@@ -41,7 +41,7 @@ describe('credwarden scan (live)', () => {
     const dir = tempDir();
     const { code, stdout, stderr } = await cli(['scan', '--demo', '--format', 'json', '--save-snapshot', join(dir, 'snapshot.json')]);
     expect(stderr).toMatch(/demo: sandbox organisation on http:\/\/127\.0\.0\.1:\d+/);
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
       '111111111111': 'scanned',
       '222222222222': 'scanned',
@@ -54,7 +54,7 @@ describe('credwarden scan (live)', () => {
     expect(code).toBe(0);
     // The saved snapshot re-evaluates to the same findings (evidence for an auditor).
     const again = await cli(['evaluate', join(dir, 'snapshot.json'), '--format', 'json']);
-    expect((JSON.parse(again.stdout) as ScanResult).findings.map((f) => f.fingerprint)).toEqual(result.findings.map((f) => f.fingerprint));
+    expect(readResultText(again.stdout).findings.map((f) => f.fingerprint)).toEqual(result.findings.map((f) => f.fingerprint));
     expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).not.toMatch(/sandbox\/secret|ASIA|sessionToken/i);
     // A session token would appear as a value (SessionToken: …); plans may name the sts:GetSessionToken action.
     expect(stdout + stderr).not.toMatch(/sandbox\/secret|SessionToken["'\s]*[:=]|secretAccessKey/i);
@@ -63,7 +63,7 @@ describe('credwarden scan (live)', () => {
   it('--demo --ou narrows the demo organisation', async () => {
     const { code, stdout } = await cli(['scan', '--demo', '--ou', 'ou-demo-workloads', '--format', 'json', '--quiet']);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as ScanResult).accounts.map((a) => [a.id, a.ouPath])).toEqual([
+    expect(readResultText(stdout).accounts.map((a) => [a.id, a.ouPath])).toEqual([
       ['222222222222', 'Root/Workloads/Prod'],
       ['333333333333', 'Root/Workloads/Dev'],
     ]);
@@ -88,13 +88,13 @@ describe('credwarden scan (live)', () => {
     const allowed = await cli(['scan', '--org', '--allow-partial', '--quiet', '--format', 'json'], { env: sandboxEnv(box) });
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toBe('');
-    const result = JSON.parse(allowed.stdout) as ScanResult;
+    const result = readResultText(allowed.stdout);
     expect(result.summary.accounts).toEqual({ scanned: 2, failed: 1, skipped: 1 });
     // No target flag: the caller's own account, with the caller's credentials and no AssumeRole.
     const before = box.callLog.length;
     const caller = await cli(['scan', '--quiet', '--format', 'json', '--account-context', 'none'], { env: sandboxEnv(box) });
     expect(caller.code).toBe(0);
-    expect((JSON.parse(caller.stdout) as ScanResult).accounts.map((a) => [a.id, a.status])).toEqual([['111111111111', 'scanned']]);
+    expect(readResultText(caller.stdout).accounts.map((a) => [a.id, a.status])).toEqual([['111111111111', 'scanned']]);
     expect(box.callLog.slice(before).map((c) => c.operation)).toEqual(['GetCallerIdentity', 'GetCredentialReport']);
   });
 

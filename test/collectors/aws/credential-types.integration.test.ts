@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_FIXTURE_PATH, loadFixture, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { cli } from '../../helpers/cli.js';
 import type { ScanResult } from '../../../src/model/index.js';
+import { readResultText } from '../../helpers/result.js';
 
 let box: SandboxHandle | undefined;
 afterEach(async () => {
@@ -34,7 +35,7 @@ async function scan(pack: string): Promise<{ result: ScanResult; calls: { accoun
   const { code, stdout, stderr } = await cli(['scan', '--org', '--pack', pack, '--format', 'json', '--quiet'], { env });
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  return { result: JSON.parse(stdout) as ScanResult, calls: box.callLog.map((c) => ({ accountId: c.accountId, operation: c.operation })) };
+  return { result: readResultText(stdout), calls: box.callLog.map((c) => ({ accountId: c.accountId, operation: c.operation })) };
 }
 
 /** Operations each account's own credentials sent, by account. */

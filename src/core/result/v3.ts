@@ -1,0 +1,235 @@
+/**
+ * Result schema v3, the compact layout (schemas/result-v3.schema.json): findings are grouped by
+ * account and hold only what differs between them (a rule's title, frameworks and procedure
+ * are stated once in `rules`; the account's id and name once in its entry), and a plan holds
+ * what the planner knew of its principal (its facts), never its text: each procedure's text is
+ * stated once in `procedures`, and the plan is made again from both when it is read
+ * ({@link expandPlan}). This file maps one item at a time both ways; the writer is the JSON
+ * sink (core/format/json.ts) and the reader is stream.ts. Pure.
+ */
+import type { AccountResult, Finding, Plan, RuleSummary } from '../../model/index.js';
+import { planId, planPrincipal, toResultPlan, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
+import type { Procedure } from '../remediation/types.js';
+
+/** What a v3 finding takes from its rule unless it says otherwise. */
+export interface RuleDefaults {
+  title: string;
+  frameworks: Finding['frameworks'];
+  procedure?: string;
+}
+
+/** A finding as a v3 account entry holds it. */
+export interface FindingV3 {
+  ruleId: string;
+  severity: Finding['severity'];
+  principal: Finding['principal'];
+  credential: Finding['credential'];
+  message: string;
+  evidence: Finding['evidence'];
+  status: Finding['status'];
+  fingerprint: string;
+  planId?: string;
+  waiver?: Finding['waiver'];
+  baseline?: Finding['baseline'];
+  /** Only when it differs from the rule's (or the account's). */
+  title?: string;
+  frameworks?: Finding['frameworks'];
+  procedure?: string;
+  accountName?: string | null;
+  ouPath?: string | null;
+}
+
+/** A plan as a v3 account entry holds it: its id, its principal, and what the planner knew (or, when those are unknown, the whole plan). */
+export interface PlanV3 {
+  id: string;
+  arn: string;
+  /** The planner's facts, as a difference from what the account and the ARN give ({@link baseFacts}). */
+  facts?: Record<string, unknown>;
+  /** The whole plan, for a plan whose facts are unknown (a result written before v3, merged). */
+  whole?: Omit<Plan, 'id' | 'accountId'>;
+}
+
+/** The compact form of a finding of `account`. */
+export function compactFinding(
+  f: Finding,
+  rule: RuleDefaults | undefined,
+  account: Pick<AccountResult, 'name' | 'ouPath'> | undefined,
+): FindingV3 {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    principal: f.principal,
+    credential: f.credential,
+    message: f.message,
+    evidence: f.evidence,
+    status: f.status,
+    fingerprint: f.fingerprint,
+    ...(f.remediation.planId !== undefined ? { planId: f.remediation.planId } : {}),
+    ...(f.waiver ? { waiver: f.waiver } : {}),
+    ...(f.baseline ? { baseline: f.baseline } : {}),
+    ...(rule?.title !== f.title ? { title: f.title } : {}),
+    ...(rule === undefined || !sameJson(rule.frameworks, f.frameworks) ? { frameworks: f.frameworks } : {}),
+    ...(rule?.procedure !== f.remediation.procedure ? { procedure: f.remediation.procedure } : {}),
+    ...((f.accountName ?? null) !== (account?.name ?? null) ? { accountName: f.accountName ?? null } : {}),
+    ...((f.ouPath ?? null) !== (account?.ouPath ?? null) ? { ouPath: f.ouPath ?? null } : {}),
+  };
+}
+
+/** The whole finding (the model every report reads) of a v3 finding of `account`. */
+export function expandFinding(
+  f: FindingV3,
+  rule: RuleDefaults | undefined,
+  account: Pick<AccountResult, 'id' | 'name' | 'ouPath'>,
+): Finding {
+  const procedure = f.procedure ?? rule?.procedure ?? '';
+  return {
+    ruleId: f.ruleId,
+    title: f.title ?? rule?.title ?? f.ruleId,
+    severity: f.severity,
+    accountId: account.id,
+    accountName: f.accountName !== undefined ? f.accountName : (account.name ?? null),
+    ouPath: f.ouPath !== undefined ? f.ouPath : (account.ouPath ?? null),
+    principal: f.principal,
+    credential: f.credential,
+    message: f.message,
+    evidence: f.evidence,
+    frameworks: f.frameworks ?? rule?.frameworks ?? { 'cis-aws-3.0': [], 'cis-aws-5.0': [], 'aws-security-hub': [], 'aws-config': [] },
+    remediation: { procedure, ...(f.planId !== undefined ? { planId: f.planId } : {}) },
+    status: f.status,
+    ...(f.waiver ? { waiver: f.waiver } : {}),
+    ...(f.baseline ? { baseline: f.baseline } : {}),
+    fingerprint: f.fingerprint,
+  };
+}
+
+/** What a rule gives its findings, by rule id. */
+export function ruleDefaults(
+  rules: readonly Pick<RuleSummary, 'id' | 'title' | 'frameworks'>[],
+  procedures: Readonly<Record<string, string>> = {},
+): Map<string, RuleDefaults> {
+  return new Map(
+    rules.map((r) => [r.id, { title: r.title, frameworks: r.frameworks, ...(procedures[r.id] ? { procedure: procedures[r.id] } : {}) }]),
+  );
+}
+
+/** The facts every principal of an account starts from: what a v3 plan stores is the difference. */
+export function baseFacts(
+  account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
+  asOf: string | null,
+  principal: Finding['principal'],
+): PrincipalFacts {
+  const slot = (n: 1 | 2) => ({
+    slot: n,
+    id: null,
+    present: null,
+    active: null,
+    lastRotated: null,
+    ageDays: null,
+    lastUsedKnown: false,
+    lastUsed: null,
+    lastUsedDaysAgo: null,
+    lastUsedService: null,
+    lastUsedRegion: null,
+  });
+  return {
+    accountId: account.id,
+    accountName: account.name ?? null,
+    partition: /^arn:([^:]+):/.exec(principal.arn)?.[1] ?? 'aws',
+    asOf: asOf ?? account.asOf ?? account.reportGeneratedTime ?? null,
+    principal: { type: principal.type, name: principal.name, arn: principal.arn },
+    keys: [slot(1), slot(2)],
+    certs: [slot(1), slot(2)],
+    password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
+    recovery: {},
+    soleAdministrator: null,
+    passwordPolicy: null,
+    itemEvidence: {},
+  };
+}
+
+/** The compact form of a plan: its facts as a difference from {@link baseFacts}, or the whole plan when they are unknown. */
+export function compactPlan(plan: Plan, facts: PrincipalFacts | undefined, base: PrincipalFacts): PlanV3 {
+  if (facts === undefined) {
+    const { id: _id, accountId: _account, ...rest } = plan;
+    return { id: plan.id, arn: plan.principal.arn, whole: rest };
+  }
+  const difference = diff(facts, base) as Record<string, unknown> | undefined;
+  return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
+}
+
+/**
+ * The whole plan (schema v2 `Plan`) of a v3 plan: made again by the planner from the account's
+ * open findings of its principal, its facts and the procedures the result states, so it is the
+ * plan the scan made. Undefined when the principal has no open finding with a known procedure.
+ */
+export function expandPlan(
+  plan: PlanV3,
+  account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
+  asOf: string | null,
+  accountFindings: readonly Finding[],
+  catalogue: Catalogue,
+  access: ScanAccess,
+): Plan | undefined {
+  if (plan.whole) return { id: plan.id, accountId: account.id, ...plan.whole } as Plan;
+  const findings = accountFindings.filter(
+    (f) => f.status === 'open' && f.principal.arn === plan.arn && catalogue.has(f.remediation.procedure),
+  );
+  const first = findings[0];
+  if (!first) return undefined;
+  const facts = patch(baseFacts(account, asOf, first.principal), plan.facts) as PrincipalFacts;
+  const id = plan.id || planId(account.id, plan.arn);
+  return toResultPlan(id, planPrincipal(findings, facts, catalogue, access));
+}
+
+/** A catalogue of the procedures a result states (their text, without where they were read from). */
+export function catalogueOf(procedures: readonly unknown[] | undefined): Catalogue {
+  return new Map((procedures ?? []).map((p) => [(p as Procedure).id, { source: '', ...(p as Omit<Procedure, 'source'>) } as Procedure]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * What of `value` differs from `base`, or undefined when nothing does: objects key by key,
+ * arrays of the same length element by element (an unchanged element is `{}`), anything else whole.
+ */
+export function diff(value: unknown, base: unknown): unknown {
+  if (isPlainObject(value) && isPlainObject(base)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      const d = diff(v, base[key]);
+      if (d !== undefined) out[key] = d;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  if (
+    Array.isArray(value) &&
+    Array.isArray(base) &&
+    value.length === base.length &&
+    value.every(isPlainObject) &&
+    base.every(isPlainObject)
+  ) {
+    const items = value.map((v, i) => diff(v, base[i]));
+    return items.every((d) => d === undefined) ? undefined : items.map((d) => d ?? {});
+  }
+  return sameJson(value, base) ? undefined : value;
+}
+
+/** `base` with the difference {@link diff} gave applied. */
+export function patch(base: unknown, difference: unknown): unknown {
+  if (difference === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(difference)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [key, d] of Object.entries(difference)) out[key] = patch(base[key], d);
+    return out;
+  }
+  if (Array.isArray(base) && Array.isArray(difference) && base.length === difference.length && difference.every(isPlainObject))
+    return base.map((b, i) => patch(b, difference[i]));
+  return difference;
+}
