@@ -227,37 +227,39 @@ describe('a temporary password pasted into bash', () => {
       const tools = join(dir, 'bin');
       spawnSync('mkdir', ['-p', tools]);
       const log = join(dir, 'argv');
+      const jqLog = join(dir, 'jq-argv');
       const stdinLog = join(dir, 'stdin');
-      writeFileSync(log, '');
-      writeFileSync(stdinLog, '');
+      for (const file of [log, jqLog, stdinLog]) writeFileSync(file, '');
       // A fake aws that logs its argv and, when told to read file:///dev/stdin, what it was given there;
       // a jq that logs its argv before running the real one: the password must be in neither argv.
-      const logArgv = '{ printf \'%s\\0\' "$#"; for a in "$@"; do printf \'%s\\0\' "$a"; done; } >> "$ARGV_LOG"\n';
+      // They run at the same time in a pipeline, so each logs to its own file.
+      const logArgv = (to: string) => `{ printf '%s\\0' "$#"; for a in "$@"; do printf '%s\\0' "$a"; done; } >> "$${to}"\n`;
       writeFileSync(
         join(tools, 'aws'),
-        `#!/bin/sh\n${logArgv}for a in "$@"; do [ "$a" = file:///dev/stdin ] && cat >> "$STDIN_LOG"; done; exit 0\n`,
+        `#!/bin/sh\n${logArgv('ARGV_LOG')}for a in "$@"; do [ "$a" = file:///dev/stdin ] && cat >> "$STDIN_LOG"; done; exit 0\n`,
       );
-      writeFileSync(join(tools, 'jq'), `#!/bin/sh\n${logArgv}exec /usr/bin/jq "$@"\n`);
+      writeFileSync(join(tools, 'jq'), `#!/bin/sh\n${logArgv('JQ_LOG')}exec /usr/bin/jq "$@"\n`);
       chmodSync(join(tools, 'aws'), 0o755);
       chmodSync(join(tools, 'jq'), 0o755);
       const script = [...commands, 'printf "after:%s" "${TEMP_PASSWORD-forgotten}"'].join('\n');
       const run = spawnSync('bash', ['-c', script], {
         cwd: dir,
         input: `${secret}\n`,
-        env: { PATH: `${tools}:/usr/bin:/bin`, ARGV_LOG: log, STDIN_LOG: stdinLog, HOME: dir },
+        env: { PATH: `${tools}:/usr/bin:/bin`, ARGV_LOG: log, JQ_LOG: jqLog, STDIN_LOG: stdinLog, HOME: dir },
         encoding: 'utf8',
       });
       expect(run.status).toBe(0);
-      const argvs = readArgvs(log);
-      // jq ran (its wrapper logged its flags), and neither it nor aws saw the password as an argument.
-      expect(argvs.some((argv) => argv.includes('-Rs'))).toBe(true);
+      const jqArgvs = readArgvs(jqLog);
+      const argvs = [...readArgvs(log), ...jqArgvs];
+      // jq ran, and neither it nor aws saw the password as an argument.
+      expect(jqArgvs.some((argv) => argv.includes('-Rs'))).toBe(true);
       expect(argvs.flat().some((arg) => arg.includes('pa\\ss'))).toBe(false);
       const verb = id === 'admin-reset-password' ? 'update-login-profile' : 'create-login-profile';
       expect(argvs).toContainEqual(['iam', verb, '--user-name=alice', '--cli-input-json', 'file:///dev/stdin']);
       expect(JSON.parse(readFileSync(stdinLog, 'utf8'))).toEqual({ Password: secret, PasswordResetRequired: true });
       expect(run.stdout).not.toContain('pa\\ss');
       expect(run.stdout).toContain('after:forgotten');
-      expect(readdirSync(dir).sort()).toEqual(['argv', 'bin', 'stdin']);
+      expect(readdirSync(dir).sort()).toEqual(['argv', 'bin', 'jq-argv', 'stdin']);
     },
   );
 });
