@@ -74,7 +74,12 @@ function awsFlagDeclarations(): { option: Option; scope: AwsFlagScope }[] {
       new Option('--assume-role-in-caller', "also assume the role in the caller's own account instead of using the caller's credentials"),
     ),
     live(new Option('--max-report-age <time>', 'regenerate credential reports older than this, e.g. 4h, 30m (default 4h)')),
-    live(new Option('--report-timeout <time>', 'give up on an account whose report is not generated within this time (default 5m)')),
+    live(
+      new Option(
+        '--report-timeout <time>',
+        'give up on an account whose credential report is not fetched within this time, requests, retries and polls included (default 5m)',
+      ),
+    ),
     live(
       new Option(
         '--request-timeout <time>',

@@ -75,14 +75,15 @@ export class FaultInjector {
 
   /**
    * What the network does to this call instead of answering it: `stall` (never answer),
-   * `reset` (close the connection) or an HTML error page's status; undefined to answer normally.
-   * `accounts` are the signing account and, for AssumeRole, the target account.
+   * `trickle` (answer a byte at a time), `reset` (close the connection) or an HTML error page's
+   * status; undefined to answer normally. `accounts` are the signing account and, for
+   * AssumeRole, the target account.
    */
-  broken(operation: string, accounts: readonly string[]): 'stall' | 'reset' | number | undefined {
-    if (this.faults.stallOperations?.includes(operation)) {
-      const only = this.faults.stallAccounts;
-      if (only === undefined || accounts.some((a) => only.includes(a))) return 'stall';
-    }
+  broken(operation: string, accounts: readonly string[]): 'stall' | 'trickle' | 'reset' | number | undefined {
+    const only = this.faults.stallAccounts;
+    const chosen = only === undefined || accounts.some((a) => only.includes(a));
+    if (chosen && this.faults.stallOperations?.includes(operation)) return 'stall';
+    if (chosen && this.faults.trickleOperations?.includes(operation)) return 'trickle';
     if (this.faults.resetOperations?.includes(operation)) return 'reset';
     return this.faults.htmlErrorOperations?.[operation];
   }

@@ -44,7 +44,15 @@ export interface SandboxFaults {
    * (a stalled network or endpoint). Only the client's own deadline ends it.
    */
   stallOperations?: string[];
-  /** Limits stallOperations to calls signed by, or (AssumeRole) aimed at, these accounts. */
+  /**
+   * Operations whose answer starts (status and headers), then comes one byte every
+   * `trickleIntervalMs`: a connection that is never idle long enough for a socket timeout and
+   * never finishes in time either. Only an overall deadline ends it.
+   */
+  trickleOperations?: string[];
+  /** Pause between the bytes of a trickled answer, in ms; default 200. */
+  trickleIntervalMs?: number;
+  /** Limits stallOperations and trickleOperations to calls signed by, or (AssumeRole) aimed at, these accounts. */
   stallAccounts?: string[];
   /** Operations whose connection is reset (closed without an answer), as a broken proxy does. */
   resetOperations?: string[];
@@ -113,6 +121,8 @@ export interface SandboxStats {
   peakInFlight: number;
   /** Requests left unanswered by the stallOperations fault. */
   stalled?: number;
+  /** Answers trickled by the trickleOperations fault. */
+  trickled?: number;
 }
 
 /** A running sandbox. */

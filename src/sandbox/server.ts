@@ -184,6 +184,7 @@ class Sandbox {
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       const broken = this.injector.broken(call.operation, [entry.accountId, entry.targetAccountId ?? '']);
       if (broken === 'stall') return this.stall(entry);
+      if (broken === 'trickle') return this.trickle(res, reply, entry, requestId);
       if (broken === 'reset') return void req.socket.destroy();
       if (broken !== undefined) return this.write(res, htmlError(broken), entry, requestId);
       this.write(res, reply, entry, requestId);
@@ -198,6 +199,27 @@ class Sandbox {
   private stall(entry: CallEntry): void {
     this.counters.stalled = (this.counters.stalled ?? 0) + 1;
     if (this.options.recordCalls !== false) this.callLog.push(entry);
+  }
+
+  /** Starts the answer, then sends one byte per interval until it is done or the client leaves. */
+  private trickle(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {
+    this.counters.trickled = (this.counters.trickled ?? 0) + 1;
+    if (this.options.recordCalls !== false) this.callLog.push(entry);
+    const body = Buffer.from(reply.body, 'utf8');
+    res.writeHead(reply.status, {
+      ...reply.headers,
+      'Content-Type': reply.contentType,
+      'Content-Length': body.length,
+      'x-amzn-RequestId': requestId,
+    });
+    res.flushHeaders();
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (sent >= body.length) return void (clearInterval(timer), res.end());
+      res.write(body.subarray(sent, sent + 1));
+      sent += 1;
+    }, this.faults.trickleIntervalMs ?? 200);
+    res.on('close', () => clearInterval(timer));
   }
 
   private write(res: ServerResponse, reply: Reply, entry: CallEntry, requestId: string): void {

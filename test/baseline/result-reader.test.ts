@@ -16,11 +16,6 @@ function v2(): Promise<ScanResult> {
   return cli(['scan', '--from', 'examples/org', '--format', 'json', ...AS_OF]).then((run) => readResultText(run.stdout));
 }
 
-/** A version 1 result did not record how to reach each plan's account (`access`) nor its targets: compare without them. */
-function withoutAccess(plans: ScanResult['plans']): ScanResult['plans'] {
-  return plans.map(({ access: _access, targets: _targets, ...plan }) => plan);
-}
-
 describe('reading a version 1 result', () => {
   it('upgrades it: one plan per principal in `plans`, each finding naming its plan, no copies', () => {
     const text = readFileSync(V1, 'utf8');
@@ -50,10 +45,25 @@ describe('reading a version 1 result', () => {
     }
   });
 
-  it('holds the same plans as a fresh version 2 scan of the same reports', async () => {
+  it('holds the plans its findings carried, once per principal, named as a fresh version 2 scan names them', async () => {
+    // The plans are the ones the old credwarden wrote (procedures change between versions): each
+    // upgraded plan is exactly the copy its findings carried, and each finding its resolution.
+    const text = readFileSync(V1, 'utf8');
+    const old = JSON.parse(text) as {
+      findings: { fingerprint: string; remediation: { plan?: Record<string, unknown> & { resolution: string } } }[];
+    };
+    const upgraded = parseResult(text, V1);
+    const byId = new Map(upgraded.plans.map((p) => [p.id, p]));
+    for (const [i, finding] of upgraded.findings.entries()) {
+      const copy = old.findings[i]!.remediation.plan;
+      if (!copy) continue;
+      const plan = byId.get(finding.remediation.planId!)!;
+      for (const key of ['actors', 'goals', 'procedures', 'steps', 'alternatives', 'verification', 'links'] as const)
+        expect(plan[key], key).toEqual(copy[key]);
+      expect(plan.findings).toContainEqual({ fingerprint: finding.fingerprint, resolution: copy.resolution });
+    }
     const fresh = await v2();
-    const upgraded = parseResult(readFileSync(V1, 'utf8'), V1);
-    expect(upgraded.plans).toEqual(withoutAccess(fresh.plans));
+    expect(upgraded.plans.map((p) => p.id)).toEqual(fresh.plans.map((p) => p.id));
     expect(upgraded.findings.map((f) => f.remediation)).toEqual(fresh.findings.map((f) => f.remediation));
   });
 
@@ -80,7 +90,7 @@ describe('reading a version 1 result', () => {
     expect(run.code).toBe(0);
     const merged = readResultText(run.stdout);
     expect(merged.schemaVersion).toBe(2);
-    expect(merged.plans).toEqual(withoutAccess((await v2()).plans));
+    expect(merged.plans).toEqual(parseResult(readFileSync(V1, 'utf8'), V1).plans);
     expect(run.stdout).not.toContain('"plan":');
   });
 

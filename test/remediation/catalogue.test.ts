@@ -8,6 +8,8 @@ import { builtInCatalogue } from './helpers.js';
 const catalogue = builtInCatalogue();
 const procedures: Procedure[] = [...catalogue.values()];
 const ruleFiles = readdirSync(join(process.cwd(), 'rules')).filter((f) => f.endsWith('.yaml'));
+/** The only commands that call no AWS service: reading a secret without echo, and forgetting it. */
+const SECRET_PLUMBING = [/^printf '[^']*'; IFS= read -rs [A-Z_]+; echo$/, /^unset [A-Z_]+$/];
 const stepsOf = (p: Procedure) => [...p.steps, ...(p.alternatives ?? []).flatMap((a) => a.steps)];
 
 describe('every built-in rule maps to a procedure', () => {
@@ -64,8 +66,10 @@ describe('the catalogue', () => {
     expect(p.verification.length).toBeGreaterThan(0);
     expect(p.links.length).toBeGreaterThan(0);
     for (const link of p.links) expect(link.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    for (const command of stepsOf(p).flatMap((s) => s.commands ?? []))
-      expect(command).toMatch(/^aws (iam|sts|cloudtrail|elb|elbv2|cloudfront) /);
+    for (const command of stepsOf(p).flatMap((s) => s.commands ?? [])) {
+      if (SECRET_PLUMBING.some((line) => line.test(command))) continue;
+      expect(command).toMatch(/^(?:.*\| )?aws (iam|sts|cloudtrail|elb|elbv2|cloudfront) /);
+    }
   });
 
   it('writes every ARN in the account partition, never a hard-coded arn:aws:', () => {
@@ -99,14 +103,27 @@ describe('the catalogue', () => {
     }
   });
 
-  it('resets an IAM user password with update-login-profile; create-login-profile only for a user without one', () => {
+  it('resets an IAM user password with update-login-profile, never with the password on the command line', () => {
     const reset = catalogue.get('reset-user-password')!;
     for (const step of reset.steps) expect(step.text).not.toMatch(/forgot your password/i);
-    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands).toContain(
-      'aws iam update-login-profile --user-name {{user}} --password <TEMPORARY_PASSWORD> --password-reset-required',
-    );
-    expect(reset.steps.find((s) => s.id === 'admin-reset-password')!.commands!.join()).not.toContain('create-login-profile');
+    const update = reset.steps.find((s) => s.id === 'admin-reset-password')!.commands!;
+    const create = reset.steps.find((s) => s.id === 'admin-create-password')!.commands!;
+    expect(update.join()).not.toContain('create-login-profile');
     expect(reset.steps.find((s) => s.id === 'admin-create-password')!.text).toMatch(/NoSuchEntity/);
+    for (const [commands, verb] of [
+      [update, 'update-login-profile'],
+      [create, 'create-login-profile'],
+    ] as const) {
+      // Read without echo, handed over on standard input, then forgotten: never a --password argument.
+      expect(commands.join('\n')).not.toMatch(/--password\b|<TEMPORARY_PASSWORD>/);
+      const read = commands.findIndex((c) => /read -rs TEMP_PASSWORD/.test(c));
+      const use = commands.findIndex((c) => c.includes(`aws iam ${verb} --user-name {{user}} --cli-input-json file:///dev/stdin`));
+      const forget = commands.indexOf('unset TEMP_PASSWORD');
+      expect(read).toBeGreaterThan(-1);
+      expect(use).toBeGreaterThan(read);
+      expect(forget).toBeGreaterThan(use);
+      expect(commands[use]).toContain('PasswordResetRequired: true');
+    }
   });
 
   it('deactivates before deleting in every key retirement', () => {

@@ -90,9 +90,36 @@ describe('6. a key suspected of compromise is contained, not observed', () => {
     expect(step(plan, 'attach-quarantine-policy')!.commands).toEqual([
       'aws iam attach-user-policy --user-name=alice --policy-arn arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3',
     ]);
+    // --max-results turns off the CLI's pagination (one page of 50): --max-items pages, then events are aggregated.
     expect(step(plan, 'review-compromised-key-activity')!.commands[0]).toBe(
-      'aws cloudtrail lookup-events --region=eu-west-1 --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID_1> --max-results 50',
+      "aws cloudtrail lookup-events --region=eu-west-1 --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID_1> --max-items 1000 --query 'Events[].CloudTrailEvent' --output json | jq -r '.[] | fromjson | [.sourceIPAddress, .userAgent] | @tsv' | sort | uniq -c | sort -rn",
     );
+    expect(JSON.stringify(plan)).not.toContain('--max-results 50');
+  });
+
+  it('finds the sessions the key minted and revokes them before the key is deleted: deactivation does not end them', () => {
+    const ids = plan.steps.map((s) => s.id);
+    const order = [
+      'review-compromised-key-activity',
+      'find-sessions-from-compromised-key',
+      'revoke-sessions-from-compromised-key',
+      'delete-compromised-key',
+    ];
+    expect(order.map((id) => ids.indexOf(id))).toEqual([...order.map((id) => ids.indexOf(id))].sort((a, b) => a - b));
+    expect(order.every((id) => ids.includes(id))).toBe(true);
+    const find = step(plan, 'find-sessions-from-compromised-key')!;
+    expect(find.text).toMatch(/36 hours/);
+    expect(find.commands[0]).toMatch(/AssumeRole.*GetSessionToken.*GetFederationToken/);
+    const revoke = step(plan, 'revoke-sessions-from-compromised-key')!;
+    expect(revoke.commands.map((c) => c.split(' --policy-document ')[0])).toEqual([
+      'aws iam put-user-policy --user-name=alice --policy-name AWSRevokeOlderSessions',
+      'aws iam put-role-policy --role-name <ROLE_NAME> --policy-name AWSRevokeOlderSessions',
+    ]);
+    // The console's "Revoke active sessions" policy, dated when it is pasted.
+    for (const command of revoke.commands) {
+      expect(command).toContain('{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"%s"}}}');
+      expect(command).toContain('"$(date -u +%Y-%m-%dT%H:%M:%SZ)"');
+    }
   });
 
   it('resolves the rotation finding by the containment', () => {

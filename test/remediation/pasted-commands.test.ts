@@ -138,6 +138,11 @@ function paste(commandLines: readonly string[], label: string): { argvs: string[
     encoding: 'utf8',
   });
   expect(run.error).toBeUndefined();
+  return { argvs: readArgvs(log).map((argv) => argv.map(withoutRevocationTime)), files: readdirSync(cwd) };
+}
+
+/** The argv of every call logged by the fake aws (or jq) to `log`. */
+function readArgvs(log: string): string[][] {
   const fields = readFileSync(log, 'utf8').split('\0');
   const argvs: string[][] = [];
   for (let i = 0; i < fields.length - 1;) {
@@ -145,8 +150,19 @@ function paste(commandLines: readonly string[], label: string): { argvs: string[
     argvs.push(fields.slice(i + 1, i + 1 + count));
     i += 1 + count;
   }
-  return { argvs, files: readdirSync(cwd) };
+  return argvs;
 }
+
+/**
+ * A session revocation denies tokens issued before the moment it is pasted (`date -u` in the
+ * command): that moment differs between two pastes, so it is compared as a shape, not a value.
+ */
+function withoutRevocationTime(arg: string): string {
+  return arg.replace(/("aws:TokenIssueTime":")\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/g, '$1<NOW>"');
+}
+
+/** Lines that call aws: at the start, after a pipe, or inside `$(…)` (the account check). */
+const CALLS_AWS = /(^|\| |\$\()aws /;
 
 describe('plan commands pasted into bash', () => {
   const all = planCommands(PLAIN);
@@ -154,10 +170,18 @@ describe('plan commands pasted into bash', () => {
   const plain = positions.map((i) => all[i]!);
   const meant = paste(plain, 'plain');
   const named = plain.map((command) => command.includes(PLAIN));
+  /** The argv each plain line produced, or undefined for a line that calls no aws. */
+  const argvOfLine = (() => {
+    let next = 0;
+    return plain.map((line) => (CALLS_AWS.test(line) ? meant.argvs[next++] : undefined));
+  })();
 
   it('the plain plans call aws once per command, and the table covers the option-like commands', () => {
-    // The account check calls aws inside $(…); every other line is one aws call.
-    expect(meant.argvs).toHaveLength(plain.length);
+    // Every line that calls aws calls it once (the account check inside $(…)); the others only read or forget a secret.
+    expect(meant.argvs).toHaveLength(plain.filter((line) => CALLS_AWS.test(line)).length);
+    expect(plain.filter((line) => !CALLS_AWS.test(line)).every((line) => /read -rs|^unset /.test(line))).toBe(true);
+    // The revocation time is the moment of pasting, filled in by the shell.
+    expect(meant.argvs.some((argv) => argv.some((arg) => arg.includes('"aws:TokenIssueTime":"<NOW>"')))).toBe(true);
     expect(meant.argvs.some((argv) => argv.includes(`--user-name=${PLAIN}`))).toBe(true);
     expect(meant.files).toEqual([]);
     expect(named.filter(Boolean).length).toBeGreaterThan(20);
@@ -174,7 +198,9 @@ describe('plan commands pasted into bash', () => {
     );
     // Nothing ran but aws: no file was created by a redirection or a substitution.
     expect(files).toEqual([]);
-    const expected = meant.argvs.filter((_, k) => named[k]).map((argv) => argv.map((arg) => arg.split(PLAIN).join(name)));
+    const expected = argvOfLine
+      .filter((argv, k) => named[k] && argv !== undefined)
+      .map((argv) => argv!.map((arg) => arg.split(PLAIN).join(name)));
     expect(argvs).toEqual(expected);
   });
 
@@ -187,4 +213,53 @@ describe('plan commands pasted into bash', () => {
     expect(files).toEqual([]);
     expect(argvs).toEqual([['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text']]);
   });
+});
+
+describe('a temporary password pasted into bash', () => {
+  const reset = planFindings(result([finding('r', 'reset-user-password', 'password')]), catalogue).accounts[0]!.plans[0]!;
+  const secret = `Tmp"pa\\ss w'rd$(touch PWNED)`;
+
+  it.each(['admin-reset-password', 'admin-create-password'])(
+    '%s reads it without echo, passes it only on standard input, then forgets it',
+    (id) => {
+      const commands = reset.steps.find((s) => s.id === id)!.commands;
+      const dir = mkdtempSync(join(work, `${id}-`));
+      const tools = join(dir, 'bin');
+      spawnSync('mkdir', ['-p', tools]);
+      const log = join(dir, 'argv');
+      const jqLog = join(dir, 'jq-argv');
+      const stdinLog = join(dir, 'stdin');
+      for (const file of [log, jqLog, stdinLog]) writeFileSync(file, '');
+      // A fake aws that logs its argv and, when told to read file:///dev/stdin, what it was given there;
+      // a jq that logs its argv before running the real one: the password must be in neither argv.
+      // They run at the same time in a pipeline, so each logs to its own file.
+      const logArgv = (to: string) => `{ printf '%s\\0' "$#"; for a in "$@"; do printf '%s\\0' "$a"; done; } >> "$${to}"\n`;
+      writeFileSync(
+        join(tools, 'aws'),
+        `#!/bin/sh\n${logArgv('ARGV_LOG')}for a in "$@"; do [ "$a" = file:///dev/stdin ] && cat >> "$STDIN_LOG"; done; exit 0\n`,
+      );
+      writeFileSync(join(tools, 'jq'), `#!/bin/sh\n${logArgv('JQ_LOG')}exec /usr/bin/jq "$@"\n`);
+      chmodSync(join(tools, 'aws'), 0o755);
+      chmodSync(join(tools, 'jq'), 0o755);
+      const script = [...commands, 'printf "after:%s" "${TEMP_PASSWORD-forgotten}"'].join('\n');
+      const run = spawnSync('bash', ['-c', script], {
+        cwd: dir,
+        input: `${secret}\n`,
+        env: { PATH: `${tools}:/usr/bin:/bin`, ARGV_LOG: log, JQ_LOG: jqLog, STDIN_LOG: stdinLog, HOME: dir },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      const jqArgvs = readArgvs(jqLog);
+      const argvs = [...readArgvs(log), ...jqArgvs];
+      // jq ran, and neither it nor aws saw the password as an argument.
+      expect(jqArgvs.some((argv) => argv.includes('-Rs'))).toBe(true);
+      expect(argvs.flat().some((arg) => arg.includes('pa\\ss'))).toBe(false);
+      const verb = id === 'admin-reset-password' ? 'update-login-profile' : 'create-login-profile';
+      expect(argvs).toContainEqual(['iam', verb, '--user-name=alice', '--cli-input-json', 'file:///dev/stdin']);
+      expect(JSON.parse(readFileSync(stdinLog, 'utf8'))).toEqual({ Password: secret, PasswordResetRequired: true });
+      expect(run.stdout).not.toContain('pa\\ss');
+      expect(run.stdout).toContain('after:forgotten');
+      expect(readdirSync(dir).sort()).toEqual(['argv', 'bin', 'jq-argv', 'stdin']);
+    },
+  );
 });

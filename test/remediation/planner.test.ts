@@ -42,9 +42,31 @@ describe('root user versus IAM user', () => {
   it.each(rootCases)('%s: the root user acts itself and is never sent to an administrator', (_name, findings) => {
     const plan = planOf(findings);
     expect(plan.steps.length).toBeGreaterThan(0);
-    expect(plan.actors).toEqual(['root']);
+    // A read-only auditor may look things up (when an inactive key was deactivated); every change is root's.
+    expect(plan.actors.filter((actor) => actor !== 'auditor')).toEqual(['root']);
+    for (const s of plan.steps.filter((x) => x.actor === 'auditor'))
+      expect(s.commands.join('\n')).not.toMatch(/aws iam (delete|update|create|put)-/);
     expect(allText(plan)).not.toMatch(/ask (an|your) administrator|an administrator/i);
     for (const alt of plan.alternatives) expect(alt.actor).toBe('management-account');
+  });
+
+  it('never names the root user with --user-name: IAM refuses list-access-keys --user-name <root_account>', () => {
+    for (const procedure of [...catalogue.values()].filter((p) => p.appliesTo.includes('root'))) {
+      for (const credential of [null, 'password', 'access_key_1', 'access_key_2', 'cert_1'] as const) {
+        const evidence = credential?.startsWith('access_key') ? keyEvidence(400, 200, false) : {};
+        for (const plan of planFindings(
+          result([finding('r', procedure.id, credential, evidence, { type: 'root' })]),
+          catalogue,
+        ).accounts.flatMap((a) => a.plans)) {
+          const commands = [
+            ...plan.steps.flatMap((s) => s.commands),
+            ...plan.alternatives.flatMap((a) => a.steps.flatMap((s) => s.commands)),
+            ...plan.verification.filter((v) => v.startsWith('$ ')),
+          ];
+          for (const command of commands) expect(command, `${procedure.id} ${credential}`).not.toMatch(/--user-name/);
+        }
+      }
+    }
   });
 
   it('root keys are deleted in the console, with the privileged-task alternative for member accounts', () => {
@@ -56,11 +78,28 @@ describe('root user versus IAM user', () => {
       'root-deactivate-key@access_key_1',
       'root-delete-key@access_key_1',
     ]);
-    expect(plan.alternatives[0]!.steps.flatMap((s) => s.commands)).toEqual([
-      'aws sts assume-root --region <REGION> --target-principal=123456789012 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials --duration-seconds 900',
-      'aws iam list-access-keys',
-      'aws iam delete-access-key --access-key-id <ACCESS_KEY_ID_1>',
+    // The privileged task cannot deactivate a key, so nothing is reversible: its consumers are found first,
+    // from an audit role, by access key id in CloudTrail, aggregated by source IP and user agent.
+    const central = plan.alternatives[0]!;
+    expect(central.when).toMatch(/inactive, or not used in the last 90 days/);
+    expect(central.steps.map((s) => s.id)).toEqual([
+      'assume-root-find-key-consumers',
+      'assume-root-delete-credentials',
+      'central-delete-root-key',
     ]);
+    const [consumers, session, remove] = central.steps;
+    expect(consumers!.actor).toBe('auditor');
+    expect(consumers!.commands).toEqual([
+      'aws iam get-access-key-last-used --access-key-id <ACCESS_KEY_ID_1>',
+      "aws cloudtrail lookup-events --region <LAST_USED_REGION> --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=<ACCESS_KEY_ID_1> --max-items 1000 --query 'Events[].CloudTrailEvent' --output json | jq -r '.[] | fromjson | [.sourceIPAddress, .userAgent] | @tsv' | sort | uniq -c | sort -rn",
+    ]);
+    expect(consumers!.text).toMatch(/no reversible step/);
+    expect(consumers!.text).toMatch(/\(last used 3 days ago/);
+    expect(session!.commands).toEqual([
+      'aws sts assume-root --region <REGION> --target-principal=123456789012 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials --duration-seconds 900',
+    ]);
+    expect(remove!.commands).toEqual(['aws iam list-access-keys', 'aws iam delete-access-key --access-key-id <ACCESS_KEY_ID_1>']);
+    expect(remove!.text).toMatch(/^Only if the consumer check found nothing: .*This cannot be undone/);
   });
 
   it('the root password goes through "Forgot your password?"; an IAM user password never does', () => {
@@ -73,8 +112,9 @@ describe('root user versus IAM user', () => {
     const reset = user.steps.find((s) => s.id === 'admin-reset-password')!;
     expect(reset.actor).toBe('administrator');
     expect(reset.commands).toContain(
-      'aws iam update-login-profile --user-name=bob --password <TEMPORARY_PASSWORD> --password-reset-required',
+      "printf '%s' \"$TEMP_PASSWORD\" | jq -Rs '{Password: ., PasswordResetRequired: true}' | aws iam update-login-profile --user-name=bob --cli-input-json file:///dev/stdin",
     );
+    expect(reset.commands.join('\n')).not.toContain('--password');
   });
 });
 
@@ -283,9 +323,23 @@ describe('merging findings on one principal', () => {
     );
   });
 
-  it('an inactive key is deleted without a deactivation step, whatever procedure flagged it', () => {
+  it('an inactive key is deleted without a deactivation step, whatever procedure flagged it, once it has been inactive a week', () => {
     const plan = planOf([finding('my-rule', 'remove-unused-access-key', 'access_key_2', keyEvidence(300, 200, false))]);
-    expect(stepIds(plan)).toEqual(['resolve-key-ids', 'check-key-last-used@access_key_2', 'delete-key@access_key_2']);
+    // The report has no deactivation time: a key deactivated yesterday must sit out its week before the delete.
+    expect(stepIds(plan)).toEqual([
+      'resolve-key-ids',
+      'check-key-last-used@access_key_2',
+      'find-deactivation-time@access_key_2',
+      'wait-after-deactivation@access_key_2',
+      'delete-key@access_key_2',
+      'verify-user-key-deleted@access_key_2',
+    ]);
+    expect(plan.steps.find((s) => s.id === 'find-deactivation-time')!.commands[0]).toContain(
+      'AttributeKey=EventName,AttributeValue=UpdateAccessKey',
+    );
+    expect(plan.steps.find((s) => s.id === 'wait-after-deactivation')!.text).toMatch(
+      /deactivated less than a week ago.*do not delete it yet/,
+    );
   });
 
   it('never repeats a step', () => {

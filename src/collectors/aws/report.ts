@@ -1,9 +1,17 @@
 /**
  * Getting one account's credential report: GetCredentialReport first; generate and poll
- * (backoff with jitter, bounded by a timeout) only when the report is missing, expired or
- * older than the maximum age.
+ * (backoff with jitter) only when the report is missing, expired or older than the maximum age.
+ * `--report-timeout` bounds the whole fetch: every request, the SDK's retries and backoff
+ * between them, a connection that stalls or answers a byte at a time, and the polls.
  */
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  type GenerateCredentialReportCommandOutput,
+  type GetCredentialReportCommandOutput,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import type { DeserializeMiddleware } from '@smithy/types';
 import { AccountFailure, describeError, hasCode, isThrottling } from './errors.js';
 import { formatTimestamp } from '../../core/util/time.js';
 
@@ -24,6 +32,7 @@ export const systemClock: Clock = {
 /** How to get a report. */
 export interface ReportOptions {
   maxReportAgeMs: number;
+  /** Deadline of the whole fetch of one account's report (--report-timeout). */
   reportTimeoutMs: number;
   pollDelayMs: { initial: number; max: number };
 }
@@ -45,9 +54,74 @@ type GetOutcome = { kind: 'report'; report: FetchedReport } | { kind: 'missing';
 
 const decoder = new TextDecoder('utf-8');
 
-async function getReport(iam: IAMClient): Promise<GetOutcome> {
+// The deserialize step runs once per attempt, inside the SDK's retry loop.
+const ATTEMPT_STEP = { step: 'deserialize', name: 'credwardenCountAttempts' } as const;
+
+/**
+ * The requests of one report fetch: each is sent with the fetch's abort signal, so the
+ * deadline cuts off a request in flight and the SDK's backoff before a retry; the attempts of
+ * the request in flight (SDK retries included) are counted to say what was waited for.
+ */
+class ReportRequests {
+  readonly controller = new AbortController();
+  /** The operation waiting for an answer, if any, and the attempts it has made so far. */
+  pending: string | undefined;
+  attempts = 0;
+  private sentAt = 0;
+
+  constructor(private readonly iam: IAMClient) {}
+
+  get(): Promise<GetCredentialReportCommandOutput> {
+    const command = new GetCredentialReportCommand({});
+    command.middlewareStack.add(this.attemptCounter('GetCredentialReport'), ATTEMPT_STEP);
+    return this.track('GetCredentialReport', () => this.iam.send(command, { abortSignal: this.controller.signal }));
+  }
+
+  generate(): Promise<GenerateCredentialReportCommandOutput> {
+    const command = new GenerateCredentialReportCommand({});
+    command.middlewareStack.add(this.attemptCounter('GenerateCredentialReport'), ATTEMPT_STEP);
+    return this.track('GenerateCredentialReport', () => this.iam.send(command, { abortSignal: this.controller.signal }));
+  }
+
+  private attemptCounter<I extends object, O extends object>(operation: string): DeserializeMiddleware<I, O> {
+    return (next) => (args) => {
+      if (this.pending === operation) this.attempts += 1;
+      return next(args);
+    };
+  }
+
+  private async track<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    this.pending = operation;
+    this.attempts = 0;
+    this.sentAt = performance.now();
+    try {
+      return await send();
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  /**
+   * Why the deadline passed: a request that has been waiting for its answer (at least a
+   * second, or half the timeout), else a generation that did not finish in time.
+   */
+  timeoutReason(timeoutMs: number): string {
+    const limit = `${formatSeconds(timeoutMs)} (--report-timeout)`;
+    const waited = this.pending === undefined ? 0 : performance.now() - this.sentAt;
+    if (this.pending === undefined || waited < Math.min(1000, timeoutMs / 2)) return `credential report not ready after ${limit}`;
+    const tried = this.attempts === 0 ? '' : `, ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`;
+    return `no credential report within ${limit}: ${this.pending} did not answer (waited ${formatSeconds(waited)}${tried})`;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const tenths = Math.round(ms / 100) / 10;
+  return `${tenths} s`;
+}
+
+async function getReport(requests: ReportRequests): Promise<GetOutcome> {
   try {
-    const out = await iam.send(new GetCredentialReportCommand({}));
+    const out = await requests.get();
     if (!out.Content) throw new AccountFailure('GetCredentialReport returned no Content');
     // GeneratedTime is the account's as-of time: without it, ages cannot be measured.
     if (!out.GeneratedTime || Number.isNaN(out.GeneratedTime.getTime()))
@@ -63,9 +137,9 @@ async function getReport(iam: IAMClient): Promise<GetOutcome> {
 }
 
 /** Starts generation; true when AWS says the report is already COMPLETE. Throttling counts as "not yet". */
-async function generateReport(iam: IAMClient): Promise<boolean> {
+async function generateReport(requests: ReportRequests): Promise<boolean> {
   try {
-    const out = await iam.send(new GenerateCredentialReportCommand({}));
+    const out = await requests.generate();
     return out.State === 'COMPLETE';
   } catch (error) {
     if (isThrottling(error)) return false;
@@ -80,13 +154,36 @@ export function pollDelay(n: number, options: ReportOptions, clock: Clock): numb
 }
 
 /**
- * Fetches a fresh enough credential report for the account behind `iam`.
- * @throws AccountFailure when generation does not finish within the timeout
+ * Fetches a fresh enough credential report for the account behind `iam`, within
+ * `options.reportTimeoutMs` for the whole fetch (requests, retries, backoff and polls).
+ * @throws AccountFailure when the deadline passes: the request that did not answer, or
+ *   generation that did not finish
  */
 export async function fetchCredentialReport(iam: IAMClient, options: ReportOptions, clock: Clock): Promise<FetchedReport> {
-  const first = await getReport(iam);
+  const requests = new ReportRequests(iam);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A real timer, whatever the clock: it must fire while a request is stalled, when no poll looks at the clock.
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const failure = new AccountFailure(requests.timeoutReason(options.reportTimeoutMs));
+      requests.controller.abort(failure);
+      reject(failure);
+    }, options.reportTimeoutMs);
+  });
+  const work = fetchReport(requests, options, clock, clock.now() + options.reportTimeoutMs);
+  // Once the deadline has won, the abandoned fetch ends in an AbortError nobody needs.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+    requests.controller.abort();
+  }
+}
+
+async function fetchReport(requests: ReportRequests, options: ReportOptions, clock: Clock, deadline: number): Promise<FetchedReport> {
+  const first = await getReport(requests);
   if (first.kind === 'report' && clock.now() - Date.parse(first.report.generatedTime) <= options.maxReportAgeMs) return first.report;
-  const deadline = clock.now() + options.reportTimeoutMs;
   // The stale report we are replacing: while generation runs, an endpoint may keep serving it.
   const staleTime = first.kind === 'report' ? first.report.generatedTime : undefined;
   // AWS only regenerates reports older than 4 h; a younger one comes back as COMPLETE and is used as is.
@@ -97,17 +194,21 @@ export async function fetchCredentialReport(iam: IAMClient, options: ReportOptio
   for (let poll = 0; ; poll++) {
     if (needsGenerate) {
       needsGenerate = false;
-      if (await generateReport(iam)) {
+      if (await generateReport(requests)) {
         complete = true;
-        const ready = await getReport(iam);
+        const ready = await getReport(requests);
         if (ready.kind === 'report') return ready.report;
       }
     }
-    if (clock.now() >= deadline) {
-      throw new AccountFailure(`credential report not ready after ${Math.round(options.reportTimeoutMs / 1000)} s (--report-timeout)`);
+    const delay = pollDelay(poll, options, clock);
+    const left = deadline - clock.now();
+    // No poll after the deadline: wait it out (AWS may still finish), then give up.
+    if (delay >= left) {
+      await clock.sleep(Math.max(0, left));
+      throw new AccountFailure(requests.timeoutReason(options.reportTimeoutMs));
     }
-    await clock.sleep(Math.min(pollDelay(poll, options, clock), Math.max(0, deadline - clock.now())));
-    const outcome = await getReport(iam);
+    await clock.sleep(delay);
+    const outcome = await getReport(requests);
     if (outcome.kind === 'report' && usable(outcome.report)) return outcome.report;
     // Generation was lost (or never started because of LimitExceeded), or the old report is still
     // served: ask GenerateCredentialReport again, whose State says when the new one is COMPLETE.

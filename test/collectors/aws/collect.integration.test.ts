@@ -199,7 +199,7 @@ describe('collectOrganization against the sandbox', () => {
     const stuck = events.find((e) => e.type === 'failed');
     expect(stuck?.type === 'failed' && stuck.outcome).toMatchObject({
       id: '222222222222',
-      reason: 'credential report not ready after 0 s (--report-timeout)',
+      reason: 'credential report not ready after 0.2 s (--report-timeout)',
     });
     expect(events.filter((e) => e.type === 'scanned')).toHaveLength(1);
   });

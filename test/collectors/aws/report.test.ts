@@ -108,6 +108,24 @@ describe('fetchCredentialReport', () => {
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(20_000);
   });
 
+  it('bounds the whole fetch in real time: a request that never settles ends at the deadline, and its signal is aborted', async () => {
+    let signal: AbortSignal | undefined;
+    const iam = new IAMClient({});
+    // Stands in for a stalled connection: the promise never settles, whatever the signal says.
+    iam.send = ((_command: unknown, sendOptions?: { abortSignal?: AbortSignal }) => {
+      signal = sendOptions?.abortSignal;
+      return new Promise(() => undefined);
+    }) as typeof iam.send;
+    const started = Date.now();
+    const error = await fetchCredentialReport(iam, { ...options, reportTimeoutMs: 500 }, fakeClock()).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(AccountFailure);
+    expect((error as Error).message).toBe(
+      'no credential report within 0.5 s (--report-timeout): GetCredentialReport did not answer (waited 0.5 s)',
+    );
+    expect(signal?.aborted).toBe(true);
+  });
+
   it('recognises the SDK exceptions as deserialised from the wire codes (Code and name differ)', async () => {
     const clock = fakeClock();
     // What the SDK builds from <Code>ReportNotPresent</Code> 410 etc.: the modelled class, with the wire code kept in Code.
