@@ -77,7 +77,7 @@ async function timedScan(env: Record<string, string>, args: string[]) {
   const out = join(tempDir(), 'r.json');
   const started = Date.now();
   const run = await cli(['scan', '--org', '--account-context', 'none', '--format', 'json', '--output', out, ...args], { env });
-  const statuses = Object.fromEntries((JSON.parse(readFileSync(out, 'utf8')) as ScanResult).accounts.map((a) => [a.id, a.status]));
+  const statuses = Object.fromEntries(readResultText(readFileSync(out, 'utf8')).accounts.map((a) => [a.id, a.status]));
   return { ...run, seconds: (Date.now() - started) / 1000, statuses };
 }
 
