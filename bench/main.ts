@@ -5,8 +5,9 @@
  *
  * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale,baseline, --verify (adds the
  * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
- * scenario; default one per core), --offline-accounts N (reports of 2,000 users in the offline
- * scenario instead of 500: how figures grow with size), --out DIR (default reports/bench).
+ * scenario; default one per core), --offline-accounts N[,M…] (accounts of 2,000 users in the
+ * offline scenario, each size run in turn, e.g. 50,500 for 100,050 and 1,000,500 principals: how
+ * figures grow with size), --out DIR (default reports/bench).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -44,7 +45,12 @@ export interface MachineInfo {
 /** reports/bench/latest.json. Sections are null when the scenario was not run (--only). */
 export interface BenchReport {
   machine: MachineInfo;
+  /** The largest offline run (see offlineRuns). */
   offline: OfflineSection | null;
+  /** Every offline size run (--offline-accounts 50,500: 100,050 and 1,000,500 principals), smallest first. */
+  offlineRuns: OfflineSection[] | null;
+  /** Peak RSS of the largest offline run over the smallest's: memory is flat in findings when near 1 (target at most 1.3). */
+  offlinePeakRatio: number | null;
   live: LiveSection | null;
   throttled: ThrottledSection | null;
   scale: ScaleSection | null;
@@ -61,6 +67,8 @@ export interface BenchOptions {
   env: ScenarioEnv;
   /** Label of the sizes in the summary. */
   label: string;
+  /** Offline sizes to run, in accounts of `sizes.offline.usersPerAccount` users (default: the sizes' one). */
+  offlineAccounts?: readonly number[];
 }
 
 /** The scenario names, in run order. */
@@ -100,6 +108,8 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const report: BenchReport = {
     machine: machineInfo(),
     offline: null,
+    offlineRuns: null,
+    offlinePeakRatio: null,
     live: null,
     throttled: null,
     scale: null,
@@ -110,9 +120,17 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   mkdirSync(options.outDir, { recursive: true });
   mkdirSync(options.env.scratchDir, { recursive: true });
   if (only.has('offline')) {
-    const { section, details: d } = await offlineScenario(options.sizes.offline, options.env);
-    report.offline = section;
-    details.offline = d;
+    const runs: OfflineSection[] = [];
+    for (const accounts of [...(options.offlineAccounts ?? [options.sizes.offline.accounts])].sort((a, b) => a - b)) {
+      const { section, details: d } = await offlineScenario({ ...options.sizes.offline, accounts }, options.env);
+      runs.push(section);
+      report.offline = section;
+      details.offline = d;
+    }
+    report.offlineRuns = runs;
+    const [first, last] = [runs[0], runs.at(-1)];
+    if (runs.length > 1 && first?.peakRssMb && last?.peakRssMb)
+      report.offlinePeakRatio = Math.round((last.peakRssMb / first.peakRssMb) * 100) / 100;
   }
   if (only.has('live')) {
     const { section, details: d } = await liveScenario(options.sizes.live, options.env);
@@ -177,12 +195,18 @@ export async function main(argv: string[]): Promise<number> {
   const outDir = resolve(values.out ?? join(root, 'reports', 'bench'));
   const only = parseOnly(values.only);
   const base = values.smoke ? SMOKE_SIZES : FULL_SIZES;
-  const offlineAccounts = values['offline-accounts'] !== undefined ? Number(values['offline-accounts']) : undefined;
-  if (offlineAccounts !== undefined && !(Number.isInteger(offlineAccounts) && offlineAccounts > 0))
-    throw new Error(`--offline-accounts takes a positive whole number, not '${values['offline-accounts']}'`);
-  const sizes = offlineAccounts === undefined ? base : { ...base, offline: { ...base.offline, accounts: offlineAccounts } };
-  const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts} accounts`}`;
-  const { report } = await runBench({ sizes, ...(only ? { only } : {}), outDir, env, label });
+  const offlineAccounts = values['offline-accounts']?.split(',').map((v) => Number(v.trim()));
+  if (offlineAccounts !== undefined && !offlineAccounts.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--offline-accounts takes positive whole numbers (e.g. 50,500), not '${values['offline-accounts']}'`);
+  const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts.join(' and ')} accounts`}`;
+  const { report } = await runBench({
+    sizes: base,
+    ...(offlineAccounts ? { offlineAccounts } : {}),
+    ...(only ? { only } : {}),
+    outDir,
+    env,
+    label,
+  });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`bench: wrote ${join(outDir, 'latest.json')} and latest.md\n`);
   return 0;

@@ -55,9 +55,9 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
     lines.push(
       row([
         'offline',
-        'completes: JSON, SARIF and Markdown written',
+        'completes: JSON, SARIF, Markdown and CSV written',
         complete
-          ? `exit ${o.exitCode}; JSON ${mib(o.jsonBytes)}, SARIF ${mib(o.sarifBytes)}, Markdown ${mib(o.markdownBytes)}`
+          ? `exit ${o.exitCode}; JSON ${mib(o.jsonBytes)}, SARIF ${mib(o.sarifBytes)}, Markdown ${mib(o.markdownBytes)}, CSV ${mib(o.csvBytes)}`
           : `exit ${o.exitCode}: ${d.stderrTail.split('\n').at(-1) ?? ''}`,
         verdict(complete && o.jsonBytes !== null && o.sarifBytes !== null && o.markdownBytes !== null),
       ]),
@@ -86,6 +86,34 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
         verdict(o.jsonBytesPerFinding !== null && o.jsonBytesPerFinding <= OFFLINE_TARGETS.jsonBytesPerFinding),
       ]),
     );
+    lines.push(
+      row([
+        'offline',
+        `credwarden-plans.md at most ${OFFLINE_TARGETS.plansBytes / 1_048_576} MiB`,
+        o.plansBytes === null ? 'not written' : `${mib(o.plansBytes)} (credwarden-targets.csv ${mib(o.targetsBytes)})`,
+        verdict(o.plansBytes !== null && o.plansBytes <= OFFLINE_TARGETS.plansBytes),
+      ]),
+    );
+    for (const r of report.offlineRuns ?? []) {
+      lines.push(
+        row([
+          'offline (each size)',
+          `${r.principals.toLocaleString('en-US')} principals`,
+          `${r.seconds} s, ${r.peakRssMb ?? '?'} MiB peak, ${r.jsonBytesPerFinding ?? '?'} bytes/finding, plans ${mib(r.plansBytes)}; load ${r.loadAverage1mBefore} → ${r.loadAverage1mAfter}`,
+          '',
+        ]),
+      );
+    }
+    if (report.offlinePeakRatio !== null) {
+      lines.push(
+        row([
+          'offline',
+          `memory flat in findings: peak at the largest size at most ${OFFLINE_TARGETS.peakRatio}× the smallest's`,
+          `${report.offlinePeakRatio}×`,
+          verdict(report.offlinePeakRatio <= OFFLINE_TARGETS.peakRatio),
+        ]),
+      );
+    }
     notes.push(
       '## offline',
       '',

@@ -6,6 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxHandle } from '../src/sandbox/options.js';
 import { CHILD_FLAG, peakRssMb, runJob, type ChildJob } from './child.js';
@@ -61,8 +62,14 @@ function round(value: number, digits = 3): number {
   return Math.round(value * f) / f;
 }
 
-/** Where the offline scenario's targets are (issue 10): what a user runs, on the 2-core machine. */
-export const OFFLINE_TARGETS = { seconds: 30, peakRssMb: 1536, jsonBytesPerFinding: 2048 } as const;
+/** The offline scenario's targets (issue 18): what a user runs, on the 2-core machine. */
+export const OFFLINE_TARGETS = {
+  seconds: 30,
+  peakRssMb: 1024,
+  jsonBytesPerFinding: 1024,
+  plansBytes: 5 * 1_048_576,
+  peakRatio: 1.3,
+} as const;
 
 /** The offline section of latest.json: the `credwarden` binary on saved reports. */
 export interface OfflineSection {
@@ -85,6 +92,9 @@ export interface OfflineSection {
   /** credwarden-targets.csv: every target, one row each. */
   targetsBytes: number | null;
   jsonBytesPerFinding: number | null;
+  /** 1-minute load average (`uptime`) just before and just after the process: other work skews the figures. */
+  loadAverage1mBefore: number;
+  loadAverage1mAfter: number;
 }
 
 /** The command line of the offline scenario: what issue 10 says a user runs. */
@@ -107,6 +117,10 @@ export function offlineArgv(reportsDir: string, outputDir: string, pack: string)
     outputDir,
     '--quiet',
   ];
+}
+
+function loadAverage1m(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 function sizeOf(path: string): number | null {
@@ -141,7 +155,9 @@ export async function offlineScenario(
   const outputDir = join(env.scratchDir, `offline-out-${process.pid}`);
   rmSync(outputDir, { recursive: true, force: true });
   try {
+    const loadBefore = loadAverage1m();
     const run = await runCredwarden(offlineArgv(reportsDir, outputDir, env.pack));
+    const loadAfter = loadAverage1m();
     if (run.exitCode > 1) env.log(`offline: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
     const json = join(outputDir, 'credwarden.json');
     // Every finding has exactly one ruleId; plans and rules name none.
@@ -163,6 +179,8 @@ export async function offlineScenario(
         plansBytes: sizeOf(join(outputDir, 'credwarden-plans.md')),
         targetsBytes: sizeOf(join(outputDir, 'credwarden-targets.csv')),
         jsonBytesPerFinding: jsonBytes !== null && findings ? Math.round(jsonBytes / findings) : null,
+        loadAverage1mBefore: loadBefore,
+        loadAverage1mAfter: loadAfter,
       },
       details: run,
     };

@@ -33,19 +33,34 @@ describe('npm run bench, smoke sizes', () => {
   it('writes latest.json with a section per scenario, baseline only with --verify', { timeout: 120_000 }, async () => {
     await smoke();
     const json = JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as BenchReport;
-    expect(Object.keys(json).sort()).toEqual(['baseline', 'live', 'machine', 'offline', 'scale', 'throttled', 'trend']);
+    expect(Object.keys(json).sort()).toEqual([
+      'baseline',
+      'live',
+      'machine',
+      'offline',
+      'offlinePeakRatio',
+      'offlineRuns',
+      'scale',
+      'throttled',
+      'trend',
+    ]);
     expect(json.baseline).toBeNull();
     expect(Object.keys(json.offline ?? {}).sort()).toEqual([
+      'csvBytes',
       'exitCode',
       'findings',
       'jsonBytes',
       'jsonBytesPerFinding',
+      'loadAverage1mAfter',
+      'loadAverage1mBefore',
       'markdownBytes',
       'peakRssMb',
+      'plansBytes',
       'principals',
       'principalsPerSecond',
       'sarifBytes',
       'seconds',
+      'targetsBytes',
     ]);
     expect(Object.keys(json.live ?? {}).sort()).toEqual([
       'accounts',
@@ -68,11 +83,11 @@ describe('npm run bench, smoke sizes', () => {
     const { accounts, usersPerAccount } = SMOKE_SIZES.offline;
     const offline = report.offline!;
     expect(details.offline?.argv.slice(0, 2)).toEqual(['scan', '--from']);
-    expect(details.offline?.argv.filter((a, i, all) => all[i - 1] === '--format')).toEqual(['json', 'sarif', 'markdown']);
+    expect(details.offline?.argv.filter((a, i, all) => all[i - 1] === '--format')).toEqual(['json', 'sarif', 'markdown', 'csv']);
     expect(offline.exitCode, details.offline?.stderrTail).toBe(0);
     expect(offline.principals).toBe(accounts * (usersPerAccount + 1));
     expect(offline.findings).toBeGreaterThan(0);
-    expect([offline.jsonBytes, offline.sarifBytes, offline.markdownBytes].every((b) => b !== null && b > 0)).toBe(true);
+    expect([offline.jsonBytes, offline.sarifBytes, offline.markdownBytes, offline.csvBytes].every((b) => b !== null && b > 0)).toBe(true);
     expect(offline.jsonBytesPerFinding).toBe(Math.round(offline.jsonBytes! / offline.findings!));
     expect(offline.seconds).toBeGreaterThan(0);
     if (process.platform === 'linux') expect(offline.peakRssMb).toBeGreaterThan(10);

@@ -9,7 +9,7 @@ const exampleOrg = resolve('examples/org');
 describe('--output: the format from the file extension, "wrote FILE"', () => {
   it.each([
     ['result.json', (text: string) => expect(readResultText(text).schemaVersion).toBeDefined()],
-    ['result.JSON', (text: string) => expect(text).toMatch(/^\{\n {2}"schemaVersion"/)],
+    ['result.JSON', (text: string) => expect(text).toMatch(/^\{"schemaVersion":3,\n/)],
     ['findings.csv', (text: string) => expect(text).toMatch(/^account,account_name,/)],
     ['report.md', (text: string) => expect(text).toMatch(/^# credwarden: IAM credential hygiene report/)],
     ['report.markdown', (text: string) => expect(text).toMatch(/^# credwarden/)],
