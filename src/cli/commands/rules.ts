@@ -5,7 +5,7 @@ import { FRAMEWORKS } from '../../model/index.js';
 import { builtInRulesDir, loadRuleDefinitions } from '../../collectors/files/rules.js';
 import type { CompiledRule } from '../../core/rules/ruleset.js';
 import type { CliIO } from '../io.js';
-import { collect } from '../options.js';
+import { collect } from '../option-values.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { checkRuleProcedures, rulesetFor } from '../pipeline.js';
 import { rulesTestCommand } from './rules-test.js';
