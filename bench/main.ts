@@ -3,7 +3,7 @@
  * reports/bench/latest.md (figures, targets, details). offline and live run the `credwarden`
  * binary (dist/: run `npm run build` first) as a user does.
  *
- * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale,baseline, --verify (adds the
+ * Flags: --smoke (tiny sizes), --only startup,offline,live,throttled,scale,baseline, --verify (adds the
  * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
  * scenario; default one per core), --offline-accounts N (reports of 2,000 users in the offline
  * scenario instead of 500: how figures grow with size), --out DIR (default reports/bench).
@@ -29,6 +29,7 @@ import {
 } from './scenarios.js';
 import { FULL_SIZES, SMOKE_SIZES, type BenchSizes } from './sizes.js';
 import { trendScenario, type TrendSection } from './trend.js';
+import { startupScenario, type StartupSection } from './startup.js';
 
 /** The machine the figures were measured on. */
 export interface MachineInfo {
@@ -51,6 +52,8 @@ export interface BenchReport {
   /** Only with --verify (or --only baseline). */
   baseline: BaselineSection | null;
   trend: TrendSection | null;
+  /** Start-up of the binary: --version, --help, rules test on one rule (bench/startup.ts). */
+  startup: StartupSection | null;
 }
 
 /** Options of {@link runBench}. */
@@ -64,9 +67,9 @@ export interface BenchOptions {
 }
 
 /** The scenario names, in run order. */
-export const SCENARIOS = ['offline', 'live', 'throttled', 'scale', 'baseline', 'trend'] as const;
-/** Scenarios run by default; baseline only with --verify. */
-const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['offline', 'live', 'throttled', 'scale', 'trend'];
+export const SCENARIOS = ['startup', 'offline', 'live', 'throttled', 'scale', 'baseline', 'trend'] as const;
+/** Scenarios run by default; baseline only with --verify. Start-up first, before the others load the machine. */
+const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['startup', 'offline', 'live', 'throttled', 'scale', 'trend'];
 /** One scenario. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -105,10 +108,12 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     scale: null,
     baseline: null,
     trend: null,
+    startup: null,
   };
   const details: BenchDetails = { label: options.label, sizes: options.sizes, workers: options.env.workers };
   mkdirSync(options.outDir, { recursive: true });
   mkdirSync(options.env.scratchDir, { recursive: true });
+  if (only.has('startup')) report.startup = startupScenario(options.sizes.startup.runs, options.env.log);
   if (only.has('offline')) {
     const { section, details: d } = await offlineScenario(options.sizes.offline, options.env);
     report.offline = section;
