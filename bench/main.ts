@@ -3,7 +3,7 @@
  * reports/bench/latest.md (figures, targets, details). offline and live run the `credwarden`
  * binary (dist/: run `npm run build` first) as a user does.
  *
- * Flags: --smoke (tiny sizes), --only offline,live,throttled,scale,baseline, --verify (adds the
+ * Flags: --smoke (tiny sizes), --only startup,offline,live,throttled,scale,baseline, --verify (adds the
  * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
  * scenario; default one per core), --offline-accounts N[,M…] (accounts of 2,000 users in the
  * offline scenario, each size run in turn, e.g. 50,500 for 100,050 and 1,000,500 principals: how
@@ -30,6 +30,7 @@ import {
 } from './scenarios.js';
 import { FULL_SIZES, SMOKE_SIZES, type BenchSizes } from './sizes.js';
 import { trendScenario, type TrendSection } from './trend.js';
+import { startupScenario, type StartupSection } from './startup.js';
 
 /** The machine the figures were measured on. */
 export interface MachineInfo {
@@ -57,6 +58,8 @@ export interface BenchReport {
   /** Only with --verify (or --only baseline). */
   baseline: BaselineSection | null;
   trend: TrendSection | null;
+  /** Start-up of the binary: --version, --help, rules test on one rule (bench/startup.ts). */
+  startup: StartupSection | null;
 }
 
 /** Options of {@link runBench}. */
@@ -72,9 +75,9 @@ export interface BenchOptions {
 }
 
 /** The scenario names, in run order. */
-export const SCENARIOS = ['offline', 'live', 'throttled', 'scale', 'baseline', 'trend'] as const;
-/** Scenarios run by default; baseline only with --verify. */
-const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['offline', 'live', 'throttled', 'scale', 'trend'];
+export const SCENARIOS = ['startup', 'offline', 'live', 'throttled', 'scale', 'baseline', 'trend'] as const;
+/** Scenarios run by default; baseline only with --verify. Start-up first, before the others load the machine. */
+const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['startup', 'offline', 'live', 'throttled', 'scale', 'trend'];
 /** One scenario. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -115,10 +118,12 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     scale: null,
     baseline: null,
     trend: null,
+    startup: null,
   };
   const details: BenchDetails = { label: options.label, sizes: options.sizes, workers: options.env.workers };
   mkdirSync(options.outDir, { recursive: true });
   mkdirSync(options.env.scratchDir, { recursive: true });
+  if (only.has('startup')) report.startup = startupScenario(options.sizes.startup.runs, options.env.log);
   if (only.has('offline')) {
     const runs: OfflineSection[] = [];
     for (const accounts of [...(options.offlineAccounts ?? [options.sizes.offline.accounts])].sort((a, b) => a - b)) {

@@ -4,6 +4,7 @@ import type { OfflineMeasurement } from './offline.js';
 import type { ScanMeasurement } from './live.js';
 import type { BenchSizes } from './sizes.js';
 import type { BinaryRun } from './binary.js';
+import { startupRows } from './startup.js';
 import { OFFLINE_TARGETS, offlineArgv, type LiveDetails } from './scenarios.js';
 
 /** Everything measured beyond the fields of latest.json. */
@@ -232,5 +233,6 @@ export function renderMarkdown(report: BenchReport, details: BenchDetails): stri
         verdict(tr.exitCode === 0),
       ]),
     );
+  if (report.startup) lines.push(...startupRows(report.startup).map(row));
   return `${[...lines, '', ...notes].join('\n').trimEnd()}\n`;
 }

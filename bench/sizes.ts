@@ -23,6 +23,8 @@ export interface BenchSizes {
   scale: { accounts: number; usersPerAccount: number; latencyMs: number; concurrency: number };
   /** Findings resolved between the two results of the trend scenario (bench/trend.ts). */
   trend: { resolved: number };
+  /** Runs per start-up command, after one warm-up run (bench/startup.ts): the median is reported. */
+  startup: { runs: number };
 }
 
 /** The sizes of issue 7: 1M principals offline, 1,000 accounts live, 10,000 accounts at scale. */
@@ -32,6 +34,7 @@ export const FULL_SIZES: BenchSizes = {
   throttled: { accounts: 400, usersPerAccount: 20, latencyMs: 10, concurrency: 16, assumeRoleRps: 20, iamRpsPerAccount: 2 },
   scale: { accounts: 10_000, usersPerAccount: 100, latencyMs: 1, concurrency: 16 },
   trend: { resolved: 200_000 },
+  startup: { runs: 5 },
 };
 
 /** Tiny sizes: every code path of the benchmark in a few seconds (test/bench/smoke.test.ts). */
@@ -41,4 +44,5 @@ export const SMOKE_SIZES: BenchSizes = {
   throttled: { accounts: 24, usersPerAccount: 3, latencyMs: 1, concurrency: 6, assumeRoleRps: 40, iamRpsPerAccount: 5 },
   scale: { accounts: 40, usersPerAccount: 10, latencyMs: 0, concurrency: 8 },
   trend: { resolved: 500 },
+  startup: { runs: 1 },
 };

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Generates src/model/generated/*.ts from schemas/*.schema.json.
-// With --check, fails (exit 1) when the committed types are stale.
-import { readFile, writeFile, readdir } from 'node:fs/promises';
-import { join, basename } from 'node:path';
+// Generates src/model/generated/*.ts (types) and src/core/validation/generated/**.ts (ajv
+// standalone validators, scripts/gen-validators.mjs) from schemas/**.schema.json.
+// With --check, fails (exit 1) when the committed files are stale.
+import { readFile, writeFile, readdir, mkdir } from 'node:fs/promises';
+import { join, basename, dirname } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import { generateValidators } from './gen-validators.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const schemaDir = join(root, 'schemas');
@@ -27,7 +29,18 @@ for (const file of (await readdir(schemaDir)).filter((f) => f.endsWith('.schema.
   if (check) stale.push(target);
   else await writeFile(target, ts);
 }
+const validatorDir = join(root, 'src/core/validation/generated');
+for (const { path, text } of await generateValidators(schemaDir)) {
+  const target = join(validatorDir, path);
+  const current = await readFile(target, 'utf8').catch(() => '');
+  if (current === text) continue;
+  if (check) stale.push(target);
+  else {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+  }
+}
 if (stale.length > 0) {
-  console.error(`Generated types are stale: ${stale.join(', ')}\nRun \`npm run gen:types\` and commit the result.`);
+  console.error(`Generated types or validators are stale: ${stale.join(', ')}\nRun \`npm run gen:types\` and commit the result.`);
   process.exit(1);
 }

@@ -7,16 +7,9 @@ import { UsageError } from './errors.js';
 import { builtInPacks } from '../collectors/files/rules.js';
 import { resolveFormats } from './reporting.js';
 
-/** Appends repeated option values (`--rules a --rules b`, or `--rules a,b`). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
-}
+import { collect } from './option-values.js';
+
+export { collect };
 
 /**
  * Appends paths (`--from a.csv b.csv`, `--from a --from b`, `--from a,b`). An empty path is

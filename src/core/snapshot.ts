@@ -1,7 +1,6 @@
-import snapshotSchema from '../../schemas/snapshot.schema.json' with { type: 'json' };
 import type { Snapshot } from '../model/index.js';
 import { InputError } from '../model/index.js';
-import { validatorFor } from './validation/ajv.js';
+import { validate as validateSnapshotFile } from './validation/generated/snapshot.js';
 import { schemaDiagnostics } from './validation/schema-diagnostics.js';
 import { parseYamlSource } from './yaml/source.js';
 
@@ -19,7 +18,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     const errors = source.errors.length > 0 ? source.errors : [{ severity: 'error' as const, file, message: 'not valid JSON' }];
     throw new InputError(errors, `invalid snapshot ${file}`);
   }
-  const validate = validatorFor(snapshotSchema);
+  const validate = validateSnapshotFile;
   if (!validate(value)) {
     throw new InputError(schemaDiagnostics(validate.errors ?? [], parseYamlSource(text, file)), `invalid snapshot ${file}`);
   }

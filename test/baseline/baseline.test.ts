@@ -24,6 +24,25 @@ describe('applyBaseline', () => {
     expect(hasNewFindings(marked)).toBe(true);
   });
 
+  it("keeps when an existing or resolved finding was first seen: the baseline's firstSeen, else the baseline's as-of", async () => {
+    const { current, previous } = await olderScan();
+    const baseline = {
+      ...previous,
+      accounts: previous.accounts.map((a) => ({ ...a, asOf: '2026-08-01T00:00:00Z' })),
+      findings: previous.findings.map((f, i) => (i === 0 ? { ...f, firstSeen: '2026-02-01T00:00:00Z' } : f)),
+    };
+    const marked = applyBaseline(current, baseline);
+    const carried = baseline.findings[0]!.fingerprint;
+    for (const f of marked.findings) {
+      if (f.baseline === 'new') expect(f.firstSeen).toBeUndefined();
+      else expect(f.firstSeen).toBe(f.fingerprint === carried ? '2026-02-01T00:00:00Z' : '2026-08-01T00:00:00Z');
+    }
+    expect(marked.resolved?.map((f) => f.firstSeen)).toEqual(['2026-08-01T00:00:00Z']);
+    // Chained: the next scan against this one keeps the same first-seen times.
+    const next = applyBaseline({ ...current, accounts: current.accounts.map((a) => ({ ...a, asOf: '2026-12-01T00:00:00Z' })) }, marked);
+    expect(next.findings.map((f) => f.firstSeen)).toEqual(marked.findings.map((f) => f.firstSeen ?? marked.accounts[0]!.asOf));
+  });
+
   it('finds nothing new against itself', async () => {
     const current = await exampleResult();
     const marked = applyBaseline(current, current);

@@ -30,6 +30,24 @@ function smoke() {
 const positive = expect.any(Number);
 
 describe('npm run bench, smoke sizes', () => {
+  it('start-up: node alone, --version, --help and rules test, measured through the binary', { timeout: 120_000 }, async () => {
+    const { report } = await smoke();
+    const startup = report.startup!;
+    expect(startup.commands.map((c) => c.name)).toEqual([
+      'node -e 0',
+      'credwarden --version',
+      'credwarden --help',
+      'credwarden rules test DIR (one rule)',
+    ]);
+    expect(startup.commands.map((c) => c.targetWallMs)).toEqual([null, 150, 150, 500]);
+    for (const command of startup.commands) {
+      expect(command.wallMs).toHaveLength(SMOKE_SIZES.startup.runs);
+      expect(command.medianWallMs).toBeGreaterThan(0);
+      expect(command.medianCpuMs).toBeGreaterThan(0);
+    }
+    expect(startup.loadAverageBefore).toHaveLength(3);
+  });
+
   it('writes latest.json with a section per scenario, baseline only with --verify', { timeout: 120_000 }, async () => {
     await smoke();
     const json = JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8')) as BenchReport;
@@ -41,6 +59,7 @@ describe('npm run bench, smoke sizes', () => {
       'offlinePeakRatio',
       'offlineRuns',
       'scale',
+      'startup',
       'throttled',
       'trend',
     ]);

@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const exec = promisify(execFile);
 
 /** The modules (paths below dist/src, and package names) that `credwarden ARGS` loads. */
-async function modulesLoadedBy(args: string[]): Promise<{ own: string[]; packages: string[] }> {
+async function modulesLoadedBy(args: string[]): Promise<{ own: string[]; packages: string[]; urls: string[] }> {
   const log = join(tempDir(), 'imports.log');
   await exec(process.execPath, ['--import', join(ROOT, 'test/helpers/import-log.mjs'), join(ROOT, 'bin/credwarden.js'), ...args], {
     cwd: ROOT,
@@ -29,6 +29,7 @@ async function modulesLoadedBy(args: string[]): Promise<{ own: string[]; package
   });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   return {
+    urls,
     own: [...new Set(urls.flatMap((url) => /\/dist\/src\/(.+)$/.exec(url)?.[1] ?? []))],
     packages: [...new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))],
   };
@@ -66,6 +67,11 @@ describe('what each command loads', { timeout: 120_000 }, () => {
     const rulesTest = await modulesLoadedBy(['rules', 'test', dir]);
     expect(rulesTest.own).toContain('cli/commands/rules.js');
     expect(rulesTest.packages.filter((p) => /^(@aws-sdk|@smithy|exceljs)/.test(p))).toEqual([]);
+    // The validators are generated ajv code (src/core/validation/generated): ajv's compiler is
+    // never loaded, only its small runtime helpers; and no result schema, which rules test never reads.
+    expect(rulesTest.urls.filter((u) => /node_modules\/ajv\/dist\/(ajv|core)\.js$/.test(u))).toEqual([]);
+    expect(rulesTest.own).toContain('core/validation/generated/rule-cases.js');
+    expect(rulesTest.own.filter((m) => m.includes('generated/result') || m.includes('generated/legacy'))).toEqual([]);
     const offline = await modulesLoadedBy(['scan', '--from', 'examples/org', '--format', 'json', '--output', join(dir, 'r.json')]);
     expect(offline.own).toContain('cli/commands/scan.js');
     expect(offline.own.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/scan.js')).toEqual([]);

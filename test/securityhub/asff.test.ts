@@ -88,6 +88,26 @@ describe('ASFF mapping', () => {
     expect(archived).toMatchObject({ RecordState: 'ARCHIVED', Compliance: { Status: 'PASSED' } });
   });
 
+  it("CreatedAt is when the finding was first seen: the baseline's first-seen for a finding it had, else the as-of", async () => {
+    const result = await exampleResult();
+    const context = asffContext(result, 'us-east-1', 't');
+    const finding = result.findings[0] as Finding;
+    const asOf = toAsff(finding, context).UpdatedAt!;
+    // First seen in this scan: created, first observed and updated now.
+    expect(toAsff(finding, context)).toMatchObject({ CreatedAt: asOf, FirstObservedAt: asOf, LastObservedAt: asOf });
+    // Seen before (the baseline recorded it): created then, updated now, for active and archived records alike.
+    const seen = { ...finding, baseline: 'existing' as const, firstSeen: '2026-08-01T12:00:00+00:00' };
+    for (const state of ['ACTIVE', 'ARCHIVED'] as const) {
+      expect(toAsff(seen, context, state)).toMatchObject({
+        CreatedAt: '2026-08-01T12:00:00Z',
+        FirstObservedAt: '2026-08-01T12:00:00Z',
+        UpdatedAt: asOf,
+      });
+    }
+    // A baseline newer than the scan cannot make a record created after it was updated.
+    expect(toAsff({ ...seen, firstSeen: '2027-01-01T00:00:00Z' }, context).CreatedAt).toBe(asOf);
+  });
+
   it('keeps hostile, overlong names within every ASFF length limit', async () => {
     const result = await injectionResult();
     const findings = result.findings.map(hostile);

@@ -5,9 +5,8 @@ import { FRAMEWORKS } from '../../model/index.js';
 import { builtInRulesDir, loadRuleDefinitions } from '../../collectors/files/rules.js';
 import type { CompiledRule } from '../../core/rules/ruleset.js';
 import type { CliIO } from '../io.js';
-import { collect } from '../options.js';
+import { collect } from '../option-values.js';
 import { didYouMean } from '../../core/util/suggest.js';
-import { checkRuleProcedures, rulesetFor } from '../pipeline.js';
 import { rulesTestCommand } from './rules-test.js';
 import { terminalText } from '../../core/util/escape.js';
 
@@ -40,7 +39,9 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
   const list = new Command('list').description('the rules the pack and config enable, with their parameters');
   for (const o of [...shared(), new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text')])
     list.addOption(o);
-  list.action((options: ListOptions) => {
+  // The scan pipeline (pipeline.js) is loaded by the subcommands that use it, never by `rules test`.
+  list.action(async (options: ListOptions) => {
+    const { rulesetFor } = await import('../pipeline.js');
     const { ruleset } = rulesetFor({ ...options, format: [], color: false }, io);
     if (options.format === 'json') {
       io.stdout(`${JSON.stringify(ruleset.rules.map(ruleJson), null, 2)}\n`);
@@ -57,7 +58,8 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
   });
   const show = new Command('show').description('one rule in full').argument('<id>', 'rule id');
   for (const o of shared()) show.addOption(o);
-  show.action((id: string, options: ListOptions) => {
+  show.action(async (id: string, options: ListOptions) => {
+    const { rulesetFor } = await import('../pipeline.js');
     const loaded = rulesetFor({ ...options, format: [], color: false }, io);
     const definition = loaded.definitions.find((d) => d.rule.id === id);
     if (!definition) {
@@ -105,7 +107,8 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
         'your own procedures, besides the built-in ones and ./.credwarden/procedures (repeatable)',
       ).argParser(collect),
     );
-  validate.action((dir: string | undefined, options: { procedures?: string[] }) => {
+  validate.action(async (dir: string | undefined, options: { procedures?: string[] }) => {
+    const { checkRuleProcedures } = await import('../pipeline.js');
     const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
     const definitions = loadRuleDefinitions(path, dir === undefined);
     checkRuleProcedures(definitions, io, options.procedures ?? []);

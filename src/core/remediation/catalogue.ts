@@ -1,9 +1,9 @@
-import procedureSchema from '../../../schemas/procedure.schema.json' with { type: 'json' };
 import type { Diagnostic, ProcedureFile, ProcedureStep, StepEntry } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { didYouMean } from '../util/suggest.js';
 import { schemaDiagnostics, valueAt } from '../validation/schema-diagnostics.js';
-import { validatorFor } from '../validation/ajv.js';
+import { definitionValidator } from '../validation/ajv.js';
+import { definitions as procedureDefinitions, validate as validateProcedureFile } from '../validation/generated/procedure.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { commandTemplateProblems } from './shell.js';
 import { templateProblems } from './template.js';
@@ -31,9 +31,9 @@ const REQUIRED_FOR_NEW = ['title', 'actor', 'summary', 'phase', 'steps'] as cons
 /** Fields of a procedure file that hold templates, besides the steps. */
 const TEMPLATE_LISTS = ['prerequisites', 'verification', 'verifyCommands'] as const;
 
-const validateProcedure = validatorFor(procedureSchema);
-// Compiling the procedure schema registers it, so a shared step can be checked against its step definition.
-const validateStep = validatorFor({ $ref: `${procedureSchema.$id}#/definitions/ProcedureStep` });
+const validateProcedure = validateProcedureFile;
+// A shared step is checked against the schema's step definition.
+const validateStep = definitionValidator(procedureDefinitions, 'ProcedureStep');
 
 interface Parsed<T> {
   value: T;

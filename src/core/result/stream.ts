@@ -13,12 +13,12 @@
  */
 import { TokenParser, Tokenizer, TokenType } from '@streamparser/json';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import resultSchemaV2 from '../../../schemas/result.schema.json' with { type: 'json' };
-import resultSchemaV1 from '../../../schemas/legacy/result-v1.schema.json' with { type: 'json' };
-import resultSchemaV3 from '../../../schemas/result-v3.schema.json' with { type: 'json' };
 import type { AccountResult, Diagnostic, Finding, Plan, RuleSummary, ScanResult } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
-import { validatorFor } from '../validation/ajv.js';
+import { definitionValidator as generatedDefinition } from '../validation/ajv.js';
+import * as resultV1 from '../validation/generated/legacy/result-v1.js';
+import * as resultV2 from '../validation/generated/result.js';
+import * as resultV3 from '../validation/generated/result-v3.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import type { YamlSource } from '../yaml/source.js';
 import { FindingChecks, headerProblems, REGENERATE } from './semantics.js';
@@ -59,19 +59,12 @@ export interface ResultItemHandlers {
 /** The end of a pass: the header, or a request to read the file again knowing its version. */
 export type ResultPassEnd = { header: ResultHeader } | { secondPass: { version: ReadVersion } };
 
-const schemas: Record<ReadVersion, object> = { 1: resultSchemaV1, 2: resultSchemaV2, 3: resultSchemaV3 };
+/** The precompiled validators of each result version (src/core/validation/generated). */
+const schemas: Record<ReadVersion, typeof resultV2> = { 1: resultV1, 2: resultV2, 3: resultV3 as unknown as typeof resultV2 };
 
 function definitionValidator(version: ReadVersion, definition: 'Finding' | 'Plan' | 'AccountV3'): ValidateFunction {
-  const schema = schemas[version] as { definitions: object };
-  const key = `${version}/${definition}`;
-  let wrapper = definitionSchemas.get(key);
-  if (!wrapper) {
-    wrapper = { definitions: schema.definitions, allOf: [{ $ref: `#/definitions/${definition}` }] };
-    definitionSchemas.set(key, wrapper);
-  }
-  return validatorFor(wrapper);
+  return generatedDefinition(schemas[version].definitions, definition);
 }
-const definitionSchemas = new Map<string, object>();
 
 /** A line and column (1-based, columns in bytes) of a byte offset, counted as the bytes stream by. */
 class LineCounter {
@@ -349,7 +342,7 @@ export class ResultStreamParser {
   private headerProblems(): void {
     const version = this.version as ReadVersion;
     const value = { ...this.header };
-    const validate = validatorFor(schemas[version]);
+    const validate = schemas[version].validate;
     if (!validate(value)) {
       const source = headerSource(value, this.file, (pointer) => this.headerAt.get(pointer.split('/')[1] ?? ''));
       for (const d of schemaDiagnostics(validate.errors ?? [], source)) this.problem(d.suggestion ? d : { ...d, suggestion: REGENERATE });

@@ -1,7 +1,6 @@
-import ruleSchema from '../../../schemas/rule.schema.json' with { type: 'json' };
 import type { Diagnostic, Parameter, RuleFile } from '../../model/index.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
-import { validatorFor } from '../validation/ajv.js';
+import { validate as validateRuleFile } from '../validation/generated/rule.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { compileCondition, type ParamBinding } from './compile.js';
 import { compileTemplate } from './template.js';
@@ -56,7 +55,7 @@ export function parseRuleDefinition(
 ): { definition?: RuleDefinition; diagnostics: Diagnostic[] } {
   const source = parseYamlSource(text, file);
   if (source.errors.length > 0) return { diagnostics: source.errors };
-  const validate = validatorFor(ruleSchema);
+  const validate = validateRuleFile;
   const diagnostics: Diagnostic[] = [];
   if (!validate(source.value)) {
     // Condition shape errors come from the compiler below, with better messages than anyOf noise.

@@ -4,13 +4,12 @@
  * yet, or out of scope. From them a ruleset learns its coverage and, rule by rule, where the
  * parameters in force are looser than the framework's (a `deviates` control, never `passed`).
  */
-import frameworkSchema from '../../../schemas/framework.schema.json' with { type: 'json' };
 import type { Diagnostic, RuleFile } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import type { FrameworkFile } from '../../model/generated/framework.js';
 import type { Deviation, FrameworkCoverage } from '../../model/index.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
-import { validatorFor } from '../validation/ajv.js';
+import { validate as validateFrameworkFile } from '../validation/generated/framework.js';
 import { parseYamlSource } from '../yaml/source.js';
 import type { Sourced } from './settings.js';
 
@@ -20,7 +19,7 @@ export type { FrameworkFile, Deviation, FrameworkCoverage };
 export function parseFramework(text: string, file: string): Sourced<FrameworkFile> {
   const source = parseYamlSource(text, file);
   if (source.errors.length > 0) throw new InputError(source.errors, `invalid framework ${file}`);
-  const validate = validatorFor(frameworkSchema);
+  const validate = validateFrameworkFile;
   if (!validate(source.value)) throw new InputError(schemaDiagnostics(validate.errors ?? [], source), `invalid framework ${file}`);
   const value = source.value as FrameworkFile;
   const diagnostics: Diagnostic[] = [];

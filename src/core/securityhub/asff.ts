@@ -82,6 +82,17 @@ export function asffContext(result: ScanResult, region: string, toolVersion: str
   };
 }
 
+/**
+ * ASFF defines CreatedAt as when the issue was first seen: a finding the baseline already had
+ * keeps its first-seen time (`finding.firstSeen`); otherwise it is first seen now. Never later
+ * than the record's own time (a baseline newer than the scan), which would be an update from the past.
+ */
+function firstSeenTime(finding: Finding, time: string): string {
+  if (!finding.firstSeen) return time;
+  const first = rfc3339(finding.firstSeen);
+  return Date.parse(first) < Date.parse(time) ? first : time;
+}
+
 /** A timestamp as Security Hub wants it (RFC 3339, UTC) in credwarden's one style. Unparseable input is kept as is for AWS to reject. */
 function rfc3339(time: string): string {
   const ms = Date.parse(time);
@@ -95,6 +106,7 @@ function rfc3339(time: string): string {
 export function toAsff(finding: Finding, context: AsffContext, recordState: AsffRecordState = 'ACTIVE'): AwsSecurityFinding {
   const partition = partitionOfArn(finding.principal.arn);
   const time = context.observedAt.get(finding.accountId) ?? context.fallbackTime;
+  const firstSeen = firstSeenTime(finding, time);
   const rule = context.rules.get(finding.ruleId);
   const label = SEVERITY_LABELS[finding.severity];
   const types = findingTypes(finding);
@@ -107,7 +119,8 @@ export function toAsff(finding: Finding, context: AsffContext, recordState: Asff
     GeneratorId: clip(finding.ruleId, ASFF_LIMITS.generatorId),
     AwsAccountId: finding.accountId,
     Types: types,
-    CreatedAt: time,
+    FirstObservedAt: firstSeen,
+    CreatedAt: firstSeen,
     UpdatedAt: time,
     LastObservedAt: time,
     Severity: { Label: label, Original: finding.severity },

@@ -1,20 +1,23 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+/**
+ * Schema validation, precompiled. The validators are ajv's standalone code, generated from
+ * schemas/**.schema.json by `npm run gen:types` (scripts/gen-validators.mjs) into ./generated/,
+ * one module per schema file: a command imports only the validators it uses, and none compiles a
+ * schema or loads ajv when it starts (`npm run check:types` fails when they are stale). The JSON
+ * Schemas stay the single source of truth. They are generated with allErrors (every problem at
+ * once), verbose (errors carry their schema, for suggestions), strict off, and ajv-formats' full
+ * formats.
+ */
+import type { ValidateFunction } from 'ajv';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+/** A generated validator: ajv's ValidateFunction (its `errors` after a failed call). */
+export type Validator = ValidateFunction;
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-addFormats(ajv);
-const cache = new Map<object, ValidateFunction>();
-
-/** A compiled validator for `schema`, compiled once and reused. */
-export function validatorFor(schema: object): ValidateFunction {
-  let validate = cache.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    cache.set(schema, validate);
-  }
+/**
+ * The validator of the definition `name` (`#/definitions/NAME`) from a generated module's
+ * `definitions`. A missing name is a programming error, not an input error.
+ */
+export function definitionValidator(definitions: Readonly<Record<string, Validator>>, name: string): Validator {
+  const validate = definitions[name];
+  if (!validate) throw new Error(`the schema has no definition ${name}; known: ${Object.keys(definitions).join(', ')}`);
   return validate;
 }

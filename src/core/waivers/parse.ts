@@ -1,10 +1,9 @@
-import waiversSchema from '../../../schemas/waivers.schema.json' with { type: 'json' };
 import type { Diagnostic } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import type { Waiver, WaiversFile } from '../../model/generated/waivers.js';
 import { DAY_MS } from '../util/time.js';
 import { didYouMean } from '../util/suggest.js';
-import { validatorFor } from '../validation/ajv.js';
+import { validate as validateWaiverFile } from '../validation/generated/waivers.js';
 import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import { parseYamlSource, type YamlSource } from '../yaml/source.js';
 import { expiryTime } from './expiry.js';
@@ -45,7 +44,7 @@ export function parseWaivers(text: string, file: string, options: WaiverParseOpt
   const source = parseYamlSource(text, file);
   if (source.errors.length > 0) throw new InputError(source.errors, `invalid waivers file ${file}`);
   const value = source.value ?? {};
-  const validate = validatorFor(waiversSchema);
+  const validate = validateWaiverFile;
   const diagnostics: Diagnostic[] = [];
   if (!validate(value))
     diagnostics.push(...schemaDiagnostics(validate.errors ?? [], { ...source, value }).map((d) => withQuoteHint(d, value)));

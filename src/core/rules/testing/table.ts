@@ -1,7 +1,6 @@
-import casesSchema from '../../../../schemas/rule-cases.schema.json' with { type: 'json' };
 import type { Diagnostic, RuleCasesFile } from '../../../model/index.js';
 import { schemaDiagnostics } from '../../validation/schema-diagnostics.js';
-import { validatorFor } from '../../validation/ajv.js';
+import { validate as validateCaseTable } from '../../validation/generated/rule-cases.js';
 import { parseYamlSource } from '../../yaml/source.js';
 import type { Sourced } from '../settings.js';
 
@@ -12,7 +11,7 @@ import type { Sourced } from '../settings.js';
 export function parseCaseTable(text: string, file: string): { table?: Sourced<RuleCasesFile>; diagnostics: Diagnostic[] } {
   const source = parseYamlSource(text, file);
   if (source.errors.length > 0) return { diagnostics: source.errors };
-  const validate = validatorFor(casesSchema);
+  const validate = validateCaseTable;
   if (!validate(source.value)) return { diagnostics: schemaDiagnostics(validate.errors ?? [], source) };
   return { table: { value: source.value as RuleCasesFile, source }, diagnostics: [] };
 }
