@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { builtInRulesDir, loadRuleDefinitions } from '../../collectors/files/rules.js';
+import { builtInRulesDir, checkRuleFolderIds, loadRuleDefinitions } from '../../collectors/files/rules.js';
 import type { CompiledRule } from '../../core/rules/ruleset.js';
 import type { CliIO } from '../io.js';
 import { collect } from '../option-values.js';
@@ -111,6 +111,8 @@ export function rulesCommand(io: CliIO, setExitCode: (code: number) => void): Co
     const { checkRuleProcedures } = await import('../pipeline.js');
     const path = dir ? resolve(io.cwd, dir) : builtInRulesDir();
     const definitions = loadRuleDefinitions(path, dir === undefined);
+    // The same id checks as scan --rules DIR: against each other and the built-in rules.
+    checkRuleFolderIds(path, definitions);
     checkRuleProcedures(definitions, io, options.procedures ?? []);
     // Name the folder that was read: without an argument that is the installed built-in rules, not ./rules.
     say(`${definitions.length} rule file(s) valid in ${dir === undefined ? `the built-in rules (${path})` : path}\n`);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ConfigFile, Diagnostic, PackFile } from '../../model/index.js';
 import { FRAMEWORKS, InputError } from '../../model/index.js';
@@ -126,14 +126,32 @@ export function loadRuleset(options: RulesetOptions): LoadedRuleset {
   // --rules folders arrive resolved against the working folder; the config's are relative to it.
   const userDirs = settings.rulesDirs.map((d) => (d.base === 'config' ? resolve(configDir, d.path) : d.path));
   const definitions = [builtInRulesDir(), ...userDirs].flatMap((dir, i) => loadRuleDefinitions(dir, i === 0));
-  checkDuplicates(definitions);
+  checkRuleIds(definitions);
   const pack = loadPack(settings.pack.value);
   const frameworks = loadFrameworks().map((f) => f.value);
   const ruleset = buildRuleset({ definitions, pack, frameworks, ...(config ? { config } : {}) });
   return { ruleset, definitions, ...(config ? { config } : {}) };
 }
 
-function checkDuplicates(definitions: RuleDefinition[]): void {
+/**
+ * The id checks of `scan --rules DIR` for one folder on its own (`rules validate DIR`,
+ * `rules test DIR`): its rules against each other and against the built-in rules, unless
+ * the folder is the built-in rules folder itself.
+ * @throws InputError naming every clash
+ */
+export function checkRuleFolderIds(dir: string, definitions: readonly RuleDefinition[]): void {
+  const builtIn = builtInRulesDir();
+  const same = existsSync(dir) && realpathSync(dir) === realpathSync(builtIn);
+  checkRuleIds(same ? definitions : [...loadRuleDefinitions(builtIn, true), ...definitions]);
+}
+
+/**
+ * Every rule id once: two user files with one id (`x.yaml` and `x.yml`, or two folders), or a
+ * user rule with a built-in rule's id. `scan`, `rules validate` and `rules test` all check it,
+ * so a folder that validates is a folder that scans.
+ * @throws InputError naming every clash with both files
+ */
+export function checkRuleIds(definitions: readonly RuleDefinition[]): void {
   const seen = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   for (const { rule, file } of definitions) {

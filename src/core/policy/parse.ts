@@ -97,6 +97,17 @@ export function decodePolicyText(text: string): string {
 }
 
 /**
+ * Where JSON.parse failed, never what it read: V8's message quotes the first bytes of the text
+ * (`Unexpected token 'A', "[AKIAIOSFOD"... is not valid JSON`), and a document may hold a secret.
+ */
+function jsonErrorPlace(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position !== undefined) return ` (at character ${position})`;
+  return /end of JSON input/.test(message) ? ' (it ends too early)' : '';
+}
+
+/**
  * Parses a policy document given as text (plain or URL-encoded JSON) or as an object.
  * `Statement` may be one object or an array; every element that may be single or an
  * array is normalised to an array.
@@ -108,7 +119,7 @@ export function parsePolicyDocument(input: string | object): PolicyDocument {
       raw = JSON.parse(decodePolicyText(input));
     } catch (error) {
       if (error instanceof PolicyParseError) throw error;
-      throw new PolicyParseError(`policy document is not valid JSON: ${(error as Error).message}`);
+      throw new PolicyParseError(`policy document is not valid JSON${jsonErrorPlace(error)}`);
     }
   }
   if (!isObject(raw)) throw new PolicyParseError('policy document must be a JSON object');

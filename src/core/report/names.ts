@@ -26,26 +26,28 @@ export function nameProblem(principal: Pick<Principal, 'type' | 'name' | 'path'>
 }
 
 /**
- * The longest name, ARN or path kept whole. IAM's own limits are 64 (names), 512 (paths) and so
- * about 600 for an ARN; only a tampered report goes beyond, and a 10 MB name copied into every
- * finding, plan and command would make reports of hundreds of megabytes.
+ * The longest name, path and ARN kept whole. IAM's own limits are 64 characters for a name, 512
+ * for a path and so about 620 for an ARN; only a tampered report goes beyond (and is warned
+ * about per row), and a long name copied into every finding, plan and command would make
+ * reports many times the size of their input.
  */
-export const MAX_KEPT_NAME = 1024;
+export const MAX_KEPT = { name: 128, path: 600, arn: 768 } as const;
 
-/** A value cut to {@link MAX_KEPT_NAME}, naming its length and hash, so that two long values stay apart. */
-export function boundedName(value: string): string {
-  if (value.length <= MAX_KEPT_NAME) return value;
-  return `${value.slice(0, MAX_KEPT_NAME - 100)}…[${value.length} characters, sha256 ${sha256(value).slice(0, 16)}]`;
+/** A value cut to `max` characters, ending with its length and hash, so that two long values stay apart. */
+export function boundedName(value: string, max: number = MAX_KEPT.name): string {
+  if (value.length <= max) return value;
+  const tail = `…[${value.length} characters, sha256 ${sha256(value).slice(0, 16)}]`;
+  return `${value.slice(0, Math.max(0, max - tail.length))}${tail}`;
 }
 
-/** The principal with an over-long name, ARN or path cut by {@link boundedName}. */
+/** The principal with an over-long name, ARN or path cut to {@link MAX_KEPT}. */
 export function boundedPrincipal(principal: Principal): Principal {
-  const long = (v: string | undefined) => v !== undefined && v.length > MAX_KEPT_NAME;
-  if (!long(principal.name) && !long(principal.arn) && !long(principal.path)) return principal;
+  const { name, arn, path } = principal;
+  if (name.length <= MAX_KEPT.name && arn.length <= MAX_KEPT.arn && (path === undefined || path.length <= MAX_KEPT.path)) return principal;
   return {
     ...principal,
-    name: boundedName(principal.name),
-    arn: boundedName(principal.arn),
-    ...(principal.path !== undefined ? { path: boundedName(principal.path) } : {}),
+    name: boundedName(name, MAX_KEPT.name),
+    arn: boundedName(arn, MAX_KEPT.arn),
+    ...(path !== undefined ? { path: boundedName(path, MAX_KEPT.path) } : {}),
   };
 }

@@ -69,8 +69,8 @@ function accessKey(row: RawRow, slot: 1 | 2): AccessKey {
     active: bool(row, `${prefix}_active`),
     lastRotated: timestamp(row, `${prefix}_last_rotated`),
     lastUsed: timestamp(row, `${prefix}_last_used_date`),
-    lastUsedRegion: text(row, `${prefix}_last_used_region`),
-    lastUsedService: text(row, `${prefix}_last_used_service`),
+    lastUsedRegion: shortText(row, `${prefix}_last_used_region`, 'a Region code'),
+    lastUsedService: shortText(row, `${prefix}_last_used_service`, 'a service name'),
   };
 }
 
@@ -105,7 +105,17 @@ function timestamp(row: RawRow, column: ReportColumn): string | null {
   return value;
 }
 
-function text(row: RawRow, column: ReportColumn): string | null {
+/**
+ * The longest Region code or service name kept: AWS writes `us-east-1` or `s3` (under 30
+ * characters). A longer cell was not written by IAM, and copied into the evidence of every
+ * finding of the key it would make a report many times the size of its input.
+ */
+export const MAX_SHORT_TEXT = 64;
+
+function shortText(row: RawRow, column: ReportColumn, what: string): string | null {
   const value = row[column].trim();
-  return value === '' || NO_VALUE.has(value) ? null : value;
+  if (value === '' || NO_VALUE.has(value)) return null;
+  if (value.length > MAX_SHORT_TEXT)
+    throw new RowError(column, `expected ${what} (AWS writes at most ${MAX_SHORT_TEXT} characters), got ${quoteValue(value)}`);
+  return value;
 }

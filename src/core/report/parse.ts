@@ -143,17 +143,32 @@ function readRecords(text: string, source: string): CsvRecord[] {
     // info.lines is the line a record ends on; quoted fields may span lines.
     return rows.map(({ record, info }) => ({ fields: record, line: info.lines - countNewlines(record) }));
   } catch (error) {
-    const detail = error as { message?: string; lines?: number };
+    const detail = error as { code?: string; lines?: number; column?: unknown };
+    const field = typeof detail.column === 'number' ? ` (field ${detail.column + 1})` : '';
     throw new InputError([
       {
         severity: 'error',
         file: source,
         line: detail.lines,
-        message: `not valid CSV: ${detail.message ?? String(error)}`,
+        message: `not valid CSV${field}: ${CSV_PROBLEMS[detail.code ?? ''] ?? 'the text cannot be read as CSV'}`,
+        suggestion: 'a field with a comma, quote or line break is enclosed in double quotes, and a quote inside it is doubled ("")',
       },
     ]);
   }
 }
+
+/**
+ * csv-parse's problems in our words: its messages quote the field read so far ("value is
+ * \"AKIA…\""), and a damaged report may hold a secret where a name should be.
+ */
+const CSV_PROBLEMS: Readonly<Record<string, string>> = {
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by something other than a comma or a line break',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by something other than a comma or a line break',
+  INVALID_OPENING_QUOTE: 'a quote in the middle of a field that does not start with one',
+  CSV_INVALID_OPENING_QUOTE: 'a quote in the middle of a field that does not start with one',
+  CSV_QUOTE_NOT_CLOSED: 'a quote is opened and never closed',
+  CSV_MAX_RECORD_SIZE: 'a record is larger than any credential report row',
+};
 
 /**
  * The fast path for text without quotes: every line is one record and every comma a

@@ -104,6 +104,15 @@ function checkParameters(rule: RuleFile, source: YamlSource, diagnostics: Diagno
 }
 
 /** Why `value` is not acceptable for `param`, or undefined when it is. */
+/**
+ * The parameter `name` the rule declares, if any. Own names only: a name from a pack, config or
+ * case table such as `__proto__` or `constructor` must not find Object.prototype's members.
+ */
+export function declaredParameter(rule: Pick<RuleFile, 'parameters'>, name: string): Parameter | undefined {
+  const declared = rule.parameters;
+  return declared !== undefined && Object.hasOwn(declared, name) ? declared[name] : undefined;
+}
+
 export function parameterProblem(param: Parameter, value: unknown): string | undefined {
   const numeric = param.type === 'integer' || param.type === 'number';
   if (numeric && typeof value !== 'number') return `must be a ${param.type}, got ${JSON.stringify(value)}`;

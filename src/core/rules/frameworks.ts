@@ -12,6 +12,7 @@ import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import { validate as validateFrameworkFile } from '../validation/generated/framework.js';
 import { parseYamlSource } from '../yaml/source.js';
 import type { Sourced } from './settings.js';
+import { declaredParameter } from './definition.js';
 
 export type { FrameworkFile, Deviation, FrameworkCoverage };
 
@@ -78,7 +79,7 @@ export function catalogueProblems(
           continue;
         }
         for (const name of Object.keys(params ?? {})) {
-          const declared = entry.rule.parameters?.[name];
+          const declared = declaredParameter(entry.rule, name);
           if (!declared) diagnostics.push({ severity: 'error', ...where, message: `rule '${ruleId}' has no parameter '${name}'` });
           else if (!declared.looser)
             diagnostics.push({
@@ -125,7 +126,7 @@ export function deviations(
   for (const fw of catalogues)
     for (const control of fw.controls)
       for (const [name, pinned] of Object.entries(control.rules?.[rule.id] ?? {})) {
-        const direction = rule.parameters?.[name]?.looser;
+        const direction = declaredParameter(rule, name)?.looser;
         const value = params[name];
         if (direction === undefined || typeof value !== 'number' || typeof pinned.value !== 'number') continue;
         const looser = direction === 'higher' ? value > pinned.value : value < pinned.value;

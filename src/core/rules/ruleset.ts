@@ -3,7 +3,7 @@ import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
-import { parameterProblem, SUBJECT_SCOPES, subjectReads, type RuleDefinition } from './definition.js';
+import { declaredParameter, parameterProblem, SUBJECT_SCOPES, subjectReads, type RuleDefinition } from './definition.js';
 import { factRootOf, resolveField } from './fields.js';
 import type { EvalFrame } from './frame.js';
 import { throwIfAny, type Sourced } from './settings.js';
@@ -122,7 +122,7 @@ function applySettings(
   else if (settings?.enabled !== undefined) state.enabled = settings.enabled;
   if (settings?.severity) state.severity = settings.severity;
   for (const [name, value] of Object.entries(settings?.parameters ?? {})) {
-    const declared = definition.rule.parameters?.[name];
+    const declared = declaredParameter(definition.rule, name);
     const where = `${pointer}/parameters/${name}`;
     if (!declared) {
       const known = Object.keys(definition.rule.parameters ?? {});

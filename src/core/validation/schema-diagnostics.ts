@@ -63,7 +63,9 @@ export function valueAt(value: unknown, pointer: string): unknown {
   let node = value;
   for (const segment of pointer.split('/').slice(1)) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    // Own keys only: a `__proto__` or `constructor` key in a file is data, not Object.prototype.
+    node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
   }
   return node;
 }

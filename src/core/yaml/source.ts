@@ -40,6 +40,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col, pointer };
   };
+  if (errors.length === 0) errors.push(...nonFiniteNumbers(doc, file, lineCounter));
   const value = errors.length === 0 ? toData(doc, file, errors, lineCounter) : undefined;
   return {
     file,
@@ -83,6 +84,33 @@ function toData(doc: Document, file: string, errors: Diagnostic[], lineCounter: 
     });
     return undefined;
   }
+}
+
+/**
+ * Numbers that are not finite: `1e400` reads as infinity and `.nan` as not-a-number, which no
+ * credwarden setting means and which JSON (and so every message quoting the value) writes as
+ * null. Refused where they are written.
+ */
+function nonFiniteNumbers(doc: Document, file: string, lineCounter: LineCounter): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Scalar: (_, node) => {
+      if (typeof node.value !== 'number' || Number.isFinite(node.value)) return;
+      const pos = node.range ? lineCounter.linePos(node.range[0]) : undefined;
+      const written = String(node.source ?? node.value);
+      const shown = written.length > 40 ? `${written.slice(0, 40)}…` : written;
+      found.push({
+        severity: 'error',
+        file,
+        ...(pos ? { line: pos.line, column: pos.col } : {}),
+        message: Number.isNaN(node.value)
+          ? `'${shown}' is not a number (YAML reads it as NaN)`
+          : `'${shown}' is beyond the largest number a value can hold (YAML reads it as ${node.value > 0 ? '' : 'minus '}infinity)`,
+        suggestion: 'write a finite number, e.g. 3650',
+      });
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {

@@ -79,6 +79,9 @@ export interface RuleFile {
     procedure: string;
   };
   frameworks: FrameworkMappings;
+  /**
+   * An https:// link to the rule's documentation (SARIF helpUri, HTML and Markdown links): no other scheme.
+   */
   docs: string;
   tags?: string[];
 }

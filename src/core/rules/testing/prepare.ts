@@ -13,7 +13,7 @@ import type {
 import type { ReportColumn } from '../../report/columns.js';
 import { normaliseRow, RowError } from '../../report/normalise.js';
 import { didYouMean } from '../../util/suggest.js';
-import { parameterProblem, type RuleDefinition } from '../definition.js';
+import { declaredParameter, parameterProblem, type RuleDefinition } from '../definition.js';
 import type { Sourced } from '../settings.js';
 import { CASE_ACCOUNT_ID, completeRow } from './rows.js';
 import { ITEM_CREDENTIAL_PREFIX } from '../items.js';
@@ -137,7 +137,7 @@ function checkParams(
   const declared = definition.rule.parameters ?? {};
   const known = Object.keys(declared);
   for (const [name, value] of Object.entries(params)) {
-    const parameter = declared[name];
+    const parameter = declaredParameter(definition.rule, name);
     if (!parameter) {
       const suggestion =
         didYouMean(name, known) ?? (known.length > 0 ? `parameters: ${known.join(', ')}` : 'this rule takes no parameters');
@@ -170,16 +170,27 @@ function principalOf(
   diagnostics: Diagnostic[],
 ): Principal | undefined {
   const cells: Partial<Record<ReportColumn, string>> = {};
+  let readable = true;
   for (const [column, value] of Object.entries(row) as [ReportColumn, string | boolean][]) {
-    cells[column] = TIME_COLUMNS.has(column) && typeof value === 'string' ? resolveTime(value, asOfMs) : String(value);
+    const time = TIME_COLUMNS.has(column) && typeof value === 'string' ? resolveTime(value, asOfMs) : { value: String(value) };
+    if ('value' in time) cells[column] = time.value;
+    else {
+      readable = false;
+      diagnostics.push({
+        severity: 'error',
+        ...table.source.locate(`${pointer}/${column}`),
+        pointer: `${pointer}/${column}`,
+        message: `column '${column}': ${time.problem}`,
+        suggestion: RELATIVE_TIME_HINT,
+      });
+    }
   }
+  if (!readable) return undefined;
   try {
     return normaliseRow(completeRow(cells));
   } catch (error) {
     if (!(error instanceof RowError)) throw error;
-    const suggestion = TIME_COLUMNS.has(error.column)
-      ? 'times are ISO 8601 (2024-06-01T00:00:00Z), N/A, or relative to the as-of time: T, T-90d, T+2h, T-30m'
-      : undefined;
+    const suggestion = TIME_COLUMNS.has(error.column) ? RELATIVE_TIME_HINT : undefined;
     diagnostics.push({
       severity: 'error',
       ...table.source.locate(`${pointer}/${error.column}`),
@@ -192,12 +203,29 @@ function principalOf(
 }
 
 /** `T-90d`, `T+2h`, `T-30m` or `T` against the as-of time; any other value is kept as written. */
-function resolveTime(value: string, asOfMs: number): string {
+function resolveTime(value: string, asOfMs: number): { value: string } | { problem: string } {
   const match = RELATIVE_TIME.exec(value);
-  if (!match) return value;
+  if (!match) return { value };
   const [, sign, amount, unit] = match;
   const delta = amount === undefined ? 0 : Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-  return new Date(asOfMs + (sign === '-' ? -delta : delta)).toISOString();
+  const ms = asOfMs + (sign === '-' ? -delta : delta);
+  // A credential report's times are four-digit years; toISOString would throw past ±8.64e15 ms.
+  if (!(ms >= EARLIEST_MS && ms <= LATEST_MS)) {
+    return {
+      problem: `'${quoteTime(value)}' is ${sign === '-' ? 'before the year 0001' : 'after the year 9999'} when counted from the as-of time`,
+    };
+  }
+  return { value: new Date(ms).toISOString() };
+}
+
+/** 0001-01-01T00:00:00Z (Date.UTC would read the year 1 as 1901). */
+const EARLIEST_MS = -62_135_596_800_000;
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const RELATIVE_TIME_HINT = 'times are ISO 8601 (2024-06-01T00:00:00Z), N/A, or relative to the as-of time: T, T-90d, T+2h, T-30m';
+
+/** A relative time as written, cut to a readable length (it matched RELATIVE_TIME, so it holds no secret). */
+function quoteTime(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
 function indexByName(
