@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../model/index.js';
 import { parseCaseTable, type RuleUnderTest } from '../../core/rules/testing/index.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { packageRoot } from './package-root.js';
-import { checkRuleFolderIds, loadRuleDefinitions } from './rules.js';
+import { loadRuleDefinitions } from './rules.js';
 import { readInputFile } from './input.js';
 
 /** The folder, inside a rules folder, that holds the rules' case tables. */
@@ -33,8 +33,6 @@ export function loadRulesUnderTest(
 ): { rules: RuleUnderTest[]; diagnostics: Diagnostic[] } {
   const name = builtIn ? (path: string) => relative(packageRoot(), path) : label;
   const definitions = loadRuleDefinitions(dir, builtIn);
-  // A rule scan would refuse (an id clash) is not tested as if it were fine.
-  checkRuleFolderIds(dir, definitions);
   const ids = definitions.map((d) => d.rule.id);
   const tables = new Map<string, RuleUnderTest['table']>();
   const diagnostics: Diagnostic[] = [];

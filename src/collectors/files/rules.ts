@@ -134,8 +134,7 @@ export function loadRuleset(options: RulesetOptions): LoadedRuleset {
 }
 
 /**
- * The id checks of `scan --rules DIR` for one folder on its own (`rules validate DIR`,
- * `rules test DIR`): its rules against each other and against the built-in rules, unless
+ * The id checks of `scan --rules DIR` for one folder on its own (`rules validate DIR`): its rules against each other and against the built-in rules, unless
  * the folder is the built-in rules folder itself.
  * @throws InputError naming every clash
  */
@@ -147,8 +146,8 @@ export function checkRuleFolderIds(dir: string, definitions: readonly RuleDefini
 
 /**
  * Every rule id once: two user files with one id (`x.yaml` and `x.yml`, or two folders), or a
- * user rule with a built-in rule's id. `scan`, `rules validate` and `rules test` all check it,
- * so a folder that validates is a folder that scans.
+ * user rule with a built-in rule's id. `scan` and `rules validate` both check it, so a folder
+ * that validates is a folder that scans.
  * @throws InputError naming every clash with both files
  */
 export function checkRuleIds(definitions: readonly RuleDefinition[]): void {
