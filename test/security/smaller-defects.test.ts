@@ -6,9 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../../src/model/index.js';
 import { parsePolicyDocument } from '../../src/core/policy/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { readResultText } from '../helpers/result.js';
 
 const SECRET = 'AKIAIOSFODNN7EXAMPLEwJalrXUtnFEMIK7MDENG';
 const REPORT = 'examples/org/222222222222-payments-prod.2026-11-01T120000Z.csv';
@@ -211,7 +211,7 @@ describe('oversize fields are refused or cut at parse, not multiplied into every
     writeFileSync(file, [header, root, ...names.map(rename)].join('\n'));
     const { code, stdout } = await cli(['scan', '--from', file, ...AS_OF, '--format', 'json', '-q']);
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as ScanResult;
+    const result = readResultText(stdout);
     const principals = new Map(result.findings.map((f) => [f.principal.name, f.principal]));
     const long = [...principals.values()].filter((p) => p.name.includes('1000 characters'));
     expect(long).toHaveLength(2);
