@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RuleSummary, ScanResult, Snapshot } from '../../src/model/index.js';
+import type { Principal, RuleSummary, ScanResult, Snapshot } from '../../src/model/index.js';
 import { ruleStatus, undecidedReason } from '../../src/core/engine/coverage.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { readResultText } from '../helpers/result.js';
@@ -72,6 +72,21 @@ describe('undecidedReason (the fact-availability contract)', () => {
     ).toBe('ListVirtualMFADevices: AccessDenied');
     expect(undecidedReason(hardwareMfa, { source: 'aws', factsCollected: ['recovery'] })).toBe('not collected in this scan: rootMfa facts');
     expect(undecidedReason(hardwareMfa, { source: 'aws' })).toBe('not collected in this scan: rootMfa facts');
+  });
+  it('decides a rule about the account only where the report lists the root user (moto lists none)', () => {
+    const policy = { requiredFacts: ['passwordPolicy'], appliesTo: new Set(['root'] as const) };
+    const collected = { source: 'aws', factsCollected: ['passwordPolicy'] };
+    const root = { type: 'root' } as Principal;
+    const user = { type: 'user' } as Principal;
+    expect(undecidedReason(policy, { ...collected, principals: [root, user] })).toBeUndefined();
+    expect(undecidedReason(policy, { ...collected, principals: [user] })).toMatch(/no <root_account> row/);
+    // A rule reading no facts is held to it too; a rule about users is not.
+    expect(undecidedReason({ requiredFacts: [], appliesTo: new Set(['root'] as const) }, { principals: [] })).toMatch(
+      /no <root_account> row/,
+    );
+    expect(undecidedReason({ requiredFacts: [], appliesTo: new Set(['user', 'root'] as const) }, { principals: [user] })).toBeUndefined();
+    // Missing facts are the first reason.
+    expect(undecidedReason(policy, { source: 'aws', principals: [user] })).toBe('not collected in this scan: passwordPolicy facts');
   });
 });
 

@@ -15,9 +15,23 @@ export interface RuleCoverage {
  * the fact-availability contract: a rule reading no facts is decided wherever the account was
  * scanned; a rule reading facts only where every fact root it requires (all it reads but its
  * `optionalFacts`) was collected (`factsCollected`) and none was reported unavailable
- * (`factsUnavailable`).
+ * (`factsUnavailable`). A rule about the account itself (it applies to the root user only) is
+ * decided only where the credential report lists the root user: AWS always does, an endpoint
+ * that does not (moto) must not turn into a passed password-policy or root check.
  */
 export function undecidedReason(
+  rule: Pick<CompiledRule, 'requiredFacts' | 'needsLiveScan'> & Partial<Pick<CompiledRule, 'appliesTo'>>,
+  account: Pick<Account, 'factsCollected' | 'factsUnavailable' | 'source'> & Partial<Pick<Account, 'principals'>>,
+): string | undefined {
+  const factsReason = undecidedByFacts(rule, account);
+  if (factsReason !== undefined) return factsReason;
+  const aboutRootOnly = rule.appliesTo !== undefined && rule.appliesTo.size === 1 && rule.appliesTo.has('root');
+  if (aboutRootOnly && account.principals !== undefined && !account.principals.some((p) => p.type === 'root'))
+    return 'the credential report has no <root_account> row (AWS always lists the root user): nothing to report this account-level rule on';
+  return undefined;
+}
+
+function undecidedByFacts(
   rule: Pick<CompiledRule, 'requiredFacts' | 'needsLiveScan'>,
   account: Pick<Account, 'factsCollected' | 'factsUnavailable' | 'source'>,
 ): string | undefined {
