@@ -83,12 +83,17 @@ function scan(moto: MotoServer, pack: string): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => {
       try {
-        const result = JSON.parse(stdout) as Pick<Run, 'findings' | 'rules'>;
+        // Result schema v3 keeps each account's findings under the account (v2: one top-level list).
+        const result = JSON.parse(stdout) as Pick<Run, 'rules'> & {
+          findings?: Finding[];
+          accounts: { id: string; findings?: Omit<Finding, 'accountId'>[] }[];
+        };
+        const findings = result.findings ?? result.accounts.flatMap((a) => (a.findings ?? []).map((f) => ({ ...f, accountId: a.id })));
         const snapshot = (JSON.parse(readFileSync(snapshotFile, 'utf8')) as { accounts: Run['snapshot'] }).accounts;
         const calls = new Map<string, Record<string, number>>();
         for (const [, account, list] of stderr.matchAll(/^credwarden: (\d{12})\b[^:]*: \d+ calls? \(([^)]*)\)$/gm))
           calls.set(account!, Object.fromEntries(list!.split(', ').map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])])));
-        resolve({ code: code ?? -1, stderr, findings: result.findings, rules: result.rules, snapshot, calls });
+        resolve({ code: code ?? -1, stderr, findings, rules: result.rules, snapshot, calls });
       } catch (error) {
         reject(new Error(`credwarden exited ${code}: ${String(error)}\nstderr: ${stderr}`));
       }
