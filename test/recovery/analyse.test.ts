@@ -294,6 +294,50 @@ describe('analyseAccount', () => {
     expect(management.users.get(arn('user', 'solo'))!.password.rootFallback).toBe('available');
   });
 
+  it('centrally managed root credentials leave an existing root password in place: such a root signs in as before', () => {
+    // GetAccountSummary AccountPasswordPresent 1: the account existed before central management, or root recovered a password.
+    const withPassword = analyseAccount(
+      account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true, rootSessionsEnabled: true, rootPasswordPresent: true }),
+    );
+    expect(withPassword.users.get(arn('user', 'solo'))!.password).toMatchObject({ rootOnly: true, rootFallback: 'available' });
+    expect(withPassword.account.rootRecovery).toBe('email-flow');
+    // AccountPasswordPresent 0, or not read: root first needs the privileged task that allows password recovery.
+    for (const rootPasswordPresent of [false, undefined]) {
+      const passwordless = analyseAccount(
+        account(
+          { users: [user('solo')] },
+          { rootCredentialsCentrallyManaged: true, ...(rootPasswordPresent === undefined ? {} : { rootPasswordPresent }) },
+        ),
+      );
+      expect(passwordless.users.get(arn('user', 'solo'))!.password.rootFallback).toBe('after-root-password-recovery');
+    }
+  });
+
+  it("an SCP that denies iam:CreateLoginProfile on root blocks a passwordless root's recovery, though IAM user resets stay allowed", () => {
+    const denyRootPassword = {
+      name: 'DenyRootPasswordRecovery',
+      document: doc({ Effect: 'Deny', Action: 'iam:CreateLoginProfile', Resource: 'arn:aws:iam::*:root' }),
+    };
+    const scps = {
+      ok: true as const,
+      value: [
+        { target: 'r-root', policies: [FULL_ACCESS_SCP] },
+        { target: ACCOUNT, policies: [FULL_ACCESS_SCP, denyRootPassword] },
+      ],
+    };
+    const blocked = analyseAccount(account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true, scps }), {
+      collectPaths: true,
+    });
+    expect(blocked.users.get(arn('user', 'solo'))!.password).toMatchObject({ rootOnly: false, rootFallback: 'blocked-by-scp' });
+    const root = blocked.paths!.get(arn('user', 'solo'))!.find((p) => p.via === 'root')!;
+    expect(root.actions).toEqual(['iam:CreateLoginProfile']);
+    // A root that still has its password does not need CreateLoginProfile on itself.
+    const withPassword = analyseAccount(
+      account({ users: [user('solo')] }, { rootCredentialsCentrallyManaged: true, rootPasswordPresent: true, scps }),
+    );
+    expect(withPassword.users.get(arn('user', 'solo'))!.password.rootFallback).toBe('available');
+  });
+
   it('a role the management account may assume (OrganizationAccountAccessRole) is a cross-account administrator path', () => {
     const oaar = role(
       'OrganizationAccountAccessRole',

@@ -30,7 +30,8 @@ describe('what a compiled rule reads', () => {
       factRoots: ['rootCredentialsManagement', 'rootCredentialsPresent', 'rootMfa'],
       requiredFacts: ['rootMfa'],
     });
-    expect(compiled('no-recovery-path')).toMatchObject({ factRoots: ['recovery'], requiredFacts: ['recovery'] });
+    // Whether root still has a password only refines the root fallback: unknown counts as passwordless.
+    expect(compiled('no-recovery-path')).toMatchObject({ factRoots: ['recovery', 'rootPasswordPresent'], requiredFacts: ['recovery'] });
     // Its facts only narrow it: the credential report decides it alone.
     expect(compiled('root-mfa-disabled')).toMatchObject({
       factRoots: ['rootCredentialsManagement', 'rootCredentialsPresent'],

@@ -85,7 +85,8 @@ export function planContext(
   if (mode === 'all') return { summary: true, mfaDevices: true, passwordPolicy: true };
   const rootMfa = root?.mfaActive === true;
   return {
-    summary: needs.summary || (centralRoot === true && isMember && !rootMfa),
+    // Centrally managed member accounts: whether root has credentials (MFA rules) or still a password (recovery rules).
+    summary: needs.summary || (centralRoot === true && isMember && (!rootMfa || needs.recovery === true)),
     mfaDevices: needs.rootMfa && rootMfa,
     passwordPolicy: needs.passwordPolicy,
   };
@@ -165,6 +166,8 @@ export async function readAccountContext(
         const map: Record<string, number | undefined> = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
         facts.accountSummary = map;
         facts.rootCredentialsPresent = rootCredentialsPresent(map);
+        // Centralized root access makes only new member accounts passwordless: older roots keep theirs.
+        if (typeof map.AccountPasswordPresent === 'number') facts.rootPasswordPresent = map.AccountPasswordPresent > 0;
       }),
     );
   }
@@ -244,6 +247,11 @@ export function contextAvailability(
   decided('rootCredentialsPresent', facts.rootCredentialsPresent !== UNKNOWN || skippedSummary, () =>
     plan.summary
       ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: the root credential keys are missing from the SummaryMap')
+      : undefined,
+  );
+  decided('rootPasswordPresent', typeof facts.rootPasswordPresent === 'boolean' || skippedSummary, () =>
+    plan.summary
+      ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: AccountPasswordPresent is missing from the SummaryMap')
       : undefined,
   );
   decided('passwordPolicy', facts.passwordPolicy !== UNKNOWN, () =>

@@ -55,6 +55,7 @@ const CALL_DECIDING: Readonly<Record<string, keyof ContextNeeds>> = {
   passwordPolicy: 'passwordPolicy',
   accountSummary: 'summary',
   rootCredentialsPresent: 'summary',
+  rootPasswordPresent: 'summary',
   recovery: 'recovery',
   recoveryInputs: 'recovery',
   serverCertificates: 'serverCertificates',

@@ -173,8 +173,13 @@ function toPath(
 }
 
 /** Root credentials of a member account that the organisation manages centrally. */
+/**
+ * A member account whose root has no password because the organisation manages root credentials
+ * centrally. Central management removes no existing password: a root that still has one
+ * (AccountPasswordPresent 1) signs in as before. Unknown counts as passwordless, the harder path.
+ */
 function centralRoot(input: AccountRecoveryInput): boolean {
-  return !input.isManagementAccount && input.rootCredentialsCentrallyManaged === true;
+  return !input.isManagementAccount && input.rootCredentialsCentrallyManaged === true && input.rootPasswordPresent !== true;
 }
 
 function rootNote(input: AccountRecoveryInput): string | undefined {
@@ -198,7 +203,14 @@ function rootFallback(target: UserDetail, sets: readonly ActionSet[], scope: Sco
       path: { ...base, action: first.join(' + '), actions: [...first], decision: 'unknown', statements: [], note: scope.scpProblem },
     };
   const set: PolicySet = { identity: [ALLOW_ALL], ...(scope.scps ? { scps: scope.scps } : {}) };
-  const decided = decideSets(sets, target.arn, rootContext(target, scope.input.accountId, scope.partition), set);
+  const context = rootContext(target, scope.input.accountId, scope.partition);
+  let decided = decideSets(sets, target.arn, context, set);
+  // A passwordless root first gets its password back: the privileged task session (IAMCreateRootUserPassword)
+  // calls iam:CreateLoginProfile on root itself, and the account's SCPs apply to it as to root.
+  if (decided.result.decision === 'allow' && centralRoot(scope.input)) {
+    const recovery = decideSets([['iam:CreateLoginProfile']], base.principal, context, set);
+    if (recovery.result.decision !== 'allow') decided = recovery;
+  }
   const allowed = decided.result.decision === 'allow';
   const fallback: RootFallback = !allowed ? 'blocked-by-scp' : centralRoot(scope.input) ? 'after-root-password-recovery' : 'available';
   const note = rootNote(scope.input);

@@ -70,6 +70,7 @@ export function recoveryInputOf(account: Account): AccountRecoveryInput | undefi
     ...(typeof stored.managementAccountId === 'string' ? { managementAccountId: stored.managementAccountId } : {}),
     ...(typeof central === 'boolean' ? { rootCredentialsCentrallyManaged: central } : {}),
     ...(typeof sessions === 'boolean' ? { rootSessionsEnabled: sessions } : {}),
+    ...(typeof facts.rootPasswordPresent === 'boolean' ? { rootPasswordPresent: facts.rootPasswordPresent } : {}),
     signIn: new Map(account.principals.filter((p) => p.type === 'user').map((p) => [p.arn, signInOf(p)])),
   };
 }

@@ -106,6 +106,12 @@ export interface AccountRecoveryInput {
   rootCredentialsCentrallyManaged?: boolean;
   /** Whether privileged root actions (sts:AssumeRoot) are enabled for member accounts; undefined when unknown. */
   rootSessionsEnabled?: boolean;
+  /**
+   * Whether the account's root user has a password (GetAccountSummary AccountPasswordPresent);
+   * undefined when unknown. Centralized root access leaves existing roots their password: only
+   * member accounts created with it, or whose root password was deleted, have none.
+   */
+  rootPasswordPresent?: boolean;
   /** Sign-in state per user ARN, from the credential report. */
   signIn: ReadonlyMap<string, SignInState>;
 }

@@ -43,6 +43,10 @@ describe('planContext', () => {
     expect(planContext('auto', noNeeds, rootOf(false), true, true).summary).toBe(true);
     expect(planContext('auto', noNeeds, rootOf(false), true, false).summary).toBe(false);
     expect(planContext('auto', noNeeds, rootOf(true), true, true).summary).toBe(false);
+    // Recovery rules ask whether a centrally managed member's root still has a password; nowhere else.
+    expect(planContext('auto', { ...noNeeds, recovery: true }, rootOf(true), true, true).summary).toBe(true);
+    expect(planContext('auto', { ...noNeeds, recovery: true }, rootOf(true), false, true).summary).toBe(false);
+    expect(planContext('auto', { ...noNeeds, recovery: true }, rootOf(true), true, false).summary).toBe(false);
   });
 
   it('all and none', () => {
@@ -171,6 +175,7 @@ describe('readAccountContext', () => {
         Users: 3,
       },
       rootCredentialsPresent: false,
+      rootPasswordPresent: false,
       passwordPolicy: 'none',
     });
     expect(iamMock.commandCalls(ListVirtualMFADevicesCommand)).toHaveLength(0);
@@ -251,6 +256,7 @@ describe('contextAvailability (factsCollected / factsUnavailable)', () => {
     expect(availability.unavailable).toEqual({
       accountSummary: 'GetAccountSummary: AccessDenied: not authorized',
       rootCredentialsPresent: 'GetAccountSummary: AccessDenied: not authorized',
+      rootPasswordPresent: 'GetAccountSummary: AccessDenied: not authorized',
     });
     const quiet = contextAvailability(
       'all',
@@ -278,7 +284,7 @@ describe('contextAvailability (factsCollected / factsUnavailable)', () => {
       rootSessions: 'unknown',
     };
     const availability = contextAvailability('auto', none, facts, rootOf(false), 'ListOrganizationsFeatures: AccessDenied');
-    expect(availability.collected).toEqual(['rootMfa', 'rootCredentialsPresent']);
+    expect(availability.collected).toEqual(['rootMfa', 'rootCredentialsPresent', 'rootPasswordPresent']);
     expect(availability.unavailable).toEqual({
       rootCredentialsManagement: 'ListOrganizationsFeatures: AccessDenied',
       rootSessions: 'ListOrganizationsFeatures: AccessDenied',
