@@ -19,7 +19,7 @@ import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
 /** Options the live scan reads. */
-export type LiveScanOptions = AwsScanOptions & Pick<EvaluationOptions, 'quiet' | 'verbose'>;
+export type LiveScanOptions = AwsScanOptions & Pick<EvaluationOptions, 'quiet' | 'verbose'> & { strictNames?: boolean };
 
 /** Receives accounts as the collection completes them. */
 export interface AccountSink {
@@ -36,6 +36,7 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
     verbose: cli.verbose === true,
   });
   const warnings: Diagnostic[] = [];
+  const refused: Diagnostic[] = [];
   let scanCalls: CallCounts | undefined;
   try {
     const events = collectOrganization(options, {
@@ -51,7 +52,8 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
       if (event.type === 'scanned') {
         sink.account(event.account);
         warnings.push(...event.warnings);
-      } else sink.outcome(event.outcome);
+      } else if (event.refused) refused.push(...event.refused);
+      else sink.outcome(event.outcome);
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'InputError') throw error;
@@ -66,6 +68,8 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
   }
   progress.finish(scanCalls);
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);
+  // As with --from: a report IAM could not have written refuses the scan (exit 2), naming account and rows.
+  if (refused.length > 0) throw new InputError(refused, 'credential reports refused (--strict-names)');
 }
 
 /**
@@ -126,7 +130,7 @@ async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: Cl
  * @throws InputError for bad flags (exit 2); UsageError when the scan cannot start
  */
 export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
-  const options = collectOptionsFrom(cli, io, loaded.ruleset.rules);
+  const options = { ...collectOptionsFrom(cli, io, loaded.ruleset.rules), strictNames: cli.strictNames === true };
   await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
 }
 

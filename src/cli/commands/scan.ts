@@ -34,7 +34,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     .option('--save-snapshot <file>', 'also write the collected snapshot (JSON), for `credwarden evaluate` later')
     .option(
       '--strict-names',
-      'refuse (exit 2) a saved report with a user name or path IAM could not have written (default: a warning per row)',
+      'refuse (exit 2) a credential report, saved or collected live, with a user name or path IAM could not have written (default: a warning per row)',
     );
   addAwsOptions(command);
   for (const option of [...evaluationOptions(), ...reportOptions()]) command.addOption(option);

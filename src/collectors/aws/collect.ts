@@ -37,7 +37,13 @@ export type CallCounts = Record<string, number>;
 /** One account's result, streamed as soon as it is known. */
 export type AccountEvent =
   | { type: 'scanned'; account: Account; calls: CallCounts; warnings: Diagnostic[] }
-  | { type: 'failed' | 'skipped'; outcome: AccountOutcome; calls: CallCounts };
+  | {
+      type: 'failed' | 'skipped';
+      outcome: AccountOutcome;
+      calls: CallCounts;
+      /** --strict-names: the rows of the account's report that IAM could not have written (the scan exits 2). */
+      refused?: Diagnostic[];
+    };
 
 /** What the collection learnt before scanning accounts. */
 export interface CollectionPlan {
@@ -137,6 +143,7 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     if (parsed.principals.length > 0 && parsed.accountId !== target.id) {
       throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
     }
+    if (ctx.options.strictNames && parsed.tampered.length > 0) return refusedAccount(base, calls, parsed.tampered);
     const asOf = asOfOverride(report.generatedTime, parsed.principals, ctx.clock.now());
     const warnings = asOf === undefined ? parsed.warnings : [...parsed.warnings, asOfWarning(target.id, report.generatedTime, asOf)];
     const root = parsed.principals.find((p) => p.type === 'root');
@@ -168,6 +175,13 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
   } catch (error) {
     return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
   }
+}
+
+/** --strict-names: the account is not evaluated; the scan is refused with the rows (exit 2). */
+function refusedAccount(base: Omit<AccountOutcome, 'status' | 'reason'>, calls: CallCounts, rows: Diagnostic[]): AccountEvent {
+  const first = rows[0]?.line;
+  const reason = `credential report refused (--strict-names): ${rows.length} row${rows.length === 1 ? '' : 's'} with a name IAM could not have written${first !== undefined ? `, the first at line ${first}` : ''}`;
+  return { type: 'failed', outcome: { ...base, status: 'failed', reason }, calls, refused: rows };
 }
 
 /** The longest session AWS grants to a role assumed by a role session (role chaining). */

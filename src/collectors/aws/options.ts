@@ -104,6 +104,11 @@ export interface CollectOptions {
   reportTimeoutMs: number;
   /** First poll delay and cap of the exponential backoff while a report is generated (ms). */
   pollDelayMs: { initial: number; max: number };
+  /**
+   * --strict-names: an account whose report has a row IAM could not have written (a user name
+   * or path that breaks IAM's rules) is refused: its event carries the rows (`refused`).
+   */
+  strictNames?: boolean;
   /** Accounts processed in parallel. Default 16. */
   concurrency: number;
   context: ContextMode;

@@ -13,6 +13,11 @@ export interface ParsedReport {
   principals: Principal[];
   /** Non-fatal problems, e.g. columns AWS added that credwarden does not know yet. */
   warnings: Diagnostic[];
+  /**
+   * Rows whose user name or path IAM could not have written, as the errors `strictNames` makes
+   * of them (without it they are also among the warnings): a live scan refuses on them itself.
+   */
+  tampered: Diagnostic[];
 }
 
 type ColumnIndex = Record<ReportColumn, number>;
@@ -45,6 +50,7 @@ export function parseCredentialReport(text: string, source: string, options: Par
   const errors: Diagnostic[] = [];
   const principals: Principal[] = [];
   const lines: number[] = [];
+  const tampered: Diagnostic[] = [];
   for (const record of records.slice(1)) {
     if (record.fields.length === 1 && record.fields[0] === '') continue; // blank line
     if (record.fields.length !== header.length) {
@@ -60,7 +66,10 @@ export function parseCredentialReport(text: string, source: string, options: Par
     try {
       const principal = normaliseRow(pick(record.fields, index));
       const problem = nameProblem(principal);
-      if (problem) (options.strictNames ? errors : warnings).push(tamperedRow(problem, source, record.line, index, options));
+      if (problem) {
+        tampered.push(tamperedRow(problem, source, record.line, index, { strictNames: true }));
+        (options.strictNames ? errors : warnings).push(tamperedRow(problem, source, record.line, index, options));
+      }
       principals.push(boundedPrincipal(principal));
       lines.push(record.line);
     } catch (error) {
@@ -77,7 +86,7 @@ export function parseCredentialReport(text: string, source: string, options: Par
   }
   const accountId = checkSingleAccount(principals, lines, source, errors);
   if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
-  return { accountId: accountId.id, partition: accountId.partition, principals, warnings };
+  return { accountId: accountId.id, partition: accountId.partition, principals, warnings, tampered };
 }
 
 /** A row whose name or path IAM could not have written, named by file, line and row. */
