@@ -224,3 +224,25 @@ describe('oversize fields are refused or cut at parse, not multiplied into every
     expect(stdout).not.toContain('x'.repeat(800));
   });
 });
+
+describe('ASFF Resources[].Id (at most 512 characters)', () => {
+  it('a long ARN is cut to 512 characters, marked, and two ARNs with one long prefix stay two resources', async () => {
+    const [header, root, user] = readFileSync(REPORT, 'utf8').split('\n') as [string, string, string];
+    // Past MAX_KEPT.arn (768): both ARNs are already cut once at parse, with their own hashes.
+    const names = ['a', 'b'].map((c) => `${'p'.repeat(900)}${c}`);
+    const rows = names.map((n) =>
+      user.replace(/^deploy-bot,arn:aws:iam::222222222222:user\/ci\/deploy-bot/, `${n},arn:aws:iam::222222222222:user/ci/${n}`),
+    );
+    const file = join(tempDir(), '222222222222-ids.2026-11-01T120000Z.csv');
+    writeFileSync(file, [header, root, ...rows].join('\n'));
+    const { code, stdout } = await cli(['scan', '--from', file, ...AS_OF, '--format', 'asff', '-q']);
+    expect(code).toBe(0);
+    const findings = JSON.parse(stdout) as { Resources: { Id: string }[] }[];
+    const ids = new Set(findings.flatMap((f) => f.Resources.map((r) => r.Id)).filter((id) => id.includes('pppp')));
+    expect(ids.size).toBe(2);
+    for (const id of ids) {
+      expect([...id].length).toBeLessThanOrEqual(512);
+      expect(id).toMatch(/…\[sha256 [0-9a-f]{16}\]$/);
+    }
+  });
+});

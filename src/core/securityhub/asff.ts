@@ -5,7 +5,7 @@
  */
 import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aws-sdk/client-securityhub';
 import type { Finding, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
-import { ASFF_LIMITS, ASFF_SCHEMA_VERSION, clip } from './limits.js';
+import { ASFF_LIMITS, ASFF_SCHEMA_VERSION, clip, clipId } from './limits.js';
 import { formatTimestamp } from '../util/time.js';
 import { visibleControls } from '../util/escape.js';
 
@@ -207,7 +207,7 @@ function productFields(finding: Finding, context: AsffContext): Record<string, s
  */
 function resource(finding: Finding, partition: Partition, region: string): Resource {
   const arn = finding.principal.arn;
-  const base = { Id: clip(arn, ASFF_LIMITS.resourceId), Partition: partition, Region: region };
+  const base = { Id: clipId(arn, ASFF_LIMITS.resourceId), Partition: partition, Region: region };
   const name = clip(shown(finding.principal.name), ASFF_LIMITS.resourceName);
   if (finding.credential === 'access_key_1' || finding.credential === 'access_key_2') {
     return {

@@ -3,6 +3,8 @@
  * (ASFF), as the Security Hub API reference and the SDK model document them. credwarden
  * keeps every finding inside them, so AWS never rejects one for its shape.
  */
+import { sha256 } from '../util/hash.js';
+
 export const ASFF_LIMITS = {
   /** Findings per BatchImportFindings (and BatchUpdateFindings) request. */
   findingsPerBatch: 100,
@@ -54,4 +56,16 @@ export function clip(text: string, max: number, fallback = '-'): string {
   const rest = clean.length - end;
   if (rest === 1 || (rest === 2 && (clean.codePointAt(end) ?? 0) > 0xffff)) return clean;
   return `${clean.slice(0, end)}…`;
+}
+
+/**
+ * An identifier cut to `max` characters like {@link clip}, ending with a hash of the whole
+ * value when cut, so that two long identifiers with one prefix (tampered names) stay two
+ * resources in Security Hub rather than one.
+ */
+export function clipId(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = `[sha256 ${sha256(text).slice(0, 16)}]`;
+  const clipped = clip(text, max - tail.length);
+  return clipped === text ? text : `${clipped}${tail}`;
 }
