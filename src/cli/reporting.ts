@@ -163,16 +163,16 @@ export async function refinements(
     waivers = { list, now };
   }
   const baseline = options.baseline
-    ? baselineIndex({ findings: await baselineFindings(resolve(io.cwd, options.baseline), options.baseline) })
+    ? baselineIndex(await baselineFindings(resolve(io.cwd, options.baseline), options.baseline))
     : undefined;
   return { ...(waivers ? { waivers } : {}), ...(baseline ? { baseline } : {}) };
 }
 
 /** A baseline's findings, streamed from its file (validated like every result read). @throws InputError */
-async function baselineFindings(path: string, label: string): Promise<Finding[]> {
+async function baselineFindings(path: string, label: string): Promise<Pick<ScanResult, 'findings' | 'accounts' | 'asOf'>> {
   const findings: Finding[] = [];
-  await streamResultFile(path, { finding: (f) => findings.push(f) }, label);
-  return findings;
+  const header = await streamResultFile(path, { finding: (f) => findings.push(f) }, label);
+  return { findings, accounts: header.accounts, asOf: header.asOf };
 }
 
 /** Warns about every waiver that did not apply: expired, or matching no finding (stale). */

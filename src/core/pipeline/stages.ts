@@ -10,6 +10,7 @@ import type { Ruleset } from '../rules/ruleset.js';
 import { waiverMatches, type LoadedWaiver } from '../waivers/index.js';
 import { embedPlans, planFindings, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
 import type { BaselineIndex } from './baseline.js';
+import { firstSeenFromBaseline } from '../baseline/first-seen.js';
 
 /** One account on its way through the stages. */
 export interface AccountWork {
@@ -80,17 +81,23 @@ export function compareWithBaseline(work: AccountWork, settings: StageSettings):
   const baseline = settings.baseline;
   if (!baseline) return work;
   const before = baseline.findingsOf(work.result.id);
-  const printsBefore = new Set(before.map((f) => f.fingerprint));
+  const baselineAsOf = baseline.asOfOf(work.result.id);
+  const priorByPrint = new Map(before.map((f) => [f.fingerprint, f]));
   const printsNow = new Set(work.findings.map((f) => f.fingerprint));
-  const findings: Finding[] = work.findings.map((f) => ({ ...f, baseline: printsBefore.has(f.fingerprint) ? 'existing' : 'new' }));
-  const resolved = before.filter((f) => !printsNow.has(f.fingerprint)).map(asResolved);
+  const findings: Finding[] = work.findings.map((f) => {
+    const prior = priorByPrint.get(f.fingerprint);
+    const firstSeen = firstSeenFromBaseline(prior, baselineAsOf);
+    return { ...f, baseline: prior ? 'existing' : 'new', ...(firstSeen !== undefined ? { firstSeen } : {}) };
+  });
+  const resolved = before.filter((f) => !printsNow.has(f.fingerprint)).map((f) => asResolved(f, baselineAsOf));
   return { ...work, findings, resolved };
 }
 
 /** A baseline finding as listed among the resolved: its plan was the baseline's, not this result's. */
-function asResolved(finding: Finding): Finding {
-  const { baseline: _baseline, remediation, ...rest } = finding;
-  return { ...rest, remediation: { procedure: remediation.procedure } };
+function asResolved(finding: Finding, baselineAsOf: string | undefined): Finding {
+  const { baseline: _baseline, remediation, firstSeen: _firstSeen, ...rest } = finding;
+  const firstSeen = firstSeenFromBaseline(finding, baselineAsOf);
+  return { ...rest, remediation: { procedure: remediation.procedure }, ...(firstSeen !== undefined ? { firstSeen } : {}) };
 }
 
 /** Plan: one merged plan per principal with open findings, from this account's findings only. */

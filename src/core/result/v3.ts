@@ -31,6 +31,7 @@ export interface FindingV3 {
   planId?: string;
   waiver?: Finding['waiver'];
   baseline?: Finding['baseline'];
+  firstSeen?: string;
   /** Only when it differs from the rule's (or the account's). */
   title?: string;
   frameworks?: Finding['frameworks'];
@@ -67,6 +68,7 @@ export function compactFinding(
     ...(f.remediation.planId !== undefined ? { planId: f.remediation.planId } : {}),
     ...(f.waiver ? { waiver: f.waiver } : {}),
     ...(f.baseline ? { baseline: f.baseline } : {}),
+    ...(f.firstSeen !== undefined ? { firstSeen: f.firstSeen } : {}),
     ...(rule?.title !== f.title ? { title: f.title } : {}),
     ...(rule === undefined || !sameJson(rule.frameworks, f.frameworks) ? { frameworks: f.frameworks } : {}),
     ...(rule?.procedure !== f.remediation.procedure ? { procedure: f.remediation.procedure } : {}),
@@ -98,6 +100,7 @@ export function expandFinding(
     status: f.status,
     ...(f.waiver ? { waiver: f.waiver } : {}),
     ...(f.baseline ? { baseline: f.baseline } : {}),
+    ...(f.firstSeen !== undefined ? { firstSeen: f.firstSeen } : {}),
     fingerprint: f.fingerprint,
   };
 }

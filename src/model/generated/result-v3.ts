@@ -254,6 +254,10 @@ export interface FindingV3 {
     expires: string;
   };
   baseline?: 'new' | 'existing';
+  /**
+   * When this finding was first seen (RFC 3339): with --baseline, a finding the baseline already had keeps the baseline's firstSeen, or the baseline account's as-of time when the baseline recorded none. Absent for a finding first seen in this scan (its account's as-of). ASFF CreatedAt and FirstObservedAt use it.
+   */
+  firstSeen?: string;
   title?: string;
   frameworks?: Frameworks;
   procedure?: string;
@@ -307,6 +311,10 @@ export interface Finding {
     expires: string;
   };
   baseline?: 'new' | 'existing';
+  /**
+   * When this finding was first seen (RFC 3339): with --baseline, a finding the baseline already had keeps the baseline's firstSeen, or the baseline account's as-of time when the baseline recorded none. Absent for a finding first seen in this scan (its account's as-of). ASFF CreatedAt and FirstObservedAt use it.
+   */
+  firstSeen?: string;
   fingerprint: string;
 }
 export interface Remediation {
