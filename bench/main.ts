@@ -7,7 +7,8 @@
  * baseline scenario: engine vs hand-written rules), --workers N (threads of the baseline
  * scenario; default one per core), --offline-accounts N[,M…] (accounts of 2,000 users in the
  * offline scenario, each size run in turn, e.g. 50,500 for 100,050 and 1,000,500 principals: how
- * figures grow with size), --out DIR (default reports/bench).
+ * figures grow with size), --live-accounts N (accounts of the live scenario, e.g. 10000 for
+ * issue 18's 10,000-account target; default 1,000), --out DIR (default reports/bench).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -186,6 +187,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       verify: { type: 'boolean', default: false },
       'offline-accounts': { type: 'string' },
+      'live-accounts': { type: 'string' },
     },
   });
   const root = packageRoot();
@@ -203,9 +205,12 @@ export async function main(argv: string[]): Promise<number> {
   const offlineAccounts = values['offline-accounts']?.split(',').map((v) => Number(v.trim()));
   if (offlineAccounts !== undefined && !offlineAccounts.every((n) => Number.isInteger(n) && n > 0))
     throw new Error(`--offline-accounts takes positive whole numbers (e.g. 50,500), not '${values['offline-accounts']}'`);
-  const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts.join(' and ')} accounts`}`;
+  const liveAccounts = values['live-accounts'] === undefined ? undefined : Number(values['live-accounts']);
+  if (liveAccounts !== undefined && !(Number.isInteger(liveAccounts) && liveAccounts > 0))
+    throw new Error(`--live-accounts takes a positive whole number (e.g. 10000), not '${values['live-accounts']}'`);
+  const label = `${values.smoke ? 'smoke' : 'full'}${offlineAccounts === undefined ? '' : `, offline ${offlineAccounts.join(' and ')} accounts`}${liveAccounts === undefined ? '' : `, live ${liveAccounts} accounts`}`;
   const { report } = await runBench({
-    sizes: base,
+    sizes: liveAccounts === undefined ? base : { ...base, live: { ...base.live, accounts: liveAccounts } },
     ...(offlineAccounts ? { offlineAccounts } : {}),
     ...(only ? { only } : {}),
     outDir,

@@ -296,8 +296,13 @@ async function scanSandbox(
       LIVE_PACK,
       '--concurrency',
       String(concurrency),
+      // The formats issue 18's live targets name: what a scheduled scan writes.
       '--format',
       'json',
+      '--format',
+      'sarif',
+      '--format',
+      'markdown',
       '--output-dir',
       outputDir,
       '--quiet',
