@@ -2,7 +2,7 @@ import type { Account, AccountOutcome, WaiverOutcome } from '../../model/index.j
 import { CoverageTracker } from '../engine/coverage.js';
 import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
 import { usedProcedures } from '../remediation/index.js';
-import type { LoadedWaiver } from '../waivers/index.js';
+import { waiverOutcome, type LoadedWaiver } from '../waivers/index.js';
 import { accountResult, compareWithBaseline, evaluate, plan, waive, type AccountWork, type StageSettings } from './stages.js';
 import { TallyCounter } from './tallies.js';
 import type { AccountSlice, RuleDefinition, RunHeader, Tallies } from './types.js';
@@ -123,20 +123,5 @@ export function runHeader(settings: PipelineSettings): RunHeader {
 }
 
 function waiverOutcomes(state: NonNullable<StageSettings['waivers']>): WaiverOutcome[] {
-  return state.list.map((waiver) => {
-    const matched = state.matched.get(waiver.id) ?? 0;
-    return {
-      id: waiver.id,
-      rule: waiver.rule,
-      account: waiver.account,
-      principal: waiver.principal,
-      ...(waiver.credential ? { credential: waiver.credential } : {}),
-      reason: waiver.reason,
-      ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}),
-      expires: waiver.expires,
-      state: waiver.expiresAt <= state.nowMs ? 'expired' : matched > 0 ? 'active' : 'stale',
-      matched,
-      source: waiver.source,
-    };
-  });
+  return state.list.map((waiver) => waiverOutcome(waiver, state.matched.get(waiver.id) ?? 0, state.nowMs));
 }

@@ -7,7 +7,7 @@ import type { Account, AccountResult, Finding, Plan } from '../../model/index.js
 import { accountAsOf, evaluateAccount } from '../engine/evaluate.js';
 import { compareFindings } from '../engine/result.js';
 import type { Ruleset } from '../rules/ruleset.js';
-import { waiverMatches, type LoadedWaiver } from '../waivers/index.js';
+import { waiveFinding, type LoadedWaiver } from '../waivers/index.js';
 import { embedPlans, planFindings, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
 import type { BaselineIndex } from './baseline.js';
 import { firstSeenFromBaseline } from '../baseline/first-seen.js';
@@ -54,26 +54,8 @@ export function evaluate(work: AccountWork, settings: StageSettings): AccountWor
 export function waive(work: AccountWork, settings: StageSettings): AccountWork {
   const waivers = settings.waivers;
   if (!waivers || waivers.list.length === 0) return work;
-  const findings = work.findings.map((finding) => {
-    const matching = waivers.list.filter((w) => waiverMatches(w, finding));
-    for (const w of matching) waivers.matched.set(w.id, (waivers.matched.get(w.id) ?? 0) + 1);
-    const inForce = matching.find((w) => w.expiresAt > waivers.nowMs);
-    return inForce && finding.status === 'open' ? waived(finding, inForce) : finding;
-  });
+  const findings = work.findings.map((finding) => waiveFinding(finding, waivers.list, waivers.nowMs, waivers.matched));
   return { ...work, findings };
-}
-
-function waived(finding: Finding, waiver: LoadedWaiver): Finding {
-  return {
-    ...finding,
-    status: 'waived',
-    waiver: {
-      id: waiver.id,
-      reason: waiver.reason,
-      ...(waiver.approvedBy ? { approvedBy: waiver.approvedBy } : {}),
-      expires: waiver.expires,
-    },
-  };
 }
 
 /** Compare with the baseline: each finding new or existing; the baseline's findings now gone are resolved. */

@@ -14,17 +14,23 @@ import type { LoadedWaiver } from './parse.js';
 export function applyWaivers(result: ScanResult, waivers: readonly LoadedWaiver[], now: string): ScanResult {
   const nowMs = Date.parse(now);
   const matched = new Map<string, number>(waivers.map((w) => [w.id, 0]));
-  const findings = result.findings.map((finding) => {
-    const matching = waivers.filter((w) => waiverMatches(w, finding));
-    for (const w of matching) matched.set(w.id, (matched.get(w.id) ?? 0) + 1);
-    // The first waiver in force wins, so the file order decides which reason is shown.
-    const inForce = matching.find((w) => w.expiresAt > nowMs);
-    return inForce && finding.status === 'open' ? waive(finding, inForce) : finding;
-  });
-  const outcomes = waivers.map((w) => outcome(w, matched.get(w.id) ?? 0, nowMs));
+  const findings = result.findings.map((finding) => waiveFinding(finding, waivers, nowMs, matched));
+  const outcomes = waivers.map((w) => waiverOutcome(w, matched.get(w.id) ?? 0, nowMs));
   const summary = summarise(findings, result.accounts);
   // A rule whose findings are all waived has no open finding: it is no longer failed.
   return { ...result, rules: withRuleStatuses(result.rules, summary, findings), findings, summary, waivers: outcomes };
+}
+
+/**
+ * One finding under the waivers: the first waiver in force that matches an open finding waives
+ * it (so the file order decides which reason is shown). Every matching waiver, expired or not,
+ * is counted in `matched` (by waiver id).
+ */
+export function waiveFinding(finding: Finding, waivers: readonly LoadedWaiver[], nowMs: number, matched: Map<string, number>): Finding {
+  const matching = waivers.filter((w) => waiverMatches(w, finding));
+  for (const w of matching) matched.set(w.id, (matched.get(w.id) ?? 0) + 1);
+  const inForce = matching.find((w) => w.expiresAt > nowMs);
+  return inForce && finding.status === 'open' ? waive(finding, inForce) : finding;
 }
 
 function waive(finding: Finding, waiver: LoadedWaiver): Finding {
@@ -40,7 +46,8 @@ function waive(finding: Finding, waiver: LoadedWaiver): Finding {
   };
 }
 
-function outcome(waiver: LoadedWaiver, matched: number, nowMs: number): WaiverOutcome {
+/** What became of a waiver: expired, active (it matched a finding) or stale (it matched none). */
+export function waiverOutcome(waiver: LoadedWaiver, matched: number, nowMs: number): WaiverOutcome {
   const state = waiver.expiresAt <= nowMs ? 'expired' : matched > 0 ? 'active' : 'stale';
   return {
     id: waiver.id,

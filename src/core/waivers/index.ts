@@ -11,7 +11,7 @@ export {
   type Waiver,
   type WaiversFile,
 } from './parse.js';
-export { applyWaivers } from './apply.js';
+export { applyWaivers, waiveFinding, waiverOutcome } from './apply.js';
 export { waiverMatches, principalMatches, waiverBreadth, type WaiverBreadth } from './match.js';
 export { expiryTime } from './expiry.js';
 export { waiverOutcomes, type WaiverOutcome } from './outcome.js';
