@@ -66,7 +66,8 @@ export interface PrincipalFacts {
   itemEvidence: Record<string, Readonly<Record<string, unknown>>>;
 }
 
-function emptySlot(slot: 1 | 2): SlotFacts {
+/** An access key slot the report says nothing about: every fact unknown. */
+export function emptySlot(slot: 1 | 2): SlotFacts {
   return {
     slot,
     id: null,

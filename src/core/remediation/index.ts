@@ -17,7 +17,7 @@ export {
   type PlanOptions,
   type ScanAccess,
 } from './planner.js';
-export { principalFacts, type PrincipalFacts } from './facts.js';
+export { emptySlot, principalFacts, type PrincipalFacts } from './facts.js';
 export {
   attachPlans,
   embedPlans,

@@ -8,7 +8,15 @@
  * sink (core/format/json.ts) and the reader is stream.ts. Pure.
  */
 import type { AccountResult, Finding, Plan, RuleSummary } from '../../model/index.js';
-import { planId, planPrincipal, toResultPlan, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
+import {
+  emptySlot,
+  planId,
+  planPrincipal,
+  toResultPlan,
+  type Catalogue,
+  type PrincipalFacts,
+  type ScanAccess,
+} from '../remediation/index.js';
 import type { Procedure } from '../remediation/types.js';
 
 /** What a v3 finding takes from its rule unless it says otherwise. */
@@ -121,27 +129,14 @@ export function baseFacts(
   asOf: string | null,
   principal: Finding['principal'],
 ): PrincipalFacts {
-  const slot = (n: 1 | 2) => ({
-    slot: n,
-    id: null,
-    present: null,
-    active: null,
-    lastRotated: null,
-    ageDays: null,
-    lastUsedKnown: false,
-    lastUsed: null,
-    lastUsedDaysAgo: null,
-    lastUsedService: null,
-    lastUsedRegion: null,
-  });
   return {
     accountId: account.id,
     accountName: account.name ?? null,
     partition: /^arn:([^:]+):/.exec(principal.arn)?.[1] ?? 'aws',
     asOf: asOf ?? account.asOf ?? account.reportGeneratedTime ?? null,
     principal: { type: principal.type, name: principal.name, arn: principal.arn },
-    keys: [slot(1), slot(2)],
-    certs: [slot(1), slot(2)],
+    keys: [emptySlot(1), emptySlot(2)],
+    certs: [emptySlot(1), emptySlot(2)],
     password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
     recovery: {},
     soleAdministrator: null,
