@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
-import type { FormatContext } from '../../src/core/format/types.js';
+import { renderToString, type FormatContext, type FormatterEntry } from '../../src/core/format/types.js';
+import { sliceResult } from '../../src/core/pipeline/index.js';
 import { cli } from '../helpers/cli.js';
 import { readResultText } from '../helpers/result.js';
 
@@ -56,4 +57,22 @@ export function expectGolden(name: string, actual: string): void {
   const path = join(GOLDEN_DIR, name);
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
   expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+/**
+ * A report written as the CLI writes it (cli/reporting.ts): the sink is fed the result's
+ * accounts in `order` and each account's chunks are joined in account-id order, so a sink
+ * whose bytes depend on arrival order shows it.
+ */
+export function writtenBySink(formatter: FormatterEntry, result: ScanResult, order: 'forward' | 'reverse', context = CONTEXT): string {
+  const { header, slices, tallies } = sliceResult(result);
+  const sink = formatter.open(header, context);
+  const chunks = new Map<string, string>();
+  for (const slice of order === 'forward' ? slices : [...slices].reverse()) chunks.set(slice.id, renderToString(sink.account(slice)));
+  const end = sink.end(tallies);
+  const accounts = [...chunks.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, text]) => text)
+    .filter((text) => text !== '');
+  return `${renderToString(end.head ?? [])}${accounts.join(sink.separator ?? '')}${renderToString(end.tail ?? [])}`;
 }

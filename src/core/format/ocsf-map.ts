@@ -11,7 +11,7 @@
  *   carries the rule's status in that account (pass, fail, or warning when it was not decided
  *   there) and the framework controls it maps to.
  */
-import type { AccountResult, Finding, Frameworks, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
+import type { AccountResult, Finding, Frameworks, Plan, RuleSummary, Severity } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { partitionOfArn } from '../securityhub/asff.js';
 
@@ -59,37 +59,32 @@ const COMPLIANCE_STATUS = {
 /** An OCSF event as plain JSON. */
 export type OcsfEvent = Record<string, unknown>;
 
-/** Everything the mapping needs besides the record: built once per result, small (rules, accounts, plans by id). */
+/** Everything the mapping needs besides the record: small (rules, and one account's plans). */
 export interface OcsfContext {
   toolVersion: string;
   /** Region the findings are reported for (IAM is global); omitted when not given. */
   region?: string;
-  rules: ReadonlyMap<string, RuleSummary>;
-  accounts: ReadonlyMap<string, AccountResult>;
+  rules: ReadonlyMap<string, Pick<RuleSummary, 'description' | 'docs'>>;
+  accounts: ReadonlyMap<string, Pick<AccountResult, 'name' | 'ouPath'>>;
   plans: ReadonlyMap<string, Plan>;
   /** Epoch milliseconds of each account's as-of, by account id; `fallbackTime` otherwise. */
   times: ReadonlyMap<string, number>;
   fallbackTime: number;
 }
 
-/** Builds the context of a result. */
-export function ocsfContext(result: ScanResult, toolVersion: string, region?: string): OcsfContext {
-  const times = new Map<string, number>();
-  for (const account of result.accounts) {
-    const ms = Date.parse(result.asOf ?? account.asOf ?? account.reportGeneratedTime ?? '');
-    if (!Number.isNaN(ms)) times.set(account.id, ms);
-  }
-  const asOf = result.asOf ? Date.parse(result.asOf) : Number.NaN;
-  const fallbackTime = Number.isNaN(asOf) ? Math.max(0, ...times.values()) : asOf;
-  return {
-    toolVersion,
-    ...(region ? { region } : {}),
-    rules: new Map(result.rules.map((rule) => [rule.id, rule])),
-    accounts: new Map(result.accounts.map((account) => [account.id, account])),
-    plans: new Map(result.plans.map((plan) => [plan.id, plan])),
-    times,
-    fallbackTime,
-  };
+/** When an account's events happened (epoch ms): the run's --as-of, else the account's as-of or report time; undefined when none is known. */
+export function accountTime(
+  account: Pick<AccountResult, 'asOf' | 'reportGeneratedTime'> | undefined,
+  asOf: string | null,
+): number | undefined {
+  const ms = Date.parse(asOf ?? account?.asOf ?? account?.reportGeneratedTime ?? '');
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The time of an account that states none: the run's --as-of, else the latest account's, else the epoch. */
+export function fallbackTime(asOf: string | null, latest: number | undefined): number {
+  const ms = asOf ? Date.parse(asOf) : Number.NaN;
+  return Number.isNaN(ms) ? Math.max(0, latest ?? 0) : ms;
 }
 
 function timeOf(accountId: string, context: OcsfContext): { time: number; time_dt: string } {
@@ -257,11 +252,11 @@ export interface RuleAccountCounts {
   waived: number;
 }
 
-/** Counts of findings by rule and account (`rule\u0000account`): small (rules × accounts), built in one pass. */
-export function countsByRuleAndAccount(findings: Iterable<Finding>): Map<string, RuleAccountCounts> {
+/** Counts of one account's findings by rule id: small (the rules with a finding there). */
+export function countsByRule(findings: Iterable<Finding>): Map<string, RuleAccountCounts> {
   const counts = new Map<string, RuleAccountCounts>();
   for (const f of findings) {
-    const key = `${f.ruleId}\u0000${f.accountId}`;
+    const key = f.ruleId;
     const entry = counts.get(key) ?? { open: 0, waived: 0 };
     if (f.status === 'open') entry.open++;
     else entry.waived++;
@@ -292,7 +287,7 @@ function findingStatus(complianceStatusId: number): { status_id: number; status:
 /** One rule in one account as an OCSF Compliance Finding (class 2003), carrying the rule's status there. */
 export function complianceFinding(
   rule: RuleSummary,
-  account: AccountResult,
+  account: Pick<AccountResult, 'id' | 'name' | 'ouPath'>,
   counts: RuleAccountCounts | undefined,
   context: OcsfContext,
 ): OcsfEvent {
@@ -338,20 +333,4 @@ export function complianceFinding(
     },
     unmapped: { credwarden: { rule_id: rule.id, rule_status: rule.status, open: counts?.open ?? 0, waived: counts?.waived ?? 0 } },
   };
-}
-
-/**
- * Every event of a result, one at a time: a Detection Finding per finding (open and waived, then
- * the ones resolved since the baseline), then a Compliance Finding per rule and scanned account.
- * Only the context and the per-(rule, account) counts are held; each event is built as it is
- * written.
- */
-export function* ocsfEvents(result: ScanResult, toolVersion: string, region?: string): Generator<OcsfEvent> {
-  const context = ocsfContext(result, toolVersion, region);
-  for (const f of result.findings) yield detectionFinding(f, context);
-  for (const f of result.resolved ?? []) yield detectionFinding(f, context, 'resolved');
-  const counts = countsByRuleAndAccount(result.findings);
-  const scanned = result.accounts.filter((a) => a.status !== 'skipped');
-  for (const rule of result.rules)
-    for (const account of scanned) yield complianceFinding(rule, account, counts.get(`${rule.id}\u0000${account.id}`), context);
 }

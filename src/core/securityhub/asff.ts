@@ -4,7 +4,7 @@
  * clock. The shapes are the SDK's own (`@aws-sdk/client-securityhub`), imported as types only.
  */
 import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aws-sdk/client-securityhub';
-import type { Finding, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
+import type { AccountResult, Finding, Plan, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { ASFF_LIMITS, ASFF_SCHEMA_VERSION, clip, clipId } from './limits.js';
 import { formatTimestamp } from '../util/time.js';
 import { visibleControls } from '../util/escape.js';
@@ -27,13 +27,16 @@ const CIS_REQUIREMENT_PREFIX: Readonly<Record<string, string>> = {
 const BEST_PRACTICES_TYPE = 'Software and Configuration Checks/AWS Security Best Practices';
 const CIS_TYPE = 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
 
+/** What the mapping reads of a rule. */
+type AsffRule = Pick<RuleSummary, 'description' | 'docs'>;
+
 /** Everything the mapping needs besides the finding. */
 export interface AsffContext {
   /** Region of the Security Hub the findings go to (part of the ProductArn). */
   region: string;
   toolVersion: string;
   /** The rules of the result, by id (for the description and the remediation URL). */
-  rules: ReadonlyMap<string, RuleSummary>;
+  rules: ReadonlyMap<string, AsffRule>;
   /** When each account was observed (its as-of), by account id; `fallbackTime` otherwise. */
   observedAt: ReadonlyMap<string, string>;
   fallbackTime: string;
@@ -67,11 +70,11 @@ export function asffId(finding: Pick<Finding, 'fingerprint'>): string {
 export function asffContext(result: ScanResult, region: string, toolVersion: string): AsffContext {
   const observedAt = new Map<string, string>();
   for (const account of result.accounts) {
-    const time = account.asOf ?? account.reportGeneratedTime ?? result.asOf;
-    if (time) observedAt.set(account.id, rfc3339(time));
+    const time = observedTime(account, result.asOf);
+    if (time) observedAt.set(account.id, time);
   }
   const times = [...observedAt.values()].sort();
-  const fallbackTime = result.asOf ? rfc3339(result.asOf) : (times[times.length - 1] ?? '1970-01-01T00:00:00Z');
+  const fallbackTime = fallbackObservedTime(result.asOf, times[times.length - 1]);
   return {
     region,
     toolVersion,
@@ -80,6 +83,20 @@ export function asffContext(result: ScanResult, region: string, toolVersion: str
     fallbackTime,
     plans: new Map(result.plans.map((plan) => [plan.id, plan])),
   };
+}
+
+/** When an account was observed (RFC 3339): its as-of, else its report's time, else the run's --as-of. */
+export function observedTime(
+  account: Pick<AccountResult, 'asOf' | 'reportGeneratedTime'> | undefined,
+  asOf: string | null,
+): string | undefined {
+  const time = account?.asOf ?? account?.reportGeneratedTime ?? asOf;
+  return time ? rfc3339(time) : undefined;
+}
+
+/** The time of a record whose account has none: the run's --as-of, else the latest account's, else the epoch. */
+export function fallbackObservedTime(asOf: string | null, latest: string | undefined): string {
+  return asOf ? rfc3339(asOf) : (latest ?? '1970-01-01T00:00:00Z');
 }
 
 /**
@@ -166,13 +183,13 @@ function relatedRequirements(finding: Finding): string[] {
   return requirements.slice(0, ASFF_LIMITS.relatedRequirements);
 }
 
-function description(finding: Finding, rule: RuleSummary | undefined): string {
+function description(finding: Finding, rule: AsffRule | undefined): string {
   const account = finding.accountName ? `${finding.accountName} (${finding.accountId})` : finding.accountId;
   const why = rule?.description ? ` ${rule.description}` : '';
   return `${finding.message} [account ${account}]${why}`;
 }
 
-function recommendation(finding: Finding, rule: RuleSummary | undefined, context: AsffContext): { Text: string; Url?: string } {
+function recommendation(finding: Finding, rule: AsffRule | undefined, context: AsffContext): { Text: string; Url?: string } {
   const plan = finding.remediation.planId === undefined ? undefined : context.plans.get(finding.remediation.planId);
   const resolution = plan?.findings.find((f) => f.fingerprint === finding.fingerprint)?.resolution;
   const text = plan
@@ -254,7 +271,7 @@ export function resultToAsff(result: ScanResult, region: string, toolVersion: st
   return Array.from(asffRecords(result, region, toolVersion));
 }
 
-/** The same records as {@link resultToAsff}, one at a time (the formatter streams them). */
+/** The same records as {@link resultToAsff}, one at a time. */
 export function* asffRecords(result: ScanResult, region: string, toolVersion: string): Generator<AwsSecurityFinding> {
   const context = asffContext(result, region, toolVersion);
   for (const f of result.findings) yield toAsff(f, context);
