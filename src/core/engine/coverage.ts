@@ -130,6 +130,23 @@ export class CoverageTracker {
       coverage.notEvaluated.push({ accountId: outcome.id, reason: `account failed: ${outcome.reason}` });
   }
 
+  /** Where each rule was decided so far, as data: another tracker (another thread's) absorbs it. */
+  save(): ReadonlyMap<string, RuleCoverage> {
+    return this.coverage;
+  }
+
+  /** Adds another tracker's coverage: counts add up, accounts not evaluated are listed (sorted by {@link of}). */
+  absorb(other: ReadonlyMap<string, RuleCoverage>): void {
+    for (const [id, theirs] of other) {
+      const mine = this.coverage.get(id);
+      if (!mine) this.coverage.set(id, { evaluatedAccounts: theirs.evaluatedAccounts, notEvaluated: [...theirs.notEvaluated] });
+      else {
+        mine.evaluatedAccounts += theirs.evaluatedAccounts;
+        mine.notEvaluated.push(...theirs.notEvaluated);
+      }
+    }
+  }
+
   /** The coverage of `ruleId`, accounts in id order. */
   of(ruleId: string): RuleCoverage {
     const coverage = this.coverage.get(ruleId) ?? { evaluatedAccounts: 0, notEvaluated: [] };

@@ -1,6 +1,7 @@
 import type { Deviation, Finding, Frameworks, RuleSummary, ScanResult, Severity } from '../../model/index.js';
 import { ruleStatus } from '../engine/coverage.js';
 import type { AnyStatus } from './status.js';
+import type { SinkState } from './types.js';
 
 /** A rule's verdict over the scan (see docs/reports.md). */
 export type ControlStatus = RuleSummary['status'];
@@ -72,6 +73,34 @@ export function countFinding(counts: RuleCounts, f: Finding): void {
   if (acceptance.until === undefined || waiver.expires < acceptance.until) acceptance.until = waiver.expires;
   if (typeof waiver.approvedBy === 'string' && waiver.approvedBy !== '') acceptance.approvers.add(waiver.approvedBy);
   acceptance.waivers.add(waiver.id);
+}
+
+/**
+ * The counts as a sink's organisation state ({@link SinkState}): saved as they are (a Map of
+ * plain counts and Sets crosses threads), absorbed by adding: sums, the earliest expiry, set
+ * unions. A rule's sample is only read for rules the run does not define (merged results).
+ */
+export function countsState(counts: RuleCounts): SinkState {
+  return {
+    save: () => counts,
+    absorb(saved) {
+      for (const [id, other] of saved as RuleCounts) {
+        const entry = counts.get(id);
+        if (!entry) {
+          counts.set(id, other);
+          continue;
+        }
+        entry.open += other.open;
+        entry.waived += other.waived;
+        if (!other.acceptance) continue;
+        const acceptance = (entry.acceptance ??= { approvers: new Set(), waivers: new Set() });
+        const until = other.acceptance.until;
+        if (until !== undefined && (acceptance.until === undefined || until < acceptance.until)) acceptance.until = until;
+        for (const a of other.acceptance.approvers) acceptance.approvers.add(a);
+        for (const w of other.acceptance.waivers) acceptance.waivers.add(w);
+      }
+    },
+  };
 }
 
 function acceptanceOf(count: RuleCount | undefined): Acceptance | undefined {

@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controls, controlsFrom, countFinding, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
+import { controls, controlsFrom, countFinding, countsState, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
 import { neutraliseFormula, visibleControls } from '../util/escape.js';
-import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
+import { defineFormatter, STATELESS, type FormatterEntry, type ReportSink } from './types.js';
 import type { RunHeader } from '../pipeline/types.js';
 
 interface Column<T> {
@@ -145,6 +145,7 @@ function openCsv(header: RunHeader): ReportSink {
         asOf: header.asOf,
       }),
     end: () => ({ head: [csvHeader(CSV_COLUMNS)] }),
+    state: STATELESS,
   };
 }
 
@@ -162,6 +163,7 @@ function openControlsCsv(header: RunHeader): ReportSink {
         ...csvRows(CONTROL_COLUMNS, controlsFrom(tallies.rules, counts), { accounts: new Map(), asOf: header.asOf }),
       ],
     }),
+    state: countsState(counts),
   };
 }
 

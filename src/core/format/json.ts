@@ -26,6 +26,10 @@ function openJson(header: RunHeader): ReportSink {
     end(tallies) {
       return { head: [headText(header, tallies, accounts > 0)], tail: [accounts > 0 ? '\n]}\n' : ']}\n'] };
     },
+    state: {
+      save: () => accounts,
+      absorb: (saved) => void (accounts += saved as number),
+    },
   };
 }
 

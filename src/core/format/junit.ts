@@ -1,6 +1,15 @@
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
-import { controlsFrom, countFinding, REASONS_SHOWN, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
+import {
+  controlsFrom,
+  countFinding,
+  countsState,
+  REASONS_SHOWN,
+  reasonsText,
+  statusDetail,
+  type Control,
+  type RuleCounts,
+} from './controls.js';
 import type { RunHeader } from '../pipeline/types.js';
 import { STATUS_LABEL } from './status.js';
 import { escapeXml as x, guardWorkflowCommands } from '../util/escape.js';
@@ -46,6 +55,14 @@ function openJunit(header: RunHeader): ReportSink {
         ]),
         tail: ['</testsuites>\n'],
       };
+    },
+    state: {
+      save: () => ({ counts: countsState(counts).save(), total }),
+      absorb(saved) {
+        const other = saved as { counts: unknown; total: Counts };
+        countsState(counts).absorb(other.counts);
+        total = add(total, other.total);
+      },
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   caveated,
   controlsFrom,
   countFinding,
+  countsState,
   coverageText,
   frameworkMatrices,
   REASONS_SHOWN,
@@ -140,7 +141,26 @@ function openMarkdown(header: RunHeader, context: FormatContext): ReportSink {
         tail: lines([findings, resolved, plans, waivers, warnings]),
       };
     },
+    state: {
+      save: () => ({ counts, rows: rows.sorted(), resolved: resolvedRows.sorted(), withBaseline, inline: inline.save() }),
+      absorb(saved) {
+        const other = saved as { counts: RuleCounts; rows: Row[]; resolved: Finding[]; withBaseline: boolean; inline: InlineSaved };
+        countsState(counts).absorb(other.counts);
+        for (const row of other.rows) rows.add(row);
+        for (const finding of other.resolved) resolvedRows.add(finding);
+        withBaseline ||= other.withBaseline;
+        inline.absorb(other.inline);
+      },
+    },
   };
+}
+
+/** What an {@link InlinePlans} kept, as data. */
+interface InlineSaved {
+  accounts: AccountResult[];
+  findings: Finding[];
+  plans: ScanResult['plans'];
+  principals: number;
 }
 
 /** The plans of the first principals, kept only while they are few enough to show inline. */
@@ -163,6 +183,25 @@ class InlinePlans {
     if (slice.account) this.accounts.push(slice.account);
     this.findings.push(...slice.findings);
     this.plans.push(...slice.plans);
+  }
+
+  /** What this instance kept, for another instance to absorb (see SinkState). */
+  save(): InlineSaved {
+    return { accounts: this.accounts, findings: this.findings, plans: this.plans, principals: this.principals };
+  }
+
+  /** Adds another instance's plans: together they are few enough, or none is kept. */
+  absorb(other: InlineSaved): void {
+    this.principals += other.principals;
+    if (this.principals > INLINE_PLAN_PRINCIPALS) {
+      this.accounts.length = 0;
+      this.findings.length = 0;
+      this.plans.length = 0;
+      return;
+    }
+    this.accounts.push(...other.accounts);
+    this.findings.push(...other.findings);
+    this.plans.push(...other.plans);
   }
 
   result(asOf: string | null): Pick<ScanResult, 'asOf' | 'accounts' | 'findings' | 'plans'> {

@@ -4,6 +4,7 @@ import {
   caveated,
   controlsFrom,
   countFinding,
+  countsState,
   REASONS_SHOWN,
   reasonsText,
   statusDetail,
@@ -70,6 +71,13 @@ function comparePriority(a: Finding, b: Finding): number {
   return priority(a) - priority(b) || compareFindings(a, b) || a.fingerprint.localeCompare(b.fingerprint);
 }
 
+/** What a {@link SarifResults} kept, as data. */
+interface SarifSaved {
+  top: Finding[];
+  seen: Record<Severity, number>;
+  total: number;
+}
+
 /**
  * Chooses the findings that fit GitHub's limits, as they stream by: open findings before
  * waived ones, most severe first, until the result count or byte budget is reached. A
@@ -92,6 +100,18 @@ class SarifResults {
     this.total++;
     this.seen[finding.severity]++;
     this.top.add(finding);
+  }
+
+  /** What this instance kept, for another to absorb (see SinkState). */
+  save(): SarifSaved {
+    return { top: this.top.sorted(), seen: this.seen, total: this.total };
+  }
+
+  /** Adds another instance's findings: the heap keeps its total order, the counts add up. */
+  absorb(other: SarifSaved): void {
+    for (const finding of other.top) this.top.add(finding);
+    for (const s of SEVERITIES) this.seen[s] += other.seen[s];
+    this.total += other.total;
   }
 
   select(): SarifSelection {
@@ -190,6 +210,15 @@ function openSarif(header: RunHeader, context: FormatContext): ReportSink {
         ],
       };
       return { head: jsonChunks(log), warnings: omissionWarnings(selection, tallies.summary.total) };
+    },
+    state: {
+      save: () => ({ results: results.save(), counts, failed }),
+      absorb(saved) {
+        const other = saved as { results: SarifSaved; counts: RuleCounts; failed: AccountResult[] };
+        results.absorb(other.results);
+        countsState(counts).absorb(other.counts);
+        failed.push(...other.failed);
+      },
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   caveated,
   controlsFrom,
   countFinding,
+  countsState,
   coverageText,
   frameworkMatrices,
   statusDetail,
@@ -81,6 +82,14 @@ function openText(header: RunHeader, context: FormatContext): ReportSink {
         head: guardWorkflowCommands([`${headerLine(header, paint)}\n`]),
         tail: guardWorkflowCommands([`${lines.join('\n')}\n`]),
       };
+    },
+    state: {
+      save: () => ({ notScanned, counts }),
+      absorb(saved) {
+        const other = saved as { notScanned: AccountResult[]; counts: RuleCounts };
+        notScanned.push(...other.notScanned);
+        countsState(counts).absorb(other.counts);
+      },
     },
   };
 }

@@ -42,7 +42,30 @@ export interface ReportSink {
   /** Written between two accounts' non-empty chunks (e.g. `,` in a JSON array). */
   separator?: string;
   end(tallies: Tallies): SinkEnd;
+  /**
+   * What the sink keeps for the whole organisation, declared so that several instances of it
+   * (one per worker thread) can each take a share of the accounts and the main thread's
+   * instance can join their states before {@link ReportSink.end}. A sink without it sees every
+   * slice itself, on the main thread. See {@link SinkState}.
+   */
+  state?: SinkState;
 }
+
+/**
+ * A sink's organisation state (the part of `account` that is not the account's own chunks):
+ * `save()` gives what this instance has kept so far as structured-cloneable data (plain
+ * objects, arrays, Maps, Sets: it crosses threads), and `absorb(saved)` adds another instance's
+ * saved state to this one. Joining must not depend on order, like the state itself (sums,
+ * bounded buffers with a total order), so the bytes are the same whatever instance saw which
+ * account.
+ */
+export interface SinkState {
+  save(): unknown;
+  absorb(saved: unknown): void;
+}
+
+/** The state of a sink that keeps nothing between accounts: its chunks are all it gives. */
+export const STATELESS: SinkState = { save: () => undefined, absorb: () => undefined };
 
 /** What a sink writes once every account is in. */
 export interface SinkEnd {

@@ -11,7 +11,7 @@
  * order, so the bytes never depend on which account finished first).
  */
 export type * from './types.js';
-export { runHeader, ScanPipeline, STAGES, type PipelineSettings } from './pipeline.js';
+export { runHeader, ScanPipeline, STAGES, type PipelineSettings, type SavedPipeline } from './pipeline.js';
 export { baselineIndex, type BaselineIndex } from './baseline.js';
 export { assembleResult, sliceResult, talliesOf } from './whole.js';
 export { TallyCounter } from './tallies.js';

@@ -1,10 +1,10 @@
 import type { Account, AccountOutcome, WaiverOutcome } from '../../model/index.js';
-import { CoverageTracker } from '../engine/coverage.js';
+import { CoverageTracker, type RuleCoverage } from '../engine/coverage.js';
 import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
 import { usedProcedures } from '../remediation/index.js';
 import { waiverOutcome, type LoadedWaiver } from '../waivers/index.js';
 import { accountResult, compareWithBaseline, evaluate, plan, waive, type AccountWork, type StageSettings } from './stages.js';
-import { TallyCounter } from './tallies.js';
+import { TallyCounter, type SavedCounts } from './tallies.js';
 import type { AccountSlice, RuleDefinition, RunHeader, Tallies } from './types.js';
 
 /**
@@ -18,6 +18,13 @@ export const STAGES: readonly ((work: AccountWork, settings: StageSettings) => A
   compareWithBaseline,
   plan,
 ];
+
+/** A pipeline's whole-organisation state as data (see {@link ScanPipeline.save}). */
+export interface SavedPipeline {
+  counts: SavedCounts;
+  coverage: ReadonlyMap<string, RuleCoverage>;
+  waiverMatches?: ReadonlyMap<string, number>;
+}
 
 /** What no credential report covers, stated once in every report. */
 const SCOPE_NOTES: readonly string[] = [IDENTITY_CENTER_NOTE];
@@ -80,6 +87,28 @@ export class ScanPipeline {
   private send(slice: AccountSlice): void {
     this.counter.add(slice);
     this.emit(slice);
+  }
+
+  /**
+   * The whole-organisation state gathered so far, as data (it crosses threads): when several
+   * pipelines (worker threads) each take a share of the accounts, the main thread's pipeline
+   * {@link absorb}s theirs before {@link finish}. Every part is a sum or a union, so the tallies
+   * do not depend on which pipeline saw which account.
+   */
+  save(): SavedPipeline {
+    return {
+      counts: this.counter.save(),
+      coverage: this.coverage.save(),
+      ...(this.settings.waivers ? { waiverMatches: this.settings.waivers.matched } : {}),
+    };
+  }
+
+  /** Adds another pipeline's state (see {@link save}). */
+  absorb(saved: SavedPipeline): void {
+    this.counter.absorb(saved.counts);
+    this.coverage.absorb(saved.coverage);
+    const matched = this.settings.waivers?.matched;
+    if (matched) for (const [id, n] of saved.waiverMatches ?? []) matched.set(id, (matched.get(id) ?? 0) + n);
   }
 
   /** The tallies, once every account has been through. */

@@ -4,6 +4,24 @@ import { ruleStatus, type RuleCoverage } from '../engine/coverage.js';
 import type { ResultProcedure } from '../remediation/index.js';
 import type { AccountSlice, RuleDefinition, Tallies } from './types.js';
 
+/** A {@link TallyCounter}'s counts as data (structured-cloneable: it crosses threads). */
+export interface SavedCounts {
+  total: number;
+  open: number;
+  fresh: number;
+  withBaseline: boolean;
+  openBySeverity: Record<Severity, number>;
+  waivedBySeverity: Record<Severity, number>;
+  newOpen: Record<Severity, number>;
+  byRule: ReadonlyMap<string, number>;
+  waivedByRule: ReadonlyMap<string, number>;
+  procedureIds: ReadonlySet<string>;
+  accounts: Summary['accounts'];
+  resolved: number;
+  plannedPrincipals: number;
+  plans: number;
+}
+
 /** Zero per severity. */
 export function bySeverity(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -58,6 +76,48 @@ export class TallyCounter {
     // A plan is made again from its findings and the procedures stated once (result v3): the
     // planner looks up each open finding's own procedure, even when it picks another.
     this.procedureIds.add(finding.remediation.procedure);
+  }
+
+  /** What was counted so far, as data: another counter (another thread's) absorbs it. */
+  save(): SavedCounts {
+    return {
+      total: this.total,
+      open: this.open,
+      fresh: this.fresh,
+      withBaseline: this.withBaseline,
+      openBySeverity: this.openBySeverity,
+      waivedBySeverity: this.waivedBySeverity,
+      newOpen: this.newOpen,
+      byRule: this.byRule,
+      waivedByRule: this.waivedByRule,
+      procedureIds: this.procedureIds,
+      accounts: this.accounts,
+      resolved: this.resolved,
+      plannedPrincipals: this.plannedPrincipals,
+      plans: this.plans,
+    };
+  }
+
+  /** Adds another counter's counts (every count is a sum, so the order of absorbing does not matter). */
+  absorb(other: SavedCounts): void {
+    this.total += other.total;
+    this.open += other.open;
+    this.fresh += other.fresh;
+    this.withBaseline ||= other.withBaseline;
+    for (const s of SEVERITIES) {
+      this.openBySeverity[s] += other.openBySeverity[s];
+      this.waivedBySeverity[s] += other.waivedBySeverity[s];
+      this.newOpen[s] += other.newOpen[s];
+    }
+    for (const [id, n] of other.byRule) this.byRule.set(id, (this.byRule.get(id) ?? 0) + n);
+    for (const [id, n] of other.waivedByRule) this.waivedByRule.set(id, (this.waivedByRule.get(id) ?? 0) + n);
+    for (const id of other.procedureIds) this.procedureIds.add(id);
+    this.accounts.scanned += other.accounts.scanned;
+    this.accounts.failed += other.accounts.failed;
+    this.accounts.skipped += other.accounts.skipped;
+    this.resolved += other.resolved;
+    this.plannedPrincipals += other.plannedPrincipals;
+    this.plans += other.plans;
   }
 
   /** The summary of what was added (`byRule` in rule-id order). */

@@ -8,7 +8,7 @@ import type { ProcedureStep } from '../../remediation/types.js';
 import { spreadsheetCell } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
-import type { ReportSink } from '../types.js';
+import { STATELESS, type ReportSink } from '../types.js';
 
 /*
  * Plans at scale are campaigns. Nobody reads 44,537 per-principal plans: an engineer needs one
@@ -165,6 +165,25 @@ export class CampaignBook {
     if (campaign.rows.length >= this.limit * 2) campaign.rows = campaign.rows.sort(compareRows).slice(0, this.limit);
   }
 
+  /** The campaigns as data (each with its kept rows), for another book to absorb (see SinkState). */
+  save(): Campaign[] {
+    return [...this.campaigns.values()];
+  }
+
+  /** Adds another book's campaigns: counts add up, rows are trimmed in the same total order. */
+  absorb(others: readonly Campaign[]): void {
+    for (const other of others) {
+      const campaign = this.campaigns.get(other.procedure);
+      if (!campaign) {
+        this.campaigns.set(other.procedure, { ...other, rows: [...other.rows] });
+        continue;
+      }
+      campaign.targets += other.targets;
+      for (const s of SEVERITIES) campaign.bySeverity[s] += other.bySeverity[s];
+      campaign.rows = [...campaign.rows, ...other.rows].sort(compareRows).slice(0, this.limit);
+    }
+  }
+
   /** The campaigns, most severe first (then the most targets, then by procedure id). */
   list(): Campaign[] {
     const all = [...this.campaigns.values()].map((c) => ({ ...c, rows: [...c.rows].sort(compareRows).slice(0, this.limit) }));
@@ -242,6 +261,14 @@ export function openCampaigns(
       if (!written(tallies)) return { omit: true };
       return { head: guardPlainText(renderCampaigns(book.list(), tallies.procedures ?? [], { ...options, principals })) };
     },
+    state: {
+      save: () => ({ book: book.save(), principals }),
+      absorb(saved) {
+        const other = saved as { book: Campaign[]; principals: number };
+        book.absorb(other.book);
+        principals += other.principals;
+      },
+    },
   };
 }
 
@@ -253,6 +280,7 @@ export function openTargetsCsv(header: Pick<RunHeader, 'asOf'>, written: (tallie
       return slice.plans.flatMap((plan) => targetRows(plan, context).map(targetCsvLine));
     },
     end: (tallies) => (written(tallies) ? { head: [targetsCsvHeader()] } : { omit: true }),
+    state: STATELESS,
   };
 }
 
