@@ -96,7 +96,7 @@ describe.skipIf(!available)('HTML report in chromium', () => {
       'Findings',
       'Remediation plans',
     ]);
-    expect(await page.locator('svg.chart[role="img"]').count()).toBe(4);
+    expect(await page.locator('svg.chart[role="img"]').count()).toBe(5);
     await page.close();
   });
 

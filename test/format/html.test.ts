@@ -66,7 +66,7 @@ describe('HTML report', () => {
     expect(row).toContain('needs a live scan: nothing to read');
   });
 
-  it('draws four charts, each with a title, a description and a table of the same numbers', async () => {
+  it('draws five charts, each with a title, a description and a table of the same numbers', async () => {
     const result = await exampleResult();
     const charts = reportCharts(result);
     expect(charts.map((c) => c.title)).toEqual([
@@ -74,6 +74,7 @@ describe('HTML report', () => {
       'Access keys with a finding, by age',
       'Credentials with a finding about their last use, by days unused',
       'IAM users with and without a recovery path',
+      'Open findings by credential kind',
     ]);
     for (const chart of charts) {
       expect(chart.svg).toMatch(/<title id="[^"]+-t">/);

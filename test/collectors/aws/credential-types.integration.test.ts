@@ -32,7 +32,10 @@ async function scan(pack: string): Promise<{ result: ScanResult; calls: { accoun
     AWS_SECRET_ACCESS_KEY: box.credentials.secretAccessKey,
     AWS_REGION: 'us-east-1',
   };
-  const { code, stdout, stderr } = await cli(['scan', '--org', '--pack', pack, '--format', 'json', '--quiet'], { env });
+  // A fixed as-of time: the planted credentials' ages must not move with the clock.
+  const { code, stdout, stderr } = await cli(['scan', '--org', '--pack', pack, '--as-of', '2026-12-01', '--format', 'json', '--quiet'], {
+    env,
+  });
   expect(stderr).toBe('');
   expect(code).toBe(0);
   return { result: readResultText(stdout), calls: box.callLog.map((c) => ({ accountId: c.accountId, operation: c.operation })) };
@@ -81,6 +84,7 @@ describe('credentials beyond the credential report, live against the sandbox', (
     const items = result.findings.filter((f) => f.credential?.includes(':')).map((f) => `${f.ruleId} ${f.principal.name} ${f.credential}`);
     expect(items.sort()).toEqual([
       'api-key-without-expiry carol service_credential:ACCA222222222222BEDRK',
+      'api-key-without-expiry deploy-bot service_credential:ACCA222222222222LOGSK',
       'bedrock-long-term-api-key carol service_credential:ACCA222222222222BEDRK',
       'expired-server-certificate <root_account> server_certificate:payments-legacy-2024',
       'service-credential-not-rotated deploy-bot service_credential:ACCA222222222222GITCC',

@@ -1,7 +1,8 @@
 /**
- * The four charts of the HTML report, computed from the result alone: open findings by account
- * and severity, access-key ages, unused credentials by age, and users with and without a
- * recovery path. Each comes with the rows of a table that says the same thing in text.
+ * The charts of the HTML report, computed from the result alone: open findings by account
+ * and severity, access-key ages, unused credentials by age, users with and without a
+ * recovery path, and open findings by credential kind. Each comes with the rows of a table
+ * that says the same thing in text.
  * The result holds findings, not every credential: the key-age and unused charts count the
  * credentials that have a finding, and say so.
  */
@@ -225,7 +226,77 @@ function recovery(result: ScanResult): ChartWithTable {
   return withTable(chart, ['Accounts', 'With a path', 'Without', 'Not analysed'], note);
 }
 
-/** The report's four charts, in the order the report shows them. */
+/** What a service-specific credential is, by the service that issued it (its ServiceName). */
+const SERVICE_CREDENTIAL_KINDS: Readonly<Record<string, string>> = {
+  'bedrock.amazonaws.com': 'Bedrock API keys',
+  'logs.amazonaws.com': 'CloudWatch Logs API keys',
+  'codecommit.amazonaws.com': 'CodeCommit Git credentials',
+  'cassandra.amazonaws.com': 'Keyspaces credentials',
+};
+
+/** Every credential kind a finding can be about, in the order the chart shows them. */
+const CREDENTIAL_KINDS = [
+  'console passwords',
+  'access keys',
+  'signing certificates',
+  ...Object.values(SERVICE_CREDENTIAL_KINDS),
+  'other service-specific credentials',
+  'SSH public keys',
+  'server certificates',
+  'account password policies',
+  'principals (no single credential)',
+] as const;
+
+/**
+ * The kind of credential a finding is about, from its `credential` (slot or `kind:id`); a
+ * service-specific credential by the service its evidence names; a finding on no credential
+ * whose evidence is the account's password policy is about that policy.
+ */
+function credentialKind(f: Finding): string {
+  const credential = f.credential ?? '';
+  if (credential === 'password') return 'console passwords';
+  if (credential.startsWith('access_key')) return 'access keys';
+  if (credential.startsWith('cert_')) return 'signing certificates';
+  if (credential.startsWith('service_credential:'))
+    return SERVICE_CREDENTIAL_KINDS[String(f.evidence['serviceCredential.service'])] ?? 'other service-specific credentials';
+  if (credential.startsWith('ssh_public_key:')) return 'SSH public keys';
+  if (credential.startsWith('server_certificate:')) return 'server certificates';
+  if (Object.keys(f.evidence).some((key) => key.startsWith('account.facts.passwordPolicy'))) return 'account password policies';
+  return 'principals (no single credential)';
+}
+
+/** Open findings by the kind of credential they are about, stacked by severity: every kind IAM issues. */
+function byCredentialKind(result: ScanResult): ChartWithTable {
+  const counts = new Map<string, Record<Severity, number>>();
+  for (const f of result.findings) {
+    if (f.status !== 'open') continue;
+    const kind = credentialKind(f);
+    const row = counts.get(kind) ?? (Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>);
+    row[f.severity] += 1;
+    counts.set(kind, row);
+  }
+  const kinds = CREDENTIAL_KINDS.filter((kind) => counts.has(kind));
+  const total = (kind: string) => SEVERITIES.reduce((n, s) => n + (counts.get(kind)?.[s] ?? 0), 0);
+  const chart: BarChart = {
+    id: 'chart-credential-kinds',
+    title: 'Open findings by credential kind',
+    description:
+      kinds.length === 0
+        ? 'No open findings.'
+        : `Open findings by the kind of credential they are about: ${kinds.map((k) => `${k} ${total(k)}`).join('; ')}.`,
+    categories: [...kinds],
+    series: severitySeries(SEVERITIES, (s) => kinds.map((kind) => counts.get(kind)?.[s] ?? 0)),
+    horizontal: true,
+    valueLabel: 'open findings',
+  };
+  return withTable(
+    chart,
+    ['Credential kind', ...SEVERITIES],
+    'Counts open findings (waived ones are not counted) by the credential they are about: console passwords, access keys and signing certificates from the credential report; service-specific credentials by service, SSH public keys, server certificates and the account password policy from a live scan of a pack that reads them. Kinds without an open finding are not shown; a finding about a user or root as a whole (MFA, recovery path) counts under principals.',
+  );
+}
+
+/** The report's charts, in the order the report shows them. */
 export function reportCharts(result: ScanResult): ChartWithTable[] {
-  return [byAccount(result), keyAges(result), unused(result), recovery(result)];
+  return [byAccount(result), keyAges(result), unused(result), recovery(result), byCredentialKind(result)];
 }

@@ -1,6 +1,6 @@
 /**
  * The HTML report, as a sequence of chunks (the page is written piece by piece, never built as
- * one string): scope, severity cards, a control matrix per framework, four charts with their
+ * one string): scope, severity cards, a control matrix per framework, five charts with their
  * tables, the findings table (data embedded once as JSON, rendered a page at a time by the
  * page's script, with filters and search), and the plans, one per principal, collapsible, with a
  * copy button per command. Pure: everything comes from the result and the context.
