@@ -1,6 +1,7 @@
 import type { AccountResult, RuleSummary } from '../../model/index.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
-import { baseFacts, compactFinding, compactPlan, ruleDefaults, type RuleDefaults } from '../result/v3.js';
+import { planOutlines } from '../remediation/index.js';
+import { compactFinding, compactPlan, ruleDefaults, type RuleDefaults } from '../result/v3.js';
 import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
 /** The result schema version the JSON format writes (schemas/result-v3.schema.json). */
@@ -67,10 +68,8 @@ function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap
   const list = (key: string, items: readonly unknown[]) =>
     items.length === 0 ? `,"${key}":[]` : `,"${key}":[\n${items.map((i) => JSON.stringify(i)).join(',\n')}]`;
   const findings = slice.findings.map((f) => compactFinding(f, rules.get(f.ruleId), account));
-  const plans = slice.plans.map((p) => {
-    const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
-    return compactPlan(p, slice.planFacts?.get(p.principal.arn), baseFacts(owner, asOf, p.principal));
-  });
+  const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
+  const plans = planOutlines(slice).map((p) => compactPlan(p, owner, asOf));
   return `${entry.slice(0, -1)}${list('findings', findings)}${list('plans', plans)}${slice.resolved ? list('resolved', slice.resolved) : ''}}`;
 }
 

@@ -65,16 +65,20 @@ export class ScanPipeline {
 
   /** Runs one collected account through the stages and emits its slice. */
   account(account: Account): void {
-    let work: AccountWork = { account, result: accountResult(account, this.settings.asOf), findings: [], plans: [] };
+    let work: AccountWork = { account, result: accountResult(account, this.settings.asOf), findings: [], outlines: [], plans: () => [] };
     for (const stage of STAGES) work = stage(work, this.settings);
     this.coverage.scanned(account);
+    const plans = work.plans;
     this.send({
       id: account.id,
       account: work.result,
       findings: work.findings,
-      plans: work.plans,
+      outlines: work.outlines,
+      // The plans' text is made only if a report reads it.
+      get plans() {
+        return plans();
+      },
       ...(work.resolved ? { resolved: work.resolved } : {}),
-      ...(work.planFacts ? { planFacts: work.planFacts } : {}),
     });
   }
 

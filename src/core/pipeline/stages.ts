@@ -8,7 +8,7 @@ import { accountAsOf, evaluateAccount } from '../engine/evaluate.js';
 import { compareFindings } from '../engine/result.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { waiveFinding, type LoadedWaiver } from '../waivers/index.js';
-import { embedPlans, planFindings, type Catalogue, type PrincipalFacts, type ScanAccess } from '../remediation/index.js';
+import { planAccount, type Catalogue, type PlanOutline, type ScanAccess } from '../remediation/index.js';
 import type { BaselineIndex } from './baseline.js';
 import { firstSeenFromBaseline } from '../baseline/first-seen.js';
 
@@ -18,10 +18,11 @@ export interface AccountWork {
   account: Account;
   result: AccountResult;
   findings: Finding[];
-  plans: Plan[];
+  /** What every report needs of each plan, and what the planner knew (a compact result stores it). */
+  outlines: PlanOutline[];
+  /** The whole plans, made when first called (only reports that show one principal's plan need them). */
+  plans: () => Plan[];
   resolved?: Finding[];
-  /** What the planner knew of each planned principal, by ARN (a compact result stores it). */
-  planFacts?: Map<string, PrincipalFacts>;
 }
 
 /** The settings of a run's stages. */
@@ -82,21 +83,14 @@ function asResolved(finding: Finding, baselineAsOf: string | undefined): Finding
   return { ...rest, remediation: { procedure: remediation.procedure }, ...(firstSeen !== undefined ? { firstSeen } : {}) };
 }
 
-/** Plan: one merged plan per principal with open findings, from this account's findings only. */
+/** Plan: one merged plan per principal with open findings, from this account's findings only (the text only when read). */
 export function plan(work: AccountWork, settings: StageSettings): AccountWork {
   if (!settings.catalogue) return work;
-  const asOf = settings.asOf ?? null;
-  const slice = { asOf, accounts: [work.result], findings: work.findings };
-  const facts = new Map<string, PrincipalFacts>();
-  const set = planFindings(slice as never, settings.catalogue, {
-    accounts: [work.account],
+  const planned = planAccount(work.account, work.result, work.findings, settings.catalogue, {
+    asOf: settings.asOf ?? null,
     access: settings.access ?? {},
-    facts,
   });
-  const planned = embedPlans({ ...slice, plans: [] } as never, set) as unknown as { findings: Finding[]; plans: Plan[] };
-  // One account: its principals' facts by ARN.
-  const planFacts = new Map([...facts.values()].map((f) => [f.principal.arn, f] as const));
-  return { ...work, findings: planned.findings, plans: planned.plans, planFacts };
+  return { ...work, findings: planned.findings, outlines: planned.outlines, plans: planned.plans };
 }
 
 /** The account's line in the result. */

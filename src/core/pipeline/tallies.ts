@@ -1,7 +1,7 @@
 import type { AccountResult, Finding, RuleSummary, Severity, Summary, WaiverOutcome } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { ruleStatus, type RuleCoverage } from '../engine/coverage.js';
-import type { ResultProcedure } from '../remediation/index.js';
+import { planOutlines, type ResultProcedure } from '../remediation/index.js';
 import type { AccountSlice, RuleDefinition, Tallies } from './types.js';
 
 /** A {@link TallyCounter}'s counts as data (structured-cloneable: it crosses threads). */
@@ -54,8 +54,9 @@ export class TallyCounter {
     const planned = new Set<string>();
     for (const finding of slice.findings) this.finding(finding, planned);
     this.plannedPrincipals += planned.size;
-    this.plans += slice.plans.length;
-    for (const plan of slice.plans) for (const id of plan.procedures) this.procedureIds.add(id);
+    const plans = planOutlines(slice);
+    this.plans += plans.length;
+    for (const plan of plans) for (const id of plan.procedures) this.procedureIds.add(id);
     this.resolved += slice.resolved?.length ?? 0;
   }
 

@@ -4,7 +4,7 @@
  * the whole organisation (the tallies).
  */
 import type { AccountResult, Finding, Plan, RuleSummary, ScanResult, Severity, Summary, WaiverOutcome } from '../../model/index.js';
-import type { PrincipalFacts, ResultProcedure, ScanAccess } from '../remediation/index.js';
+import type { PlanOutline, ResultProcedure, ScanAccess } from '../remediation/index.js';
 
 /** A rule as it is known before any account is scanned: everything but its status and coverage. */
 export type RuleDefinition = Omit<RuleSummary, 'status' | 'evaluatedAccounts' | 'notEvaluated'>;
@@ -47,10 +47,15 @@ export interface AccountSlice {
   id: string;
   account?: AccountResult;
   findings: readonly Finding[];
+  /** The whole plans. A scan makes their text only when this is read: read {@link outlines} where they do. */
   plans: readonly Plan[];
+  /**
+   * What every report needs of each plan (ids, procedures, targets) and what the planner knew of
+   * its principal, which a compact result (v3) stores instead of the plan's text. Undefined for a
+   * slice of a result read from a file: its whole plans are the outlines (see `planOutlines`).
+   */
+  outlines?: readonly PlanOutline[];
   resolved?: readonly Finding[];
-  /** What the planner knew of each planned principal, by ARN: a compact result (v3) stores it instead of the plan's text. */
-  planFacts?: ReadonlyMap<string, PrincipalFacts>;
 }
 
 /** Open findings by severity, and those new since the baseline: what the gate counts. */

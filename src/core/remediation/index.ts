@@ -10,6 +10,7 @@ export { TEMPLATE_NAMES } from './template.js';
 export {
   comparePlans,
   factsKey,
+  outlinePrincipal,
   planFindings,
   planPrincipal,
   RECENT_USE_DAYS,
@@ -17,6 +18,7 @@ export {
   type PlanOptions,
   type ScanAccess,
 } from './planner.js';
+export { planAccount, planOutlines, type PlanOutline, type PlannedAccount } from './outline.js';
 export { emptySlot, principalFacts, type PrincipalFacts } from './facts.js';
 export {
   attachPlans,

@@ -1,8 +1,8 @@
-import type { Account, Finding, Principal, ScanResult } from '../../model/index.js';
+import type { Account, Finding, Plan, Principal, ScanResult } from '../../model/index.js';
 import { SEVERITIES } from '../../model/index.js';
 import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js';
 import { buildBlocks, goals, type Block } from './blocks.js';
-import { decide } from './decide.js';
+import { decide, type Decisions } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
 import { principalFacts } from './facts.js';
 import { fill, fillCommand, shellQuote } from './template.js';
@@ -123,8 +123,7 @@ export function planPrincipal(
   catalogue: Catalogue,
   access: ScanAccess = {},
 ): PrincipalPlan {
-  const decisions = decide(findings, facts, catalogue);
-  const blocks = buildBlocks(facts, decisions, catalogue);
+  const { decisions, blocks } = decided(findings, facts, catalogue);
   const notes = [...decisions.notes];
   for (const block of blocks.filter((b) => !hasApplicableStep(b, facts))) {
     const about = block.credential === null ? `the ${facts.principal.type === 'root' ? 'root user' : 'user'} as a whole` : block.credential;
@@ -153,7 +152,7 @@ export function planPrincipal(
       credential: f.credential,
       fingerprint: f.fingerprint,
       message: f.message,
-      resolution: decisions.resolutions.get(f) ?? catalogue.get(f.remediation.procedure)!.title + '.',
+      resolution: resolutionOf(f, decisions, catalogue),
     })),
     procedures: usedProcedures.map((p) => p.id),
     notes: unique(notes),
@@ -171,6 +170,35 @@ export function planPrincipal(
       ...usedProcedures.flatMap((p) => p.links),
     ]),
   };
+}
+
+/**
+ * What a principal's plan does, without its text: the procedures it applies, its targets and how
+ * it resolves each finding. The same decisions as {@link planPrincipal}, so the same values; a
+ * scan stores these (and the facts) and renders the text only where a report shows it.
+ */
+export function outlinePrincipal(
+  findings: readonly Finding[],
+  facts: PrincipalFacts,
+  catalogue: Catalogue,
+): Pick<Plan, 'procedures' | 'targets' | 'findings'> {
+  const { decisions, blocks } = decided(findings, facts, catalogue);
+  return {
+    procedures: unique(blocks.map((b) => b.procedure.id)),
+    targets: targetsOf(blocks),
+    findings: findings.map((f) => ({ fingerprint: f.fingerprint, resolution: resolutionOf(f, decisions, catalogue) })),
+  };
+}
+
+/** What happens to each credential, and the procedure blocks that do it, in plan order. */
+function decided(findings: readonly Finding[], facts: PrincipalFacts, catalogue: Catalogue): { decisions: Decisions; blocks: Block[] } {
+  const decisions = decide(findings, facts, catalogue);
+  return { decisions, blocks: buildBlocks(facts, decisions, catalogue) };
+}
+
+/** How the plan resolves a finding: what the decisions say, else its procedure's title. */
+function resolutionOf(finding: Finding, decisions: Decisions, catalogue: Catalogue): string {
+  return decisions.resolutions.get(finding) ?? catalogue.get(finding.remediation.procedure)!.title + '.';
 }
 
 /** One target per block: the procedure, its credential and, when the scan knew it, the key id. */

@@ -14,6 +14,7 @@ import {
   planPrincipal,
   toResultPlan,
   type Catalogue,
+  type PlanOutline,
   type PrincipalFacts,
   type ScanAccess,
 } from '../remediation/index.js';
@@ -145,13 +146,20 @@ export function baseFacts(
   };
 }
 
-/** The compact form of a plan: its facts as a difference from {@link baseFacts}, or the whole plan when they are unknown. */
-export function compactPlan(plan: Plan, facts: PrincipalFacts | undefined, base: PrincipalFacts): PlanV3 {
-  if (facts === undefined) {
+/**
+ * The compact form of a plan: its facts as a difference from {@link baseFacts} of its account,
+ * or, for a whole plan read from a result (its facts unknown), the whole plan.
+ */
+export function compactPlan(
+  plan: PlanOutline,
+  account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
+  asOf: string | null,
+): PlanV3 {
+  if (plan.facts === undefined) {
     const { id: _id, accountId: _account, ...rest } = plan;
-    return { id: plan.id, arn: plan.principal.arn, whole: rest };
+    return { id: plan.id, arn: plan.principal.arn, whole: rest as PlanV3['whole'] & object };
   }
-  const difference = diff(facts, base) as Record<string, unknown> | undefined;
+  const difference = diff(plan.facts, baseFacts(account, asOf, plan.principal)) as Record<string, unknown> | undefined;
   return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
 }
 

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, Plan, ScanResult, Severity } from '../../../model/index.js';
 import { SEVERITIES } from '../../../model/index.js';
-import type { ResultProcedure } from '../../remediation/index.js';
+import { planOutlines, type PlanOutline, type ResultProcedure } from '../../remediation/index.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
@@ -80,7 +80,7 @@ export function sliceTargetContext(slice: AccountSlice, asOf: string | null): Ta
 }
 
 /** The rows of one plan: one per procedure and credential it acts on. */
-export function targetRows(plan: Plan, context: TargetContext): TargetRow[] {
+export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow[] {
   const findings = plan.findings.flatMap((ref) => {
     const f = context.findings.get(ref.fingerprint);
     return f ? [f] : [];
@@ -253,8 +253,9 @@ export function openCampaigns(
   return {
     account(slice) {
       const context = sliceTargetContext(slice, header.asOf);
-      for (const plan of slice.plans) for (const row of targetRows(plan, context)) book.add(row);
-      principals += slice.plans.length;
+      const plans = planOutlines(slice);
+      for (const plan of plans) for (const row of targetRows(plan, context)) book.add(row);
+      principals += plans.length;
       return [];
     },
     end(tallies) {
@@ -277,7 +278,7 @@ export function openTargetsCsv(header: Pick<RunHeader, 'asOf'>, written: (tallie
   return {
     account(slice) {
       const context = sliceTargetContext(slice, header.asOf);
-      return slice.plans.flatMap((plan) => targetRows(plan, context).map(targetCsvLine));
+      return planOutlines(slice).flatMap((plan) => targetRows(plan, context).map(targetCsvLine));
     },
     end: (tallies) => (written(tallies) ? { head: [targetsCsvHeader()] } : { omit: true }),
     state: STATELESS,

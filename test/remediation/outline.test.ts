@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { attachPlans, planAccount, planOutlines } from '../../src/core/remediation/index.js';
+import type { Plan, ScanResult } from '../../src/model/index.js';
+import { builtInCatalogue, scanExampleOrg } from './helpers.js';
+
+const catalogue = builtInCatalogue();
+const { snapshot, result } = scanExampleOrg();
+const access = { roleName: 'CredwardenAudit' };
+
+/** The result's parts of one account, as a scan's plan stage sees them. */
+function accountParts(whole: ScanResult, id: string) {
+  return {
+    account: snapshot.accounts.find((a) => a.id === id)!,
+    entry: whole.accounts.find((a) => a.id === id)!,
+    findings: whole.findings.filter((f) => f.accountId === id),
+  };
+}
+
+describe('planAccount (a scan plans account by account, the text only when read)', () => {
+  const accountIds = snapshot.accounts.map((a) => a.id);
+
+  it('gives, account by account, the plans and plan ids attachPlans gives the whole result', () => {
+    const attached = attachPlans(result, catalogue, { accounts: snapshot.accounts, access });
+    let planned = 0;
+    for (const id of accountIds) {
+      const { account, entry, findings } = accountParts(result, id);
+      const plannedAccount = planAccount(account, entry, findings, catalogue, { asOf: result.asOf, access });
+      expect(plannedAccount.plans()).toEqual(attached.plans.filter((p) => p.accountId === id));
+      expect(plannedAccount.findings).toEqual(attached.findings.filter((f) => f.accountId === id));
+      planned += plannedAccount.outlines.length;
+    }
+    expect(planned).toBe(attached.plans.length);
+    expect(planned).toBeGreaterThan(3);
+  });
+
+  it("states in each outline exactly the plan's id, principal, procedures, targets and resolutions, with the facts", () => {
+    for (const id of accountIds) {
+      const { account, entry, findings } = accountParts(result, id);
+      const { outlines, plans } = planAccount(account, entry, findings, catalogue, { asOf: '2026-11-01T12:00:00Z', access });
+      const whole = plans();
+      expect(outlines.map(({ facts: _facts, ...rest }) => rest)).toEqual(
+        whole.map((p: Plan) => ({
+          id: p.id,
+          accountId: p.accountId,
+          principal: p.principal,
+          procedures: p.procedures,
+          targets: p.targets,
+          findings: p.findings,
+        })),
+      );
+      for (const o of outlines) expect(o.facts?.principal.arn).toBe(o.principal.arn);
+    }
+  });
+
+  it('makes the text once, on the first read, and plans nothing for waived findings or unknown procedures', () => {
+    const { account, entry, findings } = accountParts(result, accountIds[0]!);
+    const waived = findings.map((f) => ({ ...f, status: 'waived' as const }));
+    const none = planAccount(account, entry, waived, catalogue, { asOf: null, access });
+    expect(none.outlines).toEqual([]);
+    expect(none.plans()).toEqual([]);
+    expect(none.findings.every((f) => f.remediation.planId === undefined)).toBe(true);
+    const unknown = findings.map((f) => ({ ...f, remediation: { procedure: 'no-such-procedure' } }));
+    expect(planAccount(account, entry, unknown, catalogue, { asOf: null, access }).outlines).toEqual([]);
+    const some = planAccount(account, entry, findings, catalogue, { asOf: null, access });
+    expect(some.plans()).toBe(some.plans());
+  });
+
+  it('reads the outlines of a slice that has none from its whole plans', () => {
+    const plans = attachPlans(result, catalogue).plans;
+    expect(planOutlines({ plans })).toBe(plans);
+    expect(planOutlines({ plans, outlines: [] })).toEqual([]);
+  });
+});
