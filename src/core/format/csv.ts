@@ -1,8 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, controlsFrom, countFinding, countsState, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
-import { neutraliseFormula, visibleControls } from '../util/escape.js';
+import { CONTROL_CHARACTERS, neutraliseFormula, visibleControls } from '../util/escape.js';
 import { defineFormatter, STATELESS, type FormatterEntry, type ReportSink } from './types.js';
 import type { RunHeader } from '../pipeline/types.js';
 
@@ -94,26 +93,56 @@ function stringField(object: Record<string, unknown> | undefined, key: string): 
   return typeof value === 'string' ? value : '';
 }
 
-/** Rows are stringified this many at a time: one chunk per batch. */
+/** Rows are joined this many at a time: one chunk per batch. */
 const ROWS_PER_CHUNK = 500;
 
-/**
- * RFC 4180 with CRLF line ends. Every cell holding a CR or LF is quoted (a lone
- * LF too, so no reader can split the row) and every cell is neutralised for
- * spreadsheets (see {@link spreadsheetCell}).
- */
-const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+/** A cell that must be quoted: it holds a quote, a comma or a line break. */
+const QUOTE_NEEDED = /[",\r\n]/;
 
-function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    const batch = rows.slice(start, start + ROWS_PER_CHUNK).map((row) => columns.map((c) => spreadsheetCell(c.value(row, context))));
-    yield stringify(batch, CSV_OPTIONS);
+/**
+ * One CSV record, RFC 4180: cells joined by commas, a cell holding a quote, comma, CR or LF
+ * quoted with its quotes doubled (so no reader can split the row, a lone CR or LF included,
+ * whichever line end the file uses), then `end`. Exactly what csv-stringify writes for string cells with `quoted_match: /[\r\n]/`
+ * (test/format/csv-record.test.ts compares both on hostile cells), without its per-field
+ * generality (casts, options, multi-character delimiters), which cost a large share of a scan.
+ */
+export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n'): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (i > 0) line += ',';
+    line += QUOTE_NEEDED.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
   }
+  return line + end;
+}
+
+/** The rows, with CRLF line ends, each cell neutralised for spreadsheets (see {@link spreadsheetCell}). */
+function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
+  const cells: string[] = new Array<string>(columns.length);
+  let chunk = '';
+  let inChunk = 0;
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) cells[i] = spreadsheetCell(columns[i]!.value(row, context));
+    chunk += csvRecord(cells);
+    if (++inChunk === ROWS_PER_CHUNK) {
+      yield chunk;
+      chunk = '';
+      inChunk = 0;
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 function csvHeader<T>(columns: readonly Column<T>[]): string {
-  return stringify([columns.map((c) => c.header)], CSV_OPTIONS);
+  return csvRecord(columns.map((c) => c.header));
 }
+
+/**
+ * Whether a cell may need anything of {@link spreadsheetCell}: a formula trigger or `::` at its
+ * start, digits with a leading zero, a line break, or a control or invisible character. Most
+ * cells hold none, and are tested once instead of passing through each guard.
+ */
+const MAY_NEED_GUARD = new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[\\r\\n${CONTROL_CHARACTERS}]`, 'u');
 
 /**
  * A cell as a spreadsheet should show it: control and invisible characters shown as escapes
@@ -123,6 +152,7 @@ function csvHeader<T>(columns: readonly Column<T>[]): string {
  * is not dropped.
  */
 export function spreadsheetCell(value: string): string {
+  if (!MAY_NEED_GUARD.test(value)) return value;
   return /^0\d+$/.test(value) ? `'${value}` : neutraliseFormula(visibleControls(value.replace(/\r\n|\r/g, '\n'), true));
 }
 

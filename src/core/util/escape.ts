@@ -122,8 +122,13 @@ export function escapeWorkflowProperty(text: string): string {
  */
 const INVISIBLE =
   '\\u00A0\\u00AD\\u034F\\u061C\\u115F\\u1160\\u1680\\u17B4\\u17B5\\u180B-\\u180F\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3000\\u3164\\uFEFF\\uFFA0\\uFFF0-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}';
+/**
+ * The characters {@link visibleControls} shows as escapes (line feed aside), as the body of a
+ * regular expression character class for the `u` flag: for fast paths that test a value once.
+ */
+export const CONTROL_CHARACTERS = `\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}`;
 // eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
-const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'gu');
 // eslint-disable-next-line no-misleading-character-class -- each invisible character is matched alone, on purpose
 const CONTROL_OR_LINE_BREAK = new RegExp(`[\\u0000-\\u0008\\n\\u000B-\\u001F\\u007F-\\u009F${INVISIBLE}]`, 'gu');
 

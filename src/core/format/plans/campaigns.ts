@@ -1,11 +1,10 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Finding, Plan, ScanResult, Severity } from '../../../model/index.js';
 import { SEVERITIES } from '../../../model/index.js';
 import { planOutlines, type PlanOutline, type ResultProcedure } from '../../remediation/index.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
-import { spreadsheetCell } from '../csv.js';
+import { csvRecord, spreadsheetCell } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
 import { STATELESS, type ReportSink } from '../types.js';
@@ -222,7 +221,7 @@ export function targetCsvLine(row: TargetRow): string {
     row.due ?? '',
     row.planId,
   ];
-  return stringify([values.map(spreadsheetCell)], { record_delimiter: '\n' });
+  return csvRecord(values.map(spreadsheetCell), '\n');
 }
 
 /** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
@@ -234,7 +233,7 @@ export function* formatTargetsCsv(result: ScanResult): Generator<string> {
 
 /** The header line of credwarden-targets.csv. */
 function targetsCsvHeader(): string {
-  return stringify([[...TARGET_COLUMNS]], { record_delimiter: '\n' });
+  return csvRecord(TARGET_COLUMNS, '\n');
 }
 
 /**
