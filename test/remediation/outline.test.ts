@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachPlans, planAccount, planOutlines } from '../../src/core/remediation/index.js';
 import type { Plan, ScanResult } from '../../src/model/index.js';
 import { builtInCatalogue, scanExampleOrg } from './helpers.js';
+import { localeOrder } from '../../src/core/util/order.js';
 
 const catalogue = builtInCatalogue();
 const { snapshot, result } = scanExampleOrg();
@@ -69,5 +70,11 @@ describe('planAccount (a scan plans account by account, the text only when read)
     const plans = attachPlans(result, catalogue).plans;
     expect(planOutlines({ plans })).toBe(plans);
     expect(planOutlines({ plans, outlines: [] })).toEqual([]);
+  });
+
+  it('orders principal names exactly as localeCompare does', () => {
+    const names = ['bob', 'Bob', 'alice', 'Älice', 'a-b', 'a_b', 'a.b', 'a+b', '10', '9', 'zoë', 'Zed', '', 'ß', 'ss', '\u200balice'];
+    expect([...names].sort(localeOrder)).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    for (const a of names) for (const b of names) expect(Math.sign(localeOrder(a, b))).toBe(Math.sign(a.localeCompare(b)));
   });
 });

@@ -3,6 +3,7 @@ import type { Decisions, KeyAction } from './decide.js';
 import type { PrincipalFacts, RecoveryFacts } from './facts.js';
 import { describeLastUse, formatDays, keyIdPlaceholder, placeholder, templateVars, type Placeholder } from './template.js';
 import type { Catalogue, Caution, CredentialKind, Procedure } from './types.js';
+import { localeOrder } from '../util/order.js';
 
 /** A key used this recently gets a "find its consumers first" caution. */
 export const RECENT_USE_DAYS = 30;
@@ -44,17 +45,21 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
     const extra: Record<string, string | Placeholder> = { ...base };
     if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
     const freesSlot = action.freesFor !== undefined;
-    blocks.push({
-      phase: freesSlot ? Math.min(action.procedure.phase, rotationPhase) : action.procedure.phase,
-      procedure: action.procedure,
-      credential,
-      kind: 'access_key',
-      vars: templateVars(facts, credential, extra),
-      cautions: new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]),
-      undecidedKey: false,
-      goal: null,
-      freesSlot,
-    });
+    blocks.push(
+      lazyBlock(
+        {
+          phase: freesSlot ? Math.min(action.procedure.phase, rotationPhase) : action.procedure.phase,
+          procedure: action.procedure,
+          credential,
+          kind: 'access_key',
+          undecidedKey: false,
+          goal: null,
+          freesSlot,
+        },
+        () => templateVars(facts, credential, extra),
+        () => new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]),
+      ),
+    );
   }
   if (d.undecidedRotation) blocks.push(undecidedRotationBlock(facts, d.undecidedRotation, base));
   if (d.removePassword) blocks.push(...passwordRemoval(facts, d, catalogue, base));
@@ -63,9 +68,31 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
     (a, b) =>
       a.phase - b.phase ||
       Number(b.freesSlot) - Number(a.freesSlot) ||
-      (a.credential ?? '').localeCompare(b.credential ?? '') ||
-      a.procedure.id.localeCompare(b.procedure.id),
+      localeOrder(a.credential ?? '', b.credential ?? '') ||
+      localeOrder(a.procedure.id, b.procedure.id),
   );
+}
+
+/**
+ * A block whose template values and cautions are worked out when first read: a plan's outline
+ * (procedures, targets, resolutions) reads neither, only its text does.
+ */
+function lazyBlock(
+  fields: Omit<Block, 'vars' | 'cautions'>,
+  vars: () => Record<string, string | Placeholder>,
+  cautions: () => Map<Caution, string>,
+): Block {
+  let knownVars: Record<string, string | Placeholder> | undefined;
+  let knownCautions: Map<Caution, string> | undefined;
+  return {
+    ...fields,
+    get vars() {
+      return (knownVars ??= vars());
+    },
+    get cautions() {
+      return (knownCautions ??= cautions());
+    },
+  };
 }
 
 /** The block that removes the console password: the procedure of the finding that asked for it. */
@@ -75,19 +102,20 @@ function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalog
   );
   const procedure = finding && catalogue.get(finding.remediation.procedure);
   if (!procedure) return [];
-  const vars = templateVars(facts, 'password', { ...base, admin: adminPhrase(facts, 'password') });
   return [
-    {
-      phase: procedure.phase,
-      procedure,
-      credential: 'password',
-      kind: 'password',
-      vars,
-      cautions: principalCautions(facts),
-      undecidedKey: false,
-      goal: 'Remove the unused console password.',
-      freesSlot: false,
-    },
+    lazyBlock(
+      {
+        phase: procedure.phase,
+        procedure,
+        credential: 'password',
+        kind: 'password',
+        undecidedKey: false,
+        goal: 'Remove the unused console password.',
+        freesSlot: false,
+      },
+      () => templateVars(facts, 'password', { ...base, admin: adminPhrase(facts, 'password') }),
+      () => principalCautions(facts),
+    ),
   ];
 }
 
@@ -107,42 +135,40 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
       continue;
     }
     const kind = kindOf(f.credential);
-    blocks.push({
-      phase: procedure.phase,
-      procedure,
-      credential: f.credential,
-      kind,
-      vars: templateVars(facts, f.credential, { ...base, admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
-      cautions: principalCautions(facts),
-      undecidedKey: false,
-      goal: `${procedure.title}.`,
-      freesSlot: false,
-    });
+    blocks.push(
+      lazyBlock(
+        {
+          phase: procedure.phase,
+          procedure,
+          credential: f.credential,
+          kind,
+          undecidedKey: false,
+          goal: `${procedure.title}.`,
+          freesSlot: false,
+        },
+        () => templateVars(facts, f.credential, { ...base, admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
+        () => principalCautions(facts),
+      ),
+    );
   }
   return blocks;
 }
 
 /** Finishing a rotation when the facts cannot say which key should go: the engineer chooses. */
 function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, base: Record<string, string>): Block {
-  const vars = templateVars(facts, null, {
-    ...base,
-    slot: 'X (the one to retire)',
-    otherSlot: 'Y (the one to keep)',
-    keyId: placeholder('ACCESS_KEY_ID_TO_RETIRE'),
-    otherKeyId: placeholder('ACCESS_KEY_ID_TO_KEEP'),
-    keyIdPlaceholders: '<ACCESS_KEY_ID_1> and <ACCESS_KEY_ID_2>',
-  });
-  return {
-    phase: procedure.phase,
-    procedure,
-    credential: null,
-    kind: 'access_key',
-    vars,
-    cautions: principalCautions(facts),
-    undecidedKey: true,
-    goal: null,
-    freesSlot: false,
-  };
+  return lazyBlock(
+    { phase: procedure.phase, procedure, credential: null, kind: 'access_key', undecidedKey: true, goal: null, freesSlot: false },
+    () =>
+      templateVars(facts, null, {
+        ...base,
+        slot: 'X (the one to retire)',
+        otherSlot: 'Y (the one to keep)',
+        keyId: placeholder('ACCESS_KEY_ID_TO_RETIRE'),
+        otherKeyId: placeholder('ACCESS_KEY_ID_TO_KEEP'),
+        keyIdPlaceholders: '<ACCESS_KEY_ID_1> and <ACCESS_KEY_ID_2>',
+      }),
+    () => principalCautions(facts),
+  );
 }
 
 /** Safety notes for removing or replacing one key, by the caution a step declares. */

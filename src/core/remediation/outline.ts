@@ -10,6 +10,7 @@ import { toResultPlan, planId, withPlanId } from './attach.js';
 import { principalFacts, type PrincipalFacts } from './facts.js';
 import { outlinePrincipal, planPrincipal, severityRank, type ScanAccess } from './planner.js';
 import type { Catalogue } from './types.js';
+import { localeOrder } from '../util/order.js';
 
 /**
  * A principal's plan without its text: the parts of the result's `Plan` that campaigns, tallies
@@ -38,9 +39,6 @@ interface PrincipalWork {
   /** Rank of its highest severity (0 for critical), for the plan order. */
   top: number;
 }
-
-/** Orders plan names as `String.prototype.localeCompare` does, without a collator per call. */
-const NAME_ORDER = new Intl.Collator().compare;
 
 /**
  * Plans one scanned account: one plan per principal with open findings whose procedure is in
@@ -109,5 +107,5 @@ function outline(work: PrincipalWork, catalogue: Catalogue): PlanOutline {
 function comparePrincipals(a: PrincipalWork, b: PrincipalWork): number {
   const pa = a.facts.principal;
   const pb = b.facts.principal;
-  return a.top - b.top || (pa.type === pb.type ? 0 : pa.type === 'root' ? -1 : 1) || NAME_ORDER(pa.name, pb.name);
+  return a.top - b.top || (pa.type === pb.type ? 0 : pa.type === 'root' ? -1 : 1) || localeOrder(pa.name, pb.name);
 }

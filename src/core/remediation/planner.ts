@@ -4,7 +4,7 @@ import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js
 import { buildBlocks, goals, type Block } from './blocks.js';
 import { decide, type Decisions } from './decide.js';
 import type { PrincipalFacts } from './facts.js';
-import { principalFacts } from './facts.js';
+import { principalFacts, slotOf } from './facts.js';
 import { fill, fillCommand, shellQuote } from './template.js';
 import type { AccountPlans, Catalogue, PlanAccess, PlanSet, PlanTarget, PrincipalPlan, ProcedureLink } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
@@ -164,7 +164,7 @@ export function planPrincipal(
       ...blocks.flatMap((b) => (b.procedure.verifyCommands ?? []).map((c) => `$ ${fillCommand(c, b.vars)}`)),
     ]),
     // The organisation's own runbooks come before the AWS pages.
-    targets: targetsOf(blocks),
+    targets: targetsOf(blocks, facts),
     links: uniqueLinks([
       ...usedProcedures.flatMap((p) => (p.runbook ? [{ title: `${p.title}: your runbook`, url: p.runbook }] : [])),
       ...usedProcedures.flatMap((p) => p.links),
@@ -185,7 +185,7 @@ export function outlinePrincipal(
   const { decisions, blocks } = decided(findings, facts, catalogue);
   return {
     procedures: unique(blocks.map((b) => b.procedure.id)),
-    targets: targetsOf(blocks),
+    targets: targetsOf(blocks, facts),
     findings: findings.map((f) => ({ fingerprint: f.fingerprint, resolution: resolutionOf(f, decisions, catalogue) })),
   };
 }
@@ -202,13 +202,15 @@ function resolutionOf(finding: Finding, decisions: Decisions, catalogue: Catalog
 }
 
 /** One target per block: the procedure, its credential and, when the scan knew it, the key id. */
-function targetsOf(blocks: readonly Block[]): PlanTarget[] {
+function targetsOf(blocks: readonly Block[], facts: PrincipalFacts): PlanTarget[] {
   const seen = new Set<string>();
   return blocks.flatMap((b) => {
     const key = `${b.procedure.id}|${b.credential ?? ''}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    const keyId = b.kind === 'access_key' && b.credential !== null ? b.vars.keyId : undefined;
+    // The key id the block's commands use (`{{keyId}}`), when the scan knew it.
+    const slot = b.kind === 'access_key' ? slotOf(b.credential) : null;
+    const keyId = slot === null ? null : facts.keys[slot - 1]!.id;
     return [{ procedure: b.procedure.id, credential: b.credential, ...(typeof keyId === 'string' ? { keyId } : {}) }];
   });
 }

@@ -196,8 +196,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Whether two values have the same JSON text. */
 function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  // Two different strings, booleans or finite numbers never write the same text: no need to write it.
+  const type = typeof a;
+  if (
+    type === typeof b &&
+    (type === 'string' || type === 'boolean' || (type === 'number' && isFinite(a as number) && isFinite(b as number)))
+  )
+    return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
@@ -206,13 +215,14 @@ function sameJson(a: unknown, b: unknown): boolean {
  */
 export function diff(value: unknown, base: unknown): unknown {
   if (isPlainObject(value) && isPlainObject(base)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const v = value[key];
       if (v === undefined) continue;
       const d = diff(v, base[key]);
-      if (d !== undefined) out[key] = d;
+      if (d !== undefined) (out ??= {})[key] = d;
     }
-    return Object.keys(out).length > 0 ? out : undefined;
+    return out;
   }
   if (
     Array.isArray(value) &&

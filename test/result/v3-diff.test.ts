@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { diff, patch } from '../../src/core/result/v3.js';
+
+const LEAVES: readonly unknown[] = [null, true, false, 0, 1, 2.5, -1, '', 'a', 'b', '1', 'null', [], [1], ['a', 'b'], {}];
+
+/** A deterministic random facts-like value: objects of leaves, nested objects and arrays of objects. */
+function randomValue(next: () => number, depth = 0): unknown {
+  const pick = next();
+  if (depth > 2 || pick < 0.5) return LEAVES[Math.floor(next() * LEAVES.length)];
+  if (pick < 0.8) {
+    const out: Record<string, unknown> = {};
+    for (const key of ['k1', 'k2', 'k3', 'k4'].filter(() => next() < 0.7)) out[key] = randomValue(next, depth + 1);
+    return out;
+  }
+  return Array.from({ length: 2 }, () => randomValue(next, depth + 1) ?? {});
+}
+
+/**
+ * A value of the base's shape, as facts are of baseFacts' shape: every member of the base kept
+ * (changed or not), members added, leaves replaced.
+ */
+function mutate(base: unknown, next: () => number): unknown {
+  if (next() < 0.4) return base;
+  if (Array.isArray(base)) return next() < 0.5 ? base.map((item) => mutate(item, next)) : randomValue(next);
+  if (base !== null && typeof base === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(base)) out[key] = mutate(item, next);
+    if (next() < 0.3) out.added = randomValue(next, 1);
+    return out;
+  }
+  return randomValue(next, 1);
+}
+
+function prng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+}
+
+describe('result v3 diff and patch', () => {
+  it('patching the base with the difference gives the value back, and an equal value gives no difference', () => {
+    const next = prng(3);
+    for (let i = 0; i < 5000; i++) {
+      const base = randomValue(next);
+      const value = mutate(base, next);
+      const difference = diff(value, base);
+      expect(JSON.stringify(patch(base, difference))).toBe(JSON.stringify(value));
+      if (JSON.stringify(value) === JSON.stringify(base)) expect(difference).toBeUndefined();
+    }
+  });
+
+  it('states only the members that differ', () => {
+    const base = { a: 1, b: 'x', c: { d: null, e: [{ f: 1 }, { f: 2 }] }, g: true };
+    expect(diff({ a: 1, b: 'y', c: { d: null, e: [{ f: 1 }, { f: 3 }] }, g: true }, base)).toEqual({ b: 'y', c: { e: [{}, { f: 3 }] } });
+    expect(diff({ ...base, h: undefined }, base)).toBeUndefined();
+    // Values with the same JSON text are the same to a JSON reader.
+    expect(diff({ a: Number.NaN }, { a: null })).toBeUndefined();
+    expect(diff({ a: 2 }, { a: '2' })).toEqual({ a: 2 });
+  });
+});
