@@ -150,6 +150,13 @@ export interface FixtureContext {
   serviceCredentials?: Record<string, unknown>[];
   /** ListSSHPublicKeys answers, by user name (SSHPublicKeyId, Status, UploadDate). */
   sshPublicKeys?: Record<string, Record<string, unknown>[]>;
+  /**
+   * Service last accessed data (GetServiceLastAccessedDetails' ServicesLastAccessed: ServiceName,
+   * ServiceNamespace, LastAuthenticated, LastAuthenticatedEntity, LastAuthenticatedRegion,
+   * TotalAuthenticatedEntities), by user name: the services the user's policies allow. A user not
+   * listed may access no service.
+   */
+  serviceLastAccessed?: Record<string, Record<string, unknown>[]>;
 }
 
 /** GetAccountAuthorizationDetails lists. Entries are passed through as given. */

@@ -6,12 +6,14 @@ import type { CallContext, QueryHandler, QueryParams } from './context.js';
 import { ServiceError, queryErrors } from './errors.js';
 import type { AccountRuntime, OrgRuntime } from './org.js';
 import { element, isoSeconds, mapToXml, toXml } from './xml.js';
+import { LAST_ACCESSED_HANDLERS } from './last-accessed.js';
 
 /** XML namespace of IAM responses. */
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const FOUR_HOURS_MS = 4 * 3_600_000;
 
-function accountOf(ctx: CallContext): AccountRuntime {
+/** The account whose data a call sees: the one owning the signing key. */
+export function accountOf(ctx: CallContext): AccountRuntime {
   if (ctx.account === undefined) throw queryErrors.accessDenied(`User: ${ctx.principal.arn} is not authorized to perform this operation`);
   return ctx.account;
 }
@@ -245,7 +247,8 @@ function memberList(params: QueryParams, name: string): string[] {
 }
 
 /** Reads and validates the Marker and MaxItems of a paginated IAM call. */
-function pageWindow(params: QueryParams, total: number): { start: number; end: number } {
+/** The items a page holds, from Marker and MaxItems as IAM reads them. */
+export function pageWindow(params: QueryParams, total: number): { start: number; end: number } {
   const marker = params.get('Marker');
   const start = marker === null ? 0 : Number(Buffer.from(marker, 'base64').toString('utf8'));
   if (!Number.isInteger(start) || start < 0 || start > total) throw new ServiceError('InvalidInput', 400, 'Invalid Marker.');
@@ -255,7 +258,8 @@ function pageWindow(params: QueryParams, total: number): { start: number; end: n
   return { start, end: Math.min(total, start + maxItems) };
 }
 
-function pageTail(end: number, total: number): string {
+/** IsTruncated and the next Marker of a page. */
+export function pageTail(end: number, total: number): string {
   const truncated = end < total;
   return element('IsTruncated', truncated) + (truncated ? element('Marker', Buffer.from(String(end)).toString('base64')) : '');
 }
@@ -334,4 +338,5 @@ export const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListServerCertificates: listServerCertificates,
   ListServiceSpecificCredentials: listServiceSpecificCredentials,
   ListSSHPublicKeys: listSshPublicKeys,
+  ...LAST_ACCESSED_HANDLERS,
 };

@@ -46,6 +46,7 @@ const KNOWN_KEYS = {
     'serverCertificates',
     'serviceCredentials',
     'sshPublicKeys',
+    'serviceLastAccessed',
   ],
   orgFaults: [
     'throttleProbability',

@@ -2,9 +2,11 @@
  * The credentials the credential report does not list (issue 22), read by the built binary from
  * moto: the account password policy (GetAccountPasswordPolicy; a missing policy is a finding, not
  * an error), server certificates (ListServerCertificates) and SSH public keys (ListSSHPublicKeys,
- * one call per user). moto 5 does not implement ListServiceSpecificCredentials: the
- * service-credential rules are then not evaluated in the account, with the reason, never passed
- * (docs/sandbox.md lists the deviation; the sandbox serves that read). The credential-report pack
+ * one call per user). moto 5 implements neither ListServiceSpecificCredentials nor the service
+ * last accessed data (GenerateServiceLastAccessedDetails): the service-credential rules, and
+ * ssh-public-key-of-inactive-user where a user holds an active SSH key, are then not evaluated in
+ * the account, with the reason, never passed (docs/sandbox.md lists the deviations; the sandbox
+ * serves those reads). The credential-report pack
  * makes none of these calls.
  *
  * Skipped, with a visible reason, when moto is not installed (pip install 'moto[server]').
@@ -35,7 +37,14 @@ const CALLER_KEYS = { accessKeyId: 'AKIAMOTOCALLER000001', secretAccessKey: 'mot
 const skipReason = motoUnavailable();
 
 /** The reads the credential report does not need. */
-const NEW_READS = ['GetAccountPasswordPolicy', 'ListServerCertificates', 'ListSSHPublicKeys', 'ListServiceSpecificCredentials'];
+const NEW_READS = [
+  'GetAccountPasswordPolicy',
+  'ListServerCertificates',
+  'ListSSHPublicKeys',
+  'ListServiceSpecificCredentials',
+  'GenerateServiceLastAccessedDetails',
+  'GetServiceLastAccessedDetails',
+];
 
 interface Finding {
   ruleId: string;
@@ -200,6 +209,15 @@ describe.skipIf(skipReason !== undefined)('credentials beyond the credential rep
       }
       expect(run.calls.get(org.weak)).toMatchObject({ GetAccountPasswordPolicy: 1, ListServerCertificates: 1, ListSSHPublicKeys: 2 });
       expect(run.calls.get(org.bare)).toMatchObject({ GetAccountPasswordPolicy: 1, ListServerCertificates: 1, ListSSHPublicKeys: 1 });
+      // moto has no service last accessed data (GenerateServiceLastAccessedDetails): whether the SSH key
+      // holders of weak still use CodeCommit is unknown there, so the rule is not evaluated in weak, with
+      // the reason, never passed; bare has no active SSH key, so nothing is asked and the rule is decided.
+      expect(weak.factsUnavailable?.codeCommitAccess).toMatch(/GenerateServiceLastAccessedDetails/);
+      expect(bare.factsUnavailable?.codeCommitAccess).toBeUndefined();
+      expect(run.calls.get(org.bare)?.GenerateServiceLastAccessedDetails).toBeUndefined();
+      const sshUnused = run.rules.find((r) => r.id === 'ssh-public-key-of-inactive-user')?.notEvaluated ?? [];
+      expect(sshUnused.map((n) => n.accountId)).toEqual([org.weak]);
+      expect(sshUnused[0]?.reason).toMatch(/GenerateServiceLastAccessedDetails/);
       // moto has no ListServiceSpecificCredentials: those rules are not evaluated in either account, with the reason.
       expect(weak.factsUnavailable?.serviceCredentials).toMatch(/ListServiceSpecificCredentials/);
       for (const id of ['service-credential-not-rotated', 'bedrock-long-term-api-key']) {

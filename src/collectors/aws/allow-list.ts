@@ -1,8 +1,8 @@
 /**
  * The read-only guarantee: every AWS client credwarden creates carries a middleware
  * that refuses any operation not on this list *before* the request is built or signed.
- * The only operation that changes anything is GenerateCredentialReport, which only
- * refreshes IAM's own report cache.
+ * The only operations that change anything are GenerateCredentialReport and
+ * GenerateServiceLastAccessedDetails, which only start IAM's own report jobs.
  */
 import type {
   Client,
@@ -41,6 +41,10 @@ export const ALLOWED_OPERATIONS = {
     'ListServerCertificates',
     'ListServiceSpecificCredentials',
     'ListSSHPublicKeys',
+    // Whether an SSH key's owner still uses CodeCommit (last-accessed.ts): the Generate call only
+    // starts IAM's access-advisor report job; IAMReadOnlyAccess grants both.
+    'GenerateServiceLastAccessedDetails',
+    'GetServiceLastAccessedDetails',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -155,7 +155,11 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember !== false);
     const [context, credentials] = await Promise.all([
       readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id),
-      readCredentials(iam, credentialReadsFor(ctx.options.context, ctx.options.contextNeeds), parsed.principals),
+      readCredentials(iam, credentialReadsFor(ctx.options.context, ctx.options.contextNeeds), parsed.principals, {
+        pollDelayMs: ctx.options.pollDelayMs,
+        clock: ctx.clock,
+        timeoutMs: ctx.options.reportTimeoutMs,
+      }),
     ]);
     const account: Account = withCredentialFacts(credentials, {
       ...base,

@@ -18,6 +18,7 @@ import type { ContextMode, ContextNeeds } from './options.js';
 import { describeError, hasCode } from './errors.js';
 import type { FactAvailability } from './context.js';
 import { allItems, pagination, untilComplete } from './pages.js';
+import { codeCommitAccess, type CodeCommitAccessFact, type JobPolling } from './last-accessed.js';
 
 /** Which of these reads to make for one account. */
 export interface CredentialReads {
@@ -27,6 +28,12 @@ export interface CredentialReads {
   serviceCredentials: boolean;
   /** facts.sshPublicKeys: ListSSHPublicKeys, one call per IAM user. */
   sshPublicKeys: boolean;
+  /**
+   * facts.codeCommitAccess: IAM's service last accessed data of each user holding an active SSH
+   * key (GenerateServiceLastAccessedDetails + GetServiceLastAccessedDetails until complete).
+   * Needs the SSH keys, so it lists them too.
+   */
+  codeCommitAccess?: boolean;
 }
 
 /**
@@ -136,6 +143,22 @@ function serviceCredentialFact(c: ServiceSpecificCredentialMetadata, service: st
   };
 }
 
+/** Last-accessed jobs in flight at once in one account, as for SSH key listings. */
+const JOB_CONCURRENCY = SSH_CONCURRENCY;
+
+/** CodeCommit access of each user with an active SSH key; the first failure fails them all. */
+async function readCodeCommitAccess(
+  iam: IAMClient,
+  users: readonly Principal[],
+  keys: ReadonlyMap<string, readonly SshPublicKeyFact[]>,
+  polling: JobPolling,
+): Promise<Map<string, CodeCommitAccessFact>> {
+  const holders = users.filter((u) => (keys.get(u.name) ?? []).some((k) => k.status === 'Active'));
+  const limit = pLimit(JOB_CONCURRENCY);
+  const facts = await Promise.all(holders.map((u) => limit(async () => [u.name, await codeCommitAccess(iam, u.arn, polling)] as const)));
+  return new Map(facts);
+}
+
 async function listSshKeys(iam: IAMClient, userName: string): Promise<SshPublicKeyFact[]> {
   const keys = await allItems(
     untilComplete(paginateListSSHPublicKeys(pagination(iam), { UserName: userName })),
@@ -156,9 +179,15 @@ function addTo(principals: Map<string, Record<string, unknown>>, name: string, r
  * get an empty list, so "no credential" is decided, not unknown. Never throws: a failed read
  * makes its root unavailable, with the operation and the reason.
  */
-export async function readCredentials(iam: IAMClient, reads: CredentialReads, principals: readonly Principal[]): Promise<CredentialFacts> {
+export async function readCredentials(
+  iam: IAMClient,
+  reads: CredentialReads,
+  principals: readonly Principal[],
+  polling?: JobPolling,
+): Promise<CredentialFacts> {
   const out: CredentialFacts = { account: {}, principals: new Map(), availability: { collected: [], unavailable: {} } };
-  const users = principals.filter((p) => p.type === 'user').map((p) => p.name);
+  const userPrincipals = principals.filter((p) => p.type === 'user');
+  const users = userPrincipals.map((p) => p.name);
   const work: Promise<void>[] = [];
   if (reads.serverCertificates) {
     work.push(
@@ -190,10 +219,12 @@ export async function readCredentials(iam: IAMClient, reads: CredentialReads, pr
       ),
     );
   }
-  if (reads.sshPublicKeys) {
+  const lastAccessed = reads.codeCommitAccess === true && polling !== undefined;
+  if (reads.sshPublicKeys || lastAccessed) {
     const limit = pLimit(SSH_CONCURRENCY);
+    const listed = Promise.all(users.map((user) => limit(async () => [user, await listSshKeys(iam, user)] as const)));
     work.push(
-      Promise.all(users.map((user) => limit(async () => [user, await listSshKeys(iam, user)] as const))).then(
+      listed.then(
         (lists) => {
           for (const [user, keys] of lists) addTo(out.principals, user, 'sshPublicKeys', keys);
           out.availability.collected.push('sshPublicKeys');
@@ -201,6 +232,22 @@ export async function readCredentials(iam: IAMClient, reads: CredentialReads, pr
         (error: unknown) => void (out.availability.unavailable.sshPublicKeys = `ListSSHPublicKeys: ${describeError(error)}`),
       ),
     );
+    if (lastAccessed) {
+      work.push(
+        listed.then(
+          async (lists) => {
+            try {
+              const access = await readCodeCommitAccess(iam, userPrincipals, new Map(lists), polling);
+              for (const [user, fact] of access) addTo(out.principals, user, 'codeCommitAccess', fact);
+              out.availability.collected.push('codeCommitAccess');
+            } catch (error) {
+              out.availability.unavailable.codeCommitAccess = `service last accessed data (GenerateServiceLastAccessedDetails): ${describeError(error)}`;
+            }
+          },
+          (error: unknown) => void (out.availability.unavailable.codeCommitAccess = `ListSSHPublicKeys: ${describeError(error)}`),
+        ),
+      );
+    }
   }
   await Promise.all(work);
   out.availability.collected.sort();
@@ -212,12 +259,13 @@ export async function readCredentials(iam: IAMClient, reads: CredentialReads, pr
  * makes every one (SSH keys included, one call per user); `none` makes none.
  */
 export function credentialReadsFor(mode: ContextMode, needs: ContextNeeds): CredentialReads {
-  if (mode === 'none') return { serverCertificates: false, serviceCredentials: false, sshPublicKeys: false };
-  if (mode === 'all') return { serverCertificates: true, serviceCredentials: true, sshPublicKeys: true };
+  if (mode === 'none') return { serverCertificates: false, serviceCredentials: false, sshPublicKeys: false, codeCommitAccess: false };
+  if (mode === 'all') return { serverCertificates: true, serviceCredentials: true, sshPublicKeys: true, codeCommitAccess: true };
   return {
     serverCertificates: needs.serverCertificates === true,
     serviceCredentials: needs.serviceCredentials === true,
     sshPublicKeys: needs.sshPublicKeys === true,
+    codeCommitAccess: needs.codeCommitAccess === true,
   };
 }
 

@@ -43,6 +43,11 @@ export interface ContextNeeds {
   serviceCredentials?: boolean;
   /** facts.sshPublicKeys (ListSSHPublicKeys, one call per IAM user). */
   sshPublicKeys?: boolean;
+  /**
+   * facts.codeCommitAccess (ListSSHPublicKeys per user, then GenerateServiceLastAccessedDetails
+   * and GetServiceLastAccessedDetails per user holding an active SSH key).
+   */
+  codeCommitAccess?: boolean;
 }
 
 /**
@@ -61,6 +66,7 @@ const CALL_DECIDING: Readonly<Record<string, keyof ContextNeeds>> = {
   serverCertificates: 'serverCertificates',
   serviceCredentials: 'serviceCredentials',
   sshPublicKeys: 'sshPublicKeys',
+  codeCommitAccess: 'codeCommitAccess',
 };
 
 /**
@@ -78,6 +84,7 @@ export function contextNeedsFor(rules: readonly Pick<CompiledRule, 'requiredFact
     serverCertificates: false,
     serviceCredentials: false,
     sshPublicKeys: false,
+    codeCommitAccess: false,
   };
   for (const root of rules.flatMap((r) => r.requiredFacts)) {
     const call = CALL_DECIDING[root];

@@ -148,7 +148,7 @@ async function generateReport(requests: ReportRequests): Promise<boolean> {
 }
 
 /** Delay before poll `n` (0-based): exponential, capped, with "equal jitter" so accounts do not poll in lockstep. */
-export function pollDelay(n: number, options: ReportOptions, clock: Clock): number {
+export function pollDelay(n: number, options: Pick<ReportOptions, 'pollDelayMs'>, clock: Pick<Clock, 'random'>): number {
   const base = Math.min(options.pollDelayMs.max, options.pollDelayMs.initial * 2 ** n);
   return base / 2 + clock.random() * (base / 2);
 }

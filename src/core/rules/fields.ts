@@ -210,7 +210,25 @@ const sshPublicKeyFields: Record<string, FieldDef> = {
   'sshPublicKey.ageDays': field('number', 'sshPublicKey', 'days since it was uploaded', (f) => daysAgo(f.sshPublicKey!.uploadDate, f)),
 };
 
-/** Every static field of the rule language, by path. `facts.*` and `account.facts.*` are dynamic. */
+/**
+ * Derived fields under a collector's fact root (so a rule reading them needs that root, as any
+ * `facts.*` path): an age must come from the as-of time, which only evaluation knows.
+ */
+const derivedFactFields: Record<string, FieldDef> = {
+  'facts.codeCommitAccess.lastAuthenticatedDaysAgo': field(
+    'number',
+    'principal',
+    "days since the user's last authenticated attempt to use CodeCommit (IAM service last accessed data); null: none in the tracking period",
+    (f) => {
+      const access = f.principal.facts?.codeCommitAccess;
+      const time = access !== null && typeof access === 'object' ? (access as Record<string, unknown>).lastAuthenticated : null;
+      const days = typeof time === 'string' ? daysAgo(time, f) : null;
+      return days !== null && Number.isFinite(days) ? days : null;
+    },
+  ),
+};
+
+/** Every static field of the rule language, by path. Other `facts.*` and `account.facts.*` paths are dynamic. */
 export const FIELDS: Readonly<Record<string, FieldDef>> = {
   ...principalFields,
   ...keyFields,
@@ -219,6 +237,7 @@ export const FIELDS: Readonly<Record<string, FieldDef>> = {
   ...serverCertificateFields,
   ...serviceCredentialFields,
   ...sshPublicKeyFields,
+  ...derivedFactFields,
 };
 
 /** Prefixes of open fact maps added by collectors; any path below them is accepted. */

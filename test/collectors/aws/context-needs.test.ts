@@ -36,6 +36,7 @@ const NONE = {
   serverCertificates: false,
   serviceCredentials: false,
   sshPublicKeys: false,
+  codeCommitAccess: false,
 };
 
 describe('contextNeedsFor: the calls follow the fact roots the compiled rules read', () => {
@@ -90,5 +91,7 @@ describe('contextNeedsFor: the calls follow the fact roots the compiled rules re
       serviceCredentials: true,
     });
     expect(needs(definition('ssh-public-key-not-rotated'))).toEqual({ ...NONE, sshPublicKeys: true });
+    // Whether the owner still uses CodeCommit: IAM's service last accessed data, read only for this rule.
+    expect(needs(definition('ssh-public-key-of-inactive-user'))).toEqual({ ...NONE, sshPublicKeys: true, codeCommitAccess: true });
   });
 });

@@ -60,7 +60,13 @@ describe('credentials beyond the credential report, live against the sandbox', (
       expect(calls.filter((c) => c.operation === 'AssumeRole' && c.accountId === '111111111111')).toHaveLength(members.length);
     }
     expect(memberCalls(calls, '555555555555')).toEqual(['GetCredentialReport']);
-    for (const op of ['ListServerCertificates', 'ListServiceSpecificCredentials', 'ListSSHPublicKeys'])
+    for (const op of [
+      'ListServerCertificates',
+      'ListServiceSpecificCredentials',
+      'ListSSHPublicKeys',
+      'GenerateServiceLastAccessedDetails',
+      'GetServiceLastAccessedDetails',
+    ])
       expect(calls.map((c) => c.operation)).not.toContain(op);
     expect(result.findings.filter((f) => f.ruleId.startsWith('password-policy-'))).toEqual([]);
   });
@@ -98,6 +104,12 @@ describe('credentials beyond the credential report, live against the sandbox', (
     expect(prod.filter((op) => op === 'ListServerCertificates')).toHaveLength(1);
     const prodUsers = (result.accounts.find((a) => a.id === '222222222222')?.principals ?? 0) - 1;
     expect(prod.filter((op) => op === 'ListSSHPublicKeys')).toHaveLength(prodUsers);
+    // CodeCommit last access only for the two users holding an active SSH key: one job each, polled
+    // until complete (the sandbox answers IN_PROGRESS once).
+    expect(prod.filter((op) => op === 'GenerateServiceLastAccessedDetails')).toHaveLength(2);
+    expect(prod.filter((op) => op === 'GetServiceLastAccessedDetails')).toHaveLength(4);
+    for (const account of ['111111111111', '333333333333', '555555555555'])
+      expect(memberCalls(calls, account), account).not.toContain('GenerateServiceLastAccessedDetails');
     for (const id of ['password-policy-missing', 'password-policy-min-length']) {
       expect(result.rules.find((r) => r.id === id)?.status, id).toBe('failed');
     }
