@@ -12,6 +12,21 @@ describe('TopN', () => {
     expect(backward.sorted()).toEqual(forward.sorted());
   });
 
+  it('gives the first items of a full sort on long streams, however often it trims (sorted midway too)', () => {
+    let state = 11;
+    const next = () => (state = (state * 48271) % 2147483647);
+    for (const limit of [1, 3, 10, 64]) {
+      const items = Array.from({ length: 5000 }, (_, i) => ({ rank: next() % 50, id: i }));
+      const order = (a: { rank: number; id: number }, b: { rank: number; id: number }) => a.rank - b.rank || a.id - b.id;
+      const top = new TopN(limit, order);
+      items.forEach((item, i) => {
+        top.add(item);
+        if (i === 2500) top.sorted();
+      });
+      expect(top.sorted()).toEqual([...items].sort(order).slice(0, limit));
+    }
+  });
+
   it('keeps nothing with a limit of 0', () => {
     const top = new TopN<number>(0, (a, b) => a - b);
     top.add(1);

@@ -1,7 +1,7 @@
 import type { AccountResult, RuleSummary } from '../../model/index.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
 import { planOutlines } from '../remediation/index.js';
-import { compactFinding, compactPlan, ruleDefaults, type RuleDefaults } from '../result/v3.js';
+import { compactFinding, planCompactor, ruleDefaults, type RuleDefaults } from '../result/v3.js';
 import { defineFormatter, type FormatterEntry, type ReportSink } from './types.js';
 
 /** The result schema version the JSON format writes (schemas/result-v3.schema.json). */
@@ -64,13 +64,19 @@ function headText(header: RunHeader, tallies: Tallies, withAccounts: boolean): s
 function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): string {
   const account: AccountResult | undefined = slice.account;
   const entry = account ? JSON.stringify(account) : JSON.stringify({ id: slice.id, unlisted: true });
-  const asOf = header.asOf;
-  const list = (key: string, items: readonly unknown[]) =>
-    items.length === 0 ? `,"${key}":[]` : `,"${key}":[\n${items.map((i) => JSON.stringify(i)).join(',\n')}]`;
-  const findings = slice.findings.map((f) => compactFinding(f, rules.get(f.ruleId), account));
   const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
-  const plans = planOutlines(slice).map((p) => compactPlan(p, owner, asOf));
-  return `${entry.slice(0, -1)}${list('findings', findings)}${list('plans', plans)}${slice.resolved ? list('resolved', slice.resolved) : ''}}`;
+  const findings = jsonLines(slice.findings, (f) => compactFinding(f, rules.get(f.ruleId), account));
+  const plans = jsonLines(planOutlines(slice), planCompactor(owner, header.asOf));
+  const resolved = slice.resolved ? `,"resolved":${jsonLines(slice.resolved, (f) => f)}` : '';
+  return `${entry.slice(0, -1)},"findings":${findings},"plans":${plans}${resolved}}`;
+}
+
+/** A JSON array with one item per line (`[]` when empty), each item written as `toJson` gives it. */
+function jsonLines<T>(items: readonly T[], toJson: (item: T) => unknown): string {
+  if (items.length === 0) return '[]';
+  const lines = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) lines[i] = JSON.stringify(toJson(items[i]!));
+  return `[\n${lines.join(',\n')}]`;
 }
 
 /** The documented result (schemas/result-v3.schema.json), account by account. */

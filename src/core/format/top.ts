@@ -5,6 +5,8 @@
  */
 export class TopN<T> {
   private items: T[] = [];
+  /** The last item kept at the latest trim: an item after it can never be among the first `limit`. */
+  private cutoff: T | undefined;
 
   constructor(
     readonly limit: number,
@@ -13,6 +15,7 @@ export class TopN<T> {
 
   add(item: T): void {
     if (this.limit <= 0) return;
+    if (this.cutoff !== undefined && this.compare(item, this.cutoff) > 0) return;
     this.items.push(item);
     if (this.items.length >= 2 * this.limit) this.trim();
   }
@@ -20,6 +23,7 @@ export class TopN<T> {
   private trim(): void {
     this.items.sort(this.compare);
     this.items.length = Math.min(this.items.length, this.limit);
+    if (this.items.length === this.limit) this.cutoff = this.items[this.limit - 1];
   }
 
   /** The kept items, first first. */

@@ -83,11 +83,11 @@ export function emptySlot(slot: 1 | 2): SlotFacts {
   };
 }
 
-function daysSince(time: string | null, asOf: string | null): number | null {
-  if (time === null || asOf === null) return null;
+/** Days from `time` to the as-of time (epoch ms, NaN when unknown); null when either is unknown. */
+function daysSince(time: string | null, asOfMs: number): number | null {
+  if (time === null || Number.isNaN(asOfMs)) return null;
   const from = parseTimestamp(time);
-  const to = parseTimestamp(asOf);
-  return Number.isNaN(from) || Number.isNaN(to) ? null : daysBetween(from, to);
+  return Number.isNaN(from) ? null : daysBetween(from, asOfMs);
 }
 
 /** What the findings imply beyond their evidence, from their procedures' declarations. */
@@ -137,13 +137,14 @@ export function principalFacts(
       key.active ??= true;
     }
   }
+  const asOfMs = asOf === null ? Number.NaN : parseTimestamp(asOf);
   for (const slot of [...facts.keys, ...facts.certs]) {
-    slot.ageDays ??= daysSince(slot.lastRotated, asOf);
-    slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOf);
+    slot.ageDays ??= daysSince(slot.lastRotated, asOfMs);
+    slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
   }
-  facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOf);
+  facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOfMs);
   if (facts.password.nextRotationInDays === null && facts.password.nextRotation !== null) {
-    const ago = daysSince(facts.password.nextRotation, asOf);
+    const ago = daysSince(facts.password.nextRotation, asOfMs);
     facts.password.nextRotationInDays = ago === null ? null : -ago;
   }
   return facts;

@@ -59,13 +59,13 @@ export interface PlanV3 {
   whole?: Omit<Plan, 'id' | 'accountId'>;
 }
 
-/** The compact form of a finding of `account`. */
+/** The compact form of a finding of `account`. Members are set in the schema's order, each optional one only when present. */
 export function compactFinding(
   f: Finding,
   rule: RuleDefaults | undefined,
   account: Pick<AccountResult, 'name' | 'ouPath'> | undefined,
 ): FindingV3 {
-  return {
+  const out: FindingV3 = {
     ruleId: f.ruleId,
     severity: f.severity,
     principal: f.principal,
@@ -74,16 +74,17 @@ export function compactFinding(
     evidence: f.evidence,
     status: f.status,
     fingerprint: f.fingerprint,
-    ...(f.remediation.planId !== undefined ? { planId: f.remediation.planId } : {}),
-    ...(f.waiver ? { waiver: f.waiver } : {}),
-    ...(f.baseline ? { baseline: f.baseline } : {}),
-    ...(f.firstSeen !== undefined ? { firstSeen: f.firstSeen } : {}),
-    ...(rule?.title !== f.title ? { title: f.title } : {}),
-    ...(rule === undefined || !sameJson(rule.frameworks, f.frameworks) ? { frameworks: f.frameworks } : {}),
-    ...(rule?.procedure !== f.remediation.procedure ? { procedure: f.remediation.procedure } : {}),
-    ...((f.accountName ?? null) !== (account?.name ?? null) ? { accountName: f.accountName ?? null } : {}),
-    ...((f.ouPath ?? null) !== (account?.ouPath ?? null) ? { ouPath: f.ouPath ?? null } : {}),
   };
+  if (f.remediation.planId !== undefined) out.planId = f.remediation.planId;
+  if (f.waiver) out.waiver = f.waiver;
+  if (f.baseline) out.baseline = f.baseline;
+  if (f.firstSeen !== undefined) out.firstSeen = f.firstSeen;
+  if (rule?.title !== f.title) out.title = f.title;
+  if (rule === undefined || !sameJson(rule.frameworks, f.frameworks)) out.frameworks = f.frameworks;
+  if (rule?.procedure !== f.remediation.procedure) out.procedure = f.remediation.procedure;
+  if ((f.accountName ?? null) !== (account?.name ?? null)) out.accountName = f.accountName ?? null;
+  if ((f.ouPath ?? null) !== (account?.ouPath ?? null)) out.ouPath = f.ouPath ?? null;
+  return out;
 }
 
 /** The whole finding (the model every report reads) of a v3 finding of `account`. */
@@ -133,7 +134,7 @@ export function baseFacts(
   return {
     accountId: account.id,
     accountName: account.name ?? null,
-    partition: /^arn:([^:]+):/.exec(principal.arn)?.[1] ?? 'aws',
+    partition: basePartition(principal.arn),
     asOf: asOf ?? account.asOf ?? account.reportGeneratedTime ?? null,
     principal: { type: principal.type, name: principal.name, arn: principal.arn },
     keys: [emptySlot(1), emptySlot(2)],
@@ -146,21 +147,34 @@ export function baseFacts(
   };
 }
 
+/** The partition of a principal's ARN as the base facts state it. */
+function basePartition(arn: string): string {
+  return /^arn:([^:]+):/.exec(arn)?.[1] ?? 'aws';
+}
+
 /**
- * The compact form of a plan: its facts as a difference from {@link baseFacts} of its account,
- * or, for a whole plan read from a result (its facts unknown), the whole plan.
+ * Writes the plans of one account in their compact form: each plan's facts as a difference
+ * from {@link baseFacts} of its account, or, for a whole plan read from a result (its facts
+ * unknown), the whole plan. The parts of the base that are the same for every principal of the
+ * account are made once (the difference only reads them).
  */
-export function compactPlan(
-  plan: PlanOutline,
+export function planCompactor(
   account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
   asOf: string | null,
-): PlanV3 {
-  if (plan.facts === undefined) {
-    const { id: _id, accountId: _account, ...rest } = plan;
-    return { id: plan.id, arn: plan.principal.arn, whole: rest as PlanV3['whole'] & object };
-  }
-  const difference = diff(plan.facts, baseFacts(account, asOf, plan.principal)) as Record<string, unknown> | undefined;
-  return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
+): (plan: PlanOutline) => PlanV3 {
+  let shared: PrincipalFacts | undefined;
+  return (plan) => {
+    if (plan.facts === undefined) {
+      const { id: _id, accountId: _account, ...rest } = plan;
+      // A plan without facts was read whole from a result: the rest is the whole plan.
+      return { id: plan.id, arn: plan.principal.arn, whole: rest as NonNullable<PlanV3['whole']> };
+    }
+    shared ??= baseFacts(account, asOf, plan.principal);
+    const { type, name, arn } = plan.principal;
+    const base: PrincipalFacts = { ...shared, partition: basePartition(arn), principal: { type, name, arn } };
+    const difference = diff(plan.facts, base) as Record<string, unknown> | undefined;
+    return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
+  };
 }
 
 /**

@@ -55,15 +55,30 @@ export interface TargetContext {
   accountNames: ReadonlyMap<string, string | null>;
   /** The as-of time of each account (the scan's --as-of, else the account's report time). */
   asOf: (accountId: string) => string | null;
+  /** {@link dueDate} of an account's as-of time, worked out once per account and severity. */
+  due: (accountId: string, severity: Severity) => string | null;
+}
+
+/** {@link TargetContext.due} from the accounts' as-of times. */
+function dueDates(asOf: (accountId: string) => string | null): TargetContext['due'] {
+  const known = new Map<string, string | null>();
+  return (accountId, severity) => {
+    const key = `${accountId}\u0000${severity}`;
+    let due = known.get(key);
+    if (due === undefined) known.set(key, (due = dueDate(asOf(accountId), severity)));
+    return due;
+  };
 }
 
 /** The context of a whole result, for the formatters that hold one. */
 export function targetContext(result: ScanResult): TargetContext {
   const accounts = new Map(result.accounts.map((a) => [a.id, a]));
+  const asOf = (id: string) => result.asOf ?? accounts.get(id)?.asOf ?? accounts.get(id)?.reportGeneratedTime ?? null;
   return {
     findings: new Map(result.findings.map((f) => [f.fingerprint, f])),
     accountNames: new Map(result.accounts.map((a) => [a.id, a.name ?? null])),
-    asOf: (id) => result.asOf ?? accounts.get(id)?.asOf ?? accounts.get(id)?.reportGeneratedTime ?? null,
+    asOf,
+    due: dueDates(asOf),
   };
 }
 
@@ -75,6 +90,7 @@ export function sliceTargetContext(slice: AccountSlice, asOf: string | null): Ta
     findings: new Map(slice.findings.map((f) => [f.fingerprint, f])),
     accountNames: new Map([[slice.id, account?.name ?? null]]),
     asOf: () => accountAsOf,
+    due: dueDates(() => accountAsOf),
   };
 }
 
@@ -86,7 +102,6 @@ export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow
   });
   const targets: NonNullable<Plan['targets']> = plan.targets ?? plan.procedures.map((procedure) => ({ procedure, credential: null }));
   const accountName = context.accountNames.get(plan.accountId) ?? findings[0]?.accountName ?? null;
-  const asOf = context.asOf(plan.accountId);
   return targets.map((t) => {
     const about = findings.filter((f) => f.credential === t.credential);
     const severity = highest((about.length > 0 ? about : findings).map((f) => f.severity));
@@ -100,7 +115,7 @@ export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow
       credential: t.credential,
       keyId: t.keyId ?? null,
       severity,
-      due: dueDate(asOf, severity),
+      due: context.due(plan.accountId, severity),
       planId: plan.id,
     };
   });
