@@ -41,11 +41,12 @@ export * from './diagnostics.js';
 /** Severities from most to least severe. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
-const SEVERITY_RANK: Readonly<Record<string, number>> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+/** A map, not an object: a severity read from a file may be `constructor` or `__proto__`. */
+const SEVERITY_RANK: ReadonlyMap<string, number> = new Map(SEVERITIES.map((s, i) => [s, i]));
 
 /** The one severity order: 0 for critical … 4 for info; an unknown severity sorts last. */
 export function severityRank(severity: string): number {
-  return SEVERITY_RANK[severity] ?? SEVERITIES.length;
+  return SEVERITY_RANK.get(severity) ?? SEVERITIES.length;
 }
 
 /** Framework keys used in every finding's `frameworks` map. */

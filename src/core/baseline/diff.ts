@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '../../model/index.js';
-import { SEVERITIES } from '../../model/index.js';
+import { SEVERITIES, severityRank } from '../../model/index.js';
 import { compareFindings } from '../engine/result.js';
 
 /** A finding present in both scans whose severity or status changed. */
@@ -114,7 +114,7 @@ export class ResultComparison {
       account = this.accountList.push(f.accountId) - 1;
       this.accountIds.set(f.accountId, account);
     }
-    return account * 2 ** ACCOUNT_SHIFT + (SEVERITIES.indexOf(f.severity) << SEVERITY_SHIFT) + (f.status === 'waived' ? STATUS_BIT : 0);
+    return account * 2 ** ACCOUNT_SHIFT + (severityRank(f.severity) << SEVERITY_SHIFT) + (f.status === 'waived' ? STATUS_BIT : 0);
   }
 }
 

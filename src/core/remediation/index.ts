@@ -14,7 +14,6 @@ export {
   planFindings,
   planPrincipal,
   RECENT_USE_DAYS,
-  severityRank,
   type PlanOptions,
   type ScanAccess,
 } from './planner.js';

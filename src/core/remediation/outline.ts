@@ -5,10 +5,10 @@
  * only when a report shows one principal's whole plan, because a scan of a large organisation
  * states each procedure's text once and never needs most plans written out.
  */
-import type { Account, AccountResult, Finding, Plan, Principal } from '../../model/index.js';
+import { severityRank, type Account, type AccountResult, type Finding, type Plan, type Principal } from '../../model/index.js';
 import { toResultPlan, planId, withPlanId } from './attach.js';
 import { principalFacts, type PrincipalFacts } from './facts.js';
-import { outlinePrincipal, planPrincipal, severityRank, type ScanAccess } from './planner.js';
+import { outlinePrincipal, planPrincipal, type ScanAccess } from './planner.js';
 import type { Catalogue } from './types.js';
 import { localeOrder } from '../util/order.js';
 

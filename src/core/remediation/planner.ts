@@ -1,5 +1,5 @@
 import type { Account, Finding, Plan, Principal, ScanResult } from '../../model/index.js';
-import { SEVERITIES } from '../../model/index.js';
+import { severityRank } from '../../model/index.js';
 import { assemble, assembleAlternatives, hasApplicableStep } from './assemble.js';
 import { buildBlocks, goals, type Block } from './blocks.js';
 import { decide, type Decisions } from './decide.js';
@@ -82,12 +82,6 @@ export function planFindings(result: ScanResult, catalogue: Catalogue, options: 
   for (const account of accounts.values()) account.plans.sort(comparePlans);
   const sorted = [...accounts.values()].sort((a, b) => comparePlans(a.plans[0]!, b.plans[0]!) || a.accountId.localeCompare(b.accountId));
   return { header: PLAN_HEADER, notes: [IDENTITY_CENTER_NOTE], asOf: result.asOf, accounts: sorted, unknownProcedures };
-}
-
-/** Rank of a severity: 0 for critical, 4 for info. */
-export function severityRank(severity: string): number {
-  const rank = (SEVERITIES as readonly string[]).indexOf(severity);
-  return rank === -1 ? SEVERITIES.length : rank;
 }
 
 /** Highest severity first, then root before users, then by name. */

@@ -1,5 +1,5 @@
 import type { ConfigFile, Diagnostic, Frameworks, PackFile, RuleFile, RuleSettings, Severity } from '../../model/index.js';
-import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
+import { FRAMEWORKS, severityRank } from '../../model/index.js';
 import { sha256 } from '../util/hash.js';
 import { didYouMean } from '../util/suggest.js';
 import { compileCondition, type ParamBinding, type Predicate } from './compile.js';
@@ -218,7 +218,7 @@ function rulesetHash(rules: readonly CompiledRule[], definitions: readonly RuleD
  * The hash changes with it: a narrowed scan applied a different policy.
  */
 export function atOrAbove(ruleset: Ruleset, definitions: readonly RuleDefinition[], minimum: Severity): Ruleset {
-  const limit = SEVERITIES.indexOf(minimum);
-  const rules = ruleset.rules.filter((r) => SEVERITIES.indexOf(r.severity) <= limit);
+  const limit = severityRank(minimum);
+  const rules = ruleset.rules.filter((r) => severityRank(r.severity) <= limit);
   return { ...ruleset, rules, hash: rulesetHash(rules, definitions) };
 }

@@ -5,7 +5,7 @@
  * time comes from the results' as-of, never the clock.
  */
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
-import { InputError, SEVERITIES } from '../../model/index.js';
+import { InputError, SEVERITIES, severityRank } from '../../model/index.js';
 import { mergeResults } from '../baseline/merge.js';
 import { DAY_MS, formatTimestamp } from '../util/time.js';
 
@@ -229,7 +229,7 @@ function ruleRemediation(
         stillOpen: stillOpen.get(ruleId) ?? 0,
       };
     })
-    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.ruleId.localeCompare(b.ruleId));
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
 }
 
 function oldestOpen(findings: readonly Finding[], firstSeen: Map<string, number>, lastMs: number, top: number): AgedFinding[] {
@@ -250,10 +250,7 @@ function oldestOpen(findings: readonly Finding[], firstSeen: Map<string, number>
       };
     })
     .sort(
-      (a, b) =>
-        b.ageDays - a.ageDays ||
-        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-        a.fingerprint.localeCompare(b.fingerprint),
+      (a, b) => b.ageDays - a.ageDays || severityRank(a.severity) - severityRank(b.severity) || a.fingerprint.localeCompare(b.fingerprint),
     )
     .slice(0, top);
 }

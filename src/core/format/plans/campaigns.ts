@@ -1,5 +1,5 @@
 import type { Finding, Plan, ScanResult, Severity } from '../../../model/index.js';
-import { SEVERITIES } from '../../../model/index.js';
+import { SEVERITIES, severityRank } from '../../../model/index.js';
 import { planOutlines, type PlanOutline, type ResultProcedure } from '../../remediation/index.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
@@ -122,7 +122,7 @@ export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow
 }
 
 function highest(severities: readonly Severity[]): Severity {
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, ...severities.map((s) => SEVERITIES.indexOf(s)))]!;
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, ...severities.map(severityRank))]!;
 }
 
 /** The as-of date plus the severity's days, as YYYY-MM-DD (UTC). */
@@ -135,7 +135,7 @@ export function dueDate(asOf: string | null, severity: Severity): string | null 
 /** Most severe first, then by account, principal and credential: the order rows are shown in. */
 export function compareRows(a: TargetRow, b: TargetRow): number {
   return (
-    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    severityRank(a.severity) - severityRank(b.severity) ||
     cmp(a.accountId, b.accountId) ||
     (a.principalType === b.principalType ? 0 : a.principalType === 'root' ? -1 : 1) ||
     cmp(a.principal, b.principal) ||
