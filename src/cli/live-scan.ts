@@ -23,7 +23,8 @@ export type LiveScanOptions = AwsScanOptions & Pick<EvaluationOptions, 'quiet' |
 
 /** Receives accounts as the collection completes them. */
 export interface AccountSink {
-  account(account: Account): void;
+  /** Awaited: with worker threads it resolves once another account may come (back-pressure on the collection). */
+  account(account: Account): void | Promise<void>;
   outcome(outcome: AccountOutcome): void;
 }
 
@@ -50,7 +51,7 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
     for await (const event of events) {
       progress.account(event);
       if (event.type === 'scanned') {
-        sink.account(event.account);
+        await sink.account(event.account);
         warnings.push(...event.warnings);
       } else if (event.refused) refused.push(...event.refused);
       else sink.outcome(event.outcome);
@@ -138,7 +139,7 @@ export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: Loade
 export async function collectLiveSnapshot(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset): Promise<Snapshot> {
   const accounts: Account[] = [];
   const outcomes: AccountOutcome[] = [];
-  await collectLive(cli, io, loaded, { account: (a) => accounts.push(a), outcome: (o) => outcomes.push(o) });
+  await collectLive(cli, io, loaded, { account: (a) => void accounts.push(a), outcome: (o) => outcomes.push(o) });
   accounts.sort((a, b) => a.id.localeCompare(b.id));
   outcomes.sort((a, b) => a.id.localeCompare(b.id));
   return { schemaVersion: 1, accounts, ...(outcomes.length > 0 ? { skippedAccounts: outcomes } : {}) };

@@ -15,6 +15,8 @@ import { toolVersion } from '../collectors/files/package-root.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 import { gateOf, openReports, refinements, reportGate, warnWaivers, type ReportOptions } from './reporting.js';
+import { AccountDispatch, jobsOf, workersAfter } from './workers/dispatch.js';
+import type { RulesetInputs } from './workers/protocol.js';
 
 /** The config file to use: --config, else ./credwarden.config.yaml when it exists. */
 export function configPath(options: EvaluationOptions, io: CliIO): string | undefined {
@@ -23,16 +25,23 @@ export function configPath(options: EvaluationOptions, io: CliIO): string | unde
   return existsSync(implicit) ? implicit : undefined;
 }
 
-/** Loads the effective rules for the options. @throws InputError */
-export function rulesetFor(options: EvaluationOptions, io: CliIO, procedureDirs: readonly string[] = []): LoadedRuleset {
+/** What the effective rules are loaded from (a worker thread loads them again from it). */
+export function rulesetInputs(options: EvaluationOptions, io: CliIO): RulesetInputs {
   const path = configPath(options, io);
-  const loaded = loadRuleset({
+  return {
     ...(options.pack ? { pack: options.pack } : {}),
     rulesDirs: (options.rules ?? []).map((d) => resolve(io.cwd, d)),
     ...(path ? { configPath: path } : {}),
-  });
+    ...(options.minSeverity ? { minSeverity: options.minSeverity } : {}),
+  };
+}
+
+/** Loads the effective rules for the options. @throws InputError */
+export function rulesetFor(options: EvaluationOptions, io: CliIO, procedureDirs: readonly string[] = []): LoadedRuleset {
+  const { minSeverity, ...inputs } = rulesetInputs(options, io);
+  const loaded = loadRuleset(inputs);
   checkRuleProcedures(loaded.definitions, io, procedureDirs);
-  return options.minSeverity ? { ...loaded, ruleset: atOrAbove(loaded.ruleset, loaded.definitions, options.minSeverity) } : loaded;
+  return minSeverity ? { ...loaded, ruleset: atOrAbove(loaded.ruleset, loaded.definitions, minSeverity) } : loaded;
 }
 
 /**
@@ -49,8 +58,14 @@ export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: Eva
   return evaluateSnapshot(snapshot, loaded.ruleset, { toolVersion: toolVersion(), ...(options.asOf ? { asOf: options.asOf } : {}) });
 }
 
-/** Where a run's accounts come from: it calls `account` or `outcome` for each, in any order. */
-export type AccountFeed = (sink: { account(account: Account): void; outcome(outcome: AccountOutcome): void }) => Promise<void>;
+/**
+ * Where a run's accounts come from: it calls `account` or `outcome` for each, in any order, and
+ * awaits what `account` returns (with worker threads, it resolves once another account may come).
+ */
+export type AccountFeed = (sink: {
+  account(account: Account): void | Promise<void>;
+  outcome(outcome: AccountOutcome): void;
+}) => Promise<void>;
 
 /**
  * Runs a scan or an evaluation through the pipeline (src/core/pipeline): every setting is
@@ -76,11 +91,38 @@ export async function runPipeline(
   };
   const reports = openReports(runHeader(pipelineSettings), (color) => formatContext(loaded, color), options, io);
   const pipeline = new ScanPipeline(pipelineSettings, (slice) => reports.account(slice));
+  const accounts = new AccountDispatch(
+    pipeline,
+    reports,
+    {
+      jobs: jobsOf(options),
+      after: workersAfter(io),
+      started: (jobs) => {
+        if (options.verbose && !options.quiet) io.stderr(`credwarden: ${jobs} worker threads take the accounts from here on\n`);
+      },
+    },
+    pipelineSettings.baseline,
+    () => ({
+      cwd: io.cwd,
+      rules: rulesetInputs(options, io),
+      header: pipeline.header,
+      toolVersion: pipelineSettings.toolVersion,
+      ...(pipelineSettings.asOf ? { asOf: pipelineSettings.asOf } : {}),
+      ...(pipelineSettings.waivers ? { waivers: pipelineSettings.waivers } : {}),
+      withBaseline: pipelineSettings.baseline !== undefined,
+      access: pipelineSettings.access ?? {},
+      recipes: reports.recipes,
+      wantsSlices: reports.recipes.some((r) => r === undefined),
+    }),
+  );
   try {
-    await feed(pipeline);
+    await feed(accounts);
+    await accounts.finish();
   } catch (error) {
     reports.discard();
     throw error;
+  } finally {
+    await accounts.close();
   }
   const tallies = pipeline.finish();
   warnWaivers(tallies, options, io);

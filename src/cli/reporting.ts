@@ -34,6 +34,8 @@ import {
   type Tallies,
 } from '../core/pipeline/index.js';
 import { SpoolFolder, type Spool } from './spool.js';
+import type { SinkRecipe } from './workers/protocol.js';
+import { WORKERS_AFTER_PRINCIPALS } from './workers/dispatch.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
 import { decideFormats, decideSettings, type SettingProblem } from '../core/settings.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
@@ -53,6 +55,7 @@ export interface ReportOptions {
   failOnNew?: boolean;
   shard?: string;
   reportRows?: number;
+  jobs?: number;
 }
 
 /** What writing reports needs from the options. */
@@ -81,6 +84,10 @@ export function reportOptions(): Option[] {
     new Option('--fail-on-new', 'exit 1 only for open findings that are new since --baseline (at or above --fail-on, if given)'),
     new Option('--shard <K/N>', 'scan only shard K of N of the accounts (stable split by account id); combine with `credwarden merge`'),
     reportRowsOption(),
+    new Option(
+      '--jobs <n>',
+      `worker threads that evaluate, plan and format accounts (default 1: this thread only); they start once the scan has more than ${WORKERS_AFTER_PRINCIPALS.toLocaleString('en-US')} principals`,
+    ).argParser((value) => wholeNumber(value, 'threads', 1)),
   ];
 }
 
@@ -206,11 +213,22 @@ interface Target {
   path?: string;
   sink: ReportSink;
   spool: Spool;
+  /** How another thread opens the same sink: only for a sink that declares its state. */
+  recipe?: SinkRecipe;
 }
 
 /** The reports of a run being written: accounts go in as the pipeline emits them. */
 export interface ReportRun {
   account(slice: AccountSlice): void;
+  /**
+   * How a worker thread opens each report's sink, in the reports' order: undefined for a report
+   * whose sink does not declare its state (it is written from slices on the main thread).
+   */
+  readonly recipes: readonly (SinkRecipe | undefined)[];
+  /** An account rendered in a worker: its chunks per report (recipes' order), and its slice for the reports without a recipe. */
+  rendered(id: string, chunks: readonly (string | undefined)[], slice?: AccountSlice): void;
+  /** Joins a worker's sink states (recipes' order) into this run's sinks, before `finish`. */
+  absorb(states: readonly unknown[]): void;
   /** Writes every report (head, the accounts in account-id order, tail); returns the files written. */
   finish(tallies: Tallies, gate?: GateOutcome): Promise<string[]>;
   /** Removes the spools of a run that stopped with an error. */
@@ -241,7 +259,12 @@ export function openReports(
   });
   const fileContext = context(false);
   const spools = new SpoolFolder();
-  const target = (sink: ReportSink, path?: string): Target => ({ sink, spool: spools.create(), ...(path ? { path } : {}) });
+  const target = (sink: ReportSink, path?: string, recipe?: SinkRecipe): Target => ({
+    sink,
+    spool: spools.create(),
+    ...(path ? { path } : {}),
+    ...(recipe && sink.state ? { recipe } : {}),
+  });
   const files: Target[] = [];
   let stdout: Target | undefined;
   let stdoutGuarded = false;
@@ -249,14 +272,16 @@ export function openReports(
     const dir = resolve(io.cwd, options.outputDir ?? DEFAULT_OUTPUT_DIR);
     for (const formatter of formatters) {
       if (formatter.name === 'github') continue;
-      files.push(target(formatter.open(header, fileContext), join(dir, `credwarden.${formatter.extension}`)));
+      const recipe = { format: formatter.name, context: fileContext };
+      files.push(target(formatter.open(header, fileContext), join(dir, `credwarden.${formatter.extension}`), recipe));
       for (const companion of formatter.openCompanions?.(header, fileContext) ?? [])
-        files.push(target(companion.sink, join(dir, companion.name)));
+        files.push(target(companion.sink, join(dir, companion.name), { ...recipe, companion: companion.name }));
     }
     const github = formatters.find((f) => f.name === 'github');
-    if (github) stdout = target(github.open(header, fileContext));
+    if (github) stdout = target(github.open(header, fileContext), undefined, { format: github.name, context: fileContext });
   } else if (options.output) {
-    files.push(target((formatters[0] as FormatterEntry).open(header, fileContext), resolve(io.cwd, options.output)));
+    const only = formatters[0] as FormatterEntry;
+    files.push(target(only.open(header, fileContext), resolve(io.cwd, options.output), { format: only.name, context: fileContext }));
   } else {
     // Standard output may be a terminal or a CI log, whatever the format: the last guard is at
     // the write (GitHub annotations are workflow commands by design, and escape their own values;
@@ -267,7 +292,8 @@ export function openReports(
         `${only.name} is a binary format: it is not written to a terminal`,
         `add --output report.${only.extension} (or --output-dir DIR)`,
       );
-    stdout = target(only.open(header, context(useColor(io, !options.color))));
+    const stdoutContext = context(useColor(io, !options.color));
+    stdout = target(only.open(header, stdoutContext), undefined, { format: only.name, context: stdoutContext });
     stdoutGuarded = only.name !== 'github';
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
@@ -280,6 +306,18 @@ export function openReports(
   return {
     account(slice) {
       for (const t of all) t.spool.append(slice.id, t.sink.account(slice));
+    },
+    recipes: all.map((t) => t.recipe),
+    rendered(id, chunks, slice) {
+      for (const [i, t] of all.entries()) {
+        const text = chunks[i];
+        if (text !== undefined) t.spool.append(id, [text]);
+        else if (slice) t.spool.append(id, t.sink.account(slice));
+        else throw new Error(`no slice of account ${id} for a report written on the main thread`);
+      }
+    },
+    absorb(states) {
+      for (const [i, t] of all.entries()) if (t.recipe) t.sink.state?.absorb(states[i]);
     },
     async finish(tallies, gate) {
       gateOutcome = gate;

@@ -28,7 +28,7 @@ export function evaluateCommand(io: CliIO, setExitCode: (code: number) => void):
       options,
       io,
       async (pipeline) => {
-        for (const account of snapshot.accounts) pipeline.account(account);
+        for (const account of snapshot.accounts) await pipeline.account(account);
         for (const outcome of snapshot.skippedAccounts ?? []) pipeline.outcome(outcome);
       },
       shard ? { shard } : {},

@@ -63,7 +63,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
               ...(account.source ? { source: account.source } : {}),
             });
             kept?.push(account);
-            pipeline.account(account);
+            return pipeline.account(account);
           },
           outcome: (outcome) => {
             if (!inShard(outcome.id)) return;
@@ -103,7 +103,7 @@ async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRulese
     { asOfGiven: options.asOf !== undefined, strictNames: options.strictNames === true },
   );
   for (const account of reports.accounts()) {
-    if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) sink.account(account);
+    if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) await sink.account(account);
   }
   reports.finish();
   for (const id of filter.only ?? []) {

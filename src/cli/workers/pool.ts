@@ -1,0 +1,140 @@
+/**
+ * The scan's worker threads (`--jobs`): each runs ./worker.ts, takes whole accounts and
+ * returns their reports' chunks; at the end each hands over its share of the organisation
+ * state. The main thread keeps collecting (or reading) accounts, spools the chunks and writes
+ * every file, so the bytes are the same as with one thread (see test/cli/jobs.test.ts).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Account } from '../../model/index.js';
+import { InputError } from '../../model/index.js';
+import type { SavedPipeline } from '../../core/pipeline/index.js';
+import type { AccountBaseline, FromWorker, ToWorker, WorkerError, WorkerInit } from './protocol.js';
+
+/**
+ * Principals a worker may have queued before the main thread waits: enough to keep it busy
+ * while the next account is read or collected, few enough that memory stays bounded.
+ */
+const QUEUED_PRINCIPALS = 4000;
+
+/** Where the compiled worker is: beside this module in dist/ (absent when running the sources or the Action's bundle). */
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Whether worker threads can be started here (the compiled worker file exists). */
+export function workersAvailable(): boolean {
+  return existsSync(WORKER_FILE);
+}
+
+/** One worker and what it has been given but not yet answered. */
+interface Member {
+  worker: Worker;
+  queued: number[];
+  principals: number;
+  finished?: (saved: { pipeline: SavedPipeline; sinks: unknown[] }) => void;
+}
+
+/** What the pool hands back for each account. */
+export type AccountReply = Extract<FromWorker, { type: 'account' }>;
+
+/**
+ * A fixed set of scan workers. `submit` gives an account to the least busy one and resolves
+ * once there is room for another (the caller's back-pressure); `finish` collects every
+ * worker's state; `close` ends them all. A worker that fails or dies fails the pool: every
+ * later call rejects with its error, so a scan never waits on a dead worker.
+ */
+export class WorkerPool {
+  private readonly members: Member[];
+  private failure: Error | undefined;
+  private waiting: (() => void)[] = [];
+  private closing = false;
+
+  constructor(
+    count: number,
+    init: WorkerInit,
+    private readonly onAccount: (reply: AccountReply) => void,
+  ) {
+    this.members = Array.from({ length: count }, () => this.startMember(init));
+  }
+
+  private startMember(init: WorkerInit): Member {
+    // Workers inherit no flags meant for the main thread (e.g. a heap-size or profiling flag), and write to no stream.
+    const worker = new Worker(WORKER_FILE, { stdout: true, stderr: true });
+    const member: Member = { worker, queued: [], principals: 0 };
+    worker.on('message', (message: FromWorker) => this.received(member, message));
+    worker.on('error', (error) => this.fail(new Error(`a scan worker failed: ${error.message}`)));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`a scan worker stopped unexpectedly (exit code ${code})`));
+    });
+    worker.postMessage({ type: 'init', init } satisfies ToWorker);
+    return member;
+  }
+
+  private received(member: Member, message: FromWorker): void {
+    if (message.type === 'error') return this.fail(errorFrom(message.error));
+    if (message.type === 'finished') return member.finished?.({ pipeline: message.pipeline, sinks: message.sinks });
+    member.principals -= member.queued.shift() ?? 0;
+    try {
+      this.onAccount(message);
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.wake();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.wake();
+    for (const member of this.members) member.finished?.(undefined as never);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resume of waiting) resume();
+  }
+
+  /** Gives `account` to the least busy worker; resolves when another account may be submitted. @throws the pool's failure */
+  async submit(account: Account, baseline?: AccountBaseline): Promise<void> {
+    this.check();
+    const member = this.members.reduce((a, b) => (b.principals < a.principals ? b : a));
+    member.queued.push(account.principals.length);
+    member.principals += account.principals.length;
+    member.worker.postMessage({ type: 'account', account, ...(baseline ? { baseline } : {}) } satisfies ToWorker);
+    while (!this.failure && this.members.every((m) => m.principals >= QUEUED_PRINCIPALS))
+      await new Promise<void>((resume) => this.waiting.push(resume));
+    this.check();
+  }
+
+  /** Every worker's share of the organisation state, once each has answered all its accounts. @throws the pool's failure */
+  async finish(): Promise<{ pipeline: SavedPipeline; sinks: unknown[] }[]> {
+    this.check();
+    const saved = await Promise.all(
+      this.members.map(
+        (member) =>
+          new Promise<{ pipeline: SavedPipeline; sinks: unknown[] }>((resolve) => {
+            member.finished = resolve;
+            member.worker.postMessage({ type: 'finish' } satisfies ToWorker);
+          }),
+      ),
+    );
+    this.check();
+    return saved;
+  }
+
+  /** Ends every worker (always called, success or not, so no thread outlives the scan). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.members.map((m) => m.worker.terminate()));
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** A worker's error as the main thread's: an InputError keeps its diagnostics (exit 2, file and line). */
+function errorFrom(error: WorkerError): Error {
+  if (error.name === 'InputError') return new InputError(error.diagnostics ?? [], error.message);
+  return new Error(error.message);
+}

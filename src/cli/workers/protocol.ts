@@ -1,0 +1,71 @@
+/**
+ * The messages between the main thread and the scan's worker threads (./pool.ts, ./worker.ts).
+ * Everything here is structured-cloneable data: no function, no class instance.
+ */
+import type { Account, Diagnostic, Finding } from '../../model/index.js';
+import type { FormatContext } from '../../core/format/types.js';
+import type { AccountSlice, RunHeader, SavedPipeline } from '../../core/pipeline/index.js';
+import type { ScanAccess } from '../../core/remediation/index.js';
+import type { LoadedWaiver } from '../../core/waivers/index.js';
+import type { Severity } from '../../model/index.js';
+
+/** What loads the run's rules: the worker loads them again (compiled rules do not cross threads). */
+export interface RulesetInputs {
+  pack?: string;
+  rulesDirs: string[];
+  configPath?: string;
+  minSeverity?: Severity;
+}
+
+/** How a worker opens one report's sink: the format (or its companion) and its context. */
+export interface SinkRecipe {
+  format: string;
+  /** The companion file's name, for a companion sink (`credwarden-plans.md`). */
+  companion?: string;
+  context: FormatContext;
+}
+
+/** Everything a worker needs before its first account. */
+export interface WorkerInit {
+  cwd: string;
+  rules: RulesetInputs;
+  header: RunHeader;
+  toolVersion: string;
+  asOf?: string;
+  waivers?: { list: readonly LoadedWaiver[]; now: string };
+  withBaseline: boolean;
+  access: ScanAccess;
+  /** One per report, in the reports' order: undefined for a report the main thread writes from slices. */
+  recipes: readonly (SinkRecipe | undefined)[];
+  /** Whether the main thread needs each slice back (a report without a recipe). */
+  wantsSlices: boolean;
+}
+
+/** One account's share of the baseline (what the compare stage reads of it). */
+export interface AccountBaseline {
+  findings: readonly Finding[];
+  asOf: string | undefined;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  { type: 'init'; init: WorkerInit } | { type: 'account'; account: Account; baseline?: AccountBaseline } | { type: 'finish' };
+
+/** An error, as data: InputError keeps its diagnostics (file, line, pointer). */
+export interface WorkerError {
+  name: string;
+  message: string;
+  diagnostics?: Diagnostic[];
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  | {
+      type: 'account';
+      id: string;
+      /** Each report's chunks of the account, joined (recipes' order; undefined where no recipe). */
+      chunks: (string | undefined)[];
+      slice?: AccountSlice;
+    }
+  | { type: 'finished'; pipeline: SavedPipeline; sinks: unknown[] }
+  | { type: 'error'; error: WorkerError };

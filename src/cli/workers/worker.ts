@@ -1,0 +1,124 @@
+/**
+ * A scan worker thread (started by ./pool.ts): it runs the pipeline's stages (evaluate, waive,
+ * compare with the baseline, plan) and renders each report's chunks for the accounts it is
+ * given, and at the end hands over its share of the organisation state (tallies, coverage,
+ * waiver matches, each sink's declared state). It writes nothing: the main thread spools the
+ * chunks and writes every file.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadRuleset } from '../../collectors/files/rules.js';
+import { loadCatalogue } from '../../collectors/files/procedures.js';
+import { atOrAbove } from '../../core/rules/ruleset.js';
+import { findFormatter } from '../../core/format/registry.js';
+import type { ReportSink } from '../../core/format/types.js';
+import { ScanPipeline, type AccountSlice, type BaselineIndex } from '../../core/pipeline/index.js';
+import { InputError } from '../../model/index.js';
+import type { AccountBaseline, FromWorker, SinkRecipe, ToWorker, WorkerError, WorkerInit } from './protocol.js';
+
+/** The worker's run: its pipeline, its sinks, and the baseline of the account in hand. */
+interface WorkerRun {
+  pipeline: ScanPipeline;
+  sinks: (ReportSink | undefined)[];
+  baselines: Map<string, AccountBaseline>;
+  /** What the account being processed gave (set by the pipeline's emit). */
+  last?: Extract<FromWorker, { type: 'account' }>;
+  wantsSlices: boolean;
+}
+
+/** The worker's pipeline and sinks, as the main thread's (same rules, settings and header). @throws InputError */
+function start(init: WorkerInit): WorkerRun {
+  const loaded = loadRuleset({
+    ...(init.rules.pack ? { pack: init.rules.pack } : {}),
+    rulesDirs: init.rules.rulesDirs,
+    ...(init.rules.configPath ? { configPath: init.rules.configPath } : {}),
+  });
+  const ruleset = init.rules.minSeverity ? atOrAbove(loaded.ruleset, loaded.definitions, init.rules.minSeverity) : loaded.ruleset;
+  if (ruleset.hash !== init.header.rulesHash)
+    throw new Error('the rules changed on disk while the scan started; run the scan again (or with --jobs 1)');
+  const baselines = new Map<string, AccountBaseline>();
+  const baseline: BaselineIndex = {
+    findingsOf: (id) => baselines.get(id)?.findings ?? [],
+    asOfOf: (id) => baselines.get(id)?.asOf,
+  };
+  const run: WorkerRun = {
+    pipeline: undefined as never,
+    sinks: init.recipes.map((r) => r && openSink(r, init)),
+    baselines,
+    wantsSlices: init.wantsSlices,
+  };
+  run.pipeline = new ScanPipeline(
+    {
+      ruleset,
+      toolVersion: init.toolVersion,
+      ...(init.asOf ? { asOf: init.asOf } : {}),
+      ...(init.waivers ? { waivers: init.waivers } : {}),
+      ...(init.withBaseline ? { baseline } : {}),
+      catalogue: loadCatalogue([], init.cwd),
+      access: init.access,
+    },
+    (slice) => (run.last = rendered(slice, run)),
+  );
+  return run;
+}
+
+/** Opens the sink a recipe names, on the main thread's header. */
+function openSink(recipe: SinkRecipe, init: WorkerInit): ReportSink {
+  const formatter = findFormatter(recipe.format);
+  if (!formatter) throw new Error(`unknown format ${recipe.format}`);
+  if (recipe.companion === undefined) return formatter.open(init.header, recipe.context);
+  const companion = formatter.openCompanions?.(init.header, recipe.context).find((c) => c.name === recipe.companion);
+  if (!companion) throw new Error(`unknown companion ${recipe.companion} of ${recipe.format}`);
+  return companion.sink;
+}
+
+/** One account's chunks for every report with a recipe (and the slice, when a report needs it). */
+function rendered(slice: AccountSlice, run: WorkerRun): Extract<FromWorker, { type: 'account' }> {
+  const chunks = run.sinks.map((sink) => (sink ? join(sink.account(slice)) : undefined));
+  return { type: 'account', id: slice.id, chunks, ...(run.wantsSlices ? { slice } : {}) };
+}
+
+function join(chunks: Iterable<string>): string {
+  let text = '';
+  for (const chunk of chunks) text += chunk;
+  return text;
+}
+
+/** An error as data for the main thread (never a stack: the CLI prints one line). */
+function asData(error: unknown): WorkerError {
+  if (error instanceof InputError) return { name: 'InputError', message: error.message, diagnostics: [...error.diagnostics] };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+/**
+ * CREDWARDEN_WORKER_FAULT=throw|exit makes a worker fail at its first account, so tests can
+ * check that a failing or vanished worker ends the scan with one line and an exit code.
+ */
+function injectedFault(): void {
+  const fault = process.env.CREDWARDEN_WORKER_FAULT;
+  if (fault === 'throw') throw new Error('injected worker fault (CREDWARDEN_WORKER_FAULT=throw)');
+  if (fault === 'exit') process.exit(70);
+}
+
+const port = parentPort;
+if (port) {
+  let run: WorkerRun | undefined;
+  const reply = (message: FromWorker) => port.postMessage(message);
+  port.on('message', (message: ToWorker) => {
+    try {
+      if (message.type === 'init') run = start(message.init);
+      else if (!run) throw new Error('scan worker used before it was started');
+      else if (message.type === 'account') {
+        injectedFault();
+        if (message.baseline) run.baselines.set(message.account.id, message.baseline);
+        run.pipeline.account(message.account);
+        run.baselines.delete(message.account.id);
+        const last = run.last;
+        run.last = undefined;
+        if (last) reply(last);
+      } else reply({ type: 'finished', pipeline: run.pipeline.save(), sinks: run.sinks.map((sink) => sink?.state?.save()) });
+    } catch (error) {
+      reply({ type: 'error', error: asData(error) });
+    }
+  });
+}
