@@ -113,6 +113,8 @@ export async function runPipeline(
       access: pipelineSettings.access ?? {},
       recipes: reports.recipes,
       wantsSlices: reports.recipes.some((r) => r === undefined),
+      spoolDir: reports.spoolDir,
+      worker: 0,
     }),
   );
   try {

@@ -33,7 +33,7 @@ import {
   type RunHeader,
   type Tallies,
 } from '../core/pipeline/index.js';
-import { SpoolFolder, type Spool } from './spool.js';
+import { SpoolFolder, type Spool, type SpoolRange } from './spool.js';
 import type { SinkRecipe } from './workers/protocol.js';
 import { WORKERS_AFTER_PRINCIPALS } from './workers/dispatch.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
@@ -225,8 +225,13 @@ export interface ReportRun {
    * whose sink does not declare its state (it is written from slices on the main thread).
    */
   readonly recipes: readonly (SinkRecipe | undefined)[];
-  /** An account rendered in a worker: its chunks per report (recipes' order), and its slice for the reports without a recipe. */
-  rendered(id: string, chunks: readonly (string | undefined)[], slice?: AccountSlice): void;
+  /** The folder of the run's spools (worker threads write theirs there too). */
+  readonly spoolDir: string;
+  /**
+   * An account rendered in a worker: where its chunks of each report with a recipe are in the
+   * worker's spool files (recipes' order; undefined: none), and its slice for the reports without a recipe.
+   */
+  rendered(id: string, spooled: readonly ({ path: string; range: SpoolRange } | undefined)[], slice?: AccountSlice): void;
   /** Joins a worker's sink states (recipes' order) into this run's sinks, before `finish`. */
   absorb(states: readonly unknown[]): void;
   /** Writes every report (head, the accounts in account-id order, tail); returns the files written. */
@@ -308,11 +313,13 @@ export function openReports(
       for (const t of all) t.spool.append(slice.id, t.sink.account(slice));
     },
     recipes: all.map((t) => t.recipe),
-    rendered(id, chunks, slice) {
+    spoolDir: spools.dir,
+    rendered(id, spooled, slice) {
       for (const [i, t] of all.entries()) {
-        const text = chunks[i];
-        if (text !== undefined) t.spool.append(id, [text]);
-        else if (slice) t.spool.append(id, t.sink.account(slice));
+        const part = spooled[i];
+        if (t.recipe) {
+          if (part) t.spool.adopt(id, part.path, part.range);
+        } else if (slice) t.spool.append(id, t.sink.account(slice));
         else throw new Error(`no slice of account ${id} for a report written on the main thread`);
       }
     },

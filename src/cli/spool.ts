@@ -8,11 +8,16 @@ const WRITE_PIECE = 1 << 16;
 /** Bytes read back at a time. */
 const READ_PIECE = 1 << 20;
 
-/** One account's bytes in the spool file. */
-interface Entry {
-  id: string;
+/** Where an account's bytes are in a spool file. */
+export interface SpoolRange {
   start: number;
   length: number;
+}
+
+/** One account's bytes in a spool file (this spool's own, or one a worker thread wrote). */
+interface Entry extends SpoolRange {
+  id: string;
+  fd: number;
 }
 
 /**
@@ -23,14 +28,16 @@ interface Entry {
 export class Spool {
   private readonly fd: number;
   private readonly entries: Entry[] = [];
+  /** Spool files written by worker threads, open for reading, by path. */
+  private readonly adopted = new Map<string, number>();
   private size = 0;
 
   constructor(private readonly path: string) {
     this.fd = openSync(path, 'w+');
   }
 
-  /** Appends one account's chunks. */
-  append(id: string, chunks: Iterable<string>): void {
+  /** Appends one account's chunks; returns where they are (undefined when there were none). */
+  append(id: string, chunks: Iterable<string>): SpoolRange | undefined {
     const start = this.size;
     let pending = '';
     for (const chunk of chunks) {
@@ -41,7 +48,20 @@ export class Spool {
       }
     }
     if (pending) this.write(pending);
-    if (this.size > start) this.entries.push({ id, start, length: this.size - start });
+    if (this.size === start) return undefined;
+    const range = { start, length: this.size - start };
+    this.entries.push({ id, fd: this.fd, ...range });
+    return range;
+  }
+
+  /** Adds one account's chunks that another thread appended to the spool file at `path`. */
+  adopt(id: string, path: string, range: SpoolRange): void {
+    let fd = this.adopted.get(path);
+    if (fd === undefined) {
+      fd = openSync(path, 'r');
+      this.adopted.set(path, fd);
+    }
+    this.entries.push({ id, fd, ...range });
   }
 
   private write(text: string): void {
@@ -53,8 +73,13 @@ export class Spool {
 
   /** Every account's chunks in account-id order, `separator` between two accounts. */
   *joined(separator = ''): Generator<string> {
-    const order = [...this.entries].sort((a, b) => a.id.localeCompare(b.id) || a.start - b.start);
-    const buffer = Buffer.alloc(Math.min(READ_PIECE, Math.max(1, this.size)));
+    const order = [...this.entries].sort((a, b) => a.id.localeCompare(b.id));
+    const buffer = Buffer.alloc(
+      Math.min(
+        READ_PIECE,
+        order.reduce((most, e) => Math.max(most, e.length), 1),
+      ),
+    );
     let first = true;
     for (const entry of order) {
       if (!first && separator) yield separator;
@@ -62,7 +87,7 @@ export class Spool {
       const decoder = new StringDecoder('utf8');
       let done = 0;
       while (done < entry.length) {
-        const n = readSync(this.fd, buffer, 0, Math.min(buffer.length, entry.length - done), entry.start + done);
+        const n = readSync(entry.fd, buffer, 0, Math.min(buffer.length, entry.length - done), entry.start + done);
         if (n === 0) break;
         done += n;
         const text = decoder.write(buffer.subarray(0, n));
@@ -73,15 +98,22 @@ export class Spool {
     }
   }
 
+  /** Closes the file but keeps it: a worker thread's spool, which the main thread reads back. */
+  detach(): void {
+    closeSync(this.fd);
+  }
+
   close(): void {
+    for (const fd of this.adopted.values()) closeSync(fd);
+    this.adopted.clear();
     closeSync(this.fd);
     rmSync(this.path, { force: true });
   }
 }
 
-/** A folder of spools for one run, removed with everything in it. */
+/** A folder of spools for one run, removed with everything in it (worker threads' spools too). */
 export class SpoolFolder {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'credwarden-'));
+  readonly dir = mkdtempSync(join(tmpdir(), 'credwarden-'));
   private readonly spools: Spool[] = [];
 
   create(): Spool {

@@ -7,7 +7,7 @@
 import type { Account, AccountOutcome } from '../../model/index.js';
 import type { BaselineIndex, ScanPipeline } from '../../core/pipeline/index.js';
 import type { ReportRun } from '../reporting.js';
-import type { WorkerInit } from './protocol.js';
+import { workerSpoolPath, type WorkerInit } from './protocol.js';
 import { WorkerPool, workersAvailable } from './pool.js';
 
 /**
@@ -53,7 +53,14 @@ export class AccountDispatch {
   account(account: Account): void | Promise<void> {
     this.principals += account.principals.length;
     if (!this.pool && this.workers.jobs > 1 && this.principals > this.workers.after && workersAvailable()) {
-      this.pool = new WorkerPool(this.workers.jobs, this.init(), (reply) => this.reports.rendered(reply.id, reply.chunks, reply.slice));
+      const init = this.init();
+      this.pool = new WorkerPool(this.workers.jobs, init, (reply, worker) =>
+        this.reports.rendered(
+          reply.id,
+          reply.spooled.map((range, report) => range && { path: workerSpoolPath(init.spoolDir, worker, report), range }),
+          reply.slice,
+        ),
+      );
       this.workers.started?.(this.workers.jobs);
     }
     if (!this.pool) return this.pipeline.account(account);

@@ -29,6 +29,7 @@ export function workersAvailable(): boolean {
 /** One worker and what it has been given but not yet answered. */
 interface Member {
   worker: Worker;
+  index: number;
   queued: number[];
   principals: number;
   finished?: (saved: { pipeline: SavedPipeline; sinks: unknown[] }) => void;
@@ -52,15 +53,15 @@ export class WorkerPool {
   constructor(
     count: number,
     init: WorkerInit,
-    private readonly onAccount: (reply: AccountReply) => void,
+    private readonly onAccount: (reply: AccountReply, worker: number) => void,
   ) {
-    this.members = Array.from({ length: count }, () => this.startMember(init));
+    this.members = Array.from({ length: count }, (_, worker) => this.startMember({ ...init, worker }));
   }
 
   private startMember(init: WorkerInit): Member {
-    // Workers inherit no flags meant for the main thread (e.g. a heap-size or profiling flag), and write to no stream.
+    // A worker's output streams are its own (never read): nothing it might print can mix with a report on stdout.
     const worker = new Worker(WORKER_FILE, { stdout: true, stderr: true });
-    const member: Member = { worker, queued: [], principals: 0 };
+    const member: Member = { worker, index: init.worker, queued: [], principals: 0 };
     worker.on('message', (message: FromWorker) => this.received(member, message));
     worker.on('error', (error) => this.fail(new Error(`a scan worker failed: ${error.message}`)));
     worker.on('exit', (code) => {
@@ -75,7 +76,7 @@ export class WorkerPool {
     if (message.type === 'finished') return member.finished?.({ pipeline: message.pipeline, sinks: message.sinks });
     member.principals -= member.queued.shift() ?? 0;
     try {
-      this.onAccount(message);
+      this.onAccount(message, member.index);
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
     }

@@ -2,7 +2,9 @@
  * The messages between the main thread and the scan's worker threads (./pool.ts, ./worker.ts).
  * Everything here is structured-cloneable data: no function, no class instance.
  */
+import { join } from 'node:path';
 import type { Account, Diagnostic, Finding } from '../../model/index.js';
+import type { SpoolRange } from '../spool.js';
 import type { FormatContext } from '../../core/format/types.js';
 import type { AccountSlice, RunHeader, SavedPipeline } from '../../core/pipeline/index.js';
 import type { ScanAccess } from '../../core/remediation/index.js';
@@ -39,6 +41,15 @@ export interface WorkerInit {
   recipes: readonly (SinkRecipe | undefined)[];
   /** Whether the main thread needs each slice back (a report without a recipe). */
   wantsSlices: boolean;
+  /** The run's spool folder: the worker appends each report's chunks to its own files there ({@link workerSpoolPath}). */
+  spoolDir: string;
+  /** This worker's number in the pool (its spool files' names). */
+  worker: number;
+}
+
+/** The spool file worker `worker` writes report `report`'s chunks to: the main thread reads them back in account-id order. */
+export function workerSpoolPath(spoolDir: string, worker: number, report: number): string {
+  return join(spoolDir, `worker-${worker}-${report}.spool`);
 }
 
 /** One account's share of the baseline (what the compare stage reads of it). */
@@ -63,8 +74,8 @@ export type FromWorker =
   | {
       type: 'account';
       id: string;
-      /** Each report's chunks of the account, joined (recipes' order; undefined where no recipe). */
-      chunks: (string | undefined)[];
+      /** Where each report's chunks of the account are in the worker's spool files (recipes' order; undefined: none, or no recipe). */
+      spooled: (SpoolRange | undefined)[];
       slice?: AccountSlice;
     }
   | { type: 'finished'; pipeline: SavedPipeline; sinks: unknown[] }

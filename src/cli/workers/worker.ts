@@ -13,12 +13,23 @@ import { findFormatter } from '../../core/format/registry.js';
 import type { ReportSink } from '../../core/format/types.js';
 import { ScanPipeline, type AccountSlice, type BaselineIndex } from '../../core/pipeline/index.js';
 import { InputError } from '../../model/index.js';
-import type { AccountBaseline, FromWorker, SinkRecipe, ToWorker, WorkerError, WorkerInit } from './protocol.js';
+import { Spool } from '../spool.js';
+import {
+  workerSpoolPath,
+  type AccountBaseline,
+  type FromWorker,
+  type SinkRecipe,
+  type ToWorker,
+  type WorkerError,
+  type WorkerInit,
+} from './protocol.js';
 
 /** The worker's run: its pipeline, its sinks, and the baseline of the account in hand. */
 interface WorkerRun {
   pipeline: ScanPipeline;
   sinks: (ReportSink | undefined)[];
+  /** Each report's spool file (undefined for a report the main thread writes). */
+  spools: (Spool | undefined)[];
   baselines: Map<string, AccountBaseline>;
   /** What the account being processed gave (set by the pipeline's emit). */
   last?: Extract<FromWorker, { type: 'account' }>;
@@ -43,6 +54,7 @@ function start(init: WorkerInit): WorkerRun {
   const run: WorkerRun = {
     pipeline: undefined as never,
     sinks: init.recipes.map((r) => r && openSink(r, init)),
+    spools: init.recipes.map((r, i) => r && new Spool(workerSpoolPath(init.spoolDir, init.worker, i))),
     baselines,
     wantsSlices: init.wantsSlices,
   };
@@ -71,16 +83,14 @@ function openSink(recipe: SinkRecipe, init: WorkerInit): ReportSink {
   return companion.sink;
 }
 
-/** One account's chunks for every report with a recipe (and the slice, when a report needs it). */
+/**
+ * One account's chunks for every report with a recipe, appended to the worker's own spool files
+ * (the bytes never cross threads: the main thread reads them back at the end), and the slice
+ * when a report needs it on the main thread.
+ */
 function rendered(slice: AccountSlice, run: WorkerRun): Extract<FromWorker, { type: 'account' }> {
-  const chunks = run.sinks.map((sink) => (sink ? join(sink.account(slice)) : undefined));
-  return { type: 'account', id: slice.id, chunks, ...(run.wantsSlices ? { slice } : {}) };
-}
-
-function join(chunks: Iterable<string>): string {
-  let text = '';
-  for (const chunk of chunks) text += chunk;
-  return text;
+  const spooled = run.sinks.map((sink, i) => (sink ? run.spools[i]?.append(slice.id, sink.account(slice)) : undefined));
+  return { type: 'account', id: slice.id, spooled, ...(run.wantsSlices ? { slice } : {}) };
 }
 
 /** An error as data for the main thread (never a stack: the CLI prints one line). */
@@ -116,7 +126,10 @@ if (port) {
         const last = run.last;
         run.last = undefined;
         if (last) reply(last);
-      } else reply({ type: 'finished', pipeline: run.pipeline.save(), sinks: run.sinks.map((sink) => sink?.state?.save()) });
+      } else {
+        for (const spool of run.spools) spool?.detach();
+        reply({ type: 'finished', pipeline: run.pipeline.save(), sinks: run.sinks.map((sink) => sink?.state?.save()) });
+      }
     } catch (error) {
       reply({ type: 'error', error: asData(error) });
     }
