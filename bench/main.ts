@@ -8,7 +8,8 @@
  * scenario; default one per core), --offline-accounts N[,M…] (accounts of 2,000 users in the
  * offline scenario, each size run in turn, e.g. 50,500 for 100,050 and 1,000,500 principals: how
  * figures grow with size), --live-accounts N (accounts of the live scenario, e.g. 10000 for
- * issue 18's 10,000-account target; default 1,000), --out DIR (default reports/bench).
+ * issue 18's 10,000-account target; default 1,000), --jobs N (the offline and live scans' --jobs:
+ * worker threads; default: the binary's), --out DIR (default reports/bench).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -188,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       verify: { type: 'boolean', default: false },
       'offline-accounts': { type: 'string' },
       'live-accounts': { type: 'string' },
+      jobs: { type: 'string' },
     },
   });
   const root = packageRoot();
@@ -197,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     scratchDir: join(tmpdir(), 'credwarden-bench'),
     verify: values.verify === true,
     pack: 'recommended',
+    ...(values.jobs !== undefined ? { scanJobs: Number(values.jobs) } : {}),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   };
   const outDir = resolve(values.out ?? join(root, 'reports', 'bench'));

@@ -30,8 +30,15 @@ export interface ScenarioEnv {
   /** Keep the offline findings file (scratchDir/offline-findings.json) for inspection. */
   keepOutput?: boolean;
   pack: string;
+  /** `--jobs` of the offline and live scans (worker threads); undefined: the binary's default. */
+  scanJobs?: number;
   /** Progress lines. */
   log(line: string): void;
+}
+
+/** `--jobs N` when the bench was given one, else nothing (the binary's default). */
+function jobsArgv(env: ScenarioEnv): string[] {
+  return env.scanJobs === undefined ? [] : ['--jobs', String(env.scanJobs)];
 }
 
 interface JobResult<T> {
@@ -95,6 +102,8 @@ export interface OfflineSection {
   /** 1-minute load average (`uptime`) just before and just after the process: other work skews the figures. */
   loadAverage1mBefore: number;
   loadAverage1mAfter: number;
+  /** The scan's --jobs (null: the binary's default). */
+  jobs: number | null;
 }
 
 /** The command line of the offline scenario: what issue 10 says a user runs. */
@@ -156,7 +165,7 @@ export async function offlineScenario(
   rmSync(outputDir, { recursive: true, force: true });
   try {
     const loadBefore = loadAverage1m();
-    const run = await runCredwarden(offlineArgv(reportsDir, outputDir, env.pack));
+    const run = await runCredwarden([...offlineArgv(reportsDir, outputDir, env.pack), ...jobsArgv(env)]);
     const loadAfter = loadAverage1m();
     if (run.exitCode > 1) env.log(`offline: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
     const json = join(outputDir, 'credwarden.json');
@@ -181,6 +190,7 @@ export async function offlineScenario(
         jsonBytesPerFinding: jsonBytes !== null && findings ? Math.round(jsonBytes / findings) : null,
         loadAverage1mBefore: loadBefore,
         loadAverage1mAfter: loadAfter,
+        jobs: env.scanJobs ?? null,
       },
       details: run,
     };
@@ -262,6 +272,8 @@ export interface LiveSection {
   callsPerAccount: number;
   peakRssMb: number | null;
   exitCode: number;
+  /** The scan's --jobs (null: the binary's default). */
+  jobs: number | null;
 }
 
 /** Sequential calls of one account with a fresh report: AssumeRole, then GetCredentialReport. */
@@ -306,6 +318,7 @@ async function scanSandbox(
       '--output-dir',
       outputDir,
       '--quiet',
+      ...jobsArgv(env),
     ];
     const run = await runCredwarden(argv, {
       env: {
@@ -356,6 +369,7 @@ export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv):
       callsPerAccount: round(accountCalls(operations, sizes.accounts)),
       peakRssMb: run.peakRssMb,
       exitCode: run.exitCode,
+      jobs: env.scanJobs ?? null,
     },
     details: {
       run,
