@@ -1,4 +1,4 @@
-import type { Actor, Credential, PlanStep, Severity } from '../../model/index.js';
+import type { Actor, Finding, Plan, PlanStep } from '../../model/index.js';
 import type { Caution, CredentialAction, ProcedureFile, ProcedureLink as Link, ProcedureStep, StepRole } from '../../model/index.js';
 
 export type { Actor, PlanStep };
@@ -65,54 +65,27 @@ export interface Procedure {
 /** Procedures by id. */
 export type Catalogue = ReadonlyMap<string, Procedure>;
 
-/** A finding as the plan refers to it. */
-export interface PlanFindingRef {
-  ruleId: string;
-  severity: Severity;
-  credential: Credential;
-  fingerprint: string;
-  message: string;
-  /** How the plan resolves this finding. */
-  resolution: string;
-}
+/**
+ * A finding as a principal's plan refers to it: the result's reference (fingerprint and
+ * resolution) with what a report shows of the finding beside it.
+ */
+export type PlanFindingRef = Plan['findings'][number] & Pick<Finding, 'ruleId' | 'severity' | 'credential' | 'message'>;
 
 /** Where a plan runs, how to get there, and a command that stops the engineer in the wrong account. */
-export interface PlanAccess {
-  accountId: string;
-  accountName: string | null;
-  /** How to reach the account: the scan's role or a profile. */
-  how: string;
-  /** A shell command that prints OK in the expected account and STOP in any other. */
-  check: string;
-}
+export type PlanAccess = NonNullable<Plan['access']>;
 
-/** The merged, ordered plan for one principal. */
-export interface PrincipalPlan {
-  accountId: string;
+/**
+ * The merged, ordered plan for one principal, as the planner makes it and the plan renderers
+ * read it: the result's `Plan` (schemas/result.schema.json) without its id, with the account's
+ * name and each finding's report fields. `access` is absent in plans rebuilt from an older result.
+ */
+export type PrincipalPlan = Omit<Plan, 'id' | 'findings'> & {
   accountName: string | null;
-  principal: { type: 'root' | 'user'; name: string; arn: string };
-  /** Where the plan runs; absent in plans rebuilt from an older result. */
-  access?: PlanAccess;
-  /** Everyone who acts in the plan, main actor first. */
-  actors: Actor[];
-  /** Named administrators who can do the administrator steps, when known. */
-  administrators: string[];
-  /** What the plan achieves, one line per credential decision. */
-  goals: string[];
   findings: PlanFindingRef[];
-  procedures: string[];
-  /** Safety notes that matter before starting. */
-  notes: string[];
-  steps: PlanStep[];
-  alternatives: { procedure: string; title: string; when: string; actor: Actor; steps: PlanStep[] }[];
-  verification: string[];
-  links: ProcedureLink[];
-  /** Each procedure the plan applies and the credential it acts on, for campaign reports. */
-  targets?: PlanTarget[];
-}
+};
 
 /** A procedure applied to one credential of a principal (null: the principal as a whole). */
-export type PlanTarget = NonNullable<import('../../model/index.js').Plan['targets']>[number];
+export type PlanTarget = NonNullable<Plan['targets']>[number];
 
 /** Plans of one account. */
 export interface AccountPlans {
