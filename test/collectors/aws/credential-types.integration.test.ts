@@ -71,6 +71,33 @@ describe('credentials beyond the credential report, live against the sandbox', (
     expect(result.findings.filter((f) => f.ruleId.startsWith('password-policy-'))).toEqual([]);
   });
 
+  it('--pack recommended (the default) finds the service credentials and the expired certificate, at a fixed cost, and reads no SSH key', async () => {
+    const { result, calls } = await scan('recommended');
+    const items = result.findings.filter((f) => f.credential?.includes(':')).map((f) => `${f.ruleId} ${f.principal.name} ${f.credential}`);
+    expect(items.sort()).toEqual([
+      'api-key-without-expiry carol service_credential:ACCA222222222222BEDRK',
+      'api-key-without-expiry deploy-bot service_credential:ACCA222222222222LOGSK',
+      'bedrock-long-term-api-key carol service_credential:ACCA222222222222BEDRK',
+      'expired-server-certificate <root_account> server_certificate:payments-legacy-2024',
+      'service-credential-not-rotated deploy-bot service_credential:ACCA222222222222GITCC',
+      'service-credential-of-inactive-user legacy-reporting service_credential:ACCA222222222222KEYSP',
+    ]);
+    for (const account of result.accounts.filter((a) => a.status === 'scanned')) {
+      const own = memberCalls(calls, account.id);
+      // Whatever the number of users: 1 ListServerCertificates, 4 ListServiceSpecificCredentials.
+      expect(
+        own.filter((op) => op === 'ListServerCertificates'),
+        account.id,
+      ).toHaveLength(1);
+      expect(
+        own.filter((op) => op === 'ListServiceSpecificCredentials'),
+        account.id,
+      ).toHaveLength(4);
+      for (const op of ['ListSSHPublicKeys', 'GenerateServiceLastAccessedDetails', 'GetServiceLastAccessedDetails'])
+        expect(own, account.id).not.toContain(op);
+    }
+  });
+
   it('--pack complete: one GetAccountPasswordPolicy per account serves the policy rules and the recovery paths', async () => {
     const { result, calls } = await scan('complete');
     for (const account of result.accounts.filter((a) => a.status === 'scanned')) {
