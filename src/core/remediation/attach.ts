@@ -11,7 +11,7 @@ import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
 export type ResultPlan = Plan;
 
 /** The parts of a principal's merged plan that the result keeps. */
-type PlanBody = Pick<
+export type PlanBody = Pick<
   PrincipalPlan,
   | 'access'
   | 'actors'
@@ -26,8 +26,11 @@ type PlanBody = Pick<
   | 'targets'
 >;
 
-/** The shared plan body, copied field by field so nothing else of the source leaks in. */
-function planBody(plan: PlanBody): PlanBody {
+/**
+ * The body every form of a plan shares (the planner's, the result's, a version 1 finding's
+ * embedded copy), copied field by field so nothing else of the source leaks in.
+ */
+export function planBody(plan: PlanBody): PlanBody {
   const { access, actors, administrators, goals, procedures, notes, steps, alternatives, verification, links, targets } = plan;
   return {
     ...(access ? { access } : {}),

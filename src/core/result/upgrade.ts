@@ -1,5 +1,5 @@
 import type { Finding, Plan, RuleSummary, ScanResult } from '../../model/index.js';
-import { planId } from '../remediation/attach.js';
+import { planBody, planId } from '../remediation/attach.js';
 import { withRuleStatuses } from '../engine/coverage.js';
 
 /** Version 1 did not record where rules were decided: no rule of it may look passed. */
@@ -95,20 +95,5 @@ export class V1Upgrade {
 }
 
 function newPlan(id: string, finding: FindingV1, plan: V1FindingPlan): Plan {
-  const { actors, administrators, goals, procedures, notes, steps, alternatives, verification, links } = plan;
-  return {
-    id,
-    accountId: finding.accountId,
-    principal: finding.principal,
-    actors,
-    administrators,
-    goals,
-    procedures,
-    notes,
-    steps,
-    alternatives,
-    verification,
-    links,
-    findings: [],
-  };
+  return { id, accountId: finding.accountId, principal: finding.principal, ...planBody(plan), findings: [] };
 }
