@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planFindings, renderPlansJson, renderPlansMarkdown } from '../../src/core/remediation/index.js';
+import { planFindings } from '../../src/core/remediation/index.js';
+import { renderPlansJson, renderPlansMarkdown } from '../../src/core/format/plans/render.js';
 import { scanExampleOrg, builtInCatalogue } from './helpers.js';
 
 /*

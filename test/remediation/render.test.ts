@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_CENTER_NOTE, planFindings, renderPlansJson, renderPlansMarkdown } from '../../src/core/remediation/index.js';
+import { IDENTITY_CENTER_NOTE, planFindings } from '../../src/core/remediation/index.js';
+import { renderPlansJson, renderPlansMarkdown } from '../../src/core/format/plans/render.js';
 import { builtInCatalogue, finding, keyEvidence, result } from './helpers.js';
 
 // Real IAM names only use [A-Za-z0-9+=,.@_-]; these come from a tampered report.

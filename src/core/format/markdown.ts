@@ -1,6 +1,7 @@
 import type { AccountResult, Finding, ScanResult, Severity } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES, severityRank } from '../../model/index.js';
-import { plansForReport, renderPlansMarkdown } from '../remediation/index.js';
+import { plansForReport } from '../remediation/index.js';
+import { renderPlansMarkdown } from './plans/render.js';
 import { waiverOutcomes, type WaiverOutcome } from '../waivers/outcome.js';
 import { compareFindings } from '../engine/result.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';

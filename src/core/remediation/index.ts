@@ -1,7 +1,7 @@
 /**
  * Remediation: the catalogue of procedures (built from procedures/*.yaml and user files by
- * the caller), the planner that turns findings into concrete per-principal plans, and the
- * renderers. Everything here is pure.
+ * the caller) and the planner that turns findings into concrete per-principal plans. The plans'
+ * renderers are formatters (core/format/plans/render.ts). Everything here is pure.
  */
 export type * from './types.js';
 export { IDENTITY_CENTER_NOTE, IDENTITY_CENTER_RESET_URL, PLAN_HEADER } from './types.js';
@@ -31,4 +31,3 @@ export {
   type ResultPlan,
   type ResultProcedure,
 } from './attach.js';
-export { renderPlansMarkdown, renderPlansJson, type MarkdownPlanOptions } from './render.js';

@@ -1,6 +1,6 @@
-import { escapeMarkdownInline, visibleControls } from '../util/escape.js';
-import { accountCheck, comparePlans } from './planner.js';
-import type { Actor, PlanAccess, PlanSet, PlanStep, PrincipalPlan } from './types.js';
+import { escapeMarkdownInline, visibleControls } from '../../util/escape.js';
+import { accountCheck, comparePlans } from '../../remediation/planner.js';
+import type { Actor, PlanAccess, PlanSet, PlanStep, PrincipalPlan } from '../../remediation/types.js';
 
 /** Options of the Markdown renderer. */
 export interface MarkdownPlanOptions {
