@@ -12,12 +12,11 @@ import type { Finding, WaiverOutcome } from '../model/index.js';
 import { EXIT } from '../model/index.js';
 import { parseWaivers } from '../core/waivers/index.js';
 import { parseShard, selectShard, type ShardSpec } from '../core/baseline/index.js';
-import { formatJobSummary } from '../core/format/github.js';
+import { openJobSummary } from '../core/format/github.js';
 import { guardTerminalOutput } from '../core/util/escape.js';
 import {
   DEFAULT_MARKDOWN_ROWS,
   renderToString,
-  wholeResultSink,
   type FormatContext,
   type FormatterEntry,
   type ReportChunks,
@@ -304,9 +303,7 @@ export function openReports(
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   let gateOutcome: GateOutcome | undefined;
   const jobSummary =
-    formatters.some((f) => f.name === 'github') && summaryFile
-      ? target(wholeResultSink(header, (result) => formatJobSummary(result, fileContext, gateOutcome)))
-      : undefined;
+    formatters.some((f) => f.name === 'github') && summaryFile ? target(openJobSummary(header, fileContext, () => gateOutcome)) : undefined;
   const all = [...files, ...(stdout ? [stdout] : []), ...(jobSummary ? [jobSummary] : [])];
   return {
     account(slice) {
