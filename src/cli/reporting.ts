@@ -330,7 +330,8 @@ export function openReports(
         if (!options.quiet) for (const end of ends.values()) for (const w of end.warnings ?? []) io.stderr(`credwarden: warning: ${w}\n`);
         const chunksOf = (t: Target): ReportChunks | undefined => {
           const end = ends.get(t) as SinkEnd;
-          return end.omit ? undefined : (end.bytes ?? joinedFile(end, t));
+          if (end.omit) return undefined;
+          return end.binary ? end.binary(() => t.spool.joined(t.sink.separator)) : joinedFile(end, t);
         };
         if (stdout) {
           const chunks = chunksOf(stdout) ?? [];

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/index.js';
-import { xlsxChunks } from '../../src/core/format/xlsx.js';
+import { xlsxChunks, xlsxFormatter } from '../../src/core/format/xlsx.js';
+import { sliceResult } from '../../src/core/pipeline/index.js';
 import { cellText, XLSX_MAX_CELL } from '../../src/core/format/xlsx-map.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { CONTEXT, EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, injectionResult } from './helpers.js';
@@ -145,5 +146,41 @@ describe('--format xlsx', () => {
     const run = await cli(['scan', '--from', 'examples/org', '--format', 'xlsx'], { tty: true });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--output/);
+  });
+});
+
+describe('--format xlsx, account by account', () => {
+  /** The workbook as the CLI writes it: accounts fed in `order`, their spooled rows read back in account-id order. */
+  async function written(result: ScanResult, order: 'forward' | 'reverse'): Promise<ExcelJS.Workbook> {
+    const { header, slices, tallies } = sliceResult(result);
+    const sink = xlsxFormatter.open(header, CONTEXT);
+    const chunks = new Map<string, string>();
+    for (const slice of order === 'forward' ? slices : [...slices].reverse()) chunks.set(slice.id, [...sink.account(slice)].join(''));
+    const spooled = [...chunks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, text]) => text);
+    const binary = sink.end(tallies).binary;
+    if (!binary) throw new Error('xlsx gives no bytes');
+    const parts: Uint8Array[] = [];
+    for await (const chunk of binary(() => spooled)) parts.push(chunk);
+    return readBack(Buffer.concat(parts));
+  }
+
+  const values = (workbook: ExcelJS.Workbook) =>
+    workbook.worksheets.map((sheet) => [sheet.name, sheet.getSheetValues().map((row) => JSON.stringify(row))]);
+
+  it('has the same cells whatever order accounts arrive in; Targets are account by account, by procedure within each', async () => {
+    const json = readResultText((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout);
+    const forward = await written(json, 'forward');
+    const reverse = await written(json, 'reverse');
+    expect(values(reverse)).toEqual(values(forward));
+    const targets = forward.getWorksheet('Targets') as ExcelJS.Worksheet;
+    const [procedure, account] = [column(targets, 'Procedure'), column(targets, 'Account')];
+    const keys = Array.from({ length: targets.rowCount - 1 }, (_, i) => {
+      const row = targets.getRow(i + 2);
+      return [String(row.getCell(account).value), String(row.getCell(procedure).value)];
+    });
+    expect(keys).toHaveLength(json.findings.filter((f) => f.status === 'open').length);
+    const sorted = [...keys].sort(([a1, p1], [a2, p2]) => a1.localeCompare(a2) || p1.localeCompare(p2));
+    expect(keys).toEqual(sorted);
+    expect(new Set(keys.map(([a]) => a)).size).toBeGreaterThan(1);
   });
 });

@@ -75,8 +75,12 @@ export interface SinkEnd {
   omit?: boolean;
   /** Things the user should know about this report (e.g. SARIF results left out), for stderr. */
   warnings?: readonly string[];
-  /** A binary report's whole file (the writer ignores head, accounts and tail). */
-  bytes?: BinaryChunks;
+  /**
+   * A binary report's whole file, made from the accounts' chunks as the writer kept them
+   * (`accounts()` gives them in account-id order, and may be called again for another pass);
+   * the writer ignores head and tail.
+   */
+  binary?: (accounts: () => Iterable<string>) => BinaryChunks;
 }
 
 /** Opens a sink for one run. */
@@ -125,7 +129,7 @@ export interface FormatterDefinition {
   infersFrom?: readonly string[];
   open: SinkFactory;
   /**
-   * A binary format (xlsx): its sink's end gives `bytes` instead of text, and writers never
+   * A binary format (xlsx): its sink's end gives `binary` instead of text, and writers never
    * send it to a terminal.
    */
   binary?: boolean;
@@ -189,11 +193,6 @@ export function wholeResultSink(header: RunHeader, render: (result: ScanResult) 
     const chunks = render(result);
     return chunks === undefined ? { omit: true } : { head: chunks };
   });
-}
-
-/** {@link wholeResultSink} for a binary format: the bytes of the whole result's file. */
-export function wholeResultBinarySink(header: RunHeader, render: (result: ScanResult) => BinaryChunks): ReportSink {
-  return collectingSink(header, (result) => ({ bytes: render(result) }));
 }
 
 function collectingSink(header: RunHeader, finish: (result: ScanResult) => SinkEnd): ReportSink {

@@ -3,13 +3,13 @@
  * each cell is typed. `xlsx.ts` hands the rows to a streaming spreadsheet writer.
  *
  * Sheets: Summary (scope, counts, notes), Controls (each rule's status and coverage), Findings
- * (one row per finding: ids as text, times as dates) and Targets (what to fix, by procedure).
+ * (one row per finding: ids as text, times as dates) and Targets (what to fix: each open finding and its procedure).
  * A sheet holds at most {@link XLSX_MAX_ROWS} rows: longer lists continue on `Findings (2)`, … and
  * the Summary says so.
  */
-import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
+import type { AccountResult, Finding, Summary } from '../../model/index.js';
 import { FRAMEWORKS, SEVERITIES } from '../../model/index.js';
-import { controls, reasonsText, type Control } from './controls.js';
+import { reasonsText, type Control } from './controls.js';
 import { evidenceText } from './csv.js';
 import { visibleControls } from '../util/escape.js';
 import { STATUS_LABEL } from './status.js';
@@ -95,11 +95,6 @@ export interface FindingRowContext {
   asOf: string | null;
 }
 
-/** The context of a result's finding rows. */
-export function findingRowContext(result: ScanResult): FindingRowContext {
-  return { accounts: new Map(result.accounts.map((a) => [a.id, a])), asOf: result.asOf };
-}
-
 /** One finding as a row of {@link FINDING_COLUMNS}. */
 export function findingRow(f: Finding, context: FindingRowContext): Cell[] {
   const account = context.accounts.get(f.accountId);
@@ -162,11 +157,6 @@ export function controlRow(c: Control): Cell[] {
   ];
 }
 
-/** Every control of a result, as rows. */
-export function controlRows(result: ScanResult): Cell[][] {
-  return controls(result).map(controlRow);
-}
-
 /** The Targets sheet's columns: what to fix, by remediation procedure (one row per open finding). */
 export const TARGET_COLUMNS: readonly XlsxColumn[] = [
   text('Procedure', 28),
@@ -203,16 +193,33 @@ export function sheetNames(base: string, rows: number, maxRows = XLSX_MAX_ROWS):
   return Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base} (${i + 1})`));
 }
 
+/** What the Summary sheet states: the run's metadata and counts (all known once every account is in). */
+export interface WorkbookFacts {
+  schemaVersion: number;
+  pack: string;
+  rulesHash: string;
+  /** The --as-of override, or null: each account at its own report time. */
+  asOf: string | null;
+  summary: Summary;
+  notes: readonly string[];
+  /** Findings resolved since the baseline (undefined without one). */
+  resolved?: number;
+  /** The accounts that were not scanned, with why. */
+  notScanned: readonly Pick<AccountResult, 'id' | 'name' | 'status' | 'reason'>[];
+  /** Rows of the Findings and Targets sheets. */
+  findings: number;
+  targets: number;
+}
+
 /** The Summary sheet: label and value rows (scope, counts, notes and how to read the workbook). */
-export function summaryRows(result: ScanResult, toolVersion: string, maxRows = XLSX_MAX_ROWS): [string, Cell][] {
-  const s = result.summary;
-  const targets = result.findings.filter((f) => f.status === 'open').length;
+export function summaryRows(facts: WorkbookFacts, toolVersion: string, maxRows = XLSX_MAX_ROWS): [string, Cell][] {
+  const s = facts.summary;
   const rows: [string, Cell][] = [
     ['Report', 'credwarden: AWS IAM credential hygiene'],
-    ['Tool', `credwarden ${toolVersion} (result schema ${result.schemaVersion})`],
-    ['Pack', cellText(result.pack)],
-    ['Rules hash', result.rulesHash],
-    ['As of (UTC)', result.asOf ? dateCell(result.asOf) : 'each account at its own report time (see the Findings sheet)'],
+    ['Tool', `credwarden ${toolVersion} (result schema ${facts.schemaVersion})`],
+    ['Pack', cellText(facts.pack)],
+    ['Rules hash', facts.rulesHash],
+    ['As of (UTC)', facts.asOf ? dateCell(facts.asOf) : 'each account at its own report time (see the Findings sheet)'],
     ['Accounts scanned', s.accounts.scanned],
     ['Accounts failed', s.accounts.failed],
     ['Accounts skipped', s.accounts.skipped],
@@ -220,20 +227,20 @@ export function summaryRows(result: ScanResult, toolVersion: string, maxRows = X
     ['Open findings', s.open],
     ['Waived findings', s.waived],
   ];
-  if (result.resolved !== undefined) {
+  if (facts.resolved !== undefined) {
     rows.push(['New since the baseline', s.new ?? 0]);
-    rows.push(['Resolved since the baseline', result.resolved.length]);
+    rows.push(['Resolved since the baseline', facts.resolved]);
   }
-  for (const note of result.notes ?? []) rows.push(['Not covered', cellText(note)]);
-  for (const a of result.accounts.filter((x) => x.status !== 'scanned'))
+  for (const note of facts.notes) rows.push(['Not covered', cellText(note)]);
+  for (const a of facts.notScanned)
     rows.push([`Account ${a.status}`, cellText(`${a.name ? `${a.name} (${a.id})` : a.id}: ${a.reason ?? ''}`)]);
   rows.push([
     'Sheets',
-    'Controls: each rule with its status and coverage. Findings: one row per finding. Targets: open findings by procedure.',
+    'Controls: each rule with its status and coverage. Findings: one row per finding. Targets: open findings account by account, by procedure within each account (filter the Procedure column for one campaign).',
   ]);
   for (const [label, count] of [
-    ['Findings', result.findings.length],
-    ['Targets', targets],
+    ['Findings', facts.findings],
+    ['Targets', facts.targets],
   ] as const) {
     const names = sheetNames(label, count, maxRows);
     if (names.length > 1)

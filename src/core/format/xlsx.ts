@@ -7,20 +7,23 @@
  */
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import type { Finding, ScanResult } from '../../model/index.js';
-import { defineFormatter, wholeResultBinarySink, type FormatContext, type FormatterEntry } from './types.js';
+import type { ScanResult } from '../../model/index.js';
+import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
+import { sliceResult } from '../pipeline/whole.js';
+import { controlsFrom, countFinding, type RuleCounts } from './controls.js';
+import { defineFormatter, type BinaryChunks, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 import {
   CONTROL_COLUMNS,
-  controlRows,
+  controlRow,
   FINDING_COLUMNS,
   findingRow,
-  findingRowContext,
   sheetNames,
   summaryRows,
   TARGET_COLUMNS,
   targetRow,
   XLSX_MAX_ROWS,
   type Cell,
+  type WorkbookFacts,
   type XlsxColumn,
 } from './xlsx-map.js';
 
@@ -98,32 +101,71 @@ async function writeRows(
   finishSheet(sheet, columns, inSheet);
 }
 
-function* findingRows(result: ScanResult): Generator<Cell[]> {
-  const context = findingRowContext(result);
-  for (const f of result.findings) yield findingRow(f, context);
+/** What the rows of one account are spooled as: one line per row, `F` (Findings) or `T` (Targets), then the cells as JSON. */
+const FINDING_LINE = 'F';
+const TARGET_LINE = 'T';
+
+/** Cells as JSON: dates as `{"d": epoch ms}` (a date's JSON is text, which would read back as text). */
+function cellJson(cells: readonly Cell[]): string {
+  return JSON.stringify(cells.map((c) => (c instanceof Date ? { d: c.getTime() } : c)));
 }
 
-function* targetRows(findings: readonly Finding[]): Generator<Cell[]> {
-  // By procedure, so that a campaign's targets are together (the index, not the rows, is sorted).
-  const order = findings
-    .map((f, i) => ({ procedure: f.remediation.procedure, i }))
-    .filter(({ i }) => findings[i]?.status === 'open')
-    .sort((a, b) => a.procedure.localeCompare(b.procedure) || a.i - b.i);
-  for (const { i } of order) {
-    const row = targetRow(findings[i] as Finding);
-    if (row) yield row;
+function cellsOf(json: string): Cell[] {
+  return (JSON.parse(json) as (string | number | null | { d: number })[]).map((c) =>
+    c !== null && typeof c === 'object' ? new Date(c.d) : c,
+  );
+}
+
+/**
+ * One account's rows, as spooled lines (pure): a Findings row per finding, then a Targets row
+ * per open finding, by procedure (the findings' order kept within a procedure).
+ */
+export function* accountRows(slice: AccountSlice, asOf: string | null): Generator<string> {
+  const context = { accounts: new Map(slice.account ? [[slice.id, slice.account]] : []), asOf };
+  for (const f of slice.findings) yield `${FINDING_LINE}${cellJson(findingRow(f, context))}\n`;
+  const open = slice.findings
+    .map((finding, i) => ({ finding, i }))
+    .filter(({ finding }) => finding.status === 'open')
+    .sort((a, b) => a.finding.remediation.procedure.localeCompare(b.finding.remediation.procedure) || a.i - b.i);
+  for (const { finding } of open) {
+    const row = targetRow(finding);
+    if (row) yield `${TARGET_LINE}${cellJson(row)}\n`;
   }
 }
 
-async function writeWorkbook(writer: Writer, result: ScanResult, context: FormatContext, maxRows: number, wait: () => Promise<void>) {
-  const asOf = Date.parse(
-    result.asOf ??
-      result.accounts
-        .map((a) => a.asOf ?? '')
-        .sort()
-        .pop() ??
-      '',
-  );
+/** The rows of one kind from the spooled lines (`pieces` may split a line anywhere). */
+function* spooledRows(pieces: Iterable<string>, kind: string): Generator<Cell[]> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    let start = 0;
+    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
+      if (pending.startsWith(kind, start)) yield cellsOf(pending.slice(start + kind.length, end));
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+  }
+}
+
+/** What the workbook states besides its rows, and the counts its controls need. */
+interface WorkbookState {
+  facts: Omit<WorkbookFacts, 'summary' | 'resolved'>;
+  counts: RuleCounts;
+  /** The latest account as-of: the workbook's time when the run has no --as-of. */
+  latest?: string;
+}
+
+async function writeWorkbook(
+  writer: Writer,
+  state: WorkbookState,
+  tallies: Tallies,
+  accounts: () => Iterable<string>,
+  context: FormatContext,
+  maxRows: number,
+  wait: () => Promise<void>,
+) {
+  const { facts } = state;
+  const asOf = Date.parse(facts.asOf ?? state.latest ?? '');
   const stamp = new Date(Number.isNaN(asOf) ? 0 : asOf);
   writer.creator = `credwarden ${context.toolVersion}`;
   writer.created = stamp;
@@ -136,18 +178,23 @@ async function writeWorkbook(writer: Writer, result: ScanResult, context: Format
   ];
   summary.getRow(1).font = { bold: true };
   summary.getRow(1).commit();
-  for (const [label, value] of summaryRows(result, context.toolVersion, maxRows)) {
+  const all: WorkbookFacts = {
+    ...facts,
+    summary: tallies.summary,
+    ...(tallies.resolved !== undefined ? { resolved: tallies.resolved } : {}),
+  };
+  for (const [label, value] of summaryRows(all, context.toolVersion, maxRows)) {
     const row = summary.addRow([label, value]);
     if (value instanceof Date) row.getCell(2).numFmt = 'yyyy-mm-dd hh:mm:ss';
     row.commit();
   }
   summary.commit();
 
-  const controls = controlRows(result);
+  const controls = controlsFrom(tallies.rules, state.counts).map(controlRow);
   await writeRows(writer, 'Controls', CONTROL_COLUMNS, controls, controls.length, maxRows, wait);
-  await writeRows(writer, 'Findings', FINDING_COLUMNS, findingRows(result), result.findings.length, maxRows, wait);
-  const targets = result.findings.filter((f) => f.status === 'open').length;
-  await writeRows(writer, 'Targets', TARGET_COLUMNS, targetRows(result.findings), targets, maxRows, wait);
+  // The accounts' spooled rows are read twice, once for each sheet.
+  await writeRows(writer, 'Findings', FINDING_COLUMNS, spooledRows(accounts(), FINDING_LINE), facts.findings, maxRows, wait);
+  await writeRows(writer, 'Targets', TARGET_COLUMNS, spooledRows(accounts(), TARGET_LINE), facts.targets, maxRows, wait);
   await writer.commit();
 }
 
@@ -155,7 +202,13 @@ async function writeWorkbook(writer: Writer, result: ScanResult, context: Format
  * The workbook's bytes, as the zip writer produces them. The rows are written while the caller
  * reads; when the caller is behind, writing pauses, so memory holds a bounded part of the file.
  */
-export async function* xlsxChunks(result: ScanResult, context: FormatContext, options: XlsxOptions = {}): AsyncGenerator<Uint8Array> {
+async function* workbookBytes(
+  state: WorkbookState,
+  tallies: Tallies,
+  accounts: () => Iterable<string>,
+  context: FormatContext,
+  options: XlsxOptions,
+): AsyncGenerator<Uint8Array> {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   // Loaded when a workbook is written: ExcelJS is the largest dependency, and no other format needs it.
   const { default: excel } = await import('exceljs');
@@ -165,7 +218,8 @@ export async function* xlsxChunks(result: ScanResult, context: FormatContext, op
     await new Promise((resolve) => setImmediate(resolve));
     while (out.writableNeedDrain && !out.destroyed) await new Promise((resolve) => out.once('drain', resolve).once('close', resolve));
   };
-  const writing = writeWorkbook(writer, result, context, options.maxRows ?? XLSX_MAX_ROWS, wait).catch((error: unknown) => {
+  const maxRows = options.maxRows ?? XLSX_MAX_ROWS;
+  const writing = writeWorkbook(writer, state, tallies, accounts, context, maxRows, wait).catch((error: unknown) => {
     out.destroy(error instanceof Error ? error : new Error(String(error)));
   });
   try {
@@ -176,6 +230,57 @@ export async function* xlsxChunks(result: ScanResult, context: FormatContext, op
   await writing;
 }
 
+/**
+ * The workbook, account by account: each account's rows are spooled as lines (its chunks) and
+ * only counts are kept (rows per sheet, counts by rule, the accounts not scanned); at the end
+ * the workbook is written from the tallies and the spooled rows, read back in account-id order.
+ */
+function openXlsx(header: RunHeader, context: FormatContext, options: XlsxOptions = {}): ReportSink {
+  const state: WorkbookState = {
+    facts: {
+      schemaVersion: header.schemaVersion,
+      pack: header.pack,
+      rulesHash: header.rulesHash,
+      asOf: header.asOf,
+      notes: header.notes,
+      notScanned: [],
+      findings: 0,
+      targets: 0,
+    },
+    counts: new Map(),
+  };
+  const notScanned: WorkbookFacts['notScanned'][number][] = [];
+  return {
+    account(slice) {
+      const account = slice.account;
+      if (account && account.status !== 'scanned')
+        notScanned.push({ id: account.id, name: account.name, status: account.status, reason: account.reason });
+      if (account?.asOf && (state.latest === undefined || account.asOf > state.latest)) state.latest = account.asOf;
+      for (const f of slice.findings) {
+        countFinding(state.counts, f);
+        state.facts.findings++;
+        if (f.status === 'open') state.facts.targets++;
+      }
+      return accountRows(slice, header.asOf);
+    },
+    end(tallies) {
+      const sorted = { ...state, facts: { ...state.facts, notScanned: notScanned.sort((a, b) => a.id.localeCompare(b.id)) } };
+      return { binary: (accounts) => workbookBytes(sorted, tallies, accounts, context, options) };
+    },
+  };
+}
+
+/** The workbook of a whole result (tests): its accounts' rows are held in memory. */
+export function xlsxChunks(result: ScanResult, context: FormatContext, options: XlsxOptions = {}): BinaryChunks {
+  const { header, slices, tallies } = sliceResult(result);
+  const sink = openXlsx(header, context, options);
+  const rows = slices.map((slice) => [...sink.account(slice)].join(''));
+  const end = sink.end(tallies);
+  if (!end.binary) throw new Error('the xlsx sink gives a binary file');
+  const binary = end.binary;
+  return binary(() => rows);
+}
+
 /** The xlsx workbook for auditors: Summary, Controls, Findings and Targets sheets. */
 export const xlsxFormatter: FormatterEntry = defineFormatter({
   name: 'xlsx',
@@ -183,7 +288,6 @@ export const xlsxFormatter: FormatterEntry = defineFormatter({
   extension: 'xlsx',
   infersFrom: ['xlsx'],
   binary: true,
-  // Interim: the workbook is written from the whole result (its Targets sheet is ordered by
-  // procedure across accounts); the writers read its bytes, never text.
-  open: (header, context) => wholeResultBinarySink(header, (result) => xlsxChunks(result, context)),
+  // The writers read its bytes, never text.
+  open: (header, context) => openXlsx(header, context),
 });
