@@ -151,11 +151,16 @@ describe('--format xlsx', () => {
 
 describe('--format xlsx, account by account', () => {
   /** The workbook as the CLI writes it: accounts fed in `order`, their spooled rows read back in account-id order. */
-  async function written(result: ScanResult, order: 'forward' | 'reverse'): Promise<ExcelJS.Workbook> {
+  async function written(result: ScanResult, order: 'forward' | 'reverse' | 'two shares'): Promise<ExcelJS.Workbook> {
     const { header, slices, tallies } = sliceResult(result);
     const sink = xlsxFormatter.open(header, CONTEXT);
+    const share = xlsxFormatter.open(header, CONTEXT);
     const chunks = new Map<string, string>();
-    for (const slice of order === 'forward' ? slices : [...slices].reverse()) chunks.set(slice.id, [...sink.account(slice)].join(''));
+    (order === 'reverse' ? [...slices].reverse() : slices).forEach((slice, i) =>
+      chunks.set(slice.id, [...(order === 'two shares' && i % 2 === 1 ? share : sink).account(slice)].join('')),
+    );
+    // What a worker thread's instance kept joins the main one (SinkState).
+    if (order === 'two shares') sink.state?.absorb(structuredClone(share.state?.save()));
     const spooled = [...chunks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, text]) => text);
     const binary = sink.end(tallies).binary;
     if (!binary) throw new Error('xlsx gives no bytes');
@@ -167,14 +172,15 @@ describe('--format xlsx, account by account', () => {
   const values = (workbook: ExcelJS.Workbook) =>
     workbook.worksheets.map((sheet) => [sheet.name, sheet.getSheetValues().map((row) => JSON.stringify(row))]);
 
-  it('has the same cells whatever order accounts arrive in; Targets are account by account, by procedure within each', async () => {
+  it('has the same cells whatever order accounts arrive in, and in shares; Targets are account by account, by procedure within each', async () => {
     const json = readResultText((await cli([...EXAMPLE_SCAN_WITH_WAIVERS_AND_BASELINE, '--format', 'json', '--quiet'])).stdout);
     const forward = await written(json, 'forward');
     const reverse = await written(json, 'reverse');
     expect(values(reverse)).toEqual(values(forward));
+    expect(values(await written(json, 'two shares'))).toEqual(values(forward));
     const targets = forward.getWorksheet('Targets') as ExcelJS.Worksheet;
     const [procedure, account] = [column(targets, 'Procedure'), column(targets, 'Account')];
-    const keys = Array.from({ length: targets.rowCount - 1 }, (_, i) => {
+    const keys = Array.from({ length: targets.rowCount - 1 }, (_, i): [string, string] => {
       const row = targets.getRow(i + 2);
       return [String(row.getCell(account).value), String(row.getCell(procedure).value)];
     });

@@ -48,12 +48,25 @@ function asffSource(header: RunHeader, context: FormatContext): RecordSource {
       for (const slice of undated.sort((a, b) => a.id.localeCompare(b.id)))
         yield* accountRecords(slice, { ...base, observedAt: new Map(), fallbackTime, plans: plansOf(slice) });
     },
+    state: {
+      save: () => ({ undated: undated.map(ownPlans), latest }),
+      absorb(saved) {
+        const other = saved as { undated: AccountSlice[]; latest: string | undefined };
+        undated.push(...other.undated);
+        if (other.latest !== undefined && (latest === undefined || other.latest > latest)) latest = other.latest;
+      },
+    },
   };
 }
 
 function* accountRecords(slice: AccountSlice, context: AsffContext): Generator<AwsSecurityFinding> {
   for (const f of slice.findings) yield toAsff(f, context);
   for (const f of slice.resolved ?? []) yield toAsff(f, context, 'ARCHIVED');
+}
+
+/** A slice whose plans are its own data (a scan's slice makes them when read), so it can be saved. */
+function ownPlans(slice: AccountSlice): AccountSlice {
+  return { ...slice, plans: [...slice.plans] };
 }
 
 function plansOf(slice: AccountSlice): AsffContext['plans'] {

@@ -1,7 +1,16 @@
 import type { Finding, ScanResult, Severity } from '../../model/index.js';
 import { SEVERITIES, severityRank } from '../../model/index.js';
 import { describeGate, type GateOutcome } from '../gate.js';
-import { caveated, controlsFrom, countFinding, frameworkMatrices, undecided, type Control, type RuleCounts } from './controls.js';
+import {
+  caveated,
+  controlsFrom,
+  countFinding,
+  countsState,
+  frameworkMatrices,
+  undecided,
+  type Control,
+  type RuleCounts,
+} from './controls.js';
 import {
   escapeMarkdownCell as cell,
   escapeWorkflowData,
@@ -82,6 +91,15 @@ function openGithub(header: RunHeader): ReportSink {
       return [];
     },
     end: (tallies) => ({ head: annotations(top.sorted(), open, header, tallies, controlsFrom(tallies.rules, counts)) }),
+    state: {
+      save: () => ({ top: top.sorted(), counts, open }),
+      absorb(saved) {
+        const other = saved as { top: Ranked[]; counts: RuleCounts; open: number };
+        for (const item of other.top) top.add(item);
+        countsState(counts).absorb(other.counts);
+        open += other.open;
+      },
+    },
   };
 }
 
@@ -176,6 +194,16 @@ export function openJobSummary(
       const summary = { shown: top.sorted().map((r) => r.finding), open, withBaseline };
       const matrix = controlsFrom(tallies.rules, counts);
       return { head: guardPlainText(jobSummaryLines(header, tallies, matrix, summary, context, gate(), limit)) };
+    },
+    state: {
+      save: () => ({ top: top.sorted(), counts, open, withBaseline }),
+      absorb(saved) {
+        const other = saved as { top: Ranked[]; counts: RuleCounts; open: number; withBaseline: boolean };
+        for (const item of other.top) top.add(item);
+        countsState(counts).absorb(other.counts);
+        open += other.open;
+        withBaseline ||= other.withBaseline;
+      },
     },
   };
 }

@@ -79,6 +79,15 @@ function ocsfSource(header: RunHeader, context: FormatContext): RecordSource {
       for (const rule of tallies.rules)
         for (const { account, counts } of accounts) yield complianceFinding(rule, account, counts.get(rule.id), context);
     },
+    state: {
+      save: () => ({ verdicts, undated: undated.map((slice) => ({ ...slice, plans: [...slice.plans] })), latest }),
+      absorb(saved) {
+        const other = saved as { verdicts: AccountVerdicts[]; undated: AccountSlice[]; latest: number | undefined };
+        verdicts.push(...other.verdicts);
+        undated.push(...other.undated);
+        if (other.latest !== undefined && (latest === undefined || other.latest > latest)) latest = other.latest;
+      },
+    },
   };
 }
 

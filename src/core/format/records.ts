@@ -4,7 +4,7 @@
  * tallies, or a time only known at the end) come after the last account.
  */
 import type { AccountSlice, Tallies } from '../pipeline/types.js';
-import type { ReportSink } from './types.js';
+import type { ReportSink, SinkState } from './types.js';
 
 /** Where a record array's records come from. */
 export interface RecordSource {
@@ -12,13 +12,15 @@ export interface RecordSource {
   account(slice: AccountSlice): Iterable<unknown>;
   /** Records written after every account, once the tallies are known (none by default). */
   end?(tallies: Tallies): Iterable<unknown>;
+  /** What the source keeps between accounts (see SinkState); a source that keeps nothing has none. */
+  state?: SinkState;
 }
 
 const SEPARATOR = ',\n';
 
 /**
  * A JSON array (`[`, one record per line, `]`; `[]` when there is none) whose records come
- * from `source`. The only state is the count of records written, so the array can be closed.
+ * from `source`. Its own state is the count of records written, so the array can be closed.
  */
 export function recordArraySink(source: RecordSource): ReportSink {
   let written = 0;
@@ -36,6 +38,14 @@ export function recordArraySink(source: RecordSource): ReportSink {
       const first = rest.next();
       if (written === 0 && first.done) return { head: ['[]\n'] };
       return { head: ['[\n'], tail: closing(first, rest, written > 0) };
+    },
+    state: {
+      save: () => ({ written, source: source.state?.save() }),
+      absorb(saved) {
+        const other = saved as { written: number; source: unknown };
+        written += other.written;
+        source.state?.absorb(other.source);
+      },
     },
   };
 }

@@ -10,7 +10,7 @@ import type ExcelJS from 'exceljs';
 import type { ScanResult } from '../../model/index.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
 import { sliceResult } from '../pipeline/whole.js';
-import { controlsFrom, countFinding, type RuleCounts } from './controls.js';
+import { controlsFrom, countFinding, countsState, type RuleCounts } from './controls.js';
 import { defineFormatter, type BinaryChunks, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 import {
   CONTROL_COLUMNS,
@@ -266,6 +266,23 @@ function openXlsx(header: RunHeader, context: FormatContext, options: XlsxOption
     end(tallies) {
       const sorted = { ...state, facts: { ...state.facts, notScanned: notScanned.sort((a, b) => a.id.localeCompare(b.id)) } };
       return { binary: (accounts) => workbookBytes(sorted, tallies, accounts, context, options) };
+    },
+    state: {
+      save: () => ({
+        counts: state.counts,
+        findings: state.facts.findings,
+        targets: state.facts.targets,
+        latest: state.latest,
+        notScanned,
+      }),
+      absorb(saved) {
+        const other = saved as { counts: RuleCounts; findings: number; targets: number; latest?: string; notScanned: typeof notScanned };
+        countsState(state.counts).absorb(other.counts);
+        state.facts.findings += other.findings;
+        state.facts.targets += other.targets;
+        if (other.latest !== undefined && (state.latest === undefined || other.latest > state.latest)) state.latest = other.latest;
+        notScanned.push(...other.notScanned);
+      },
     },
   };
 }
