@@ -1,6 +1,6 @@
 import type { ScanResult } from '../../model/index.js';
 import type { AccountSlice, RunHeader, Tallies } from '../pipeline/types.js';
-import { assembleResult, sliceResult } from '../pipeline/whole.js';
+import { sliceResult } from '../pipeline/whole.js';
 
 /** What a formatter may know besides the result. Everything here is data: formatters stay pure. */
 export interface FormatContext {
@@ -181,29 +181,6 @@ export function fileChunks(sink: ReportSink, slices: readonly AccountSlice[], ta
     }
     yield* end.tail ?? [];
   })();
-}
-
-/**
- * A sink for a format that still needs the whole result: it keeps every slice and gives the
- * old formatter the assembled result at the end (or the result the run was read from).
- * Memory grows with the organisation: an interim for the formats docs/architecture.md names.
- */
-export function wholeResultSink(header: RunHeader, render: (result: ScanResult) => Iterable<string> | undefined): ReportSink {
-  return collectingSink(header, (result) => {
-    const chunks = render(result);
-    return chunks === undefined ? { omit: true } : { head: chunks };
-  });
-}
-
-function collectingSink(header: RunHeader, finish: (result: ScanResult) => SinkEnd): ReportSink {
-  const slices: AccountSlice[] = [];
-  return {
-    account(slice) {
-      if (!header.whole) slices.push(slice);
-      return [];
-    },
-    end: (tallies) => finish(header.whole ?? assembleResult(header, slices, tallies)),
-  };
 }
 
 /** The whole text of a report: for small outputs and tests only; writers stream the chunks. */

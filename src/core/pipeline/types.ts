@@ -30,11 +30,6 @@ export interface RunHeader {
   ruleProcedures?: Readonly<Record<string, string>>;
   /** Findings are compared with a baseline (they carry `baseline`, slices carry `resolved`). */
   withBaseline: boolean;
-  /**
-   * The whole result, when the run is a result read from a file rather than a scan (merge):
-   * formatters that still need the whole result use it as it is.
-   */
-  whole?: ScanResult;
 }
 
 /**

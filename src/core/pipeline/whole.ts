@@ -1,7 +1,7 @@
 /**
- * A whole result and the pipeline's pieces, both ways: a result read from a file (merge, the
- * formatters' tests) goes through the same sinks as a scan, and a sink that has not yet been
- * written to stream can be given the result it used to take.
+ * A whole result and the pipeline's pieces, both ways: a result (the formatters' tests, a small
+ * result) goes through the same sinks as a scan, and a scan's pieces make the whole result a
+ * version 2 reader gets.
  */
 import type { Finding, Plan, ScanResult, Severity } from '../../model/index.js';
 import { bySeverity } from './tallies.js';
@@ -36,7 +36,6 @@ export function sliceResult(result: ScanResult): { header: RunHeader; slices: Ac
     ...(result.frameworkCoverage ? { frameworkCoverage: result.frameworkCoverage } : {}),
     ruleProcedures: ruleProceduresOf(result.findings),
     withBaseline: result.resolved !== undefined || result.findings.some((f) => f.baseline !== undefined),
-    whole: result,
   };
   return { header, slices, tallies: talliesOf(result) };
 }

@@ -5,13 +5,14 @@
  * page's script, with filters and search), and the plans, one per principal, collapsible, with a
  * copy button per command. Pure: everything comes from the result and the context.
  */
-import type { Frameworks, Plan, PlanStep, ScanResult } from '../../../model/index.js';
-import { coverageText, frameworkMatrices, type FrameworkMatrix } from '../controls.js';
+import type { AccountResult, Finding, Frameworks, Plan, PlanStep } from '../../../model/index.js';
+import type { RunHeader, Tallies } from '../../pipeline/types.js';
+import { coverageText, frameworkMatrices, type Control, type FrameworkMatrix } from '../controls.js';
 import { STATUS_LABEL, STATUS_LEGEND, STATUS_SYMBOL, type AnyStatus } from '../status.js';
 import { SEVERITIES } from '../../../model/index.js';
 import { escapeHtml } from '../../util/escape.js';
 import type { FormatContext } from '../types.js';
-import { reportCharts, type ChartWithTable } from './charts.js';
+import type { ChartWithTable } from './charts.js';
 import { jsonForScript, pageHead } from './page.js';
 import { REPORT_SCRIPT } from './script.js';
 
@@ -24,50 +25,61 @@ const e = (text: string | number) => escapeHtml(String(text));
 /** Attribute values: escapeHtml handles `"`; quotes are always double. */
 const attr = e;
 
-function asOfText(result: ScanResult): string {
-  if (result.asOf) return result.asOf;
-  const times = [...new Set(result.accounts.map((a) => a.asOf).filter((t): t is string => typeof t === 'string'))].sort();
-  if (times.length === 0) return 'unknown';
-  return times.length === 1 ? (times[0] as string) : `${times[0]} to ${times[times.length - 1]} (each account at its report time)`;
+/** What the report states of the accounts: kept account by account (small: a line per account not scanned). */
+export interface HtmlAccounts {
+  /** Accounts the result lists. */
+  listed: number;
+  /** Each organisational unit path, once. */
+  ous: Set<string>;
+  /** The earliest and latest account as-of times. */
+  firstAsOf?: string;
+  lastAsOf?: string;
+  notScanned: Pick<AccountResult, 'id' | 'name' | 'status' | 'reason'>[];
+}
+
+function asOfText(asOf: string | null, accounts: HtmlAccounts): string {
+  if (asOf) return asOf;
+  const { firstAsOf: first, lastAsOf: last } = accounts;
+  if (first === undefined || last === undefined) return 'unknown';
+  return first === last ? first : `${first} to ${last} (each account at its own report time)`;
 }
 
 /** What the result says about the organisation: its OU paths (live scans), or that it has none. */
-function organisation(result: ScanResult, ous: readonly string[]): string {
-  if (ous.length === 0)
-    return `${result.accounts.length} accounts, without organisation data (saved credential reports or single accounts)`;
+function organisation(accounts: HtmlAccounts): string {
+  const ous = [...accounts.ous].sort();
+  if (ous.length === 0) return `${accounts.listed} accounts, without organisation data (saved credential reports or single accounts)`;
   const shown = ous
     .slice(0, 20)
     .map((p) => `<code>${e(p)}</code>`)
     .join(', ');
-  return `${result.accounts.length} accounts in ${ous.length} organisational unit paths: ${shown}${ous.length > 20 ? `, and ${ous.length - 20} more` : ''}`;
+  return `${accounts.listed} accounts in ${ous.length} organisational unit paths: ${shown}${ous.length > 20 ? `, and ${ous.length - 20} more` : ''}`;
 }
 
-function scope(result: ScanResult, context: FormatContext): string {
-  const { scanned, failed, skipped } = result.summary.accounts;
-  const notScanned = result.accounts.filter((a) => a.status !== 'scanned');
-  const ous = [...new Set(result.accounts.map((a) => a.ouPath).filter((p): p is string => typeof p === 'string'))].sort();
+function scope(header: RunHeader, tallies: Tallies, accounts: HtmlAccounts, context: FormatContext): string {
+  const { scanned, failed, skipped } = tallies.summary.accounts;
+  const notScanned = accounts.notScanned;
   const list =
     notScanned.length === 0
       ? ''
       : `<details><summary>${notScanned.length} accounts not scanned, with reasons</summary><table><thead><tr><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead><tbody>${notScanned.map((a) => `<tr><td>${e(a.name ? `${a.name} (${a.id})` : a.id)}</td><td>${e(a.status)}</td><td>${e(a.reason ?? '')}</td></tr>`).join('')}</tbody></table></details>`;
   return (
     `<section aria-labelledby="scope-h"><h2 id="scope-h">Scope</h2><table class="scope"><tbody>` +
-    `<tr><th scope="row">Organisation</th><td>${organisation(result, ous)}</td></tr>` +
+    `<tr><th scope="row">Organisation</th><td>${organisation(accounts)}</td></tr>` +
     `<tr><th scope="row">Accounts</th><td>${scanned} scanned, ${failed} failed, ${skipped} skipped</td></tr>` +
-    `<tr><th scope="row">Pack</th><td>${e(result.pack)}</td></tr>` +
-    `<tr><th scope="row">Rules hash</th><td><code>${e(result.rulesHash)}</code></td></tr>` +
-    `<tr><th scope="row">As of</th><td>${e(asOfText(result))}</td></tr>` +
-    `<tr><th scope="row">Tool</th><td>credwarden ${e(context.toolVersion)} (result schema ${result.schemaVersion})</td></tr>` +
-    (result.notes ?? []).map((note) => `<tr><th scope="row">Not covered</th><td>${e(note)}</td></tr>`).join('') +
-    `${result.shard ? `<tr><th scope="row">Shard</th><td>${result.shard.index} of ${result.shard.count}</td></tr>` : ''}` +
+    `<tr><th scope="row">Pack</th><td>${e(header.pack)}</td></tr>` +
+    `<tr><th scope="row">Rules hash</th><td><code>${e(header.rulesHash)}</code></td></tr>` +
+    `<tr><th scope="row">As of</th><td>${e(asOfText(header.asOf, accounts))}</td></tr>` +
+    `<tr><th scope="row">Tool</th><td>credwarden ${e(context.toolVersion)} (result schema ${header.schemaVersion})</td></tr>` +
+    header.notes.map((note) => `<tr><th scope="row">Not covered</th><td>${e(note)}</td></tr>`).join('') +
+    `${header.shard ? `<tr><th scope="row">Shard</th><td>${header.shard.index} of ${header.shard.count}</td></tr>` : ''}` +
     `</tbody></table>${list}</section>`
   );
 }
 
-function cards(result: ScanResult): string {
-  const s = result.summary;
+function cards(tallies: Tallies): string {
+  const s = tallies.summary;
   const card = (cls: string, n: number, label: string) => `<div class="card ${cls}"><span class="n">${n}</span>${e(label)}</div>`;
-  return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings${result.resolved !== undefined ? `; ${result.resolved.length} resolved since the baseline` : ''}.</p></section>`;
+  return `<section aria-labelledby="summary-h"><h2 id="summary-h">Open findings by severity</h2><div class="cards">${SEVERITIES.map((sev) => card(`sev-${sev}`, s.bySeverity[sev], sev)).join('')}${card('', s.waived, 'waived')}${s.new !== undefined ? card('', s.new, 'new since baseline') : ''}</div><p class="muted">${s.open} open and ${s.waived} waived findings${tallies.resolved !== undefined ? `; ${tallies.resolved} resolved since the baseline` : ''}.</p></section>`;
 }
 
 function statusText(status: AnyStatus): string {
@@ -86,8 +98,8 @@ function matrixTable(m: FrameworkMatrix): string {
   return `<h3>${e(m.title)}</h3><p>${e(coverageText(m))}</p><table><thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Rules</th><th scope="col">Status</th><th scope="col" class="num">Open findings</th><th scope="col" class="num">Waived</th><th scope="col" class="num">Accounts not evaluated</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function matrix(result: ScanResult): string {
-  const matrices = frameworkMatrices(result);
+function matrix(header: RunHeader, list: readonly Control[]): string {
+  const matrices = frameworkMatrices({ pack: header.pack, frameworkCoverage: header.frameworkCoverage }, list);
   const tables = matrices.length > 0 ? matrices.map(matrixTable) : ['<p>No rule of this pack maps to a framework.</p>'];
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Control matrix</h2><p class="muted">${e(STATUS_LEGEND)}</p>${tables.join('')}</section>`;
 }
@@ -100,8 +112,8 @@ function chartFigure(chart: ChartWithTable): string {
   return `<figure id="${chart.id}"><figcaption>${e(chart.title)}</figcaption>${chart.svg}<p class="muted">${e(chart.note)}</p><details><summary>Table of this chart</summary><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></details></figure>`;
 }
 
-function charts(result: ScanResult): string {
-  return `<section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2><div class="charts">${reportCharts(result).map(chartFigure).join('')}</div></section>`;
+function charts(list: readonly ChartWithTable[]): string {
+  return `<section aria-labelledby="charts-h"><h2 id="charts-h">Charts</h2><div class="charts">${list.map(chartFigure).join('')}</div></section>`;
 }
 
 /** The findings table's columns: header text and the sort key the page's script knows it by. */
@@ -115,7 +127,7 @@ const FINDING_COLUMNS = [
   ['Message', 'message'],
 ] as const;
 
-function findingsSection(result: ScanResult): string {
+function findingsSection(findings: number): string {
   const select = (id: string, label: string, extra = '', all = 'all') =>
     `<label for="${id}">${label}<select id="${id}"><option value="">${all}</option>${extra}</select></label>`;
   const head = FINDING_COLUMNS.map(
@@ -126,7 +138,7 @@ function findingsSection(result: ScanResult): string {
     `<section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>` +
     `<div class="filters" role="search">${select('f-severity', 'Severity at or above', '', 'any')}${select('f-account', 'Account')}${select('f-rule', 'Rule')}${select('f-control', 'Control')}${select('f-status', 'Status', '<option value="open">open</option><option value="waived">waived</option>')}` +
     `<label for="f-search">Search<input id="f-search" type="search" placeholder="principal, ARN, control (IAM.5, 1.10), message…"></label><button type="button" id="f-reset">Reset</button></div>` +
-    `<p id="findings-count" role="status" aria-live="polite">${result.findings.length} findings</p>` +
+    `<p id="findings-count" role="status" aria-live="polite">${findings} findings</p>` +
     `<noscript><p>The findings table needs JavaScript; the same findings are in credwarden.json and credwarden.csv.</p></noscript>` +
     `<p class="muted">Sorted by severity, most severe first; select a column heading to sort by it, again to reverse.</p>` +
     `<table id="findings"><caption class="sr-only">Findings, filtered and sorted</caption><thead><tr>${head}</tr></thead><tbody id="findings-body"></tbody></table>` +
@@ -154,8 +166,7 @@ export function linkItem(link: { title: string; url: string }): string {
   return `<li>${e(link.title)}: <code>${e(link.url)}</code></li>`;
 }
 
-function planHtml(plan: Plan, result: ScanResult): string {
-  const account = result.accounts.find((a) => a.id === plan.accountId);
+function planHtml(plan: Plan, account: AccountResult | undefined): string {
   const who = `${plan.principal.name} in ${account?.name ? `${account.name} (${plan.accountId})` : plan.accountId}`;
   const list = (title: string, items: readonly string[]) =>
     items.length === 0 ? '' : `<h4>${title}</h4><ul>${items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
@@ -173,11 +184,11 @@ function planHtml(plan: Plan, result: ScanResult): string {
   );
 }
 
-function* plans(result: ScanResult): Generator<string> {
+function* plans(shown: readonly string[], total: number): Generator<string> {
   yield `<section aria-labelledby="plans-h"><h2 id="plans-h">Remediation plans</h2><p class="muted">One plan per principal. credwarden never runs them: review each command before running it.</p>`;
-  if (result.plans.length === 0) yield '<p>No plan: no open finding has a remediation procedure.</p>';
-  for (const plan of result.plans.slice(0, HTML_PLAN_LIMIT)) yield planHtml(plan, result);
-  const more = result.plans.length - HTML_PLAN_LIMIT;
+  if (total === 0) yield '<p>No plan: no open finding has a remediation procedure.</p>';
+  yield* shown;
+  const more = total - shown.length;
   if (more > 0) yield `<p>${more} more plans are not shown here: run <code>credwarden plan RESULT.json</code>, or see the JSON result.</p>`;
   yield '</section>';
 }
@@ -197,49 +208,72 @@ export function controlTokens(frameworks: Frameworks): [string[], string[]] {
   ];
 }
 
-/** The findings as compact rows: [severity index, account, rule, status, principal, ARN, credential, message, fingerprint, plan id, waiver reason]. */
-function* dataJson(result: ScanResult): Generator<string> {
-  const accounts = Object.fromEntries(result.accounts.map((a) => [a.id, a.name ?? null]));
-  for (const f of result.findings) if (!(f.accountId in accounts)) accounts[f.accountId] = f.accountName ?? null;
-  const rules: Record<string, [string, string[], string[]]> = Object.fromEntries(
-    (result.rules ?? []).map((r) => [r.id, [r.title, ...controlTokens(r.frameworks)]]),
-  );
-  for (const f of result.findings) rules[f.ruleId] ??= [f.title, ...controlTokens(f.frameworks)];
-  yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(accounts)},"rules":${jsonForScript(rules)},"findings":[`;
-  for (let i = 0; i < result.findings.length; i += DATA_CHUNK) {
-    const rows = result.findings
-      .slice(i, i + DATA_CHUNK)
-      .map((f) =>
-        jsonForScript([
-          SEVERITIES.indexOf(f.severity),
-          f.accountId,
-          f.ruleId,
-          f.status,
-          f.principal.name,
-          f.principal.arn,
-          f.credential,
-          f.message,
-          f.fingerprint,
-          f.remediation.planId ?? null,
-          f.waiver?.reason ?? null,
-        ]),
-      );
-    yield `${i > 0 ? ',' : ''}${rows.join(',')}`;
-  }
-  yield ']}</script>\n';
+/** A finding as a compact row of the page's data: [severity index, account, rule, status, principal, ARN, credential, message, fingerprint, plan id, waiver reason]. */
+function findingRow(f: Finding): string {
+  return jsonForScript([
+    SEVERITIES.indexOf(f.severity),
+    f.accountId,
+    f.ruleId,
+    f.status,
+    f.principal.name,
+    f.principal.arn,
+    f.credential,
+    f.message,
+    f.fingerprint,
+    f.remediation.planId ?? null,
+    f.waiver?.reason ?? null,
+  ]);
 }
 
-/** The report, chunk by chunk. */
-export function* htmlReportChunks(result: ScanResult, context: FormatContext): Generator<string> {
+/** The page up to the findings' rows: everything above them needs the tallies, so it is written last. */
+export interface HtmlHead {
+  header: RunHeader;
+  tallies: Tallies;
+  context: FormatContext;
+  accounts: HtmlAccounts;
+  /** Account names by id, for the findings filter (accounts the result lists first, in id order). */
+  accountNames: Readonly<Record<string, string | null>>;
+  /** Rules by id for the findings table: title, controls shown, controls searched. */
+  rules: Readonly<Record<string, readonly [string, string[], string[]]>>;
+  controls: readonly Control[];
+  charts: readonly ChartWithTable[];
+  findings: number;
+  plans: { shown: readonly string[]; total: number };
+}
+
+/** The page's opening, down to the start of the findings' rows in the embedded data. */
+export function* htmlHead(head: HtmlHead): Generator<string> {
   yield pageHead('credwarden report', REPORT_SCRIPT);
   yield `<header><h1>credwarden report</h1><p class="muted">AWS IAM credential hygiene. <a href="#findings-h">Findings</a> · <a href="#plans-h">Plans</a></p></header><main>`;
-  yield scope(result, context);
-  yield cards(result);
-  yield matrix(result);
-  yield charts(result);
-  yield findingsSection(result);
-  yield* plans(result);
+  yield scope(head.header, head.tallies, head.accounts, head.context);
+  yield cards(head.tallies);
+  yield matrix(head.header, head.controls);
+  yield charts(head.charts);
+  yield findingsSection(head.findings);
+  yield* plans(head.plans.shown, head.plans.total);
   yield '</main>\n';
-  yield* dataJson(result);
-  yield `<script>${REPORT_SCRIPT}</script>\n</body>\n</html>\n`;
+  yield `<script type="application/json" id="credwarden-data">{"severities":${jsonForScript(SEVERITIES)},"accounts":${jsonForScript(head.accountNames)},"rules":${jsonForScript(head.rules)},"findings":[`;
+}
+
+/** The findings' rows of one account, joined by commas (pure): the page's data, account by account. */
+export function* htmlRows(findings: readonly Finding[]): Generator<string> {
+  for (let i = 0; i < findings.length; i += DATA_CHUNK) {
+    yield `${i > 0 ? ',' : ''}${findings
+      .slice(i, i + DATA_CHUNK)
+      .map(findingRow)
+      .join(',')}`;
+  }
+}
+
+/** The page's end, after the last account's rows. */
+export function htmlTail(): string[] {
+  return [']}</script>\n', `<script>${REPORT_SCRIPT}</script>\n</body>\n</html>\n`];
+}
+
+/** Separator between two accounts' rows. */
+export const HTML_ROW_SEPARATOR = ',';
+
+/** A plan as the page shows it (pure), with the account it is in. */
+export function htmlPlan(plan: Plan, account: AccountResult | undefined): string {
+  return planHtml(plan, account);
 }
