@@ -33,6 +33,24 @@ export function controlsText(frameworks: Finding['frameworks']): string {
   return FRAMEWORKS.flatMap((framework) => frameworks[framework].map((id) => `${framework}:${id}`)).join(' ');
 }
 
+/**
+ * The framework cells of a finding (one per framework, then every control), made once per
+ * frameworks object: a rule's findings share their rule's, so a row only looks them up.
+ */
+const FRAMEWORK_CELLS = new WeakMap<Finding['frameworks'], { byFramework: Record<string, string>; controls: string }>();
+
+function frameworkCells(frameworks: Finding['frameworks']): { byFramework: Record<string, string>; controls: string } {
+  let cells = FRAMEWORK_CELLS.get(frameworks);
+  if (cells === undefined) {
+    cells = {
+      byFramework: Object.fromEntries(FRAMEWORKS.map((framework) => [framework, frameworks[framework].join(' ')])),
+      controls: controlsText(frameworks),
+    };
+    FRAMEWORK_CELLS.set(frameworks, cells);
+  }
+  return cells;
+}
+
 /** A framework key as a column name: `cis-aws-3.0` → `cis_aws_3_0`, like every other column. */
 export function frameworkColumn(framework: (typeof FRAMEWORKS)[number]): string {
   return framework.replace(/[^a-z0-9]+/g, '_');
@@ -54,7 +72,10 @@ export const CSV_COLUMNS: readonly Column<Finding>[] = [
   { header: 'status', value: (f) => f.status },
   { header: 'message', value: (f) => f.message },
   { header: 'evidence', value: (f) => evidenceText(f.evidence) },
-  ...FRAMEWORKS.map((framework) => ({ header: frameworkColumn(framework), value: (f: Finding) => f.frameworks[framework].join(' ') })),
+  ...FRAMEWORKS.map((framework) => ({
+    header: frameworkColumn(framework),
+    value: (f: Finding) => frameworkCells(f.frameworks).byFramework[framework]!,
+  })),
   { header: 'remediation', value: (f) => f.remediation.procedure },
   { header: 'waiver_reason', value: (f) => stringField(f.waiver, 'reason') },
   { header: 'waiver_expires', value: (f) => stringField(f.waiver, 'expires') },
@@ -63,7 +84,7 @@ export const CSV_COLUMNS: readonly Column<Finding>[] = [
   { header: 'as_of', value: (f, context) => asOfOf(f, context) },
   { header: 'rule_title', value: (f) => f.title },
   { header: 'ou_path', value: (f, context) => f.ouPath ?? context.accounts.get(f.accountId)?.ouPath ?? '' },
-  { header: 'controls', value: (f) => controlsText(f.frameworks) },
+  { header: 'controls', value: (f) => frameworkCells(f.frameworks).controls },
 ];
 
 /** The columns of credwarden-controls.csv: one row per rule with its status. */
