@@ -188,9 +188,19 @@ function splitUnquoted(text: string): CsvRecord[] {
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line !== '') records.push({ fields: line.split(','), line: i + 1 });
+    if (line !== '') records.push({ fields: ownCopy(line).split(','), line: i + 1 });
   }
   return records;
+}
+
+/**
+ * The line as a string of its own. A field split from the report's text is a slice of it (V8
+ * keeps the parent alive), so one finding kept by a report (SARIF's bounded heap holds 25,000)
+ * would keep its whole report's text: 111 MiB of report texts at 1,000,500 principals. Split
+ * from a copy of its line, a field keeps only that line.
+ */
+function ownCopy(line: string): string {
+  return ` ${line}`.slice(1);
 }
 
 function countNewlines(fields: string[]): number {
