@@ -7,7 +7,7 @@
  * would wait for the proxy's fallback release, and the test fails. Runs the built binary (so
  * the worker threads are the compiled ones): `npm run build` first.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -134,5 +134,58 @@ describe('a live scan processes accounts while it collects the others', { timeou
     // Every account was then collected and reported.
     const result = JSON.parse(readFileSync(join(out, 'credwarden.json'), 'utf8')) as { summary: { accounts: { scanned: number } } };
     expect(result.summary.accounts.scanned).toBe(6);
+  });
+});
+
+describe('worker threads end with the process', { timeout: 180_000 }, () => {
+  it('Ctrl-C (SIGINT) during a scan ends the process, workers and all', async () => {
+    box = await startSandbox({
+      fixture: generateOrganization({ accounts: 40, usersPerAccount: 5, seed: 4 }),
+      latencyMs: 100,
+      recordCalls: false,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/credwarden.js'),
+        'scan',
+        '--org',
+        '--concurrency',
+        '1',
+        '--format',
+        'json',
+        '--output-dir',
+        join(tempDir(), 'out'),
+        '--jobs',
+        '2',
+        '--verbose',
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NO_COLOR: '1',
+          AWS_ENDPOINT_URL: box.endpoint,
+          AWS_ACCESS_KEY_ID: box.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: box.credentials.secretAccessKey,
+          AWS_REGION: 'us-east-1',
+          CREDWARDEN_WORKERS_AFTER_PRINCIPALS: '0',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.on('exit', (code, signal) => done({ code, signal })),
+    );
+    let stderr = '';
+    await new Promise<void>((started) =>
+      child.stderr.on('data', (text: Buffer) => {
+        stderr += text.toString('utf8');
+        if (stderr.includes('worker threads take the accounts')) started();
+      }),
+    );
+    child.kill('SIGINT');
+    // The scan had about 40 × 2 calls × 100 ms left: it ends now instead, and never writes the reports.
+    expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
   });
 });

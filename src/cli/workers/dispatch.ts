@@ -4,6 +4,7 @@
  * paths write the same bytes: the workers' chunks go to the same spools, and their state is
  * joined into the main thread's pipeline and sinks before the reports are finished.
  */
+import { availableParallelism } from 'node:os';
 import type { Account, AccountOutcome } from '../../model/index.js';
 import type { BaselineIndex, ScanPipeline } from '../../core/pipeline/index.js';
 import type { ReportRun } from '../reporting.js';
@@ -27,9 +28,9 @@ export function workersAfter(io: { env: Record<string, string | undefined> }): n
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : WORKERS_AFTER_PRINCIPALS;
 }
 
-/** The worker count of `--jobs`: the option, else 1 (no worker thread) until the default is measured. */
+/** The worker count of `--jobs`: the option, else the CPUs Node may use (docs/performance.md, "Worker threads"). */
 export function jobsOf(options: { jobs?: number }): number {
-  return options.jobs ?? 1;
+  return options.jobs ?? availableParallelism();
 }
 
 /** The run's accounts, each sent to the main thread's pipeline or to the worker pool. */
