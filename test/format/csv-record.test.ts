@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { csvRecord, spreadsheetCell } from '../../src/core/format/csv.js';
 import { neutraliseFormula, visibleControls } from '../../src/core/util/escape.js';
@@ -87,20 +86,9 @@ function everyGuard(value: string): string {
 }
 
 describe('csvRecord', () => {
-  it('writes exactly what csv-stringify writes, for CRLF and LF records, on hostile cells', () => {
-    const cells = [...shortStrings(), ...hostileStrings(5000)];
-    for (let i = 0; i < cells.length; i += 3) {
-      const row = cells.slice(i, i + 3);
-      expect(csvRecord(row)).toBe(stringify([row], { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
-      expect(csvRecord(row, '\n')).toBe(stringify([row], { record_delimiter: '\n', quoted_match: /[\r\n]/ }));
-      // credwarden-targets.csv wrote its spreadsheet cells with csv-stringify's defaults: the same bytes.
-      const guarded = row.map(spreadsheetCell);
-      expect(csvRecord(guarded, '\n')).toBe(stringify([guarded], { record_delimiter: '\n' }));
-    }
-  });
-
   it('quotes a cell with a quote, comma, CR or lone LF and doubles its quotes', () => {
     expect(csvRecord(['a"b', 'c,d', 'e\rf', 'g\nh', 'plain', ''])).toBe('"a""b","c,d","e\rf","g\nh",plain,\r\n');
+    expect(csvRecord(['x\ny', 'z'], '\n')).toBe('"x\ny",z\n');
   });
 });
 

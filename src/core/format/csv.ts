@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { AccountResult, Finding, ScanResult } from '../../model/index.js';
 import { FRAMEWORKS } from '../../model/index.js';
 import { controls, controlsFrom, countFinding, countsState, reasonsText, statusDetail, type Control, type RuleCounts } from './controls.js';
@@ -117,41 +118,40 @@ function stringField(object: Record<string, unknown> | undefined, key: string): 
 /** Rows are joined this many at a time: one chunk per batch. */
 const ROWS_PER_CHUNK = 500;
 
-/** A cell that must be quoted: it holds a quote, a comma or a line break. */
-const QUOTE_NEEDED = /[",\r\n]/;
+/**
+ * csv-stringify's options for our files: RFC 4180, and every cell holding a CR or LF quoted
+ * (a lone LF too, so no reader can split the row) besides those holding a quote or comma.
+ */
+const CRLF_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+const LF_OPTIONS = { record_delimiter: 'unix', quoted_match: /[\r\n]/ } as const;
 
 /**
- * One CSV record, RFC 4180: cells joined by commas, a cell holding a quote, comma, CR or LF
- * quoted with its quotes doubled (so no reader can split the row, a lone CR or LF included,
- * whichever line end the file uses), then `end`. Exactly what csv-stringify writes for string cells with `quoted_match: /[\r\n]/`
- * (test/format/csv-record.test.ts compares both on hostile cells), without its per-field
- * generality (casts, options, multi-character delimiters), which cost a large share of a scan.
+ * Records as CSV text through csv-stringify (the project's CSV writer), each ended by `end`.
+ * Callers pass many records at once where they can: one call per batch keeps its per-call
+ * option handling off the per-row cost.
  */
+export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
+  return stringify(records as string[][], end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
+}
+
+/** One CSV record (see {@link csvRecords}). */
 export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n'): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    if (i > 0) line += ',';
-    line += QUOTE_NEEDED.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
-  }
-  return line + end;
+  return csvRecords([cells], end);
 }
 
 /** The rows, with CRLF line ends, each cell neutralised for spreadsheets (see {@link spreadsheetCell}). */
 function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
-  const cells: string[] = new Array<string>(columns.length);
-  let chunk = '';
-  let inChunk = 0;
+  let batch: string[][] = [];
   for (const row of rows) {
+    const cells = new Array<string>(columns.length);
     for (let i = 0; i < columns.length; i++) cells[i] = spreadsheetCell(columns[i]!.value(row, context));
-    chunk += csvRecord(cells);
-    if (++inChunk === ROWS_PER_CHUNK) {
-      yield chunk;
-      chunk = '';
-      inChunk = 0;
+    batch.push(cells);
+    if (batch.length === ROWS_PER_CHUNK) {
+      yield csvRecords(batch);
+      batch = [];
     }
   }
-  if (chunk) yield chunk;
+  if (batch.length > 0) yield csvRecords(batch);
 }
 
 function csvHeader<T>(columns: readonly Column<T>[]): string {
