@@ -89,6 +89,34 @@ describe('HTML report', () => {
     expect(charts[1]?.svg).toContain('rotate after 90 d');
   });
 
+  describe('the key-age threshold comes from what the rules declare, never from a parameter name', () => {
+    /** The example result with the rule that reports key ages changed by `edit`. */
+    async function withKeyAgeRule(edit: (rule: ScanResult['rules'][number]) => ScanResult['rules'][number]): Promise<string> {
+      const result = await exampleResult();
+      const rules = result.rules.map((r) => (r.bounds && Object.values(r.bounds).includes('key.ageDays') ? edit(r) : r));
+      return reportCharts({ ...result, rules })[1]?.svg ?? '';
+    }
+
+    it('the built-in rule declares which parameter bounds key.ageDays', async () => {
+      const rule = (await exampleResult()).rules.find((r) => r.id === 'access-key-not-rotated');
+      expect(rule?.bounds).toEqual({ maxAgeDays: 'key.ageDays' });
+    });
+
+    it('draws the line from a parameter of any name that declares it bounds key.ageDays', async () => {
+      const svg = await withKeyAgeRule(({ bounds: _b, parameters: _p, ...r }) => ({
+        ...r,
+        parameters: { keyLifetime: 120 },
+        bounds: { keyLifetime: 'key.ageDays' },
+      }));
+      expect(svg).toContain('rotate after 120 d');
+    });
+
+    it('draws no line from a parameter called maxAgeDays that declares nothing (or bounds another fact)', async () => {
+      expect(await withKeyAgeRule(({ bounds: _b, ...r }) => r)).not.toContain('rotate after');
+      expect(await withKeyAgeRule((r) => ({ ...r, bounds: { maxAgeDays: 'cert.ageDays' } }))).not.toContain('rotate after');
+    });
+  });
+
   it('counts users of accounts without a recovery analysis as not analysed, never as having a path', async () => {
     const result = await exampleResult();
     const offline: ScanResult = { ...result, accounts: result.accounts.map(({ facts: _facts, ...a }) => a) };

@@ -101,6 +101,60 @@ describe('rule file validation', () => {
     expect(d).toMatchObject({ line: 1, pointer: '/id', suggestion: 'rename the file to my-rule.yaml' });
   });
 
+  describe('a parameter declares the fact it bounds (bounds)', () => {
+    const BOUNDED = VALID.replace(
+      'maxAgeDays: { type: integer, default: 90, minimum: 1 }',
+      'maxAgeDays: { type: integer, bounds: key.ageDays, default: 90, minimum: 1 }',
+    );
+
+    it('accepts a fact the condition compares with the parameter, and the rule carries it', () => {
+      expect(errors(BOUNDED)).toEqual([]);
+      expect(parseRuleDefinition(BOUNDED, 'my-rule.yaml').definition?.rule.parameters?.maxAgeDays?.bounds).toBe('key.ageDays');
+    });
+
+    it('accepts a comparison inside a quantifier or under not', () => {
+      const quantified = BOUNDED.replace('subject: accessKey', 'subject: principal')
+        .replace(
+          /condition:[\s\S]*?message:/,
+          'condition:\n  not:\n    some: accessKeys\n    where: { fact: key.ageDays, lte: { param: maxAgeDays } }\nmessage:',
+        )
+        .replace('{{credential}} is {{key.ageDays}} days old', 'has old keys')
+        .replace('evidence: [key.ageDays]', 'evidence: [principal.name]');
+      expect(errors(quantified)).toEqual([]);
+    });
+
+    it.each([
+      [
+        'a fact the condition does not compare with it',
+        'bounds: key.ageDays',
+        'bounds: key.lastUsedDaysAgo',
+        "the condition compares 'maxAgeDays' with: key.ageDays",
+      ],
+      ['a misspelt fact', 'bounds: key.ageDays', 'bounds: key.agedays', "did you mean 'key.ageDays'?"],
+      [
+        'a fact compared only by equality',
+        'gt: { param: maxAgeDays }',
+        'eq: { param: maxAgeDays }',
+        'compare a fact with { param: maxAgeDays }',
+      ],
+    ])('refuses %s, at the bounds line', (_name, from, to, suggestion) => {
+      const [d, ...more] = errors(BOUNDED.replace(from, to));
+      expect(more).toEqual([]);
+      expect(d).toMatchObject({
+        file: 'my-rule.yaml',
+        line: 8,
+        pointer: '/parameters/maxAgeDays/bounds',
+        message: expect.stringContaining("parameter 'maxAgeDays' bounds"),
+        suggestion: expect.stringContaining(suggestion),
+      });
+    });
+
+    it('refuses a bounds that is not a field path (schema)', () => {
+      const diagnostics = errors(BOUNDED.replace('bounds: key.ageDays', 'bounds: 90'));
+      expect(diagnostics).toContainEqual(expect.objectContaining({ pointer: '/parameters/maxAgeDays/bounds' }));
+    });
+  });
+
   it('reports YAML syntax errors with a line', () => {
     const [d] = errors('id: x\n  title: [unclosed\n');
     expect(d).toMatchObject({ file: 'my-rule.yaml', line: expect.any(Number), message: expect.stringContaining('YAML syntax') });

@@ -75,6 +75,7 @@ export class ResultBuilder {
           description: r.description,
           severity: r.severity,
           parameters: { ...r.params },
+          ...(r.bounds ? { bounds: { ...r.bounds } } : {}),
           frameworks: r.frameworks,
           docs: r.docs,
           source: r.file,

@@ -134,6 +134,7 @@ export function runHeader(settings: PipelineSettings): RunHeader {
     description: r.description,
     severity: r.severity,
     parameters: { ...r.params },
+    ...(r.bounds ? { bounds: { ...r.bounds } } : {}),
     frameworks: r.frameworks,
     docs: r.docs,
     source: r.file,

@@ -7,6 +7,7 @@ import { compileTemplate } from './template.js';
 import { factRootOf, resolveField, type FieldScope } from './fields.js';
 import { ITEM_FACTS } from './items.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkBounds } from './bounds.js';
 
 /** A rule file that passed validation, with where it came from. */
 export interface RuleDefinition {
@@ -75,6 +76,7 @@ export function parseRuleDefinition(
     }
     checkEvidence(rule, scopes, source, diagnostics);
     checkOptionalFacts(rule, reads, source, diagnostics);
+    checkBounds(rule, source, diagnostics);
   }
   return diagnostics.length > 0 ? { diagnostics } : { definition: { rule, file, builtIn, source }, diagnostics };
 }

@@ -7,6 +7,7 @@ import { declaredParameter, parameterProblem, SUBJECT_SCOPES, subjectReads, type
 import { factRootOf, resolveField } from './fields.js';
 import type { EvalFrame } from './frame.js';
 import { throwIfAny, type Sourced } from './settings.js';
+import { declaredBounds } from './bounds.js';
 import { compileTemplate, type Template } from './template.js';
 import { deviations, frameworkCoverage, type Deviation, type FrameworkCoverage, type FrameworkFile } from './frameworks.js';
 
@@ -19,6 +20,8 @@ export interface CompiledRule {
   appliesTo: ReadonlySet<'root' | 'user'>;
   subject: RuleFile['subject'];
   params: Readonly<Record<string, unknown>>;
+  /** The fact each parameter is a threshold for, by parameter name (rule file `bounds`); undefined when none declares one. */
+  bounds?: Readonly<Record<string, string>>;
   frameworks: Frameworks;
   procedure: string;
   docs: string;
@@ -160,6 +163,7 @@ function compileRule(definition: RuleDefinition, settings: Effective, frameworks
   const evidenceFields = (rule.evidence ?? []).map((path) => [path, resolveField(path)?.get] as const);
   const sortedReads = [...reads].sort();
   const factRoots = [...new Set(sortedReads.map(factRootOf).filter((root) => root !== undefined))].sort();
+  const bounds = declaredBounds(rule);
   return {
     id: rule.id,
     title: rule.title,
@@ -168,6 +172,7 @@ function compileRule(definition: RuleDefinition, settings: Effective, frameworks
     appliesTo: new Set(rule.appliesTo),
     subject: rule.subject,
     params: Object.freeze({ ...settings.params }),
+    ...(bounds ? { bounds } : {}),
     frameworks: fullFrameworks(rule),
     procedure: rule.remediation.procedure,
     docs: rule.docs,

@@ -80,6 +80,12 @@ export interface RuleSummary {
   parameters: {
     [k: string]: unknown;
   };
+  /**
+   * The fact each parameter is a threshold for, by parameter name (the rule file's parameters.<name>.bounds), e.g. {"maxAgeDays": "key.ageDays"}: reports find a rule's threshold for a fact here, never by the parameter's name. Only parameters that declare one; absent when none does (and in results written before it).
+   */
+  bounds?: {
+    [k: string]: string;
+  };
   frameworks: Frameworks;
   docs?: string;
   /**

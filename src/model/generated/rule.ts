@@ -92,6 +92,10 @@ export interface Parameter {
   maximum?: number;
   description?: string;
   /**
+   * The fact (field path) this parameter is a threshold for, e.g. key.ageDays for a maximum key age. The condition must compare that fact with this parameter (gt, gte, lt or lte). Reports read a rule's threshold for a fact from this declaration (the HTML key-age chart draws its rotation line from the parameter that bounds key.ageDays), never from the parameter's name. Every built-in parameter compared that way declares it.
+   */
+  bounds?: string;
+  /**
    * Which way the parameter loosens the rule (higher: a larger value flags less). Required for a parameter a framework pins (frameworks/*.yaml): a value looser than the framework's makes its control `deviates`.
    */
   looser?: 'higher' | 'lower';

@@ -14,6 +14,7 @@ import { TopN } from '../top.js';
 import { SEVERITIES } from '../../../model/index.js';
 import { barChartSvg, PALETTE, type BarChart } from '../../charts/svg.js';
 import { severitySeries } from '../../charts/severity.js';
+import { thresholdsOf } from '../../charts/thresholds.js';
 
 /** A chart and the table of its numbers. */
 export interface ChartWithTable {
@@ -42,6 +43,9 @@ function numberEvidence(f: Finding, keys: readonly string[]): number | undefined
 }
 
 const AGE_BUCKETS = [30, 60, 90, 180, 365, 730];
+
+/** The evidence fact of an access key's age: the key-age chart counts it and draws the threshold that bounds it. */
+const KEY_AGE = 'key.ageDays';
 
 function bucketLabels(edges: readonly number[]): string[] {
   return [...edges.map((edge, i) => `${i === 0 ? 0 : edges[i - 1]}–${edge} d`), `> ${edges[edges.length - 1]} d`];
@@ -195,8 +199,8 @@ export class ChartCounters {
   }
 
   private addKeyAges(findings: readonly Finding[]): void {
-    for (const f of findings) if (numberEvidence(f, ['key.ageDays']) !== undefined) this.keyAgeRules.add(f.ruleId);
-    const keys = perCredential(findings, (f) => (f.credential?.startsWith('access_key') ? numberEvidence(f, ['key.ageDays']) : undefined));
+    for (const f of findings) if (numberEvidence(f, [KEY_AGE]) !== undefined) this.keyAgeRules.add(f.ruleId);
+    const keys = perCredential(findings, (f) => (f.credential?.startsWith('access_key') ? numberEvidence(f, [KEY_AGE]) : undefined));
     for (const { finding, value } of keys) {
       const count = this.keyAges.get(value) ?? [0, 0];
       count[finding.evidence['key.active'] === false ? 1 : 0]++;
@@ -307,14 +311,15 @@ export class ChartCounters {
   }
 
   /**
-   * Access keys by age (evidence `key.ageDays`), with the rotation threshold: the `maxAgeDays`
-   * parameter of the rules whose findings report key ages.
+   * Access keys by age (evidence `key.ageDays`), with the rotation threshold: the smallest
+   * parameter that a rule whose findings report key ages declares as the bound of `key.ageDays`
+   * (RuleSummary `bounds`), whatever the parameter is called.
    */
   private keyAgeChart(rules: readonly RuleSummary[]): ChartWithTable {
-    const thresholds = rules
-      .filter((r) => this.keyAgeRules.has(r.id))
-      .map((r) => r.parameters.maxAgeDays)
-      .filter((v): v is number => typeof v === 'number');
+    const thresholds = thresholdsOf(
+      rules.filter((r) => this.keyAgeRules.has(r.id)),
+      KEY_AGE,
+    ).map((t) => t.value);
     const threshold = thresholds.length > 0 ? Math.min(...thresholds) : undefined;
     const edges =
       threshold !== undefined && !AGE_BUCKETS.includes(threshold) ? [...AGE_BUCKETS, threshold].sort((a, b) => a - b) : AGE_BUCKETS;
