@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Account, AccountOutcome, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
+import type { Account, Diagnostic, ScanResult, Snapshot } from '../model/index.js';
 import { evaluateSnapshot } from '../core/engine/result.js';
 import { formatDiagnostic, InputError } from '../model/index.js';
 import { formatTimestamp } from '../core/util/time.js';
@@ -60,12 +60,10 @@ export function evaluate(snapshot: Snapshot, loaded: LoadedRuleset, options: Eva
 
 /**
  * Where a run's accounts come from: it calls `account` or `outcome` for each, in any order, and
- * awaits what `account` returns (with worker threads, it resolves once another account may come).
+ * awaits what `account` returns (with worker threads, it resolves once another account may come);
+ * or it hands over saved reports to read (`savedReports`, scan --from).
  */
-export type AccountFeed = (sink: {
-  account(account: Account): void | Promise<void>;
-  outcome(outcome: AccountOutcome): void;
-}) => Promise<void>;
+export type AccountFeed = (sink: Pick<AccountDispatch, 'account' | 'outcome' | 'savedReports'>) => Promise<void>;
 
 /**
  * Runs a scan or an evaluation through the pipeline (src/core/pipeline): every setting is

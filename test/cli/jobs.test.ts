@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -112,6 +113,7 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
       { name: 'three-late', jobs: '3', after: '20' },
     ];
     const outputs: Record<string, Record<string, string>> = {};
+    const messages: Record<string, string> = {};
     for (const run of runs) {
       const out = join(work, run.name);
       const { code, stderr } = await credwarden(
@@ -123,6 +125,7 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
       expect(code, stderr).toBe(0);
       // The workers did take accounts (never with --jobs 1).
       expect(stderr.includes('worker threads take the accounts'), run.name).toBe(run.jobs !== '1');
+      messages[run.name] = stderr.replace(/^credwarden: \d worker threads take the accounts from here on\n/m, '').replaceAll(out, 'OUT');
       outputs[run.name] = await filesOf(out);
     }
     const one = outputs.one as Record<string, string>;
@@ -131,11 +134,88 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     );
     expect(one['credwarden.json']).toContain('"status":"waived"');
     expect(one['credwarden.json']).toContain('"resolved":[\n');
+    // Warnings (older reports, names IAM could not have written, --as-of before a report) in the same order.
+    expect(messages.one).toMatch(
+      /a newer report of account 644160558196[^]+'tick`name' breaks IAM's rules[^]+--as-of 2026-11-01T12:00:00Z is before/,
+    );
     for (const name of ['two', 'three-late']) {
+      expect(messages[name], name).toBe(messages.one);
       const other = outputs[name] as Record<string, string>;
       expect(Object.keys(other), name).toEqual(Object.keys(one));
       for (const file of Object.keys(one)) expect(other[file], `${name}: ${file}`).toBe(one[file]);
     }
+  });
+
+  it('reports bad saved reports among good ones with the same messages, in the same order, whatever the thread count', async () => {
+    const dir = reportsFolder();
+    const payments = readFileSync(join(ROOT, 'examples/org/222222222222-payments-prod.2026-11-01T120000Z.csv'), 'utf8');
+    const lines = (text: string) => text.split('\n');
+    const edited = (id: string, edit: (rows: string[]) => void) => {
+      const rows = lines(payments.replaceAll('222222222222', id));
+      edit(rows);
+      return rows.join('\n');
+    };
+    // Read and parsed by whichever thread takes them: a row with a field too many, a row of
+    // another account (a tampered report), a date that is no date.
+    writeFileSync(
+      join(dir, '454545454545-fields.2026-11-01T120000Z.csv'),
+      edited('454545454545', (r) => (r[2] += ',extra')),
+    );
+    writeFileSync(
+      join(dir, '666666666666-tampered.2026-11-01T120000Z.csv'),
+      edited('666666666666', (r) => (r[3] = (r[3] as string).replace('666666666666', '999999999999'))),
+    );
+    writeFileSync(
+      join(dir, '777777777777-dates.2026-11-01T120000Z.csv'),
+      edited('777777777777', (r) => (r[2] = (r[2] as string).replace('2025-06-19T12', '2025-13-45T12'))),
+    );
+    // Found bad by the main thread's first look: a FIFO, an impossible time in the name.
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    writeFileSync(join(dir, '888888888888-x.2026-02-31T120000Z.csv'), payments.replaceAll('222222222222', '888888888888'));
+    // An older report of an account, not evaluated but still checked.
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(
+      join(dir, 'old', '454545454545-fields.2026-01-01T120000Z.csv'),
+      edited('454545454545', (r) => (r[4] += ',x')),
+    );
+    const runs = [
+      { jobs: '1', after: '0' },
+      { jobs: '3', after: '0' },
+      { jobs: '2', after: '20' },
+    ];
+    const answers = [];
+    for (const run of runs) {
+      const out = join(tempDir(), 'out');
+      const answer = await credwarden(
+        ['scan', '--from', dir, '--format', 'json,sarif', '--output-dir', out, '--jobs', run.jobs, '--verbose'],
+        {
+          CREDWARDEN_WORKERS_AFTER_PRINCIPALS: run.after,
+        },
+      );
+      expect(answer.code, answer.stderr).toBe(2);
+      expect(answer.stderr.includes('worker threads take the accounts'), run.jobs).toBe(run.jobs !== '1');
+      expect(() => readdirSync(out)).toThrow();
+      answers.push(answer.stderr.replace(/^credwarden: \d worker threads take the accounts from here on\n/m, ''));
+    }
+    const [one] = answers as [string];
+    const problems = lines(one).filter((line) => line.includes(': error: '));
+    expect(
+      problems.map((line) =>
+        line
+          .replace(/^\s+/, '')
+          .replace(/: error: .*/, '')
+          .replace(dir, 'DIR'),
+      ),
+    ).toEqual([
+      'DIR/888888888888-x.2026-02-31T120000Z.csv',
+      'DIR/pipe.csv',
+      'DIR/454545454545-fields.2026-11-01T120000Z.csv:3',
+      'DIR/666666666666-tampered.2026-11-01T120000Z.csv:4',
+      'DIR/777777777777-dates.2026-11-01T120000Z.csv:3:3 at /user_creation_time',
+      'DIR/old/454545454545-fields.2026-01-01T120000Z.csv:5',
+    ]);
+    expect(one).not.toMatch(/\n\s+at /);
+    for (const other of answers.slice(1)) expect(other).toBe(one);
   });
 
   it('writes the same report to standard output', async () => {

@@ -2,13 +2,16 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { serialiseSnapshot } from '../../core/snapshot.js';
 import { shardOf } from '../../core/baseline/shard.js';
-import { streamReportFiles } from '../../collectors/files/reports.js';
+import { planReportFiles } from '../../collectors/files/reports.js';
 import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collectPaths, evaluationOptions, type EvaluationOptions } from '../options.js';
 import { asOfBeforeReports, printWarnings, rulesetFor, runPipeline } from '../pipeline.js';
-import type { Account, AccountOutcome, Snapshot } from '../../model/index.js';
+import { InputError, type Account, type AccountOutcome, type Snapshot } from '../../model/index.js';
+import type { ShardSpec } from '../../core/baseline/index.js';
+import type { AccountDispatch } from '../workers/dispatch.js';
+import type { EvaluatedAccount } from '../workers/reading.js';
 import { checkReportOptions, reportOptions, type ReportOptions } from '../reporting.js';
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import type { AccountSink } from '../live-scan.js';
@@ -44,33 +47,19 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     checkSourceConflicts(options);
     const shard = checkReportOptions(options);
     const loaded = rulesetFor(options, io);
-    // Accounts of other shards never reach the pipeline (a live scan does not even collect them).
-    const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
-    const evaluated: Pick<Account, 'id' | 'reportGeneratedTime' | 'source'>[] = [];
     const outcomes: AccountOutcome[] = [];
     const kept: Account[] | undefined = options.saveSnapshot !== undefined ? [] : undefined;
     const { gateExit } = await runPipeline(
       loaded,
       options,
       io,
-      (pipeline) =>
-        collectInto(options, io, loaded, {
-          account: (account) => {
-            if (!inShard(account.id)) return;
-            evaluated.push({
-              id: account.id,
-              reportGeneratedTime: account.reportGeneratedTime,
-              ...(account.source ? { source: account.source } : {}),
-            });
-            kept?.push(account);
-            return pipeline.account(account);
-          },
-          outcome: (outcome) => {
-            if (!inShard(outcome.id)) return;
-            outcomes.push(outcome);
-            pipeline.outcome(outcome);
-          },
-        }).then(() => printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io)),
+      async (pipeline) => {
+        const evaluated =
+          options.from && options.from.length > 0
+            ? await readSaved(options, io, pipeline, shard, kept)
+            : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
+        printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
+      },
       { access: scanAccess(options), ...(shard ? { shard } : {}) },
     );
     if (options.saveSnapshot && kept) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
@@ -89,28 +78,83 @@ function snapshotOf(accounts: Account[], outcomes: AccountOutcome[]): Snapshot {
   };
 }
 
-async function collectInto(options: ScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
-  // No --from: collect live from AWS (the caller's account, --org, --accounts/--ou) or the --demo sandbox.
+/**
+ * Collects live from AWS (the caller's account, --org, --accounts/--ou) or the --demo sandbox into
+ * the pipeline. Accounts of other shards never reach it. Returns the accounts evaluated.
+ */
+async function collectInto(
+  options: ScanOptions,
+  io: CliIO,
+  loaded: LoadedRuleset,
+  pipeline: AccountSink,
+  shard: ShardSpec | undefined,
+  keep: { kept: Account[] | undefined; outcomes: AccountOutcome[] },
+): Promise<EvaluatedAccount[]> {
+  const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
+  const evaluated: EvaluatedAccount[] = [];
   // Loaded on demand: offline scans never pay for the AWS SDK.
-  if (!options.from || options.from.length === 0) {
-    await (await import('../live-scan.js')).collectLive(options, io, loaded, sink);
-    return;
-  }
+  await (
+    await import('../live-scan.js')
+  ).collectLive(options, io, loaded, {
+    account: (account) => {
+      if (!inShard(account.id)) return;
+      evaluated.push({
+        id: account.id,
+        reportGeneratedTime: account.reportGeneratedTime,
+        ...(account.source ? { source: account.source } : {}),
+      });
+      keep.kept?.push(account);
+      return pipeline.account(account);
+    },
+    outcome: (outcome) => {
+      if (!inShard(outcome.id)) return;
+      keep.outcomes.push(outcome);
+      pipeline.outcome(outcome);
+    },
+  });
+  return evaluated;
+}
+
+/**
+ * Reads saved reports (--from) into the pipeline: a first pass finds each file's account and
+ * time, then each report is read, parsed and processed on this thread or in a worker. Warnings
+ * and errors come in the reports' order, whichever thread read them; a bad file anywhere fails
+ * the scan (exit 2) with every bad file's problems. Returns the accounts evaluated (whole in
+ * `kept`, for --save-snapshot).
+ */
+async function readSaved(
+  options: ScanOptions,
+  io: CliIO,
+  pipeline: Pick<AccountDispatch, 'savedReports'>,
+  shard: ShardSpec | undefined,
+  kept: Account[] | undefined,
+): Promise<EvaluatedAccount[]> {
   const filter = accountFilterFrom(options, io);
-  // One report in memory at a time: an account's principals go once it is evaluated.
-  const reports = streamReportFiles(
-    options.from.map((p) => resolve(io.cwd, p)),
-    { asOfGiven: options.asOf !== undefined, strictNames: options.strictNames === true },
+  const read = { asOfGiven: options.asOf !== undefined, strictNames: options.strictNames === true };
+  const plan = planReportFiles(
+    (options.from ?? []).map((p) => resolve(io.cwd, p)),
+    read,
   );
-  for (const account of reports.accounts()) {
-    if ((filter.only === undefined || filter.only.has(account.id)) && !filter.exclude.has(account.id)) await sink.account(account);
+  const outcomes = await pipeline.savedReports(plan.items, {
+    read,
+    accounts: { ...filter, ...(shard ? { shard } : {}) },
+    keepAccounts: kept !== undefined,
+  });
+  const warnings = [...plan.warnings];
+  const diagnostics = [...plan.diagnostics];
+  const evaluated: EvaluatedAccount[] = [];
+  for (const outcome of outcomes) {
+    warnings.push(...outcome.warnings);
+    diagnostics.push(...outcome.diagnostics);
+    if (outcome.evaluated) evaluated.push(outcome.evaluated);
   }
-  reports.finish();
+  if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid credential reports');
+  kept?.push(...(evaluated as Account[]));
   for (const id of filter.only ?? []) {
-    if (!reports.accountIds.has(id))
-      reports.warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
+    if (!plan.accountIds.has(id)) warnings.push({ severity: 'warning', file: '--accounts', message: `no saved report of account ${id}` });
   }
-  printWarnings(reports.warnings, options, io);
+  printWarnings(warnings, options, io);
+  return evaluated;
 }
 
 /** How a live scan reached the accounts, so each plan can say how to get there. */

@@ -8,8 +8,10 @@ import { availableParallelism } from 'node:os';
 import type { Account, AccountOutcome } from '../../model/index.js';
 import type { BaselineIndex, ScanPipeline } from '../../core/pipeline/index.js';
 import type { ReportRun } from '../reporting.js';
-import { workerSpoolPath, type WorkerInit } from './protocol.js';
-import { WorkerPool, workersAvailable } from './pool.js';
+import type { ReportItem } from '../../collectors/files/reports.js';
+import { workerSpoolPath, type AccountBaseline, type WorkerInit } from './protocol.js';
+import { WorkerPool, workersAvailable, type WorkReply } from './pool.js';
+import { readItem, type ReportOutcome, type ReportReading } from './reading.js';
 
 /**
  * Principals processed on the main thread before worker threads start. Measured on an idle
@@ -34,10 +36,17 @@ export function jobsOf(options: { jobs?: number }): number {
   return options.jobs ?? availableParallelism();
 }
 
-/** The run's accounts, each sent to the main thread's pipeline or to the worker pool. */
+/** Bytes of a saved credential report per principal, about: a report not yet read is given work by its size. */
+const REPORT_BYTES_PER_PRINCIPAL = 220;
+
+/** The run's accounts (or saved reports), each processed by the main thread's pipeline or by the worker pool. */
 export class AccountDispatch {
   private pool: WorkerPool | undefined;
   private principals = 0;
+  /** How saved reports are read, while {@link savedReports} runs. */
+  private reading: ReportReading | undefined;
+  /** What reading each report gave, by its index, while {@link savedReports} runs. */
+  private outcomes: ReportOutcome[] = [];
 
   /**
    * @param workers how many threads (`jobs`; 1: none) and after how many principals they start
@@ -51,23 +60,70 @@ export class AccountDispatch {
     private readonly init: () => WorkerInit,
   ) {}
 
+  /**
+   * The worker pool, started once the run has passed the principals it takes to pay for it.
+   * @param coming the principals of the work in hand, not yet counted
+   */
+  private poolIfDue(coming = 0): WorkerPool | undefined {
+    if (!this.pool && this.workers.jobs > 1 && this.principals + coming > this.workers.after && workersAvailable()) {
+      const init = { ...this.init(), ...(this.reading ? { reading: this.reading } : {}) };
+      this.pool = new WorkerPool(this.workers.jobs, init, (reply, worker) => this.answered(reply, worker, init.spoolDir));
+      this.workers.started?.(this.workers.jobs);
+    }
+    return this.pool;
+  }
+
+  private answered(reply: WorkReply, worker: number, spoolDir: string): void {
+    if (reply.type === 'report') {
+      this.outcomes[reply.index] = reply.outcome;
+      if (reply.unprocessed) this.pipeline.account(reply.unprocessed);
+    }
+    const rendered = reply.rendered;
+    if (!rendered) return;
+    this.reports.rendered(
+      rendered.id,
+      rendered.spooled.map((range, report) => range && { path: workerSpoolPath(spoolDir, worker, report), range }),
+      rendered.slice,
+    );
+  }
+
+  private baselineOf(id: string | undefined): { baseline?: AccountBaseline } {
+    if (!this.baseline || id === undefined) return {};
+    return { baseline: { findings: this.baseline.findingsOf(id), asOf: this.baseline.asOfOf(id) } };
+  }
+
   /** Processes a scanned account, here or in a worker; resolves when another may come. */
   account(account: Account): void | Promise<void> {
     this.principals += account.principals.length;
-    if (!this.pool && this.workers.jobs > 1 && this.principals > this.workers.after && workersAvailable()) {
-      const init = this.init();
-      this.pool = new WorkerPool(this.workers.jobs, init, (reply, worker) =>
-        this.reports.rendered(
-          reply.id,
-          reply.spooled.map((range, report) => range && { path: workerSpoolPath(init.spoolDir, worker, report), range }),
-          reply.slice,
-        ),
-      );
-      this.workers.started?.(this.workers.jobs);
+    const pool = this.poolIfDue();
+    if (!pool) return this.pipeline.account(account);
+    return pool.submit({ type: 'account', account, ...this.baselineOf(account.id) }, account.principals.length);
+  }
+
+  /**
+   * Reads, checks and processes saved reports (scan --from), here or in the workers, which then
+   * read the reports themselves. Resolves once every report is done, with what reading each gave
+   * in the reports' order (`items[i].index` is `i`), whichever thread read it.
+   */
+  async savedReports(items: readonly ReportItem[], reading: ReportReading): Promise<ReportOutcome[]> {
+    this.reading = reading;
+    this.outcomes = new Array<ReportOutcome>(items.length);
+    for (const item of items) {
+      const pool = this.poolIfDue(estimatedPrincipals(item));
+      if (pool) {
+        await pool.submit({ type: 'report', item, ...this.baselineOf(item.accountId) }, estimatedPrincipals(item));
+        continue;
+      }
+      const { outcome, account } = readItem(item, reading);
+      this.outcomes[item.index] = outcome;
+      if (!account) continue;
+      this.principals += account.principals.length;
+      this.pipeline.account(account);
     }
-    if (!this.pool) return this.pipeline.account(account);
-    const baseline = this.baseline && { findings: this.baseline.findingsOf(account.id), asOf: this.baseline.asOfOf(account.id) };
-    return this.pool.submit(account, baseline);
+    await this.pool?.settled();
+    const outcomes = this.outcomes;
+    this.outcomes = [];
+    return outcomes;
   }
 
   /** An account that was skipped or failed: nothing to evaluate, so always here. */
@@ -88,4 +144,9 @@ export class AccountDispatch {
   async close(): Promise<void> {
     await this.pool?.close();
   }
+}
+
+/** A report's principals before it is read, from its size. */
+function estimatedPrincipals(item: ReportItem): number {
+  return Math.max(1, Math.round(item.bytes / REPORT_BYTES_PER_PRINCIPAL));
 }

@@ -7,10 +7,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Account } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import type { SavedPipeline } from '../../core/pipeline/index.js';
-import type { AccountBaseline, FromWorker, ToWorker, WorkerError, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerError, WorkerInit } from './protocol.js';
 
 /**
  * Principals a worker may have queued before the main thread waits: enough to keep it busy
@@ -35,14 +34,18 @@ interface Member {
   finished?: (saved: { pipeline: SavedPipeline; sinks: unknown[] }) => void;
 }
 
-/** What the pool hands back for each account. */
-export type AccountReply = Extract<FromWorker, { type: 'account' }>;
+/** What the pool hands back for each account or report. */
+export type WorkReply = Extract<FromWorker, { type: 'account' | 'report' }>;
+
+/** What a worker is given to do: an account, or a saved report to read. */
+export type WorkItem = Extract<ToWorker, { type: 'account' | 'report' }>;
 
 /**
- * A fixed set of scan workers. `submit` gives an account to the least busy one and resolves
- * once there is room for another (the caller's back-pressure); `finish` collects every
- * worker's state; `close` ends them all. A worker that fails or dies fails the pool: every
- * later call rejects with its error, so a scan never waits on a dead worker.
+ * A fixed set of scan workers. `submit` gives an account (or a report to read) to the least busy
+ * one and resolves once there is room for another (the caller's back-pressure); `settled` waits
+ * for every answer; `finish` collects every worker's state; `close` ends them all. A worker that
+ * fails or dies fails the pool: every later call rejects with its error, so a scan never waits
+ * on a dead worker.
  */
 export class WorkerPool {
   private readonly members: Member[];
@@ -53,7 +56,7 @@ export class WorkerPool {
   constructor(
     count: number,
     init: WorkerInit,
-    private readonly onAccount: (reply: AccountReply, worker: number) => void,
+    private readonly onReply: (reply: WorkReply, worker: number) => void,
   ) {
     this.members = Array.from({ length: count }, (_, worker) => this.startMember({ ...init, worker }));
   }
@@ -76,7 +79,7 @@ export class WorkerPool {
     if (message.type === 'finished') return member.finished?.({ pipeline: message.pipeline, sinks: message.sinks });
     member.principals -= member.queued.shift() ?? 0;
     try {
-      this.onAccount(message, member.index);
+      this.onReply(message, member.index);
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
     }
@@ -95,15 +98,27 @@ export class WorkerPool {
     for (const resume of waiting) resume();
   }
 
-  /** Gives `account` to the least busy worker; resolves when another account may be submitted. @throws the pool's failure */
-  async submit(account: Account, baseline?: AccountBaseline): Promise<void> {
+  /**
+   * Gives `work` to the least busy worker; resolves when more may be submitted.
+   * @param principals the work's principals (of a report not yet read: an estimate), to share the work out
+   * @throws the pool's failure
+   */
+  async submit(work: WorkItem, principals: number): Promise<void> {
     this.check();
     const member = this.members.reduce((a, b) => (b.principals < a.principals ? b : a));
-    member.queued.push(account.principals.length);
-    member.principals += account.principals.length;
-    member.worker.postMessage({ type: 'account', account, ...(baseline ? { baseline } : {}) } satisfies ToWorker);
-    while (!this.failure && this.members.every((m) => m.principals >= QUEUED_PRINCIPALS))
-      await new Promise<void>((resume) => this.waiting.push(resume));
+    member.queued.push(principals);
+    member.principals += principals;
+    member.worker.postMessage(work);
+    await this.until(() => this.members.some((m) => m.principals < QUEUED_PRINCIPALS));
+  }
+
+  /** Resolves once every worker has answered all it was given. @throws the pool's failure */
+  async settled(): Promise<void> {
+    await this.until(() => this.members.every((m) => m.queued.length === 0));
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!this.failure && !ready()) await new Promise<void>((resume) => this.waiting.push(resume));
     this.check();
   }
 

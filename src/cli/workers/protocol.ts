@@ -10,6 +10,8 @@ import type { AccountSlice, RunHeader, SavedPipeline } from '../../core/pipeline
 import type { ScanAccess } from '../../core/remediation/index.js';
 import type { LoadedWaiver } from '../../core/waivers/index.js';
 import type { Severity } from '../../model/index.js';
+import type { ReportItem } from '../../collectors/files/reports.js';
+import type { ReportOutcome, ReportReading } from './reading.js';
 
 /** What loads the run's rules: the worker loads them again (compiled rules do not cross threads). */
 export interface RulesetInputs {
@@ -45,6 +47,8 @@ export interface WorkerInit {
   spoolDir: string;
   /** This worker's number in the pool (its spool files' names). */
   worker: number;
+  /** How saved reports are read, when the worker is handed reports (scan --from) rather than accounts. */
+  reading?: ReportReading;
 }
 
 /** The spool file worker `worker` writes report `report`'s chunks to: the main thread reads them back in account-id order. */
@@ -58,9 +62,12 @@ export interface AccountBaseline {
   asOf: string | undefined;
 }
 
-/** Main thread → worker. */
+/** Main thread → worker: an account to process, or a saved report to read and process. */
 export type ToWorker =
-  { type: 'init'; init: WorkerInit } | { type: 'account'; account: Account; baseline?: AccountBaseline } | { type: 'finish' };
+  | { type: 'init'; init: WorkerInit }
+  | { type: 'account'; account: Account; baseline?: AccountBaseline }
+  | { type: 'report'; item: ReportItem; baseline?: AccountBaseline }
+  | { type: 'finish' };
 
 /** An error, as data: InputError keeps its diagnostics (file, line, pointer). */
 export interface WorkerError {
@@ -69,14 +76,26 @@ export interface WorkerError {
   diagnostics?: Diagnostic[];
 }
 
-/** Worker → main thread. */
+/** An account a worker processed. */
+export interface RenderedAccount {
+  id: string;
+  /** Where each report's chunks of the account are in the worker's spool files (recipes' order; undefined: none, or no recipe). */
+  spooled: (SpoolRange | undefined)[];
+  /** The slice, when a report is written from slices on the main thread. */
+  slice?: AccountSlice;
+}
+
+/** Worker → main thread: one answer per account or report, in the order they were given, then the state. */
 export type FromWorker =
+  | { type: 'account'; rendered: RenderedAccount }
   | {
-      type: 'account';
-      id: string;
-      /** Where each report's chunks of the account are in the worker's spool files (recipes' order; undefined: none, or no recipe). */
-      spooled: (SpoolRange | undefined)[];
-      slice?: AccountSlice;
+      type: 'report';
+      index: number;
+      outcome: ReportOutcome;
+      /** The account, when it was processed here. */
+      rendered?: RenderedAccount;
+      /** The account, when the main thread must process it (its baseline was not sent). */
+      unprocessed?: Account;
     }
   | { type: 'finished'; pipeline: SavedPipeline; sinks: unknown[] }
   | { type: 'error'; error: WorkerError };

@@ -14,15 +14,18 @@ import type { ReportSink } from '../../core/format/types.js';
 import { ScanPipeline, type AccountSlice, type BaselineIndex } from '../../core/pipeline/index.js';
 import { InputError } from '../../model/index.js';
 import { Spool } from '../spool.js';
+import type { Account } from '../../model/index.js';
 import {
   workerSpoolPath,
   type AccountBaseline,
   type FromWorker,
+  type RenderedAccount,
   type SinkRecipe,
   type ToWorker,
   type WorkerError,
   type WorkerInit,
 } from './protocol.js';
+import { readItem, type ReportReading } from './reading.js';
 
 /** The worker's run: its pipeline, its sinks, and the baseline of the account in hand. */
 interface WorkerRun {
@@ -32,8 +35,12 @@ interface WorkerRun {
   spools: (Spool | undefined)[];
   baselines: Map<string, AccountBaseline>;
   /** What the account being processed gave (set by the pipeline's emit). */
-  last?: Extract<FromWorker, { type: 'account' }>;
+  last?: RenderedAccount;
   wantsSlices: boolean;
+  /** How saved reports are read (scan --from). */
+  reading?: ReportReading;
+  /** The run compares with a baseline. */
+  withBaseline: boolean;
 }
 
 /** The worker's pipeline and sinks, as the main thread's (same rules, settings and header). @throws InputError */
@@ -57,6 +64,8 @@ function start(init: WorkerInit): WorkerRun {
     spools: init.recipes.map((r, i) => r && new Spool(workerSpoolPath(init.spoolDir, init.worker, i))),
     baselines,
     wantsSlices: init.wantsSlices,
+    ...(init.reading ? { reading: init.reading } : {}),
+    withBaseline: init.withBaseline,
   };
   run.pipeline = new ScanPipeline(
     {
@@ -88,9 +97,38 @@ function openSink(recipe: SinkRecipe, init: WorkerInit): ReportSink {
  * (the bytes never cross threads: the main thread reads them back at the end), and the slice
  * when a report needs it on the main thread.
  */
-function rendered(slice: AccountSlice, run: WorkerRun): Extract<FromWorker, { type: 'account' }> {
+function rendered(slice: AccountSlice, run: WorkerRun): RenderedAccount {
   const spooled = run.sinks.map((sink, i) => (sink ? run.spools[i]?.append(slice.id, sink.account(slice)) : undefined));
-  return { type: 'account', id: slice.id, spooled, ...(run.wantsSlices ? { slice } : {}) };
+  return { id: slice.id, spooled, ...(run.wantsSlices ? { slice } : {}) };
+}
+
+/** Runs one account through the worker's pipeline; returns what it rendered. */
+function processed(run: WorkerRun, account: Account, baseline: AccountBaseline | undefined): RenderedAccount {
+  if (baseline) run.baselines.set(account.id, baseline);
+  try {
+    run.pipeline.account(account);
+  } finally {
+    run.baselines.delete(account.id);
+  }
+  const last = run.last;
+  run.last = undefined;
+  if (!last) throw new Error(`the pipeline rendered nothing for account ${account.id}`);
+  return last;
+}
+
+/**
+ * Reads one saved report and processes its account. The baseline sent with it is that of the
+ * account the main thread's first look found; should parsing find another account (a report
+ * crafted to mislead that look), the account goes back whole to be processed on the main thread,
+ * which holds the whole baseline.
+ */
+function reportReply(run: WorkerRun, message: Extract<ToWorker, { type: 'report' }>): FromWorker {
+  if (!run.reading) throw new Error('scan worker given a report without reading settings');
+  const { outcome, account } = readItem(message.item, run.reading);
+  const reply = { type: 'report' as const, index: message.item.index, outcome };
+  if (!account) return reply;
+  if (run.withBaseline && account.id !== message.item.accountId) return { ...reply, unprocessed: account };
+  return { ...reply, rendered: processed(run, account, message.baseline) };
 }
 
 /** An error as data for the main thread (never a stack: the CLI prints one line). */
@@ -120,12 +158,10 @@ if (port) {
       else if (!run) throw new Error('scan worker used before it was started');
       else if (message.type === 'account') {
         injectedFault();
-        if (message.baseline) run.baselines.set(message.account.id, message.baseline);
-        run.pipeline.account(message.account);
-        run.baselines.delete(message.account.id);
-        const last = run.last;
-        run.last = undefined;
-        if (last) reply(last);
+        reply({ type: 'account', rendered: processed(run, message.account, message.baseline) });
+      } else if (message.type === 'report') {
+        injectedFault();
+        reply(reportReply(run, message));
       } else {
         for (const spool of run.spools) spool?.detach();
         reply({ type: 'finished', pipeline: run.pipeline.save(), sinks: run.sinks.map((sink) => sink?.state?.save()) });

@@ -128,6 +128,47 @@ export function readInputFile(path: string, what: string, label: string = path, 
   }
 }
 
+/**
+ * The first match of `pattern` in the first `peekBytes` of a user-named input file, with
+ * {@link readInputFile}'s checks (regular files only), for a first look at a file that is read
+ * whole later. The bytes are decoded as Latin-1, so `pattern` must match ASCII only (its
+ * matches are then those of the UTF-8 text). Returns null when the file ends within
+ * `peekBytes` without a match, undefined when it goes on (read it whole to look further).
+ * @throws InputError
+ */
+export function matchInInputFile(
+  path: string,
+  what: string,
+  label: string,
+  pattern: RegExp,
+  options: { peekBytes: number },
+): RegExpExecArray | null | undefined {
+  const name = { what, label };
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    throw openError(error, name);
+  }
+  try {
+    checkRegular(fstatSync(fd), name);
+    const head = Buffer.allocUnsafe(options.peekBytes);
+    let total = 0;
+    while (total < head.length) {
+      const read = readSync(fd, head, total, head.length - total, null);
+      if (read === 0) break;
+      total += read;
+    }
+    const match = pattern.exec(head.toString('latin1', 0, total));
+    return match ?? (total < head.length ? null : undefined);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw openError(error, name);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A regular input file opened for streaming. */
 export interface OpenedInput {
   handle: FileHandle;

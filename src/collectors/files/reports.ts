@@ -4,7 +4,7 @@ import type { Account, Diagnostic, Snapshot } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { parseCredentialReport } from '../../core/report/parse.js';
 import { formatTimestamp, parseTimestamp } from '../../core/util/time.js';
-import { INPUT_LIMITS, readInputFile } from './input.js';
+import { INPUT_LIMITS, matchInInputFile, readInputFile } from './input.js';
 
 /** A snapshot read from saved reports, plus non-fatal warnings. */
 export interface FileCollection {
@@ -167,28 +167,79 @@ export interface ReportStream {
 // The account of a report without parsing it: the first principal ARN (user names cannot hold ':').
 const FIRST_ARN = /arn:[\w-]+:iam::(\d{12}):(?:root|user\/)/;
 
+/** How much of a report is read to find its account: a real report's first ARN is on its second line. */
+const PEEK_BYTES = 64 * 1024;
+
+/** One saved report a scan reads, in the order it reads them. */
+export interface ReportItem {
+  /** Its place in that order: what reading it gives (warnings, errors) is reported in this order. */
+  index: number;
+  file: string;
+  /** The newest report's account as the first pass found it (its first ARN); undefined when it names none. */
+  accountId?: string;
+  /** The newest report of its account (evaluated); false: an older one, only checked. */
+  newest: boolean;
+  /** Its size when it was found (to share the reports out by work). */
+  bytes: number;
+}
+
+/** The saved reports of a scan, found and ordered but not parsed (see {@link planReportFiles}). */
+export interface ReportPlan {
+  /** The newest report of each account in account-id order, then the older ones. */
+  items: ReportItem[];
+  /** The accounts of the newest reports. */
+  accountIds: ReadonlySet<string>;
+  /** Warnings so far: older reports of an account. */
+  warnings: Diagnostic[];
+  /** Files that could not be read or named a bad time. */
+  diagnostics: Diagnostic[];
+}
+
+/** What reading one saved report gave: its account (unless it is bad), its warnings and its errors. */
+export interface ReportRead {
+  account?: Account;
+  warnings: Diagnostic[];
+  diagnostics: Diagnostic[];
+}
+
+/** A read's failure as diagnostics: an InputError's own, or one naming the file. */
+function diagnosticsOf(error: unknown, file: string): Diagnostic[] {
+  if (error instanceof InputError) return [...error.diagnostics];
+  return [{ severity: 'error', file, message: (error as Error).message }];
+}
+
 /**
- * The accounts of saved credential reports (files or folders), as {@link collectFromFiles} reads
- * them (newest report per account, the same warnings and errors), but parsed one at a time as
- * the caller consumes them, so a scan holds one report in memory, not the organisation. A first
- * pass only finds each file's account (its first ARN) and report time; every file is still
- * validated, and bad files are reported all at once by `finish()`.
+ * A report's account, found without parsing it: the first principal ARN, looked for in the file's
+ * first {@link PEEK_BYTES} (the whole file when they hold none). A match there is the file's
+ * first: the pattern cannot match inside another of its matches.
  */
-export function streamReportFiles(paths: readonly string[], options: ReadOptions = {}): ReportStream {
+function accountKeyOf(file: string): string | undefined {
+  const head = matchInInputFile(file, 'credential report', file, FIRST_ARN, { peekBytes: PEEK_BYTES });
+  return (head === undefined ? FIRST_ARN.exec(readReportText(file)) : head)?.[1];
+}
+
+/**
+ * The first pass over saved reports (files or folders): each file's account (its first ARN) and
+ * report time, without parsing it, so the reports can then be parsed one at a time, here or in
+ * worker threads ({@link readReportItem}). Orders them as {@link collectFromFiles} reads them:
+ * the newest report of each account by account id, then the older ones (still checked).
+ */
+export function planReportFiles(paths: readonly string[], options: ReadOptions = {}): ReportPlan {
   const warnings: Diagnostic[] = [];
   const diagnostics: Diagnostic[] = [];
   const newest = new Map<string, { file: string; time: number }>();
   const others: string[] = [];
+  const sizes = new Map<string, number>();
   for (const file of listReportFiles(paths)) {
     let key: string;
     let time: number;
     try {
-      key = FIRST_ARN.exec(readReportText(file))?.[1] ?? `\u0000${file}`;
-      // Time warnings are given when the file is read below, once.
+      key = accountKeyOf(file) ?? `\u0000${file}`;
+      sizes.set(file, statSync(file).size);
+      // Time warnings are given when the file is read, once.
       time = Date.parse(reportTime(file, [], options));
     } catch (error) {
-      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
-      else diagnostics.push({ severity: 'error', file, message: (error as Error).message });
+      diagnostics.push(...diagnosticsOf(error, file));
       continue;
     }
     const seen = newest.get(key);
@@ -199,25 +250,54 @@ export function streamReportFiles(paths: readonly string[], options: ReadOptions
       warnings.push({ severity: 'warning', file: older, message: `a newer report of account ${key} is used instead of this one` });
     }
   }
-  const read = (file: string): Account | undefined => {
-    try {
-      return readReportFile(file, warnings, options);
-    } catch (error) {
-      if (error instanceof InputError) diagnostics.push(...error.diagnostics);
-      else diagnostics.push({ severity: 'error', file, message: (error as Error).message });
-      return undefined;
-    }
-  };
+  const keyOf = (key: string) => (key.startsWith('\u0000') ? {} : { accountId: key });
+  const files = [
+    ...[...newest.keys()].sort().map((key) => ({ file: newest.get(key)!.file, ...keyOf(key), newest: true })),
+    // Reports replaced by newer ones are not evaluated, but a bad one is still an error.
+    ...others.map((file) => ({ file, newest: false })),
+  ];
   return {
+    items: files.map((f, index) => ({ index, ...f, bytes: sizes.get(f.file) ?? 0 })),
     accountIds: new Set([...newest.keys()].filter((key) => !key.startsWith('\u0000'))),
     warnings,
+    diagnostics,
+  };
+}
+
+/** Reads and parses one saved report, catching its errors: the same on any thread. */
+export function readReportItem(file: string, options: ReadOptions = {}): ReportRead {
+  const warnings: Diagnostic[] = [];
+  try {
+    return { account: readReportFile(file, warnings, options), warnings, diagnostics: [] };
+  } catch (error) {
+    return { warnings, diagnostics: diagnosticsOf(error, file) };
+  }
+}
+
+/**
+ * The accounts of saved credential reports (files or folders), as {@link collectFromFiles} reads
+ * them (newest report per account, the same warnings and errors), but parsed one at a time as
+ * the caller consumes them, so a scan holds one report in memory, not the organisation. A first
+ * pass ({@link planReportFiles}) only finds each file's account and report time; every file is
+ * still validated, and bad files are reported all at once by `finish()`.
+ */
+export function streamReportFiles(paths: readonly string[], options: ReadOptions = {}): ReportStream {
+  const plan = planReportFiles(paths, options);
+  const { warnings, diagnostics } = plan;
+  const read = (file: string): Account | undefined => {
+    const outcome = readReportItem(file, options);
+    warnings.push(...outcome.warnings);
+    diagnostics.push(...outcome.diagnostics);
+    return outcome.account;
+  };
+  return {
+    accountIds: plan.accountIds,
+    warnings,
     *accounts() {
-      for (const key of [...newest.keys()].sort()) {
-        const account = read(newest.get(key)!.file);
-        if (account) yield account;
+      for (const item of plan.items) {
+        const account = read(item.file);
+        if (account && item.newest) yield account;
       }
-      // Reports replaced by newer ones are not evaluated, but a bad one is still an error.
-      for (const file of others) read(file);
     },
     finish() {
       if (diagnostics.length > 0) throw new InputError(diagnostics, 'invalid credential reports');
