@@ -1,5 +1,7 @@
 import {
+  closeSync,
   createWriteStream,
+  openSync,
   fstatSync,
   lstatSync,
   mkdirSync,
@@ -18,41 +20,44 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
 import type { ReportChunks } from '../core/format/types.js';
 import { isClosedPipe, type CliIO } from './process-io.js';
+import { ByteBatch, writeAll } from './byte-batch.js';
 
 export { isClosedPipe, processIO, useColor, type CliIO } from './process-io.js';
 
-/** Pieces are joined up to this size before a write: fewer system calls, bounded memory. */
-const BATCH_CHARS = 64 * 1024;
+/** Bytes gathered before a stream write: fewer writes, and what a stream may hold is bounded. */
+const STREAM_BATCH_BYTES = 1 << 16;
+/** Bytes gathered before a file write (one buffer, reused). */
+const FILE_BATCH_BYTES = 1 << 18;
+
+/** What the writers take: text, and bytes (a binary report's, or report text already encoded in a spool). */
+export type OutputChunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 /**
- * Writes report chunks to a stream. Small pieces are batched; whenever the stream
- * says its buffer is full, the next piece is pulled only after it drains, so
- * memory holds one batch, never the whole report. Rejects on a stream error;
- * stops quietly when the stream was closed (its reader went away).
+ * Writes report chunks to a stream, encoded as UTF-8 into batches (see {@link ByteBatch});
+ * whenever the stream says its buffer is full, the next piece is pulled only after it drains,
+ * so memory holds a batch or two, never the whole report. Rejects on a stream error; stops
+ * quietly when the stream was closed (its reader went away).
  */
-export async function writeChunks(chunks: ReportChunks, stream: NodeJS.WritableStream): Promise<void> {
-  let batch = '';
+export async function writeChunks(chunks: OutputChunks, stream: NodeJS.WritableStream): Promise<void> {
+  const ready: Buffer[] = [];
+  // The stream keeps each batch until it is written: every batch is a new buffer.
+  const batch = new ByteBatch(STREAM_BATCH_BYTES, (bytes) => ready.push(bytes), true);
+  const drain = async (): Promise<boolean> => {
+    for (const bytes of ready.splice(0)) if (!(await put(stream, bytes))) return false;
+    return true;
+  };
   for await (const chunk of chunks) {
-    if (typeof chunk !== 'string') {
-      // Bytes (a binary report) are written as they come, after any text batched before them.
-      if (batch.length > 0 && !(await put(stream, batch))) return;
-      batch = '';
-      if (!(await put(stream, chunk))) return;
-      continue;
-    }
-    batch += chunk;
-    if (batch.length >= BATCH_CHARS) {
-      if (!(await put(stream, batch))) return;
-      batch = '';
-    }
+    batch.add(chunk);
+    if (ready.length > 0 && !(await drain())) return;
   }
-  if (batch.length > 0) await put(stream, batch);
+  batch.end();
+  await drain();
 }
 
 /** Writes one batch and waits for room; false once the stream is closed. */
-async function put(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<boolean> {
+async function put(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<boolean> {
   if (isClosed(stream)) return false;
-  if (stream.write(text)) return true;
+  if (stream.write(bytes)) return true;
   await new Promise<void>((resolve, reject) => {
     const settle = (error?: Error) => {
       stream.off('drain', onDrain);
@@ -95,7 +100,7 @@ export async function writeStdout(io: CliIO, chunks: ReportChunks): Promise<void
 /** One file of a set written together. `chunks` undefined: the file is not part of this run; remove an old copy. */
 export interface OutputFile {
   path: string;
-  chunks: ReportChunks | undefined;
+  chunks: OutputChunks | undefined;
 }
 
 /**
@@ -181,7 +186,7 @@ export async function writeFileSet(files: readonly OutputFile[]): Promise<void> 
       }
       const temporary = temporaryPath(target.path);
       temporaries.set(file.path, temporary);
-      await writeFileStreamed(temporary, file.chunks, 'wx');
+      await writeFileDirect(temporary, file.chunks);
     }
     for (const file of files) {
       current = file.path;
@@ -226,7 +231,7 @@ function temporaryPath(path: string): string {
 }
 
 /** Streams to a device, FIFO or standard output: opened for writing, never replaced. */
-async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>, chunks: ReportChunks): Promise<void> {
+async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>, chunks: OutputChunks): Promise<void> {
   if (target.fd === undefined) return writeFileStreamed(target.path, chunks, 'w');
   const stream = createWriteStream('', { fd: target.fd, autoClose: false });
   try {
@@ -237,8 +242,26 @@ async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>,
   }
 }
 
-async function writeFileStreamed(path: string, chunks: ReportChunks, flags: 'wx' | 'w'): Promise<void> {
-  // 'wx' for temporaries: never follow or reuse something already at the temporary name.
+/**
+ * Writes a new regular file (a temporary one beside its target) with synchronous writes of
+ * whole batches: a file takes what it is given at once, so a stream's queue and callbacks would
+ * only add copies. Bytes pieces (a spool's accounts) are written as they are. `wx`: never
+ * follow or reuse something already at the temporary name.
+ */
+async function writeFileDirect(path: string, chunks: OutputChunks): Promise<void> {
+  const fd = openSync(path, 'wx');
+  try {
+    const batch = new ByteBatch(FILE_BATCH_BYTES, (bytes) => writeAll(fd, bytes));
+    if (Symbol.iterator in chunks) for (const chunk of chunks) batch.add(chunk);
+    else for await (const chunk of chunks) batch.add(chunk);
+    batch.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Streams to a device or FIFO (opened by name, for writing): its reader sets the pace. */
+async function writeFileStreamed(path: string, chunks: OutputChunks, flags: 'w'): Promise<void> {
   const stream = createWriteStream(path, { flags });
   try {
     await Promise.race([once(stream, 'open'), once(stream, 'error')]);

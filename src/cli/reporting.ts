@@ -42,7 +42,7 @@ import { readInputFile } from '../collectors/files/input.js';
 import { streamResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { useColor, writeFileSet, writeStdout, type OutputFile } from './io.js';
+import { useColor, writeFileSet, writeStdout, type OutputChunks, type OutputFile } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
 /** Options added by the reports feature. */
@@ -328,16 +328,22 @@ export function openReports(
       try {
         const ends = new Map(all.map((t) => [t, t.sink.end(tallies)]));
         if (!options.quiet) for (const end of ends.values()) for (const w of end.warnings ?? []) io.stderr(`credwarden: warning: ${w}\n`);
+        // Files take the spooled accounts as the bytes they are; standard output and the job summary take text (they are guarded or appended as text).
         const chunksOf = (t: Target): ReportChunks | undefined => {
           const end = ends.get(t) as SinkEnd;
           if (end.omit) return undefined;
-          return end.binary ? end.binary(() => t.spool.joined(t.sink.separator)) : joinedFile(end, t);
+          return end.binary ? end.binary(() => t.spool.joinedText(t.sink.separator)) : joinedText(end, t);
+        };
+        const bytesOf = (t: Target): OutputChunks | undefined => {
+          const end = ends.get(t) as SinkEnd;
+          if (end.omit) return undefined;
+          return end.binary ? end.binary(() => t.spool.joinedText(t.sink.separator)) : joinedBytes(end, t);
         };
         if (stdout) {
           const chunks = chunksOf(stdout) ?? [];
           await writeStdout(io, stdoutGuarded && isTextChunks(chunks) ? guardTerminalOutput(chunks) : chunks);
         }
-        const outputs: OutputFile[] = files.map((t) => ({ path: t.path as string, chunks: chunksOf(t) }));
+        const outputs: OutputFile[] = files.map((t) => ({ path: t.path as string, chunks: bytesOf(t) }));
         await writeFileSet(outputs);
         const written = outputs.filter((f) => f.chunks).map((f) => f.path);
         if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
@@ -354,7 +360,17 @@ export function openReports(
 }
 
 /** A report's whole text: head, the spooled accounts in account-id order, tail. */
-function* joinedFile(end: SinkEnd, t: Target): Generator<string> {
+function* joinedText(end: SinkEnd, t: Target): Generator<string> {
+  yield* end.head ?? [];
+  yield* t.spool.joinedText(t.sink.separator);
+  yield* end.tail ?? [];
+}
+
+/**
+ * A report's whole file: head and tail as text, the spooled accounts as their bytes (never
+ * decoded to be encoded again). Each bytes piece is valid until the next is asked for (see Spool.joined).
+ */
+function* joinedBytes(end: SinkEnd, t: Target): Generator<string | Uint8Array> {
   yield* end.head ?? [];
   yield* t.spool.joined(t.sink.separator);
   yield* end.tail ?? [];

@@ -1,11 +1,12 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { ByteBatch, writeAll } from './byte-batch.js';
 
-/** Text is written to the spool file in pieces of about this many characters. */
-const WRITE_PIECE = 1 << 16;
-/** Bytes read back at a time. */
+/** Bytes encoded before a write to the spool file (one buffer per spool, reused). */
+const WRITE_BATCH = 1 << 18;
+/** Bytes read back at a time (one buffer per read-back, reused). */
 const READ_PIECE = 1 << 20;
 
 /** Where an account's bytes are in a spool file. */
@@ -23,7 +24,9 @@ interface Entry extends SpoolRange {
 /**
  * A report's account chunks, kept on disk as they come (in whatever order accounts finish)
  * and read back in account-id order: the same data gives the same bytes, offline or live.
- * Memory holds only the index (one entry per account).
+ * Memory holds only the index (one entry per account) and two buffers. The file holds each
+ * account's chunks as UTF-8, one account after the other, nothing between them; an account's
+ * bytes are on disk when {@link Spool.append} returns.
  */
 export class Spool {
   private readonly fd: number;
@@ -31,23 +34,22 @@ export class Spool {
   /** Spool files written by worker threads, open for reading, by path. */
   private readonly adopted = new Map<string, number>();
   private size = 0;
+  /** Encodes the chunks of the account being appended; each full batch is written at the end of the file. */
+  private readonly batch: ByteBatch;
 
   constructor(private readonly path: string) {
     this.fd = openSync(path, 'w+');
+    this.batch = new ByteBatch(WRITE_BATCH, (bytes) => {
+      writeAll(this.fd, bytes, this.size);
+      this.size += bytes.length;
+    });
   }
 
   /** Appends one account's chunks; returns where they are (undefined when there were none). */
   append(id: string, chunks: Iterable<string>): SpoolRange | undefined {
     const start = this.size;
-    let pending = '';
-    for (const chunk of chunks) {
-      pending += chunk;
-      if (pending.length >= WRITE_PIECE) {
-        this.write(pending);
-        pending = '';
-      }
-    }
-    if (pending) this.write(pending);
+    for (const chunk of chunks) this.batch.add(chunk);
+    this.batch.end();
     if (this.size === start) return undefined;
     const range = { start, length: this.size - start };
     this.entries.push({ id, fd: this.fd, ...range });
@@ -64,38 +66,44 @@ export class Spool {
     this.entries.push({ id, fd, ...range });
   }
 
-  private write(text: string): void {
-    const bytes = Buffer.from(text, 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, this.size + offset);
-    this.size += bytes.length;
+  /**
+   * Every account's bytes in account-id order, `separator` between two accounts. Each piece
+   * is a view of a buffer that the next piece reuses: write or copy it before asking for the next.
+   */
+  *joined(separator = ''): Generator<Uint8Array> {
+    const between = Buffer.from(separator, 'utf8');
+    const reader = this.reader();
+    let first = true;
+    for (const entry of this.ordered()) {
+      if (!first && between.length > 0) yield between;
+      first = false;
+      yield* reader.read(entry);
+    }
   }
 
-  /** Every account's chunks in account-id order, `separator` between two accounts. */
-  *joined(separator = ''): Generator<string> {
-    const order = [...this.entries].sort((a, b) => a.id.localeCompare(b.id));
-    const buffer = Buffer.alloc(
-      Math.min(
-        READ_PIECE,
-        order.reduce((most, e) => Math.max(most, e.length), 1),
-      ),
-    );
+  /** The same as {@link Spool.joined}, as text: for the writers that need text (a terminal, a binary format's rows). */
+  *joinedText(separator = ''): Generator<string> {
+    const reader = this.reader();
     let first = true;
-    for (const entry of order) {
+    for (const entry of this.ordered()) {
       if (!first && separator) yield separator;
       first = false;
       const decoder = new StringDecoder('utf8');
-      let done = 0;
-      while (done < entry.length) {
-        const n = readSync(entry.fd, buffer, 0, Math.min(buffer.length, entry.length - done), entry.start + done);
-        if (n === 0) break;
-        done += n;
-        const text = decoder.write(buffer.subarray(0, n));
+      for (const bytes of reader.read(entry)) {
+        const text = decoder.write(bytes);
         if (text) yield text;
       }
       const rest = decoder.end();
       if (rest) yield rest;
     }
+  }
+
+  private ordered(): Entry[] {
+    return [...this.entries].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  private reader(): SpoolReader {
+    return new SpoolReader(this.entries.reduce((total, e) => total + e.length, 0));
   }
 
   /** Closes the file but keeps it: a worker thread's spool, which the main thread reads back. */
@@ -108,6 +116,49 @@ export class Spool {
     this.adopted.clear();
     closeSync(this.fd);
     rmSync(this.path, { force: true });
+  }
+}
+
+/**
+ * Reads spooled ranges through one buffer. Each read fills the whole buffer from where the
+ * range starts, so the accounts that follow it in the same file (one thread's accounts, spooled
+ * in the order they came) are usually read with it.
+ */
+class SpoolReader {
+  private readonly buffer: Buffer;
+  private fd = -1;
+  /** File position of the buffer's first byte, and how many bytes it holds. */
+  private at = 0;
+  private held = 0;
+
+  constructor(total: number) {
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(READ_PIECE, total)));
+  }
+
+  *read(entry: Entry): Generator<Buffer> {
+    let position = entry.start;
+    const end = entry.start + entry.length;
+    while (position < end) {
+      if (entry.fd !== this.fd || position < this.at || position >= this.at + this.held) this.fill(entry.fd, position);
+      const from = position - this.at;
+      const until = Math.min(this.held, end - this.at);
+      yield this.buffer.subarray(from, until);
+      position = this.at + until;
+    }
+  }
+
+  private fill(fd: number, position: number): void {
+    this.fd = fd;
+    this.at = position;
+    this.held = 0;
+    let n: number;
+    while (
+      this.held < this.buffer.length &&
+      (n = readSync(fd, this.buffer, this.held, this.buffer.length - this.held, position + this.held)) > 0
+    )
+      this.held += n;
+    if (this.held === 0)
+      throw new Error(`a report spool ended before its accounts did (at byte ${position}): the spool folder was changed during the scan`);
   }
 }
 
