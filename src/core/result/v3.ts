@@ -149,6 +149,8 @@ export function baseFacts(
 
 /** The partition of a principal's ARN as the base facts state it. */
 function basePartition(arn: string): string {
+  // Most ARNs are in the aws partition: that one needs no regular expression.
+  if (arn.startsWith('arn:aws:')) return 'aws';
   return /^arn:([^:]+):/.exec(arn)?.[1] ?? 'aws';
 }
 
@@ -162,16 +164,19 @@ export function planCompactor(
   account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
   asOf: string | null,
 ): (plan: PlanOutline) => PlanV3 {
-  let shared: PrincipalFacts | undefined;
+  let base: PrincipalFacts | undefined;
   return (plan) => {
     if (plan.facts === undefined) {
       const { id: _id, accountId: _account, ...rest } = plan;
       // A plan without facts was read whole from a result: the rest is the whole plan.
       return { id: plan.id, arn: plan.principal.arn, whole: rest as NonNullable<PlanV3['whole']> };
     }
-    shared ??= baseFacts(account, asOf, plan.principal);
+    // One base for the account, its principal's parts set per plan: diff only reads it and
+    // never returns a part of it, so no plan needs a copy.
+    base ??= baseFacts(account, asOf, plan.principal);
     const { type, name, arn } = plan.principal;
-    const base: PrincipalFacts = { ...shared, partition: basePartition(arn), principal: { type, name, arn } };
+    base.partition = basePartition(arn);
+    base.principal = { type, name, arn };
     const difference = diff(plan.facts, base) as Record<string, unknown> | undefined;
     return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
   };
@@ -213,14 +218,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Whether two values have the same JSON text. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // Two different strings, booleans or finite numbers never write the same text: no need to write it.
-  const type = typeof a;
-  if (
-    type === typeof b &&
-    (type === 'string' || type === 'boolean' || (type === 'number' && isFinite(a as number) && isFinite(b as number)))
-  )
-    return false;
+  // Two different JSON primitives (null, booleans, strings, numbers) write the same text only
+  // when both write `null` (null, NaN, ±Infinity): no need to write them. This runs for every
+  // fact of every plan, most of them a value against the base's null.
+  if (isJsonPrimitive(a) && isJsonPrimitive(b)) return writesNull(a) && writesNull(b);
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isJsonPrimitive(value: unknown): value is null | boolean | string | number {
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'boolean';
+}
+
+function writesNull(value: null | boolean | string | number): boolean {
+  return value === null || (typeof value === 'number' && !isFinite(value));
 }
 
 /**
@@ -230,7 +241,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 export function diff(value: unknown, base: unknown): unknown {
   if (isPlainObject(value) && isPlainObject(base)) {
     let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       const v = value[key];
       if (v === undefined) continue;
       const d = diff(v, base[key]);
@@ -238,17 +250,26 @@ export function diff(value: unknown, base: unknown): unknown {
     }
     return out;
   }
-  if (
-    Array.isArray(value) &&
-    Array.isArray(base) &&
-    value.length === base.length &&
-    value.every(isPlainObject) &&
-    base.every(isPlainObject)
-  ) {
-    const items = value.map((v, i) => diff(v, base[i]));
-    return items.every((d) => d === undefined) ? undefined : items.map((d) => d ?? {});
-  }
+  if (Array.isArray(value) && Array.isArray(base) && value.length === base.length && allPlainObjects(value) && allPlainObjects(base))
+    return diffElements(value, base);
   return sameJson(value, base) ? undefined : value;
+}
+
+/** Arrays of objects element by element: undefined when no element differs, else `{}` for each one that does not. */
+function diffElements(value: readonly unknown[], base: readonly unknown[]): unknown[] | undefined {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const d = diff(value[i], base[i]);
+    if (d === undefined) continue;
+    out ??= Array.from({ length: value.length }, () => ({}));
+    out[i] = d;
+  }
+  return out;
+}
+
+function allPlainObjects(items: readonly unknown[]): boolean {
+  for (const item of items) if (!isPlainObject(item)) return false;
+  return true;
 }
 
 /** `base` with the difference {@link diff} gave applied. */

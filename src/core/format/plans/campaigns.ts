@@ -4,7 +4,7 @@ import { planOutlines, type PlanOutline, type ResultProcedure } from '../../reme
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
-import { csvRecord, spreadsheetCell } from '../csv.js';
+import { csvRecord, csvRecords, spreadsheetCell } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
 import { STATELESS, type ReportSink } from '../types.js';
@@ -96,16 +96,18 @@ export function sliceTargetContext(slice: AccountSlice, asOf: string | null): Ta
 
 /** The rows of one plan: one per procedure and credential it acts on. */
 export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow[] {
-  const findings = plan.findings.flatMap((ref) => {
+  const findings: Pick<Finding, 'severity' | 'credential' | 'accountName'>[] = [];
+  for (const ref of plan.findings) {
     const f = context.findings.get(ref.fingerprint);
-    return f ? [f] : [];
-  });
+    if (f) findings.push(f);
+  }
   const targets: NonNullable<Plan['targets']> = plan.targets ?? plan.procedures.map((procedure) => ({ procedure, credential: null }));
   const accountName = context.accountNames.get(plan.accountId) ?? findings[0]?.accountName ?? null;
-  return targets.map((t) => {
-    const about = findings.filter((f) => f.credential === t.credential);
-    const severity = highest((about.length > 0 ? about : findings).map((f) => f.severity));
-    return {
+  const rows = new Array<TargetRow>(targets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    const severity = targetSeverity(findings, t.credential);
+    rows[i] = {
       procedure: t.procedure,
       accountId: plan.accountId,
       accountName,
@@ -118,11 +120,23 @@ export function targetRows(plan: PlanOutline, context: TargetContext): TargetRow
       due: context.due(plan.accountId, severity),
       planId: plan.id,
     };
-  });
+  }
+  return rows;
 }
 
-function highest(severities: readonly Severity[]): Severity {
-  return SEVERITIES[Math.min(SEVERITIES.length - 1, ...severities.map(severityRank))]!;
+/**
+ * A target's severity: the highest of the plan's findings about its credential, else of all the
+ * plan's findings (info when there is none). One pass, no intermediate lists: it runs per target.
+ */
+function targetSeverity(findings: readonly Pick<Finding, 'severity' | 'credential'>[], credential: string | null): Severity {
+  let about = Infinity;
+  let all = Infinity;
+  for (const f of findings) {
+    const rank = severityRank(f.severity);
+    if (rank < all) all = rank;
+    if (f.credential === credential && rank < about) about = rank;
+  }
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, about !== Infinity ? about : all)]!;
 }
 
 /** The as-of date plus the severity's days, as YYYY-MM-DD (UTC). */
@@ -221,34 +235,74 @@ export const TARGET_COLUMNS = [
   'plan_id',
 ] as const;
 
+/** The cells of a target's CSV line (formulas neutralised, like every CSV credwarden writes). */
+function targetCells(row: TargetRow): string[] {
+  return [
+    spreadsheetCell(row.procedure),
+    spreadsheetCell(row.accountId),
+    spreadsheetCell(row.accountName ?? ''),
+    spreadsheetCell(row.principalType),
+    spreadsheetCell(row.principal),
+    spreadsheetCell(row.arn),
+    spreadsheetCell(row.credential ?? ''),
+    spreadsheetCell(row.keyId ?? ''),
+    spreadsheetCell(row.severity),
+    spreadsheetCell(row.due ?? ''),
+    spreadsheetCell(row.planId),
+  ];
+}
+
 /** One CSV line of a target (formulas neutralised, like every CSV credwarden writes). */
 export function targetCsvLine(row: TargetRow): string {
-  const values = [
-    row.procedure,
-    row.accountId,
-    row.accountName ?? '',
-    row.principalType,
-    row.principal,
-    row.arn,
-    row.credential ?? '',
-    row.keyId ?? '',
-    row.severity,
-    row.due ?? '',
-    row.planId,
-  ];
-  return csvRecord(values.map(spreadsheetCell), '\n');
+  return csvRecord(targetCells(row), '\n');
+}
+
+/** Target rows are handed to csv-stringify this many at a time: one call per batch, not per row. */
+const TARGETS_PER_CHUNK = 500;
+
+/** CSV lines of targets, a batch per chunk (the same text as {@link targetCsvLine} of each). */
+function* targetCsvChunks(rows: Iterable<TargetRow>): Generator<string> {
+  let batch: string[][] = [];
+  for (const row of rows) {
+    batch.push(targetCells(row));
+    if (batch.length === TARGETS_PER_CHUNK) {
+      yield csvRecords(batch, '\n');
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield csvRecords(batch, '\n');
 }
 
 /** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
 export function* formatTargetsCsv(result: ScanResult): Generator<string> {
   yield targetsCsvHeader();
   const context = targetContext(result);
-  for (const plan of result.plans) for (const row of targetRows(plan, context)) yield targetCsvLine(row);
+  yield* targetCsvChunks(allTargetRows(result.plans, context));
+}
+
+function* allTargetRows(plans: Iterable<PlanOutline>, context: TargetContext): Generator<TargetRow> {
+  for (const plan of plans) yield* targetRows(plan, context);
 }
 
 /** The header line of credwarden-targets.csv. */
 function targetsCsvHeader(): string {
   return csvRecord(TARGET_COLUMNS, '\n');
+}
+
+/**
+ * The target rows of one account's slice, made once: credwarden-plans.md and
+ * credwarden-targets.csv both read them, and receive the same slice object.
+ */
+const SLICE_ROWS = new WeakMap<AccountSlice, { asOf: string | null; rows: TargetRow[] }>();
+
+function sliceTargetRows(slice: AccountSlice, asOf: string | null): TargetRow[] {
+  const known = SLICE_ROWS.get(slice);
+  if (known && known.asOf === asOf) return known.rows;
+  const context = sliceTargetContext(slice, asOf);
+  const rows: TargetRow[] = [];
+  for (const plan of planOutlines(slice)) for (const row of targetRows(plan, context)) rows.push(row);
+  SLICE_ROWS.set(slice, { asOf, rows });
+  return rows;
 }
 
 /**
@@ -266,10 +320,8 @@ export function openCampaigns(
   let principals = 0;
   return {
     account(slice) {
-      const context = sliceTargetContext(slice, header.asOf);
-      const plans = planOutlines(slice);
-      for (const plan of plans) for (const row of targetRows(plan, context)) book.add(row);
-      principals += plans.length;
+      for (const row of sliceTargetRows(slice, header.asOf)) book.add(row);
+      principals += planOutlines(slice).length;
       return [];
     },
     end(tallies) {
@@ -290,10 +342,7 @@ export function openCampaigns(
 /** credwarden-targets.csv as a report sink: every target, account by account (see {@link openCampaigns}). */
 export function openTargetsCsv(header: Pick<RunHeader, 'asOf'>, written: (tallies: Tallies) => boolean): ReportSink {
   return {
-    account(slice) {
-      const context = sliceTargetContext(slice, header.asOf);
-      return planOutlines(slice).flatMap((plan) => targetRows(plan, context).map(targetCsvLine));
-    },
+    account: (slice) => targetCsvChunks(sliceTargetRows(slice, header.asOf)),
     end: (tallies) => (written(tallies) ? { head: [targetsCsvHeader()] } : { omit: true }),
     state: STATELESS,
   };
