@@ -5,3 +5,4 @@ export { diffResults, ResultComparison, type DiffHeader, type ResultDiff, type C
 export { parseShard, shardOf, selectShard, type ShardSpec } from './shard.js';
 export { mergeResults, type NamedResult } from './merge.js';
 export { formatDiff, DIFF_FORMATS, type DiffFormat } from './render.js';
+export { MergeTallies, mergeRunHeader, mergedSlice } from './merge-stream.js';

@@ -9,6 +9,31 @@ export interface NamedResult {
   result: ScanResult;
 }
 
+/** What the merge checks read of a result: its metadata and accounts (a streamed shard's header). */
+export type ShardMetadata = Pick<ScanResult, 'rulesHash' | 'pack' | 'asOf' | 'tool' | 'shard' | 'accounts'>;
+
+/**
+ * Why results cannot be merged: different rules, pack, as-of or tool version, an account in
+ * two of them, a shard missing or given twice. Empty when they can.
+ */
+export function mergeProblems(inputs: readonly { file: string; result: ShardMetadata }[]): Diagnostic[] {
+  const first = inputs[0];
+  if (!first) return [{ severity: 'error', file: '(none)', message: 'no results to merge' }];
+  return [...consistency(inputs, first), ...duplicateAccounts(inputs), ...missingShards(inputs)];
+}
+
+/** The procedures the shards state, one copy of each id (the first shard's), ordered by id. */
+export function mergeProcedures<P extends { id: string }>(lists: readonly (readonly P[])[]): P[] {
+  return [
+    ...new Map(
+      lists
+        .flat()
+        .reverse()
+        .map((p) => [p.id, p]),
+    ).values(),
+  ].sort((a, b) => a.id.localeCompare(b.id));
+}
+
 /**
  * Combines the results of shards (or of separate scans of disjoint accounts)
  * into one result with the same findings a single run would give. All inputs
@@ -19,7 +44,7 @@ export interface NamedResult {
 export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   const first = inputs[0];
   if (!first) throw new InputError([{ severity: 'error', file: '(none)', message: 'no results to merge' }]);
-  const diagnostics = [...consistency(inputs, first), ...duplicateAccounts(inputs), ...missingShards(inputs)];
+  const diagnostics = mergeProblems(inputs);
   if (diagnostics.length > 0) throw new InputError(diagnostics, 'results cannot be merged');
   const accounts = inputs.flatMap((i) => i.result.accounts).sort((a, b) => a.id.localeCompare(b.id));
   const findings = inputs.flatMap((i) => i.result.findings).sort(compareFindings);
@@ -29,14 +54,7 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
   const waivers = inputs.some((i) => i.result.waivers) ? mergeWaivers(inputs.map((i) => i.result.waivers ?? [])) : undefined;
   const warnings = [...new Set(inputs.flatMap((i) => i.result.warnings ?? []))];
   // The procedures the plans use: one copy of each id, from the first shard that holds it.
-  const procedures = [
-    ...new Map(
-      inputs
-        .flatMap((i) => i.result.procedures ?? [])
-        .reverse()
-        .map((p) => [p.id, p]),
-    ).values(),
-  ].sort((a, b) => a.id.localeCompare(b.id));
+  const procedures = mergeProcedures(inputs.map((i) => i.result.procedures ?? []));
   const { shard: _shard, warnings: _warnings, resolved: _resolved, waivers: _waivers, procedures: _procedures, ...base } = first.result;
   const summary = summarise(findings, accounts);
   return {
@@ -57,7 +75,7 @@ export function mergeResults(inputs: readonly NamedResult[]): ScanResult {
  * Each rule's coverage over every shard: accounts evaluated add up, accounts not evaluated
  * are listed together (the shards' accounts are disjoint). Statuses are recomputed after.
  */
-function mergeCoverage(lists: readonly RuleSummary[][]): RuleSummary[] {
+export function mergeCoverage(lists: readonly (readonly RuleSummary[])[]): RuleSummary[] {
   const merged = new Map<string, RuleSummary>();
   for (const rule of lists.flat()) {
     const seen = merged.get(rule.id);
@@ -78,7 +96,10 @@ function mergeCoverage(lists: readonly RuleSummary[][]): RuleSummary[] {
   }));
 }
 
-function consistency(inputs: readonly NamedResult[], first: NamedResult): Diagnostic[] {
+function consistency(
+  inputs: readonly { file: string; result: ShardMetadata }[],
+  first: { file: string; result: ShardMetadata },
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { file, result } of inputs.slice(1)) {
     const check = (pointer: string, a: unknown, b: unknown, what: string) => {
@@ -101,7 +122,7 @@ function consistency(inputs: readonly NamedResult[], first: NamedResult): Diagno
   return out;
 }
 
-function duplicateAccounts(inputs: readonly NamedResult[]): Diagnostic[] {
+function duplicateAccounts(inputs: readonly { file: string; result: ShardMetadata }[]): Diagnostic[] {
   const seen = new Map<string, string>();
   const out: Diagnostic[] = [];
   for (const { file, result } of inputs) {
@@ -121,7 +142,7 @@ function duplicateAccounts(inputs: readonly NamedResult[]): Diagnostic[] {
   return out;
 }
 
-function missingShards(inputs: readonly NamedResult[]): Diagnostic[] {
+function missingShards(inputs: readonly { file: string; result: ShardMetadata }[]): Diagnostic[] {
   const count = inputs[0]?.result.shard?.count;
   if (count === undefined) return [];
   const present = new Map<number, string>();
@@ -150,7 +171,7 @@ function missingShards(inputs: readonly NamedResult[]): Diagnostic[] {
  * One outcome per waiver: matches add up across shards; a waiver is stale only
  * when it matched nothing in any shard.
  */
-function mergeWaivers(lists: readonly WaiverOutcome[][]): WaiverOutcome[] {
+export function mergeWaivers(lists: readonly (readonly WaiverOutcome[])[]): WaiverOutcome[] {
   const merged = new Map<string, WaiverOutcome>();
   for (const list of lists) {
     for (const w of list) {

@@ -23,8 +23,18 @@ import { schemaDiagnostics } from '../validation/schema-diagnostics.js';
 import type { YamlSource } from '../yaml/source.js';
 import { FindingChecks, headerProblems, REGENERATE } from './semantics.js';
 import { upgradeResolvedV1, V1Upgrade, type FindingV1, type ScanResultV1 } from './upgrade.js';
-import { catalogueOf, expandFinding, expandPlan, ruleDefaults, type FindingV3, type PlanV3, type RuleDefaults } from './v3.js';
-import type { Catalogue, ScanAccess } from '../remediation/index.js';
+import {
+  catalogueOf,
+  expandFinding,
+  expandPlan,
+  expandPlanOutline,
+  ruleDefaults,
+  type FindingV3,
+  type PlanV3,
+  type RuleDefaults,
+} from './v3.js';
+import type { Catalogue, PlanOutline, ScanAccess } from '../remediation/index.js';
+import type { AccountSlice } from '../pipeline/types.js';
 
 /** The result schema versions credwarden reads; the newest is what it writes. */
 export const READ_VERSIONS = [1, 2, 3] as const;
@@ -54,6 +64,24 @@ export interface ResultItemHandlers {
   finding?(finding: Finding): void;
   plan?(plan: Plan): void;
   resolved?(finding: Finding): void;
+  /**
+   * Version 3: each account whole, as the pipeline's slice (its entry, findings, whole plans,
+   * their outlines with the facts they were made from, and `resolved` when the entry has it),
+   * once its findings passed the checks; `finding`, `plan` and `resolved` are then not called
+   * for it. A reader that writes reports again (merge) takes accounts this way.
+   */
+  account?(slice: AccountSlice): void;
+  /**
+   * Version 3: the header parts stated before the first account, once (credwarden writes every
+   * part but the accounts first): as read, schema-checked as far as they go. Called only when
+   * they are valid; the rest of the header is checked at the end, as always.
+   */
+  beforeAccounts?(parts: Readonly<Record<string, unknown>>): void;
+  /**
+   * Version 3, at the end, after `beforeAccounts`: the header parts that came after the
+   * accounts began (a file whose keys were reordered), which `beforeAccounts` did not see.
+   */
+  partsAfterAccounts?(keys: readonly string[]): void;
 }
 
 /** The end of a pass: the header, or a request to read the file again knowing its version. */
@@ -136,6 +164,8 @@ export class ResultStreamParser {
   /** The accounts, read one by one (in v3 each with its findings and plans, handed on at once). */
   private readonly accounts: unknown[] = [];
   private accountsBeforeVersion = false;
+  /** The header keys handed to `beforeAccounts` (undefined until then). */
+  private announced?: ReadonlySet<string>;
   /** What v3 findings and plans take from the header: read before the accounts. */
   private v3?: { rules: Map<string, RuleDefaults>; catalogue: Catalogue; access: ScanAccess; asOf: string | null };
 
@@ -175,6 +205,9 @@ export class ResultStreamParser {
     if (this.deferred || (this.version === 3 && this.accountsBeforeVersion)) return { secondPass: { version: this.version } };
     this.headerProblems();
     if (this.problemCount > 0) throw this.invalid();
+    const announced = this.announced;
+    const late = announced ? Object.keys(this.header).filter((key) => key !== 'accounts' && !announced.has(key)) : [];
+    if (late.length > 0) this.items.partsAfterAccounts?.(late);
     return { header: this.finishHeader(this.version) };
   }
 
@@ -222,6 +255,7 @@ export class ResultStreamParser {
       return;
     }
     // The accounts were read one by one (and taken out of the list as they came).
+    if (key === 'accounts') this.announceParts();
     this.header[key] = key === 'accounts' ? this.accounts : value;
     const at = this.startLines[1];
     if (at) this.headerAt.set(key, at);
@@ -297,13 +331,36 @@ export class ResultStreamParser {
     const context = this.v3Context(pointer);
     if (!context) return;
     const expanded = findings.map((f) => expandFinding(f, context.rules.get(f.ruleId), entry));
+    const checked: Finding[] = [];
     expanded.forEach((finding, i) => {
       this.counts.findings++;
       const problems = this.checks.check(finding, `${pointer}/findings/${i}`);
       if (problems.length > 0) for (const d of problems) this.problem({ ...d, ...(at ?? {}) });
+      else if (this.items.account) checked.push(finding);
       else this.items.finding?.(finding);
     });
     this.counts.plans += plans.length;
+    if (this.items.account) {
+      if (resolved) {
+        this.sawResolved = true;
+        this.counts.resolved += resolved.length;
+      }
+      const whole = plans.flatMap((plan) => {
+        const made = expandPlanOutline(plan, entry, context.asOf, expanded, context.catalogue, context.access);
+        return made ? [made] : [];
+      });
+      const outlines: PlanOutline[] = whole.map(({ plan, facts }) => (facts ? { ...plan, facts } : plan));
+      if (unlisted && checked.length === 0 && whole.length === 0 && !resolved?.length) return;
+      this.items.account({
+        id: entry.id,
+        ...(unlisted ? {} : { account: entry }),
+        findings: checked,
+        plans: whole.map((w) => w.plan),
+        outlines,
+        ...(resolved ? { resolved } : {}),
+      });
+      return;
+    }
     if (this.items.plan) {
       for (const plan of plans) {
         const whole = expandPlan(plan, entry, context.asOf, expanded, context.catalogue, context.access);
@@ -336,7 +393,25 @@ export class ResultStreamParser {
       access: (this.header.access ?? {}) as ScanAccess,
       asOf: typeof this.header.asOf === 'string' ? this.header.asOf : null,
     };
+    this.announceParts();
     return this.v3;
+  }
+
+  /** Hands the header parts read so far to `beforeAccounts`, once: at the first account, or at an empty accounts list. */
+  private announceParts(): void {
+    if (this.announced || this.version !== 3 || this.deferred) return;
+    this.announced = new Set(Object.keys(this.header));
+    if (this.items.beforeAccounts && this.partsValid()) this.items.beforeAccounts({ ...this.header });
+  }
+
+  /**
+   * Whether the header parts read so far are valid: the whole header's schema, where the only
+   * errors allowed are the parts still to come (missing at the top).
+   */
+  private partsValid(): boolean {
+    const validate = schemas[3].validate;
+    if (validate({ ...this.header, accounts: [] })) return true;
+    return (validate.errors ?? []).every((e) => e.instancePath === '' && e.keyword === 'required');
   }
 
   private headerProblems(): void {

@@ -195,7 +195,22 @@ export function expandPlan(
   catalogue: Catalogue,
   access: ScanAccess,
 ): Plan | undefined {
-  if (plan.whole) return { id: plan.id, accountId: account.id, ...plan.whole } as Plan;
+  return expandPlanOutline(plan, account, asOf, accountFindings, catalogue, access)?.plan;
+}
+
+/**
+ * {@link expandPlan}, with the facts the plan was made from (undefined for a plan stated
+ * whole): what a writer needs to write the plan compact again (merge).
+ */
+export function expandPlanOutline(
+  plan: PlanV3,
+  account: Pick<AccountResult, 'id' | 'name' | 'asOf' | 'reportGeneratedTime'>,
+  asOf: string | null,
+  accountFindings: readonly Finding[],
+  catalogue: Catalogue,
+  access: ScanAccess,
+): { plan: Plan; facts?: PrincipalFacts } | undefined {
+  if (plan.whole) return { plan: { id: plan.id, accountId: account.id, ...plan.whole } as Plan };
   const findings = accountFindings.filter(
     (f) => f.status === 'open' && f.principal.arn === plan.arn && catalogue.has(f.remediation.procedure),
   );
@@ -203,7 +218,7 @@ export function expandPlan(
   if (!first) return undefined;
   const facts = patch(baseFacts(account, asOf, first.principal), plan.facts) as PrincipalFacts;
   const id = plan.id || planId(account.id, plan.arn);
-  return toResultPlan(id, planPrincipal(findings, facts, catalogue, access));
+  return { plan: toResultPlan(id, planPrincipal(findings, facts, catalogue, access)), facts };
 }
 
 /** A catalogue of the procedures a result states (their text, without where they were read from). */
