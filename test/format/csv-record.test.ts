@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecord, spreadsheetCell } from '../../src/core/format/csv.js';
+import { csvRecord, csvRecords, spreadsheetCell, spreadsheetRecords } from '../../src/core/format/csv.js';
 import { neutraliseFormula, visibleControls } from '../../src/core/util/escape.js';
 
 /**
@@ -89,6 +89,17 @@ describe('csvRecord', () => {
   it('quotes a cell with a quote, comma, CR or lone LF and doubles its quotes', () => {
     expect(csvRecord(['a"b', 'c,d', 'e\rf', 'g\nh', 'plain', ''])).toBe('"a""b","c,d","e\rf","g\nh",plain,\r\n');
     expect(csvRecord(['x\ny', 'z'], '\n')).toBe('"x\ny",z\n');
+  });
+});
+
+describe('spreadsheetRecords', () => {
+  it('writes what csvRecords writes for spreadsheet cells, with CRLF and LF record ends', () => {
+    const cells = [...shortStrings(), ...hostileStrings(20000, 11)].map(spreadsheetCell);
+    const records: string[][] = [];
+    for (let i = 0; i + 5 <= cells.length; i += 5) records.push(cells.slice(i, i + 5));
+    expect(cells.some((c) => c.includes('\n'))).toBe(true);
+    expect(spreadsheetRecords(records)).toBe(csvRecords(records));
+    expect(spreadsheetRecords(records, '\n')).toBe(csvRecords(records, '\n'));
   });
 });
 

@@ -134,6 +134,21 @@ export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' 
   return stringify(records as string[][], end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
 }
 
+/**
+ * csv-stringify's options for records whose every cell came from {@link spreadsheetCell}, which
+ * leaves no CR in a cell (it turns CR LF and a lone CR into LF): a line break in such a cell is an
+ * LF, found by a string search instead of a regular expression on each of millions of cells. With
+ * LF record ends csv-stringify quotes a cell holding one by itself. The same text as
+ * {@link csvRecords} gives for such cells.
+ */
+const GUARDED_CRLF_OPTIONS = { record_delimiter: 'windows', quoted_match: '\n' } as const;
+const GUARDED_LF_OPTIONS = { record_delimiter: 'unix' } as const;
+
+/** {@link csvRecords} of records whose every cell is a {@link spreadsheetCell}, a little faster. */
+export function spreadsheetRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
+  return stringify(records as string[][], end === '\r\n' ? GUARDED_CRLF_OPTIONS : GUARDED_LF_OPTIONS);
+}
+
 /** One CSV record (see {@link csvRecords}). */
 export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n'): string {
   return csvRecords([cells], end);
@@ -147,11 +162,11 @@ function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context:
     for (let i = 0; i < columns.length; i++) cells[i] = spreadsheetCell(columns[i]!.value(row, context));
     batch.push(cells);
     if (batch.length === ROWS_PER_CHUNK) {
-      yield csvRecords(batch);
+      yield spreadsheetRecords(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) yield csvRecords(batch);
+  if (batch.length > 0) yield spreadsheetRecords(batch);
 }
 
 function csvHeader<T>(columns: readonly Column<T>[]): string {

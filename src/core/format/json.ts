@@ -22,7 +22,7 @@ function openJson(header: RunHeader): ReportSink {
     separator: ',\n',
     account(slice) {
       accounts++;
-      return [accountBlock(slice, header, rules)];
+      return accountBlock(slice, header, rules);
     },
     end(tallies) {
       return { head: [headText(header, tallies, accounts > 0)], tail: [accounts > 0 ? '\n]}\n' : ']}\n'] };
@@ -60,23 +60,40 @@ function headText(header: RunHeader, tallies: Tallies, withAccounts: boolean): s
   return `{${parts.join(',\n')},\n"accounts":[${withAccounts ? '\n' : ''}`;
 }
 
-/** One account: its entry, then its findings, plans and resolved findings, one per line. */
-function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): string {
+/**
+ * One account: its entry, then its findings, plans and resolved findings, one per line. The text
+ * is given in pieces (each item's line on its own, never joined): the spool encodes flat pieces
+ * where they land, while a joined account (megabytes at a few thousand users) would first be
+ * copied into one string.
+ */
+function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): string[] {
   const account: AccountResult | undefined = slice.account;
   const entry = account ? JSON.stringify(account) : JSON.stringify({ id: slice.id, unlisted: true });
   const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
-  const findings = jsonLines(slice.findings, (f) => compactFinding(f, rules.get(f.ruleId), account));
-  const plans = jsonLines(planOutlines(slice), planCompactor(owner, header.asOf));
-  const resolved = slice.resolved ? `,"resolved":${jsonLines(slice.resolved, (f) => f)}` : '';
-  return `${entry.slice(0, -1)},"findings":${findings},"plans":${plans}${resolved}}`;
+  const pieces = [entry.slice(0, -1), ',"findings":'];
+  jsonLines(pieces, slice.findings, (f) => compactFinding(f, rules.get(f.ruleId), account));
+  pieces.push(',"plans":');
+  jsonLines(pieces, planOutlines(slice), planCompactor(owner, header.asOf));
+  if (slice.resolved) {
+    pieces.push(',"resolved":');
+    jsonLines(pieces, slice.resolved, (f) => f);
+  }
+  pieces.push('}');
+  return pieces;
 }
 
-/** A JSON array with one item per line (`[]` when empty), each item written as `toJson` gives it. */
-function jsonLines<T>(items: readonly T[], toJson: (item: T) => unknown): string {
-  if (items.length === 0) return '[]';
-  const lines = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) lines[i] = JSON.stringify(toJson(items[i]!));
-  return `[\n${lines.join(',\n')}]`;
+/** Adds a JSON array with one item per line (`[]` when empty) to `pieces`, each item written as `toJson` gives it. */
+function jsonLines<T>(pieces: string[], items: readonly T[], toJson: (item: T) => unknown): void {
+  if (items.length === 0) {
+    pieces.push('[]');
+    return;
+  }
+  pieces.push('[\n');
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) pieces.push(',\n');
+    pieces.push(JSON.stringify(toJson(items[i]!)));
+  }
+  pieces.push(']');
 }
 
 /** The documented result (schemas/result-v3.schema.json), account by account. */

@@ -4,7 +4,7 @@ import { planOutlines, type PlanOutline, type ResultProcedure } from '../../reme
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
-import { csvRecord, csvRecords, spreadsheetCell } from '../csv.js';
+import { csvRecord, spreadsheetCell, spreadsheetRecords } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
 import { STATELESS, type ReportSink } from '../types.js';
@@ -266,11 +266,11 @@ function* targetCsvChunks(rows: Iterable<TargetRow>): Generator<string> {
   for (const row of rows) {
     batch.push(targetCells(row));
     if (batch.length === TARGETS_PER_CHUNK) {
-      yield csvRecords(batch, '\n');
+      yield spreadsheetRecords(batch, '\n');
       batch = [];
     }
   }
-  if (batch.length > 0) yield csvRecords(batch, '\n');
+  if (batch.length > 0) yield spreadsheetRecords(batch, '\n');
 }
 
 /** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
