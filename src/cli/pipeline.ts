@@ -15,7 +15,7 @@ import { toolVersion } from '../collectors/files/package-root.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 import { gateOf, openReports, refinements, reportGate, warnWaivers, type ReportOptions } from './reporting.js';
-import { AccountDispatch, jobsOf, workersAfter } from './workers/dispatch.js';
+import { AccountDispatch, workerPlan } from './workers/dispatch.js';
 import type { RulesetInputs } from './workers/protocol.js';
 
 /** The config file to use: --config, else ./credwarden.config.yaml when it exists. */
@@ -76,7 +76,7 @@ export async function runPipeline(
   options: EvaluationOptions & ReportOptions,
   io: CliIO,
   feed: AccountFeed,
-  run: { access?: ScanAccess; shard?: ShardSpec } = {},
+  run: { access?: ScanAccess; shard?: ShardSpec; live?: boolean } = {},
 ): Promise<{ gateExit: number; tallies: Tallies }> {
   const pipelineSettings: PipelineSettings = {
     ruleset: loaded.ruleset,
@@ -93,10 +93,9 @@ export async function runPipeline(
     pipeline,
     reports,
     {
-      jobs: jobsOf(options),
-      after: workersAfter(io),
-      started: (jobs) => {
-        if (options.verbose && !options.quiet) io.stderr(`credwarden: ${jobs} worker threads take the accounts from here on\n`);
+      ...workerPlan(options, io, run.live === true),
+      started: (threads) => {
+        if (options.verbose && !options.quiet) io.stderr(`credwarden: worker threads take the accounts from here on (${threads})\n`);
       },
     },
     pipelineSettings.baseline,

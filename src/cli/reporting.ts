@@ -85,7 +85,7 @@ export function reportOptions(): Option[] {
     reportRowsOption(),
     new Option(
       '--jobs <n>',
-      `worker threads that evaluate, plan and format accounts (default: the CPUs available; 1: this thread only); they start once the scan has more than ${WORKERS_AFTER_PRINCIPALS.toLocaleString('en-US')} principals`,
+      `threads that read, evaluate, plan and format accounts (default: the CPUs available; 1: this thread only); worker threads start once the scan has more than ${WORKERS_AFTER_PRINCIPALS.toLocaleString('en-US')} principals (a live scan keeps this thread for collecting)`,
     ).argParser((value) => wholeNumber(value, 'threads', 1)),
   ];
 }

@@ -110,7 +110,8 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     const runs = [
       { name: 'one', jobs: '1', after: '0' },
       { name: 'two', jobs: '2', after: '0' },
-      { name: 'three-late', jobs: '3', after: '20' },
+      // Reports over 7 principals (by their size) stay on the main thread: both kinds in one run.
+      { name: 'three-mixed', jobs: '3', after: '20', max: '7' },
     ];
     const outputs: Record<string, Record<string, string>> = {};
     const messages: Record<string, string> = {};
@@ -118,14 +119,14 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
       const out = join(work, run.name);
       const { code, stderr } = await credwarden(
         [...common, '--baseline', join(work, 'before.json'), '--output-dir', out, '--jobs', run.jobs, '--verbose'],
-        {
-          CREDWARDEN_WORKERS_AFTER_PRINCIPALS: run.after,
-        },
+        { CREDWARDEN_WORKERS_AFTER_PRINCIPALS: run.after, CREDWARDEN_WORKER_MAX_PRINCIPALS: run.max ?? '20000' },
       );
       expect(code, stderr).toBe(0);
       // The workers did take accounts (never with --jobs 1).
       expect(stderr.includes('worker threads take the accounts'), run.name).toBe(run.jobs !== '1');
-      messages[run.name] = stderr.replace(/^credwarden: \d worker threads take the accounts from here on\n/m, '').replaceAll(out, 'OUT');
+      messages[run.name] = stderr
+        .replace(/^credwarden: worker threads take the accounts from here on \(\d\)\n/m, '')
+        .replaceAll(out, 'OUT');
       outputs[run.name] = await filesOf(out);
     }
     const one = outputs.one as Record<string, string>;
@@ -138,7 +139,7 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     expect(messages.one).toMatch(
       /a newer report of account 644160558196[^]+'tick`name' breaks IAM's rules[^]+--as-of 2026-11-01T12:00:00Z is before/,
     );
-    for (const name of ['two', 'three-late']) {
+    for (const name of ['two', 'three-mixed']) {
       expect(messages[name], name).toBe(messages.one);
       const other = outputs[name] as Record<string, string>;
       expect(Object.keys(other), name).toEqual(Object.keys(one));
@@ -181,21 +182,19 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     const runs = [
       { jobs: '1', after: '0' },
       { jobs: '3', after: '0' },
-      { jobs: '2', after: '20' },
+      { jobs: '2', after: '20', max: '7' },
     ];
     const answers = [];
     for (const run of runs) {
       const out = join(tempDir(), 'out');
       const answer = await credwarden(
         ['scan', '--from', dir, '--format', 'json,sarif', '--output-dir', out, '--jobs', run.jobs, '--verbose'],
-        {
-          CREDWARDEN_WORKERS_AFTER_PRINCIPALS: run.after,
-        },
+        { CREDWARDEN_WORKERS_AFTER_PRINCIPALS: run.after, CREDWARDEN_WORKER_MAX_PRINCIPALS: run.max ?? '20000' },
       );
       expect(answer.code, answer.stderr).toBe(2);
       expect(answer.stderr.includes('worker threads take the accounts'), run.jobs).toBe(run.jobs !== '1');
       expect(() => readdirSync(out)).toThrow();
-      answers.push(answer.stderr.replace(/^credwarden: \d worker threads take the accounts from here on\n/m, ''));
+      answers.push(answer.stderr.replace(/^credwarden: worker threads take the accounts from here on \(\d\)\n/m, ''));
     }
     const [one] = answers as [string];
     const problems = lines(one).filter((line) => line.includes(': error: '));

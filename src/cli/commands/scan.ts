@@ -60,7 +60,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
             : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
         printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
       },
-      { access: scanAccess(options), ...(shard ? { shard } : {}) },
+      { access: scanAccess(options), ...(shard ? { shard } : {}), live: !options.from?.length },
     );
     if (options.saveSnapshot && kept) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: outcomes };

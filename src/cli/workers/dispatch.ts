@@ -10,28 +10,47 @@ import type { BaselineIndex, ScanPipeline } from '../../core/pipeline/index.js';
 import type { ReportRun } from '../reporting.js';
 import type { ReportItem } from '../../collectors/files/reports.js';
 import { workerSpoolPath, type AccountBaseline, type WorkerInit } from './protocol.js';
-import { WorkerPool, workersAvailable, type WorkReply } from './pool.js';
+import { WORKER_MAX_PRINCIPALS, WorkerPool, workersAvailable, type WorkReply } from './pool.js';
 import { readItem, type ReportOutcome, type ReportReading } from './reading.js';
 
 /**
- * Principals processed on the main thread before worker threads start. Measured on an idle
- * 2-core machine (docs/performance.md, "Worker threads"): at 100,050 principals two workers
- * made an offline scan slower (15.0 s against 11.7 s on one thread) and doubled its peak
- * memory, and a live 1,000-account scan was no faster; at 1,000,500 principals they ran it
- * 1.4x faster (79 s against 111 s). Below this many principals a scan never starts one.
+ * Principals a scan must hold before worker threads start. Measured on an idle 2-core machine
+ * (docs/performance.md, "Worker threads"): at 100,050 principals two workers made an offline
+ * scan slower (15.0 s against 11.7 s on one thread) and doubled its peak memory; at 1,000,500
+ * principals they ran it 1.4x faster. Saved reports are counted before they are read (estimated
+ * from their sizes), so a large offline scan has its workers from the first report. A live scan
+ * counts the accounts it has collected: at 1,000 accounts of 100 users a worker from the
+ * 10,000th principal cost 5 s more CPU and was slower (loaded machine), so it keeps the same bar.
  */
 export const WORKERS_AFTER_PRINCIPALS = 200_000;
 
-/**
- * Principals before workers start: {@link WORKERS_AFTER_PRINCIPALS}, or
- * CREDWARDEN_WORKERS_AFTER_PRINCIPALS (tests start workers on small fixtures with 0).
- */
-export function workersAfter(io: { env: Record<string, string | undefined> }): number {
-  const value = io.env.CREDWARDEN_WORKERS_AFTER_PRINCIPALS;
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : WORKERS_AFTER_PRINCIPALS;
+/** A number from the environment (tests use these on small fixtures), else `fallback`. */
+function fromEnv(io: { env: Record<string, string | undefined> }, name: string, fallback: number): number {
+  const value = io.env[name];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback;
 }
 
-/** The worker count of `--jobs`: the option, else the CPUs Node may use (docs/performance.md, "Worker threads"). */
+/**
+ * How many worker threads a run may have, and after how many principals they start. `--jobs`
+ * counts the threads that work: offline (and `evaluate`) every one of them is a worker, the
+ * main thread only hands out reports and writes the files; live the main thread collects, so
+ * it is one of them. CREDWARDEN_WORKERS_AFTER_PRINCIPALS and CREDWARDEN_WORKER_MAX_PRINCIPALS
+ * let tests start workers (and keep large accounts on the main thread) on small fixtures.
+ */
+export function workerPlan(
+  options: { jobs?: number },
+  io: { env: Record<string, string | undefined> },
+  live: boolean,
+): { threads: number; after: number; maxPrincipals: number } {
+  const jobs = jobsOf(options);
+  return {
+    threads: jobs > 1 ? (live ? jobs - 1 : jobs) : 0,
+    after: fromEnv(io, 'CREDWARDEN_WORKERS_AFTER_PRINCIPALS', WORKERS_AFTER_PRINCIPALS),
+    maxPrincipals: fromEnv(io, 'CREDWARDEN_WORKER_MAX_PRINCIPALS', WORKER_MAX_PRINCIPALS),
+  };
+}
+
+/** The thread count of `--jobs`: the option, else the CPUs Node may use (docs/performance.md, "Worker threads"). */
 export function jobsOf(options: { jobs?: number }): number {
   return options.jobs ?? availableParallelism();
 }
@@ -49,13 +68,14 @@ export class AccountDispatch {
   private outcomes: ReportOutcome[] = [];
 
   /**
-   * @param workers how many threads (`jobs`; 1: none) and after how many principals they start
+   * @param workers how many worker threads (0: none), after how many principals they start, and
+   *   the most principals of an account they are given (a larger one is processed here)
    * @param init what the workers start from (asked for once, when they start)
    */
   constructor(
     private readonly pipeline: ScanPipeline,
     private readonly reports: ReportRun,
-    private readonly workers: { jobs: number; after: number; started?: (jobs: number) => void },
+    private readonly workers: { threads: number; after: number; maxPrincipals: number; started?: (threads: number) => void },
     private readonly baseline: BaselineIndex | undefined,
     private readonly init: () => WorkerInit,
   ) {}
@@ -65,10 +85,10 @@ export class AccountDispatch {
    * @param coming the principals of the work in hand, not yet counted
    */
   private poolIfDue(coming = 0): WorkerPool | undefined {
-    if (!this.pool && this.workers.jobs > 1 && this.principals + coming > this.workers.after && workersAvailable()) {
+    if (!this.pool && this.workers.threads > 0 && this.principals + coming > this.workers.after && workersAvailable()) {
       const init = { ...this.init(), ...(this.reading ? { reading: this.reading } : {}) };
-      this.pool = new WorkerPool(this.workers.jobs, init, (reply, worker) => this.answered(reply, worker, init.spoolDir));
-      this.workers.started?.(this.workers.jobs);
+      this.pool = new WorkerPool(this.workers.threads, init, (reply, worker) => this.answered(reply, worker, init.spoolDir));
+      this.workers.started?.(this.workers.threads);
     }
     return this.pool;
   }
@@ -96,7 +116,7 @@ export class AccountDispatch {
   account(account: Account): void | Promise<void> {
     this.principals += account.principals.length;
     const pool = this.poolIfDue();
-    if (!pool) return this.pipeline.account(account);
+    if (!pool || account.principals.length > this.workers.maxPrincipals) return this.pipeline.account(account);
     return pool.submit({ type: 'account', account, ...this.baselineOf(account.id) }, account.principals.length);
   }
 
@@ -108,9 +128,12 @@ export class AccountDispatch {
   async savedReports(items: readonly ReportItem[], reading: ReportReading): Promise<ReportOutcome[]> {
     this.reading = reading;
     this.outcomes = new Array<ReportOutcome>(items.length);
+    // Every report still to read counts: a scan whose reports are large enough has its workers from the first.
+    let coming = items.reduce((sum, item) => sum + estimatedPrincipals(item), 0);
     for (const item of items) {
-      const pool = this.poolIfDue(estimatedPrincipals(item));
-      if (pool) {
+      const pool = this.poolIfDue(coming);
+      coming -= estimatedPrincipals(item);
+      if (pool && estimatedPrincipals(item) <= this.workers.maxPrincipals) {
         await pool.submit({ type: 'report', item, ...this.baselineOf(item.accountId) }, estimatedPrincipals(item));
         continue;
       }
