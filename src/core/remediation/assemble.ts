@@ -71,7 +71,7 @@ export function assembleAlternatives(blocks: readonly Block[], facts: PrincipalF
       const key = session ?? `${block.procedure.id}|${alt.title}`;
       const group = groups.get(key) ?? { procedure: block.procedure.id, titles: [], when: alt.when, actor: alt.actor, parts: [] };
       if (!group.titles.includes(alt.title)) group.titles.push(alt.title);
-      group.parts.push({ block: { ...block, cautions: new Map() }, steps: alt.steps });
+      group.parts.push({ block: { ...block, vars: block.vars, cautions: new Map() }, steps: alt.steps });
       groups.set(key, group);
     }
   }

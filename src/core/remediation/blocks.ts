@@ -75,24 +75,55 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
 
 /**
  * A block whose template values and cautions are worked out when first read: a plan's outline
- * (procedures, targets, resolutions) reads neither, only its text does.
+ * (procedures, targets, resolutions) reads neither, only its text does. A class, not an object
+ * literal with getters: such a literal is built by the slow path for every block of every
+ * principal, while instances of a class share one shape. The block's own fields are its plain
+ * ones, so a copy (`{ ...block }`) must read `vars` and `cautions` itself.
  */
+class LazyBlock implements Block {
+  readonly phase: number;
+  readonly procedure: Block['procedure'];
+  readonly credential: Credential;
+  readonly kind: CredentialKind | null;
+  readonly undecidedKey: boolean;
+  readonly goal: string | null;
+  readonly freesSlot: boolean;
+  #vars: Record<string, string | Placeholder> | undefined;
+  #cautions: Map<Caution, string> | undefined;
+  readonly #makeVars: () => Record<string, string | Placeholder>;
+  readonly #makeCautions: () => Map<Caution, string>;
+
+  constructor(
+    fields: Omit<Block, 'vars' | 'cautions'>,
+    vars: () => Record<string, string | Placeholder>,
+    cautions: () => Map<Caution, string>,
+  ) {
+    this.phase = fields.phase;
+    this.procedure = fields.procedure;
+    this.credential = fields.credential;
+    this.kind = fields.kind;
+    this.undecidedKey = fields.undecidedKey;
+    this.goal = fields.goal;
+    this.freesSlot = fields.freesSlot;
+    this.#makeVars = vars;
+    this.#makeCautions = cautions;
+  }
+
+  get vars(): Record<string, string | Placeholder> {
+    return (this.#vars ??= this.#makeVars());
+  }
+
+  get cautions(): Map<Caution, string> {
+    return (this.#cautions ??= this.#makeCautions());
+  }
+}
+
 function lazyBlock(
   fields: Omit<Block, 'vars' | 'cautions'>,
   vars: () => Record<string, string | Placeholder>,
   cautions: () => Map<Caution, string>,
 ): Block {
-  let knownVars: Record<string, string | Placeholder> | undefined;
-  let knownCautions: Map<Caution, string> | undefined;
-  return {
-    ...fields,
-    get vars() {
-      return (knownVars ??= vars());
-    },
-    get cautions() {
-      return (knownCautions ??= cautions());
-    },
-  };
+  return new LazyBlock(fields, vars, cautions);
 }
 
 /** The block that removes the console password: the procedure of the finding that asked for it. */

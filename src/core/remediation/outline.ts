@@ -54,11 +54,15 @@ export function planAccount(
   options: { asOf: string | null; access: ScanAccess },
 ): PlannedAccount {
   const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
+  // The group (a principal's planned findings) of each finding, by index: undefined when unplanned.
+  const groupOf = new Array<Finding[] | undefined>(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
     if (finding.status !== 'open' || !catalogue.has(finding.remediation.procedure)) continue;
-    const group = groups.get(finding.principal.arn);
+    let group = groups.get(finding.principal.arn);
     if (group) group.push(finding);
-    else groups.set(finding.principal.arn, [finding]);
+    else groups.set(finding.principal.arn, (group = [finding]));
+    groupOf[i] = group;
   }
   if (groups.size === 0) return { findings: findings.map((f) => withPlanId(f, undefined)), outlines: [], plans: () => [] };
   const asOf = options.asOf ?? result.asOf ?? result.reportGeneratedTime ?? null;
@@ -73,14 +77,35 @@ export function planAccount(
   }
   work.sort(comparePrincipals);
   const outlines = work.map((w) => outline(w, catalogue));
-  const idByFingerprint = new Map<string, string>();
-  for (const o of outlines) for (const ref of o.findings) idByFingerprint.set(ref.fingerprint, o.id);
+  const idOfGroup = new Map<Finding[], string>();
+  work.forEach((w, i) => idOfGroup.set(w.findings, outlines[i]!.id));
+  const unplannedId = unplannedPlanIds(outlines);
   let plans: Plan[] | undefined;
   return {
-    findings: findings.map((f) => withPlanId(f, idByFingerprint.get(f.fingerprint))),
+    findings: findings.map((f, i) => {
+      const group = groupOf[i];
+      return withPlanId(f, group ? idOfGroup.get(group) : unplannedId(f));
+    }),
     outlines,
     plans: () =>
       (plans ??= work.map((w, i) => toResultPlan(outlines[i]!.id, planPrincipal(w.findings, w.facts, catalogue, options.access)))),
+  };
+}
+
+/**
+ * The plan a finding left out of the plans (waived, or its procedure unknown) names: that of a
+ * planned finding with the same fingerprint (a duplicate report row), else none. A planned
+ * finding names its principal's plan, the only one holding its fingerprint (the fingerprint
+ * includes the ARN the findings are grouped by). The index is made only when first needed.
+ */
+function unplannedPlanIds(outlines: readonly PlanOutline[]): (finding: Finding) => string | undefined {
+  let idByFingerprint: Map<string, string> | undefined;
+  return (finding) => {
+    if (!idByFingerprint) {
+      idByFingerprint = new Map();
+      for (const o of outlines) for (const ref of o.findings) idByFingerprint.set(ref.fingerprint, o.id);
+    }
+    return idByFingerprint.get(finding.fingerprint);
   };
 }
 
