@@ -72,24 +72,20 @@ export class Spool {
    */
   *joined(separator = ''): Generator<Uint8Array> {
     const between = Buffer.from(separator, 'utf8');
-    const reader = this.reader();
-    let first = true;
-    for (const entry of this.ordered()) {
-      if (!first && between.length > 0) yield between;
-      first = false;
-      yield* reader.read(entry);
+    const reader = new SpoolReader(this.ordered());
+    for (let i = 0; i < reader.accounts; i++) {
+      if (i > 0 && between.length > 0) yield between;
+      yield* reader.read(i);
     }
   }
 
   /** The same as {@link Spool.joined}, as text: for the writers that need text (a terminal, a binary format's rows). */
   *joinedText(separator = ''): Generator<string> {
-    const reader = this.reader();
-    let first = true;
-    for (const entry of this.ordered()) {
-      if (!first && separator) yield separator;
-      first = false;
+    const reader = new SpoolReader(this.ordered());
+    for (let i = 0; i < reader.accounts; i++) {
+      if (i > 0 && separator) yield separator;
       const decoder = new StringDecoder('utf8');
-      for (const bytes of reader.read(entry)) {
+      for (const bytes of reader.read(i)) {
         const text = decoder.write(bytes);
         if (text) yield text;
       }
@@ -100,10 +96,6 @@ export class Spool {
 
   private ordered(): Entry[] {
     return [...this.entries].sort((a, b) => a.id.localeCompare(b.id));
-  }
-
-  private reader(): SpoolReader {
-    return new SpoolReader(this.entries.reduce((total, e) => total + e.length, 0));
   }
 
   /** Closes the file but keeps it: a worker thread's spool, which the main thread reads back. */
@@ -120,43 +112,58 @@ export class Spool {
 }
 
 /**
- * Reads spooled ranges through one buffer. Each read fills the whole buffer from where the
- * range starts, so the accounts that follow it in the same file (one thread's accounts, spooled
- * in the order they came) are usually read with it.
+ * Reads spooled accounts, in a given order, through one buffer. The accounts that follow one in
+ * that order and lie right after it in the same file (one thread's accounts, spooled in the
+ * order they came: an offline scan's) are read with it, up to a buffer's worth; nothing past
+ * them is read, so accounts spooled out of order (a live scan's) cost one read each, of their own size.
  */
 class SpoolReader {
   private readonly buffer: Buffer;
+  /** Where the run of accounts that starts with each one ends in its file. */
+  private readonly reach: number[];
   private fd = -1;
   /** File position of the buffer's first byte, and how many bytes it holds. */
   private at = 0;
   private held = 0;
 
-  constructor(total: number) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(READ_PIECE, total)));
+  constructor(private readonly order: readonly Entry[]) {
+    this.reach = new Array<number>(order.length);
+    let longest = 1;
+    for (let i = order.length - 1; i >= 0; i--) {
+      const entry = order[i] as Entry;
+      const next = order[i + 1];
+      const end = entry.start + entry.length;
+      this.reach[i] = next && next.fd === entry.fd && next.start === end ? (this.reach[i + 1] as number) : end;
+      longest = Math.max(longest, (this.reach[i] as number) - entry.start);
+    }
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(READ_PIECE, longest));
   }
 
-  *read(entry: Entry): Generator<Buffer> {
+  get accounts(): number {
+    return this.order.length;
+  }
+
+  /** The bytes of the `index`th account, in pieces (views of the reused buffer). */
+  *read(index: number): Generator<Buffer> {
+    const entry = this.order[index] as Entry;
     let position = entry.start;
     const end = entry.start + entry.length;
     while (position < end) {
-      if (entry.fd !== this.fd || position < this.at || position >= this.at + this.held) this.fill(entry.fd, position);
-      const from = position - this.at;
+      if (entry.fd !== this.fd || position < this.at || position >= this.at + this.held)
+        this.fill(entry.fd, position, this.reach[index] as number);
       const until = Math.min(this.held, end - this.at);
-      yield this.buffer.subarray(from, until);
+      yield this.buffer.subarray(position - this.at, until);
       position = this.at + until;
     }
   }
 
-  private fill(fd: number, position: number): void {
+  private fill(fd: number, position: number, reach: number): void {
     this.fd = fd;
     this.at = position;
     this.held = 0;
+    const wanted = Math.min(this.buffer.length, reach - position);
     let n: number;
-    while (
-      this.held < this.buffer.length &&
-      (n = readSync(fd, this.buffer, this.held, this.buffer.length - this.held, position + this.held)) > 0
-    )
-      this.held += n;
+    while (this.held < wanted && (n = readSync(fd, this.buffer, this.held, wanted - this.held, position + this.held)) > 0) this.held += n;
     if (this.held === 0)
       throw new Error(`a report spool ended before its accounts did (at byte ${position}): the spool folder was changed during the scan`);
   }

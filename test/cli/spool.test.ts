@@ -122,6 +122,23 @@ describe('Spool', () => {
     }
   });
 
+  it('reads accounts spooled in order together, and mixed runs of in-order and out-of-order accounts, byte for byte', () => {
+    const folder = new SpoolFolder();
+    try {
+      const spool = folder.create();
+      const next = random(11);
+      // In order (read together, past the 1 MiB read buffer), then out of order, then in order again.
+      const ids = ['a00', 'a01', 'a02', 'a03', 'a04', 'z09', 'm05', 'q07', 'b00', 'b01', 'b02'];
+      const texts = new Map(ids.map((id) => [id, randomText(next, Math.floor(next() * 400_000))]));
+      for (const id of ids) spool.append(id, [texts.get(id) as string]);
+      const want = [...ids].sort().map((id) => texts.get(id) as string);
+      const bytes = Buffer.concat(Array.from(spool.joined('\n'), (piece) => Buffer.from(piece)));
+      expect(bytes.equals(Buffer.from(want.join('\n')))).toBe(true);
+    } finally {
+      folder.remove();
+    }
+  });
+
   it("joins a worker thread's spool file with its own accounts in account-id order", () => {
     const folder = new SpoolFolder();
     try {
