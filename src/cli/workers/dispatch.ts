@@ -133,7 +133,7 @@ export class AccountDispatch {
     for (const item of items) {
       const pool = this.poolIfDue(coming);
       coming -= estimatedPrincipals(item);
-      if (pool && estimatedPrincipals(item) <= this.workers.maxPrincipals) {
+      if (pool && mostPrincipals(item) <= this.workers.maxPrincipals) {
         await pool.submit({ type: 'report', item, ...this.baselineOf(item.accountId) }, estimatedPrincipals(item));
         continue;
       }
@@ -167,6 +167,17 @@ export class AccountDispatch {
   async close(): Promise<void> {
     await this.pool?.close();
   }
+}
+
+/**
+ * The fewest bytes a row of a credential report takes (its 22 fields at their shortest are
+ * about 150): what bounds the principals of a report before it is read.
+ */
+const REPORT_MIN_BYTES_PER_PRINCIPAL = 100;
+
+/** The most principals a report of this size can hold: a worker is given only reports that fit its heap. */
+function mostPrincipals(item: ReportItem): number {
+  return Math.ceil(item.bytes / REPORT_MIN_BYTES_PER_PRINCIPAL);
 }
 
 /** A report's principals before it is read, from its size. */
