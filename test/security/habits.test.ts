@@ -179,7 +179,9 @@ describe('--demo names', () => {
   it('accepts a bundled organisation by name, and the README path from any folder', async () => {
     const elsewhere = tempDir();
     for (const demo of ['recovery-org', 'examples/sandbox/recovery-org.json']) {
-      const { code, stdout, stderr } = await cli(['scan', '--demo', demo, '--format', 'json', '--quiet', '--fail-on', 'none'], {
+      // A fixed as-of: the sandbox serves its reports as generated now (ages would move with the calendar).
+      const scan = ['scan', '--demo', demo, '--as-of', '2026-12-01T00:00:00Z', '--format', 'json', '--quiet', '--fail-on', 'none'];
+      const { code, stdout, stderr } = await cli(scan, {
         cwd: elsewhere,
       });
       expect(stderr).toBe('');

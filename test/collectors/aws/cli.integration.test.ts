@@ -36,10 +36,23 @@ function sandboxEnv(sandbox: SandboxHandle): Record<string, string> {
   };
 }
 
+// A fixed as-of time for the demo organisation: the sandbox serves its fixture's reports as
+// generated now, so without it the credentials' ages, and the findings, would move with the calendar.
+const AS_OF = '2026-12-01T00:00:00Z';
+
 describe('credwarden scan (live)', () => {
   it('--demo scans the bundled sandbox organisation through the live path', async () => {
     const dir = tempDir();
-    const { code, stdout, stderr } = await cli(['scan', '--demo', '--format', 'json', '--save-snapshot', join(dir, 'snapshot.json')]);
+    const { code, stdout, stderr } = await cli([
+      'scan',
+      '--demo',
+      '--as-of',
+      AS_OF,
+      '--format',
+      'json',
+      '--save-snapshot',
+      join(dir, 'snapshot.json'),
+    ]);
     expect(stderr).toMatch(/demo: sandbox organisation on http:\/\/127\.0\.0\.1:\d+/);
     const result = readResultText(stdout);
     expect(Object.fromEntries(result.accounts.map((a) => [a.id, a.status]))).toEqual({
@@ -53,7 +66,7 @@ describe('credwarden scan (live)', () => {
     expect(result.findings.some((f) => f.accountId === '222222222222' && f.ruleId === 'root-mfa-disabled')).toBe(true);
     expect(code).toBe(0);
     // The saved snapshot re-evaluates to the same findings (evidence for an auditor).
-    const again = await cli(['evaluate', join(dir, 'snapshot.json'), '--format', 'json']);
+    const again = await cli(['evaluate', join(dir, 'snapshot.json'), '--as-of', AS_OF, '--format', 'json']);
     expect(readResultText(again.stdout).findings.map((f) => f.fingerprint)).toEqual(result.findings.map((f) => f.fingerprint));
     expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).not.toMatch(/sandbox\/secret|ASIA|sessionToken/i);
     // A session token would appear as a value (SessionToken: …); plans may name the sts:GetSessionToken action.
@@ -61,7 +74,7 @@ describe('credwarden scan (live)', () => {
   });
 
   it('--demo --ou narrows the demo organisation', async () => {
-    const { code, stdout } = await cli(['scan', '--demo', '--ou', 'ou-demo-workloads', '--format', 'json', '--quiet']);
+    const { code, stdout } = await cli(['scan', '--demo', '--ou', 'ou-demo-workloads', '--as-of', AS_OF, '--format', 'json', '--quiet']);
     expect(code).toBe(0);
     expect(readResultText(stdout).accounts.map((a) => [a.id, a.ouPath])).toEqual([
       ['222222222222', 'Root/Workloads/Prod'],
