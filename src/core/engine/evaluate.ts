@@ -24,16 +24,18 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
   const findings: Finding[] = [];
   // One frame per account, updated in place: predicates, messages and evidence read it
   // synchronously and never keep it, so a million principals cost no frame garbage.
-  const frame: EvalFrame = {
+  const frame: FindingFrame = {
     account,
     principal: account.principals[0] as Principal,
     asOfMs,
     key: undefined,
     cert: undefined,
     credential: undefined,
+    principalRef: undefined,
   };
   for (const principal of account.principals) {
     frame.principal = principal;
+    frame.principalRef = undefined;
     let credentials: CredentialView[] | undefined;
     for (const rule of ruleset.rules) {
       if (!rule.appliesTo.has(principal.type)) continue;
@@ -95,8 +97,15 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
   return findings;
 }
 
-function toFinding(rule: CompiledRule, frame: EvalFrame, credential: Credential): Finding {
+/** The evaluation frame, and the principal as the current principal's findings name it (made by its first finding). */
+interface FindingFrame extends EvalFrame {
+  principalRef: Finding['principal'] | undefined;
+}
+
+function toFinding(rule: CompiledRule, frame: FindingFrame, credential: Credential): Finding {
   const { account, principal } = frame;
+  // One principal object for all the principal's findings: nothing changes a finding's principal.
+  frame.principalRef ??= { type: principal.type, name: principal.name, arn: principal.arn };
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -104,7 +113,7 @@ function toFinding(rule: CompiledRule, frame: EvalFrame, credential: Credential)
     accountId: account.id,
     accountName: account.name ?? null,
     ouPath: account.ouPath ?? null,
-    principal: { type: principal.type, name: principal.name, arn: principal.arn },
+    principal: frame.principalRef,
     credential,
     message: rule.message(frame),
     evidence: rule.evidence(frame),

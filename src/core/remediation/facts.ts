@@ -138,9 +138,11 @@ export function principalFacts(
     }
   }
   const asOfMs = asOf === null ? Number.NaN : parseTimestamp(asOf);
-  for (const slot of [...facts.keys, ...facts.certs]) {
-    slot.ageDays ??= daysSince(slot.lastRotated, asOfMs);
-    slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
+  for (const slots of [facts.keys, facts.certs]) {
+    for (const slot of slots) {
+      slot.ageDays ??= daysSince(slot.lastRotated, asOfMs);
+      slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
+    }
   }
   facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOfMs);
   if (facts.password.nextRotationInDays === null && facts.password.nextRotation !== null) {
@@ -151,25 +153,26 @@ export function principalFacts(
 }
 
 function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {
-  principal.accessKeys.forEach((key, i) => {
-    Object.assign(facts.keys[i]!, {
-      id: key.id ?? null,
-      present: key.active || key.lastRotated !== null,
-      active: key.active,
-      lastRotated: key.lastRotated,
-      lastUsedKnown: true,
-      lastUsed: key.lastUsed,
-      lastUsedService: key.lastUsedService,
-      lastUsedRegion: key.lastUsedRegion,
-    });
-  });
-  principal.certificates.forEach((cert, i) => {
-    Object.assign(facts.certs[i]!, {
-      present: cert.active || cert.lastRotated !== null,
-      active: cert.active,
-      lastRotated: cert.lastRotated,
-    });
-  });
+  // Plain stores, not Object.assign of a new object: this runs for every planned principal.
+  for (let i = 0; i < principal.accessKeys.length; i++) {
+    const key = principal.accessKeys[i]!;
+    const slot = facts.keys[i]!;
+    slot.id = key.id ?? null;
+    slot.present = key.active || key.lastRotated !== null;
+    slot.active = key.active;
+    slot.lastRotated = key.lastRotated;
+    slot.lastUsedKnown = true;
+    slot.lastUsed = key.lastUsed;
+    slot.lastUsedService = key.lastUsedService;
+    slot.lastUsedRegion = key.lastUsedRegion;
+  }
+  for (let i = 0; i < principal.certificates.length; i++) {
+    const cert = principal.certificates[i]!;
+    const slot = facts.certs[i]!;
+    slot.present = cert.active || cert.lastRotated !== null;
+    slot.active = cert.active;
+    slot.lastRotated = cert.lastRotated;
+  }
   facts.password.lastUsed = principal.password.lastUsed;
   facts.password.lastUsedKnown = true;
   facts.password.nextRotation = principal.password.nextRotation;
