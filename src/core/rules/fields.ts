@@ -16,18 +16,20 @@ export interface FieldDef {
   get(frame: EvalFrame): unknown;
 }
 
-// Several rules read the same timestamps of a principal; parse each one once. A pure memo:
-// bounded, so memory stays flat however many principals are evaluated.
-const EPOCH_CACHE_LIMIT = 4096;
-const epochCache = new Map<string, number>();
+// Several rules read the same timestamps of a principal; parse each one once. A pure memo of the
+// last few times read (a principal has at most a dozen): a ring compared by value, cheaper than a
+// map whose entries would mostly be read once, and bounded, so memory stays flat.
+const EPOCH_RING = 16;
+const ringTimes: (string | undefined)[] = new Array<string | undefined>(EPOCH_RING).fill(undefined);
+const ringMs: number[] = new Array<number>(EPOCH_RING).fill(0);
+let ringNext = 0;
 
 function epochMs(time: string): number {
-  let ms = epochCache.get(time);
-  if (ms === undefined) {
-    if (epochCache.size >= EPOCH_CACHE_LIMIT) epochCache.clear();
-    ms = parseTimestamp(time);
-    epochCache.set(time, ms);
-  }
+  for (let i = 0; i < EPOCH_RING; i++) if (ringTimes[i] === time) return ringMs[i]!;
+  const ms = parseTimestamp(time);
+  ringTimes[ringNext] = time;
+  ringMs[ringNext] = ms;
+  ringNext = (ringNext + 1) % EPOCH_RING;
   return ms;
 }
 
