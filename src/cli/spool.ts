@@ -169,10 +169,41 @@ class SpoolReader {
   }
 }
 
-/** A folder of spools for one run, removed with everything in it (worker threads' spools too). */
+/** Spool folders of this process not yet removed: a signal that ends the process removes them first. */
+const liveFolders = new Set<string>();
+/** Signals whose default action ends the process: a Ctrl-C or a job runner's stop must not leave report data in the temp folder. */
+const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let signalsWatched = false;
+
+/** Removes every live spool folder, then ends the process by the same signal (exit status 128 + n, as without the handler). */
+function removeFoldersAndReraise(signal: NodeJS.Signals): void {
+  for (const dir of liveFolders) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A worker thread made a file meanwhile: nothing more can be done while the process ends.
+    }
+  }
+  liveFolders.clear();
+  for (const s of ENDING_SIGNALS) process.removeListener(s, removeFoldersAndReraise);
+  process.kill(process.pid, signal);
+}
+
+function watchEndingSignals(): void {
+  if (signalsWatched) return;
+  signalsWatched = true;
+  for (const s of ENDING_SIGNALS) process.once(s, removeFoldersAndReraise);
+}
+
+/** A folder of spools for one run, removed with everything in it (worker threads' spools too), also when a signal ends the process. */
 export class SpoolFolder {
   readonly dir = mkdtempSync(join(tmpdir(), 'credwarden-'));
   private readonly spools: Spool[] = [];
+
+  constructor() {
+    liveFolders.add(this.dir);
+    watchEndingSignals();
+  }
 
   create(): Spool {
     const spool = new Spool(join(this.dir, `${this.spools.length}.spool`));
@@ -189,5 +220,6 @@ export class SpoolFolder {
       }
     }
     rmSync(this.dir, { recursive: true, force: true });
+    liveFolders.delete(this.dir);
   }
 }

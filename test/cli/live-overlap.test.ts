@@ -138,7 +138,10 @@ describe('a live scan processes accounts while it collects the others', { timeou
 });
 
 describe('worker threads end with the process', { timeout: 180_000 }, () => {
-  it('Ctrl-C (SIGINT) during a scan ends the process, workers and all', async () => {
+  it('Ctrl-C (SIGINT) during a scan ends the process, workers and all, and leaves no spool behind', async () => {
+    const tmp = join(tempDir(), 'tmp');
+    mkdirSync(tmp);
+    const spoolFolders = (): string[] => readdirSync(tmp).filter((d) => d.startsWith('credwarden-'));
     box = await startSandbox({
       fixture: generateOrganization({ accounts: 40, usersPerAccount: 5, seed: 4 }),
       latencyMs: 100,
@@ -170,6 +173,7 @@ describe('worker threads end with the process', { timeout: 180_000 }, () => {
           AWS_SECRET_ACCESS_KEY: box.credentials.secretAccessKey,
           AWS_REGION: 'us-east-1',
           CREDWARDEN_WORKERS_AFTER_PRINCIPALS: '0',
+          TMPDIR: tmp,
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -184,8 +188,11 @@ describe('worker threads end with the process', { timeout: 180_000 }, () => {
         if (stderr.includes('worker threads take the accounts')) started();
       }),
     );
+    expect(spoolFolders()).toHaveLength(1);
     child.kill('SIGINT');
     // The scan had about 40 × 2 calls × 100 ms left: it ends now instead, and never writes the reports.
     expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+    // Spools hold processed report data: the signal removed them before ending the process.
+    expect(spoolFolders()).toEqual([]);
   });
 });
