@@ -100,14 +100,7 @@ export interface ReadInputOptions {
 export function readInputFile(path: string, what: string, label: string = path, options: ReadInputOptions = {}): string {
   const name = { what, label };
   const maxBytes = options.maxBytes ?? INPUT_LIMITS.text;
-  let fd: number;
-  try {
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (error) {
-    throw openError(error, name);
-  }
-  try {
-    checkRegular(fstatSync(fd), name);
+  return withRegularFile(path, name, (fd) => {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -120,6 +113,23 @@ export function readInputFile(path: string, what: string, label: string = path, 
       chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
     }
     return Buffer.concat(chunks, total).toString('utf8');
+  });
+}
+
+/**
+ * Runs `read` on a user-named file opened read-only, once it is known to be a regular file, and
+ * closes it: a failure to open or read is an InputError naming the file (never a raw errno).
+ */
+function withRegularFile<T>(path: string, name: { what: string; label: string }, read: (fd: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    throw openError(error, name);
+  }
+  try {
+    checkRegular(fstatSync(fd), name);
+    return read(fd);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw openError(error, name);
@@ -143,15 +153,7 @@ export function matchInInputFile(
   pattern: RegExp,
   options: { peekBytes: number },
 ): RegExpExecArray | null | undefined {
-  const name = { what, label };
-  let fd: number;
-  try {
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (error) {
-    throw openError(error, name);
-  }
-  try {
-    checkRegular(fstatSync(fd), name);
+  return withRegularFile(path, { what, label }, (fd) => {
     const head = Buffer.allocUnsafe(options.peekBytes);
     let total = 0;
     while (total < head.length) {
@@ -161,12 +163,7 @@ export function matchInInputFile(
     }
     const match = pattern.exec(head.toString('latin1', 0, total));
     return match ?? (total < head.length ? null : undefined);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw openError(error, name);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** A regular input file opened for streaming. */
