@@ -1,5 +1,6 @@
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRecord, csvRecords, spreadsheetCell, spreadsheetRecords } from '../../src/core/format/csv.js';
+import { csvRecord, csvRecords, spreadsheetCell } from '../../src/core/format/csv.js';
 import { neutraliseFormula, visibleControls } from '../../src/core/util/escape.js';
 
 /**
@@ -92,14 +93,76 @@ describe('csvRecord', () => {
   });
 });
 
-describe('spreadsheetRecords', () => {
-  it('writes what csvRecords writes for spreadsheet cells, with CRLF and LF record ends', () => {
-    const cells = [...shortStrings(), ...hostileStrings(20000, 11)].map(spreadsheetCell);
-    const records: string[][] = [];
-    for (let i = 0; i + 5 <= cells.length; i += 5) records.push(cells.slice(i, i + 5));
-    expect(cells.some((c) => c.includes('\n'))).toBe(true);
-    expect(spreadsheetRecords(records)).toBe(csvRecords(records));
-    expect(spreadsheetRecords(records, '\n')).toBe(csvRecords(records, '\n'));
+/** csv-stringify called plainly with the options credwarden's CSV files are written with (docs/reports.md). */
+function plainStringify(records: readonly (readonly string[])[], end: '\r\n' | '\n'): string {
+  return stringify(records as string[][], { record_delimiter: end === '\r\n' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });
+}
+
+/** Records of 0 to 6 cells cut from a stream of cells, deterministically. */
+function toRecords(cells: readonly string[]): string[][] {
+  const records: string[][] = [];
+  for (let i = 0, width = 0; i + width <= cells.length; i += width, width = (width + 1) % 7) records.push(cells.slice(i, i + width));
+  return records;
+}
+
+/** Cells a writer gets wrong most easily: quotes at either end, a lone CR, only separators, surrogate pairs, empty. */
+const EDGE_CELLS = [
+  '',
+  '"',
+  '""',
+  '"a',
+  'a"',
+  '"a"',
+  ',',
+  'a,',
+  ',a',
+  '\r',
+  'a\r',
+  '\ra',
+  '\r\r\n',
+  '\n',
+  '\n\r',
+  ' ',
+  '=1+1',
+  '-2',
+  '@x',
+  '\tx',
+  "'",
+  '😀',
+  '😀"',
+  '\u{1d173},',
+  '\ud83d',
+  '\ude00',
+];
+
+describe('csvRecord', () => {
+  it('writes exactly what csv-stringify writes, record by record, for edge and random hostile cells', () => {
+    const cells = [...EDGE_CELLS, ...shortStrings(), ...hostileStrings(30000, 5)];
+    const records = [...toRecords(cells), ...EDGE_CELLS.map((c) => [c]), ...EDGE_CELLS.map((c) => [c, c, ''])];
+    let asIs = 0;
+    for (const end of ['\r\n', '\n'] as const)
+      for (const record of records) {
+        const expected = plainStringify([record], end);
+        expect(csvRecord(record, end)).toBe(expected);
+        if (expected === record.join(',') + end) asIs++;
+      }
+    // Both paths are taken: records written as they are (joined), and records csv-stringify quotes.
+    expect(asIs).toBeGreaterThan(records.length / 4);
+    expect(asIs).toBeLessThan(records.length * 2 - records.length / 4);
+  });
+
+  it('writes what csv-stringify writes for whole batches of spreadsheet cells, and for none', () => {
+    const records = toRecords([...shortStrings(), ...hostileStrings(20000, 11)].map(spreadsheetCell));
+    for (const end of ['\r\n', '\n'] as const) {
+      expect(csvRecords(records, end)).toBe(plainStringify(records, end));
+      expect(csvRecords([], end)).toBe(plainStringify([], end));
+    }
+  });
+
+  it('honours the quoting options: a lone CR or LF is quoted whatever the record end', () => {
+    expect(csvRecord(['a\rb', 'c'], '\n')).toBe('"a\rb",c\n');
+    expect(csvRecord(['a\nb', 'c'])).toBe('"a\nb",c\r\n');
+    expect(csvRecord(['a\rb'])).toBe('"a\rb"\r\n');
   });
 });
 

@@ -115,9 +115,6 @@ function stringField(object: Record<string, unknown> | undefined, key: string): 
   return typeof value === 'string' ? value : '';
 }
 
-/** Rows are joined this many at a time: one chunk per batch. */
-const ROWS_PER_CHUNK = 500;
-
 /**
  * csv-stringify's options for our files: RFC 4180, and every cell holding a CR or LF quoted
  * (a lone LF too, so no reader can split the row) besides those holding a quote or comma.
@@ -126,47 +123,56 @@ const CRLF_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as 
 const LF_OPTIONS = { record_delimiter: 'unix', quoted_match: /[\r\n]/ } as const;
 
 /**
- * Records as CSV text through csv-stringify (the project's CSV writer), each ended by `end`.
- * Callers pass many records at once where they can: one call per batch keeps its per-call
- * option handling off the per-row cost.
+ * A cell that csv-stringify may change with our options: one holding a quote, the delimiter, a CR
+ * or an LF. With these options csv-stringify (6.x: `stringifier.stringify`) writes any other string
+ * cell exactly as it is: it quotes a cell only for a quote, the delimiter (one character: no
+ * boundary fusion), the record delimiter (CRLF or LF: both need a CR or LF in the cell; its
+ * `quote_record_delimiter` is off because we set `record_delimiter`) or `quoted_match` (a CR or
+ * LF); `quoted`, `quoted_string`, `quoted_empty` and `escape_formulas` are off, `cast.string`
+ * is the identity, and the escape is the quote. An empty cell is written empty.
  */
-export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
-  return stringify(records as string[][], end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
+const MAY_BE_QUOTED = /[",\r\n]/;
+
+/** Whether csv-stringify writes every cell of a record as it is (see {@link MAY_BE_QUOTED}). */
+function writtenAsIs(cells: readonly string[]): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (typeof cell !== 'string' || MAY_BE_QUOTED.test(cell)) return false;
+  }
+  return true;
 }
 
 /**
- * csv-stringify's options for records whose every cell came from {@link spreadsheetCell}, which
- * leaves no CR in a cell (it turns CR LF and a lone CR into LF): a line break in such a cell is an
- * LF, found by a string search instead of a regular expression on each of millions of cells. With
- * LF record ends csv-stringify quotes a cell holding one by itself. The same text as
- * {@link csvRecords} gives for such cells.
+ * One record as CSV text through csv-stringify (the project's CSV writer), ended by `end`.
+ * A record that csv-stringify would write cell by cell unchanged (most of ours: see
+ * {@link MAY_BE_QUOTED}) is its cells joined by the delimiter, which is exactly what
+ * csv-stringify returns for it (test/format/csv-record.test.ts compares the two on many
+ * hostile records); any other record goes to csv-stringify. The join skips csv-stringify's
+ * per-cell work (a context object, tuples and arrays for every cell), a fifth of a scan's CPU.
  */
-const GUARDED_CRLF_OPTIONS = { record_delimiter: 'windows', quoted_match: '\n' } as const;
-const GUARDED_LF_OPTIONS = { record_delimiter: 'unix' } as const;
-
-/** {@link csvRecords} of records whose every cell is a {@link spreadsheetCell}, a little faster. */
-export function spreadsheetRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
-  return stringify(records as string[][], end === '\r\n' ? GUARDED_CRLF_OPTIONS : GUARDED_LF_OPTIONS);
-}
-
-/** One CSV record (see {@link csvRecords}). */
 export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n'): string {
-  return csvRecords([cells], end);
+  if (writtenAsIs(cells)) return cells.join(',') + end;
+  return stringify([cells as string[]], end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
 }
 
-/** The rows, with CRLF line ends, each cell neutralised for spreadsheets (see {@link spreadsheetCell}). */
+/** Records as CSV text, each ended by `end` (see {@link csvRecord}). */
+export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
+  let text = '';
+  for (const record of records) text += csvRecord(record, end);
+  return text;
+}
+
+/**
+ * The rows, with CRLF line ends, each cell neutralised for spreadsheets (see {@link spreadsheetCell}).
+ * Each row is its own piece: a report's writer encodes flat pieces where they land, which costs
+ * less than joining them into one string first.
+ */
 function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
-  let batch: string[][] = [];
+  const cells = new Array<string>(columns.length);
   for (const row of rows) {
-    const cells = new Array<string>(columns.length);
     for (let i = 0; i < columns.length; i++) cells[i] = spreadsheetCell(columns[i]!.value(row, context));
-    batch.push(cells);
-    if (batch.length === ROWS_PER_CHUNK) {
-      yield spreadsheetRecords(batch);
-      batch = [];
-    }
+    yield csvRecord(cells);
   }
-  if (batch.length > 0) yield spreadsheetRecords(batch);
 }
 
 function csvHeader<T>(columns: readonly Column<T>[]): string {

@@ -4,7 +4,7 @@ import { planOutlines, type PlanOutline, type ResultProcedure } from '../../reme
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
-import { csvRecord, spreadsheetCell, spreadsheetRecords } from '../csv.js';
+import { csvRecord, spreadsheetCell } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
 import { STATELESS, type ReportSink } from '../types.js';
@@ -257,20 +257,9 @@ export function targetCsvLine(row: TargetRow): string {
   return csvRecord(targetCells(row), '\n');
 }
 
-/** Target rows are handed to csv-stringify this many at a time: one call per batch, not per row. */
-const TARGETS_PER_CHUNK = 500;
-
-/** CSV lines of targets, a batch per chunk (the same text as {@link targetCsvLine} of each). */
+/** CSV lines of targets, one piece per target (see {@link targetCsvLine}). */
 function* targetCsvChunks(rows: Iterable<TargetRow>): Generator<string> {
-  let batch: string[][] = [];
-  for (const row of rows) {
-    batch.push(targetCells(row));
-    if (batch.length === TARGETS_PER_CHUNK) {
-      yield spreadsheetRecords(batch, '\n');
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield spreadsheetRecords(batch, '\n');
+  for (const row of rows) yield targetCsvLine(row);
 }
 
 /** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
