@@ -203,13 +203,6 @@ export function chainedRoleOptions(options: CollectOptions, caller: CallerIdenti
   };
 }
 
-/** Adds the OU path learnt after the account was scheduled (streamed `--org`). */
-function withOuPath(event: AccountEvent, ouPath: string | undefined): AccountEvent {
-  if (ouPath === undefined) return event;
-  if (event.type === 'scanned') return { ...event, account: { ...event.account, ouPath } };
-  return { ...event, outcome: { ...event.outcome, ouPath } };
-}
-
 /**
  * Collects credential reports from the selected accounts of an AWS Organization.
  *
@@ -251,30 +244,8 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
-    // With plain --org, accounts are scanned while the OU walk is still running. An account
-    // that finishes before its OU path is known waits for it outside its concurrency slot, so
-    // scanning goes on; at most `parkLimit` accounts wait like that, which bounds memory.
-    const parkLimit = Math.max(64, options.concurrency * 8);
-    let parked = 0;
-    let ouPathsKnown = false;
-    const schedule = (target: AccountTarget, ouPath?: Promise<string | undefined>) => {
-      const scanned = limiter(async () => {
-        const event = await scanAccount(ctx, target);
-        if (ouPath === undefined || ouPathsKnown || parked >= parkLimit) {
-          await channel.push({ event: withOuPath(event, await ouPath) });
-          return undefined;
-        }
-        parked++;
-        return event;
-      });
-      running.push(
-        scanned.then(async (event) => {
-          if (event === undefined) return;
-          const path = await ouPath;
-          parked--;
-          await channel.push({ event: withOuPath(event, path) });
-        }),
-      );
+    const schedule = (target: AccountTarget) => {
+      running.push(limiter(async () => channel.push({ event: await scanAccount(ctx, target) })));
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
     const plan = async (total: number, skipped: number, warnings: string[]) =>
@@ -300,29 +271,20 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
       !selection.organizationalUnits?.length;
     const produce = async () => {
       if (streamed) {
-        // Scan each account as soon as its page arrives; the plan follows once the list is complete.
+        // Scan each account as soon as the walk of the OU tree places it; the plan follows once the list is complete.
         let total = 0;
-        const skips: Promise<void>[] = [];
-        const { listed, ouPaths } = streamOrganization(org, ({ target, skipReason }) => {
+        let skipped = 0;
+        const listed = await streamOrganization(org, ({ target, skipReason }) => {
           if (!inShard(target.id)) return;
-          const ouPath = ouPaths.then((paths) => paths.pathOf(target.id));
-          if (skipReason)
-            skips.push(
-              ouPath.then((path) => skip({ ...target, ...(path ? { ouPath: path } : {}), status: 'skipped', reason: skipReason })),
-            );
-          else {
+          if (skipReason) {
+            skipped++;
+            running.push(skip({ ...target, status: 'skipped', reason: skipReason }));
+          } else {
             total++;
-            schedule(target, ouPath);
+            schedule(target);
           }
         });
-        void ouPaths.then(
-          () => (ouPathsKnown = true),
-          () => undefined,
-        );
-        await listed;
-        const paths = await ouPaths;
-        await plan(total, skips.length, paths.warning ? [paths.warning] : []);
-        await Promise.all(skips);
+        await plan(total, skipped, listed.warning ? [listed.warning] : []);
       } else {
         const all: Selection = org
           ? await selectAccounts(org, selection, caller.accountId)

@@ -66,16 +66,32 @@ export async function listOrganizationAccounts(org: OrganizationsClient): Promis
   return allItems(paginateListAccounts(pagination(org), {}), (page) => page.Accounts);
 }
 
-/** Walks the OU tree from the root: each account's OU path and ancestors. */
-export async function walkOrganization(org: OrganizationsClient): Promise<Map<string, Placement>> {
+/**
+ * Walks the OU tree from the root: each account's OU path and ancestors. `onAccount`, when
+ * given, receives each account with its OU path as soon as its page arrives: the subtrees are
+ * walked in parallel, so the accounts of an organisation come in much faster than through
+ * ListAccounts' one sequential chain of 20-account pages.
+ */
+export async function walkOrganization(
+  org: OrganizationsClient,
+  onAccount?: (account: OrgAccount, ouPath: string) => void,
+): Promise<Map<string, Placement>> {
   const roots = await allItems(paginateListRoots(pagination(org), {}), (page) => page.Roots);
   const placements = new Map<string, Placement>();
+  const placeAll = async (parentId: string, path: string, ancestors: string[]) => {
+    for await (const page of paginateListAccountsForParent(pagination(org), { ParentId: parentId })) {
+      for (const account of page.Accounts ?? []) {
+        if (!account.Id) continue;
+        placements.set(account.Id, { ouPath: path, ancestors, account });
+        onAccount?.(account, path);
+      }
+    }
+  };
   const visit = async (parentId: string, path: string, ancestors: string[]): Promise<void> => {
-    const [units, accounts] = await Promise.all([
+    const [units] = await Promise.all([
       allItems(paginateListOrganizationalUnitsForParent(pagination(org), { ParentId: parentId }), (page) => page.OrganizationalUnits),
-      allItems(paginateListAccountsForParent(pagination(org), { ParentId: parentId }), (page) => page.Accounts),
+      placeAll(parentId, path, ancestors),
     ]);
-    for (const account of accounts) if (account.Id) placements.set(account.Id, { ouPath: path, ancestors, account });
     await Promise.all(units.map((unit) => visit(unit.Id ?? '', `${path}/${unit.Name ?? unit.Id}`, [...ancestors, unit.Id ?? ''])));
   };
   await Promise.all(roots.map((root) => visit(root.Id ?? '', root.Name ?? 'Root', [root.Id ?? ''])));
@@ -172,32 +188,48 @@ export interface ListedAccount {
 }
 
 /**
- * Plain `--org` (no filter to validate first): lists accounts page by page and hands each one
- * over at once, so scanning overlaps listing. OU paths come from a parallel walk of the tree;
- * `ouPaths` resolves them once the walk is done.
+ * Plain `--org` (no filter to validate first): hands each account over as soon as it is known,
+ * with its OU path, so scanning overlaps listing. Accounts come from the walk of the OU tree
+ * (ListAccountsForParent, every subtree in parallel). ListAccounts runs beside it as the
+ * authority: an account it lists that the walk did not place (moved during the walk, or every
+ * account when the tree cannot be walked) is handed over once the walk has ended, without an
+ * OU path. Each account is handed over once.
+ * @returns the number of accounts, and a warning when the tree could not be walked
  */
-export function streamOrganization(
+export async function streamOrganization(
   org: OrganizationsClient,
   onAccount: (account: ListedAccount) => void,
-): { listed: Promise<number>; ouPaths: Promise<{ pathOf(id: string): string | undefined; warning?: string }> } {
-  const ouPaths = walkOrganization(org).then(
-    (placements) => ({ pathOf: (id: string) => placements.get(id)?.ouPath }),
-    (error: unknown) => ({ pathOf: () => undefined, warning: ouWarning(error) }),
+): Promise<{ count: number; warning?: string }> {
+  const handedOver = new Set<string>();
+  const handOver = (account: OrgAccount, ouPath?: string) => {
+    const id = account.Id;
+    if (!id || handedOver.has(id)) return;
+    handedOver.add(id);
+    const reason = inactiveReason(account);
+    onAccount({
+      target: { id, ...(account.Name ? { name: account.Name } : {}), ...(ouPath !== undefined ? { ouPath } : {}) },
+      ...(reason ? { skipReason: reason } : {}),
+    });
+  };
+  // Listed before the walk has ended: the walk may still place them (with their OU path).
+  let unplaced: OrgAccount[] | undefined = [];
+  const walked = walkOrganization(org, handOver).then(
+    () => undefined,
+    (error: unknown) => ouWarning(error),
   );
   const listed = (async () => {
-    let count = 0;
     for await (const page of paginateListAccounts(pagination(org), {})) {
       for (const account of page.Accounts ?? []) {
-        if (!account.Id) continue;
-        count++;
-        const reason = inactiveReason(account);
-        onAccount({
-          target: { id: account.Id, ...(account.Name ? { name: account.Name } : {}) },
-          ...(reason ? { skipReason: reason } : {}),
-        });
+        if (unplaced) unplaced.push(account);
+        else handOver(account);
       }
     }
-    return count;
   })();
-  return { listed, ouPaths };
+  // A failed listing fails the scan at once, without waiting for the walk.
+  const warning = await Promise.race([walked, listed.then(() => walked)]);
+  const leftOver = unplaced;
+  unplaced = undefined;
+  for (const account of leftOver) handOver(account);
+  await listed;
+  return { count: handedOver.size, ...(warning !== undefined ? { warning } : {}) };
 }

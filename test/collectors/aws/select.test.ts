@@ -8,7 +8,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/model/index.js';
-import { inactiveReason, managementAccountOf, selectAccounts } from '../../../src/collectors/aws/select.js';
+import {
+  inactiveReason,
+  managementAccountOf,
+  selectAccounts,
+  streamOrganization,
+  type ListedAccount,
+} from '../../../src/collectors/aws/select.js';
 import { awsError } from './helpers.js';
 
 const orgMock = mockClient(OrganizationsClient);
@@ -115,6 +121,63 @@ describe('selectAccounts', () => {
     const selection = await selectAccounts(org(), { mode: 'caller' }, '111111111111');
     expect(selection.targets).toEqual([{ id: '111111111111' }]);
     expect(orgMock.calls()).toHaveLength(0);
+  });
+});
+
+/** Streams the organisation, recording each account handed over and whether ListAccounts had finished by then. */
+async function stream(listingDone: () => boolean = () => false) {
+  const handed: (ListedAccount & { afterListing: boolean })[] = [];
+  const result = await streamOrganization(org(), (account) => handed.push({ ...account, afterListing: listingDone() }));
+  return { handed, result };
+}
+
+describe('streamOrganization (plain --org)', () => {
+  it('hands every account over once, with its OU path and skip reason, as the walk places it', async () => {
+    const { handed, result } = await stream();
+    expect(result).toEqual({ count: 5 });
+    expect(handed.map((a) => a.target).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: '111111111111', name: 'management', ouPath: 'Root' },
+      { id: '222222222222', name: 'payments-prod', ouPath: 'Root/Workloads/Prod' },
+      { id: '333333333333', name: 'data-dev', ouPath: 'Root/Workloads' },
+      { id: '444444444444', name: 'old-sandbox', ouPath: 'Root' },
+      { id: '555555555555', name: 'closed-one', ouPath: 'Root' },
+    ]);
+    expect(handed.filter((a) => a.skipReason).map((a) => [a.target.id, a.skipReason])).toEqual([
+      ['444444444444', 'account state is SUSPENDED'],
+      ['555555555555', 'account state is CLOSED'],
+    ]);
+  });
+
+  it('does not wait for ListAccounts: accounts flow while its pages are still coming', async () => {
+    let listingDone = false;
+    orgMock.on(ListAccountsCommand, { NextToken: 'p3' }).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listingDone = true;
+      return { Accounts: [accounts.dev, accounts.gone, accounts.closed] };
+    });
+    const { handed } = await stream(() => listingDone);
+    expect(handed).toHaveLength(5);
+    expect(handed.filter((a) => a.afterListing)).toEqual([]);
+  });
+
+  it('an account ListAccounts lists but the walk did not place comes once the walk has ended, without an OU path', async () => {
+    orgMock.on(ListAccountsForParentCommand, { ParentId: 'ou-abcd-work' }).resolves({ Accounts: [] });
+    const { handed, result } = await stream();
+    expect(result.count).toBe(5);
+    expect(handed.at(-1)?.target).toEqual({ id: '333333333333', name: 'data-dev' });
+  });
+
+  it('without permission to walk the tree, every listed account comes without an OU path, with a warning', async () => {
+    orgMock.on(ListRootsCommand).rejects(awsError('AccessDeniedException'));
+    const { handed, result } = await stream();
+    expect(result).toEqual({ count: 5, warning: 'OU paths are unknown: no permission to list OUs' });
+    expect(handed.map((a) => a.target.ouPath)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('a failed ListAccounts fails the stream, even while the walk goes on', async () => {
+    orgMock.on(ListAccountsCommand).rejects(awsError('AccessDeniedException', 'not the management account'));
+    orgMock.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-abcd-work' }).callsFake(() => new Promise(() => undefined));
+    await expect(stream()).rejects.toThrow(/not the management account/);
   });
 });
 
