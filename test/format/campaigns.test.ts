@@ -2,7 +2,15 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Credential, Finding, Plan, ScanResult, Severity } from '../../src/model/index.js';
 import { SEVERITIES } from '../../src/model/index.js';
-import { CAMPAIGN_ROWS, formatCampaigns, formatTargetsCsv, TARGET_COLUMNS } from '../../src/core/format/plans/campaigns.js';
+import {
+  CAMPAIGN_ROWS,
+  CampaignBook,
+  compareRows,
+  formatCampaigns,
+  formatTargetsCsv,
+  TARGET_COLUMNS,
+  type TargetRow,
+} from '../../src/core/format/plans/campaigns.js';
 import { planFindings, embedPlans, usedProcedures } from '../../src/core/remediation/index.js';
 import { builtInCatalogue, finding, keyEvidence, result as resultOf } from '../remediation/helpers.js';
 
@@ -113,6 +121,70 @@ describe('credwarden-plans.md: campaigns, one per procedure', () => {
     // Code spans show text as it is; everywhere else '<' is escaped.
     expect(hostile.replace(/``[^\n]*?``/g, '')).not.toContain('<img>');
     expect(hostile).toContain('``x\\|y`z # h1<img>``');
+  });
+});
+
+describe('CampaignBook', () => {
+  /** Rows of 3 procedures in a scrambled order, some of them ties (the two sets share values of n). */
+  function rows(count: number, seed: number): TargetRow[] {
+    return Array.from({ length: count }, (_, i) => {
+      const n = (i * 7919 + seed * 104729) % 9973;
+      return {
+        procedure: `p${n % 3}`,
+        accountId: String(100_000_000_000 + (n % 7)),
+        accountName: null,
+        principalType: n % 11 === 0 ? 'root' : 'user',
+        principal: `u${n % 401}`,
+        arn: `arn:aws:iam::x:user/u${n % 401}`,
+        credential: n % 2 === 0 ? 'password' : null,
+        keyId: null,
+        severity: SEVERITIES[n % 5]!,
+        due: null,
+        planId: `plan-${i}`,
+      };
+    });
+  }
+
+  /** Every row kept, sorted once: what the book's bounded rows must equal. */
+  function everything(all: readonly TargetRow[], limit: number): Map<string, TargetRow[]> {
+    const by = new Map<string, TargetRow[]>();
+    for (const row of all) by.set(row.procedure, [...(by.get(row.procedure) ?? []), row]);
+    return new Map([...by].map(([p, list]) => [p, [...list].sort(compareRows).slice(0, limit)]));
+  }
+
+  it('keeps the same first rows, in the same order, as sorting every row (ties included), alone and absorbed', () => {
+    for (const limit of [0, 1, 5, 100]) {
+      const first = rows(3000, 1);
+      const second = rows(2000, 2);
+      const one = new CampaignBook(limit);
+      for (const row of [...first, ...second]) one.add(row);
+      const left = new CampaignBook(limit);
+      const right = new CampaignBook(limit);
+      for (const row of first) left.add(row);
+      for (const row of second) right.add(row);
+      left.absorb(right.save());
+      const expected = everything([...first, ...second], limit);
+      for (const book of [one, left]) {
+        const campaigns = book.list();
+        expect(campaigns.map((c) => c.procedure).sort()).toEqual([...expected.keys()].sort());
+        for (const c of campaigns) {
+          expect(c.rows.map((r) => r.planId)).toEqual(expected.get(c.procedure)!.map((r) => r.planId));
+          expect(c.targets).toBe([...first, ...second].filter((r) => r.procedure === c.procedure).length);
+        }
+      }
+    }
+  });
+
+  it('keeps a row that arrives last and belongs just inside the limit', () => {
+    for (const limit of [2, 5, 100]) {
+      const sorted = rows(3000, 1)
+        .filter((r) => r.procedure === 'p0')
+        .sort(compareRows);
+      const last = sorted[limit - 1]!;
+      const book = new CampaignBook(limit);
+      for (const row of [...sorted.filter((r) => r !== last), last]) book.add(row);
+      expect(book.list()[0]!.rows.map((r) => r.planId)).toEqual(sorted.slice(0, limit).map((r) => r.planId));
+    }
   });
 });
 

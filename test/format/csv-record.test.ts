@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRecord, csvRecords, spreadsheetCell } from '../../src/core/format/csv.js';
+import { csvRecord, csvRecords, spreadsheetCell, SpreadsheetRows } from '../../src/core/format/csv.js';
 import { neutraliseFormula, visibleControls } from '../../src/core/util/escape.js';
 
 /**
@@ -163,6 +163,31 @@ describe('csvRecord', () => {
     expect(csvRecord(['a\rb', 'c'], '\n')).toBe('"a\rb",c\n');
     expect(csvRecord(['a\nb', 'c'])).toBe('"a\nb",c\r\n');
     expect(csvRecord(['a\rb'])).toBe('"a\rb"\r\n');
+  });
+});
+
+describe('SpreadsheetRows', () => {
+  it('writes each row as csvRecord writes its spreadsheet cells, when columns repeat, change or alternate', () => {
+    const pool = [...EDGE_CELLS, ...hostileStrings(400, 3), 'alice', '012345678901'];
+    const random = [...hostileStrings(60000, 9)];
+    for (const end of ['\r\n', '\n'] as const) {
+      const rows = new SpreadsheetRows(4, end);
+      let quoted = 0;
+      for (let i = 0; i + 4 <= random.length; i += 4) {
+        // Column 0 changes every row, 1 repeats for runs of rows, 2 alternates between two values, 3 draws from a small pool.
+        const values = [
+          random[i]!,
+          pool[Math.floor(i / 40) % pool.length]!,
+          i % 8 === 0 ? 'a,b' : 'ab',
+          pool[random[i + 3]!.length % pool.length]!,
+        ];
+        values.forEach((value, column) => rows.set(column, value));
+        const expected = csvRecord(values.map(spreadsheetCell), end);
+        expect(rows.text()).toBe(expected);
+        if (expected.includes('"')) quoted++;
+      }
+      expect(quoted).toBeGreaterThan(1000);
+    }
   });
 });
 

@@ -105,9 +105,13 @@ export const CONTROL_COLUMNS: readonly Column<Control>[] = [
 
 /** The evidence as `key=value` pairs separated by `; `, in the rule's order. */
 export function evidenceText(evidence: Finding['evidence']): string {
-  return Object.entries(evidence)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join('; ');
+  // One string built in place: this runs for every finding of every CSV and XLSX report.
+  let text = '';
+  for (const key of Object.keys(evidence)) {
+    const value = evidence[key];
+    text += `${text === '' ? '' : '; '}${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+  }
+  return text;
 }
 
 function stringField(object: Record<string, unknown> | undefined, key: string): string {
@@ -163,15 +167,62 @@ export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' 
 }
 
 /**
+ * Rows of spreadsheet cells (see {@link spreadsheetCell}) as CSV records (see {@link csvRecord}),
+ * one row at a time: {@link set} each column's value, then take the row's {@link text}. Each
+ * column remembers its last value: most columns repeat from one row to the next (the account,
+ * rule, severity, as-of time), and a repeated value is neither guarded nor checked again.
+ */
+export class SpreadsheetRows {
+  private readonly values: (string | undefined)[];
+  private readonly cells: string[];
+  /** Whether csv-stringify may change each column's cell (see {@link MAY_BE_QUOTED}). */
+  private readonly quotable: boolean[];
+  private quotableCells = 0;
+
+  constructor(
+    width: number,
+    private readonly end: '\r\n' | '\n' = '\r\n',
+  ) {
+    this.values = new Array<string | undefined>(width).fill(undefined);
+    this.cells = new Array<string>(width).fill('');
+    this.quotable = new Array<boolean>(width).fill(false);
+  }
+
+  /** Sets a column of the current row. */
+  set(column: number, value: string): void {
+    if (value === this.values[column]) return;
+    this.values[column] = value;
+    let cell = value;
+    let quotable = false;
+    if (MAY_NEED_GUARD_OR_QUOTES.test(value)) {
+      cell = spreadsheetCell(value);
+      quotable = MAY_BE_QUOTED.test(cell);
+    }
+    this.cells[column] = cell;
+    if (quotable !== this.quotable[column]) {
+      this.quotable[column] = quotable;
+      this.quotableCells += quotable ? 1 : -1;
+    }
+  }
+
+  /** The current row as a CSV record: the same text as `csvRecord(cells.map(spreadsheetCell))`. */
+  text(): string {
+    return this.quotableCells === 0
+      ? this.cells.join(',') + this.end
+      : stringify([this.cells], this.end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
+  }
+}
+
+/**
  * The rows, with CRLF line ends, each cell neutralised for spreadsheets (see {@link spreadsheetCell}).
  * Each row is its own piece: a report's writer encodes flat pieces where they land, which costs
  * less than joining them into one string first.
  */
 function* csvRows<T>(columns: readonly Column<T>[], rows: readonly T[], context: CsvContext): Generator<string> {
-  const cells = new Array<string>(columns.length);
+  const record = new SpreadsheetRows(columns.length);
   for (const row of rows) {
-    for (let i = 0; i < columns.length; i++) cells[i] = spreadsheetCell(columns[i]!.value(row, context));
-    yield csvRecord(cells);
+    for (let i = 0; i < columns.length; i++) record.set(i, columns[i]!.value(row, context));
+    yield record.text();
   }
 }
 
@@ -185,6 +236,9 @@ function csvHeader<T>(columns: readonly Column<T>[]): string {
  * cells hold none, and are tested once instead of passing through each guard.
  */
 const MAY_NEED_GUARD = new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[\\r\\n${CONTROL_CHARACTERS}]`, 'u');
+
+/** A value that may need {@link spreadsheetCell} or whose cell csv-stringify may change ({@link MAY_NEED_GUARD}, {@link MAY_BE_QUOTED}). */
+const MAY_NEED_GUARD_OR_QUOTES = new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[",\\r\\n${CONTROL_CHARACTERS}]`, 'u');
 
 /**
  * A cell as a spreadsheet should show it: control and invisible characters shown as escapes

@@ -4,7 +4,7 @@ import { planOutlines, type PlanOutline, type ResultProcedure } from '../../reme
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from '../../remediation/index.js';
 import { fill, fillCommand } from '../../remediation/template.js';
 import type { ProcedureStep } from '../../remediation/types.js';
-import { csvRecord, spreadsheetCell } from '../csv.js';
+import { csvRecord, SpreadsheetRows } from '../csv.js';
 import { escapeMarkdownCell as cell, escapeMarkdownInline as inline, guardPlainText, markdownCode as code } from '../../util/escape.js';
 import type { AccountSlice, RunHeader, Tallies } from '../../pipeline/types.js';
 import { STATELESS, type ReportSink } from '../types.js';
@@ -177,6 +177,12 @@ export interface Campaign {
  */
 export class CampaignBook {
   private readonly campaigns = new Map<string, Campaign>();
+  /**
+   * Each campaign's last kept row at its latest trim: a row after it in {@link compareRows} order
+   * can never be among the first `limit` (at least `limit` kept rows come before it), so it is
+   * counted and dropped at once instead of waiting for the next sort.
+   */
+  private readonly cutoffs = new Map<string, TargetRow>();
 
   constructor(private readonly limit = CAMPAIGN_ROWS) {}
 
@@ -188,9 +194,14 @@ export class CampaignBook {
     }
     campaign.targets += 1;
     campaign.bySeverity[row.severity] += 1;
+    const cutoff = this.cutoffs.get(row.procedure);
+    if (cutoff !== undefined && compareRows(row, cutoff) > 0) return;
     campaign.rows.push(row);
     // Trim in batches: sorting on every add would cost a sort per row.
-    if (campaign.rows.length >= this.limit * 2) campaign.rows = campaign.rows.sort(compareRows).slice(0, this.limit);
+    if (campaign.rows.length >= this.limit * 2) {
+      campaign.rows = campaign.rows.sort(compareRows).slice(0, this.limit);
+      if (this.limit > 0 && campaign.rows.length === this.limit) this.cutoffs.set(row.procedure, campaign.rows[this.limit - 1]!);
+    }
   }
 
   /** The campaigns as data (each with its kept rows), for another book to absorb (see SinkState). */
@@ -235,31 +246,28 @@ export const TARGET_COLUMNS = [
   'plan_id',
 ] as const;
 
-/** The cells of a target's CSV line (formulas neutralised, like every CSV credwarden writes). */
-function targetCells(row: TargetRow): string[] {
-  return [
-    spreadsheetCell(row.procedure),
-    spreadsheetCell(row.accountId),
-    spreadsheetCell(row.accountName ?? ''),
-    spreadsheetCell(row.principalType),
-    spreadsheetCell(row.principal),
-    spreadsheetCell(row.arn),
-    spreadsheetCell(row.credential ?? ''),
-    spreadsheetCell(row.keyId ?? ''),
-    spreadsheetCell(row.severity),
-    spreadsheetCell(row.due ?? ''),
-    spreadsheetCell(row.planId),
-  ];
+/** A target's values, in {@link TARGET_COLUMNS}' order. */
+function setTargetCells(record: SpreadsheetRows, row: TargetRow): void {
+  record.set(0, row.procedure);
+  record.set(1, row.accountId);
+  record.set(2, row.accountName ?? '');
+  record.set(3, row.principalType);
+  record.set(4, row.principal);
+  record.set(5, row.arn);
+  record.set(6, row.credential ?? '');
+  record.set(7, row.keyId ?? '');
+  record.set(8, row.severity);
+  record.set(9, row.due ?? '');
+  record.set(10, row.planId);
 }
 
-/** One CSV line of a target (formulas neutralised, like every CSV credwarden writes). */
-export function targetCsvLine(row: TargetRow): string {
-  return csvRecord(targetCells(row), '\n');
-}
-
-/** CSV lines of targets, one piece per target (see {@link targetCsvLine}). */
+/** CSV lines of targets, one piece per target, each cell neutralised for spreadsheets like every CSV credwarden writes. */
 function* targetCsvChunks(rows: Iterable<TargetRow>): Generator<string> {
-  for (const row of rows) yield targetCsvLine(row);
+  const record = new SpreadsheetRows(TARGET_COLUMNS.length, '\n');
+  for (const row of rows) {
+    setTargetCells(record, row);
+    yield record.text();
+  }
 }
 
 /** credwarden-targets.csv of a whole result: the header, then every target, plan by plan. */
