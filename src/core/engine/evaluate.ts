@@ -33,68 +33,90 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
     credential: undefined,
     principalRef: undefined,
   };
-  for (const principal of account.principals) {
+  // The rules that apply to each principal type, chosen once per account, not per principal.
+  const rulesOf = new Map<string, CompiledRule[]>();
+  const principals = account.principals;
+  for (let i = 0; i < principals.length; i++) {
+    const principal = principals[i]!;
+    let rules = rulesOf.get(principal.type);
+    if (!rules) rulesOf.set(principal.type, (rules = ruleset.rules.filter((r) => r.appliesTo.has(principal.type))));
     frame.principal = principal;
     frame.principalRef = undefined;
-    let credentials: CredentialView[] | undefined;
-    for (const rule of ruleset.rules) {
-      if (!rule.appliesTo.has(principal.type)) continue;
-      switch (rule.subject) {
-        case 'principal':
-        case 'password':
-          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, rule.subject === 'password' ? 'password' : null));
-          break;
-        case 'accessKey':
-          for (const key of principal.accessKeys) {
-            if (!slotInUse(key)) continue;
-            frame.key = key;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, key.slot === 1 ? 'access_key_1' : 'access_key_2'));
-          }
-          frame.key = undefined;
-          break;
-        case 'certificate':
-          for (const cert of principal.certificates) {
-            if (!slotInUse(cert)) continue;
-            frame.cert = cert;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, cert.slot === 1 ? 'cert_1' : 'cert_2'));
-          }
-          frame.cert = undefined;
-          break;
-        case 'serverCertificate':
-          // The account's certificates, evaluated once per account: on its root user row.
-          if (principal.type !== 'root') break;
-          for (const item of serverCertificatesOf(account)) {
-            frame.serverCertificate = item;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serverCertificate}:${item.name}`));
-          }
-          frame.serverCertificate = undefined;
-          break;
-        case 'serviceCredential':
-          for (const item of serviceCredentialsOf(principal)) {
-            frame.serviceCredential = item;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serviceCredential}:${item.id}`));
-          }
-          frame.serviceCredential = undefined;
-          break;
-        case 'sshPublicKey':
-          for (const item of sshPublicKeysOf(principal)) {
-            frame.sshPublicKey = item;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.sshPublicKey}:${item.id}`));
-          }
-          frame.sshPublicKey = undefined;
-          break;
-        case 'credential':
-          credentials ??= credentialsOf(principal);
-          for (const credential of credentials) {
-            frame.credential = credential;
-            if (rule.predicate(frame)) findings.push(toFinding(rule, frame, credential.id));
-          }
-          frame.credential = undefined;
-          break;
-      }
-    }
+    evaluatePrincipal(frame, rules, findings);
   }
   return findings;
+}
+
+/**
+ * Every rule on the frame's principal, its findings added to `findings`. A function of its own
+ * (called per principal, so it is optimised early) with indexed loops: an array iterator costs
+ * an object per step until the code is optimised.
+ */
+function evaluatePrincipal(frame: FindingFrame, rules: readonly CompiledRule[], findings: Finding[]): void {
+  const { account, principal } = frame;
+  let credentials: CredentialView[] | undefined;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    switch (rule.subject) {
+      case 'principal':
+      case 'password':
+        if (rule.predicate(frame)) findings.push(toFinding(rule, frame, rule.subject === 'password' ? 'password' : null));
+        break;
+      case 'accessKey':
+        for (let k = 0; k < principal.accessKeys.length; k++) {
+          const key = principal.accessKeys[k]!;
+          if (!slotInUse(key)) continue;
+          frame.key = key;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, key.slot === 1 ? 'access_key_1' : 'access_key_2'));
+        }
+        frame.key = undefined;
+        break;
+      case 'certificate':
+        for (let c = 0; c < principal.certificates.length; c++) {
+          const cert = principal.certificates[c]!;
+          if (!slotInUse(cert)) continue;
+          frame.cert = cert;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, cert.slot === 1 ? 'cert_1' : 'cert_2'));
+        }
+        frame.cert = undefined;
+        break;
+      case 'serverCertificate':
+        // The account's certificates, evaluated once per account: on its root user row.
+        if (principal.type !== 'root') break;
+        for (const item of serverCertificatesOf(account)) {
+          frame.serverCertificate = item;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serverCertificate}:${item.name}`));
+        }
+        frame.serverCertificate = undefined;
+        break;
+      case 'serviceCredential':
+        // Only a live scan collects them: without the fact there is nothing to list.
+        if (principal.facts?.serviceCredentials === undefined) break;
+        for (const item of serviceCredentialsOf(principal)) {
+          frame.serviceCredential = item;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.serviceCredential}:${item.id}`));
+        }
+        frame.serviceCredential = undefined;
+        break;
+      case 'sshPublicKey':
+        if (principal.facts?.sshPublicKeys === undefined) break;
+        for (const item of sshPublicKeysOf(principal)) {
+          frame.sshPublicKey = item;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, `${ITEM_CREDENTIAL_PREFIX.sshPublicKey}:${item.id}`));
+        }
+        frame.sshPublicKey = undefined;
+        break;
+      case 'credential':
+        credentials ??= credentialsOf(principal);
+        for (let c = 0; c < credentials.length; c++) {
+          const credential = credentials[c]!;
+          frame.credential = credential;
+          if (rule.predicate(frame)) findings.push(toFinding(rule, frame, credential.id));
+        }
+        frame.credential = undefined;
+        break;
+    }
+  }
 }
 
 /** The evaluation frame, and the principal as the current principal's findings name it (made by its first finding). */
@@ -129,5 +151,5 @@ function toFinding(rule: CompiledRule, frame: FindingFrame, credential: Credenti
  * principal gives the same fingerprint in every scan, whatever the ages or messages.
  */
 export function fingerprint(ruleId: string, accountId: string, principal: Pick<Principal, 'arn'>, credential: Credential): string {
-  return sha256([ruleId, accountId, principal.arn, credential ?? ''].join('\u0000')).slice(0, 32);
+  return sha256(`${ruleId}\u0000${accountId}\u0000${principal.arn}\u0000${credential ?? ''}`).slice(0, 32);
 }

@@ -115,8 +115,9 @@ export function embedPlans(result: ScanResult, set: PlanSet, catalogue?: Catalog
 /** The finding naming `id` as its plan, or naming none (re-planning after waivers drops a stale id). */
 export function withPlanId(finding: Finding, id: string | undefined): Finding {
   if (finding.remediation.planId === id) return finding;
-  const { planId: _stale, ...remediation } = finding.remediation;
-  return { ...finding, remediation: id === undefined ? remediation : { ...remediation, planId: id } };
+  // A remediation has only these two members (schema): a literal, not a rest copy (slow, and per finding).
+  const { procedure } = finding.remediation;
+  return { ...finding, remediation: id === undefined ? { procedure } : { procedure, planId: id } };
 }
 
 /** A principal's plan as the result (schema v2) holds it. */

@@ -98,17 +98,37 @@ function compileQuantifier(
   if (!('where' in record)) return fail(ctx, pointer, `'${quantifier}' needs a 'where' condition`);
   const where = compileNode(record.where, ctx, new Set([...scopes, scope]), `${pointer}/where`);
   const items = itemsOf(collection);
-  const test = (frame: EvalFrame) => (item: object) => where({ ...frame, ...item });
-  if (quantifier === 'some') return (frame) => items(frame).some(test(frame));
-  if (quantifier === 'every') return (frame) => items(frame).every(test(frame));
-  return (frame) => !items(frame).some(test(frame));
+  // Each item is set on the frame while `where` reads it, and the frame's own value put back
+  // after: a copy of the frame per item (and a closure per call) cost objects per principal.
+  const holds = (frame: EvalFrame, item: unknown): boolean => {
+    const slots = frame as unknown as Record<string, unknown>;
+    const before = slots[scope];
+    slots[scope] = item;
+    try {
+      return where(frame);
+    } finally {
+      slots[scope] = before;
+    }
+  };
+  const anyHolds = (frame: EvalFrame): boolean => {
+    const list = items(frame);
+    for (let i = 0; i < list.length; i++) if (holds(frame, list[i])) return true;
+    return false;
+  };
+  if (quantifier === 'some') return anyHolds;
+  if (quantifier === 'none') return (frame) => !anyHolds(frame);
+  return (frame) => {
+    const list = items(frame);
+    for (let i = 0; i < list.length; i++) if (!holds(frame, list[i])) return false;
+    return true;
+  };
 }
 
-/** Items of a quantified collection, each as the frame fields it sets. Both key/cert slots are listed. */
-function itemsOf(collection: string): (frame: EvalFrame) => object[] {
-  if (collection === 'accessKeys') return (f) => f.principal.accessKeys.map((key) => ({ key }));
-  if (collection === 'certificates') return (f) => f.principal.certificates.map((cert) => ({ cert }));
-  return (f) => credentialsOf(f.principal).map((credential) => ({ credential }));
+/** The items of a quantified collection; each is set as the frame field of the collection's scope. */
+function itemsOf(collection: string): (frame: EvalFrame) => readonly unknown[] {
+  if (collection === 'accessKeys') return (f) => f.principal.accessKeys;
+  if (collection === 'certificates') return (f) => f.principal.certificates;
+  return (f) => credentialsOf(f.principal);
 }
 
 function compileComparison(
