@@ -19,6 +19,12 @@ export interface BinaryRun {
   seconds: number;
   /** Peak RSS of the credwarden process, MiB; null where /proc is not available. */
   peakRssMb: number | null;
+  /**
+   * CPU time of the process (user + system, every thread), seconds; null where /proc is not
+   * available. Unlike wall time it barely depends on the machine's load, so runs on a busy
+   * machine can be compared by it.
+   */
+  cpuSeconds: number | null;
   /** The end of stderr, for reports of failed runs. */
   stderrTail: string;
 }
@@ -30,6 +36,22 @@ function highWaterMarkKb(pid: number): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // exited, or not Linux
+  }
+}
+
+// /proc reports CPU time in clock ticks of USER_HZ, which Linux fixes at 100 per second.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of the process so far (fields 14 and 15 of /proc/PID/stat), in seconds. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS_PER_SECOND : undefined;
   } catch {
     return undefined; // exited, or not Linux
   }
@@ -48,9 +70,13 @@ export function runCredwarden(argv: string[], options: { env?: Record<string, st
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
     let peakKb: number | undefined;
+    // The last sample before exit: at most one poll interval of CPU is missed.
+    let cpuSeconds: number | undefined;
     const poll = setInterval(() => {
       const kb = child.pid !== undefined ? highWaterMarkKb(child.pid) : undefined;
       if (kb !== undefined) peakKb = Math.max(peakKb ?? 0, kb);
+      const cpu = child.pid !== undefined ? cpuSecondsOf(child.pid) : undefined;
+      if (cpu !== undefined) cpuSeconds = cpu;
     }, POLL_MS);
     child.once('error', (error) => {
       clearInterval(poll);
@@ -63,6 +89,7 @@ export function runCredwarden(argv: string[], options: { env?: Record<string, st
         exitCode: code ?? (signal ? 128 : -1),
         seconds: (performance.now() - started) / 1000,
         peakRssMb: peakKb === undefined ? null : Math.round((peakKb / 1024) * 10) / 10,
+        cpuSeconds: cpuSeconds === undefined ? null : Math.round(cpuSeconds * 100) / 100,
         stderrTail: stderr.trim(),
       });
     });

@@ -271,6 +271,10 @@ export interface LiveSection {
   ratioToLowerBound: number;
   callsPerAccount: number;
   peakRssMb: number | null;
+  /** CPU time of the credwarden process (user + system, every thread); null off Linux. */
+  cpuSeconds: number | null;
+  /** CPU time of the bench's own process meanwhile: the sandbox answering, and the RSS poll. */
+  sandboxCpuSeconds: number;
   exitCode: number;
   /** The scan's --jobs (null: the binary's default). */
   jobs: number | null;
@@ -295,7 +299,7 @@ async function scanSandbox(
   sandbox: SandboxHandle,
   concurrency: number,
   env: ScenarioEnv,
-): Promise<{ run: BinaryRun; operations: Record<string, number> }> {
+): Promise<{ run: BinaryRun; operations: Record<string, number>; sandboxCpuSeconds: number }> {
   const outputDir = join(env.scratchDir, `live-out-${process.pid}`);
   rmSync(outputDir, { recursive: true, force: true });
   try {
@@ -320,6 +324,7 @@ async function scanSandbox(
       '--quiet',
       ...jobsArgv(env),
     ];
+    const sandboxCpu = process.cpuUsage();
     const run = await runCredwarden(argv, {
       env: {
         AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
@@ -328,7 +333,8 @@ async function scanSandbox(
       },
     });
     if (run.exitCode > 1) env.log(`live: credwarden exited ${run.exitCode}: ${run.stderrTail.split('\n').slice(-3).join(' / ')}`);
-    return { run, operations: sandbox.stats().okByOperation };
+    const cpu = process.cpuUsage(sandboxCpu);
+    return { run, operations: sandbox.stats().okByOperation, sandboxCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     rmSync(outputDir, { recursive: true, force: true });
   }
@@ -349,7 +355,7 @@ export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv):
     latencyMs: sizes.latencyMs,
     faults: { reportPolls: sizes.reportPolls },
   };
-  const { run, operations } = await withSandbox(startLiveSandbox(spec), (s) => scanSandbox(s, sizes.concurrency, env));
+  const { run, operations, sandboxCpuSeconds } = await withSandbox(startLiveSandbox(spec), (s) => scanSandbox(s, sizes.concurrency, env));
   // The same organisation without any report: every account generates one and polls for it.
   const generatedAccounts = Math.min(sizes.accounts, sizes.generatedAccounts);
   env.log(`live: ${generatedAccounts} accounts without a report (generation needs ${sizes.reportPolls} polls)`);
@@ -368,6 +374,8 @@ export async function liveScenario(sizes: BenchSizes['live'], env: ScenarioEnv):
       ratioToLowerBound: round(run.seconds / lowerBound),
       callsPerAccount: round(accountCalls(operations, sizes.accounts)),
       peakRssMb: run.peakRssMb,
+      cpuSeconds: run.cpuSeconds,
+      sandboxCpuSeconds: round(sandboxCpuSeconds),
       exitCode: run.exitCode,
       jobs: env.scanJobs ?? null,
     },

@@ -86,12 +86,14 @@ describe('npm run bench, smoke sizes', () => {
       'accounts',
       'callsPerAccount',
       'concurrency',
+      'cpuSeconds',
       'exitCode',
       'jobs',
       'latencyMs',
       'lowerBoundSeconds',
       'peakRssMb',
       'ratioToLowerBound',
+      'sandboxCpuSeconds',
       'seconds',
     ]);
     expect(Object.keys(json.throttled ?? {}).sort()).toEqual(['accounts', 'achievedRps', 'allowedRps', 'failedAccounts']);
@@ -136,6 +138,9 @@ describe('npm run bench, smoke sizes', () => {
     const rounds = Math.ceil(SMOKE_SIZES.live.accounts / SMOKE_SIZES.live.concurrency);
     expect(live.lowerBoundSeconds).toBeCloseTo((rounds * 2 * SMOKE_SIZES.live.latencyMs) / 1000, 2);
     expect(live.ratioToLowerBound).toBeGreaterThan(0);
+    // CPU time from /proc (Linux): the binary's, and the bench's own (the sandbox) meanwhile.
+    if (process.platform === 'linux') expect(live.cpuSeconds).toBeGreaterThan(0);
+    expect(live.sandboxCpuSeconds).toBeGreaterThan(0);
   });
 
   it('generates and polls for reports when none exists', { timeout: 120_000 }, async () => {
