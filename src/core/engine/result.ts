@@ -108,12 +108,17 @@ function reportedFacts(facts: Record<string, unknown>): Record<string, unknown> 
 /** Orders findings by account, principal, severity, rule and credential. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.accountId.localeCompare(b.accountId) ||
-    a.principal.name.localeCompare(b.principal.name) ||
+    textOrder(a.accountId, b.accountId) ||
+    textOrder(a.principal.name, b.principal.name) ||
     severityRank(a.severity) - severityRank(b.severity) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    (a.credential ?? '').localeCompare(b.credential ?? '')
+    textOrder(a.ruleId, b.ruleId) ||
+    textOrder(a.credential ?? '', b.credential ?? '')
   );
+}
+
+/** `a.localeCompare(b)`, without the collation when the strings are the same (most compares of an account's findings). */
+function textOrder(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 /** Counts open (not waived) findings by severity and rule, and accounts by status. */

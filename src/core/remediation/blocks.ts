@@ -32,18 +32,17 @@ export interface Block {
 /** Turns the decisions into blocks, in plan order: phase, slot-freeing first, credential, procedure id. */
 export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue): Block[] {
   const blocks: Block[] = [];
-  const keyIdPlaceholders =
-    [...d.keys.keys()]
-      .sort()
-      .map((slot) => facts.keys[slot - 1]!.id ?? keyIdPlaceholder(slot))
-      .join(' and ') || keyIdPlaceholder(1);
-  const base = { keyIdPlaceholders, admin: adminPhrase(facts, 'accessKeys') };
-  const rotationPhase = Math.min(...[...d.keys.values()].filter((a) => a.kind === 'rotate').map((a) => a.procedure.phase));
+  // Only a plan's text reads the template values: made once, when a block's are first read.
+  let base: Record<string, string> | undefined;
+  const baseVars = (): Record<string, string> => (base ??= baseTemplateVars(facts, d));
+  let rotationPhase = Number.POSITIVE_INFINITY;
+  for (const action of d.keys.values()) if (action.kind === 'rotate') rotationPhase = Math.min(rotationPhase, action.procedure.phase);
 
-  for (const [slot, action] of [...d.keys.entries()].sort(([a], [b]) => a - b)) {
+  // Slot 1, then slot 2 (the keys of d.keys).
+  for (const slot of KEY_SLOTS) {
+    const action = d.keys.get(slot);
+    if (action === undefined) continue;
     const credential = slot === 1 ? 'access_key_1' : 'access_key_2';
-    const extra: Record<string, string | Placeholder> = { ...base };
-    if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
     const freesSlot = action.freesFor !== undefined;
     blocks.push(
       lazyBlock(
@@ -56,21 +55,41 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
           goal: null,
           freesSlot,
         },
-        () => templateVars(facts, credential, extra),
+        () => {
+          const extra: Record<string, string | Placeholder> = { ...baseVars() };
+          if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
+          return templateVars(facts, credential, extra);
+        },
         () => new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]),
       ),
     );
   }
-  if (d.undecidedRotation) blocks.push(undecidedRotationBlock(facts, d.undecidedRotation, base));
-  if (d.removePassword) blocks.push(...passwordRemoval(facts, d, catalogue, base));
-  blocks.push(...standaloneBlocks(facts, d, catalogue, base));
-  return blocks.sort(
-    (a, b) =>
-      a.phase - b.phase ||
-      Number(b.freesSlot) - Number(a.freesSlot) ||
-      localeOrder(a.credential ?? '', b.credential ?? '') ||
-      localeOrder(a.procedure.id, b.procedure.id),
+  if (d.undecidedRotation) blocks.push(undecidedRotationBlock(facts, d.undecidedRotation, baseVars));
+  if (d.removePassword) for (const block of passwordRemoval(facts, d, catalogue, baseVars)) blocks.push(block);
+  for (const block of standaloneBlocks(facts, d, catalogue, baseVars)) blocks.push(block);
+  return blocks.length < 2 ? blocks : blocks.sort(compareBlocks);
+}
+
+const KEY_SLOTS = [1, 2] as const;
+
+/** Plan order: phase, slot-freeing first, credential, procedure id. */
+function compareBlocks(a: Block, b: Block): number {
+  return (
+    a.phase - b.phase ||
+    Number(b.freesSlot) - Number(a.freesSlot) ||
+    localeOrder(a.credential ?? '', b.credential ?? '') ||
+    localeOrder(a.procedure.id, b.procedure.id)
   );
+}
+
+/** The template values every block of the principal shares: its key ids (or their placeholders) and who resets its keys. */
+function baseTemplateVars(facts: PrincipalFacts, d: Decisions): Record<string, string> {
+  const keyIdPlaceholders =
+    [...d.keys.keys()]
+      .sort()
+      .map((slot) => facts.keys[slot - 1]!.id ?? keyIdPlaceholder(slot))
+      .join(' and ') || keyIdPlaceholder(1);
+  return { keyIdPlaceholders, admin: adminPhrase(facts, 'accessKeys') };
 }
 
 /**
@@ -127,7 +146,7 @@ function lazyBlock(
 }
 
 /** The block that removes the console password: the procedure of the finding that asked for it. */
-function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
+function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: () => Record<string, string>): Block[] {
   const finding = [...d.resolutions.keys()].find(
     (f) => f.credential === 'password' && catalogue.get(f.remediation.procedure)?.handles.includes('remove-password'),
   );
@@ -144,13 +163,13 @@ function passwordRemoval(facts: PrincipalFacts, d: Decisions, catalogue: Catalog
         goal: 'Remove the unused console password.',
         freesSlot: false,
       },
-      () => templateVars(facts, 'password', { ...base, admin: adminPhrase(facts, 'password') }),
+      () => templateVars(facts, 'password', { ...base(), admin: adminPhrase(facts, 'password') }),
       () => principalCautions(facts),
     ),
   ];
 }
 
-function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: Record<string, string>): Block[] {
+function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalogue, base: () => Record<string, string>): Block[] {
   const blocks: Block[] = [];
   const seen = new Set<string>();
   for (const f of d.standalone) {
@@ -177,7 +196,7 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
           goal: `${procedure.title}.`,
           freesSlot: false,
         },
-        () => templateVars(facts, f.credential, { ...base, admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
+        () => templateVars(facts, f.credential, { ...base(), admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
         () => principalCautions(facts),
       ),
     );
@@ -186,12 +205,12 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
 }
 
 /** Finishing a rotation when the facts cannot say which key should go: the engineer chooses. */
-function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, base: Record<string, string>): Block {
+function undecidedRotationBlock(facts: PrincipalFacts, procedure: Procedure, base: () => Record<string, string>): Block {
   return lazyBlock(
     { phase: procedure.phase, procedure, credential: null, kind: 'access_key', undecidedKey: true, goal: null, freesSlot: false },
     () =>
       templateVars(facts, null, {
-        ...base,
+        ...base(),
         slot: 'X (the one to retire)',
         otherSlot: 'Y (the one to keep)',
         keyId: placeholder('ACCESS_KEY_ID_TO_RETIRE'),

@@ -70,21 +70,21 @@ export function decide(findings: readonly Finding[], facts: PrincipalFacts, cata
     catalogue,
     pick: (action, preferred) => procedureFor(catalogue, action, facts.principal.type, preferred),
   };
-  const handling =
-    (action: CredentialAction) =>
-    (f: Finding): boolean =>
-      catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
+  const handles = (f: Finding, action: CredentialAction): boolean =>
+    catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
 
+  // Each step reads the findings in order (plain loops: no list or closure per finding).
   // 1. Keys suspected of compromise: contained now, never left to a week of watching.
-  for (const f of findings.filter((x) => isKey(x) && handling('quarantine-key')(x))) quarantine(context, f);
+  for (const f of findings) if (isKey(f) && handles(f, 'quarantine-key')) quarantine(context, f);
   // 2. Keys that go away outright.
-  for (const f of findings.filter((x) => isKey(x) && (handling('retire-key')(x) || handling('delete-inactive-key')(x)))) retire(context, f);
+  for (const f of findings) if (isKey(f) && (handles(f, 'retire-key') || handles(f, 'delete-inactive-key'))) retire(context, f);
   // 3. A rotation left half-done: retire one of the two keys.
-  for (const f of findings.filter(handling('finish-key-rotation'))) finishRotation(context, f);
+  for (const f of findings) if (handles(f, 'finish-key-rotation')) finishRotation(context, f);
   // 4. Rotations.
-  for (const f of findings.filter((x) => isKey(x) && handling('rotate-key')(x))) rotate(context, f);
+  for (const f of findings) if (isKey(f) && handles(f, 'rotate-key')) rotate(context, f);
   // 5. Passwords that go away.
-  for (const f of findings.filter((x) => x.credential === 'password' && handling('remove-password')(x))) {
+  for (const f of findings) {
+    if (f.credential !== 'password' || !handles(f, 'remove-password')) continue;
     d.removePassword = true;
     d.resolutions.set(f, 'Remove the console password (unused).');
   }

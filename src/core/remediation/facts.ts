@@ -138,18 +138,22 @@ export function principalFacts(
     }
   }
   const asOfMs = asOf === null ? Number.NaN : parseTimestamp(asOf);
-  for (const slots of [facts.keys, facts.certs]) {
-    for (const slot of slots) {
-      slot.ageDays ??= daysSince(slot.lastRotated, asOfMs);
-      slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
-    }
-  }
+  slotAges(facts.keys[0], asOfMs);
+  slotAges(facts.keys[1], asOfMs);
+  slotAges(facts.certs[0], asOfMs);
+  slotAges(facts.certs[1], asOfMs);
   facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOfMs);
   if (facts.password.nextRotationInDays === null && facts.password.nextRotation !== null) {
     const ago = daysSince(facts.password.nextRotation, asOfMs);
     facts.password.nextRotationInDays = ago === null ? null : -ago;
   }
   return facts;
+}
+
+/** A slot's ages from its times, where the evidence did not state them. */
+function slotAges(slot: SlotFacts, asOfMs: number): void {
+  slot.ageDays ??= daysSince(slot.lastRotated, asOfMs);
+  slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
 }
 
 function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {

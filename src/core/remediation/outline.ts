@@ -38,6 +38,19 @@ interface PrincipalWork {
   facts: PrincipalFacts;
   /** Rank of its highest severity (0 for critical), for the plan order. */
   top: number;
+  /** Its plan's id, once outlined. */
+  planId?: string;
+}
+
+/** A principal's planned findings as they are gathered, with what the planner needs to know of them. */
+interface PrincipalGroup {
+  findings: Finding[];
+  top: number;
+  /** A finding's procedure finishes a rotation: its rule fires only when both keys are active. */
+  bothKeysActive: boolean;
+  /** Its row of the account's report. */
+  principal?: Principal;
+  work?: PrincipalWork;
 }
 
 /**
@@ -53,38 +66,43 @@ export function planAccount(
   catalogue: Catalogue,
   options: { asOf: string | null; access: ScanAccess },
 ): PlannedAccount {
-  const groups = new Map<string, Finding[]>();
+  const groups = new Map<string, PrincipalGroup>();
   // The group (a principal's planned findings) of each finding, by index: undefined when unplanned.
-  const groupOf = new Array<Finding[] | undefined>(findings.length);
+  const groupOf = new Array<PrincipalGroup | undefined>(findings.length);
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i]!;
-    if (finding.status !== 'open' || !catalogue.has(finding.remediation.procedure)) continue;
+    if (finding.status !== 'open') continue;
+    const procedure = catalogue.get(finding.remediation.procedure);
+    if (procedure === undefined) continue;
     let group = groups.get(finding.principal.arn);
-    if (group) group.push(finding);
-    else groups.set(finding.principal.arn, (group = [finding]));
+    if (!group) groups.set(finding.principal.arn, (group = { findings: [], top: Number.POSITIVE_INFINITY, bothKeysActive: false }));
+    group.findings.push(finding);
+    group.top = Math.min(group.top, severityRank(finding.severity));
+    if (!group.bothKeysActive && procedure.handles.includes('finish-key-rotation')) group.bothKeysActive = true;
     groupOf[i] = group;
   }
   if (groups.size === 0) return { findings: findings.map((f) => withPlanId(f, undefined)), outlines: [], plans: () => [] };
   const asOf = options.asOf ?? result.asOf ?? result.reportGeneratedTime ?? null;
-  const principals = new Map<string, Principal>();
-  for (const principal of account.principals) if (groups.has(principal.arn)) principals.set(principal.arn, principal);
+  // The snapshot entry of each planned principal (the last row of its ARN, as a map keeps it).
+  for (const principal of account.principals) {
+    const group = groups.get(principal.arn);
+    if (group) group.principal = principal;
+  }
   const work: PrincipalWork[] = [];
-  for (const [arn, group] of groups) {
-    const principal = principals.get(arn);
-    const bothKeysActive = group.some((f) => catalogue.get(f.remediation.procedure)?.handles.includes('finish-key-rotation'));
-    const facts = principalFacts(group, asOf, principal ? { account, principal } : undefined, { bothKeysActive });
-    work.push({ findings: group, facts, top: Math.min(...group.map((f) => severityRank(f.severity))) });
+  for (const group of groups.values()) {
+    const facts = principalFacts(group.findings, asOf, group.principal ? { account, principal: group.principal } : undefined, {
+      bothKeysActive: group.bothKeysActive,
+    });
+    work.push((group.work = { findings: group.findings, facts, top: group.top }));
   }
   work.sort(comparePrincipals);
   const outlines = work.map((w) => outline(w, catalogue));
-  const idOfGroup = new Map<Finding[], string>();
-  work.forEach((w, i) => idOfGroup.set(w.findings, outlines[i]!.id));
   const unplannedId = unplannedPlanIds(outlines);
   let plans: Plan[] | undefined;
   return {
     findings: findings.map((f, i) => {
       const group = groupOf[i];
-      return withPlanId(f, group ? idOfGroup.get(group) : unplannedId(f));
+      return withPlanId(f, group ? group.work!.planId : unplannedId(f));
     }),
     outlines,
     plans: () =>
@@ -117,20 +135,21 @@ export function planOutlines(slice: { outlines?: readonly PlanOutline[]; plans: 
 function outline(work: PrincipalWork, catalogue: Catalogue): PlanOutline {
   const { principal, accountId } = work.facts;
   const { procedures, targets, findings } = outlinePrincipal(work.findings, work.facts, catalogue);
-  return {
-    id: planId(accountId, principal.arn),
-    accountId,
-    principal: { type: principal.type, name: principal.name, arn: principal.arn },
-    procedures,
-    ...(targets ? { targets } : {}),
-    findings,
-    facts: work.facts,
-  };
+  work.planId = planId(accountId, principal.arn);
+  const id = work.planId;
+  const facts = work.facts;
+  const named = { type: principal.type, name: principal.name, arn: principal.arn };
+  // Literals in the result's member order: a conditional spread would copy the object again.
+  return targets
+    ? { id, accountId, principal: named, procedures, targets, findings, facts }
+    : { id, accountId, principal: named, procedures, findings, facts };
 }
 
 /** Highest severity first, then root before users, then by name (as `comparePlans`). */
 function comparePrincipals(a: PrincipalWork, b: PrincipalWork): number {
   const pa = a.facts.principal;
   const pb = b.facts.principal;
-  return a.top - b.top || (pa.type === pb.type ? 0 : pa.type === 'root' ? -1 : 1) || localeOrder(pa.name, pb.name);
+  return (
+    a.top - b.top || (pa.type === pb.type ? 0 : pa.type === 'root' ? -1 : 1) || (pa.name === pb.name ? 0 : localeOrder(pa.name, pb.name))
+  );
 }

@@ -177,8 +177,10 @@ export function outlinePrincipal(
   catalogue: Catalogue,
 ): Pick<Plan, 'procedures' | 'targets' | 'findings'> {
   const { decisions, blocks } = decided(findings, facts, catalogue);
+  const procedures: string[] = [];
+  for (const block of blocks) if (!procedures.includes(block.procedure.id)) procedures.push(block.procedure.id);
   return {
-    procedures: unique(blocks.map((b) => b.procedure.id)),
+    procedures,
     targets: targetsOf(blocks, facts),
     findings: findings.map((f) => ({ fingerprint: f.fingerprint, resolution: resolutionOf(f, decisions, catalogue) })),
   };
@@ -195,18 +197,23 @@ function resolutionOf(finding: Finding, decisions: Decisions, catalogue: Catalog
   return decisions.resolutions.get(finding) ?? catalogue.get(finding.remediation.procedure)!.title + '.';
 }
 
-/** One target per block: the procedure, its credential and, when the scan knew it, the key id. */
+/** One target per block (per procedure and credential): the procedure, its credential and, when the scan knew it, the key id. */
 function targetsOf(blocks: readonly Block[], facts: PrincipalFacts): PlanTarget[] {
-  const seen = new Set<string>();
-  return blocks.flatMap((b) => {
-    const key = `${b.procedure.id}|${b.credential ?? ''}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
+  const targets: PlanTarget[] = [];
+  // A plan has a handful of blocks: a look back through the targets made so far finds a repeat.
+  for (const b of blocks) {
+    const credential = b.credential ?? '';
+    if (targets.some((t) => t.procedure === b.procedure.id && (t.credential ?? '') === credential)) continue;
     // The key id the block's commands use (`{{keyId}}`), when the scan knew it.
     const slot = b.kind === 'access_key' ? slotOf(b.credential) : null;
     const keyId = slot === null ? null : facts.keys[slot - 1]!.id;
-    return [{ procedure: b.procedure.id, credential: b.credential, ...(typeof keyId === 'string' ? { keyId } : {}) }];
-  });
+    targets.push(
+      typeof keyId === 'string'
+        ? { procedure: b.procedure.id, credential: b.credential, keyId }
+        : { procedure: b.procedure.id, credential: b.credential },
+    );
+  }
+  return targets;
 }
 
 /**
