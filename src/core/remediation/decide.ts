@@ -73,23 +73,30 @@ export function decide(findings: readonly Finding[], facts: PrincipalFacts, cata
   const handles = (f: Finding, action: CredentialAction): boolean =>
     catalogue.get(f.remediation.procedure)?.handles.includes(action) === true;
 
-  // Each step reads the findings in order (plain loops: no list or closure per finding).
+  // Each step reads the findings in order: plain indexed loops, no list, closure or iterator per
+  // finding (this runs for every planned principal).
+  const n = findings.length;
   // 1. Keys suspected of compromise: contained now, never left to a week of watching.
-  for (const f of findings) if (isKey(f) && handles(f, 'quarantine-key')) quarantine(context, f);
+  for (let i = 0; i < n; i++) if (isKey(findings[i]!) && handles(findings[i]!, 'quarantine-key')) quarantine(context, findings[i]!);
   // 2. Keys that go away outright.
-  for (const f of findings) if (isKey(f) && (handles(f, 'retire-key') || handles(f, 'delete-inactive-key'))) retire(context, f);
+  for (let i = 0; i < n; i++) {
+    const f = findings[i]!;
+    if (isKey(f) && (handles(f, 'retire-key') || handles(f, 'delete-inactive-key'))) retire(context, f);
+  }
   // 3. A rotation left half-done: retire one of the two keys.
-  for (const f of findings) if (handles(f, 'finish-key-rotation')) finishRotation(context, f);
+  for (let i = 0; i < n; i++) if (handles(findings[i]!, 'finish-key-rotation')) finishRotation(context, findings[i]!);
   // 4. Rotations.
-  for (const f of findings) if (isKey(f) && handles(f, 'rotate-key')) rotate(context, f);
+  for (let i = 0; i < n; i++) if (isKey(findings[i]!) && handles(findings[i]!, 'rotate-key')) rotate(context, findings[i]!);
   // 5. Passwords that go away.
-  for (const f of findings) {
+  for (let i = 0; i < n; i++) {
+    const f = findings[i]!;
     if (f.credential !== 'password' || !handles(f, 'remove-password')) continue;
     d.removePassword = true;
     d.resolutions.set(f, 'Remove the console password (unused).');
   }
   // 6. Everything else: resolved by a removal above, or a block of its own.
-  for (const f of findings) {
+  for (let i = 0; i < n; i++) {
+    const f = findings[i]!;
     if (d.resolutions.has(f)) continue;
     const reason = catalogue.get(f.remediation.procedure)?.resolvedByRemoval;
     const removal = reason === undefined ? null : removalOf(d, f.credential);

@@ -254,20 +254,25 @@ function writesNull(value: null | boolean | string | number): boolean {
  * arrays of the same length element by element (an unchanged element is `{}`), anything else whole.
  */
 export function diff(value: unknown, base: unknown): unknown {
-  if (isPlainObject(value) && isPlainObject(base)) {
-    let out: Record<string, unknown> | undefined;
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      const v = value[key];
-      if (v === undefined) continue;
-      const d = diff(v, base[key]);
-      if (d !== undefined) (out ??= {})[key] = d;
-    }
-    return out;
-  }
+  // The same value has the same text: most facts are the base's own strings, or both null.
+  if (value === base) return undefined;
+  if (isPlainObject(value) && isPlainObject(base)) return diffMembers(value, base);
   if (Array.isArray(value) && Array.isArray(base) && value.length === base.length && allPlainObjects(value) && allPlainObjects(base))
     return diffElements(value, base);
   return sameJson(value, base) ? undefined : value;
+}
+
+/** Objects member by member: undefined when no member differs. */
+function diffMembers(value: Record<string, unknown>, base: Record<string, unknown>): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = value[key];
+    if (v === undefined) continue;
+    const d = diff(v, base[key]);
+    if (d !== undefined) (out ??= {})[key] = d;
+  }
+  return out;
 }
 
 /** Arrays of objects element by element: undefined when no element differs, else `{}` for each one that does not. */
@@ -276,7 +281,10 @@ function diffElements(value: readonly unknown[], base: readonly unknown[]): unkn
   for (let i = 0; i < value.length; i++) {
     const d = diff(value[i], base[i]);
     if (d === undefined) continue;
-    out ??= Array.from({ length: value.length }, () => ({}));
+    if (!out) {
+      out = new Array<unknown>(value.length);
+      for (let j = 0; j < value.length; j++) out[j] = {};
+    }
     out[i] = d;
   }
   return out;
