@@ -337,7 +337,7 @@ export function openReports(
         const bytesOf = (t: Target): OutputChunks | undefined => {
           const end = ends.get(t) as SinkEnd;
           if (end.omit) return undefined;
-          return end.binary ? end.binary(() => t.spool.joinedText(t.sink.separator)) : joinedBytes(end, t);
+          return end.binary ? end.binary(() => t.spool.joinedText(t.sink.separator)) : joinedBytes(end, t, () => spools.release(t.spool));
         };
         if (stdout) {
           const chunks = chunksOf(stdout) ?? [];
@@ -352,7 +352,7 @@ export function openReports(
         if (summaryChunks && summaryFile && isTextChunks(summaryChunks)) appendFileSync(summaryFile, `${renderToString(summaryChunks)}\n`);
         return written;
       } finally {
-        spools.remove();
+        await spools.removed();
       }
     },
     discard: () => spools.remove(),
@@ -368,11 +368,14 @@ function* joinedText(end: SinkEnd, t: Target): Generator<string> {
 
 /**
  * A report's whole file: head and tail as text, the spooled accounts as their bytes (never
- * decoded to be encoded again). Each bytes piece is valid until the next is asked for (see Spool.joined).
+ * decoded to be encoded again). Each bytes piece is valid until the next is asked for (see
+ * Spool.joined): once the writer asks for the piece after the last account, it has taken every
+ * spooled byte, and `spooled` is called (the spool's files can go).
  */
-function* joinedBytes(end: SinkEnd, t: Target): Generator<string | Uint8Array> {
+function* joinedBytes(end: SinkEnd, t: Target, spooled: () => void): Generator<string | Uint8Array> {
   yield* end.head ?? [];
   yield* t.spool.joined(t.sink.separator);
+  spooled();
   yield* end.tail ?? [];
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { close, closeSync, mkdtempSync, openSync, readSync, rmSync, unlink } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -34,6 +34,8 @@ export class Spool {
   /** Spool files written by worker threads, open for reading, by path. */
   private readonly adopted = new Map<string, number>();
   private size = 0;
+  /** Closed (or being closed): nothing is read or closed again. */
+  private closed = false;
   /** Encodes the chunks of the account being appended; each full batch is written at the end of the file. */
   private readonly batch: ByteBatch;
 
@@ -104,11 +106,33 @@ export class Spool {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     for (const fd of this.adopted.values()) closeSync(fd);
     this.adopted.clear();
     closeSync(this.fd);
     rmSync(this.path, { force: true });
   }
+
+  /**
+   * Removes the spool's files (its own and the worker threads' it adopted) on Node's I/O
+   * threads, once its report has read them: the kernel frees a large file's blocks and pages
+   * when it is closed, and that is done beside the writing of the next report rather than after
+   * every report. Resolves when every file is gone; never rejects (a file left behind is removed
+   * with the spool folder).
+   */
+  release(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    const files = [...this.adopted.entries(), [this.path, this.fd] as const];
+    this.adopted.clear();
+    return Promise.all(files.map(([path, fd]) => removeOpenFile(path, fd))).then(() => undefined);
+  }
+}
+
+/** Unlinks a file, then closes it (the last close is where its data is freed); never rejects. */
+function removeOpenFile(path: string, fd: number): Promise<void> {
+  return new Promise((done) => unlink(path, () => close(fd, () => done())));
 }
 
 /**
@@ -199,6 +223,7 @@ function watchEndingSignals(): void {
 export class SpoolFolder {
   readonly dir = mkdtempSync(join(tmpdir(), 'credwarden-'));
   private readonly spools: Spool[] = [];
+  private readonly releasing: Promise<void>[] = [];
 
   constructor() {
     liveFolders.add(this.dir);
@@ -209,6 +234,17 @@ export class SpoolFolder {
     const spool = new Spool(join(this.dir, `${this.spools.length}.spool`));
     this.spools.push(spool);
     return spool;
+  }
+
+  /** Releases one spool's files in the background ({@link Spool.release}); {@link SpoolFolder.removed} waits for it. */
+  release(spool: Spool): void {
+    this.releasing.push(spool.release());
+  }
+
+  /** Waits for the spools being released, then removes the folder and everything left in it. */
+  async removed(): Promise<void> {
+    await Promise.all(this.releasing.splice(0));
+    this.remove();
   }
 
   remove(): void {

@@ -5,7 +5,7 @@
  * the pieces fall on batch boundaries: multi-byte and astral characters, surrogate pairs split
  * between two chunks, lone surrogates.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ByteBatch } from '../../src/cli/byte-batch.js';
@@ -155,6 +155,29 @@ describe('Spool', () => {
     } finally {
       folder.remove();
     }
+  });
+
+  it("releases a report's spool files, its own and the worker threads' it adopted, once read; the folder goes after", async () => {
+    const folder = new SpoolFolder();
+    const workerPath = join(folder.dir, 'worker-0-0.spool');
+    const worker = new Spool(workerPath);
+    const b = worker.append('b', ['B']);
+    worker.detach();
+    const main = folder.create();
+    const other = folder.create();
+    main.append('a', ['A']);
+    main.adopt('b', workerPath, b as { start: number; length: number });
+    other.append('c', ['C']);
+    expect(Buffer.concat(Array.from(main.joined('|'), (piece) => Buffer.from(piece))).toString()).toBe('A|B');
+    await main.release();
+    // Only the other report's spool is left; it still reads.
+    expect(readdirSync(folder.dir)).toEqual(['1.spool']);
+    expect([...other.joinedText()].join('')).toBe('C');
+    folder.release(other);
+    await folder.removed();
+    expect(existsSync(folder.dir)).toBe(false);
+    // Closing a released spool again (as removing a folder does) closes nothing twice.
+    expect(() => main.close()).not.toThrow();
   });
 
   it('says so when a spool file was cut short, instead of writing a short report', () => {
