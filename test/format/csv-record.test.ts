@@ -189,6 +189,17 @@ describe('SpreadsheetRows', () => {
       expect(quoted).toBeGreaterThan(1000);
     }
   });
+
+  it('writes rows of no cells and of one cell as csvRecord does', () => {
+    for (const end of ['\r\n', '\n'] as const) {
+      expect(new SpreadsheetRows(0, end).text()).toBe(csvRecord([], end));
+      const one = new SpreadsheetRows(1, end);
+      for (const value of EDGE_CELLS) {
+        one.set(0, value);
+        expect(one.text()).toBe(csvRecord([spreadsheetCell(value)], end));
+      }
+    }
+  });
 });
 
 describe('spreadsheetCell', () => {

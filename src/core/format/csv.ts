@@ -108,8 +108,11 @@ export function evidenceText(evidence: Finding['evidence']): string {
   // One string built in place: this runs for every finding of every CSV and XLSX report.
   let text = '';
   for (const key of Object.keys(evidence)) {
+    if (text !== '') text += '; ';
     const value = evidence[key];
-    text += `${text === '' ? '' : '; '}${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    text += key;
+    text += '=';
+    text += typeof value === 'string' ? value : JSON.stringify(value);
   }
   return text;
 }
@@ -175,6 +178,11 @@ export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' 
 export class SpreadsheetRows {
   private readonly values: (string | undefined)[];
   private readonly cells: string[];
+  /**
+   * The cells as they are joined: the last one ends with the record end, so the joined row is
+   * one flat string (a row joined and then ended would be a rope, copied again to be encoded).
+   */
+  private readonly joined: string[];
   /** Whether csv-stringify may change each column's cell (see {@link MAY_BE_QUOTED}). */
   private readonly quotable: boolean[];
   private quotableCells = 0;
@@ -185,6 +193,8 @@ export class SpreadsheetRows {
   ) {
     this.values = new Array<string | undefined>(width).fill(undefined);
     this.cells = new Array<string>(width).fill('');
+    this.joined = new Array<string>(width).fill('');
+    if (width > 0) this.joined[width - 1] = end;
     this.quotable = new Array<boolean>(width).fill(false);
   }
 
@@ -199,6 +209,7 @@ export class SpreadsheetRows {
       quotable = MAY_BE_QUOTED.test(cell);
     }
     this.cells[column] = cell;
+    this.joined[column] = column === this.cells.length - 1 ? cell + this.end : cell;
     if (quotable !== this.quotable[column]) {
       this.quotable[column] = quotable;
       this.quotableCells += quotable ? 1 : -1;
@@ -207,9 +218,8 @@ export class SpreadsheetRows {
 
   /** The current row as a CSV record: the same text as `csvRecord(cells.map(spreadsheetCell))`. */
   text(): string {
-    return this.quotableCells === 0
-      ? this.cells.join(',') + this.end
-      : stringify([this.cells], this.end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
+    if (this.cells.length === 0) return this.end;
+    return this.quotableCells === 0 ? this.joined.join(',') : stringify([this.cells], this.end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
   }
 }
 
