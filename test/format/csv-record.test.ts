@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvRecord, csvRecords, spreadsheetCell, SpreadsheetRows } from '../../src/core/format/csv.js';
+import { csvRecord, spreadsheetCell, SpreadsheetRows } from '../../src/core/format/csv.js';
 import { neutraliseFormula, visibleControls } from '../../src/core/util/escape.js';
 
 /**
@@ -151,11 +151,10 @@ describe('csvRecord', () => {
     expect(asIs).toBeLessThan(records.length * 2 - records.length / 4);
   });
 
-  it('writes what csv-stringify writes for whole batches of spreadsheet cells, and for none', () => {
+  it('writes, record by record, what csv-stringify writes for whole batches of spreadsheet cells', () => {
     const records = toRecords([...shortStrings(), ...hostileStrings(20000, 11)].map(spreadsheetCell));
     for (const end of ['\r\n', '\n'] as const) {
-      expect(csvRecords(records, end)).toBe(plainStringify(records, end));
-      expect(csvRecords([], end)).toBe(plainStringify([], end));
+      expect(records.map((record) => csvRecord(record, end)).join('')).toBe(plainStringify(records, end));
     }
   });
 

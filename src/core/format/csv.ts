@@ -162,13 +162,6 @@ export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n')
   return stringify([cells as string[]], end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
 }
 
-/** Records as CSV text, each ended by `end` (see {@link csvRecord}). */
-export function csvRecords(records: readonly (readonly string[])[], end: '\r\n' | '\n' = '\r\n'): string {
-  let text = '';
-  for (const record of records) text += csvRecord(record, end);
-  return text;
-}
-
 /**
  * Rows of spreadsheet cells (see {@link spreadsheetCell}) as CSV records (see {@link csvRecord}),
  * one row at a time: {@link set} each column's value, then take the row's {@link text}. Each
@@ -245,10 +238,15 @@ function csvHeader<T>(columns: readonly Column<T>[]): string {
  * start, digits with a leading zero, a line break, or a control or invisible character. Most
  * cells hold none, and are tested once instead of passing through each guard.
  */
-const MAY_NEED_GUARD = new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[\\r\\n${CONTROL_CHARACTERS}]`, 'u');
+const MAY_NEED_GUARD = guardPattern('');
 
 /** A value that may need {@link spreadsheetCell} or whose cell csv-stringify may change ({@link MAY_NEED_GUARD}, {@link MAY_BE_QUOTED}). */
-const MAY_NEED_GUARD_OR_QUOTES = new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[",\\r\\n${CONTROL_CHARACTERS}]`, 'u');
+const MAY_NEED_GUARD_OR_QUOTES = guardPattern('",');
+
+/** {@link MAY_NEED_GUARD}'s pattern, also matching any of `extra` anywhere in the value. */
+function guardPattern(extra: string): RegExp {
+  return new RegExp(`^(?:[=+\\-@\\t]|[ \\t]*::|0\\d+$)|[${extra}\\r\\n${CONTROL_CHARACTERS}]`, 'u');
+}
 
 /**
  * A cell as a spreadsheet should show it: control and invisible characters shown as escapes
