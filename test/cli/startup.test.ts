@@ -4,7 +4,7 @@
  * docs/performance.md ("Start-up"), never in a test. Runs the built binary: `npm run build` first.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,44 @@ describe('what each command loads', { timeout: 120_000 }, () => {
     expect(cliItself.code).toBe(0);
     expect(launcher.stdout).toBe(cliItself.stdout);
     expect(short.stdout).toBe(cliItself.stdout);
+  });
+
+  it('--help and -h from the launcher, piped, are what the CLI itself prints (dist/help.txt, rendered by the build)', async () => {
+    const cliItself = await cli(['--help']);
+    expect(cliItself.code).toBe(0);
+    for (const flag of ['--help', '-h']) {
+      const launcher = await exec(process.execPath, [join(ROOT, 'bin/credwarden.js'), flag], { cwd: ROOT });
+      expect(launcher.stdout, flag).toBe(cliItself.stdout);
+    }
+  });
+
+  it('the launcher answers --help from the rendered text only while it is newer than the CLI', async () => {
+    // A stand-in install: the launcher beside a rendered text and a CLI that says who answered.
+    const dir = tempDir();
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist/src/cli'), { recursive: true });
+    cpSync(join(ROOT, 'bin/credwarden.js'), join(dir, 'bin/credwarden.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module","version":"0.0.0"}');
+    writeFileSync(join(dir, 'dist/src/cli/run.js'), '');
+    writeFileSync(
+      join(dir, 'dist/src/cli/main.js'),
+      'export async function main() { process.stdout.write(`cli ${process.argv.slice(2).join(" ")}\\n`); }',
+    );
+    const help = join(dir, 'dist/help.txt');
+    writeFileSync(help, 'rendered\n');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'dist/src/cli/run.js'), past, past);
+    const answer = async (...args: string[]) => (await exec(process.execPath, [join(dir, 'bin/credwarden.js'), ...args])).stdout;
+
+    expect(await answer('--help')).toBe('rendered\n');
+    expect(await answer('-h')).toBe('rendered\n');
+    expect(await answer('scan', '--help')).toBe('cli scan --help\n');
+    expect(await answer('--help', '--version')).toBe('cli --help --version\n');
+    // dist/ rebuilt by tsc alone after the text was rendered: the text may be stale.
+    utimesSync(help, past, new Date(Date.now() - 120_000));
+    expect(await answer('--help')).toBe('cli --help\n');
+    rmSync(help);
+    expect(await answer('--help')).toBe('cli --help\n');
   });
 
   it('rules test on one rule and scan --from load no AWS SDK and no workbook writer', async () => {
