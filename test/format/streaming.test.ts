@@ -167,6 +167,29 @@ describe('SARIF within GitHub code scanning limits', () => {
   });
 });
 
+describe('SARIF within its byte budget', () => {
+  it('leaves out the results past the budget, by their compact JSON, most severe open findings kept', async () => {
+    // 7,000 results of about 10 KB: past the budget although far below the result limit.
+    const result = await grown(7000);
+    const padding = 'x'.repeat(10_000);
+    for (const [i, f] of result.findings.entries()) {
+      f.message = `${f.message} ${padding}`;
+      f.severity = i % 2 === 0 ? 'low' : 'high';
+      f.status = 'open';
+    }
+    const log = JSON.parse(renderToString(formatSarif(result, CONTEXT))) as {
+      runs: { results: { properties: { severity: string } }[]; properties: { resultsOmitted: number } }[];
+    };
+    const run = log.runs[0];
+    const kept = run?.results ?? [];
+    const compact = kept.reduce((sum, r) => sum + JSON.stringify({ ...r, ruleIndex: 0 }).length, 0);
+    expect(compact).toBeLessThanOrEqual(SARIF_LIMITS.resultBytes);
+    expect(kept.length).toBeGreaterThan(5000);
+    expect(run?.properties.resultsOmitted).toBe(7000 - kept.length);
+    expect(kept.filter((r) => r.properties.severity === 'high')).toHaveLength(3500);
+  });
+});
+
 describe('control matrix with many failed accounts, each for its own reason', () => {
   it('lists a few reasons per rule and counts the rest, in Markdown and the job summary; CSV keeps them all', async () => {
     const result = await exampleResult();

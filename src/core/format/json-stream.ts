@@ -10,6 +10,14 @@ export class LazyArray<T> {
   constructor(readonly items: () => Iterable<T>) {}
 }
 
+/**
+ * A value already written as `JSON.stringify(value, null, 2)` writes it (e.g. a SARIF result
+ * measured before it is written): placed as it is, re-indented to its depth, never stringified again.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 const INDENT = '  ';
 
 /** The pieces of `JSON.stringify(value, null, 2)` followed by a newline. */
@@ -27,6 +35,8 @@ function* container(value: unknown, pad: string): Generator<string> {
     yield* arrayChunks(value instanceof LazyArray ? value.items() : value, pad);
   } else if (isPlainObject(value)) {
     yield* objectChunks(value, pad);
+  } else if (value instanceof RawJson) {
+    yield* member(value, pad);
   } else {
     yield JSON.stringify(value) ?? 'null';
   }
@@ -57,6 +67,10 @@ function* objectChunks(object: Record<string, unknown>, pad: string): Generator<
 
 /** An array element or object member: streamed when it holds a lazy array, else one piece. */
 function* member(value: unknown, pad: string): Generator<string> {
+  if (value instanceof RawJson) {
+    yield value.text.replace(/\n/g, `\n${pad}`);
+    return;
+  }
   if (Array.isArray(value) || value instanceof LazyArray || (isPlainObject(value) && holdsLazyArray(value))) {
     yield* container(value, pad);
     return;
@@ -70,5 +84,7 @@ function holdsLazyArray(object: Record<string, unknown>): boolean {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof LazyArray);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof LazyArray) && !(value instanceof RawJson)
+  );
 }

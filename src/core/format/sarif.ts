@@ -17,7 +17,7 @@ import type { RunHeader } from '../pipeline/types.js';
 import { TopN } from './top.js';
 import { STATUS_LABEL } from './status.js';
 import { visibleControls } from '../util/escape.js';
-import { jsonChunks, LazyArray } from './json-stream.js';
+import { jsonChunks, LazyArray, RawJson } from './json-stream.js';
 import { defineFormatter, type FormatContext, type FormatterEntry, type ReportSink } from './types.js';
 
 /** SARIF levels by severity: GitHub shows `error` and `warning` as alerts that need attention. */
@@ -60,6 +60,8 @@ export const SARIF_LIMITS = { resultsPerRun: 25_000, resultBytes: 60 * 1024 * 10
 export interface SarifSelection {
   /** The findings kept, in the result's order (account, principal, …). */
   included: Finding[];
+  /** Each kept finding's result, rendered once (`included`'s order). */
+  results: RawJson[];
   /** Findings left out, by severity. */
   omitted: Record<Severity, number>;
   omittedTotal: number;
@@ -114,25 +116,44 @@ class SarifResults {
     this.total += other.total;
   }
 
-  select(): SarifSelection {
+  /**
+   * The kept findings that fit the byte budget, each rendered once. The budget counts a result's
+   * compact JSON at rule index 0; its pretty text is never shorter than that compact JSON, save for
+   * `"ruleIndex":0,` (14 characters) when it has no index. So when those bounds fit the budget
+   * together, every result fits and none is measured (the case at GitHub's 25,000 results).
+   */
+  select(ruleIndex: ReadonlyMap<string, number>): SarifSelection {
     const omitted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    const kept = this.top.sorted();
+    const kept = this.top.sorted().map((finding) => {
+      const index = ruleIndex.get(finding.ruleId) ?? -1;
+      return { finding, result: new RawJson(JSON.stringify(toResult(finding, index, this.context), null, 2)), noIndex: index < 0 };
+    });
+    const bound = kept.reduce((sum, k) => sum + k.result.text.length + (k.noIndex ? NO_INDEX_BYTES : 0), 0);
     // A result is a few KiB at most: small sets cannot reach the budget, so skip measuring them.
-    const measure = this.total > 1000;
-    const included: Finding[] = [];
+    const measure = this.total > 1000 && bound > this.limits.resultBytes;
+    const included: typeof kept = [];
     let bytes = 0;
-    for (const finding of kept) {
-      const size = measure ? JSON.stringify(toResult(finding, 0, this.context)).length : 0;
+    for (const k of kept) {
+      const size = measure ? JSON.stringify(toResult(k.finding, 0, this.context)).length : 0;
       if (bytes + size > this.limits.resultBytes) continue;
       bytes += size;
-      included.push(finding);
+      included.push(k);
     }
     const counted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const f of included) counted[f.severity]++;
+    for (const k of included) counted[k.finding.severity]++;
     for (const s of SEVERITIES) omitted[s] = this.seen[s] - counted[s];
-    return { included: included.sort(compareFindings), omitted, omittedTotal: this.total - included.length };
+    included.sort((a, b) => compareFindings(a.finding, b.finding));
+    return {
+      included: included.map((k) => k.finding),
+      results: included.map((k) => k.result),
+      omitted,
+      omittedTotal: this.total - included.length,
+    };
   }
 }
+
+/** `"ruleIndex":0,`: what a result without a rule index lacks of the compact JSON the byte budget counts. */
+const NO_INDEX_BYTES = '"ruleIndex":0,'.length;
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Every effective
@@ -163,9 +184,9 @@ function openSarif(header: RunHeader, context: FormatContext): ReportSink {
       return [];
     },
     end(tallies) {
-      const selection = results.select();
       const rules = driverRules(tallies.rules, counts);
       const index = new Map(rules.map((r, i) => [r.id, i]));
+      const selection = results.select(index);
       const log = {
         $schema: SARIF_SCHEMA,
         version: '2.1.0',
@@ -188,9 +209,7 @@ function openSarif(header: RunHeader, context: FormatContext): ReportSink {
             ],
             automationDetails: { id: `credwarden/${header.pack}/` },
             ...(context.sourceRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: withSlash(context.sourceRoot) } } } : {}),
-            results: new LazyArray(function* () {
-              for (const finding of selection.included) yield toResult(finding, index.get(finding.ruleId) ?? -1, context);
-            }),
+            results: new LazyArray(() => selection.results),
             properties: {
               asOf: header.asOf,
               pack: header.pack,
