@@ -39,6 +39,78 @@ async function grown(count: number, accounts = 35): Promise<ScanResult> {
   return { ...base, accounts: accountList, findings };
 }
 
+/** A deterministic random source (mulberry32): the same seed gives the same cases. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Characters JSON escapes, or that look like it must: quotes, controls, lone and paired surrogates, line separators. */
+const HOSTILE = [
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\ud83d\ude00',
+  'é',
+  'a',
+  ' ',
+  '{',
+  ']',
+];
+
+function randomString(random: () => number): string {
+  let text = '';
+  const length = Math.floor(random() * 8);
+  for (let i = 0; i < length; i++) text += HOSTILE[Math.floor(random() * HOSTILE.length)];
+  return text;
+}
+
+/**
+ * A random value to stream and its plain twin (what JSON.stringify is given): the same but with
+ * every LazyArray an array. Holds the values JSON treats specially: undefined, functions, NaN,
+ * -0, Infinity, dates, empty containers.
+ */
+function randomPair(random: () => number, depth: number): [unknown, unknown] {
+  const kind = Math.floor(random() * (depth > 0 ? 12 : 8));
+  const leaves: unknown[] = [null, true, -0, NaN, Infinity, 1.5e-7, 123456789.123, new Date(0), undefined, () => 1];
+  if (kind < 4) {
+    const text = randomString(random);
+    return [text, text];
+  }
+  if (kind < 8) {
+    const leaf = leaves[Math.floor(random() * leaves.length)];
+    return [leaf, leaf];
+  }
+  const size = Math.floor(random() * 4);
+  const pairs = Array.from({ length: size }, () => randomPair(random, depth - 1));
+  if (kind < 10) {
+    const streamed: Record<string, unknown> = {};
+    const plain: Record<string, unknown> = {};
+    for (const [i, [s, p]] of pairs.entries()) {
+      const key = `${randomString(random)}${i}`;
+      streamed[key] = s;
+      plain[key] = p;
+    }
+    return [streamed, plain];
+  }
+  const plain = pairs.map(([, p]) => p);
+  return kind === 10 ? [pairs.map(([s]) => s), plain] : [new LazyArray(() => pairs.map(([s]) => s)), plain];
+}
+
 describe('JSON written in pieces', () => {
   it('is exactly JSON.stringify(value, null, 2), for the result and for edge cases', async () => {
     const result = await exampleResult();
@@ -51,6 +123,15 @@ describe('JSON written in pieces', () => {
     const value = { runs: [{ tool: 'x', results: new LazyArray(() => [1, { a: 2 }, 'three']) }] };
     const plain = { runs: [{ tool: 'x', results: [1, { a: 2 }, 'three'] }] };
     expect(renderToString(jsonChunks(value))).toBe(`${JSON.stringify(plain, null, 2)}\n`);
+  });
+
+  it('equals JSON.stringify(value, null, 2) for random nested values with hostile strings, at any depth', () => {
+    const random = seeded(18);
+    for (let i = 0; i < 300; i++) {
+      // A document: an object at the top, anything below it.
+      const [streamed, plain] = randomPair(random, 6);
+      expect(renderToString(jsonChunks({ streamed }))).toBe(`${JSON.stringify({ streamed: plain }, null, 2)}\n`);
+    }
   });
 
   it('never makes a piece larger than one element of a top-level list (a finding, a plan)', async () => {
