@@ -30,5 +30,10 @@ export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 /** The name AWS gives the root user's row. */
 export const ROOT_USER_NAME = '<root_account>';
 
-/** Placeholders AWS writes instead of a value. */
-export const NO_VALUE = new Set(['N/A', 'no_information', 'not_supported']);
+/**
+ * Whether a cell is one of the placeholders AWS writes instead of a value: N/A, no_information
+ * or not_supported. Compared, not looked up in a set: a set would hash every cell of every row.
+ */
+export function isNoValue(value: string): boolean {
+  return value === 'N/A' || value === 'no_information' || value === 'not_supported';
+}

@@ -1,7 +1,7 @@
 import type { AccessKey, Certificate, Password, Principal } from '../../model/index.js';
 import { parseTimestamp } from '../util/time.js';
 import { quoteValue } from '../util/shape.js';
-import { NO_VALUE, ROOT_USER_NAME, type ReportColumn } from './columns.js';
+import { isNoValue, REPORT_COLUMNS, ROOT_USER_NAME, type ReportColumn } from './columns.js';
 import { parseArn } from './arn.js';
 
 /** One report row keyed by column name. */
@@ -17,42 +17,85 @@ export class RowError extends Error {
   }
 }
 
+/** Where each column is among a row's cells (its position in the header). */
+export type ColumnIndex = Readonly<Record<ReportColumn, number>>;
+
+/** The positions of a row whose cells are in {@link REPORT_COLUMNS} order. */
+const COLUMN_ORDER: ColumnIndex = Object.fromEntries(REPORT_COLUMNS.map((column, i) => [column, i])) as ColumnIndex;
+
 /** Converts one credential report row into the normalised principal model. */
 export function normaliseRow(row: RawRow): Principal {
-  const arn = readArn(row);
-  const type = row.user === ROOT_USER_NAME || arn.resourceType === 'root' ? 'root' : 'user';
-  return {
-    type,
-    name: row.user,
-    arn: row.arn,
-    ...(type === 'user' ? { path: arn.path } : {}),
-    createdAt: timestamp(row, 'user_creation_time'),
-    password: password(row),
-    mfaActive: bool(row, 'mfa_active'),
-    accessKeys: [accessKey(row, 1), accessKey(row, 2)],
-    certificates: [certificate(row, 1), certificate(row, 2)],
-  };
+  return normaliseCells(
+    REPORT_COLUMNS.map((column) => row[column]),
+    COLUMN_ORDER,
+  );
 }
 
-function readArn(row: RawRow) {
+/**
+ * Converts one row's cells, as the report's header places them (`at`), into the normalised
+ * principal model: {@link normaliseRow} without a row object keyed by column name, which the
+ * report parser would make and drop for every row. Values are checked in the same order, so the
+ * same cell is named when several are wrong.
+ */
+export function normaliseCells(cells: readonly string[], at: ColumnIndex): Principal {
+  const name = cells[at.user]!;
+  const arnText = cells[at.arn]!;
+  const arn = readArn(arnText);
+  const type = name === ROOT_USER_NAME || arn.resourceType === 'root' ? 'root' : 'user';
+  const createdAt = timestamp(cells[at.user_creation_time]!, 'user_creation_time');
+  const password = passwordOf(
+    cells[at.password_enabled]!,
+    cells[at.password_last_used]!,
+    cells[at.password_last_changed]!,
+    cells[at.password_next_rotation]!,
+  );
+  const mfaActive = bool(cells[at.mfa_active]!, 'mfa_active');
+  const accessKeys: Principal['accessKeys'] = [
+    accessKey(
+      1,
+      cells[at.access_key_1_active]!,
+      cells[at.access_key_1_last_rotated]!,
+      cells[at.access_key_1_last_used_date]!,
+      cells[at.access_key_1_last_used_region]!,
+      cells[at.access_key_1_last_used_service]!,
+    ),
+    accessKey(
+      2,
+      cells[at.access_key_2_active]!,
+      cells[at.access_key_2_last_rotated]!,
+      cells[at.access_key_2_last_used_date]!,
+      cells[at.access_key_2_last_used_region]!,
+      cells[at.access_key_2_last_used_service]!,
+    ),
+  ];
+  const certificates: Principal['certificates'] = [
+    certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!),
+    certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!),
+  ];
+  // Two literals in the model's member order rather than a conditional spread, which V8 builds
+  // by its slow path (this runs for every row of every report).
+  return type === 'user'
+    ? { type, name, arn: arnText, path: arn.path, createdAt, password, mfaActive, accessKeys, certificates }
+    : { type, name, arn: arnText, createdAt, password, mfaActive, accessKeys, certificates };
+}
+
+function readArn(arn: string) {
   try {
-    return parseArn(row.arn);
+    return parseArn(arn);
   } catch (error) {
     throw new RowError('arn', (error as Error).message);
   }
 }
 
-function password(row: RawRow): Password {
-  const enabledText = row.password_enabled.trim();
-  const enabled = enabledText === 'not_supported' ? null : bool(row, 'password_enabled');
-  const lastUsedText = row.password_last_used.trim();
-  const lastUsed = timestamp(row, 'password_last_used');
+function passwordOf(enabledCell: string, lastUsedCell: string, lastChangedCell: string, nextRotationCell: string): Password {
+  const enabled = enabledCell.trim() === 'not_supported' ? null : bool(enabledCell, 'password_enabled');
+  const lastUsed = timestamp(lastUsedCell, 'password_last_used');
   return {
     enabled,
     lastUsed,
-    lastUsedStatus: passwordUseStatus(enabled, lastUsedText, lastUsed),
-    lastChanged: timestamp(row, 'password_last_changed'),
-    nextRotation: timestamp(row, 'password_next_rotation'),
+    lastUsedStatus: passwordUseStatus(enabled, lastUsedCell.trim(), lastUsed),
+    lastChanged: timestamp(lastChangedCell, 'password_last_changed'),
+    nextRotation: timestamp(nextRotationCell, 'password_next_rotation'),
   };
 }
 
@@ -62,40 +105,59 @@ function passwordUseStatus(enabled: boolean | null, text: string, lastUsed: stri
   return enabled === false ? 'not_applicable' : 'never';
 }
 
-function accessKey(row: RawRow, slot: 1 | 2): AccessKey {
-  const prefix = `access_key_${slot}` as const;
+/** The column names of each access key slot, for the messages. */
+const KEY_COLUMNS = [
+  {
+    active: 'access_key_1_active',
+    lastRotated: 'access_key_1_last_rotated',
+    lastUsed: 'access_key_1_last_used_date',
+    region: 'access_key_1_last_used_region',
+    service: 'access_key_1_last_used_service',
+  },
+  {
+    active: 'access_key_2_active',
+    lastRotated: 'access_key_2_last_rotated',
+    lastUsed: 'access_key_2_last_used_date',
+    region: 'access_key_2_last_used_region',
+    service: 'access_key_2_last_used_service',
+  },
+] as const satisfies readonly Record<string, ReportColumn>[];
+
+function accessKey(slot: 1 | 2, active: string, lastRotated: string, lastUsed: string, region: string, service: string): AccessKey {
+  const column = KEY_COLUMNS[slot - 1]!;
   return {
     slot,
-    active: bool(row, `${prefix}_active`),
-    lastRotated: timestamp(row, `${prefix}_last_rotated`),
-    lastUsed: timestamp(row, `${prefix}_last_used_date`),
-    lastUsedRegion: shortText(row, `${prefix}_last_used_region`, 'a Region code'),
-    lastUsedService: shortText(row, `${prefix}_last_used_service`, 'a service name'),
+    active: bool(active, column.active),
+    lastRotated: timestamp(lastRotated, column.lastRotated),
+    lastUsed: timestamp(lastUsed, column.lastUsed),
+    lastUsedRegion: shortText(region, column.region, 'a Region code'),
+    lastUsedService: shortText(service, column.service, 'a service name'),
   };
 }
 
-function certificate(row: RawRow, slot: 1 | 2): Certificate {
-  return {
-    slot,
-    active: bool(row, `cert_${slot}_active`),
-    lastRotated: timestamp(row, `cert_${slot}_last_rotated`),
-  };
+const CERT_COLUMNS = [
+  { active: 'cert_1_active', lastRotated: 'cert_1_last_rotated' },
+  { active: 'cert_2_active', lastRotated: 'cert_2_last_rotated' },
+] as const satisfies readonly Record<string, ReportColumn>[];
+
+function certificate(slot: 1 | 2, active: string, lastRotated: string): Certificate {
+  const column = CERT_COLUMNS[slot - 1]!;
+  return { slot, active: bool(active, column.active), lastRotated: timestamp(lastRotated, column.lastRotated) };
 }
 
-function bool(row: RawRow, column: ReportColumn): boolean {
-  const raw = row[column];
+function bool(raw: string, column: ReportColumn): boolean {
   // AWS writes lower-case true/false; only other spellings need the slower normalisation.
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   const value = raw.trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new RowError(column, `expected true or false, got ${quoteValue(row[column])}`);
+  throw new RowError(column, `expected true or false, got ${quoteValue(raw)}`);
 }
 
-function timestamp(row: RawRow, column: ReportColumn): string | null {
-  const value = row[column].trim();
-  if (value === '' || NO_VALUE.has(value)) return null;
+function timestamp(cell: string, column: ReportColumn): string | null {
+  const value = cell.trim();
+  if (value === '' || isNoValue(value)) return null;
   if (Number.isNaN(parseTimestamp(value))) {
     throw new RowError(
       column,
@@ -112,9 +174,9 @@ function timestamp(row: RawRow, column: ReportColumn): string | null {
  */
 export const MAX_SHORT_TEXT = 64;
 
-function shortText(row: RawRow, column: ReportColumn, what: string): string | null {
-  const value = row[column].trim();
-  if (value === '' || NO_VALUE.has(value)) return null;
+function shortText(cell: string, column: ReportColumn, what: string): string | null {
+  const value = cell.trim();
+  if (value === '' || isNoValue(value)) return null;
   if (value.length > MAX_SHORT_TEXT)
     throw new RowError(column, `expected ${what} (AWS writes at most ${MAX_SHORT_TEXT} characters), got ${quoteValue(value)}`);
   return value;

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { Diagnostic, Principal } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
-import { REPORT_COLUMNS, type ReportColumn } from './columns.js';
-import { normaliseRow, RowError, type RawRow } from './normalise.js';
+import { REPORT_COLUMNS } from './columns.js';
+import { normaliseCells, RowError, type ColumnIndex } from './normalise.js';
 import { parseArn } from './arn.js';
 import { boundedPrincipal, nameProblem } from './names.js';
 
@@ -19,8 +19,6 @@ export interface ParsedReport {
    */
   tampered: Diagnostic[];
 }
-
-type ColumnIndex = Record<ReportColumn, number>;
 
 /** How strictly a report is read. */
 export interface ParseOptions {
@@ -41,52 +39,86 @@ export interface ParseOptions {
  */
 export function parseCredentialReport(text: string, source: string, options: ParseOptions = {}): ParsedReport {
   checkLooksLikeReport(text, source);
-  const records = readRecords(text, source);
-  const header = records[0]?.fields;
-  if (!header || header.length === 0 || (header.length === 1 && header[0] === '')) {
-    throw new InputError([{ severity: 'error', file: source, line: 1, message: 'the credential report is empty' }]);
+  const rows = new ReportRows(source, options);
+  // Each record is normalised as it is read: a row's cells die young, never a list of every row's.
+  forEachRecord(text, source, (fields, line) => rows.add(fields, line));
+  return rows.finish();
+}
+
+/** A report's rows as they are read: the header first, then each principal. */
+class ReportRows {
+  private header: string[] | undefined;
+  private index: ColumnIndex | undefined;
+  private warnings: Diagnostic[] = [];
+  private readonly errors: Diagnostic[] = [];
+  private readonly principals: Principal[] = [];
+  private readonly lines: number[] = [];
+  private readonly tampered: Diagnostic[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly options: ParseOptions,
+  ) {}
+
+  add(fields: string[], line: number): void {
+    if (this.index === undefined) this.readHeader(fields, line);
+    else this.row(fields, line, this.header!, this.index);
   }
-  const { index, warnings } = indexColumns(header, source, records[0]?.line ?? 1);
-  const errors: Diagnostic[] = [];
-  const principals: Principal[] = [];
-  const lines: number[] = [];
-  const tampered: Diagnostic[] = [];
-  for (const record of records.slice(1)) {
-    if (record.fields.length === 1 && record.fields[0] === '') continue; // blank line
-    if (record.fields.length !== header.length) {
-      errors.push({
+
+  private readHeader(header: string[], line: number): void {
+    if (header.length === 0 || (header.length === 1 && header[0] === '')) this.empty();
+    const { index, warnings } = indexColumns(header, this.source, line);
+    this.header = header;
+    this.index = index;
+    this.warnings = warnings;
+  }
+
+  private empty(): never {
+    throw new InputError([{ severity: 'error', file: this.source, line: 1, message: 'the credential report is empty' }]);
+  }
+
+  private row(fields: string[], line: number, header: string[], index: ColumnIndex): void {
+    const { source, options } = this;
+    if (fields.length === 1 && fields[0] === '') return; // blank line
+    if (fields.length !== header.length) {
+      this.errors.push({
         severity: 'error',
         file: source,
-        line: record.line,
-        message: `row has ${record.fields.length} fields, the header has ${header.length}`,
+        line,
+        message: `row has ${fields.length} fields, the header has ${header.length}`,
         suggestion: 'a user name containing a comma must be quoted ("a,b")',
       });
-      continue;
+      return;
     }
     try {
-      const principal = normaliseRow(pick(record.fields, index));
+      const principal = normaliseCells(fields, index);
       const problem = nameProblem(principal);
       if (problem) {
-        tampered.push(tamperedRow(problem, source, record.line, index, { strictNames: true }));
-        (options.strictNames ? errors : warnings).push(tamperedRow(problem, source, record.line, index, options));
+        this.tampered.push(tamperedRow(problem, source, line, index, { strictNames: true }));
+        (options.strictNames ? this.errors : this.warnings).push(tamperedRow(problem, source, line, index, options));
       }
-      principals.push(boundedPrincipal(principal));
-      lines.push(record.line);
+      this.principals.push(boundedPrincipal(principal));
+      this.lines.push(line);
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
-      errors.push({
+      this.errors.push({
         severity: 'error',
         file: source,
-        line: record.line,
+        line,
         column: index[error.column] + 1,
         pointer: `/${error.column}`,
         message: `column '${error.column}': ${error.message}`,
       });
     }
   }
-  const accountId = checkSingleAccount(principals, lines, source, errors);
-  if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
-  return { accountId: accountId.id, partition: accountId.partition, principals, warnings, tampered };
+
+  finish(): ParsedReport {
+    if (this.index === undefined) this.empty();
+    const { source, errors, principals, warnings, tampered } = this;
+    const accountId = checkSingleAccount(principals, this.lines, source, errors);
+    if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
+    return { accountId: accountId.id, partition: accountId.partition, principals, warnings, tampered };
+  }
 }
 
 /** A row whose name or path IAM could not have written, named by file, line and row. */
@@ -133,24 +165,24 @@ function checkLooksLikeReport(text: string, source: string): void {
   );
 }
 
-interface CsvRecord {
-  fields: string[];
-  line: number;
-}
+/** Calls `visit` with each record's fields and the line it starts on, in order; blank lines are skipped. */
+type RecordVisitor = (fields: string[], line: number) => void;
 
-function readRecords(text: string, source: string): CsvRecord[] {
+function forEachRecord(text: string, source: string, visit: RecordVisitor): void {
   const body = text.replace(/^\uFEFF/, '');
   // Reports without a single quote character (nearly all of them) need no RFC 4180 state machine.
-  if (!body.includes('"')) return splitUnquoted(body);
+  if (!body.includes('"')) {
+    splitUnquoted(body, visit);
+    return;
+  }
+  let rows: { record: string[]; info: { lines: number } }[];
   try {
-    const rows = parse(body, {
+    rows = parse(body, {
       relax_column_count: true,
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
       info: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
-    // info.lines is the line a record ends on; quoted fields may span lines.
-    return rows.map(({ record, info }) => ({ fields: record, line: info.lines - countNewlines(record) }));
   } catch (error) {
     const detail = error as { code?: string; lines?: number; column?: unknown };
     const field = typeof detail.column === 'number' ? ` (field ${detail.column + 1})` : '';
@@ -164,6 +196,8 @@ function readRecords(text: string, source: string): CsvRecord[] {
       },
     ]);
   }
+  // info.lines is the line a record ends on; quoted fields may span lines.
+  for (const { record, info } of rows) visit(record, info.lines - countNewlines(record));
 }
 
 /**
@@ -183,14 +217,12 @@ const CSV_PROBLEMS: Readonly<Record<string, string>> = {
  * The fast path for text without quotes: every line is one record and every comma a
  * separator. Same records and line numbers as csv-parse with the options above.
  */
-function splitUnquoted(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
+function splitUnquoted(text: string, visit: RecordVisitor): void {
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line !== '') records.push({ fields: ownCopy(line).split(','), line: i + 1 });
+    if (line !== '') visit(ownCopy(line).split(','), i + 1);
   }
-  return records;
 }
 
 /**
@@ -270,12 +302,6 @@ function indexColumns(header: string[], source: string, headerLine: number): { i
 function visibleName(name: string): string {
   const short = name.length > 64 ? `${name.slice(0, 64)}…` : name;
   return short.replace(/[^\x20-\x7e]/g, '?');
-}
-
-function pick(fields: string[], index: ColumnIndex): RawRow {
-  const row = {} as RawRow;
-  for (const column of REPORT_COLUMNS) row[column] = fields[index[column]] ?? '';
-  return row;
 }
 
 function checkSingleAccount(

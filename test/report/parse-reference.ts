@@ -1,0 +1,432 @@
+// The credential report parser as it was before rows were normalised straight from their cells
+// (main c221417, src/core/report/parse.ts and normalise.ts): the reference the fast path is
+// compared with in parse-equivalence.test.ts. Frozen: do not change it to match the parser.
+import { parse } from 'csv-parse/sync';
+import type { AccessKey, Certificate, Diagnostic, Password, Principal } from '../../src/model/index.js';
+import { InputError } from '../../src/model/index.js';
+import { parseTimestamp } from '../../src/core/util/time.js';
+import { quoteValue } from '../../src/core/util/shape.js';
+import { REPORT_COLUMNS, ROOT_USER_NAME, type ReportColumn } from '../../src/core/report/columns.js';
+import { parseArn } from '../../src/core/report/arn.js';
+import { boundedPrincipal, nameProblem } from '../../src/core/report/names.js';
+
+const NO_VALUE = new Set(['N/A', 'no_information', 'not_supported']);
+
+/** One report row keyed by column name. */
+type RawRow = Record<ReportColumn, string>;
+
+/** A value in a row that cannot be understood; the parser adds file, line and column. */
+class RowError extends Error {
+  constructor(
+    readonly column: ReportColumn,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Converts one credential report row into the normalised principal model. */
+function normaliseRow(row: RawRow): Principal {
+  const arn = readArn(row);
+  const type = row.user === ROOT_USER_NAME || arn.resourceType === 'root' ? 'root' : 'user';
+  return {
+    type,
+    name: row.user,
+    arn: row.arn,
+    ...(type === 'user' ? { path: arn.path } : {}),
+    createdAt: timestamp(row, 'user_creation_time'),
+    password: password(row),
+    mfaActive: bool(row, 'mfa_active'),
+    accessKeys: [accessKey(row, 1), accessKey(row, 2)],
+    certificates: [certificate(row, 1), certificate(row, 2)],
+  };
+}
+
+function readArn(row: RawRow) {
+  try {
+    return parseArn(row.arn);
+  } catch (error) {
+    throw new RowError('arn', (error as Error).message);
+  }
+}
+
+function password(row: RawRow): Password {
+  const enabledText = row.password_enabled.trim();
+  const enabled = enabledText === 'not_supported' ? null : bool(row, 'password_enabled');
+  const lastUsedText = row.password_last_used.trim();
+  const lastUsed = timestamp(row, 'password_last_used');
+  return {
+    enabled,
+    lastUsed,
+    lastUsedStatus: passwordUseStatus(enabled, lastUsedText, lastUsed),
+    lastChanged: timestamp(row, 'password_last_changed'),
+    nextRotation: timestamp(row, 'password_next_rotation'),
+  };
+}
+
+function passwordUseStatus(enabled: boolean | null, text: string, lastUsed: string | null): Password['lastUsedStatus'] {
+  if (lastUsed !== null) return 'used';
+  if (text === 'no_information') return 'no_information';
+  return enabled === false ? 'not_applicable' : 'never';
+}
+
+function accessKey(row: RawRow, slot: 1 | 2): AccessKey {
+  const prefix = `access_key_${slot}` as const;
+  return {
+    slot,
+    active: bool(row, `${prefix}_active`),
+    lastRotated: timestamp(row, `${prefix}_last_rotated`),
+    lastUsed: timestamp(row, `${prefix}_last_used_date`),
+    lastUsedRegion: shortText(row, `${prefix}_last_used_region`, 'a Region code'),
+    lastUsedService: shortText(row, `${prefix}_last_used_service`, 'a service name'),
+  };
+}
+
+function certificate(row: RawRow, slot: 1 | 2): Certificate {
+  return {
+    slot,
+    active: bool(row, `cert_${slot}_active`),
+    lastRotated: timestamp(row, `cert_${slot}_last_rotated`),
+  };
+}
+
+function bool(row: RawRow, column: ReportColumn): boolean {
+  const raw = row[column];
+  // AWS writes lower-case true/false; only other spellings need the slower normalisation.
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new RowError(column, `expected true or false, got ${quoteValue(row[column])}`);
+}
+
+function timestamp(row: RawRow, column: ReportColumn): string | null {
+  const value = row[column].trim();
+  if (value === '' || NO_VALUE.has(value)) return null;
+  if (Number.isNaN(parseTimestamp(value))) {
+    throw new RowError(
+      column,
+      `expected an ISO 8601 time (a real calendar day), N/A, no_information or not_supported, got ${quoteValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The longest Region code or service name kept: AWS writes `us-east-1` or `s3` (under 30
+ * characters). A longer cell was not written by IAM, and copied into the evidence of every
+ * finding of the key it would make a report many times the size of its input.
+ */
+const MAX_SHORT_TEXT = 64;
+
+function shortText(row: RawRow, column: ReportColumn, what: string): string | null {
+  const value = row[column].trim();
+  if (value === '' || NO_VALUE.has(value)) return null;
+  if (value.length > MAX_SHORT_TEXT)
+    throw new RowError(column, `expected ${what} (AWS writes at most ${MAX_SHORT_TEXT} characters), got ${quoteValue(value)}`);
+  return value;
+}
+
+/** A parsed and normalised credential report of one account. */
+interface ParsedReport {
+  accountId: string;
+  partition: string;
+  principals: Principal[];
+  /** Non-fatal problems, e.g. columns AWS added that credwarden does not know yet. */
+  warnings: Diagnostic[];
+  /**
+   * Rows whose user name or path IAM could not have written, as the errors `strictNames` makes
+   * of them (without it they are also among the warnings): a live scan refuses on them itself.
+   */
+  tampered: Diagnostic[];
+}
+
+type ColumnIndex = Record<ReportColumn, number>;
+
+/** How strictly a report is read. */
+interface ParseOptions {
+  /**
+   * A row whose user name or path breaks IAM's rules is an error (the report is refused),
+   * not a warning. Either way the row is named, and its over-long values are cut.
+   */
+  strictNames?: boolean;
+}
+
+/**
+ * Parses the CSV text of an IAM credential report (RFC 4180, any line ending, with
+ * or without a trailing newline) into normalised principals.
+ *
+ * @param text the report as AWS returns it (GetCredentialReport `Content`, decoded)
+ * @param source file name or other label used in diagnostics
+ * @throws InputError listing every problem (missing columns, bad field counts, bad values)
+ */
+export function referenceParse(text: string, source: string, options: ParseOptions = {}): ParsedReport {
+  checkLooksLikeReport(text, source);
+  const records = readRecords(text, source);
+  const header = records[0]?.fields;
+  if (!header || header.length === 0 || (header.length === 1 && header[0] === '')) {
+    throw new InputError([{ severity: 'error', file: source, line: 1, message: 'the credential report is empty' }]);
+  }
+  const { index, warnings } = indexColumns(header, source, records[0]?.line ?? 1);
+  const errors: Diagnostic[] = [];
+  const principals: Principal[] = [];
+  const lines: number[] = [];
+  const tampered: Diagnostic[] = [];
+  for (const record of records.slice(1)) {
+    if (record.fields.length === 1 && record.fields[0] === '') continue; // blank line
+    if (record.fields.length !== header.length) {
+      errors.push({
+        severity: 'error',
+        file: source,
+        line: record.line,
+        message: `row has ${record.fields.length} fields, the header has ${header.length}`,
+        suggestion: 'a user name containing a comma must be quoted ("a,b")',
+      });
+      continue;
+    }
+    try {
+      const principal = normaliseRow(pick(record.fields, index));
+      const problem = nameProblem(principal);
+      if (problem) {
+        tampered.push(tamperedRow(problem, source, record.line, index, { strictNames: true }));
+        (options.strictNames ? errors : warnings).push(tamperedRow(problem, source, record.line, index, options));
+      }
+      principals.push(boundedPrincipal(principal));
+      lines.push(record.line);
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      errors.push({
+        severity: 'error',
+        file: source,
+        line: record.line,
+        column: index[error.column] + 1,
+        pointer: `/${error.column}`,
+        message: `column '${error.column}': ${error.message}`,
+      });
+    }
+  }
+  const accountId = checkSingleAccount(principals, lines, source, errors);
+  if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
+  return { accountId: accountId.id, partition: accountId.partition, principals, warnings, tampered };
+}
+
+/** A row whose name or path IAM could not have written, named by file, line and row. */
+function tamperedRow(problem: string, source: string, line: number, index: ColumnIndex, options: ParseOptions): Diagnostic {
+  return {
+    severity: options.strictNames ? 'error' : 'warning',
+    file: source,
+    line,
+    column: index.user + 1,
+    pointer: '/user',
+    message: `row at line ${line}: ${problem}; IAM did not write this report as it is: it has been tampered with or damaged`,
+    suggestion: options.strictNames
+      ? 'take the report from IAM again (GetCredentialReport) and find out who changed it'
+      : 'take the report from IAM again; --strict-names refuses such reports',
+  };
+}
+
+/**
+ * Refuses, in one message, text whose first line is not a credential report header (a README,
+ * a credentials file, another CSV) before the CSV parser reports quotes or field counts.
+ */
+function checkLooksLikeReport(text: string, source: string): void {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const match = /^[ \t]*(?:\r\n|\n|\r)*/.exec(body);
+  const start = match ? match[0].length : 0;
+  const end = body.slice(start, start + 4096).search(/\r|\n/);
+  const first = body.slice(start, end < 0 ? start + 4096 : start + end);
+  if (first.trim() === '') return; // empty: reported as such below
+  const known = new Set<string>(REPORT_COLUMNS);
+  const hits = first.split(',').filter((name) => known.has(name.trim().replace(/^"(.*)"$/, '$1'))).length;
+  if (hits >= 3) return;
+  const line = body.slice(0, start).split(/\r\n|\n|\r/).length;
+  throw new InputError(
+    [
+      {
+        severity: 'error',
+        file: source,
+        line,
+        message: `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`,
+        suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account',
+      },
+    ],
+    `invalid credential report ${source}`,
+  );
+}
+
+interface CsvRecord {
+  fields: string[];
+  line: number;
+}
+
+function readRecords(text: string, source: string): CsvRecord[] {
+  const body = text.replace(/^\uFEFF/, '');
+  // Reports without a single quote character (nearly all of them) need no RFC 4180 state machine.
+  if (!body.includes('"')) return splitUnquoted(body);
+  try {
+    const rows = parse(body, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    // info.lines is the line a record ends on; quoted fields may span lines.
+    return rows.map(({ record, info }) => ({ fields: record, line: info.lines - countNewlines(record) }));
+  } catch (error) {
+    const detail = error as { code?: string; lines?: number; column?: unknown };
+    const field = typeof detail.column === 'number' ? ` (field ${detail.column + 1})` : '';
+    throw new InputError([
+      {
+        severity: 'error',
+        file: source,
+        line: detail.lines,
+        message: `not valid CSV${field}: ${CSV_PROBLEMS[detail.code ?? ''] ?? 'the text cannot be read as CSV'}`,
+        suggestion: 'a field with a comma, quote or line break is enclosed in double quotes, and a quote inside it is doubled ("")',
+      },
+    ]);
+  }
+}
+
+/**
+ * csv-parse's problems in our words: its messages quote the field read so far ("value is
+ * \"AKIA…\""), and a damaged report may hold a secret where a name should be.
+ */
+const CSV_PROBLEMS: Readonly<Record<string, string>> = {
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by something other than a comma or a line break',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by something other than a comma or a line break',
+  INVALID_OPENING_QUOTE: 'a quote in the middle of a field that does not start with one',
+  CSV_INVALID_OPENING_QUOTE: 'a quote in the middle of a field that does not start with one',
+  CSV_QUOTE_NOT_CLOSED: 'a quote is opened and never closed',
+  CSV_MAX_RECORD_SIZE: 'a record is larger than any credential report row',
+};
+
+/**
+ * The fast path for text without quotes: every line is one record and every comma a
+ * separator. Same records and line numbers as csv-parse with the options above.
+ */
+function splitUnquoted(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line !== '') records.push({ fields: ownCopy(line).split(','), line: i + 1 });
+  }
+  return records;
+}
+
+/**
+ * The line as a string of its own. A field split from the report's text is a slice of it (V8
+ * keeps the parent alive), so one finding kept by a report (SARIF's bounded heap holds 25,000)
+ * would keep its whole report's text: 111 MiB of report texts at 1,000,500 principals. Split
+ * from a copy of its line, a field keeps only that line.
+ */
+function ownCopy(line: string): string {
+  return ` ${line}`.slice(1);
+}
+
+function countNewlines(fields: string[]): number {
+  let count = 0;
+  for (const field of fields) for (const ch of field) if (ch === '\n') count++;
+  return count;
+}
+
+function indexColumns(header: string[], source: string, headerLine: number): { index: ColumnIndex; warnings: Diagnostic[] } {
+  const names = header.map((name) => name.trim());
+  // A second `mfa_active` or `user` column would silently replace the first: refuse it.
+  const firstAt = new Map<string, number>();
+  const duplicates: Diagnostic[] = [];
+  names.forEach((name, i) => {
+    const first = firstAt.get(name);
+    if (first === undefined) firstAt.set(name, i);
+    else if (name !== '') {
+      duplicates.push({
+        severity: 'error',
+        file: source,
+        line: headerLine,
+        column: i + 1,
+        message: `column '${visibleName(name)}' appears twice in the header (columns ${first + 1} and ${i + 1})`,
+        suggestion: 'a credential report has each column once: the file was edited or is not from GetCredentialReport',
+      });
+    }
+  });
+  if (duplicates.length > 0) throw new InputError(duplicates, `invalid credential report ${source}`);
+  const position = firstAt;
+  const missing = REPORT_COLUMNS.filter((column) => !position.has(column));
+  if (missing.length > 0) {
+    // One message, not one per column: a file missing columns is usually not a credential report at all.
+    const present = REPORT_COLUMNS.length - missing.length;
+    const message =
+      present <= 2
+        ? `not an IAM credential report: the first line is not its header (expected the columns ${REPORT_COLUMNS.join(',')})`
+        : `the header lacks ${missing.length === 1 ? 'the column' : `${missing.length} columns`}: ${missing.join(', ')}`;
+    throw new InputError(
+      [
+        {
+          severity: 'error' as const,
+          file: source,
+          line: headerLine,
+          message,
+          suggestion: 'pass the CSV that GetCredentialReport returns (aws iam get-credential-report), one file per account',
+        },
+      ],
+      `invalid credential report ${source}`,
+    );
+  }
+  const known = new Set<string>(REPORT_COLUMNS);
+  const warnings: Diagnostic[] = header
+    .map((name, i) => ({ name: name.trim(), i }))
+    .filter(({ name }) => !known.has(name))
+    .map(({ name, i }) => ({
+      severity: 'warning' as const,
+      file: source,
+      line: headerLine,
+      column: i + 1,
+      message: `unknown column '${visibleName(name)}' ignored (AWS may have added it)`,
+    }));
+  const index = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, position.get(c) ?? -1])) as ColumnIndex;
+  return { index, warnings };
+}
+
+/** A header name as quoted in a message: short, and without anything a terminal would act on. */
+function visibleName(name: string): string {
+  const short = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return short.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function pick(fields: string[], index: ColumnIndex): RawRow {
+  const row = {} as RawRow;
+  for (const column of REPORT_COLUMNS) row[column] = fields[index[column]] ?? '';
+  return row;
+}
+
+function checkSingleAccount(
+  principals: Principal[],
+  lines: number[],
+  source: string,
+  errors: Diagnostic[],
+): { id: string; partition: string } {
+  const first = principals[0];
+  if (!first) {
+    if (errors.length === 0) {
+      errors.push({ severity: 'error', file: source, line: 2, message: 'the credential report has no rows' });
+    }
+    return { id: '', partition: '' };
+  }
+  const expected = parseArn(first.arn);
+  // Almost every row shares the first row's ARN prefix; only the others need a full parse.
+  const prefix = `arn:${expected.partition}:iam::${expected.accountId}:`;
+  principals.forEach((principal, i) => {
+    if (principal.arn.startsWith(prefix)) return;
+    const arn = parseArn(principal.arn);
+    if (arn.accountId !== expected.accountId) {
+      errors.push({
+        severity: 'error',
+        file: source,
+        line: lines[i],
+        message: `row belongs to account ${arn.accountId}, but the report is for ${expected.accountId}`,
+      });
+    }
+  });
+  return { id: expected.accountId, partition: expected.partition };
+}
