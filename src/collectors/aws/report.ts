@@ -14,6 +14,7 @@ import {
 import type { DeserializeMiddleware } from '@smithy/types';
 import { AccountFailure, describeError, hasCode, isThrottling } from './errors.js';
 import { formatTimestamp } from '../../core/util/time.js';
+import { CONTENT_LIFTER_STEP, contentLifter, type LiftedContent } from './report-content.js';
 
 /** Time, sleeping and randomness, injectable so tests never wait. */
 export interface Clock {
@@ -71,10 +72,14 @@ class ReportRequests {
 
   constructor(private readonly iam: IAMClient) {}
 
-  get(): Promise<GetCredentialReportCommandOutput> {
+  /** GetCredentialReport; `Content` is the lifted one when the answer took the fast path (report-content.ts). */
+  async get(): Promise<GetCredentialReportCommandOutput> {
     const command = new GetCredentialReportCommand({});
     command.middlewareStack.add(this.attemptCounter('GetCredentialReport'), ATTEMPT_STEP);
-    return this.track('GetCredentialReport', () => this.iam.send(command, { abortSignal: this.controller.signal }));
+    const lifted: LiftedContent = {};
+    command.middlewareStack.add(contentLifter(this.iam.config, lifted), CONTENT_LIFTER_STEP);
+    const out = await this.track('GetCredentialReport', () => this.iam.send(command, { abortSignal: this.controller.signal }));
+    return lifted.content ? { ...out, Content: lifted.content } : out;
   }
 
   generate(): Promise<GenerateCredentialReportCommandOutput> {
@@ -177,7 +182,8 @@ export async function fetchCredentialReport(iam: IAMClient, options: ReportOptio
     return await Promise.race([work, expired]);
   } finally {
     clearTimeout(timer);
-    requests.controller.abort();
+    // Only a request still in flight needs stopping (an abort costs a DOMException with its stack).
+    if (requests.pending !== undefined) requests.controller.abort();
   }
 }
 
