@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import Ajv04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/model/index.js';
-import { jsonChunks, LazyArray } from '../../src/core/format/json-stream.js';
+import { jsonChunks, LazyArray, RawJson } from '../../src/core/format/json-stream.js';
 import { formatMarkdown, INLINE_PLAN_PRINCIPALS, PLANS_FILE } from '../../src/core/format/markdown.js';
 import { TARGETS_FILE } from '../../src/core/format/plans/campaigns.js';
 import { markdownFormatter } from '../../src/core/format/markdown.js';
@@ -81,11 +81,17 @@ function randomString(random: () => number): string {
 
 /**
  * A random value to stream and its plain twin (what JSON.stringify is given): the same but with
- * every LazyArray an array. Holds the values JSON treats specially: undefined, functions, NaN,
+ * every LazyArray an array and every RawJson its value. Holds the values JSON treats specially: undefined, functions, NaN,
  * -0, Infinity, dates, empty containers.
  */
 function randomPair(random: () => number, depth: number): [unknown, unknown] {
-  const kind = Math.floor(random() * (depth > 0 ? 12 : 8));
+  const kind = Math.floor(random() * (depth > 0 ? 13 : 8));
+  if (kind === 12) {
+    // Text written beforehand, for the depth it is placed at or another one.
+    // (Not for undefined or a function: a member that JSON leaves out has no text.)
+    const [, plain] = randomPair(random, depth - 1);
+    return plain === undefined || typeof plain === 'function' ? [plain, plain] : [RawJson.of(plain, Math.floor(random() * 8)), plain];
+  }
   const leaves: unknown[] = [null, true, -0, NaN, Infinity, 1.5e-7, 123456789.123, new Date(0), undefined, () => 1];
   if (kind < 4) {
     const text = randomString(random);

@@ -15,7 +15,20 @@ export class LazyArray<T> {
  * measured before it is written): placed as it is, re-indented to its depth, never stringified again.
  */
 export class RawJson {
-  constructor(readonly text: string) {}
+  /**
+   * @param text the value's pretty JSON, every line after the first indented `depth` levels
+   * @param depth how many levels `text` is indented: text made for the depth where it is placed
+   *   is placed as it is, else it is re-indented (a second pass over it)
+   */
+  constructor(
+    readonly text: string,
+    readonly depth = 0,
+  ) {}
+
+  /** `value` written for placing `depth` levels deep (an array element of a member of the top object is 2). */
+  static of(value: unknown, depth = 0): RawJson {
+    return new RawJson(indented(value, depth), depth);
+  }
 }
 
 const INDENT = '  ';
@@ -68,7 +81,8 @@ function* objectChunks(object: Record<string, unknown>, pad: string): Generator<
 /** An array element or object member: streamed when it holds a lazy array, else one piece. */
 function* member(value: unknown, pad: string): Generator<string> {
   if (value instanceof RawJson) {
-    yield value.text.replace(/\n/g, `\n${pad}`);
+    const depth = pad.length / INDENT.length;
+    yield value.depth === depth ? value.text : value.text.split(`\n${INDENT.repeat(value.depth)}`).join(`\n${pad}`);
     return;
   }
   if (Array.isArray(value) || value instanceof LazyArray || (isPlainObject(value) && holdsLazyArray(value))) {
@@ -105,14 +119,14 @@ function wrapperEnds(depth: number): [number, number] {
   return [at, text.length - at - 1];
 }
 
-/** Whether a lazy array is anywhere inside `object` (in its members, or theirs, arrays too). */
+/** Whether a lazy array or raw JSON is anywhere inside `object` (in its members, or theirs, arrays too): JSON.stringify must not write it. */
 function holdsLazyArray(object: Record<string, unknown>): boolean {
   for (const key in object) if (Object.hasOwn(object, key) && isOrHoldsLazyArray(object[key])) return true;
   return false;
 }
 
 function isOrHoldsLazyArray(value: unknown): boolean {
-  if (value instanceof LazyArray) return true;
+  if (value instanceof LazyArray || value instanceof RawJson) return true;
   if (Array.isArray(value)) return value.some(isOrHoldsLazyArray);
   return isPlainObject(value) && holdsLazyArray(value);
 }

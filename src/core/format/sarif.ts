@@ -126,7 +126,7 @@ class SarifResults {
     const omitted = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
     const kept = this.top.sorted().map((finding) => {
       const index = ruleIndex.get(finding.ruleId) ?? -1;
-      return { finding, result: new RawJson(JSON.stringify(toResult(finding, index, this.context), null, 2)), noIndex: index < 0 };
+      return { finding, result: RawJson.of(toResult(finding, index, this.context), RESULT_DEPTH), noIndex: index < 0 };
     });
     const bound = kept.reduce((sum, k) => sum + k.result.text.length + (k.noIndex ? NO_INDEX_BYTES : 0), 0);
     // A result is a few KiB at most: small sets cannot reach the budget, so skip measuring them.
@@ -151,6 +151,9 @@ class SarifResults {
     };
   }
 }
+
+/** How deep a result is placed in the log (`runs[0].results[i]`): its text is made indented for it. */
+const RESULT_DEPTH = 4;
 
 /** `"ruleIndex":0,`: what a result without a rule index lacks of the compact JSON the byte budget counts. */
 const NO_INDEX_BYTES = '"ruleIndex":0,'.length;
