@@ -242,6 +242,22 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     expect(() => readdirSync(out)).toThrow();
   });
 
+  it('ends a scan that stops before its first account (bad rules) as one thread does, with workers started ahead', async () => {
+    const rules = join(tempDir(), 'rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'broken.yaml'), 'id: Not A Rule\nseverity: extreme\n');
+    const args = ['scan', '--from', reportsFolder(), '--rules', rules, '--format', 'json,markdown', '--output-dir', join(tempDir(), 'out')];
+    const one = await credwarden([...args, '--jobs', '1']);
+    const started = Date.now();
+    const two = await credwarden([...args, '--jobs', '2', '--verbose'], { CREDWARDEN_WORKERS_AFTER_PRINCIPALS: '0' });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('broken.yaml');
+    expect(two.code).toBe(2);
+    expect(two.stderr).toBe(one.stderr);
+    // Workers that were started ahead and never given the run do not keep the process alive.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('is documented in --help and refuses a count that is not a whole number of threads', async () => {
     expect((await credwarden(['scan', '--help'])).stdout).toContain('--jobs <n>');
     const zero = await credwarden(['scan', '--from', 'examples/org', '--jobs', '0']);

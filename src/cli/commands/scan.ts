@@ -7,7 +7,8 @@ import type { LoadedRuleset } from '../../collectors/files/rules.js';
 import type { CliIO } from '../io.js';
 import { writeFileAtomic } from '../io.js';
 import { checkEvaluationOptions, collectPaths, evaluationOptions, type EvaluationOptions } from '../options.js';
-import { asOfBeforeReports, printWarnings, rulesetFor, runPipeline } from '../pipeline.js';
+import { asOfBeforeReports, printWarnings, rulesetFor, rulesetInputs, runPipeline } from '../pipeline.js';
+import { prestartWorkers } from '../workers/dispatch.js';
 import { InputError, type Account, type AccountOutcome, type Snapshot } from '../../model/index.js';
 import type { ShardSpec } from '../../core/baseline/index.js';
 import type { AccountDispatch } from '../workers/dispatch.js';
@@ -46,22 +47,30 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     checkEvaluationOptions(options);
     checkSourceConflicts(options);
     const shard = checkReportOptions(options);
-    const loaded = rulesetFor(options, io);
+    const from = (options.from ?? []).map((p) => resolve(io.cwd, p));
+    // A large offline scan's workers load while this thread does (see prestartWorkers).
+    const prestarted = from.length > 0 ? prestartWorkers(options, io, from, { cwd: io.cwd, rules: rulesetInputs(options, io) }) : undefined;
     const outcomes: AccountOutcome[] = [];
     const kept: Account[] | undefined = options.saveSnapshot !== undefined ? [] : undefined;
-    const { gateExit } = await runPipeline(
-      loaded,
-      options,
-      io,
-      async (pipeline) => {
-        const evaluated =
-          options.from && options.from.length > 0
-            ? await readSaved(options, io, pipeline, shard, kept)
-            : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
-        printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
-      },
-      { access: scanAccess(options), ...(shard ? { shard } : {}), live: !options.from?.length },
-    );
+    let gateExit: number;
+    try {
+      const loaded = rulesetFor(options, io);
+      ({ gateExit } = await runPipeline(
+        loaded,
+        options,
+        io,
+        async (pipeline) => {
+          const evaluated =
+            from.length > 0
+              ? await readSaved(options, io, pipeline, shard, kept)
+              : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
+          printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
+        },
+        { access: scanAccess(options), ...(shard ? { shard } : {}), live: from.length === 0, ...(prestarted ? { prestarted } : {}) },
+      ));
+    } finally {
+      await prestarted?.close();
+    }
     if (options.saveSnapshot && kept) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: outcomes };
     setExitCode(incompleteScanExit(coverage, options) ?? gateExit);

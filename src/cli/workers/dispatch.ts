@@ -4,12 +4,13 @@
  * paths write the same bytes: the workers' chunks go to the same spools, and their state is
  * joined into the main thread's pipeline and sinks before the reports are finished.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Account, AccountOutcome } from '../../model/index.js';
 import type { BaselineIndex, ScanPipeline } from '../../core/pipeline/index.js';
 import type { ReportRun } from '../reporting.js';
-import type { ReportItem } from '../../collectors/files/reports.js';
-import { workerSpoolPath, type AccountBaseline, type WorkerInit } from './protocol.js';
+import { listReportFiles, type ReportItem } from '../../collectors/files/reports.js';
+import { workerSpoolPath, type AccountBaseline, type WorkerInit, type WorkerPreload } from './protocol.js';
 import { WORKER_MAX_PRINCIPALS, WorkerPool, workersAvailable, type WorkReply } from './pool.js';
 import { readItem, type ReportOutcome, type ReportReading } from './reading.js';
 
@@ -58,6 +59,32 @@ export function jobsOf(options: { jobs?: number }): number {
 /** Bytes of a saved credential report per principal, about: a report not yet read is given work by its size. */
 const REPORT_BYTES_PER_PRINCIPAL = 220;
 
+/**
+ * Starts the worker threads of an offline scan before the scan is set up, when its saved reports
+ * (their sizes, before they are read) are enough to have workers from the first report: each
+ * worker's start (its modules, rules and procedures: about a second on a loaded machine) then
+ * overlaps the main thread's own (rules, procedures, the first look at every report) instead of
+ * following it. Returns undefined when the scan would not start workers; the pool returned is
+ * taken by the run's {@link AccountDispatch}, or ended with it. Never throws: a problem with the
+ * paths is for the scan itself to report.
+ */
+export function prestartWorkers(
+  options: { jobs?: number },
+  io: { env: Record<string, string | undefined> },
+  from: readonly string[],
+  preload: WorkerPreload,
+): WorkerPool | undefined {
+  const plan = workerPlan(options, io, false);
+  if (plan.threads === 0 || !workersAvailable()) return undefined;
+  let principals = 0;
+  try {
+    for (const file of listReportFiles(from)) principals += Math.max(1, Math.round(statSync(file).size / REPORT_BYTES_PER_PRINCIPAL));
+  } catch {
+    return undefined;
+  }
+  return principals > plan.after ? new WorkerPool(plan.threads, preload) : undefined;
+}
+
 /** The run's accounts (or saved reports), each processed by the main thread's pipeline or by the worker pool. */
 export class AccountDispatch {
   private pool: WorkerPool | undefined;
@@ -75,7 +102,14 @@ export class AccountDispatch {
   constructor(
     private readonly pipeline: ScanPipeline,
     private readonly reports: ReportRun,
-    private readonly workers: { threads: number; after: number; maxPrincipals: number; started?: (threads: number) => void },
+    private readonly workers: {
+      threads: number;
+      after: number;
+      maxPrincipals: number;
+      started?: (threads: number) => void;
+      /** Workers started ahead ({@link prestartWorkers}): taken when the pool is due, ended with the dispatch otherwise. */
+      prestarted?: WorkerPool;
+    },
     private readonly baseline: BaselineIndex | undefined,
     private readonly init: () => WorkerInit,
   ) {}
@@ -87,7 +121,8 @@ export class AccountDispatch {
   private poolIfDue(coming = 0): WorkerPool | undefined {
     if (!this.pool && this.workers.threads > 0 && this.principals + coming > this.workers.after && workersAvailable()) {
       const init = { ...this.init(), ...(this.reading ? { reading: this.reading } : {}) };
-      this.pool = new WorkerPool(this.workers.threads, init, (reply, worker) => this.answered(reply, worker, init.spoolDir));
+      const pool = this.workers.prestarted ?? new WorkerPool(this.workers.threads);
+      this.pool = pool.begin(init, (reply, worker) => this.answered(reply, worker, init.spoolDir));
       this.workers.started?.(this.workers.threads);
     }
     return this.pool;
@@ -165,7 +200,7 @@ export class AccountDispatch {
 
   /** Ends the workers, if any started. */
   async close(): Promise<void> {
-    await this.pool?.close();
+    await (this.pool ?? this.workers.prestarted)?.close();
   }
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../model/index.js';
 import type { SavedPipeline } from '../../core/pipeline/index.js';
-import type { FromWorker, ToWorker, WorkerError, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerError, WorkerInit, WorkerPreload } from './protocol.js';
 
 /**
  * Principals a worker may have queued before the main thread waits: enough to keep it busy
@@ -57,37 +57,53 @@ export type WorkReply = Extract<FromWorker, { type: 'account' | 'report' }>;
 export type WorkItem = Extract<ToWorker, { type: 'account' | 'report' }>;
 
 /**
- * A fixed set of scan workers. `submit` gives an account (or a report to read) to the least busy
- * one and resolves once there is room for another (the caller's back-pressure); `settled` waits
- * for every answer; `finish` collects every worker's state; `close` ends them all. A worker that
- * fails or dies fails the pool: every later call rejects with its error, so a scan never waits
- * on a dead worker.
+ * A fixed set of scan workers. They start at once, with what they can load before the scan is
+ * set up (its rules, when `preload` is given); `begin` gives them the run and makes the pool
+ * usable. `submit` gives an account (or a report to read) to the least busy one and resolves once
+ * there is room for another (the caller's back-pressure); `settled` waits for every answer;
+ * `finish` collects every worker's state; `close` ends them all. A worker that fails or dies fails
+ * the pool: every later call rejects with its error, so a scan never waits on a dead worker.
  */
 export class WorkerPool {
   private readonly members: Member[];
   private failure: Error | undefined;
   private waiting: (() => void)[] = [];
   private closing = false;
+  private onReply: (reply: WorkReply, worker: number) => void = () => {
+    throw new Error('a scan worker answered before the run began');
+  };
 
-  constructor(
-    count: number,
-    init: WorkerInit,
-    private readonly onReply: (reply: WorkReply, worker: number) => void,
-  ) {
-    this.members = Array.from({ length: count }, (_, worker) => this.startMember({ ...init, worker }));
+  /**
+   * @param preload what the workers load while the main thread sets the scan up: until
+   *   {@link WorkerPool.begin}, the workers do not keep the process alive (a scan that stops
+   *   before it begins, e.g. on bad rules, ends as without them)
+   */
+  constructor(count: number, preload?: WorkerPreload) {
+    this.members = Array.from({ length: count }, (_, worker) => this.startMember(worker, preload));
   }
 
-  private startMember(init: WorkerInit): Member {
+  private startMember(index: number, preload: WorkerPreload | undefined): Member {
     // A worker's output streams are its own (never read): nothing it might print can mix with a report on stdout.
     const worker = new Worker(WORKER_FILE, { stdout: true, stderr: true, resourceLimits: WORKER_HEAP });
-    const member: Member = { worker, index: init.worker, queued: [], principals: 0 };
+    const member: Member = { worker, index, queued: [], principals: 0 };
     worker.on('message', (message: FromWorker) => this.received(member, message));
     worker.on('error', (error) => this.fail(new Error(`a scan worker failed: ${error.message}`)));
     worker.on('exit', (code) => {
       if (!this.closing) this.fail(new Error(`a scan worker stopped unexpectedly (exit code ${code})`));
     });
-    worker.postMessage({ type: 'init', init } satisfies ToWorker);
+    worker.unref();
+    if (preload) worker.postMessage({ type: 'preload', preload } satisfies ToWorker);
     return member;
+  }
+
+  /** Gives every worker the run (each its own number), and where their answers go. */
+  begin(init: WorkerInit, onReply: (reply: WorkReply, worker: number) => void): this {
+    this.onReply = onReply;
+    for (const member of this.members) {
+      member.worker.ref();
+      member.worker.postMessage({ type: 'init', init: { ...init, worker: member.index } } satisfies ToWorker);
+    }
+    return this;
   }
 
   private received(member: Member, message: FromWorker): void {
@@ -156,6 +172,7 @@ export class WorkerPool {
 
   /** Ends every worker (always called, success or not, so no thread outlives the scan). */
   async close(): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
     await Promise.all(this.members.map((m) => m.worker.terminate()));
   }

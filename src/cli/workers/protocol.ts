@@ -29,6 +29,12 @@ export interface SinkRecipe {
   context: FormatContext;
 }
 
+/** What a worker loads while the main thread sets the scan up (the slow part of its start: modules, rules, procedures). */
+export interface WorkerPreload {
+  cwd: string;
+  rules: RulesetInputs;
+}
+
 /** Everything a worker needs before its first account. */
 export interface WorkerInit {
   cwd: string;
@@ -64,6 +70,7 @@ export interface AccountBaseline {
 
 /** Main thread → worker: an account to process, or a saved report to read and process. */
 export type ToWorker =
+  | { type: 'preload'; preload: WorkerPreload }
   | { type: 'init'; init: WorkerInit }
   | { type: 'account'; account: Account; baseline?: AccountBaseline }
   | { type: 'report'; item: ReportItem; baseline?: AccountBaseline }

@@ -6,7 +6,8 @@
  * chunks and writes every file.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadRuleset } from '../../collectors/files/rules.js';
+import { loadRuleset, type LoadedRuleset } from '../../collectors/files/rules.js';
+import type { Catalogue } from '../../core/remediation/types.js';
 import { loadCatalogue } from '../../collectors/files/procedures.js';
 import { atOrAbove } from '../../core/rules/ruleset.js';
 import { findFormatter } from '../../core/format/registry.js';
@@ -23,7 +24,9 @@ import {
   type SinkRecipe,
   type ToWorker,
   type WorkerError,
+  type RulesetInputs,
   type WorkerInit,
+  type WorkerPreload,
 } from './protocol.js';
 import { readItem, type ReportReading } from './reading.js';
 
@@ -43,13 +46,43 @@ interface WorkerRun {
   withBaseline: boolean;
 }
 
+/** The rules and procedures a worker loads: before its run begins (a preload), or when it begins. */
+interface Loaded {
+  /** The inputs they were loaded from. */
+  key: string;
+  loaded: LoadedRuleset;
+  catalogue: Catalogue;
+}
+
+/** What the preload message loaded, until the run takes it. */
+let preloaded: Loaded | undefined;
+
+/** The rules and procedures of `rules` (those preloaded, when loaded from the same inputs). @throws InputError */
+function loadFor(cwd: string, rules: RulesetInputs): Loaded {
+  const key = JSON.stringify({ cwd, rules });
+  const ready = preloaded;
+  preloaded = undefined;
+  if (ready?.key === key) return ready;
+  const loaded = loadRuleset({
+    ...(rules.pack ? { pack: rules.pack } : {}),
+    rulesDirs: rules.rulesDirs,
+    ...(rules.configPath ? { configPath: rules.configPath } : {}),
+  });
+  return { key, loaded, catalogue: loadCatalogue([], cwd) };
+}
+
+/** Loads ahead what the run will need; a failure is left for the run's own load to report. */
+function preload(message: WorkerPreload): void {
+  try {
+    preloaded = loadFor(message.cwd, message.rules);
+  } catch {
+    preloaded = undefined;
+  }
+}
+
 /** The worker's pipeline and sinks, as the main thread's (same rules, settings and header). @throws InputError */
 function start(init: WorkerInit): WorkerRun {
-  const loaded = loadRuleset({
-    ...(init.rules.pack ? { pack: init.rules.pack } : {}),
-    rulesDirs: init.rules.rulesDirs,
-    ...(init.rules.configPath ? { configPath: init.rules.configPath } : {}),
-  });
+  const { loaded, catalogue } = loadFor(init.cwd, init.rules);
   const ruleset = init.rules.minSeverity ? atOrAbove(loaded.ruleset, loaded.definitions, init.rules.minSeverity) : loaded.ruleset;
   if (ruleset.hash !== init.header.rulesHash)
     throw new Error('the rules changed on disk while the scan started; run the scan again (or with --jobs 1)');
@@ -74,7 +107,7 @@ function start(init: WorkerInit): WorkerRun {
       ...(init.asOf ? { asOf: init.asOf } : {}),
       ...(init.waivers ? { waivers: init.waivers } : {}),
       ...(init.withBaseline ? { baseline } : {}),
-      catalogue: loadCatalogue([], init.cwd),
+      catalogue,
       access: init.access,
     },
     (slice) => (run.last = rendered(slice, run)),
@@ -154,7 +187,8 @@ if (port) {
   const reply = (message: FromWorker) => port.postMessage(message);
   port.on('message', (message: ToWorker) => {
     try {
-      if (message.type === 'init') run = start(message.init);
+      if (message.type === 'preload') preload(message.preload);
+      else if (message.type === 'init') run = start(message.init);
       else if (!run) throw new Error('scan worker used before it was started');
       else if (message.type === 'account') {
         injectedFault();
