@@ -64,36 +64,38 @@ function headText(header: RunHeader, tallies: Tallies, withAccounts: boolean): s
  * One account: its entry, then its findings, plans and resolved findings, one per line. The text
  * is given in pieces (each item's line on its own, never joined): the spool encodes flat pieces
  * where they land, while a joined account (megabytes at a few thousand users) would first be
- * copied into one string.
+ * copied into one string. The pieces are made as they are taken, so each is garbage once encoded:
+ * an account's pieces held together until the last is made are copied by every young-generation
+ * collection they live through, and promoted to the old generation.
  */
-function accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): string[] {
+function* accountBlock(slice: AccountSlice, header: RunHeader, rules: ReadonlyMap<string, RuleDefaults>): Generator<string> {
   const account: AccountResult | undefined = slice.account;
   const entry = account ? JSON.stringify(account) : JSON.stringify({ id: slice.id, unlisted: true });
   const owner = account ?? { id: slice.id, reportGeneratedTime: '' };
-  const pieces = [entry.slice(0, -1), ',"findings":'];
-  jsonLines(pieces, slice.findings, (f) => compactFinding(f, rules.get(f.ruleId), account));
-  pieces.push(',"plans":');
-  jsonLines(pieces, planOutlines(slice), planCompactor(owner, header.asOf));
+  yield entry.slice(0, -1);
+  yield ',"findings":';
+  yield* jsonLines(slice.findings, (f) => compactFinding(f, rules.get(f.ruleId), account));
+  yield ',"plans":';
+  yield* jsonLines(planOutlines(slice), planCompactor(owner, header.asOf));
   if (slice.resolved) {
-    pieces.push(',"resolved":');
-    jsonLines(pieces, slice.resolved, (f) => f);
+    yield ',"resolved":';
+    yield* jsonLines(slice.resolved, (f) => f);
   }
-  pieces.push('}');
-  return pieces;
+  yield '}';
 }
 
-/** Adds a JSON array with one item per line (`[]` when empty) to `pieces`, each item written as `toJson` gives it. */
-function jsonLines<T>(pieces: string[], items: readonly T[], toJson: (item: T) => unknown): void {
+/** A JSON array with one item per line (`[]` when empty), each item written as `toJson` gives it. */
+function* jsonLines<T>(items: readonly T[], toJson: (item: T) => unknown): Generator<string> {
   if (items.length === 0) {
-    pieces.push('[]');
+    yield '[]';
     return;
   }
-  pieces.push('[\n');
+  yield '[\n';
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) pieces.push(',\n');
-    pieces.push(JSON.stringify(toJson(items[i]!)));
+    if (i > 0) yield ',\n';
+    yield JSON.stringify(toJson(items[i]!));
   }
-  pieces.push(']');
+  yield ']';
 }
 
 /** The documented result (schemas/result-v3.schema.json), account by account. */
