@@ -132,9 +132,13 @@ function randomReport(next: () => number): string {
     if (next() < 0.04) cells.push('extra');
     lines.push(cells.map((v) => quoted(v, quoteAll)).join(','));
   }
-  const ending = pickOne(next, ['\n', '\r\n', '\r']);
+  const endings = ['\n', '\r\n', '\r', '\n\r', '\r\r\n'];
+  // One line ending for the whole report, or (a damaged file) any of them between any two lines.
+  const mixed = next() < 0.2;
+  const ending = pickOne(next, endings);
+  const end = () => (mixed ? pickOne(next, endings) : ending);
   const bom = next() < 0.05 ? '\uFEFF' : '';
-  return bom + lines.join(ending) + (next() < 0.5 ? ending : '');
+  return bom + lines.reduce((text, line) => `${text}${end()}${line}`) + (next() < 0.5 ? end() : '');
 }
 
 describe('parseCredentialReport gives what the row-object parser gave', () => {

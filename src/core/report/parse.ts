@@ -68,7 +68,8 @@ class ReportRows {
   private readHeader(header: string[], line: number): void {
     if (header.length === 0 || (header.length === 1 && header[0] === '')) this.empty();
     const { index, warnings } = indexColumns(header, this.source, line);
-    this.header = header;
+    // A copy: the parser reuses the array it passes.
+    this.header = [...header];
     this.index = index;
     this.warnings = warnings;
   }
@@ -165,7 +166,10 @@ function checkLooksLikeReport(text: string, source: string): void {
   );
 }
 
-/** Calls `visit` with each record's fields and the line it starts on, in order; blank lines are skipped. */
+/**
+ * Called with each record's fields and the line it starts on, in order; blank lines are skipped.
+ * The fields are only valid during the call: the parser may reuse the array for the next record.
+ */
 type RecordVisitor = (fields: string[], line: number) => void;
 
 function forEachRecord(text: string, source: string, visit: RecordVisitor): void {
@@ -215,14 +219,52 @@ const CSV_PROBLEMS: Readonly<Record<string, string>> = {
 
 /**
  * The fast path for text without quotes: every line is one record and every comma a
- * separator. Same records and line numbers as csv-parse with the options above.
+ * separator. Same records and line numbers as csv-parse with the options above, and as
+ * splitting the text at line breaks and each line at commas, without the list of lines. The
+ * cells are passed in one array, reused from row to row.
  */
 function splitUnquoted(text: string, visit: RecordVisitor): void {
-  const lines = text.split(/\r\n|\n|\r/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line !== '') visit(ownCopy(line).split(','), i + 1);
+  const cells: string[] = [];
+  // The next line feed and carriage return, each found again only once passed: a text without
+  // carriage returns is searched for one once, not once per line.
+  let lf = text.indexOf('\n');
+  let cr = text.indexOf('\r');
+  let start = 0;
+  for (let line = 1; ; line++) {
+    if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+    if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+    const end = lf < 0 ? (cr < 0 ? text.length : cr) : cr < 0 || lf < cr ? lf : cr;
+    if (end > start) {
+      splitCells(ownCopy(text.slice(start, end)), cells);
+      visit(cells, line);
+    }
+    if (end === text.length) return;
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
+}
+
+/** `line.split(',')` into `cells`, with the placeholders AWS writes most (N/A, true, false) as constants, not new strings. */
+function splitCells(line: string, cells: string[]): void {
+  let n = 0;
+  let start = 0;
+  for (;;) {
+    const comma = line.indexOf(',', start);
+    const end = comma < 0 ? line.length : comma;
+    cells[n++] = cellOf(line, start, end);
+    if (comma < 0) break;
+    start = comma + 1;
+  }
+  cells.length = n;
+}
+
+/** The text of `line` from `start` to `end`: a constant when it is N/A, true or false. */
+function cellOf(line: string, start: number, end: number): string {
+  const length = end - start;
+  const first = line.charCodeAt(start);
+  if (length === 3 && first === 78 && line.charCodeAt(start + 1) === 47 && line.charCodeAt(start + 2) === 65) return 'N/A';
+  if (length === 4 && first === 116 && line.startsWith('true', start)) return 'true';
+  if (length === 5 && first === 102 && line.startsWith('false', start)) return 'false';
+  return line.slice(start, end);
 }
 
 /**

@@ -16,20 +16,21 @@ export interface FieldDef {
   get(frame: EvalFrame): unknown;
 }
 
-// Several rules read the same timestamps of a principal; parse each one once. A pure memo of the
-// last few times read (a principal has at most a dozen): a ring compared by value, cheaper than a
-// map whose entries would mostly be read once, and bounded, so memory stays flat.
-const EPOCH_RING = 16;
-const ringTimes: (string | undefined)[] = new Array<string | undefined>(EPOCH_RING).fill(undefined);
-const ringMs: number[] = new Array<number>(EPOCH_RING).fill(0);
-let ringNext = 0;
+// Several rules read the same timestamps of a principal; parse each one once. A map from the
+// time's text to its value, emptied when full, so memory stays flat. A principal's times are the
+// same string objects on every read, so a lookup hashes its key once and then finds it by identity;
+// a ring of the last 16 times compared each time by value with up to 16 others, which cost more
+// than parsing it again.
+const EPOCH_MEMO = 4096;
+const epochOf = new Map<string, number>();
 
 function epochMs(time: string): number {
-  for (let i = 0; i < EPOCH_RING; i++) if (ringTimes[i] === time) return ringMs[i]!;
-  const ms = parseTimestamp(time);
-  ringTimes[ringNext] = time;
-  ringMs[ringNext] = ms;
-  ringNext = (ringNext + 1) % EPOCH_RING;
+  let ms = epochOf.get(time);
+  if (ms === undefined) {
+    if (epochOf.size >= EPOCH_MEMO) epochOf.clear();
+    ms = parseTimestamp(time);
+    epochOf.set(time, ms);
+  }
   return ms;
 }
 
