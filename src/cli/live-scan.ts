@@ -6,15 +6,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Account, AccountOutcome, Diagnostic, Snapshot } from '../model/index.js';
 import { formatDiagnostic, InputError } from '../model/index.js';
-import { collectOrganization, type CallCounts } from '../collectors/aws/collect.js';
+import type { AccountEvent, CallCounts, CollectHooks } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { ScanProgress } from '../collectors/aws/progress.js';
-import { describeError, isCallerSetupError } from '../collectors/aws/errors.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { packageRoot } from '../collectors/files/package-root.js';
 import { DEMO_FIXTURE_PATH, loadFixture, startSandbox } from '../sandbox/index.js';
 import { collectOptionsFrom, type AwsScanOptions } from './aws-options.js';
-import { IncompleteScanError, UsageError } from './errors.js';
+import { startFailure } from './live-failure.js';
+import { collectionThreadAvailable, collectOnThread } from './live-thread.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
@@ -26,6 +26,16 @@ export interface AccountSink {
   /** Awaited: with worker threads it resolves once another account may come (back-pressure on the collection). */
   account(account: Account): void | Promise<void>;
   outcome(outcome: AccountOutcome): void;
+}
+
+/**
+ * The collection's events: on a thread of its own where it can be (live-thread.ts), so the AWS
+ * SDK's CPU overlaps the processing; else here (the SDK is then loaded only now).
+ */
+async function* collection(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'>): AsyncGenerator<AccountEvent> {
+  if (collectionThreadAvailable(options, hooks)) return yield* collectOnThread(options, hooks);
+  const { collectOrganization } = await import('../collectors/aws/collect.js');
+  return yield* collectOrganization(options, hooks);
 }
 
 /** Streams the collection into `sink`, reporting progress. */
@@ -40,7 +50,7 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
   const refused: Diagnostic[] = [];
   let scanCalls: CallCounts | undefined;
   try {
-    const events = collectOrganization(options, {
+    const events = collection(options, {
       onPlan: (plan) => {
         scanCalls = plan.calls;
         progress.start(plan.total, plan.skipped, plan.warnings);
@@ -57,15 +67,8 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
       else sink.outcome(event.outcome);
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'InputError') throw error;
-    // Wrong credentials or permissions: the command needs fixing (exit 2). A network failure,
-    // a timeout or a 5xx while listing the organisation: the scan is incomplete (exit 3).
-    if (!isCallerSetupError(error)) throw new IncompleteScanError(`cannot list the accounts to scan: ${describeError(error)}`);
-    throw new UsageError(
-      `cannot start the AWS scan: ${describeError(error)}`,
-      'check the credentials (AWS_PROFILE or --profile), the region and, for --org, that the caller is the management or delegated-administrator account',
-      false,
-    );
+    // Wrong credentials or permissions: exit 2; the network, a timeout or a 5xx: incomplete (exit 3).
+    throw startFailure(error);
   }
   progress.finish(scanCalls);
   if (!cli.quiet) for (const warning of warnings) io.stderr(`credwarden: ${formatDiagnostic(warning)}\n`);

@@ -1,0 +1,39 @@
+/**
+ * Messages between the main thread and the collection thread (./live-worker.ts, started by
+ * ./live-thread.ts). Everything crossing is plain data (structured clone): the collection's
+ * options, its plan, one event per account, and the error that stopped it as the CLI will report it.
+ */
+import type { Diagnostic } from '../model/index.js';
+import type { AccountEvent, CallCounts, CollectionPlan } from '../collectors/aws/collect.js';
+import type { CollectOptions } from '../collectors/aws/options.js';
+
+/** What the collection thread starts from (its workerData). */
+export interface LiveWorkerInit {
+  options: CollectOptions;
+  /** Events the thread may send before the main thread has taken them: the collection's back-pressure. */
+  window: number;
+}
+
+/** The error that stopped the collection, as the CLI error it becomes (see live-scan.ts, startFailure). */
+export interface CollectionFailure {
+  /** `InputError`, `UsageError`, `IncompleteScanError`, or anything else (an unexpected error). */
+  name: string;
+  message: string;
+  diagnostics?: readonly Diagnostic[];
+  suggestion?: string;
+  pointsAtFlags?: boolean;
+}
+
+/** From the collection thread. */
+export type FromLiveWorker =
+  | { type: 'plan'; plan: CollectionPlan }
+  | { type: 'event'; event: AccountEvent }
+  /** `calls`: the scan-level calls at the end (the plan's count goes on growing while accounts are scanned, e.g. SCP reads). */
+  | { type: 'done'; calls: CallCounts }
+  | { type: 'failed'; failure: CollectionFailure };
+
+/** To the collection thread: the main thread took `count` more events (there is room for as many). */
+export interface ToLiveWorker {
+  type: 'taken';
+  count: number;
+}

@@ -1,0 +1,51 @@
+/**
+ * The collection thread of a live scan (started by ./live-thread.ts): it runs the collector, AWS
+ * SDK and all, and sends the plan and each account's event to the main thread, which evaluates,
+ * plans and writes. The SDK's CPU per call (signing, serialising, parsing each answer) then runs
+ * beside the processing instead of taking turns with it on one thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { collectOrganization, type CallCounts, type CollectionPlan } from '../collectors/aws/collect.js';
+import { failureData, startFailure } from './live-failure.js';
+import type { FromLiveWorker, LiveWorkerInit, ToLiveWorker } from './live-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('live-worker.ts runs as a worker thread');
+const init = workerData as LiveWorkerInit;
+
+/** Events sent and not yet taken by the main thread; the collection waits while the window is full. */
+let unTaken = 0;
+let room: (() => void) | undefined;
+port.on('message', (message: ToLiveWorker) => {
+  unTaken -= message.count;
+  room?.();
+  room = undefined;
+});
+
+function send(message: FromLiveWorker): void {
+  port?.postMessage(message);
+}
+
+async function collect(): Promise<void> {
+  try {
+    let calls: CallCounts = {};
+    const onPlan = (plan: CollectionPlan) => {
+      calls = plan.calls;
+      send({ type: 'plan', plan });
+    };
+    const events = collectOrganization(init.options, { onPlan });
+    for await (const event of events) {
+      while (unTaken >= init.window) await new Promise<void>((resolve) => (room = resolve));
+      unTaken++;
+      send({ type: 'event', event });
+    }
+    send({ type: 'done', calls });
+  } catch (error) {
+    send({ type: 'failed', failure: failureData(startFailure(error)) });
+  } finally {
+    // Nothing more will come from the main thread: let the thread end once the sockets are closed.
+    port?.unref();
+  }
+}
+
+void collect();

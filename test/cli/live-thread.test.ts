@@ -1,0 +1,105 @@
+/**
+ * The live collection on its own thread (src/cli/live-thread.ts) against the collection on the
+ * calling thread: the same plan and events, the same errors as the CLI reports them, and a thread
+ * that ends when the consumer stops early. The thread runs the compiled worker: `npm run build`
+ * first (as for the other tests of the built binary).
+ */
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectOrganization, type AccountEvent, type CollectionPlan } from '../../src/collectors/aws/collect.js';
+import { withDefaults, type CollectOptions } from '../../src/collectors/aws/options.js';
+import { startFailure } from '../../src/cli/live-failure.js';
+import { generateOrganization, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+type ThreadModule = typeof import('../../src/cli/live-thread.js');
+const built = (await import(pathToFileURL(join(ROOT, 'dist/src/cli/live-thread.js')).href)) as ThreadModule;
+
+let box: SandboxHandle | undefined;
+afterEach(async () => {
+  await box?.close();
+  box = undefined;
+});
+
+function optionsFor(endpoint: string, secretAccessKey: string, context: CollectOptions['context'] = 'auto'): CollectOptions {
+  return withDefaults({
+    selection: { mode: 'org' },
+    context,
+    concurrency: 3,
+    aws: {
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIASANDBOXCALLER000', secretAccessKey },
+      endpoints: { iam: endpoint, sts: endpoint, organizations: endpoint },
+      maxAttempts: 2,
+      retryBaseDelayMs: 1,
+      requestTimeoutMs: 2000,
+    },
+  });
+}
+
+/** Every event and the plan, with events in account order (completion order varies). */
+async function drain(events: AsyncGenerator<AccountEvent>, plans: CollectionPlan[]): Promise<unknown[]> {
+  const all: AccountEvent[] = [];
+  for await (const event of events) all.push(event);
+  const id = (e: AccountEvent) => (e.type === 'scanned' ? e.account.id : e.outcome.id);
+  return [plans, all.sort((a, b) => id(a).localeCompare(id(b)))];
+}
+
+async function failureOf(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the collection did not fail');
+}
+
+describe('live collection on its own thread', { timeout: 120_000 }, () => {
+  // `all` reads SCPs per account: scan-level calls that go on after the plan.
+  it.each(['auto', 'all'] as const)('gives the same plan and events as on the calling thread (context %s)', async (context) => {
+    box = await startSandbox({
+      fixture: generateOrganization({ accounts: 9, usersPerAccount: 15, seed: 5, suspendedAccounts: 1 }),
+      recordCalls: false,
+    });
+    const options = optionsFor(box.endpoint, box.credentials.secretAccessKey, context);
+    expect(built.collectionThreadAvailable(options, {})).toBe(true);
+    const here: CollectionPlan[] = [];
+    const there: CollectionPlan[] = [];
+    const expected = await drain(collectOrganization(options, { onPlan: (p) => here.push(p) }), here);
+    const actual = await drain(built.collectOnThread(options, { onPlan: (p) => there.push(p) }), there);
+    // Key order aside: the scan-level calls are counted in whichever order their answers come, on either thread.
+    expect(JSON.parse(JSON.stringify(actual))).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(here).toHaveLength(1);
+  });
+
+  it.each([
+    ['wrong credentials (a usage error, exit 2)', 'not-the-secret', 'UsageError'],
+    ['nothing listening (an incomplete scan, exit 3)', undefined, 'IncompleteScanError'],
+  ])('stops with the error the calling thread would give: %s', async (_label, secret, name) => {
+    box = await startSandbox({ fixture: generateOrganization({ accounts: 2, usersPerAccount: 2, seed: 5 }), recordCalls: false });
+    const options = optionsFor(secret === undefined ? 'http://127.0.0.1:9' : box.endpoint, secret ?? box.credentials.secretAccessKey);
+    const expected = startFailure(await failureOf(() => drain(collectOrganization(options), [])));
+    const actual = (await failureOf(() => drain(built.collectOnThread(options), []))) as Error & Record<string, unknown>;
+    expect(actual.name).toBe(name);
+    expect(actual.constructor.name).toBe(name);
+    expect({ ...actual, message: actual.message }).toEqual({ ...expected, message: expected.message });
+  });
+
+  it('ends the thread when the consumer stops early', async () => {
+    box = await startSandbox({
+      fixture: generateOrganization({ accounts: 40, usersPerAccount: 2, seed: 5 }),
+      latencyMs: 5,
+      recordCalls: false,
+    });
+    const options = optionsFor(box.endpoint, box.credentials.secretAccessKey);
+    const before = box.stats().calls;
+    let taken = 0;
+    for await (const _event of built.collectOnThread(options)) if (++taken === 2) break;
+    const stopped = box.stats().calls;
+    await new Promise((wait) => setTimeout(wait, 300));
+    // No call reaches the sandbox once the consumer has stopped (the thread is gone).
+    expect(box.stats().calls).toBe(stopped);
+    expect(stopped - before).toBeLessThan(40 * 2);
+  });
+});
