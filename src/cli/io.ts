@@ -8,6 +8,7 @@ import {
   readlinkSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -21,6 +22,7 @@ import { InputError } from '../model/index.js';
 import type { ReportChunks } from '../core/format/types.js';
 import { isClosedPipe, type CliIO } from './process-io.js';
 import { ByteBatch, writeAll } from './byte-batch.js';
+import { removedOnSignal } from './spool.js';
 
 export { isClosedPipe, processIO, useColor, type CliIO } from './process-io.js';
 
@@ -101,6 +103,72 @@ export async function writeStdout(io: CliIO, chunks: ReportChunks): Promise<void
 export interface OutputFile {
   path: string;
   chunks: OutputChunks | undefined;
+  /** The file's temporary file, begun during the run ({@link startFile}): `chunks` are the rest of it. */
+  started?: StartedFile;
+}
+
+/** A report file begun before the rest of its set ({@link startFile}): its temporary file beside the target, open for writing. */
+export interface StartedFile {
+  path: string;
+  /** The file that the temporary one replaces (a symlink's target). */
+  target: string;
+  temporary: string;
+  fd: number;
+  /** The first folder that starting the file created, if any (removed with the file when it is discarded). */
+  createdDir?: string;
+  /** Takes the temporary file off the list of files a signal removes. */
+  forget: () => void;
+}
+
+/**
+ * Begins a report file of a set before the set is written ({@link writeFileSet} finishes it): its
+ * temporary file beside the target, so that a report can be written as its accounts come.
+ * Undefined when the file cannot be begun this way (a device, FIFO or standard output is written
+ * in place; a path that cannot be written is reported when the set is written).
+ */
+export function startFile(path: string): StartedFile | undefined {
+  let createdDir: string | undefined;
+  try {
+    createdDir = mkdirSync(dirname(path), { recursive: true });
+    const target = outputTarget(path);
+    if (target.kind !== 'replace') throw new Error('written in place');
+    const temporary = temporaryPath(target.path);
+    const fd = openSync(temporary, 'wx');
+    return { path, target: target.path, temporary, fd, ...(createdDir ? { createdDir } : {}), forget: removedOnSignal(temporary) };
+  } catch {
+    if (createdDir) removeCreatedDirs(dirname(path), createdDir);
+    return undefined;
+  }
+}
+
+/** Whether a begun file still goes where it was begun for (nothing replaced its target with a device or a folder meanwhile). */
+export function stillStarted(file: StartedFile): boolean {
+  const target = outputTarget(file.path);
+  return target.kind === 'replace' && target.path === file.target;
+}
+
+/** Removes a begun file that will not be finished (the scan failed, or the file is written whole instead). */
+export function discardStarted(file: StartedFile): void {
+  try {
+    closeSync(file.fd);
+  } catch {
+    // already closed
+  }
+  rmSync(file.temporary, { force: true });
+  file.forget();
+  if (file.createdDir) removeCreatedDirs(dirname(file.path), file.createdDir);
+}
+
+/** Removes the folders from `dir` up to `created` that starting a file made, while they are empty. */
+function removeCreatedDirs(dir: string, created: string): void {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return;
+    }
+    if (current === created || dirname(current) === current) return;
+  }
 }
 
 /**
@@ -177,6 +245,12 @@ export async function writeFileSet(files: readonly OutputFile[]): Promise<void> 
     for (const file of files) {
       if (!file.chunks) continue;
       current = file.path;
+      if (file.started) {
+        temporaries.set(file.path, file.started.temporary);
+        targets.set(file.path, { kind: 'replace', path: file.started.target });
+        writeRest(file.started.fd, file.chunks);
+        continue;
+      }
       mkdirSync(dirname(file.path), { recursive: true });
       const target = outputTarget(file.path);
       targets.set(file.path, target);
@@ -194,9 +268,11 @@ export async function writeFileSet(files: readonly OutputFile[]): Promise<void> 
       const target = targets.get(file.path);
       if (temporary && target) renameSync(temporary, target.path);
       else if (!target) removeFile(file.path);
+      file.started?.forget();
     }
   } catch (error) {
     for (const temporary of temporaries.values()) rmSync(temporary, { force: true });
+    for (const file of files) file.started?.forget();
     const removed = files.filter((f) => targets.get(f.path)?.kind !== 'in-place' && removeFile(f.path)).map((f) => f.path);
     throw writeError(current, error, removed);
   }
@@ -254,6 +330,18 @@ async function writeFileDirect(path: string, chunks: OutputChunks): Promise<void
     const batch = new ByteBatch(FILE_BATCH_BYTES, (bytes) => writeAll(fd, bytes));
     if (Symbol.iterator in chunks) for (const chunk of chunks) batch.add(chunk);
     else for await (const chunk of chunks) batch.add(chunk);
+    batch.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the rest of a begun file (text pieces produced synchronously, or bytes) and closes it. */
+function writeRest(fd: number, chunks: OutputChunks): void {
+  try {
+    if (!(Symbol.iterator in chunks)) throw new Error('a begun report file takes its rest synchronously');
+    const batch = new ByteBatch(FILE_BATCH_BYTES, (bytes) => writeAll(fd, bytes));
+    for (const chunk of chunks) batch.add(chunk);
     batch.end();
   } finally {
     closeSync(fd);

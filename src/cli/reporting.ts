@@ -42,7 +42,8 @@ import { readInputFile } from '../collectors/files/input.js';
 import { streamResultFile } from '../collectors/files/results.js';
 import { UsageError } from './errors.js';
 import type { CliIO } from './io.js';
-import { useColor, writeFileSet, writeStdout, type OutputChunks, type OutputFile } from './io.js';
+import { startFile, stillStarted, useColor, writeFileSet, writeStdout, type OutputChunks, type OutputFile } from './io.js';
+import { EarlyFile } from './early-file.js';
 import type { EvaluationOptions } from './options.js';
 
 /** Options added by the reports feature. */
@@ -233,6 +234,11 @@ export interface ReportRun {
   rendered(id: string, spooled: readonly ({ path: string; range: SpoolRange } | undefined)[], slice?: AccountSlice): void;
   /** Joins a worker's sink states (recipes' order) into this run's sinks, before `finish`. */
   absorb(states: readonly unknown[]): void;
+  /**
+   * No account before `frontier` in account-id order is still to come (undefined: none at all):
+   * the reports that can be written as their accounts come take those spooled so far (see EarlyFile).
+   */
+  progress(frontier: string | undefined): void;
   /** Writes every report (head, the accounts in account-id order, tail); returns the files written. */
   finish(tallies: Tallies, gate?: GateOutcome): Promise<string[]>;
   /** Removes the spools of a run that stopped with an error. */
@@ -305,6 +311,12 @@ export function openReports(
   const jobSummary =
     formatters.some((f) => f.name === 'github') && summaryFile ? target(openJobSummary(header, fileContext, () => gateOutcome)) : undefined;
   const all = [...files, ...(stdout ? [stdout] : []), ...(jobSummary ? [jobSummary] : [])];
+  /** The files begun while the scan runs, once `progress` is first called. */
+  let early: Map<Target, EarlyFile> | undefined;
+  const discardEarly = () => {
+    for (const file of early?.values() ?? []) file.discard();
+    early?.clear();
+  };
   return {
     account(slice) {
       for (const t of all) t.spool.append(slice.id, t.sink.account(slice));
@@ -323,6 +335,10 @@ export function openReports(
     absorb(states) {
       for (const [i, t] of all.entries()) if (t.recipe) t.sink.state?.absorb(states[i]);
     },
+    progress(frontier) {
+      early ??= beginEarly(files);
+      for (const file of early.values()) file.advance(frontier);
+    },
     async finish(tallies, gate) {
       gateOutcome = gate;
       try {
@@ -339,11 +355,22 @@ export function openReports(
           if (end.omit) return undefined;
           return end.binary ? end.binary(() => t.spool.joinedText(t.sink.separator)) : joinedBytes(end, t, () => spools.release(t.spool));
         };
+        // A file begun during the scan takes the rest of its accounts, if it holds the first ones.
+        const outputOf = (t: Target): OutputFile => {
+          const begun = early?.get(t);
+          early?.delete(t);
+          const end = ends.get(t) as SinkEnd;
+          const written = begun && !end.omit && !end.binary ? begun.writtenOf(t.spool.ordered()) : undefined;
+          if (begun && written !== undefined && stillStarted(begun.file))
+            return { path: t.path as string, started: begun.file, chunks: joinedBytes(end, t, () => spools.release(t.spool), written) };
+          begun?.discard();
+          return { path: t.path as string, chunks: bytesOf(t) };
+        };
         if (stdout) {
           const chunks = chunksOf(stdout) ?? [];
           await writeStdout(io, stdoutGuarded && isTextChunks(chunks) ? guardTerminalOutput(chunks) : chunks);
         }
-        const outputs: OutputFile[] = files.map((t) => ({ path: t.path as string, chunks: bytesOf(t) }));
+        const outputs: OutputFile[] = files.map(outputOf);
         await writeFileSet(outputs);
         const written = outputs.filter((f) => f.chunks).map((f) => f.path);
         if (!options.quiet) for (const path of written) io.stderr(`credwarden: wrote ${displayPath(path, io)}\n`);
@@ -352,11 +379,26 @@ export function openReports(
         if (summaryChunks && summaryFile && isTextChunks(summaryChunks)) appendFileSync(summaryFile, `${renderToString(summaryChunks)}\n`);
         return written;
       } finally {
+        discardEarly();
         await spools.removed();
       }
     },
-    discard: () => spools.remove(),
+    discard: () => {
+      discardEarly();
+      spools.remove();
+    },
   };
+}
+
+/** Begins the files whose head does not depend on the run, so that they are written as their accounts come. */
+function beginEarly(files: readonly Target[]): Map<Target, EarlyFile> {
+  const early = new Map<Target, EarlyFile>();
+  for (const t of files) {
+    const head = t.sink.fixedHead;
+    const started = head && t.path !== undefined ? startFile(t.path) : undefined;
+    if (head && started) early.set(t, new EarlyFile(started, t.spool, t.sink.separator ?? '', head()));
+  }
+  return early;
 }
 
 /** A report's whole text: head, the spooled accounts in account-id order, tail. */
@@ -370,11 +412,12 @@ function* joinedText(end: SinkEnd, t: Target): Generator<string> {
  * A report's whole file: head and tail as text, the spooled accounts as their bytes (never
  * decoded to be encoded again). Each bytes piece is valid until the next is asked for (see
  * Spool.joined): once the writer asks for the piece after the last account, it has taken every
- * spooled byte, and `spooled` is called (the spool's files can go).
+ * spooled byte, and `spooled` is called (the spool's files can go). With `written`, the head and
+ * that many accounts are in the file already: only the rest is given.
  */
-function* joinedBytes(end: SinkEnd, t: Target, spooled: () => void): Generator<string | Uint8Array> {
-  yield* end.head ?? [];
-  yield* t.spool.joined(t.sink.separator);
+function* joinedBytes(end: SinkEnd, t: Target, spooled: () => void, written?: number): Generator<string | Uint8Array> {
+  if (written === undefined) yield* end.head ?? [];
+  yield* t.spool.joined(t.sink.separator, written ?? 0);
   spooled();
   yield* end.tail ?? [];
 }

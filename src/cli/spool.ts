@@ -16,10 +16,12 @@ export interface SpoolRange {
 }
 
 /** One account's bytes in a spool file (this spool's own, or one a worker thread wrote). */
-interface Entry extends SpoolRange {
+export interface SpoolEntry extends SpoolRange {
   id: string;
   fd: number;
 }
+
+type Entry = SpoolEntry;
 
 /**
  * A report's account chunks, kept on disk as they come (in whatever order accounts finish)
@@ -47,6 +49,11 @@ export class Spool {
     });
   }
 
+  /** The accounts spooled so far, in the order they came (valid until the spool is released). */
+  get accounts(): readonly SpoolEntry[] {
+    return this.entries;
+  }
+
   /** Appends one account's chunks; returns where they are (undefined when there were none). */
   append(id: string, chunks: Iterable<string>): SpoolRange | undefined {
     const start = this.size;
@@ -69,13 +76,14 @@ export class Spool {
   }
 
   /**
-   * Every account's bytes in account-id order, `separator` between two accounts. Each piece
-   * is a view of a buffer that the next piece reuses: write or copy it before asking for the next.
+   * Every account's bytes in account-id order, `separator` between two accounts (from the
+   * `skip`th account on: those before it were written already). Each piece is a view of a
+   * buffer that the next piece reuses: write or copy it before asking for the next.
    */
-  *joined(separator = ''): Generator<Uint8Array> {
+  *joined(separator = '', skip = 0): Generator<Uint8Array> {
     const between = Buffer.from(separator, 'utf8');
     const reader = new SpoolReader(this.ordered());
-    for (let i = 0; i < reader.accounts; i++) {
+    for (let i = skip; i < reader.accounts; i++) {
       if (i > 0 && between.length > 0) yield between;
       yield* reader.read(i);
     }
@@ -96,8 +104,9 @@ export class Spool {
     }
   }
 
-  private ordered(): Entry[] {
-    return [...this.entries].sort((a, b) => a.id.localeCompare(b.id));
+  /** The accounts in account-id order: the order of the report. */
+  ordered(): Entry[] {
+    return [...this.entries].sort(accountOrder);
   }
 
   /** Closes the file but keeps it: a worker thread's spool, which the main thread reads back. */
@@ -127,6 +136,24 @@ export class Spool {
     const files = [...this.adopted.entries(), [this.path, this.fd] as const];
     this.adopted.clear();
     return Promise.all(files.map(([path, fd]) => removeOpenFile(path, fd))).then(() => undefined);
+  }
+}
+
+/** The order of accounts in a report: by account id. */
+export function accountOrder(a: { id: string }, b: { id: string }): number {
+  return a.id.localeCompare(b.id);
+}
+
+/**
+ * The bytes of spooled accounts, in the order given, `separator` between two of them (and before
+ * the first when `leading`); each piece is a view of a buffer that the next piece reuses (see {@link Spool.joined}).
+ */
+export function* spooledBytes(order: readonly SpoolEntry[], separator = '', leading = false): Generator<Uint8Array> {
+  const between = Buffer.from(separator, 'utf8');
+  const reader = new SpoolReader(order);
+  for (let i = 0; i < reader.accounts; i++) {
+    if ((i > 0 || leading) && between.length > 0) yield between;
+    yield* reader.read(i);
   }
 }
 
@@ -193,7 +220,7 @@ class SpoolReader {
   }
 }
 
-/** Spool folders of this process not yet removed: a signal that ends the process removes them first. */
+/** Spool folders (and report files being written) of this process not yet removed: a signal that ends the process removes them first. */
 const liveFolders = new Set<string>();
 /** Signals whose default action ends the process: a Ctrl-C or a job runner's stop must not leave report data in the temp folder. */
 const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -217,6 +244,16 @@ function watchEndingSignals(): void {
   if (signalsWatched) return;
   signalsWatched = true;
   for (const s of ENDING_SIGNALS) process.once(s, removeFoldersAndReraise);
+}
+
+/**
+ * Removes `path` (a file being written during the run, e.g. a report's temporary file) if a
+ * signal ends the process, as the spool folders are. Returns what forgets it once it is renamed or removed.
+ */
+export function removedOnSignal(path: string): () => void {
+  liveFolders.add(path);
+  watchEndingSignals();
+  return () => void liveFolders.delete(path);
 }
 
 /** A folder of spools for one run, removed with everything in it (worker threads' spools too), also when a signal ends the process. */

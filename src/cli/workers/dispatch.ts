@@ -93,6 +93,10 @@ export class AccountDispatch {
   private reading: ReportReading | undefined;
   /** What reading each report gave, by its index, while {@link savedReports} runs. */
   private outcomes: ReportOutcome[] = [];
+  /** The saved reports of {@link savedReports}, which of them are done, and the first not done. */
+  private items: readonly ReportItem[] = [];
+  private done: boolean[] = [];
+  private firstUndone = 0;
 
   /**
    * @param workers how many worker threads (0: none), after how many principals they start, and
@@ -134,12 +138,28 @@ export class AccountDispatch {
       if (reply.unprocessed) this.pipeline.account(reply.unprocessed);
     }
     const rendered = reply.rendered;
-    if (!rendered) return;
-    this.reports.rendered(
-      rendered.id,
-      rendered.spooled.map((range, report) => range && { path: workerSpoolPath(spoolDir, worker, report), range }),
-      rendered.slice,
-    );
+    if (rendered)
+      this.reports.rendered(
+        rendered.id,
+        rendered.spooled.map((range, report) => range && { path: workerSpoolPath(spoolDir, worker, report), range }),
+        rendered.slice,
+      );
+    if (reply.type === 'report') this.reportDone(reply.index);
+  }
+
+  /**
+   * Report `index` is done (read, and its account processed): once every report before a point
+   * is done, no account before that point's first look can still come, and the reports written
+   * as their accounts come may take those before it (ReportRun.progress).
+   */
+  private reportDone(index: number): void {
+    const items = this.items;
+    this.done[index] = true;
+    if (index !== this.firstUndone) return;
+    while (this.firstUndone < items.length && this.done[this.firstUndone]) this.firstUndone++;
+    const next = items[this.firstUndone];
+    // Older reports (after the newest ones) are only checked: no account comes from them.
+    this.reports.progress(next?.newest ? (next.accountId ?? '') : undefined);
   }
 
   private baselineOf(id: string | undefined): { baseline?: AccountBaseline } {
@@ -163,6 +183,9 @@ export class AccountDispatch {
   async savedReports(items: readonly ReportItem[], reading: ReportReading): Promise<ReportOutcome[]> {
     this.reading = reading;
     this.outcomes = new Array<ReportOutcome>(items.length);
+    this.items = items;
+    this.done = new Array<boolean>(items.length).fill(false);
+    this.firstUndone = 0;
     // Every report still to read counts: a scan whose reports are large enough has its workers from the first.
     let coming = items.reduce((sum, item) => sum + estimatedPrincipals(item), 0);
     for (const item of items) {
@@ -174,9 +197,11 @@ export class AccountDispatch {
       }
       const { outcome, account } = readItem(item, reading);
       this.outcomes[item.index] = outcome;
-      if (!account) continue;
-      this.principals += account.principals.length;
-      this.pipeline.account(account);
+      if (account) {
+        this.principals += account.principals.length;
+        this.pipeline.account(account);
+      }
+      this.reportDone(item.index);
     }
     await this.pool?.settled();
     const outcomes = this.outcomes;

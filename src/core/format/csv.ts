@@ -278,6 +278,7 @@ function openCsv(header: RunHeader): ReportSink {
         accounts: new Map(slice.account ? [[slice.id, slice.account]] : []),
         asOf: header.asOf,
       }),
+    fixedHead: () => [csvHeader(CSV_COLUMNS)],
     end: () => ({ head: [csvHeader(CSV_COLUMNS)] }),
     state: STATELESS,
   };

@@ -41,6 +41,12 @@ export interface ReportSink {
   account(slice: AccountSlice): Iterable<string>;
   /** Written between two accounts' non-empty chunks (e.g. `,` in a JSON array). */
   separator?: string;
+  /**
+   * The head, when it does not depend on the run (the same as every {@link SinkEnd.head} this
+   * sink gives, e.g. a CSV header): the writer may then write the file as the accounts come,
+   * rather than all of it at the end.
+   */
+  fixedHead?: () => Iterable<string>;
   end(tallies: Tallies): SinkEnd;
   /**
    * What the sink keeps for the whole organisation, declared so that several instances of it

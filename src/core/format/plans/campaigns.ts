@@ -340,6 +340,7 @@ export function openCampaigns(
 export function openTargetsCsv(header: Pick<RunHeader, 'asOf'>, written: (tallies: Tallies) => boolean): ReportSink {
   return {
     account: (slice) => targetCsvChunks(sliceTargetRows(slice, header.asOf)),
+    fixedHead: () => [targetsCsvHeader()],
     end: (tallies) => (written(tallies) ? { head: [targetsCsvHeader()] } : { omit: true }),
     state: STATELESS,
   };

@@ -1,0 +1,72 @@
+/**
+ * A report file written while the scan runs (EarlyFile): it takes the spooled accounts that come
+ * before the frontier, in account-id order, and the rest at the end; the file is the same bytes as
+ * one written whole. An account that comes before one already written makes it give up (the file
+ * is then written whole), and a discarded file leaves nothing behind, not even the folder it made.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EarlyFile } from '../../src/cli/early-file.js';
+import { startFile, writeFileSet } from '../../src/cli/io.js';
+import { SpoolFolder, type Spool } from '../../src/cli/spool.js';
+import { tempDir } from '../helpers/cli.js';
+
+/** A spool of one run, and a file begun in a folder that does not exist yet. */
+function setUp(): { spools: SpoolFolder; spool: Spool; dir: string; path: string } {
+  const spools = new SpoolFolder();
+  const dir = join(tempDir(), 'out', 'nested');
+  return { spools, spool: spools.create(), dir, path: join(dir, 'report.csv') };
+}
+
+/** Finishes a begun file as the report writer does: the accounts not yet written, then the tail. */
+async function finish(early: EarlyFile, spool: Spool, path: string, separator: string): Promise<number | undefined> {
+  const written = early.writtenOf(spool.ordered());
+  if (written === undefined) return undefined;
+  await writeFileSet([{ path, started: early.file, chunks: [...spool.joined(separator, written), 'TAIL\n'].map((b) => Buffer.from(b)) }]);
+  return written;
+}
+
+describe('a report written as its accounts come', () => {
+  it.each([
+    ['no separator', ''],
+    ['a separator', ',\n'],
+  ])('writes the same bytes as a whole file, with %s', async (_name, separator) => {
+    const { spools, spool, path } = setUp();
+    const accounts = { '111': 'one\n', '222': 'two €\n', '333': 'three\n', '444': 'four 😀\n' };
+    spool.append('222', [accounts['222']]);
+    const started = startFile(path);
+    expect(started).toBeDefined();
+    const early = new EarlyFile(started!, spool, separator, ['HEAD\n']);
+    early.advance('111');
+    spool.append('111', [accounts['111']]);
+    early.advance('333');
+    spool.append('444', [accounts['444']]);
+    early.advance('333');
+    spool.append('333', [accounts['333']]);
+    expect(readFileSync(started!.temporary, 'utf8')).toBe(`HEAD\n${accounts['111']}${separator}${accounts['222']}`);
+    early.advance(undefined);
+    expect(await finish(early, spool, path, separator)).toBe(4);
+    expect(readFileSync(path, 'utf8')).toBe(`HEAD\n${Object.values(accounts).join(separator)}TAIL\n`);
+    expect(readdirSync(join(path, '..'))).toEqual(['report.csv']);
+    spools.remove();
+  });
+
+  it('gives up when an account comes before one already written, so that the file is written whole', () => {
+    const { spools, spool, dir, path } = setUp();
+    spool.append('222', ['two\n']);
+    const early = new EarlyFile(startFile(path)!, spool, '', ['HEAD\n']);
+    early.advance('333');
+    spool.append('111', ['one\n']);
+    early.advance(undefined);
+    expect(early.writtenOf(spool.ordered())).toBeUndefined();
+    early.discard();
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(dir, '..'))).toBe(false);
+    spools.remove();
+  });
+
+  it('is not begun on a device, which is written in place', () => {
+    expect(startFile('/dev/null')).toBeUndefined();
+  });
+});
