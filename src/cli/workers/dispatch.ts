@@ -203,6 +203,8 @@ export class AccountDispatch {
       }
       this.reportDone(item.index);
     }
+    // No more reports: a worker done with its share hands over its state while the others finish theirs.
+    this.pool?.drain();
     await this.pool?.settled();
     const outcomes = this.outcomes;
     this.outcomes = [];

@@ -47,8 +47,13 @@ interface Member {
   index: number;
   queued: number[];
   principals: number;
-  finished?: (saved: { pipeline: SavedPipeline; sinks: unknown[] }) => void;
+  finished?: (saved: WorkerState) => void;
+  /** The worker was asked for its state (it has answered all it was given, and gets nothing more). */
+  asked?: boolean;
 }
+
+/** A worker's share of the organisation state, handed over at the end. */
+type WorkerState = { pipeline: SavedPipeline; sinks: unknown[] };
 
 /** What the pool hands back for each account or report. */
 export type WorkReply = Extract<FromWorker, { type: 'account' | 'report' }>;
@@ -69,6 +74,8 @@ export class WorkerPool {
   private failure: Error | undefined;
   private waiting: (() => void)[] = [];
   private closing = false;
+  /** Each worker's state, once {@link WorkerPool.drain} asked for it. */
+  private states: Promise<WorkerState>[] | undefined;
   private onReply: (reply: WorkReply, worker: number) => void = () => {
     throw new Error('a scan worker answered before the run began');
   };
@@ -110,6 +117,7 @@ export class WorkerPool {
     if (message.type === 'error') return this.fail(errorFrom(message.error));
     if (message.type === 'finished') return member.finished?.({ pipeline: message.pipeline, sinks: message.sinks });
     member.principals -= member.queued.shift() ?? 0;
+    if (this.states && member.queued.length === 0) this.askState(member);
     try {
       this.onReply(message, member.index);
     } catch (error) {
@@ -137,6 +145,7 @@ export class WorkerPool {
    */
   async submit(work: WorkItem, principals: number): Promise<void> {
     this.check();
+    if (this.states) throw new Error('work given to the scan workers after they were drained');
     const member = this.members.reduce((a, b) => (b.principals < a.principals ? b : a));
     member.queued.push(principals);
     member.principals += principals;
@@ -154,18 +163,32 @@ export class WorkerPool {
     this.check();
   }
 
-  /** Every worker's share of the organisation state, once each has answered all its accounts. @throws the pool's failure */
-  async finish(): Promise<{ pipeline: SavedPipeline; sinks: unknown[] }[]> {
-    this.check();
-    const saved = await Promise.all(
-      this.members.map(
-        (member) =>
-          new Promise<{ pipeline: SavedPipeline; sinks: unknown[] }>((resolve) => {
-            member.finished = resolve;
-            member.worker.postMessage({ type: 'finish' } satisfies ToWorker);
-          }),
-      ),
+  /**
+   * No more work will be submitted: each worker is asked for its state as soon as it has answered
+   * all it was given, so that a worker done before the others hands it over (and this thread
+   * takes it in) while they finish their last accounts, instead of after them.
+   */
+  drain(): void {
+    this.states ??= this.members.map(
+      (member) =>
+        new Promise<WorkerState>((resolve) => {
+          member.finished = resolve;
+          if (member.queued.length === 0) this.askState(member);
+        }),
     );
+  }
+
+  private askState(member: Member): void {
+    if (member.asked) return;
+    member.asked = true;
+    member.worker.postMessage({ type: 'finish' } satisfies ToWorker);
+  }
+
+  /** Every worker's share of the organisation state (in the workers' order), once each has answered all its accounts. @throws the pool's failure */
+  async finish(): Promise<WorkerState[]> {
+    this.check();
+    this.drain();
+    const saved = await Promise.all(this.states ?? []);
     this.check();
     return saved;
   }
