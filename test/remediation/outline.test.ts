@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachPlans, planAccount, planOutlines } from '../../src/core/remediation/index.js';
-import type { Plan, ScanResult } from '../../src/model/index.js';
+import type { Finding, Plan, ScanResult } from '../../src/model/index.js';
 import { builtInCatalogue, scanExampleOrg } from './helpers.js';
 import { localeOrder } from '../../src/core/util/order.js';
 
@@ -34,22 +34,26 @@ describe('planAccount (a scan plans account by account, the text only when read)
     expect(planned).toBeGreaterThan(3);
   });
 
-  it("states in each outline exactly the plan's id, principal, procedures, targets and resolutions, with the facts", () => {
+  it("states in each outline exactly the plan's id, principal, procedures, targets and findings, with the facts", () => {
     for (const id of accountIds) {
       const { account, entry, findings } = accountParts(result, id);
-      const { outlines, plans } = planAccount(account, entry, findings, catalogue, { asOf: '2026-11-01T12:00:00Z', access });
+      const planned = planAccount(account, entry, findings, catalogue, { asOf: '2026-11-01T12:00:00Z', access });
+      const { outlines, plans } = planned;
       const whole = plans();
-      expect(outlines.map(({ facts: _facts, ...rest }) => rest)).toEqual(
+      expect(outlines.map(({ facts: _facts, findings: refs, ...rest }) => ({ ...rest, findings: refs.map((f) => f.fingerprint) }))).toEqual(
         whole.map((p: Plan) => ({
           id: p.id,
           accountId: p.accountId,
           principal: p.principal,
           procedures: p.procedures,
           targets: p.targets,
-          findings: p.findings,
+          findings: p.findings.map((f) => f.fingerprint),
         })),
       );
       for (const o of outlines) expect(o.facts?.principal.arn).toBe(o.principal.arn);
+      // An outline lists the planned findings themselves (naming its plan), not the ones given.
+      for (const o of outlines) for (const f of o.findings) expect(planned.findings).toContain(f);
+      for (const o of outlines) for (const f of o.findings as Finding[]) expect(f.remediation.planId).toBe(o.id);
     }
   });
 

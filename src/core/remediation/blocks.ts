@@ -23,7 +23,7 @@ export interface Block {
   cautions: Map<Caution, string>;
   /** The facts cannot say which key to retire: choose-key steps apply. */
   undecidedKey: boolean;
-  /** What the block achieves, for the plan's goals; null when a key decision already says it. */
+  /** What the block achieves, for the plan's goals; null when a key decision already says it, or without words (Decisions.words). */
   goal: string | null;
   /** A retirement that frees the slot a rotation needs: it goes before the rotation. */
   freesSlot: boolean;
@@ -180,8 +180,9 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
     if (!procedure.appliesTo.includes(facts.principal.type)) {
       // E.g. a root-only procedure on an IAM user: never hand an IAM user the root password flow.
       const who = facts.principal.type === 'root' ? 'the root user' : 'IAM users';
-      d.notes.push(`Rule ${f.ruleId} names procedure ${procedure.id}, which is not written for ${who}; it is left out of this plan.`);
-      d.resolutions.set(f, `No plan: procedure ${procedure.id} does not apply to ${who}.`);
+      if (d.words)
+        d.notes.push(`Rule ${f.ruleId} names procedure ${procedure.id}, which is not written for ${who}; it is left out of this plan.`);
+      d.resolutions.set(f, d.words ? `No plan: procedure ${procedure.id} does not apply to ${who}.` : '');
       continue;
     }
     const kind = kindOf(f.credential);
@@ -193,7 +194,8 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
           credential: f.credential,
           kind,
           undecidedKey: false,
-          goal: `${procedure.title}.`,
+          // Only the plan's text reads the goals (see Decisions.words).
+          goal: d.words ? `${procedure.title}.` : null,
           freesSlot: false,
         },
         () => templateVars(facts, f.credential, { ...base(), admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),

@@ -17,7 +17,12 @@ import { localeOrder } from '../util/order.js';
  * and the compact result read, and (from a scan) the planner's facts, from which the text is made
  * again. A whole `Plan` is an outline too.
  */
-export interface PlanOutline extends Pick<Plan, 'id' | 'accountId' | 'principal' | 'procedures' | 'targets' | 'findings'> {
+export interface PlanOutline extends Pick<Plan, 'id' | 'accountId' | 'principal' | 'procedures' | 'targets'> {
+  /**
+   * The plan's findings, by fingerprint. A scan's outline lists the planned findings themselves;
+   * how the plan resolves each is text, in the whole plan's findings.
+   */
+  findings: readonly Pick<Plan['findings'][number], 'fingerprint'>[];
   /** What the planner knew of the principal; unknown for a plan read from a result. */
   facts?: PrincipalFacts;
 }
@@ -45,6 +50,8 @@ interface PrincipalWork {
 /** A principal's planned findings as they are gathered, with what the planner needs to know of them. */
 interface PrincipalGroup {
   findings: Finding[];
+  /** How many of `findings` are already the planned ones (naming their plan). */
+  planned: number;
   top: number;
   /** A finding's procedure finishes a rotation: its rule fires only when both keys are active. */
   bothKeysActive: boolean;
@@ -75,7 +82,8 @@ export function planAccount(
     const procedure = catalogue.get(finding.remediation.procedure);
     if (procedure === undefined) continue;
     let group = groups.get(finding.principal.arn);
-    if (!group) groups.set(finding.principal.arn, (group = { findings: [], top: Number.POSITIVE_INFINITY, bothKeysActive: false }));
+    if (!group)
+      groups.set(finding.principal.arn, (group = { findings: [], planned: 0, top: Number.POSITIVE_INFINITY, bothKeysActive: false }));
     group.findings.push(finding);
     group.top = Math.min(group.top, severityRank(finding.severity));
     if (!group.bothKeysActive && procedure.handles.includes('finish-key-rotation')) group.bothKeysActive = true;
@@ -98,12 +106,20 @@ export function planAccount(
   work.sort(comparePrincipals);
   const outlines = work.map((w) => outline(w, catalogue));
   const unplannedId = unplannedPlanIds(outlines);
+  const planned = new Array<Finding>(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    const group = groupOf[i];
+    if (group === undefined) planned[i] = withPlanId(findings[i]!, unplannedId(findings[i]!));
+    else {
+      // The group's findings (its outline's, and those its whole plan is made from) become the
+      // planned ones, in the same order: the findings given are not kept.
+      planned[i] = withPlanId(findings[i]!, group.work!.planId);
+      group.findings[group.planned++] = planned[i]!;
+    }
+  }
   let plans: Plan[] | undefined;
   return {
-    findings: findings.map((f, i) => {
-      const group = groupOf[i];
-      return withPlanId(f, group ? group.work!.planId : unplannedId(f));
-    }),
+    findings: planned,
     outlines,
     plans: () =>
       (plans ??= work.map((w, i) => toResultPlan(outlines[i]!.id, planPrincipal(w.findings, w.facts, catalogue, options.access)))),
@@ -134,7 +150,8 @@ export function planOutlines(slice: { outlines?: readonly PlanOutline[]; plans: 
 
 function outline(work: PrincipalWork, catalogue: Catalogue): PlanOutline {
   const { principal, accountId } = work.facts;
-  const { procedures, targets, findings } = outlinePrincipal(work.findings, work.facts, catalogue);
+  const { procedures, targets } = outlinePrincipal(work.findings, work.facts, catalogue);
+  const findings = work.findings;
   work.planId = planId(accountId, principal.arn);
   const id = work.planId;
   const facts = work.facts;

@@ -167,28 +167,30 @@ export function planPrincipal(
 }
 
 /**
- * What a principal's plan does, without its text: the procedures it applies, its targets and how
- * it resolves each finding. The same decisions as {@link planPrincipal}, so the same values; a
- * scan stores these (and the facts) and renders the text only where a report shows it.
+ * What a principal's plan does, without its text: the procedures it applies and its targets.
+ * The same decisions as {@link planPrincipal}, so the same values, made without their sentences
+ * (resolutions, notes, reasons); a scan stores these (and the facts) and renders the text only
+ * where a report shows it.
  */
 export function outlinePrincipal(
   findings: readonly Finding[],
   facts: PrincipalFacts,
   catalogue: Catalogue,
-): Pick<Plan, 'procedures' | 'targets' | 'findings'> {
-  const { decisions, blocks } = decided(findings, facts, catalogue);
+): Pick<Plan, 'procedures' | 'targets'> {
+  const { blocks } = decided(findings, facts, catalogue, false);
   const procedures: string[] = [];
   for (const block of blocks) if (!procedures.includes(block.procedure.id)) procedures.push(block.procedure.id);
-  return {
-    procedures,
-    targets: targetsOf(blocks, facts),
-    findings: findings.map((f) => ({ fingerprint: f.fingerprint, resolution: resolutionOf(f, decisions, catalogue) })),
-  };
+  return { procedures, targets: targetsOf(blocks, facts) };
 }
 
-/** What happens to each credential, and the procedure blocks that do it, in plan order. */
-function decided(findings: readonly Finding[], facts: PrincipalFacts, catalogue: Catalogue): { decisions: Decisions; blocks: Block[] } {
-  const decisions = decide(findings, facts, catalogue);
+/** What happens to each credential, and the procedure blocks that do it, in plan order; with their sentences unless `words` is false. */
+function decided(
+  findings: readonly Finding[],
+  facts: PrincipalFacts,
+  catalogue: Catalogue,
+  words = true,
+): { decisions: Decisions; blocks: Block[] } {
+  const decisions = decide(findings, facts, catalogue, { words });
   return { decisions, blocks: buildBlocks(facts, decisions, catalogue) };
 }
 
