@@ -238,6 +238,9 @@ function readSlot(slot: SlotFacts, ev: Record<string, unknown>, prefix: string):
 
 /** The partition of an ARN (`arn:aws-cn:iam::…` gives aws-cn); `aws` when the ARN is malformed. */
 export function partitionOf(arn: string): string {
+  // The commercial partition (nearly every ARN) without the pattern's match array: `aws`
+  // followed by `:` is what the pattern captures too.
+  if (arn.startsWith('arn:aws:')) return 'aws';
   return /^arn:(aws[a-z-]*):/.exec(arn)?.[1] ?? 'aws';
 }
 
