@@ -104,6 +104,8 @@ describe('deciding without words (a plan outline)', () => {
       expect(decisionsOf(findings, silent, silentBlocks)).toEqual(decisionsOf(findings, spoken, spokenBlocks));
       expect([...silent.resolutions.values()].every((r) => r === '')).toBe(true);
       expect(silent.notes).toEqual([]);
+      // Without words, the frequent blocks make no text (an outline never reads it).
+      for (const block of silentBlocks.filter((b) => b.kind === 'access_key' && !b.undecidedKey)) expect(() => block.vars).toThrow();
       if (spoken.notes.length > 0) withNotes++;
       const plan = planPrincipal(findings, facts, catalogue);
       const outline = outlinePrincipal(findings, facts, catalogue);

@@ -55,12 +55,14 @@ export function buildBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Cata
           goal: null,
           freesSlot,
         },
-        () => {
-          const extra: Record<string, string | Placeholder> = { ...baseVars() };
-          if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
-          return templateVars(facts, credential, extra);
-        },
-        () => new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]),
+        d.words
+          ? () => {
+              const extra: Record<string, string | Placeholder> = { ...baseVars() };
+              if (action.moveTo !== undefined) extra.otherSlot = String(action.moveTo);
+              return templateVars(facts, credential, extra);
+            }
+          : noText,
+        d.words ? () => new Map([...principalCautions(facts), ...keyCautions(facts, slot, action)]) : noText,
       ),
     );
   }
@@ -137,6 +139,15 @@ class LazyBlock implements Block {
   }
 }
 
+/**
+ * The template values and cautions of a block decided without words (Decisions.words): a plan's
+ * outline reads neither, so the most frequent blocks (keys, standalone procedures) make no
+ * closure for them.
+ */
+const noText = (): never => {
+  throw new Error('a block decided without words has no text: decide with words to make the plan');
+};
+
 function lazyBlock(
   fields: Omit<Block, 'vars' | 'cautions'>,
   vars: () => Record<string, string | Placeholder>,
@@ -198,8 +209,11 @@ function standaloneBlocks(facts: PrincipalFacts, d: Decisions, catalogue: Catalo
           goal: d.words ? `${procedure.title}.` : null,
           freesSlot: false,
         },
-        () => templateVars(facts, f.credential, { ...base(), admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') }),
-        () => principalCautions(facts),
+        d.words
+          ? () =>
+              templateVars(facts, f.credential, { ...base(), admin: adminPhrase(facts, kind === 'password' ? 'password' : 'accessKeys') })
+          : noText,
+        d.words ? () => principalCautions(facts) : noText,
       ),
     );
   }
