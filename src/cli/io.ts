@@ -134,7 +134,10 @@ export function startFile(path: string): StartedFile | undefined {
     if (target.kind !== 'replace') throw new Error('written in place');
     const temporary = temporaryPath(target.path);
     const fd = openSync(temporary, 'wx');
-    return { path, target: target.path, temporary, fd, ...(createdDir ? { createdDir } : {}), forget: removedOnSignal(temporary) };
+    // A signal removes the temporary file, then the folders starting it made, if they are empty then.
+    const made = createdDir;
+    const tidy = made ? () => removeCreatedDirs(dirname(path), made) : undefined;
+    return { path, target: target.path, temporary, fd, ...(createdDir ? { createdDir } : {}), forget: removedOnSignal(temporary, tidy) };
   } catch {
     if (createdDir) removeCreatedDirs(dirname(path), createdDir);
     return undefined;

@@ -226,6 +226,13 @@ const liveFolders = new Set<string>();
 const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let signalsWatched = false;
 
+/**
+ * What to tidy once every live path is gone (e.g. the output folder a begun report file created):
+ * run after all removals, last registered first, because several begun files may share the folder
+ * that only the first of them created.
+ */
+const afterRemoval = new Map<string, () => void>();
+
 /** Removes every live spool folder, then ends the process by the same signal (exit status 128 + n, as without the handler). */
 function removeFoldersAndReraise(signal: NodeJS.Signals): void {
   for (const dir of liveFolders) {
@@ -235,7 +242,9 @@ function removeFoldersAndReraise(signal: NodeJS.Signals): void {
       // A worker thread made a file meanwhile: nothing more can be done while the process ends.
     }
   }
+  for (const tidy of [...afterRemoval.values()].reverse()) tidy();
   liveFolders.clear();
+  afterRemoval.clear();
   for (const s of ENDING_SIGNALS) process.removeListener(s, removeFoldersAndReraise);
   process.kill(process.pid, signal);
 }
@@ -248,12 +257,17 @@ function watchEndingSignals(): void {
 
 /**
  * Removes `path` (a file being written during the run, e.g. a report's temporary file) if a
- * signal ends the process, as the spool folders are. Returns what forgets it once it is renamed or removed.
+ * signal ends the process, as the spool folders are; `thenTidy` runs once every such path is gone
+ * (it must not throw). Returns what forgets it once it is renamed or removed.
  */
-export function removedOnSignal(path: string): () => void {
+export function removedOnSignal(path: string, thenTidy?: () => void): () => void {
   liveFolders.add(path);
+  if (thenTidy) afterRemoval.set(path, thenTidy);
   watchEndingSignals();
-  return () => void liveFolders.delete(path);
+  return () => {
+    liveFolders.delete(path);
+    afterRemoval.delete(path);
+  };
 }
 
 /** A folder of spools for one run, removed with everything in it (worker threads' spools too), also when a signal ends the process. */

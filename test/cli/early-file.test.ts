@@ -4,8 +4,10 @@
  * one written whole. An account that comes before one already written makes it give up (the file
  * is then written whole), and a discarded file leaves nothing behind, not even the folder it made.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EarlyFile } from '../../src/cli/early-file.js';
 import { startFile, writeFileSet } from '../../src/cli/io.js';
@@ -68,5 +70,28 @@ describe('a report written as its accounts come', () => {
 
   it('is not begun on a device, which is written in place', () => {
     expect(startFile('/dev/null')).toBeUndefined();
+  });
+});
+
+describe('a begun report file when a signal ends the scan', () => {
+  it('Ctrl-C removes the temporary files and the output folders starting them made', async () => {
+    // The built module (as the binary runs it) in a process of its own: the handler re-raises the signal.
+    const io = pathToFileURL(resolve(import.meta.dirname, '../../dist/src/cli/io.js')).href;
+    const dir = tempDir();
+    const script = `
+      import { writeSync } from 'node:fs';
+      import { startFile } from ${JSON.stringify(io)};
+      const first = startFile(${JSON.stringify(join(dir, 'out/nested/credwarden.csv'))});
+      const second = startFile(${JSON.stringify(join(dir, 'out/nested/credwarden-targets.csv'))});
+      if (!first?.createdDir || !second || second.createdDir) throw new Error('set-up: the first file makes the folders');
+      writeSync(first.fd, 'half a report');
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => {}, 10_000);`;
+    const ended = await new Promise<{ code: number | null; signal: string | null }>((done) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script]);
+      child.on('exit', (code, signal) => done({ code, signal }));
+    });
+    expect(ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
