@@ -19,9 +19,14 @@ import type { FromLiveWorker, LiveWorkerInit, ToLiveWorker } from './live-protoc
 
 const WORKER_FILE = fileURLToPath(new URL('./live-worker.js', import.meta.url));
 
+/** Whether this install has the collection thread's module (dist/ has; the sources under test and the Action's bundle have not). */
+export function collectionThreadBuilt(): boolean {
+  return existsSync(WORKER_FILE);
+}
+
 /** Whether `options` can be collected on a thread of their own (see the module comment). */
 export function collectionThreadAvailable(options: CollectOptions, hooks: CollectHooks): boolean {
-  return hooks.clock === undefined && options.aws.requestHandler === undefined && existsSync(WORKER_FILE);
+  return hooks.clock === undefined && options.aws.requestHandler === undefined && collectionThreadBuilt();
 }
 
 /** Events the thread may run ahead of the consumer: as many as the collector itself buffers. */

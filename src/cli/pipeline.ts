@@ -15,7 +15,7 @@ import { toolVersion } from '../collectors/files/package-root.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 import { gateOf, openReports, refinements, reportGate, warnWaivers, type ReportOptions } from './reporting.js';
-import { AccountDispatch, workerPlan } from './workers/dispatch.js';
+import { AccountDispatch, workerPlan, type OtherBusyThreads } from './workers/dispatch.js';
 import type { RulesetInputs } from './workers/protocol.js';
 import type { WorkerPool } from './workers/pool.js';
 
@@ -93,7 +93,7 @@ export async function runPipeline(
   options: EvaluationOptions & ReportOptions,
   io: CliIO,
   feed: AccountFeed,
-  run: { access?: ScanAccess; shard?: ShardSpec; live?: boolean; prestarted?: WorkerPool } = {},
+  run: { access?: ScanAccess; shard?: ShardSpec; busy?: OtherBusyThreads; prestarted?: WorkerPool } = {},
 ): Promise<{ gateExit: number; tallies: Tallies }> {
   const pipelineSettings: PipelineSettings = {
     ruleset: loaded.ruleset,
@@ -110,7 +110,7 @@ export async function runPipeline(
     pipeline,
     reports,
     {
-      ...workerPlan(options, io, run.live === true),
+      ...workerPlan(options, io, run.busy ?? 0),
       ...(run.prestarted ? { prestarted: run.prestarted } : {}),
       started: (threads) => {
         if (options.verbose && !options.quiet) io.stderr(`credwarden: worker threads take the accounts from here on (${threads})\n`);

@@ -86,7 +86,7 @@ export function reportOptions(): Option[] {
     reportRowsOption(),
     new Option(
       '--jobs <n>',
-      `threads that read, evaluate, plan and format accounts (default: the CPUs available; 1: this thread only); worker threads start once the scan has more than ${WORKERS_AFTER_PRINCIPALS.toLocaleString('en-US')} principals (a live scan keeps this thread for collecting)`,
+      `threads that read, evaluate, plan and format accounts (default: the CPUs available; 1: this thread only); worker threads start once the scan has more than ${WORKERS_AFTER_PRINCIPALS.toLocaleString('en-US')} principals (a live scan keeps two threads for collecting and processing, one if they share this thread)`,
     ).argParser((value) => wholeNumber(value, 'threads', 1)),
   ];
 }

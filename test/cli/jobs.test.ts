@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
+import { workerPlan } from '../../src/cli/workers/dispatch.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const exec = promisify(execFile);
@@ -263,5 +264,19 @@ describe('credwarden scan --jobs', { timeout: 240_000 }, () => {
     const zero = await credwarden(['scan', '--from', 'examples/org', '--jobs', '0']);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain("'0' is not a positive whole number of threads");
+  });
+});
+
+describe('how many of --jobs are workers', () => {
+  const threads = (jobs: number, busy: 0 | 1 | 2) => workerPlan({ jobs }, { env: {} }, busy).threads;
+
+  it('offline every thread of --jobs is a worker; --jobs 1 is this thread alone', () => {
+    expect([threads(1, 0), threads(2, 0), threads(4, 0)]).toEqual([0, 2, 4]);
+  });
+
+  it('live keeps one thread for collecting and processing on this thread, two with a collection thread', () => {
+    expect([threads(2, 1), threads(4, 1)]).toEqual([1, 3]);
+    // Two cores: the collection thread and this thread's processing are all the cores; a worker would be one thread too many.
+    expect([threads(1, 2), threads(2, 2), threads(3, 2), threads(4, 2)]).toEqual([0, 0, 1, 2]);
   });
 });

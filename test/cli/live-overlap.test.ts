@@ -100,7 +100,8 @@ async function holdingProxy(target: string, release: () => boolean): Promise<{ u
 describe('a live scan processes accounts while it collects the others', { timeout: 180_000 }, () => {
   it.each([
     ['on this thread', '1'],
-    ['in worker threads', '2'],
+    // A live scan keeps two of --jobs for the collection thread and the main thread: 3 gives one worker.
+    ['in worker threads', '3'],
   ])('%s', async (_where, jobs) => {
     box = await startSandbox({
       fixture: generateOrganization({ accounts: 6, usersPerAccount: 20, seed: 3 }),
@@ -160,7 +161,7 @@ describe('worker threads end with the process', { timeout: 180_000 }, () => {
         '--output-dir',
         join(tempDir(), 'out'),
         '--jobs',
-        '2',
+        '3',
         '--verbose',
       ],
       {

@@ -16,6 +16,7 @@ import type { EvaluatedAccount } from '../workers/reading.js';
 import { checkReportOptions, reportOptions, type ReportOptions } from '../reporting.js';
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import type { AccountSink } from '../live-scan.js';
+import { collectionThreadBuilt } from '../live-thread.js';
 import { COLLECT_DEFAULTS } from '../../collectors/aws/options.js';
 import type { ScanAccess } from '../../core/remediation/index.js';
 
@@ -66,7 +67,12 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
               : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
           printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
         },
-        { access: scanAccess(options), ...(shard ? { shard } : {}), live: from.length === 0, ...(prestarted ? { prestarted } : {}) },
+        {
+          access: scanAccess(options),
+          ...(shard ? { shard } : {}),
+          busy: from.length > 0 ? 0 : collectionThreadBuilt() ? 2 : 1,
+          ...(prestarted ? { prestarted } : {}),
+        },
       ));
     } finally {
       await prestarted?.close();

@@ -32,20 +32,29 @@ function fromEnv(io: { env: Record<string, string | undefined> }, name: string, 
 }
 
 /**
+ * Threads of a run that work besides its workers: none offline (and in `evaluate`: the main
+ * thread only hands out reports and writes the files); live, the collection and the main
+ * thread's processing, which are one thread when the collection runs on the main thread
+ * (the Action's bundle) and two when it has a thread of its own (live-thread.ts).
+ */
+export type OtherBusyThreads = 0 | 1 | 2;
+
+/**
  * How many worker threads a run may have, and after how many principals they start. `--jobs`
- * counts the threads that work: offline (and `evaluate`) every one of them is a worker, the
- * main thread only hands out reports and writes the files; live the main thread collects, so
- * it is one of them. CREDWARDEN_WORKERS_AFTER_PRINCIPALS and CREDWARDEN_WORKER_MAX_PRINCIPALS
- * let tests start workers (and keep large accounts on the main thread) on small fixtures.
+ * counts the threads that work, `busy` of them not workers ({@link OtherBusyThreads}): a
+ * worker more than the cores makes every thread slower (measured: a live 10,000-account scan
+ * on 2 cores took 99 s with one worker beside the collection thread and 76 s without).
+ * CREDWARDEN_WORKERS_AFTER_PRINCIPALS and CREDWARDEN_WORKER_MAX_PRINCIPALS let tests start
+ * workers (and keep large accounts on the main thread) on small fixtures.
  */
 export function workerPlan(
   options: { jobs?: number },
   io: { env: Record<string, string | undefined> },
-  live: boolean,
+  busy: OtherBusyThreads,
 ): { threads: number; after: number; maxPrincipals: number } {
   const jobs = jobsOf(options);
   return {
-    threads: jobs > 1 ? (live ? jobs - 1 : jobs) : 0,
+    threads: jobs > 1 ? Math.max(0, jobs - busy) : 0,
     after: fromEnv(io, 'CREDWARDEN_WORKERS_AFTER_PRINCIPALS', WORKERS_AFTER_PRINCIPALS),
     maxPrincipals: fromEnv(io, 'CREDWARDEN_WORKER_MAX_PRINCIPALS', WORKER_MAX_PRINCIPALS),
   };
@@ -74,7 +83,7 @@ export function prestartWorkers(
   from: readonly string[],
   preload: WorkerPreload,
 ): WorkerPool | undefined {
-  const plan = workerPlan(options, io, false);
+  const plan = workerPlan(options, io, 0);
   if (plan.threads === 0 || !workersAvailable()) return undefined;
   let principals = 0;
   try {
