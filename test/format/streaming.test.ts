@@ -14,6 +14,7 @@ import { writeChunks } from '../../src/cli/io.js';
 import { formatControlsCsv } from '../../src/core/format/csv.js';
 import { formatJobSummary } from '../../src/core/format/github.js';
 import { CONTEXT, exampleResult } from './helpers.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 /** The example result grown to `count` findings over `accounts` accounts, each principal distinct. */
 async function grown(count: number, accounts = 35): Promise<ScanResult> {
@@ -37,17 +38,6 @@ async function grown(count: number, accounts = 35): Promise<ScanResult> {
     principals: Math.ceil(count / accounts),
   }));
   return { ...base, accounts: accountList, findings };
-}
-
-/** A deterministic random source (mulberry32): the same seed gives the same cases. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Characters JSON escapes, or that look like it must: quotes, controls, lone and paired surrogates, line separators. */
@@ -132,7 +122,7 @@ describe('JSON written in pieces', () => {
   });
 
   it('equals JSON.stringify(value, null, 2) for random nested values with hostile strings, at any depth', () => {
-    const random = seeded(18);
+    const random = seededRandom(18);
     for (let i = 0; i < 300; i++) {
       // A document: an object at the top, anything below it.
       const [streamed, plain] = randomPair(random, 6);

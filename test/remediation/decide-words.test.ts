@@ -7,6 +7,7 @@ import { parseCredentialReport } from '../../src/core/report/parse.js';
 import type { Account, Credential, Finding } from '../../src/model/index.js';
 import { reportCsv } from '../helpers/reports.js';
 import { ACCOUNT, AS_OF, builtInCatalogue, finding } from './helpers.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 /*
  * A plan's outline decides without words (no resolutions, notes or reasons: only a plan's text
@@ -17,16 +18,6 @@ import { ACCOUNT, AS_OF, builtInCatalogue, finding } from './helpers.js';
 const catalogue = builtInCatalogue();
 const procedures = [...catalogue.keys()];
 const CREDENTIALS: Credential[] = [null, 'password', 'access_key_1', 'access_key_2', 'cert_1', 'cert_2'];
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AS_OF_MS = Date.parse(AS_OF);
 
@@ -89,7 +80,7 @@ function decisionsOf(findings: readonly Finding[], d: Decisions, blocks: readonl
 
 describe('deciding without words (a plan outline)', () => {
   it('makes the same decisions, blocks, procedures and targets as with words, on 3,000 random principals', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let withNotes = 0;
     for (let i = 0; i < 3000; i++) {
       const root = next() < 0.2;

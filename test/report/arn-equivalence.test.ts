@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArn } from '../../src/core/report/arn.js';
 import { partitionOf } from '../../src/core/remediation/facts.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 /*
  * parseArn and partitionOf read the commercial partition (nearly every ARN) without a regular
@@ -37,16 +38,6 @@ function parsed(arn: string): unknown {
   }
 }
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   'arn:',
   'aws',
@@ -74,7 +65,7 @@ const PIECES = [
 ];
 
 function* hostileArns(count: number): Generator<string> {
-  const next = random(11);
+  const next = seededRandom(11);
   const pick = () => PIECES[Math.floor(next() * PIECES.length)]!;
   for (let i = 0; i < count; i++) {
     // Mostly the shape of an ARN with one part replaced, sometimes pieces at random.

@@ -6,6 +6,7 @@ import { REPORT_COLUMNS } from '../../src/core/report/columns.js';
 import { InputError } from '../../src/model/index.js';
 import { realReportsDir } from '../helpers/reports.js';
 import { referenceParse } from './parse-reference.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 /*
  * The parser normalises each row straight from its cells, as it reads them. Whatever the input,
@@ -30,17 +31,6 @@ function expectSame(text: string, strictNames = false): void {
   const fast = outcome(() => parseCredentialReport(text, 'r.csv', options));
   expect(fast).toEqual(outcome(() => referenceParse(text, 'r.csv', options)));
   if ('report' in (fast as object)) parsed++;
-}
-
-/** A small deterministic generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TIMES = [
@@ -154,7 +144,7 @@ describe('parseCredentialReport gives what the row-object parser gave', () => {
   });
 
   it('on 1,000 random hostile reports, with and without --strict-names', () => {
-    const next = random(18);
+    const next = seededRandom(18);
     parsed = 0;
     for (let i = 0; i < 1000; i++) expectSame(randomReport(next), i % 2 === 1);
     // Both outcomes are well represented: reports read, and reports refused.
