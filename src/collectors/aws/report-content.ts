@@ -56,6 +56,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
  */
 export function contentLifter<I extends object, O extends object>(readers: BodyReaders, into: LiftedContent): DeserializeMiddleware<I, O> {
   return (next) => async (args) => {
+    // Each attempt starts empty: a retried request's answer is this attempt's, never an earlier one's.
+    delete into.content;
     const result = await next(args);
     const response = result.response as HttpResponse;
     const body: unknown = response.body;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsClients } from '../../../src/collectors/aws/clients.js';
 import { fetchCredentialReport } from '../../../src/collectors/aws/report.js';
-import { splitContent } from '../../../src/collectors/aws/report-content.js';
+import { contentLifter, splitContent, type LiftedContent } from '../../../src/collectors/aws/report-content.js';
 import { fakeClock, reportCsv } from './helpers.js';
 
 afterEach(() => vi.unstubAllEnvs());
@@ -107,5 +107,24 @@ describe('the report read through the real SDK, whichever path its Content takes
     } finally {
       server.close();
     }
+  });
+});
+
+describe('contentLifter: one attempt at a time', () => {
+  it('an attempt whose answer is not lifted leaves no Content of an earlier attempt behind', async () => {
+    const into: LiftedContent = {};
+    const readers = {
+      streamCollector: () => Promise.reject(new Error('not streamed')),
+      base64Decoder: (text: string) => Buffer.from(text, 'base64'),
+    };
+    const attempt = (statusCode: number, xml: string) =>
+      contentLifter(readers, into)(
+        async () => ({ response: { statusCode, headers: {}, body: Buffer.from(xml) }, output: {} }) as never,
+        {} as never,
+      )({} as never);
+    await attempt(200, answer(Buffer.from('first,report\n').toString('base64')));
+    expect(Buffer.from(into.content!).toString()).toBe('first,report\n');
+    await attempt(500, '<ErrorResponse><Error><Code>ServiceFailure</Code></Error></ErrorResponse>');
+    expect(into.content).toBeUndefined();
   });
 });
