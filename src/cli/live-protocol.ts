@@ -7,7 +7,7 @@ import type { Diagnostic } from '../model/index.js';
 import type { AccountEvent, CallCounts, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 
-/** What the collection thread starts from (its workerData). */
+/** What the collection starts from (the `start` message). */
 export interface LiveWorkerInit {
   options: CollectOptions;
   /** Events the thread may send before the main thread has taken them: the collection's back-pressure. */
@@ -32,8 +32,9 @@ export type FromLiveWorker =
   | { type: 'done'; calls: CallCounts }
   | { type: 'failed'; failure: CollectionFailure };
 
-/** To the collection thread: the main thread took `count` more events (there is room for as many). */
-export interface ToLiveWorker {
-  type: 'taken';
-  count: number;
-}
+/**
+ * To the collection thread: `start` once (the thread loads the collector and the AWS SDK before
+ * it comes, see live-thread.ts, prestartCollectionThread); then `taken` each time the main thread
+ * took `count` more events (there is room for as many).
+ */
+export type ToLiveWorker = { type: 'start'; init: LiveWorkerInit } | { type: 'taken'; count: number };

@@ -14,7 +14,7 @@ import { packageRoot } from '../collectors/files/package-root.js';
 import { DEMO_FIXTURE_PATH, loadFixture, startSandbox } from '../sandbox/index.js';
 import { collectOptionsFrom, type AwsScanOptions } from './aws-options.js';
 import { startFailure } from './live-failure.js';
-import { collectionThreadAvailable, collectOnThread } from './live-thread.js';
+import { collectionThreadAvailable, collectOnThread, type CollectionThread } from './live-thread.js';
 import type { CliIO } from './io.js';
 import type { EvaluationOptions } from './options.js';
 
@@ -30,16 +30,28 @@ export interface AccountSink {
 
 /**
  * The collection's events: on a thread of its own where it can be (live-thread.ts), so the AWS
- * SDK's CPU overlaps the processing; else here (the SDK is then loaded only now).
+ * SDK's CPU overlaps the processing (`thread` when one was started early); else here (the SDK is
+ * then loaded only now).
  */
-async function* collection(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'>): AsyncGenerator<AccountEvent> {
-  if (collectionThreadAvailable(options, hooks)) return yield* collectOnThread(options, hooks);
+async function* collection(
+  options: CollectOptions,
+  hooks: Pick<CollectHooks, 'onPlan'>,
+  thread: CollectionThread | undefined,
+): AsyncGenerator<AccountEvent> {
+  if (collectionThreadAvailable(options, hooks)) return yield* collectOnThread(options, hooks, thread);
+  await thread?.close();
   const { collectOrganization } = await import('../collectors/aws/collect.js');
   return yield* collectOrganization(options, hooks);
 }
 
 /** Streams the collection into `sink`, reporting progress. */
-async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
+async function collectInto(
+  options: CollectOptions,
+  cli: LiveScanOptions,
+  io: CliIO,
+  sink: AccountSink,
+  thread?: CollectionThread,
+): Promise<void> {
   const progress = new ScanProgress({
     write: (t) => io.stderr(t),
     tty: io.stderrIsTTY,
@@ -50,14 +62,18 @@ async function collectInto(options: CollectOptions, cli: LiveScanOptions, io: Cl
   const refused: Diagnostic[] = [];
   let scanCalls: CallCounts | undefined;
   try {
-    const events = collection(options, {
-      onPlan: (plan) => {
-        scanCalls = plan.calls;
-        progress.start(plan.total, plan.skipped, plan.warnings);
-        if (cli.verbose && !cli.quiet && plan.organization.unknownBecause)
-          io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}\n`);
+    const events = collection(
+      options,
+      {
+        onPlan: (plan) => {
+          scanCalls = plan.calls;
+          progress.start(plan.total, plan.skipped, plan.warnings);
+          if (cli.verbose && !cli.quiet && plan.organization.unknownBecause)
+            io.stderr(`credwarden: organisation features unknown: ${plan.organization.unknownBecause}\n`);
+        },
       },
-    });
+      thread,
+    );
     for await (const event of events) {
       progress.account(event);
       if (event.type === 'scanned') {
@@ -105,7 +121,13 @@ function demoFixturePath(demo: boolean | string | undefined, io: CliIO): string 
 }
 
 /** Starts the bundled sandbox organisation and scans it through the full live path. */
-async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: CliIO, sink: AccountSink): Promise<void> {
+async function collectDemo(
+  options: CollectOptions,
+  cli: LiveScanOptions,
+  io: CliIO,
+  sink: AccountSink,
+  thread: CollectionThread | undefined,
+): Promise<void> {
   const fixture = loadFixture(demoFixturePath(cli.demo, io));
   const sandbox = await startSandbox({ fixture, recordCalls: false });
   try {
@@ -122,6 +144,7 @@ async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: Cl
       cli,
       io,
       sink,
+      thread,
     );
   } finally {
     await sandbox.close();
@@ -131,11 +154,24 @@ async function collectDemo(options: CollectOptions, cli: LiveScanOptions, io: Cl
 /**
  * Collects from AWS for `credwarden scan` (no --from): the caller's account, `--org`,
  * `--accounts`/`--ou`, or the `--demo` sandbox. Accounts reach `sink` as they complete.
+ * `thread`: a collection thread started early (live-thread.ts, prestartCollectionThread), used
+ * or closed here.
  * @throws InputError for bad flags (exit 2); UsageError when the scan cannot start
  */
-export async function collectLive(cli: LiveScanOptions, io: CliIO, loaded: LoadedRuleset, sink: AccountSink): Promise<void> {
-  const options = { ...collectOptionsFrom(cli, io, loaded.ruleset.rules), strictNames: cli.strictNames === true };
-  await (cli.demo ? collectDemo(options, cli, io, sink) : collectInto(options, cli, io, sink));
+export async function collectLive(
+  cli: LiveScanOptions,
+  io: CliIO,
+  loaded: LoadedRuleset,
+  sink: AccountSink,
+  thread?: CollectionThread,
+): Promise<void> {
+  try {
+    const options = { ...collectOptionsFrom(cli, io, loaded.ruleset.rules), strictNames: cli.strictNames === true };
+    await (cli.demo ? collectDemo(options, cli, io, sink, thread) : collectInto(options, cli, io, sink, thread));
+  } finally {
+    // Unused when the options were refused or the demo sandbox did not start.
+    await thread?.close();
+  }
 }
 
 /** Like {@link collectLive}, gathering everything into one snapshot (for `explain`). */

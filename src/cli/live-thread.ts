@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { AccountEvent, CollectHooks, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { failureError } from './live-failure.js';
-import type { FromLiveWorker, LiveWorkerInit, ToLiveWorker } from './live-protocol.js';
+import type { FromLiveWorker, ToLiveWorker } from './live-protocol.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./live-worker.js', import.meta.url));
 
@@ -35,56 +35,109 @@ function windowOf(options: CollectOptions): number {
 }
 
 /**
- * The collection, on a thread of its own. Errors that stop it arrive as the CLI errors
- * live-failure.ts decides (InputError, UsageError, IncompleteScanError). Stopping early (the
- * consumer throws or returns) ends the thread.
+ * One collection thread. It starts loading the collector and the AWS SDK as soon as it is
+ * created, before the options are known: created while the main thread loads the rules
+ * ({@link prestartCollectionThread}), both loads overlap and the first requests leave sooner.
  */
-export async function* collectOnThread(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'> = {}): AsyncGenerator<AccountEvent> {
-  const init: LiveWorkerInit = { options, window: windowOf(options) };
-  const worker = new Worker(WORKER_FILE, { workerData: init });
-  const inbox: FromLiveWorker[] = [];
-  let wake: (() => void) | undefined;
-  let ended: Error | undefined;
-  const arrived = () => {
-    wake?.();
-    wake = undefined;
-  };
-  worker.on('message', (message: FromLiveWorker) => {
-    inbox.push(message);
-    arrived();
-  });
-  worker.on('error', (error) => {
-    ended ??= error;
-    arrived();
-  });
-  worker.on('exit', (code) => {
-    ended ??= new Error(`the collection thread ended (exit code ${code}) before the collection did`);
-    arrived();
-  });
-  // The plan handed to onPlan: its scan-level call counts are brought up to date at the end, as on the calling thread.
-  let planned: CollectionPlan | undefined;
-  try {
-    for (;;) {
-      const message = inbox.shift();
-      if (!message) {
-        if (ended) throw ended;
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (message.type === 'done') {
-        if (planned) Object.assign(planned.calls, message.calls);
-        return;
-      }
-      if (message.type === 'failed') throw failureError(message.failure);
-      if (message.type === 'plan') {
-        planned = message.plan;
-        hooks.onPlan?.(planned);
-      } else {
-        yield message.event;
-        worker.postMessage({ type: 'taken', count: 1 } satisfies ToLiveWorker);
-      }
-    }
-  } finally {
-    await worker.terminate();
+export class CollectionThread {
+  private readonly worker = new Worker(WORKER_FILE);
+  private readonly inbox: FromLiveWorker[] = [];
+  private wake: (() => void) | undefined;
+  private ended: Error | undefined;
+  private used = false;
+
+  constructor() {
+    // Idle until used: a scan that stops before collecting (bad rules, bad flags) must still exit.
+    this.worker.unref();
+    this.worker.on('message', (message: FromLiveWorker) => {
+      this.inbox.push(message);
+      this.arrived();
+    });
+    this.worker.on('error', (error) => {
+      this.ended ??= error;
+      this.arrived();
+    });
+    this.worker.on('exit', (code) => {
+      this.ended ??= new Error(`the collection thread ended (exit code ${code}) before the collection did`);
+      this.arrived();
+    });
   }
+
+  private arrived(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  private async next(): Promise<FromLiveWorker> {
+    for (;;) {
+      const message = this.inbox.shift();
+      if (message) return message;
+      if (this.ended) throw this.ended;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private post(message: ToLiveWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  /**
+   * The collection of `options` on this thread (once per thread). Errors that stop it arrive as
+   * the CLI errors live-failure.ts decides (InputError, UsageError, IncompleteScanError).
+   * Stopping early (the consumer throws or returns) ends the thread.
+   */
+  async *collect(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'> = {}): AsyncGenerator<AccountEvent> {
+    if (this.used) throw new Error('a collection thread collects once');
+    this.used = true;
+    // From now on the main thread waits for it: it keeps the process alive.
+    this.worker.ref();
+    this.post({ type: 'start', init: { options, window: windowOf(options) } });
+    // The plan handed to onPlan: its scan-level call counts are brought up to date at the end, as on the calling thread.
+    let planned: CollectionPlan | undefined;
+    try {
+      for (;;) {
+        const message = await this.next();
+        if (message.type === 'done') {
+          if (planned) Object.assign(planned.calls, message.calls);
+          return;
+        }
+        if (message.type === 'failed') throw failureError(message.failure);
+        if (message.type === 'plan') {
+          planned = message.plan;
+          hooks.onPlan?.(planned);
+        } else {
+          yield message.event;
+          this.post({ type: 'taken', count: 1 });
+        }
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Ends the thread (unused or not); safe to call more than once. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A collection thread started now, for a live scan whose options come later; undefined where
+ * this install has no compiled worker. The caller closes it if the scan stops before collecting.
+ */
+export function prestartCollectionThread(): CollectionThread | undefined {
+  return collectionThreadBuilt() ? new CollectionThread() : undefined;
+}
+
+/**
+ * The collection, on a thread of its own (`thread`, or a new one). Errors that stop it arrive as
+ * the CLI errors live-failure.ts decides (InputError, UsageError, IncompleteScanError). Stopping
+ * early (the consumer throws or returns) ends the thread.
+ */
+export function collectOnThread(
+  options: CollectOptions,
+  hooks: Pick<CollectHooks, 'onPlan'> = {},
+  thread: CollectionThread = new CollectionThread(),
+): AsyncGenerator<AccountEvent> {
+  return thread.collect(options, hooks);
 }

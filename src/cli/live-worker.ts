@@ -3,20 +3,26 @@
  * SDK and all, and sends the plan and each account's event to the main thread, which evaluates,
  * plans and writes. The SDK's CPU per call (signing, serialising, parsing each answer) then runs
  * beside the processing instead of taking turns with it on one thread.
+ *
+ * The thread may be started before its options are known (while the main thread loads the
+ * rules): importing the collector, which loads the AWS SDK, is then done by the time `start` comes.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { collectOrganization, type CallCounts, type CollectionPlan } from '../collectors/aws/collect.js';
 import { failureData, startFailure } from './live-failure.js';
 import type { FromLiveWorker, LiveWorkerInit, ToLiveWorker } from './live-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('live-worker.ts runs as a worker thread');
-const init = workerData as LiveWorkerInit;
 
 /** Events sent and not yet taken by the main thread; the collection waits while the window is full. */
 let unTaken = 0;
 let room: (() => void) | undefined;
 port.on('message', (message: ToLiveWorker) => {
+  if (message.type === 'start') {
+    void collect(message.init);
+    return;
+  }
   unTaken -= message.count;
   room?.();
   room = undefined;
@@ -26,7 +32,7 @@ function send(message: FromLiveWorker): void {
   port?.postMessage(message);
 }
 
-async function collect(): Promise<void> {
+async function collect(init: LiveWorkerInit): Promise<void> {
   try {
     let calls: CallCounts = {};
     const onPlan = (plan: CollectionPlan) => {
@@ -47,5 +53,3 @@ async function collect(): Promise<void> {
     port?.unref();
   }
 }
-
-void collect();

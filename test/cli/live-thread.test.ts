@@ -4,8 +4,10 @@
  * that ends when the consumer stops early. The thread runs the compiled worker: `npm run build`
  * first (as for the other tests of the built binary).
  */
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectOrganization, type AccountEvent, type CollectionPlan } from '../../src/collectors/aws/collect.js';
 import { withDefaults, type CollectOptions } from '../../src/collectors/aws/options.js';
@@ -84,6 +86,31 @@ describe('live collection on its own thread', { timeout: 120_000 }, () => {
     expect(actual.name).toBe(name);
     expect(actual.constructor.name).toBe(name);
     expect({ ...actual, message: actual.message }).toEqual({ ...expected, message: expected.message });
+  });
+
+  it('gives the same events from a thread started before its options were known, and collects only once', async () => {
+    const thread = built.prestartCollectionThread();
+    expect(thread).toBeDefined();
+    box = await startSandbox({ fixture: generateOrganization({ accounts: 5, usersPerAccount: 4, seed: 6 }), recordCalls: false });
+    const options = optionsFor(box.endpoint, box.credentials.secretAccessKey);
+    const expected = await drain(collectOrganization(options), []);
+    expect(await drain(built.collectOnThread(options, {}, thread), [])).toEqual(expected);
+    await expect(drain(built.collectOnThread(options, {}, thread), [])).rejects.toThrow('a collection thread collects once');
+  });
+
+  it('lets a live scan refused before collecting exit (its early thread unused)', async () => {
+    // An unknown pack stops the scan while the rules load, after the collection thread started.
+    const run = promisify(execFile)(process.execPath, [join(ROOT, 'bin/credwarden.js'), 'scan', '--org', '--pack', 'no-such-pack'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1' },
+      timeout: 60_000,
+    });
+    const failure = (await run.then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { code?: number; killed?: boolean; stderr?: string };
+    expect(failure.killed).toBe(false);
+    expect(failure.code, failure.stderr).toBe(2);
   });
 
   it('ends the thread when the consumer stops early', async () => {

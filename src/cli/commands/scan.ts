@@ -16,7 +16,7 @@ import type { EvaluatedAccount } from '../workers/reading.js';
 import { checkReportOptions, reportOptions, type ReportOptions } from '../reporting.js';
 import { accountFilterFrom, addAwsOptions, checkSourceConflicts, incompleteScanExit, type AwsScanOptions } from '../aws-options.js';
 import type { AccountSink } from '../live-scan.js';
-import { collectionThreadBuilt } from '../live-thread.js';
+import { collectionThreadBuilt, prestartCollectionThread, type CollectionThread } from '../live-thread.js';
 import { COLLECT_DEFAULTS } from '../../collectors/aws/options.js';
 import type { ScanAccess } from '../../core/remediation/index.js';
 
@@ -51,6 +51,8 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     const from = (options.from ?? []).map((p) => resolve(io.cwd, p));
     // A large offline scan's workers load while this thread does (see prestartWorkers).
     const prestarted = from.length > 0 ? prestartWorkers(options, io, from, { cwd: io.cwd, rules: rulesetInputs(options, io) }) : undefined;
+    // A live scan's collection thread loads the AWS SDK while this thread loads the rules.
+    const collection = from.length === 0 ? prestartCollectionThread() : undefined;
     const outcomes: AccountOutcome[] = [];
     const kept: Account[] | undefined = options.saveSnapshot !== undefined ? [] : undefined;
     let gateExit: number;
@@ -64,7 +66,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
           const evaluated =
             from.length > 0
               ? await readSaved(options, io, pipeline, shard, kept)
-              : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes });
+              : await collectInto(options, io, loaded, pipeline, shard, { kept, outcomes }, collection);
           printWarnings(asOfBeforeReports(evaluated, options.asOf), options, io);
         },
         {
@@ -76,6 +78,7 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
       ));
     } finally {
       await prestarted?.close();
+      await collection?.close();
     }
     if (options.saveSnapshot && kept) writeFileAtomic(resolve(io.cwd, options.saveSnapshot), serialiseSnapshot(snapshotOf(kept, outcomes)));
     const coverage = { schemaVersion: 1 as const, accounts: [], skippedAccounts: outcomes };
@@ -104,29 +107,36 @@ async function collectInto(
   pipeline: AccountSink,
   shard: ShardSpec | undefined,
   keep: { kept: Account[] | undefined; outcomes: AccountOutcome[] },
+  thread: CollectionThread | undefined,
 ): Promise<EvaluatedAccount[]> {
   const inShard = (id: string) => !shard || shardOf(id, shard.count) === shard.index;
   const evaluated: EvaluatedAccount[] = [];
   // Loaded on demand: offline scans never pay for the AWS SDK.
   await (
     await import('../live-scan.js')
-  ).collectLive(options, io, loaded, {
-    account: (account) => {
-      if (!inShard(account.id)) return;
-      evaluated.push({
-        id: account.id,
-        reportGeneratedTime: account.reportGeneratedTime,
-        ...(account.source ? { source: account.source } : {}),
-      });
-      keep.kept?.push(account);
-      return pipeline.account(account);
+  ).collectLive(
+    options,
+    io,
+    loaded,
+    {
+      account: (account) => {
+        if (!inShard(account.id)) return;
+        evaluated.push({
+          id: account.id,
+          reportGeneratedTime: account.reportGeneratedTime,
+          ...(account.source ? { source: account.source } : {}),
+        });
+        keep.kept?.push(account);
+        return pipeline.account(account);
+      },
+      outcome: (outcome) => {
+        if (!inShard(outcome.id)) return;
+        keep.outcomes.push(outcome);
+        pipeline.outcome(outcome);
+      },
     },
-    outcome: (outcome) => {
-      if (!inShard(outcome.id)) return;
-      keep.outcomes.push(outcome);
-      pipeline.outcome(outcome);
-    },
-  });
+    thread,
+  );
   return evaluated;
 }
 
