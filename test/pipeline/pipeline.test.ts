@@ -5,7 +5,8 @@ import { collectFromFiles } from '../../src/collectors/files/reports.js';
 import { loadRuleset } from '../../src/collectors/files/rules.js';
 import { loadCatalogue } from '../../src/collectors/files/procedures.js';
 import { assembleResult, ScanPipeline, STAGES, type AccountSlice } from '../../src/core/pipeline/index.js';
-import type { Account } from '../../src/model/index.js';
+import { planId } from '../../src/core/remediation/index.js';
+import type { Account, Finding } from '../../src/model/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 const { snapshot } = collectFromFiles([resolve('examples/org')]);
@@ -47,6 +48,30 @@ describe('ScanPipeline', () => {
     expect(JSON.stringify(backward.tallies)).toEqual(JSON.stringify(forward.tallies));
     expect(JSON.stringify(backward.result)).toEqual(JSON.stringify(forward.result));
     expect(forward.tallies.summary.accounts).toEqual({ scanned: 4, failed: 0, skipped: 1 });
+  });
+
+  it("names each open finding's plan (its principal's), in the slices and in the JSON result", async () => {
+    const { slices } = run(snapshot.accounts);
+    const open = slices.flatMap((s) => s.findings).filter((f) => f.status === 'open');
+    expect(open.length).toBeGreaterThan(5);
+    for (const f of open) expect(f.remediation.planId).toBe(planId(f.accountId, f.principal.arn));
+    const dir = tempDir();
+    const file = join(dir, 'snapshot.json');
+    writeFileSync(file, JSON.stringify(snapshot));
+    const { code } = await cli(['evaluate', file, '--as-of', AS_OF, '--format', 'json', '--output', join(dir, 'r.json'), '--quiet']);
+    expect(code).toBe(0);
+    const written = new Map<string, unknown>();
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === 'object') {
+        const item = value as Record<string, unknown>;
+        if (typeof item.fingerprint === 'string' && 'ruleId' in item) written.set(item.fingerprint, item.planId);
+        else Object.values(item).forEach(collect);
+      }
+    };
+    collect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')));
+    expect(written.size).toBe(slices.flatMap((s) => s.findings).length);
+    for (const f of open as Finding[]) expect(written.get(f.fingerprint)).toBe(f.remediation.planId);
   });
 
   it('reports account facts without the raw collector inputs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachPlans, planAccount, planOutlines } from '../../src/core/remediation/index.js';
+import { attachPlans, namePlans, planAccount, planOutlines } from '../../src/core/remediation/index.js';
 import type { Finding, Plan, ScanResult } from '../../src/model/index.js';
 import { builtInCatalogue, scanExampleOrg } from './helpers.js';
 import { localeOrder } from '../../src/core/util/order.js';
@@ -27,7 +27,12 @@ describe('planAccount (a scan plans account by account, the text only when read)
       const { account, entry, findings } = accountParts(result, id);
       const plannedAccount = planAccount(account, entry, findings, catalogue, { asOf: result.asOf, access });
       expect(plannedAccount.plans()).toEqual(attached.plans.filter((p) => p.accountId === id));
-      expect(plannedAccount.findings).toEqual(attached.findings.filter((f) => f.accountId === id));
+      const expected = attached.findings.filter((f) => f.accountId === id);
+      expect(plannedAccount.planIds).toEqual(expected.map((f) => f.remediation.planId));
+      // Named in place, copies of the findings become the ones attachPlans gives.
+      const copies = findings.map((f) => ({ ...f, remediation: { ...f.remediation } }));
+      namePlans(copies, plannedAccount.planIds);
+      expect(copies).toEqual(expected);
       planned += plannedAccount.outlines.length;
     }
     expect(planned).toBe(attached.plans.length);
@@ -51,9 +56,13 @@ describe('planAccount (a scan plans account by account, the text only when read)
         })),
       );
       for (const o of outlines) expect(o.facts?.principal.arn).toBe(o.principal.arn);
-      // An outline lists the planned findings themselves (naming its plan), not the ones given.
-      for (const o of outlines) for (const f of o.findings) expect(planned.findings).toContain(f);
-      for (const o of outlines) for (const f of o.findings as Finding[]) expect(f.remediation.planId).toBe(o.id);
+      // An outline lists the findings given themselves, each of which names the outline's plan.
+      for (const o of outlines)
+        for (const f of o.findings) {
+          const at = findings.indexOf(f as Finding);
+          expect(at).toBeGreaterThanOrEqual(0);
+          expect(planned.planIds[at]).toBe(o.id);
+        }
     }
   });
 
@@ -63,11 +72,25 @@ describe('planAccount (a scan plans account by account, the text only when read)
     const none = planAccount(account, entry, waived, catalogue, { asOf: null, access });
     expect(none.outlines).toEqual([]);
     expect(none.plans()).toEqual([]);
-    expect(none.findings.every((f) => f.remediation.planId === undefined)).toBe(true);
+    expect(none.planIds).toEqual(waived.map(() => undefined));
     const unknown = findings.map((f) => ({ ...f, remediation: { procedure: 'no-such-procedure' } }));
     expect(planAccount(account, entry, unknown, catalogue, { asOf: null, access }).outlines).toEqual([]);
     const some = planAccount(account, entry, findings, catalogue, { asOf: null, access });
     expect(some.plans()).toBe(some.plans());
+  });
+
+  it('names plans in place, and names none where the id is undefined, dropping a stale one', () => {
+    const busiest = [...accountIds].sort((a, b) => accountParts(result, b).findings.length - accountParts(result, a).findings.length)[0]!;
+    const { account, entry, findings } = accountParts(result, busiest);
+    const planned = planAccount(account, entry, findings, catalogue, { asOf: null, access });
+    const copies = findings.map((f) => ({ ...f, remediation: { procedure: f.remediation.procedure, planId: 'plan-stale' } }));
+    const ids = planned.planIds.map((id, i) => (i === 0 ? undefined : id));
+    namePlans(copies, ids);
+    expect(copies.map((f) => f.remediation.planId)).toEqual(ids);
+    expect(ids.filter((id) => id !== undefined).length).toBeGreaterThan(0);
+    // Nothing else of a finding changes, and the ones given are left alone.
+    expect(copies.map(({ remediation: _r, ...rest }) => rest)).toEqual(findings.map(({ remediation: _r, ...rest }) => rest));
+    expect(findings.every((f) => f.remediation.planId !== 'plan-stale')).toBe(true);
   });
 
   it('reads the outlines of a slice that has none from its whole plans', () => {

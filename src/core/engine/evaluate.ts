@@ -140,7 +140,9 @@ function toFinding(rule: CompiledRule, frame: FindingFrame, credential: Credenti
     message: rule.message(frame),
     evidence: rule.evidence(frame),
     frameworks: rule.frameworks,
-    remediation: { procedure: rule.procedure },
+    // The plan stage names the finding's plan in place (namePlans): with the member present
+    // from the start the object keeps its shape (no new hidden class, no property store).
+    remediation: { procedure: rule.procedure, planId: undefined },
     status: 'open',
     fingerprint: fingerprint(rule.id, account.id, principal, credential),
   };

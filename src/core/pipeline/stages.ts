@@ -8,7 +8,7 @@ import { accountAsOf, evaluateAccount } from '../engine/evaluate.js';
 import { compareFindings } from '../engine/result.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { waiveFinding, type LoadedWaiver } from '../waivers/index.js';
-import { planAccount, type Catalogue, type PlanOutline, type ScanAccess } from '../remediation/index.js';
+import { namePlans, planAccount, type Catalogue, type PlanOutline, type ScanAccess } from '../remediation/index.js';
 import type { BaselineIndex } from './baseline.js';
 import { firstSeenFromBaseline } from '../baseline/first-seen.js';
 
@@ -90,7 +90,10 @@ export function plan(work: AccountWork, settings: StageSettings): AccountWork {
     asOf: settings.asOf ?? null,
     access: settings.access ?? {},
   });
-  return { ...work, findings: planned.findings, outlines: planned.outlines, plans: planned.plans };
+  // The findings are this account's own: the evaluate stage made them and every stage that
+  // changes one copies it. Naming their plans in place spares a copy of every finding.
+  namePlans(work.findings, planned.planIds);
+  return { ...work, outlines: planned.outlines, plans: planned.plans };
 }
 
 /** The account's line in the result. */

@@ -22,6 +22,7 @@ export { emptySlot, principalFacts, type PrincipalFacts } from './facts.js';
 export {
   attachPlans,
   embedPlans,
+  namePlans,
   planId,
   plansForReport,
   plansFromResult,

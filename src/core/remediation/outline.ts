@@ -6,7 +6,7 @@
  * states each procedure's text once and never needs most plans written out.
  */
 import { severityRank, type Account, type AccountResult, type Finding, type Plan, type Principal } from '../../model/index.js';
-import { toResultPlan, planId, withPlanId } from './attach.js';
+import { toResultPlan, planId } from './attach.js';
 import { principalFacts, type PrincipalFacts } from './facts.js';
 import { outlinePrincipal, planPrincipal, type ScanAccess } from './planner.js';
 import type { Catalogue } from './types.js';
@@ -19,18 +19,22 @@ import { localeOrder } from '../util/order.js';
  */
 export interface PlanOutline extends Pick<Plan, 'id' | 'accountId' | 'principal' | 'procedures' | 'targets'> {
   /**
-   * The plan's findings, by fingerprint. A scan's outline lists the planned findings themselves;
-   * how the plan resolves each is text, in the whole plan's findings.
+   * The plan's findings, by fingerprint. A scan's outline lists the findings themselves (the
+   * plan stage names their plan); how the plan resolves each is text, in the whole plan's findings.
    */
   findings: readonly Pick<Plan['findings'][number], 'fingerprint'>[];
   /** What the planner knew of the principal; unknown for a plan read from a result. */
   facts?: PrincipalFacts;
 }
 
-/** One account's planned findings and plans. */
+/** One account's plans, and the plan each of its findings names. */
 export interface PlannedAccount {
-  /** The findings, each planned one naming its plan (`remediation.planId`). */
-  findings: Finding[];
+  /**
+   * The plan id each finding names (`remediation.planId`), by the index of the findings given;
+   * undefined for a finding that names none. Beside the findings rather than in copies of them:
+   * {@link namePlans} writes them into findings their owner may change.
+   */
+  planIds: (string | undefined)[];
   /** One outline per principal with open findings, in the result's plan order. */
   outlines: PlanOutline[];
   /** The whole plans, in the same order: made on the first call, then kept. */
@@ -50,8 +54,6 @@ interface PrincipalWork {
 /** A principal's planned findings as they are gathered, with what the planner needs to know of them. */
 interface PrincipalGroup {
   findings: Finding[];
-  /** How many of `findings` are already the planned ones (naming their plan). */
-  planned: number;
   top: number;
   /** A finding's procedure finishes a rotation: its rule fires only when both keys are active. */
   bothKeysActive: boolean;
@@ -82,14 +84,13 @@ export function planAccount(
     const procedure = catalogue.get(finding.remediation.procedure);
     if (procedure === undefined) continue;
     let group = groups.get(finding.principal.arn);
-    if (!group)
-      groups.set(finding.principal.arn, (group = { findings: [], planned: 0, top: Number.POSITIVE_INFINITY, bothKeysActive: false }));
+    if (!group) groups.set(finding.principal.arn, (group = { findings: [], top: Number.POSITIVE_INFINITY, bothKeysActive: false }));
     group.findings.push(finding);
     group.top = Math.min(group.top, severityRank(finding.severity));
     if (!group.bothKeysActive && procedure.handles.includes('finish-key-rotation')) group.bothKeysActive = true;
     groupOf[i] = group;
   }
-  if (groups.size === 0) return { findings: findings.map((f) => withPlanId(f, undefined)), outlines: [], plans: () => [] };
+  if (groups.size === 0) return { planIds: new Array<undefined>(findings.length).fill(undefined), outlines: [], plans: () => [] };
   const asOf = options.asOf ?? result.asOf ?? result.reportGeneratedTime ?? null;
   // The snapshot entry of each planned principal (the last row of its ARN, as a map keeps it).
   for (const principal of account.principals) {
@@ -106,20 +107,14 @@ export function planAccount(
   work.sort(comparePrincipals);
   const outlines = work.map((w) => outline(w, catalogue));
   const unplannedId = unplannedPlanIds(outlines);
-  const planned = new Array<Finding>(findings.length);
+  const planIds = new Array<string | undefined>(findings.length);
   for (let i = 0; i < findings.length; i++) {
     const group = groupOf[i];
-    if (group === undefined) planned[i] = withPlanId(findings[i]!, unplannedId(findings[i]!));
-    else {
-      // The group's findings (its outline's, and those its whole plan is made from) become the
-      // planned ones, in the same order: the findings given are not kept.
-      planned[i] = withPlanId(findings[i]!, group.work!.planId);
-      group.findings[group.planned++] = planned[i]!;
-    }
+    planIds[i] = group === undefined ? unplannedId(findings[i]!) : group.work!.planId;
   }
   let plans: Plan[] | undefined;
   return {
-    findings: planned,
+    planIds,
     outlines,
     plans: () =>
       (plans ??= work.map((w, i) => toResultPlan(outlines[i]!.id, planPrincipal(w.findings, w.facts, catalogue, options.access)))),
