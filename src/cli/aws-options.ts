@@ -302,6 +302,15 @@ export function collectOptionsFrom(
   };
 }
 
+/** The collection options of a live scan: {@link collectOptionsFrom}, and whether --strict-names refuses reports. */
+export function liveCollectOptions(
+  options: AwsScanOptions & { strictNames?: boolean },
+  io: CliIO,
+  rules: readonly Pick<CompiledRule, 'requiredFacts'>[],
+): CollectOptions {
+  return { ...collectOptionsFrom(options, io, rules), strictNames: options.strictNames === true };
+}
+
 /** Which saved reports --accounts, --accounts-file and --exclude-accounts keep. */
 export interface AccountFilter {
   /** Only these ids; undefined keeps every account. */

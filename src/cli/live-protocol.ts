@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../model/index.js';
 import type { AccountEvent, CallCounts, CollectionPlan } from '../collectors/aws/collect.js';
-import type { CollectOptions } from '../collectors/aws/options.js';
+import type { CollectOptions, ContextNeeds } from '../collectors/aws/options.js';
 
 /** What the collection starts from (the `start` message). */
 export interface LiveWorkerInit {
@@ -33,8 +33,10 @@ export type FromLiveWorker =
   | { type: 'failed'; failure: CollectionFailure };
 
 /**
- * To the collection thread: `start` once (the thread loads the collector and the AWS SDK before
- * it comes, see live-thread.ts, prestartCollectionThread); then `taken` each time the main thread
- * took `count` more events (there is room for as many).
+ * To the collection thread (which loads the collector and the AWS SDK before anything comes, see
+ * live-thread.ts, prestartCollectionThread): `start` once; or `begin` while the rules still load,
+ * whose `contextNeeds` are not used, and `needs` with the rules' needs once they have loaded. Then
+ * `taken` each time the main thread took `count` more events (there is room for as many).
  */
-export type ToLiveWorker = { type: 'start'; init: LiveWorkerInit } | { type: 'taken'; count: number };
+export type ToLiveWorker =
+  { type: 'start' | 'begin'; init: LiveWorkerInit } | { type: 'needs'; contextNeeds: ContextNeeds } | { type: 'taken'; count: number };

@@ -12,7 +12,7 @@ import { ScanProgress } from '../collectors/aws/progress.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
 import { packageRoot } from '../collectors/files/package-root.js';
 import { DEMO_FIXTURE_PATH, loadFixture, startSandbox } from '../sandbox/index.js';
-import { collectOptionsFrom, type AwsScanOptions } from './aws-options.js';
+import { liveCollectOptions, type AwsScanOptions } from './aws-options.js';
 import { startFailure } from './live-failure.js';
 import { collectionThreadAvailable, collectOnThread, type CollectionThread } from './live-thread.js';
 import type { CliIO } from './io.js';
@@ -166,7 +166,7 @@ export async function collectLive(
   thread?: CollectionThread,
 ): Promise<void> {
   try {
-    const options = { ...collectOptionsFrom(cli, io, loaded.ruleset.rules), strictNames: cli.strictNames === true };
+    const options = liveCollectOptions(cli, io, loaded.ruleset.rules);
     await (cli.demo ? collectDemo(options, cli, io, sink, thread) : collectInto(options, cli, io, sink, thread));
   } finally {
     // Unused when the options were refused or the demo sandbox did not start.

@@ -14,10 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AccountEvent, CollectHooks, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
+import { liveCollectOptions, type AwsScanOptions } from './aws-options.js';
+import type { CliIO } from './io.js';
 import { failureError } from './live-failure.js';
 import type { FromLiveWorker, ToLiveWorker } from './live-protocol.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./live-worker.js', import.meta.url));
+
+/** The flags a live scan's collection options come from (see aws-options.ts, liveCollectOptions). */
+export type LiveScanFlags = AwsScanOptions & { strictNames?: boolean };
 
 /** Whether this install has the collection thread's module (dist/ has; the sources under test and the Action's bundle have not). */
 export function collectionThreadBuilt(): boolean {
@@ -34,6 +39,11 @@ function windowOf(options: CollectOptions): number {
   return Math.max(64, options.concurrency * 4);
 }
 
+/** The options as JSON without the context needs (those may come after the collection began). */
+function withoutNeeds(options: CollectOptions): string {
+  return JSON.stringify({ ...options, contextNeeds: undefined });
+}
+
 /**
  * One collection thread. It starts loading the collector and the AWS SDK as soon as it is
  * created, before the options are known: created while the main thread loads the rules
@@ -45,6 +55,8 @@ export class CollectionThread {
   private wake: (() => void) | undefined;
   private ended: Error | undefined;
   private used = false;
+  /** The options of a collection begun before the rules' context needs were known ({@link begin}). */
+  private begun: string | undefined;
 
   constructor() {
     // Idle until used: a scan that stops before collecting (bad rules, bad flags) must still exit.
@@ -82,16 +94,37 @@ export class CollectionThread {
   }
 
   /**
-   * The collection of `options` on this thread (once per thread). Errors that stop it arrive as
-   * the CLI errors live-failure.ts decides (InputError, UsageError, IncompleteScanError).
-   * Stopping early (the consumer throws or returns) ends the thread.
+   * Begins collecting with `options` before the rules' context needs are known (its
+   * `contextNeeds` are not used): the scan-level calls (identity, organisation, account list) go
+   * out now, and accounts wait for {@link collect}, which gives the needs. Read-only calls made
+   * for nothing if the scan then stops (bad rules); no account is scanned before.
+   */
+  begin(options: CollectOptions): void {
+    if (this.used || this.begun !== undefined) throw new Error('a collection thread collects once');
+    this.begun = withoutNeeds(options);
+    this.post({ type: 'begin', init: { options, window: windowOf(options) } });
+  }
+
+  /**
+   * The collection of `options` on this thread (once per thread; the options {@link begin} was
+   * given, with the context needs, if it began). Errors that stop it arrive as the CLI errors
+   * live-failure.ts decides (InputError, UsageError, IncompleteScanError). Stopping early (the
+   * consumer throws or returns) ends the thread.
    */
   async *collect(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'> = {}): AsyncGenerator<AccountEvent> {
     if (this.used) throw new Error('a collection thread collects once');
     this.used = true;
+    if (this.begun !== undefined && this.begun !== withoutNeeds(options)) {
+      await this.close();
+      throw new Error('the collection began with other options than it is asked to finish with');
+    }
     // From now on the main thread waits for it: it keeps the process alive.
     this.worker.ref();
-    this.post({ type: 'start', init: { options, window: windowOf(options) } });
+    this.post(
+      this.begun !== undefined
+        ? { type: 'needs', contextNeeds: options.contextNeeds }
+        : { type: 'start', init: { options, window: windowOf(options) } },
+    );
     // The plan handed to onPlan: its scan-level call counts are brought up to date at the end, as on the calling thread.
     let planned: CollectionPlan | undefined;
     try {
@@ -122,11 +155,27 @@ export class CollectionThread {
 }
 
 /**
- * A collection thread started now, for a live scan whose options come later; undefined where
- * this install has no compiled worker. The caller closes it if the scan stops before collecting.
+ * A collection thread started now, for a live scan whose rules are still to load; undefined where
+ * this install has no compiled worker. With the scan's flags (`cli`), it also begins collecting
+ * ({@link CollectionThread.begin}) when they are valid; invalid ones are reported where the scan
+ * reads them, after the rules, as without an early start. The caller closes the thread if the scan
+ * stops before collecting.
  */
-export function prestartCollectionThread(): CollectionThread | undefined {
-  return collectionThreadBuilt() ? new CollectionThread() : undefined;
+export function prestartCollectionThread(cli?: LiveScanFlags, io?: CliIO): CollectionThread | undefined {
+  if (!collectionThreadBuilt()) return undefined;
+  const thread = new CollectionThread();
+  // --demo collects from a sandbox started later, with options of its own.
+  if (cli && io && !cli.demo) {
+    let early: CollectOptions | undefined;
+    try {
+      // No rules yet: the context needs follow once they have loaded.
+      early = liveCollectOptions(cli, io, []);
+    } catch {
+      // Refused flags: the scan reports them after the rules load, as it always did.
+    }
+    if (early) thread.begin(early);
+  }
+  return thread;
 }
 
 /**

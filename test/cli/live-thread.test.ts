@@ -98,6 +98,37 @@ describe('live collection on its own thread', { timeout: 120_000 }, () => {
     await expect(drain(built.collectOnThread(options, {}, thread), [])).rejects.toThrow('a collection thread collects once');
   });
 
+  it('begins before the context needs are known: lists the organisation, scans no account until the needs come', async () => {
+    box = await startSandbox({ fixture: generateOrganization({ accounts: 6, usersPerAccount: 4, seed: 8 }), recordCalls: false });
+    // The needs that come later ask for account context: each account then reads its root MFA and password policy.
+    const options = {
+      ...optionsFor(box.endpoint, box.credentials.secretAccessKey),
+      contextNeeds: { rootMfa: true, passwordPolicy: true, summary: true },
+    };
+    const expected = await drain(collectOrganization(options), []);
+    const thread = built.prestartCollectionThread();
+    if (!thread) throw new Error('no compiled collection thread: run npm run build');
+    const before = { ...box.stats().okByOperation };
+    thread.begin({ ...options, contextNeeds: { rootMfa: false, passwordPolicy: false, summary: false } });
+    const since = (operation: string) => (box?.stats().okByOperation[operation] ?? 0) - (before[operation] ?? 0);
+    for (let waited = 0; since('ListAccountsForParent') === 0 && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((wait) => setTimeout(wait, 300));
+    expect(since('GetCallerIdentity')).toBe(1);
+    expect(since('ListAccountsForParent')).toBeGreaterThan(0);
+    expect(since('AssumeRole')).toBe(0);
+    // The needs given with the options replace the placeholder: the same events as a collection that knew them from the start.
+    expect(await drain(built.collectOnThread(options, {}, thread), [])).toEqual(expected);
+  });
+
+  it('refuses to finish a begun collection with other options', async () => {
+    const thread = built.prestartCollectionThread();
+    if (!thread) throw new Error('no compiled collection thread: run npm run build');
+    const options = optionsFor('http://127.0.0.1:9', 'secret');
+    thread.begin(options);
+    const other = { ...options, concurrency: options.concurrency + 1 };
+    await expect(drain(built.collectOnThread(other, {}, thread), [])).rejects.toThrow('began with other options');
+  });
+
   it('lets a live scan refused before collecting exit (its early thread unused)', async () => {
     // An unknown pack stops the scan while the rules load, after the collection thread started.
     const run = promisify(execFile)(process.execPath, [join(ROOT, 'bin/credwarden.js'), 'scan', '--org', '--pack', 'no-such-pack'], {

@@ -51,8 +51,8 @@ export function scanCommand(io: CliIO, setExitCode: (code: number) => void): Com
     const from = (options.from ?? []).map((p) => resolve(io.cwd, p));
     // A large offline scan's workers load while this thread does (see prestartWorkers).
     const prestarted = from.length > 0 ? prestartWorkers(options, io, from, { cwd: io.cwd, rules: rulesetInputs(options, io) }) : undefined;
-    // A live scan's collection thread loads the AWS SDK while this thread loads the rules.
-    const collection = from.length === 0 ? prestartCollectionThread() : undefined;
+    // A live scan's collection thread loads the AWS SDK and lists the accounts while this thread loads the rules.
+    const collection = from.length === 0 ? prestartCollectionThread(options, io) : undefined;
     const outcomes: AccountOutcome[] = [];
     const kept: Account[] | undefined = options.saveSnapshot !== undefined ? [] : undefined;
     let gateExit: number;

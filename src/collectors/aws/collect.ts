@@ -26,7 +26,7 @@ import {
 import { asOfOverride } from './as-of.js';
 import { credentialReadsFor, readCredentials, withCredentialFacts } from './credentials.js';
 import { AccountFailure, describeError } from './errors.js';
-import type { CollectOptions } from './options.js';
+import type { CollectOptions, ContextNeeds } from './options.js';
 import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
 import { shardOf } from '../../core/baseline/shard.js';
 import { managementAccountOf, selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
@@ -64,6 +64,12 @@ export interface CollectHooks {
   onPlan?(plan: CollectionPlan): void;
   /** Time, sleep and randomness (report polling); default the real clock. */
   clock?: Clock;
+  /**
+   * The account-context needs, when the rules that decide them are still loading (live-thread.ts
+   * starts the collection early): the scan-level calls (identity, organisation, account list) go
+   * out at once, accounts wait for these needs, which replace `options.contextNeeds`.
+   */
+  contextNeeds?: Promise<ContextNeeds>;
 }
 
 function counter(counts: CallCounts): (operation: string) => void {
@@ -228,24 +234,27 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     const caller = await callerIdentity(sts);
     const org = options.selection.mode === 'caller' ? undefined : clients.callerOrganizations(counter(scanCalls));
     const organization = organizationFacts({ options, clients }, org, scanCalls);
-    const recovery = options.context === 'all' || (options.context === 'auto' && options.contextNeeds.recovery === true);
-    const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
     const { roleOptions, warning: chainWarning } = chainedRoleOptions(options, caller);
-    const ctx: ScanContext = {
-      options: roleOptions,
-      clients,
-      sts,
-      caller,
-      organization,
-      clock: hooks.clock ?? systemClock,
-      ...(scps ? { scps } : {}),
-    };
+    // Accounts need the context needs: known now, or once the rules have loaded (hooks.contextNeeds).
+    const ready = (hooks.contextNeeds ?? Promise.resolve(options.contextNeeds)).then((contextNeeds): ScanContext => {
+      const recovery = options.context === 'all' || (options.context === 'auto' && contextNeeds.recovery === true);
+      const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
+      return {
+        options: { ...roleOptions, contextNeeds },
+        clients,
+        sts,
+        caller,
+        organization,
+        clock: hooks.clock ?? systemClock,
+        ...(scps ? { scps } : {}),
+      };
+    });
 
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
     const schedule = (target: AccountTarget) => {
-      running.push(limiter(async () => channel.push({ event: await scanAccount(ctx, target) })));
+      running.push(limiter(async () => channel.push({ event: await scanAccount(await ready, target) })));
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
     const plan = async (total: number, skipped: number, warnings: string[]) =>
