@@ -52,10 +52,21 @@ export interface GenerateUsersOptions {
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 const HOURS_MINUTES = Array.from({ length: 1440 }, (_, i) => `${TWO_DIGITS[Math.floor(i / 60)]}:${TWO_DIGITS[i % 60]}`);
 
+/**
+ * The date parts of the last GeneratedTime used, by days before it. An organisation's reports
+ * usually share one GeneratedTime (the sandbox's start), so every account reuses the dates the
+ * first ones formatted: formatting them per account was about half of the sandbox's CPU spent
+ * generating reports. Only the last time is kept, so memory stays bounded.
+ */
+let sharedDays: { generatedAt: number; days: Map<number, string> } = { generatedAt: Number.NaN, days: new Map() };
+
 /** Formats day offsets before the report time as `YYYY-MM-DDThh:mm:ss+00:00`, caching the date part. */
 class ReportClock {
-  private readonly days = new Map<number, string>();
-  constructor(private readonly generatedAt: number) {}
+  private readonly days: Map<number, string>;
+  constructor(private readonly generatedAt: number) {
+    if (sharedDays.generatedAt !== generatedAt) sharedDays = { generatedAt, days: new Map() };
+    this.days = sharedDays.days;
+  }
 
   /** A time `daysAgo` whole days (>= 1) before generation, at a time of day drawn from `random`. */
   ago(daysAgo: number, random: Random): string {

@@ -163,6 +163,20 @@ describe('generator', () => {
     expect(dates.every((d) => Date.parse(d) <= generatedAt)).toBe(true);
   });
 
+  test('a generated report moves with its GeneratedTime, whatever report was generated before', () => {
+    // The date parts are shared between reports of one GeneratedTime: each report must still get its own.
+    const at = Date.parse('2026-11-27T03:00:00Z');
+    const later = at + 10 * 86_400_000;
+    const report = (generatedAt: number, accountId = '123456789012') => generateUsersCsv({ accountId, users: 50, seed: 5, generatedAt });
+    const dates = (csv: string) => csv.split(/[\n,]/).filter((cell) => /^\d{4}-\d\d-\d\dT/.test(cell));
+    const first = report(at);
+    report(at, '210987654321');
+    const moved = report(later);
+    // The same draws, ten days later: every date moves by exactly ten days.
+    expect(dates(moved).map((d) => Date.parse(d) - 10 * 86_400_000)).toEqual(dates(first).map((d) => Date.parse(d)));
+    expect(report(at)).toBe(first);
+  });
+
   test('generated organisations can start without reports, to exercise generation', async () => {
     const box = await sandbox({
       fixture: generateOrganization({ accounts: 3, usersPerAccount: 2, reports: { state: 'absent' } }),
