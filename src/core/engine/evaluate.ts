@@ -1,5 +1,5 @@
 import type { Account, Credential, Finding, Principal } from '../../model/index.js';
-import { sha256 } from '../util/hash.js';
+import { sha256Id } from '../util/hash.js';
 import { parseTimestamp } from '../util/time.js';
 import { credentialsOf, slotInUse, type CredentialView, type EvalFrame } from '../rules/frame.js';
 import type { CompiledRule, Ruleset } from '../rules/ruleset.js';
@@ -153,5 +153,5 @@ function toFinding(rule: CompiledRule, frame: FindingFrame, credential: Credenti
  * principal gives the same fingerprint in every scan, whatever the ages or messages.
  */
 export function fingerprint(ruleId: string, accountId: string, principal: Pick<Principal, 'arn'>, credential: Credential): string {
-  return sha256(`${ruleId}\u0000${accountId}\u0000${principal.arn}\u0000${credential ?? ''}`).slice(0, 32);
+  return sha256Id('', `${ruleId}\u0000${accountId}\u0000${principal.arn}\u0000${credential ?? ''}`, 32);
 }

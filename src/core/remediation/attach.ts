@@ -1,5 +1,5 @@
 import type { Finding, Plan, ScanResult } from '../../model/index.js';
-import { sha256 } from '../util/hash.js';
+import { sha256Id } from '../util/hash.js';
 import { comparePlans, planFindings, type PlanOptions } from './planner.js';
 import type { AccountPlans, Catalogue, PlanSet, PrincipalPlan, Procedure } from './types.js';
 import { IDENTITY_CENTER_NOTE, PLAN_HEADER } from './types.js';
@@ -52,7 +52,7 @@ export function planBody(plan: PlanBody): PlanBody {
  * keeps its plan id from one scan to the next (64 bits: no collision at organisation scale).
  */
 export function planId(accountId: string, arn: string): string {
-  return `plan-${sha256(`${accountId}\u0000${arn}`).slice(0, 16)}`;
+  return sha256Id('plan-', `${accountId}\u0000${arn}`, 16);
 }
 
 /**

@@ -108,46 +108,75 @@ export function principalFacts(
   evidenceHints: EvidenceHints = {},
 ): PrincipalFacts {
   const first = findings[0]!;
+  const asOfMs = asOf === null ? Number.NaN : parseTimestamp(asOf);
+  if (snapshot) return snapshotFacts(findings, asOf, asOfMs, snapshot);
   const facts: PrincipalFacts = {
     accountId: first.accountId,
-    accountName: first.accountName ?? snapshot?.account.name ?? null,
+    accountName: first.accountName ?? null,
     partition: partitionOf(first.principal.arn),
     asOf,
-    principal: { ...first.principal },
+    // Shared, not copied: nothing changes a finding's principal.
+    principal: first.principal,
     keys: [emptySlot(1), emptySlot(2)],
     certs: [emptySlot(1), emptySlot(2)],
     password: { lastUsed: null, lastUsedKnown: false, lastUsedDaysAgo: null, nextRotation: null, nextRotationInDays: null },
-    recovery: {},
+    recovery: NO_RECOVERY,
     soleAdministrator: null,
     passwordPolicy: null,
-    itemEvidence: {},
+    itemEvidence: itemEvidenceOf(findings),
   };
-  for (const finding of findings) {
-    if (finding.credential !== null && finding.credential.includes(':')) facts.itemEvidence[finding.credential] = finding.evidence;
-  }
-  if (snapshot) {
-    fromSnapshot(facts, snapshot.principal);
-    const sole = (snapshot.account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
-    if (typeof sole === 'string') facts.soleAdministrator = sole;
-    facts.passwordPolicy = snapshot.account.facts?.passwordPolicy ?? null;
-  } else for (const finding of findings) fromEvidence(facts, finding);
-  if (!snapshot && evidenceHints.bothKeysActive === true) {
+  for (const finding of findings) fromEvidence(facts, finding);
+  if (evidenceHints.bothKeysActive === true) {
     for (const key of facts.keys) {
       key.present = true;
       key.active ??= true;
     }
   }
-  const asOfMs = asOf === null ? Number.NaN : parseTimestamp(asOf);
   slotAges(facts.keys[0], asOfMs);
   slotAges(facts.keys[1], asOfMs);
   slotAges(facts.certs[0], asOfMs);
   slotAges(facts.certs[1], asOfMs);
-  facts.password.lastUsedDaysAgo ??= daysSince(facts.password.lastUsed, asOfMs);
-  if (facts.password.nextRotationInDays === null && facts.password.nextRotation !== null) {
-    const ago = daysSince(facts.password.nextRotation, asOfMs);
-    facts.password.nextRotationInDays = ago === null ? null : -ago;
-  }
+  passwordAges(facts.password, asOfMs);
   return facts;
+}
+
+/**
+ * The facts of a principal the snapshot lists: every slot known from its report row. A scan
+ * keeps each plan's facts until its account's reports are written, so what most principals
+ * share is not copied into each: an empty slot (see {@link EMPTY_KEYS}), no recovery facts, no
+ * item evidence, the findings' own principal.
+ */
+function snapshotFacts(
+  findings: readonly Finding[],
+  asOf: string | null,
+  asOfMs: number,
+  snapshot: { account: Account; principal: Principal },
+): PrincipalFacts {
+  const first = findings[0]!;
+  const { account, principal } = snapshot;
+  const password = {
+    lastUsed: principal.password.lastUsed,
+    lastUsedKnown: true,
+    lastUsedDaysAgo: null,
+    nextRotation: principal.password.nextRotation,
+    nextRotationInDays: null,
+  };
+  passwordAges(password, asOfMs);
+  const sole = (account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
+  return {
+    accountId: first.accountId,
+    accountName: first.accountName ?? account.name ?? null,
+    partition: partitionOf(first.principal.arn),
+    asOf,
+    principal: first.principal,
+    keys: slotPair(keySlot(principal.accessKeys[0], 1, asOfMs), keySlot(principal.accessKeys[1], 2, asOfMs), EMPTY_KEYS),
+    certs: slotPair(certSlot(principal.certificates[0], 1, asOfMs), certSlot(principal.certificates[1], 2, asOfMs), EMPTY_CERTS),
+    password,
+    recovery: recoveryFrom(principal.facts?.recovery),
+    soleAdministrator: typeof sole === 'string' ? sole : null,
+    passwordPolicy: account.facts?.passwordPolicy ?? null,
+    itemEvidence: itemEvidenceOf(findings),
+  };
 }
 
 /** A slot's ages from its times, where the evidence did not state them. */
@@ -156,32 +185,81 @@ function slotAges(slot: SlotFacts, asOfMs: number): void {
   slot.lastUsedDaysAgo ??= daysSince(slot.lastUsed, asOfMs);
 }
 
-function fromSnapshot(facts: PrincipalFacts, principal: Principal): void {
-  // Plain stores, not Object.assign of a new object: this runs for every planned principal.
-  for (let i = 0; i < principal.accessKeys.length; i++) {
-    const key = principal.accessKeys[i]!;
-    const slot = facts.keys[i]!;
-    slot.id = key.id ?? null;
-    slot.present = key.active || key.lastRotated !== null;
-    slot.active = key.active;
-    slot.lastRotated = key.lastRotated;
-    slot.lastUsedKnown = true;
-    slot.lastUsed = key.lastUsed;
-    slot.lastUsedService = key.lastUsedService;
-    slot.lastUsedRegion = key.lastUsedRegion;
+/** The password's ages from its times, where the evidence did not state them. */
+function passwordAges(password: PrincipalFacts['password'], asOfMs: number): void {
+  password.lastUsedDaysAgo ??= daysSince(password.lastUsed, asOfMs);
+  if (password.nextRotationInDays === null && password.nextRotation !== null) {
+    const ago = daysSince(password.nextRotation, asOfMs);
+    password.nextRotationInDays = ago === null ? null : -ago;
   }
-  for (let i = 0; i < principal.certificates.length; i++) {
-    const cert = principal.certificates[i]!;
-    const slot = facts.certs[i]!;
-    slot.present = cert.active || cert.lastRotated !== null;
-    slot.active = cert.active;
-    slot.lastRotated = cert.lastRotated;
-  }
-  facts.password.lastUsed = principal.password.lastUsed;
-  facts.password.lastUsedKnown = true;
-  facts.password.nextRotation = principal.password.nextRotation;
-  facts.recovery = recoveryFrom(principal.facts?.recovery);
 }
+
+/**
+ * An access key slot as the report row shows it. An empty one (no key: inactive, never
+ * rotated, never used) gives the same facts for every principal: the shared {@link EMPTY_KEYS} slot.
+ */
+function keySlot(key: Principal['accessKeys'][number] | undefined, slot: 1 | 2, asOfMs: number): SlotFacts {
+  if (key === undefined) return emptySlot(slot);
+  const present = key.active || key.lastRotated !== null;
+  const empty = !present && key.id === undefined && key.lastUsed === null && key.lastUsedService === null && key.lastUsedRegion === null;
+  if (empty) return EMPTY_KEYS[slot - 1]!;
+  return {
+    slot,
+    id: key.id ?? null,
+    present,
+    active: key.active,
+    lastRotated: key.lastRotated,
+    ageDays: daysSince(key.lastRotated, asOfMs),
+    lastUsedKnown: true,
+    lastUsed: key.lastUsed,
+    lastUsedDaysAgo: daysSince(key.lastUsed, asOfMs),
+    lastUsedService: key.lastUsedService,
+    lastUsedRegion: key.lastUsedRegion,
+  };
+}
+
+/** A signing certificate slot as the report row shows it; an empty one is the shared {@link EMPTY_CERTS} slot. */
+function certSlot(cert: Principal['certificates'][number] | undefined, slot: 1 | 2, asOfMs: number): SlotFacts {
+  if (cert === undefined) return emptySlot(slot);
+  const present = cert.active || cert.lastRotated !== null;
+  if (!present) return EMPTY_CERTS[slot - 1]!;
+  return { ...emptySlot(slot), present, active: cert.active, lastRotated: cert.lastRotated, ageDays: daysSince(cert.lastRotated, asOfMs) };
+}
+
+/** Two slots: the shared pair when both are the shared empty ones. */
+function slotPair(first: SlotFacts, second: SlotFacts, empty: [SlotFacts, SlotFacts]): [SlotFacts, SlotFacts] {
+  return first === empty[0] && second === empty[1] ? empty : [first, second];
+}
+
+/** The evidence of each finding about a credential the report leaves out, by credential; the shared empty record when none. */
+function itemEvidenceOf(findings: readonly Finding[]): PrincipalFacts['itemEvidence'] {
+  let evidence: PrincipalFacts['itemEvidence'] | undefined;
+  for (const finding of findings) {
+    if (finding.credential !== null && finding.credential.includes(':')) (evidence ??= {})[finding.credential] = finding.evidence;
+  }
+  return evidence ?? NO_ITEM_EVIDENCE;
+}
+
+/**
+ * Facts many principals share, made once. Frozen: a reader that tried to change one would
+ * change every plan's facts, so the write throws instead.
+ */
+const frozenSlot = (slot: SlotFacts): SlotFacts => Object.freeze(slot) as SlotFacts;
+
+/** The key slots of a report row without keys: inactive, never rotated, and no last use (known: the report says N/A). */
+const EMPTY_KEYS = Object.freeze([
+  frozenSlot({ ...emptySlot(1), present: false, active: false, lastUsedKnown: true }),
+  frozenSlot({ ...emptySlot(2), present: false, active: false, lastUsedKnown: true }),
+]) as [SlotFacts, SlotFacts];
+
+/** The certificate slots of a report row without certificates. */
+const EMPTY_CERTS = Object.freeze([
+  frozenSlot({ ...emptySlot(1), present: false, active: false }),
+  frozenSlot({ ...emptySlot(2), present: false, active: false }),
+]) as [SlotFacts, SlotFacts];
+
+const NO_RECOVERY: PrincipalFacts['recovery'] = Object.freeze({});
+const NO_ITEM_EVIDENCE: PrincipalFacts['itemEvidence'] = Object.freeze({});
 
 /** Reads `key.*`, `cert.*`, `credential.*`, `password.*` and `facts.recovery*` evidence. */
 function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
@@ -216,9 +294,10 @@ function fromEvidence(facts: PrincipalFacts, finding: Finding): void {
   if (typeof ev['account.facts.recovery.soleAdministrator'] === 'string')
     facts.soleAdministrator = ev['account.facts.recovery.soleAdministrator'] as string;
   const recovery = recoveryFromEvidence(ev);
-  if (recovery.password) facts.recovery.password = { ...facts.recovery.password, ...recovery.password };
-  if (recovery.accessKeys) facts.recovery.accessKeys = { ...facts.recovery.accessKeys, ...recovery.accessKeys };
-  if (recovery.mfa) facts.recovery.mfa = { ...facts.recovery.mfa, ...recovery.mfa };
+  // A new record, never a change to the one the facts hold (the shared NO_RECOVERY at first).
+  if (recovery.password) facts.recovery = { ...facts.recovery, password: { ...facts.recovery.password, ...recovery.password } };
+  if (recovery.accessKeys) facts.recovery = { ...facts.recovery, accessKeys: { ...facts.recovery.accessKeys, ...recovery.accessKeys } };
+  if (recovery.mfa) facts.recovery = { ...facts.recovery, mfa: { ...facts.recovery.mfa, ...recovery.mfa } };
 }
 
 function readSlot(slot: SlotFacts, ev: Record<string, unknown>, prefix: string): void {
@@ -252,7 +331,7 @@ export function slotOf(credential: Finding['credential']): 1 | 2 | null {
 }
 
 function recoveryFrom(value: unknown): PrincipalFacts['recovery'] {
-  if (!isRecord(value)) return {};
+  if (!isRecord(value)) return NO_RECOVERY;
   return {
     ...(isRecord(value.password) ? { password: value.password as RecoveryFacts } : {}),
     ...(isRecord(value.accessKeys) ? { accessKeys: value.accessKeys as RecoveryFacts } : {}),

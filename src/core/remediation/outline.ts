@@ -8,7 +8,7 @@
 import { severityRank, type Account, type AccountResult, type Finding, type Plan, type Principal } from '../../model/index.js';
 import { toResultPlan, planId } from './attach.js';
 import { principalFacts, type PrincipalFacts } from './facts.js';
-import { outlinePrincipal, planPrincipal, type ScanAccess } from './planner.js';
+import { exactCopy, outlinePrincipal, planPrincipal, type ScanAccess } from './planner.js';
 import type { Catalogue } from './types.js';
 import { localeOrder } from '../util/order.js';
 
@@ -99,10 +99,12 @@ export function planAccount(
   }
   const work: PrincipalWork[] = [];
   for (const group of groups.values()) {
-    const facts = principalFacts(group.findings, asOf, group.principal ? { account, principal: group.principal } : undefined, {
+    // Kept (by the outline) until the account's reports are written: an array of its own size.
+    const findings = exactCopy(group.findings);
+    const facts = principalFacts(findings, asOf, group.principal ? { account, principal: group.principal } : undefined, {
       bothKeysActive: group.bothKeysActive,
     });
-    work.push((group.work = { findings: group.findings, facts, top: group.top }));
+    work.push((group.work = { findings, facts, top: group.top }));
   }
   work.sort(comparePrincipals);
   const outlines = work.map((w) => outline(w, catalogue));

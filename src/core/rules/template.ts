@@ -63,10 +63,16 @@ export function compileTemplate(
     }
   }
   parts.push(text.slice(last));
+  // The message is joined into one flat string: `+=` would make a rope (a node per part) that
+  // lives with its finding until a report flattens it, copied by every young-generation
+  // collection on the way. The literal pieces are set once; each call sets the values (a
+  // template is called synchronously and never from within itself, so one array serves).
+  const pieces = parts.map((part) => (typeof part === 'string' ? part : ''));
+  const valueAt = parts.flatMap((part, i) => (typeof part === 'string' ? [] : [i]));
+  const getters = valueAt.map((i) => parts[i] as (f: EvalFrame) => unknown);
   return (frame) => {
-    let text = '';
-    for (const part of parts) text += typeof part === 'string' ? part : show(part(frame));
-    return text;
+    for (let v = 0; v < getters.length; v++) pieces[valueAt[v]!] = show(getters[v]!(frame));
+    return pieces.join('');
   };
 }
 
