@@ -39,6 +39,15 @@ function windowOf(options: CollectOptions): number {
   return Math.max(64, options.concurrency * 4);
 }
 
+/**
+ * The collection thread's young generation (V8's nursery), in MiB. The AWS SDK allocates many
+ * short-lived objects per call (middleware contexts, headers, parsed XML); with V8's default,
+ * scavenges took about 9 % of the thread's time. Measured with --cpu-prof on 1,000 sandbox
+ * accounts (load ~12): garbage collection 1.26 s -> 0.78 s of the thread, its CPU 8.6 -> 7.7 s,
+ * for at most this much more memory.
+ */
+const YOUNG_GENERATION_MB = 64;
+
 /** The options as JSON without the context needs (those may come after the collection began). */
 function withoutNeeds(options: CollectOptions): string {
   return JSON.stringify({ ...options, contextNeeds: undefined });
@@ -50,7 +59,7 @@ function withoutNeeds(options: CollectOptions): string {
  * ({@link prestartCollectionThread}), both loads overlap and the first requests leave sooner.
  */
 export class CollectionThread {
-  private readonly worker = new Worker(WORKER_FILE);
+  private readonly worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   private readonly inbox: FromLiveWorker[] = [];
   private wake: (() => void) | undefined;
   private ended: Error | undefined;
