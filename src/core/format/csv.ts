@@ -163,56 +163,53 @@ export function csvRecord(cells: readonly string[], end: '\r\n' | '\n' = '\r\n')
 }
 
 /**
+ * A cell as csv-stringify writes it with our options (see {@link MAY_BE_QUOTED}): quoted, its
+ * quotes doubled, when it holds a quote, the delimiter, a CR or an LF; else as it is. What
+ * csv-stringify does to one cell never depends on the record's other cells, so a record of such
+ * cells joined by the delimiter is its text (test/format/csv-record.test.ts checks both against
+ * csv-stringify on many hostile records).
+ */
+function quotedCell(cell: string): string {
+  return MAY_BE_QUOTED.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/**
  * Rows of spreadsheet cells (see {@link spreadsheetCell}) as CSV records (see {@link csvRecord}),
  * one row at a time: {@link set} each column's value, then take the row's {@link text}. Each
  * column remembers its last value: most columns repeat from one row to the next (the account,
- * rule, severity, as-of time), and a repeated value is neither guarded nor checked again.
+ * rule, severity, as-of time), and a repeated value is neither guarded nor quoted again. A cell
+ * is quoted by itself ({@link quotedCell}): a row with a quoted cell (an evidence list, a message
+ * with a comma) is joined like any other, without a csv-stringify call and its per-call options.
  */
 export class SpreadsheetRows {
   private readonly values: (string | undefined)[];
-  private readonly cells: string[];
   /**
-   * The cells as they are joined: the last one ends with the record end, so the joined row is
-   * one flat string (a row joined and then ended would be a rope, copied again to be encoded).
+   * The cells as they are joined, guarded and quoted: the last one ends with the record end, so
+   * the joined row is one flat string (a row joined and then ended would be a rope, copied again
+   * to be encoded).
    */
   private readonly joined: string[];
-  /** Whether csv-stringify may change each column's cell (see {@link MAY_BE_QUOTED}). */
-  private readonly quotable: boolean[];
-  private quotableCells = 0;
 
   constructor(
     width: number,
     private readonly end: '\r\n' | '\n' = '\r\n',
   ) {
     this.values = new Array<string | undefined>(width).fill(undefined);
-    this.cells = new Array<string>(width).fill('');
     this.joined = new Array<string>(width).fill('');
     if (width > 0) this.joined[width - 1] = end;
-    this.quotable = new Array<boolean>(width).fill(false);
   }
 
   /** Sets a column of the current row. */
   set(column: number, value: string): void {
     if (value === this.values[column]) return;
     this.values[column] = value;
-    let cell = value;
-    let quotable = false;
-    if (MAY_NEED_GUARD_OR_QUOTES.test(value)) {
-      cell = spreadsheetCell(value);
-      quotable = MAY_BE_QUOTED.test(cell);
-    }
-    this.cells[column] = cell;
-    this.joined[column] = column === this.cells.length - 1 ? cell + this.end : cell;
-    if (quotable !== this.quotable[column]) {
-      this.quotable[column] = quotable;
-      this.quotableCells += quotable ? 1 : -1;
-    }
+    const cell = MAY_NEED_GUARD_OR_QUOTES.test(value) ? quotedCell(spreadsheetCell(value)) : value;
+    this.joined[column] = column === this.joined.length - 1 ? cell + this.end : cell;
   }
 
   /** The current row as a CSV record: the same text as `csvRecord(cells.map(spreadsheetCell))`. */
   text(): string {
-    if (this.cells.length === 0) return this.end;
-    return this.quotableCells === 0 ? this.joined.join(',') : stringify([this.cells], this.end === '\r\n' ? CRLF_OPTIONS : LF_OPTIONS);
+    return this.joined.length === 0 ? this.end : this.joined.join(',');
   }
 }
 
