@@ -85,6 +85,29 @@ describe('result v3 diff and patch', () => {
         expect(JSON.stringify(patch({ keys: base }, difference))).toBe(JSON.stringify({ keys: value }));
     }
   });
+
+  it('gives a frozen value shared between plans the difference from each base it meets, and one that may change its current one', () => {
+    const shared = Object.freeze([Object.freeze({ slot: 1, present: false }), Object.freeze({ slot: 2, present: false })]);
+    const baseA = [
+      { slot: 1, present: null },
+      { slot: 2, present: null },
+    ];
+    const baseB = [
+      { slot: 1, present: false },
+      { slot: 2, present: null },
+    ];
+    expect(diff(shared, baseA)).toEqual([{ present: false }, { present: false }]);
+    expect(diff(shared, baseA)).toEqual([{ present: false }, { present: false }]);
+    expect(diff(shared, baseB)).toEqual([{}, { present: false }]);
+    expect(diff(shared, baseA)).toEqual([{ present: false }, { present: false }]);
+    // Frozen on the outside only: what it holds may change between two plans.
+    const inner = { present: false };
+    const shallow = Object.freeze({ slot: 1, inner });
+    const base = { slot: 1, inner: { present: null } };
+    expect(diff(shallow, base)).toEqual({ inner: { present: false } });
+    inner.present = true;
+    expect(diff(shallow, base)).toEqual({ inner: { present: true } });
+  });
 });
 
 /** The difference as the generic walk gives it (every object member by member, by computed key): what the slots' own walk must match, member order included. */

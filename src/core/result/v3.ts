@@ -197,7 +197,8 @@ export function planCompactor(
     const { type, name, arn } = plan.principal;
     base.partition = basePartition(arn);
     base.principal = { type, name, arn };
-    const difference = diff(plan.facts, base) as Record<string, unknown> | undefined;
+    // Member by member from the top: the top of the base is changed per plan, so its difference is never kept (see frozenDiff).
+    const difference = diffMembers(plan.facts as unknown as Record<string, unknown>, base as unknown as Record<string, unknown>);
     return { id: plan.id, arn: plan.principal.arn, ...(difference ? { facts: difference } : {}) };
   };
 }
@@ -276,6 +277,38 @@ function writesNull(value: null | boolean | string | number): boolean {
 export function diff(value: unknown, base: unknown): unknown {
   // The same value has the same text: most facts are the base's own strings, or both null.
   if (value === base) return undefined;
+  if (typeof value === 'object' && value !== null && Object.isFrozen(value)) return frozenDiff(value, base);
+  return diffOf(value, base);
+}
+
+/** The difference of a frozen value from the base it was last compared with (one per value; the base objects of a plan's facts are made once per account). */
+const frozenDiffs = new WeakMap<object, { base: unknown; difference: unknown }>();
+
+/**
+ * {@link diff} of a frozen value: the planner shares deeply frozen facts between principals (an
+ * empty key or certificate slot, a pair of them, no recovery facts), so most plans compare the
+ * same objects with their account's same base objects, and the answer is kept by object instead
+ * of walked again. Only a value frozen all the way down is kept (a frozen object may hold one
+ * that changes); the base objects are never changed once made (see {@link planCompactor}). The
+ * difference kept is shared by every plan it is given to: it is written, never changed.
+ */
+function frozenDiff(value: object, base: unknown): unknown {
+  const kept = frozenDiffs.get(value);
+  if (kept && kept.base === base) return kept.difference;
+  const difference = diffOf(value, base);
+  if (deeplyFrozen(value)) frozenDiffs.set(value, { base, difference });
+  return difference;
+}
+
+/** Whether every object in `value` (itself included) is frozen: nothing in it can change. */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  return Object.values(value).every(deeplyFrozen);
+}
+
+/** {@link diff} of values that are not the same, walked. */
+function diffOf(value: unknown, base: unknown): unknown {
   if (isPlainObject(value) && isPlainObject(base)) return diffMembers(value, base);
   if (Array.isArray(value) && Array.isArray(base) && value.length === base.length && allPlainObjects(value) && allPlainObjects(base))
     return diffElements(value, base);
@@ -301,7 +334,7 @@ function diffElements(value: readonly unknown[], base: readonly unknown[]): unkn
   for (let i = 0; i < value.length; i++) {
     const v = value[i] as Record<string, unknown>;
     const b = base[i] as Record<string, unknown>;
-    const d = v !== b && hasSlotMembers(v) ? diffSlot(v as unknown as SlotFacts, b) : diff(v, b);
+    const d = v !== b && !Object.isFrozen(v) && hasSlotMembers(v) ? diffSlot(v as unknown as SlotFacts, b) : diff(v, b);
     if (d === undefined) continue;
     if (!out) {
       out = new Array<unknown>(value.length);
