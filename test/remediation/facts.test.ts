@@ -122,3 +122,20 @@ describe('principalFacts from evidence (a plan made again from a result)', () =>
     expect(principalFacts([finding('d', 'p', 'password')], AS_OF).recovery).toEqual({});
   });
 });
+
+describe('certificate slots of a parsed report (kept with the principals until the reports are written)', () => {
+  it('are shared and frozen when empty, and a row of their own otherwise', () => {
+    const [alice, bob, carol] = account().principals;
+    expect(alice!.certificates).toEqual([
+      { slot: 1, active: false, lastRotated: null },
+      { slot: 2, active: false, lastRotated: null },
+    ]);
+    expect(alice!.certificates).toBe(carol!.certificates);
+    expect(bob!.certificates[0]).toBe(alice!.certificates[0]);
+    expect(bob!.certificates[1]).toEqual({ slot: 2, active: false, lastRotated: '2025-11-01T12:00:00+00:00' });
+    expect(Object.isFrozen(bob!.certificates[1])).toBe(false);
+    expect(() => {
+      alice!.certificates[0].active = true;
+    }).toThrow(TypeError);
+  });
+});

@@ -68,10 +68,10 @@ export function normaliseCells(cells: readonly string[], at: ColumnIndex): Princ
       cells[at.access_key_2_last_used_service]!,
     ),
   ];
-  const certificates: Principal['certificates'] = [
-    certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!),
-    certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!),
-  ];
+  const cert1 = certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!);
+  const cert2 = certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!);
+  const certificates: Principal['certificates'] =
+    cert1 === NO_CERTIFICATES[0] && cert2 === NO_CERTIFICATES[1] ? NO_CERTIFICATES : [cert1, cert2];
   // Two literals in the model's member order rather than a conditional spread, which V8 builds
   // by its slow path (this runs for every row of every report).
   return type === 'user'
@@ -140,10 +140,23 @@ const CERT_COLUMNS = [
   { active: 'cert_2_active', lastRotated: 'cert_2_last_rotated' },
 ] as const satisfies readonly Record<string, ReportColumn>[];
 
-function certificate(slot: 1 | 2, active: string, lastRotated: string): Certificate {
+function certificate(slot: 1 | 2, activeCell: string, lastRotatedCell: string): Certificate {
   const column = CERT_COLUMNS[slot - 1]!;
-  return { slot, active: bool(active, column.active), lastRotated: timestamp(lastRotated, column.lastRotated) };
+  const active = bool(activeCell, column.active);
+  const lastRotated = timestamp(lastRotatedCell, column.lastRotated);
+  return !active && lastRotated === null ? NO_CERTIFICATES[slot - 1]! : { slot, active, lastRotated };
 }
+
+/**
+ * The certificate slots of a row without signing certificates (nearly every row): the same for
+ * every principal, so shared. A scan keeps an account's principals until its reports are
+ * written, and two slots and their pair of its own were a sixth of a principal's memory. Frozen:
+ * a change to one would change every principal, so the write throws instead.
+ */
+const NO_CERTIFICATES = Object.freeze([
+  Object.freeze({ slot: 1, active: false, lastRotated: null }),
+  Object.freeze({ slot: 2, active: false, lastRotated: null }),
+]) as Principal['certificates'];
 
 function bool(raw: string, column: ReportColumn): boolean {
   // AWS writes lower-case true/false; only other spellings need the slower normalisation.
