@@ -4,7 +4,7 @@
  * workers' scans are compared byte for byte in test/cli/jobs.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../../src/cli/workers/pool.js';
+import { WORKER_HEAP, WorkerPool } from '../../../src/cli/workers/pool.js';
 import type { WorkerInit } from '../../../src/cli/workers/protocol.js';
 
 const STAND_IN = new URL('../../fixtures/workers/stand-in-worker.mjs', import.meta.url);
@@ -27,9 +27,21 @@ describe('WorkerPool', () => {
       expect(replies.sort()).toEqual([0, 0, 1]);
       expect(pool.running).toBe(2);
       const states = await pool.finish();
-      expect(states.map((s) => s.pipeline)).toEqual([{ worker: 0 }, { worker: 1 }]);
+      expect(states.map((s) => (s.pipeline as unknown as { worker: number }).worker)).toEqual([0, 1]);
       // Their heaps are freed before the main thread joins the states and writes the reports.
       expect(pool.running).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('bounds each worker heap, with a young generation of 16 MiB (at 48 its new space held 32 MiB per worker all scan long)', async () => {
+    expect(WORKER_HEAP.maxYoungGenerationSizeMb).toBeLessThanOrEqual(16);
+    const { pool } = standInPool(1);
+    try {
+      const [state] = await pool.finish();
+      const limits = (state?.pipeline as unknown as { resourceLimits: Record<string, number> }).resourceLimits;
+      expect(limits).toMatchObject(WORKER_HEAP);
     } finally {
       await pool.close();
     }
