@@ -145,12 +145,21 @@ export function accountOrder(a: { id: string }, b: { id: string }): number {
 }
 
 /**
- * The bytes of spooled accounts, in the order given, `separator` between two of them (and before
- * the first when `leading`); each piece is a view of a buffer that the next piece reuses (see {@link Spool.joined}).
+ * A buffer to read spooled accounts through, for a caller that reads them back many times (a
+ * file written while the scan runs): one buffer for all its reads, instead of a new one each time.
  */
-export function* spooledBytes(order: readonly SpoolEntry[], separator = '', leading = false): Generator<Uint8Array> {
+export function spoolReadBuffer(): Buffer {
+  return Buffer.allocUnsafeSlow(READ_PIECE);
+}
+
+/**
+ * The bytes of spooled accounts, in the order given, `separator` between two of them (and before
+ * the first when `leading`); each piece is a view of a buffer that the next piece reuses (see {@link Spool.joined}):
+ * `buffer` ({@link spoolReadBuffer}), else one of its own.
+ */
+export function* spooledBytes(order: readonly SpoolEntry[], separator = '', leading = false, buffer?: Buffer): Generator<Uint8Array> {
   const between = Buffer.from(separator, 'utf8');
-  const reader = new SpoolReader(order);
+  const reader = new SpoolReader(order, buffer);
   for (let i = 0; i < reader.accounts; i++) {
     if ((i > 0 || leading) && between.length > 0) yield between;
     yield* reader.read(i);
@@ -177,7 +186,11 @@ class SpoolReader {
   private at = 0;
   private held = 0;
 
-  constructor(private readonly order: readonly Entry[]) {
+  /** @param buffer what to read through (any size), else a buffer of its own, of up to {@link READ_PIECE} */
+  constructor(
+    private readonly order: readonly Entry[],
+    buffer?: Buffer,
+  ) {
     this.reach = new Array<number>(order.length);
     let longest = 1;
     for (let i = order.length - 1; i >= 0; i--) {
@@ -187,7 +200,7 @@ class SpoolReader {
       this.reach[i] = next && next.fd === entry.fd && next.start === end ? (this.reach[i + 1] as number) : end;
       longest = Math.max(longest, (this.reach[i] as number) - entry.start);
     }
-    this.buffer = Buffer.allocUnsafeSlow(Math.min(READ_PIECE, longest));
+    this.buffer = buffer ?? Buffer.allocUnsafeSlow(Math.min(READ_PIECE, longest));
   }
 
   get accounts(): number {

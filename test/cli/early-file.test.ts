@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EarlyFile } from '../../src/cli/early-file.js';
 import { startFile, writeFileSet } from '../../src/cli/io.js';
 import { SpoolFolder, type Spool } from '../../src/cli/spool.js';
@@ -65,6 +65,27 @@ describe('a report written as its accounts come', () => {
     early.discard();
     expect(existsSync(path)).toBe(false);
     expect(existsSync(join(dir, '..'))).toBe(false);
+    spools.remove();
+  });
+
+  it('reads the accounts back through one buffer at every advance, not a new one each time', () => {
+    const { spools, spool, path } = setUp();
+    const early = new EarlyFile(startFile(path)!, spool, '\n', ['HEAD\n']);
+    // One account larger than the read buffer (1 MiB), so that it is read in pieces through it.
+    const accounts = ['one', 'x'.repeat(1_500_000), 'three', 'four'];
+    const allocated = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      accounts.forEach((text, i) => {
+        spool.append(`${i + 1}`.repeat(3), [text]);
+        early.advance(`${i + 2}`.repeat(3));
+      });
+      // The spool's own batch of the appends is the only kind of buffer made: no read buffer per advance.
+      expect(allocated).not.toHaveBeenCalled();
+    } finally {
+      allocated.mockRestore();
+    }
+    expect(readFileSync(early.file.temporary, 'utf8')).toBe(`HEAD\n${accounts.join('\n')}`);
+    early.discard();
     spools.remove();
   });
 
