@@ -181,6 +181,16 @@ function injectedFault(): void {
   if (fault === 'exit') process.exit(70);
 }
 
+/**
+ * Ends this thread once its state is posted (the message is a copy, and the main thread gets it
+ * before it hears of the exit): its heap is freed while the main thread reads the state in, instead
+ * of once it has (1,000,500 principals: both workers' heaps, about 75 MiB each, sat beside that
+ * reading, about 70 MiB of RSS at the scan's end).
+ */
+function leave(): void {
+  process.exit(0);
+}
+
 const port = parentPort;
 if (port) {
   let run: WorkerRun | undefined;
@@ -199,6 +209,7 @@ if (port) {
       } else {
         for (const spool of run.spools) spool?.detach();
         reply({ type: 'finished', pipeline: run.pipeline.save(), sinks: run.sinks.map((sink) => sink?.state?.save()) });
+        leave();
       }
     } catch (error) {
       reply({ type: 'error', error: asData(error) });
