@@ -25,7 +25,9 @@ const QUEUED_PRINCIPALS = 4000;
  * heap is processed on the main thread instead ({@link WORKER_MAX_PRINCIPALS}). The young
  * generation is 16 MiB: at 48 its two semi-spaces held 32 MiB in each worker for the whole scan
  * (sampled with v8.getHeapSpaceStatistics), two workers' heaps being most of the large scan's
- * peak; at 16 the 1,000,500-principal scan peaked 30 to 40 MiB lower for the same CPU.
+ * peak. A smaller one costs CPU (more scavenges; measured back to back at load 4, 1,000,500
+ * principals): 48 MiB 53-56 s CPU, 398-420 MiB peak; 32 MiB 59 s, 379 MiB; 16 MiB 61-66 s,
+ * 329-357 MiB; 8 MiB 69 s, 298-301 MiB (too slow: about 25% longer).
  */
 export const WORKER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
 
