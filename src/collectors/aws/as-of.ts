@@ -8,17 +8,13 @@
  * event that is not later than the moment the report was fetched.
  */
 import type { Principal } from '../../model/index.js';
-import { formatTimestamp } from '../../core/util/time.js';
+import { formatTimestamp, parseTimestamp } from '../../core/util/time.js';
 
 /** Clock skew tolerated between GeneratedTime and a recorded event. */
 const SKEW_MS = 3_600_000;
 
-/** Every creation, use, change or rotation time the report records, in ms. */
-export function eventTimes(principals: readonly Principal[]): number[] {
-  const times: number[] = [];
-  const see = (time: string | null) => {
-    if (time !== null) times.push(Date.parse(time));
-  };
+/** Every creation, use, change or rotation time the report records, as the report writes it. */
+function forEachEventTime(principals: readonly Principal[], see: (time: string | null) => void): void {
   for (const p of principals) {
     see(p.createdAt);
     see(p.password.lastUsed);
@@ -29,20 +25,32 @@ export function eventTimes(principals: readonly Principal[]): number[] {
     }
     for (const cert of p.certificates) see(cert.lastRotated);
   }
-  return times;
 }
 
 /**
  * An as-of time to use instead of `generatedTime` when that is evidently not the report's
  * time (most events after it, beyond clock skew), else undefined: with real AWS, always
  * undefined. `fetchedAtMs` is when the report was fetched (the collector's clock).
+ *
+ * Runs for every account of a live scan, over every time of its report: the times are read with
+ * parseTimestamp (the report parser already accepted each, so it gives Date.parse's value, by
+ * arithmetic for AWS's shapes) and counted in one pass. Measured (profile of the collection
+ * thread, 1,000 accounts of 100 users): Date.parse and the list of times were about 0.3 s.
  */
 export function asOfOverride(generatedTime: string, principals: readonly Principal[], fetchedAtMs: number): string | undefined {
-  const generated = Date.parse(generatedTime);
-  const times = eventTimes(principals);
-  const later = times.filter((t) => t > generated + SKEW_MS);
-  if (later.length * 2 <= times.length) return undefined;
-  const plausible = later.filter((t) => t <= fetchedAtMs + SKEW_MS);
-  if (plausible.length === 0) return undefined;
-  return formatTimestamp(Math.max(...plausible));
+  const after = Date.parse(generatedTime) + SKEW_MS;
+  const latest = fetchedAtMs + SKEW_MS;
+  let events = 0;
+  let later = 0;
+  let newest = Number.NEGATIVE_INFINITY;
+  forEachEventTime(principals, (time) => {
+    if (time === null) return;
+    events++;
+    const t = parseTimestamp(time);
+    if (!(t > after)) return;
+    later++;
+    if (t <= latest && t > newest) newest = t;
+  });
+  if (later * 2 <= events || newest === Number.NEGATIVE_INFINITY) return undefined;
+  return formatTimestamp(newest);
 }
