@@ -99,3 +99,36 @@ describe('credential report Content as AWS-compatible endpoints may send it', ()
     }
   });
 });
+
+describe('the caller STS client', () => {
+  it('resolves its middleware once per command class, and concurrent AssumeRoles still get their own answers', async () => {
+    const { generateOrganization, startSandbox } = await import('../../../src/sandbox/index.js');
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const box = await startSandbox({ fixture: generateOrganization({ accounts: 12, usersPerAccount: 1, seed: 3 }), recordCalls: false });
+    const clients = new AwsClients({ region: 'us-east-1', credentials: box.credentials, endpoints: { sts: box.endpoint } }, 4);
+    try {
+      const sts = clients.callerSts();
+      expect(sts.config.cacheMiddleware).toBe(true);
+      const ids = Array.from({ length: 11 }, (_, i) => String(100_000_000_001 + i));
+      // All at once, with inputs that differ per call: each answer must be its own request's.
+      const arns = await Promise.all(
+        ids.map(async (id, i) => {
+          const out = await sts.send(
+            new AssumeRoleCommand({
+              RoleArn: `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`,
+              RoleSessionName: `session-${i}`,
+            }),
+          );
+          return out.AssumedRoleUser?.Arn;
+        }),
+      );
+      expect(arns).toEqual(ids.map((id, i) => `arn:aws:sts::${id}:assumed-role/OrganizationAccountAccessRole/session-${i}`));
+      // One handler for AssumeRole, resolved once and reused (the SDK keeps it per command class).
+      const handlers = (sts as unknown as { handlers?: WeakMap<object, unknown> }).handlers;
+      expect(handlers?.has(AssumeRoleCommand)).toBe(true);
+    } finally {
+      clients.close();
+      await box.close();
+    }
+  });
+});
