@@ -3,6 +3,7 @@ import { sha256Id } from '../util/hash.js';
 import { parseTimestamp } from '../util/time.js';
 import { credentialsOf, slotInUse, type CredentialView, type EvalFrame } from '../rules/frame.js';
 import type { CompiledRule, Ruleset } from '../rules/ruleset.js';
+import { timesOfPrincipals } from '../report/times.js';
 import { ITEM_CREDENTIAL_PREFIX, serverCertificatesOf, serviceCredentialsOf, sshPublicKeysOf } from '../rules/items.js';
 
 /**
@@ -28,6 +29,7 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
     account,
     principal: account.principals[0] as Principal,
     asOfMs,
+    times: undefined,
     key: undefined,
     cert: undefined,
     credential: undefined,
@@ -36,11 +38,14 @@ export function evaluateAccount(account: Account, ruleset: Ruleset, asOfOverride
   // The rules that apply to each principal type, chosen once per account, not per principal.
   const rulesOf = new Map<string, CompiledRule[]>();
   const principals = account.principals;
+  // Parsed when the report was read: every age the rules read comes from these numbers.
+  const times = timesOfPrincipals(principals);
   for (let i = 0; i < principals.length; i++) {
     const principal = principals[i]!;
     let rules = rulesOf.get(principal.type);
     if (!rules) rulesOf.set(principal.type, (rules = ruleset.rules.filter((r) => r.appliesTo.has(principal.type))));
     frame.principal = principal;
+    frame.times = times[i];
     frame.principalRef = undefined;
     evaluatePrincipal(frame, rules, findings);
   }
@@ -107,7 +112,7 @@ function evaluatePrincipal(frame: FindingFrame, rules: readonly CompiledRule[], 
         frame.sshPublicKey = undefined;
         break;
       case 'credential':
-        credentials ??= credentialsOf(principal);
+        credentials ??= credentialsOf(principal, frame.times);
         for (let c = 0; c < credentials.length; c++) {
           const credential = credentials[c]!;
           frame.credential = credential;

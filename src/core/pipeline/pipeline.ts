@@ -3,6 +3,7 @@ import { CoverageTracker, type RuleCoverage } from '../engine/coverage.js';
 import { IDENTITY_CENTER_NOTE } from '../remediation/types.js';
 import { usedProcedures } from '../remediation/index.js';
 import { waiverOutcome, type LoadedWaiver } from '../waivers/index.js';
+import { forgetTimes } from '../report/times.js';
 import { accountResult, compareWithBaseline, evaluate, plan, waive, type AccountWork, type StageSettings } from './stages.js';
 import { TallyCounter, type SavedCounts } from './tallies.js';
 import type { AccountSlice, RuleDefinition, RunHeader, Tallies } from './types.js';
@@ -67,6 +68,8 @@ export class ScanPipeline {
   account(account: Account): void {
     let work: AccountWork = { account, result: accountResult(account, this.settings.asOf), findings: [], outlines: [], plans: () => [] };
     for (const stage of STAGES) work = stage(work, this.settings);
+    // Evaluation and planning read the principals' parsed times; no later step does.
+    forgetTimes(account.principals);
     this.coverage.scanned(account);
     const plans = work.plans;
     this.send({

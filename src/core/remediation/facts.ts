@@ -1,5 +1,6 @@
 import type { Account, Finding, Principal } from '../../model/index.js';
 import { daysBetween, parseTimestamp } from '../util/time.js';
+import { certTimeMs, keyTimeMs, principalTimes, TIME, type PrincipalTimes } from '../report/times.js';
 
 /** What the planner knows about one access key slot or certificate slot. */
 export interface SlotFacts {
@@ -90,6 +91,15 @@ function daysSince(time: string | null, asOfMs: number): number | null {
   return Number.isNaN(from) ? null : daysBetween(from, asOfMs);
 }
 
+/**
+ * Days from a time of the snapshot principal's report row (its text, and `ms`, its parsed value)
+ * to the as-of time: as {@link daysSince}, without parsing the text again.
+ */
+function daysSinceAt(time: string | null, ms: number, asOfMs: number): number | null {
+  if (time === null || Number.isNaN(asOfMs)) return null;
+  return Number.isNaN(ms) ? null : daysBetween(ms, asOfMs);
+}
+
 /** What the findings imply beyond their evidence, from their procedures' declarations. */
 export interface EvidenceHints {
   /** A finding asks to finish a rotation: its rule fires only when both slots hold active keys. */
@@ -104,7 +114,7 @@ export interface EvidenceHints {
 export function principalFacts(
   findings: readonly Finding[],
   asOf: string | null,
-  snapshot?: { account: Account; principal: Principal },
+  snapshot?: { account: Account; principal: Principal; times?: PrincipalTimes },
   evidenceHints: EvidenceHints = {},
 ): PrincipalFacts {
   const first = findings[0]!;
@@ -150,18 +160,20 @@ function snapshotFacts(
   findings: readonly Finding[],
   asOf: string | null,
   asOfMs: number,
-  snapshot: { account: Account; principal: Principal },
+  snapshot: { account: Account; principal: Principal; times?: PrincipalTimes },
 ): PrincipalFacts {
   const first = findings[0]!;
   const { account, principal } = snapshot;
+  // Parsed when the report was read (see report/times.ts), else now.
+  const times = snapshot.times ?? principalTimes(principal);
+  const nextRotationAgo = daysSinceAt(principal.password.nextRotation, times[TIME.passwordNextRotation]!, asOfMs);
   const password = {
     lastUsed: principal.password.lastUsed,
     lastUsedKnown: true,
-    lastUsedDaysAgo: null,
+    lastUsedDaysAgo: daysSinceAt(principal.password.lastUsed, times[TIME.passwordLastUsed]!, asOfMs),
     nextRotation: principal.password.nextRotation,
-    nextRotationInDays: null,
+    nextRotationInDays: nextRotationAgo === null ? null : -nextRotationAgo,
   };
-  passwordAges(password, asOfMs);
   const sole = (account.facts?.recovery as { soleAdministrator?: unknown } | undefined)?.soleAdministrator;
   return {
     accountId: first.accountId,
@@ -169,8 +181,8 @@ function snapshotFacts(
     partition: partitionOf(first.principal.arn),
     asOf,
     principal: first.principal,
-    keys: slotPair(keySlot(principal.accessKeys[0], 1, asOfMs), keySlot(principal.accessKeys[1], 2, asOfMs), EMPTY_KEYS),
-    certs: slotPair(certSlot(principal.certificates[0], 1, asOfMs), certSlot(principal.certificates[1], 2, asOfMs), EMPTY_CERTS),
+    keys: slotPair(keySlot(principal, times, 0, asOfMs), keySlot(principal, times, 1, asOfMs), EMPTY_KEYS),
+    certs: slotPair(certSlot(principal, times, 0, asOfMs), certSlot(principal, times, 1, asOfMs), EMPTY_CERTS),
     password,
     recovery: recoveryFrom(principal.facts?.recovery),
     soleAdministrator: typeof sole === 'string' ? sole : null,
@@ -195,10 +207,12 @@ function passwordAges(password: PrincipalFacts['password'], asOfMs: number): voi
 }
 
 /**
- * An access key slot as the report row shows it. An empty one (no key: inactive, never
+ * The access key slot at `index` as the report row shows it. An empty one (no key: inactive, never
  * rotated, never used) gives the same facts for every principal: the shared {@link EMPTY_KEYS} slot.
  */
-function keySlot(key: Principal['accessKeys'][number] | undefined, slot: 1 | 2, asOfMs: number): SlotFacts {
+function keySlot(principal: Principal, times: PrincipalTimes, index: 0 | 1, asOfMs: number): SlotFacts {
+  const slot = index === 0 ? 1 : 2;
+  const key = principal.accessKeys[index];
   if (key === undefined) return emptySlot(slot);
   const present = key.active || key.lastRotated !== null;
   const empty = !present && key.id === undefined && key.lastUsed === null && key.lastUsedService === null && key.lastUsedRegion === null;
@@ -209,21 +223,24 @@ function keySlot(key: Principal['accessKeys'][number] | undefined, slot: 1 | 2, 
     present,
     active: key.active,
     lastRotated: key.lastRotated,
-    ageDays: daysSince(key.lastRotated, asOfMs),
+    ageDays: daysSinceAt(key.lastRotated, keyTimeMs(principal, times, key, 'lastRotated'), asOfMs),
     lastUsedKnown: true,
     lastUsed: key.lastUsed,
-    lastUsedDaysAgo: daysSince(key.lastUsed, asOfMs),
+    lastUsedDaysAgo: daysSinceAt(key.lastUsed, keyTimeMs(principal, times, key, 'lastUsed'), asOfMs),
     lastUsedService: key.lastUsedService,
     lastUsedRegion: key.lastUsedRegion,
   };
 }
 
-/** A signing certificate slot as the report row shows it; an empty one is the shared {@link EMPTY_CERTS} slot. */
-function certSlot(cert: Principal['certificates'][number] | undefined, slot: 1 | 2, asOfMs: number): SlotFacts {
+/** The signing certificate slot at `index` as the report row shows it; an empty one is the shared {@link EMPTY_CERTS} slot. */
+function certSlot(principal: Principal, times: PrincipalTimes, index: 0 | 1, asOfMs: number): SlotFacts {
+  const slot = index === 0 ? 1 : 2;
+  const cert = principal.certificates[index];
   if (cert === undefined) return emptySlot(slot);
   const present = cert.active || cert.lastRotated !== null;
   if (!present) return EMPTY_CERTS[slot - 1]!;
-  return { ...emptySlot(slot), present, active: cert.active, lastRotated: cert.lastRotated, ageDays: daysSince(cert.lastRotated, asOfMs) };
+  const ageDays = daysSinceAt(cert.lastRotated, certTimeMs(principal, times, cert), asOfMs);
+  return { ...emptySlot(slot), present, active: cert.active, lastRotated: cert.lastRotated, ageDays };
 }
 
 /** Two slots: the shared pair when both are the shared empty ones. */

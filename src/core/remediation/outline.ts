@@ -11,6 +11,7 @@ import { principalFacts, type PrincipalFacts } from './facts.js';
 import { exactCopy, outlinePrincipal, planPrincipal, type ScanAccess } from './planner.js';
 import type { Catalogue } from './types.js';
 import { localeOrder } from '../util/order.js';
+import { timesOfPrincipals, type PrincipalTimes } from '../report/times.js';
 
 /**
  * A principal's plan without its text: the parts of the result's `Plan` that campaigns, tallies
@@ -57,8 +58,9 @@ interface PrincipalGroup {
   top: number;
   /** A finding's procedure finishes a rotation: its rule fires only when both keys are active. */
   bothKeysActive: boolean;
-  /** Its row of the account's report. */
+  /** Its row of the account's report, and the row's times. */
   principal?: Principal;
+  times?: PrincipalTimes;
   work?: PrincipalWork;
 }
 
@@ -93,15 +95,21 @@ export function planAccount(
   if (groups.size === 0) return { planIds: new Array<undefined>(findings.length).fill(undefined), outlines: [], plans: () => [] };
   const asOf = options.asOf ?? result.asOf ?? result.reportGeneratedTime ?? null;
   // The snapshot entry of each planned principal (the last row of its ARN, as a map keeps it).
-  for (const principal of account.principals) {
-    const group = groups.get(principal.arn);
-    if (group) group.principal = principal;
+  const principals = account.principals;
+  const times = timesOfPrincipals(principals);
+  for (let i = 0; i < principals.length; i++) {
+    const group = groups.get(principals[i]!.arn);
+    if (group) {
+      group.principal = principals[i];
+      group.times = times[i];
+    }
   }
   const work: PrincipalWork[] = [];
   for (const group of groups.values()) {
     // Kept (by the outline) until the account's reports are written: an array of its own size.
     const findings = exactCopy(group.findings);
-    const facts = principalFacts(findings, asOf, group.principal ? { account, principal: group.principal } : undefined, {
+    const snapshot = group.principal ? { account, principal: group.principal, times: group.times } : undefined;
+    const facts = principalFacts(findings, asOf, snapshot, {
       bothKeysActive: group.bothKeysActive,
     });
     work.push((group.work = { findings, facts, top: group.top }));

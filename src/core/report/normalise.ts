@@ -3,6 +3,7 @@ import { parseTimestamp } from '../util/time.js';
 import { quoteValue } from '../util/shape.js';
 import { isNoValue, REPORT_COLUMNS, ROOT_USER_NAME, type ReportColumn } from './columns.js';
 import { parseArn } from './arn.js';
+import { TIME, unknownTimes } from './times.js';
 
 /** One report row keyed by column name. */
 export type RawRow = Record<ReportColumn, string>;
@@ -35,19 +36,22 @@ export function normaliseRow(row: RawRow): Principal {
  * Converts one row's cells, as the report's header places them (`at`), into the normalised
  * principal model: {@link normaliseRow} without a row object keyed by column name, which the
  * report parser would make and drop for every row. Values are checked in the same order, so the
- * same cell is named when several are wrong.
+ * same cell is named when several are wrong. Each time checked is written to `times`, at its
+ * {@link TIME} position, in epoch ms: the report reader keeps them so that evaluation and
+ * planning do not parse them again.
  */
-export function normaliseCells(cells: readonly string[], at: ColumnIndex): Principal {
+export function normaliseCells(cells: readonly string[], at: ColumnIndex, times: number[] = unknownTimes()): Principal {
   const name = cells[at.user]!;
   const arnText = cells[at.arn]!;
   const arn = readArn(arnText);
   const type = name === ROOT_USER_NAME || arn.resourceType === 'root' ? 'root' : 'user';
-  const createdAt = timestamp(cells[at.user_creation_time]!, 'user_creation_time');
+  const createdAt = timestamp(cells[at.user_creation_time]!, 'user_creation_time', times, TIME.createdAt);
   const password = passwordOf(
     cells[at.password_enabled]!,
     cells[at.password_last_used]!,
     cells[at.password_last_changed]!,
     cells[at.password_next_rotation]!,
+    times,
   );
   const mfaActive = bool(cells[at.mfa_active]!, 'mfa_active');
   const accessKeys: Principal['accessKeys'] = [
@@ -58,6 +62,7 @@ export function normaliseCells(cells: readonly string[], at: ColumnIndex): Princ
       cells[at.access_key_1_last_used_date]!,
       cells[at.access_key_1_last_used_region]!,
       cells[at.access_key_1_last_used_service]!,
+      times,
     ),
     accessKey(
       2,
@@ -66,10 +71,11 @@ export function normaliseCells(cells: readonly string[], at: ColumnIndex): Princ
       cells[at.access_key_2_last_used_date]!,
       cells[at.access_key_2_last_used_region]!,
       cells[at.access_key_2_last_used_service]!,
+      times,
     ),
   ];
-  const cert1 = certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!);
-  const cert2 = certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!);
+  const cert1 = certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!, times);
+  const cert2 = certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!, times);
   const certificates: Principal['certificates'] =
     cert1 === NO_CERTIFICATES[0] && cert2 === NO_CERTIFICATES[1] ? NO_CERTIFICATES : [cert1, cert2];
   // Two literals in the model's member order rather than a conditional spread, which V8 builds
@@ -87,15 +93,21 @@ function readArn(arn: string) {
   }
 }
 
-function passwordOf(enabledCell: string, lastUsedCell: string, lastChangedCell: string, nextRotationCell: string): Password {
+function passwordOf(
+  enabledCell: string,
+  lastUsedCell: string,
+  lastChangedCell: string,
+  nextRotationCell: string,
+  times: number[],
+): Password {
   const enabled = enabledCell.trim() === 'not_supported' ? null : bool(enabledCell, 'password_enabled');
-  const lastUsed = timestamp(lastUsedCell, 'password_last_used');
+  const lastUsed = timestamp(lastUsedCell, 'password_last_used', times, TIME.passwordLastUsed);
   return {
     enabled,
     lastUsed,
     lastUsedStatus: passwordUseStatus(enabled, lastUsedCell.trim(), lastUsed),
-    lastChanged: timestamp(lastChangedCell, 'password_last_changed'),
-    nextRotation: timestamp(nextRotationCell, 'password_next_rotation'),
+    lastChanged: timestamp(lastChangedCell, 'password_last_changed', times, TIME.passwordLastChanged),
+    nextRotation: timestamp(nextRotationCell, 'password_next_rotation', times, TIME.passwordNextRotation),
   };
 }
 
@@ -123,13 +135,22 @@ const KEY_COLUMNS = [
   },
 ] as const satisfies readonly Record<string, ReportColumn>[];
 
-function accessKey(slot: 1 | 2, active: string, lastRotated: string, lastUsed: string, region: string, service: string): AccessKey {
+function accessKey(
+  slot: 1 | 2,
+  active: string,
+  lastRotated: string,
+  lastUsed: string,
+  region: string,
+  service: string,
+  times: number[],
+): AccessKey {
   const column = KEY_COLUMNS[slot - 1]!;
+  const offset = 2 * (slot - 1);
   return {
     slot,
     active: bool(active, column.active),
-    lastRotated: timestamp(lastRotated, column.lastRotated),
-    lastUsed: timestamp(lastUsed, column.lastUsed),
+    lastRotated: timestamp(lastRotated, column.lastRotated, times, TIME.keyLastRotated + offset),
+    lastUsed: timestamp(lastUsed, column.lastUsed, times, TIME.keyLastUsed + offset),
     lastUsedRegion: shortText(region, column.region, 'a Region code'),
     lastUsedService: shortText(service, column.service, 'a service name'),
   };
@@ -140,10 +161,10 @@ const CERT_COLUMNS = [
   { active: 'cert_2_active', lastRotated: 'cert_2_last_rotated' },
 ] as const satisfies readonly Record<string, ReportColumn>[];
 
-function certificate(slot: 1 | 2, activeCell: string, lastRotatedCell: string): Certificate {
+function certificate(slot: 1 | 2, activeCell: string, lastRotatedCell: string, times: number[]): Certificate {
   const column = CERT_COLUMNS[slot - 1]!;
   const active = bool(activeCell, column.active);
-  const lastRotated = timestamp(lastRotatedCell, column.lastRotated);
+  const lastRotated = timestamp(lastRotatedCell, column.lastRotated, times, TIME.certLastRotated + slot - 1);
   return !active && lastRotated === null ? NO_CERTIFICATES[slot - 1]! : { slot, active, lastRotated };
 }
 
@@ -168,15 +189,21 @@ function bool(raw: string, column: ReportColumn): boolean {
   throw new RowError(column, `expected true or false, got ${quoteValue(raw)}`);
 }
 
-function timestamp(cell: string, column: ReportColumn): string | null {
+/**
+ * The time of a cell as the model keeps it (its text; null for no time), checked: its value in
+ * epoch ms goes to `times[at]`, where evaluation and planning read it.
+ */
+function timestamp(cell: string, column: ReportColumn, times: number[], at: number): string | null {
   const value = cell.trim();
   if (value === '' || isNoValue(value)) return null;
-  if (Number.isNaN(parseTimestamp(value))) {
+  const ms = parseTimestamp(value);
+  if (Number.isNaN(ms)) {
     throw new RowError(
       column,
       `expected an ISO 8601 time (a real calendar day), N/A, no_information or not_supported, got ${quoteValue(value)}`,
     );
   }
+  times[at] = ms;
   return value;
 }
 

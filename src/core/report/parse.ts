@@ -3,6 +3,7 @@ import type { Diagnostic, Principal } from '../../model/index.js';
 import { InputError } from '../../model/index.js';
 import { REPORT_COLUMNS } from './columns.js';
 import { normaliseCells, RowError, type ColumnIndex } from './normalise.js';
+import { recordTimes, unknownTimes, type PrincipalTimes } from './times.js';
 import { parseArn } from './arn.js';
 import { boundedPrincipal, nameProblem } from './names.js';
 
@@ -52,6 +53,8 @@ class ReportRows {
   private warnings: Diagnostic[] = [];
   private readonly errors: Diagnostic[] = [];
   private readonly principals: Principal[] = [];
+  /** The times of each principal, parsed as they were checked (see ./times.ts). */
+  private readonly times: PrincipalTimes[] = [];
   private readonly lines: number[] = [];
   private readonly tampered: Diagnostic[] = [];
 
@@ -92,13 +95,15 @@ class ReportRows {
       return;
     }
     try {
-      const principal = normaliseCells(fields, index);
+      const times = unknownTimes();
+      const principal = normaliseCells(fields, index, times);
       const problem = nameProblem(principal);
       if (problem) {
         this.tampered.push(tamperedRow(problem, source, line, index, { strictNames: true }));
         (options.strictNames ? this.errors : this.warnings).push(tamperedRow(problem, source, line, index, options));
       }
       this.principals.push(boundedPrincipal(principal));
+      this.times.push(times);
       this.lines.push(line);
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
@@ -118,6 +123,7 @@ class ReportRows {
     const { source, errors, principals, warnings, tampered } = this;
     const accountId = checkSingleAccount(principals, this.lines, source, errors);
     if (errors.length > 0) throw new InputError(errors, `invalid credential report ${source}`);
+    recordTimes(principals, this.times);
     return { accountId: accountId.id, partition: accountId.partition, principals, warnings, tampered };
   }
 }

@@ -128,7 +128,7 @@ function compileQuantifier(
 function itemsOf(collection: string): (frame: EvalFrame) => readonly unknown[] {
   if (collection === 'accessKeys') return (f) => f.principal.accessKeys;
   if (collection === 'certificates') return (f) => f.principal.certificates;
-  return (f) => credentialsOf(f.principal);
+  return (f) => credentialsOf(f.principal, f.times);
 }
 
 function compileComparison(

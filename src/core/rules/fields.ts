@@ -1,4 +1,5 @@
 import { daysBetween, parseTimestamp } from '../util/time.js';
+import { certTimeMs, keyTimeMs, TIME } from '../report/times.js';
 import type { EvalFrame } from './frame.js';
 import { API_KEY_SERVICES } from './items.js';
 
@@ -16,7 +17,8 @@ export interface FieldDef {
   get(frame: EvalFrame): unknown;
 }
 
-// Several rules read the same timestamps of a principal; parse each one once. A map from the
+// The times of other credentials (server certificates, service credentials, SSH keys, facts),
+// which have no parsed times of their own: several rules read each, so it is parsed once. A map from the
 // time's text to its value, emptied when full, so memory stays flat. A principal's times are the
 // same string objects on every read, so a lookup hashes its key once and then finds it by identity;
 // a ring of the last 16 times compared each time by value with up to 16 others, which cost more
@@ -46,6 +48,59 @@ function daysUntil(time: string | null | undefined, frame: EvalFrame): number | 
   return ago === null ? null : -ago;
 }
 
+/**
+ * Elapsed days from a time of the frame principal's report row (`at`: its {@link TIME} position)
+ * to the as-of time, or null when there is no time. The time as a number comes from the times
+ * evaluation set (parsed when the report was read); a frame made elsewhere has its text parsed.
+ */
+function rowDaysAgo(time: string | null | undefined, at: number, frame: EvalFrame): number | null {
+  if (!hasTime(time)) return null;
+  return daysBetween(frame.times === undefined ? parseTimestamp(time) : frame.times[at]!, frame.asOfMs);
+}
+
+/** {@link rowDaysAgo} for a time of the frame's access key. */
+function keyDaysAgo(frame: EvalFrame, which: 'lastRotated' | 'lastUsed'): number | null {
+  const key = frame.key!;
+  return hasTime(key[which]) ? daysBetween(keyTimeMs(frame.principal, frame.times, key, which), frame.asOfMs) : null;
+}
+
+/** {@link rowDaysAgo} for the last rotation of the frame's certificate. */
+function certDaysAgo(frame: EvalFrame): number | null {
+  const cert = frame.cert!;
+  return hasTime(cert.lastRotated) ? daysBetween(certTimeMs(frame.principal, frame.times, cert), frame.asOfMs) : null;
+}
+
+/** Days from a credential view's time (`ms`: the time parsed) to the as-of time, or null when there is no time. */
+function viewDaysAgo(time: string | null, ms: number, frame: EvalFrame): number | null {
+  return hasTime(time) ? daysBetween(ms, frame.asOfMs) : null;
+}
+
+/** Whether a time is there (what `??` passes over is not). */
+function hasTime(time: string | null | undefined): time is string {
+  return time !== null && time !== undefined;
+}
+
+/** Days since the password's last activity: its last use, else its last change, else the user's creation. */
+function passwordActivityDaysAgo(f: EvalFrame): number | null {
+  const { password, createdAt } = f.principal;
+  if (hasTime(password.lastUsed)) return rowDaysAgo(password.lastUsed, TIME.passwordLastUsed, f);
+  if (hasTime(password.lastChanged)) return rowDaysAgo(password.lastChanged, TIME.passwordLastChanged, f);
+  return rowDaysAgo(createdAt, TIME.createdAt, f);
+}
+
+/** Days since a key's last activity: its last use, else its creation or rotation. */
+function keyActivityDaysAgo(f: EvalFrame): number | null {
+  return keyDaysAgo(f, hasTime(f.key!.lastUsed) ? 'lastUsed' : 'lastRotated');
+}
+
+/** Days since a credential's last activity: its last use, else when it was set, else the user's creation. */
+function credentialActivityDaysAgo(f: EvalFrame): number | null {
+  const credential = f.credential!;
+  if (hasTime(credential.lastUsed)) return viewDaysAgo(credential.lastUsed, credential.lastUsedMs, f);
+  if (hasTime(credential.setAt)) return viewDaysAgo(credential.setAt, credential.setAtMs, f);
+  return rowDaysAgo(f.principal.createdAt, TIME.createdAt, f);
+}
+
 function field(type: FieldType, scope: FieldScope, description: string, get: (frame: EvalFrame) => unknown): FieldDef {
   return { type, scope, description, get };
 }
@@ -60,7 +115,9 @@ const principalFields: Record<string, FieldDef> = {
   'principal.name': field('string', 'principal', 'user name', (f) => f.principal.name),
   'principal.arn': field('string', 'principal', 'principal ARN', (f) => f.principal.arn),
   'principal.path': field('string', 'principal', 'IAM path of a user', (f) => f.principal.path ?? null),
-  'principal.ageDays': field('number', 'principal', 'days since the user was created', (f) => daysAgo(f.principal.createdAt, f)),
+  'principal.ageDays': field('number', 'principal', 'days since the user was created', (f) =>
+    rowDaysAgo(f.principal.createdAt, TIME.createdAt, f),
+  ),
   'principal.mfaActive': field('boolean', 'principal', 'an MFA device is active', (f) => f.principal.mfaActive),
   'password.enabled': field(
     'boolean',
@@ -70,7 +127,7 @@ const principalFields: Record<string, FieldDef> = {
   ),
   'password.lastUsed': field('string', 'principal', 'time the password was last used', (f) => f.principal.password.lastUsed),
   'password.lastUsedDaysAgo': field('number', 'principal', 'days since the password was last used', (f) =>
-    daysAgo(f.principal.password.lastUsed, f),
+    rowDaysAgo(f.principal.password.lastUsed, TIME.passwordLastUsed, f),
   ),
   'password.neverUsed': field(
     'boolean',
@@ -80,13 +137,17 @@ const principalFields: Record<string, FieldDef> = {
   ),
   'password.lastChanged': field('string', 'principal', 'time the password was last set', (f) => f.principal.password.lastChanged),
   'password.lastChangedDaysAgo': field('number', 'principal', 'days since the password was last set', (f) =>
-    daysAgo(f.principal.password.lastChanged, f),
+    rowDaysAgo(f.principal.password.lastChanged, TIME.passwordLastChanged, f),
   ),
-  'password.nextRotationInDays': field('number', 'principal', 'days until the password policy requires a change', (f) =>
-    daysUntil(f.principal.password.nextRotation, f),
-  ),
-  'password.daysSinceLastActivity': field('number', 'principal', 'days since last use, or since set/created when never used', (f) =>
-    daysAgo(f.principal.password.lastUsed ?? f.principal.password.lastChanged ?? f.principal.createdAt, f),
+  'password.nextRotationInDays': field('number', 'principal', 'days until the password policy requires a change', (f) => {
+    const ago = rowDaysAgo(f.principal.password.nextRotation, TIME.passwordNextRotation, f);
+    return ago === null ? null : -ago;
+  }),
+  'password.daysSinceLastActivity': field(
+    'number',
+    'principal',
+    'days since last use, or since set/created when never used',
+    passwordActivityDaysAgo,
   ),
 };
 
@@ -100,15 +161,13 @@ const keyFields: Record<string, FieldDef> = {
     (f) => f.key!.active || f.key!.lastRotated !== null,
   ),
   'key.lastRotated': field('string', 'key', 'time the key was created or rotated', (f) => f.key!.lastRotated),
-  'key.ageDays': field('number', 'key', 'days since the key was created or rotated', (f) => daysAgo(f.key!.lastRotated, f)),
+  'key.ageDays': field('number', 'key', 'days since the key was created or rotated', (f) => keyDaysAgo(f, 'lastRotated')),
   'key.lastUsed': field('string', 'key', 'time the key was last used', (f) => f.key!.lastUsed),
-  'key.lastUsedDaysAgo': field('number', 'key', 'days since the key was last used', (f) => daysAgo(f.key!.lastUsed, f)),
+  'key.lastUsedDaysAgo': field('number', 'key', 'days since the key was last used', (f) => keyDaysAgo(f, 'lastUsed')),
   'key.neverUsed': field('boolean', 'key', 'the key has no recorded use', (f) => f.key!.lastUsed === null),
   'key.lastUsedRegion': field('string', 'key', 'region of the last use', (f) => f.key!.lastUsedRegion),
   'key.lastUsedService': field('string', 'key', 'service of the last use', (f) => f.key!.lastUsedService),
-  'key.daysSinceLastActivity': field('number', 'key', 'days since last use, or since creation when never used', (f) =>
-    daysAgo(f.key!.lastUsed ?? f.key!.lastRotated, f),
-  ),
+  'key.daysSinceLastActivity': field('number', 'key', 'days since last use, or since creation when never used', keyActivityDaysAgo),
 };
 
 const certFields: Record<string, FieldDef> = {
@@ -116,7 +175,7 @@ const certFields: Record<string, FieldDef> = {
   'cert.active': field('boolean', 'cert', 'the certificate is active', (f) => f.cert!.active),
   'cert.inUse': field('boolean', 'cert', 'the slot holds a certificate', (f) => f.cert!.active || f.cert!.lastRotated !== null),
   'cert.lastRotated': field('string', 'cert', 'time the certificate was uploaded or rotated', (f) => f.cert!.lastRotated),
-  'cert.ageDays': field('number', 'cert', 'days since the certificate was uploaded or rotated', (f) => daysAgo(f.cert!.lastRotated, f)),
+  'cert.ageDays': field('number', 'cert', 'days since the certificate was uploaded or rotated', (f) => certDaysAgo(f)),
 };
 
 const credentialFields: Record<string, FieldDef> = {
@@ -128,12 +187,19 @@ const credentialFields: Record<string, FieldDef> = {
     'password enabled / key active (null for the root password)',
     (f) => f.credential!.enabled,
   ),
-  'credential.ageDays': field('number', 'credential', 'days since the credential was set', (f) => daysAgo(f.credential!.setAt, f)),
+  'credential.ageDays': field('number', 'credential', 'days since the credential was set', (f) =>
+    viewDaysAgo(f.credential!.setAt, f.credential!.setAtMs, f),
+  ),
   'credential.lastUsed': field('string', 'credential', 'time of last use', (f) => f.credential!.lastUsed),
-  'credential.lastUsedDaysAgo': field('number', 'credential', 'days since last use', (f) => daysAgo(f.credential!.lastUsed, f)),
+  'credential.lastUsedDaysAgo': field('number', 'credential', 'days since last use', (f) =>
+    viewDaysAgo(f.credential!.lastUsed, f.credential!.lastUsedMs, f),
+  ),
   'credential.neverUsed': field('boolean', 'credential', 'no recorded use', (f) => f.credential!.lastUsed === null),
-  'credential.daysSinceLastActivity': field('number', 'credential', 'days since last use, or since set when never used', (f) =>
-    daysAgo(f.credential!.lastUsed ?? f.credential!.setAt ?? f.principal.createdAt, f),
+  'credential.daysSinceLastActivity': field(
+    'number',
+    'credential',
+    'days since last use, or since set when never used',
+    credentialActivityDaysAgo,
   ),
 };
 

@@ -1,5 +1,6 @@
 import type { AccessKey, Account, Certificate, Principal } from '../../model/index.js';
 import type { ServerCertificateItem, ServiceCredentialItem, SshPublicKeyItem } from './items.js';
+import { keyTimeMs, principalTimes, TIME, type PrincipalTimes } from '../report/times.js';
 
 /** The kind of a sign-in credential seen through the unified `credential.*` view. */
 export type CredentialKind = 'password' | 'access_key';
@@ -12,6 +13,9 @@ export interface CredentialView {
   /** When it was set: password last changed, key last rotated. */
   setAt: string | null;
   lastUsed: string | null;
+  /** `setAt` and `lastUsed` in epoch ms (NaN where the text is null), from the principal's {@link PrincipalTimes}. */
+  setAtMs: number;
+  lastUsedMs: number;
 }
 
 /**
@@ -23,6 +27,8 @@ export interface EvalFrame {
   principal: Principal;
   /** The as-of time in epoch milliseconds: every age is measured from it. */
   asOfMs: number;
+  /** The principal's times as numbers (set by evaluation); when unset, fields parse the principal's text. */
+  times?: PrincipalTimes;
   key?: AccessKey;
   cert?: Certificate;
   credential?: CredentialView;
@@ -37,14 +43,19 @@ export function slotInUse(slot: { active: boolean; lastRotated: string | null })
 }
 
 /** The password and every access key in use, as unified credential views. */
-export function credentialsOf(principal: Principal): CredentialView[] {
+export function credentialsOf(principal: Principal, times: PrincipalTimes = principalTimes(principal)): CredentialView[] {
+  const { password } = principal;
   const views: CredentialView[] = [
     {
       id: 'password',
       kind: 'password',
-      enabled: principal.password.enabled,
-      setAt: principal.password.lastChanged ?? principal.createdAt,
-      lastUsed: principal.password.lastUsed,
+      enabled: password.enabled,
+      setAt: password.lastChanged ?? principal.createdAt,
+      lastUsed: password.lastUsed,
+      // The time `setAt` takes (`??` passes over null and undefined).
+      setAtMs:
+        password.lastChanged === null || password.lastChanged === undefined ? times[TIME.createdAt]! : times[TIME.passwordLastChanged]!,
+      lastUsedMs: times[TIME.passwordLastUsed]!,
     },
   ];
   for (const key of principal.accessKeys) {
@@ -55,6 +66,8 @@ export function credentialsOf(principal: Principal): CredentialView[] {
       enabled: key.active,
       setAt: key.lastRotated,
       lastUsed: key.lastUsed,
+      setAtMs: keyTimeMs(principal, times, key, 'lastRotated'),
+      lastUsedMs: keyTimeMs(principal, times, key, 'lastUsed'),
     });
   }
   return views;
