@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCredentialReport } from '../../src/core/report/parse.js';
 import { REPORT_COLUMNS } from '../../src/core/report/columns.js';
-import { InputError } from '../../src/model/index.js';
+import { InputError, type Principal } from '../../src/model/index.js';
 import { realReportsDir, reportCsv } from '../helpers/reports.js';
 
 function parseError(text: string) {
@@ -142,5 +142,39 @@ describe('parseCredentialReport quirks', () => {
 
   it('rejects an empty file', () => {
     expect(parseError('')[0]?.message).toContain('empty');
+  });
+});
+
+describe('empty credential slots of a report row', () => {
+  const EMPTY_KEY = { active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null };
+  const text = reportCsv([
+    { user: 'none' },
+    { user: 'also-none' },
+    { user: 'second', access_key_2_active: 'true', access_key_2_last_rotated: '2026-01-01T00:00:00Z' },
+    // Inactive, never rotated or used, but a Region: not the empty slot.
+    { user: 'region-only', access_key_1_last_used_region: 'us-east-1' },
+  ]);
+  const principals = parseCredentialReport(text, 'slots.csv').principals;
+  const [none, alsoNone, second, regionOnly] = principals as [Principal, Principal, Principal, Principal];
+
+  it('share one frozen pair of access key slots between rows without keys', () => {
+    expect(none.accessKeys).toEqual([
+      { slot: 1, ...EMPTY_KEY },
+      { slot: 2, ...EMPTY_KEY },
+    ]);
+    expect(alsoNone.accessKeys).toBe(none.accessKeys);
+    expect(Object.isFrozen(none.accessKeys) && Object.isFrozen(none.accessKeys[0]) && Object.isFrozen(none.accessKeys[1])).toBe(true);
+    expect(() => {
+      (none.accessKeys[0] as { active: boolean }).active = true;
+    }).toThrow(TypeError);
+  });
+
+  it('give a row its own slot where it holds anything, and share the other', () => {
+    expect(second.accessKeys[0]).toBe(none.accessKeys[0]);
+    expect(second.accessKeys[1]).toEqual({ ...EMPTY_KEY, slot: 2, active: true, lastRotated: '2026-01-01T00:00:00Z' });
+    expect(Object.isFrozen(second.accessKeys[1])).toBe(false);
+    expect(regionOnly.accessKeys[0]).toEqual({ ...EMPTY_KEY, slot: 1, lastUsedRegion: 'us-east-1' });
+    expect(regionOnly.accessKeys[0]).not.toBe(none.accessKeys[0]);
+    expect(regionOnly.accessKeys[1]).toBe(none.accessKeys[1]);
   });
 });

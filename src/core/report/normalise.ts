@@ -54,26 +54,25 @@ export function normaliseCells(cells: readonly string[], at: ColumnIndex, times:
     times,
   );
   const mfaActive = bool(cells[at.mfa_active]!, 'mfa_active');
-  const accessKeys: Principal['accessKeys'] = [
-    accessKey(
-      1,
-      cells[at.access_key_1_active]!,
-      cells[at.access_key_1_last_rotated]!,
-      cells[at.access_key_1_last_used_date]!,
-      cells[at.access_key_1_last_used_region]!,
-      cells[at.access_key_1_last_used_service]!,
-      times,
-    ),
-    accessKey(
-      2,
-      cells[at.access_key_2_active]!,
-      cells[at.access_key_2_last_rotated]!,
-      cells[at.access_key_2_last_used_date]!,
-      cells[at.access_key_2_last_used_region]!,
-      cells[at.access_key_2_last_used_service]!,
-      times,
-    ),
-  ];
+  const key1 = accessKey(
+    1,
+    cells[at.access_key_1_active]!,
+    cells[at.access_key_1_last_rotated]!,
+    cells[at.access_key_1_last_used_date]!,
+    cells[at.access_key_1_last_used_region]!,
+    cells[at.access_key_1_last_used_service]!,
+    times,
+  );
+  const key2 = accessKey(
+    2,
+    cells[at.access_key_2_active]!,
+    cells[at.access_key_2_last_rotated]!,
+    cells[at.access_key_2_last_used_date]!,
+    cells[at.access_key_2_last_used_region]!,
+    cells[at.access_key_2_last_used_service]!,
+    times,
+  );
+  const accessKeys: Principal['accessKeys'] = key1 === NO_ACCESS_KEYS[0] && key2 === NO_ACCESS_KEYS[1] ? NO_ACCESS_KEYS : [key1, key2];
   const cert1 = certificate(1, cells[at.cert_1_active]!, cells[at.cert_1_last_rotated]!, times);
   const cert2 = certificate(2, cells[at.cert_2_active]!, cells[at.cert_2_last_rotated]!, times);
   const certificates: Principal['certificates'] =
@@ -146,15 +145,27 @@ function accessKey(
 ): AccessKey {
   const column = KEY_COLUMNS[slot - 1]!;
   const offset = 2 * (slot - 1);
-  return {
-    slot,
-    active: bool(active, column.active),
-    lastRotated: timestamp(lastRotated, column.lastRotated, times, TIME.keyLastRotated + offset),
-    lastUsed: timestamp(lastUsed, column.lastUsed, times, TIME.keyLastUsed + offset),
-    lastUsedRegion: shortText(region, column.region, 'a Region code'),
-    lastUsedService: shortText(service, column.service, 'a service name'),
-  };
+  // Checked in the columns' order, so the same cell is named when several are wrong.
+  const isActive = bool(active, column.active);
+  const rotated = timestamp(lastRotated, column.lastRotated, times, TIME.keyLastRotated + offset);
+  const used = timestamp(lastUsed, column.lastUsed, times, TIME.keyLastUsed + offset);
+  const lastUsedRegion = shortText(region, column.region, 'a Region code');
+  const lastUsedService = shortText(service, column.service, 'a service name');
+  if (!isActive && rotated === null && used === null && lastUsedRegion === null && lastUsedService === null)
+    return NO_ACCESS_KEYS[slot - 1]!;
+  return { slot, active: isActive, lastRotated: rotated, lastUsed: used, lastUsedRegion, lastUsedService };
 }
+
+/**
+ * The access key slots of a row without that key (inactive, never rotated, no use: most users'
+ * second slot, many users' first): the same for every principal, so shared, as the empty
+ * certificate slots are ({@link NO_CERTIFICATES}). A scan keeps an account's principals until its
+ * reports are written. Frozen: a change to one would change every principal, so the write throws.
+ */
+const NO_ACCESS_KEYS = Object.freeze([
+  Object.freeze({ slot: 1, active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null }),
+  Object.freeze({ slot: 2, active: false, lastRotated: null, lastUsed: null, lastUsedRegion: null, lastUsedService: null }),
+]) as Principal['accessKeys'];
 
 const CERT_COLUMNS = [
   { active: 'cert_1_active', lastRotated: 'cert_1_last_rotated' },
