@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySlot } from '../../src/core/remediation/facts.js';
-import { diff, patch } from '../../src/core/result/v3.js';
+import { baseFacts, diff, diffFacts, patch } from '../../src/core/result/v3.js';
+import type { PrincipalFacts } from '../../src/core/remediation/index.js';
 
 const LEAVES: readonly unknown[] = [null, true, false, 0, 1, 2.5, -1, '', 'a', 'b', '1', 'null', [], [1], ['a', 'b'], {}];
 
@@ -107,6 +108,45 @@ describe('result v3 diff and patch', () => {
     expect(diff(shallow, base)).toEqual({ inner: { present: false } });
     inner.present = true;
     expect(diff(shallow, base)).toEqual({ inner: { present: true } });
+  });
+
+  it("diffs a plan's facts member by member as the generic walk does, whatever members they hold and in whatever order", () => {
+    const next = prng(29);
+    const account = { id: '123456789012', name: 'prod', asOf: '2026-06-01T00:00:00Z', reportGeneratedTime: '2026-06-01T00:00:00Z' };
+    const principal = { type: 'user' as const, name: 'a"b\n|`é\u0000', arn: 'arn:aws:iam::123456789012:user/a"b\n|`é\u0000' };
+    const factValues: readonly unknown[] = [
+      ...LEAVES,
+      undefined,
+      'arn:aws-cn:iam::1:root',
+      476.12,
+      { nested: [1] },
+      { type: 'root', name: 'x', arn: 'y' },
+    ];
+    let reorderedOrExtra = 0;
+    for (let i = 0; i < 3000; i++) {
+      const base = baseFacts(account, null, principal);
+      const entries = Object.entries(baseFacts(account, null, principal)).map(([key, item]) => [
+        key,
+        next() < 0.3 ? factValues[Math.floor(next() * factValues.length)] : next() < 0.5 ? mutate(item, next) : item,
+      ]);
+      // Facts read from a hand-written result may hold other members, or theirs in another order.
+      const shape = next();
+      if (shape < 0.1) entries.push(['extra', 'x']);
+      else if (shape < 0.2) entries.reverse();
+      else if (shape < 0.25) entries.pop();
+      if (shape < 0.25) reorderedOrExtra++;
+      const value = Object.fromEntries(entries) as unknown as PrincipalFacts;
+      const difference = diffFacts(value, base);
+      const reference = referenceDiff(value, base);
+      expect(difference).toEqual(reference);
+      expect(JSON.stringify(difference)).toBe(JSON.stringify(reference));
+    }
+    expect(reorderedOrExtra).toBeGreaterThan(500);
+    // An enumerable inherited member: the generic walk skips it, and so must the named one.
+    const inherited = Object.assign(Object.create({ inheritedFact: 'x' }) as object, baseFacts(account, null, principal), {
+      asOf: 'later',
+    }) as PrincipalFacts;
+    expect(diffFacts(inherited, baseFacts(account, null, principal))).toEqual({ asOf: 'later' });
   });
 });
 
