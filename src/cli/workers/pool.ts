@@ -23,13 +23,14 @@ const QUEUED_PRINCIPALS = 4000;
  * whose live data at the end is about 41 MiB per worker); bounded, the same scan peaked at 408 MiB
  * for about the same CPU (docs/performance.md, "Worker threads"). An account too large for this
  * heap is processed on the main thread instead ({@link WORKER_MAX_PRINCIPALS}). The young
- * generation is 16 MiB: at 48 its two semi-spaces held 32 MiB in each worker for the whole scan
+ * generation is 24 MiB: at 48 its two semi-spaces held 32 MiB in each worker for the whole scan
  * (sampled with v8.getHeapSpaceStatistics), two workers' heaps being most of the large scan's
- * peak. A smaller one costs CPU (more scavenges; measured back to back at load 4, 1,000,500
- * principals): 48 MiB 53-56 s CPU, 398-420 MiB peak; 32 MiB 59 s, 379 MiB; 16 MiB 61-66 s,
- * 329-357 MiB; 8 MiB 69 s, 298-301 MiB (too slow: about 25% longer).
+ * peak. A smaller one costs CPU (more scavenges, more objects promoted). Measured on 1,000,500
+ * principals, run after run on a quiet machine (load 2 to 3.5; CPU is user + system):
+ * 48 MiB 51-60 s CPU, 350-370 MiB peak; 32 MiB 52 s, 358 MiB; 24 MiB 52-53 s, 304-323 MiB;
+ * 16 MiB 59-65 s, 311-319 MiB. 24 is the smallest that costs no CPU beyond the noise.
  */
-export const WORKER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+export const WORKER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 24 };
 
 /**
  * The most principals of one account a worker is given: AWS's IAM quota is 5,000 users per

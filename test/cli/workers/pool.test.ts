@@ -35,8 +35,8 @@ describe('WorkerPool', () => {
     }
   });
 
-  it('bounds each worker heap, with a young generation of 16 MiB (at 48 its new space held 32 MiB per worker all scan long)', async () => {
-    expect(WORKER_HEAP.maxYoungGenerationSizeMb).toBeLessThanOrEqual(16);
+  it('bounds each worker heap, with a young generation of at most 24 MiB (at 48 its new space held 32 MiB per worker all scan long)', async () => {
+    expect(WORKER_HEAP.maxYoungGenerationSizeMb).toBeLessThanOrEqual(24);
     const { pool } = standInPool(1);
     try {
       const [state] = await pool.finish();
