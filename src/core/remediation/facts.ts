@@ -86,9 +86,7 @@ export function emptySlot(slot: 1 | 2): SlotFacts {
 
 /** Days from `time` to the as-of time (epoch ms, NaN when unknown); null when either is unknown. */
 function daysSince(time: string | null, asOfMs: number): number | null {
-  if (time === null || Number.isNaN(asOfMs)) return null;
-  const from = parseTimestamp(time);
-  return Number.isNaN(from) ? null : daysBetween(from, asOfMs);
+  return time === null ? null : daysSinceAt(time, parseTimestamp(time), asOfMs);
 }
 
 /**
