@@ -1,10 +1,11 @@
 /**
  * Messages between the main thread and the collection thread (./live-worker.ts, started by
  * ./live-thread.ts). Everything crossing is plain data (structured clone): the collection's
- * options, its plan, one event per account, and the error that stopped it as the CLI will report it.
+ * options, its plan, one event per account (a report is sent as its text, parsed by the thread
+ * that processes the account), and the error that stopped it as the CLI will report it.
  */
 import type { Diagnostic } from '../model/index.js';
-import type { AccountEvent, CallCounts, CollectionPlan } from '../collectors/aws/collect.js';
+import type { CallCounts, CollectedEvent, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions, ContextNeeds } from '../collectors/aws/options.js';
 
 /** What the collection starts from (the `start` message). */
@@ -27,7 +28,8 @@ export interface CollectionFailure {
 /** From the collection thread. */
 export type FromLiveWorker =
   | { type: 'plan'; plan: CollectionPlan }
-  | { type: 'event'; event: AccountEvent }
+  /** An account; one whose report decides no further call comes with its report unparsed (a `fetched` event: see collectors/aws/fetched.ts). */
+  | { type: 'event'; event: CollectedEvent }
   /** `calls`: the scan-level calls at the end (the plan's count goes on growing while accounts are scanned, e.g. SCP reads). */
   | { type: 'done'; calls: CallCounts }
   | { type: 'failed'; failure: CollectionFailure };

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Account, AccountOutcome, Diagnostic, Snapshot } from '../model/index.js';
 import { formatDiagnostic, InputError } from '../model/index.js';
-import type { AccountEvent, CallCounts, CollectHooks } from '../collectors/aws/collect.js';
+import type { CallCounts, CollectedEvent, CollectHooks } from '../collectors/aws/collect.js';
+import { finishFetched } from '../collectors/aws/fetched.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { ScanProgress } from '../collectors/aws/progress.js';
 import type { LoadedRuleset } from '../collectors/files/rules.js';
@@ -30,14 +31,14 @@ export interface AccountSink {
 
 /**
  * The collection's events: on a thread of its own where it can be (live-thread.ts), so the AWS
- * SDK's CPU overlaps the processing (`thread` when one was started early); else here (the SDK is
- * then loaded only now).
+ * SDK's CPU overlaps the processing (`thread` when one was started early), with reports handed
+ * over unparsed where they decide no further call; else here (the SDK is then loaded only now).
  */
 async function* collection(
   options: CollectOptions,
   hooks: Pick<CollectHooks, 'onPlan'>,
   thread: CollectionThread | undefined,
-): AsyncGenerator<AccountEvent> {
+): AsyncGenerator<CollectedEvent> {
   if (collectionThreadAvailable(options, hooks)) return yield* collectOnThread(options, hooks, thread);
   await thread?.close();
   const { collectOrganization } = await import('../collectors/aws/collect.js');
@@ -74,7 +75,9 @@ async function collectInto(
       },
       thread,
     );
-    for await (const event of events) {
+    for await (const collected of events) {
+      // A report the collection thread handed over unparsed is parsed here, where the account is processed.
+      const event = collected.type === 'fetched' ? finishFetched(collected.fetched, collected.calls) : collected;
       progress.account(event);
       if (event.type === 'scanned') {
         await sink.account(event.account);

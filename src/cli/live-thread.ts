@@ -1,6 +1,8 @@
 /**
  * A live collection on its own thread (./live-worker.ts): the same events as
- * {@link collectOrganization}, in the same order, while the main thread processes them. Measured
+ * {@link collectOrganization}, in the same order, while the main thread processes them; an
+ * account whose report decides no further call comes with its report unparsed (a `fetched`
+ * event, finished by finishFetched where it is processed: collectors/aws/fetched.ts). Measured
  * on 2 cores (docs/performance.md, "Live collection on its own thread"): the collector's CPU per
  * account (AWS SDK, HTTP, report parsing) is about as large as the processing's, so on one thread
  * they took turns; on two they overlap.
@@ -12,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AccountEvent, CollectHooks, CollectionPlan } from '../collectors/aws/collect.js';
+import type { CollectedEvent, CollectHooks, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { liveCollectOptions, type AwsScanOptions } from './aws-options.js';
 import type { CliIO } from './io.js';
@@ -120,7 +122,7 @@ export class CollectionThread {
    * live-failure.ts decides (InputError, UsageError, IncompleteScanError). Stopping early (the
    * consumer throws or returns) ends the thread.
    */
-  async *collect(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'> = {}): AsyncGenerator<AccountEvent> {
+  async *collect(options: CollectOptions, hooks: Pick<CollectHooks, 'onPlan'> = {}): AsyncGenerator<CollectedEvent> {
     if (this.used) throw new Error('a collection thread collects once');
     this.used = true;
     if (this.begun !== undefined && this.begun !== withoutNeeds(options)) {
@@ -196,6 +198,6 @@ export function collectOnThread(
   options: CollectOptions,
   hooks: Pick<CollectHooks, 'onPlan'> = {},
   thread: CollectionThread = new CollectionThread(),
-): AsyncGenerator<AccountEvent> {
+): AsyncGenerator<CollectedEvent> {
   return thread.collect(options, hooks);
 }

@@ -43,7 +43,8 @@ async function collect(init: LiveWorkerInit, contextNeeds?: Promise<ContextNeeds
       calls = plan.calls;
       send({ type: 'plan', plan });
     };
-    const events = collectOrganization(init.options, { onPlan, ...(contextNeeds ? { contextNeeds } : {}) });
+    // Reports are parsed where the accounts are processed: off this thread, the busier one (fetched.ts).
+    const events = collectOrganization(init.options, { onPlan, handOver: true, ...(contextNeeds ? { contextNeeds } : {}) });
     for await (const event of events) {
       while (unTaken >= init.window) await new Promise<void>((resolve) => (room = resolve));
       unTaken++;

@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectOrganization, type AccountEvent, type CollectionPlan } from '../../src/collectors/aws/collect.js';
+import { collectOrganization, type AccountEvent, type CollectedEvent, type CollectionPlan } from '../../src/collectors/aws/collect.js';
+import { finishFetched } from '../../src/collectors/aws/fetched.js';
 import { withDefaults, type CollectOptions } from '../../src/collectors/aws/options.js';
 import { startFailure } from '../../src/cli/live-failure.js';
-import { generateOrganization, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { generateOrganization, generateUsersCsv, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 type ThreadModule = typeof import('../../src/cli/live-thread.js');
@@ -40,10 +41,21 @@ function optionsFor(endpoint: string, secretAccessKey: string, context: CollectO
   });
 }
 
-/** Every event and the plan, with events in account order (completion order varies). */
-async function drain(events: AsyncGenerator<AccountEvent>, plans: CollectionPlan[]): Promise<unknown[]> {
+/**
+ * Every event and the plan, with events in account order (completion order varies). An account
+ * handed over with its report unparsed is finished as the main thread finishes it (live-scan.ts);
+ * `handedOver` receives those as they came.
+ */
+async function drain(
+  events: AsyncGenerator<CollectedEvent>,
+  plans: CollectionPlan[],
+  handedOver: CollectedEvent[] = [],
+): Promise<unknown[]> {
   const all: AccountEvent[] = [];
-  for await (const event of events) all.push(event);
+  for await (const event of events) {
+    if (event.type === 'fetched') handedOver.push(event);
+    all.push(event.type === 'fetched' ? finishFetched(event.fetched, event.calls) : event);
+  }
   const id = (e: AccountEvent) => (e.type === 'scanned' ? e.account.id : e.outcome.id);
   return [plans, all.sort((a, b) => id(a).localeCompare(id(b)))];
 }
@@ -73,6 +85,73 @@ describe('live collection on its own thread', { timeout: 120_000 }, () => {
     // Key order aside: the scan-level calls are counted in whichever order their answers come, on either thread.
     expect(JSON.parse(JSON.stringify(actual))).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(here).toHaveLength(1);
+  });
+
+  /**
+   * Accounts whose reports are hostile or odd: a report that does not parse, another account's
+   * report, a GeneratedTime older than the report's events (the as-of warning), a user name IAM
+   * could not have written (a warning, or --strict-names' refusal), a column AWS does not write.
+   */
+  function hostileOrganization() {
+    const fixture = generateOrganization({ accounts: 8, usersPerAccount: 5, seed: 9 });
+    const [, malformed, foreign, oldTime, tampered, extraColumn] = fixture.accounts;
+    if (!malformed || !foreign || !oldTime || !tampered || !extraColumn) throw new Error('too few accounts');
+    const csvOf = (accountId: string) => generateUsersCsv({ accountId, users: 4, seed: 3, generatedAt: Date.now() });
+    malformed.faults = { malformedReport: true };
+    foreign.report = { csv: csvOf('999999999999') };
+    // Every event ten minutes ago, the report "generated" two and a half hours ago: fresh enough, yet older than its events.
+    const recent = new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, '+00:00');
+    const stamp = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00/g;
+    oldTime.report = { csv: csvOf(oldTime.id).replace(stamp, recent), generatedTime: new Date(Date.now() - 9_000_000).toISOString() };
+    tampered.report = { csv: csvOf(tampered.id).replace(/\n([a-z]+)\.1,/, '\n$1 \u001b[31m.1,') };
+    extraColumn.report = { csv: csvOf(extraColumn.id).replace(/\n/g, ',x\n').replace(',x\n', ',extra_column\n') };
+    return fixture;
+  }
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+  ])(
+    'hands reports over as their text where they decide no call: the same events, warnings and failures (strict names %s, central root management %s)',
+    async (strictNames, centralRoot) => {
+      // Without central root management no report decides a call; with it, a member whose root lacks MFA reads its account summary.
+      box = await startSandbox({
+        fixture: { ...hostileOrganization(), features: centralRoot ? ['RootCredentialsManagement'] : [] },
+        recordCalls: false,
+      });
+      // The credential-report pack's needs: no account-context call of its own.
+      const contextNeeds = { rootMfa: false, passwordPolicy: false, summary: false };
+      const options = { ...optionsFor(box.endpoint, box.credentials.secretAccessKey), contextNeeds, strictNames };
+      const expected = await drain(collectOrganization(options), []);
+      const handedOver: CollectedEvent[] = [];
+      const actual = await drain(built.collectOnThread(options), [], handedOver);
+      expect(actual).toEqual(expected);
+      // The accounts whose report decided no call came as their report's text, not as parsed principals;
+      // with central root management, those whose root the parser must tell (a report not in AWS's shape) did not.
+      const events = expected[1] as AccountEvent[];
+      const idOf = (e: CollectedEvent) => (e.type === 'fetched' ? e.fetched.base.id : e.type === 'scanned' ? e.account.id : e.outcome.id);
+      const withoutCalls = events.filter((e) => e.calls.GetAccountSummary === undefined).map(idOf);
+      const handed = handedOver.map(idOf).sort();
+      if (centralRoot) expect(handed).toEqual(withoutCalls.filter((id) => id !== '100000000001' && id !== '100000000005'));
+      else expect(handed).toEqual(events.map(idOf));
+      expect(handed.length).toBeGreaterThanOrEqual(centralRoot ? 3 : 8);
+      for (const event of handedOver) expect(event.type === 'fetched' && typeof event.fetched.report.csv).toBe('string');
+      // The hostile reports still give their diagnostics, in the report's order.
+      const reasons = events.map((e) => (e.type === 'scanned' ? e.warnings.map((w) => w.message) : [e.outcome.reason]));
+      expect(reasons[1]?.[0]).toMatch(/^malformed credential report: line /);
+      expect(reasons[2]).toEqual(['the credential report belongs to account 999999999999, not 100000000002']);
+      expect(reasons[3]?.at(-1)).toMatch(/^GeneratedTime \S+ is older than events the report records/);
+      expect(reasons[4]?.[0]).toMatch(strictNames ? /^credential report refused \(--strict-names\): 1 row/ : /breaks IAM's rules/);
+      expect(reasons[5]?.join()).toMatch(/extra_column/);
+    },
+  );
+
+  it('parses reports on the collection thread where they decide calls (context all)', async () => {
+    box = await startSandbox({ fixture: generateOrganization({ accounts: 3, usersPerAccount: 2, seed: 5 }), recordCalls: false });
+    const handedOver: CollectedEvent[] = [];
+    await drain(built.collectOnThread(optionsFor(box.endpoint, box.credentials.secretAccessKey, 'all')), [], handedOver);
+    expect(handedOver).toEqual([]);
   });
 
   it.each([

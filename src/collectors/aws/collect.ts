@@ -8,26 +8,27 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import type { Account, AccountOutcome, Diagnostic } from '../../model/index.js';
-import { InputError } from '../../model/index.js';
-import { parseCredentialReport } from '../../core/report/parse.js';
 import { assumeAccountRole, callerIdentity, type CallerIdentity } from './assume.js';
 import { Channel } from './channel.js';
 import { collectRecoveryWithAvailability, ScpReader } from './authorization.js';
 import { AwsClients } from './clients.js';
-import {
-  contextAvailability,
-  planContext,
-  readAccountContext,
-  readOrganizationFeatures,
-  UNKNOWN,
-  withAvailability,
-  type OrganizationFacts,
-} from './context.js';
-import { asOfOverride } from './as-of.js';
+import { readAccountContext, readOrganizationFeatures, UNKNOWN, type OrganizationFacts } from './context.js';
+import { contextAvailability, planContext, planWithoutCalls } from './context-plan.js';
 import { credentialReadsFor, readCredentials, withCredentialFacts } from './credentials.js';
-import { AccountFailure, describeError } from './errors.js';
+import { AccountFailure } from './errors.js';
+import {
+  checkReport,
+  failedEvent,
+  leadingRootMfa,
+  refusedEvent,
+  reportAccount,
+  scannedEvent,
+  type AccountBase,
+  type FetchedAccount,
+  type RootManagement,
+} from './fetched.js';
 import type { CollectOptions, ContextNeeds } from './options.js';
-import { fetchCredentialReport, reportFailureReason, systemClock, type Clock } from './report.js';
+import { fetchCredentialReport, reportFailureReason, systemClock, type Clock, type FetchedReport } from './report.js';
 import { shardOf } from '../../core/baseline/shard.js';
 import { managementAccountOf, selectAccounts, streamOrganization, type AccountTarget, type Selection } from './select.js';
 
@@ -44,6 +45,19 @@ export type AccountEvent =
       /** --strict-names: the rows of the account's report that IAM could not have written (the scan exits 2). */
       refused?: Diagnostic[];
     };
+
+/**
+ * An account handed over with its credential report unparsed (hooks.handOver): the thread that
+ * processes it makes its event with finishFetched (./fetched.ts).
+ */
+export interface FetchedEvent {
+  type: 'fetched';
+  fetched: FetchedAccount;
+  calls: CallCounts;
+}
+
+/** What the collection yields: with hooks.handOver, some accounts as {@link FetchedEvent}s. */
+export type CollectedEvent = AccountEvent | FetchedEvent;
 
 /** What the collection learnt before scanning accounts. */
 export interface CollectionPlan {
@@ -70,32 +84,18 @@ export interface CollectHooks {
    * out at once, accounts wait for these needs, which replace `options.contextNeeds`.
    */
   contextNeeds?: Promise<ContextNeeds>;
+  /**
+   * Hand over each account whose report decides no further call as a {@link FetchedEvent}, its
+   * report unparsed: the collection thread sets it, so the report is parsed by the thread that
+   * processes the account (src/cli/live-worker.ts).
+   */
+  handOver?: boolean;
 }
 
 function counter(counts: CallCounts): (operation: string) => void {
   return (operation) => {
     counts[operation] = (counts[operation] ?? 0) + 1;
   };
-}
-
-function asOfWarning(accountId: string, generatedTime: string, asOf: string): Diagnostic {
-  return {
-    severity: 'warning',
-    file: `credential report of ${accountId}`,
-    message: `GeneratedTime ${generatedTime} is older than events the report records; ages are measured from the newest event, ${asOf}`,
-    suggestion: 'AWS never does this: check the endpoint (AWS_ENDPOINT_URL) or pass --as-of',
-  };
-}
-
-/** A failure reason, without the SDK's internals. */
-function failureReason(error: unknown): string {
-  if (error instanceof AccountFailure) return error.message;
-  if (error instanceof InputError) {
-    const first = error.diagnostics[0];
-    const more = error.diagnostics.length > 1 ? ` (and ${error.diagnostics.length - 1} more problems)` : '';
-    return `malformed credential report: ${first ? `line ${first.line ?? '?'}: ${first.message}` : error.message}${more}`;
-  }
-  return describeError(error);
 }
 
 interface ScanContext {
@@ -108,6 +108,8 @@ interface ScanContext {
   clock: Clock;
   /** Set when recovery paths are collected (context `all`, or `auto` with needs.recovery). */
   scps?: ScpReader;
+  /** Accounts whose report decides no further call are handed over unparsed (CollectHooks.handOver). */
+  handOver: boolean;
 }
 
 async function organizationFacts(
@@ -134,7 +136,56 @@ async function accountIam(ctx: ScanContext, target: AccountTarget, calls: CallCo
   return ctx.clients.accountIam(credentials, counter(calls));
 }
 
-async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<AccountEvent> {
+/** The organisation's say on an account's root credentials, and whether the account is a member (undefined: unknown). */
+function rootManagementOf(organization: OrganizationFacts, accountId: string): RootManagement & { isMember: boolean | undefined } {
+  const managed = organization.managementAccountId;
+  // Central root management covers member accounts only; without DescribeOrganization we cannot tell.
+  const isMember = managed === undefined ? undefined : accountId !== managed;
+  return {
+    isMember,
+    rootCredentialsManagement: isMember === false ? false : organization.rootCredentialsManagement,
+    rootSessions: isMember === false ? false : organization.rootSessions,
+  };
+}
+
+/**
+ * The account handed over with its report unparsed (hooks.handOver), when the report decides no
+ * further call: no context call whatever its root, no credential reads, no recovery paths.
+ */
+function handedOver(
+  ctx: ScanContext,
+  base: AccountBase,
+  report: FetchedReport,
+  organization: OrganizationFacts,
+): FetchedAccount | undefined {
+  const { options } = ctx;
+  if (ctx.scps || Object.values(credentialReadsFor(options.context, options.contextNeeds)).some(Boolean)) return undefined;
+  const { isMember, ...root } = rootManagementOf(organization, base.id);
+  // Where only the root's MFA decides the calls, a glance at the root's row may tell them.
+  const plan = planWithoutCalls(
+    options.context,
+    options.contextNeeds,
+    root.rootCredentialsManagement,
+    isMember !== false,
+    leadingRootMfa(report.csv),
+  );
+  if (!plan) return undefined;
+  return {
+    base,
+    report,
+    fetchedAtMs: ctx.clock.now(),
+    callerPartition: ctx.caller.partition,
+    strictNames: options.strictNames === true,
+    context: {
+      mode: options.context,
+      plan,
+      root,
+      ...(organization.unknownBecause !== undefined ? { organizationUnknown: organization.unknownBecause } : {}),
+    },
+  };
+}
+
+async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<CollectedEvent> {
   const calls: CallCounts = {};
   const base = { id: target.id, ...(target.name ? { name: target.name } : {}), ...(target.ouPath ? { ouPath: target.ouPath } : {}) };
   try {
@@ -145,20 +196,23 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
     } catch (error) {
       throw new AccountFailure(reportFailureReason(error));
     }
-    const parsed = parseCredentialReport(report.csv, `credential report of ${target.id}`);
-    if (parsed.principals.length > 0 && parsed.accountId !== target.id) {
-      throw new AccountFailure(`the credential report belongs to account ${parsed.accountId}, not ${target.id}`);
+    if (ctx.handOver) {
+      const fetched = handedOver(ctx, base, report, await ctx.organization);
+      if (fetched) return { type: 'fetched', fetched, calls };
     }
-    if (ctx.options.strictNames && parsed.tampered.length > 0) return refusedAccount(base, calls, parsed.tampered);
-    const asOf = asOfOverride(report.generatedTime, parsed.principals, ctx.clock.now());
-    const warnings = asOf === undefined ? parsed.warnings : [...parsed.warnings, asOfWarning(target.id, report.generatedTime, asOf)];
+    const checked = checkReport(base, report, ctx.clock.now(), ctx.options.strictNames === true);
+    if ('refused' in checked) return refusedEvent(base, calls, checked.refused);
+    const { parsed } = checked;
     const root = parsed.principals.find((p) => p.type === 'root');
     const organization = await ctx.organization;
-    const managed = organization.managementAccountId;
-    // Central root management covers member accounts only; without DescribeOrganization we cannot tell.
-    const isMember = managed === undefined ? undefined : target.id !== managed;
-    const central = isMember === false ? false : organization.rootCredentialsManagement;
-    const plan = planContext(ctx.options.context, ctx.options.contextNeeds, root, central, isMember !== false);
+    const { isMember, ...rootManagement } = rootManagementOf(organization, target.id);
+    const plan = planContext(
+      ctx.options.context,
+      ctx.options.contextNeeds,
+      root,
+      rootManagement.rootCredentialsManagement,
+      isMember !== false,
+    );
     const [context, credentials] = await Promise.all([
       readAccountContext(iam, plan, root, parsed.partition || ctx.caller.partition, target.id),
       readCredentials(iam, credentialReadsFor(ctx.options.context, ctx.options.contextNeeds), parsed.principals, {
@@ -167,31 +221,22 @@ async function scanAccount(ctx: ScanContext, target: AccountTarget): Promise<Acc
         timeoutMs: ctx.options.reportTimeoutMs,
       }),
     ]);
-    const account: Account = withCredentialFacts(credentials, {
-      ...base,
-      partition: parsed.partition || ctx.caller.partition,
-      reportGeneratedTime: report.generatedTime,
-      ...(asOf !== undefined ? { asOf } : {}),
-      source: 'aws',
-      facts: { ...context, rootCredentialsManagement: central, rootSessions: isMember === false ? false : organization.rootSessions },
-      principals: parsed.principals,
-    });
+    const account = withCredentialFacts(credentials, reportAccount(base, checked, report, ctx.caller.partition, context, rootManagement));
     // Fact availability (factsCollected / factsUnavailable): which rules can be decided here.
-    const recovery = ctx.scps ? await collectRecoveryWithAvailability(account, iam, ctx.scps, managed) : undefined;
+    const recovery = ctx.scps ? await collectRecoveryWithAvailability(account, iam, ctx.scps, organization.managementAccountId) : undefined;
     const collected = recovery?.account ?? account;
     const contextFacts = contextAvailability(ctx.options.context, plan, collected.facts ?? {}, root, organization.unknownBecause);
-    const scanned = withAvailability(collected, contextFacts, credentials.availability, ...(recovery ? [recovery.availability] : []));
-    return { type: 'scanned', account: scanned, calls, warnings };
+    return scannedEvent(
+      collected,
+      calls,
+      checked.warnings,
+      contextFacts,
+      credentials.availability,
+      ...(recovery ? [recovery.availability] : []),
+    );
   } catch (error) {
-    return { type: 'failed', outcome: { ...base, status: 'failed', reason: failureReason(error) }, calls };
+    return failedEvent(base, calls, error);
   }
-}
-
-/** --strict-names: the account is not evaluated; the scan is refused with the rows (exit 2). */
-function refusedAccount(base: Omit<AccountOutcome, 'status' | 'reason'>, calls: CallCounts, rows: Diagnostic[]): AccountEvent {
-  const first = rows[0]?.line;
-  const reason = `credential report refused (--strict-names): ${rows.length} row${rows.length === 1 ? '' : 's'} with a name IAM could not have written${first !== undefined ? `, the first at line ${first}` : ''}`;
-  return { type: 'failed', outcome: { ...base, status: 'failed', reason }, calls, refused: rows };
 }
 
 /** The longest session AWS grants to a role assumed by a role session (role chaining). */
@@ -217,14 +262,18 @@ export function chainedRoleOptions(options: CollectOptions, caller: CallerIdenti
  * scanning starts while the account list is still being paged, so `hooks.onPlan` may come
  * after the first events; otherwise it comes first. A failing account becomes a `failed`
  * event with a reason; the collection goes on. Finished accounts wait in a small buffer
- * when the consumer is slower than the scan, so memory stays bounded.
+ * when the consumer is slower than the scan, so memory stays bounded. With `hooks.handOver`,
+ * an account whose report decides no further call comes as a `fetched` event instead, its
+ * report unparsed (finishFetched in ./fetched.ts makes the event it stands for).
  * Every AWS client is read-only (see allow-list.ts) and per-account clients use only that
  * account's credentials.
  *
  * @throws when the caller's identity or the organisation cannot be read (nothing to scan)
  * @throws InputError for account ids or OUs that are not in the organisation
  */
-export async function* collectOrganization(options: CollectOptions, hooks: CollectHooks = {}): AsyncGenerator<AccountEvent> {
+export function collectOrganization(options: CollectOptions, hooks?: CollectHooks & { handOver?: false }): AsyncGenerator<AccountEvent>;
+export function collectOrganization(options: CollectOptions, hooks: CollectHooks): AsyncGenerator<CollectedEvent>;
+export async function* collectOrganization(options: CollectOptions, hooks: CollectHooks = {}): AsyncGenerator<CollectedEvent> {
   const clients = new AwsClients(options.aws, options.concurrency);
   const limiter = pLimit(options.concurrency);
   try {
@@ -247,11 +296,12 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         organization,
         clock: hooks.clock ?? systemClock,
         ...(scps ? { scps } : {}),
+        handOver: hooks.handOver === true,
       };
     });
 
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
-    const channel = new Channel<{ event: AccountEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
+    const channel = new Channel<{ event: CollectedEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
     const schedule = (target: AccountTarget) => {
       running.push(limiter(async () => channel.push({ event: await scanAccount(await ready, target) })));

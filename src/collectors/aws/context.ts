@@ -12,12 +12,19 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Principal } from '../../model/index.js';
 import { describeError, hasCode } from './errors.js';
-import type { Account } from '../../model/index.js';
-import type { ContextMode, ContextNeeds } from './options.js';
 import { allItems, pagination, untilComplete } from './pages.js';
+import { factsBeforeCalls, UNKNOWN, type ContextPlan } from './context-plan.js';
 
-/** The value of a fact that could not be read. */
-export const UNKNOWN = 'unknown';
+// The parts that need no call live in ./context-plan.ts (the main thread loads them without the SDK).
+export {
+  contextAvailability,
+  planContext,
+  planWithoutCalls,
+  UNKNOWN,
+  withAvailability,
+  type ContextPlan,
+  type FactAvailability,
+} from './context-plan.js';
 
 /** Facts about the organisation, read once from the caller's (management) account. */
 export interface OrganizationFacts {
@@ -59,37 +66,6 @@ export async function readOrganizationFeatures(
       unknownBecause: `ListOrganizationsFeatures: ${describeError(error)}`,
     };
   }
-}
-
-/** Which calls to make for one account. */
-export interface ContextPlan {
-  summary: boolean;
-  mfaDevices: boolean;
-  passwordPolicy: boolean;
-}
-
-/**
- * Plans the context calls of one account. `auto` keeps the fresh-report path at two calls
- * unless a call can change a finding: the MFA device list only when root has MFA and a rule
- * reads rootMfa; the summary only when the organisation manages root credentials centrally
- * and the root user has no MFA (it can clear the root-MFA finding) or a rule reads it.
- */
-export function planContext(
-  mode: ContextMode,
-  needs: ContextNeeds,
-  root: Principal | undefined,
-  centralRoot: boolean | typeof UNKNOWN,
-  isMember: boolean,
-): ContextPlan {
-  if (mode === 'none') return { summary: false, mfaDevices: false, passwordPolicy: false };
-  if (mode === 'all') return { summary: true, mfaDevices: true, passwordPolicy: true };
-  const rootMfa = root?.mfaActive === true;
-  return {
-    // Centrally managed member accounts: whether root has credentials (MFA rules) or still a password (recovery rules).
-    summary: needs.summary || (centralRoot === true && isMember && (!rootMfa || needs.recovery === true)),
-    mfaDevices: needs.rootMfa && rootMfa,
-    passwordPolicy: needs.passwordPolicy,
-  };
 }
 
 type Facts = Record<string, unknown>;
@@ -153,12 +129,7 @@ export async function readAccountContext(
   accountId: string,
 ): Promise<Facts> {
   const unknown: string[] = [];
-  const facts: Facts = {
-    rootMfa: root && !root.mfaActive ? 'none' : UNKNOWN,
-    accountSummary: UNKNOWN,
-    rootCredentialsPresent: UNKNOWN,
-    passwordPolicy: UNKNOWN,
-  };
+  const facts: Facts = factsBeforeCalls(root);
   const calls: Promise<void>[] = [];
   if (plan.summary) {
     calls.push(
@@ -197,82 +168,4 @@ export async function readAccountContext(
   await Promise.all(calls);
   if (unknown.length > 0) facts.contextUnknown = unknown.sort();
   return facts;
-}
-
-/**
- * Which fact roots an account's facts decide (`factsCollected`) and why others could not be
- * read (`factsUnavailable`): the fact-availability contract of docs/architecture.md. A rule that
- * reads a root is evaluated in the account only when the root is collected.
- */
-export interface FactAvailability {
-  collected: string[];
-  unavailable: Record<string, string>;
-}
-
-/** The reason an operation failed, from `contextUnknown` (`Operation: reason`). */
-function failureOf(facts: Facts, operation: string): string | undefined {
-  const list = Array.isArray(facts.contextUnknown) ? (facts.contextUnknown as string[]) : [];
-  return list.find((entry) => entry.startsWith(`${operation}: `));
-}
-
-/**
- * Availability of the account-context facts that readAccountContext and the organisation
- * features wrote. A root is collected when its value is decided, and also when `auto` skipped the
- * call because the answer could not change a finding (rootCredentialsPresent outside centrally
- * managed member accounts whose root lacks MFA). Roots nobody asked for are not listed.
- */
-export function contextAvailability(
-  mode: ContextMode,
-  plan: ContextPlan,
-  facts: Facts,
-  root: Principal | undefined,
-  organizationUnknown?: string,
-): FactAvailability {
-  const out: FactAvailability = { collected: [], unavailable: {} };
-  const decided = (name: string, ok: boolean, why: () => string | undefined) => {
-    if (ok) out.collected.push(name);
-    else {
-      const reason = why();
-      if (reason !== undefined) out.unavailable[name] = reason;
-    }
-  };
-  const noRoot = 'the credential report has no root user row';
-  decided('rootMfa', facts.rootMfa !== UNKNOWN, () =>
-    !root ? noRoot : plan.mfaDevices ? (failureOf(facts, 'ListVirtualMFADevices') ?? 'ListVirtualMFADevices: no answer') : undefined,
-  );
-  decided('accountSummary', facts.accountSummary !== UNKNOWN, () =>
-    plan.summary ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: no answer') : undefined,
-  );
-  const skippedSummary = mode === 'auto' && !plan.summary;
-  decided('rootCredentialsPresent', facts.rootCredentialsPresent !== UNKNOWN || skippedSummary, () =>
-    plan.summary
-      ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: the root credential keys are missing from the SummaryMap')
-      : undefined,
-  );
-  decided('rootPasswordPresent', typeof facts.rootPasswordPresent === 'boolean' || skippedSummary, () =>
-    plan.summary
-      ? (failureOf(facts, 'GetAccountSummary') ?? 'GetAccountSummary: AccountPasswordPresent is missing from the SummaryMap')
-      : undefined,
-  );
-  decided('passwordPolicy', facts.passwordPolicy !== UNKNOWN, () =>
-    plan.passwordPolicy ? (failureOf(facts, 'GetAccountPasswordPolicy') ?? 'GetAccountPasswordPolicy: no answer') : undefined,
-  );
-  const orgReason = () =>
-    organizationUnknown ?? (mode === 'none' ? 'not collected (--account-context none)' : 'ListOrganizationsFeatures: not answered');
-  decided('rootCredentialsManagement', typeof facts.rootCredentialsManagement === 'boolean', orgReason);
-  decided('rootSessions', typeof facts.rootSessions === 'boolean', orgReason);
-  return out;
-}
-
-/** Merges availability into an account: a root unavailable for any reason is not collected. */
-export function withAvailability(account: Account, ...parts: FactAvailability[]): Account {
-  const unavailable: Record<string, string> = {};
-  for (const part of parts) Object.assign(unavailable, part.unavailable);
-  const collected = new Set(parts.flatMap((p) => p.collected));
-  for (const name of Object.keys(unavailable)) collected.delete(name);
-  return {
-    ...account,
-    factsCollected: [...collected].sort(),
-    ...(Object.keys(unavailable).length > 0 ? { factsUnavailable: unavailable } : {}),
-  };
 }
