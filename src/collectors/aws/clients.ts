@@ -1,9 +1,10 @@
 /**
  * AWS clients for a scan. One HTTP handler (keep-alive agents with a socket pool sized
  * to the concurrency) is shared by every client; every client carries the read-only
- * guard and a call counter. Per-account IAM clients are built with that account's
+ * guard and a call counter. Each account's IAM calls are signed with that account's
  * credentials only.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -11,7 +12,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { IAMClientConfig } from '@aws-sdk/client-iam';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AuthScheme, AwsCredentialIdentity, AwsCredentialIdentityProvider, RequestSigner } from '@smithy/types';
 import { enforceReadOnly } from './allow-list.js';
 import { ScanRetryStrategy } from './retry.js';
 
@@ -54,6 +55,23 @@ export type CallListener = (operation: string) => void;
 
 const DEFAULT_REGION = 'us-east-1';
 
+/** The credentials of the account whose IAM call is running, along that call's async chain. */
+const accountCredentials = new AsyncLocalStorage<AwsCredentialIdentity>();
+
+/**
+ * The shared account IAM client's credential provider. Marked `memoized` so that the SDK calls it
+ * for every request instead of caching the first answer (see normalizeCredentialProvider in
+ * @aws-sdk/core): each request gets the credentials of the account that sent it.
+ */
+const callingAccountCredentials = Object.assign(
+  async (): Promise<AwsCredentialIdentity> => {
+    const credentials = accountCredentials.getStore();
+    if (!credentials) throw new Error('an account IAM request was sent outside its account: no credentials to sign it with');
+    return credentials;
+  },
+  { memoized: true },
+);
+
 /**
  * The region when none is given: what the SDK resolves itself (AWS_REGION, then the profile's
  * `region` in ~/.aws/config), else us-east-1, where the global IAM and Organizations endpoints
@@ -68,6 +86,30 @@ async function defaultRegion(profile: string | undefined): Promise<string> {
   } finally {
     probe.destroy();
   }
+}
+
+/**
+ * The credentials with the SDK's "given in code" mark (feature `e` of the user agent's `m/` list),
+ * which the SDK adds itself only to a credentials object passed to a client, not to a provider:
+ * the shared account client's requests then say what a client per account said.
+ */
+function asCodeCredentials(credentials: AwsCredentialIdentity): AwsCredentialIdentity {
+  const source = (credentials as { $source?: Record<string, string> }).$source;
+  return Object.assign({ ...credentials }, { $source: { ...source, CREDENTIALS_CODE: 'e' } });
+}
+
+/**
+ * Makes the client build its request signer once instead of once per request. The SDK's default
+ * `signer` makes a new SignatureV4 from a copy of the whole client configuration on every request
+ * (measurable CPU per call); what it is built from is the same every time: the client's
+ * credential provider, its signing region and name (fixed by the first request), its hash and
+ * path escaping. A failure to build one is not kept: the next request tries again.
+ */
+function reuseSigner(client: STSClient | IAMClient | OrganizationsClient): void {
+  const config = client.config as { signer: (authScheme?: AuthScheme) => Promise<RequestSigner> };
+  const build = config.signer;
+  let signer: RequestSigner | undefined;
+  config.signer = async (authScheme) => (signer ??= await build(authScheme));
 }
 
 /**
@@ -137,7 +179,7 @@ export class AwsClients {
     });
   }
 
-  private common(endpoint: string | undefined, credentials: AwsCredentialIdentity | undefined) {
+  private common(endpoint: string | undefined, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined) {
     return {
       region: this.region,
       requestHandler: this.config.requestHandler ?? this.handler,
@@ -150,6 +192,7 @@ export class AwsClients {
 
   private guard<C extends STSClient | IAMClient | OrganizationsClient>(client: C, onCall?: CallListener): C {
     enforceReadOnly(client);
+    reuseSigner(client);
     if (onCall) countCalls(client, onCall);
     return client;
   }
@@ -200,11 +243,63 @@ export class AwsClients {
     };
   }
 
-  /** IAM with one account's assumed-role credentials, used for that account only. */
+  /**
+   * IAM with one account's assumed-role credentials, used for that account only.
+   *
+   * With credwarden's retry strategy (stateless, the same for every client), every account's
+   * calls go through one shared IAM client ({@link accountView}): building and guarding a client
+   * per account was a third of a millisecond of CPU each. The SDK has no per-command credentials,
+   * so the shared client's credential provider answers, for each request, the credentials of the
+   * account whose `send` started it, carried by an AsyncLocalStorage along that call's async chain
+   * (signing included, and each retry's re-signing); a request sent outside one fails instead of
+   * being signed. The clock skew the SDK learns from answers is then learnt once for all accounts
+   * (as for STS), not again by each account's first call. The SDK's own retry modes keep
+   * per-client state (a retry quota, the adaptive rate), which must stay per account: they keep a
+   * client per account.
+   */
   accountIam(credentials: AwsCredentialIdentity, onCall?: CallListener): IAMClient {
+    if (this.retry.retryStrategy) return this.accountView(this.sharedAccountIam(), credentials, onCall);
     const client = new IAMClient({ ...this.common(this.config.endpoints?.iam, credentials), ...this.sharedIamSettings() });
     this.iamTemplate ??= client.config;
     return this.guard(client, onCall);
+  }
+
+  private accountIamClient: IAMClient | undefined;
+
+  /** The IAM client every account's calls go through, guarded once; credentials come per call. */
+  private sharedAccountIam(): IAMClient {
+    if (this.accountIamClient) return this.accountIamClient;
+    const client = new IAMClient({ ...this.common(this.config.endpoints?.iam, callingAccountCredentials), ...this.sharedIamSettings() });
+    this.iamTemplate ??= client.config;
+    enforceReadOnly(client);
+    reuseSigner(client);
+    return (this.accountIamClient = client);
+  }
+
+  /**
+   * One account's face of the shared IAM client: an IAMClient (paginators check `instanceof`)
+   * whose `send` runs with that account's credentials and counts the call for that account. Its
+   * middleware stack is the shared one, so adding to it is refused (add to the command instead);
+   * `destroy` leaves the shared client to {@link close}.
+   */
+  private accountView(shared: IAMClient, credentials: AwsCredentialIdentity, onCall?: CallListener): IAMClient {
+    const view = Object.create(shared) as IAMClient;
+    const send = shared.send.bind(shared) as (...args: unknown[]) => unknown;
+    const attributed = asCodeCredentials(credentials);
+    Object.defineProperties(view, {
+      send: {
+        value: (...args: unknown[]) => accountCredentials.run(attributed, send, ...args),
+        writable: true,
+      },
+      middlewareStack: {
+        get() {
+          throw new Error("an account's IAM client shares its middleware stack with every account: add middleware to the command");
+        },
+      },
+      destroy: { value: () => {} },
+    });
+    if (onCall) countCalls(view, onCall);
+    return view;
   }
 
   private iamTemplate: IAMClient['config'] | undefined;

@@ -52,7 +52,8 @@ describe('AwsClients configuration', () => {
     );
     const member = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'member', sessionToken: 'token' };
     const iam = clients.accountIam(member);
-    expect(await iam.config.credentials()).toMatchObject(member);
+    // Credentials come per call (see the shared-client tests below); outside a call there are none.
+    await expect(iam.config.credentials()).rejects.toThrow(/outside its account/);
     const endpoint = await iam.config.endpoint?.();
     expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 4566, path: '/iam', protocol: 'http:' });
     clients.close();
@@ -130,5 +131,124 @@ describe('the caller STS client', () => {
       clients.close();
       await box.close();
     }
+  });
+});
+
+describe("accounts' IAM clients (one shared client, credentials per call)", () => {
+  it('accounts in flight at once each sign with their own credentials, retries included', async () => {
+    const { generateOrganization, startSandbox } = await import('../../../src/sandbox/index.js');
+    const { assumeAccountRole } = await import('../../../src/collectors/aws/assume.js');
+    const { fetchCredentialReport } = await import('../../../src/collectors/aws/report.js');
+    const { fakeClock } = await import('./helpers.js');
+    const accounts = 24;
+    const fixture = generateOrganization({ accounts, usersPerAccount: 2, seed: 5 });
+    const box = await startSandbox({
+      fixture,
+      // Throttled IAM calls are retried after a jittered pause, so accounts interleave at every step.
+      faults: { throttleProbability: 0.3, throttleOperations: ['GetCredentialReport', 'GenerateCredentialReport'] },
+      latencyMs: 3,
+    });
+    const clients = new AwsClients(
+      { region: 'us-east-1', credentials: box.credentials, endpoints: { sts: box.endpoint, iam: box.endpoint }, retryBaseDelayMs: 2 },
+      accounts,
+    );
+    try {
+      const sts = clients.callerSts();
+      const ids = fixture.accounts.map((a) => a.id).filter((id) => id !== fixture.managementAccountId);
+      expect(ids.length).toBe(accounts - 1);
+      const calls: Record<string, number> = {};
+      // The sandbox checks each signature against the secret of the key it names, and answers
+      // with the report of that key's account: a request signed with another account's
+      // credentials would come back with the wrong report.
+      const reports = await Promise.all(
+        ids.map(async (id) => {
+          const credentials = await assumeAccountRole(sts, 'aws', id, {
+            roleName: 'OrganizationAccountAccessRole',
+            roleSessionName: 'test',
+            durationSeconds: 900,
+          });
+          const iam = clients.accountIam(credentials, () => void (calls[id] = (calls[id] ?? 0) + 1));
+          const options = { maxReportAgeMs: 4 * 3_600_000, reportTimeoutMs: 60_000, pollDelayMs: { initial: 1, max: 1 } };
+          return (await fetchCredentialReport(iam, options, fakeClock(Date.now()))).csv;
+        }),
+      );
+      reports.forEach((csv, i) => {
+        const arns = [...csv.matchAll(/arn:aws:iam::(\d{12}):/g)].map((m) => m[1]);
+        expect(arns.length).toBeGreaterThan(0);
+        expect(new Set(arns)).toEqual(new Set([ids[i]]));
+      });
+      const log = box.callLog;
+      expect(log.filter((c) => c.errorCode === 'Throttling').length).toBeGreaterThan(5);
+      // Every IAM request named the key of the account it was for (the key's own account).
+      const iamCalls = log.filter((c) => c.service === 'iam');
+      expect(iamCalls.every((c) => c.status !== 403 && ids.includes(c.accountId))).toBe(true);
+      // Calls are counted per account, retries not: each account's own, none shared.
+      for (const id of ids) expect(calls[id]).toBe(iamCalls.filter((c) => c.accountId === id && c.errorCode !== 'Throttling').length);
+    } finally {
+      clients.close();
+      await box.close();
+    }
+  });
+
+  it('send the requests a client of their own sent: same headers, user agent included', async () => {
+    const sent: Record<string, string>[] = [];
+    const requestHandler = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: async (request: { headers: Record<string, string> }) => {
+        sent.push({ ...request.headers });
+        throw Object.assign(new Error('recorded, not sent'), { name: 'RecordedError', $metadata: {} });
+      },
+    };
+    const { GetCredentialReportCommand } = await import('@aws-sdk/client-iam');
+    awsFiles('');
+    const caller = { ...keys, sessionToken: 'caller-token' };
+    const clients = new AwsClients(
+      { region: 'us-east-1', credentials: caller, endpoints: { iam: 'http://127.0.0.1:9' }, maxAttempts: 1, requestHandler },
+      1,
+    );
+    const member = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'member', sessionToken: 'member-token' };
+    // A client of its own, with the caller's credentials object, as each account used to get.
+    await clients
+      .callerIam()
+      .send(new GetCredentialReportCommand({}))
+      .catch(() => undefined);
+    await clients
+      .accountIam(member)
+      .send(new GetCredentialReportCommand({}))
+      .catch(() => undefined);
+    clients.close();
+    const [own, shared] = sent.map(({ authorization = '', ...headers }) => ({
+      ...headers,
+      'x-amz-date': '',
+      'amz-sdk-invocation-id': '',
+      'x-amz-security-token': '',
+      credential: /Credential=([^/]+)/.exec(authorization)?.[1],
+      signedHeaders: /SignedHeaders=([^,]+)/.exec(authorization)?.[1],
+    }));
+    expect(own?.credential).toBe(keys.accessKeyId);
+    expect(shared).toEqual({ ...own, credential: member.accessKeyId });
+    expect(sent[1]?.['x-amz-security-token']).toBe('member-token');
+  });
+
+  it('a request that does not come from an account is refused, not signed; the shared stack is not theirs to change', async () => {
+    const sent: string[] = [];
+    const requestHandler = {
+      metadata: { handlerProtocol: 'http/1.1' },
+      handle: async () => {
+        sent.push('request');
+        throw Object.assign(new Error('recorded, not sent'), { $metadata: {} });
+      },
+    };
+    const { GetCredentialReportCommand } = await import('@aws-sdk/client-iam');
+    const clients = new AwsClients(
+      { region: 'us-east-1', credentials: keys, endpoints: { iam: 'http://127.0.0.1:9' }, maxAttempts: 1, requestHandler },
+      1,
+    );
+    const iam = clients.accountIam({ accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'member', sessionToken: 'token' });
+    const shared = Object.getPrototypeOf(iam) as typeof iam;
+    await expect(shared.send(new GetCredentialReportCommand({}))).rejects.toThrow(/outside its account/);
+    expect(sent).toEqual([]);
+    expect(() => iam.middlewareStack).toThrow(/add middleware to the command/);
+    clients.close();
   });
 });
