@@ -61,6 +61,19 @@ describe('AwsClients configuration', () => {
 });
 
 describe('credential report Content as AWS-compatible endpoints may send it', () => {
+  it('the decoder ignores every kind of whitespace between base64 characters', async () => {
+    const { lenientBase64Decoder } = await import('../../../src/collectors/aws/clients.js');
+    const bytes = Buffer.from('user,arn,user_creation_time\n'.repeat(40) + '\u00e9t\u00e9');
+    const plain = bytes.toString('base64');
+    for (const spaced of [
+      plain.replace(/(.{76})/g, '$1\r\n'),
+      `\n\t ${plain.replace(/(.{64})/g, '$1\n\t\t')} \n`,
+      plain.replace(/(.)/g, '$1 '),
+    ]) {
+      expect(Buffer.from(lenientBase64Decoder(spaced))).toEqual(bytes);
+    }
+  });
+
   it('base64 wrapped every 76 characters and indented still decodes (the SDK alone rejects it)', async () => {
     const { createServer } = await import('node:http');
     const { fetchCredentialReport } = await import('../../../src/collectors/aws/report.js');
