@@ -28,19 +28,38 @@ export class ByteBatch {
    *   (a stream's write), so every batch is a new buffer and bytes pieces are always copied;
    *   without it, `emit` must be done with the bytes when it returns (a synchronous write), the
    *   buffer is reused, and a large bytes piece is passed through as it is, without a copy.
+   * @param supply gives the buffer of each new batch when `emit` retains them (default: a new
+   *   one): a writer that gets its buffers back once written hands them out again.
    */
   constructor(
     private readonly size: number,
     private readonly emit: (bytes: Buffer) => void,
     private readonly retains = false,
+    private readonly supply: () => Buffer = () => Buffer.allocUnsafeSlow(size),
   ) {
-    this.buffer = Buffer.allocUnsafeSlow(size);
+    this.buffer = supply();
   }
 
   /** Adds a piece; full batches are emitted at once. A bytes piece is read before `add` returns. */
   add(piece: string | Uint8Array): void {
     if (typeof piece === 'string') this.addText(piece);
     else this.addBytes(piece);
+  }
+
+  /**
+   * The free room at the end of the batch, for bytes read straight into it (then
+   * {@link ByteBatch.filled}): a full batch is emitted first, so the room is never empty.
+   */
+  room(): Buffer {
+    this.endText();
+    if (this.used === this.buffer.length) this.flush();
+    return this.buffer.subarray(this.used);
+  }
+
+  /** Counts `n` bytes put at the start of the last {@link ByteBatch.room}; a batch that is full then is emitted. */
+  filled(n: number): void {
+    this.used += n;
+    if (this.used === this.buffer.length) this.flush();
   }
 
   /** Emits what is left (a waiting high surrogate as U+FFFD). */
@@ -108,7 +127,7 @@ export class ByteBatch {
     if (this.used === 0) return;
     const full = this.buffer.subarray(0, this.used);
     this.used = 0;
-    if (this.retains) this.buffer = Buffer.allocUnsafeSlow(this.size);
+    if (this.retains) this.buffer = this.supply();
     this.emit(full);
   }
 }

@@ -23,18 +23,20 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../model/index.js';
 import type { ReportChunks } from '../core/format/types.js';
 import { isClosedPipe, type CliIO } from './process-io.js';
-import { ByteBatch, writeAll } from './byte-batch.js';
-import { removedOnSignal } from './spool.js';
+import { ByteBatch } from './byte-batch.js';
+import { isSpooledBytes, readSpooled, removedOnSignal } from './spool.js';
+import { WritingStopped, writePieces, type FilePiece } from './file-writer.js';
 
 export { isClosedPipe, processIO, useColor, type CliIO } from './process-io.js';
 
 /** Bytes gathered before a stream write: fewer writes, and what a stream may hold is bounded. */
 const STREAM_BATCH_BYTES = 1 << 16;
-/** Bytes gathered before a file write (one buffer, reused). */
-const FILE_BATCH_BYTES = 1 << 18;
 
-/** What the writers take: text, and bytes (a binary report's, or report text already encoded in a spool). */
-export type OutputChunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+/**
+ * What the writers take: text, bytes (a binary report's), and report text already encoded in a
+ * spool, as the range of the spool file that holds it (see {@link SpooledBytes}).
+ */
+export type OutputChunks = Iterable<FilePiece> | AsyncIterable<FilePiece>;
 
 /**
  * Writes report chunks to a stream, encoded as UTF-8 into batches (see {@link ByteBatch});
@@ -46,11 +48,21 @@ export async function writeChunks(chunks: OutputChunks, stream: NodeJS.WritableS
   const ready: Buffer[] = [];
   // The stream keeps each batch until it is written: every batch is a new buffer.
   const batch = new ByteBatch(STREAM_BATCH_BYTES, (bytes) => ready.push(bytes), true);
+  let readBuffer: Buffer | undefined;
   const drain = async (): Promise<boolean> => {
     for (const bytes of ready.splice(0)) if (!(await put(stream, bytes))) return false;
     return true;
   };
   for await (const chunk of chunks) {
+    if (isSpooledBytes(chunk)) {
+      // Read through one buffer, a batch at a time: the batch copies what it is given.
+      readBuffer ??= Buffer.allocUnsafeSlow(STREAM_BATCH_BYTES);
+      for (const bytes of readSpooled(chunk, readBuffer)) {
+        batch.add(bytes);
+        if (ready.length > 0 && !(await drain())) return;
+      }
+      continue;
+    }
     batch.add(chunk);
     if (ready.length > 0 && !(await drain())) return;
   }
@@ -237,50 +249,123 @@ function sameFile(a: Stats, b: Stats | undefined): boolean {
  * Writes a set of reports so that a reader never sees a mix of two runs or a
  * half-written file: every file is streamed to a temporary file beside its target,
  * then all are renamed into place. Devices, FIFOs and standard output are written
- * in place instead (see {@link OutputTarget}). On any failure, the temporary files
- * and every earlier copy of the set's files are removed, and an InputError names
- * the file that could not be written. Files listed without chunks are removed
- * after a successful write (a companion an earlier run left behind).
+ * in place instead (see {@link OutputTarget}), one after the other in the set's order.
+ * The temporary files are written at the same time, on Node's I/O threads (see
+ * {@link writePieces}): the main thread renders one report's rest while the others'
+ * spooled accounts are copied. On any failure, the other files stop, the temporary
+ * files and every earlier copy of the set's files are removed, and an InputError names
+ * the file that could not be written (the first of the set's order, if several failed).
+ * Files listed without chunks are removed after a successful write (a companion an
+ * earlier run left behind).
  */
 export async function writeFileSet(files: readonly OutputFile[]): Promise<void> {
   const temporaries = new Map<string, string>();
   const targets = new Map<string, OutputTarget>();
+  /** The temporary files open for writing, and where their rest starts. */
+  const open = new Map<string, { fd: number; start: number }>();
+  let failure: { path: string; error: unknown } | undefined;
   let current = files[0]?.path ?? '';
   try {
+    // Every target first, in order: a path that cannot be written is named before any bytes are.
     for (const file of files) {
       if (!file.chunks) continue;
       current = file.path;
       if (file.started) {
         temporaries.set(file.path, file.started.temporary);
         targets.set(file.path, { kind: 'replace', path: file.started.target });
-        writeRest(file.started.fd, file.chunks);
+        open.set(file.path, { fd: file.started.fd, start: fstatSync(file.started.fd).size });
         continue;
       }
       mkdirSync(dirname(file.path), { recursive: true });
       const target = outputTarget(file.path);
       targets.set(file.path, target);
-      if (target.kind === 'in-place') {
-        await writeInPlace(target, file.chunks);
-        continue;
-      }
+      if (target.kind === 'in-place') continue;
       const temporary = temporaryPath(target.path);
       temporaries.set(file.path, temporary);
-      await writeFileDirect(temporary, file.chunks);
+      open.set(file.path, { fd: openSync(temporary, 'wx'), start: 0 });
     }
-    for (const file of files) {
-      current = file.path;
-      const temporary = temporaries.get(file.path);
-      const target = targets.get(file.path);
-      if (temporary && target) replaceFile(temporary, target.path);
-      else if (!target) removeFile(file.path);
-      file.started?.forget();
-    }
+    failure = await writeAllFiles(files, targets, open);
+    if (!failure)
+      for (const file of files) {
+        current = file.path;
+        const temporary = temporaries.get(file.path);
+        const target = targets.get(file.path);
+        if (temporary && target) replaceFile(temporary, target.path);
+        else if (!target) removeFile(file.path);
+        file.started?.forget();
+      }
   } catch (error) {
-    for (const temporary of temporaries.values()) rmSync(temporary, { force: true });
-    for (const file of files) file.started?.forget();
-    const removed = files.filter((f) => targets.get(f.path)?.kind !== 'in-place' && removeFile(f.path)).map((f) => f.path);
-    throw writeError(current, error, removed);
+    failure = { path: current, error };
   }
+  if (!failure) return;
+  closeAll(open);
+  for (const temporary of temporaries.values()) rmSync(temporary, { force: true });
+  for (const file of files) file.started?.forget();
+  const removed = files.filter((f) => targets.get(f.path)?.kind !== 'in-place' && removeFile(f.path)).map((f) => f.path);
+  throw writeError(failure.path, failure.error, removed);
+}
+
+/**
+ * Writes the files of a set: the temporary files (`open`, each closed once written) all at once,
+ * the in-place targets one after the other. Once one fails, the others stop at their next batch.
+ * Resolves when nothing is in flight any more, with the first failure in the set's order.
+ */
+async function writeAllFiles(
+  files: readonly OutputFile[],
+  targets: ReadonlyMap<string, OutputTarget>,
+  open: Map<string, { fd: number; start: number }>,
+): Promise<{ path: string; error: unknown } | undefined> {
+  let stopped = false;
+  const stop = () => stopped;
+  let inPlace: Promise<void> = Promise.resolve();
+  const writes = files.map((file): Promise<void> => {
+    const { chunks } = file;
+    const target = targets.get(file.path);
+    const temporary = open.get(file.path);
+    let write: Promise<void>;
+    if (!chunks) write = Promise.resolve();
+    else if (temporary) write = writeTemporary(file.path, temporary, chunks, stop, open);
+    else if (target?.kind === 'in-place') {
+      write = inPlace.then(() => (stopped ? Promise.reject(new WritingStopped()) : writeInPlace(target, chunks)));
+      inPlace = write.catch(() => undefined);
+    } else write = Promise.resolve();
+    return write.catch((error: unknown) => {
+      stopped = true;
+      throw error;
+    });
+  });
+  const outcomes = await Promise.allSettled(writes);
+  const failed = outcomes.findIndex((o) => o.status === 'rejected' && !((o.reason as unknown) instanceof WritingStopped));
+  const outcome = outcomes[failed];
+  return outcome?.status === 'rejected' ? { path: (files[failed] as OutputFile).path, error: outcome.reason } : undefined;
+}
+
+/** Writes a temporary file's pieces, then closes it (its entry in `open` goes with it). */
+async function writeTemporary(
+  path: string,
+  file: { fd: number; start: number },
+  chunks: OutputChunks,
+  stop: () => boolean,
+  open: Map<string, { fd: number; start: number }>,
+): Promise<void> {
+  try {
+    await writePieces(file.fd, chunks, file.start, stop);
+  } finally {
+    open.delete(path);
+    closeSync(file.fd);
+  }
+}
+
+/** Closes the temporary files that were never written (the set failed before they were). */
+function closeAll(open: Map<string, { fd: number; start: number }>): void {
+  for (const { fd } of open.values()) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+  open.clear();
 }
 
 /**
@@ -355,36 +440,6 @@ async function writeInPlace(target: Extract<OutputTarget, { kind: 'in-place' }>,
     await new Promise<void>((done, fail) => stream.end((error?: Error | null) => (error ? fail(error) : done())));
   } catch (error) {
     if (!isClosedPipe(error)) throw error;
-  }
-}
-
-/**
- * Writes a new regular file (a temporary one beside its target) with synchronous writes of
- * whole batches: a file takes what it is given at once, so a stream's queue and callbacks would
- * only add copies. Bytes pieces (a spool's accounts) are written as they are. `wx`: never
- * follow or reuse something already at the temporary name.
- */
-async function writeFileDirect(path: string, chunks: OutputChunks): Promise<void> {
-  const fd = openSync(path, 'wx');
-  try {
-    const batch = new ByteBatch(FILE_BATCH_BYTES, (bytes) => writeAll(fd, bytes));
-    if (Symbol.iterator in chunks) for (const chunk of chunks) batch.add(chunk);
-    else for await (const chunk of chunks) batch.add(chunk);
-    batch.end();
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes the rest of a begun file (text pieces produced synchronously, or bytes) and closes it. */
-function writeRest(fd: number, chunks: OutputChunks): void {
-  try {
-    if (!(Symbol.iterator in chunks)) throw new Error('a begun report file takes its rest synchronously');
-    const batch = new ByteBatch(FILE_BATCH_BYTES, (bytes) => writeAll(fd, bytes));
-    for (const chunk of chunks) batch.add(chunk);
-    batch.end();
-  } finally {
-    closeSync(fd);
   }
 }
 

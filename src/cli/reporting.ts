@@ -32,7 +32,7 @@ import {
   type RunHeader,
   type Tallies,
 } from '../core/pipeline/index.js';
-import { SpoolFolder, type Spool, type SpoolRange } from './spool.js';
+import { SpoolFolder, type Spool, type SpooledBytes, type SpoolRange } from './spool.js';
 import type { SinkRecipe } from './workers/protocol.js';
 import { WORKERS_AFTER_PRINCIPALS } from './workers/dispatch.js';
 import { describeGate, evaluateGate, type GateOutcome } from '../core/gate.js';
@@ -409,15 +409,15 @@ function* joinedText(end: SinkEnd, t: Target): Generator<string> {
 }
 
 /**
- * A report's whole file: head and tail as text, the spooled accounts as their bytes (never
- * decoded to be encoded again). Each bytes piece is valid until the next is asked for (see
- * Spool.joined): once the writer asks for the piece after the last account, it has taken every
+ * A report's whole file: head and tail as text, the spooled accounts as the ranges of the spool
+ * files that hold them, which the writer reads itself (never decoded to be encoded again; see
+ * Spool.pieces): once the writer asks for the piece after the last account, it has read every
  * spooled byte, and `spooled` is called (the spool's files can go). With `written`, the head and
  * that many accounts are in the file already: only the rest is given.
  */
-function* joinedBytes(end: SinkEnd, t: Target, spooled: () => void, written?: number): Generator<string | Uint8Array> {
+function* joinedBytes(end: SinkEnd, t: Target, spooled: () => void, written?: number): Generator<string | SpooledBytes> {
   if (written === undefined) yield* end.head ?? [];
-  yield* t.spool.joined(t.sink.separator, written ?? 0);
+  yield* t.spool.pieces(t.sink.separator, written ?? 0);
   spooled();
   yield* end.tail ?? [];
 }

@@ -24,6 +24,22 @@ export interface SpoolEntry extends SpoolRange {
 type Entry = SpoolEntry;
 
 /**
+ * A run of spooled bytes that a writer reads itself, where and when it suits it (on Node's I/O
+ * threads, straight into its write buffer): see {@link Spool.pieces}. The file stays open until
+ * the writer asks for the piece after it.
+ */
+export interface SpooledBytes {
+  readonly fd: number;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** Whether a report piece is spooled bytes to read rather than text or bytes at hand. */
+export function isSpooledBytes(piece: unknown): piece is SpooledBytes {
+  return typeof piece === 'object' && piece !== null && !(piece instanceof Uint8Array) && 'fd' in piece;
+}
+
+/**
  * A report's account chunks, kept on disk as they come (in whatever order accounts finish)
  * and read back in account-id order: the same data gives the same bytes, offline or live.
  * Memory holds only the index (one entry per account) and two buffers. The file holds each
@@ -87,6 +103,28 @@ export class Spool {
       if (i > 0 && between.length > 0) yield between;
       yield* reader.read(i);
     }
+  }
+
+  /**
+   * The same bytes as {@link Spool.joined}, as the ranges of the spool files that hold them
+   * (read by the writer) and `separator` as text between them. Accounts that follow each other in
+   * one file with nothing between them in the report are one range.
+   */
+  *pieces(separator = '', skip = 0): Generator<string | SpooledBytes> {
+    const order = this.ordered();
+    let run: { fd: number; start: number; length: number } | undefined;
+    for (let i = skip; i < order.length; i++) {
+      const entry = order[i] as Entry;
+      const between = i > 0 ? separator : '';
+      if (run && !between && run.fd === entry.fd && run.start + run.length === entry.start) {
+        run.length += entry.length;
+        continue;
+      }
+      if (run) yield run;
+      if (between) yield between;
+      run = { fd: entry.fd, start: entry.start, length: entry.length };
+    }
+    if (run) yield run;
   }
 
   /** The same as {@link Spool.joined}, as text: for the writers that need text (a terminal, a binary format's rows). */
@@ -166,6 +204,25 @@ export function* spooledBytes(order: readonly SpoolEntry[], separator = '', lead
   }
 }
 
+/**
+ * The bytes of `range`, read through `buffer` (each piece a view of it, valid until the next is
+ * asked for): for a writer that takes the bytes at once (a stream's, which copies them).
+ */
+export function* readSpooled(range: SpooledBytes, buffer: Buffer): Generator<Buffer> {
+  for (let done = 0; done < range.length;) {
+    const wanted = Math.min(buffer.length, range.length - done);
+    const n = readSync(range.fd, buffer, 0, wanted, range.start + done);
+    if (n === 0) throw spoolCutShort(range.start + done);
+    yield buffer.subarray(0, n);
+    done += n;
+  }
+}
+
+/** A spool file ended before the accounts it holds did: never written as a short report. */
+export function spoolCutShort(position: number): Error {
+  return new Error(`a report spool ended before its accounts did (at byte ${position}): the spool folder was changed during the scan`);
+}
+
 /** Unlinks a file, then closes it (the last close is where its data is freed); never rejects. */
 function removeOpenFile(path: string, fd: number): Promise<void> {
   return new Promise((done) => unlink(path, () => close(fd, () => done())));
@@ -228,8 +285,7 @@ class SpoolReader {
     const wanted = Math.min(this.buffer.length, reach - position);
     let n: number;
     while (this.held < wanted && (n = readSync(fd, this.buffer, this.held, wanted - this.held, position + this.held)) > 0) this.held += n;
-    if (this.held === 0)
-      throw new Error(`a report spool ended before its accounts did (at byte ${position}): the spool folder was changed during the scan`);
+    if (this.held === 0) throw spoolCutShort(position);
   }
 }
 
