@@ -43,6 +43,11 @@ if (only === '--version' || only === '-V') {
 } else if (help !== undefined) {
   print(help);
 } else {
+  // A live scan's collection thread loads the AWS SDK while this thread loads the CLI (src/cli/live-prestart.ts).
+  const offlineOrHelp = (arg) => arg === '--from' || arg.startsWith('--from=') || arg === '--help' || arg === '-h';
+  if (argv[0] === 'scan' && !argv.some(offlineOrHelp)) {
+    (await import('../dist/src/cli/live-prestart.js')).spawnCollectionWorkerAhead();
+  }
   const { main } = await import('../dist/src/cli/main.js');
   await main();
 }

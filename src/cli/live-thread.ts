@@ -12,23 +12,21 @@
  * on the calling thread.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CollectedEvent, CollectHooks, CollectionPlan } from '../collectors/aws/collect.js';
 import type { CollectOptions } from '../collectors/aws/options.js';
 import { liveCollectOptions, type AwsScanOptions } from './aws-options.js';
 import type { CliIO } from './io.js';
 import { failureError } from './live-failure.js';
 import type { FromLiveWorker, ToLiveWorker } from './live-protocol.js';
-
-const WORKER_FILE = fileURLToPath(new URL('./live-worker.js', import.meta.url));
+import { adoptCollectionWorker, COLLECTION_WORKER_FILE, spawnCollectionWorker } from './live-prestart.js';
 
 /** The flags a live scan's collection options come from (see aws-options.ts, liveCollectOptions). */
 export type LiveScanFlags = AwsScanOptions & { strictNames?: boolean };
 
 /** Whether this install has the collection thread's module (dist/ has; the sources under test and the Action's bundle have not). */
 export function collectionThreadBuilt(): boolean {
-  return existsSync(WORKER_FILE);
+  return existsSync(COLLECTION_WORKER_FILE);
 }
 
 /** Whether `options` can be collected on a thread of their own (see the module comment). */
@@ -41,15 +39,6 @@ function windowOf(options: CollectOptions): number {
   return Math.max(64, options.concurrency * 4);
 }
 
-/**
- * The collection thread's young generation (V8's nursery), in MiB. The AWS SDK allocates many
- * short-lived objects per call (middleware contexts, headers, parsed XML); with V8's default,
- * scavenges took about 9 % of the thread's time. Measured with --cpu-prof on 1,000 sandbox
- * accounts (load ~12): garbage collection 1.26 s -> 0.78 s of the thread, its CPU 8.6 -> 7.7 s,
- * for at most this much more memory.
- */
-const YOUNG_GENERATION_MB = 64;
-
 /** The options as JSON without the context needs (those may come after the collection began). */
 function withoutNeeds(options: CollectOptions): string {
   return JSON.stringify({ ...options, contextNeeds: undefined });
@@ -59,9 +48,10 @@ function withoutNeeds(options: CollectOptions): string {
  * One collection thread. It starts loading the collector and the AWS SDK as soon as it is
  * created, before the options are known: created while the main thread loads the rules
  * ({@link prestartCollectionThread}), both loads overlap and the first requests leave sooner.
+ * It adopts the Worker the launcher spawned ahead, if any (live-prestart.ts).
  */
 export class CollectionThread {
-  private readonly worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  private readonly worker: Worker;
   private readonly inbox: FromLiveWorker[] = [];
   private wake: (() => void) | undefined;
   private ended: Error | undefined;
@@ -69,9 +59,10 @@ export class CollectionThread {
   /** The options of a collection begun before the rules' context needs were known ({@link begin}). */
   private begun: string | undefined;
 
-  constructor() {
-    // Idle until used: a scan that stops before collecting (bad rules, bad flags) must still exit.
-    this.worker.unref();
+  constructor(spawned = adoptCollectionWorker() ?? spawnCollectionWorker()) {
+    // Idle until used (spawned unref'd): a scan that stops before collecting (bad rules, bad flags) must still exit.
+    this.worker = spawned.worker;
+    this.ended = spawned.ended;
     this.worker.on('message', (message: FromLiveWorker) => {
       this.inbox.push(message);
       this.arrived();
@@ -84,6 +75,7 @@ export class CollectionThread {
       this.ended ??= new Error(`the collection thread ended (exit code ${code}) before the collection did`);
       this.arrived();
     });
+    spawned.release();
   }
 
   private arrived(): void {

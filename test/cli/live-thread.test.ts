@@ -17,6 +17,7 @@ import { generateOrganization, generateUsersCsv, startSandbox, type SandboxHandl
 
 const ROOT = resolve(import.meta.dirname, '../..');
 type ThreadModule = typeof import('../../src/cli/live-thread.js');
+type PrestartModule = typeof import('../../src/cli/live-prestart.js');
 const built = (await import(pathToFileURL(join(ROOT, 'dist/src/cli/live-thread.js')).href)) as ThreadModule;
 
 let box: SandboxHandle | undefined;
@@ -175,6 +176,18 @@ describe('live collection on its own thread', { timeout: 120_000 }, () => {
     const expected = await drain(collectOrganization(options), []);
     expect(await drain(built.collectOnThread(options, {}, thread), [])).toEqual(expected);
     await expect(drain(built.collectOnThread(options, {}, thread), [])).rejects.toThrow('a collection thread collects once');
+  });
+
+  it('adopts the Worker the launcher spawned ahead (bin/credwarden.js, for a live scan) and collects on it', async () => {
+    const ahead = (await import(pathToFileURL(join(ROOT, 'dist/src/cli/live-prestart.js')).href)) as PrestartModule;
+    ahead.spawnCollectionWorkerAhead();
+    const thread = built.prestartCollectionThread();
+    // Taken once: a second scan in the process (tests) spawns its own.
+    expect(ahead.adoptCollectionWorker()).toBeUndefined();
+    box = await startSandbox({ fixture: generateOrganization({ accounts: 4, usersPerAccount: 3, seed: 6 }), recordCalls: false });
+    const options = optionsFor(box.endpoint, box.credentials.secretAccessKey);
+    const expected = await drain(collectOrganization(options), []);
+    expect(await drain(built.collectOnThread(options, {}, thread), [])).toEqual(expected);
   });
 
   it('begins before the context needs are known: lists the organisation, scans no account until the needs come', async () => {
