@@ -280,12 +280,16 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
     const scanCalls: CallCounts = {};
     const sts = clients.callerSts();
     counter(scanCalls)('GetCallerIdentity');
-    const caller = await callerIdentity(sts);
+    // The organisation is read while the caller's identity is asked: a round trip less before the
+    // first account. Its errors are reported only after the identity's (awaited first, below).
+    const identity = callerIdentity(sts);
+    identity.catch(() => undefined);
     const org = options.selection.mode === 'caller' ? undefined : clients.callerOrganizations(counter(scanCalls));
     const organization = organizationFacts({ options, clients }, org, scanCalls);
-    const { roleOptions, warning: chainWarning } = chainedRoleOptions(options, caller);
-    // Accounts need the context needs: known now, or once the rules have loaded (hooks.contextNeeds).
-    const ready = (hooks.contextNeeds ?? Promise.resolve(options.contextNeeds)).then((contextNeeds): ScanContext => {
+    const chained = identity.then((caller) => chainedRoleOptions(options, caller));
+    // Accounts need the caller and the context needs: known now, or once the rules have loaded (hooks.contextNeeds).
+    const needs = hooks.contextNeeds ?? Promise.resolve(options.contextNeeds);
+    const ready = Promise.all([identity, chained, needs]).then(([caller, { roleOptions }, contextNeeds]): ScanContext => {
       const recovery = options.context === 'all' || (options.context === 'auto' && contextNeeds.recovery === true);
       const scps = recovery ? new ScpReader(org ?? clients.callerOrganizations(counter(scanCalls))) : undefined;
       return {
@@ -300,17 +304,24 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
       };
     });
 
+    // A failed identity rejects these too: it is reported once, where it is awaited first (below).
+    for (const derived of [chained, ready]) derived.catch(() => undefined);
+
     // Bounded: finished accounts wait for a slow consumer instead of piling up in memory.
     const channel = new Channel<{ event: CollectedEvent } | { plan: CollectionPlan }>(Math.max(64, options.concurrency * 4));
     const running: Promise<void>[] = [];
     const schedule = (target: AccountTarget) => {
-      running.push(limiter(async () => channel.push({ event: await scanAccount(await ready, target) })));
+      const task = limiter(async () => channel.push({ event: await scanAccount(await ready, target) }));
+      // Rejected only when the caller's identity failed, which is reported instead (below).
+      task.catch(() => undefined);
+      running.push(task);
     };
     const skip = (outcome: AccountOutcome) => channel.push({ event: { type: 'skipped', outcome, calls: {} } });
-    const plan = async (total: number, skipped: number, warnings: string[]) =>
-      channel.push({
+    const plan = async (total: number, skipped: number, warnings: string[]) => {
+      const chainWarning = (await chained).warning;
+      return channel.push({
         plan: {
-          caller,
+          caller: await identity,
           total,
           skipped,
           organization: await organization,
@@ -318,6 +329,7 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
           calls: scanCalls,
         },
       });
+    };
 
     const selection = options.selection;
     // Sharded jobs never touch another shard's accounts: the split costs no AWS calls.
@@ -345,6 +357,7 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
         });
         await plan(total, skipped, listed.warning ? [listed.warning] : []);
       } else {
+        const caller = await identity;
         const all: Selection = org
           ? await selectAccounts(org, selection, caller.accountId)
           : { targets: [{ id: caller.accountId }], skipped: [], warnings: [] };
@@ -363,6 +376,8 @@ export async function* collectOrganization(options: CollectOptions, hooks: Colle
       () => channel.close(),
       (error: unknown) => channel.fail(error),
     );
+    // Nothing to scan without the caller: its error comes first, whatever the listing met meanwhile.
+    await identity;
     for (let next = await channel.next(); !next.done; next = await channel.next()) {
       if ('plan' in next.value) hooks.onPlan?.(next.value.plan);
       else yield next.value.event;

@@ -128,6 +128,29 @@ describe('collectOrganization', () => {
     ]);
   });
 
+  it('lists the organisation while the caller identity is asked (a round trip less before the first account)', async () => {
+    const listedBeforeIdentity: string[] = [];
+    stsMock.on(GetCallerIdentityCommand).callsFake(async () => {
+      // The identity answers only once the organisation's first calls have gone out (or after a second, failing the check).
+      for (let waited = 0; orgMock.calls().length === 0 && waited < 1000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      listedBeforeIdentity.push(...orgMock.calls().map((call) => (call.args[0] as object).constructor.name));
+      return { Account: MGMT, Arn: `arn:aws:iam::${MGMT}:user/scanner`, UserId: 'AIDA' };
+    });
+    const { events, plan } = await collect({ selection: { mode: 'org' }, context: 'none' });
+    expect(listedBeforeIdentity.length).toBeGreaterThan(0);
+    expect(plan).toMatchObject({ total: 3, skipped: 1, caller: { accountId: MGMT } });
+    expect(events).toHaveLength(4);
+  });
+
+  it('reports the caller identity error, not what the listing met meanwhile', async () => {
+    stsMock.on(GetCallerIdentityCommand).callsFake(async () => {
+      for (let waited = 0; orgMock.calls().length < 2 && waited < 1000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      throw awsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+    });
+    orgMock.on(ListAccountsCommand).rejects(awsError('AccessDeniedException', 'not the management account'));
+    await expect(collect({ selection: { mode: 'org' }, context: 'none' })).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+  });
+
   it('fails an account whose report is malformed or belongs to another account', async () => {
     iamMock
       .on(GetCredentialReportCommand)
